@@ -1,0 +1,35 @@
+# treasurylab: `make demo` and `make test` do all set-up on a fresh machine (a .venv in the repo).
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+OUT ?= out
+
+.PHONY: demo test bench lint e2e clean manifest
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev,dask]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/treasurylab demo --out $(OUT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py --write docs/benchmarks.md
+
+e2e: $(STAMP)
+	$(BIN)/python -m pytest -q -m e2e tests/e2e
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+
+manifest: $(STAMP)
+	$(BIN)/python -c "from treasurylab.data.store import build_manifest; print(len(build_manifest()), 'files')"
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .hypothesis

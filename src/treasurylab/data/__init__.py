@@ -1,0 +1,98 @@
+"""EVIDENCE layer: official data in, provenance kept.
+
+Public API::
+
+    from treasurylab import data
+    data.datasets()                                   # id -> Dataset (catalog)
+    df = data.series("tic.holdings", country="china", start="2013-01")
+    df.attrs["provenance"]                           # source, publisher, sha256, parser version...
+    data.query("SELECT ... FROM tic_holdings")       # DuckDB over the Parquet store
+
+``series`` filters: ``country`` (forgiving match), ``start``/``end`` (prefix comparison on the date
+column, e.g. ``'2013-11'``), and ``<column>=value`` (or a list of values) for any other column.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from treasurylab.data.catalog import Dataset, datasets, get
+from treasurylab.errors import BadInput, did_you_mean
+
+__all__ = ["Dataset", "datasets", "get", "series", "query", "load"]
+
+
+def load(dataset_id: str):
+    from treasurylab.data import store
+
+    return store.load(dataset_id)
+
+
+def query(sql: str):
+    from treasurylab.data import store
+
+    return store.query(sql)
+
+
+def _check_period(name: str, v: Any) -> str:
+    import re
+
+    s = str(v)
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?|q[1-4])?", s):
+        raise BadInput("not a date", field=name, got=s, fix="write YYYY, YYYY-MM or YYYY-MM-DD")
+    return s
+
+
+def series(dataset_id: str, *, country: str | None = None, start: Any = None, end: Any = None, **filters: Any):
+    """Rows of ``dataset_id`` matching the filters (a pandas DataFrame with provenance in ``.attrs``)."""
+    from treasurylab.data import store
+    from treasurylab.data.names import match_name
+
+    ds = get(dataset_id)
+    df = store.load(dataset_id)
+    attrs = dict(df.attrs)
+    if country is not None:
+        if not ds.country_column:
+            raise BadInput(f"dataset {ds.id} has no country dimension", field="country",
+                           fix="drop --country for this dataset")
+        names = df[ds.country_column].dropna().unique().tolist()
+        wanted = match_name(country, names, what="country")
+        df = df[df[ds.country_column] == wanted]
+    if start is not None or end is not None:
+        if not ds.date_column:
+            raise BadInput(f"dataset {ds.id} has no date dimension", field="start/end",
+                           fix="drop --start/--end for this dataset")
+        d = df[ds.date_column].astype(str)
+        if start is not None:
+            start = _check_period("start", start)
+        if end is not None:
+            end = _check_period("end", end)
+        if start is not None and end is not None and str(start) > str(end):
+            raise BadInput("date range is inverted", field="start/end", got=f"{start} > {end}",
+                           fix="give --start before --end")
+        mask = d.notna()
+        if start is not None:
+            mask &= d.str.slice(0, len(start)) >= start
+        if end is not None:
+            mask &= d.str.slice(0, len(end)) <= end
+        df = df[mask]
+    for col, want in filters.items():
+        if want is None:
+            continue
+        if col not in df.columns:
+            raise BadInput(f"dataset {ds.id} has no column to filter on", field=col,
+                           fix=did_you_mean(col, list(df.columns)))
+        wants = want if isinstance(want, (list, tuple, set)) else [want]
+        col_values = df[col]
+        if col_values.dtype == object or str(col_values.dtype).startswith("str"):
+            lowered = {str(w).lower() for w in wants}
+            mask = col_values.astype(str).str.lower().isin(lowered)
+            if not mask.any() and len(df):
+                raise BadInput(f"no rows with {col} = {want!r} in {ds.id}", field=col,
+                               fix=did_you_mean(str(wants[0]), col_values.dropna().astype(str).unique()))
+        else:
+            mask = col_values.isin(list(wants))
+        df = df[mask]
+    df = df.reset_index(drop=True)
+    df.attrs = attrs
+    return df

@@ -1,0 +1,1 @@
+"""One module per publisher/source; each defines ``DATASETS: list[Dataset]`` (see data.catalog)."""

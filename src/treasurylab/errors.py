@@ -1,0 +1,77 @@
+"""Errors a user can act on, and how they are shown.
+
+Every problem caused by input (a malformed scenario, a corrupted data file, an unknown holder, a
+negative horizon) is raised as :class:`BadInput`: the CLI turns it into *one* line on stderr and
+exit code 2, never a traceback. Anything else is a bug and exits 1.
+
+The message format is ``where: problem (got X) - fix``, e.g.::
+
+    scenarios/x.yaml line 4: events[0].amount_bn: must be >= 0 (got -5) - give a positive sale size
+
+``did_you_mean`` gives the difflib suggestion used everywhere a name is looked up.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class TreasurylabError(Exception):
+    """Base class of every error the package raises on purpose."""
+
+    exit_code = 1
+
+
+class BadInput(TreasurylabError):
+    """Input the user can fix: exit code 2 and a message naming the field and the fix."""
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        field: str | None = None,
+        got: object = None,
+        fix: str | None = None,
+        where: str | None = None,
+    ) -> None:
+        self.problem = problem
+        self.field = field
+        self.got = got
+        self.fix = fix
+        self.where = where
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        parts = []
+        if self.where:
+            parts.append(f"{self.where}: ")
+        if self.field:
+            parts.append(f"{self.field}: ")
+        parts.append(self.problem)
+        if self.got is not None:
+            got = repr(self.got) if not isinstance(self.got, str) else repr(self.got)
+            parts.append(f" (got {got})")
+        if self.fix:
+            parts.append(f" - {self.fix}")
+        return "".join(parts)
+
+
+class DataError(BadInput):
+    """A data file that cannot be trusted (truncated, re-encoded, wrong layout)."""
+
+
+def did_you_mean(name: str, choices: Iterable[str], n: int = 3) -> str:
+    """Return 'did you mean X?' (or a list of valid names) for an unknown ``name``."""
+    choices = sorted(set(map(str, choices)))
+    close = difflib.get_close_matches(str(name), choices, n=n, cutoff=0.5)
+    if not close:
+        lowered = {c.lower(): c for c in choices}
+        close = difflib.get_close_matches(str(name).lower(), list(lowered), n=n, cutoff=0.5)
+        close = [lowered[c] for c in close]
+    if close:
+        return "did you mean " + " or ".join(repr(c) for c in close) + "?"
+    shown = ", ".join(choices[:12]) + (" ..." if len(choices) > 12 else "")
+    return f"valid names: {shown}"

@@ -1,0 +1,8 @@
+"""CALIBRATION layer: every model number as data, with unit, source and date (or a labelled assumption).
+
+Use :func:`treasurylab.params.load_params` (``load_params("fiscal")``) to get a :class:`ParamSet`.
+"""
+
+from treasurylab.params.load import ParamSet, load_params, list_blocks
+
+__all__ = ["ParamSet", "load_params", "list_blocks"]

@@ -1,0 +1,128 @@
+"""Load a block's parameter file, check it, and apply overrides.
+
+``load_params(block, overrides=None)`` -> :class:`ParamSet`, a read-only mapping ``name -> value``
+whose ``.meta[name]`` keeps the full :class:`~treasurylab.params.schema.Param` (unit, source, date,
+assumption). Overrides are checked against the same bounds and name the parameter on error.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterator
+
+from pydantic import ValidationError
+
+from treasurylab.errors import BadInput, did_you_mean
+from treasurylab.params.schema import Param, ParamFile
+from treasurylab.yamlio import load_yaml
+
+DEFAULTS_DIR = Path(str(resources.files("treasurylab.params") / "defaults"))
+
+
+def list_blocks() -> list[str]:
+    return sorted(p.stem for p in DEFAULTS_DIR.glob("*.yaml"))
+
+
+class ParamSet(Mapping):
+    """Parameter values of one block (plain Python values), with their metadata in ``.meta``."""
+
+    def __init__(self, block: str, meta: dict[str, Param], path: Path, title: str = "") -> None:
+        self.block = block
+        self.meta = meta
+        self.path = path
+        self.title = title
+        self._values = {k: copy.deepcopy(p.value) for k, p in meta.items()}
+
+    def __getitem__(self, key: str) -> Any:
+        try:
+            return self._values[key]
+        except KeyError:
+            raise BadInput(
+                f"unknown parameter of block '{self.block}'",
+                field=key,
+                fix=did_you_mean(key, self._values),
+            ) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def with_overrides(self, overrides: Mapping[str, Any] | None, where: str = "overrides") -> "ParamSet":
+        """A copy with ``overrides`` applied (name -> new value), bounds checked."""
+        if not overrides:
+            return self
+        meta = dict(self.meta)
+        for name, value in overrides.items():
+            if name not in meta:
+                raise BadInput(
+                    f"unknown parameter of block '{self.block}'",
+                    where=where,
+                    field=f"{self.block}.{name}",
+                    fix=did_you_mean(name, meta),
+                )
+            new = meta[name].model_copy(update={"value": value})
+            _check_bounds(new, f"{self.block}.{name}", where)
+            meta[name] = new
+        return ParamSet(self.block, meta, self.path, self.title)
+
+    def sources(self) -> list[dict[str, Any]]:
+        """One row per parameter for the sources appendix of reports."""
+        rows = []
+        for name, p in self.meta.items():
+            rows.append(
+                {
+                    "block": self.block,
+                    "parameter": name,
+                    "value": p.value,
+                    "unit": p.unit,
+                    "source": p.source or "",
+                    "date": p.date or "",
+                    "assumption": p.assumption or "",
+                }
+            )
+        return rows
+
+
+def _check_bounds(p: Param, field: str, where: str) -> None:
+    for x in p.numbers():
+        if p.min is not None and x < p.min:
+            raise BadInput(f"must be >= {p.min:g}", where=where, field=field, got=x,
+                           fix=f"use a value in [{p.min:g}, {p.max if p.max is not None else 'inf'}] ({p.unit})")
+        if p.max is not None and x > p.max:
+            raise BadInput(f"must be <= {p.max:g}", where=where, field=field, got=x,
+                           fix=f"use a value in [{p.min if p.min is not None else '-inf'}, {p.max:g}] ({p.unit})")
+
+
+def load_param_file(path: Path) -> ParamSet:
+    doc = load_yaml(path)
+    try:
+        pf = ParamFile.model_validate(doc.data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        field = ".".join(str(x) for x in loc)
+        msg = err["msg"].removeprefix("Value error, ")
+        raise BadInput(msg, where=doc.where(loc), field=field,
+                       fix="see the schema in treasurylab/params/schema.py") from None
+    for name, p in pf.params.items():
+        _check_bounds(p, f"{pf.block}.{name}", doc.where(("params", name)))
+    return ParamSet(pf.block, dict(pf.params), path, pf.title)
+
+
+@lru_cache(maxsize=None)
+def _load_default(block: str) -> ParamSet:
+    path = DEFAULTS_DIR / f"{block}.yaml"
+    if not path.exists():
+        raise BadInput("unknown parameter block", field=block, fix=did_you_mean(block, list_blocks()))
+    return load_param_file(path)
+
+
+def load_params(block: str, overrides: Mapping[str, Any] | None = None, where: str = "overrides") -> ParamSet:
+    """The default parameters of ``block`` with ``overrides`` applied."""
+    return _load_default(block).with_overrides(overrides, where=where)

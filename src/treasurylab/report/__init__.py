@@ -1,0 +1,1 @@
+"""REPORT layer: plotly figure builders (pure: data -> Figure) and self-contained HTML reports."""
