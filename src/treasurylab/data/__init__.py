@@ -19,13 +19,20 @@ from typing import Any
 from treasurylab.data.catalog import Dataset, datasets, get
 from treasurylab.errors import BadInput, did_you_mean
 
-__all__ = ["Dataset", "datasets", "get", "series", "query", "load"]
+__all__ = ["Dataset", "datasets", "get", "load", "load_file", "query", "series"]
 
 
 def load(dataset_id: str):
     from treasurylab.data import store
 
     return store.load(dataset_id)
+
+
+def load_file(path):
+    """Parse a file a user downloaded (TIC, Treasury par curve, FRED, SOMA, COFER, WGC), format sniffed."""
+    from treasurylab.data import store
+
+    return store.load_file(path)
 
 
 def query(sql: str):
@@ -50,6 +57,7 @@ def series(dataset_id: str, *, country: str | None = None, start: Any = None, en
 
     ds = get(dataset_id)
     df = store.load(dataset_id)
+    full = df  # values of a filter column are checked against the whole dataset, not the date window
     attrs = dict(df.attrs)
     if country is not None:
         if not ds.country_column:
@@ -87,9 +95,10 @@ def series(dataset_id: str, *, country: str | None = None, start: Any = None, en
         if col_values.dtype == object or str(col_values.dtype).startswith("str"):
             lowered = {str(w).lower() for w in wants}
             mask = col_values.astype(str).str.lower().isin(lowered)
-            if not mask.any() and len(df):
+            known = full[col].dropna().astype(str)
+            if not known.str.lower().isin(lowered).any():
                 raise BadInput(f"no rows with {col} = {want!r} in {ds.id}", field=col,
-                               fix=did_you_mean(str(wants[0]), col_values.dropna().astype(str).unique()))
+                               fix=did_you_mean(str(wants[0]), known.unique()))
         else:
             mask = col_values.isin(list(wants))
         df = df[mask]

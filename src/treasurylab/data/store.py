@@ -5,13 +5,17 @@ id, its parser version and the sha256 of every input file, so a new snapshot or 
 overwrites an old result; it gets a new key. Writes are atomic: each file is written to a temporary
 name in the same folder and renamed with ``os.replace``; the JSON record is written *last* and a
 result counts as present only when both files exist, so a write killed midway leaves nothing that
-is ever read (stale temporaries are swept on the next write).
+is ever read (temporaries left by a dead writer are swept on a later write).
 
 The root is ``$TREASURYLAB_STORE`` or ``~/.cache/treasurylab/store``. DuckDB (in memory) queries the
 Parquet files through :func:`query`; no database file is ever locked.
 
 Bundled files are checked against ``snapshot/MANIFEST.json`` (sha256) before parsing: a truncated or
 re-encoded copy is refused with one clear message instead of being parsed into wrong numbers.
+
+:func:`load_file` reads a file a user downloaded (TIC ``mfhhis01.txt`` or ``slt_table5.txt``, a Treasury
+par-curve CSV, a FRED CSV, a SOMA holdings CSV, a COFER SDMX file, a WGC dashboard JSON), recognising
+the format by its content, not its name.
 """
 
 from __future__ import annotations
@@ -59,18 +63,34 @@ def build_manifest() -> dict[str, str]:
     return out
 
 
+def _bundled_rel(p: Path) -> str | None:
+    """The manifest name of ``p`` when it lies in the bundled snapshot, else None (a user's file)."""
+    try:
+        return Path(p).resolve().relative_to(Path(catalog.SNAPSHOT_DIR).resolve()).as_posix()
+    except ValueError:
+        return None
+
+
 def check_files(ds: Dataset, paths: list[Path]) -> list[str]:
-    """sha256 of each input; bundled files must match the manifest."""
+    """sha256 of each input; bundled files must match the manifest (user files are only hashed)."""
     hashes = []
     man = _manifest()
-    for rel, p in zip(ds.files, paths):
+    for p in paths:
+        p = Path(p)
+        rel = _bundled_rel(p)
         if not p.exists():
             raise DataError(
-                "data file is missing", where=ds.id, got=rel,
-                fix="reinstall treasurylab (the bundled snapshot is incomplete)",
+                "data file is missing",
+                where=ds.id,
+                got=rel or p.name,
+                fix=(
+                    "reinstall treasurylab (the bundled snapshot is incomplete)"
+                    if rel
+                    else "check the file name and path"
+                ),
             )
         h = sha256_file(p)
-        want = man.get(rel)
+        want = man.get(rel) if rel is not None else None
         if want is not None and want != h:
             raise DataError(
                 f"data file {rel} does not match the bundled snapshot (sha256 differs: truncated, "
@@ -94,10 +114,26 @@ def _atomic_write_bytes(path: Path, write) -> None:
             os.unlink(tmp)
 
 
+STALE_TMP_SECONDS = (
+    600  # a temporary older than this belongs to a dead writer (a live one is faster)
+)
+
+
 def write_result(folder: Path, key: str, df: pd.DataFrame, prov: dict[str, Any]) -> None:
-    """Write ``key.parquet`` then ``key.json`` atomically (the JSON marks the result complete)."""
+    """Write ``key.parquet`` then ``key.json`` atomically (the JSON marks the result complete).
+
+    Leftover temporaries of writers that died are swept first; young ones are left alone because a
+    concurrent process (e.g. a parallel test worker) may still be writing them.
+    """
+    import time
+
+    now = time.time()
     for stale in folder.glob(".*.tmp") if folder.exists() else []:
-        stale.unlink(missing_ok=True)
+        try:
+            if now - stale.stat().st_mtime > STALE_TMP_SECONDS:
+                stale.unlink(missing_ok=True)
+        except OSError:
+            pass
     _atomic_write_bytes(folder / f"{key}.parquet", lambda tmp: df.to_parquet(tmp, index=False))
     _atomic_write_bytes(
         folder / f"{key}.json",
@@ -105,29 +141,85 @@ def write_result(folder: Path, key: str, df: pd.DataFrame, prov: dict[str, Any])
     )
 
 
-def load(dataset_id: str, *, root: Path | None = None, paths: list[Path] | None = None) -> pd.DataFrame:
-    """The parsed table of ``dataset_id`` (from the store, parsing once if needed), with provenance in ``.attrs``."""
+def complete_results(folder: Path) -> list[str]:
+    """Keys in ``folder`` that count as stored: both ``key.parquet`` and ``key.json`` present."""
+    if not folder.exists():
+        return []
+    return sorted(p.stem for p in folder.glob("*.json") if (folder / f"{p.stem}.parquet").exists())
+
+
+def updates_dir(dataset_id: str, *, root: Path | None = None) -> Path:
+    """Where ``data update`` keeps a refreshed copy of a dataset's files (never the bundled snapshot)."""
+    return (root or store_root()) / "_updates" / dataset_id
+
+
+def updated_paths(
+    ds: Dataset, *, root: Path | None = None
+) -> tuple[list[Path], dict[str, Any]] | None:
+    """The refreshed files of ``ds`` and their record, if ``data update`` fetched them."""
+    d = updates_dir(ds.id, root=root)
+    rec = d / "update.json"
+    if not rec.exists():
+        return None
+    info = json.loads(rec.read_text())
+    paths = [d / Path(f).name for f in ds.files]
+    if not all(p.exists() for p in paths):
+        return None
+    return paths, info
+
+
+def _parse(ds: Dataset, paths: list[Path]) -> pd.DataFrame:
+    try:
+        return ds.parse(paths)
+    except BadInput:
+        raise
+    except UnicodeDecodeError:
+        raise DataError(
+            "data file is not in its expected text encoding (UTF-8)",
+            where=ds.id,
+            fix="restore the original file from the publisher",
+        ) from None
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        raise DataError(
+            f"data file could not be parsed ({type(exc).__name__}: {exc})",
+            where=ds.id,
+            fix="restore the original file from the publisher",
+        ) from None
+
+
+def load(
+    dataset_id: str, *, root: Path | None = None, paths: list[Path] | None = None
+) -> pd.DataFrame:
+    """The parsed table of ``dataset_id`` (from the store, parsing once if needed), with provenance in ``.attrs``.
+
+    ``paths`` replaces the dataset's files (a user's download in the same format); otherwise a copy
+    fetched by ``data update`` is used when present, else the bundled snapshot.
+    """
     ds = catalog.get(dataset_id)
-    paths = paths or ds.paths()
+    update_info = None
+    if paths is None:
+        upd = updated_paths(ds, root=root)
+        if upd is not None:
+            paths, update_info = upd
+    paths = [Path(p) for p in (paths or ds.paths())]
     hashes = check_files(ds, paths)
     key = store_key(ds, hashes)
     folder = (root or store_root()) / ds.id
     pq, js = folder / f"{key}.parquet", folder / f"{key}.json"
+    df = prov = None
     if pq.exists() and js.exists():
-        df = pd.read_parquet(pq)
-        prov = json.loads(js.read_text())
-    else:
         try:
-            df = ds.parse(paths)
-        except BadInput:
-            raise
-        except UnicodeDecodeError:
-            raise DataError("data file is not in its expected text encoding", where=ds.id,
-                            fix="restore the original file from the publisher") from None
-        except (ValueError, KeyError, IndexError) as exc:
-            raise DataError(f"data file could not be parsed ({exc})", where=ds.id,
-                            fix="restore the original file from the publisher") from None
+            df = pd.read_parquet(pq)
+            prov = json.loads(js.read_text())
+        except (OSError, ValueError):
+            df = prov = (
+                None  # an unreadable stored copy is ignored and rebuilt from the source files
+            )
+    if df is None:
+        df = _parse(ds, paths)
         prov = record(ds, paths, hashes, key, len(df), [str(c) for c in df.columns])
+        if update_info is not None:
+            prov["updated_from"] = update_info
         try:
             write_result(folder, key, df, prov)
         except OSError:
@@ -136,20 +228,157 @@ def load(dataset_id: str, *, root: Path | None = None, paths: list[Path] | None 
     return df
 
 
+FILE_FORMATS = {
+    "tic.mfhhis01": "TIC major foreign holders history (mfhhis01.txt)",
+    "tic.slt_table5": "TIC rolling table 5 (slt_table5.txt)",
+    "treasury.par_curve": "Treasury daily par yield curve CSV",
+    "nyfed.soma": "New York Fed SOMA holdings CSV",
+    "fred.csv": "FRED-style CSV (date or observation_date, one column per series)",
+    "imf.cofer": "IMF COFER SDMX-ML",
+    "wgc.cbd": "World Gold Council Central Banks Dashboard JSON",
+}
+
+
+def sniff_format(path: Path) -> str:
+    """Which known format ``path`` is in, from its first bytes (BadInput if none)."""
+    from treasurylab.data.parsers import tic_slt_table5, treasury_par_csv
+
+    path = Path(path)
+    if not path.is_file():
+        raise BadInput(
+            "no such file",
+            field="FILE",
+            got=str(path),
+            fix="give the path of a downloaded data file",
+        )
+    head_bytes = path.open("rb").read(65536)
+    try:
+        head = head_bytes.decode("utf-8")
+    except UnicodeDecodeError:
+        try:  # a cut in the middle of a multi-byte character at the 64 KiB boundary is not an error
+            head = head_bytes[:-3].decode("utf-8")
+        except UnicodeDecodeError:
+            raise DataError(
+                "file is not UTF-8 text (re-encoded or binary)",
+                field="FILE",
+                got=path.name,
+                fix="give the file exactly as downloaded from the publisher",
+            ) from None
+    s = head.lstrip("\ufeff")
+    first = s.split("\n", 1)[0]
+    if "MAJOR FOREIGN HOLDERS OF TREASURY SECURITIES" in s[:2000].upper() and "\nCountry\t" in s:
+        if tic_slt_table5.sniff(s):
+            return "tic.slt_table5"
+        return "tic.mfhhis01"
+    if tic_slt_table5.sniff(s):
+        return "tic.slt_table5"
+    if treasury_par_csv.sniff(s):
+        return "treasury.par_curve"
+    if first.startswith(('"As Of Date","CUSIP"', "As Of Date,CUSIP")):
+        return "nyfed.soma"
+    if first.split(",")[0].strip().lower() in ("date", "observation_date"):
+        return "fred.csv"
+    if s.startswith("<?xml") and "COFER" in s[:5000]:
+        return "imf.cofer"
+    if s.startswith("{") and '"chartData"' in s[:5000]:
+        return "wgc.cbd"
+    raise BadInput(
+        "unknown file format",
+        field="FILE",
+        got=path.name,
+        fix="supported: " + "; ".join(FILE_FORMATS.values()),
+    )
+
+
+def load_file(path: Path) -> pd.DataFrame:
+    """Parse a user's file in one of the known formats; provenance (format, sha256, parser) in ``.attrs``."""
+    from treasurylab.data.parsers import (
+        fred_csv,
+        imf_cofer_sdmx,
+        soma_csv,
+        tic_mfh_txt,
+        tic_slt_table5,
+        treasury_par_csv,
+        wgc_cbd_json,
+    )
+
+    path = Path(path)
+    fmt = sniff_format(path)
+    mod = {
+        "tic.mfhhis01": tic_mfh_txt,
+        "tic.slt_table5": tic_slt_table5,
+        "treasury.par_curve": treasury_par_csv,
+        "nyfed.soma": soma_csv,
+        "fred.csv": fred_csv,
+        "imf.cofer": imf_cofer_sdmx,
+        "wgc.cbd": wgc_cbd_json,
+    }[fmt]
+    try:
+        df = mod.parse([path])
+    except BadInput:
+        raise
+    except UnicodeDecodeError:
+        raise DataError(
+            "file is not UTF-8 text (re-encoded?)",
+            field="FILE",
+            got=path.name,
+            fix="give the file exactly as downloaded from the publisher",
+        ) from None
+    except (ValueError, KeyError, IndexError, TypeError) as exc:
+        raise DataError(
+            f"file could not be parsed as {FILE_FORMATS[fmt]} ({type(exc).__name__}: {exc})",
+            field="FILE",
+            got=path.name,
+            fix="give the file exactly as downloaded",
+        ) from None
+    df.attrs = {
+        "provenance": {
+            "file": path.name,
+            "sha256": sha256_file(path),
+            "bytes": path.stat().st_size,
+            "format": fmt,
+            "format_title": FILE_FORMATS[fmt],
+            "parser": mod.__name__,
+            "parser_version": mod.VERSION,
+            "rows": len(df),
+            "columns": [str(c) for c in df.columns],
+        }
+    }
+    return df
+
+
 def query(sql: str, *, root: Path | None = None) -> pd.DataFrame:
-    """Run SQL over every dataset in DuckDB (in memory). Views are named like ``tic_holdings``."""
+    """Run SQL over the datasets it names, in DuckDB (in memory). Views are named like ``tic_holdings``.
+
+    Only the datasets whose view name appears in ``sql`` are loaded (a dataset that cannot be loaded
+    does not break queries on the others); each view reads the Parquet file of the dataset's current
+    store key, i.e. exactly what :func:`load` returns.
+    """
+    import re
+
     import duckdb
 
+    views = {ds_id.replace(".", "_").replace("-", "_"): ds_id for ds_id in catalog.datasets()}
+    used = {v: d for v, d in views.items() if re.search(rf"\b{re.escape(v)}\b", sql)}
+    if not used:
+        raise BadInput(
+            "the query names no dataset view",
+            field="sql",
+            fix="use views named like the ids with '.' and '-' as '_': "
+            + ", ".join(sorted(views)[:8])
+            + " ...",
+        )
     con = duckdb.connect()
     try:
-        for ds_id in catalog.datasets():
-            load(ds_id, root=root)  # make sure it is stored
-            folder = (root or store_root()) / ds_id
-            files = sorted(folder.glob("*.parquet"))
-            if files:
-                latest = max(files, key=lambda p: p.stat().st_mtime)
-                view = ds_id.replace(".", "_").replace("-", "_")
-                con.execute(f"CREATE VIEW \"{view}\" AS SELECT * FROM read_parquet('{latest.as_posix()}')")
+        for view, ds_id in used.items():
+            key = load(ds_id, root=root).attrs["provenance"]["store_key"]
+            pq = (root or store_root()) / ds_id / f"{key}.parquet"
+            if pq.exists():
+                con.execute(
+                    f"CREATE VIEW \"{view}\" AS SELECT * FROM read_parquet('{pq.as_posix()}')"
+                )
+            else:  # a read-only store: register the parsed frame instead
+                con.register(view, load(ds_id, root=root))
         return con.execute(sql).df()
     finally:
         con.close()

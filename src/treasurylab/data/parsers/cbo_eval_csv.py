@@ -12,7 +12,7 @@ federal fiscal year):
   -> ``component, category, subcategory, changes_baseline_date ('YYYY-MM'), change_category, fiscal_year, value``.
 - ``cbo_eval_actual_GDP.csv``: ``fiscal_year,GDP`` -> ``fiscal_year, value``.
 
-No arithmetic is done: values are copied as published (``deficit`` is negative for a deficit; ``debt`` is
+In the changes file an empty value cell (one in the 2026-02 file) becomes NaN. No arithmetic is done: values are copied as published (``deficit`` is negative for a deficit; ``debt`` is
 debt held by the public at the end of the fiscal year). CBO writes the baseline date as ``YYYY-MM-01``;
 the day carries no information, so it is dropped (``'2026-02'``), which is how users name a vintage.
 
@@ -85,9 +85,11 @@ def read_rows(path: Path, kind: str) -> list[list[str]]:
     return body
 
 
-def _num(values: list[str], name: str, col: str) -> pd.Series:
+def _num(values: list[str], name: str, col: str, allow_empty: bool = False) -> pd.Series:
     s = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
     bad = s.isna()
+    if allow_empty:
+        bad &= pd.Series([v.strip() != "" for v in values])
     if bad.any():
         i = int(bad.idxmax())
         raise DataError(f"{col}: not a number on data row {i + 1}", where=name, got=values[i], fix=FIX)
@@ -139,7 +141,8 @@ def _parse_kind(path: Path, kind: str) -> pd.DataFrame:
         out["changes_baseline_date"] = _month(c["changes_baseline_date"], name, "changes_baseline_date")
         out["change_category"] = [x.strip() for x in c["change_category"]]
         out["fiscal_year"] = _num(c["projected_fiscal_year"], name, "projected_fiscal_year").astype("int64")
-        out["value"] = _num(c["value"], name, "value")
+        # CBO leaves one cell empty (Net Interest, 2024-12 Legislative, FY2024): kept as NaN, not invented
+        out["value"] = _num(c["value"], name, "value", allow_empty=True)
     return out
 
 

@@ -1,0 +1,489 @@
+"""``treasurylab data``: list, show, plot, load and refresh the official datasets.
+
+Commands::
+
+    treasurylab data list [--json]
+    treasurylab data show ID [--country C] [--start YYYY-MM] [--end YYYY-MM] [--filter COL=VALUE ...]
+                             [--plot FILE.png|FILE.html] [--limit N] [--json]
+    treasurylab data provenance ID [--json]
+    treasurylab data load FILE [--plot FILE] [--limit N] [--json]     (a file you downloaded)
+    treasurylab data update [--id ID ...] [--json]                     (online refresh)
+
+``data show tic.holdings`` keeps ``series='current'`` unless ``--filter series=comparison_only`` is
+given (at a TIC series break the same month appears twice). ``data update`` first probes the network
+with a short timeout; offline it says so and changes nothing. Fetched copies go to the store's
+``_updates`` folder, never into the bundled snapshot, and are used only after they parse.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from treasurylab.cli.output import guard, print_json, table
+
+PROBE_URL = "https://fred.stlouisfed.org/"
+PROBE_TIMEOUT_S = 3.0
+FETCH_TIMEOUT_S = 60.0
+MAX_PLOT_LINES = 12
+
+
+# --- network (tests replace these two functions; they never touch the network) ---------------------
+
+
+def _probe(url: str = PROBE_URL, timeout: float = PROBE_TIMEOUT_S) -> None:
+    """Raise if the network is unreachable (one short HEAD request)."""
+    import httpx
+
+    httpx.head(url, timeout=timeout, follow_redirects=True)
+
+
+def _fetch(url: str, timeout: float = FETCH_TIMEOUT_S) -> bytes:
+    import httpx
+
+    r = httpx.get(
+        url, timeout=timeout, follow_redirects=True, headers={"User-Agent": "treasurylab"}
+    )
+    r.raise_for_status()
+    return r.content
+
+
+def is_online() -> tuple[bool, str]:
+    import os
+
+    if os.environ.get("TREASURYLAB_OFFLINE"):
+        return False, "TREASURYLAB_OFFLINE is set"
+    try:
+        _probe()
+    except Exception as exc:  # noqa: BLE001 - any failure of the probe means offline: change nothing
+        return False, f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+    return True, ""
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def parse_filters(items: list[str] | None) -> dict[str, Any]:
+    from treasurylab.errors import BadInput
+
+    out: dict[str, Any] = {}
+    for it in items or []:
+        if "=" not in it:
+            raise BadInput(
+                "a filter must be COLUMN=VALUE",
+                field="--filter",
+                got=it,
+                fix="e.g. --filter series=DGS10 or --filter metric=gold_tonnes",
+            )
+        k, v = it.split("=", 1)
+        out.setdefault(k.strip(), []).append(v.strip())
+    return {k: (v[0] if len(v) == 1 else v) for k, v in out.items()}
+
+
+def _group_column(df) -> str | None:
+    for c in ("country", "tenor", "series", "metric", "currency", "security_type"):
+        if c in df.columns and df[c].nunique() > 1:
+            return c
+    return None
+
+
+def write_plot(
+    df, path: Path, title: str, unit: str, date_column: str = "date", value_column: str = "value"
+) -> Path:
+    """Line chart of value over date, one line per group; PNG (matplotlib) or HTML (plotly, js inlined)."""
+    import pandas as pd
+
+    from treasurylab.errors import BadInput
+
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".png", ".html"):
+        raise BadInput(
+            "plot file must end in .png or .html",
+            field="--plot",
+            got=str(path),
+            fix="e.g. --plot china.png or --plot china.html",
+        )
+    if df.empty or date_column not in df.columns or value_column not in df.columns:
+        raise BadInput(
+            "nothing to plot (no rows with a date and a value)",
+            field="--plot",
+            fix="widen --start/--end or drop a filter",
+        )
+    g = _group_column(df)
+    d = df[[date_column, value_column] + ([g] if g else [])].dropna(subset=[value_column]).copy()
+    # 'YYYYqN' -> first month of the quarter, so quarterly data plot on a time axis like the rest
+    as_month = (
+        d[date_column]
+        .astype(str)
+        .str.replace(r"q([1-4])$", lambda m: f"-{3 * int(m.group(1)) - 2:02d}", regex=True)
+    )
+    d["_x"] = pd.to_datetime(as_month, errors="coerce", format="mixed")
+    d = d.dropna(subset=["_x"]).sort_values("_x")
+    groups = [(None, d)] if g is None else list(d.groupby(g, sort=False))
+    if len(groups) > MAX_PLOT_LINES:  # keep the largest series readable
+        groups = sorted(groups, key=lambda kv: -kv[1][value_column].abs().mean())[:MAX_PLOT_LINES]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".png":
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, ax = plt.subplots(figsize=(10, 5.5), dpi=110)
+        for name, part in groups:
+            ax.plot(
+                part["_x"],
+                part[value_column],
+                label=str(name) if name is not None else None,
+                lw=1.4,
+            )
+        ax.set_title(title, fontsize=11)
+        ax.set_ylabel(unit)
+        ax.grid(alpha=0.3)
+        if g:
+            ax.legend(fontsize=8, ncol=2)
+        fig.tight_layout()
+        fig.savefig(path)
+        plt.close(fig)
+    else:
+        import plotly.graph_objects as go
+
+        fig = go.Figure()
+        for name, part in groups:
+            fig.add_trace(
+                go.Scatter(
+                    x=part["_x"],
+                    y=part[value_column],
+                    mode="lines",
+                    name=str(name) if name is not None else unit,
+                )
+            )
+        fig.update_layout(title=title, yaxis_title=unit, template="plotly_white")
+        fig.write_html(str(path), include_plotlyjs=True, full_html=True)
+    return path
+
+
+def _display_rows(df) -> list[dict]:
+    """Rows for the terminal table, numbers with up to 6 significant digits (the shared table rounds to 4)."""
+    import math
+
+    out = []
+    for r in df.to_dict(orient="records"):
+        out.append(
+            {
+                k: (("n/a" if not math.isfinite(v) else f"{v:.6g}") if isinstance(v, float) else v)
+                for k, v in r.items()
+            }
+        )
+    return out
+
+
+def _records(df, limit: int | None) -> list[dict]:
+    d = df if limit is None else df.tail(limit)
+    return d.to_dict(orient="records")
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+
+def register(app: typer.Typer) -> None:
+    data_app = typer.Typer(
+        help="Official datasets: list, show, plot, load a file, refresh online.",
+        no_args_is_help=True,
+    )
+    app.add_typer(data_app, name="data")
+
+    @data_app.command("list")
+    def list_(json_: bool = typer.Option(False, "--json", help="Print one JSON document.")) -> None:
+        """Every dataset id with its title, unit, frequency and publisher."""
+
+        def body() -> None:
+            from treasurylab.data import datasets
+
+            rows = [
+                {
+                    "id": d.id,
+                    "title": d.title,
+                    "unit": d.unit,
+                    "frequency": d.frequency,
+                    "publisher": d.publisher,
+                }
+                for d in datasets().values()
+            ]
+            if json_:
+                print_json({"datasets": rows, "count": len(rows)})
+            else:
+                table(
+                    [{k: r[k] for k in ("id", "title", "unit", "frequency")} for r in rows],
+                    title=f"{len(rows)} datasets",
+                )
+
+        guard(body, json_)
+
+    @data_app.command("show")
+    def show(
+        dataset_id: str = typer.Argument(..., metavar="ID", help="Dataset id (see 'data list')."),
+        country: str = typer.Option(
+            None, "--country", "-c", help="Country, matched forgivingly ('china')."
+        ),
+        start: str = typer.Option(
+            None, "--start", help="First period, YYYY, YYYY-MM or YYYY-MM-DD."
+        ),
+        end: str = typer.Option(None, "--end", help="Last period, YYYY, YYYY-MM or YYYY-MM-DD."),
+        filter_: list[str] = typer.Option(
+            None, "--filter", "-f", help="COLUMN=VALUE (repeatable)."
+        ),
+        plot: Path = typer.Option(None, "--plot", help="Write a chart: FILE.png or FILE.html."),
+        limit: int = typer.Option(None, "--limit", help="Only the last N rows in the output."),
+        json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    ) -> None:
+        """Rows of one dataset, filtered; optionally a chart."""
+
+        def body() -> None:
+            from treasurylab.data import get, series
+            from treasurylab.errors import BadInput
+
+            ds = get(dataset_id)
+            filters = parse_filters(filter_)
+            if limit is not None and limit < 1:
+                raise BadInput(
+                    "must be at least 1",
+                    field="--limit",
+                    got=limit,
+                    fix="give a positive row count",
+                )
+            if ds.id == "tic.holdings" and "series" not in filters:
+                filters["series"] = (
+                    "current"  # one value per month (series breaks print a month twice)
+                )
+            df = series(ds.id, country=country, start=start, end=end, **filters)
+            prov = df.attrs.get("provenance", {})
+            note = None
+            if df.empty and (start or end) and ds.date_column:
+                full = series(ds.id, country=country, **filters)[ds.date_column].astype(str)
+                if len(full):
+                    note = f"no rows between {start or '...'} and {end or '...'}; data cover {full.min()} to {full.max()}"
+            plotted = None
+            if plot is not None:
+                label = f"{ds.title}" + (
+                    f" - {df['country'].iloc[0]}" if country and len(df) else ""
+                )
+                plotted = str(
+                    write_plot(
+                        df,
+                        plot,
+                        label,
+                        ds.unit,
+                        ds.date_column or "date",
+                        ds.value_column or "value",
+                    )
+                )
+            if json_:
+                print_json(
+                    {
+                        "id": ds.id,
+                        "title": ds.title,
+                        "unit": ds.unit,
+                        "filters": {
+                            "country": df["country"].iloc[0] if country and len(df) else country,
+                            "start": start,
+                            "end": end,
+                            **filters,
+                        },
+                        "rows": len(df),
+                        "columns": list(df.columns),
+                        "data": _records(df, limit),
+                        "plot": plotted,
+                        "note": note,
+                        "source": ds.source,
+                        "provenance": prov,
+                    }
+                )
+            else:
+                shown = df.tail(limit or 25)
+                table(
+                    _display_rows(shown),
+                    columns=list(df.columns),
+                    title=f"{ds.id}: {ds.title} [{ds.unit}]",
+                )
+                typer.echo(
+                    f"{len(df)} rows (showing the last {len(shown)}); source: {ds.publisher}"
+                )
+                if note:
+                    typer.echo(f"note: {note}")
+                if plotted:
+                    typer.echo(f"chart written to {plotted}")
+
+        guard(body, json_)
+
+    @data_app.command("provenance")
+    def provenance(
+        dataset_id: str = typer.Argument(..., metavar="ID"),
+        json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    ) -> None:
+        """Where a dataset comes from: publisher, source, file hashes, parser, breaks, caveats."""
+
+        def body() -> None:
+            from treasurylab.data import load
+
+            prov = load(dataset_id).attrs["provenance"]
+            if json_:
+                print_json(prov)
+            else:
+                for k, v in prov.items():
+                    if isinstance(v, list):
+                        typer.echo(f"{k}:")
+                        for x in v:
+                            typer.echo(f"  - {x}")
+                    else:
+                        typer.echo(f"{k}: {v}")
+
+        guard(body, json_)
+
+    @data_app.command("load")
+    def load_(
+        file: Path = typer.Argument(
+            ..., metavar="FILE", help="A downloaded file (TIC, Treasury, FRED, NY Fed, IMF, WGC)."
+        ),
+        plot: Path = typer.Option(None, "--plot", help="Write a chart: FILE.png or FILE.html."),
+        limit: int = typer.Option(None, "--limit", help="Only the last N rows in the output."),
+        json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    ) -> None:
+        """Parse a file you downloaded, recognising its format from its content."""
+
+        def body() -> None:
+            from treasurylab.data.store import load_file
+
+            df = load_file(file)
+            prov = df.attrs["provenance"]
+            plotted = str(write_plot(df, plot, prov["format_title"], "value")) if plot else None
+            if json_:
+                print_json(
+                    {
+                        "file": prov["file"],
+                        "format": prov["format"],
+                        "rows": len(df),
+                        "columns": list(df.columns),
+                        "data": _records(df, limit),
+                        "plot": plotted,
+                        "provenance": prov,
+                    }
+                )
+            else:
+                shown = df.tail(limit or 25)
+                table(
+                    _display_rows(shown),
+                    columns=list(df.columns),
+                    title=f"{prov['file']}: {prov['format_title']}",
+                )
+                typer.echo(f"{len(df)} rows (showing the last {len(shown)})")
+                if plotted:
+                    typer.echo(f"chart written to {plotted}")
+
+        guard(body, json_)
+
+    @data_app.command("update")
+    def update(
+        ids: list[str] = typer.Option(
+            None, "--id", help="Only these dataset ids (default: all with an online source)."
+        ),
+        json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    ) -> None:
+        """Refresh datasets from their publishers (online only; offline nothing changes)."""
+
+        def body() -> None:
+            result = run_update(ids or None)
+            if json_:
+                print_json(result)
+                return
+            if not result["online"]:
+                typer.echo(
+                    f"offline: no network ({result['reason']}); nothing was changed. "
+                    "The bundled snapshot stays in use."
+                )
+                return
+            for r in result["datasets"]:
+                typer.echo(
+                    f"{r['id']}: {r['status']}" + (f" ({r['detail']})" if r.get("detail") else "")
+                )
+
+        guard(body, json_)
+
+
+def run_update(ids: list[str] | None = None) -> dict[str, Any]:
+    """Fetch each dataset's file from its publisher into the store's ``_updates`` folder.
+
+    A fetched file is written to a temporary name, parsed with the dataset's own parser, and only then
+    moved in place with its ``update.json`` record (written last): a failed or partial download never
+    replaces anything. Offline (probe fails): returns ``online: False`` and touches nothing.
+    """
+    import json
+    import os
+    import tempfile
+    from datetime import datetime
+
+    from treasurylab.data import catalog
+    from treasurylab.data.provenance import sha256_file
+    from treasurylab.data.store import _atomic_write_bytes, updates_dir
+    from treasurylab.errors import BadInput, TreasurylabError
+
+    all_ = catalog.datasets()
+    for i in ids or []:
+        catalog.get(i)  # BadInput with a suggestion for an unknown id
+    chosen = [all_[i] for i in (ids or all_)]
+    online, reason = is_online()
+    if not online:
+        return {
+            "online": False,
+            "reason": reason,
+            "changed": [],
+            "datasets": [],
+            "message": "offline: nothing was changed; the bundled snapshot stays in use",
+        }
+    out = []
+    changed = []
+    for ds in chosen:
+        if not ds.update_url or len(ds.files) != 1:
+            out.append({"id": ds.id, "status": "skipped", "detail": "no single-file online source"})
+            continue
+        folder = updates_dir(ds.id)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / Path(ds.files[0]).name
+        try:
+            content = _fetch(ds.update_url)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+            with os.fdopen(fd, "wb") as f:
+                f.write(content)
+            try:
+                df = ds.parse([Path(tmp)])
+                if len(df) == 0:
+                    raise BadInput(
+                        "the fetched file has no rows", field=ds.id, fix="try again later"
+                    )
+                os.replace(tmp, target)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+        except TreasurylabError as exc:
+            out.append({"id": ds.id, "status": "failed", "detail": str(exc)})
+            continue
+        except Exception as exc:  # noqa: BLE001 - network or publisher error: keep what we had
+            out.append({"id": ds.id, "status": "failed", "detail": f"{type(exc).__name__}: {exc}"})
+            continue
+        info = {
+            "url": ds.update_url,
+            "retrieved": datetime.now(UTC).strftime("%Y-%m-%d"),
+            "sha256": sha256_file(target),
+            "rows": len(df),
+        }
+        text = json.dumps(info, indent=1, sort_keys=True) + "\n"
+        _atomic_write_bytes(folder / "update.json", lambda p, text=text: Path(p).write_text(text))
+        changed.append(ds.id)
+        out.append(
+            {"id": ds.id, "status": "updated", "detail": f"{len(df)} rows from {ds.update_url}"}
+        )
+    return {"online": True, "reason": "", "changed": changed, "datasets": out}

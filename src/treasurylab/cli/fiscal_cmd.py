@@ -1,0 +1,110 @@
+"""``treasurylab fiscal``: a deterministic fiscal projection on a CBO baseline, by fiscal year.
+
+Command::
+
+    treasurylab fiscal [--vintage 2026-02|2025-01] [--years N] [--bill-share X] [--rate-shift-bp B]
+                       [--set NAME=VALUE ...] [--json]
+
+Runs the fiscal kernel (model/fiscal.py) from the data-layer maturity ladder, fed CBO's baseline primary
+deficits, GDP and rates (params/fiscal_inputs.py), and prints by fiscal year: net interest (engine and
+CBO), net interest as % of GDP and of revenue, debt held by the public and debt/GDP (engine and CBO), the
+average effective rate, WAM, bill share, rollover need, gross issuance and the deficit. ``--bill-share``
+sets the issuance policy's bill target, ``--rate-shift-bp`` adds to every rate from the first month, and
+``--set`` overrides any fiscal parameter (VALUE is JSON, e.g. ``--set 'bill_weights={"b1m":1}'``).
+Bad input (a horizon past the data, shares that do not add up to 1, an unknown parameter) exits 2 with
+one line naming the field and the fix.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from treasurylab.cli.output import guard, print_json, table
+
+
+def _overrides(items: list[str] | None) -> dict:
+    import json
+
+    from treasurylab.errors import BadInput
+
+    out = {}
+    for item in items or []:
+        if "=" not in item:
+            raise BadInput("must be NAME=VALUE", field="--set", got=item, fix="e.g. --set bill_share_target=0.25")
+        name, raw = item.split("=", 1)
+        try:
+            value = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        out[name.strip().removeprefix("fiscal.")] = value
+    return out
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("fiscal")
+    def fiscal(
+        vintage: str = typer.Option("2026-02", "--vintage", help="CBO baseline: 2026-02 or 2025-01."),
+        years: int = typer.Option(None, "--years", help="Fiscal years to project (default: the whole baseline)."),
+        bill_share: float = typer.Option(None, "--bill-share", help="Bill share target of marketable debt (0-1)."),
+        rate_shift_bp: float = typer.Option(0.0, "--rate-shift-bp", help="Add this many bp to every rate."),
+        set_: list[str] = typer.Option(None, "--set", help="Override a fiscal parameter: NAME=VALUE (JSON)."),
+        json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    ) -> None:
+        """Project debt, net interest and the maturity structure on a CBO baseline (deterministic)."""
+
+        def body() -> None:
+            import numpy as np
+
+            from treasurylab.model import fiscal as F
+            from treasurylab.params import fiscal_inputs as FI
+            from treasurylab.params import load_params
+
+            ov = _overrides(set_)
+            if bill_share is not None:
+                ov["bill_share_target"] = bill_share
+            p = load_params("fiscal", ov, where="--set")
+            F.mix_from_params(p)   # validate the issuance mix before running
+            r = FI.run_baseline(vintage, p, rate_shift=rate_shift_bp / 1e4, years=years)
+            b = r["inputs"]
+            start = b.start
+
+            def fy(key: str, how: str = "sum") -> np.ndarray:
+                a = r[key][None, :]
+                if how == "end":
+                    return F.fiscal_year_end(a, start)[1][0]
+                if how == "mean":
+                    return F.fiscal_year_mean(a, start)[1][0]
+                return F.fiscal_year_totals(a, start)[1][0]
+
+            ni, rev, gdp = fy("net_interest"), b.revenue, np.array([b.gdp_fy[int(y)] for y in r["fy"]])
+            rev_fy = F.fiscal_year_totals(rev[None, :], start)[1][0]
+            rows = []
+            for i, y in enumerate(r["fy"]):
+                y = int(y)
+                rows.append({
+                    "fiscal_year": y,
+                    "net_interest": float(ni[i]),
+                    "cbo_net_interest": b.cbo_net_interest[y],
+                    "net_interest_pct_gdp": float(100 * ni[i] / gdp[i]),
+                    "net_interest_pct_revenue": float(100 * ni[i] / rev_fy[i]),
+                    "debt": float(r["fy_debt"][i]),
+                    "debt_pct_gdp": float(100 * r["fy_debt_gdp"][i]),
+                    "cbo_debt_pct_gdp": float(100 * b.cbo_debt[y] / b.gdp_fy[y]),
+                    "avg_rate_pct": float(100 * fy("interest_gross")[i] / fy("debt", "mean")[i]),
+                    "wam_months": float(fy("wam", "end")[i]),
+                    "bill_share_pct": float(100 * fy("bill_share", "end")[i]),
+                    "rollover": float(fy("rollover")[i]),
+                    "gross_issuance": float(fy("gross_issuance")[i]),
+                    "deficit": float(r["fy_deficit"][i]),
+                })
+            meta = {"vintage": vintage, "start": start, "rate_shift_bp": rate_shift_bp,
+                    "bill_share_target": float(p["bill_share_target"]), "ladder": r["ladder"].source,
+                    "inputs": b.source, "units": "USD bn; percentages in percent; WAM in months"}
+            if json_:
+                print_json({"meta": meta, "fiscal_years": rows})
+            else:
+                cols = ["fiscal_year", "net_interest", "cbo_net_interest", "net_interest_pct_gdp", "debt_pct_gdp",
+                        "cbo_debt_pct_gdp", "avg_rate_pct", "wam_months", "bill_share_pct", "rollover"]
+                table(rows, cols, title=f"Fiscal projection on CBO's {vintage} baseline (USD bn, %)")
+
+        guard(body, json_)

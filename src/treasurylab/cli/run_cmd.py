@@ -1,0 +1,160 @@
+"""``treasurylab run``, ``compare`` and ``sweep``: scenarios, their ensembles and parameter grids.
+
+Human output is a compact p5/p50/p95 table (and a progress bar on stderr for runs of several
+blocks); ``--json`` prints exactly one JSON document on stdout. ``run`` writes the summary (CSV,
+Parquet), the paths (NetCDF), ``result.json`` and the HTML report into ``--out`` (default
+``out/<scenario name>``). Heavy imports happen inside the commands so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Optional
+
+import typer
+
+from treasurylab.cli.output import guard, print_json, table
+
+
+@contextmanager
+def _progress(enabled: bool, what: str):
+    """A rich progress bar on stderr; yields a callback(done, total) (or None when disabled)."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=Console(stderr=True), transient=True) as prog:
+        task = prog.add_task(what, total=None)
+
+        def cb(done: int, total: int) -> None:
+            prog.update(task, completed=done, total=total)
+
+        yield cb
+
+
+def _num(v: float) -> str:
+    return f"{v:,.2f}" if abs(v) < 1e7 else f"{v:.4g}"
+
+
+def _rows(res) -> list[dict]:
+    return [{"variable": r["label"], "month": r["month"], "p5": _num(r["p5"]), "p50": _num(r["p50"]),
+             "p95": _num(r["p95"])} for r in res.headline()]
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("run")
+    def run_cmd(
+        scenario: str = typer.Argument(..., help="A shipped scenario name (e.g. davos-2026) or a YAML file."),
+        paths: Optional[int] = typer.Option(None, "--paths", "-n", help="Monte Carlo paths (default: the file's)."),
+        seed: Optional[int] = typer.Option(None, "--seed", "-s", help="Random seed (default: the file's)."),
+        out: Optional[str] = typer.Option(None, "--out", "-o", help="Output folder (default out/NAME)."),
+        workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Local worker processes (1 = serial)."),
+        cluster: Optional[str] = typer.Option(None, "--cluster", help="Dask scheduler, tcp://HOST:PORT."),
+        report: bool = typer.Option(True, "--report/--no-report", help="Write the HTML report."),
+        json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    ) -> None:
+        """Run a scenario's ensemble: summary table, HTML report, Parquet/NetCDF results."""
+
+        def body() -> None:
+            from pathlib import Path
+
+            from treasurylab.scenario.runner import run
+            from treasurylab.scenario.spec import load_scenario
+
+            sc = load_scenario(scenario)
+            n = paths if paths is not None else sc.paths
+            with _progress(not json_ and n > 2048, f"{sc.name}: {n:,} paths") as cb:
+                res = run(sc, paths=paths, seed=seed, workers=workers, cluster=cluster, progress=cb)
+            folder = Path(out) if out else Path("out") / sc.name
+            files = res.save(folder)
+            if report:
+                from treasurylab.report.html import write_report
+
+                files["report_html"] = str(write_report(res, folder / "report.html"))
+            res.meta["files"] = files
+            if json_:
+                print_json(res.to_dict())
+                return
+            table(_rows(res), title=f"{sc.name}: {res.paths:,} paths, seed {res.meta['seed']}")
+            for k, v in res.outcomes().items():
+                typer.echo(f"{k}: {v:.4g}")
+            typer.echo(f"results: {folder}" + (f"  report: {files['report_html']}" if report else ""))
+
+        guard(body, json_)
+
+    @app.command("compare")
+    def compare_cmd(
+        a: str = typer.Argument(..., help="First scenario (name or YAML)."),
+        b: str = typer.Argument(..., help="Second scenario (name or YAML)."),
+        paths: Optional[int] = typer.Option(None, "--paths", "-n", help="Paths for both runs."),
+        seed: Optional[int] = typer.Option(None, "--seed", "-s", help="Seed for both runs."),
+        workers: Optional[int] = typer.Option(None, "--workers", "-w"),
+        json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    ) -> None:
+        """Run two scenarios with the same seed and show their medians side by side."""
+
+        def body() -> None:
+            from treasurylab.scenario.runner import run
+
+            ra = run(a, paths=paths, seed=seed, workers=workers)
+            rb = run(b, paths=paths, seed=seed, workers=workers)
+            ha = {(r["variable"], r["month"]): r for r in ra.headline()}
+            rows = []
+            for r in rb.headline():
+                k = (r["variable"], r["month"])
+                if k not in ha:
+                    continue
+                rows.append({"variable": r["label"], "month": r["month"],
+                             f"{ra.scenario.name} p50": ha[k]["p50"], f"{rb.scenario.name} p50": r["p50"],
+                             "difference": r["p50"] - ha[k]["p50"]})
+            oa, ob = ra.outcomes(), rb.outcomes()
+            if json_:
+                print_json({"a": ra.to_dict(), "b": rb.to_dict(), "rows": rows,
+                            "outcomes": {k: {"a": oa.get(k), "b": ob.get(k)} for k in sorted(set(oa) | set(ob))}})
+                return
+            table(rows, title=f"{ra.scenario.name} vs {rb.scenario.name} (medians)")
+            for k in sorted(set(oa) | set(ob)):
+                typer.echo(f"{k}: {oa.get(k, float('nan')):.4g} vs {ob.get(k, float('nan')):.4g}")
+
+        guard(body, json_)
+
+    @app.command("sweep")
+    def sweep_cmd(
+        spec: str = typer.Argument(..., help="A sweep YAML file (or a shipped sweep name, e.g. tipping-point)."),
+        cluster: Optional[str] = typer.Option(None, "--cluster", help="Dask scheduler, tcp://HOST:PORT."),
+        workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Local worker processes."),
+        paths: Optional[int] = typer.Option(None, "--paths", "-n", help="Paths per grid point."),
+        seed: Optional[int] = typer.Option(None, "--seed", "-s"),
+        out: Optional[str] = typer.Option(None, "--out", "-o", help="Write sweep.json and the map here."),
+        json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    ) -> None:
+        """Run a scenario over a parameter grid (e.g. the tipping-point map)."""
+
+        def body() -> None:
+            import json
+            from pathlib import Path
+
+            from treasurylab.scenario.sweep import sweep
+
+            with _progress(not json_, "sweep") as cb:
+                res = sweep(spec, workers=workers, cluster=cluster, paths=paths, seed=seed, progress=cb)
+            files = {}
+            if out:
+                folder = Path(out)
+                folder.mkdir(parents=True, exist_ok=True)
+                (folder / "sweep.json").write_text(json.dumps(res.to_dict(), indent=1, default=str))
+                files["sweep_json"] = str(folder / "sweep.json")
+                html = res.write_html(folder / "sweep.html")
+                if html:
+                    files["sweep_html"] = str(html)
+            if json_:
+                print_json({**res.to_dict(), "files": files})
+                return
+            table(res.rows, title=f"{res.spec.name}: {res.spec.metric}")
+            for k, v in files.items():
+                typer.echo(f"{k}: {v}")
+
+        guard(body, json_)

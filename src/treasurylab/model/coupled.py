@@ -1,0 +1,421 @@
+"""The coupled system: one month of every block, in a fixed order, for all paths at once.
+
+This is the one place where the monthly order of DESIGN.md ("One month, in order") is written down
+and executed. For month t (all arrays carry the path axis first; ``prev`` = last month's value)::
+
+  1. Events      threat_t, named/announced sales (A,), freezes, programme / backstop / issuance-mix
+                 segments and fiscal slippage come from schedules built once by :func:`prepare`.
+  2. Holders     flows = holders_step(spec_t, signal inputs: projected debt/GDP deviation (prev),
+                 10y volatility (prev), threat_t, political shock (freeze -> rivals' fear),
+                 named sales_t + reserve managers' Treasury sales (prev)); frozen holders' flows -> 0.
+  3. Market      surprise, expected = flows of price-insensitive holders beyond the baseline;
+                 yields_t = baseline curve + E[policy path] (macro, prev) + tp_perm + tp_temp
+                          + fiscal premium(projected debt and deficit deviations, prev) + trust term;
+                 the Fed backstop fires on a jump; clear_market settles every dollar (net new supply
+                 = last month's change in debt); yields are capped at the regime bound (flagged).
+  4. Macro       dy10 = y10_t - baseline; stress = max(monthly 10y jump / 50 bp, 1 - trust);
+                 mortgage, Baa, output gap (IS), inflation (Phillips), policy rate (Taylor) -> GDP_t.
+  5. Fiscal      fiscal.step at the market's curve (bills at the 3m yield), primary deficit =
+                 baseline + slippage (% of GDP_t), GDP_t, inflation = baseline + deviation,
+                 stabilisers on the gap deviation -> debt, debt/GDP, net interest, deficit; then the
+                 deviations the next month's premia see:
+                   deficit_dev = 100 (deficit*12/GDP - baseline)
+                   debt_dev    = 100 (min(debt/GDP, cap) - baseline) + projection_years * deficit_dev
+  6. Reserves    reserves_step(signal = w * threat_t + freeze in force) -> gold, gold price, and the
+                 Treasury sales that fund extra gold (added to next month's holders' sales).
+  7. Minerals    the minerals block (deterministic, one linear programme per month, run once in
+                 ``prepare`` because nothing in it depends on the paths) gives the output lost to
+                 magnet shortages; its US output-gap contribution enters step 4 as ``gap_shock``.
+  8. Record      every output of interest into (N, T) arrays; non-finite values never leave the
+                 model: regime bounds cap them and ``regime_exceeded`` flags the path.
+
+With no events every deviation is exactly zero, so the run reproduces the baseline (CBO's 10-year,
+and the fiscal block's baseline run of net interest and debt/GDP) to rounding: add-factors by
+construction. Before the scenario's first month the fiscal block alone is rolled from the
+baseline's first month (October of the first fiscal year) on baseline inputs.
+
+``prepare(scenario) -> Setup`` (deterministic, picklable) and ``simulate(setup, n, rng) -> dict``
+(one block of n paths; arrays (n, T), (n,) or (n, A)) are what the runner calls. Per path it also
+returns ``cascade_share`` (foreign non-absorbing holders' sales beyond the baseline in the first 24
+months / their initial holdings), ``regime_exceeded``, ``fed_backstop_bn`` (backstop purchases) and
+``holder_sales`` (n, A): each holder's cumulative sales beyond the baseline (+ = sold).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+
+from treasurylab.errors import BadInput
+
+VINTAGES = {"cbo-2026-02": "2026-02"}
+CASCADE_WINDOW = 24           # months: "sold within 24 months" (the tipping-point definition)
+RECORD = ("y10", "tp10", "flow_premium", "fiscal_premium", "expected_short_dev", "policy_rate",
+          "mortgage", "baa", "gdp_gap", "gdp_level_dev", "inflation_dev", "net_interest", "deficit_gdp",
+          "debt_gdp", "foreign_official", "trust", "gold_price")
+
+
+@dataclass
+class Setup:
+    """Everything deterministic a block of paths needs (built once; pickled to workers)."""
+
+    name: str
+    months: tuple[str, ...]
+    T: int
+    k0: int                                   # fiscal pre-roll months (baseline start -> scenario start)
+    fparams: Any
+    ladder: Any
+    curve_tenors: tuple
+    yields: np.ndarray                        # (k0+T, 5) baseline curve
+    bill: np.ndarray                          # (k0+T,)
+    pdef: np.ndarray
+    revenue: np.ndarray
+    other_means: np.ndarray
+    ngdp: np.ndarray
+    cpi: np.ndarray
+    base_policy: np.ndarray                   # (T,)
+    base_gap: np.ndarray                      # (T,)
+    base_debt_gdp: np.ndarray                 # (T,) the fiscal block's baseline run
+    base_deficit_gdp: np.ndarray              # (T,)
+    base_net_interest: np.ndarray             # (T,) annual rate
+    mix0: Any
+    mixes: list                               # per month t: IssuanceMix
+    hspecs: list                              # distinct HoldersSpec variants
+    hseg: np.ndarray                          # (T,) index into hspecs
+    mps: list                                 # distinct MarketParams variants
+    mseg: np.ndarray                          # (T,)
+    macro: Any                                # MacroParams
+    rp: Any                                   # ReservesParams or None
+    cp: dict                                  # coupling parameters
+    threat: np.ndarray                        # (T,)
+    distrust: np.ndarray                      # (T,)
+    named: np.ndarray                         # (T, A) USD bn
+    announced: np.ndarray                     # (T, A) USD bn
+    frozen: np.ndarray                        # (T, A) bool
+    political: np.ndarray                     # (T, A)
+    slippage: np.ndarray                      # (T,) % of GDP
+    res_signal: np.ndarray                    # (T,)
+    exp_factor: np.ndarray                    # (5,) expected-path factors by tenor
+    holder_names: tuple[str, ...]
+    gap_shock: np.ndarray                     # (T,) minerals block's output-gap contribution, fraction
+    minerals: Any = None                      # MineralsResult when the scenario has minerals events
+    baseline: dict = field(default_factory=dict)   # base_<var> (T,) for results
+
+
+def holder_names(overrides: dict | None = None) -> tuple[str, ...]:
+    """The holders' agent names for a scenario's overrides (for validating event holders)."""
+    from treasurylab.params.holders_inputs import build_holders_spec
+
+    return tuple(build_holders_spec((overrides or {}).get("holders")).names)
+
+
+def _ordinal(s: str) -> int:
+    y, m = (int(x) for x in s[:7].split("-"))
+    return 12 * y + m - 1
+
+
+def prepare(sc) -> Setup:
+    """Build the deterministic inputs of a scenario (parameters, baseline, ladder, event schedules)."""
+    from treasurylab.model import fiscal as F
+    from treasurylab.model import holders as H
+    from treasurylab.model.macro import MacroParams
+    from treasurylab.model.market import TENORS, MarketParams
+    from treasurylab.params import list_blocks, load_params
+    from treasurylab.params import fiscal_inputs as FI
+    from treasurylab.params.holders_inputs import build_holders_spec
+    from treasurylab.params.macro_inputs import macro_baseline, ordinal_label
+
+    ov = sc.overrides or {}
+    vintage = VINTAGES[sc.baseline]
+    fp = load_params("fiscal", ov.get("fiscal"))
+    b = FI.cbo_baseline_inputs(vintage, fp)
+    s_base = _ordinal(b.start)
+    k0 = sc.start_ordinal - s_base
+    T = sc.horizon
+    if k0 < 0 or k0 + T > b.horizon:
+        raise BadInput(f"the fiscal baseline covers {b.start} to {ordinal_label(s_base + b.horizon - 1)}",
+                       field="start/horizon", got=f"{sc.start} + {T} months",
+                       fix=f"start at or after {b.start} and end by {ordinal_label(s_base + b.horizon - 1)}")
+    mb = macro_baseline(sc.start, T, load_params("macro", ov.get("macro")))
+    pm = MacroParams.from_params(load_params("macro", ov.get("macro")))
+    cp = {k: float(v) for k, v in load_params("coupled", ov.get("coupled")).items()}
+    mp0 = MarketParams.from_params(load_params("market", ov.get("market")))
+    spec0 = build_holders_spec(ov.get("holders"))
+    A = spec0.n_agents
+    names = tuple(spec0.names)
+
+    # the fiscal block's own baseline run: the path a no-shock scenario must reproduce
+    base = FI.run_baseline(vintage, fp)
+    sl = slice(k0, k0 + T)
+    base_debt_gdp = np.asarray(base["debt_gdp"][sl], dtype=float)
+    base_def_gdp = np.asarray(base["deficit"][sl], dtype=float) * 12.0 / b.ngdp[sl]
+    base_ni = np.asarray(base["net_interest"][sl], dtype=float) * 12.0
+
+    # ---- event schedules ------------------------------------------------------------------------
+    threat = np.zeros(T)
+    distrust = np.zeros(T)
+    named = np.zeros((T, A))
+    announced = np.zeros((T, A))
+    frozen = np.zeros((T, A), dtype=bool)
+    political = np.zeros((T, A))
+    slippage = np.zeros(T)
+    res_signal = np.zeros(T)
+    prog_rate = np.full((T, A), np.nan)       # scenario programme changes (monthly rate) from month t
+    bstop: list[tuple[int, bool, float | None]] = []
+    mix_changes: list[tuple[int, float]] = []
+    rivals = spec0.deterrence < 0
+    for i, ev in enumerate(sc.events):
+        t, day = sc.month_of(ev)
+        field_ = f"events[{i}]"
+        if ev.type == "threat":
+            end = min(T, t + ev.months)
+            threat[t:end] = np.maximum(threat[t:end], ev.strength)
+            distrust[t] += cp["threat_distrust"] * ev.strength
+            res_signal[t:end] += cp["reserves_threat_weight"] * ev.strength
+        elif ev.type == "sale":
+            j = _holder(ev.holder, names, f"{field_}.holder")
+            amount = ev.amount_bn if ev.amount_bn is not None else ev.share * float(spec0.holdings0[j])
+            start_day = t * H.DAYS_PER_MONTH + (day - 1)
+            sched = H.named_sale_schedule(amount, ev.days, T, start_day=start_day, field=field_)
+            (announced if ev.announced else named)[:, j] += sched
+        elif ev.type == "programme":
+            j = _holder(ev.holder, names, f"{field_}.holder")
+            end = T if ev.months is None else min(T, t + ev.months)
+            prog_rate[t:end, j] = (1.0 + ev.rate_per_year) ** (1.0 / 12.0) - 1.0
+        elif ev.type == "sanction":
+            j = _holder(ev.holder, names, f"{field_}.holder")
+            frozen[t:, j] = ev.freeze
+            if ev.freeze:
+                political[t:, :] += cp["sanction_rival_fear"] * rivals
+                political[t:, j] = 0.0
+                res_signal[t:] += 1.0
+        elif ev.type == "backstop":
+            bstop.append((t, ev.on, ev.trigger_bp))
+        elif ev.type == "issuance_mix":
+            mix_changes.append((t, ev.bill_share))
+        elif ev.type == "fiscal_slippage":
+            end = T if ev.months is None else min(T, t + ev.months)
+            slippage[t:end] += ev.pct_gdp
+        elif ev.type == "minerals":
+            pass  # run below by the minerals block as a whole (it reads every minerals event at once)
+
+    # holders' spec variants: a new one whenever a programme or freeze changes
+    hspecs, hseg, keys = [], np.zeros(T, dtype=np.int64), {}
+    for t in range(T):
+        key = (tuple(np.where(np.isnan(prog_rate[t]), np.inf, prog_rate[t])), tuple(frozen[t]))
+        if key not in keys:
+            pr = np.where(np.isnan(prog_rate[t]), spec0.programme_rate, prog_rate[t])
+            pr = np.where(frozen[t], 0.0, pr)
+            spec = spec0 if (np.array_equal(pr, spec0.programme_rate) and not frozen[t].any()) else \
+                spec0.with_(programme_rate=pr, can_cascade=spec0.can_cascade & ~frozen[t])
+            keys[key] = len(hspecs)
+            hspecs.append(spec)
+        hseg[t] = keys[key]
+    # market variants: the backstop switched on/off (and its trigger) from an event month
+    mps, mseg = [mp0], np.zeros(T, dtype=np.int64)
+    for t, on, trig in sorted(bstop, key=lambda x: x[0]):
+        upd: dict[str, Any] = {"backstop_on": bool(on)}
+        if trig is not None:
+            upd["backstop_trigger_bp"] = float(trig)
+        mps.append(replace(mps[int(mseg[t])], **upd))
+        mseg[t:] = len(mps) - 1
+    # issuance mix per month
+    mix0 = F.mix_from_params(fp)
+    mixes = [mix0] * T
+    for t, bs in sorted(mix_changes):
+        m = F.mix_from_params(fp, bill_share=bs)
+        mixes[t:] = [m] * (T - t)
+
+    # 7. minerals: deterministic (one path), run once; its output lost enters the US output gap
+    gap_shock = np.zeros(T)
+    mres = None
+    if any(ev.type == "minerals" for ev in sc.events):
+        from treasurylab.model import minerals as MN
+
+        mres = MN.simulate_scenario(sc)
+        gap_shock = np.nan_to_num(np.asarray(mres.us_output_gap_pp, dtype=float)[:T] / 100.0)
+
+    rp = None
+    if "reserves" in list_blocks():
+        from treasurylab.params.holders_inputs import build_reserves_params
+
+        rp = build_reserves_params(ov.get("reserves"), holder_names=names, where="overrides.reserves")
+
+    q = pm.expected_policy_persistence
+    ks = np.array([3.0, 24.0, 60.0, 120.0, 360.0])
+    exp_factor = np.ones(5) if q >= 1 else (1.0 - q ** ks) / (ks * (1.0 - q))
+    assert len(TENORS) == 5
+
+    months = tuple(mb.months)
+    baseline = {
+        "y10": b.yields[sl, 3].copy(), "tp10": np.full(T, cp["baseline_tp10"]),
+        "policy_rate": mb.policy.copy(), "mortgage": b.yields[sl, 3] + pm.mortgage_spread,
+        "gdp_gap": mb.gap.copy(), "net_interest": base_ni, "debt_gdp": base_debt_gdp,
+        "deficit_gdp": base_def_gdp,
+    }
+    return Setup(
+        name=sc.name, months=months, T=T, k0=k0, fparams=fp, ladder=FI.initial_ladder(b.start, fp),
+        curve_tenors=tuple(b.curve_tenors_m), yields=b.yields[: k0 + T].copy(), bill=b.bill_rate[: k0 + T].copy(),
+        pdef=b.primary_deficit[: k0 + T].copy(), revenue=b.revenue[: k0 + T].copy(),
+        other_means=b.other_means[: k0 + T].copy(), ngdp=b.ngdp[: k0 + T].copy(), cpi=b.inflation[: k0 + T].copy(),
+        base_policy=mb.policy.copy(), base_gap=mb.gap.copy(), base_debt_gdp=base_debt_gdp,
+        base_deficit_gdp=base_def_gdp, base_net_interest=base_ni, mix0=mix0, mixes=mixes,
+        hspecs=hspecs, hseg=hseg, mps=mps, mseg=mseg, macro=pm, rp=rp, cp=cp, threat=threat,
+        distrust=distrust, named=named, announced=announced, frozen=frozen, political=political,
+        slippage=slippage, res_signal=res_signal, exp_factor=exp_factor, holder_names=names,
+        gap_shock=gap_shock, minerals=mres, baseline=baseline,
+    )
+
+
+def _holder(name: str, names: tuple[str, ...], field_: str) -> int:
+    from treasurylab.model.holders import resolve_holder
+
+    try:
+        return resolve_holder(name, names)
+    except BadInput as exc:
+        raise BadInput(exc.problem, field=field_, got=name, fix=exc.fix) from None
+
+
+def simulate(S: Setup, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Run one block of ``n`` paths through the T months; returns the recorded arrays."""
+    from treasurylab.model import fiscal as F
+    from treasurylab.model import holders as H
+    from treasurylab.model import market as M
+    from treasurylab.model.macro import MacroState, stress_index
+    from treasurylab.model.macro import step as macro_step
+    from treasurylab.model.state import CoupledState
+
+    T, k0 = S.T, S.k0
+    spec0 = S.hspecs[0]
+    A = spec0.n_agents
+    fs = F.init_state(S.ladder, n, k0 + T, S.fparams, S.curve_tenors)
+    for t in range(k0):   # fiscal-only roll from the baseline's first month, baseline inputs
+        F.step(fs, t, S.yields[t], S.bill[t], S.pdef[t], S.ngdp[t], S.cpi[t], S.mix0,
+               revenue=S.revenue[t], other_means=S.other_means[t])
+    rs = None
+    if S.rp is not None:
+        from treasurylab.model import reserves as R
+
+        rs = R.init_reserves(S.rp, n)
+    st = CoupledState.start(n, A, S.ngdp[k0], fiscal=fs, holders=H.init_holders(spec0, n, rng),
+                            market=M.init_market(S.mps[0], n), macro=MacroState.zeros(n), reserves=rs,
+                            minerals=None)
+    hs, ms, mst = st.holders, st.market, st.macro
+    debt_prev = fs.debt.copy()
+    foreign = spec0.foreign & ~spec0.absorber
+    h0_foreign = float(spec0.holdings0[foreign].sum())
+    rec = {k: np.empty((n, T)) for k in RECORD}
+    membership = spec0.membership()
+    pm, cp = S.macro, S.cp
+    y_cap = pm.regime_y10_max
+    debt_cap = cp["regime_debt_gdp_max"]
+    gold_price = np.full(n, np.nan)
+    holder_sales = np.zeros((n, A))     # scenario sales beyond the baseline, cumulative, USD bn
+    fed_bought = np.zeros(n)
+
+    for t in range(T):
+        tf = k0 + t
+        spec = S.hspecs[S.hseg[t]]
+        # 2. holders
+        named = S.named[t] + st.reserves_sales if S.rp is not None else S.named[t]
+        ann = S.announced[t]
+        flows = H.holders_step(spec, hs, t, debt_gdp_dev_pp=st.debt_dev_pp, yield_vol_bp=ms.vol_bp,
+                               threat=S.threat[t], political_shock=S.political[t] if S.political[t].any() else None,
+                               named_sales=named, announced_sales=ann if ann.any() else None, rng=rng,
+                               _membership=membership)
+        fz = S.frozen[t]
+        if fz.any():
+            for arr in (flows.sales, flows.expected, flows.surprise, flows.baseline):
+                arr[:, fz] = 0.0
+        holder_sales += flows.expected + flows.surprise
+        if t < CASCADE_WINDOW:
+            st.sold_24m += np.maximum(flows.expected[:, foreign] + flows.surprise[:, foreign], 0.0).sum(axis=1)
+        # 3. market
+        sur, exp_ = M.flows_for_market(spec.absorber, flows)
+        mp = S.mps[S.mseg[t]]
+        fut = S.announced[t + 1: t + 1 + int(round(mp.expectation_horizon_months))][:, ~spec.absorber].sum()
+        esd = mst.policy[:, None] * S.exp_factor[None, :]
+        out = M.market_step(mp, ms, surprise_flow_bn=sur, expected_flow_bn=exp_, announced_future_bn=fut,
+                            gdp_bn=st.gdp, debt_gdp_dev_pp=st.debt_dev_pp, deficit_gdp_dev_pp=st.deficit_dev_pp,
+                            exp_short_dev=esd, baseline_yields=S.yields[tf], distrust_shock=S.distrust[t])
+        clr = M.clear_market(hs.holdings, flows.sales, spec.absorber, spec.fed_index, out.fed_purchases_bn,
+                             st.supply_bn)
+        hs.holdings = clr.holdings
+        fed_bought += clr.fed_bought
+        y = out.yields
+        over = y[:, 3] > y_cap
+        if over.any():
+            st.regime |= over
+            y = np.minimum(y, y_cap)
+        # 4. macro
+        dy10 = y[:, 3] - S.yields[tf, 3]
+        stress = stress_index(dy10 - st.dy10_prev, 1.0 - out.trust, pm)
+        mo = macro_step(mst, pm, dy10=dy10, stress=stress, base_y10=float(S.yields[tf, 3]),
+                        base_policy=float(S.base_policy[t]), base_gap=float(S.base_gap[t]),
+                        base_gdp=float(S.ngdp[tf]), gap_shock=float(S.gap_shock[t]))
+        st.regime |= mo["regime"]
+        gdp = mo["gdp"]
+        # 5. fiscal
+        ratio = gdp / S.ngdp[tf]
+        fo = F.step(fs, tf, y, S.bill[tf] + (y[:, 0] - S.yields[tf, 0]),
+                    S.pdef[tf] + S.slippage[t] * gdp / 1200.0, gdp, S.cpi[tf] + mst.infl, S.mixes[t],
+                    output_gap=mo["gap_dev"], revenue=S.revenue[tf] * ratio, other_means=S.other_means[tf])
+        debt_gdp = fo["debt_gdp"]
+        big = ~(debt_gdp <= debt_cap)
+        if big.any():
+            st.regime |= big
+        deficit_gdp = fo["deficit"] * 12.0 / gdp
+        st.deficit_dev_pp = 100.0 * (deficit_gdp - S.base_deficit_gdp[t])
+        st.debt_dev_pp = 100.0 * (np.minimum(debt_gdp, debt_cap) - S.base_debt_gdp[t]) + \
+            cp["projection_years"] * st.deficit_dev_pp
+        debt_now = fs.debt
+        st.supply_bn = debt_now - debt_prev
+        debt_prev = debt_now.copy()
+        st.dy10_prev = dy10
+        st.gdp = gdp
+        # 6. reserves
+        if rs is not None:
+            from treasurylab.model import reserves as R
+
+            ro = R.reserves_step(S.rp, rs, signal=S.res_signal[t])
+            # managers without an agent of their own sell across the foreign non-absorbers
+            st.reserves_sales = R.to_agents(S.rp, ro.treasury_sales_bn, A,
+                                            spread_weights=hs.holdings * foreign)
+            gold_price = ro.price
+        # 8. record
+        rec["y10"][:, t] = y[:, 3]
+        rec["flow_premium"][:, t] = out.tp_perm[:, 3] + out.tp_temp[:, 3]
+        rec["fiscal_premium"][:, t] = out.fiscal[:, 3] + out.trust_term[:, 3]
+        rec["tp10"][:, t] = cp["baseline_tp10"] + rec["flow_premium"][:, t]
+        rec["expected_short_dev"][:, t] = esd[:, 3]
+        rec["policy_rate"][:, t] = mo["policy"]
+        rec["mortgage"][:, t] = mo["mortgage"]
+        rec["baa"][:, t] = mo["baa"]
+        rec["gdp_gap"][:, t] = mo["gap"]
+        rec["gdp_level_dev"][:, t] = mo["gdp_level_dev"]
+        rec["inflation_dev"][:, t] = mo["inflation_dev"]
+        rec["net_interest"][:, t] = fo["net_interest"] * 12.0
+        rec["deficit_gdp"][:, t] = deficit_gdp
+        rec["debt_gdp"][:, t] = debt_gdp
+        rec["foreign_official"][:, t] = hs.holdings[:, spec0.foreign].sum(axis=1)
+        rec["trust"][:, t] = out.trust
+        rec["gold_price"][:, t] = gold_price
+
+    # never let a non-finite number out: cap to the regime bound and flag the path
+    for k, v in rec.items():
+        bad = ~np.isfinite(v)
+        if k == "gold_price" and S.rp is None:
+            continue
+        if bad.any():
+            st.regime |= bad.any(axis=1)
+            v[bad] = 0.0
+    out_d: dict[str, np.ndarray] = dict(rec)
+    if S.rp is None:
+        out_d.pop("gold_price")
+    out_d["cascade_share"] = np.clip(st.sold_24m / h0_foreign, 0.0, 1.0) if h0_foreign > 0 else np.zeros(n)
+    out_d["regime_exceeded"] = st.regime.copy()
+    out_d["holder_sales"] = holder_sales
+    out_d["fed_backstop_bn"] = fed_bought
+    return out_d

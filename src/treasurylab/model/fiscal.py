@@ -1,0 +1,688 @@
+"""Fiscal block: federal debt held by the public as an issuance-cohort maturity calendar.
+
+Role
+----
+Advance the debt of the US Treasury month by month for N paths at once: coupons and bill discount
+accrue on every live cohort, maturing principal is rolled over, the deficit is financed, and new
+cohorts are priced at the yield curve passed in. Pure numpy float64; no I/O, no pandas; one Python
+loop over months only (never over paths or securities).
+
+Per-month API (stable; the coupled runner calls it month by month)
+----------------------------------------------------------------
+::
+
+    from treasurylab.model import fiscal as F
+
+    ladder = ...                       # F.Ladder, built by treasurylab.params.fiscal_inputs.initial_ladder()
+    mix = F.make_mix(bill_share=0.21, bill_weights={...}, coupon_weights={...})   # or F.mix_from_params(p)
+    state = F.init_state(ladder, n_paths, horizon, params, curve_tenors_m=(3, 24, 60, 120, 360))
+    for t in range(horizon):
+        out = F.step(state, t,
+                     yields,           # (N, K) or (K,): annual decimal par yields at curve_tenors_m
+                     bill_rate,        # (N,) or scalar: bill investment yield (bond-equivalent), decimal
+                     primary_deficit,  # (N,) or scalar: baseline primary deficit, USD bn in this month
+                     ngdp,             # (N,) or scalar: nominal GDP, USD bn at an annual rate
+                     inflation,        # (N,) or scalar: CPI-U inflation, annual decimal (TIPS accrual)
+                     mix,              # F.IssuanceMix (same for all paths; may change month to month)
+                     output_gap=0.0,   # (N,) or scalar: (Y - Y*)/Y*, drives automatic stabilisers
+                     revenue=None,     # (N,) or scalar: revenue USD bn in this month (default: share of GDP)
+                     other_means=0.0)  # (N,) or scalar: other means of financing, USD bn in this month
+        out["debt"], out["debt_gdp"], out["net_interest"], ...   # dict of (N,) float64 arrays
+
+    res = F.simulate(ladder, params, mix, yields=(N|1, T, K), bill_rate=(N|1, T), ...)  # dict of (N, T)
+    F.fiscal_year_totals(res["net_interest"], start="2025-10")   # -> (years, (N, n_fy)) sums
+    F.fiscal_year_end(res["debt"], start="2025-10")             # -> (years, (N, n_fy)) Sep values
+
+``step`` returns (all shape (N,), USD bn unless stated; flows are *this month's*, not annualised):
+
+==================  ==========================================================================
+debt                debt held by the public at the end of the month (= sum of live cohorts)
+debt_gdp            debt / nominal GDP (fraction)
+interest_gross      interest on debt held by the public accrued this month (coupons, bill
+                    discount, FRN coupons, TIPS real coupon and TIPS inflation accrual)
+net_interest        CBO-definition net interest = interest_gross - other_interest_offset * ngdp/12
+net_interest_gdp    net_interest * 12 / ngdp (fraction of GDP at an annual rate)
+net_interest_rev    net_interest / revenue (fraction of revenue)
+avg_rate            interest_gross * 12 / debt at the start of the month (annual decimal)
+wam                 weighted average maturity of marketable debt, months
+bill_share          bills / marketable debt
+rollover            maturing principal paid this month (rollover need)
+gross_issuance      cash raised by new issues = rollover + cash deficit + other means
+deficit             primary_deficit (incl. stabilisers) + net_interest
+primary_deficit     baseline primary deficit + automatic stabilisers
+tips_accrual        non-cash TIPS inflation accrual (part of interest and of debt)
+excess_surplus      surplus that could not retire debt (all nominal debt bought back); 0 normally
+==================  ==========================================================================
+
+State and equations
+-------------------
+Months t = 0..T-1; the initial ladder's ``due[k]`` is principal repaid in simulated month k.
+Calendars are stored time-major, ``due[k, n]`` (so one month is one contiguous row); the
+path-first views of DESIGN.md are ``state.principal_due`` = ``due.T`` etc. Only rows that can be
+reached inside the horizon (k <= T) are stored: a cohort repaid after the last month never matures
+in the run, and its principal and coupons live in the running totals (outstanding, coupon flow,
+WAM sums), which keeps memory at O(N*T) instead of O(N*(T+360)).
+
+Fixed-rate nominal securities (bills 1/2/3/4/6/12 months for the 4-52 week bills; notes
+2/3/5/7/10 y; bonds 20/30 y) share one principal calendar ``due`` and one coupon difference array
+``cpn_delta`` (USD bn per year). Issuing A at annual rate r for m months in month t::
+
+    due[t+m] += A;   cpn_delta[t+1] += A*r;   cpn_delta[t+m+1] -= A*r
+
+so the running coupon flow ``cpn(t) = cpn(t-1) + cpn_delta[t]`` costs O(#tenors) per path and the
+issue earns interest in months t+1..t+m (m months). Bills are accrued the same way (discount
+amortised monthly at the investment yield), which is how the Treasury and CBO record bill interest.
+
+TIPS: principal kept in real terms (index ratio 1 at t=0); ``idx(t) = idx(t-1)*(1+pi_t)^(1/12)``;
+interest = real coupons * idx(t)/12 + real outstanding * (idx(t) - idx(t-1)) (the accrual adds to
+debt without cash); maturing TIPS repay real principal * idx(t). New TIPS are issued at a real
+coupon ``y(m) - tips_breakeven`` (the nominal curve less the inflation compensation).
+(The deflation floor at par is not modelled: it binds only if the index falls over a TIPS's life.)
+
+FRN (2 y): coupon = outstanding * (bill_rate + spread)/12, the spread fixed per cohort at issue
+(``frn_spread``), resetting with the bill rate every month.
+
+One month, in order::
+
+    interest_gross = cpn/12 + frn_out*(bill_rate)/12 + frn_spread_flow/12
+                     + tips_cpn_real*idx/12 + tips_real_out*(idx - idx_prev)
+    net_interest   = interest_gross - other_interest_offset * ngdp/12
+    primary        = primary_deficit_input - stabiliser_semi_elasticity * output_gap * ngdp/12
+    deficit        = primary + net_interest
+    rollover       = due[t] + frn_due[t] + tips_due_real[t]*idx
+    gross_issuance = rollover + deficit - tips_accrual + other_means
+    bills issued   B = clip(bill_share * debt_next - (bills_out - bill_due[t]), 0, gross_issuance)
+    coupons issued gross_issuance - B, split by the coupon tenor weights (nominal, TIPS, FRN)
+    debt(t)        = debt(t-1) + deficit(t) + other_means(t)        (exact, every path)
+
+If gross issuance is negative (a surplus larger than maturing debt), the excess buys back fixed-rate
+nominal debt pro rata over every future cohort (scaling ``due``, ``cpn`` and ``cpn_delta`` by one
+factor keeps the calendar exact); any excess beyond all nominal debt is reported as
+``excess_surplus`` and left as cash, so then ``debt(t) = debt(t-1) + deficit + other_means +
+excess_surplus``. Principal never goes negative.
+
+Curve: new nominal issues at tenor m are priced at a yield linearly interpolated in maturity on the
+knots {3 months: bill_rate} U {curve_tenors_m > 3: yields}, flat beyond the ends. So the bill rate
+prices bills up to 3 months and FRN resets, and the 10-year and 30-year points price long issues.
+
+WAM is kept exactly from two running sums per calendar (S0 = sum of live principal,
+S1 = sum of principal * due month), so ``wam(t) = (S1 - t*S0)/S0`` with no scan over the ladder.
+
+Definitions (CBO)
+-----------------
+*Debt held by the public* is all federal debt not held by federal trust funds or other government
+accounts; it includes the Federal Reserve's holdings (the Fed is not part of the government for
+this purpose). *Net interest* (budget function 900) is interest on debt held by the public (so it
+includes interest paid to the Fed) minus the government's interest income (interest on credit
+financing accounts, on loans, on its cash) and plus other interest; interest paid to trust funds
+is intragovernmental and nets out. Federal Reserve remittances are *revenues* (miscellaneous
+receipts), not a reduction in net interest: they enter through the primary deficit that is passed
+in (CBO's baseline primary deficit already includes CBO's projection of remittances). The residual
+between interest on debt held by the public and net interest - the government's own interest income
+net of other interest outlays - is one constant share *of GDP*, ``other_interest_offset`` (fitted
+once on FY2023-2025 actuals; see params/defaults/fiscal.yaml and docs/fiscal.md). It is a share of
+GDP, not of interest, because that income comes from the government's financial assets (credit
+financing accounts, cash), which grow with the economy rather than with the debt's interest bill.
+
+Automatic stabilisers: the primary deficit rises by ``stabiliser_semi_elasticity`` percent of GDP
+per percentage point of negative output gap (labelled parameter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from treasurylab.errors import BadInput
+
+# --- tenors (months) --------------------------------------------------------------------------
+#: Bill tenors: 4, 8, 13, 17, 26 and 52 weeks, rounded to whole months.
+BILL_KEYS = ("b1m", "b2m", "b3m", "b4m", "b6m", "b12m")
+BILL_TENORS_M = np.array([1, 2, 3, 4, 6, 12], dtype=np.int64)
+#: Coupon securities: nominal notes and bonds, TIPS, and the 2-year FRN.
+NOMINAL_KEYS = ("n2y", "n3y", "n5y", "n7y", "n10y", "n20y", "n30y")
+NOMINAL_TENORS_M = np.array([24, 36, 60, 84, 120, 240, 360], dtype=np.int64)
+TIPS_KEYS = ("tips5y", "tips10y", "tips30y")
+TIPS_TENORS_M = np.array([60, 120, 360], dtype=np.int64)
+FRN_KEYS = ("frn2y",)
+FRN_TENORS_M = np.array([24], dtype=np.int64)
+COUPON_KEYS = NOMINAL_KEYS + TIPS_KEYS + FRN_KEYS
+MAX_TENOR_M = 360
+DEFAULT_CURVE_TENORS_M = (3, 24, 60, 120, 360)
+
+OUTPUTS = ("debt", "debt_gdp", "interest_gross", "net_interest", "net_interest_gdp",
+           "net_interest_rev", "avg_rate", "wam", "bill_share", "rollover", "gross_issuance",
+           "deficit", "primary_deficit", "tips_accrual", "excess_surplus")
+
+_SHARE_TOL = 1e-6
+
+
+# --- inputs -------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Ladder:
+    """The initial maturity ladder (USD bn), indexed by the simulated month k in which it is repaid.
+
+    ``nominal_due[k]`` fixed-rate nominal principal (bills, notes, bonds) repaid in month k;
+    ``nominal_coupon[k]`` the annual coupon (or bill discount) flow, USD bn/yr, of that principal;
+    ``bill_due[k]`` the bills among ``nominal_due`` (k < 12); ``tips_due[k]`` TIPS principal including
+    inflation compensation to date (index ratio 1 at t=0) and ``tips_coupon[k]`` its real coupon flow;
+    ``frn_due[k]`` FRN principal (k < 24) and ``frn_spread`` their average spread (decimal).
+    ``start`` is the first simulated month 'YYYY-MM'.
+    """
+
+    nominal_due: np.ndarray
+    nominal_coupon: np.ndarray
+    bill_due: np.ndarray
+    tips_due: np.ndarray
+    tips_coupon: np.ndarray
+    frn_due: np.ndarray
+    frn_spread: float
+    start: str
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("nominal_due", "nominal_coupon", "bill_due", "tips_due", "tips_coupon", "frn_due"):
+            a = np.asarray(getattr(self, name), dtype=np.float64)
+            if a.ndim != 1 or len(a) == 0 or len(a) > MAX_TENOR_M + 1:
+                raise BadInput(f"must be a 1-D array of at most {MAX_TENOR_M + 1} months",
+                               field=f"ladder.{name}", got=a.shape, fix="index it by month of repayment")
+            if not np.all(np.isfinite(a)) or np.any(a < 0):
+                raise BadInput("must be finite and non-negative", field=f"ladder.{name}",
+                               got=float(np.nanmin(a)), fix="principal and coupons cannot be negative")
+            object.__setattr__(self, name, a)
+        if np.any(self.bill_due > self.nominal_due[: len(self.bill_due)] + 1e-9):
+            raise BadInput("bills exceed the nominal principal due in the same month",
+                           field="ladder.bill_due", fix="bill_due is a subset of nominal_due")
+        if len(self.bill_due) > 13 and np.any(self.bill_due[13:] > 0):
+            raise BadInput("bills mature within 12 months", field="ladder.bill_due",
+                           fix="put longer securities in nominal_due only")
+
+    @property
+    def marketable(self) -> float:
+        return float(self.nominal_due.sum() + self.tips_due.sum() + self.frn_due.sum())
+
+    @property
+    def wam_months(self) -> float:
+        tot = 0.0
+        s1 = 0.0
+        for a in (self.nominal_due, self.tips_due, self.frn_due):
+            k = np.arange(1, len(a) + 1)
+            tot += a.sum()
+            s1 += (a * k).sum()
+        return s1 / tot
+
+    @property
+    def bill_share(self) -> float:
+        return float(self.bill_due.sum()) / self.marketable
+
+    @property
+    def average_rate(self) -> float:
+        """Average coupon rate of the ladder (FRN at its spread only; add the bill rate for the total)."""
+        return float(self.nominal_coupon.sum() + self.tips_coupon.sum()) / self.marketable
+
+
+@dataclass(frozen=True)
+class IssuanceMix:
+    """Issuance policy: target bill share of marketable debt and tenor weights (each summing to 1)."""
+
+    bill_share: float
+    bill_weights: np.ndarray     # over BILL_KEYS
+    coupon_weights: np.ndarray   # over COUPON_KEYS
+
+
+def _weights(w: Mapping[str, float] | Any, keys: tuple[str, ...], field_: str) -> np.ndarray:
+    if isinstance(w, Mapping):
+        unknown = [k for k in w if k not in keys]
+        if unknown:
+            from treasurylab.errors import did_you_mean
+
+            raise BadInput("unknown tenor", field=f"{field_}.{unknown[0]}", fix=did_you_mean(unknown[0], keys))
+        arr = np.array([float(w.get(k, 0.0)) for k in keys])
+    else:
+        arr = np.asarray(w, dtype=np.float64).ravel()
+        if arr.shape != (len(keys),):
+            raise BadInput(f"needs {len(keys)} weights ({', '.join(keys)})", field=field_, got=arr.shape,
+                           fix="give one weight per tenor")
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+        raise BadInput("weights must be non-negative", field=field_, got=arr.tolist(),
+                       fix="use shares in [0, 1]")
+    if abs(arr.sum() - 1.0) > _SHARE_TOL:
+        raise BadInput("weights must sum to 1", field=field_, got=round(float(arr.sum()), 6),
+                       fix="rescale the tenor weights so they add up to 1")
+    return arr
+
+
+def make_mix(bill_share: float, bill_weights: Mapping[str, float] | Any,
+             coupon_weights: Mapping[str, float] | Any) -> IssuanceMix:
+    """Validated :class:`IssuanceMix`; bad shares raise BadInput naming the field."""
+    bs = float(bill_share)
+    if not np.isfinite(bs) or not 0.0 <= bs <= 1.0:
+        raise BadInput("must be between 0 and 1", field="bill_share", got=bs,
+                       fix="give the target share of bills in marketable debt, e.g. 0.21")
+    return IssuanceMix(bs, _weights(bill_weights, BILL_KEYS, "bill_weights"),
+                       _weights(coupon_weights, COUPON_KEYS, "coupon_weights"))
+
+
+def mix_from_params(params: Mapping[str, Any], bill_share: float | None = None) -> IssuanceMix:
+    """The issuance mix of the fiscal parameter block (``bill_share_target``, ``bill_weights``,
+    ``coupon_weights``); ``bill_share`` overrides the target (a scenario knob)."""
+    return make_mix(params["bill_share_target"] if bill_share is None else bill_share,
+                    params["bill_weights"], params["coupon_weights"])
+
+
+# --- state --------------------------------------------------------------------------------------
+@dataclass
+class FiscalState:
+    """All path-dependent fiscal state; calendars time-major (rows = months, columns = paths)."""
+
+    n_paths: int
+    horizon: int
+    curve_tenors_m: np.ndarray
+    due: np.ndarray            # (T+2, N) fixed-rate nominal principal by month of repayment
+    cpn_delta: np.ndarray      # (T+2, N) change of the nominal coupon flow (USD bn/yr)
+    bill_due: np.ndarray       # (T+2, N) bills by month of repayment (subset of due)
+    tips_due: np.ndarray       # (T+2, N) TIPS real principal
+    tips_delta: np.ndarray     # (T+2, N) change of the TIPS real coupon flow
+    frn_due: np.ndarray        # (T+2, N)
+    frn_spr_delta: np.ndarray  # (T+2, N) change of the FRN spread flow (USD bn/yr)
+    cpn: np.ndarray            # (N,) running nominal coupon flow
+    tips_cpn: np.ndarray       # (N,) running TIPS real coupon flow
+    frn_spr: np.ndarray        # (N,) running FRN spread flow
+    nom_out: np.ndarray        # (N,) fixed-rate nominal outstanding (incl. bills)
+    bill_out: np.ndarray
+    tips_out: np.ndarray       # real
+    frn_out: np.ndarray
+    idx: np.ndarray            # TIPS index ratio (1 at t=0)
+    s1_nom: np.ndarray         # sum over live fixed-rate nominal principal of its repayment month
+    s1_frn: np.ndarray         # same for FRN
+    s1_tips: np.ndarray        # same for TIPS (real)
+    cash: np.ndarray           # excess surplus held as cash (normally 0)
+    t_next: int = 0
+    # parameters (scalars)
+    offset: float = 0.0
+    tips_breakeven: float = 0.0
+    frn_spread_new: float = 0.0
+    stabiliser: float = 0.0
+    revenue_share: float = 0.0
+    _wb: np.ndarray = field(default=None, repr=False)   # (6, K') bill-tenor interpolation weights
+    _wc: np.ndarray = field(default=None, repr=False)   # (11, K') coupon-tenor interpolation weights
+
+    @property
+    def principal_due(self) -> np.ndarray:
+        """Path-first view (N, T+L) of the fixed-rate nominal principal calendar."""
+        return self.due.T
+
+    @property
+    def coupon_delta(self) -> np.ndarray:
+        return self.cpn_delta.T
+
+    @property
+    def marketable(self) -> np.ndarray:
+        return self.nom_out + self.frn_out + self.tips_out * self.idx
+
+    @property
+    def debt(self) -> np.ndarray:
+        return self.marketable
+
+
+def _pget(params: Mapping[str, Any], name: str) -> float:
+    try:
+        v = params[name]
+    except KeyError:
+        raise BadInput("missing fiscal parameter", field=name,
+                       fix="load the block with treasurylab.params.load_params('fiscal')") from None
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        raise BadInput("must be a number", field=name, got=v, fix="see params/defaults/fiscal.yaml") from None
+
+
+def init_state(ladder: Ladder, n_paths: int, horizon: int, params: Mapping[str, Any],
+               curve_tenors_m: tuple[int, ...] | np.ndarray = DEFAULT_CURVE_TENORS_M,
+               full_calendar: bool = False) -> FiscalState:
+    """Allocate the calendars for ``n_paths`` x ``horizon`` months and load the initial ladder.
+
+    ``full_calendar=True`` stores every repayment month (T+L+2 rows) instead of those inside the
+    horizon (T+2), for inspection and tests; results are identical either way."""
+    if not isinstance(ladder, Ladder):
+        raise BadInput("must be a treasurylab.model.fiscal.Ladder", field="ladder", got=type(ladder).__name__,
+                       fix="build it with treasurylab.params.fiscal_inputs.initial_ladder()")
+    n = int(n_paths)
+    T = int(horizon)
+    if n < 1:
+        raise BadInput("must be >= 1", field="n_paths", got=n_paths, fix="run at least one path")
+    if T < 1 or T > 1200:
+        raise BadInput("must be between 1 and 1200 months", field="horizon", got=horizon,
+                       fix="give the number of monthly steps")
+    ct = np.asarray(curve_tenors_m, dtype=np.float64).ravel()
+    if ct.size < 1 or np.any(~np.isfinite(ct)) or np.any(ct <= 0) or np.any(np.diff(ct) <= 0):
+        raise BadInput("tenors must be positive and increasing", field="curve_tenors_m", got=ct.tolist(),
+                       fix="give key tenors in months, e.g. (3, 24, 60, 120, 360)")
+    rows = T + MAX_TENOR_M + 2 if full_calendar else T + 2
+    st = FiscalState(
+        n_paths=n, horizon=T, curve_tenors_m=ct,
+        due=np.zeros((rows, n)), cpn_delta=np.zeros((rows, n)), bill_due=np.zeros((rows, n)),
+        tips_due=np.zeros((rows, n)), tips_delta=np.zeros((rows, n)),
+        frn_due=np.zeros((rows, n)), frn_spr_delta=np.zeros((rows, n)),
+        cpn=np.zeros(n), tips_cpn=np.zeros(n), frn_spr=np.zeros(n),
+        nom_out=np.zeros(n), bill_out=np.zeros(n), tips_out=np.zeros(n), frn_out=np.zeros(n),
+        idx=np.ones(n), s1_nom=np.zeros(n), s1_frn=np.zeros(n), s1_tips=np.zeros(n), cash=np.zeros(n),
+    )
+    st.offset = _pget(params, "other_interest_offset")
+    st.tips_breakeven = _pget(params, "tips_breakeven")
+    st.frn_spread_new = _pget(params, "frn_spread")
+    st.stabiliser = _pget(params, "stabiliser_semi_elasticity")
+    st.revenue_share = _pget(params, "revenue_share_gdp")
+    if not -0.05 <= st.offset <= 0.05:
+        raise BadInput("must be between -0.05 and 0.05", field="other_interest_offset", got=st.offset,
+                       fix="a share of nominal GDP (annual), e.g. 0.001")
+
+    # Load the ladder: the coupon flow of principal due in month k runs in months 0..k, so it is in the
+    # running flow from the start and leaves at k+1 (same convention as new issues).
+    def load(due, delta, flow, a_due, a_cpn):
+        k = min(len(a_due), rows)
+        due[:k] += a_due[:k, None]
+        flow += a_cpn.sum()
+        k1 = min(len(a_cpn), rows - 1)
+        delta[1:k1 + 1] -= a_cpn[:k1, None]
+
+    load(st.due, st.cpn_delta, st.cpn, ladder.nominal_due, ladder.nominal_coupon)
+    kb = min(len(ladder.bill_due), rows)
+    st.bill_due[:kb] += ladder.bill_due[:kb, None]
+    load(st.tips_due, st.tips_delta, st.tips_cpn, ladder.tips_due, ladder.tips_coupon)
+    load(st.frn_due, st.frn_spr_delta, st.frn_spr, ladder.frn_due, ladder.frn_spread * ladder.frn_due)
+    st.nom_out += ladder.nominal_due.sum()
+    st.bill_out += ladder.bill_due.sum()
+    st.tips_out += ladder.tips_due.sum()
+    st.frn_out += ladder.frn_due.sum()
+    st.s1_nom += (ladder.nominal_due * np.arange(len(ladder.nominal_due))).sum()
+    st.s1_frn += (ladder.frn_due * np.arange(len(ladder.frn_due))).sum()
+    st.s1_tips += (ladder.tips_due * np.arange(len(ladder.tips_due))).sum()
+    knots = np.concatenate([[3.0], ct[ct > 3.0]])
+    eye = np.eye(len(knots))
+    st._wb = np.ascontiguousarray(_interp(knots, eye, BILL_TENORS_M.astype(np.float64)))
+    c_ten = np.concatenate([NOMINAL_TENORS_M, TIPS_TENORS_M, FRN_TENORS_M]).astype(np.float64)
+    st._wc = np.ascontiguousarray(_interp(knots, eye, c_ten))
+    return st
+
+
+# --- the month ----------------------------------------------------------------------------------
+def _col(x: Any, n: int, name: str) -> np.ndarray:
+    a = np.asarray(x, dtype=np.float64)
+    if a.ndim == 0:
+        return np.full(n, float(a))
+    if a.shape != (n,):
+        raise BadInput(f"must be a scalar or shape ({n},)", field=name, got=a.shape, fix="one value per path")
+    return a
+
+
+def _interp(knot_t: np.ndarray, knot_y: np.ndarray, tenors: np.ndarray) -> np.ndarray:
+    """Linear interpolation in maturity, flat outside; knot_y (K, N) -> (len(tenors), N)."""
+    pos = np.clip(np.searchsorted(knot_t, tenors, side="right") - 1, 0, len(knot_t) - 1)
+    hi = np.clip(pos + 1, 0, len(knot_t) - 1)
+    span = knot_t[hi] - knot_t[pos]
+    w = np.where(span > 0, (np.clip(tenors, knot_t[0], knot_t[-1]) - knot_t[pos]) / np.where(span > 0, span, 1), 0.0)
+    return knot_y[pos] * (1 - w)[:, None] + knot_y[hi] * w[:, None]
+
+
+def price_curve(state: FiscalState, yields: Any, bill_rate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Yields (decimal) for new bills (6, N) and coupon tenors (11, N), from the curve and bill rate."""
+    n = state.n_paths
+    y = np.asarray(yields, dtype=np.float64)
+    K = len(state.curve_tenors_m)
+    if y.ndim == 1:
+        if y.shape != (K,):
+            raise BadInput(f"must have {K} yields (tenors {state.curve_tenors_m.tolist()} months)",
+                           field="yields", got=y.shape, fix="pass yields at curve_tenors_m")
+        y = np.broadcast_to(y[:, None], (K, n))
+    elif y.shape == (n, K):
+        y = y.T
+    else:
+        raise BadInput(f"must be shape ({n}, {K}) or ({K},)", field="yields", got=y.shape,
+                       fix="pass one row of key-tenor yields per path")
+    keep = state.curve_tenors_m > 3.0
+    knots_y = np.concatenate([bill_rate[None, :], y[keep]], axis=0)
+    return state._wb @ knots_y, state._wc @ knots_y
+
+
+def step(state: FiscalState, t: int, yields: Any, bill_rate: Any, primary_deficit: Any, ngdp: Any,
+         inflation: Any, mix: IssuanceMix, output_gap: Any = 0.0, revenue: Any = None,
+         other_means: Any = 0.0) -> dict[str, np.ndarray]:
+    """Advance every path by month ``t`` (must equal ``state.t_next``); returns this month's outputs."""
+    if t != state.t_next:
+        raise BadInput("months must be stepped in order", field="t", got=t,
+                       fix=f"call step with t={state.t_next}")
+    if t >= state.horizon:
+        raise BadInput("past the horizon the state was built for", field="t", got=t,
+                       fix=f"init_state with horizon > {t}")
+    if not isinstance(mix, IssuanceMix):
+        raise BadInput("must be an IssuanceMix", field="mix", got=type(mix).__name__,
+                       fix="build it with make_mix(...) or mix_from_params(params)")
+    n = state.n_paths
+    br = _col(bill_rate, n, "bill_rate")
+    pdef = _col(primary_deficit, n, "primary_deficit")
+    gdp = _col(ngdp, n, "ngdp")
+    pi = _col(inflation, n, "inflation")
+    gap = _col(output_gap, n, "output_gap")
+    om = _col(other_means, n, "other_means")
+    if np.any(gdp <= 0):
+        raise BadInput("must be positive", field="ngdp", got=float(gdp.min()), fix="nominal GDP in USD bn (annual rate)")
+    if np.any(pi <= -1):
+        raise BadInput("must be > -1", field="inflation", got=float(pi.min()), fix="annual rate as a decimal")
+
+    debt_prev = state.marketable
+    # 1. interest accrued this month on every live cohort
+    state.cpn += state.cpn_delta[t]
+    state.tips_cpn += state.tips_delta[t]
+    state.frn_spr += state.frn_spr_delta[t]
+    idx_prev = state.idx
+    idx = idx_prev * (1.0 + pi) ** (1.0 / 12.0)
+    tips_accrual = state.tips_out * (idx - idx_prev)
+    interest = (state.cpn + state.frn_out * br + state.frn_spr + state.tips_cpn * idx) / 12.0 + tips_accrual
+    net_interest = interest - state.offset * gdp / 12.0
+    primary = pdef - state.stabiliser * gap * gdp / 12.0
+    deficit = primary + net_interest
+
+    # 2. maturing principal
+    m_nom = state.due[t]
+    m_bill = state.bill_due[t]
+    m_frn = state.frn_due[t]
+    m_tips_real = state.tips_due[t]
+    rollover = m_nom + m_frn + m_tips_real * idx
+    nom_left = state.nom_out - m_nom
+    bills_left = state.bill_out - m_bill
+    frn_left = state.frn_out - m_frn
+    tips_left = state.tips_out - m_tips_real
+    s1n = state.s1_nom - t * m_nom
+    s1f = state.s1_frn - t * m_frn
+    s1t = state.s1_tips - t * m_tips_real
+
+    gross = rollover + deficit - tips_accrual + om
+    # 3. a surplus larger than maturing debt buys back future fixed-rate nominal cohorts pro rata
+    #    (one factor on principal, coupons and their calendars keeps every identity exact)
+    short = gross < 0
+    excess = np.zeros(n)
+    if short.any():
+        need = -gross
+        safe = np.where(nom_left > 0, nom_left, 1.0)
+        factor = np.where(short, 1.0 - np.minimum(need, nom_left) / safe, 1.0)
+        excess = np.where(short, np.maximum(need - nom_left, 0.0), 0.0)
+        s1n = s1n * factor
+        state.due[t + 1:] *= factor
+        state.cpn_delta[t + 1:] *= factor
+        state.bill_due[t + 1:] *= factor
+        state.cpn *= factor
+        nom_left = nom_left * factor
+        bills_left = bills_left * factor
+        gross = np.where(short, 0.0, gross)
+    state.cash += excess
+
+    # 4. new issues at today's curve
+    debt_next = nom_left + frn_left + tips_left * idx + gross
+    yb, yc = price_curve(state, yields, br)
+    B = np.clip(mix.bill_share * debt_next - bills_left, 0.0, gross)
+    C = gross - B
+    A_bill = mix.bill_weights[:, None] * B[None, :]            # (6, N)
+    A_cpn = mix.coupon_weights[:, None] * C[None, :]           # (11, N)
+    nN, nT = len(NOMINAL_KEYS), len(TIPS_KEYS)
+    A_nom = A_cpn[:nN]
+    A_tips_real = A_cpn[nN:nN + nT] / idx[None, :]
+    A_frn = A_cpn[nN + nT]
+
+    st = state
+    rows = st.due.shape[0]
+    flow_b = A_bill * yb
+    flow_n = A_nom * yc[:nN]
+    real_cpn = A_tips_real * np.maximum(yc[nN:nN + nT] - st.tips_breakeven, 0.0)
+    spr = A_frn * st.frn_spread_new
+    _add(st.due, t + BILL_TENORS_M, A_bill, rows)
+    _add(st.bill_due, t + BILL_TENORS_M, A_bill, rows)
+    _add(st.due, t + NOMINAL_TENORS_M, A_nom, rows)
+    st.cpn_delta[t + 1] += flow_b.sum(axis=0) + flow_n.sum(axis=0)
+    _add(st.cpn_delta, t + 1 + BILL_TENORS_M, -flow_b, rows)
+    _add(st.cpn_delta, t + 1 + NOMINAL_TENORS_M, -flow_n, rows)
+    _add(st.tips_due, t + TIPS_TENORS_M, A_tips_real, rows)
+    st.tips_delta[t + 1] += real_cpn.sum(axis=0)
+    _add(st.tips_delta, t + 1 + TIPS_TENORS_M, -real_cpn, rows)
+    _add(st.frn_due, t + FRN_TENORS_M, A_frn[None, :], rows)
+    st.frn_spr_delta[t + 1] += spr
+    _add(st.frn_spr_delta, t + 1 + FRN_TENORS_M, -spr[None, :], rows)
+
+    st.nom_out = nom_left + A_bill.sum(axis=0) + A_nom.sum(axis=0)
+    st.bill_out = bills_left + A_bill.sum(axis=0)
+    st.frn_out = frn_left + A_frn
+    st.tips_out = tips_left + A_tips_real.sum(axis=0)
+    st.s1_nom = s1n + (t + BILL_TENORS_M) @ A_bill + (t + NOMINAL_TENORS_M) @ A_nom
+    st.s1_frn = s1f + A_frn * (t + FRN_TENORS_M[0])
+    st.s1_tips = s1t + (t + TIPS_TENORS_M) @ A_tips_real
+    st.idx = idx
+    st.t_next = t + 1
+
+    debt = st.marketable
+    s0 = debt
+    wam = (st.s1_nom + st.s1_frn - t * (st.nom_out + st.frn_out) + idx * (st.s1_tips - t * st.tips_out)) \
+        / np.where(s0 > 0, s0, 1.0)
+    rev = gdp * st.revenue_share / 12.0 if revenue is None else _col(revenue, n, "revenue")
+    return {
+        "debt": debt,
+        "debt_gdp": debt / gdp,
+        "interest_gross": interest,
+        "net_interest": net_interest,
+        "net_interest_gdp": net_interest * 12.0 / gdp,
+        "net_interest_rev": net_interest / np.where(rev > 0, rev, np.nan),
+        "avg_rate": interest * 12.0 / np.where(debt_prev > 0, debt_prev, np.nan),
+        "wam": wam,
+        "bill_share": st.bill_out / np.where(debt > 0, debt, np.nan),
+        "rollover": rollover,
+        "gross_issuance": gross,
+        "deficit": deficit,
+        "primary_deficit": primary,
+        "tips_accrual": tips_accrual,
+        "excess_surplus": excess,
+    }
+
+
+def _add(arr: np.ndarray, rows_idx: np.ndarray, vals: np.ndarray, n_rows: int) -> None:
+    """arr[rows_idx] += vals, dropping rows past the stored horizon (those cohorts never mature in the run)."""
+    keep = rows_idx < n_rows
+    if keep.all():
+        arr[rows_idx] += vals
+    elif keep.any():
+        arr[rows_idx[keep]] += vals[keep]
+
+
+# --- whole horizon ------------------------------------------------------------------------------
+def _series(x: Any, n: int, T: int, name: str, extra: tuple[int, ...] = ()) -> np.ndarray:
+    """Broadcast an input to (N, T, *extra): accepts scalar, (T,), (N, T), (T, *extra), (N, T, *extra)."""
+    a = np.asarray(x, dtype=np.float64)
+    target = (n, T) + extra
+    try:
+        if a.ndim == len(extra):
+            return np.broadcast_to(a, target)
+        if a.ndim == 1 + len(extra) and a.shape[0] == T:
+            return np.broadcast_to(a[None], target)
+        return np.broadcast_to(a, target)
+    except ValueError:
+        raise BadInput(f"cannot be shaped to (paths={n}, months={T}{', ' if extra else ''}"
+                       f"{', '.join(map(str, extra))})", field=name, got=a.shape,
+                       fix="give one value per month (and per path, and per tenor for yields)") from None
+
+
+def simulate(ladder: Ladder, params: Mapping[str, Any], mix: IssuanceMix | list[IssuanceMix], *,
+             yields: Any, bill_rate: Any, primary_deficit: Any, ngdp: Any, inflation: Any,
+             output_gap: Any = 0.0, revenue: Any = None, other_means: Any = 0.0,
+             n_paths: int | None = None, horizon: int | None = None,
+             curve_tenors_m: tuple[int, ...] = DEFAULT_CURVE_TENORS_M,
+             outputs: tuple[str, ...] = OUTPUTS) -> dict[str, np.ndarray]:
+    """Run ``step`` over the whole horizon; every input is per month (optionally per path).
+
+    Returns a dict of (N, T) arrays for ``outputs``. ``mix`` may be a list with one mix per month.
+    """
+    K = len(curve_tenors_m)
+    y = np.asarray(yields, dtype=np.float64)
+    if horizon is None:
+        horizon = y.shape[-2] if y.ndim >= 2 else np.asarray(bill_rate).shape[-1]
+    T = int(horizon)
+    if n_paths is None:
+        n_paths = y.shape[0] if y.ndim == 3 else 1
+    n = int(n_paths)
+    Y = _series(y, n, T, "yields", (K,))
+    ins = {k: _series(v, n, T, k) for k, v in dict(bill_rate=bill_rate, primary_deficit=primary_deficit,
+                                                     ngdp=ngdp, inflation=inflation, output_gap=output_gap,
+                                                     other_means=other_means).items()}
+    rev = None if revenue is None else _series(revenue, n, T, "revenue")
+    mixes = mix if isinstance(mix, (list, tuple)) else [mix] * T
+    if len(mixes) != T:
+        raise BadInput("needs one mix per month", field="mix", got=len(mixes), fix=f"give {T} mixes or one")
+    state = init_state(ladder, n, T, params, curve_tenors_m)
+    res = {k: np.empty((T, n)) for k in outputs}   # time-major while filling (contiguous rows)
+    for t in range(T):
+        out = step(state, t, Y[:, t], ins["bill_rate"][:, t], ins["primary_deficit"][:, t], ins["ngdp"][:, t],
+                   ins["inflation"][:, t], mixes[t], output_gap=ins["output_gap"][:, t],
+                   revenue=None if rev is None else rev[:, t], other_means=ins["other_means"][:, t])
+        for k in outputs:
+            res[k][t] = out[k]
+    return {k: v.T for k, v in res.items()}   # (N, T) views of the time-major arrays
+
+
+# --- fiscal years -------------------------------------------------------------------------------
+def _fy_index(start: str, T: int) -> tuple[np.ndarray, np.ndarray]:
+    try:
+        y, m = (int(x) for x in str(start).split("-")[:2])
+        if not 1 <= m <= 12:
+            raise ValueError
+    except ValueError:
+        raise BadInput("not a month", field="start", got=start, fix="write YYYY-MM") from None
+    months = np.arange(T) + (m - 1)
+    cal_year = y + months // 12
+    cal_month = months % 12 + 1
+    fy = cal_year + (cal_month >= 10)   # FY runs October to September
+    return fy, cal_month
+
+
+def fiscal_year_totals(monthly: np.ndarray, start: str, complete_only: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Sum (N, T) monthly flows by federal fiscal year (Oct-Sep) -> (years, (N, n_years))."""
+    a = np.atleast_2d(np.asarray(monthly, dtype=np.float64))
+    fy, _ = _fy_index(start, a.shape[1])
+    years = np.unique(fy)
+    if complete_only:
+        years = np.array([y for y in years if (fy == y).sum() == 12], dtype=np.int64)
+    out = np.stack([a[:, fy == y].sum(axis=1) for y in years], axis=1) if len(years) else np.empty((a.shape[0], 0))
+    return years, out
+
+
+def fiscal_year_end(monthly: np.ndarray, start: str) -> tuple[np.ndarray, np.ndarray]:
+    """End-of-fiscal-year (September) values of an (N, T) stock -> (years, (N, n_years))."""
+    a = np.atleast_2d(np.asarray(monthly, dtype=np.float64))
+    fy, cm = _fy_index(start, a.shape[1])
+    sel = np.where(cm == 9)[0]
+    return fy[sel], a[:, sel]
+
+
+def fiscal_year_mean(monthly: np.ndarray, start: str) -> tuple[np.ndarray, np.ndarray]:
+    """Average over complete fiscal years (e.g. GDP at an annual rate -> fiscal-year GDP)."""
+    years, s = fiscal_year_totals(monthly, start)
+    return years, s / 12.0

@@ -1,0 +1,460 @@
+"""Holders block: who holds Treasuries, who sells, who copies, who is deterred.
+
+Role
+----
+Every holder is one column of ``holdings[N, A]`` (USD bn, N paths x A agents): every TIC country at
+the latest month (optionally with custody holdings reattributed, see ``params/holders_inputs.py``),
+'All Other', and the domestic sectors (Fed SOMA, banks, money funds, mutual funds, pensions and
+insurers, state and local, households and other, leveraged funds). One call of :func:`holders_step`
+advances all agents on all paths by one month with array expressions only (no Python loop over
+agents or paths).
+
+Equations (month t, agent i, path n; all arrays broadcast over n)
+----------------------------------------------------------------
+Signal (Granovetter 1978 thresholds; global-games reading, calibration.md s4)::
+
+    signal_i = w_fiscal * max(0, debt_gdp_dev_pp) / fiscal_scale_pp
+             + w_peer   * peer_i            (holdings-weighted share of i's peer group selling, EMA)
+             + w_market * market            (holdings-weighted share of all foreign holders selling, EMA)
+             + w_vol    * yield_vol_bp / vol_scale_bp
+             + w_political * (political_risk_i + political_shock_i)
+             - d_i * threat                 (d_i > 0 a threat deters; d_i < 0 it provokes)
+             + noise_sd * z_i,   z ~ N(0, 1) drawn from the Generator passed in
+
+    active_i = can_cascade_i and signal_i >= theta_i   (theta_i in [0, 1], drawn once per path)
+
+    peer_g <- m * peer_g + (1 - m) * sum_{j in g} h_j active_j / sum_{j in g} h_j     (m = peer_memory)
+
+Flows (USD bn this month, + = sold)::
+
+    baseline_i  = -baseline_programme_rate_i * h_i        (already in the baseline: no price effect)
+    programme_i = -programme_rate_i * h_i                 (scenario programme; rate < 0 reduces)
+    cascade_i   = active_i * sale_rate_i * h_i
+    sales_i     = programme_i + cascade_i + named_i + announced_i, capped at h_i (scaled pro rata)
+
+and the split the market needs: ``expected = programme - baseline + announced`` (priced when known)
+and ``surprise = cascade + named`` (moves the transitory term premium). Holdings themselves change
+only in :func:`treasurylab.model.market.clear_market`, where every dollar sold is bought by
+price-sensitive holders or the Fed.
+
+With ``w_peer = 1``, every other weight 0 and one peer group, this is exactly Granovetter's model
+(tested: uniform thresholds 0, 1/100, ... -> full cascade; drop the 1/100 agent -> only the
+instigator; normal thresholds with mean 0.25 jump from a few % to ~100 % near sigma 0.10-0.12).
+
+Per-month API (stable; the coupled runner calls it)
+---------------------------------------------------
+::
+
+    spec  = HoldersSpec.from_inputs(...)   # or params.holders_inputs.build_holders_spec(overrides)
+    state = init_holders(spec, n_paths, rng, holdings0=None, theta=None) -> HoldersState
+    flows = holders_step(spec, state, t,
+                         debt_gdp_dev_pp=0.0,     # (N,) or scalar: projected debt/GDP minus baseline, pp
+                         yield_vol_bp=0.0,        # (N,) or scalar: |monthly change of the 10y|, bp (EMA ok)
+                         threat=0.0,              # (N,) or scalar in [0, 1]: strength of a threat this month
+                         political_shock=None,    # (A,) or (N, A): extra political/sanction risk
+                         named_sales=None,        # (A,) or (N, A): surprise sales this month, USD bn
+                         announced_sales=None,    # (A,) or (N, A): announced sales this month, USD bn
+                         rng=None | noise=None)   # Generator for noise, or the (N, A) draws themselves
+        -> HoldersFlows(sales, baseline, expected, surprise, active)   # each (N, A), USD bn
+    # then market.clear_market(...) updates state.holdings in place-free style:
+    state.holdings = new_holdings
+
+    foreign_share(spec, holdings) -> (N,)         cascade_size(spec, state) -> (N,)
+    first_seller(state) -> (N,) agent index (-1: nobody sold)
+    resolve_holder(name, names) -> index          check_thresholds(theta) / named_sale_schedule(...)
+
+Randomness: thresholds are drawn in :func:`init_holders` and noise in :func:`holders_step` only from
+the ``numpy.random.Generator`` passed in, so the same seed gives identical arrays.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from treasurylab.errors import BadInput
+
+KINDS = ("foreign", "domestic", "fed")
+
+
+@dataclass(frozen=True)
+class HoldersSpec:
+    """Static description of the A agents (arrays of length A) and the signal weights (floats)."""
+
+    names: tuple[str, ...]
+    kind: tuple[str, ...]                 # 'foreign' | 'domestic' | 'fed'
+    holdings0: np.ndarray                 # (A,) USD bn at the start month
+    absorber: np.ndarray                  # (A,) bool: price-sensitive, absorbs residual flows
+    programme_rate: np.ndarray            # (A,) monthly fractional change in the scenario (<0 sells)
+    baseline_programme_rate: np.ndarray   # (A,) the same in the baseline run
+    sale_rate: np.ndarray                 # (A,) fraction of holdings sold per month while active
+    peer_group: np.ndarray                # (A,) int index into group_names, -1 = none
+    group_names: tuple[str, ...]
+    political_risk: np.ndarray            # (A,) signal units
+    deterrence: np.ndarray                # (A,) d_i: >0 deters, <0 provokes
+    theta_mean: np.ndarray                # (A,) in [0, 1]
+    theta_sd: np.ndarray                  # (A,) >= 0
+    can_cascade: np.ndarray               # (A,) bool
+    w_fiscal: float = 0.0
+    w_peer: float = 1.0
+    w_market: float = 0.0
+    w_vol: float = 0.0
+    w_political: float = 1.0
+    noise_sd: float = 0.0
+    peer_memory: float = 0.0
+    fiscal_scale_pp: float = 10.0
+    vol_scale_bp: float = 100.0
+    start: str = ""                       # YYYY-MM of holdings0 (for reports)
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def n_agents(self) -> int:
+        return len(self.names)
+
+    @property
+    def foreign(self) -> np.ndarray:
+        return np.array([k == "foreign" for k in self.kind])
+
+    @property
+    def fed_index(self) -> int:
+        """Index of the Fed (SOMA) agent, or -1 if the spec has none."""
+        return self.kind.index("fed") if "fed" in self.kind else -1
+
+    def membership(self) -> np.ndarray:
+        """(A, G) one-hot peer-group matrix (rows of agents without a group are zero)."""
+        g = len(self.group_names)
+        m = np.zeros((self.n_agents, max(g, 1)))
+        has = self.peer_group >= 0
+        m[np.flatnonzero(has), self.peer_group[has]] = 1.0
+        return m
+
+    def index(self, name: str) -> int:
+        return resolve_holder(name, self.names)
+
+    def subset(self, indices) -> "HoldersSpec":
+        """The spec restricted to the agents at ``indices`` (in that order); groups are kept."""
+        idx = np.asarray(indices, dtype=np.int64)
+        arr = {f: np.asarray(getattr(self, f))[idx] for f in (
+            "holdings0", "absorber", "programme_rate", "baseline_programme_rate", "sale_rate", "peer_group",
+            "political_risk", "deterrence", "theta_mean", "theta_sd", "can_cascade")}
+        return self.with_(names=tuple(self.names[i] for i in idx), kind=tuple(self.kind[i] for i in idx), **arr)
+
+    def with_(self, **changes) -> "HoldersSpec":
+        """A copy with some fields replaced (arrays are validated again)."""
+        out = replace(self, **changes)
+        out.validate()
+        return out
+
+    def validate(self) -> None:
+        a = self.n_agents
+        if len(set(self.names)) != a:
+            raise BadInput("holder names repeat", field="holders.names",
+                           fix="give every agent a distinct name")
+        for k in self.kind:
+            if k not in KINDS:
+                raise BadInput("unknown holder kind", field="holders.kind", got=k,
+                               fix=f"use one of {', '.join(KINDS)}")
+        for fname in ("holdings0", "absorber", "programme_rate", "baseline_programme_rate",
+                      "sale_rate", "peer_group", "political_risk", "deterrence", "theta_mean",
+                      "theta_sd", "can_cascade"):
+            arr = np.asarray(getattr(self, fname))
+            if arr.shape != (a,):
+                raise BadInput(f"must have one value per agent ({a})", field=f"holders.{fname}",
+                               got=arr.shape, fix="give an array of length A")
+        if np.any(~np.isfinite(self.holdings0)) or np.any(self.holdings0 < 0):
+            raise BadInput("holdings must be finite and >= 0", field="holders.holdings0",
+                           got=float(np.nanmin(self.holdings0)), fix="check the holdings table")
+        if np.any(self.sale_rate < 0) or np.any(self.sale_rate > 1):
+            raise BadInput("sale rate must be in [0, 1] (fraction of holdings per month)",
+                           field="holders.sale_rate", got=float(self.sale_rate[(self.sale_rate < 0) | (self.sale_rate > 1)][0]),
+                           fix="write e.g. 0.05 for 5% of holdings a month")
+        if np.any(self.programme_rate <= -1) or np.any(self.baseline_programme_rate <= -1):
+            raise BadInput("programme rate must be > -1 (fraction per month)",
+                           field="holders.programme_rate", fix="write e.g. -0.007 for -0.7% a month")
+        check_thresholds(self.theta_mean, field="holders.theta_mean")
+        if np.any(self.theta_sd < 0):
+            raise BadInput("threshold spread must be >= 0", field="holders.theta_sd",
+                           got=float(self.theta_sd.min()), fix="give a standard deviation >= 0")
+        if not 0 <= self.peer_memory < 1:
+            raise BadInput("peer memory must be in [0, 1)", field="holders.peer_memory",
+                           got=self.peer_memory, fix="0 = last month only; 0.5 = half-life of one month")
+        if self.fiscal_scale_pp <= 0 or self.vol_scale_bp <= 0:
+            raise BadInput("signal scales must be > 0", field="holders.fiscal_scale_pp/vol_scale_bp",
+                           fix="give positive scales")
+        if np.any(self.peer_group >= len(self.group_names)):
+            raise BadInput("peer group index out of range", field="holders.peer_group",
+                           fix="index into group_names or -1")
+
+
+@dataclass
+class HoldersState:
+    """Everything that changes month to month, path axis first."""
+
+    holdings: np.ndarray      # (N, A) USD bn
+    theta: np.ndarray         # (N, A) thresholds in [0, 1], fixed for the run
+    active: np.ndarray        # (N, A) bool: sold in the cascade last month
+    peer: np.ndarray          # (N, G) EMA of the holdings-weighted share of each group selling
+    market: np.ndarray        # (N,) EMA of the holdings-weighted share of foreign holders selling
+    first_sale: np.ndarray    # (N, A) int: month of the agent's first cascade sale, -1 never
+    t: int = 0
+
+
+@dataclass
+class HoldersFlows:
+    """One month's flows, each (N, A) in USD bn (+ = sold, - = bought)."""
+
+    sales: np.ndarray
+    baseline: np.ndarray
+    expected: np.ndarray
+    surprise: np.ndarray
+    active: np.ndarray
+
+
+# --------------------------------------------------------------------------- validation helpers
+
+def resolve_holder(name: str, names) -> int:
+    """Index of the holder meant by ``name`` (forgiving: 'china' -> 'China, Mainland').
+
+    Raises BadInput naming the field and suggesting the closest names.
+    """
+    from treasurylab.data.names import match_name
+
+    names = list(names)
+    if not isinstance(name, str) or not name.strip():
+        raise BadInput("holder name is empty", field="holder", got=name,
+                       fix="name a TIC country or a sector, e.g. 'China' or 'banks'")
+    return names.index(match_name(name, names, what="holder"))
+
+
+def check_thresholds(theta, field: str = "theta") -> np.ndarray:
+    """Thresholds as a float array, or BadInput if any is outside [0, 1] or not finite."""
+    arr = np.asarray(theta, dtype=float)
+    bad = ~np.isfinite(arr) | (arr < 0) | (arr > 1)
+    if np.any(bad):
+        raise BadInput("threshold must be in [0, 1] (share of peers selling)", field=field,
+                       got=float(arr[bad].flat[0]), fix="give a number between 0 and 1")
+    return arr
+
+
+def check_sale(amount_bn: float, days: float, field: str = "sale") -> tuple[float, float]:
+    """Validate a named sale 'amount_bn over days'; negative or non-finite values -> BadInput."""
+    try:
+        amount = float(amount_bn)
+    except (TypeError, ValueError):
+        raise BadInput("sale size is not a number", field=f"{field}.amount_bn", got=amount_bn,
+                       fix="give the size in USD bn, e.g. 0.1 for $100 million") from None
+    if not np.isfinite(amount) or amount < 0:
+        raise BadInput("sale size must be >= 0", field=f"{field}.amount_bn", got=amount_bn,
+                       fix="give a positive size in USD bn (a purchase is a programme with a positive rate)")
+    try:
+        d = float(days)
+    except (TypeError, ValueError):
+        raise BadInput("sale duration is not a number", field=f"{field}.days", got=days,
+                       fix="give the number of days, e.g. 7") from None
+    if not np.isfinite(d) or d <= 0:
+        raise BadInput("sale duration must be > 0 days", field=f"{field}.days", got=days,
+                       fix="give the number of days over which the sale is spread, e.g. 7")
+    return amount, d
+
+
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def named_sale_schedule(amount_bn: float, days: float, months: int, start_day: float = 0.0,
+                        field: str = "sale") -> np.ndarray:
+    """Monthly flows (USD bn, shape (months,)) of 'amount_bn spread evenly over days from start_day'.
+
+    ``named_sale_schedule(0.1, 7, 12)`` is the Danish pension's $100M over a week: all 0.1 in month 0.
+    Months have 365.25/12 days; a sale running past the horizon is cut there.
+    """
+    amount, d = check_sale(amount_bn, days, field)
+    if months <= 0:
+        raise BadInput("horizon must be >= 1 month", field="months", got=months, fix="give a positive horizon")
+    if start_day < 0:
+        raise BadInput("start day must be >= 0", field=f"{field}.start_day", got=start_day,
+                       fix="count days from the start of the run")
+    edges = np.arange(months + 1) * DAYS_PER_MONTH
+    lo = np.clip(edges[:-1], start_day, start_day + d)
+    hi = np.clip(edges[1:], start_day, start_day + d)
+    return amount * (hi - lo) / d
+
+
+# --------------------------------------------------------------------------- kernel
+
+def _col(x, n: int) -> np.ndarray:
+    """A scalar or (N,) input as an (N, 1) float array."""
+    a = np.asarray(x, dtype=float)
+    if a.ndim == 0:
+        return np.full((n, 1), float(a))
+    return a.reshape(n, 1)
+
+
+def draw_thresholds(spec: HoldersSpec, n_paths: int, rng: np.random.Generator) -> np.ndarray:
+    """theta[N, A] = clip(theta_mean + theta_sd * z, 0, 1), z ~ N(0, 1) from ``rng``."""
+    z = rng.standard_normal((n_paths, spec.n_agents))
+    return np.clip(spec.theta_mean + spec.theta_sd * z, 0.0, 1.0)
+
+
+def init_holders(spec: HoldersSpec, n_paths: int, rng: np.random.Generator | None = None, *,
+                 holdings0=None, theta=None) -> HoldersState:
+    """The state at month 0: holdings from ``spec.holdings0`` (or ``holdings0``), thresholds drawn.
+
+    ``theta`` ((A,) or (N, A), each in [0, 1]) fixes the thresholds instead of drawing them.
+    """
+    spec.validate()
+    if n_paths < 1:
+        raise BadInput("need at least one path", field="paths", got=n_paths, fix="give paths >= 1")
+    a = spec.n_agents
+    h0 = spec.holdings0 if holdings0 is None else np.asarray(holdings0, dtype=float)
+    if np.any(~np.isfinite(h0)) or np.any(h0 < 0):
+        raise BadInput("holdings must be finite and >= 0", field="holdings0",
+                       fix="check the holdings given")
+    holdings = np.broadcast_to(h0, (n_paths, a)).astype(float).copy()
+    if theta is None:
+        if rng is None:
+            raise BadInput("thresholds need a random generator", field="rng",
+                           fix="pass numpy.random.default_rng(seed) or explicit theta")
+        th = draw_thresholds(spec, n_paths, rng)
+    else:
+        th = np.broadcast_to(check_thresholds(theta), (n_paths, a)).astype(float).copy()
+    g = max(len(spec.group_names), 1)
+    return HoldersState(
+        holdings=holdings,
+        theta=th,
+        active=np.zeros((n_paths, a), dtype=bool),
+        peer=np.zeros((n_paths, g)),
+        market=np.zeros(n_paths),
+        first_sale=np.full((n_paths, a), -1, dtype=np.int64),
+        t=0,
+    )
+
+
+def _per_agent(x, n: int, a: int, field: str) -> np.ndarray | None:
+    if x is None:
+        return None
+    arr = np.asarray(x, dtype=float)
+    if arr.shape not in ((a,), (n, a)):
+        raise BadInput(f"must be shaped (A,) or (N, A) = ({n}, {a})", field=field, got=arr.shape,
+                       fix="give one value per agent")
+    return arr
+
+
+def holders_step(spec: HoldersSpec, state: HoldersState, t: int | None = None, *,
+                 debt_gdp_dev_pp=0.0, yield_vol_bp=0.0, threat=0.0, political_shock=None,
+                 named_sales=None, announced_sales=None, rng: np.random.Generator | None = None,
+                 noise=None, _membership: np.ndarray | None = None) -> HoldersFlows:
+    """Advance the holders' decisions by one month; returns the flows (holdings are not changed).
+
+    The state's ``active``, ``peer``, ``market``, ``first_sale`` and ``t`` are updated in place; the
+    holdings are updated by :func:`treasurylab.model.market.clear_market`.
+    """
+    h = state.holdings
+    n, a = h.shape
+    if t is None:
+        t = state.t
+    m = spec.membership() if _membership is None else _membership
+
+    # --- signal: per-agent constants, one per-path column, then the (N, A) terms
+    row = spec.w_political * spec.political_risk                        # (A,)
+    colv = np.zeros((n, 1))
+    if spec.w_fiscal:
+        colv = colv + (spec.w_fiscal / spec.fiscal_scale_pp) * np.maximum(_col(debt_gdp_dev_pp, n), 0.0)
+    if spec.w_vol:
+        colv = colv + (spec.w_vol / spec.vol_scale_bp) * _col(yield_vol_bp, n)
+    if spec.w_market:
+        colv = colv + spec.w_market * state.market[:, None]
+    sig = colv + row
+    thr = np.asarray(threat, dtype=float)
+    if thr.ndim or float(thr):
+        sig = sig - spec.deterrence * _col(threat, n)
+    if spec.w_peer:
+        # peer share of each agent's group (zero for agents without a group) as one small matmul
+        sig = sig + spec.w_peer * (state.peer @ m.T)
+    ps = _per_agent(political_shock, n, a, "political_shock")
+    if ps is not None:
+        sig = sig + spec.w_political * ps
+    if noise is not None:
+        sig = sig + spec.noise_sd * np.asarray(noise, dtype=float)
+    elif spec.noise_sd > 0:
+        if rng is None:
+            raise BadInput("noise needs a random generator", field="rng",
+                           fix="pass numpy.random.default_rng(seed) or noise draws")
+        # float32 draws: half the cost of float64 and ample resolution for a noise term
+        z = rng.standard_normal((n, a), dtype=np.float32)
+        sig = np.multiply(z, spec.noise_sd, dtype=float) + sig
+    sig = np.broadcast_to(sig, (n, a))
+
+    active = (sig >= state.theta) & spec.can_cascade
+
+    # --- flows (products with the boolean mask are cheaper than np.where in numpy)
+    baseline = (-spec.baseline_programme_rate) * h
+    programme = (-spec.programme_rate) * h
+    cascade = active * (spec.sale_rate * h)
+    named = _per_agent(named_sales, n, a, "named_sales")
+    announced = _per_agent(announced_sales, n, a, "announced_sales")
+    if named is not None and np.any(named < 0):
+        raise BadInput("sale size must be >= 0", field="named_sales", got=float(named.min()),
+                       fix="give positive sale sizes in USD bn")
+    if announced is not None and np.any(announced < 0):
+        raise BadInput("sale size must be >= 0", field="announced_sales", got=float(announced.min()),
+                       fix="give positive sale sizes in USD bn")
+    surprise = cascade if named is None else cascade + named
+    expected = programme - baseline if announced is None else programme - baseline + announced
+    sales = baseline + expected + surprise
+    # never sell more than is held: scale every component of an over-selling agent pro rata
+    over = sales > h
+    if np.any(over):
+        scale = np.where(over, h / np.where(over, sales, 1.0), 1.0)
+        baseline = baseline * scale
+        expected = expected * scale
+        surprise = surprise * scale
+        sales = np.where(over, h, sales)
+
+    # --- memories for next month (holdings-weighted shares selling, before trades)
+    act_h = active * h
+    num = act_h @ m
+    den = h @ m
+    share = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+    mem = spec.peer_memory
+    state.peer = mem * state.peer + (1.0 - mem) * share if mem else share
+    fvec = spec.foreign.astype(float)
+    fden = h @ fvec
+    fshare = np.divide(act_h @ fvec, fden, out=np.zeros(n), where=fden > 0)
+    state.market = mem * state.market + (1.0 - mem) * fshare
+    newly = active & (state.first_sale < 0)
+    if newly.any():
+        state.first_sale[newly] = t
+    state.active = active
+    state.t = t + 1
+    return HoldersFlows(sales=sales, baseline=baseline, expected=expected, surprise=surprise,
+                        active=active)
+
+
+# --------------------------------------------------------------------------- outputs
+
+def foreign_share(spec: HoldersSpec, holdings: np.ndarray) -> np.ndarray:
+    """Share of all holdings (N,) held by foreign agents."""
+    tot = holdings.sum(axis=-1)
+    return np.divide(holdings[..., spec.foreign].sum(axis=-1), tot, out=np.zeros_like(tot), where=tot > 0)
+
+
+def cascade_size(spec: HoldersSpec, state: HoldersState, weighted: bool = True) -> np.ndarray:
+    """Share (N,) of the cascade-capable agents that have sold at least once in the cascade.
+
+    ``weighted=True`` weights agents by their initial holdings; otherwise counts agents.
+    """
+    ever = state.first_sale >= 0
+    w = spec.holdings0 * spec.can_cascade if weighted else spec.can_cascade.astype(float)
+    tot = w.sum()
+    return (ever * w).sum(axis=1) / tot if tot > 0 else np.zeros(ever.shape[0])
+
+
+def first_seller(state: HoldersState) -> np.ndarray:
+    """Index (N,) of the agent that sold first in the cascade on each path (-1: nobody sold).
+
+    Ties (several agents in the same month) go to the lowest index.
+    """
+    fs = np.where(state.first_sale >= 0, state.first_sale, np.iinfo(np.int64).max)
+    idx = fs.argmin(axis=1)
+    return np.where(state.first_sale.max(axis=1) >= 0, idx, -1)

@@ -1,0 +1,148 @@
+"""Reserves block: official holders diversify toward gold and non-dollar assets; freed dollars leave Treasuries.
+
+Role
+----
+R reserve managers (the PBoC, other named central banks, 'other central banks') hold gold
+``gold_t[N, R]`` (tonnes). Each month they buy a baseline amount (fitted from the data: the PBoC's
+reported monthly path, the World Gold Council's annual central-bank total) plus a diversification
+response to a signal (sanction risk, a threat, fiscal stress); the dollars that fund the extra gold
+come out of Treasuries in proportion to the dollar share of reserves (IMF COFER); a named share of
+the reallocation can go to non-dollar assets instead of gold. The gold price responds to
+official demand above the baseline.
+
+Equations (month t; all arrays (N, R) unless noted)
+---------------------------------------------------
+::
+
+    buy_t        = (base_r + k_r * max(signal_t, 0)) * dt                      tonnes
+    gold_t       = gold_{t-1} + buy_t
+    excess_t     = sum_r (buy_t - base_r * dt)                                 (N,) tonnes
+    ln P_t       = ln P_{t-1} + eta * excess_t / annual_demand_t               (gold-price response)
+    usd_gold_t   = (buy_t - base_r * dt) * P_t * OZ_PER_TONNE / 1e9            USD bn of extra gold
+    usd_other_t  = nondollar_r * max(signal_t, 0) * reserves_usd_bn_r * dt     USD bn to non-dollar assets
+    tsy_sales_t  = usd_share * (usd_gold_t + usd_other_t) * tsy_share          USD bn sold of Treasuries
+
+Only purchases *above the baseline* free dollars in the scenario: baseline buying is already in
+the baseline holders path (its programme), so it carries no new Treasury sales.
+
+``eta`` (percent price change per percent of annual gold demand added) is a labelled assumption in
+``params/defaults/reserves.yaml``; swept in sensitivity analysis.
+
+Per-month API (stable; the coupled runner calls it)
+---------------------------------------------------
+::
+
+    rp  = params.holders_inputs.build_reserves_params(overrides, holder_names=spec.names)
+    rs  = init_reserves(rp, n_paths) -> ReservesState
+    out = reserves_step(rp, rs, signal=0.0, dt_months=1.0)   # signal (N,) or (N, R), dimensionless
+        -> ReservesOut(buy_t, gold_t, price, treasury_sales_bn)   # (N,R), (N,R), (N,), (N,R)
+    to_agents(rp, out.treasury_sales_bn, n_agents, spread_weights) -> (N, A) USD bn: pass as the
+        holders' named (surprise) sales of the next holders_step
+    path_from_purchases(gold0, purchases) -> cumulative path (used to reproduce the PBoC's monthly path)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from treasurylab.errors import BadInput
+
+OZ_PER_TONNE = 32150.7466   # troy ounces per metric tonne
+
+
+@dataclass(frozen=True)
+class ReservesParams:
+    names: tuple[str, ...]             # reserve managers (R)
+    gold0_t: np.ndarray                # (R,) tonnes at the start
+    base_t_per_month: np.ndarray       # (R,) baseline purchases
+    response_t_per_month: np.ndarray   # (R,) extra tonnes per month per unit of signal
+    nondollar_per_month: np.ndarray    # (R,) share of reserves moved to non-dollar assets per unit signal
+    reserves_usd_bn: np.ndarray        # (R,) FX reserves (USD bn) of each manager
+    holder_index: np.ndarray           # (R,) matching holders agent; -1: spread over official-type agents
+    usd_share: float                   # dollar share of FX reserves (COFER)
+    tsy_share: float                   # share of dollar reserves held in Treasuries
+    price0: float                      # USD per troy ounce
+    eta: float                         # % price per % of annual demand
+    annual_demand_t: float             # world gold demand, tonnes a year
+
+    def validate(self) -> None:
+        for f in ("gold0_t", "base_t_per_month", "response_t_per_month", "nondollar_per_month", "reserves_usd_bn"):
+            v = getattr(self, f)
+            if np.any(~np.isfinite(v)) or np.any(v < 0):
+                raise BadInput("must be finite and >= 0", field=f"reserves.managers.{f}",
+                               got=float(np.nanmin(v)), fix="give non-negative tonnes / shares")
+        for f in ("usd_share", "tsy_share"):
+            v = getattr(self, f)
+            if not 0 <= v <= 1:
+                raise BadInput("must be in [0, 1]", field=f"reserves.{f}", got=v, fix="a share")
+        if self.price0 <= 0 or self.annual_demand_t <= 0:
+            raise BadInput("gold price and annual demand must be > 0", field="reserves.gold_price0",
+                           fix="USD/oz and tonnes a year")
+
+
+@dataclass
+class ReservesState:
+    gold_t: np.ndarray     # (N, R)
+    log_price: np.ndarray  # (N,)
+    t: int = 0
+
+
+@dataclass
+class ReservesOut:
+    buy_t: np.ndarray              # (N, R) tonnes bought this step
+    gold_t: np.ndarray             # (N, R)
+    price: np.ndarray              # (N,) USD/oz
+    treasury_sales_bn: np.ndarray  # (N, R) USD bn of Treasuries sold to fund the reallocation
+
+
+def init_reserves(rp: ReservesParams, n_paths: int) -> ReservesState:
+    if n_paths < 1:
+        raise BadInput("need at least one path", field="paths", got=n_paths, fix="give paths >= 1")
+    return ReservesState(gold_t=np.tile(rp.gold0_t, (n_paths, 1)).astype(float),
+                         log_price=np.full(n_paths, np.log(rp.price0)))
+
+
+def reserves_step(rp: ReservesParams, rs: ReservesState, signal=0.0, dt_months: float = 1.0) -> ReservesOut:
+    """One month of official gold buying, its price effect and the Treasuries sold to pay for it."""
+    n, r = rs.gold_t.shape
+    s = np.asarray(signal, dtype=float)
+    s = np.broadcast_to(s.reshape(n, 1) if s.ndim == 1 else s, (n, r)) if s.ndim else np.full((n, r), float(s))
+    s = np.maximum(s, 0.0)
+    base = rp.base_t_per_month * dt_months
+    extra = rp.response_t_per_month * s * dt_months
+    buy = base + extra
+    rs.gold_t = rs.gold_t + buy
+    rs.log_price = rs.log_price + rp.eta * extra.sum(axis=1) / rp.annual_demand_t
+    price = np.exp(rs.log_price)
+    usd_gold = extra * price[:, None] * OZ_PER_TONNE / 1e9
+    usd_other = rp.nondollar_per_month * s * rp.reserves_usd_bn * dt_months
+    tsy = rp.usd_share * rp.tsy_share * (usd_gold + usd_other)
+    rs.t += 1
+    return ReservesOut(buy_t=buy, gold_t=rs.gold_t.copy(), price=price, treasury_sales_bn=tsy)
+
+
+def to_agents(rp: ReservesParams, treasury_sales_bn: np.ndarray, n_agents: int, spread_weights=None) -> np.ndarray:
+    """Map the managers' Treasury sales (N, R) onto the holders' agents (N, A).
+
+    A manager with ``holder_index = -1`` (e.g. 'Other central banks') has its sales spread over the
+    agents in proportion to ``spread_weights`` ((A,) or (N, A); typically the holdings of foreign
+    agents that are not price-sensitive absorbers); without weights those sales are dropped.
+    """
+    n = treasury_sales_bn.shape[0]
+    out = np.zeros((n, n_agents))
+    ok = rp.holder_index >= 0
+    np.add.at(out, (slice(None), rp.holder_index[ok]), treasury_sales_bn[:, ok])
+    if spread_weights is not None and np.any(~ok):
+        w = np.broadcast_to(np.asarray(spread_weights, dtype=float), (n, n_agents))
+        tot = w.sum(axis=1, keepdims=True)
+        share = np.divide(w, tot, out=np.zeros_like(w), where=tot > 0)
+        out += treasury_sales_bn[:, ~ok].sum(axis=1, keepdims=True) * share
+    return out
+
+
+def path_from_purchases(gold0: float, purchases) -> np.ndarray:
+    """Holdings path gold0 + cumulative purchases (tonnes), the same accounting as reserves_step."""
+    p = np.asarray(purchases, dtype=float)
+    return gold0 + np.cumsum(p, axis=-1)

@@ -1,0 +1,467 @@
+"""Parameters of the holders block that come from data: the agent list, fitted programmes, ownership.
+
+Role
+----
+Turns the evidence layer (``treasurylab.data``) and ``params/defaults/holders.yaml`` into a
+:class:`treasurylab.model.holders.HoldersSpec`, deterministically:
+
+* **Agents**: every TIC country row (``tic.holdings``, ``row_type='country'``, series 'current') at
+  the latest month, plus 'All Other' (less the ``extra_agents`` carved out of it, e.g. Denmark),
+  plus the domestic sectors of ``curated.ownership_by_sector`` and the Fed (H.4.1 ``fed.treasuries``
+  on the last Wednesday of the month). Sectors the ownership table lacks are covered by one
+  residual agent 'Domestic private (residual)' = MSPD total marketable - Fed - foreign total.
+* **Custody reattribution** (assumption, off by default): when ``custody_reattribution_on`` is 1,
+  a share of each custody centre's holdings moves to its assumed beneficial owner.
+* **Fitted programmes**: a 'fitted' programme is the slope of the least-squares line through
+  log(holdings) over the last ``fit_window_months`` months::
+
+      rate_i = b,  where  log h_i(t) = a + b t + e   (t in months)   -> monthly fractional change e^b - 1
+
+* Everything else (peer groups, deterrence, thresholds, political risk) is copied from the YAML with
+  names resolved forgivingly (unknown names -> BadInput with a suggestion).
+
+API::
+
+    build_holders_spec(overrides=None, month=None) -> HoldersSpec
+    fitted_rates(names, window_months, end_month=None) -> {name: monthly rate}
+    tic_latest(month=None) -> (month 'YYYY-MM', DataFrame[country, value, row_type])
+    ownership_table(month=None) -> DataFrame[sector, value, ...]
+    agent_table(spec) -> list[dict]   (one row per agent, for reports)
+    build_reserves_params(overrides=None, holder_names=None) -> model.reserves.ReservesParams
+    pboc_monthly_tonnes() -> (months, tonnes) from curated.pboc_gold_monthly
+
+Reserves: the PBoC's baseline buying is the average monthly change of its reported gold (tonnes) over
+``pboc_fit_window``; 'rest_of_world' managers buy (WGC 2025 total - PBoC fitted x 12) / 12 a
+month; gold holdings and FX reserves at the start are the 2025-Q4 WGC/IMF IFS figures (the rest of the
+world: the WGC sum over the bundled holders less China, an under-count, see the dataset caveats).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Mapping
+
+import numpy as np
+
+from treasurylab.errors import BadInput, DataError
+
+DOMESTIC_SECTORS = (
+    "Banks",
+    "Money market funds",
+    "Mutual funds",
+    "Pensions and insurers",
+    "State and local",
+    "Households and other",
+    "Leveraged funds",
+)
+FED_NAME = "Fed SOMA"
+RESIDUAL_NAME = "Domestic private (residual)"
+ALL_OTHER = "All Other"
+
+# words that identify a sector row of the ownership table, whatever its exact label
+_SECTOR_KEYS = {
+    "Banks": ("bank", "depository"),
+    "Money market funds": ("money market", "money fund", "mmf"),
+    "Mutual funds": ("mutual fund", "etf", "closed-end", "investment fund"),
+    "Pensions and insurers": ("pension", "insur", "retirement"),
+    "State and local": ("state and local", "state & local", "state/local", "local government"),
+    "Households and other": ("household", "other investor", "nonprofit", "other domestic"),
+    "Leveraged funds": ("hedge", "leveraged"),
+}
+
+
+@lru_cache(maxsize=8)
+def _tic_frame():
+    from treasurylab import data
+
+    return data.series("tic.holdings", series="current")
+
+
+def tic_latest(month: str | None = None):
+    """(month, table) of TIC rows for ``month`` (default: the latest month in the data)."""
+    df = _tic_frame()
+    months = sorted(df["date"].astype(str).unique())
+    if month is None:
+        month = months[-1]
+    if month not in months:
+        raise BadInput("month not in the TIC data", field="holders.month", got=month,
+                       fix=f"use a month between {months[0]} and {months[-1]}")
+    cur = df[(df["date"] == month)]
+    return month, cur
+
+
+def _months_between(a: str, b: str) -> int:
+    ya, ma = int(a[:4]), int(a[5:7])
+    yb, mb = int(b[:4]), int(b[5:7])
+    return (yb - ya) * 12 + (mb - ma)
+
+
+def fitted_rates(names, window_months: int, end_month: str | None = None) -> dict[str, float]:
+    """Monthly fractional change of each TIC country's holdings, log-linear fit over the window."""
+    df = _tic_frame()
+    end_month, _ = tic_latest(end_month)
+    out: dict[str, float] = {}
+    for name in names:
+        rows = df[(df["country"] == name) & (df["row_type"] == "country")]
+        rows = rows[rows["date"].astype(str) <= end_month]
+        rows = rows[rows["date"].astype(str).map(lambda d: _months_between(d, end_month)) < window_months]
+        rows = rows[rows["value"] > 0]
+        if len(rows) < 3:
+            raise DataError("too few TIC months to fit a trend", field=f"holders.programmes.{name}",
+                            got=len(rows), fix="use a longer fit_window_months or a numeric rate")
+        t = -rows["date"].astype(str).map(lambda d: _months_between(d, end_month)).to_numpy(dtype=float)
+        y = np.log(rows["value"].to_numpy(dtype=float))
+        slope = float(np.polyfit(t, y, 1)[0])
+        out[name] = float(np.expm1(slope))
+    return out
+
+
+def _fed_at(month: str) -> float:
+    from treasurylab import data
+
+    y, m = int(month[:4]), int(month[5:7])
+    nxt = f"{y + (m == 12):04d}-{(m % 12) + 1:02d}"
+    fed = data.series("fed.treasuries")
+    fed = fed[fed["date"].astype(str) < nxt]
+    if fed.empty:
+        raise DataError("no H.4.1 Treasury holdings on or before the month", field="fed.treasuries",
+                        got=month, fix="use a later month")
+    return float(fed.sort_values("date")["value"].iloc[-1])
+
+
+def _marketable_at(month: str) -> float | None:
+    from treasurylab import data
+
+    try:
+        df = data.series("mspd.summary", start=month, end=month)
+    except BadInput:
+        return None
+    if df.empty:
+        return None
+    for col in ("security_type", "type", "security_type_description"):
+        if col in df.columns:
+            tot = df[df[col].astype(str).str.lower().str.contains("total marketable")]
+            if not tot.empty:
+                vcol = "held_by_public" if "held_by_public" in tot.columns else "value"
+                return float(tot[vcol].iloc[0]) if vcol in tot.columns else None
+    return None
+
+
+def _as_month(d: str) -> str:
+    """'2025q3' -> '2025-09', '2024' -> '2024-12', '2025-09(-dd)' -> '2025-09' (for ordering mixed dates)."""
+    d = str(d)
+    if len(d) == 6 and d[4] == "q":
+        return f"{d[:4]}-{3 * int(d[5]):02d}"
+    if len(d) == 4:
+        return f"{d}-12"
+    return d[:7]
+
+
+def ownership_table(month: str | None = None):
+    """Rows of ``curated.ownership_by_sector`` dated on or before ``month`` (mixed dates kept), with 'month'."""
+    import pandas as pd
+
+    from treasurylab import data
+
+    try:
+        df = data.series("curated.ownership_by_sector")
+    except BadInput:
+        return pd.DataFrame(columns=["sector", "value", "month"])
+    df = df.copy()
+    df["month"] = df["date"].astype(str).map(_as_month)
+    if month is not None:
+        df = df[df["month"] <= month]
+    return df.reset_index(drop=True)
+
+
+def _sector_values(month: str) -> dict[str, tuple[float, str]]:
+    """Domestic sector -> (USD bn, date) from the latest row with a number for each sector."""
+    df = ownership_table(month)
+    if df.empty:
+        return {}
+    label_col = next((c for c in ("sector", "holder", "name", "category") if c in df.columns), None)
+    if label_col is None:
+        return {}
+    df = df[df["value"].notna()].sort_values("month", kind="stable")
+    out: dict[str, tuple[float, str]] = {}
+    for _, row in df.iterrows():
+        label = str(row[label_col]).lower().replace("_", " ")
+        for sector, keys in _SECTOR_KEYS.items():
+            if any(k in label for k in keys):
+                out[sector] = (float(row["value"]), str(row["date"]))   # later rows overwrite earlier
+                break
+    return out
+
+
+def _resolve_map(mapping: Mapping[str, Any], names: list[str], field: str) -> dict[int, Any]:
+    from treasurylab.model.holders import resolve_holder
+
+    out = {}
+    for k, v in (mapping or {}).items():
+        try:
+            out[resolve_holder(k, names)] = v
+        except BadInput as e:
+            raise BadInput(e.problem, field=f"{field}.{k}", got=k, fix=e.fix) from None
+    return out
+
+
+def build_holders_spec(overrides: Mapping[str, Any] | None = None, month: str | None = None,
+                       where: str = "overrides"):
+    """The holders' :class:`HoldersSpec` at ``month`` (default latest TIC month) with parameter overrides."""
+    from treasurylab.model.holders import HoldersSpec
+    from treasurylab.params.load import load_params
+
+    base = load_params("holders")
+    ps = base.with_overrides(overrides, where=where)
+    month, cur = tic_latest(month)
+    countries = cur[cur["row_type"] == "country"]
+    names = [str(c) for c in countries["country"]]
+    values = [float(v) for v in countries["value"].fillna(0.0)]
+    kind = ["foreign"] * len(names)
+    notes: list[str] = []
+
+    all_other = cur[cur["row_type"] == "all_other"]["value"]
+    ao = float(all_other.iloc[0]) if len(all_other) else 0.0
+    for extra, amount in (ps["extra_agents"] or {}).items():
+        amount = float(amount)
+        if extra in names:
+            continue
+        if amount > ao:
+            raise BadInput("extra agent larger than 'All Other'", field=f"holders.extra_agents.{extra}",
+                           got=amount, fix=f"give at most {ao:.1f} (USD bn)")
+        names.append(str(extra))
+        values.append(amount)
+        kind.append("foreign")
+        ao -= amount
+        notes.append(f"{extra}: {amount:g} bn carved out of All Other")
+    names.append(ALL_OTHER)
+    values.append(ao)
+    kind.append("foreign")
+    foreign_total = float(sum(values))
+
+    fed = _fed_at(month)
+    names.append(FED_NAME)
+    values.append(fed)
+    kind.append("fed")
+    sectors = _sector_values(month)
+    marketable = _marketable_at(month)
+    if marketable is None and not sectors:
+        raise DataError("no domestic ownership data and no MSPD total for the month",
+                        field="curated.ownership_by_sector", got=month,
+                        fix="add the ownership table or use a month covered by mspd.summary")
+    domestic_total = None if marketable is None else max(marketable - fed - foreign_total, 0.0)
+    listed = [s for s in DOMESTIC_SECTORS if s in sectors]
+    raw = np.array([sectors[s][0] for s in listed])
+    if listed and domestic_total is not None:
+        # the table mixes dates and bases (market value, par, amortised cost): keep its shares and
+        # scale them so the domestic sectors add up to MSPD marketable - Fed - TIC foreign this month
+        scale = min(1.0, domestic_total / raw.sum()) if raw.sum() > 0 else 0.0
+        raw = raw * scale
+        notes.append("domestic sectors: ownership-table values (" + ", ".join(
+            f"{s} {sectors[s][1]}" for s in listed) + f") scaled by {scale:.3f} to the {month} total")
+    for s, v in zip(listed, raw):
+        names.append(s)
+        values.append(float(v))
+        kind.append("domestic")
+    if domestic_total is not None:
+        rest = domestic_total - float(raw.sum())
+        if rest > 1e-6 or not listed:
+            names.append(RESIDUAL_NAME)
+            values.append(max(rest, 0.0))
+            kind.append("domestic")
+            notes.append("domestic residual agent: MSPD marketable - Fed - TIC foreign - listed sectors")
+    if "Leveraged funds" not in names:
+        # leveraged funds are not in the ownership table; an empty agent lets custody reattribution
+        # (Cayman) and scenarios address them by name
+        names.append("Leveraged funds")
+        values.append(0.0)
+        kind.append("domestic")
+
+    a = len(names)
+    h0 = np.array(values, dtype=float)
+
+    # custody reattribution (assumption, switchable)
+    if int(ps["custody_reattribution_on"]):
+        moves = _resolve_map(ps["custody_reattribution"], names, "holders.custody_reattribution")
+        h_before = h0.copy()
+        for src, targets in moves.items():
+            tmap = _resolve_map(targets, names, f"holders.custody_reattribution.{names[src]}")
+            total_share = sum(float(s) for s in tmap.values())
+            if total_share > 1 + 1e-12:
+                raise BadInput("shares add up to more than 1", field=f"holders.custody_reattribution.{names[src]}",
+                               got=total_share, fix="give shares of the centre's holdings that sum to <= 1")
+            for dst, share in tmap.items():
+                amt = float(share) * h_before[src]
+                h0[src] -= amt
+                h0[dst] += amt
+        notes.append("custody reattribution on (assumption)")
+
+    # programmes
+    window = int(ps["fit_window_months"])
+
+    def rates(mapping, field):
+        out = np.zeros(a)
+        res = _resolve_map(mapping, names, field)
+        fit_names = [names[i] for i, v in res.items() if str(v).strip().lower() == "fitted"]
+        fitted = fitted_rates(fit_names, window, month) if fit_names else {}
+        for i, v in res.items():
+            sv = str(v).strip().lower()
+            if sv == "fitted":
+                out[i] = fitted[names[i]]
+            elif sv == "hold":
+                out[i] = 0.0
+            else:
+                try:
+                    out[i] = float(v)
+                except (TypeError, ValueError):
+                    raise BadInput("unknown programme", field=f"{field}.{names[i]}", got=v,
+                                   fix="write 'hold', 'fitted' or a monthly rate such as -0.007") from None
+                if not -1 < out[i] < 1:
+                    raise BadInput("monthly programme rate must be in (-1, 1)", field=f"{field}.{names[i]}",
+                                   got=v, fix="write e.g. -0.007 for -0.7% a month")
+        return out
+
+    programme = rates(ps["programmes"], "holders.programmes")
+    baseline = rates(ps["baseline_programmes"], "holders.baseline_programmes")
+
+    # groups
+    groups = dict(ps["peer_groups"] or {})
+    group_names = tuple(groups)
+    peer = np.full(a, -1, dtype=np.int64)
+    for gi, (g, members) in enumerate(groups.items()):
+        for mname in members or []:
+            from treasurylab.data.names import match_name
+            try:
+                peer[names.index(match_name(mname, names, what="holder"))] = gi
+            except BadInput:
+                # a member not listed by TIC this month (it is inside All Other): no agent to assign
+                continue
+
+    absorber = np.array([k == "domestic" for k in kind])
+    for i in _resolve_map({n: 1 for n in ps["foreign_absorbers"] or []}, names, "holders.foreign_absorbers"):
+        absorber[i] = True
+    can_cascade = np.array([k == "foreign" for k in kind]) & ~absorber
+
+    sale = np.full(a, float(ps["sale_rate"]))
+    for i, v in _resolve_map(ps["sale_rate_by_agent"], names, "holders.sale_rate_by_agent").items():
+        sale[i] = float(v)
+    theta_mean = np.full(a, float(ps["theta_mean"]))
+    for i, v in _resolve_map(ps["theta_by_agent"], names, "holders.theta_by_agent").items():
+        theta_mean[i] = float(v)
+    pol = np.zeros(a)
+    for i, v in _resolve_map(ps["political_risk"], names, "holders.political_risk").items():
+        pol[i] = float(v)
+    det = np.zeros(a)
+    dmap = dict(ps["deterrence"] or {})
+    agent_level = {}
+    for key, v in dmap.items():
+        if key in group_names:
+            det[peer == group_names.index(key)] = float(v)
+        else:
+            agent_level[key] = v
+    for i, v in _resolve_map(agent_level, names, "holders.deterrence").items():
+        det[i] = float(v)
+
+    spec = HoldersSpec(
+        names=tuple(names), kind=tuple(kind), holdings0=h0, absorber=absorber, programme_rate=programme,
+        baseline_programme_rate=baseline, sale_rate=sale, peer_group=peer, group_names=group_names,
+        political_risk=pol, deterrence=det, theta_mean=theta_mean,
+        theta_sd=np.full(a, float(ps["theta_sd"])), can_cascade=can_cascade,
+        w_fiscal=float(ps["w_fiscal"]), w_peer=float(ps["w_peer"]), w_market=float(ps["w_market"]),
+        w_vol=float(ps["w_vol"]), w_political=float(ps["w_political"]), noise_sd=float(ps["noise_sd"]),
+        peer_memory=float(ps["peer_memory"]), fiscal_scale_pp=float(ps["fiscal_scale_pp"]),
+        vol_scale_bp=float(ps["vol_scale_bp"]), start=month, notes=tuple(notes),
+    )
+    spec.validate()
+    return spec
+
+
+def agent_table(spec) -> list[dict]:
+    """One row per agent (name, kind, holdings, programme %/yr, group, ...) for reports and the CLI."""
+    rows = []
+    for i, n in enumerate(spec.names):
+        g = int(spec.peer_group[i])
+        rows.append({
+            "agent": n,
+            "kind": spec.kind[i],
+            "holdings_bn": round(float(spec.holdings0[i]), 1),
+            "programme_pct_yr": round(100 * ((1 + float(spec.programme_rate[i])) ** 12 - 1), 2),
+            "absorber": bool(spec.absorber[i]),
+            "peer_group": spec.group_names[g] if g >= 0 else "",
+            "deterrence": float(spec.deterrence[i]),
+            "political_risk": float(spec.political_risk[i]),
+        })
+    return rows
+
+
+def pboc_monthly_tonnes():
+    """(months 'YYYY-MM' tuple, tonnes array) of the PBoC's reported gold, from curated.pboc_gold_monthly."""
+    from treasurylab import data
+
+    df = data.series("curated.pboc_gold_monthly", metric="gold_tonnes").sort_values("date")
+    return tuple(df["date"].astype(str)), df["value"].to_numpy(dtype=float)
+
+
+def _wgc_latest(country: str | None):
+    from treasurylab import data
+
+    df = data.series("wgc.gold_reserves")
+    last = df["date"].max()
+    df = df[df["date"] == last]
+    if country:
+        df = df[df["country"] == country]
+    else:
+        df = df[~df["country"].isin(["China, Mainland", "United States"])]
+    tonnes = float(df[df["metric"] == "gold_tonnes"]["value"].sum())
+    fx = float(df[df["metric"] == "fx_reserves_usd_mn"]["value"].sum()) / 1e3
+    return tonnes, fx
+
+
+def build_reserves_params(overrides: Mapping[str, Any] | None = None, holder_names=None,
+                          where: str = "overrides"):
+    """The reserves block's :class:`ReservesParams` from reserves.yaml and the data."""
+    from treasurylab.model.holders import resolve_holder
+    from treasurylab.model.reserves import ReservesParams
+    from treasurylab.params.load import load_params
+
+    ps = load_params("reserves", overrides, where=where)
+    months, tonnes = pboc_monthly_tonnes()
+    w0, w1 = (str(x) for x in ps["pboc_fit_window"])
+    if w0 not in months or w1 not in months or w1 <= w0:
+        raise BadInput("window not inside the PBoC data", field="reserves.pboc_fit_window", got=[w0, w1],
+                       fix=f"give two months between {months[0]} and {months[-1]}, first before last")
+    i0, i1 = months.index(w0), months.index(w1)
+    pboc_base = float((tonnes[i1] - tonnes[i0]) / _months_between(w0, w1))
+    names, gold0, base, resp, nond, fx, idx = [], [], [], [], [], [], []
+    for name, m in (ps["managers"] or {}).items():
+        kind = str(m.get("base", "")).lower()
+        if kind == "fitted":
+            b = pboc_base
+            g, f = _wgc_latest(m.get("wgc_country") or "China, Mainland")
+            g = float(tonnes[-1])   # the monthly series is more recent than the WGC quarter
+        elif kind == "rest_of_world":
+            b = (float(ps["cb_purchases_2025_t"]) - 12 * pboc_base) / 12
+            g, f = _wgc_latest(None)
+        else:
+            try:
+                b = float(m.get("base"))
+            except (TypeError, ValueError):
+                raise BadInput("unknown base purchases", field=f"reserves.managers.{name}.base",
+                               got=m.get("base"), fix="write 'fitted', 'rest_of_world' or tonnes a month") from None
+            g, f = _wgc_latest(m.get("wgc_country"))
+        names.append(str(name))
+        gold0.append(g)
+        base.append(b)
+        resp.append(float(m.get("response_t_per_month", 0.0)))
+        nond.append(float(m.get("nondollar_per_month", 0.0)))
+        fx.append(f)
+        h = m.get("holder") or ""
+        idx.append(resolve_holder(h, holder_names) if (h and holder_names is not None) else -1)
+    rp = ReservesParams(
+        names=tuple(names), gold0_t=np.array(gold0), base_t_per_month=np.array(base),
+        response_t_per_month=np.array(resp), nondollar_per_month=np.array(nond), reserves_usd_bn=np.array(fx),
+        holder_index=np.array(idx, dtype=np.int64), usd_share=float(ps["usd_share_of_reserves"]),
+        tsy_share=float(ps["treasury_share_of_usd_reserves"]), price0=float(ps["gold_price0"]),
+        eta=float(ps["gold_price_elasticity"]), annual_demand_t=float(ps["annual_gold_demand_t"]))
+    rp.validate()
+    return rp

@@ -1,0 +1,90 @@
+"""The CBO economic baseline, month by month, for the macro block (the path the add-factors reproduce).
+
+CBO publishes calendar-year averages (``params/defaults/macro.yaml``, copied from the February 2026
+"History and Projections for Key Economic Variables"). A monthly path is built by placing each annual
+average at mid-year (month ordinal ``12*Y + 5.5``) and interpolating linearly between mid-years to
+the middle of each month (ordinal + 0.5, the same convention as ``params/fiscal_inputs.py`` so both
+blocks see the same 10-year and GDP); the PCE price index is interpolated linearly in logs; before the
+first / after the last mid-year the end values are held flat. Monthly inflation is the annualised month-on-month change of the interpolated index,
+``pi_t = (P_t / P_{t-1})**12 - 1``.
+
+Rates are returned as decimals (CBO's percent / 100), the output gap as a fraction of potential GDP,
+GDP in USD bn at an annual rate. ``macro_baseline(start, months)`` -> :class:`MacroBaseline`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from treasurylab.errors import BadInput
+from treasurylab.params.load import ParamSet, load_params
+
+#: Months covered by the copied CBO baseline (inclusive), as (year, month).
+FIRST_MONTH = (2024, 1)
+LAST_MONTH = (2036, 12)
+
+
+def month_ordinal(year: int, month: int) -> int:
+    return 12 * year + (month - 1)
+
+
+def ordinal_label(o: int) -> str:
+    return f"{o // 12:04d}-{o % 12 + 1:02d}"
+
+
+@dataclass(frozen=True)
+class MacroBaseline:
+    """CBO's path over the run's months; every array has shape (T,)."""
+
+    months: tuple[str, ...]      # 'YYYY-MM'
+    y10: np.ndarray              # 10-year Treasury yield, decimal
+    bill3m: np.ndarray           # 3-month bill rate, decimal
+    policy: np.ndarray           # federal funds rate, decimal
+    inflation: np.ndarray        # PCE inflation, annualised, decimal
+    gap: np.ndarray              # output gap, fraction of potential
+    gdp: np.ndarray              # nominal GDP, USD bn annual rate
+
+    @property
+    def T(self) -> int:
+        return len(self.months)
+
+
+def _interp(table: dict, ords: np.ndarray, log: bool = False) -> np.ndarray:
+    years = np.array(sorted(int(y) for y in table), dtype=float)
+    vals = np.array([float(table[str(int(y))] if str(int(y)) in table else table[int(y)]) for y in years])
+    x = 12.0 * years + 5.5
+    if log:
+        return np.exp(np.interp(ords, x, np.log(vals)))
+    return np.interp(ords, x, vals)
+
+
+def macro_baseline(start: str, months: int, params: ParamSet | None = None) -> MacroBaseline:
+    """CBO's monthly economic path for ``months`` months from ``start`` ('YYYY-MM')."""
+    p = params if params is not None else load_params("macro")
+    try:
+        y, m = (int(x) for x in str(start)[:7].split("-"))
+    except ValueError:
+        raise BadInput("not a month", field="start", got=start, fix="write YYYY-MM") from None
+    o0 = month_ordinal(y, m)
+    lo, hi = month_ordinal(*FIRST_MONTH), month_ordinal(*LAST_MONTH)
+    if months < 1 or o0 < lo or o0 + months - 1 > hi:
+        raise BadInput(
+            f"the CBO baseline covers {ordinal_label(lo)} to {ordinal_label(hi)}",
+            field="start/horizon", got=f"{ordinal_label(o0)} + {months} months",
+            fix=f"start at or after {ordinal_label(lo)} and end by {ordinal_label(hi)}",
+        )
+    ords = np.arange(o0, o0 + months, dtype=float)
+    mid = ords + 0.5
+    price = _interp(p["cbo_pce_index"], np.concatenate([[o0 - 0.5], mid]), log=True)
+    infl = (price[1:] / price[:-1]) ** 12 - 1.0
+    return MacroBaseline(
+        months=tuple(ordinal_label(int(o)) for o in ords),
+        y10=_interp(p["cbo_treasury_10y"], mid) / 100.0,
+        bill3m=_interp(p["cbo_bill_3m"], mid) / 100.0,
+        policy=_interp(p["cbo_fed_funds"], mid) / 100.0,
+        inflation=infl,
+        gap=_interp(p["cbo_output_gap"], mid) / 100.0,
+        gdp=_interp(p["cbo_gdp"], mid),
+    )

@@ -1,0 +1,174 @@
+"""A self-contained, offline HTML report of one run (jinja2 + plotly, plotly.js inlined once).
+
+``write_report(result, path)`` writes one HTML file that opens without a network: the scenario in
+words, a headline table (p5/median/p95), fan charts (10-year, term premium, net interest, debt/GDP,
+mortgage rate, output gap), the holders' waterfall, the cascade-size distribution, the loop
+decomposition (flows vs fiscal premium vs policy rate), a minerals section when the scenario has
+minerals events, and a sources appendix listing every parameter's citation or labelled assumption
+(``ParamSet.sources()`` of every block, with the scenario's overrides applied).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+FANS = ("y10", "tp10", "net_interest", "debt_gdp", "mortgage", "gdp_gap")
+
+
+def describe_event(sc, ev) -> str:
+    """One sentence per event, in words."""
+    t = ev.type
+    if t == "threat":
+        return (f"{ev.date}: a threat of retaliation against sellers, strength {ev.strength:g} (0-1), "
+                f"credible for {ev.months} months - it deters allies and can provoke rivals.")
+    if t == "sale":
+        size = f"${ev.amount_bn:,.3g}bn" if ev.amount_bn is not None else f"{ev.share:.0%} of its holdings"
+        return f"{ev.date}: {ev.holder} sells {size} of Treasuries over {ev.days} days."
+    if t == "programme":
+        dur = f" for {ev.months} months" if ev.months else ""
+        verb = "reduces" if ev.rate_per_year < 0 else "raises"
+        return f"{ev.date}: {ev.holder} {verb} its holdings by {abs(ev.rate_per_year):.0%} a year{dur}."
+    if t == "sanction":
+        return f"{ev.date}: {ev.holder}'s Treasuries are {'frozen' if ev.freeze else 'unfrozen'}."
+    if t == "backstop":
+        trig = f" (trigger {ev.trigger_bp:g} bp in a month)" if ev.trigger_bp else ""
+        return f"{ev.date}: the Fed backstop is switched {'on' if ev.on else 'off'}{trig}."
+    if t == "issuance_mix":
+        return f"{ev.date}: Treasury moves new issuance to a {ev.bill_share:.0%} bill share."
+    if t == "fiscal_slippage":
+        dur = f" for {ev.months} months" if ev.months else ""
+        return f"{ev.date}: deficits run {ev.pct_gdp:+g}% of GDP above the baseline{dur}."
+    if t == "minerals":
+        args = ", ".join(f"{k}={v}" for k, v in ev.params.items())
+        return f"{ev.date}: minerals - {ev.action}" + (f" ({args})" if args else "") + "."
+    return f"{ev.date}: {t}"
+
+
+def _fmt_value(v: Any) -> str:
+    if isinstance(v, dict):
+        items = list(v.items())
+        s = ", ".join(f"{k}: {x:g}" if isinstance(x, (int, float)) else f"{k}: {x}" for k, x in items[:6])
+        return "{" + s + (", ..." if len(items) > 6 else "") + "}"
+    if isinstance(v, list):
+        return "[" + ", ".join(f"{x:g}" if isinstance(x, (int, float)) else str(x) for x in v[:6]) + \
+            (", ..." if len(v) > 6 else "") + "]"
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+def sources_rows(overrides: dict | None = None) -> list[dict]:
+    """Every parameter of every block (overrides applied), for the appendix."""
+    from treasurylab.params import list_blocks, load_params
+
+    rows = []
+    for block in list_blocks():
+        ps = load_params(block, (overrides or {}).get(block))
+        for r in ps.sources():
+            r = dict(r)
+            r["value_text"] = _fmt_value(r["value"])
+            rows.append(r)
+    return rows
+
+
+def _div(fig, div_id: str) -> str:
+    return fig.to_html(full_html=False, include_plotlyjs=False, div_id=div_id,
+                       config={"displaylogo": False, "responsive": True})
+
+
+def figures_for(result) -> dict[str, list]:
+    """The report's figures by section (also used by the dashboard)."""
+    from treasurylab.report import figures as F
+    from treasurylab.scenario.results import VARIABLES
+
+    ds = result.ds
+    months = result.months
+    out: dict[str, list] = {"fans": [], "holders": [], "cascade": [], "loop": [], "minerals": []}
+    for var in FANS:
+        if var not in ds:
+            continue
+        lab, unit, k = VARIABLES[var]
+        base = ds[f"base_{var}"].values if f"base_{var}" in ds else None
+        out["fans"].append((f"fan-{var}", F.fan_chart(months, ds[var].values, lab, unit, k, base)))
+    if "holder_sales" in ds:
+        # mean across paths: cascades are rare events, so the median holder sells nothing
+        sold = np.asarray(ds["holder_sales"].values, dtype=float).mean(axis=0)
+        names = [str(h) for h in ds["holder"].values]
+        order = np.argsort(-np.abs(sold))
+        top = [i for i in order[:12] if abs(sold[i]) > 1e-9]
+        rest = float(sold.sum() - sold[top].sum()) if top else float(sold.sum())
+        labels = [names[i] for i in top] + (["all other holders"] if abs(rest) > 1e-9 else [])
+        values = [-float(sold[i]) for i in top] + ([-rest] if abs(rest) > 1e-9 else [])
+        fed = float(np.mean(ds["fed_backstop_bn"].values)) if "fed_backstop_bn" in ds else 0.0
+        if fed > 1e-9:
+            labels.append("Fed backstop purchases")
+            values.append(fed)
+        absorbed = -sum(values)
+        labels.append("absorbed by price-sensitive investors")
+        values.append(absorbed)
+        out["holders"].append(("holders-waterfall", F.holders_waterfall(
+            labels, values, title="Holdings change beyond the baseline, by holder (mean across paths)",
+            total_label="net")))
+    if "cascade_share" in ds:
+        out["cascade"].append(("cascade-dist", F.cascade_distribution(ds["cascade_share"].values)))
+    parts = {}
+    for var, name in (("flow_premium", "flows (term premium)"), ("fiscal_premium", "fiscal premium"),
+                      ("expected_short_dev", "policy rate path")):
+        if var in ds:
+            parts[name] = np.median(np.asarray(ds[var].values, dtype=float), axis=0)
+    if parts:
+        total = None
+        if "y10" in ds and "base_y10" in ds:
+            total = np.median(np.asarray(ds["y10"].values, dtype=float), axis=0) - ds["base_y10"].values
+        out["loop"].append(("loop-decomposition", F.loop_decomposition(months, parts, total)))
+    if any(getattr(ev, "type", "") == "minerals" for ev in result.scenario.events):
+        try:
+            from treasurylab.report import minerals_figures as MF
+        except ImportError:
+            MF = None
+        if MF is not None and hasattr(MF, "figures_for"):
+            for i, fig in enumerate(MF.figures_for(result)):
+                out["minerals"].append((f"minerals-{i}", fig))
+    return out
+
+
+def render(result) -> str:
+    import jinja2
+    from plotly.offline import get_plotlyjs
+
+    import treasurylab
+
+    sc = result.scenario
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
+                             autoescape=jinja2.select_autoescape(["html", "j2"]))
+    tpl = env.get_template("report.html.j2")
+    figs = figures_for(result)
+    sections = {k: [_div(f, i) for i, f in v] for k, v in figs.items()}
+    outcomes = result.outcomes()
+    regime = outcomes.get("p_regime_exceeded", 0.0)
+    regime_note = (f"{regime:.1%} of paths hit a regime bound (10-year above its cap, debt or the output gap "
+                   f"outside the model's range); those paths were capped and flagged, not extrapolated."
+                   if regime > 0 else "")
+    return tpl.render(
+        title=f"{sc.name}", description=sc.description, paths=result.paths, seed=result.meta.get("seed"),
+        start=result.months[0], end=result.months[-1], baseline=sc.baseline, version=treasurylab.__version__,
+        events=[describe_event(sc, ev) for ev in sc.events],
+        overrides=", ".join(f"{b}.{k}={v}" for b, ov in sc.overrides.items() for k, v in ov.items()),
+        headline=result.headline(), outcomes=outcomes, regime_note=regime_note,
+        plotlyjs=get_plotlyjs(), sources=sources_rows(sc.overrides), **sections,
+    )
+
+
+def write_report(result, path: str | Path) -> Path:
+    """Write the report to ``path`` (a file, or a directory -> ``report.html`` in it); atomic."""
+    p = Path(path)
+    if p.suffix.lower() != ".html":
+        p = p / "report.html"
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_name(f".{p.name}.tmp")
+    tmp.write_text(render(result), encoding="utf-8")
+    tmp.replace(p)
+    return p

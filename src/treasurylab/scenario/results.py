@@ -1,0 +1,190 @@
+"""Results of a run: an xarray Dataset over (path, month[, holder]) and a p5/p50/p95 summary.
+
+``Result.ds`` holds every recorded output. Variables shaped (path, month) are monthly paths
+(rates as decimals, money in USD bn); (path,) variables are per-path outcomes (``cascade_share``:
+share of foreign official holdings sold within 24 months; ``regime_exceeded``: the path hit a
+regime bound and was capped); (path, holder) variables are holder-level totals (``holder_sales``: cumulative sales beyond the
+baseline, USD bn, + = sold).
+
+``Result.summary`` is a tidy DataFrame ``variable, month, p5, p50, p95, mean`` of the monthly
+variables (quantiles across paths, numpy's default linear interpolation). ``Result.save(dir)``
+writes ``summary.csv``, ``summary.parquet``, ``paths.nc`` (NetCDF 3 via scipy) and ``result.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+#: name -> (label, unit shown, scale from internal unit to shown unit)
+VARIABLES: dict[str, tuple[str, str, float]] = {
+    "y10": ("10-year yield", "%", 100.0),
+    "tp10": ("10-year term premium", "%", 100.0),
+    "fiscal_premium": ("fiscal risk premium", "bp", 1e4),
+    "flow_premium": ("flow (selling) premium", "bp", 1e4),
+    "policy_rate": ("policy rate", "%", 100.0),
+    "expected_short_dev": ("expected short-rate effect on the 10y", "bp", 1e4),
+    "mortgage": ("30-year mortgage rate", "%", 100.0),
+    "baa": ("Baa corporate yield", "%", 100.0),
+    "gdp_gap": ("output gap", "% of potential", 100.0),
+    "gdp_level_dev": ("GDP level vs baseline", "%", 100.0),
+    "inflation_dev": ("inflation vs baseline", "pp", 100.0),
+    "net_interest": ("net interest", "USD bn/yr", 1.0),
+    "deficit_gdp": ("deficit", "% of GDP", 100.0),
+    "debt_gdp": ("debt held by the public", "% of GDP", 100.0),
+    "foreign_official": ("foreign holdings", "USD bn", 1.0),
+    "trust": ("trust index", "0-1", 1.0),
+    "gold_price": ("gold price", "USD/oz", 1.0),
+}
+
+#: the variables of the headline table and the golden files
+HEADLINE = ("y10", "tp10", "fiscal_premium", "policy_rate", "mortgage", "gdp_gap", "net_interest",
+            "debt_gdp", "foreign_official")
+
+
+def label(var: str) -> str:
+    lab, unit, _ = VARIABLES.get(var, (var, "", 1.0))
+    return f"{lab} ({unit})" if unit else lab
+
+
+def scale(var: str) -> float:
+    return VARIABLES.get(var, (var, "", 1.0))[2]
+
+
+def summarise(ds) -> "Any":
+    """Tidy p5/p50/p95/mean across paths for every (path, month) variable."""
+    import pandas as pd
+
+    months = [str(m) for m in ds["month"].values]
+    frames = []
+    for name, da in ds.data_vars.items():
+        if da.dims != ("path", "month"):
+            continue
+        a = np.asarray(da.values, dtype=float)
+        q = np.quantile(a, [0.05, 0.5, 0.95], axis=0)
+        frames.append(pd.DataFrame({"variable": name, "month": months, "p5": q[0], "p50": q[1],
+                                    "p95": q[2], "mean": a.mean(axis=0)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+@dataclass
+class Result:
+    """One run: the scenario, the Dataset, its summary and run metadata (``treasurylab.run`` returns it)."""
+
+    scenario: Any
+    ds: Any
+    meta: dict = field(default_factory=dict)
+    _summary: Any = None
+    minerals: Any = None     # the minerals block's MineralsResult when the scenario has minerals events
+
+    @property
+    def summary(self):
+        if self._summary is None:
+            self._summary = summarise(self.ds)
+        return self._summary
+
+    @property
+    def paths(self) -> int:
+        return int(self.ds.sizes["path"])
+
+    @property
+    def months(self) -> list[str]:
+        return [str(m) for m in self.ds["month"].values]
+
+    def outcomes(self) -> dict[str, float]:
+        """Per-path outcomes reduced to probabilities / medians."""
+        out: dict[str, float] = {}
+        if "cascade_share" in self.ds:
+            c = np.asarray(self.ds["cascade_share"].values, dtype=float)
+            out["p_cascade_half_24m"] = float(np.mean(c > 0.5))
+            out["cascade_share_p50"] = float(np.median(c))
+            out["cascade_share_p95"] = float(np.quantile(c, 0.95))
+        if "regime_exceeded" in self.ds:
+            out["p_regime_exceeded"] = float(np.mean(np.asarray(self.ds["regime_exceeded"].values)))
+        return out
+
+    def headline(self, at: list[int] | None = None) -> list[dict]:
+        """Rows (variable, month, p5, p50, p95) in shown units at a few months (default 12, 24, end)."""
+        T = len(self.months)
+        idx = sorted({i for i in (at or [11, 23, T - 1]) if 0 <= i < T})
+        s = self.summary
+        rows = []
+        for var in HEADLINE:
+            sub = s[s["variable"] == var]
+            if sub.empty:
+                continue
+            k = scale(var)
+            for i in idx:
+                r = sub.iloc[i]
+                rows.append({"variable": var, "label": label(var), "month": r["month"],
+                             "p5": float(r["p5"]) * k, "p50": float(r["p50"]) * k, "p95": float(r["p95"]) * k})
+        return rows
+
+    def golden(self) -> "Any":
+        """The golden-file table: headline variables at months 12, 24, 60 and the last, internal units."""
+        import pandas as pd
+
+        T = len(self.months)
+        idx = sorted({i for i in (11, 23, 59, T - 1) if 0 <= i < T})
+        s = self.summary
+        keep = s[s["variable"].isin(HEADLINE)]
+        rows = [r for _, g in keep.groupby("variable", sort=False) for r in g.iloc[idx].to_dict("records")]
+        df = pd.DataFrame(rows)
+        for k, v in self.outcomes().items():
+            df = pd.concat([df, pd.DataFrame([{"variable": k, "month": "", "p5": v, "p50": v, "p95": v,
+                                               "mean": v}])], ignore_index=True)
+        return df
+
+    def to_dict(self) -> dict:
+        return {
+            "scenario": self.scenario.name if hasattr(self.scenario, "name") else str(self.scenario),
+            "paths": self.paths,
+            "seed": self.meta.get("seed"),
+            "start": self.months[0],
+            "end": self.months[-1],
+            "outcomes": self.outcomes(),
+            "headline": self.headline(),
+            "meta": {k: v for k, v in self.meta.items() if k not in ("files",)},
+            "files": self.meta.get("files", {}),
+        }
+
+    def save(self, out_dir: str | Path) -> dict[str, str]:
+        """Write summary (CSV, Parquet), paths (NetCDF) and result.json into ``out_dir`` (atomic renames)."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        files: dict[str, str] = {}
+
+        def atomic(name: str, write) -> None:
+            tmp = out / f".{name}.tmp"
+            write(tmp)
+            tmp.replace(out / name)
+            files[name.split(".")[0] + "_" + name.split(".")[-1]] = str(out / name)
+
+        atomic("summary.csv", lambda p: self.summary.to_csv(p, index=False))
+        atomic("summary.parquet", lambda p: self.summary.to_parquet(p, index=False))
+        ds = self.ds.copy()
+        for k in list(ds.data_vars):
+            if ds[k].dtype == bool:
+                ds[k] = ds[k].astype("int8")
+        ds.attrs = {k: str(v) for k, v in ds.attrs.items()}
+        atomic("paths.nc", lambda p: ds.to_netcdf(p, engine="scipy"))
+        self.meta["files"] = dict(files)
+        atomic("result.json", lambda p: p.write_text(json.dumps(_finite(self.to_dict()), indent=1)))
+        self.meta["files"] = dict(files)
+        return files
+
+
+def _finite(o: Any) -> Any:
+    if isinstance(o, float):
+        return o if np.isfinite(o) else None
+    if isinstance(o, dict):
+        return {k: _finite(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_finite(v) for v in o]
+    if isinstance(o, (np.floating, np.integer)):
+        return _finite(o.item())
+    return o

@@ -1,0 +1,111 @@
+"""The runner: a scenario in, a :class:`~treasurylab.scenario.results.Result` out (``treasurylab.run``).
+
+``run(spec_or_path, paths=None, seed=None, workers=None, cluster=None, progress=None)``:
+
+1. load and validate the scenario (a shipped name, a YAML path, a dict or a Scenario);
+2. ``model.coupled.prepare(scenario)`` builds everything deterministic once (parameters with the
+   scenario's overrides, the CBO baseline, the initial maturity ladder and holdings, the event
+   schedules) - a picklable ``Setup``;
+3. the paths are cut into fixed blocks (``scenario.ensemble``), each with its own ``SeedSequence``
+   child, and ``model.coupled.simulate(setup, n, rng)`` runs each block on an executor (serial,
+   local processes - the default for more than one block - or Dask);
+4. the blocks are concatenated along the path axis into an xarray Dataset (path, month[, holder])
+   with the baseline paths as ``base_<var>`` (month,) variables.
+
+Same scenario and seed -> identical numbers, whatever the number of workers.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from treasurylab.errors import BadInput
+
+
+def _block(task) -> dict:
+    """Run one block of paths (top-level so process pools and Dask can pickle it)."""
+    from treasurylab.model import coupled
+
+    setup, block = task
+    return coupled.simulate(setup, block.size, block.rng())
+
+
+def _dataset(setup, arrays: dict, sc) -> Any:
+    import numpy as np
+    import xarray as xr
+
+    months = list(setup.months)
+    n = None
+    data_vars: dict[str, Any] = {}
+    for k, v in arrays.items():
+        v = np.asarray(v)
+        if v.ndim == 2 and v.shape[1] == len(months) and k not in ("holder_sales",):
+            data_vars[k] = (("path", "month"), v)
+        elif v.ndim == 1:
+            data_vars[k] = (("path",), v)
+        elif v.ndim == 2:
+            data_vars[k] = (("path", "holder"), v)
+        n = v.shape[0]
+    for k, v in setup.baseline.items():
+        data_vars[f"base_{k}"] = (("month",), np.asarray(v, dtype=float))
+    if getattr(setup, "minerals", None) is not None:
+        data_vars["minerals_gap_pp"] = (("month",), 100.0 * np.asarray(setup.gap_shock, dtype=float))
+    coords = {"path": np.arange(n), "month": months}
+    if any(d[0] == ("path", "holder") for d in data_vars.values()):
+        coords["holder"] = list(setup.holder_names)
+    return xr.Dataset(data_vars, coords=coords, attrs={"scenario": sc.name, "seed": sc.seed})
+
+
+def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, workers: int | None = None,
+        cluster: str | None = None, executor=None, progress: Callable[[int, int], None] | None = None):
+    """Run a scenario's ensemble; returns a Result (xarray Dataset + summary)."""
+    from treasurylab.model import coupled
+    from treasurylab.scenario.ensemble import plan, run_blocks
+    from treasurylab.scenario.executors import make_executor
+    from treasurylab.scenario.results import Result
+    from treasurylab.scenario.spec import load_scenario
+
+    sc = load_scenario(spec_or_path)
+    changes: dict[str, Any] = {}
+    if paths is not None:
+        if isinstance(paths, bool) or not isinstance(paths, int) or paths < 1:
+            raise BadInput("must be a whole number >= 1", field="paths", got=paths, fix="e.g. --paths 1000")
+        changes["paths"] = paths
+    if seed is not None:
+        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+            raise BadInput("must be a whole number >= 0", field="seed", got=seed, fix="e.g. --seed 7")
+        changes["seed"] = seed
+    if changes:
+        sc = sc.with_(**changes)
+    t0 = time.perf_counter()
+    setup = coupled.prepare(sc)
+    t1 = time.perf_counter()
+    n_blocks = len(plan(sc.paths, sc.seed))
+    ex = executor or make_executor(workers, cluster, n_blocks)
+    try:
+        arrays = run_blocks(_block, setup, sc.paths, sc.seed, ex, progress=progress)
+    finally:
+        if hasattr(ex, "close") and executor is None:
+            ex.close()
+    t2 = time.perf_counter()
+    ds = _dataset(setup, arrays, sc)
+    meta = {"seed": sc.seed, "paths": sc.paths, "blocks": n_blocks, "executor": ex.name,
+            "workers": getattr(ex, "workers", 1), "seconds_prepare": round(t1 - t0, 3),
+            "seconds_simulate": round(t2 - t1, 3)}
+    res = Result(sc, ds, meta)
+    res.minerals = setup.minerals
+    return res
+
+
+def run_and_save(spec_or_path: Any, out: str | Path, report: bool = True, **kw):
+    """Run, then write the results (and the HTML report) into ``out``; returns the Result."""
+    res = run(spec_or_path, **kw)
+    files = res.save(out)
+    if report:
+        from treasurylab.report.html import write_report
+
+        files["report_html"] = str(write_report(res, Path(out) / "report.html"))
+        res.meta["files"] = files
+    return res

@@ -1,0 +1,435 @@
+"""Scenario files: a small YAML overlay on a named baseline, validated strictly.
+
+A scenario (``scenarios/davos-2026.yaml``)::
+
+    name: davos-2026
+    description: Danish pension sale, Davos retaliation threat, ...
+    start: 2026-01            # first simulated month (YYYY-MM)
+    horizon: 60               # months
+    paths: 1000               # Monte Carlo paths
+    seed: 2026
+    baseline: cbo-2026-02     # the path the no-shock run reproduces
+    events:
+      - {type: sale, date: 2026-01-20, holder: denmark, amount_bn: 0.1, days: 7}
+      - {type: threat, date: 2026-01-22, strength: 0.6}
+    overrides:                # parameter overrides, per block, checked against params/defaults
+      holders: {contagion_weight: 0.5}
+
+Event types (field ``type``): ``threat`` (strength in [0, 1]), ``sale`` (a named sale: ``amount_bn``
+or ``share`` of the holder's holdings, over ``days``), ``programme`` (a holder's standing buy/sell
+rate per year), ``sanction`` (a freeze of a holder's holdings), ``backstop`` (Fed backstop on/off),
+``issuance_mix`` (bill share of new issuance), ``fiscal_slippage`` (extra deficit in % of GDP),
+``minerals`` (a minerals-block action with its parameters).
+
+Validation is pydantic with ``extra="forbid"``; every problem becomes one
+:class:`~treasurylab.errors.BadInput` naming the file, line, field, the bad value and a fix
+("did you mean ..."). Dates are checked against the baseline's span and the run's window.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from treasurylab.errors import BadInput, did_you_mean
+
+BASELINES = ("cbo-2026-02",)
+_DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+def parse_date(v: Any) -> tuple[int, int, int]:
+    """'YYYY-MM' or 'YYYY-MM-DD' -> (year, month, day); day 1 when absent."""
+    s = str(v).strip()
+    m = _DATE_RE.match(s)
+    if not m:
+        raise ValueError("not a date - write YYYY-MM or YYYY-MM-DD")
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
+    if not 1 <= mo <= 12 or not 1 <= d <= 31:
+        raise ValueError("not a valid calendar date - months are 01-12, days 01-31")
+    return y, mo, d
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
+
+
+class _Event(_Strict):
+    date: str = Field(description="When it happens (YYYY-MM or YYYY-MM-DD).")
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, v: Any) -> str:
+        if isinstance(v, bool) or not isinstance(v, (str,)):
+            if hasattr(v, "isoformat"):
+                v = v.isoformat()
+            else:
+                raise ValueError("not a date - write YYYY-MM or YYYY-MM-DD")
+        parse_date(v)
+        return str(v)
+
+    @property
+    def ymd(self) -> tuple[int, int, int]:
+        return parse_date(self.date)
+
+
+class Threat(_Event):
+    """A political threat of retaliation against sellers (deters allies, may provoke rivals)."""
+
+    type: Literal["threat"]
+    strength: float = Field(ge=0, le=1, description="0 = none, 1 = the strongest credible threat")
+    months: int = Field(12, ge=1, le=600, description="how long the threat stays credible")
+
+
+class Sale(_Event):
+    """A named sale: a holder sells ``amount_bn`` (or ``share`` of its holdings) over ``days``."""
+
+    type: Literal["sale"]
+    holder: str
+    amount_bn: float | None = Field(None, gt=0, le=50000)
+    share: float | None = Field(None, gt=0, le=1)
+    days: int = Field(30, ge=1, le=3650)
+    announced: bool = Field(False, description="known in advance (priced on announcement) or a surprise")
+
+    @model_validator(mode="after")
+    def _one_size(self) -> "Sale":
+        if (self.amount_bn is None) == (self.share is None):
+            raise ValueError("give exactly one of amount_bn (USD bn) or share (fraction of holdings)")
+        return self
+
+
+class Programme(_Event):
+    """A holder's standing programme: change its holdings at ``rate_per_year`` (e.g. -0.08)."""
+
+    type: Literal["programme"]
+    holder: str
+    rate_per_year: float = Field(ge=-1, le=1)
+    months: int | None = Field(None, ge=1, le=600)
+
+
+class Sanction(_Event):
+    """A sanction or asset freeze on a holder's Treasuries (the holder cannot sell; rivals take note)."""
+
+    type: Literal["sanction"]
+    holder: str
+    freeze: bool = True
+
+
+class Backstop(_Event):
+    """The Fed backstop: buys when the 10-year rises more than ``trigger_bp`` in a month."""
+
+    type: Literal["backstop"]
+    on: bool
+    trigger_bp: float | None = Field(None, gt=0, le=1000)
+
+
+class IssuanceMix(_Event):
+    """Treasury changes the bill share of new issuance."""
+
+    type: Literal["issuance_mix"]
+    bill_share: float = Field(ge=0, le=1)
+
+
+class FiscalSlippage(_Event):
+    """Deficits higher than the baseline by ``pct_gdp`` percent of GDP per year."""
+
+    type: Literal["fiscal_slippage"]
+    pct_gdp: float = Field(ge=-10, le=20)
+    months: int | None = Field(None, ge=1, le=600)
+
+
+class Minerals(_Event):
+    """A minerals-block action (export control, directive, new capacity...) with its parameters."""
+
+    type: Literal["minerals"]
+    action: str
+    params: dict[str, float | str | bool] = Field(default_factory=dict)
+
+
+Event = Annotated[
+    Union[Threat, Sale, Programme, Sanction, Backstop, IssuanceMix, FiscalSlippage, Minerals],
+    Field(discriminator="type"),
+]
+EVENT_TYPES = {
+    "threat": Threat, "sale": Sale, "programme": Programme, "sanction": Sanction,
+    "backstop": Backstop, "issuance_mix": IssuanceMix, "fiscal_slippage": FiscalSlippage,
+    "minerals": Minerals,
+}
+
+
+class Scenario(_Strict):
+    """A validated scenario. Use :func:`load_scenario` to read one from a file or a shipped name."""
+
+    name: str = Field(min_length=1, max_length=80)
+    description: str = ""
+    start: str = "2026-01"
+    horizon: int = Field(60, ge=1, le=600, description="months")
+    paths: int = Field(1000, ge=1, le=10_000_000)
+    seed: int = Field(0, ge=0, le=2**63 - 1)
+    baseline: str = "cbo-2026-02"
+    events: list[Event] = Field(default_factory=list)
+    overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _start(cls, v: Any) -> str:
+        if hasattr(v, "isoformat") and not isinstance(v, str):
+            v = v.isoformat()
+        if not isinstance(v, str):
+            raise ValueError("not a month - write YYYY-MM")
+        y, m, _ = parse_date(v)
+        return f"{y:04d}-{m:02d}"
+
+    @field_validator("baseline")
+    @classmethod
+    def _baseline(cls, v: str) -> str:
+        if v not in BASELINES:
+            raise ValueError(f"unknown baseline - {did_you_mean(v, BASELINES)}")
+        return v
+
+    # ---- derived -------------------------------------------------------------------------------
+    @property
+    def start_ordinal(self) -> int:
+        y, m, _ = parse_date(self.start)
+        return 12 * y + m - 1
+
+    def month_of(self, ev: _Event) -> tuple[int, int]:
+        """(month index from start, day of month) of an event."""
+        y, m, d = ev.ymd
+        return 12 * y + m - 1 - self.start_ordinal, d
+
+    def with_(self, **changes: Any) -> "Scenario":
+        return self.model_copy(update=changes)
+
+
+# ------------------------------------------------------------------------------------------------
+# Loading with errors that name the file, line and field
+# ------------------------------------------------------------------------------------------------
+
+def shipped_dir() -> Path:
+    return Path(str(resources.files("treasurylab") / "scenarios"))
+
+
+def shipped() -> list[str]:
+    d = shipped_dir()
+    return sorted(p.stem for p in d.glob("*.yaml") if not p.name.endswith(".sweep.yaml")) if d.exists() else []
+
+
+def resolve(name_or_path: str | Path) -> Path:
+    """A path to a scenario file, or the shipped scenario of that name ('davos-2026')."""
+    p = Path(name_or_path)
+    if p.suffix in (".yaml", ".yml") or p.exists() or "/" in str(name_or_path):
+        if not p.exists():
+            raise BadInput("file not found", where=str(p), fix="check the path, or give a shipped name: "
+                           + ", ".join(shipped()))
+        return p
+    cand = shipped_dir() / f"{name_or_path}.yaml"
+    if cand.exists():
+        return cand
+    raise BadInput("no such scenario", field="SCENARIO", got=str(name_or_path),
+                   fix=did_you_mean(str(name_or_path), shipped()) + " (or give a path to a .yaml file)")
+
+
+def _fields_at(data: Any, loc: tuple) -> list[str]:
+    """Allowed field names of the model at ``loc`` (for 'did you mean')."""
+    if len(loc) >= 2 and loc[0] == "events" and isinstance(loc[1], int):
+        try:
+            tag = data["events"][loc[1]].get("type")
+        except (KeyError, IndexError, TypeError, AttributeError):
+            tag = None
+        cls = EVENT_TYPES.get(tag)
+        return list(cls.model_fields) if cls else ["type", "date"]
+    return list(Scenario.model_fields)
+
+
+def _yaml_loc(loc: tuple) -> tuple:
+    """Pydantic's loc without the discriminator tag (events.0.sale.amount_bn -> events.0.amount_bn)."""
+    out = []
+    for i, x in enumerate(loc):
+        if i == 2 and loc[0] == "events" and isinstance(x, str) and x in EVENT_TYPES:
+            continue
+        out.append(x)
+    return tuple(out)
+
+
+def _field_name(loc: tuple) -> str:
+    s = ""
+    for x in loc:
+        s += f"[{x}]" if isinstance(x, int) else (("." if s else "") + str(x))
+    return s or "(top level)"
+
+
+def _value_at(data: Any, loc: tuple) -> Any:
+    node = data
+    for k in loc:
+        try:
+            node = node[k]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _error_from_pydantic(exc: ValidationError, data: Any, where_of) -> BadInput:
+    # a misspelt key shows up as 'extra' plus 'missing': report the misspelling (with 'did you mean')
+    rank = {"extra_forbidden": 0, "union_tag_invalid": 1, "union_tag_not_found": 1}
+    errs = sorted(exc.errors(include_url=False), key=lambda e: rank.get(e["type"], 2))
+    err = errs[0]
+    loc = _yaml_loc(tuple(err["loc"]))
+    kind = err["type"]
+    msg = err["msg"].removeprefix("Value error, ")
+    got = err.get("input")
+    fix = None
+    if kind == "value_error" and " - " in msg:   # our validators write 'problem - fix'
+        msg, fix = msg.split(" - ", 1)
+    if kind == "extra_forbidden":
+        key = str(loc[-1])
+        allowed = _fields_at(data, loc[:-1] if loc else loc)
+        msg, got, fix = "unknown key", None, did_you_mean(key, allowed)
+        if " or " not in fix and "valid names" in fix:
+            fix = "allowed keys: " + ", ".join(allowed)
+    elif kind in ("union_tag_invalid", "union_tag_not_found"):
+        tag = _value_at(data, loc + ("type",))
+        loc = loc + ("type",)
+        msg = "unknown event type" if tag is not None else "missing event type"
+        got = tag
+        fix = did_you_mean(str(tag), EVENT_TYPES) if tag is not None else \
+            "add 'type:' - one of " + ", ".join(EVENT_TYPES)
+    elif kind == "missing":
+        got = None
+        fix = f"add '{loc[-1]}:'" if loc else None
+    elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        ctx = err.get("ctx") or {}
+        bound = {"gt": "above", "ge": "at least", "lt": "below", "le": "at most"}
+        fix = "use a value " + " and ".join(f"{bound[k]} {v}" for k, v in ctx.items() if k in bound)
+    elif kind.startswith(("int_", "float_", "bool_", "string_", "dict_", "list_", "model_", "literal_")):
+        expected = {"int": "a whole number", "float": "a number", "bool": "true or false",
+                    "string": "text", "dict": "a mapping (key: value lines)", "list": "a list (- item lines)",
+                    "model": "a mapping (key: value lines)", "literal": "one of the listed values"}
+        fix = f"write {expected[kind.split('_')[0]]} (see docs/scenarios.md)"
+    elif fix is None:
+        fix = "see docs/scenarios.md"
+    if isinstance(got, (dict, list)):
+        got = type(got).__name__
+    return BadInput(msg, where=where_of(loc), field=_field_name(loc), got=got, fix=fix)
+
+
+def parse_scenario(data: Any, where_of=None, source: str = "<scenario>") -> Scenario:
+    """Validate plain data (from YAML or Python) into a :class:`Scenario` (raises BadInput)."""
+    where_of = where_of or (lambda loc: source)
+    if not isinstance(data, dict):
+        raise BadInput("a scenario must be a mapping of keys (name:, start:, ...)", where=where_of(()),
+                       got=type(data).__name__, fix="start the file with 'name: my-scenario'")
+    try:
+        sc = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise _error_from_pydantic(exc, data, where_of) from None
+    check_semantics(sc, where_of)
+    return sc
+
+
+def check_semantics(sc: Scenario, where_of=lambda loc: "<scenario>") -> None:
+    """Cross-field checks: the run's window inside the baseline, events inside the run, overrides known."""
+    from treasurylab.params import list_blocks, load_params
+    from treasurylab.params.macro_inputs import FIRST_MONTH, LAST_MONTH, month_ordinal, ordinal_label
+
+    lo, hi = month_ordinal(*FIRST_MONTH), month_ordinal(*LAST_MONTH)
+    s0 = sc.start_ordinal
+    if not lo <= s0 <= hi:
+        raise BadInput(f"outside the baseline's data ({ordinal_label(lo)} to {ordinal_label(hi)})",
+                       where=where_of(("start",)), field="start", got=sc.start,
+                       fix=f"start between {ordinal_label(lo)} and {ordinal_label(hi)}")
+    if s0 + sc.horizon - 1 > hi:
+        raise BadInput(f"the run would end after the baseline's last month {ordinal_label(hi)}",
+                       where=where_of(("horizon",)), field="horizon", got=sc.horizon,
+                       fix=f"use a horizon of at most {hi - s0 + 1} months from start {sc.start}")
+    for i, ev in enumerate(sc.events):
+        k, _ = sc.month_of(ev)
+        if not 0 <= k < sc.horizon:
+            raise BadInput(f"outside the run ({sc.start} + {sc.horizon} months)",
+                           where=where_of(("events", i, "date")), field=f"events[{i}].date", got=ev.date,
+                           fix=f"date the event between {sc.start} and {ordinal_label(s0 + sc.horizon - 1)}")
+    _check_holders(sc, where_of)
+    _check_minerals(sc, where_of)
+    blocks = list_blocks()
+    for block, ov in sc.overrides.items():
+        if block not in blocks:
+            raise BadInput("unknown parameter block", where=where_of(("overrides", block)),
+                           field=f"overrides.{block}", got=block, fix=did_you_mean(block, blocks))
+        if not isinstance(ov, dict):
+            raise BadInput("must be a mapping parameter -> value", where=where_of(("overrides", block)),
+                           field=f"overrides.{block}", got=type(ov).__name__, fix="write 'name: value' lines")
+        for name in ov:
+            one = {name: ov[name]}
+            try:
+                load_params(block).with_overrides(one, where=where_of(("overrides", block, name)))
+            except BadInput:
+                raise
+            except Exception as exc:  # a value of the wrong shape for the parameter
+                raise BadInput(f"not a valid value ({type(exc).__name__})",
+                               where=where_of(("overrides", block, name)),
+                               field=f"overrides.{block}.{name}", got=ov[name],
+                               fix="give a value of the same shape as in params/defaults") from None
+
+
+def _check_holders(sc: Scenario, where_of) -> None:
+    """Every event's holder must be one of the holders block's agents ('did you mean ...')."""
+    named = [(i, ev.holder) for i, ev in enumerate(sc.events) if hasattr(ev, "holder")]
+    if not named:
+        return
+    try:
+        from treasurylab.model.coupled import holder_names
+
+        names = holder_names(sc.overrides if isinstance(sc.overrides.get("holders"), dict) else None)
+    except ImportError:  # holders block not installed: checked again when the run starts
+        return
+    from treasurylab.model.holders import resolve_holder
+
+    for i, name in named:
+        try:
+            resolve_holder(name, names)
+        except BadInput as exc:
+            raise BadInput("unknown holder", where=where_of(("events", i, "holder")),
+                           field=f"events[{i}].holder", got=name, fix=exc.fix) from None
+
+
+def _check_minerals(sc: Scenario, where_of) -> None:
+    """Minerals events must name a known action and valid parameters (the minerals block says which)."""
+    idx = [i for i, ev in enumerate(sc.events) if ev.type == "minerals"]
+    if not idx:
+        return
+    try:
+        from treasurylab.model import minerals as MN
+    except ImportError:
+        return
+    for i in idx:
+        try:
+            MN.validate_events([MN.MineralsEvent.from_scenario(sc.events[i])])
+        except BadInput as exc:
+            sub = re.sub(r"^minerals\.events\[\d+\]\.?", "", exc.field or "") or "action"
+            loc = ("events", i) + tuple(sub.split(".")[:2])
+            raise BadInput(exc.problem, where=where_of(loc), field=f"events[{i}].{sub}",
+                           got=exc.got, fix=exc.fix) from None
+
+
+def load_scenario_text(text: str, path: str = "<scenario>") -> Scenario:
+    """Validate YAML text (errors name ``path`` and the line)."""
+    from treasurylab.yamlio import load_yaml_text
+
+    doc = load_yaml_text(text, path)
+    return parse_scenario(doc.data, where_of=doc.where, source=str(path))
+
+
+def load_scenario(name_or_path: str | Path | dict | Scenario) -> Scenario:
+    """A :class:`Scenario` from a shipped name, a YAML path, a dict or a Scenario."""
+    if isinstance(name_or_path, Scenario):
+        return name_or_path
+    if isinstance(name_or_path, dict):
+        return parse_scenario(name_or_path)
+    from treasurylab.yamlio import load_yaml
+
+    path = resolve(name_or_path)
+    doc = load_yaml(path)
+    return parse_scenario(doc.data, where_of=doc.where, source=str(path))

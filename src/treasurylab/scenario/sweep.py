@@ -1,0 +1,249 @@
+"""Parameter sweeps: run a scenario over a grid of changes and reduce each run to one metric.
+
+A sweep file (``scenarios/tipping-point.sweep.yaml``)::
+
+    name: tipping-point
+    scenario: davos-2026          # a shipped name or a path
+    paths: 400
+    seed: 1
+    metric: p_cascade_half_24m    # an outcome, or VAR.STAT@MONTH (e.g. y10.p50@24)
+    grid:                         # any field of the scenario, by path
+      events[type=threat].strength: [0, 0.25, 0.5, 0.75, 1]
+      events[type=sale].amount_bn: [1, 50, 100, 200, 400]
+      # overrides.holders.noise_sd: [...], horizon: [...], events[0].days: [...]
+
+Grid keys address the scenario's fields: ``name``, ``events[i].field``, ``events[type=T].field``
+(the first event of type T), ``overrides.BLOCK.PARAM``. The full product of the grid is run, every
+point with the same seed (common random numbers, so neighbouring points differ by the change and not
+by noise). All (point, block) tasks go to one executor, so a cluster is kept busy.
+
+The flagship sweep is the tipping-point map: threat strength x initial sale size -> probability that
+more than half of foreign official holdings are sold within 24 months.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from treasurylab.errors import BadInput, did_you_mean
+
+OUTCOMES = ("p_cascade_half_24m", "cascade_share_p50", "cascade_share_p95", "p_regime_exceeded")
+_METRIC_RE = re.compile(r"^(\w+)\.(p5|p50|p95|mean)@(\d+)$")
+_KEY_RE = re.compile(r"^(\w+)(?:\[(\d+|type=\w+)\])?$")
+
+
+class SweepSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    scenario: str
+    paths: int | None = Field(None, ge=1, le=10_000_000)
+    seed: int | None = Field(None, ge=0)
+    metric: str = "p_cascade_half_24m"
+    grid: dict[str, list[Any]] = Field(min_length=1)
+
+
+def _check_metric(metric: str, where: str) -> None:
+    from treasurylab.scenario.results import VARIABLES
+
+    if metric in OUTCOMES:
+        return
+    m = _METRIC_RE.match(metric)
+    if not m or m.group(1) not in VARIABLES:
+        raise BadInput("unknown metric", where=where, field="metric", got=metric,
+                       fix=did_you_mean(metric, list(OUTCOMES)) + " or VAR.STAT@MONTH with VAR one of "
+                       + ", ".join(VARIABLES) + " (e.g. y10.p50@24)")
+
+
+def set_path(data: dict, key: str, value: Any, where: str) -> None:
+    """Set ``key`` (e.g. 'events[type=sale].amount_bn') inside the scenario's plain data."""
+    node: Any = data
+    parts = key.split(".")
+    for i, part in enumerate(parts):
+        m = _KEY_RE.match(part)
+        if not m:
+            raise BadInput("not a field path", where=where, field=f"grid.{key}", got=part,
+                           fix="write e.g. events[type=threat].strength or overrides.macro.taylor_gap")
+        name, idx = m.group(1), m.group(2)
+        last = i == len(parts) - 1
+        if not isinstance(node, dict):
+            raise BadInput("cannot go inside a value", where=where, field=f"grid.{key}", got=part,
+                           fix="check the path against the scenario file")
+        if idx is None:
+            if last:
+                node[name] = value
+                return
+            if name not in node:
+                if name in ("overrides",) or (len(parts) > 1 and parts[0] == "overrides"):
+                    node[name] = {}
+                else:
+                    raise BadInput("no such field in the scenario", where=where, field=f"grid.{key}", got=name,
+                                   fix=did_you_mean(name, list(node)))
+            node = node[name]
+            continue
+        seq = node.get(name)
+        if not isinstance(seq, list):
+            raise BadInput("not a list in the scenario", where=where, field=f"grid.{key}", got=name,
+                           fix="only events[...] can be indexed")
+        if idx.startswith("type="):
+            want = idx[5:]
+            hits = [j for j, e in enumerate(seq) if isinstance(e, dict) and e.get("type") == want]
+            if not hits:
+                types = [e.get("type") for e in seq if isinstance(e, dict)]
+                raise BadInput("the scenario has no event of this type", where=where, field=f"grid.{key}",
+                               got=want, fix=f"its events are: {', '.join(map(str, types)) or 'none'}")
+            j = hits[0]
+        else:
+            j = int(idx)
+            if j >= len(seq):
+                raise BadInput("index out of range", where=where, field=f"grid.{key}", got=j,
+                               fix=f"the scenario has {len(seq)} events (0-{len(seq) - 1})")
+        if last:
+            seq[j] = value
+            return
+        node = seq[j]
+
+
+def metric_value(result, metric: str) -> float:
+    if metric in OUTCOMES:
+        return float(result.outcomes().get(metric, float("nan")))
+    var, stat, month = _METRIC_RE.match(metric).groups()
+    s = result.summary
+    sub = s[s["variable"] == var]
+    i = min(int(month), len(sub)) - 1
+    return float(sub.iloc[i][stat])
+
+
+@dataclass
+class SweepResult:
+    spec: SweepSpec
+    keys: list[str]
+    axes: list[list[Any]]
+    rows: list[dict] = field(default_factory=list)
+
+    def grid2d(self):
+        """(x values, y values, matrix[y, x]) for a two-key grid (first key on x)."""
+        import numpy as np
+
+        if len(self.keys) != 2:
+            return None
+        xs, ys = self.axes
+        z = np.full((len(ys), len(xs)), np.nan)
+        for r in self.rows:
+            z[ys.index(r[self.keys[1]]), xs.index(r[self.keys[0]])] = r["value"]
+        return xs, ys, z
+
+    def to_dict(self) -> dict:
+        return {"sweep": self.spec.name, "scenario": self.spec.scenario, "metric": self.spec.metric,
+                "keys": self.keys, "axes": self.axes, "points": self.rows}
+
+    def figure(self):
+        g = self.grid2d()
+        if g is None:
+            return None
+        from treasurylab.report.figures import tipping_map
+
+        xs, ys, z = g
+        title = (None if self.spec.metric == "p_cascade_half_24m" else f"{self.spec.metric}")
+        kw = {"title": title} if title else {}
+        return tipping_map(xs, ys, z, self.keys[0], self.keys[1], **kw)
+
+    def write_html(self, path: str | Path) -> Path | None:
+        fig = self.figure()
+        if fig is None:
+            return None
+        p = Path(path)
+        p.parent.mkdir(parents=True, exist_ok=True)
+        tmp = p.with_name(f".{p.name}.tmp")
+        fig.write_html(str(tmp), include_plotlyjs=True, full_html=True)
+        tmp.replace(p)
+        return p
+
+
+def load_sweep(path_or_dict: Any) -> tuple[SweepSpec, Callable]:
+    from treasurylab.scenario.spec import _error_from_pydantic, shipped_dir
+    from treasurylab.yamlio import load_yaml
+
+    if isinstance(path_or_dict, dict):
+        data, where_of = path_or_dict, (lambda loc: "<sweep>")
+    else:
+        p = Path(path_or_dict)
+        if not p.exists() and not str(path_or_dict).endswith((".yaml", ".yml")):
+            cand = shipped_dir() / f"{path_or_dict}.sweep.yaml"
+            if cand.exists():
+                p = cand
+        doc = load_yaml(p)
+        data, where_of = doc.data, doc.where
+    if not isinstance(data, dict):
+        raise BadInput("a sweep must be a mapping (name:, scenario:, grid:)", where=where_of(()),
+                       fix="see docs/scenarios.md, 'Sweeps'")
+    try:
+        spec = SweepSpec.model_validate(data)
+    except ValidationError as exc:
+        raise _error_from_pydantic(exc, data, where_of) from None
+    _check_metric(spec.metric, where_of(("metric",)))
+    for k, v in spec.grid.items():
+        if not v:
+            raise BadInput("needs at least one value", where=where_of(("grid", k)), field=f"grid.{k}",
+                           fix="give a list like [0, 0.5, 1]")
+    return spec, where_of
+
+
+def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = None,
+          paths: int | None = None, seed: int | None = None,
+          progress: Callable[[int, int], None] | None = None) -> SweepResult:
+    """Run every point of the grid; each point's metric in ``SweepResult.rows``."""
+    from treasurylab.model import coupled
+    from treasurylab.scenario.ensemble import merge, plan
+    from treasurylab.scenario.executors import make_executor
+    from treasurylab.scenario.results import Result
+    from treasurylab.scenario.runner import _block, _dataset
+    from treasurylab.scenario.spec import load_scenario, parse_scenario, resolve
+    from treasurylab.yamlio import load_yaml
+
+    spec, where_of = load_sweep(path_or_dict)
+    base_path = resolve(spec.scenario)
+    base = load_yaml(base_path).data
+    keys = list(spec.grid)
+    axes = [list(spec.grid[k]) for k in keys]
+    points = []
+    for combo in itertools.product(*axes):
+        d = copy.deepcopy(base)
+        for k, v in zip(keys, combo):
+            set_path(d, k, v, where_of(("grid", k)))
+        if paths is not None or spec.paths is not None:
+            d["paths"] = paths if paths is not None else spec.paths
+        if seed is not None or spec.seed is not None:
+            d["seed"] = seed if seed is not None else spec.seed
+        label = ", ".join(f"{k}={v}" for k, v in zip(keys, combo))
+        sc = parse_scenario(d, where_of=lambda loc, lab=label: f"{base_path} with {lab}")
+        points.append((combo, sc))
+    load_scenario(base_path)  # the base itself must be valid too
+    tasks, owners = [], []
+    setups = [coupled.prepare(sc) for _, sc in points]
+    for i, (_, sc) in enumerate(points):
+        for b in plan(sc.paths, sc.seed):
+            tasks.append((setups[i], b))
+            owners.append(i)
+    ex = make_executor(workers, cluster, len(tasks))
+    try:
+        parts = ex.map(_block, tasks, progress=progress)
+    finally:
+        if hasattr(ex, "close"):
+            ex.close()
+    res = SweepResult(spec, keys, axes)
+    for i, (combo, sc) in enumerate(points):
+        mine = [p for p, o in zip(parts, owners) if o == i]
+        r = Result(sc, _dataset(setups[i], merge(mine), sc), {"seed": sc.seed})
+        row = {k: v for k, v in zip(keys, combo)}
+        row["value"] = metric_value(r, spec.metric)
+        res.rows.append(row)
+    return res

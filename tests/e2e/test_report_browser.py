@@ -1,0 +1,84 @@
+"""The HTML report in a real headless browser: every chart renders (each plotly div has an svg).
+
+Uses Playwright for Python with Debian's chromium (/usr/bin/chromium, installed by ``.ci/run``).
+Without a browser the test is skipped with a visible reason - unless TREASURYLAB_REQUIRE_BROWSER=1
+(as in CI), where a missing browser is a failure. A screenshot is saved next to the report.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+def _chromium() -> str | None:
+    for cand in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
+        if cand and Path(cand).exists():
+            return cand
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    exe = _chromium()
+    required = os.environ.get("TREASURYLAB_REQUIRE_BROWSER") == "1"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if required:
+            pytest.fail("playwright is not installed but TREASURYLAB_REQUIRE_BROWSER=1")
+        pytest.skip("NOTICE: playwright not installed - browser test skipped")
+    if exe is None:
+        if required:
+            pytest.fail("no chromium found (/usr/bin/chromium) but TREASURYLAB_REQUIRE_BROWSER=1")
+        pytest.skip("NOTICE: no chromium at /usr/bin/chromium - browser test skipped (run .ci/run to install it)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    from treasurylab.report.html import write_report
+    from treasurylab.scenario.runner import run
+
+    out = tmp_path_factory.mktemp("report")
+    res = run("davos-2026", paths=300, workers=1)
+    return write_report(res, out / "report.html")
+
+
+def test_every_chart_renders(browser, report):
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    # offline: any request leaving the file would fail the self-contained promise
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url) if not r.url.startswith(("file:", "data:", "blob:")) else None)
+    page.goto(report.as_uri())
+    page.wait_for_function("document.querySelectorAll('.plotly-graph-div').length > 0 && "
+                           "Array.from(document.querySelectorAll('.plotly-graph-div')).every("
+                           "d => d.querySelector('svg.main-svg'))", timeout=30000)
+    n_divs = page.locator(".plotly-graph-div").count()
+    n_svg = page.evaluate("Array.from(document.querySelectorAll('.plotly-graph-div'))"
+                          ".filter(d => d.querySelector('svg.main-svg')).length")
+    assert n_divs >= 9, f"expected at least 6 fan charts, waterfall, cascade, loop; got {n_divs}"
+    assert n_svg == n_divs
+    for sec in ("scenario", "fans", "holders", "cascade", "loop", "sources"):
+        assert page.locator(f"#{sec}").count() == 1, sec
+    # the sources appendix lists parameters with their citations
+    assert page.locator("#sources ~ table tr").count() > 20
+    assert not errors, errors
+    assert not requests, requests
+    shot = report.with_suffix(".png")
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    page.close()

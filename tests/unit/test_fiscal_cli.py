@@ -1,0 +1,64 @@
+"""`treasurylab fiscal` and `treasurylab calibrate -b fiscal`: one JSON document, exit 2 with one clear line."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from treasurylab.cli.main import app
+
+runner = CliRunner()
+
+
+def _one_error_line(res, *needles: str) -> str:
+    assert res.exit_code == 2, (res.exit_code, res.stdout, res.stderr)
+    lines = [x for x in res.stderr.splitlines() if x.strip()]
+    assert len(lines) == 1 and "Traceback" not in res.stderr, res.stderr
+    for n in needles:
+        assert n in lines[0], lines[0]
+    return lines[0]
+
+
+def test_fiscal_json_is_one_document_by_fiscal_year():
+    res = runner.invoke(app, ["fiscal", "--years", "3", "--json"])
+    assert res.exit_code == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert [r["fiscal_year"] for r in doc["fiscal_years"]] == [2026, 2027, 2028]
+    first = doc["fiscal_years"][0]
+    assert first["net_interest"] == pytest.approx(first["cbo_net_interest"], rel=0.07)
+    assert first["bill_share_pct"] == pytest.approx(21.0, abs=0.01)
+    assert 60 < first["wam_months"] < 84
+
+
+def test_fiscal_bill_share_knob_changes_the_structure_and_the_cost():
+    lo = json.loads(runner.invoke(app, ["fiscal", "--years", "5", "--json", "--bill-share", "0.15"]).stdout)
+    hi = json.loads(runner.invoke(app, ["fiscal", "--years", "5", "--json", "--bill-share", "0.35"]).stdout)
+    assert hi["fiscal_years"][-1]["bill_share_pct"] == pytest.approx(35.0, abs=0.01)
+    assert hi["fiscal_years"][-1]["wam_months"] < lo["fiscal_years"][-1]["wam_months"]
+    assert hi["fiscal_years"][-1]["rollover"] > lo["fiscal_years"][-1]["rollover"]
+
+
+def test_horizon_past_the_data_exits_2():
+    _one_error_line(runner.invoke(app, ["fiscal", "--years", "20"]), "years:", "FY2026-FY2036", "use 1 to 11")
+
+
+def test_shares_not_summing_to_one_exit_2():
+    _one_error_line(runner.invoke(app, ["fiscal", "--set", 'coupon_weights={"n2y": 0.5}']),
+                    "coupon_weights: weights must sum to 1", "rescale")
+    _one_error_line(runner.invoke(app, ["fiscal", "--bill-share", "1.5"]), "bill_share_target", "must be <= 1")
+
+
+def test_negative_weights_and_unknown_parameters_exit_2():
+    _one_error_line(runner.invoke(app, ["fiscal", "--set", 'bill_weights={"b1m": -0.2, "b3m": 1.2}']),
+                    "bill_weights", "must be >= 0")
+    _one_error_line(runner.invoke(app, ["fiscal", "--set", "bill_shar=0.3"]), "did you mean 'bill_share_target'")
+
+
+def test_calibrate_lists_every_fiscal_target_as_json():
+    res = runner.invoke(app, ["calibrate", "--check", "--json", "-b", "fiscal"])
+    doc = json.loads(res.stdout)
+    ids = {t["id"] for t in doc["targets"]}
+    assert "fiscal.net_interest.total_2027_2036" in ids and "fiscal.rule_of_thumb.0_1pp" in ids
+    assert doc["failed"] == 0 and res.exit_code == 0

@@ -1,0 +1,241 @@
+"""Unit tests of the rare-earth block: policies, inventories, prices, the 180-day answer, bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from treasurylab.errors import BadInput
+from treasurylab.model import minerals as M
+from treasurylab.params.minerals_inputs import CONSUMERS, REGIONS, STAGES, build
+
+INP = build()
+US = CONSUMERS.index("US")
+ALLIES = [CONSUMERS.index(c) for c in ("US", "EU", "Japan", "Korea")]
+CUTOFF = [M.MineralsEvent("export_ban", "2026-02", "2027-02", {"products": "heavy,magnet", "destinations": "allies"})]
+
+
+@pytest.fixture(scope="module")
+def base():
+    return M.simulate(INP, [], start="2026-01", months=24)
+
+
+@pytest.fixture(scope="module")
+def cutoff():
+    return M.simulate(INP, CUTOFF, start="2026-01", months=24)
+
+
+def test_deterministic(base):
+    again = M.simulate(INP, [], start="2026-01", months=24)
+    assert np.array_equal(base.production, again.production)
+    assert np.array_equal(base.prices["dy_ex_china"], again.prices["dy_ex_china"])
+
+
+def test_baseline_has_no_shortage_and_flat_prices(base):
+    assert base.shortfall.sum() == pytest.approx(0.0, abs=1e-6)
+    for k, v in base.prices.items():
+        assert np.allclose(v, v[0]), k
+    # inventories stay at their starting cover
+    assert np.allclose(base.inventory_months, INP.inventory_months[None, :], rtol=1e-6)
+
+
+def test_cutoff_hits_allies_not_china(cutoff):
+    short = cutoff.shortfall.sum(axis=2)
+    assert short[:, ALLIES].sum() > 0
+    assert short[:, CONSUMERS.index("China")].sum() == pytest.approx(0.0, abs=1e-6)
+    # exports of magnets to allies stop: China's magnet exports fall by at least the allies' share
+    assert cutoff.china_exports[3, 3] < 0.6 * cutoff.china_exports[0, 3]
+    # ex-China heavy prices spike, Chinese prices stay flat
+    assert cutoff.prices["dy_ex_china"].max() > 2 * cutoff.prices["dy_ex_china"][0]
+    assert np.allclose(cutoff.prices["dy_china"], cutoff.prices["dy_china"][0])
+
+
+def test_inventories_are_drawn_before_output_is_cut(cutoff):
+    # the month the ban starts, the US still has stocks: no shortfall, stocks fall
+    t = cutoff.months.index("2026-02")
+    assert cutoff.shortfall[t, US].sum() == pytest.approx(0.0, abs=1e-6)
+    assert cutoff.inventory_months[t, US] < cutoff.inventory_months[t - 1, US]
+    # shortfalls only once stocks are (nearly) gone
+    first = int(np.nonzero(cutoff.shortfall[:, US].sum(axis=1) > 1e-6)[0][0])
+    assert cutoff.inventory_months[first, US] < 0.3
+
+
+def test_stockpile_release_delays_the_shortage(cutoff):
+    rel = M.simulate(INP, CUTOFF + [M.MineralsEvent("stockpile_release", "2026-03", None,
+                                                    {"region": "US", "months": 2})], start="2026-01", months=24)
+    first = lambda r: int(np.nonzero(r.shortfall[:, US].sum(axis=1) > 1e-6)[0][0])  # noqa: E731
+    assert first(rel) > first(cutoff)
+    assert rel.shortfall[:, US].sum() < cutoff.shortfall[:, US].sum()
+
+
+def test_cutoff_ends_and_stocks_rebuild(cutoff):
+    t_end = cutoff.months.index("2027-02")
+    assert cutoff.shortfall[t_end + 2:].sum() == pytest.approx(0.0, abs=1e-6)
+    assert cutoff.inventory_months[-1, US] > cutoff.inventory_months[t_end, US]
+
+
+def test_subsidy_brings_projects_forward():
+    ords = np.arange(12 * 2027, 12 * 2029)
+    evs = [M._compile_one(M.MineralsEvent("subsidy", "2026-03", None, {"months": 6}), 0)]
+    with_sub = M._capacity_path(INP, evs, ords)
+    without = M._capacity_path(INP, [], ords)
+    mag = STAGES.index("magnet")
+    assert (with_sub[:, mag, REGIONS.index("US")] >= without[:, mag, REGIONS.index("US")] - 1e-9).all()
+    assert with_sub[:, mag, REGIONS.index("US")].sum() > without[:, mag, REGIONS.index("US")].sum()
+
+
+def test_support_sensitive_projects_slip_without_support():
+    # Neo Narva expansion (EU magnets, support-sensitive) starts 2027-01; without support it slips 12 months
+    ords = np.array([12 * 2027 + 11])
+    mag, eu = STAGES.index("magnet"), REGIONS.index("EU")
+    none = M._capacity_path(INP, [], ords)[0, mag, eu]
+    floor = M._capacity_path(INP, [M._compile_one(M.MineralsEvent("price_floor", "2026-06", None,
+                                                                  {"regions": "EU"}), 0)], ords)[0, mag, eu]
+    assert floor > none
+
+
+def test_ally_delay_postpones_support():
+    ords = np.array([12 * 2027 + 11])
+    mag, eu = STAGES.index("magnet"), REGIONS.index("EU")
+    sub = M.MineralsEvent("price_floor", "2026-06", None, {"regions": "EU"})
+    delayed = M._capacity_path(INP, [M._compile_one(sub, 0), M._compile_one(
+        M.MineralsEvent("ally_delay", "2026-01", None, {"region": "Germany", "months": 18}), 1)], ords)
+    plain = M._capacity_path(INP, [M._compile_one(sub, 0)], ords)
+    assert delayed[0, mag, eu] < plain[0, mag, eu]
+
+
+def test_extraterritorial_rules_lapse_unless_extended():
+    lapse = M.simulate(INP, [M.MineralsEvent("extraterritorial", "2025-10-09", None,
+                                             {"suspended_until": "2026-11-10"})], start="2026-06", months=10)
+    ext = M.simulate(INP, [M.MineralsEvent("extraterritorial", "2025-10-09", None,
+                                           {"suspended_until": "2026-11-10", "extended": True})],
+                     start="2026-06", months=10)
+    t = lapse.months.index("2026-11")
+    assert lapse.china_exports[t - 1, 1] == pytest.approx(ext.china_exports[t - 1, 1])
+    assert lapse.china_exports[t, 3] < 0.5 * ext.china_exports[t, 3]
+    assert ext.shortfall.sum() == pytest.approx(0.0, abs=1e-6)
+
+
+def test_proclamation_open_changes_nothing_tariff_acts_after_180_days(base):
+    open_ = M.simulate(INP, [M.MineralsEvent("proclamation_232", "2026-01-14", None, {"outcome": "open"})],
+                       start="2026-01", months=24)
+    assert np.array_equal(open_.production, base.production)
+    tar = M.simulate(INP, [M.MineralsEvent("proclamation_232", "2026-01-14", None, {"outcome": "tariff"})],
+                     start="2026-01", months=24)
+    jul = tar.months.index("2026-07")
+    assert np.allclose(tar.prices["magnet_us"][:jul], 1.0)
+    assert (tar.prices["magnet_us"][jul:] > 1.0).all()
+    agr = M.simulate(INP, [M.MineralsEvent("proclamation_232", "2026-01-14", None, {"outcome": "agreement"})],
+                     start="2026-01", months=24)
+    assert agr.prices["ndpr_ex_china"][jul - 1] == pytest.approx(INP.p["price_base"]["ndpr"])
+    assert agr.prices["ndpr_ex_china"][jul] == pytest.approx(INP.p["ndpr_floor_usd_kg"])
+
+
+def test_output_gap_link_is_the_documented_coefficient(cutoff):
+    p = INP.p
+    expect = -100 * p["output_gap_coefficient"] * p["us_manufacturing_va_share"] * 12 \
+        * cutoff.value_lost_bn[:, US] / p["us_gdp_bn"]
+    assert np.allclose(cutoff.us_output_gap_pp, expect)
+    assert cutoff.us_output_gap_pp.min() < 0
+    eu = CONSUMERS.index("EU")
+    assert np.allclose(cutoff.germany_value_lost_bn, cutoff.value_lost_bn[:, eu] * p["germany_share_of_eu"])
+
+
+def test_answer_180_days_magnets_match_the_lp():
+    ans = M.answer_180_days(INP, [], start="2026-01-14", days=180)
+    assert ans["month"] == "2026-07"
+    lp = M.chain_lp_magnets(INP, month="2026-07")
+    share_lp = lp * 12 / ans["ex_china_magnet_demand_per_year"]
+    assert ans["chain"]["magnet"] == pytest.approx(share_lp, rel=0.02)
+    for s in STAGES:
+        assert 0 <= ans["chain"][s] <= ans["stage_only"][s] + 1e-12 <= 1 + 1e-12
+
+
+def test_subsidy_raises_the_180_day_answer_only_if_capacity_can_arrive():
+    a0 = M.answer_180_days(INP, [], days=180)
+    a1 = M.answer_180_days(INP, [M.MineralsEvent("subsidy", "2026-01-14", None, {"months": 24})], days=180)
+    for s in STAGES:
+        assert a1["stage_only"][s] >= a0["stage_only"][s] - 1e-12
+    # by 2030 the pipeline (MP 10X, Neo Narva) has raised non-China magnet capacity, but metal/alloy
+    # outside China barely grows, so the chain stays metal-bound
+    a4 = M.answer_180_days(INP, [], days=4 * 365)
+    assert a4["stage_only"]["magnet"] > a0["stage_only"]["magnet"]
+    assert a4["chain"]["magnet"] == pytest.approx(a4["chain"]["metal"])
+
+
+def test_months_to_target(base):
+    mt = base.months_to_target(0.5)
+    assert mt["mining"] == 0            # non-China mining already exceeds half of ex-China needs
+    assert mt["magnet"] is None          # not within 24 months
+    longer = M.simulate(INP, [], start="2026-01", months=120)
+    assert longer.months_to_target(0.2)["magnet"] is not None
+
+
+def test_from_scenario_event_dict():
+    ev = M.MineralsEvent.from_scenario({"type": "minerals", "date": "2026-02-01", "action": "export_ban",
+                                        "params": {"destinations": "US,EU", "months": 12}})
+    assert ev.kind == "export_ban" and ev.end == "2027-02"
+    assert M.validate_events([ev])[0] == ev
+
+
+def test_forgiving_names():
+    evs = M.validate_events([M.MineralsEvent("export_licence", "2026-02", None,
+                                             {"destinations": "Germany, south korea", "share": 0.5})])
+    c = M._compile_one(evs[0], 0)
+    prod, cons = c.p["dest"]
+    assert cons[CONSUMERS.index("EU")] and cons[CONSUMERS.index("Korea")] and not cons[US]
+
+
+@pytest.mark.parametrize("event, field, words", [
+    (M.MineralsEvent("export_ban", "2026-02", None, {"destinations": "Atlantis"}), "destinations", "unknown region"),
+    (M.MineralsEvent("new_capacity", "2026-02", None, {"region": "US", "stage": "smelting",
+                                                       "tonnes_per_year": 10}), "stage", "unknown stage"),
+    (M.MineralsEvent("new_capacity", "2026-02", None, {"region": "US", "stage": "magnet",
+                                                       "tonnes_per_year": -5}), "tonnes_per_year", ">= 0"),
+    (M.MineralsEvent("embargoo", "2026-02"), "action", "unknown minerals event kind"),
+    (M.MineralsEvent("export_ban", "2026-02", "2026-01"), "end", "ends before it starts"),
+    (M.MineralsEvent("export_licence", "2026-02", None, {"share": 1.5}), "share", "<= 1"),
+    (M.MineralsEvent("export_ban", "2026-02", None, {"destination": "US"}), "destination", "did you mean"),
+    (M.MineralsEvent("export_ban", "Feb 2026"), "date", "not a date"),
+])
+def test_bad_events_name_field_and_fix(event, field, words):
+    with pytest.raises(BadInput) as e:
+        M.simulate(INP, [event], start="2026-01", months=3)
+    msg = str(e.value)
+    assert field in msg and words in msg
+    assert " - " in msg  # a fix is given
+
+
+def test_infeasible_policy_mix():
+    evs = [M.MineralsEvent("export_ban", "2026-02", "2026-12", {"destinations": "US"}),
+           M.MineralsEvent("exemption", "2026-06", None, {"destinations": "US"})]
+    with pytest.raises(BadInput, match="infeasible policy mix"):
+        M.validate_events(evs)
+    with pytest.raises(BadInput, match="infeasible policy mix"):
+        M.validate_events([M.MineralsEvent("proclamation_232", "2026-01-14"),
+                           M.MineralsEvent("proclamation_232", "2026-03-01")])
+    # the same two in sequence are fine
+    M.validate_events([M.MineralsEvent("export_ban", "2026-02", "2026-06", {"destinations": "US"}),
+                       M.MineralsEvent("exemption", "2026-06", None, {"destinations": "US"})])
+
+
+def test_negative_capacity_override_and_unknown_region():
+    with pytest.raises(BadInput, match=r"capacity.*>= 0"):
+        build({"capacity": {"Japan.magnet": -1}})
+    with pytest.raises(BadInput, match="unknown region"):
+        build({"capacity": {"Narnia.magnet": 10}})
+    with pytest.raises(BadInput, match="unknown stage"):
+        build({"capacity": {"Japan.smelting": 10}})
+    assert build({"capacity": {"japan.magnets": 15000}}).base_capacity[STAGES.index("magnet"),
+                                                                        REGIONS.index("Japan")] == 15000
+
+
+def test_bad_run_length():
+    with pytest.raises(BadInput, match="months"):
+        M.simulate(INP, [], months=0)
+
+
+def test_result_to_frame(base):
+    df = base.to_frame()
+    assert {"month", "variable", "region", "detail", "value", "unit"} <= set(df.columns)
+    assert set(df["variable"]) >= {"production", "shortfall", "price", "us_output_gap", "inventory"}

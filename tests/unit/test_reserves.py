@@ -1,0 +1,72 @@
+"""Reserves kernel: diversification frees dollars, price response, mapping to holders, validation."""
+
+import numpy as np
+import pytest
+
+from treasurylab.errors import BadInput
+from treasurylab.model.reserves import (
+    OZ_PER_TONNE,
+    ReservesParams,
+    init_reserves,
+    path_from_purchases,
+    reserves_step,
+    to_agents,
+)
+
+
+def params(**kw):
+    base = dict(names=("A", "B"), gold0_t=np.array([100.0, 50.0]), base_t_per_month=np.array([1.0, 2.0]),
+                response_t_per_month=np.array([10.0, 0.0]), nondollar_per_month=np.array([0.0, 0.01]),
+                reserves_usd_bn=np.array([1000.0, 500.0]), holder_index=np.array([1, -1]), usd_share=0.5,
+                tsy_share=0.5, price0=4000.0, eta=1.0, annual_demand_t=5000.0)
+    base.update(kw)
+    return ReservesParams(**base)
+
+
+def test_baseline_buying_frees_no_dollars_and_moves_no_price():
+    rp = params()
+    rs = init_reserves(rp, 3)
+    out = reserves_step(rp, rs)
+    np.testing.assert_allclose(out.gold_t, [[101.0, 52.0]] * 3)
+    assert np.all(out.treasury_sales_bn == 0)
+    np.testing.assert_allclose(out.price, 4000.0)
+
+
+def test_signal_buys_gold_sells_treasuries_and_lifts_price():
+    rp = params()
+    rs = init_reserves(rp, 2)
+    out = reserves_step(rp, rs, signal=np.array([0.0, 1.0]))
+    extra_usd = 10.0 * out.price[1] * OZ_PER_TONNE / 1e9
+    assert out.treasury_sales_bn[1, 0] == pytest.approx(0.25 * extra_usd)
+    assert out.treasury_sales_bn[1, 1] == pytest.approx(0.25 * 0.01 * 500.0)
+    assert out.price[1] == pytest.approx(4000.0 * np.exp(10.0 / 5000.0))
+    assert out.price[0] == pytest.approx(4000.0, rel=1e-12)
+
+
+def test_to_agents_maps_and_spreads():
+    rp = params()
+    sales = np.array([[2.0, 4.0]])
+    out = to_agents(rp, sales, 3, spread_weights=np.array([1.0, 0.0, 3.0]))
+    np.testing.assert_allclose(out, [[1.0, 2.0, 3.0]])
+    assert to_agents(rp, sales, 3).sum() == pytest.approx(2.0)
+
+
+def test_path_accounting():
+    np.testing.assert_allclose(path_from_purchases(10.0, [1, 2, 3]), [11, 13, 16])
+
+
+def test_bad_params():
+    with pytest.raises(BadInput, match="usd_share"):
+        params(usd_share=1.5).validate()
+    with pytest.raises(BadInput, match="managers"):
+        params(gold0_t=np.array([-1.0, 0.0])).validate()
+
+
+def test_default_params_from_data():
+    from treasurylab.params.holders_inputs import build_reserves_params
+
+    rp = build_reserves_params(holder_names=["Japan", "China, Mainland"])
+    assert rp.names[0] == "People's Bank of China" and rp.holder_index[0] == 1
+    assert 2000 < rp.gold0_t[0] < 2500
+    with pytest.raises(BadInput, match="pboc_fit_window"):
+        build_reserves_params({"pboc_fit_window": ["2030-01", "2030-12"]})
