@@ -59,3 +59,5 @@ def test_horizon_past_the_data_is_bad_input():
         FI.cbo_baseline_inputs("2019-01")
     with pytest.raises(BadInput, match="a horizon past the data is not possible"):
         FI.backtest(years=(2025, 2026))
+    with pytest.raises(BadInput, match=r"start: the initial ladder needs the MSPD data"):
+        FI.initial_ladder("2030-01")

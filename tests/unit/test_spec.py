@@ -26,7 +26,7 @@ events:
   - {type: fiscal_slippage, date: 2026-03, pct_gdp: 2}
   - {type: issuance_mix, date: 2026-04, bill_share: 0.3}
   - {type: programme, date: 2026-01, holder: china, rate_per_year: -0.1}
-  - {type: sanction, date: 2026-05, holder: russia}
+  - {type: sanction, date: 2026-05, holder: china}
 overrides:
   macro: {taylor_gap: 1.0}
 """

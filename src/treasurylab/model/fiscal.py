@@ -13,7 +13,11 @@ Per-month API (stable; the coupled runner calls it month by month)
 
     from treasurylab.model import fiscal as F
 
-    ladder = ...                       # F.Ladder, built by treasurylab.params.fiscal_inputs.initial_ladder()
+    params = treasurylab.params.load_params("fiscal")   # any mapping with other_interest_offset (share
+                                       # of GDP), tips_breakeven, frn_spread, stabiliser_semi_elasticity,
+                                       # revenue_share_gdp (and the mix keys for mix_from_params)
+    ladder = fiscal_inputs.initial_ladder("2026-01", params)   # F.Ladder at the start of that month
+                                       # (treasurylab.params.fiscal_inputs; MSPD data: 2022-02 .. 2026-06)
     mix = F.make_mix(bill_share=0.21, bill_weights={...}, coupon_weights={...})   # or F.mix_from_params(p)
     state = F.init_state(ladder, n_paths, horizon, params, curve_tenors_m=(3, 24, 60, 120, 360))
     for t in range(horizon):
@@ -193,7 +197,8 @@ class Ladder:
                 raise BadInput("must be finite and non-negative", field=f"ladder.{name}",
                                got=float(np.nanmin(a)), fix="principal and coupons cannot be negative")
             object.__setattr__(self, name, a)
-        if np.any(self.bill_due > self.nominal_due[: len(self.bill_due)] + 1e-9):
+        nb = min(len(self.bill_due), len(self.nominal_due))
+        if len(self.bill_due) > len(self.nominal_due) or np.any(self.bill_due[:nb] > self.nominal_due[:nb] + 1e-9):
             raise BadInput("bills exceed the nominal principal due in the same month",
                            field="ladder.bill_due", fix="bill_due is a subset of nominal_due")
         if len(self.bill_due) > 13 and np.any(self.bill_due[13:] > 0):
@@ -630,9 +635,9 @@ def simulate(ladder: Ladder, params: Mapping[str, Any], mix: IssuanceMix | list[
         n_paths = y.shape[0] if y.ndim == 3 else 1
     n = int(n_paths)
     Y = _series(y, n, T, "yields", (K,))
-    ins = {k: _series(v, n, T, k) for k, v in dict(bill_rate=bill_rate, primary_deficit=primary_deficit,
-                                                     ngdp=ngdp, inflation=inflation, output_gap=output_gap,
-                                                     other_means=other_means).items()}
+    raw = {"bill_rate": bill_rate, "primary_deficit": primary_deficit, "ngdp": ngdp, "inflation": inflation,
+           "output_gap": output_gap, "other_means": other_means}
+    ins = {k: _series(v, n, T, k) for k, v in raw.items()}
     rev = None if revenue is None else _series(revenue, n, T, "revenue")
     mixes = mix if isinstance(mix, (list, tuple)) else [mix] * T
     if len(mixes) != T:

@@ -45,7 +45,7 @@ Per-month API (stable; the coupled runner calls it)
 ---------------------------------------------------
 ::
 
-    spec  = HoldersSpec.from_inputs(...)   # or params.holders_inputs.build_holders_spec(overrides)
+    spec  = params.holders_inputs.build_holders_spec(overrides)   # HoldersSpec from TIC, H.4.1, MSPD, YAML
     state = init_holders(spec, n_paths, rng, holdings0=None, theta=None) -> HoldersState
     flows = holders_step(spec, state, t,
                          debt_gdp_dev_pp=0.0,     # (N,) or scalar: projected debt/GDP minus baseline, pp
@@ -56,12 +56,17 @@ Per-month API (stable; the coupled runner calls it)
                          announced_sales=None,    # (A,) or (N, A): announced sales this month, USD bn
                          rng=None | noise=None)   # Generator for noise, or the (N, A) draws themselves
         -> HoldersFlows(sales, baseline, expected, surprise, active)   # each (N, A), USD bn
-    # then market.clear_market(...) updates state.holdings in place-free style:
-    state.holdings = new_holdings
+    # then the market clears and the runner stores the new holdings:
+    state.holdings = market.clear_market(state.holdings, flows.sales, spec.absorber, spec.fed_index,
+                                         fed_purchases_bn, new_supply_bn).holdings
 
     foreign_share(spec, holdings) -> (N,)         cascade_size(spec, state) -> (N,)
     first_seller(state) -> (N,) agent index (-1: nobody sold)
-    resolve_holder(name, names) -> index          check_thresholds(theta) / named_sale_schedule(...)
+    resolve_holder(name, names) -> index   (forgiving; unknown name -> BadInput with 'did you mean')
+    check_thresholds(theta) -> array       (outside [0, 1] -> BadInput)
+    check_sale(amount_bn, days)            (negative size, days <= 0 -> BadInput)
+    named_sale_schedule(amount_bn, days, months, start_day=0) -> (months,) USD bn per month
+    spec.subset(indices), spec.with_(**fields), spec.index(name)
 
 Randomness: thresholds are drawn in :func:`init_holders` and noise in :func:`holders_step` only from
 the ``numpy.random.Generator`` passed in, so the same seed gives identical arrays.

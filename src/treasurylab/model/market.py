@@ -70,7 +70,9 @@ Per-month API (stable; the coupled runner calls it)
     clr   = clear_market(holdings, flows.sales, absorber, fed_index, out.fed_purchases_bn, new_supply_bn)
         -> ClearOut(holdings, bought, fed_bought, supply)
 
-    flows_for_market(spec, flows) -> (surprise_bn (N,), expected_bn (N,)) from a HoldersFlows
+    flows_for_market(spec.absorber, flows) -> (surprise_bn (N,), expected_bn (N,)) from a HoldersFlows
+    announced_future(schedule, t, horizon_months) -> known excess sales after step t (USD bn)
+    run_holders_market(spec, mp, N, T, rng, gdp_bn=...) -> reference loop of holders + market
     run_market_path(mp, gdp_bn, T, surprise_flow_bn=..., ...) -> dict of arrays (T, N, 5) (for targets)
 
 ``TENORS = ("3m", "2y", "5y", "10y", "30y")``; index 2 is the 5-year, 3 the 10-year.

@@ -987,10 +987,14 @@ def _price_paths(p: Mapping[str, Any], fills: np.ndarray, floor: np.ndarray, tar
 # ------------------------------------------------------------------------------------------------
 
 def policy_record_2025() -> list[MineralsEvent]:
-    """The policy record to Jan 2026 (calibration.md s7.2, s7.5), as events."""
+    """The policy record to Jan 2026 (calibration.md s7.2, s7.5), as events.
+
+    The October 2025 extraterritorial rules are suspended until 10 Nov 2026; the record assumes the
+    suspension is extended (the truce's intent). A scenario lets it lapse by adding its own
+    ``extraterritorial`` event (``suspended_until: 2026-11-10``), which replaces this one."""
     return [
         MineralsEvent("export_licence", "2025-04-04", None, {"products": "heavy,magnet", "destinations": "all"}),
-        MineralsEvent("extraterritorial", "2025-10-09", None, {"suspended_until": "2026-11-10"}),
+        MineralsEvent("extraterritorial", "2025-10-09", None, {"suspended_until": "2026-11-10", "extended": True}),
         MineralsEvent("price_floor", "2025-07-10", None, {"level_usd_kg": 110.0, "regions": "US"}),
         MineralsEvent("proclamation_232", "2026-01-14", None, {"outcome": "open"}),
     ]
@@ -1059,13 +1063,15 @@ def scenario_events(sc: Any, include_policy_record: bool = True) -> list[Mineral
 
     The policy record (April 2025 licensing, the suspended October 2025 rules, the DoD floor and
     Proclamation 11001 with an open outcome) predates a 2026 run, so it is added unless the scenario
-    sets ``include_policy_record=False``; a scenario ``proclamation_232`` event replaces the default one."""
+    sets ``include_policy_record=False``; a scenario ``proclamation_232`` or ``extraterritorial`` event
+    replaces the record's."""
     evs = [MineralsEvent.from_scenario(e) for e in getattr(sc, "events", []) or []
            if (e.get("type") if isinstance(e, Mapping) else getattr(e, "type", None)) == "minerals"]
     if not include_policy_record:
         return evs
     own = {KIND_ALIASES.get(e.kind, e.kind) for e in evs}
-    base = [e for e in policy_record_2025() if not (e.kind == "proclamation_232" and "proclamation_232" in own)]
+    single = ("proclamation_232", "extraterritorial")  # a scenario's own version replaces the record's
+    base = [e for e in policy_record_2025() if not (e.kind in single and e.kind in own)]
     return base + evs
 
 

@@ -36,7 +36,7 @@ The params layer between the data (``treasurylab.data``) and the fiscal kernel (
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -148,7 +148,12 @@ def _ladder_cached(start: str, frn_spread: float) -> LadderInfo:
     from treasurylab.model.fiscal import MAX_TENOR_M, Ladder
 
     s = _mi(start)
-    lad = roll_forward(_ms(s - 1))
+    try:
+        lad = roll_forward(_ms(s - 1))
+    except BadInput as exc:
+        raise BadInput("the initial ladder needs the MSPD data of the month before the start", field="start",
+                       got=start, fix=f"choose a start month one month after a month the data covers ({exc.fix})"
+                       ) from None
     c = lad.cohorts
     # principal repaid in simulated month k: remaining maturity in (k, k+1] months at the end of as_of
     k = np.clip(np.ceil(c["months_to_maturity"].to_numpy(dtype=np.float64)) - 1, 0, MAX_TENOR_M).astype(int)

@@ -6,8 +6,8 @@ task carries its own ``SeedSequence`` child (see ``scenario.ensemble``).
 
 - :class:`SerialExecutor`: in this process.
 - :class:`ProcessExecutor`: the standard library's ``ProcessPoolExecutor`` with an explicit
-  multiprocessing *context* ("forkserver" where available, else "spawn"), so the global start method
-  of the user's program is never changed.
+  multiprocessing *context* ("fork" from a single-threaded process, else "forkserver" or "spawn"),
+  so the global start method of the user's program is never changed.
 - :class:`DaskExecutor`: a Dask ``distributed`` cluster at ``tcp://host:port`` (optional extra
   ``treasurylab[dask]``).
 
@@ -36,6 +36,19 @@ class SerialExecutor:
         return out
 
 
+def _start_method() -> str:
+    """'fork' when this process has a single thread (fast, nothing to re-import), else 'forkserver'
+    (or 'spawn'): forking a multi-threaded process can deadlock. Only a *context* is used, so the
+    program's global start method is never changed."""
+    import multiprocessing as mp
+    import threading
+
+    methods = mp.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
 class ProcessExecutor:
     name = "processes"
 
@@ -46,8 +59,7 @@ class ProcessExecutor:
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        methods = mp.get_all_start_methods()
-        ctx = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
+        ctx = mp.get_context(_start_method())
         results: list[Any] = [None] * len(tasks)
         with ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)), mp_context=ctx) as pool:
             futs = {pool.submit(fn, t): i for i, t in enumerate(tasks)}

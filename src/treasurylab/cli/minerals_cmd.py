@@ -1,0 +1,85 @@
+"""``treasurylab minerals``: run the rare-earth block and print its key outputs (or the 180-day answer).
+
+    treasurylab minerals                              # policy record to 2026, 120 months from 2026-01
+    treasurylab minerals --scenario rare-earth-cutoff --json
+    treasurylab minerals --answer-180 [--days 180] [--scenario FILE]
+
+Bad input (unknown region or stage, negative capacity, an infeasible policy mix, a bad file) exits 2
+with one line naming the field and the fix.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from treasurylab.cli.output import guard, print_json, table
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("minerals")
+    def minerals(
+        scenario: str = typer.Option(None, "--scenario", "-s", help="Scenario YAML (path or shipped name)."),
+        start: str = typer.Option(None, "--start", help="First month YYYY-MM (default: scenario start or 2026-01)."),
+        months: int = typer.Option(None, "--months", "-m", help="Months to run (default: scenario horizon or 120)."),
+        answer_180: bool = typer.Option(False, "--answer-180", help="Only the 180-day answer: largest non-China share by stage."),
+        days: int = typer.Option(180, "--days", help="Days after Proclamation 11001 (14 Jan 2026) for --answer-180."),
+        target_share: float = typer.Option(None, "--target-share", help="Share of ex-China needs for 'months to target'."),
+        json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    ) -> None:
+        """Rare earths: shortfalls, prices, output at risk and the 180-day answer."""
+
+        def body() -> None:
+            from treasurylab.errors import BadInput
+            from treasurylab.model import minerals as M
+            from treasurylab.params.minerals_inputs import build
+
+            sc = None
+            overrides = None
+            events = M.policy_record_2025()
+            if scenario:
+                from treasurylab.scenario.spec import load_scenario
+
+                sc = load_scenario(scenario)
+                overrides = (sc.overrides or {}).get("minerals")
+                events = M.scenario_events(sc)
+            inputs = build(overrides, where="overrides.minerals")
+            if target_share is not None and not 0 <= target_share <= 1:
+                raise BadInput("must be in [0, 1]", field="--target-share", got=target_share, fix="e.g. 0.5")
+            if answer_180:
+                ans = M.answer_180_days(inputs, events, start="2026-01-14", days=days)
+                if json_:
+                    print_json({"answer_180_days": ans})
+                    return
+                table([{"stage": s, "non-China capacity/yr": ans["non_china_capacity_per_year"][s],
+                        "unit": ans["units"][s], "share (stage alone)": ans["stage_only"][s],
+                        "share (non-China chain)": ans["chain"][s]} for s in M.STAGES],
+                      title=f"Largest non-China share of ex-China needs by {ans['date']} ({days} days)")
+                return
+            st = start or (sc.start if sc else "2026-01")
+            n = months if months is not None else (sc.horizon if sc else 120)
+            res = M.simulate(inputs, events, start=st, months=n)
+            summ = res.summary()
+            if target_share is not None:
+                summ["months_to_target"] = res.months_to_target(target_share)
+                summ["target_share"] = target_share
+            summ["scenario"] = sc.name if sc else "policy-record-2025"
+            summ["events"] = [{"kind": e.kind, "start": e.start, "end": e.end, "params": dict(e.params)}
+                              for e in res.events]
+            if json_:
+                print_json({"minerals": summ})
+                return
+            table([{"stage": s, "China share (first month)": summ["china_share_first_month"][s],
+                    "China share (last month)": summ["china_share_last_month"][s],
+                    f"months to {summ['target_share']:.0%} non-China": summ["months_to_target"][s]}
+                   for s in M.STAGES], title=f"Rare-earth chain {res.months[0]}..{res.months[-1]} ({summ['scenario']})")
+            table([{"region": c, "shortfall (t)": summ["shortfall_total_t"][c],
+                    "peak shortfall share": summ["shortfall_peak_share"][c],
+                    "output at risk (USD bn)": summ["value_lost_bn"][c]} for c in M.CONSUMERS],
+                  title="Shortfalls and output at risk")
+            table([{"price": k, "peak": summ["price_peak"][k], "last": summ["price_last"][k]}
+                   for k in summ["price_peak"]], title="Prices (USD/kg oxide; magnets as an index)")
+            typer.echo(f"Germany output at risk: USD {summ['germany_value_lost_bn']:.2f}bn; "
+                       f"Korea: USD {summ['korea_value_lost_bn']:.2f}bn; "
+                       f"lowest US output-gap contribution: {summ['us_output_gap_pp_min']:.3f} pp")
+
+        guard(body, json_)
