@@ -2,7 +2,7 @@
 
 Inputs are CBO's February 2026 baseline with a per-path random level shift of the whole curve (so every
 path differs), the initial ladder from the data layer. Timed: ``model.fiscal.simulate`` (allocation of
-the calendars, the 120 monthly steps and recording all 15 outputs); the ladder and the inputs are built
+the calendars, the 120 monthly steps and recording all 16 outputs); the ladder and the inputs are built
 once before timing. Best of the repeats; the first (cold) run is reported in the notes.
 """
 

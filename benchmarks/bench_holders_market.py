@@ -159,8 +159,8 @@ def mesa_run(paths: int, months: int = MONTHS):
 
 
 def run() -> list[dict]:
-    paths = int(os.environ.get("BENCH_HM_PATHS", PATHS))
-    mesa_paths = int(os.environ.get("BENCH_HM_MESA_PATHS", 20))
+    paths = int(os.environ.get("BENCH_HM_PATHS", str(PATHS)))
+    mesa_paths = int(os.environ.get("BENCH_HM_MESA_PATHS", "20"))
     wall, _ = min((numpy_run(paths) for _ in range(2)), key=lambda r: r[0])
     steps = paths * AGENTS * MONTHS
     np_tp = steps / wall

@@ -101,6 +101,22 @@ def test_other_interest_offset_is_a_share_of_gdp():
     assert outs[0]["net_interest"][0] == pytest.approx(5.0 - 1.0)
 
 
+def test_interest_paid_to_the_fed_stays_in_net_interest():
+    due, cpn = one(100, 1000.0, 0.06)
+    _, outs = run_months(ladder(due, cpn), 1, fed_share=0.15)
+    assert outs[0]["interest_to_fed"][0] == pytest.approx(0.15 * 5.0)
+    assert outs[0]["net_interest"][0] == pytest.approx(5.0)   # offset 0: all interest, the Fed's included
+
+
+def test_ladders_are_copied_and_read_only():
+    due, cpn = one(10, 100.0, 0.05)
+    lad = ladder(due, cpn)
+    due[10] = 5.0                                    # the caller's array is not the ladder's
+    assert lad.nominal_due[10] == 100.0
+    with pytest.raises(ValueError):
+        lad.nominal_due[10] = 1.0
+
+
 def test_surplus_buys_back_debt_pro_rata_and_keeps_principal_non_negative():
     due = np.zeros(361)
     due[[50, 150]] = [400.0, 600.0]
@@ -260,6 +276,14 @@ def test_wrong_yield_shape_names_the_field():
     state = F.init_state(ladder(), 2, 2, PARAMS)
     with pytest.raises(BadInput, match=r"yields: must be shape \(2, 5\) or \(5,\)"):
         F.step(state, 0, np.zeros((3, 5)), 0.03, 0.0, 30000.0, 0.0, F.make_mix(0.2, BILLS, COUPONS))
+
+
+def test_unknown_output_and_bad_fed_share_are_named():
+    kw = {"yields": CURVE, "bill_rate": 0.03, "primary_deficit": 0.0, "ngdp": 3e4, "inflation": 0.0, "horizon": 2}
+    with pytest.raises(BadInput, match=r"outputs.debts: unknown output - did you mean 'debt'"):
+        F.simulate(ladder(), PARAMS, F.make_mix(0.2, BILLS, COUPONS), outputs=("debts",), **kw)
+    with pytest.raises(BadInput, match=r"fed_share: must be between 0 and 1"):
+        F.simulate(ladder(), PARAMS, F.make_mix(0.2, BILLS, COUPONS), fed_share=1.2, **kw)
 
 
 def test_missing_parameter_is_named():

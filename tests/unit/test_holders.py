@@ -24,13 +24,13 @@ from treasurylab.model.holders import (
 def crowd(a: int, theta_mean: float = 0.25, theta_sd: float = 0.0, **kw) -> HoldersSpec:
     """A pure Granovetter crowd: one peer group, signal = share of the group already selling."""
     z = np.zeros(a)
-    base = dict(
-        names=tuple(f"a{i}" for i in range(a)), kind=("foreign",) * a, holdings0=np.ones(a),
-        absorber=np.zeros(a, bool), programme_rate=z, baseline_programme_rate=z, sale_rate=z,
-        peer_group=np.zeros(a, np.int64), group_names=("all",), political_risk=z, deterrence=z,
-        theta_mean=np.full(a, theta_mean), theta_sd=np.full(a, theta_sd), can_cascade=np.ones(a, bool),
-        w_peer=1.0, w_political=0.0,
-    )
+    base = {
+        "names": tuple(f"a{i}" for i in range(a)), "kind": ("foreign",) * a, "holdings0": np.ones(a),
+        "absorber": np.zeros(a, bool), "programme_rate": z, "baseline_programme_rate": z, "sale_rate": z,
+        "peer_group": np.zeros(a, np.int64), "group_names": ("all",), "political_risk": z, "deterrence": z,
+        "theta_mean": np.full(a, theta_mean), "theta_sd": np.full(a, theta_sd), "can_cascade": np.ones(a, bool),
+        "w_peer": 1.0, "w_political": 0.0,
+    }
     base.update(kw)
     return HoldersSpec(**base)
 

@@ -74,6 +74,13 @@ def test_cutoff_ends_and_stocks_rebuild(cutoff):
     assert cutoff.inventory_months[-1, US] > cutoff.inventory_months[t_end, US]
 
 
+def test_subsidy_never_delays_a_project():
+    ords = np.arange(12 * 2026, 12 * 2031)
+    for m in range(1, 13):
+        ev = [M._compile_one(M.MineralsEvent("subsidy", f"2026-{m:02d}", None, {"months": 6}), 0)]
+        assert (M._capacity_path(INP, ev, ords) >= M._capacity_path(INP, [], ords) - 1e-9).all()
+
+
 def test_subsidy_brings_projects_forward():
     ords = np.arange(12 * 2027, 12 * 2029)
     evs = [M._compile_one(M.MineralsEvent("subsidy", "2026-03", None, {"months": 6}), 0)]
@@ -239,3 +246,26 @@ def test_result_to_frame(base):
     df = base.to_frame()
     assert {"month", "variable", "region", "detail", "value", "unit"} <= set(df.columns)
     assert set(df["variable"]) >= {"production", "shortfall", "price", "us_output_gap", "inventory"}
+
+
+def test_curated_tables_have_evidence_and_parse():
+    from treasurylab import data
+    from treasurylab.data.sources.minerals import TABLES
+
+    for t in TABLES:
+        df = data.series(f"curated.{t}")
+        assert len(df) > 0
+        assert (df["unit"].str.len() > 0).all() and (df["date"].str.len() > 0).all()
+        assert ((df["source"].str.len() > 0) | (df["assumption"].str.len() > 0)).all()
+    cap = data.series("curated.rare_earths_capacity", stage="mining")
+    assert cap["value"].sum() == pytest.approx(390000)   # USGS MCS 2025 world total
+
+
+def test_curated_row_without_evidence_is_refused(tmp_path):
+    from treasurylab.data.sources.minerals import parse
+    from treasurylab.errors import DataError
+
+    p = tmp_path / "t.yaml"
+    p.write_text("table: t\nrows:\n  - {region: US, value: 1, unit: t, date: '2024'}\n")
+    with pytest.raises(DataError, match=r"rows\[0\].*source.*assumption"):
+        parse([p])

@@ -15,10 +15,10 @@ from treasurylab.model.reserves import (
 
 
 def params(**kw):
-    base = dict(names=("A", "B"), gold0_t=np.array([100.0, 50.0]), base_t_per_month=np.array([1.0, 2.0]),
-                response_t_per_month=np.array([10.0, 0.0]), nondollar_per_month=np.array([0.0, 0.01]),
-                reserves_usd_bn=np.array([1000.0, 500.0]), holder_index=np.array([1, -1]), usd_share=0.5,
-                tsy_share=0.5, price0=4000.0, eta=1.0, annual_demand_t=5000.0)
+    base = {"names": ("A", "B"), "gold0_t": np.array([100.0, 50.0]), "base_t_per_month": np.array([1.0, 2.0]),
+                "response_t_per_month": np.array([10.0, 0.0]), "nondollar_per_month": np.array([0.0, 0.01]),
+                "reserves_usd_bn": np.array([1000.0, 500.0]), "holder_index": np.array([1, -1]), "usd_share": 0.5,
+                "tsy_share": 0.5, "price0": 4000.0, "eta": 1.0, "annual_demand_t": 5000.0}
     base.update(kw)
     return ReservesParams(**base)
 

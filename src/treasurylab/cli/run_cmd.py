@@ -153,7 +153,9 @@ def register(app: typer.Typer) -> None:
             if json_:
                 print_json({**res.to_dict(), "files": files})
                 return
-            table(res.rows, title=f"{res.spec.name}: {res.spec.metric}")
+            from rich.markup import escape
+
+            table([{escape(k): v for k, v in r.items()} for r in res.rows], title=f"{res.spec.name}: {res.spec.metric}")
             for k, v in files.items():
                 typer.echo(f"{k}: {v}")
 

@@ -104,11 +104,31 @@ class Setup:
     baseline: dict = field(default_factory=dict)   # base_<var> (T,) for results
 
 
+_CACHE: dict = {}
+
+
+def _cached(key: tuple, make):
+    """Memoise the deterministic, expensive parts of ``prepare`` (the fiscal baseline run, the
+    minerals block) within a process: a sweep prepares many scenarios that share them."""
+    if key not in _CACHE:
+        if len(_CACHE) > 64:
+            _CACHE.clear()
+        _CACHE[key] = make()
+    return _CACHE[key]
+
+
+def _key(x: Any) -> str:
+    import json
+
+    return json.dumps(x, sort_keys=True, default=str)
+
+
 def holder_names(overrides: dict | None = None) -> tuple[str, ...]:
     """The holders' agent names for a scenario's overrides (for validating event holders)."""
     from treasurylab.params.holders_inputs import build_holders_spec
 
-    return tuple(build_holders_spec((overrides or {}).get("holders")).names)
+    ho = (overrides or {}).get("holders")
+    return _cached(("holder_names", _key(ho)), lambda: tuple(build_holders_spec(ho).names))
 
 
 def _ordinal(s: str) -> int:
@@ -147,7 +167,7 @@ def prepare(sc) -> Setup:
     names = tuple(spec0.names)
 
     # the fiscal block's own baseline run: the path a no-shock scenario must reproduce
-    base = FI.run_baseline(vintage, fp)
+    base = _cached(("fiscal_baseline", vintage, _key(ov.get("fiscal"))), lambda: FI.run_baseline(vintage, fp))
     sl = slice(k0, k0 + T)
     base_debt_gdp = np.asarray(base["debt_gdp"][sl], dtype=float)
     base_def_gdp = np.asarray(base["deficit"][sl], dtype=float) * 12.0 / b.ngdp[sl]
@@ -234,7 +254,9 @@ def prepare(sc) -> Setup:
     if any(ev.type == "minerals" for ev in sc.events):
         from treasurylab.model import minerals as MN
 
-        mres = MN.simulate_scenario(sc)
+        mev = [ev.model_dump() for ev in sc.events if ev.type == "minerals"]
+        mres = _cached(("minerals", sc.start, T, _key(mev), _key(ov.get("minerals"))),
+                       lambda: MN.simulate_scenario(sc))
         gap_shock = np.nan_to_num(np.asarray(mres.us_output_gap_pp, dtype=float)[:T] / 100.0)
 
     rp = None

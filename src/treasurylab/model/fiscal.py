@@ -30,7 +30,8 @@ Per-month API (stable; the coupled runner calls it month by month)
                      mix,              # F.IssuanceMix (same for all paths; may change month to month)
                      output_gap=0.0,   # (N,) or scalar: (Y - Y*)/Y*, drives automatic stabilisers
                      revenue=None,     # (N,) or scalar: revenue USD bn in this month (default: share of GDP)
-                     other_means=0.0)  # (N,) or scalar: other means of financing, USD bn in this month
+                     other_means=0.0,  # (N,) or scalar: other means of financing, USD bn in this month
+                     fed_share=0.0)    # (N,) or scalar: Fed's share of debt held by the public (0-1)
         out["debt"], out["debt_gdp"], out["net_interest"], ...   # dict of (N,) float64 arrays
 
     res = F.simulate(ladder, params, mix, yields=(N|1, T, K), bill_rate=(N|1, T), ...)  # dict of (N, T)
@@ -56,6 +57,9 @@ deficit             primary_deficit (incl. stabilisers) + net_interest
 primary_deficit     baseline primary deficit + automatic stabilisers
 tips_accrual        non-cash TIPS inflation accrual (part of interest and of debt)
 excess_surplus      surplus that could not retire debt (all nominal debt bought back); 0 normally
+interest_to_fed     interest_gross * fed_share: the part of net interest paid to the Federal Reserve
+                    on its holdings (``fed_share`` input, default 0); it stays *in* net interest and
+                    comes back as remittances, which are revenue (see Definitions)
 ==================  ==========================================================================
 
 State and equations
@@ -159,7 +163,7 @@ DEFAULT_CURVE_TENORS_M = (3, 24, 60, 120, 360)
 
 OUTPUTS = ("debt", "debt_gdp", "interest_gross", "net_interest", "net_interest_gdp",
            "net_interest_rev", "avg_rate", "wam", "bill_share", "rollover", "gross_issuance",
-           "deficit", "primary_deficit", "tips_accrual", "excess_surplus")
+           "deficit", "primary_deficit", "tips_accrual", "excess_surplus", "interest_to_fed")
 
 _SHARE_TOL = 1e-6
 
@@ -189,13 +193,14 @@ class Ladder:
 
     def __post_init__(self) -> None:
         for name in ("nominal_due", "nominal_coupon", "bill_due", "tips_due", "tips_coupon", "frn_due"):
-            a = np.asarray(getattr(self, name), dtype=np.float64)
+            a = np.array(getattr(self, name), dtype=np.float64)   # own copy, then read-only: ladders are cached
             if a.ndim != 1 or len(a) == 0 or len(a) > MAX_TENOR_M + 1:
                 raise BadInput(f"must be a 1-D array of at most {MAX_TENOR_M + 1} months",
                                field=f"ladder.{name}", got=a.shape, fix="index it by month of repayment")
             if not np.all(np.isfinite(a)) or np.any(a < 0):
                 raise BadInput("must be finite and non-negative", field=f"ladder.{name}",
                                got=float(np.nanmin(a)), fix="principal and coupons cannot be negative")
+            a.setflags(write=False)
             object.__setattr__(self, name, a)
         nb = min(len(self.bill_due), len(self.nominal_due))
         if len(self.bill_due) > len(self.nominal_due) or np.any(self.bill_due[:nb] > self.nominal_due[:nb] + 1e-9):
@@ -455,7 +460,7 @@ def price_curve(state: FiscalState, yields: Any, bill_rate: np.ndarray) -> tuple
 
 def step(state: FiscalState, t: int, yields: Any, bill_rate: Any, primary_deficit: Any, ngdp: Any,
          inflation: Any, mix: IssuanceMix, output_gap: Any = 0.0, revenue: Any = None,
-         other_means: Any = 0.0) -> dict[str, np.ndarray]:
+         other_means: Any = 0.0, fed_share: Any = 0.0) -> dict[str, np.ndarray]:
     """Advance every path by month ``t`` (must equal ``state.t_next``); returns this month's outputs."""
     if t != state.t_next:
         raise BadInput("months must be stepped in order", field="t", got=t,
@@ -473,6 +478,10 @@ def step(state: FiscalState, t: int, yields: Any, bill_rate: Any, primary_defici
     pi = _col(inflation, n, "inflation")
     gap = _col(output_gap, n, "output_gap")
     om = _col(other_means, n, "other_means")
+    fs = _col(fed_share, n, "fed_share")
+    if np.any((fs < 0) | (fs > 1)):
+        raise BadInput("must be between 0 and 1", field="fed_share", got=float(fs.max() if np.any(fs > 1) else fs.min()),
+                       fix="the Federal Reserve's share of debt held by the public")
     if np.any(gdp <= 0):
         raise BadInput("must be positive", field="ngdp", got=float(gdp.min()), fix="nominal GDP in USD bn (annual rate)")
     if np.any(pi <= -1):
@@ -587,6 +596,7 @@ def step(state: FiscalState, t: int, yields: Any, bill_rate: Any, primary_defici
         "primary_deficit": primary,
         "tips_accrual": tips_accrual,
         "excess_surplus": excess,
+        "interest_to_fed": interest * fs,
     }
 
 
@@ -618,7 +628,7 @@ def _series(x: Any, n: int, T: int, name: str, extra: tuple[int, ...] = ()) -> n
 
 def simulate(ladder: Ladder, params: Mapping[str, Any], mix: IssuanceMix | list[IssuanceMix], *,
              yields: Any, bill_rate: Any, primary_deficit: Any, ngdp: Any, inflation: Any,
-             output_gap: Any = 0.0, revenue: Any = None, other_means: Any = 0.0,
+             output_gap: Any = 0.0, revenue: Any = None, other_means: Any = 0.0, fed_share: Any = 0.0,
              n_paths: int | None = None, horizon: int | None = None,
              curve_tenors_m: tuple[int, ...] = DEFAULT_CURVE_TENORS_M,
              outputs: tuple[str, ...] = OUTPUTS) -> dict[str, np.ndarray]:
@@ -626,6 +636,11 @@ def simulate(ladder: Ladder, params: Mapping[str, Any], mix: IssuanceMix | list[
 
     Returns a dict of (N, T) arrays for ``outputs``. ``mix`` may be a list with one mix per month.
     """
+    unknown = [k for k in outputs if k not in OUTPUTS]
+    if unknown:
+        from treasurylab.errors import did_you_mean
+
+        raise BadInput("unknown output", field=f"outputs.{unknown[0]}", fix=did_you_mean(unknown[0], OUTPUTS))
     K = len(curve_tenors_m)
     y = np.asarray(yields, dtype=np.float64)
     if horizon is None:
@@ -636,7 +651,7 @@ def simulate(ladder: Ladder, params: Mapping[str, Any], mix: IssuanceMix | list[
     n = int(n_paths)
     Y = _series(y, n, T, "yields", (K,))
     raw = {"bill_rate": bill_rate, "primary_deficit": primary_deficit, "ngdp": ngdp, "inflation": inflation,
-           "output_gap": output_gap, "other_means": other_means}
+           "output_gap": output_gap, "other_means": other_means, "fed_share": fed_share}
     ins = {k: _series(v, n, T, k) for k, v in raw.items()}
     rev = None if revenue is None else _series(revenue, n, T, "revenue")
     mixes = mix if isinstance(mix, (list, tuple)) else [mix] * T
@@ -647,7 +662,8 @@ def simulate(ladder: Ladder, params: Mapping[str, Any], mix: IssuanceMix | list[
     for t in range(T):
         out = step(state, t, Y[:, t], ins["bill_rate"][:, t], ins["primary_deficit"][:, t], ins["ngdp"][:, t],
                    ins["inflation"][:, t], mixes[t], output_gap=ins["output_gap"][:, t],
-                   revenue=None if rev is None else rev[:, t], other_means=ins["other_means"][:, t])
+                   revenue=None if rev is None else rev[:, t], other_means=ins["other_means"][:, t],
+                   fed_share=ins["fed_share"][:, t])
         for k in outputs:
             res[k][t] = out[k]
     return {k: v.T for k, v in res.items()}   # (N, T) views of the time-major arrays

@@ -137,7 +137,7 @@ class HoldersSpec:
     def index(self, name: str) -> int:
         return resolve_holder(name, self.names)
 
-    def subset(self, indices) -> "HoldersSpec":
+    def subset(self, indices) -> HoldersSpec:
         """The spec restricted to the agents at ``indices`` (in that order); groups are kept."""
         idx = np.asarray(indices, dtype=np.int64)
         arr = {f: np.asarray(getattr(self, f))[idx] for f in (
@@ -145,7 +145,7 @@ class HoldersSpec:
             "political_risk", "deterrence", "theta_mean", "theta_sd", "can_cascade")}
         return self.with_(names=tuple(self.names[i] for i in idx), kind=tuple(self.kind[i] for i in idx), **arr)
 
-    def with_(self, **changes) -> "HoldersSpec":
+    def with_(self, **changes) -> HoldersSpec:
         """A copy with some fields replaced (arrays are validated again)."""
         out = replace(self, **changes)
         out.validate()

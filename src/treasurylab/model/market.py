@@ -130,7 +130,7 @@ class MarketParams:
     expectation_horizon_months: float = 24.0
 
     @classmethod
-    def from_params(cls, ps) -> "MarketParams":
+    def from_params(cls, ps) -> MarketParams:
         """Build from a :class:`treasurylab.params.ParamSet` of block 'market'."""
         mp = cls(
             flow_amplitude_bp=_vec5(ps["flow_amplitude_bp"], "flow_amplitude_bp"),
@@ -327,8 +327,9 @@ def clear_market(holdings, sales, absorber, fed_index: int = -1, fed_purchases_b
     resid = sold_tot + issue - redeem - buy_tot - fed
     # absorbers take the residual in proportion to their holdings (equal split if they hold nothing)
     tot = h1 @ absf
-    k = np.divide(resid, tot, out=np.zeros(n), where=tot > 0)
-    delta = h1 * absf * k[:, None]
+    # weights first (each in [0, 1]) so that tiny totals cannot overflow the division
+    w = np.divide(h1 * absf, tot[:, None], out=np.zeros_like(h1), where=tot[:, None] > 0)
+    delta = w * resid[:, None]
     empty = tot <= 0
     if np.any(empty):
         delta[empty] = resid[empty, None] * absf / max(absf.sum(), 1.0)
@@ -353,7 +354,7 @@ def flows_for_market(absorber, flows) -> tuple[np.ndarray, np.ndarray]:
 def announced_future(schedule, t: int, horizon_months: float) -> np.ndarray:
     """Known sales still to come after step t within the horizon: sum(schedule[..., t+1 : t+1+H])."""
     sch = np.asarray(schedule, dtype=float)
-    h = int(round(horizon_months))
+    h = round(horizon_months)
     return sch[..., t + 1: t + 1 + h].sum(axis=-1)
 
 

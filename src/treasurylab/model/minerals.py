@@ -66,7 +66,8 @@ va_share * 12 * value_lost[US, t] / GDP`` (pp of GDP, a per-month series the cou
 the US output gap).
 
 Non-China coverage of ex-China needs at stage s (reported each month and for the 180-day answer):
-requirement = ex-China magnet demand x (1/a_L... per stage); ``stage_only = K_nonChina[s] / req[s]``;
+requirement ``req`` = ex-China magnet demand D_ex times a_L/f (mining), a_L (separation, metal), a_H
+(heavies) or 1 (magnets); ``stage_only = K_nonChina[s] / req[s]``;
 ``chain`` limits each stage by the non-China stages upstream (mining -> separation -> metal -> magnet,
 heavy from non-China ore, magnets limited by heavies at the thrifted content a_H*heavy_min_share),
 i.e. what a fully non-Chinese chain could deliver; ``chain_lp_magnets`` cross-checks it with the LP.
@@ -730,7 +731,7 @@ def _project_starts(inp: MineralsInputs, evs: list[_Ev]) -> list[tuple[int, int,
                 t_sub = e.t0 + delays.get(REGIONS[r], 0)
                 if st > t_sub:
                     cut = int(e.p["months"] if e.p["months"] is not None else p["subsidy_lead_time_cut_months"])
-                    st = max(st - cut, t_sub + lead, t_sub)
+                    st = min(st, max(st - cut, t_sub + lead))   # earlier, never before support + lead
         if sens and support[r] > st:
             # no support yet at its start: it slips, or starts a lead time after support arrives
             st = int(min(st + slip, max(st, support[r] + lead)))

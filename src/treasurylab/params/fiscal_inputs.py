@@ -374,9 +374,9 @@ def _econ_points(vintage: str, variable: str) -> tuple[np.ndarray, np.ndarray]:
             continue
         if "q" in d:
             y, q = int(d[:4]), int(d[-1])
-            x.append(y * 12 + 3 * (q - 1) + 1.0)     # middle of the quarter
+            x.append(y * 12 + 3 * (q - 1) + 1.0)     # quarter's value at its middle month's start (shared convention)
         else:
-            x.append(int(d) * 12 + 5.5)              # middle of the year
+            x.append(int(d) * 12 + 5.5)              # year's value at ordinal 12*Y + 5.5, the convention macro_inputs shares
         v.append(val)
     return np.array(x), np.array(v)
 

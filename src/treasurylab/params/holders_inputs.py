@@ -38,8 +38,9 @@ world: the WGC sum over the bundled holders less China, an under-count, see the 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -116,6 +117,7 @@ def fitted_rates(names, window_months: int, end_month: str | None = None) -> dic
     return out
 
 
+@lru_cache(maxsize=32)  # the bundled data do not change within a process
 def _fed_at(month: str) -> float:
     from treasurylab import data
 
@@ -129,6 +131,7 @@ def _fed_at(month: str) -> float:
     return float(fed.sort_values("date")["value"].iloc[-1])
 
 
+@lru_cache(maxsize=32)  # the bundled data do not change within a process
 def _marketable_at(month: str) -> float | None:
     from treasurylab import data
 
@@ -174,6 +177,7 @@ def ownership_table(month: str | None = None):
     return df.reset_index(drop=True)
 
 
+@lru_cache(maxsize=32)  # the bundled data do not change within a process
 def _sector_values(month: str) -> dict[str, tuple[float, str]]:
     """Domestic sector -> (USD bn, date) from the latest row with a number for each sector."""
     df = ownership_table(month)
@@ -394,14 +398,18 @@ def agent_table(spec) -> list[dict]:
     return rows
 
 
+@lru_cache(maxsize=32)  # the bundled data do not change within a process
 def pboc_monthly_tonnes():
     """(months 'YYYY-MM' tuple, tonnes array) of the PBoC's reported gold, from curated.pboc_gold_monthly."""
     from treasurylab import data
 
     df = data.series("curated.pboc_gold_monthly", metric="gold_tonnes").sort_values("date")
-    return tuple(df["date"].astype(str)), df["value"].to_numpy(dtype=float)
+    tonnes = df["value"].to_numpy(dtype=float).copy()
+    tonnes.flags.writeable = False   # cached: callers must not change it
+    return tuple(df["date"].astype(str)), tonnes
 
 
+@lru_cache(maxsize=32)  # the bundled data do not change within a process
 def _wgc_latest(country: str | None):
     from treasurylab import data
 

@@ -7,6 +7,8 @@ A sweep file (``scenarios/tipping-point.sweep.yaml``)::
     paths: 400
     seed: 1
     metric: p_cascade_half_24m    # an outcome, or VAR.STAT@MONTH (e.g. y10.p50@24)
+    set:                          # fixed changes applied at every point (optional)
+      events[type=sale].holder: Japan
     grid:                         # any field of the scenario, by path
       events[type=threat].strength: [0, 0.25, 0.5, 0.75, 1]
       events[type=sale].amount_bn: [1, 50, 100, 200, 400]
@@ -48,6 +50,7 @@ class SweepSpec(BaseModel):
     paths: int | None = Field(None, ge=1, le=10_000_000)
     seed: int | None = Field(None, ge=0)
     metric: str = "p_cascade_half_24m"
+    set: dict[str, Any] = Field(default_factory=dict)
     grid: dict[str, list[Any]] = Field(min_length=1)
 
 
@@ -217,6 +220,8 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
     points = []
     for combo in itertools.product(*axes):
         d = copy.deepcopy(base)
+        for k, v in spec.set.items():
+            set_path(d, k, v, where_of(("set", k)))
         for k, v in zip(keys, combo):
             set_path(d, k, v, where_of(("grid", k)))
         if paths is not None or spec.paths is not None:

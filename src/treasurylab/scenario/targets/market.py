@@ -79,7 +79,7 @@ def gagnon(**overrides) -> dict:
     """10y permanent term premium (bp) when $1.75T is announced to leave price-sensitive hands (FY2009 GDP)."""
     from treasurylab.model.market import BP, I10, run_market_path
 
-    ps, mp = _params(backstop_on=0, **overrides)
+    _ps, mp = _params(backstop_on=0, **overrides)
     gdp09 = _gdp_fy(2009)
     T = 24
     e = np.zeros(T)
@@ -111,7 +111,7 @@ def march_2020(days: int = 17, **overrides) -> dict:
     """Daily replay from 9 March 2020: the model's 10y deviation (bp) and the Fed's purchases."""
     from treasurylab.model.market import BP, I10, run_market_path
 
-    ps, mp = _params(**overrides)
+    _ps, mp = _params(**overrides)
     gdp20 = _gdp_fy(2020)
     f = np.zeros(days)
     f[:MARCH_2020_SALE_DAYS] = MARCH_2020_SALES_BN / MARCH_2020_SALE_DAYS

@@ -1,0 +1,91 @@
+"""CLI: ``treasurylab minerals`` - one JSON document; bad input exits 2 with one clear line."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from treasurylab.cli.main import app
+
+runner = CliRunner()
+
+
+def _json(res) -> dict:
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def test_minerals_json_default_run():
+    doc = _json(runner.invoke(app, ["minerals", "--months", "24", "--json"]))["minerals"]
+    assert doc["months"] == 24 and doc["start"] == "2026-01"
+    assert set(doc["china_share_first_month"]) == {"mining", "separation", "heavy_separation", "metal", "magnet"}
+    assert {"germany_value_lost_bn", "korea_value_lost_bn", "us_output_gap_pp_min", "price_peak",
+            "months_to_target", "shortfall_by_end_use_t"} <= set(doc)
+    assert doc["scenario"] == "policy-record-2025"
+
+
+def test_minerals_cutoff_scenario_has_shortfalls_in_allies():
+    doc = _json(runner.invoke(app, ["minerals", "--scenario", "rare-earth-cutoff", "--months", "18", "--json"]))
+    m = doc["minerals"]
+    assert m["scenario"] == "rare-earth-cutoff"
+    assert m["shortfall_total_t"]["US"] > 0 and m["shortfall_total_t"]["China"] == 0
+    assert m["germany_value_lost_bn"] > 0 and m["korea_value_lost_bn"] > 0
+
+
+def test_answer_180_json():
+    a = _json(runner.invoke(app, ["minerals", "--answer-180", "--json"]))["answer_180_days"]
+    assert a["date"] == "2026-07-13"
+    for s, v in a["chain"].items():
+        assert 0 <= v <= a["stage_only"][s] + 1e-12 <= 1 + 1e-12
+    # a longer window can only bring more capacity online
+    b = _json(runner.invoke(app, ["minerals", "--answer-180", "--days", "1000", "--json"]))["answer_180_days"]
+    assert b["non_china_capacity_per_year"]["magnet"] > a["non_china_capacity_per_year"]["magnet"]
+
+
+def test_human_output():
+    res = runner.invoke(app, ["minerals", "--months", "12"])
+    assert res.exit_code == 0, res.output
+    assert "Germany output at risk" in res.stdout
+
+
+def _bad(args, *words):
+    res = runner.invoke(app, args)
+    assert res.exit_code == 2, res.output
+    err = res.stderr.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("error:"), res.stderr
+    for w in words:
+        assert w in err[0], err[0]
+    return err[0]
+
+
+def test_bad_inputs_exit_2(tmp_path):
+    _bad(["minerals", "--months", "0"], "months")
+    _bad(["minerals", "--target-share", "2"], "--target-share")
+    _bad(["minerals", "--scenario", "no-such-scenario"], "no such scenario")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: bad\nstart: 2026-01\nhorizon: 24\nevents:\n"
+                   "  - {type: minerals, date: 2026-02-01, action: export_ban, params: {destinations: Atlantis}}\n")
+    _bad(["minerals", "--scenario", str(bad)], "unknown region", "Atlantis")
+    mix = tmp_path / "mix.yaml"
+    mix.write_text("name: mix\nstart: 2026-01\nhorizon: 24\nevents:\n"
+                   "  - {type: minerals, date: 2026-02-01, action: export_ban, params: {destinations: US}}\n"
+                   "  - {type: minerals, date: 2026-03-01, action: exemption, params: {destinations: US}}\n")
+    _bad(["minerals", "--scenario", str(mix)], "infeasible policy mix")
+    neg = tmp_path / "neg.yaml"
+    neg.write_text("name: neg\nstart: 2026-01\nhorizon: 24\nevents:\n"
+                   "  - {type: minerals, date: 2026-02-01, action: new_capacity,"
+                   " params: {region: US, stage: magnets, tonnes_per_year: -100}}\n")
+    _bad(["minerals", "--scenario", str(neg)], "tonnes_per_year", ">= 0")
+    stage = tmp_path / "stage.yaml"
+    stage.write_text("name: st\nstart: 2026-01\nhorizon: 24\nevents:\n"
+                     "  - {type: minerals, date: 2026-02-01, action: new_capacity,"
+                     " params: {region: US, stage: smelter, tonnes_per_year: 100}}\n")
+    _bad(["minerals", "--scenario", str(stage)], "unknown stage")
+
+
+def test_bad_input_json_mode_prints_one_document():
+    res = runner.invoke(app, ["minerals", "--months", "-3", "--json"])
+    assert res.exit_code == 2
+    doc = json.loads(res.stdout)
+    assert doc["exit_code"] == 2 and "months" in doc["error"]
