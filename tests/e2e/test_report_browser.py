@@ -72,7 +72,7 @@ def test_every_chart_renders(browser, report):
                           ".filter(d => d.querySelector('svg.main-svg')).length")
     assert n_divs >= 9, f"expected at least 6 fan charts, waterfall, cascade, loop; got {n_divs}"
     assert n_svg == n_divs
-    for sec in ("scenario", "fans", "holders", "cascade", "loop", "sources"):
+    for sec in ("scenario", "fans", "holders", "cascade", "loop", "minerals", "sources"):
         assert page.locator(f"#{sec}").count() == 1, sec
     # the sources appendix lists parameters with their citations
     assert page.locator("#sources ~ table tr").count() > 20

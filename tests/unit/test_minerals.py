@@ -63,7 +63,7 @@ def test_inventories_are_drawn_before_output_is_cut(cutoff):
 def test_stockpile_release_delays_the_shortage(cutoff):
     rel = M.simulate(INP, CUTOFF + [M.MineralsEvent("stockpile_release", "2026-03", None,
                                                     {"region": "US", "months": 2})], start="2026-01", months=24)
-    first = lambda r: int(np.nonzero(r.shortfall[:, US].sum(axis=1) > 1e-6)[0][0])  # noqa: E731
+    first = lambda r: int(np.nonzero(r.shortfall[:, US].sum(axis=1) > 1e-6)[0][0])
     assert first(rel) > first(cutoff)
     assert rel.shortfall[:, US].sum() < cutoff.shortfall[:, US].sum()
 
@@ -269,3 +269,16 @@ def test_curated_row_without_evidence_is_refused(tmp_path):
     p.write_text("table: t\nrows:\n  - {region: US, value: 1, unit: t, date: '2024'}\n")
     with pytest.raises(DataError, match=r"rows\[0\].*source.*assumption"):
         parse([p])
+
+
+def test_figures_are_built_from_results(cutoff):
+    from types import SimpleNamespace
+
+    from treasurylab.report import minerals_figures as MF
+
+    figs = MF.figures(cutoff, M.answer_180_days(INP, [], days=180))
+    assert set(figs) >= {"minerals_shortfall", "minerals_prices", "minerals_answer_180"}
+    us_trace = [t for t in figs["minerals_shortfall"].data if t.name == "US"][0]
+    assert max(us_trace.y) > 0
+    assert len(MF.figures_for(SimpleNamespace(minerals=cutoff))) == 6
+    assert MF.figures_for(SimpleNamespace(minerals=None)) == []

@@ -77,20 +77,39 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 
 from treasurylab.errors import BadInput, did_you_mean
 from treasurylab.params.minerals_inputs import (
-    CONSUMER_OF, CONSUMERS, END_USES, REGIONS, STAGES, MineralsInputs, match_region, match_stage,
+    CONSUMER_OF,
+    CONSUMERS,
+    END_USES,
+    REGIONS,
+    STAGES,
+    MineralsInputs,
+    match_region,
+    match_stage,
     month_ordinal,
 )
 
 __all__ = [
-    "MineralsEvent", "MineralsResult", "validate_events", "simulate", "answer_180_days", "replay_2025",
-    "policy_record_2025", "EVENT_KINDS", "REGIONS", "CONSUMERS", "STAGES", "END_USES", "PRODUCTS",
+    "CONSUMERS",
+    "END_USES",
+    "EVENT_KINDS",
+    "PRODUCTS",
+    "REGIONS",
+    "STAGES",
+    "MineralsEvent",
+    "MineralsResult",
+    "answer_180_days",
+    "policy_record_2025",
+    "replay_2025",
+    "simulate",
+    "validate_events",
 ]
 
 PRODUCTS = ("ndpr", "heavy", "metal", "magnet")
@@ -144,7 +163,7 @@ class MineralsEvent:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_scenario(cls, ev: Any) -> "MineralsEvent":
+    def from_scenario(cls, ev: Any) -> MineralsEvent:
         """From a scenario event ``{type: minerals, date, action, params}`` (object or dict).
 
         ``params`` may carry ``end`` (a date) or ``months`` (duration) besides the kind's parameters;

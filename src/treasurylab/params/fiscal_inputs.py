@@ -21,8 +21,9 @@ The params layer between the data (``treasurylab.data``) and the fiscal kernel (
 
 * :func:`cbo_baseline_inputs` - CBO's baseline as monthly kernel inputs: primary deficit
   (= total deficit - net interest, by fiscal year, /12 a month), revenue, other means of financing
-  (= change in debt held by the public - deficit), nominal GDP (calendar-year or quarterly values,
-  linearly interpolated between period midpoints), CPI-U inflation (each period's growth, spread
+  (= change in debt held by the public - deficit), nominal GDP (calendar-year values placed at month
+  ordinal 12*Y + 5.5, quarterly values at their middle month, linearly interpolated to the middle of
+  each month - the convention params/macro_inputs.py shares), CPI-U inflation (each period's growth, spread
   evenly over its months), and the yield curve: CBO's 3-month bill (discount basis, converted to the
   bond-equivalent investment yield ``i = 365 d / (360 - 91 d)``) and 10-year note; the 2y, 5y and 30y
   points come from their historical relationship with those two, an OLS

@@ -23,8 +23,9 @@ an optional ``capacity`` mapping ``"Region.stage" -> t/yr`` replacing a 2024 cap
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 

@@ -124,14 +124,11 @@ def figures_for(result) -> dict[str, list]:
         if "y10" in ds and "base_y10" in ds:
             total = np.median(np.asarray(ds["y10"].values, dtype=float), axis=0) - ds["base_y10"].values
         out["loop"].append(("loop-decomposition", F.loop_decomposition(months, parts, total)))
-    if any(getattr(ev, "type", "") == "minerals" for ev in result.scenario.events):
-        try:
-            from treasurylab.report import minerals_figures as MF
-        except ImportError:
-            MF = None
-        if MF is not None and hasattr(MF, "figures_for"):
-            for i, fig in enumerate(MF.figures_for(result)):
-                out["minerals"].append((f"minerals-{i}", fig))
+    if getattr(result, "minerals", None) is not None:
+        from treasurylab.report import minerals_figures as MF
+
+        for name, fig in MF.figures(result.minerals).items():
+            out["minerals"].append((f"minerals-{name}", fig))
     return out
 
 

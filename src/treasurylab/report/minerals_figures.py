@@ -9,7 +9,9 @@ Builders (each returns ``plotly.graph_objects.Figure``; no model calls, no I/O):
 - :func:`inventory_figure` - users' magnet inventories in months of cover;
 - :func:`value_at_risk_figure` - cumulative output at risk, Germany and Korea (USD bn);
 - :func:`answer_180_figure` - the 180-day answer: non-China share of ex-China needs by stage;
-- :func:`figures` - all of the above in a dict (name -> Figure), for the HTML report.
+- :func:`figures` - all of the above in a dict (name -> Figure);
+- :func:`figures_for` - the list the HTML report shows for a coupled run result (``result.minerals``);
+  it adds the 180-day answer, a closed-form capacity calculation (no linear programme).
 
 :func:`write_validation_pngs` draws the replay and calibration plots for docs (matplotlib); it is
 the only function here that runs the model and writes files.
@@ -107,6 +109,20 @@ def figures(res: Any, answer: dict | None = None) -> dict[str, Any]:
     if answer is not None:
         out["minerals_answer_180"] = answer_180_figure(answer)
     return out
+
+
+def figures_for(result: Any) -> list:
+    """Figures for the HTML report of a coupled run (empty when the run has no minerals block)."""
+    res = getattr(result, "minerals", None)
+    if res is None:
+        return []
+    from treasurylab.model import minerals as M
+
+    answer = M.answer_180_days(None, res.events, start="2026-01-14", days=180)
+    figs = figures(res, answer)
+    order = ("minerals_answer_180", "minerals_shortfall", "minerals_prices", "minerals_inventories",
+             "minerals_value_at_risk", "minerals_china_share")
+    return [figs[k] for k in order if k in figs]
 
 
 def write_validation_pngs(outdir: str) -> list[str]:

@@ -20,7 +20,7 @@ Tidy output columns: the table's own dimensions (``region``, ``stage``, ``end_us
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from treasurylab.data.catalog import SNAPSHOT_DIR, Dataset
@@ -81,7 +81,7 @@ def parse(paths: list[Path]):
     return df
 
 
-@lru_cache(maxsize=None)
+@cache
 def table_rows(name: str) -> tuple[dict, ...]:
     """The checked rows of one curated table (plain dicts; no pandas), for the params builder."""
     if name not in TABLES:
