@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= out
 
-.PHONY: demo test bench lint e2e clean manifest
+.PHONY: demo test bench lint e2e clean manifest docs
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -27,6 +27,9 @@ e2e: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+
+docs: $(STAMP)
+	$(BIN)/python -m treasurylab.report.docs --out docs
 
 manifest: $(STAMP)
 	$(BIN)/python -c "from treasurylab.data.store import build_manifest; print(len(build_manifest()), 'files')"

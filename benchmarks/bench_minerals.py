@@ -27,11 +27,13 @@ def run() -> list[dict]:
     cut = [M.MineralsEvent("export_ban", "2026-02", "2027-02", {"products": "heavy,magnet", "destinations": "allies"})]
     out = []
     for label, evs in (("policy record", M.policy_record_2025()), ("cut-off", M.policy_record_2025() + cut)):
-        s = _best(lambda: M.simulate(inp, evs, start="2026-01", months=120))
+        s = _best(lambda evs=evs: M.simulate(inp, evs, start="2026-01", months=120))
         size = M.simulate(inp, evs, start="2026-01", months=1).lp_size
-        out.append(dict(name=f"minerals simulate, {label}", size=f"120 months, LP {size[0]} rows x {size[1]} columns",
-                        seconds=round(s, 3), throughput=f"{120 / s:,.0f} LPs/s", target="<= 1 s per 120-month run",
-                        notes="scipy linprog (HiGHS); matrix built once per run, bounds and right-hand sides per month"))
+        out.append({"name": f"minerals simulate, {label}",
+                    "size": f"120 months, LP {size[0]} rows x {size[1]} columns",
+                    "seconds": round(s, 3), "throughput": f"{120 / s:,.0f} LPs/s",
+                    "target": "<= 1 s per 120-month run",
+                    "notes": "scipy linprog (HiGHS); matrix built once per run, bounds and right-hand sides per month"})
     return out
 
 

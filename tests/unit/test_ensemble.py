@@ -8,8 +8,8 @@ import pytest
 from treasurylab.errors import BadInput
 from treasurylab.scenario.ensemble import BLOCK_SIZE, merge, plan, run_blocks
 from treasurylab.scenario.executors import ProcessExecutor, SerialExecutor, make_executor
-from treasurylab.scenario.sweep import load_sweep, set_path
 from treasurylab.scenario.spec import shipped_dir
+from treasurylab.scenario.sweep import load_sweep, set_path
 
 
 def _toy(task):

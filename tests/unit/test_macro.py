@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from treasurylab.errors import BadInput
-from treasurylab.model.macro import MacroParams, MacroState, expected_avg_short_dev, run_exogenous, step
+from treasurylab.model.macro import (
+    MacroParams,
+    MacroState,
+    expected_avg_short_dev,
+    run_exogenous,
+    step,
+)
 from treasurylab.params import load_params
 from treasurylab.params.macro_inputs import macro_baseline
 

@@ -10,7 +10,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from treasurylab.errors import BadInput
-from treasurylab.scenario.spec import EVENT_TYPES, Scenario, load_scenario, load_scenario_text, shipped
+from treasurylab.scenario.spec import (
+    EVENT_TYPES,
+    Scenario,
+    load_scenario,
+    load_scenario_text,
+    shipped,
+)
 
 VALID = """\
 name: test

@@ -9,7 +9,6 @@ Parquet), the paths (NetCDF), ``result.json`` and the HTML report into ``--out``
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Optional
 
 import typer
 
@@ -48,11 +47,11 @@ def register(app: typer.Typer) -> None:
     @app.command("run")
     def run_cmd(
         scenario: str = typer.Argument(..., help="A shipped scenario name (e.g. davos-2026) or a YAML file."),
-        paths: Optional[int] = typer.Option(None, "--paths", "-n", help="Monte Carlo paths (default: the file's)."),
-        seed: Optional[int] = typer.Option(None, "--seed", "-s", help="Random seed (default: the file's)."),
-        out: Optional[str] = typer.Option(None, "--out", "-o", help="Output folder (default out/NAME)."),
-        workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Local worker processes (1 = serial)."),
-        cluster: Optional[str] = typer.Option(None, "--cluster", help="Dask scheduler, tcp://HOST:PORT."),
+        paths: int | None = typer.Option(None, "--paths", "-n", help="Monte Carlo paths (default: the file's)."),
+        seed: int | None = typer.Option(None, "--seed", "-s", help="Random seed (default: the file's)."),
+        out: str | None = typer.Option(None, "--out", "-o", help="Output folder (default out/NAME)."),
+        workers: int | None = typer.Option(None, "--workers", "-w", help="Local worker processes (1 = serial)."),
+        cluster: str | None = typer.Option(None, "--cluster", help="Dask scheduler, tcp://HOST:PORT."),
         report: bool = typer.Option(True, "--report/--no-report", help="Write the HTML report."),
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
     ) -> None:
@@ -89,9 +88,9 @@ def register(app: typer.Typer) -> None:
     def compare_cmd(
         a: str = typer.Argument(..., help="First scenario (name or YAML)."),
         b: str = typer.Argument(..., help="Second scenario (name or YAML)."),
-        paths: Optional[int] = typer.Option(None, "--paths", "-n", help="Paths for both runs."),
-        seed: Optional[int] = typer.Option(None, "--seed", "-s", help="Seed for both runs."),
-        workers: Optional[int] = typer.Option(None, "--workers", "-w"),
+        paths: int | None = typer.Option(None, "--paths", "-n", help="Paths for both runs."),
+        seed: int | None = typer.Option(None, "--seed", "-s", help="Seed for both runs."),
+        workers: int | None = typer.Option(None, "--workers", "-w"),
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
     ) -> None:
         """Run two scenarios with the same seed and show their medians side by side."""
@@ -124,11 +123,11 @@ def register(app: typer.Typer) -> None:
     @app.command("sweep")
     def sweep_cmd(
         spec: str = typer.Argument(..., help="A sweep YAML file (or a shipped sweep name, e.g. tipping-point)."),
-        cluster: Optional[str] = typer.Option(None, "--cluster", help="Dask scheduler, tcp://HOST:PORT."),
-        workers: Optional[int] = typer.Option(None, "--workers", "-w", help="Local worker processes."),
-        paths: Optional[int] = typer.Option(None, "--paths", "-n", help="Paths per grid point."),
-        seed: Optional[int] = typer.Option(None, "--seed", "-s"),
-        out: Optional[str] = typer.Option(None, "--out", "-o", help="Write sweep.json and the map here."),
+        cluster: str | None = typer.Option(None, "--cluster", help="Dask scheduler, tcp://HOST:PORT."),
+        workers: int | None = typer.Option(None, "--workers", "-w", help="Local worker processes."),
+        paths: int | None = typer.Option(None, "--paths", "-n", help="Paths per grid point."),
+        seed: int | None = typer.Option(None, "--seed", "-s"),
+        out: str | None = typer.Option(None, "--out", "-o", help="Write sweep.json and the map here."),
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
     ) -> None:
         """Run a scenario over a parameter grid (e.g. the tipping-point map)."""

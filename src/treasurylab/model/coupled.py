@@ -142,8 +142,8 @@ def prepare(sc) -> Setup:
     from treasurylab.model import holders as H
     from treasurylab.model.macro import MacroParams
     from treasurylab.model.market import TENORS, MarketParams
-    from treasurylab.params import list_blocks, load_params
     from treasurylab.params import fiscal_inputs as FI
+    from treasurylab.params import list_blocks, load_params
     from treasurylab.params.holders_inputs import build_holders_spec
     from treasurylab.params.macro_inputs import macro_baseline, ordinal_label
 
@@ -327,6 +327,8 @@ def simulate(S: Setup, n: int, rng: np.random.Generator) -> dict[str, np.ndarray
     hs, ms, mst = st.holders, st.market, st.macro
     debt_prev = fs.debt.copy()
     foreign = spec0.foreign & ~spec0.absorber
+    foreign_f = foreign.astype(float)             # matrix-vector products beat boolean column copies
+    all_foreign_f = spec0.foreign.astype(float)
     h0_foreign = float(spec0.holdings0[foreign].sum())
     rec = {k: np.empty((n, T)) for k in RECORD}
     membership = spec0.membership()
@@ -351,9 +353,10 @@ def simulate(S: Setup, n: int, rng: np.random.Generator) -> dict[str, np.ndarray
         if fz.any():
             for arr in (flows.sales, flows.expected, flows.surprise, flows.baseline):
                 arr[:, fz] = 0.0
-        holder_sales += flows.expected + flows.surprise
+        scen = flows.expected + flows.surprise
+        holder_sales += scen
         if t < CASCADE_WINDOW:
-            st.sold_24m += np.maximum(flows.expected[:, foreign] + flows.surprise[:, foreign], 0.0).sum(axis=1)
+            st.sold_24m += np.maximum(scen, 0.0) @ foreign_f
         # 3. market
         sur, exp_ = M.flows_for_market(spec.absorber, flows)
         mp = S.mps[S.mseg[t]]
@@ -402,9 +405,10 @@ def simulate(S: Setup, n: int, rng: np.random.Generator) -> dict[str, np.ndarray
             from treasurylab.model import reserves as R
 
             ro = R.reserves_step(S.rp, rs, signal=S.res_signal[t])
-            # managers without an agent of their own sell across the foreign non-absorbers
-            st.reserves_sales = R.to_agents(S.rp, ro.treasury_sales_bn, A,
-                                            spread_weights=hs.holdings * foreign)
+            if S.res_signal[t] != 0.0 or st.reserves_sales.any():
+                # managers without an agent of their own sell across the foreign non-absorbers
+                st.reserves_sales = R.to_agents(S.rp, ro.treasury_sales_bn, A,
+                                                spread_weights=hs.holdings * foreign)
             gold_price = ro.price
         # 8. record
         rec["y10"][:, t] = y[:, 3]
@@ -421,7 +425,7 @@ def simulate(S: Setup, n: int, rng: np.random.Generator) -> dict[str, np.ndarray
         rec["net_interest"][:, t] = fo["net_interest"] * 12.0
         rec["deficit_gdp"][:, t] = deficit_gdp
         rec["debt_gdp"][:, t] = debt_gdp
-        rec["foreign_official"][:, t] = hs.holdings[:, spec0.foreign].sum(axis=1)
+        rec["foreign_official"][:, t] = hs.holdings @ all_foreign_f
         rec["trust"][:, t] = out.trust
         rec["gold_price"][:, t] = gold_price
 

@@ -72,7 +72,7 @@ class MacroParams:
     regime_gap_max: float
 
     @classmethod
-    def from_params(cls, ps) -> "MacroParams":
+    def from_params(cls, ps) -> MacroParams:
         """Build from a :class:`treasurylab.params.ParamSet` of block 'macro'."""
         w = ps["fci_weights"]
         total = float(w["y10"]) + float(w["mortgage"]) + float(w["baa"])
@@ -100,7 +100,7 @@ class MacroState:
     price: np.ndarray      # log price-level deviation
 
     @classmethod
-    def zeros(cls, n: int) -> "MacroState":
+    def zeros(cls, n: int) -> MacroState:
         return cls(*(np.zeros(n) for _ in range(7)))
 
 

@@ -8,8 +8,11 @@ Public API (stable)::
     simulate(inputs=None, events=(), start="2026-01", months=120) -> MineralsResult
     answer_180_days(inputs=None, events=(), start="2026-01-14", days=180) -> dict
     replay_2025(inputs=None) -> MineralsResult             the 2025 controls, from May 2024
+    scenario_events(sc) / simulate_scenario(sc)             a scenario's minerals events (+ policy record) / its run
+    allocate(inputs, capacity, demand, stock, ...) -> dict  one month's LP alone (for checks)
+    chain_lp_magnets(inputs, month) -> float                magnets a wholly non-Chinese chain delivers (LP)
     policy_record_2025() -> list[MineralsEvent]             April 2025 licensing, Oct 2025 rules
-                                                            (suspended to 10 Nov 2026), DoD floor, Proclamation 11001
+                                                            (suspension assumed extended), DoD floor, Proclamation 11001
     EVENT_KINDS                                             kind -> accepted params
     REGIONS, CONSUMERS, STAGES, END_USES, PRODUCTS          index orders of every array
 
@@ -105,10 +108,14 @@ __all__ = [
     "STAGES",
     "MineralsEvent",
     "MineralsResult",
+    "allocate",
     "answer_180_days",
+    "chain_lp_magnets",
     "policy_record_2025",
     "replay_2025",
+    "scenario_events",
     "simulate",
+    "simulate_scenario",
     "validate_events",
 ]
 
@@ -529,7 +536,7 @@ class _LP:
         def hv(j, l): return off["hv"] + j * R + l
         def mt(k, l): return off["mt"] + k * R + l
         def mg(l, c): return off["mg"] + l * C + c
-        self.idx = dict(ore=ore, nd=nd, hv=hv, mt=mt, mg=mg)
+        self.idx = {"ore": ore, "nd": nd, "hv": hv, "mt": mt, "mg": mg}
 
         def add(r, c_, v):
             rows.append(r)

@@ -34,7 +34,7 @@ class CoupledState:
     regime: np.ndarray              # (N,) bool: a regime bound was hit on this path
 
     @classmethod
-    def start(cls, n: int, a: int, gdp0: float, **blocks: Any) -> "CoupledState":
+    def start(cls, n: int, a: int, gdp0: float, **blocks: Any) -> CoupledState:
         z = np.zeros(n)
         return cls(debt_dev_pp=z.copy(), deficit_dev_pp=z.copy(), supply_bn=z.copy(),
                    reserves_sales=np.zeros((n, a)), dy10_prev=z.copy(), gdp=np.full(n, float(gdp0)),

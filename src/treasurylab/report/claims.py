@@ -297,7 +297,6 @@ def check_cofer_usd_share(d: _Data, claim: dict) -> Evidence:
     if len(c) > 1:
         prev = c.iloc[-2]
         note += f" ({float(last['value']) - float(prev['value']):+.2f} pp since {prev['date']})"
-    note += "; aggregate of all reporters, China's own composition is not published"
     return Evidence(float(last["value"]), "%", "imf.cofer", str(last["date"]), note)
 
 

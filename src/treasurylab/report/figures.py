@@ -14,7 +14,7 @@ Shared by the HTML report and the dashboard; no I/O, no model calls. Builders:
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

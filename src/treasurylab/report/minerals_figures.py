@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-_LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=20, t=50, b=40), height=360,
-               legend=dict(orientation="h", y=-0.2))
+_LAYOUT = {"template": "plotly_white", "margin": {"l": 60, "r": 20, "t": 50, "b": 40}, "height": 360,
+               "legend": {"orientation": "h", "y": -0.2}}
 STAGES = ("mining", "separation", "heavy_separation", "metal", "magnet")
 CONSUMERS = ("US", "EU", "Japan", "Korea", "China", "Rest of world")
 
@@ -56,7 +56,7 @@ def price_figure(res: Any):
     for k, v in res.prices.items():
         v = np.asarray(v, float)
         fig.add_trace(go.Scatter(x=list(res.months), y=v / v[0], name=k,
-                                 line=dict(dash="dot" if k.endswith("_china") and "ex_" not in k else "solid")))
+                                 line={"dash": "dot" if k.endswith("_china") and "ex_" not in k else "solid"}))
     fig.update_layout(title="Prices as multiples of the first month (dotted: inside China)",
                       yaxis_title="x first month", **_LAYOUT)
     return fig

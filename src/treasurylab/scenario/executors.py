@@ -18,7 +18,8 @@ task or one worker runs serially (a process pool would only add start-up time).
 from __future__ import annotations
 
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from treasurylab.errors import BadInput
 

@@ -55,7 +55,7 @@ def scale(var: str) -> float:
     return VARIABLES.get(var, (var, "", 1.0))[2]
 
 
-def summarise(ds) -> "Any":
+def summarise(ds) -> Any:
     """Tidy p5/p50/p95/mean across paths for every (path, month) variable."""
     import pandas as pd
 
@@ -124,7 +124,7 @@ class Result:
                              "p5": float(r["p5"]) * k, "p50": float(r["p50"]) * k, "p95": float(r["p95"]) * k})
         return rows
 
-    def golden(self) -> "Any":
+    def golden(self) -> Any:
         """The golden-file table: headline variables at months 12, 24, 60 and the last, internal units."""
         import pandas as pd
 

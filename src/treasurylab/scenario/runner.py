@@ -18,8 +18,9 @@ Same scenario and seed -> identical numbers, whatever the number of workers.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from treasurylab.errors import BadInput
 
@@ -79,6 +80,11 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
         changes["seed"] = seed
     if changes:
         sc = sc.with_(**changes)
+    need_gb = sc.paths * sc.horizon * (len(coupled.RECORD) + 1) * 8 * 2 / 1e9   # records + merge copy
+    if need_gb > 16:
+        raise BadInput(f"{sc.paths:,} paths x {sc.horizon} months needs about {need_gb:.0f} GB of memory",
+                       field="paths", got=sc.paths,
+                       fix="use fewer paths (summaries are stable from a few thousand) or a shorter horizon")
     t0 = time.perf_counter()
     setup = coupled.prepare(sc)
     t1 = time.perf_counter()

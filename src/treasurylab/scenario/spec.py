@@ -31,7 +31,7 @@ from __future__ import annotations
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -95,7 +95,7 @@ class Sale(_Event):
     announced: bool = Field(False, description="known in advance (priced on announcement) or a surprise")
 
     @model_validator(mode="after")
-    def _one_size(self) -> "Sale":
+    def _one_size(self) -> Sale:
         if (self.amount_bn is None) == (self.share is None):
             raise ValueError("give exactly one of amount_bn (USD bn) or share (fraction of holdings)")
         return self
@@ -150,7 +150,7 @@ class Minerals(_Event):
 
 
 Event = Annotated[
-    Union[Threat, Sale, Programme, Sanction, Backstop, IssuanceMix, FiscalSlippage, Minerals],
+    Threat | Sale | Programme | Sanction | Backstop | IssuanceMix | FiscalSlippage | Minerals,
     Field(discriminator="type"),
 ]
 EVENT_TYPES = {
@@ -201,7 +201,7 @@ class Scenario(_Strict):
         y, m, d = ev.ymd
         return 12 * y + m - 1 - self.start_ordinal, d
 
-    def with_(self, **changes: Any) -> "Scenario":
+    def with_(self, **changes: Any) -> Scenario:
         return self.model_copy(update=changes)
 
 
@@ -333,7 +333,12 @@ def parse_scenario(data: Any, where_of=None, source: str = "<scenario>") -> Scen
 def check_semantics(sc: Scenario, where_of=lambda loc: "<scenario>") -> None:
     """Cross-field checks: the run's window inside the baseline, events inside the run, overrides known."""
     from treasurylab.params import list_blocks, load_params
-    from treasurylab.params.macro_inputs import FIRST_MONTH, LAST_MONTH, month_ordinal, ordinal_label
+    from treasurylab.params.macro_inputs import (
+        FIRST_MONTH,
+        LAST_MONTH,
+        month_ordinal,
+        ordinal_label,
+    )
 
     lo, hi = month_ordinal(*FIRST_MONTH), month_ordinal(*LAST_MONTH)
     s0 = sc.start_ordinal

@@ -1,0 +1,167 @@
+"""`treasurylab claims`: the commentary's numbers against the bundled data, verdict rules, bad input."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from treasurylab.cli.main import app
+from treasurylab.data import series
+from treasurylab.errors import BadInput
+from treasurylab.report import claims as C
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def doc():
+    res = runner.invoke(app, ["claims", "--json"])
+    assert res.exit_code == 0, (res.stdout, res.stderr)
+    return json.loads(res.stdout)  # exactly one JSON document
+
+
+@pytest.fixture(scope="module")
+def by_id(doc):
+    return {r["id"]: r for r in doc["claims"]}
+
+
+def test_every_row_of_the_article_table_is_covered(doc):
+    rows = doc["claims"]
+    assert {r["row"] for r in rows} == set(range(1, 18))
+    assert all(r["verdict"] in C.VERDICTS for r in rows)
+    assert sum(doc["counts"].values()) == len(rows)
+    for r in rows:
+        assert r["claim"] and isinstance(r["note"], str)
+        if r["verdict"] != C.NOT_CHECKABLE:  # a verdict always comes with the data value and its origin
+            assert r["data_value"] is not None and r["dataset"] and r["as_of"] and r["rule"]
+
+
+def test_china_numbers_come_from_tic(by_id):
+    china = series("tic.holdings", country="china", series="current").set_index("date")["value"]
+    r = by_id["china_nov_2025"]
+    assert (r["data_value"], r["as_of"], r["dataset"]) == (683.9, "2025-11", "tic.holdings")
+    assert r["verdict"] == C.CONSISTENT
+    peak = by_id["china_peak"]
+    assert (peak["data_value"], peak["as_of"]) == (1316.7, "2013-11")
+    assert peak["data_value"] == china.max()
+    assert peak["verdict"] == C.CONSISTENT
+    halved = by_id["china_halved"]
+    assert halved["data_value"] == pytest.approx(100 * (683.9 / 1316.7 - 1), abs=1e-4)
+    assert round(halved["data_value"]) == -48
+    assert halved["verdict"] == C.CONSISTENT
+
+
+def test_danish_sale_next_to_the_market(by_id):
+    m = series("mspd.summary", security_type="Total Marketable", start="2026-01", end="2026-01")
+    total = float(m["total"].iloc[0])
+    assert 29_000 < total < 32_000  # USD bn, about $30T marketable in Jan 2026 (calibration.md s1.5)
+    r = by_id["danish_sale_vs_market"]
+    assert r["data_value"] == pytest.approx(100 * 0.1 / total, rel=1e-5)
+    assert r["as_of"] == "2026-01-31" and r["verdict"] == C.CONSISTENT
+    turnover = by_id["danish_sale_vs_turnover"]
+    assert turnover["data_value"] == pytest.approx(100 * 0.1 / 1170, rel=1e-5)
+    dk = by_id["danish_sale_vs_denmark"]
+    denmark = series("tic.holdings", country="Denmark", series="current").dropna(subset=["value"])
+    assert dk["as_of"] == denmark["date"].max()
+    assert dk["data_value"] == pytest.approx(100 * 0.1 / denmark["value"].iloc[-1], rel=1e-5)
+
+
+def test_cbo_feb_2026_baseline(by_id):
+    # CBO's own long-term file puts FY2026 debt at 100.6% of GDP (calibration.md s1.2); our fiscal-year
+    # GDP is rebuilt from calendar years, so allow 0.2 pp
+    assert by_id["cbo_debt_gdp_2026"]["data_value"] == pytest.approx(100.6, abs=0.2)
+    assert by_id["cbo_debt_gdp_2036"]["data_value"] == pytest.approx(120.2, abs=0.2)
+    b = series("cbo.eval.baselines", baseline_date="2026-02", component="outlay", category="Net Interest")
+    ni = b.set_index("fiscal_year")["value"]
+    assert by_id["cbo_net_interest_2026"]["data_value"] == pytest.approx(ni[2026], rel=1e-5)
+    assert by_id["cbo_net_interest_2036"]["data_value"] == pytest.approx(ni[2036], rel=1e-5)
+    assert all(by_id[k]["verdict"] == C.CONSISTENT for k in by_id if k.startswith("cbo_"))
+
+
+def test_gold_cofer_and_rare_earths(by_id):
+    assert by_id["pboc_gold_moz"]["data_value"] == 74.15
+    streak = by_id["pboc_gold_streak"]
+    assert streak["data_value"] == 14 and streak["note"].startswith("consecutive monthly rises 2024-11..2025-12")
+    cofer = by_id["non_dollar_assets"]
+    assert cofer["verdict"] == C.NOT_CHECKABLE and 50 < cofer["data_value"] < 60 and cofer["as_of"] == "2025q4"
+    assert by_id["re_share_mining"]["data_value"] == pytest.approx(100 * 270_000 / 390_000, rel=1e-5)
+    assert "assumption" in by_id["re_share_separation"]["note"]  # circularity is said, not hidden
+
+
+def _entries(**change):
+    """The bundled claims with some entries changed (id -> dict of new keys)."""
+    out = []
+    for c in C.load_claims():
+        if c["id"] in change:
+            c = {**c, **change[c["id"]]}
+        out.append(c)
+    return out
+
+
+def test_verdict_follows_the_rule():
+    rows = {r["id"]: r for r in C.check_claims(_entries(
+        china_nov_2025={"number": 800},                                   # wrong level
+        china_peak={"rule": {"tolerance": {"rel": 0.05}, "year": 2016, "year_window": 1}},  # wrong year
+        china_halved={"rule": None},                                      # no rule: context only
+    ))}
+    assert rows["china_nov_2025"]["verdict"] == C.INCONSISTENT
+    assert rows["china_peak"]["verdict"] == C.INCONSISTENT
+    assert rows["china_halved"]["verdict"] == C.NOT_CHECKABLE
+    assert rows["china_halved"]["data_value"] is not None
+
+
+def test_row_filter_and_human_output():
+    res = runner.invoke(app, ["claims", "--row", "1", "--row", "3", "--json"])
+    assert res.exit_code == 0
+    assert {r["row"] for r in json.loads(res.stdout)["claims"]} == {1, 3}
+    res = runner.invoke(app, ["claims"])
+    assert res.exit_code == 0 and "china_nov_2025" in res.stdout and "consistent" in res.stdout
+
+
+def test_demo_summary_agrees_with_claims(by_id):
+    from treasurylab.cli.demo_cmd import data_summary
+
+    rows = {r["claim"]: r for r in data_summary()}
+    assert rows["China holdings, peak"]["value"] == by_id["china_peak"]["data_value"]
+    assert rows["China holdings, peak"]["as_of"] == "2013-11"
+    assert rows["China holdings, change from peak"]["value"] == pytest.approx(-48.09, abs=0.01)
+
+
+BAD = [
+    ("claims:\n  - id: x\n    row: 1\n    claim: c\n    check: {kind: tic_valu}\n",
+     ["line 5", "claims[0].check.kind", "tic_value"]),
+    ("claims:\n  - id: x\n    row: 1\n    claim: c\n    nubmer: 3\n    check: {kind: none}\n",
+     ["line 5", "claims[0].nubmer", "number"]),
+    ("claims:\n  - id: x\n    row: 1\n    claim: c\n    check: {kind: tic_value, country: China}\n",
+     ["claims[0].check", "needs date"]),
+    ("claims:\n  - id: x\n    row: 1\n    claim: c\n    check: {kind: none}\n    rule: {range: [0, 1]}\n"
+     "  - id: x\n    row: 2\n    claim: d\n    check: {kind: none}\n", ["claims[1].id", "duplicate"]),
+    ("claims:\n  - id: x\n    row: 1\n    claim: c\n    check: {kind: none}\n    rule: {tolerance: {rel: 0.1}}\n",
+     ["claims[0].number", "needs the claimed number"]),
+    ("claims: 3\n", ["'claims:'"]),
+]
+
+
+@pytest.mark.parametrize("text,needles", BAD)
+def test_bad_claims_file_is_one_clear_line(tmp_path, text, needles):
+    p = tmp_path / "claims.yaml"
+    p.write_text(text)
+    res = runner.invoke(app, ["claims", "--file", str(p)])
+    assert res.exit_code == 2, res.stdout
+    lines = [x for x in res.stderr.splitlines() if x.strip()]
+    assert len(lines) == 1 and "Traceback" not in res.stderr
+    for n in needles:
+        assert n in lines[0], lines[0]
+
+
+def test_bad_check_argument_names_the_claim(tmp_path):
+    p = tmp_path / "claims.yaml"
+    p.write_text("claims:\n  - id: mine\n    row: 1\n    claim: c\n"
+                 "    check: {kind: tic_value, country: Atlantis, date: '2025-11'}\n")
+    with pytest.raises(BadInput) as e:
+        C.check_claims(path=p)
+    assert "mine" in str(e.value) and "country" in str(e.value)
+    res = runner.invoke(app, ["claims", "--file", str(tmp_path / "missing.yaml")])
+    assert res.exit_code == 2 and "no such file" in res.stderr

@@ -1,0 +1,78 @@
+"""The generated reference docs (docs/data.md, docs/parameters.md) match the catalog and the parameter files.
+
+Regenerate with `make docs` when this fails. Parameter files are compared block by block: a block
+whose file was added after the docs were last generated is reported as a warning (the docs are
+regenerated once all blocks are in), but any documented block must match its file exactly.
+"""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from pathlib import Path
+
+import pytest
+
+from treasurylab.report import docs
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def _diff(a: str, b: str, name: str) -> str:
+    lines = difflib.unified_diff(a.splitlines(), b.splitlines(), f"committed {name}", f"generated {name}",
+                                 lineterm="", n=1)
+    return "\n".join(list(lines)[:40])
+
+
+def test_data_doc_is_up_to_date(tmp_path):
+    committed = (DOCS / "data.md").read_text(encoding="utf-8")
+    docs.write_docs(tmp_path)  # the command path itself, into a temporary folder
+    fresh = (tmp_path / "data.md").read_text(encoding="utf-8")
+    assert fresh == committed, "docs/data.md is stale - run 'make docs'\n" + _diff(committed, fresh, "data.md")
+
+
+def test_parameter_doc_is_up_to_date():
+    committed = docs.parameter_sections((DOCS / "parameters.md").read_text(encoding="utf-8"))
+    fresh = docs.parameter_sections(docs.render_parameters())
+    on_disk = {p.stem for p in docs.parameter_files()}
+    assert set(committed) <= on_disk, f"documented blocks without a file: {sorted(set(committed) - on_disk)}"
+    new = sorted(on_disk - set(committed))
+    if new:
+        warnings.warn(f"parameter blocks not yet in docs/parameters.md: {new} - run 'make docs'", stacklevel=1)
+    for block, text in committed.items():
+        assert fresh[block] == text, (f"docs/parameters.md section '{block}' is stale - run 'make docs'\n"
+                                      + _diff(text, fresh[block], block))
+
+
+def test_every_dataset_and_parameter_is_documented():
+    from treasurylab.data import datasets
+    from treasurylab.params.load import load_param_file
+
+    data_md = docs.render_data()
+    for ds_id, ds in datasets().items():
+        assert f"## {ds_id}\n" in data_md and ds.title.split()[0] in data_md
+    params_md = docs.render_parameters()
+    for path in docs.parameter_files():
+        try:
+            ps = load_param_file(path)
+        except Exception:  # noqa: BLE001 - a file mid-edit is shown as not loading, checked below
+            assert f"The file `{path.name}` does not load" in params_md
+            continue
+        section = docs.parameter_sections(params_md)[path.stem]
+        for name, p in ps.meta.items():
+            row = next(line for line in section.splitlines() if line.startswith(f"| `{name}` |"))
+            assert p.unit.split()[0] in row
+            assert ("**ASSUMPTION**" in row) == p.is_assumption
+
+
+def test_cells_stay_on_one_line():
+    assert docs._cell("a | b\nc") == "a \\| b c"
+    assert docs._value({"10y": 6.2, "3m": 0.0}) == '{"10y": 6.2, "3m": 0.0}'
+    assert docs._value(0.1 + 0.2) == "0.3"
+
+
+@pytest.mark.parametrize("argv", [["--out"], ["--bogus"]])
+def test_cli_rejects_bad_arguments(argv):
+    with pytest.raises(SystemExit) as e:
+        docs.main(argv)
+    assert e.value.code == 2
