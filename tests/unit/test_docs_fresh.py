@@ -68,7 +68,7 @@ def test_every_dataset_and_parameter_is_documented():
 def test_cells_stay_on_one_line():
     assert docs._cell("a | b\nc") == "a \\| b c"
     assert docs._value({"10y": 6.2, "3m": 0.0}) == '{"10y": 6.2, "3m": 0.0}'
-    assert docs._value(0.1 + 0.2) == "0.3"
+    assert docs._value(0.1 + 0.2) == "0.3" and docs._value(1234567.0) == "1234567"
 
 
 @pytest.mark.parametrize("argv", [["--out"], ["--bogus"]])

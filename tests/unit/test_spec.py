@@ -62,6 +62,7 @@ def test_valid_scenario_loads():
         (VALID.replace("macro: {taylor_gap", "marco: {taylor_gap"), 16, "overrides.marco", "did you mean 'macro'"),
         (VALID.replace("taylor_gap: 1.0", "taylor_gapp: 1.0"), 16, "macro.taylor_gapp", "did you mean 'taylor_gap'"),
         (VALID.replace("taylor_gap: 1.0", "taylor_gap: 99"), 16, "macro.taylor_gap", "use a value in"),
+        (VALID + "  holders:\n    programmes: {Japon: fitted}\n", 18, "holders.programmes.Japon", "did you mean 'Japan'"),
         (VALID.replace("baseline", "x") + "baseline: cbo-1999\n", 17, "baseline", "valid names: cbo-2026-02"),
     ],
 )
@@ -113,6 +114,7 @@ _paths = st.sampled_from([
     ("events", 0, "days"), ("events", 0, "holder"), ("events", 1, "strength"), ("events", 1, "type"),
     ("events", 1, "months"), ("overrides", "macro"), ("overrides", "macro", "taylor_gap"),
     ("overrides", "fiscal"), ("overrides", "macro", "fci_weights"), ("bogus",), ("events", 0, "bogus"),
+    ("overrides", "market"), ("overrides", "holders"), ("overrides", "reserves"),
 ])
 
 

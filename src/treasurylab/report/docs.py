@@ -41,7 +41,7 @@ def _cell(text: Any) -> str:
 def _value(v: Any) -> str:
     """A parameter value, compact: numbers as written, lists and mappings as inline JSON."""
     if isinstance(v, float):
-        return f"{v:g}"
+        return f"{v:.10g}"  # enough digits for any calibrated value, no float noise
     if isinstance(v, (dict, list)):
         return json.dumps(v, separators=(", ", ": "), ensure_ascii=False, default=str)
     return str(v)

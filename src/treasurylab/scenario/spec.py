@@ -356,6 +356,7 @@ def check_semantics(sc: Scenario, where_of=lambda loc: "<scenario>") -> None:
             raise BadInput(f"outside the run ({sc.start} + {sc.horizon} months)",
                            where=where_of(("events", i, "date")), field=f"events[{i}].date", got=ev.date,
                            fix=f"date the event between {sc.start} and {ordinal_label(s0 + sc.horizon - 1)}")
+    _check_blocks(sc, where_of)
     _check_holders(sc, where_of)
     _check_minerals(sc, where_of)
     blocks = list_blocks()
@@ -377,6 +378,67 @@ def check_semantics(sc: Scenario, where_of=lambda loc: "<scenario>") -> None:
                                where=where_of(("overrides", block, name)),
                                field=f"overrides.{block}.{name}", got=ov[name],
                                fix="give a value of the same shape as in params/defaults") from None
+
+
+def _block_builders() -> dict:
+    """block -> function(overrides) that builds the block's model inputs (raises BadInput)."""
+    def macro(ov):
+        from treasurylab.model.macro import MacroParams
+        from treasurylab.params import load_params
+
+        return MacroParams.from_params(load_params("macro", ov))
+
+    def market(ov):
+        from treasurylab.model.market import MarketParams
+        from treasurylab.params import load_params
+
+        return MarketParams.from_params(load_params("market", ov))
+
+    def holders(ov):
+        from treasurylab.params.holders_inputs import build_holders_spec
+
+        return build_holders_spec(ov)
+
+    def reserves(ov):
+        from treasurylab.params.holders_inputs import build_reserves_params
+
+        return build_reserves_params(ov, holder_names=build_holders_spec_names())
+
+    def minerals(ov):
+        from treasurylab.params.minerals_inputs import build
+
+        return build(ov)
+
+    return {"macro": macro, "market": market, "holders": holders, "reserves": reserves, "minerals": minerals}
+
+
+def build_holders_spec_names() -> tuple[str, ...]:
+    from treasurylab.model.coupled import holder_names
+
+    return holder_names(None)
+
+
+def _check_blocks(sc: Scenario, where_of) -> None:
+    """Build each overridden block's inputs now, so a bad override is reported at load, with its line."""
+    builders = _block_builders()
+    for block, ov in sc.overrides.items():
+        if block not in builders or not isinstance(ov, dict) or not ov:
+            continue
+        try:
+            builders[block](ov)
+        except ImportError:
+            continue
+        except BadInput as exc:
+            field = exc.field or f"overrides.{block}"
+            parts = [p for p in re.split(r"[.\[\]]", field) if p]
+            if parts and parts[0] in (block, "overrides"):
+                parts = parts[1:] if parts[0] == block else parts[2:]
+            loc = ("overrides", block, *parts)   # the YAML lookup stops at the deepest existing key
+            raise BadInput(exc.problem, where=where_of(loc), field=field, got=exc.got, fix=exc.fix) from None
+        except Exception as exc:  # a value of the wrong shape deep inside a block
+            raise BadInput(f"not a valid override for block '{block}' ({type(exc).__name__}: {exc})",
+                           where=where_of(("overrides", block)), field=f"overrides.{block}",
+                           fix=f"compare with params/defaults/{block}.yaml") from None
 
 
 def _check_holders(sc: Scenario, where_of) -> None:
