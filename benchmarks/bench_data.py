@@ -48,7 +48,7 @@ def run(repeats: int = 5) -> list[dict]:
             ds = catalog.get(ds_id)
             paths = ds.paths()
             mb = sum(p.stat().st_size for p in paths) / 1e6
-            best, first, df = _best(lambda: ds.parse(paths), repeats)
+            best, first, df = _best(lambda ds=ds, paths=paths: ds.parse(paths), repeats)
             n = len(df)
             rows.append({
                 "name": f"data: parse {ds_id}",
@@ -72,7 +72,7 @@ def run(repeats: int = 5) -> list[dict]:
                 "target": "< 2.5 s (parse + hash + Parquet write)",
                 "notes": "empty store: sha256 + parse + atomic Parquet and JSON write",
             })
-            best, first, _ = _best(lambda: store.load(ds_id, paths=paths), repeats)
+            best, first, _ = _best(lambda ds_id=ds_id, paths=paths: store.load(ds_id, paths=paths), repeats)
             rows.append({
                 "name": f"data: warm store load {ds_id}",
                 "size": f"{n:,} rows",
@@ -82,7 +82,7 @@ def run(repeats: int = 5) -> list[dict]:
                 "notes": f"sha256 of {mb:.1f} MB + Parquet read; first {first:.3f} s",
             })
         for ds_id, filters in QUERIES:
-            best, first, df = _best(lambda: series(ds_id, **filters), repeats)
+            best, first, df = _best(lambda ds_id=ds_id, filters=filters: series(ds_id, **filters), repeats)
             shown = ", ".join(f"{k}={v}" for k, v in filters.items())
             rows.append({
                 "name": f"data: series({ds_id}, {shown})",

@@ -136,8 +136,8 @@ BAD = [
      ["line 5", "claims[0].nubmer", "number"]),
     ("claims:\n  - id: x\n    row: 1\n    claim: c\n    check: {kind: tic_value, country: China}\n",
      ["claims[0].check", "needs date"]),
-    ("claims:\n  - id: x\n    row: 1\n    claim: c\n    check: {kind: none}\n    rule: {range: [0, 1]}\n"
-     "  - id: x\n    row: 2\n    claim: d\n    check: {kind: none}\n", ["claims[1].id", "duplicate"]),
+    (("claims:\n  - id: x\n    row: 1\n    claim: c\n    check: {kind: none}\n    rule: {range: [0, 1]}\n"
+      "  - id: x\n    row: 2\n    claim: d\n    check: {kind: none}\n"), ["claims[1].id", "duplicate"]),
     ("claims:\n  - id: x\n    row: 1\n    claim: c\n    check: {kind: none}\n    rule: {tolerance: {rel: 0.1}}\n",
      ["claims[0].number", "needs the claimed number"]),
     ("claims: 3\n", ["'claims:'"]),

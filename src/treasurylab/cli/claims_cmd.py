@@ -29,7 +29,12 @@ def register(app: typer.Typer) -> None:
 
         def body() -> None:
             from treasurylab.errors import BadInput
-            from treasurylab.report.claims import CLAIMS_FILE, check_claims, load_claims, verdict_counts
+            from treasurylab.report.claims import (
+                CLAIMS_FILE,
+                check_claims,
+                load_claims,
+                verdict_counts,
+            )
 
             entries = load_claims(file)
             if row:

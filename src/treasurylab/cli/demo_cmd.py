@@ -20,6 +20,7 @@ from typing import Any
 import typer
 
 from treasurylab.cli.output import guard, print_json, table
+from treasurylab.report.claims import GOLD_HOLDERS  # noqa: F401 (the demo's gold rows, kept importable here)
 
 MAJOR_HOLDERS = [
     "Japan",
@@ -29,7 +30,6 @@ MAJOR_HOLDERS = [
     "Luxembourg",
     "Cayman Islands",
 ]
-from treasurylab.report.claims import GOLD_HOLDERS  # noqa: E402,F401 (the demo's gold rows)
 
 
 def data_summary() -> list[dict[str, Any]]:

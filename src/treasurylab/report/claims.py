@@ -32,10 +32,11 @@ from __future__ import annotations
 
 import inspect
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from treasurylab.errors import BadInput, did_you_mean
 
@@ -374,7 +375,8 @@ def load_claims(path: Path | str | None = None) -> list[dict]:
     for i, c in enumerate(data["claims"]):
         loc = ("claims", i)
 
-        def bad(problem: str, fld: str, got: Any = None, fix: str | None = None, sub: tuple = ()):
+        def bad(problem: str, fld: str, got: Any = None, fix: str | None = None, sub: tuple = (),
+                loc: tuple = loc, i: int = i) -> BadInput:
             return BadInput(problem, where=doc.where(loc + sub), field=f"claims[{i}].{fld}", got=got, fix=fix)
 
         if not isinstance(c, dict):
