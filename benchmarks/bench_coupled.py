@@ -17,6 +17,7 @@ from pathlib import Path
 
 
 def _coupled(paths: int, workers: int, repeats: int) -> dict:
+    from treasurylab.scenario.ensemble import BLOCK_SIZE
     from treasurylab.scenario.runner import run
     from treasurylab.scenario.spec import load_scenario
 
@@ -33,7 +34,8 @@ def _coupled(paths: int, workers: int, repeats: int) -> dict:
     return {"name": f"coupled run ({'serial' if workers == 1 else f'{workers} processes'})",
             "size": f"{paths:,} paths x 120 months", "seconds": round(best, 3),
             "throughput": f"{paths * 120 / best / 1e6:.2f} M path-months/s", "target": target,
-            "notes": f"prepare {prep:.2f} s once; end to end {total:.2f} s; blocks of 2048 paths"}
+            "notes": f"prepare {prep:.2f} s once; end to end {total:.2f} s; blocks of {BLOCK_SIZE} paths; "
+                     f"load {os.getloadavg()[0]:.2f} before"}
 
 
 def _help() -> dict:

@@ -44,10 +44,13 @@ def _block(args):
     seed_seq, n, months = args
     from treasurylab.model.market import run_holders_market
 
+    from treasurylab.model.coupled import one_blas_thread
+
     spec, mp = _setup()
     rng = np.random.default_rng(seed_seq)
     t0 = time.perf_counter()
-    r = run_holders_market(spec, mp, n, months, rng, gdp_bn=GDP, record=False)
+    with one_blas_thread():          # blocks run in parallel processes; BLAS threads would oversubscribe
+        r = run_holders_market(spec, mp, n, months, rng, gdp_bn=GDP, record=False)
     return time.perf_counter() - t0, float(r["holders"].holdings.sum())
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import typer
 
+from treasurylab.cli import output
 from treasurylab.cli.output import guard, print_json, table
 
 PROBE_URL = "https://fred.stlouisfed.org/"
@@ -81,6 +82,31 @@ def parse_filters(items: list[str] | None) -> dict[str, Any]:
         k, v = it.split("=", 1)
         out.setdefault(k.strip(), []).append(v.strip())
     return {k: (v[0] if len(v) == 1 else v) for k, v in out.items()}
+
+
+def check_period(value: str | None, field: str) -> None:
+    """``--start``/``--end``: YYYY, YYYY-MM, YYYY-MM-DD (a real calendar date) or YYYYqN.
+
+    The data layer compares dates as text prefixes, so '2025-13' would silently select nothing; a
+    month or day that does not exist is a typo to report, not an empty answer."""
+    import datetime as dt
+    import re
+
+    from treasurylab.errors import BadInput
+
+    if value is None:
+        return
+    v = str(value).strip()
+    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?|q([1-4]))?", v, flags=re.IGNORECASE)
+    ok = bool(m)
+    if m and m.group(2):
+        try:
+            dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+        except ValueError:
+            ok = False
+    if not ok:
+        raise BadInput("not a date", field=field, got=value,
+                       fix="write YYYY, YYYY-MM or YYYY-MM-DD with a real month and day (e.g. 2024-06)")
 
 
 def _group_column(df) -> str | None:
@@ -248,6 +274,10 @@ def register(app: typer.Typer) -> None:
             from treasurylab.errors import BadInput
 
             ds = get(dataset_id)
+            check_period(start, "--start")
+            check_period(end, "--end")
+            if plot is not None:
+                output.check_out_file(plot, "--plot")
             filters = parse_filters(filter_)
             if limit is not None and limit < 1:
                 raise BadInput(
@@ -357,7 +387,13 @@ def register(app: typer.Typer) -> None:
 
         def body() -> None:
             from treasurylab.data.store import load_file
+            from treasurylab.errors import BadInput
 
+            if Path(file).is_dir():
+                raise BadInput("is a folder, not a file", field="FILE", got=str(file),
+                               fix="give the path of one downloaded data file inside it")
+            if plot is not None:
+                output.check_out_file(plot, "--plot")
             df = load_file(file)
             prov = df.attrs["provenance"]
             plotted = str(write_plot(df, plot, prov["format_title"], "value")) if plot else None

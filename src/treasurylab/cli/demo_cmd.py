@@ -78,7 +78,7 @@ def register(app: typer.Typer) -> None:
     @app.command("demo")
     def demo(
         out: Path = typer.Option(Path("out"), "--out", help="Folder for the charts and the report."),
-        paths: int = typer.Option(1000, "--paths", "-n", help="Paths of the davos-2026 run (>= 1000 for the demo)."),
+        paths: int = typer.Option(1000, "--paths", "-n", help="Paths of the davos-2026 run."),
         seed: int = typer.Option(None, "--seed", "-s", help="Seed (default: the scenario's)."),
         workers: int = typer.Option(None, "--workers", "-w", help="Local worker processes."),
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
@@ -86,8 +86,12 @@ def register(app: typer.Typer) -> None:
         """Real data summary, a chart of the major holders, and the davos-2026 scenario with its HTML report."""
 
         def body() -> None:
-            from treasurylab.cli.run_cmd import _progress, _rows
+            from treasurylab.cli.output import check_out_dir
+            from treasurylab.cli.run_cmd import _check_common, _progress, _rows
 
+            # checked before the charts are written, so a bad option leaves nothing half-done behind
+            _check_common(paths=paths, seed=seed, workers=workers)
+            check_out_dir(out, "--out")
             rows = data_summary()
             charts = write_charts(out)
             with _progress(not json_, f"davos-2026: {paths:,} paths") as cb:

@@ -9,12 +9,66 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import sys
 
 import typer
+from typer.core import TyperGroup
 
 import treasurylab.cli as _cli
 
+# typer carries its own copy of click; its exception classes are reached through a public one
+_UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
+_ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
+class _Group(TyperGroup):
+    """The top-level command group, with click's usage errors held to the project's error contract.
+
+    click reports a bad option value (``--paths abc``), an unknown option or a missing argument as a
+    multi-line boxed message and, under ``--json``, prints no JSON at all. Here such an error becomes
+    one line on stderr naming the option and where to look (``error: Invalid value for '--paths' /
+    '-n': 'abc' is not a valid integer - see 'treasurylab run --help'``), exit code 2, and with
+    ``--json`` on the command line the usual ``{"error": ..., "exit_code": 2}`` document on stdout.
+    """
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            rv = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except _UsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":   # the help was printed already
+                sys.exit(exc.exit_code)
+            _usage_error(exc, json_mode=_json_flag(argv))
+        except _ClickException as exc:                     # e.g. a file option that cannot be opened
+            _usage_error(exc, json_mode=_json_flag(argv))
+        except typer.Abort:
+            sys.stderr.write("error: aborted\n")
+            sys.exit(1)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _json_flag(argv: list[str]) -> bool:
+    """``--json`` among the options (not after a ``--`` that ends them)."""
+    return "--json" in (argv[: argv.index("--")] if "--" in argv else argv)
+
+
+def _usage_error(exc, json_mode: bool) -> None:
+    from treasurylab.cli.output import print_json
+
+    msg = " ".join(exc.format_message().split())          # one line, whatever click wrapped
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        msg = f"{msg.rstrip('.')} - see '{ctx.command_path} --help'"
+    if json_mode:
+        print_json({"error": msg, "exit_code": exc.exit_code})
+    sys.stderr.write(f"error: {msg}\n")
+    sys.exit(exc.exit_code)
+
+
 app = typer.Typer(
+    cls=_Group,
     name="treasurylab",
     help="Scenario engine and monitor for the US Treasury market under foreign de-risking.",
     no_args_is_help=True,

@@ -15,6 +15,11 @@ import typer
 from treasurylab.cli.output import guard, print_json, table
 
 
+def _months(m: int | None, horizon: int) -> int | str:
+    """A blank cell read as 'no data'; None means the target is not reached within the run."""
+    return f"> {horizon} (not reached)" if m is None else m
+
+
 def register(app: typer.Typer) -> None:
     @app.command("minerals")
     def minerals(
@@ -36,8 +41,11 @@ def register(app: typer.Typer) -> None:
             sc = None
             overrides = None
             events = M.policy_record_2025()
-            if scenario:
+            if scenario is not None:
+                from treasurylab.cli.run_cmd import _check_file_arg
                 from treasurylab.scenario.spec import load_scenario
+
+                _check_file_arg(scenario, "--scenario")
 
                 sc = load_scenario(scenario)
                 overrides = (sc.overrides or {}).get("minerals")
@@ -70,7 +78,7 @@ def register(app: typer.Typer) -> None:
                 return
             table([{"stage": s, "China share (first month)": summ["china_share_first_month"][s],
                     "China share (last month)": summ["china_share_last_month"][s],
-                    f"months to {summ['target_share']:.0%} non-China": summ["months_to_target"][s]}
+                    f"months to {summ['target_share']:.0%} non-China": _months(summ["months_to_target"][s], len(res.months))}
                    for s in M.STAGES], title=f"Rare-earth chain {res.months[0]}..{res.months[-1]} ({summ['scenario']})")
             table([{"region": c, "shortfall (t)": summ["shortfall_total_t"][c],
                     "peak shortfall share": summ["shortfall_peak_share"][c],

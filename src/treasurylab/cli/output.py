@@ -2,7 +2,23 @@
 
 ``guard`` wraps a command body: a :class:`~treasurylab.errors.TreasurylabError` becomes one line on
 stderr and its exit code (2 for bad input); any other exception is an internal error (exit 1, one
-line, with the hint to rerun with TREASURYLAB_DEBUG=1 for the traceback).
+line, with the hint to rerun with TREASURYLAB_DEBUG=1 for the traceback). A closed pipe
+(``treasurylab data list | head``) ends the command quietly.
+
+``table`` never cuts a value. Every cell is plain text (no rich markup, so ``events[type=sale]`` prints
+as written). Column widths are chosen here, not by rich:
+
+- natural width of a column = its longest cell or header;
+- minimum width = its longest *unbreakable* cell (a value without spaces - an id, a date, a number -
+  must stay on one line) or, for text, its longest word; headers may fold;
+- not a terminal (a pipe or a file): every column at its natural width, one row per line, however
+  wide (a file is read by ``grep`` and ``cut``, not by eye);
+- a terminal of width W: natural widths if they fit; else every column starts at its minimum and the
+  spare ``W - sum(minimum)`` goes to the columns in proportion to what they lack
+  (``natural - minimum``); if even the minimums do not fit, the table is drawn at the sum of the
+  minimums (the terminal wraps the lines, but no value is cut).
+
+``check_out_dir`` / ``check_out_file`` validate an output location before any work is done.
 """
 
 from __future__ import annotations
@@ -10,8 +26,10 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import sys
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import typer
 
@@ -67,6 +85,8 @@ def guard(fn: Callable[[], Any], json_mode: bool = False) -> Any:
         raise
     except TreasurylabError as exc:
         fail(str(exc), exc.exit_code, json_mode)
+    except BrokenPipeError:
+        _quiet_broken_pipe()
     except KeyboardInterrupt:
         fail("interrupted", 130, json_mode)
     except Exception as exc:  # an internal error: one line, traceback only on request
@@ -76,18 +96,119 @@ def guard(fn: Callable[[], Any], json_mode: bool = False) -> Any:
              1, json_mode)
 
 
+def _quiet_broken_pipe() -> None:
+    """The reader of our stdout went away (``| head``): stop without a message. stdout is pointed at
+    /dev/null so that the interpreter's final flush does not complain a second time."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout without a file descriptor (captured in tests)
+        pass
+    raise typer.Exit(1)
+
+
+def _atomic(text: str) -> bool:
+    """A value that must not be broken across lines (no whitespace: an id, a date, a number)."""
+    return bool(text) and not any(ch.isspace() for ch in text)
+
+
+def _cell_min(text: str) -> int:
+    if _atomic(text):
+        return len(text)
+    return max((len(w) for w in text.split()), default=0)
+
+
+def column_widths(header: list[str], cells: list[list[str]], limit: int | None) -> tuple[list[int], int]:
+    """Content widths per column and the console width to draw them at (see the module docstring).
+
+    ``limit`` is the terminal width, or None when not drawing to a terminal (no limit)."""
+    n = len(header)
+    natural = [max([len(header[j])] + [len(r[j]) for r in cells]) for j in range(n)]
+    # a header folds (at its underscores) if it must, so it asks for little; the cells ask for their
+    # longest unbreakable piece
+    minimum = [max([min(_cell_min(header[j]), HEADER_MIN), 1] + [_cell_min(r[j]) for r in cells])
+               for j in range(n)]
+    minimum = [min(m, nat) for m, nat in zip(minimum, natural)]
+    frame = 3 * n + 1                    # rich's default box: one border per column plus one, padding 1+1
+    if limit is None or sum(natural) + frame <= limit:
+        widths = natural
+    elif sum(minimum) + frame >= limit:
+        widths = minimum
+    else:
+        # water-filling: columns that lack little get their natural width first, so a short unit
+        # stays on one line and the long free text absorbs the folding
+        widths = list(minimum)
+        spare = limit - frame - sum(minimum)
+        order = sorted(range(n), key=lambda j: natural[j] - minimum[j])
+        for k, j in enumerate(order):
+            share = spare // (n - k)
+            give = min(natural[j] - widths[j], share)
+            widths[j] += give
+            spare -= give
+    return widths, sum(widths) + frame
+
+
+#: Columns narrower than their header fold the header; it still gets at least this many characters.
+HEADER_MIN = 8
+
+
+def fold_header(text: str, width: int) -> str:
+    """Break a header to ``width`` at underscores or spaces (``net_interest_`` / ``pct_gdp``)."""
+    if len(text) <= width:
+        return text
+    lines: list[str] = []
+    line = ""
+    for tok in re.findall(r"[^_ ]+[_ ]*|[_ ]+", text):
+        while len(tok) > width:                       # a piece longer than the column: hard split
+            if line:
+                lines.append(line.rstrip())
+                line = ""
+            lines.append(tok[:width])
+            tok = tok[width:]
+        if len(line) + len(tok.rstrip()) > width and line:
+            lines.append(line.rstrip())
+            line = ""
+        line += tok
+    if line.strip():
+        lines.append(line.rstrip())
+    return "\n".join(lines)
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr)
+
+
 def table(rows: list[dict], columns: list[str] | None = None, title: str | None = None) -> None:
-    """A compact rich table on stdout."""
+    """A compact table on stdout; no value is ever truncated (see the module docstring)."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     columns = columns or (list(rows[0]) if rows else [])
-    t = Table(title=title, show_lines=False, header_style="bold")
-    for c in columns:
-        t.add_column(str(c))
-    for r in rows:
-        t.add_row(*[_fmt(r.get(c)) for c in columns])
-    Console().print(t)
+    header = [str(c) for c in columns]
+    cells = [[_fmt(r.get(c)) for c in columns] for r in rows]
+    probe = _console()
+    limit = probe.width if (probe.is_terminal or os.environ.get("COLUMNS")) else None
+    widths, width = column_widths(header, cells, limit)
+    numeric = [bool(cells) and all(_is_number(r[j]) or not r[j] for r in cells) for j in range(len(header))]
+    t = Table(title=Text(title) if title else None, show_lines=False, header_style="bold")
+    for j, c in enumerate(header):
+        t.add_column(Text(fold_header(c, widths[j]), overflow="fold"), width=widths[j], overflow="fold",
+                     justify="right" if numeric[j] else "left")
+    for r in cells:
+        t.add_row(*[Text(v, overflow="fold") for v in r])
+    # a console exactly as wide as the table: rich never has to shrink (and so never cuts) a column
+    title_width = len(title or "") if limit is None else 0      # a piped title stays on one line too
+    Console(width=max(width, title_width, 20)).print(t)
+
+
+_NUMBER = re.compile(r"^[-+]?[\d,]*\.?\d+(e[-+]?\d+)?%?$", re.IGNORECASE)
+
+
+def _is_number(text: str) -> bool:
+    return bool(_NUMBER.match(text)) or text == "n/a"
 
 
 def _fmt(v: Any) -> str:
@@ -100,3 +221,51 @@ def _fmt(v: Any) -> str:
             return "n/a"
         return f"{v:,.4g}" if abs(v) < 1e5 else f"{v:,.0f}"
     return str(v)
+
+
+def check_out_dir(path: Any, field: str = "--out") -> None:
+    """A folder the command may create or fill: fine if it exists as a folder, or if its parent does.
+
+    A missing parent is most often a typo (``--out /tmp/reslts/run1``), so it is refused rather than
+    created; an existing *file* of that name cannot become a folder."""
+    from pathlib import Path
+
+    from treasurylab.errors import BadInput
+
+    p = Path(path)
+    if p.exists() and not p.is_dir():
+        raise BadInput("exists and is a file, not a folder", field=field, got=str(p),
+                       fix="give a folder name (it is created if its parent exists)")
+    if not p.exists():
+        parent = p.absolute().parent
+        if not parent.is_dir():
+            raise BadInput("the parent folder does not exist", field=field, got=str(p),
+                           fix=f"create {parent} first (mkdir -p) or choose a folder inside an existing one")
+        _check_writable(parent, p, field)
+    else:
+        _check_writable(p, p, field)
+
+
+def check_out_file(path: Any, field: str) -> None:
+    """A file the command will write: its folder must exist and it must not be a folder itself."""
+    from pathlib import Path
+
+    from treasurylab.errors import BadInput
+
+    p = Path(path)
+    if p.is_dir():
+        raise BadInput("is a folder, not a file name", field=field, got=str(p),
+                       fix="give a file name inside it, e.g. " + str(p / "chart.html"))
+    parent = p.absolute().parent
+    if not parent.is_dir():
+        raise BadInput("the folder does not exist", field=field, got=str(p),
+                       fix=f"create {parent} first (mkdir -p) or write the file into an existing folder")
+    _check_writable(parent, p, field)
+
+
+def _check_writable(folder, p, field: str) -> None:
+    from treasurylab.errors import BadInput
+
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise BadInput("no permission to write there", field=field, got=str(p),
+                       fix="choose a folder you can write to")

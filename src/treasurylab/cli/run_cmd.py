@@ -12,26 +12,87 @@ from contextlib import contextmanager
 
 import typer
 
+from treasurylab.cli import output
 from treasurylab.cli.output import guard, print_json, table
 
 
 @contextmanager
 def _progress(enabled: bool, what: str):
-    """A rich progress bar on stderr; yields a callback(done, total) (or None when disabled)."""
-    if not enabled:
+    """A rich progress bar on stderr; yields a callback(done, total) (or None when disabled).
+
+    Only when stderr is a terminal: in a pipe, a log file or under ``--json`` a bar is noise (rich
+    would still write a blank line), and the JSON reader must see nothing but the document."""
+    console = output._console(stderr=True)
+    if not enabled or not console.is_terminal:
         yield None
         return
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=Console(stderr=True), transient=True) as prog:
+                  console=console, transient=True) as prog:
         task = prog.add_task(what, total=None)
 
         def cb(done: int, total: int) -> None:
             prog.update(task, completed=done, total=total)
 
         yield cb
+
+
+def _check_common(paths=None, seed=None, workers=None, cluster=None, out=None) -> None:
+    """Options shared by run/compare/sweep, checked before any scenario is loaded or run, so a typo
+    costs nothing and the message names the option as typed."""
+    from treasurylab.errors import BadInput
+
+    if paths is not None and paths < 1:
+        raise BadInput("must be a whole number >= 1", field="--paths", got=paths, fix="e.g. --paths 1000")
+    if seed is not None and seed < 0:
+        raise BadInput("must be a whole number >= 0", field="--seed", got=seed, fix="e.g. --seed 7")
+    if workers is not None and workers < 1:
+        raise BadInput("must be >= 1", field="--workers", got=workers, fix="give 1 for serial, 2+ for processes")
+    if cluster is not None:
+        from treasurylab.scenario.executors import check_address
+
+        check_address(cluster)
+    if out is not None:
+        output.check_out_dir(out, "--out")
+
+
+def _check_file_arg(value: str, field: str, what: str = "scenario") -> None:
+    """A scenario (or sweep) argument that is empty or names a folder: say so, instead of failing
+    later while reading a folder as a file."""
+    from pathlib import Path
+
+    from treasurylab.errors import BadInput
+
+    if not str(value).strip():
+        raise BadInput(f"empty {what} name", field=field, got=value,
+                       fix=f"give a shipped {what} name or the path of a .yaml file")
+    if Path(value).is_dir():
+        raise BadInput("is a folder, not a file", field=field, got=str(value),
+                       fix=f"give the path of a {what} .yaml file inside it")
+
+
+def _check_sweep_arg(value: str) -> None:
+    """A sweep that is neither a file nor a shipped sweep name: list the shipped sweeps (and say so
+    when the name is a scenario's, a common slip: ``sweep davos-2026``)."""
+    from pathlib import Path
+
+    from treasurylab.errors import BadInput, did_you_mean
+    from treasurylab.scenario.spec import shipped, shipped_dir
+
+    _check_file_arg(value, "SWEEP", "sweep")
+    p = Path(value)
+    if p.exists() or str(value).endswith((".yaml", ".yml")) or "/" in str(value):
+        return                                   # a path: the sweep loader reports what is wrong in it
+    names = sorted(q.name.removesuffix(".sweep.yaml") for q in shipped_dir().glob("*.sweep.yaml"))
+    if value in names:
+        return
+    if value in shipped():
+        raise BadInput("is a scenario, not a sweep", field="SWEEP", got=value,
+                       fix="write a sweep file (name:, scenario: " + value + ", grid: ...) or use a shipped "
+                           "sweep: " + ", ".join(names))
+    raise BadInput("no such sweep", field="SWEEP", got=value,
+                   fix=did_you_mean(value, names) + " (or give the path of a .sweep.yaml file)")
 
 
 def _num(v: float) -> str:
@@ -46,7 +107,7 @@ def _rows(res) -> list[dict]:
 def register(app: typer.Typer) -> None:
     @app.command("run")
     def run_cmd(
-        scenario: str = typer.Argument(..., help="A shipped scenario name (e.g. davos-2026) or a YAML file."),
+        scenario: str = typer.Argument(..., metavar="SCENARIO", help="A shipped scenario name (e.g. davos-2026) or a YAML file."),
         paths: int | None = typer.Option(None, "--paths", "-n", help="Monte Carlo paths (default: the file's)."),
         seed: int | None = typer.Option(None, "--seed", "-s", help="Random seed (default: the file's)."),
         out: str | None = typer.Option(None, "--out", "-o", help="Output folder (default out/NAME)."),
@@ -60,12 +121,15 @@ def register(app: typer.Typer) -> None:
         def body() -> None:
             from pathlib import Path
 
+            from treasurylab.scenario.ensemble import BLOCK_SIZE
             from treasurylab.scenario.runner import run
             from treasurylab.scenario.spec import load_scenario
 
+            _check_file_arg(scenario, "SCENARIO")
+            _check_common(paths=paths, seed=seed, workers=workers, cluster=cluster, out=out)
             sc = load_scenario(scenario)
             n = paths if paths is not None else sc.paths
-            with _progress(not json_ and n > 2048, f"{sc.name}: {n:,} paths") as cb:
+            with _progress(not json_ and n > BLOCK_SIZE, f"{sc.name}: {n:,} paths") as cb:
                 res = run(sc, paths=paths, seed=seed, workers=workers, cluster=cluster, progress=cb)
             folder = Path(out) if out else Path("out") / sc.name
             files = res.save(folder)
@@ -86,8 +150,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command("compare")
     def compare_cmd(
-        a: str = typer.Argument(..., help="First scenario (name or YAML)."),
-        b: str = typer.Argument(..., help="Second scenario (name or YAML)."),
+        a: str = typer.Argument(..., metavar="A", help="First scenario (name or YAML)."),
+        b: str = typer.Argument(..., metavar="B", help="Second scenario (name or YAML)."),
         paths: int | None = typer.Option(None, "--paths", "-n", help="Paths for both runs."),
         seed: int | None = typer.Option(None, "--seed", "-s", help="Seed for both runs."),
         workers: int | None = typer.Option(None, "--workers", "-w"),
@@ -96,10 +160,19 @@ def register(app: typer.Typer) -> None:
         """Run two scenarios with the same seed and show their medians side by side."""
 
         def body() -> None:
+            from treasurylab.scenario.ensemble import BLOCK_SIZE
             from treasurylab.scenario.runner import run
+            from treasurylab.scenario.spec import load_scenario
 
-            ra = run(a, paths=paths, seed=seed, workers=workers)
-            rb = run(b, paths=paths, seed=seed, workers=workers)
+            _check_file_arg(a, "A")
+            _check_file_arg(b, "B")
+            _check_common(paths=paths, seed=seed, workers=workers)
+            sa, sb = load_scenario(a), load_scenario(b)     # both checked before either runs
+            big = not json_ and max(paths or sa.paths, paths or sb.paths) > BLOCK_SIZE
+            with _progress(big, f"{sa.name}") as cb:
+                ra = run(sa, paths=paths, seed=seed, workers=workers, progress=cb)
+            with _progress(big, f"{sb.name}") as cb:
+                rb = run(sb, paths=paths, seed=seed, workers=workers, progress=cb)
             ha = {(r["variable"], r["month"]): r for r in ra.headline()}
             rows = []
             for r in rb.headline():
@@ -122,7 +195,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("sweep")
     def sweep_cmd(
-        spec: str = typer.Argument(..., help="A sweep YAML file (or a shipped sweep name, e.g. tipping-point)."),
+        spec: str = typer.Argument(..., metavar="SWEEP", help="A sweep YAML file (or a shipped sweep name, e.g. tipping-point)."),
         cluster: str | None = typer.Option(None, "--cluster", help="Dask scheduler, tcp://HOST:PORT."),
         workers: int | None = typer.Option(None, "--workers", "-w", help="Local worker processes."),
         paths: int | None = typer.Option(None, "--paths", "-n", help="Paths per grid point."),
@@ -138,6 +211,8 @@ def register(app: typer.Typer) -> None:
 
             from treasurylab.scenario.sweep import sweep
 
+            _check_sweep_arg(spec)
+            _check_common(paths=paths, seed=seed, workers=workers, cluster=cluster, out=out)
             with _progress(not json_, "sweep") as cb:
                 res = sweep(spec, workers=workers, cluster=cluster, paths=paths, seed=seed, progress=cb)
             files = {}
@@ -152,9 +227,7 @@ def register(app: typer.Typer) -> None:
             if json_:
                 print_json({**res.to_dict(), "files": files})
                 return
-            from rich.markup import escape
-
-            table([{escape(k): v for k, v in r.items()} for r in res.rows], title=f"{res.spec.name}: {res.spec.metric}")
+            table(res.rows, title=f"{res.spec.name}: {res.spec.metric}")
             for k, v in files.items():
                 typer.echo(f"{k}: {v}")
 

@@ -37,7 +37,8 @@ baseline's first month (October of the first fiscal year) on baseline inputs.
 ``prepare(scenario) -> Setup`` (deterministic, picklable) and ``simulate(setup, n, rng) -> dict``
 (one block of n paths; arrays (n, T), (n,) or (n, A)) are what the runner calls. Per path it also
 returns ``cascade_share`` (foreign non-absorbing holders' sales beyond the baseline in the first 24
-months / their initial holdings), ``regime_exceeded``, ``fed_backstop_bn`` (backstop purchases) and
+months / TIC's foreign official holdings at the start, $3,887bn in Dec 2025: the non-absorbing
+foreign agents stand for the official sector, since TIC gives no official/private split by country), ``regime_exceeded``, ``fed_backstop_bn`` (backstop purchases) and
 ``holder_sales`` (n, A): each holder's cumulative sales beyond the baseline (+ = sold).
 """
 
@@ -102,6 +103,7 @@ class Setup:
     gap_shock: np.ndarray                     # (T,) minerals block's output-gap contribution, fraction
     minerals: Any = None                      # MineralsResult when the scenario has minerals events
     baseline: dict = field(default_factory=dict)   # base_<var> (T,) for results
+    foreign_official_bn: float = 0.0          # TIC foreign official holdings at the holdings month (cascade denominator)
 
 
 _CACHE: dict = {}
@@ -288,7 +290,20 @@ def prepare(sc) -> Setup:
         distrust=distrust, named=named, announced=announced, frozen=frozen, political=political,
         slippage=slippage, res_signal=res_signal, exp_factor=exp_factor, holder_names=names,
         gap_shock=gap_shock, minerals=mres, baseline=baseline,
+        foreign_official_bn=_foreign_official_bn(spec0.start),
     )
+
+
+def _foreign_official_bn(month: str) -> float:
+    """TIC 'For. Official' holdings (USD bn) at ``month`` (the holders' start), 0 if not in the data."""
+    from treasurylab import data
+
+    def load() -> float:
+        df = data.series("tic.holdings", series="current")
+        df = df[(df["row_type"] == "foreign_official") & (df["date"].astype(str) == str(month)[:7])]
+        return float(df["value"].iloc[0]) if len(df) else 0.0
+
+    return _cached(("foreign_official", str(month)[:7]), load)
 
 
 def _holder(name: str, names: tuple[str, ...], field_: str) -> int:
@@ -300,8 +315,36 @@ def _holder(name: str, names: tuple[str, ...], field_: str) -> int:
         raise BadInput(exc.problem, field=field_, got=name, fix=exc.fix) from None
 
 
+def one_blas_thread():
+    """A context that runs BLAS on one thread (a no-op without ``threadpoolctl``).
+
+    The products in the month loop are small ((2048 x 47) by (47 x 6)); blocks already run in
+    parallel processes, and a threaded BLAS on a busy machine waits for descheduled threads on
+    every product: measured 2.4 s instead of 0.4 s for one 2,048-path block with the other core busy.
+    """
+    global _POOLS
+    if _POOLS is None:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:             # pragma: no cover - threadpoolctl is a dependency
+            from contextlib import nullcontext
+
+            return nullcontext()
+        # scanning the loaded libraries reads /proc (~3 ms): once per process, not once per block
+        _POOLS = ThreadpoolController()
+    return _POOLS.limit(limits=1, user_api="blas")
+
+
+_POOLS = None
+
+
 def simulate(S: Setup, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Run one block of ``n`` paths through the T months; returns the recorded arrays."""
+    with one_blas_thread():
+        return _simulate(S, n, rng)
+
+
+def _simulate(S: Setup, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
     from treasurylab.model import fiscal as F
     from treasurylab.model import holders as H
     from treasurylab.model import market as M
@@ -329,8 +372,11 @@ def simulate(S: Setup, n: int, rng: np.random.Generator) -> dict[str, np.ndarray
     foreign = spec0.foreign & ~spec0.absorber
     foreign_f = foreign.astype(float)             # matrix-vector products beat boolean column copies
     all_foreign_f = spec0.foreign.astype(float)
-    h0_foreign = float(spec0.holdings0[foreign].sum())
-    rec = {k: np.empty((n, T)) for k in RECORD}
+    # "more than half of foreign official holdings sold": the non-absorbing foreign agents stand for the
+    # official sector (TIC has no official/private split by country), measured against TIC's official total
+    h0_foreign = S.foreign_official_bn or float(spec0.holdings0[foreign].sum())
+    # records month-major (T, n): each month writes contiguous rows; returned as (n, T) views
+    rec = {k: np.empty((T, n)) for k in RECORD}
     membership = spec0.membership()
     pm, cp = S.macro, S.cp
     y_cap = pm.regime_y10_max
@@ -338,27 +384,36 @@ def simulate(S: Setup, n: int, rng: np.random.Generator) -> dict[str, np.ndarray
     gold_price = np.full(n, np.nan)
     holder_sales = np.zeros((n, A))     # scenario sales beyond the baseline, cumulative, USD bn
     fed_bought = np.zeros(n)
+    named_any = S.named.any(axis=1)
+    ann_any = S.announced.any(axis=1)
+    pol_any = S.political.any(axis=1)
+    res_live = False                    # reserve managers' Treasury sales are non-zero somewhere
+    # price-insensitive agents as a 0/1 vector per spec variant: flows summed with a mat-vec product
+    insens_f = [(~sp.absorber).astype(float) for sp in S.hspecs]
 
     for t in range(T):
         tf = k0 + t
         spec = S.hspecs[S.hseg[t]]
         # 2. holders
-        named = S.named[t] + st.reserves_sales if S.rp is not None else S.named[t]
-        ann = S.announced[t]
+        # all-zero sales are passed as None: the same numbers, without (N, A) passes over zeros
+        if res_live:
+            named = S.named[t] + st.reserves_sales
+        else:
+            named = S.named[t] if named_any[t] else None
         flows = H.holders_step(spec, hs, t, debt_gdp_dev_pp=st.debt_dev_pp, yield_vol_bp=ms.vol_bp,
-                               threat=S.threat[t], political_shock=S.political[t] if S.political[t].any() else None,
-                               named_sales=named, announced_sales=ann if ann.any() else None, rng=rng,
-                               _membership=membership)
+                               threat=S.threat[t], political_shock=S.political[t] if pol_any[t] else None,
+                               named_sales=named, announced_sales=S.announced[t] if ann_any[t] else None,
+                               rng=rng, _membership=membership)
         fz = S.frozen[t]
         if fz.any():
             for arr in (flows.sales, flows.expected, flows.surprise, flows.baseline):
                 arr[:, fz] = 0.0
-        scen = flows.expected + flows.surprise
+        scen = np.add(flows.expected, flows.surprise)
         holder_sales += scen
         if t < CASCADE_WINDOW:
             st.sold_24m += np.maximum(scen, 0.0) @ foreign_f
         # 3. market
-        sur, exp_ = M.flows_for_market(spec.absorber, flows)
+        sur, exp_ = flows.surprise @ insens_f[S.hseg[t]], flows.expected @ insens_f[S.hseg[t]]
         mp = S.mps[S.mseg[t]]
         fut = S.announced[t + 1: t + 1 + int(round(mp.expectation_horizon_months))][:, ~spec.absorber].sum()
         esd = mst.policy[:, None] * S.exp_factor[None, :]
@@ -405,29 +460,30 @@ def simulate(S: Setup, n: int, rng: np.random.Generator) -> dict[str, np.ndarray
             from treasurylab.model import reserves as R
 
             ro = R.reserves_step(S.rp, rs, signal=S.res_signal[t])
-            if S.res_signal[t] != 0.0 or st.reserves_sales.any():
+            if S.res_signal[t] != 0.0 or res_live:
                 # managers without an agent of their own sell across the foreign non-absorbers
                 st.reserves_sales = R.to_agents(S.rp, ro.treasury_sales_bn, A,
                                                 spread_weights=hs.holdings * foreign)
+                res_live = bool(st.reserves_sales.any())
             gold_price = ro.price
         # 8. record
-        rec["y10"][:, t] = y[:, 3]
-        rec["flow_premium"][:, t] = out.tp_perm[:, 3] + out.tp_temp[:, 3]
-        rec["fiscal_premium"][:, t] = out.fiscal[:, 3] + out.trust_term[:, 3]
-        rec["tp10"][:, t] = cp["baseline_tp10"] + rec["flow_premium"][:, t]
-        rec["expected_short_dev"][:, t] = esd[:, 3]
-        rec["policy_rate"][:, t] = mo["policy"]
-        rec["mortgage"][:, t] = mo["mortgage"]
-        rec["baa"][:, t] = mo["baa"]
-        rec["gdp_gap"][:, t] = mo["gap"]
-        rec["gdp_level_dev"][:, t] = mo["gdp_level_dev"]
-        rec["inflation_dev"][:, t] = mo["inflation_dev"]
-        rec["net_interest"][:, t] = fo["net_interest"] * 12.0
-        rec["deficit_gdp"][:, t] = deficit_gdp
-        rec["debt_gdp"][:, t] = debt_gdp
-        rec["foreign_official"][:, t] = hs.holdings @ all_foreign_f
-        rec["trust"][:, t] = out.trust
-        rec["gold_price"][:, t] = gold_price
+        rec["y10"][t] = y[:, 3]
+        rec["flow_premium"][t] = out.tp_perm[:, 3] + out.tp_temp[:, 3]
+        rec["fiscal_premium"][t] = out.fiscal[:, 3] + out.trust_term[:, 3]
+        rec["tp10"][t] = cp["baseline_tp10"] + rec["flow_premium"][t]
+        rec["expected_short_dev"][t] = esd[:, 3]
+        rec["policy_rate"][t] = mo["policy"]
+        rec["mortgage"][t] = mo["mortgage"]
+        rec["baa"][t] = mo["baa"]
+        rec["gdp_gap"][t] = mo["gap"]
+        rec["gdp_level_dev"][t] = mo["gdp_level_dev"]
+        rec["inflation_dev"][t] = mo["inflation_dev"]
+        rec["net_interest"][t] = fo["net_interest"] * 12.0
+        rec["deficit_gdp"][t] = deficit_gdp
+        rec["debt_gdp"][t] = debt_gdp
+        rec["foreign_official"][t] = hs.holdings @ all_foreign_f
+        rec["trust"][t] = out.trust
+        rec["gold_price"][t] = gold_price
 
     # never let a non-finite number out: cap to the regime bound and flag the path
     for k, v in rec.items():
@@ -435,9 +491,9 @@ def simulate(S: Setup, n: int, rng: np.random.Generator) -> dict[str, np.ndarray
         if k == "gold_price" and S.rp is None:
             continue
         if bad.any():
-            st.regime |= bad.any(axis=1)
+            st.regime |= bad.any(axis=0)       # v is (T, n)
             v[bad] = 0.0
-    out_d: dict[str, np.ndarray] = dict(rec)
+    out_d: dict[str, np.ndarray] = {k: v.T for k, v in rec.items()}    # (n, T), Fortran-ordered
     if S.rp is None:
         out_d.pop("gold_price")
     out_d["cascade_share"] = np.clip(st.sold_24m / h0_foreign, 0.0, 1.0) if h0_foreign > 0 else np.zeros(n)

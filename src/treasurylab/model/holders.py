@@ -23,7 +23,10 @@ Signal (Granovetter 1978 thresholds; global-games reading, calibration.md s4)::
 
     active_i = can_cascade_i and signal_i >= theta_i   (theta_i in [0, 1], drawn once per path)
 
-    peer_g <- m * peer_g + (1 - m) * sum_{j in g} h_j active_j / sum_{j in g} h_j     (m = peer_memory)
+    peer_g <- m * peer_g + (1 - m) * sum_{j in g} h_j part_j / sum_{j in g} h_j       (m = peer_memory)
+    part_j  = max(active_j, min(1, (named_j + announced_j) / (sale_rate_j * h_j)))   (who sells, at
+              what pace relative to a cascade seller: an initial named sale counts, as Granovetter's
+              instigator does)
 
 Flows (USD bn this month, + = sold)::
 
@@ -203,6 +206,8 @@ class HoldersState:
     market: np.ndarray        # (N,) EMA of the holdings-weighted share of foreign holders selling
     first_sale: np.ndarray    # (N, A) int: month of the agent's first cascade sale, -1 never
     t: int = 0
+    # per-spec constants and the gathered thresholds of the step (rebuilt when spec or theta change)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass
@@ -345,6 +350,85 @@ def _per_agent(x, n: int, a: int, field: str) -> np.ndarray | None:
     return arr
 
 
+def _normal_f32(rng: np.random.Generator, n: int, scale: float = 1.0) -> np.ndarray:
+    """``n`` float32 draws of ``scale * N(0, 1)`` from ``rng`` by the Box-Muller transform.
+
+    Box & Muller (1958): with u1, u2 ~ U[0, 1), ``r = sqrt(-2 ln(1 - u1))`` and ``a = 2 pi u2`` give
+    two independent standard normals ``r cos a`` and ``r sin a``. In float32 (24-bit uniforms,
+    ``1 - u1`` in (0, 1]) the largest |z| is sqrt(48 ln 2) = 5.77; beyond that lies 8e-9 of the mass,
+    which a threshold-crossing noise term never needs. numpy's float32 ziggurat costs ~8 ns a draw
+    here, this ~2.5 ns (uniforms, log, sqrt, cos and sin are all vectorised float32 loops), and the
+    noise draws were the largest single cost of a holders step.
+    """
+    h = (n + 1) // 2
+    u = rng.random(2 * h, dtype=np.float32)
+    r, a = u[:h], u[h:]
+    np.subtract(np.float32(1.0), r, out=r)
+    np.log(r, out=r)
+    np.multiply(r, np.float32(-2.0 * scale * scale), out=r)
+    np.sqrt(r, out=r)
+    np.multiply(a, np.float32(2.0 * np.pi), out=a)
+    z = np.empty(2 * h, dtype=np.float32)
+    np.cos(a, out=z[:h])
+    np.sin(a, out=z[h:])
+    z[:h] *= r
+    z[h:] *= r
+    return z[:n]
+
+
+def _consts(spec: HoldersSpec, state: HoldersState, m: np.ndarray | None) -> dict:
+    """Per-spec constants of the step, built once per (spec, state) and kept in ``state._cache``.
+
+    Signal weights as one matrix so that the whole signal is one small matmul per month::
+
+        X[n] = [peer_1 .. peer_G, 1, colv_n, threat_n]          (N, G + 3)
+        W    = [w_peer * membership^T; w_political * political_risk; 1; -deterrence]   (G + 3, A)
+        signal = X @ W   (+ noise)
+
+    and the membership plus the foreign indicator as one (A, G + 1) matrix for the memories.
+    """
+    key = (id(spec), None if m is None else id(m))
+    hit = state._cache.get(key)
+    if hit is not None and hit[0] is spec:
+        return hit[1]
+    memb = spec.membership() if m is None else np.asarray(m, dtype=float)
+    g = memb.shape[1]
+    a = spec.n_agents
+    w = np.empty((g + 3, a))
+    w[:g] = spec.w_peer * memb.T
+    w[g] = spec.w_political * spec.political_risk
+    w[g + 1] = 1.0
+    w[g + 2] = -spec.deterrence
+    casc = np.flatnonzero(spec.can_cascade)
+    allc = len(casc) == a
+    neg_base = -spec.baseline_programme_rate
+    neg_prog = -spec.programme_rate
+    c = {
+        "g": g, "memb": memb, "w": w, "casc": casc, "all": allc,
+        "wc": w if allc else np.ascontiguousarray(w[:, casc]),
+        "mf": np.concatenate([memb, spec.foreign.astype(float)[:, None]], axis=1),   # (A, G + 1)
+        "neg_base": neg_base, "neg_prog": neg_prog, "d_prog": neg_prog - neg_base,
+        "sale_rate": spec.sale_rate * spec.can_cascade,   # a non-cascading agent never sells in the cascade
+        # sales <= holdings by construction when programme + cascade rates stay below 1 and nothing
+        # named or announced is added: the pro-rata cap (a full pass) can then be skipped
+        "cannot_oversell": bool(np.all(neg_prog + spec.sale_rate * spec.can_cascade < 1.0 - 1e-9)),
+    }
+    state._cache[key] = (spec, c)
+    return c
+
+
+def _theta_casc(state: HoldersState, casc: np.ndarray, allc: bool) -> np.ndarray:
+    """The cascade-capable agents' thresholds (N, C), gathered once (thresholds are fixed for a run)."""
+    if allc:
+        return state.theta
+    key = ("theta", id(state.theta), casc.tobytes())
+    hit = state._cache.get(key)
+    if hit is None or hit[0] is not state.theta:
+        hit = (state.theta, np.ascontiguousarray(state.theta[:, casc]))
+        state._cache[key] = hit
+    return hit[1]
+
+
 def holders_step(spec: HoldersSpec, state: HoldersState, t: int | None = None, *,
                  debt_gdp_dev_pp=0.0, yield_vol_bp=0.0, threat=0.0, political_shock=None,
                  named_sales=None, announced_sales=None, rng: np.random.Generator | None = None,
@@ -353,49 +437,17 @@ def holders_step(spec: HoldersSpec, state: HoldersState, t: int | None = None, *
 
     The state's ``active``, ``peer``, ``market``, ``first_sale`` and ``t`` are updated in place; the
     holdings are updated by :func:`treasurylab.model.market.clear_market`.
+
+    Cost: the signal is one (N, G+3) x (G+3, C) matmul over the C cascade-capable agents only (the
+    others can never be active, so their signal and noise are never needed); the noise is drawn in
+    float32 by Box-Muller (:func:`_normal_f32`) for those C columns only.
     """
     h = state.holdings
     n, a = h.shape
     if t is None:
         t = state.t
-    m = spec.membership() if _membership is None else _membership
-
-    # --- signal: per-agent constants, one per-path column, then the (N, A) terms
-    row = spec.w_political * spec.political_risk                        # (A,)
-    colv = np.zeros((n, 1))
-    if spec.w_fiscal:
-        colv = colv + (spec.w_fiscal / spec.fiscal_scale_pp) * np.maximum(_col(debt_gdp_dev_pp, n), 0.0)
-    if spec.w_vol:
-        colv = colv + (spec.w_vol / spec.vol_scale_bp) * _col(yield_vol_bp, n)
-    if spec.w_market:
-        colv = colv + spec.w_market * state.market[:, None]
-    sig = colv + row
-    thr = np.asarray(threat, dtype=float)
-    if thr.ndim or float(thr):
-        sig = sig - spec.deterrence * _col(threat, n)
-    if spec.w_peer:
-        # peer share of each agent's group (zero for agents without a group) as one small matmul
-        sig = sig + spec.w_peer * (state.peer @ m.T)
-    ps = _per_agent(political_shock, n, a, "political_shock")
-    if ps is not None:
-        sig = sig + spec.w_political * ps
-    if noise is not None:
-        sig = sig + spec.noise_sd * np.asarray(noise, dtype=float)
-    elif spec.noise_sd > 0:
-        if rng is None:
-            raise BadInput("noise needs a random generator", field="rng",
-                           fix="pass numpy.random.default_rng(seed) or noise draws")
-        # float32 draws: half the cost of float64 and ample resolution for a noise term
-        z = rng.standard_normal((n, a), dtype=np.float32)
-        sig = np.multiply(z, spec.noise_sd, dtype=float) + sig
-    sig = np.broadcast_to(sig, (n, a))
-
-    active = (sig >= state.theta) & spec.can_cascade
-
-    # --- flows (products with the boolean mask are cheaper than np.where in numpy)
-    baseline = (-spec.baseline_programme_rate) * h
-    programme = (-spec.programme_rate) * h
-    cascade = active * (spec.sale_rate * h)
+    k = _consts(spec, state, _membership)
+    g = k["g"]
     named = _per_agent(named_sales, n, a, "named_sales")
     announced = _per_agent(announced_sales, n, a, "announced_sales")
     if named is not None and np.any(named < 0):
@@ -404,29 +456,80 @@ def holders_step(spec: HoldersSpec, state: HoldersState, t: int | None = None, *
     if announced is not None and np.any(announced < 0):
         raise BadInput("sale size must be >= 0", field="announced_sales", got=float(announced.min()),
                        fix="give positive sale sizes in USD bn")
-    surprise = cascade if named is None else cascade + named
-    expected = programme - baseline if announced is None else programme - baseline + announced
-    sales = baseline + expected + surprise
-    # never sell more than is held: scale every component of an over-selling agent pro rata
-    over = sales > h
-    if np.any(over):
-        scale = np.where(over, h / np.where(over, sales, 1.0), 1.0)
-        baseline = baseline * scale
-        expected = expected * scale
-        surprise = surprise * scale
-        sales = np.where(over, h, sales)
+    ps = _per_agent(political_shock, n, a, "political_shock")
 
-    # --- memories for next month (holdings-weighted shares selling, before trades)
-    act_h = active * h
-    num = act_h @ m
-    den = h @ m
+    # --- signal: X @ W (see _consts); per-path column colv = fiscal + volatility + market terms
+    x = np.empty((n, g + 3))
+    x[:, :g] = state.peer
+    x[:, g] = 1.0
+    colv = x[:, g + 1]
+    colv.fill(0.0)
+    if spec.w_fiscal:
+        colv += (spec.w_fiscal / spec.fiscal_scale_pp) * np.maximum(_col(debt_gdp_dev_pp, n)[:, 0], 0.0)
+    if spec.w_vol:
+        colv += (spec.w_vol / spec.vol_scale_bp) * _col(yield_vol_bp, n)[:, 0]
+    if spec.w_market:
+        colv += spec.w_market * state.market
+    x[:, g + 2] = _col(threat, n)[:, 0]
+    casc, allc = k["casc"], k["all"]
+    if noise is not None or ps is not None:
+        # general case on all A columns (explicit noise draws or a per-path political shock)
+        sig = x @ k["w"]
+        if ps is not None:
+            sig += spec.w_political * ps
+        if noise is not None:
+            sig += spec.noise_sd * np.asarray(noise, dtype=float)
+        elif spec.noise_sd > 0:
+            sig[:, casc] += _draws(rng, n, len(casc), spec.noise_sd)
+        active = (sig >= state.theta) & spec.can_cascade
+    else:
+        sig = x @ k["wc"]                                         # (N, C)
+        if spec.noise_sd > 0 and len(casc):
+            sig += _draws(rng, n, len(casc), spec.noise_sd)
+        act_c = sig >= _theta_casc(state, casc, allc)
+        if allc:
+            active = act_c
+        else:
+            active = np.zeros((n, a), dtype=bool)
+            active[:, casc] = act_c
+
+    # --- flows (products with the boolean mask are cheaper than np.where in numpy)
+    baseline = h * k["neg_base"]
+    expected = h * k["d_prog"]                    # = programme - baseline
+    if announced is not None:
+        expected += announced
+    surprise = h * k["sale_rate"]
+    surprise *= active                            # cascade
+    if named is not None:
+        surprise += named
+    sales = baseline + expected
+    sales += surprise
+    # never sell more than is held: scale every component of an over-selling agent pro rata
+    if not (k["cannot_oversell"] and named is None and announced is None):
+        over = sales > h
+        if np.any(over):
+            scale = np.where(over, h / np.where(over, sales, 1.0), 1.0)
+            baseline = baseline * scale
+            expected = expected * scale
+            surprise = surprise * scale
+            sales = np.where(over, h, sales)
+
+    # --- memories for next month (holdings-weighted shares selling, before trades). A named or
+    # announced sale counts as taking part in proportion to its pace relative to a cascade seller's
+    # (sale_rate * h), capped at 1: peers see who sells, not why (Granovetter: the instigator counts)
+    act_h = h * active
+    if named is not None or announced is not None:
+        extra = np.broadcast_to(sum(v for v in (named, announced) if v is not None), (n, a))
+        pace = spec.sale_rate * h
+        part = np.divide(extra, pace, out=(extra > 0).astype(float), where=pace > 0)
+        act_h = np.maximum(active, np.minimum(part, 1.0)) * h
+    mf = k["mf"]
+    num = act_h @ mf                              # (N, G + 1): groups, then all foreign holders
+    den = h @ mf
     share = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
     mem = spec.peer_memory
-    state.peer = mem * state.peer + (1.0 - mem) * share if mem else share
-    fvec = spec.foreign.astype(float)
-    fden = h @ fvec
-    fshare = np.divide(act_h @ fvec, fden, out=np.zeros(n), where=fden > 0)
-    state.market = mem * state.market + (1.0 - mem) * fshare
+    state.peer = mem * state.peer + (1.0 - mem) * share[:, :g] if mem else share[:, :g].copy()
+    state.market = mem * state.market + (1.0 - mem) * share[:, g]
     newly = active & (state.first_sale < 0)
     if newly.any():
         state.first_sale[newly] = t
@@ -434,6 +537,14 @@ def holders_step(spec: HoldersSpec, state: HoldersState, t: int | None = None, *
     state.t = t + 1
     return HoldersFlows(sales=sales, baseline=baseline, expected=expected, surprise=surprise,
                         active=active)
+
+
+def _draws(rng: np.random.Generator | None, n: int, c: int, sd: float) -> np.ndarray:
+    """(n, c) float32 noise ``sd * z`` from ``rng`` (BadInput without a generator)."""
+    if rng is None:
+        raise BadInput("noise needs a random generator", field="rng",
+                       fix="pass numpy.random.default_rng(seed) or noise draws")
+    return _normal_f32(rng, n * c, sd).reshape(n, c)
 
 
 # --------------------------------------------------------------------------- outputs

@@ -38,10 +38,25 @@ Trust (Krishnamurthy & Vissing-Jorgensen 2012 convenience yield as the scale)::
     trust_t = clip(trust_{t-1} + (1 - (1 - r)**dt) (1 - trust_{t-1}) - distrust_shock_t, 0, 1)
     trust_k = psi_k * (1 - trust_t)
 
-Fed backstop: if on, once the flow-driven part of the 10-year (``tp_temp``) exceeds ``trigger_bp``
-(a jump caused by selling, not a fiscal or policy repricing), the Fed buys ``size_bn`` spread evenly
-over ``months`` from the *next* step (purchases are a negative surprise flow and reduce S). It fires
-at most once per run (``MarketState.backstop_fired`` records the step).
+Fed backstop (a state-contingent policy; :func:`backstop_purchases`, :func:`backstop_update`).
+The trigger looks at the flow-driven part of the 10-year only (``tp_temp``: dysfunction caused by
+selling, not a fiscal or policy repricing). With x = tp_temp_10y in bp::
+
+    episode opens   at the end of a step where x > trigger_bp and no episode is open
+                    (cap_left = size_bn: the cap per episode; purchases start the next step)
+    while open      the Fed buys what brings x back down to exit_bp this step, within its pace
+                    and what is left of the cap:
+                      F_t = clip(flow_t - I10^-1(exit - rho^dt x_{t-1}), 0, min(pace * 21 dt, cap_left))
+                    (flow_t = this step's surprise flow before the Fed; I10^-1 inverts the 10y
+                    transitory impact; if exit cannot be reached in one step the Fed buys at full pace)
+    episode closes  once x has stayed <= exit_bp without purchases for rearm_months in a row
+                    (or at once if the backstop is switched off); the next episode
+                    (a new trigger crossing) gets a fresh cap
+
+so purchases scale with the stress (a small dislocation costs a few $bn, a sustained exit the cap),
+the premium is never pushed below the exit level, and a second stress after calm can be met again.
+Purchases are a negative surprise flow and reduce S. ``MarketState.backstop_fired`` records the step
+of the first opening, ``backstop_open`` and ``backstop_left_bn`` the current episode.
 
 Market clearing (:func:`clear_market`): explicit sales and purchases first, then the residual
 ``R = sold + new_supply - bought - fed`` is absorbed by the price-sensitive holders in proportion
@@ -90,6 +105,7 @@ TENORS = ("3m", "2y", "5y", "10y", "30y")
 TENOR_YEARS = np.array([0.25, 2.0, 5.0, 10.0, 30.0])
 I5, I10 = 2, 3
 BP = 1e-4
+TRADING_DAYS_PER_MONTH = 21.0   # converts the backstop's daily pace into a monthly one
 
 
 def _vec5(x, name: str) -> np.ndarray:
@@ -123,9 +139,11 @@ class MarketParams:
     trust_bp: np.ndarray                 # (5,) psi_k
     trust_recovery: float                # r per month
     backstop_on: bool = True
-    backstop_trigger_bp: float = 25.0
-    backstop_size_bn: float = 1000.0
-    backstop_months: float = 1.5
+    backstop_trigger_bp: float = 50.0
+    backstop_size_bn: float = 1000.0       # cap per episode, USD bn
+    backstop_exit_bp: float = 25.0         # purchases hold tp_temp_10y at or below this level
+    backstop_pace_bn_per_day: float = 75.0  # most the Fed buys per trading day
+    backstop_rearm_months: float = 3.0     # calm months (x <= exit) that close an episode
     vol_memory: float = 0.5
     expectation_horizon_months: float = 24.0
 
@@ -145,7 +163,9 @@ class MarketParams:
             backstop_on=bool(ps["backstop_on"]),
             backstop_trigger_bp=float(ps["backstop_trigger_bp"]),
             backstop_size_bn=float(ps["backstop_size_bn"]),
-            backstop_months=float(ps["backstop_months"]),
+            backstop_exit_bp=float(ps["backstop_exit_bp"]),
+            backstop_pace_bn_per_day=float(ps["backstop_pace_bn_per_day"]),
+            backstop_rearm_months=float(ps["backstop_rearm_months"]),
             vol_memory=float(ps["vol_memory"]),
             expectation_horizon_months=float(ps["expectation_horizon_months"]),
         )
@@ -162,10 +182,17 @@ class MarketParams:
         if not 0 <= self.announced_surprise_share <= 1:
             raise BadInput("must be in [0, 1]", field="market.announced_surprise_share",
                            got=self.announced_surprise_share, fix="share of announced flows that still surprise")
-        if self.backstop_months <= 0 or self.backstop_size_bn < 0:
-            raise BadInput("backstop needs size >= 0 and months > 0", field="market.backstop",
-                           got=(self.backstop_size_bn, self.backstop_months),
-                           fix="e.g. size 1000 (USD bn) over 1.5 months")
+        if self.backstop_size_bn < 0 or self.backstop_pace_bn_per_day <= 0:
+            raise BadInput("backstop needs a cap >= 0 and a pace > 0", field="market.backstop_size_bn/pace_bn_per_day",
+                           got=(self.backstop_size_bn, self.backstop_pace_bn_per_day),
+                           fix="e.g. a cap of 1000 (USD bn per episode) at 75 (USD bn per trading day)")
+        if not 0 <= self.backstop_exit_bp <= self.backstop_trigger_bp:
+            raise BadInput("exit level must be in [0, trigger]", field="market.backstop_exit_bp",
+                           got=self.backstop_exit_bp,
+                           fix=f"give a level between 0 and backstop_trigger_bp ({self.backstop_trigger_bp:g} bp)")
+        if self.backstop_rearm_months < 0:
+            raise BadInput("must be >= 0", field="market.backstop_rearm_months", got=self.backstop_rearm_months,
+                           fix="months of calm before the backstop can fire again, e.g. 3")
         if not 0 <= self.trust_recovery <= 1:
             raise BadInput("must be in [0, 1]", field="market.trust_recovery_per_month",
                            got=self.trust_recovery, fix="monthly share of lost trust regained")
@@ -178,8 +205,10 @@ class MarketState:
     trust: np.ndarray            # (N,) in [0, 1]
     y10_dev_prev: np.ndarray     # (N,) decimal
     vol_bp: np.ndarray           # (N,) EMA of |change of the 10y deviation| per step, bp
-    backstop_left_bn: np.ndarray  # (N,)
-    backstop_rate_bn: np.ndarray  # (N,) USD bn per month while active
+    backstop_left_bn: np.ndarray  # (N,) USD bn left of the open episode's cap
+    backstop_open: np.ndarray    # (N,) bool: an episode is open (the Fed leans against the premium)
+    backstop_calm: np.ndarray    # (N,) months in a row with tp_temp_10y <= exit without purchases
+    backstop_buying: np.ndarray  # (N,) bool: the Fed bought in the current step
     backstop_fired: np.ndarray   # (N,) int: step the backstop fired first, -1 never
     t: int = 0
 
@@ -197,12 +226,23 @@ class MarketOut:
     trust: np.ndarray            # (N,)
 
 
-@dataclass
 class ClearOut:
-    holdings: np.ndarray         # (N, A) after trading
-    bought: np.ndarray           # (N, A) purchases (explicit + absorbed), USD bn
-    fed_bought: np.ndarray       # (N,) bought by the Fed backstop (after any scaling)
-    supply: np.ndarray           # (N,) net new supply actually placed
+    """The settled step: ``holdings`` (N, A) after trading, ``bought`` (N, A) purchases (explicit +
+    absorbed, USD bn), ``fed_bought`` (N,) bought by the Fed backstop (after any scaling) and
+    ``supply`` (N,) net new supply actually placed. ``bought`` is built on first access: the monthly
+    loop of the coupled run never reads it, and building it is a full (N, A) pass."""
+
+    def __init__(self, holdings: np.ndarray, bought, fed_bought: np.ndarray, supply: np.ndarray) -> None:
+        self.holdings = holdings
+        self._bought = bought          # an array, or a function that builds it
+        self.fed_bought = fed_bought
+        self.supply = supply
+
+    @property
+    def bought(self) -> np.ndarray:
+        if callable(self._bought):
+            self._bought = self._bought()
+        return self._bought
 
 
 def init_market(mp: MarketParams, n_paths: int, trust0: float = 1.0) -> MarketState:
@@ -211,7 +251,8 @@ def init_market(mp: MarketParams, n_paths: int, trust0: float = 1.0) -> MarketSt
     z = np.zeros(n_paths)
     return MarketState(tp_temp=np.zeros((n_paths, 5)), stock_dev_bn=z.copy(),
                        trust=np.full(n_paths, float(trust0)), y10_dev_prev=z.copy(), vol_bp=z.copy(),
-                       backstop_left_bn=z.copy(), backstop_rate_bn=z.copy(),
+                       backstop_left_bn=z.copy(), backstop_open=np.zeros(n_paths, dtype=bool),
+                       backstop_calm=z.copy(), backstop_buying=np.zeros(n_paths, dtype=bool),
                        backstop_fired=np.full(n_paths, -1, dtype=np.int64))
 
 
@@ -238,14 +279,14 @@ def market_step(mp: MarketParams, ms: MarketState, *, surprise_flow_bn=0.0, expe
     gdp = _n(gdp_bn, n)
     if np.any(gdp <= 0):
         raise BadInput("GDP must be > 0", field="gdp_bn", got=float(gdp.min()), fix="give nominal GDP in USD bn")
-    # 1. backstop purchases decided in an earlier step
-    fed = np.minimum(ms.backstop_rate_bn * dt_months, ms.backstop_left_bn)
-    ms.backstop_left_bn = ms.backstop_left_bn - fed
-    # 2. transitory part from the surprise flow
     sur = _n(surprise_flow_bn, n)
     exp_ = _n(expected_flow_bn, n)
-    flow = sur + mp.announced_surprise_share * exp_ - fed
     decay = mp.flow_decay ** dt_months
+    # 1. backstop purchases of an episode opened in an earlier step
+    flow = sur + mp.announced_surprise_share * exp_
+    fed = backstop_purchases(mp, ms, flow, decay, dt_months)
+    flow = flow - fed
+    # 2. transitory part from the surprise flow
     ms.tp_temp = decay * ms.tp_temp + BP * flow_impact_bp(mp, flow, dt_months)
     # 3. permanent part from the expected stock
     ms.stock_dev_bn = ms.stock_dev_bn + sur + exp_ - fed
@@ -265,18 +306,60 @@ def market_step(mp: MarketParams, ms: MarketState, *, surprise_flow_bn=0.0, expe
     # 7. volatility and the backstop trigger for the next step
     dy10 = dev[:, I10] - ms.y10_dev_prev
     ms.vol_bp = mp.vol_memory * ms.vol_bp + (1.0 - mp.vol_memory) * np.abs(dy10) / BP
-    if mp.backstop_on and mp.backstop_size_bn > 0:
-        # the trigger is the flow-driven (transitory) part of the 10y: market dysfunction, not a fiscal
-        # or policy repricing, and independent of the step length
-        fire = (ms.tp_temp[:, I10] / BP > mp.backstop_trigger_bp) & (ms.backstop_fired < 0)
-        if np.any(fire):
-            ms.backstop_left_bn = np.where(fire, mp.backstop_size_bn, ms.backstop_left_bn)
-            ms.backstop_rate_bn = np.where(fire, mp.backstop_size_bn / mp.backstop_months, ms.backstop_rate_bn)
-            ms.backstop_fired = np.where(fire, ms.t, ms.backstop_fired)
+    backstop_update(mp, ms, dt_months)
     ms.y10_dev_prev = dev[:, I10].copy()
     ms.t += 1
     return MarketOut(yields=yields, dev=dev, tp_perm=tp_perm, tp_temp=ms.tp_temp.copy(), fiscal=fiscal,
                      trust_term=trust_term, fed_purchases_bn=fed, vol_bp=ms.vol_bp.copy(), trust=ms.trust.copy())
+
+
+def _inverse_impact10(mp: MarketParams, x_bp, dt_months: float) -> np.ndarray:
+    """The net surprise flow (USD bn) whose 10y transitory impact over one step is ``x_bp``.
+
+    Inverts dt A (1 - exp(-|g/dt|/D)) sign(g); |x| must be < dt * A_10y (the saturation).
+    """
+    u = np.asarray(x_bp, dtype=float) / (dt_months * mp.flow_amplitude_bp[I10])
+    return np.sign(u) * dt_months * mp.flow_depth_bn * -np.log1p(-np.abs(u))
+
+
+def backstop_purchases(mp: MarketParams, ms: MarketState, flow_bn, decay: float, dt_months: float) -> np.ndarray:
+    """This step's Fed purchases (N,), USD bn, on paths with an open episode; updates the cap left.
+
+    The Fed buys what brings the flow-driven 10y premium down to ``backstop_exit_bp`` given this
+    step's surprise flow ``flow_bn`` (before the Fed) and the decay of the premium, within its pace
+    (``backstop_pace_bn_per_day`` x 21 trading days a month x dt) and the cap left; it never buys to
+    push the premium below the exit level.
+    """
+    n = flow_bn.shape[0]
+    if not (mp.backstop_on and ms.backstop_open.any()):
+        ms.backstop_buying = np.zeros(n, dtype=bool)
+        return np.zeros(n)
+    cap = np.minimum(mp.backstop_pace_bn_per_day * TRADING_DAYS_PER_MONTH * dt_months, ms.backstop_left_bn)
+    x = mp.backstop_exit_bp - decay * ms.tp_temp[:, I10] / BP      # change that lands on the exit level
+    sat = dt_months * mp.flow_amplitude_bp[I10]
+    reach = x > -sat * (1.0 - 1e-12)
+    g = _inverse_impact10(mp, np.where(reach, np.minimum(x, sat * (1.0 - 1e-12)), 0.0), dt_months)
+    need = np.where(reach, flow_bn - g, np.inf)
+    fed = np.where(ms.backstop_open, np.clip(need, 0.0, cap), 0.0)
+    ms.backstop_left_bn = ms.backstop_left_bn - fed
+    ms.backstop_buying = fed > 1e-9
+    return fed
+
+
+def backstop_update(mp: MarketParams, ms: MarketState, dt_months: float) -> None:
+    """After the premia of a step: open an episode on a trigger crossing, close one after calm."""
+    x = ms.tp_temp[:, I10] / BP
+    # calm: at or below the exit level on its own (a premium held there by purchases is not calm)
+    calm = (x <= mp.backstop_exit_bp + 1e-9) & ~ms.backstop_buying
+    ms.backstop_calm = np.where(ms.backstop_open & calm, ms.backstop_calm + dt_months, 0.0)
+    ms.backstop_open = ms.backstop_open & (ms.backstop_calm < mp.backstop_rearm_months - 1e-9) & mp.backstop_on
+    if mp.backstop_on and mp.backstop_size_bn > 0:
+        fire = (x > mp.backstop_trigger_bp) & ~ms.backstop_open
+        if np.any(fire):
+            ms.backstop_open = ms.backstop_open | fire
+            ms.backstop_left_bn = np.where(fire, mp.backstop_size_bn, ms.backstop_left_bn)
+            ms.backstop_calm = np.where(fire, 0.0, ms.backstop_calm)
+            ms.backstop_fired = np.where(fire & (ms.backstop_fired < 0), ms.t, ms.backstop_fired)
 
 
 def clear_market(holdings, sales, absorber, fed_index: int = -1, fed_purchases_bn=0.0,
@@ -302,6 +385,8 @@ def clear_market(holdings, sales, absorber, fed_index: int = -1, fed_purchases_b
                        fix="include the 'Fed SOMA' sector among the holders")
     ones = np.ones(a)
     absf = absorber.astype(float)
+    if s.size and s.min() >= 0.0:
+        return _clear_selling_only(h, s, absorber, absf, ones, fed_index, fed, supply)
     pos = np.maximum(s, 0.0)
     sold = np.minimum(pos, h)
     buy = pos - s                      # = max(-s, 0)
@@ -339,6 +424,54 @@ def clear_market(holdings, sales, absorber, fed_index: int = -1, fed_purchases_b
     if fed_index >= 0:
         bought[:, fed_index] += fed
     return ClearOut(holdings=h2, bought=bought, fed_bought=fed, supply=issue - redeem)
+
+
+def _clear_selling_only(h, s, absorber, absf, ones, fed_index, fed, supply) -> ClearOut:
+    """:func:`clear_market` when no agent buys explicitly (every sale >= 0), the common month.
+
+    The same operations as the general case, minus those on the (zero) purchases, and with the
+    residual's allocation computed on the absorbers' columns only (the other columns of ``delta``
+    are zero): every result is bitwise the general case's. Holdings of non-absorbers stay
+    ``h - min(s, h) >= 0``.
+    """
+    n, a = h.shape
+    sold = np.minimum(s, h)
+    redeem = np.maximum(-supply, 0.0)
+    issue = np.maximum(supply, 0.0)
+    h1 = h - sold
+    sold_tot = sold @ ones
+    demand = fed + redeem
+    h1_abs = h1 @ absf
+    offer = sold_tot + issue + h1_abs
+    f = np.ones(n)
+    np.divide(offer, demand, out=f, where=demand > offer)
+    f = np.minimum(f, 1.0)
+    if np.any(f < 1.0):
+        fed = fed * f
+        redeem = redeem * f
+    if fed_index >= 0:
+        h1[:, fed_index] += fed
+    resid = sold_tot + issue - redeem - fed
+    tot = h1 @ absf if (fed_index >= 0 and absorber[fed_index]) else h1_abs
+    ab = np.flatnonzero(absorber)
+    h1a = h1[:, ab]
+    delta_a = np.divide(h1a, tot[:, None], out=np.zeros_like(h1a), where=tot[:, None] > 0)
+    delta_a *= resid[:, None]
+    empty = tot <= 0
+    if np.any(empty):
+        delta_a[empty] = resid[empty, None] / max(absf.sum(), 1.0)
+    h1a += delta_a
+    np.maximum(h1a, 0.0, out=h1a)      # only rounding can make this bite (|resid| <= absorbers' holdings)
+    h1[:, ab] = h1a
+
+    def bought() -> np.ndarray:
+        b = np.zeros((n, a))
+        b[:, ab] = np.maximum(delta_a, 0.0)
+        if fed_index >= 0:
+            b[:, fed_index] += fed
+        return b
+
+    return ClearOut(holdings=h1, bought=bought, fed_bought=fed, supply=issue - redeem)
 
 
 def flows_for_market(absorber, flows) -> tuple[np.ndarray, np.ndarray]:

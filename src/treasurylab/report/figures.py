@@ -61,7 +61,7 @@ def holders_waterfall(names: Sequence[str], change_bn: Sequence[float], title: s
     return fig
 
 
-def cascade_distribution(share_sold: np.ndarray, title: str = "Cascade size: share of foreign holdings sold within 24 months (beyond the baseline)"):
+def cascade_distribution(share_sold: np.ndarray, title: str = "Cascade size: share of foreign official holdings sold within 24 months (beyond the baseline)"):
     import plotly.graph_objects as go
 
     s = np.asarray(share_sold, dtype=float) * 100.0
@@ -70,7 +70,7 @@ def cascade_distribution(share_sold: np.ndarray, title: str = "Cascade size: sha
                                  name="paths"))
     fig.add_vline(x=50, line_dash="dash", line_color="black",
                   annotation_text=f"half sold: {p:.1f}% of paths", annotation_position="top right")
-    fig.update_layout(title=title, xaxis_title="% of foreign (non-absorbing) holdings sold", yaxis_title="paths",
+    fig.update_layout(title=title, xaxis_title="% of foreign official holdings (TIC, start month) sold by non-absorbing foreign holders", yaxis_title="paths",
                       xaxis_range=[0, 100], **_LAYOUT)
     return fig
 

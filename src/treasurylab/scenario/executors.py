@@ -9,7 +9,11 @@ task carries its own ``SeedSequence`` child (see ``scenario.ensemble``).
   multiprocessing *context* ("fork" from a single-threaded process, else "forkserver" or "spawn"),
   so the global start method of the user's program is never changed.
 - :class:`DaskExecutor`: a Dask ``distributed`` cluster at ``tcp://host:port`` (optional extra
-  ``treasurylab[dask]``).
+  ``treasurylab[dask]``). The shared payload of the tasks (the prepared scenario) is scattered to
+  the cluster once; each block keeps its own ``SeedSequence`` child, so a cluster gives the same
+  numbers as one process. Connecting checks, within ``timeout``, that the scheduler answers, that
+  it has at least one worker, and that every worker has this treasurylab version; each failure is
+  a :class:`BadInput` on ``--cluster`` (exit 2), never a hang.
 
 ``make_executor(workers=None, cluster=None, n_tasks=1)`` picks one: a cluster address wins; one
 task or one worker runs serially (a process pool would only add start-up time).
@@ -64,22 +68,57 @@ class ProcessExecutor:
         results: list[Any] = [None] * len(tasks)
         with ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)), mp_context=ctx) as pool:
             futs = {pool.submit(fn, t): i for i, t in enumerate(tasks)}
-            done = 0
-            for f in as_completed(futs):
+            for done, f in enumerate(as_completed(futs), 1):
                 results[futs[f]] = f.result()
-                done += 1
                 if progress:
                     progress(done, len(tasks))
         return results
 
 
+#: Schemes a Dask ``distributed`` scheduler listens on.
+DASK_SCHEMES = ("tcp://", "tls://", "inproc://", "ucx://", "ws://", "wss://")
+
+
+def check_address(address: str) -> str:
+    """A Dask scheduler address must be SCHEME://HOST:PORT; checked before any work is done."""
+    a = str(address).strip()
+    if not a.startswith(DASK_SCHEMES) or (not a.startswith("inproc://") and ":" not in a.split("://", 1)[1]):
+        raise BadInput("not a Dask scheduler address", field="--cluster", got=address,
+                       fix="write tcp://HOST:PORT (the address `dask scheduler` prints)")
+    return a
+
+
+def _apply(fn: Callable, payload: Any, item: Any) -> Any:
+    """Run on a Dask worker: rebuild the ``(payload, item)`` task from its scattered payload."""
+    return fn((payload, item))
+
+
+def _installed_version() -> str:
+    """This machine's treasurylab version, read the way the workers' is read (package metadata)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("treasurylab")
+    except PackageNotFoundError:        # running from a source tree that was never installed
+        from treasurylab import __version__
+
+        return __version__
+
+
 class DaskExecutor:
+    """Blocks on a Dask ``distributed`` cluster.
+
+    A task ``(payload, block)`` whose payload is shared by many tasks (the prepared scenario, about
+    0.2 MB) is sent to the cluster once with ``scatter`` and referenced by every task, instead of being
+    pickled into each of them; the block (and so its ``SeedSequence`` child) travels with its task, so
+    results do not depend on which worker runs what. ``timeout`` bounds the connection and the wait
+    for at least one worker: a scheduler with no workers would otherwise accept tasks and never run them.
+    """
+
     name = "dask"
 
-    def __init__(self, address: str) -> None:
-        if not str(address).startswith(("tcp://", "tls://", "inproc://", "ucx://")):
-            raise BadInput("not a Dask scheduler address", field="--cluster", got=address,
-                           fix="write tcp://HOST:PORT (the address `dask scheduler` prints)")
+    def __init__(self, address: str, timeout: float = 10.0) -> None:
+        address = check_address(address)
         try:
             from distributed import Client
         except ImportError:
@@ -87,25 +126,71 @@ class DaskExecutor:
                            fix="pip install 'treasurylab[dask]'") from None
         self.address = address
         try:
-            self._client = Client(address, timeout="10s")
+            self._client = Client(address, timeout=f"{timeout}s", set_as_default=False)
         except (OSError, TimeoutError) as exc:
             raise BadInput(f"cannot reach the Dask scheduler ({type(exc).__name__})", field="--cluster",
                            got=address, fix="start it with `dask scheduler` and `dask worker ADDRESS`, "
                                             "or drop --cluster to run locally") from None
-        self.workers = max(1, len(self._client.scheduler_info().get("workers", {})))
+        try:
+            self._client.wait_for_workers(1, timeout=timeout)
+        except (OSError, TimeoutError):
+            self._client.close()
+            raise BadInput(f"the Dask scheduler has no workers (waited {timeout:g} s)", field="--cluster",
+                           got=address, fix="start at least one with `dask worker ADDRESS`, "
+                                            "or drop --cluster to run locally") from None
+        # nthreads() lists every worker (scheduler_info() may list only the first few)
+        self.workers = max(1, len(self._client.nthreads()))
+        self._check_workers_code()
+
+    def _check_workers_code(self) -> None:
+        """Every worker must have this treasurylab version. Tasks carry the code by reference, so a
+        worker without the package fails to even read a task (and drops its connection, so the
+        client sees only a cancelled future), and another version could give other numbers."""
+        from importlib.metadata import PackageNotFoundError, version
+
+        here = _installed_version()
+        try:
+            # a standard-library function, so the probe itself can be read by any worker
+            seen = self._client.run(version, "treasurylab")
+        except PackageNotFoundError:
+            self._client.close()
+            raise BadInput("a Dask worker does not have treasurylab installed", field="--cluster",
+                           got=self.address, fix=f"install treasurylab {here} in the workers' Python "
+                                                 "environment (pip install 'treasurylab[dask]')") from None
+        other = sorted({v for v in seen.values() if v != here})
+        if other:
+            self._client.close()
+            raise BadInput(f"Dask workers run treasurylab {', '.join(other)}, this machine {here}",
+                           field="--cluster", got=self.address,
+                           fix=f"install treasurylab {here} on every worker so results match a local run")
 
     def map(self, fn: Callable, tasks: list, progress: Callable[[int, int], None] | None = None) -> list:
         from distributed import as_completed
 
-        futs = self._client.map(fn, tasks, pure=False)
+        futs = []
+        shared: dict[int, Any] = {}      # id(payload) -> its future on the cluster
+        for t in tasks:
+            if isinstance(t, tuple) and len(t) == 2:
+                payload, item = t
+                if id(payload) not in shared:
+                    # in a list: scatter() would split a dict or list payload into one future per item
+                    shared[id(payload)] = self._client.scatter([payload], hash=False)[0]
+                futs.append(self._client.submit(_apply, fn, shared[id(payload)], item, pure=False))
+            else:
+                futs.append(self._client.submit(fn, t, pure=False))
         index = {f.key: i for i, f in enumerate(futs)}
         results: list[Any] = [None] * len(tasks)
-        done = 0
-        for f in as_completed(futs):
-            results[index[f.key]] = f.result()
-            done += 1
-            if progress:
-                progress(done, len(tasks))
+        try:
+            # loop=: this client is not the process's default one (set_as_default=False)
+            for done, f in enumerate(as_completed(futs, loop=self._client.loop), 1):
+                results[index[f.key]] = f.result()
+                if progress:
+                    progress(done, len(tasks))
+        finally:
+            for f in futs:                   # on an error or Ctrl-C, do not leave work on the cluster
+                f.release()
+            for f in shared.values():
+                f.release()
         return results
 
     def close(self) -> None:

@@ -10,7 +10,11 @@
    child, and ``model.coupled.simulate(setup, n, rng)`` runs each block on an executor (serial,
    local processes - the default for more than one block - or Dask);
 4. the blocks are concatenated along the path axis into an xarray Dataset (path, month[, holder])
-   with the baseline paths as ``base_<var>`` (month,) variables.
+   with the baseline paths as ``base_<var>`` (month,) variables. A run of more than ``keep_paths``
+   paths (default :data:`KEEP_PATHS`) gets its summary and outcomes computed over all paths first;
+   the Dataset then keeps the first ``keep_paths`` paths only, so a 100,000-path run holds ~0.2 GB
+   of per-month output, not ~1.7 GB (the blocks' arrays are released one variable at a time while
+   they are merged, so the peak is about one copy of the records).
 
 Same scenario and seed -> identical numbers, whatever the number of workers.
 """
@@ -23,6 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from treasurylab.errors import BadInput
+
+#: Per-path monthly arrays kept in a Result's Dataset (the first paths; the summary uses all paths).
+KEEP_PATHS = 10_000
 
 
 def _block(task) -> dict:
@@ -56,12 +63,20 @@ def _dataset(setup, arrays: dict, sc) -> Any:
     coords = {"path": np.arange(n), "month": months}
     if any(d[0] == ("path", "holder") for d in data_vars.values()):
         coords["holder"] = list(setup.holder_names)
-    return xr.Dataset(data_vars, coords=coords, attrs={"scenario": sc.name, "seed": sc.seed})
+    return xr.Dataset(data_vars, coords=coords,
+                      attrs={"scenario": sc.name, "seed": sc.seed, "paths": int(n), "paths_kept": int(n)})
 
 
 def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, workers: int | None = None,
-        cluster: str | None = None, executor=None, progress: Callable[[int, int], None] | None = None):
-    """Run a scenario's ensemble; returns a Result (xarray Dataset + summary)."""
+        cluster: str | None = None, executor=None, progress: Callable[[int, int], None] | None = None,
+        keep_paths: int | None = None):
+    """Run a scenario's ensemble; returns a Result (xarray Dataset + summary).
+
+    ``keep_paths`` (default :data:`KEEP_PATHS`): per-path monthly arrays kept in the Dataset; the
+    summary and the outcomes always cover every path.
+    """
+    import numpy as np
+
     from treasurylab.model import coupled
     from treasurylab.scenario.ensemble import plan, run_blocks
     from treasurylab.scenario.executors import make_executor
@@ -80,7 +95,12 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
         changes["seed"] = seed
     if changes:
         sc = sc.with_(**changes)
-    need_gb = sc.paths * sc.horizon * (len(coupled.RECORD) + 1) * 8 * 2 / 1e9   # records + merge copy
+    keep = KEEP_PATHS if keep_paths is None else keep_paths
+    if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
+        raise BadInput("must be a whole number >= 1", field="keep_paths", got=keep_paths,
+                       fix=f"e.g. {KEEP_PATHS} (paths kept in the output; the summary uses all paths)")
+    # the records of every path once (blocks are released while merging), plus the kept sample
+    need_gb = (sc.paths + min(keep, sc.paths)) * sc.horizon * len(coupled.RECORD) * 8 * 1.1 / 1e9
     if need_gb > 16:
         raise BadInput(f"{sc.paths:,} paths x {sc.horizon} months needs about {need_gb:.0f} GB of memory",
                        field="paths", got=sc.paths,
@@ -96,11 +116,21 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
         if hasattr(ex, "close") and executor is None:
             ex.close()
     t2 = time.perf_counter()
+    summary = outcomes = None
+    if sc.paths > keep:
+        from treasurylab.scenario.results import outcomes_of, summarise_arrays
+
+        summary = summarise_arrays(arrays, [str(m) for m in setup.months])
+        outcomes = outcomes_of(arrays.get)
+        # copies, so that the full arrays are freed
+        arrays = {k: (v[:keep].copy() if isinstance(v, np.ndarray) and v.ndim >= 1 else v)
+                  for k, v in arrays.items()}
     ds = _dataset(setup, arrays, sc)
+    ds.attrs["paths"] = int(sc.paths)
     meta = {"seed": sc.seed, "paths": sc.paths, "blocks": n_blocks, "executor": ex.name,
             "workers": getattr(ex, "workers", 1), "seconds_prepare": round(t1 - t0, 3),
-            "seconds_simulate": round(t2 - t1, 3)}
-    res = Result(sc, ds, meta)
+            "seconds_simulate": round(t2 - t1, 3), "paths_kept": int(ds.sizes["path"])}
+    res = Result(sc, ds, meta, _summary=summary, _outcomes=outcomes)
     res.minerals = setup.minerals
     return res
 
