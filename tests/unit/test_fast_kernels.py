@@ -180,3 +180,39 @@ def test_simulate_leaves_blas_threads_as_they_were():
         inside = [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
     after = [i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"]
     assert after == before and all(k == 1 for k in inside)
+
+
+def _walk(task):
+    """A block function with (size, T) monthly arrays and a per-path output."""
+    payload, block = task
+    steps = block.rng().standard_normal((block.size, payload["T"]))
+    return {"walk": np.cumsum(steps, axis=1), "other": steps * 2.0, "last": steps[:, -1].copy()}
+
+
+class _BlindExecutor:
+    """Runs tasks here but hides the shared map, as a Dask or spawned worker would not see it."""
+
+    name = "blind"
+
+    def map(self, fn, tasks, progress=None):
+        from treasurylab.scenario import ensemble
+
+        saved = dict(ensemble._SHARED)
+        ensemble._SHARED.clear()
+        try:
+            return [fn(t) for t in tasks]
+        finally:
+            ensemble._SHARED.update(saved)
+
+
+def test_monthly_outputs_through_the_shared_map_equal_plain_merging():
+    from treasurylab.scenario.ensemble import run_blocks
+    from treasurylab.scenario.executors import ProcessExecutor, SerialExecutor
+
+    kw = {"paths": 700, "seed": 4, "block_size": 256}
+    plain = run_blocks(_walk, {"T": 12}, executor=SerialExecutor(), **kw)
+    for ex in (SerialExecutor(), ProcessExecutor(2), _BlindExecutor()):
+        got = run_blocks(_walk, {"T": 12}, executor=ex, monthly={"walk": 12, "other": 12}, **kw)
+        assert list(got) == ["walk", "other", "last"]
+        for k in plain:
+            assert got[k].shape == plain[k].shape and np.array_equal(got[k], plain[k]), (ex.name, k)

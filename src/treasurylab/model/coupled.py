@@ -26,8 +26,13 @@ and executed. For month t (all arrays carry the path axis first; ``prev`` = last
   7. Minerals    the minerals block (deterministic, one linear programme per month, run once in
                  ``prepare`` because nothing in it depends on the paths) gives the output lost to
                  magnet shortages; its US output-gap contribution enters step 4 as ``gap_shock``.
-  8. Record      every output of interest into (N, T) arrays; non-finite values never leave the
+  8. Record      every output of interest into month-major (T, N) buffers (one contiguous row per
+                 month), returned as (N, T) views; non-finite values never leave the
                  model: regime bounds cap them and ``regime_exceeded`` flags the path.
+
+Speed: BLAS runs on one thread inside :func:`simulate` (blocks are the unit of parallelism), sales
+that are zero in a month are passed as None (no (N, A) passes over zeros), and flows are summed
+over agents with matrix-vector products.
 
 With no events every deviation is exactly zero, so the run reproduces the baseline (CBO's 10-year,
 and the fiscal block's baseline run of net interest and debt/GDP) to rounding: add-factors by
@@ -408,12 +413,14 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator) -> dict[str, np.ndarra
         if fz.any():
             for arr in (flows.sales, flows.expected, flows.surprise, flows.baseline):
                 arr[:, fz] = 0.0
-        scen = np.add(flows.expected, flows.surprise)
+        # scenario sales beyond the baseline (the expected part is often exactly zero)
+        scen = flows.surprise if flows.expected_zero else np.add(flows.expected, flows.surprise)
         holder_sales += scen
         if t < CASCADE_WINDOW:
             st.sold_24m += np.maximum(scen, 0.0) @ foreign_f
         # 3. market
-        sur, exp_ = flows.surprise @ insens_f[S.hseg[t]], flows.expected @ insens_f[S.hseg[t]]
+        sur = flows.surprise @ insens_f[S.hseg[t]]
+        exp_ = np.zeros(n) if flows.expected_zero else flows.expected @ insens_f[S.hseg[t]]
         mp = S.mps[S.mseg[t]]
         fut = S.announced[t + 1: t + 1 + int(round(mp.expectation_horizon_months))][:, ~spec.absorber].sum()
         esd = mst.policy[:, None] * S.exp_factor[None, :]

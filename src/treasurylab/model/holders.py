@@ -72,7 +72,14 @@ Per-month API (stable; the coupled runner calls it)
     spec.subset(indices), spec.with_(**fields), spec.index(name)
 
 Randomness: thresholds are drawn in :func:`init_holders` and noise in :func:`holders_step` only from
-the ``numpy.random.Generator`` passed in, so the same seed gives identical arrays.
+the ``numpy.random.Generator`` passed in, so the same seed gives identical arrays. Each month draws
+the noise of the cascade-capable agents only (the others can never be active), (N, C) float32
+standard normals by the Box-Muller transform (:func:`_normal_f32`), in path-major order.
+
+Cost (the step runs 10^7-10^8 agent-months per ensemble): the signal is one (N, G+3) x (G+3, C)
+product with the per-agent weights stacked once per spec (see :func:`_consts`); the memories use one
+(N, A) x (A, G+1) product (peer groups and the foreign total together); products with the boolean
+``active`` replace ``np.where``; the pro-rata cap is skipped when no agent can sell more than it holds.
 """
 
 from __future__ import annotations
@@ -219,6 +226,7 @@ class HoldersFlows:
     expected: np.ndarray
     surprise: np.ndarray
     active: np.ndarray
+    expected_zero: bool = False     # ``expected`` is all zeros (no programme change, nothing announced)
 
 
 # --------------------------------------------------------------------------- validation helpers
@@ -408,6 +416,7 @@ def _consts(spec: HoldersSpec, state: HoldersState, m: np.ndarray | None) -> dic
         "wc": w if allc else np.ascontiguousarray(w[:, casc]),
         "mf": np.concatenate([memb, spec.foreign.astype(float)[:, None]], axis=1),   # (A, G + 1)
         "neg_base": neg_base, "neg_prog": neg_prog, "d_prog": neg_prog - neg_base,
+        "d_zero": bool(np.all(neg_prog == neg_base)),
         "sale_rate": spec.sale_rate * spec.can_cascade,   # a non-cascading agent never sells in the cascade
         # sales <= holdings by construction when programme + cascade rates stay below 1 and nothing
         # named or announced is added: the pro-rata cap (a full pass) can then be skipped
@@ -495,15 +504,18 @@ def holders_step(spec: HoldersSpec, state: HoldersState, t: int | None = None, *
 
     # --- flows (products with the boolean mask are cheaper than np.where in numpy)
     baseline = h * k["neg_base"]
-    expected = h * k["d_prog"]                    # = programme - baseline
-    if announced is not None:
-        expected += announced
+    ez = k["d_zero"] and announced is None
+    if ez:                                        # programme = baseline: nothing expected beyond it
+        expected = np.zeros((n, a))
+    else:
+        expected = h * k["d_prog"]                # = programme - baseline
+        if announced is not None:
+            expected += announced
     surprise = h * k["sale_rate"]
     surprise *= active                            # cascade
     if named is not None:
         surprise += named
-    sales = baseline + expected
-    sales += surprise
+    sales = baseline + surprise if ez else baseline + expected + surprise   # + 0.0 changes no bit
     # never sell more than is held: scale every component of an over-selling agent pro rata
     if not (k["cannot_oversell"] and named is None and announced is None):
         over = sales > h
@@ -536,7 +548,7 @@ def holders_step(spec: HoldersSpec, state: HoldersState, t: int | None = None, *
     state.active = active
     state.t = t + 1
     return HoldersFlows(sales=sales, baseline=baseline, expected=expected, surprise=surprise,
-                        active=active)
+                        active=active, expected_zero=ez)
 
 
 def _draws(rng: np.random.Generator | None, n: int, c: int, sd: float) -> np.ndarray:

@@ -24,10 +24,27 @@ Transitory term premium, driven by this step's *surprise* flow, concave in its p
 the market's depth D and decaying as arbitrage capital arrives (Beltran et al. 2013 impact and
 12-month effect; Cont-Schaanning impact shape 1 - exp(-q/D), calibration.md s4.3)::
 
-    F_t       = surprise_t + a * expected_t - fed_t                  (a: share of announced flow that
+    F_t       = u_t + a * expected_t - fed_t                         (a: share of announced flow that
                                                                        still surprises; Vissing-Jorgensen 2021)
     pace_t    = F_t / dt                                             (USD bn per month)
     tp_temp_k = rho**dt * tp_temp_k + dt * A_k * sign(pace) * (1 - exp(-|pace| / D))
+
+Unannounced selling that goes on becomes *expected* (a known programme is no longer a surprise):
+the market keeps an adaptive expectation e of the pace of unannounced flows (foreign official
+custody holdings are published weekly in H.4.1 and TIC monthly, so a sustained pace is seen), and
+only the part of this step's unannounced flow beyond that pace moves the transitory premium::
+
+    p_t  = surprise_t / dt                                           (unannounced pace, USD bn a month)
+    u_t  = surprise_t - dt * clip(e_{t-1}, min(0, p_t), max(0, p_t)) (the part not already expected)
+    e_t  = e_{t-1} + (1 - (1 - kappa)**dt) (p_t - e_{t-1})           (kappa: learning per month)
+
+The expected part is counted once, where it belongs: every dollar sold still enters the stock S
+(the permanent premium) when it is sold. A shortfall against the expected pace is no rally (nothing
+of it was priced in advance in the transitory premium), and a one-off sale is a full surprise
+(e = 0 before it), so the Beltran impact and 12-month effect are unchanged. Without learning
+(kappa = 0) a constant pace p would pile up to A (1 - exp(-p/D)) / (1 - rho), 13 months of impact
+(~500 bp at $80bn a month); with it the transitory premium of a constant pace peaks and decays to
+zero while the stock premium carries the sold stock.
 
 Fiscal risk premium (CBO 2019: 2-3 bp per pp of debt/GDP; Laubach 2009 for deficits)::
 
@@ -146,6 +163,7 @@ class MarketParams:
     backstop_rearm_months: float = 3.0     # calm months (x <= exit) that close an episode
     vol_memory: float = 0.5
     expectation_horizon_months: float = 24.0
+    flow_learning: float = 0.0             # kappa per month (0 = every unannounced flow is a surprise)
 
     @classmethod
     def from_params(cls, ps) -> MarketParams:
@@ -168,6 +186,7 @@ class MarketParams:
             backstop_rearm_months=float(ps["backstop_rearm_months"]),
             vol_memory=float(ps["vol_memory"]),
             expectation_horizon_months=float(ps["expectation_horizon_months"]),
+            flow_learning=float(ps["flow_learning_per_month"]),
         )
         mp.validate()
         return mp
@@ -193,6 +212,10 @@ class MarketParams:
         if self.backstop_rearm_months < 0:
             raise BadInput("must be >= 0", field="market.backstop_rearm_months", got=self.backstop_rearm_months,
                            fix="months of calm before the backstop can fire again, e.g. 3")
+        if not 0 <= self.flow_learning <= 1:
+            raise BadInput("must be in [0, 1]", field="market.flow_learning_per_month", got=self.flow_learning,
+                           fix="monthly share of the gap between the observed and the expected selling pace "
+                               "that the market learns, e.g. 0.3")
         if not 0 <= self.trust_recovery <= 1:
             raise BadInput("must be in [0, 1]", field="market.trust_recovery_per_month",
                            got=self.trust_recovery, fix="monthly share of lost trust regained")
@@ -210,6 +233,7 @@ class MarketState:
     backstop_calm: np.ndarray    # (N,) months in a row with tp_temp_10y <= exit without purchases
     backstop_buying: np.ndarray  # (N,) bool: the Fed bought in the current step
     backstop_fired: np.ndarray   # (N,) int: step the backstop fired first, -1 never
+    flow_expected_bn: np.ndarray | None = None  # (N,) expected pace of unannounced flows, USD bn a month
     t: int = 0
 
 
@@ -253,7 +277,7 @@ def init_market(mp: MarketParams, n_paths: int, trust0: float = 1.0) -> MarketSt
                        trust=np.full(n_paths, float(trust0)), y10_dev_prev=z.copy(), vol_bp=z.copy(),
                        backstop_left_bn=z.copy(), backstop_open=np.zeros(n_paths, dtype=bool),
                        backstop_calm=z.copy(), backstop_buying=np.zeros(n_paths, dtype=bool),
-                       backstop_fired=np.full(n_paths, -1, dtype=np.int64))
+                       backstop_fired=np.full(n_paths, -1, dtype=np.int64), flow_expected_bn=z.copy())
 
 
 def _n(x, n: int) -> np.ndarray:
@@ -282,8 +306,18 @@ def market_step(mp: MarketParams, ms: MarketState, *, surprise_flow_bn=0.0, expe
     sur = _n(surprise_flow_bn, n)
     exp_ = _n(expected_flow_bn, n)
     decay = mp.flow_decay ** dt_months
+    # 0. the part of the unannounced flow the market already expects (a sustained pace it has seen)
+    unexp = sur
+    if mp.flow_learning > 0.0:
+        if ms.flow_expected_bn is None:
+            ms.flow_expected_bn = np.zeros(n)
+        e = ms.flow_expected_bn
+        pace = sur / dt_months
+        if np.any(e != 0.0):
+            unexp = sur - dt_months * np.clip(e, np.minimum(pace, 0.0), np.maximum(pace, 0.0))
+        ms.flow_expected_bn = e + (1.0 - (1.0 - mp.flow_learning) ** dt_months) * (pace - e)
     # 1. backstop purchases of an episode opened in an earlier step
-    flow = sur + mp.announced_surprise_share * exp_
+    flow = unexp + mp.announced_surprise_share * exp_
     fed = backstop_purchases(mp, ms, flow, decay, dt_months)
     flow = flow - fed
     # 2. transitory part from the surprise flow

@@ -8,10 +8,21 @@ blocks or in which order they finish, so 1 worker and N workers give bit-identic
 ``plan(paths, seed)`` -> list of :class:`Block`; ``run_blocks(fn, payload, paths, seed, executor)``
 maps ``fn((payload, block))`` over the blocks with an executor and concatenates each returned array
 along axis 0 (the path axis).
+
+``run_blocks(..., monthly={name: T})`` declares the big (paths, T) float64 outputs. They are written
+by each block straight into one shared, anonymous memory map allocated before the workers start:
+forked worker processes (and the serial executor) inherit it, so those arrays are neither pickled
+back through pipes nor concatenated (10,000 x 120 months x 17 records is 160 MB: both cost more than
+the arithmetic on this machine). The result is a (paths, T) view of a month-major (T, paths) buffer.
+Workers that cannot see the map (Dask, or a spawned process) return their arrays as usual and the
+parent copies them in. Either way the numbers are the same.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
+import mmap
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -66,13 +77,59 @@ def merge(parts: list[dict[str, Any]], release: bool = False) -> dict[str, Any]:
     return out
 
 
+#: token -> {name: (T, paths) array on a shared map}; set in the parent before the workers fork
+_SHARED: dict[int, dict[str, np.ndarray]] = {}
+_TOKENS = itertools.count()
+
+
+def _into_shared(fn: Callable, token: int, task) -> Any:
+    """Run one block; write its declared monthly arrays into the shared map when this process sees it."""
+    res = fn(task)
+    bufs = _SHARED.get(token)
+    if bufs is not None:
+        block = task[1]
+        for name, buf in bufs.items():
+            buf[:, block.start:block.start + block.size] = res.pop(name).T
+    return res
+
+
+def _shared_buffers(monthly: dict[str, int], paths: int) -> dict[str, np.ndarray]:
+    """One anonymous shared map holding a (T, paths) float64 array per name."""
+    sizes = {k: int(t) * paths for k, t in monthly.items()}
+    mm = mmap.mmap(-1, max(8 * sum(sizes.values()), 1))
+    out, off = {}, 0
+    for k, t in monthly.items():
+        out[k] = np.frombuffer(mm, dtype=np.float64, count=sizes[k], offset=off).reshape(int(t), paths)
+        off += 8 * sizes[k]
+    return out
+
+
 def run_blocks(fn: Callable, payload: Any, paths: int, seed: int, executor=None,
                progress: Callable[[int, int], None] | None = None,
-               block_size: int = BLOCK_SIZE) -> dict[str, Any]:
-    """Run ``fn((payload, block))`` for every block and merge the results in block order."""
+               block_size: int = BLOCK_SIZE, monthly: dict[str, int] | None = None) -> dict[str, Any]:
+    """Run ``fn((payload, block))`` for every block and merge the results in block order.
+
+    ``monthly`` ({name: T}): outputs every block returns as (size, T) float64 arrays, gathered
+    through a shared map (see the module docstring) and returned first, in that order.
+    """
     from treasurylab.scenario.executors import SerialExecutor
 
     blocks = plan(paths, seed, block_size)
     ex = executor or SerialExecutor()
-    parts = ex.map(fn, [(payload, b) for b in blocks], progress=progress)
-    return merge(parts, release=True)
+    tasks = [(payload, b) for b in blocks]
+    if not monthly:
+        return merge(ex.map(fn, tasks, progress=progress), release=True)
+    bufs = _shared_buffers(monthly, paths)
+    token = next(_TOKENS)
+    _SHARED[token] = bufs
+    try:
+        parts = ex.map(functools.partial(_into_shared, fn, token), tasks, progress=progress)
+    finally:
+        del _SHARED[token]
+    for part, b in zip(parts, blocks):        # workers that could not see the map sent their arrays
+        for name, buf in bufs.items():
+            if name in part:
+                buf[:, b.start:b.start + b.size] = part.pop(name).T
+    out: dict[str, Any] = {name: buf.T for name, buf in bufs.items()}
+    out.update(merge(parts, release=True))
+    return out

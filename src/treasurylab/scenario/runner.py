@@ -111,7 +111,9 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
     n_blocks = len(plan(sc.paths, sc.seed))
     ex = executor or make_executor(workers, cluster, n_blocks)
     try:
-        arrays = run_blocks(_block, setup, sc.paths, sc.seed, ex, progress=progress)
+        # the (path, month) records travel through a shared map, not through pipes
+        monthly = {k: setup.T for k in coupled.RECORD if k != "gold_price" or setup.rp is not None}
+        arrays = run_blocks(_block, setup, sc.paths, sc.seed, ex, progress=progress, monthly=monthly)
     finally:
         if hasattr(ex, "close") and executor is None:
             ex.close()
