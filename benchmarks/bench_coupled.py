@@ -4,7 +4,9 @@ Targets (issue 5, measured, never asserted): 10,000 paths x 120 months <= 0.5 s 
 <= 5 s on the 2-core machine; ``treasurylab --help`` <= 0.3 s. The scenario is davos-2026 stretched
 to 120 months (a threat, a named sale, the reserves and minerals blocks active). ``seconds`` is the
 simulation (blocks on the executor, merge included; the one-off ``prepare`` - CBO baseline, ladder,
-minerals LPs - is given in the notes). ``BENCH_QUICK=1`` runs small sizes for a smoke test.
+minerals LPs - is given in the notes, with the 1-minute load average before the run: the machine
+is shared, so compare numbers taken at similar loads). ``BENCH_QUICK=1`` runs small sizes for a
+smoke test.
 """
 
 from __future__ import annotations

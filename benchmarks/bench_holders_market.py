@@ -42,9 +42,8 @@ def _setup():
 
 def _block(args):
     seed_seq, n, months = args
-    from treasurylab.model.market import run_holders_market
-
     from treasurylab.model.coupled import one_blas_thread
+    from treasurylab.model.market import run_holders_market
 
     spec, mp = _setup()
     rng = np.random.default_rng(seed_seq)

@@ -233,3 +233,14 @@ def test_query_reads_the_current_stored_copy(tmp_path):
 
     with pytest.raises(BadInput, match="names no dataset"):
         store.query("SELECT 1", root=root)
+
+
+def test_series_refuses_a_month_that_does_not_exist():
+    from treasurylab import data
+    from treasurylab.errors import BadInput
+
+    with pytest.raises(BadInput, match="not a date"):
+        data.series("tic.holdings", country="china", start="2025-13")
+    with pytest.raises(BadInput, match="not a date"):
+        data.series("tic.holdings", country="china", end="2025-02-30")
+    assert len(data.series("tic.holdings", country="china", start="2025-02", end="2025-03")) >= 2

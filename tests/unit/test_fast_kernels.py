@@ -116,7 +116,6 @@ def _spec(a: int = 12) -> HoldersSpec:
 def step_reference(spec, state, noise_c, debt, vol, threat, named):
     """The module docstring's equations, term by term, with the cascade agents' noise given."""
     h = state.holdings
-    n, a = h.shape
     m = spec.membership()
     casc = np.flatnonzero(spec.can_cascade)
     sig = (spec.w_fiscal * np.maximum(debt, 0.0) / spec.fiscal_scale_pp + spec.w_vol * vol / spec.vol_scale_bp
@@ -216,3 +215,34 @@ def test_monthly_outputs_through_the_shared_map_equal_plain_merging():
         assert list(got) == ["walk", "other", "last"]
         for k in plain:
             assert got[k].shape == plain[k].shape and np.array_equal(got[k], plain[k]), (ex.name, k)
+
+
+def test_runner_refuses_runs_beyond_memory_before_any_work():
+    from treasurylab.errors import BadInput
+    from treasurylab.scenario.runner import run
+
+    with pytest.raises(BadInput, match="GB of memory"):
+        run("davos-2026", paths=50_000_000, workers=1)
+
+
+def _walk_direct(task):
+    """Like _walk, but records into the shared map's views when the process sees them."""
+    from treasurylab.scenario.ensemble import block_output
+
+    payload, block = task
+    steps = block.rng().standard_normal((block.size, payload["T"]))
+    out = block_output()
+    walk = np.empty((payload["T"], block.size)) if out is None else out["walk"]
+    np.cumsum(steps, axis=1, out=walk.T)
+    return {"walk": walk.T, "last": steps[:, -1].copy()}
+
+
+def test_blocks_recording_into_the_shared_map_directly():
+    from treasurylab.scenario.ensemble import run_blocks
+    from treasurylab.scenario.executors import ProcessExecutor, SerialExecutor
+
+    kw = {"paths": 700, "seed": 4, "block_size": 256}
+    plain = run_blocks(_walk, {"T": 12}, executor=SerialExecutor(), **kw)
+    for ex in (SerialExecutor(), ProcessExecutor(2), _BlindExecutor()):
+        got = run_blocks(_walk_direct, {"T": 12}, executor=ex, monthly={"walk": 12}, **kw)
+        assert np.array_equal(got["walk"], plain["walk"]) and np.array_equal(got["last"], plain["last"]), ex.name

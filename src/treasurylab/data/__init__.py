@@ -44,8 +44,16 @@ def query(sql: str):
 def _check_period(name: str, v: Any) -> str:
     import re
 
+    import datetime as dt
+
     s = str(v)
-    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?|q[1-4])?", s):
+    bad = not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?|q[1-4])?", s)
+    if not bad and len(s) >= 7 and s[4] == "-":
+        try:  # a month or day that does not exist (2025-13, 2025-02-30) is refused, not matched to nothing
+            dt.date(int(s[:4]), int(s[5:7]), int(s[8:10]) if len(s) == 10 else 1)
+        except ValueError:
+            bad = True
+    if bad:
         raise BadInput("not a date", field=name, got=s, fix="write YYYY, YYYY-MM or YYYY-MM-DD")
     return s
 

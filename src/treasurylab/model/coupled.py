@@ -343,13 +343,17 @@ def one_blas_thread():
 _POOLS = None
 
 
-def simulate(S: Setup, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Run one block of ``n`` paths through the T months; returns the recorded arrays."""
+def simulate(S: Setup, n: int, rng: np.random.Generator, out: dict | None = None) -> dict[str, np.ndarray]:
+    """Run one block of ``n`` paths through the T months; returns the recorded arrays.
+
+    ``out``: optional {record name: (T, n) float64 array} to record into (e.g. views of a shared
+    output map); the returned (n, T) arrays are then views of them.
+    """
     with one_blas_thread():
-        return _simulate(S, n, rng)
+        return _simulate(S, n, rng, out or {})
 
 
-def _simulate(S: Setup, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str, np.ndarray]:
     from treasurylab.model import fiscal as F
     from treasurylab.model import holders as H
     from treasurylab.model import market as M
@@ -381,7 +385,15 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator) -> dict[str, np.ndarra
     # official sector (TIC has no official/private split by country), measured against TIC's official total
     h0_foreign = S.foreign_official_bn or float(spec0.holdings0[foreign].sum())
     # records month-major (T, n): each month writes contiguous rows; returned as (n, T) views
-    rec = {k: np.empty((T, n)) for k in RECORD}
+    rec = {}
+    for k in RECORD:
+        buf = out.get(k)
+        if buf is None:
+            buf = np.empty((T, n))
+        elif buf.shape != (T, n) or buf.dtype != np.float64:
+            raise BadInput(f"record buffer must be float64 shaped (T, n) = ({T}, {n})", field=f"out[{k!r}]",
+                           got=(buf.shape, str(buf.dtype)), fix="allocate np.empty((T, n))")
+        rec[k] = buf
     membership = spec0.membership()
     pm, cp = S.macro, S.cp
     y_cap = pm.regime_y10_max
@@ -422,7 +434,7 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator) -> dict[str, np.ndarra
         sur = flows.surprise @ insens_f[S.hseg[t]]
         exp_ = np.zeros(n) if flows.expected_zero else flows.expected @ insens_f[S.hseg[t]]
         mp = S.mps[S.mseg[t]]
-        fut = S.announced[t + 1: t + 1 + int(round(mp.expectation_horizon_months))][:, ~spec.absorber].sum()
+        fut = S.announced[t + 1: t + 1 + round(mp.expectation_horizon_months)][:, ~spec.absorber].sum()
         esd = mst.policy[:, None] * S.exp_factor[None, :]
         out = M.market_step(mp, ms, surprise_flow_bn=sur, expected_flow_bn=exp_, announced_future_bn=fut,
                             gdp_bn=st.gdp, debt_gdp_dev_pp=st.debt_dev_pp, deficit_gdp_dev_pp=st.deficit_dev_pp,
@@ -494,9 +506,13 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator) -> dict[str, np.ndarra
 
     # never let a non-finite number out: cap to the regime bound and flag the path
     for k, v in rec.items():
-        bad = ~np.isfinite(v)
         if k == "gold_price" and S.rp is None:
             continue
+        # a sum is finite only if every term is (a NaN or an infinity propagates): one cheap pass
+        # settles the usual case; the element-wise check runs only when the sum says otherwise
+        if np.isfinite(v.sum()):
+            continue
+        bad = ~np.isfinite(v)
         if bad.any():
             st.regime |= bad.any(axis=0)       # v is (T, n)
             v[bad] = 0.0

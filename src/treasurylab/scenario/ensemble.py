@@ -82,14 +82,32 @@ _SHARED: dict[int, dict[str, np.ndarray]] = {}
 _TOKENS = itertools.count()
 
 
+_CURRENT: dict[str, np.ndarray] | None = None
+
+
+def block_output() -> dict[str, np.ndarray] | None:
+    """Inside a block function run by ``run_blocks(monthly=...)``: {name: (T, size) view of the
+    shared map} for this block to record into directly (no copy), or None where the map is not
+    visible (then the block returns its own arrays)."""
+    return _CURRENT
+
+
 def _into_shared(fn: Callable, token: int, task) -> Any:
-    """Run one block; write its declared monthly arrays into the shared map when this process sees it."""
-    res = fn(task)
+    """Run one block; its declared monthly arrays end up in the shared map when this process sees it."""
+    global _CURRENT
     bufs = _SHARED.get(token)
-    if bufs is not None:
-        block = task[1]
-        for name, buf in bufs.items():
-            buf[:, block.start:block.start + block.size] = res.pop(name).T
+    block = task[1]
+    views = None if bufs is None else {k: b[:, block.start:block.start + block.size] for k, b in bufs.items()}
+    _CURRENT = views
+    try:
+        res = fn(task)
+    finally:
+        _CURRENT = None
+    if views is not None:
+        for name, view in views.items():
+            v = res.pop(name)
+            if not np.may_share_memory(v, view):      # the block recorded elsewhere: copy it in
+                view[...] = v.T
     return res
 
 

@@ -35,9 +35,11 @@ KEEP_PATHS = 10_000
 def _block(task) -> dict:
     """Run one block of paths (top-level so process pools and Dask can pickle it)."""
     from treasurylab.model import coupled
+    from treasurylab.scenario.ensemble import block_output
 
     setup, block = task
-    return coupled.simulate(setup, block.size, block.rng())
+    # record straight into the run's shared output map when this process sees it
+    return coupled.simulate(setup, block.size, block.rng(), out=block_output())
 
 
 def _dataset(setup, arrays: dict, sc) -> Any:
