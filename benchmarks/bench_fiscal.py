@@ -15,7 +15,7 @@ def run(n_paths: int = 10_000, horizon: int = 120, repeats: int = 5) -> list[dic
     import numpy as np
 
     from treasurylab.model import fiscal as F
-    from treasurylab.params import fiscal_inputs as FI
+    from treasurylab.scenario import fiscal_inputs as FI
     from treasurylab.params import load_params
 
     p = load_params("fiscal")

@@ -29,7 +29,7 @@ SEED = 2026
 @lru_cache(maxsize=1)
 def _setup():
     from treasurylab.model.market import MarketParams
-    from treasurylab.params.holders_inputs import build_holders_spec
+    from treasurylab.scenario.holders_inputs import build_holders_spec
     from treasurylab.params.load import load_params
 
     spec = build_holders_spec()

@@ -15,14 +15,14 @@ def test_episode_target(t):
 
 def test_pboc_target_rejects_a_threat_worth_a_freeze():
     # the old weight (a threat counts as much as a freeze) puts the PBoC far outside the observed range
-    from treasurylab.model import coupled
+    from treasurylab.scenario.setup import prepare
     from treasurylab.model import reserves as R
     from treasurylab.scenario.spec import load_scenario, parse_scenario, resolve
     from treasurylab.yamlio import load_yaml
 
     d = copy.deepcopy(load_yaml(resolve("davos-2026")).data)
     d["overrides"] = {"coupled": {"reserves_threat_weight": 1.0}}
-    S = coupled.prepare(parse_scenario(d))
+    S = prepare(parse_scenario(d))
     rs = R.init_reserves(S.rp, 1)
     j = list(S.rp.names).index("People's Bank of China")
     bought = sum(float(R.reserves_step(S.rp, rs, signal=S.res_signal[t]).buy_t[0, j]) for t in range(2))

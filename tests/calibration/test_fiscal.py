@@ -39,7 +39,7 @@ def test_interest_responds_to_rates_not_copied_from_cbo():
     """The engine's net interest is computed, not CBO's numbers: a higher curve raises it."""
     import numpy as np
 
-    from treasurylab.params import fiscal_inputs as FI
+    from treasurylab.scenario import fiscal_inputs as FI
 
     base = FI.run_baseline("2026-02")
     high = FI.run_baseline("2026-02", rate_shift=0.01)
@@ -51,7 +51,7 @@ def test_interest_responds_to_rates_not_copied_from_cbo():
 
 def test_horizon_past_the_data_is_bad_input():
     from treasurylab.errors import BadInput
-    from treasurylab.params import fiscal_inputs as FI
+    from treasurylab.scenario import fiscal_inputs as FI
 
     with pytest.raises(BadInput, match=r"years: the 2026-02 baseline covers FY2026-FY2036"):
         FI.cbo_baseline_inputs("2026-02", years=12)

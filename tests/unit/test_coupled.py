@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from treasurylab.params import fiscal_inputs as FI
+from treasurylab.scenario import fiscal_inputs as FI
 from treasurylab.scenario.runner import run
 from treasurylab.scenario.spec import load_scenario, shipped
 

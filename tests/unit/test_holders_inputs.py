@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from treasurylab.errors import BadInput
 from treasurylab.model.market import MarketParams, run_holders_market
-from treasurylab.params.holders_inputs import agent_table, build_holders_spec, fitted_rates
+from treasurylab.scenario.holders_inputs import agent_table, build_holders_spec, fitted_rates
 from treasurylab.params.load import load_params
 
 

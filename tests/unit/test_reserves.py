@@ -63,7 +63,7 @@ def test_bad_params():
 
 
 def test_default_params_from_data():
-    from treasurylab.params.holders_inputs import build_reserves_params
+    from treasurylab.scenario.holders_inputs import build_reserves_params
 
     rp = build_reserves_params(holder_names=["Japan", "China, Mainland"])
     assert rp.names[0] == "People's Bank of China" and rp.holder_index[0] == 1

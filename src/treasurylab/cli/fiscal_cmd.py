@@ -6,7 +6,7 @@ Command::
                        [--set NAME=VALUE ...] [--json]
 
 Runs the fiscal kernel (model/fiscal.py) from the data-layer maturity ladder, fed CBO's baseline primary
-deficits, GDP and rates (params/fiscal_inputs.py), and prints by fiscal year: net interest (engine and
+deficits, GDP and rates (scenario/fiscal_inputs.py), and prints by fiscal year: net interest (engine and
 CBO), net interest as % of GDP and of revenue, debt held by the public and debt/GDP (engine and CBO), the
 average effective rate, WAM, bill share, rollover need, gross issuance and the deficit. ``--bill-share``
 sets the issuance policy's bill target, ``--rate-shift-bp`` adds to every rate from the first month, and
@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
             import numpy as np
 
             from treasurylab.model import fiscal as F
-            from treasurylab.params import fiscal_inputs as FI
+            from treasurylab.scenario import fiscal_inputs as FI
             from treasurylab.params import load_params
 
             ov = _overrides(set_)

@@ -221,7 +221,9 @@ def register(app: typer.Typer) -> None:
                 folder.mkdir(parents=True, exist_ok=True)
                 (folder / "sweep.json").write_text(json.dumps(res.to_dict(), indent=1, default=str))
                 files["sweep_json"] = str(folder / "sweep.json")
-                html = res.write_html(folder / "sweep.html")
+                from treasurylab.report.html import write_sweep_html
+
+                html = write_sweep_html(res, folder / "sweep.html")
                 if html:
                     files["sweep_html"] = str(html)
             if json_:

@@ -39,7 +39,8 @@ and the fiscal block's baseline run of net interest and debt/GDP) to rounding: a
 construction. Before the scenario's first month the fiscal block alone is rolled from the
 baseline's first month (October of the first fiscal year) on baseline inputs.
 
-``prepare(scenario) -> Setup`` (deterministic, picklable) and ``simulate(setup, n, rng) -> dict``
+``treasurylab.scenario.setup.prepare(scenario) -> Setup`` (deterministic, picklable; it reads the
+parameters and the data) and ``simulate(setup, n, rng) -> dict``
 (one block of n paths; arrays (n, T), (n,) or (n, A)) are what the runner calls. Per path it also
 returns ``cascade_share`` (foreign non-absorbing holders' sales beyond the baseline in the first 24
 months / TIC's foreign official holdings at the start, $3,887bn in Dec 2025: the non-absorbing
@@ -49,7 +50,7 @@ foreign agents stand for the official sector, since TIC gives no official/privat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -111,215 +112,6 @@ class Setup:
     foreign_official_bn: float = 0.0          # TIC foreign official holdings at the holdings month (cascade denominator)
 
 
-_CACHE: dict = {}
-
-
-def _cached(key: tuple, make):
-    """Memoise the deterministic, expensive parts of ``prepare`` (the fiscal baseline run, the
-    minerals block) within a process: a sweep prepares many scenarios that share them."""
-    if key not in _CACHE:
-        if len(_CACHE) > 64:
-            _CACHE.clear()
-        _CACHE[key] = make()
-    return _CACHE[key]
-
-
-def _key(x: Any) -> str:
-    import json
-
-    return json.dumps(x, sort_keys=True, default=str)
-
-
-def holder_names(overrides: dict | None = None) -> tuple[str, ...]:
-    """The holders' agent names for a scenario's overrides (for validating event holders)."""
-    from treasurylab.params.holders_inputs import build_holders_spec
-
-    ho = (overrides or {}).get("holders")
-    return _cached(("holder_names", _key(ho)), lambda: tuple(build_holders_spec(ho).names))
-
-
-def _ordinal(s: str) -> int:
-    y, m = (int(x) for x in s[:7].split("-"))
-    return 12 * y + m - 1
-
-
-def prepare(sc) -> Setup:
-    """Build the deterministic inputs of a scenario (parameters, baseline, ladder, event schedules)."""
-    from treasurylab.model import fiscal as F
-    from treasurylab.model import holders as H
-    from treasurylab.model.macro import MacroParams
-    from treasurylab.model.market import TENORS, MarketParams
-    from treasurylab.params import fiscal_inputs as FI
-    from treasurylab.params import list_blocks, load_params
-    from treasurylab.params.holders_inputs import build_holders_spec
-    from treasurylab.params.macro_inputs import macro_baseline, ordinal_label
-
-    ov = sc.overrides or {}
-    vintage = VINTAGES[sc.baseline]
-    fp = load_params("fiscal", ov.get("fiscal"))
-    b = FI.cbo_baseline_inputs(vintage, fp)
-    s_base = _ordinal(b.start)
-    k0 = sc.start_ordinal - s_base
-    T = sc.horizon
-    if k0 < 0 or k0 + T > b.horizon:
-        raise BadInput(f"the fiscal baseline covers {b.start} to {ordinal_label(s_base + b.horizon - 1)}",
-                       field="start/horizon", got=f"{sc.start} + {T} months",
-                       fix=f"start at or after {b.start} and end by {ordinal_label(s_base + b.horizon - 1)}")
-    mb = macro_baseline(sc.start, T, load_params("macro", ov.get("macro")))
-    pm = MacroParams.from_params(load_params("macro", ov.get("macro")))
-    cp = {k: float(v) for k, v in load_params("coupled", ov.get("coupled")).items()}
-    mp0 = MarketParams.from_params(load_params("market", ov.get("market")))
-    spec0 = build_holders_spec(ov.get("holders"))
-    A = spec0.n_agents
-    names = tuple(spec0.names)
-
-    # the fiscal block's own baseline run: the path a no-shock scenario must reproduce
-    base = _cached(("fiscal_baseline", vintage, _key(ov.get("fiscal"))), lambda: FI.run_baseline(vintage, fp))
-    sl = slice(k0, k0 + T)
-    base_debt_gdp = np.asarray(base["debt_gdp"][sl], dtype=float)
-    base_def_gdp = np.asarray(base["deficit"][sl], dtype=float) * 12.0 / b.ngdp[sl]
-    base_ni = np.asarray(base["net_interest"][sl], dtype=float) * 12.0
-
-    # ---- event schedules ------------------------------------------------------------------------
-    threat = np.zeros(T)
-    distrust = np.zeros(T)
-    named = np.zeros((T, A))
-    announced = np.zeros((T, A))
-    frozen = np.zeros((T, A), dtype=bool)
-    political = np.zeros((T, A))
-    slippage = np.zeros(T)
-    res_signal = np.zeros(T)
-    prog_rate = np.full((T, A), np.nan)       # scenario programme changes (monthly rate) from month t
-    bstop: list[tuple[int, bool, float | None]] = []
-    mix_changes: list[tuple[int, float]] = []
-    rivals = spec0.deterrence < 0
-    for i, ev in enumerate(sc.events):
-        t, day = sc.month_of(ev)
-        field_ = f"events[{i}]"
-        if ev.type == "threat":
-            end = min(T, t + ev.months)
-            threat[t:end] = np.maximum(threat[t:end], ev.strength)
-            distrust[t] += cp["threat_distrust"] * ev.strength
-            res_signal[t:end] += cp["reserves_threat_weight"] * ev.strength
-        elif ev.type == "sale":
-            j = _holder(ev.holder, names, f"{field_}.holder")
-            amount = ev.amount_bn if ev.amount_bn is not None else ev.share * float(spec0.holdings0[j])
-            start_day = t * H.DAYS_PER_MONTH + (day - 1)
-            sched = H.named_sale_schedule(amount, ev.days, T, start_day=start_day, field=field_)
-            (announced if ev.announced else named)[:, j] += sched
-        elif ev.type == "programme":
-            j = _holder(ev.holder, names, f"{field_}.holder")
-            end = T if ev.months is None else min(T, t + ev.months)
-            prog_rate[t:end, j] = (1.0 + ev.rate_per_year) ** (1.0 / 12.0) - 1.0
-        elif ev.type == "sanction":
-            j = _holder(ev.holder, names, f"{field_}.holder")
-            frozen[t:, j] = ev.freeze
-            if ev.freeze:
-                political[t:, :] += cp["sanction_rival_fear"] * rivals
-                political[t:, j] = 0.0
-                res_signal[t:] += 1.0
-        elif ev.type == "backstop":
-            bstop.append((t, ev.on, ev.trigger_bp))
-        elif ev.type == "issuance_mix":
-            mix_changes.append((t, ev.bill_share))
-        elif ev.type == "fiscal_slippage":
-            end = T if ev.months is None else min(T, t + ev.months)
-            slippage[t:end] += ev.pct_gdp
-        elif ev.type == "minerals":
-            pass  # run below by the minerals block as a whole (it reads every minerals event at once)
-
-    # holders' spec variants: a new one whenever a programme or freeze changes
-    hspecs, hseg, keys = [], np.zeros(T, dtype=np.int64), {}
-    for t in range(T):
-        key = (tuple(np.where(np.isnan(prog_rate[t]), np.inf, prog_rate[t])), tuple(frozen[t]))
-        if key not in keys:
-            pr = np.where(np.isnan(prog_rate[t]), spec0.programme_rate, prog_rate[t])
-            pr = np.where(frozen[t], 0.0, pr)
-            spec = spec0 if (np.array_equal(pr, spec0.programme_rate) and not frozen[t].any()) else \
-                spec0.with_(programme_rate=pr, can_cascade=spec0.can_cascade & ~frozen[t])
-            keys[key] = len(hspecs)
-            hspecs.append(spec)
-        hseg[t] = keys[key]
-    # market variants: the backstop switched on/off (and its trigger) from an event month
-    mps, mseg = [mp0], np.zeros(T, dtype=np.int64)
-    for t, on, trig in sorted(bstop, key=lambda x: x[0]):
-        upd: dict[str, Any] = {"backstop_on": bool(on)}
-        if trig is not None:
-            upd["backstop_trigger_bp"] = float(trig)
-        mps.append(replace(mps[int(mseg[t])], **upd))
-        mseg[t:] = len(mps) - 1
-    # issuance mix per month
-    mix0 = F.mix_from_params(fp)
-    mixes = [mix0] * T
-    for t, bs in sorted(mix_changes):
-        m = F.mix_from_params(fp, bill_share=bs)
-        mixes[t:] = [m] * (T - t)
-
-    # 7. minerals: deterministic (one path), run once; its output lost enters the US output gap
-    gap_shock = np.zeros(T)
-    mres = None
-    if any(ev.type == "minerals" for ev in sc.events):
-        from treasurylab.model import minerals as MN
-
-        mev = [ev.model_dump() for ev in sc.events if ev.type == "minerals"]
-        mres = _cached(("minerals", sc.start, T, _key(mev), _key(ov.get("minerals"))),
-                       lambda: MN.simulate_scenario(sc))
-        gap_shock = np.nan_to_num(np.asarray(mres.us_output_gap_pp, dtype=float)[:T] / 100.0)
-
-    rp = None
-    if "reserves" in list_blocks():
-        from treasurylab.params.holders_inputs import build_reserves_params
-
-        rp = build_reserves_params(ov.get("reserves"), holder_names=names, where="overrides.reserves")
-
-    q = pm.expected_policy_persistence
-    ks = np.array([3.0, 24.0, 60.0, 120.0, 360.0])
-    exp_factor = np.ones(5) if q >= 1 else (1.0 - q ** ks) / (ks * (1.0 - q))
-    assert len(TENORS) == 5
-
-    months = tuple(mb.months)
-    baseline = {
-        "y10": b.yields[sl, 3].copy(), "tp10": np.full(T, cp["baseline_tp10"]),
-        "policy_rate": mb.policy.copy(), "mortgage": b.yields[sl, 3] + pm.mortgage_spread,
-        "gdp_gap": mb.gap.copy(), "net_interest": base_ni, "debt_gdp": base_debt_gdp,
-        "deficit_gdp": base_def_gdp,
-    }
-    return Setup(
-        name=sc.name, months=months, T=T, k0=k0, fparams=fp, ladder=FI.initial_ladder(b.start, fp),
-        curve_tenors=tuple(b.curve_tenors_m), yields=b.yields[: k0 + T].copy(), bill=b.bill_rate[: k0 + T].copy(),
-        pdef=b.primary_deficit[: k0 + T].copy(), revenue=b.revenue[: k0 + T].copy(),
-        other_means=b.other_means[: k0 + T].copy(), ngdp=b.ngdp[: k0 + T].copy(), cpi=b.inflation[: k0 + T].copy(),
-        base_policy=mb.policy.copy(), base_gap=mb.gap.copy(), base_debt_gdp=base_debt_gdp,
-        base_deficit_gdp=base_def_gdp, base_net_interest=base_ni, mix0=mix0, mixes=mixes,
-        hspecs=hspecs, hseg=hseg, mps=mps, mseg=mseg, macro=pm, rp=rp, cp=cp, threat=threat,
-        distrust=distrust, named=named, announced=announced, frozen=frozen, political=political,
-        slippage=slippage, res_signal=res_signal, exp_factor=exp_factor, holder_names=names,
-        gap_shock=gap_shock, minerals=mres, baseline=baseline,
-        foreign_official_bn=_foreign_official_bn(spec0.start),
-    )
-
-
-def _foreign_official_bn(month: str) -> float:
-    """TIC 'For. Official' holdings (USD bn) at ``month`` (the holders' start), 0 if not in the data."""
-    from treasurylab import data
-
-    def load() -> float:
-        df = data.series("tic.holdings", series="current")
-        df = df[(df["row_type"] == "foreign_official") & (df["date"].astype(str) == str(month)[:7])]
-        return float(df["value"].iloc[0]) if len(df) else 0.0
-
-    return _cached(("foreign_official", str(month)[:7]), load)
-
-
-def _holder(name: str, names: tuple[str, ...], field_: str) -> int:
-    from treasurylab.model.holders import resolve_holder
-
-    try:
-        return resolve_holder(name, names)
-    except BadInput as exc:
-        raise BadInput(exc.problem, field=field_, got=name, fix=exc.fix) from None
-
-
 def one_blas_thread():
     """A context that runs BLAS on one thread (a no-op without ``threadpoolctl``).
 
@@ -328,16 +120,19 @@ def one_blas_thread():
     every product: measured 2.4 s instead of 0.4 s for one 2,048-path block with the other core busy.
     """
     global _POOLS
-    if _POOLS is None:
+    import sys
+
+    # scanning the loaded libraries reads /proc (~3 ms): once per process, not once per block -
+    # but again when modules were imported since (scipy, say, loads a BLAS of its own)
+    if _POOLS is None or _POOLS[1] != len(sys.modules):
         try:
             from threadpoolctl import ThreadpoolController
         except ImportError:             # pragma: no cover - threadpoolctl is a dependency
             from contextlib import nullcontext
 
             return nullcontext()
-        # scanning the loaded libraries reads /proc (~3 ms): once per process, not once per block
-        _POOLS = ThreadpoolController()
-    return _POOLS.limit(limits=1, user_api="blas")
+        _POOLS = (ThreadpoolController(), len(sys.modules))
+    return _POOLS[0].limit(limits=1, user_api="blas")
 
 
 _POOLS = None

@@ -17,7 +17,7 @@ Per-month API (stable; the coupled runner calls it month by month)
                                        # of GDP), tips_breakeven, frn_spread, stabiliser_semi_elasticity,
                                        # revenue_share_gdp (and the mix keys for mix_from_params)
     ladder = fiscal_inputs.initial_ladder("2026-01", params)   # F.Ladder at the start of that month
-                                       # (treasurylab.params.fiscal_inputs; MSPD data: 2022-02 .. 2026-06)
+                                       # (treasurylab.scenario.fiscal_inputs; MSPD data: 2022-02 .. 2026-06)
     mix = F.make_mix(bill_share=0.21, bill_weights={...}, coupon_weights={...})   # or F.mix_from_params(p)
     state = F.init_state(ladder, n_paths, horizon, params, curve_tenors_m=(3, 24, 60, 120, 360))
     for t in range(horizon):
@@ -359,7 +359,7 @@ def init_state(ladder: Ladder, n_paths: int, horizon: int, params: Mapping[str, 
     horizon (T+2), for inspection and tests; results are identical either way."""
     if not isinstance(ladder, Ladder):
         raise BadInput("must be a treasurylab.model.fiscal.Ladder", field="ladder", got=type(ladder).__name__,
-                       fix="build it with treasurylab.params.fiscal_inputs.initial_ladder()")
+                       fix="build it with treasurylab.scenario.fiscal_inputs.initial_ladder()")
     n = int(n_paths)
     T = int(horizon)
     if n < 1:

@@ -3,7 +3,7 @@
 Role
 ----
 Every holder is one column of ``holdings[N, A]`` (USD bn, N paths x A agents): every TIC country at
-the latest month (optionally with custody holdings reattributed, see ``params/holders_inputs.py``),
+the latest month (optionally with custody holdings reattributed, see ``scenario/holders_inputs.py``),
 'All Other', and the domestic sectors (Fed SOMA, banks, money funds, mutual funds, pensions and
 insurers, state and local, households and other, leveraged funds). One call of :func:`holders_step`
 advances all agents on all paths by one month with array expressions only (no Python loop over
@@ -48,7 +48,7 @@ Per-month API (stable; the coupled runner calls it)
 ---------------------------------------------------
 ::
 
-    spec  = params.holders_inputs.build_holders_spec(overrides)   # HoldersSpec from TIC, H.4.1, MSPD, YAML
+    spec  = scenario.holders_inputs.build_holders_spec(overrides)   # HoldersSpec from TIC, H.4.1, MSPD, YAML
     state = init_holders(spec, n_paths, rng, holdings0=None, theta=None) -> HoldersState
     flows = holders_step(spec, state, t,
                          debt_gdp_dev_pp=0.0,     # (N,) or scalar: projected debt/GDP minus baseline, pp

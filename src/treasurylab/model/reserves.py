@@ -32,7 +32,7 @@ Per-month API (stable; the coupled runner calls it)
 ---------------------------------------------------
 ::
 
-    rp  = params.holders_inputs.build_reserves_params(overrides, holder_names=spec.names)
+    rp  = scenario.holders_inputs.build_reserves_params(overrides, holder_names=spec.names)
     rs  = init_reserves(rp, n_paths) -> ReservesState
     out = reserves_step(rp, rs, signal=0.0, dt_months=1.0)   # signal (N,) or (N, R), dimensionless
         -> ReservesOut(buy_t, gold_t, price, treasury_sales_bn)   # (N,R), (N,R), (N,), (N,R)

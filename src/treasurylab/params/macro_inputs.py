@@ -3,7 +3,7 @@
 CBO publishes calendar-year averages (``params/defaults/macro.yaml``, copied from the February 2026
 "History and Projections for Key Economic Variables"). A monthly path is built by placing each annual
 average at mid-year (month ordinal ``12*Y + 5.5``) and interpolating linearly between mid-years to
-the middle of each month (ordinal + 0.5, the same convention as ``params/fiscal_inputs.py`` so both
+the middle of each month (ordinal + 0.5, the same convention as ``scenario/fiscal_inputs.py`` so both
 blocks see the same 10-year and GDP); the PCE price index is interpolated linearly in logs; before the
 first / after the last mid-year the end values are held flat. Monthly inflation is the annualised month-on-month change of the interpolated index,
 ``pi_t = (P_t / P_{t-1})**12 - 1``.

@@ -169,3 +169,31 @@ def write_report(result, path: str | Path) -> Path:
     tmp.write_text(render(result), encoding="utf-8")
     tmp.replace(p)
     return p
+
+
+def sweep_figure(res):
+    """The tipping-point map of a two-key sweep (None for other grids)."""
+    from treasurylab.report.figures import tipping_map
+
+    g = res.grid2d()
+    if g is None:
+        return None
+    xs, ys, z = g
+    title = None if res.spec.metric == "p_cascade_half_24m" else f"{res.spec.metric}"
+    kw = {"title": title} if title else {}
+    return tipping_map(xs, ys, z, res.keys[0], res.keys[1], **kw)
+
+
+def write_sweep_html(res, path):
+    """Write the sweep's map as a self-contained HTML page (atomically); None if the grid is not 2-D."""
+    from pathlib import Path
+
+    fig = sweep_figure(res)
+    if fig is None:
+        return None
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_name(f".{p.name}.tmp")
+    fig.write_html(str(tmp), include_plotlyjs=True, full_html=True)
+    tmp.replace(p)
+    return p

@@ -3,7 +3,7 @@
 ``run(spec_or_path, paths=None, seed=None, workers=None, cluster=None, progress=None)``:
 
 1. load and validate the scenario (a shipped name, a YAML path, a dict or a Scenario);
-2. ``model.coupled.prepare(scenario)`` builds everything deterministic once (parameters with the
+2. ``scenario.setup.prepare(scenario)`` builds everything deterministic once (parameters with the
    scenario's overrides, the CBO baseline, the initial maturity ladder and holdings, the event
    schedules) - a picklable ``Setup``;
 3. the paths are cut into fixed blocks (``scenario.ensemble``), each with its own ``SeedSequence``
@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from treasurylab.errors import BadInput
@@ -108,7 +107,9 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
                        field="paths", got=sc.paths,
                        fix="use fewer paths (summaries are stable from a few thousand) or a shorter horizon")
     t0 = time.perf_counter()
-    setup = coupled.prepare(sc)
+    from treasurylab.scenario.setup import prepare
+
+    setup = prepare(sc)
     t1 = time.perf_counter()
     n_blocks = len(plan(sc.paths, sc.seed))
     ex = executor or make_executor(workers, cluster, n_blocks)
@@ -136,16 +137,4 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
             "seconds_simulate": round(t2 - t1, 3), "paths_kept": int(ds.sizes["path"])}
     res = Result(sc, ds, meta, _summary=summary, _outcomes=outcomes)
     res.minerals = setup.minerals
-    return res
-
-
-def run_and_save(spec_or_path: Any, out: str | Path, report: bool = True, **kw):
-    """Run, then write the results (and the HTML report) into ``out``; returns the Result."""
-    res = run(spec_or_path, **kw)
-    files = res.save(out)
-    if report:
-        from treasurylab.report.html import write_report
-
-        files["report_html"] = str(write_report(res, Path(out) / "report.html"))
-        res.meta["files"] = files
     return res

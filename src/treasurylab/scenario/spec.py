@@ -395,12 +395,12 @@ def _block_builders() -> dict:
         return MarketParams.from_params(load_params("market", ov))
 
     def holders(ov):
-        from treasurylab.params.holders_inputs import build_holders_spec
+        from treasurylab.scenario.holders_inputs import build_holders_spec
 
         return build_holders_spec(ov)
 
     def reserves(ov):
-        from treasurylab.params.holders_inputs import build_reserves_params
+        from treasurylab.scenario.holders_inputs import build_reserves_params
 
         return build_reserves_params(ov, holder_names=build_holders_spec_names())
 
@@ -413,7 +413,7 @@ def _block_builders() -> dict:
 
 
 def build_holders_spec_names() -> tuple[str, ...]:
-    from treasurylab.model.coupled import holder_names
+    from treasurylab.scenario.setup import holder_names
 
     return holder_names(None)
 
@@ -447,7 +447,7 @@ def _check_holders(sc: Scenario, where_of) -> None:
     if not named:
         return
     try:
-        from treasurylab.model.coupled import holder_names
+        from treasurylab.scenario.setup import holder_names
 
         names = holder_names(sc.overrides if isinstance(sc.overrides.get("holders"), dict) else None)
     except ImportError:  # holders block not installed: checked again when the run starts

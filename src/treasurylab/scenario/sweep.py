@@ -152,28 +152,6 @@ class SweepResult:
         return {"sweep": self.spec.name, "scenario": self.spec.scenario, "metric": self.spec.metric,
                 "keys": self.keys, "axes": self.axes, "points": self.rows}
 
-    def figure(self):
-        g = self.grid2d()
-        if g is None:
-            return None
-        from treasurylab.report.figures import tipping_map
-
-        xs, ys, z = g
-        title = (None if self.spec.metric == "p_cascade_half_24m" else f"{self.spec.metric}")
-        kw = {"title": title} if title else {}
-        return tipping_map(xs, ys, z, self.keys[0], self.keys[1], **kw)
-
-    def write_html(self, path: str | Path) -> Path | None:
-        fig = self.figure()
-        if fig is None:
-            return None
-        p = Path(path)
-        p.parent.mkdir(parents=True, exist_ok=True)
-        tmp = p.with_name(f".{p.name}.tmp")
-        fig.write_html(str(tmp), include_plotlyjs=True, full_html=True)
-        tmp.replace(p)
-        return p
-
 
 def load_sweep(path_or_dict: Any) -> tuple[SweepSpec, Callable]:
     from treasurylab.scenario.spec import _error_from_pydantic, shipped_dir
@@ -208,7 +186,6 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
           paths: int | None = None, seed: int | None = None,
           progress: Callable[[int, int], None] | None = None) -> SweepResult:
     """Run every point of the grid; each point's metric in ``SweepResult.rows``."""
-    from treasurylab.model import coupled
     from treasurylab.scenario.ensemble import merge, plan
     from treasurylab.scenario.executors import make_executor
     from treasurylab.scenario.results import Result
@@ -237,7 +214,9 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
         points.append((combo, sc))
     load_scenario(base_path)  # the base itself must be valid too
     tasks, owners = [], []
-    setups = [coupled.prepare(sc) for _, sc in points]
+    from treasurylab.scenario.setup import prepare
+
+    setups = [prepare(sc) for _, sc in points]
     for i, (_, sc) in enumerate(points):
         for b in plan(sc.paths, sc.seed):
             tasks.append((setups[i], b))

@@ -14,7 +14,7 @@ from treasurylab.scenario.targets import TargetResult, within
 def targets() -> list[TargetResult]:
     import numpy as np
 
-    from treasurylab.params import fiscal_inputs as FI
+    from treasurylab.scenario import fiscal_inputs as FI
     from treasurylab.scenario.runner import run
 
     res = run("baseline", paths=2, workers=1)

@@ -66,7 +66,7 @@ def observed_pboc() -> dict:
 @lru_cache(maxsize=1)
 def davos_run(paths: int = PATHS) -> dict:
     """Median outcomes of davos-2026 (the y10 deviation path in bp, the PBoC's model purchases)."""
-    from treasurylab.model import coupled
+    from treasurylab.scenario.setup import prepare
     from treasurylab.model import reserves as R
     from treasurylab.scenario.runner import run
     from treasurylab.scenario.spec import load_scenario
@@ -75,7 +75,7 @@ def davos_run(paths: int = PATHS) -> dict:
     ds = res.ds
     dev = (ds["y10"].values - ds["base_y10"].values[None, :]) * 1e4
     # the reserves block is deterministic given the signal: run it alone on the scenario's schedule
-    S = coupled.prepare(load_scenario("davos-2026"))
+    S = prepare(load_scenario("davos-2026"))
     rs = R.init_reserves(S.rp, 1)
     j = list(S.rp.names).index("People's Bank of China")
     bought = 0.0

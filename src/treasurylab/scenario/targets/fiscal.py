@@ -32,7 +32,7 @@ _ROT = "CBO, Mar 2025 (pub 61249): +0.1 pp on all rates adds $351bn to 2026-2035
 def targets() -> list[TargetResult]:
     import numpy as np
 
-    from treasurylab.params import fiscal_inputs as FI
+    from treasurylab.scenario import fiscal_inputs as FI
     from treasurylab.params import load_params
 
     p = load_params("fiscal")
@@ -93,5 +93,5 @@ def targets() -> list[TargetResult]:
     out.append(between("fiscal.offset_refit", "fiscal",
                        "other_interest_offset in fiscal.yaml minus a fresh fit on FY2023-2025 actuals",
                        float(p["other_interest_offset"]) - fit, -1e-6, 1e-6, unit="share of GDP",
-                       source="params/fiscal_inputs.fit_other_interest_offset", reference=0.0))
+                       source="scenario/fiscal_inputs.fit_other_interest_offset", reference=0.0))
     return out

@@ -74,7 +74,7 @@ def targets() -> list[TargetResult]:
                 source=SRC_G),
     ]
     from treasurylab.model.holders import foreign_share
-    from treasurylab.params.holders_inputs import build_holders_spec
+    from treasurylab.scenario.holders_inputs import build_holders_spec
 
     spec = build_holders_spec()
     share = float(foreign_share(spec, spec.holdings0[None, :])[0])

@@ -21,7 +21,7 @@ SRC = "World Gold Council, Gold Demand Trends FY2025; PBoC monthly reserve data;
 def pboc_path_error() -> tuple[float, int]:
     """Max |model - reported| (tonnes) over the PBoC's monthly path from 2024-01, and the months checked."""
     from treasurylab.model.reserves import init_reserves, reserves_step
-    from treasurylab.params.holders_inputs import build_reserves_params, pboc_monthly_tonnes
+    from treasurylab.scenario.holders_inputs import build_reserves_params, pboc_monthly_tonnes
 
     months, tonnes = pboc_monthly_tonnes()
     i0 = months.index("2024-01")
@@ -40,7 +40,7 @@ def pboc_path_error() -> tuple[float, int]:
 
 def annual_buying(signal: float = 0.0) -> dict:
     from treasurylab.model.reserves import init_reserves, reserves_step
-    from treasurylab.params.holders_inputs import build_reserves_params
+    from treasurylab.scenario.holders_inputs import build_reserves_params
 
     rp = build_reserves_params()
     rs = init_reserves(rp, 1)

@@ -481,7 +481,7 @@ def cbo_baseline_inputs(vintage: str = "2026-02", params: Any = None, years: int
         cbo_net_interest={int(y): ni[y] for y in fys}, cbo_debt={int(y): debt[y] for y in fys},
         cbo_deficit={int(y): -deficit[y] for y in fys}, gdp_fy=gdp_fy,
         source=(f"CBO baseline {vintage} (cbo.eval.baselines) and economic projections "
-                f"(cbo.econ.{econ}); curve built as in params/fiscal_inputs.py"),
+                f"(cbo.econ.{econ}); curve built as in scenario/fiscal_inputs.py"),
     )
 
 
