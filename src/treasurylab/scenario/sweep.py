@@ -23,7 +23,7 @@ The flagship sweep is the tipping-point map: threat strength x initial sale size
 more than half of foreign official holdings are sold within 24 months (``p_cascade_half_24m``: the
 share of paths whose non-absorbing foreign holders sell, beyond the baseline, more than half of TIC's
 foreign official holdings at the start; ``model.coupled``). The shipped map (200 paths a point) rises
-from 0 for a $0.1bn sale to about a sixth for $800bn; docs/validation_market.md reads it.
+from 0 for a $0.1bn sale to about a sixth for $800bn; docs/validation.md reads it.
 """
 
 from __future__ import annotations

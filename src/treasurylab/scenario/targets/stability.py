@@ -1,7 +1,7 @@
 """Stability targets: a moderate scenario stays in the range the published elasticities imply.
 
 Two checks that a modelling artefact - not the economics - cannot drive the median of a moderate
-scenario into a spiral (docs/validation_market.md, "Sustained selling and the fiscal-slippage spiral"):
+scenario into a spiral (docs/validation.md, "Sustained selling and the fiscal-slippage spiral"):
 
 * **Sustained selling is priced through the stock, not piled up as a surprise.** The market block
   alone (backstop off, nothing else changed) gets a constant unannounced $80bn a month for 36
