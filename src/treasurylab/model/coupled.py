@@ -32,7 +32,10 @@ and executed. For month t (all arrays carry the path axis first; ``prev`` = last
 
 Speed: BLAS runs on one thread inside :func:`simulate` (blocks are the unit of parallelism), sales
 that are zero in a month are passed as None (no (N, A) passes over zeros), and flows are summed
-over agents with matrix-vector products.
+over agents with matrix-vector products. What depends on the month only (announced sales still to
+come, freezes) is computed once per block; the fiscal block computes only the four outputs used
+here (``outputs=``); the expected policy path is built tenor-major (5, N), the market's layout; and
+records are written into their rows with ``out=`` (no temporaries).
 
 With no events every deviation is exactly zero, so the run reproduces the baseline (CBO's 10-year,
 and the fiscal block's baseline run of net interest and debt/GDP) to rounding: add-factors by
@@ -162,7 +165,7 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
     fs = F.init_state(S.ladder, n, k0 + T, S.fparams, S.curve_tenors)
     for t in range(k0):   # fiscal-only roll from the baseline's first month, baseline inputs
         F.step(fs, t, S.yields[t], S.bill[t], S.pdef[t], S.ngdp[t], S.cpi[t], S.mix0,
-               revenue=S.revenue[t], other_means=S.other_means[t])
+               revenue=S.revenue[t], other_means=S.other_means[t], outputs=())
     rs = None
     if S.rp is not None:
         from treasurylab.model import reserves as R
@@ -202,6 +205,16 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
     res_live = False                    # reserve managers' Treasury sales are non-zero somewhere
     # price-insensitive agents as a 0/1 vector per spec variant: flows summed with a mat-vec product
     insens_f = [(~sp.absorber).astype(float) for sp in S.hspecs]
+    # everything that depends on the month only, once per block rather than once per month
+    frozen_any = S.frozen.any(axis=1)
+    fut_all = np.empty(T)           # known (announced) sales still to come within the horizon
+    for t in range(T):
+        h = round(S.mps[S.mseg[t]].expectation_horizon_months)
+        fut_all[t] = S.announced[t + 1: t + 1 + h][:, ~S.hspecs[S.hseg[t]].absorber].sum()
+    base_y10 = S.yields[k0:k0 + T, 3].tolist()
+    fiscal_out = ("debt", "debt_gdp", "deficit", "net_interest")
+    zeros_n = np.zeros(n)
+    esd_t = np.empty((5, n))        # expected short-rate path by tenor, tenor-major
 
     for t in range(T):
         tf = k0 + t
@@ -216,24 +229,26 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
                                threat=S.threat[t], political_shock=S.political[t] if pol_any[t] else None,
                                named_sales=named, announced_sales=S.announced[t] if ann_any[t] else None,
                                rng=rng, _membership=membership)
-        fz = S.frozen[t]
-        if fz.any():
+        if frozen_any[t]:
+            fz = S.frozen[t]
             for arr in (flows.sales, flows.expected, flows.surprise, flows.baseline):
                 arr[:, fz] = 0.0
         # scenario sales beyond the baseline (the expected part is often exactly zero)
         scen = flows.surprise if flows.expected_zero else np.add(flows.expected, flows.surprise)
         holder_sales += scen
         if t < CASCADE_WINDOW:
-            st.sold_24m += np.maximum(scen, 0.0) @ foreign_f
+            # max(x, 0) against an array of zeros: the same numbers, on numpy's faster array-array loop
+            st.sold_24m += np.maximum(scen, M._zeros(scen.shape)) @ foreign_f
         # 3. market
-        sur = flows.surprise @ insens_f[S.hseg[t]]
-        exp_ = np.zeros(n) if flows.expected_zero else flows.expected @ insens_f[S.hseg[t]]
+        insens = insens_f[S.hseg[t]]
+        sur = flows.surprise @ insens
+        exp_ = zeros_n if flows.expected_zero else flows.expected @ insens
         mp = S.mps[S.mseg[t]]
-        fut = S.announced[t + 1: t + 1 + round(mp.expectation_horizon_months)][:, ~spec.absorber].sum()
-        esd = mst.policy[:, None] * S.exp_factor[None, :]
-        out = M.market_step(mp, ms, surprise_flow_bn=sur, expected_flow_bn=exp_, announced_future_bn=fut,
+        # (5, n): the market block works tenor-major (see market.market_step)
+        np.multiply(S.exp_factor[:, None], mst.policy, out=esd_t)
+        out = M.market_step(mp, ms, surprise_flow_bn=sur, expected_flow_bn=exp_, announced_future_bn=fut_all[t],
                             gdp_bn=st.gdp, debt_gdp_dev_pp=st.debt_dev_pp, deficit_gdp_dev_pp=st.deficit_dev_pp,
-                            exp_short_dev=esd, baseline_yields=S.yields[tf], distrust_shock=S.distrust[t])
+                            exp_short_dev=esd_t.T, baseline_yields=S.yields[tf], distrust_shock=S.distrust[t])
         clr = M.clear_market(hs.holdings, flows.sales, spec.absorber, spec.fed_index, out.fed_purchases_bn,
                              st.supply_bn)
         hs.holdings = clr.holdings
@@ -244,9 +259,9 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
             st.regime |= over
             y = np.minimum(y, y_cap)
         # 4. macro
-        dy10 = y[:, 3] - S.yields[tf, 3]
+        dy10 = y[:, 3] - base_y10[t]
         stress = stress_index(dy10 - st.dy10_prev, 1.0 - out.trust, pm)
-        mo = macro_step(mst, pm, dy10=dy10, stress=stress, base_y10=float(S.yields[tf, 3]),
+        mo = macro_step(mst, pm, dy10=dy10, stress=stress, base_y10=base_y10[t],
                         base_policy=float(S.base_policy[t]), base_gap=float(S.base_gap[t]),
                         base_gdp=float(S.ngdp[tf]), gap_shock=float(S.gap_shock[t]))
         st.regime |= mo["regime"]
@@ -255,7 +270,8 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
         ratio = gdp / S.ngdp[tf]
         fo = F.step(fs, tf, y, S.bill[tf] + (y[:, 0] - S.yields[tf, 0]),
                     S.pdef[tf] + S.slippage[t] * gdp / 1200.0, gdp, S.cpi[tf] + mst.infl, S.mixes[t],
-                    output_gap=mo["gap_dev"], revenue=S.revenue[tf] * ratio, other_means=S.other_means[tf])
+                    output_gap=mo["gap_dev"], revenue=S.revenue[tf] * ratio, other_means=S.other_means[tf],
+                    outputs=fiscal_out)
         debt_gdp = fo["debt_gdp"]
         big = ~(debt_gdp <= debt_cap)
         if big.any():
@@ -264,9 +280,9 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
         st.deficit_dev_pp = 100.0 * (deficit_gdp - S.base_deficit_gdp[t])
         st.debt_dev_pp = 100.0 * (np.minimum(debt_gdp, debt_cap) - S.base_debt_gdp[t]) + \
             cp["projection_years"] * st.deficit_dev_pp
-        debt_now = fs.debt
+        debt_now = fo["debt"]              # a fresh array each month: no copy needed
         st.supply_bn = debt_now - debt_prev
-        debt_prev = debt_now.copy()
+        debt_prev = debt_now
         st.dy10_prev = dy10
         st.gdp = gdp
         # 6. reserves
@@ -282,20 +298,20 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
             gold_price = ro.price
         # 8. record
         rec["y10"][t] = y[:, 3]
-        rec["flow_premium"][t] = out.tp_perm[:, 3] + out.tp_temp[:, 3]
-        rec["fiscal_premium"][t] = out.fiscal[:, 3] + out.trust_term[:, 3]
-        rec["tp10"][t] = cp["baseline_tp10"] + rec["flow_premium"][t]
-        rec["expected_short_dev"][t] = esd[:, 3]
+        np.add(out.tp_perm[:, 3], out.tp_temp[:, 3], out=rec["flow_premium"][t])
+        np.add(out.fiscal[:, 3], out.trust_term[:, 3], out=rec["fiscal_premium"][t])
+        np.add(cp["baseline_tp10"], rec["flow_premium"][t], out=rec["tp10"][t])
+        rec["expected_short_dev"][t] = esd_t[3]
         rec["policy_rate"][t] = mo["policy"]
         rec["mortgage"][t] = mo["mortgage"]
         rec["baa"][t] = mo["baa"]
         rec["gdp_gap"][t] = mo["gap"]
         rec["gdp_level_dev"][t] = mo["gdp_level_dev"]
         rec["inflation_dev"][t] = mo["inflation_dev"]
-        rec["net_interest"][t] = fo["net_interest"] * 12.0
+        np.multiply(fo["net_interest"], 12.0, out=rec["net_interest"][t])
         rec["deficit_gdp"][t] = deficit_gdp
         rec["debt_gdp"][t] = debt_gdp
-        rec["foreign_official"][t] = hs.holdings @ all_foreign_f
+        np.matmul(hs.holdings, all_foreign_f, out=rec["foreign_official"][t])
         rec["trust"][t] = out.trust
         rec["gold_price"][t] = gold_price
 

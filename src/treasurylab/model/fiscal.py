@@ -71,6 +71,13 @@ reached inside the horizon (k <= T) are stored: a cohort repaid after the last m
 in the run, and its principal and coupons live in the running totals (outstanding, coupon flow,
 WAM sums), which keeps memory at O(N*T) instead of O(N*(T+360)).
 
+The seven calendars (``due``, ``cpn_delta``, ``bill_due``, ``tips_due``, ``tips_delta``, ``frn_due``,
+``frn_spr_delta``) are views of one (7, rows, N) block. A month's 17 new securities (6 bills,
+7 nominal, 3 TIPS, the FRN) are written as rows of one buffer - their amounts, minus their coupon
+flows, and the three flows that start next month - and added to their calendars with a single
+fancy-indexed add (no two of them land on the same calendar month, so the add is exact). The
+result is bit for bit that of adding each tenor to each calendar separately.
+
 Fixed-rate nominal securities (bills 1/2/3/4/6/12 months for the 4-52 week bills; notes
 2/3/5/7/10 y; bonds 20/30 y) share one principal calendar ``due`` and one coupon difference array
 ``cpn_delta`` (USD bn per year). Issuing A at annual rate r for m months in month t::
@@ -166,6 +173,13 @@ OUTPUTS = ("debt", "debt_gdp", "interest_gross", "net_interest", "net_interest_g
            "deficit", "primary_deficit", "tips_accrual", "excess_surplus", "interest_to_fed")
 
 _SHARE_TOL = 1e-6
+
+# A month's new issues are written as rows of one buffer and added to the calendars with one
+# scatter (see ``step`` and ``_issue_entries``). The calendars are stacked in this order in one block.
+_CALENDARS = ("due", "cpn_delta", "bill_due", "tips_due", "tips_delta", "frn_due", "frn_spr_delta")
+_NB, _NN, _NT = len(BILL_KEYS), len(NOMINAL_KEYS), len(TIPS_KEYS)
+_NNEW = _NB + _NN + _NT + 1         # 17 securities issued a month (bills, nominal, TIPS, FRN)
+_NBUF = 2 * _NNEW + 3               # their amounts, minus their coupon flows, 3 flows starting next month
 
 
 # --- inputs -------------------------------------------------------------------------------------
@@ -319,6 +333,10 @@ class FiscalState:
     revenue_share: float = 0.0
     _wb: np.ndarray = field(default=None, repr=False)   # (6, K') bill-tenor interpolation weights
     _wc: np.ndarray = field(default=None, repr=False)   # (11, K') coupon-tenor interpolation weights
+    _cal: np.ndarray = field(default=None, repr=False)  # (7, rows, N): the seven calendars above, as views
+    _buf: np.ndarray = field(default=None, repr=False)  # (37, N) this month's new-issue rows (see step)
+    _knot_rows: Any = field(default=None, repr=False)    # which curve tenors are knots (> 3 months)
+    _rates: np.ndarray = field(default=None, repr=False)  # (17, N) their rates
 
     @property
     def principal_due(self) -> np.ndarray:
@@ -372,11 +390,10 @@ def init_state(ladder: Ladder, n_paths: int, horizon: int, params: Mapping[str, 
         raise BadInput("tenors must be positive and increasing", field="curve_tenors_m", got=ct.tolist(),
                        fix="give key tenors in months, e.g. (3, 24, 60, 120, 360)")
     rows = T + MAX_TENOR_M + 2 if full_calendar else T + 2
+    # one block for the seven calendars, so that a month's new issues land with one scatter-add
+    cal = np.zeros((len(_CALENDARS), rows, n))
     st = FiscalState(
-        n_paths=n, horizon=T, curve_tenors_m=ct,
-        due=np.zeros((rows, n)), cpn_delta=np.zeros((rows, n)), bill_due=np.zeros((rows, n)),
-        tips_due=np.zeros((rows, n)), tips_delta=np.zeros((rows, n)),
-        frn_due=np.zeros((rows, n)), frn_spr_delta=np.zeros((rows, n)),
+        n_paths=n, horizon=T, curve_tenors_m=ct, **{name: cal[i] for i, name in enumerate(_CALENDARS)},
         cpn=np.zeros(n), tips_cpn=np.zeros(n), frn_spr=np.zeros(n),
         nom_out=np.zeros(n), bill_out=np.zeros(n), tips_out=np.zeros(n), frn_out=np.zeros(n),
         idx=np.ones(n), s1_nom=np.zeros(n), s1_frn=np.zeros(n), s1_tips=np.zeros(n), cash=np.zeros(n),
@@ -416,10 +433,21 @@ def init_state(ladder: Ladder, n_paths: int, horizon: int, params: Mapping[str, 
     st._wb = np.ascontiguousarray(_interp(knots, eye, BILL_TENORS_M.astype(np.float64)))
     c_ten = np.concatenate([NOMINAL_TENORS_M, TIPS_TENORS_M, FRN_TENORS_M]).astype(np.float64)
     st._wc = np.ascontiguousarray(_interp(knots, eye, c_ten))
+    st._cal = cal
+    st._buf = np.empty((_NBUF, n))
+    st._rates = np.empty((_NNEW, n))
     return st
 
 
 # --- the month ----------------------------------------------------------------------------------
+def _col_or_scalar(x: Any, n: int, name: str) -> np.ndarray | float:
+    """Like :func:`_col`, but a scalar stays a float (it broadcasts to the same numbers)."""
+    if isinstance(x, (int, float)):
+        return float(x)
+    a = np.asarray(x, dtype=np.float64)
+    return float(a) if a.ndim == 0 else _col(a, n, name)
+
+
 def _col(x: Any, n: int, name: str) -> np.ndarray:
     a = np.asarray(x, dtype=np.float64)
     if a.ndim == 0:
@@ -438,8 +466,8 @@ def _interp(knot_t: np.ndarray, knot_y: np.ndarray, tenors: np.ndarray) -> np.nd
     return knot_y[pos] * (1 - w)[:, None] + knot_y[hi] * w[:, None]
 
 
-def price_curve(state: FiscalState, yields: Any, bill_rate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Yields (decimal) for new bills (6, N) and coupon tenors (11, N), from the curve and bill rate."""
+def _knots(state: FiscalState, yields: Any, bill_rate: np.ndarray) -> np.ndarray:
+    """The interpolation knots (K', N): the bill rate, then the curve's yields beyond 3 months."""
     n = state.n_paths
     y = np.asarray(yields, dtype=np.float64)
     K = len(state.curve_tenors_m)
@@ -453,15 +481,36 @@ def price_curve(state: FiscalState, yields: Any, bill_rate: np.ndarray) -> tuple
     else:
         raise BadInput(f"must be shape ({n}, {K}) or ({K},)", field="yields", got=y.shape,
                        fix="pass one row of key-tenor yields per path")
-    keep = state.curve_tenors_m > 3.0
-    knots_y = np.concatenate([bill_rate[None, :], y[keep]], axis=0)
+    keep = state._knot_rows
+    if keep is None:                   # the curve tenors beyond 3 months: a slice when contiguous
+        idx = np.flatnonzero(state.curve_tenors_m > 3.0)
+        keep = state._knot_rows = slice(idx[0], idx[-1] + 1) if len(idx) and idx[-1] - idx[0] + 1 == len(idx) \
+            else idx
+    return np.concatenate([bill_rate[None, :], y[keep]], axis=0)
+
+
+def price_curve(state: FiscalState, yields: Any, bill_rate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Yields (decimal) for new bills (6, N) and coupon tenors (11, N), from the curve and bill rate."""
+    knots_y = _knots(state, yields, bill_rate)
     return state._wb @ knots_y, state._wc @ knots_y
+
+
+def _price_into(state: FiscalState, yields: Any, bill_rate: np.ndarray, out: np.ndarray) -> None:
+    """:func:`price_curve` written into ``out`` (17, N): bills in rows 0..5, coupon tenors below."""
+    knots_y = _knots(state, yields, bill_rate)
+    np.matmul(state._wb, knots_y, out=out[:_NB])
+    np.matmul(state._wc, knots_y, out=out[_NB:])
 
 
 def step(state: FiscalState, t: int, yields: Any, bill_rate: Any, primary_deficit: Any, ngdp: Any,
          inflation: Any, mix: IssuanceMix, output_gap: Any = 0.0, revenue: Any = None,
-         other_means: Any = 0.0, fed_share: Any = 0.0) -> dict[str, np.ndarray]:
-    """Advance every path by month ``t`` (must equal ``state.t_next``); returns this month's outputs."""
+         other_means: Any = 0.0, fed_share: Any = 0.0,
+         outputs: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
+    """Advance every path by month ``t`` (must equal ``state.t_next``); returns this month's outputs.
+
+    ``outputs``: the names (of :data:`OUTPUTS`) to return; None returns all of them. A caller that
+    needs a few (the coupled run) skips the arithmetic of the others; the state advances the same.
+    """
     if t != state.t_next:
         raise BadInput("months must be stepped in order", field="t", got=t,
                        fix=f"call step with t={state.t_next}")
@@ -476,137 +525,206 @@ def step(state: FiscalState, t: int, yields: Any, bill_rate: Any, primary_defici
     pdef = _col(primary_deficit, n, "primary_deficit")
     gdp = _col(ngdp, n, "ngdp")
     pi = _col(inflation, n, "inflation")
-    gap = _col(output_gap, n, "output_gap")
-    om = _col(other_means, n, "other_means")
-    fs = _col(fed_share, n, "fed_share")
-    if np.any((fs < 0) | (fs > 1)):
-        raise BadInput("must be between 0 and 1", field="fed_share", got=float(fs.max() if np.any(fs > 1) else fs.min()),
+    # inputs that are often a scalar (0 by default) stay scalars: broadcasting gives the same numbers
+    gap = _col_or_scalar(output_gap, n, "output_gap")
+    om = _col_or_scalar(other_means, n, "other_means")
+    fs = _col_or_scalar(fed_share, n, "fed_share")
+    if (fs < 0 or fs > 1) if isinstance(fs, float) else np.any((fs < 0) | (fs > 1)):
+        raise BadInput("must be between 0 and 1", field="fed_share", got=float(np.max(fs) if np.any(fs > 1) else np.min(fs)),
                        fix="the Federal Reserve's share of debt held by the public")
-    if np.any(gdp <= 0):
+    if (gdp <= 0).any():
         raise BadInput("must be positive", field="ngdp", got=float(gdp.min()), fix="nominal GDP in USD bn (annual rate)")
-    if np.any(pi <= -1):
+    if (pi <= -1).any():
         raise BadInput("must be > -1", field="inflation", got=float(pi.min()), fix="annual rate as a decimal")
+    st = state
+    if st._cal is None or st.due.base is not st._cal:
+        _rebind_calendars(st)            # a copied state (deepcopy/pickle) no longer shares one block
 
-    debt_prev = state.marketable
+    want = OUTPUTS if outputs is None else outputs
+    debt_prev = st.marketable if "avg_rate" in want else None     # only that output needs it
     # 1. interest accrued this month on every live cohort
-    state.cpn += state.cpn_delta[t]
-    state.tips_cpn += state.tips_delta[t]
-    state.frn_spr += state.frn_spr_delta[t]
-    idx_prev = state.idx
+    st.cpn += st.cpn_delta[t]
+    st.tips_cpn += st.tips_delta[t]
+    st.frn_spr += st.frn_spr_delta[t]
+    idx_prev = st.idx
     idx = idx_prev * (1.0 + pi) ** (1.0 / 12.0)
-    tips_accrual = state.tips_out * (idx - idx_prev)
-    interest = (state.cpn + state.frn_out * br + state.frn_spr + state.tips_cpn * idx) / 12.0 + tips_accrual
-    net_interest = interest - state.offset * gdp / 12.0
-    primary = pdef - state.stabiliser * gap * gdp / 12.0
+    tips_accrual = st.tips_out * (idx - idx_prev)
+    interest = (st.cpn + st.frn_out * br + st.frn_spr + st.tips_cpn * idx) / 12.0 + tips_accrual
+    net_interest = interest - st.offset * gdp / 12.0
+    primary = pdef - st.stabiliser * gap * gdp / 12.0
     deficit = primary + net_interest
 
     # 2. maturing principal
-    m_nom = state.due[t]
-    m_bill = state.bill_due[t]
-    m_frn = state.frn_due[t]
-    m_tips_real = state.tips_due[t]
+    m_nom = st.due[t]
+    m_bill = st.bill_due[t]
+    m_frn = st.frn_due[t]
+    m_tips_real = st.tips_due[t]
     rollover = m_nom + m_frn + m_tips_real * idx
-    nom_left = state.nom_out - m_nom
-    bills_left = state.bill_out - m_bill
-    frn_left = state.frn_out - m_frn
-    tips_left = state.tips_out - m_tips_real
-    s1n = state.s1_nom - t * m_nom
-    s1f = state.s1_frn - t * m_frn
-    s1t = state.s1_tips - t * m_tips_real
+    nom_left = st.nom_out - m_nom
+    bills_left = st.bill_out - m_bill
+    frn_left = st.frn_out - m_frn
+    tips_left = st.tips_out - m_tips_real
+    s1n = st.s1_nom - t * m_nom
+    s1f = st.s1_frn - t * m_frn
+    s1t = st.s1_tips - t * m_tips_real
 
     gross = rollover + deficit - tips_accrual + om
     # 3. a surplus larger than maturing debt buys back future fixed-rate nominal cohorts pro rata
     #    (one factor on principal, coupons and their calendars keeps every identity exact)
     short = gross < 0
-    excess = np.zeros(n)
+    excess = None
     if short.any():
         need = -gross
         safe = np.where(nom_left > 0, nom_left, 1.0)
         factor = np.where(short, 1.0 - np.minimum(need, nom_left) / safe, 1.0)
         excess = np.where(short, np.maximum(need - nom_left, 0.0), 0.0)
         s1n = s1n * factor
-        state.due[t + 1:] *= factor
-        state.cpn_delta[t + 1:] *= factor
-        state.bill_due[t + 1:] *= factor
-        state.cpn *= factor
+        st.due[t + 1:] *= factor
+        st.cpn_delta[t + 1:] *= factor
+        st.bill_due[t + 1:] *= factor
+        st.cpn *= factor
         nom_left = nom_left * factor
         bills_left = bills_left * factor
         gross = np.where(short, 0.0, gross)
-    state.cash += excess
+        st.cash += excess
 
-    # 4. new issues at today's curve
+    # 4. new issues at today's curve, as rows of one buffer X (see _issue_entries):
+    #    X[0:17] amounts (bills, nominal, TIPS real, FRN), X[17:34] minus their coupon flows,
+    #    X[34:37] the flows that start next month; then one scatter-add puts every row in its calendar
     debt_next = nom_left + frn_left + tips_left * idx + gross
-    yb, yc = price_curve(state, yields, br)
-    B = np.clip(mix.bill_share * debt_next - bills_left, 0.0, gross)
+    B = mix.bill_share * debt_next - bills_left
+    np.minimum(np.maximum(B, 0.0, out=B), gross, out=B)          # np.clip(B, 0, gross), ufuncs directly
     C = gross - B
-    A_bill = mix.bill_weights[:, None] * B[None, :]            # (6, N)
-    A_cpn = mix.coupon_weights[:, None] * C[None, :]           # (11, N)
-    nN, nT = len(NOMINAL_KEYS), len(TIPS_KEYS)
-    A_nom = A_cpn[:nN]
-    A_tips_real = A_cpn[nN:nN + nT] / idx[None, :]
-    A_frn = A_cpn[nN + nT]
+    X, r = st._buf, st._rates
+    nb, nn, nt = _NB, _NB + _NN, _NB + _NN + _NT
+    np.multiply(mix.bill_weights[:, None], B, out=X[:nb])
+    np.multiply(mix.coupon_weights[:, None], C, out=X[nb:_NNEW])
+    np.divide(X[nn:nt], idx, out=X[nn:nt])                     # TIPS principal in real terms
+    _price_into(st, yields, br, r)
+    np.subtract(r[nn:nt], st.tips_breakeven, out=r[nn:nt])      # TIPS real coupon: y - breakeven, >= 0
+    np.maximum(r[nn:nt], 0.0, out=r[nn:nt])
+    r[_NNEW - 1] = st.frn_spread_new                            # FRN: the spread (the bill rate floats)
+    f = X[_NNEW:2 * _NNEW]
+    np.multiply(X[:_NNEW], r, out=f)
+    np.add(f[:nb].sum(axis=0), f[nb:nn].sum(axis=0), out=X[2 * _NNEW])
+    np.sum(f[nn:nt], axis=0, out=X[2 * _NNEW + 1])
+    X[2 * _NNEW + 2] = f[_NNEW - 1]
+    np.negative(f, out=f)
+    src, ci, ri = _issue_plan(t, st.due.shape[0])
+    st._cal[ci, ri] += X[src]
 
-    st = state
-    rows = st.due.shape[0]
-    flow_b = A_bill * yb
-    flow_n = A_nom * yc[:nN]
-    real_cpn = A_tips_real * np.maximum(yc[nN:nN + nT] - st.tips_breakeven, 0.0)
-    spr = A_frn * st.frn_spread_new
-    _add(st.due, t + BILL_TENORS_M, A_bill, rows)
-    _add(st.bill_due, t + BILL_TENORS_M, A_bill, rows)
-    _add(st.due, t + NOMINAL_TENORS_M, A_nom, rows)
-    st.cpn_delta[t + 1] += flow_b.sum(axis=0) + flow_n.sum(axis=0)
-    _add(st.cpn_delta, t + 1 + BILL_TENORS_M, -flow_b, rows)
-    _add(st.cpn_delta, t + 1 + NOMINAL_TENORS_M, -flow_n, rows)
-    _add(st.tips_due, t + TIPS_TENORS_M, A_tips_real, rows)
-    st.tips_delta[t + 1] += real_cpn.sum(axis=0)
-    _add(st.tips_delta, t + 1 + TIPS_TENORS_M, -real_cpn, rows)
-    _add(st.frn_due, t + FRN_TENORS_M, A_frn[None, :], rows)
-    st.frn_spr_delta[t + 1] += spr
-    _add(st.frn_spr_delta, t + 1 + FRN_TENORS_M, -spr[None, :], rows)
-
-    st.nom_out = nom_left + A_bill.sum(axis=0) + A_nom.sum(axis=0)
-    st.bill_out = bills_left + A_bill.sum(axis=0)
-    st.frn_out = frn_left + A_frn
-    st.tips_out = tips_left + A_tips_real.sum(axis=0)
-    st.s1_nom = s1n + (t + BILL_TENORS_M) @ A_bill + (t + NOMINAL_TENORS_M) @ A_nom
-    st.s1_frn = s1f + A_frn * (t + FRN_TENORS_M[0])
-    st.s1_tips = s1t + (t + TIPS_TENORS_M) @ A_tips_real
+    a_bill = X[:nb].sum(axis=0)
+    st.nom_out = nom_left + a_bill + X[nb:nn].sum(axis=0)
+    st.bill_out = bills_left + a_bill
+    st.frn_out = frn_left + X[_NNEW - 1]
+    st.tips_out = tips_left + X[nn:nt].sum(axis=0)
+    st.s1_nom = s1n + (t + BILL_TENORS_M) @ X[:nb] + (t + NOMINAL_TENORS_M) @ X[nb:nn]
+    st.s1_frn = s1f + X[_NNEW - 1] * (t + FRN_TENORS_M[0])
+    st.s1_tips = s1t + (t + TIPS_TENORS_M) @ X[nn:nt]
     st.idx = idx
     st.t_next = t + 1
 
     debt = st.marketable
-    s0 = debt
-    wam = (st.s1_nom + st.s1_frn - t * (st.nom_out + st.frn_out) + idx * (st.s1_tips - t * st.tips_out)) \
-        / np.where(s0 > 0, s0, 1.0)
-    rev = gdp * st.revenue_share / 12.0 if revenue is None else _col(revenue, n, "revenue")
-    return {
-        "debt": debt,
-        "debt_gdp": debt / gdp,
-        "interest_gross": interest,
-        "net_interest": net_interest,
-        "net_interest_gdp": net_interest * 12.0 / gdp,
-        "net_interest_rev": net_interest / np.where(rev > 0, rev, np.nan),
-        "avg_rate": interest * 12.0 / np.where(debt_prev > 0, debt_prev, np.nan),
-        "wam": wam,
-        "bill_share": st.bill_out / np.where(debt > 0, debt, np.nan),
-        "rollover": rollover,
-        "gross_issuance": gross,
-        "deficit": deficit,
-        "primary_deficit": primary,
-        "tips_accrual": tips_accrual,
-        "excess_surplus": excess,
-        "interest_to_fed": interest * fs,
-    }
+    if excess is None:
+        excess = np.zeros(n)
+    out = {"debt": debt, "interest_gross": interest, "net_interest": net_interest, "rollover": rollover,
+           "gross_issuance": gross, "deficit": deficit, "primary_deficit": primary,
+           "tips_accrual": tips_accrual, "excess_surplus": excess}
+    for k in want:
+        if k in out:
+            continue
+        if k == "debt_gdp":
+            out[k] = debt / gdp
+        elif k == "net_interest_gdp":
+            out[k] = net_interest * 12.0 / gdp
+        elif k == "net_interest_rev":
+            rev = gdp * st.revenue_share / 12.0 if revenue is None else _col(revenue, n, "revenue")
+            out[k] = net_interest / np.where(rev > 0, rev, np.nan)
+        elif k == "avg_rate":
+            out[k] = interest * 12.0 / np.where(debt_prev > 0, debt_prev, np.nan)
+        elif k == "wam":
+            out[k] = (st.s1_nom + st.s1_frn - t * (st.nom_out + st.frn_out) + idx * (st.s1_tips - t * st.tips_out)) \
+                / np.where(debt > 0, debt, 1.0)
+        elif k == "bill_share":
+            out[k] = st.bill_out / np.where(debt > 0, debt, np.nan)
+        elif k == "interest_to_fed":
+            out[k] = interest * fs
+        else:
+            from treasurylab.errors import did_you_mean
+
+            raise BadInput("unknown output", field=f"outputs.{k}", fix=did_you_mean(k, OUTPUTS))
+    if outputs is None:
+        return {k: out[k] for k in OUTPUTS}
+    return {k: out[k] for k in outputs}
 
 
-def _add(arr: np.ndarray, rows_idx: np.ndarray, vals: np.ndarray, n_rows: int) -> None:
-    """arr[rows_idx] += vals, dropping rows past the stored horizon (those cohorts never mature in the run)."""
-    keep = rows_idx < n_rows
-    if keep.all():
-        arr[rows_idx] += vals
-    elif keep.any():
-        arr[rows_idx[keep]] += vals[keep]
+def _issue_entries() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where each row of a month's new-issue buffer goes: (buffer row, calendar, months after t).
+
+    Issuing A at annual rate r for m months in month t: due[t+m] += A, cpn_delta[t+1] += A*r,
+    cpn_delta[t+m+1] -= A*r (and the same for bills' subset, TIPS and FRN spreads). No two entries
+    share a (calendar, month), so one fancy-indexed add writes them all.
+    """
+    src: list[int] = []
+    cal: list[int] = []
+    off: list[int] = []
+
+    def put(rows, c, months) -> None:
+        rows, months = list(np.atleast_1d(rows)), list(np.atleast_1d(months))
+        src.extend(int(x) for x in rows)
+        cal.extend([_CALENDARS.index(c)] * len(rows))
+        off.extend(int(x) for x in months)
+
+    b = np.arange(_NB)
+    nm = _NB + np.arange(_NN)
+    tp = _NB + _NN + np.arange(_NT)
+    fr = _NNEW - 1
+    put(b, "due", BILL_TENORS_M)
+    put(nm, "due", NOMINAL_TENORS_M)
+    put(b, "bill_due", BILL_TENORS_M)
+    put(tp, "tips_due", TIPS_TENORS_M)
+    put(fr, "frn_due", FRN_TENORS_M)
+    put(_NNEW + b, "cpn_delta", 1 + BILL_TENORS_M)
+    put(_NNEW + nm, "cpn_delta", 1 + NOMINAL_TENORS_M)
+    put(2 * _NNEW, "cpn_delta", 1)
+    put(_NNEW + tp, "tips_delta", 1 + TIPS_TENORS_M)
+    put(2 * _NNEW + 1, "tips_delta", 1)
+    put(_NNEW + fr, "frn_spr_delta", 1 + FRN_TENORS_M)
+    put(2 * _NNEW + 2, "frn_spr_delta", 1)
+    out = np.array(src), np.array(cal), np.array(off)
+    assert len(set(zip(out[1].tolist(), out[2].tolist()))) == len(src)
+    return out
+
+
+def _issue_plan(t: int, rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Month t's entries that land inside the stored calendar (later cohorts never mature in the
+    run; their principal and coupons live in the running totals). Memoised: every block of a run
+    asks for the same months."""
+    plan = _PLANS.get((t, rows))
+    if plan is None:
+        if len(_PLANS) > 20_000:
+            _PLANS.clear()
+        src, cal, off = _ENTRIES
+        keep = t + off < rows
+        plan = _PLANS[(t, rows)] = (src[keep], cal[keep], t + off[keep])
+    return plan
+
+
+_PLANS: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+
+_ENTRIES = _issue_entries()
+
+
+def _rebind_calendars(st: FiscalState) -> None:
+    """Stack the calendars into one block again and point the state's arrays at it."""
+    cal = np.stack([getattr(st, name) for name in _CALENDARS])
+    st._cal = cal
+    for i, name in enumerate(_CALENDARS):
+        setattr(st, name, cal[i])
+    if st._buf is None or st._buf.shape[1] != st.n_paths:
+        st._buf = np.empty((_NBUF, st.n_paths))
+        st._rates = np.empty((_NNEW, st.n_paths))
 
 
 # --- whole horizon ------------------------------------------------------------------------------

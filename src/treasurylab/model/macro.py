@@ -114,8 +114,12 @@ def expected_avg_short_dev(policy_dev: np.ndarray, k_months: float, q: float) ->
 
 def stress_index(dy10_month: np.ndarray, distrust: np.ndarray, p: MacroParams) -> np.ndarray:
     """Stress in [0, 1]: the larger of a sudden 10y rise (relative to ``stress_yield_jump``) and distrust."""
-    jump = np.clip(dy10_month / p.stress_yield_jump, 0.0, 1.0)
-    return np.maximum(jump, np.clip(distrust, 0.0, 1.0))
+    # np.clip(x, 0, 1) written as its two ufuncs (the same numbers, without the wrapper's overhead)
+    jump = dy10_month / p.stress_yield_jump
+    if not isinstance(jump, np.ndarray):
+        return np.maximum(np.clip(jump, 0.0, 1.0), np.clip(distrust, 0.0, 1.0))
+    np.minimum(np.maximum(jump, 0.0, out=jump), 1.0, out=jump)
+    return np.maximum(jump, np.minimum(np.maximum(distrust, 0.0), 1.0), out=jump)
 
 
 def step(state: MacroState, p: MacroParams, *, dy10: np.ndarray, stress: np.ndarray,
@@ -140,10 +144,11 @@ def step(state: MacroState, p: MacroParams, *, dy10: np.ndarray, stress: np.ndar
     # keep the total gap inside the model's range; flag the paths that needed it
     lo, hi = -p.regime_gap_max - base_gap, p.regime_gap_max - base_gap
     regime = (gap < lo) | (gap > hi)
-    np.clip(gap, lo, hi, out=gap)
+    np.minimum(np.maximum(gap, lo, out=gap), hi, out=gap)      # np.clip(gap, lo, hi), ufuncs directly
     state.gap = gap
     if gap_shock:
-        gap = np.clip(gap + gap_shock, lo, hi)
+        gap = gap + gap_shock
+        np.minimum(np.maximum(gap, lo, out=gap), hi, out=gap)
     state.infl = p.phillips_persistence * state.infl + (1.0 - p.phillips_persistence) * p.phillips_slope * gap
     state.infl_exp += p.inflation_expectations_speed * (state.infl - state.infl_exp)
     target = p.taylor_inflation * state.infl + p.taylor_gap * gap

@@ -108,7 +108,9 @@ def reserves_step(rp: ReservesParams, rs: ReservesState, signal=0.0, dt_months: 
     """One month of official gold buying, its price effect and the Treasuries sold to pay for it."""
     n, r = rs.gold_t.shape
     s = np.asarray(signal, dtype=float)
-    s = np.broadcast_to(s.reshape(n, 1) if s.ndim == 1 else s, (n, r)) if s.ndim else np.full((n, r), float(s))
+    if s.ndim == 0:
+        return _step_common_signal(rp, rs, max(float(s), 0.0), dt_months)
+    s = np.broadcast_to(s.reshape(n, 1) if s.ndim == 1 else s, (n, r))
     s = np.maximum(s, 0.0)
     base = rp.base_t_per_month * dt_months
     extra = rp.response_t_per_month * s * dt_months
@@ -123,6 +125,33 @@ def reserves_step(rp: ReservesParams, rs: ReservesState, signal=0.0, dt_months: 
     return ReservesOut(buy_t=buy, gold_t=rs.gold_t.copy(), price=price, treasury_sales_bn=tsy)
 
 
+def _step_common_signal(rp: ReservesParams, rs: ReservesState, s: float, dt_months: float) -> ReservesOut:
+    """:func:`reserves_step` for one signal shared by every path (the coupled run's case).
+
+    The purchases are then the same on every path, so they are computed once per manager (R,)
+    and broadcast; only the gold price (and what it values) is per path. Element by element the
+    same operations as the general case, so the same numbers. With no signal nothing is bought
+    beyond the baseline: the price stays and no Treasuries are sold.
+    """
+    n, r = rs.gold_t.shape
+    base = rp.base_t_per_month * dt_months
+    extra = rp.response_t_per_month * s * dt_months
+    buy = base + extra
+    rs.gold_t = rs.gold_t + buy
+    rs.t += 1
+    if s == 0.0:
+        price = np.exp(rs.log_price)
+        return ReservesOut(buy_t=np.broadcast_to(buy, (n, r)), gold_t=rs.gold_t.copy(), price=price,
+                           treasury_sales_bn=np.zeros((n, r)))
+    rs.log_price = rs.log_price + rp.eta * extra.sum() / rp.annual_demand_t
+    price = np.exp(rs.log_price)
+    usd_gold = extra * price[:, None] * OZ_PER_TONNE / 1e9
+    usd_other = rp.nondollar_per_month * s * rp.reserves_usd_bn * dt_months
+    tsy = rp.usd_share * rp.tsy_share * (usd_gold + usd_other)
+    return ReservesOut(buy_t=np.broadcast_to(buy, (n, r)), gold_t=rs.gold_t.copy(), price=price,
+                       treasury_sales_bn=tsy)
+
+
 def to_agents(rp: ReservesParams, treasury_sales_bn: np.ndarray, n_agents: int, spread_weights=None) -> np.ndarray:
     """Map the managers' Treasury sales (N, R) onto the holders' agents (N, A).
 
@@ -133,7 +162,11 @@ def to_agents(rp: ReservesParams, treasury_sales_bn: np.ndarray, n_agents: int, 
     n = treasury_sales_bn.shape[0]
     out = np.zeros((n, n_agents))
     ok = rp.holder_index >= 0
-    np.add.at(out, (slice(None), rp.holder_index[ok]), treasury_sales_bn[:, ok])
+    cols = rp.holder_index[ok]
+    if len(np.unique(cols)) == len(cols):        # one manager per agent: a plain fancy add
+        out[:, cols] += treasury_sales_bn[:, ok]
+    else:
+        np.add.at(out, (slice(None), cols), treasury_sales_bn[:, ok])
     if spread_weights is not None and np.any(~ok):
         w = np.broadcast_to(np.asarray(spread_weights, dtype=float), (n, n_agents))
         tot = w.sum(axis=1, keepdims=True)

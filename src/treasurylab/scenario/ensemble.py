@@ -30,10 +30,11 @@ from typing import Any
 import numpy as np
 
 #: Paths per block. Fixed (not derived from the worker count) so results do not depend on workers.
-#: Measured on the 2-core machine (coupled run, 120 months, CPU time per block): a block carries
-#: ~43 ms of per-call overhead whatever its size, and per path 1,024 costs 129 us, 2,048 132 us,
-#: 4,096 139 us (larger (N, A) arrays fall out of the 1 MB L2 cache). 1,024 also splits 10,000
-#: paths into 10 blocks, 5 per worker on 2 workers, where 2,048 gives 5 blocks and one worker 3.
+#: Measured on the 2-core machine (coupled run, 120 months, CPU time per block, davos-2026): a block
+#: carries ~30 ms of per-call overhead whatever its size; 1,024 paths take ~98 ms, 2,048 ~175 ms,
+#: 4,096 ~420 ms (larger (N, A) arrays fall out of the 1 MB L2 cache). 1,024 also splits 10,000
+#: paths into 10 blocks, 5 per worker on 2 workers, where 2,048 gives 5 blocks and one worker 3;
+#: a 2-process 10,000-path run measured the same with 1,024 and 1,667 (6 blocks), slower with 2,048.
 BLOCK_SIZE = 1024
 
 
@@ -122,6 +123,33 @@ def _shared_buffers(monthly: dict[str, int], paths: int) -> dict[str, np.ndarray
     return out
 
 
+def _trim_heap() -> None:
+    """Hand the parent's free heap pages back to the system before worker processes fork.
+
+    A forked worker shares the parent's pages copy-on-write; the heap left over from earlier work
+    (a previous run, the set-up) is free but still mapped, so the worker's first allocations land
+    on those pages and each first write copies a page. Measured on the 2-core machine, one forked
+    child's first 1,024-path block: ~220 ms without, ~140-180 ms after ``malloc_trim(0)`` (fresh
+    zero pages are cheaper than copies; later blocks ~100 ms); in a 2-process run the first block
+    of each worker gained less (~10-20 ms). glibc only; elsewhere a no-op.
+    """
+    global _LIBC
+    if _LIBC is None:
+        try:
+            import ctypes
+            import ctypes.util
+
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            _LIBC = libc if hasattr(libc, "malloc_trim") else False
+        except OSError:
+            _LIBC = False
+    if _LIBC:
+        _LIBC.malloc_trim(0)
+
+
+_LIBC = None
+
+
 def run_blocks(fn: Callable, payload: Any, paths: int, seed: int, executor=None,
                progress: Callable[[int, int], None] | None = None,
                block_size: int = BLOCK_SIZE, monthly: dict[str, int] | None = None) -> dict[str, Any]:
@@ -140,6 +168,8 @@ def run_blocks(fn: Callable, payload: Any, paths: int, seed: int, executor=None,
     bufs = _shared_buffers(monthly, paths)
     token = next(_TOKENS)
     _SHARED[token] = bufs
+    if getattr(ex, "name", "") == "processes":
+        _trim_heap()
     try:
         parts = ex.map(functools.partial(_into_shared, fn, token), tasks, progress=progress)
     finally:
