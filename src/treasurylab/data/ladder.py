@@ -38,7 +38,7 @@ to the published ~72 months (calibration.md s1.5: WAM about 72 months in 2025) a
 marketable debt (s1.5; the summary gives 21.63% at 2025-12). The January 2022 seed itself gives the
 ladder's WAM at that date, a further check.
 
-For the fiscal engine (engineer C), seed ``principal_due`` and the coupon flows from::
+For the fiscal engine, seed ``principal_due`` and the coupon flows from::
 
     from treasurylab.data.ladder import roll_forward
     lad = roll_forward()                 # latest summary month; or roll_forward("2025-12")
