@@ -35,7 +35,8 @@ that are zero in a month are passed as None (no (N, A) passes over zeros), and f
 over agents with matrix-vector products. What depends on the month only (announced sales still to
 come, freezes) is computed once per block; the fiscal block computes only the four outputs used
 here (``outputs=``); the expected policy path is built tenor-major (5, N), the market's layout; and
-records are written into their rows with ``out=`` (no temporaries).
+records are written into their rows with ``out=`` (no temporaries). :func:`warm_process` does a
+first block's one-off imports and BLAS set-up in a parent before it forks workers.
 
 With no events every deviation is exactly zero, so the run reproduces the baseline (CBO's 10-year,
 and the fiscal block's baseline run of net interest and debt/GDP) to rounding: add-factors by
@@ -139,6 +140,19 @@ def one_blas_thread():
 
 
 _POOLS = None
+
+
+def warm_process() -> None:
+    """Do once, in a parent process about to fork workers, the one-off work of a first block.
+
+    The modules :func:`simulate` imports and the BLAS thread controller (:func:`one_blas_thread`
+    scans the loaded libraries, ~10 ms) are then inherited by every forked worker instead of being
+    redone at the start of each worker's first block. Nothing is computed; results are unchanged.
+    """
+    from treasurylab.model import fiscal, holders, macro, market, reserves, state  # noqa: F401
+
+    with one_blas_thread():
+        pass
 
 
 def simulate(S: Setup, n: int, rng: np.random.Generator, out: dict | None = None) -> dict[str, np.ndarray]:
