@@ -15,8 +15,8 @@ def run(n_paths: int = 10_000, horizon: int = 120, repeats: int = 5) -> list[dic
     import numpy as np
 
     from treasurylab.model import fiscal as F
-    from treasurylab.scenario import fiscal_inputs as FI
     from treasurylab.params import load_params
+    from treasurylab.scenario import fiscal_inputs as FI
 
     p = load_params("fiscal")
     b = FI.cbo_baseline_inputs("2026-02", p)

@@ -29,8 +29,8 @@ SEED = 2026
 @lru_cache(maxsize=1)
 def _setup():
     from treasurylab.model.market import MarketParams
-    from treasurylab.scenario.holders_inputs import build_holders_spec
     from treasurylab.params.load import load_params
+    from treasurylab.scenario.holders_inputs import build_holders_spec
 
     spec = build_holders_spec()
     # the 40 largest holders of the default agent set (TIC countries, All Other, Fed, domestic sectors)

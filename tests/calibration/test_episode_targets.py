@@ -15,8 +15,8 @@ def test_episode_target(t):
 
 def test_pboc_target_rejects_a_threat_worth_a_freeze():
     # the old weight (a threat counts as much as a freeze) puts the PBoC far outside the observed range
-    from treasurylab.scenario.setup import prepare
     from treasurylab.model import reserves as R
+    from treasurylab.scenario.setup import prepare
     from treasurylab.scenario.spec import load_scenario, parse_scenario, resolve
     from treasurylab.yamlio import load_yaml
 

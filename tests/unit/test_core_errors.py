@@ -1,9 +1,9 @@
 """Errors name the field, the bad value and the fix; names get suggestions."""
 
+import pytest
+
 from treasurylab.data.names import match_name
 from treasurylab.errors import BadInput, did_you_mean
-
-import pytest
 
 
 def test_message_format():

@@ -1,6 +1,5 @@
 """The calibration-target registry: pass/fail logic and the CLI listing."""
 
-import json
 import math
 
 from typer.testing import CliRunner

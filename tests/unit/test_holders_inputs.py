@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from treasurylab.errors import BadInput
 from treasurylab.model.market import MarketParams, run_holders_market
-from treasurylab.scenario.holders_inputs import agent_table, build_holders_spec, fitted_rates
 from treasurylab.params.load import load_params
+from treasurylab.scenario.holders_inputs import agent_table, build_holders_spec, fitted_rates
 
 
 @pytest.fixture(scope="module")

@@ -63,7 +63,9 @@ def test_inventories_are_drawn_before_output_is_cut(cutoff):
 def test_stockpile_release_delays_the_shortage(cutoff):
     rel = M.simulate(INP, CUTOFF + [M.MineralsEvent("stockpile_release", "2026-03", None,
                                                     {"region": "US", "months": 2})], start="2026-01", months=24)
-    first = lambda r: int(np.nonzero(r.shortfall[:, US].sum(axis=1) > 1e-6)[0][0])
+    def first(r):
+        return int(np.nonzero(r.shortfall[:, US].sum(axis=1) > 1e-6)[0][0])
+
     assert first(rel) > first(cutoff)
     assert rel.shortfall[:, US].sum() < cutoff.shortfall[:, US].sum()
 

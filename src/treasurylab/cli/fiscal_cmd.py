@@ -56,8 +56,8 @@ def register(app: typer.Typer) -> None:
             import numpy as np
 
             from treasurylab.model import fiscal as F
-            from treasurylab.scenario import fiscal_inputs as FI
             from treasurylab.params import load_params
+            from treasurylab.scenario import fiscal_inputs as FI
 
             ov = _overrides(set_)
             if bill_share is not None:

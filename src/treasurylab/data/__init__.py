@@ -42,9 +42,8 @@ def query(sql: str):
 
 
 def _check_period(name: str, v: Any) -> str:
-    import re
-
     import datetime as dt
+    import re
 
     s = str(v)
     bad = not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?|q[1-4])?", s)

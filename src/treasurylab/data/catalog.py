@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Callable
 
 import treasurylab.data.sources as _sources
 from treasurylab.errors import BadInput, did_you_mean

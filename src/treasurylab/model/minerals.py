@@ -680,7 +680,7 @@ class _LP:
         ub[o["short"]:o["short"] + C * U * 3] = (D_cu[:, :, None] * SEGMENTS[None, None, :]).ravel()
         if exp_ub is not None:
             for prod, lst in self.exp_vars.items():
-                for (d, v), cap in zip(lst, exp_ub[prod]):
+                for (_d, v), cap in zip(lst, exp_ub[prod]):
                     ub[v] = min(ub[v], cap)
         cost = self.cost
         bounds = np.column_stack([np.zeros(self.n), ub])
@@ -924,7 +924,7 @@ def simulate(inputs: MineralsInputs | None = None, events: Iterable[Any] = (), s
         exp_ub = None
         if any((shares[pr][t] < 1).any() for pr in PRODUCTS):
             exp_ub = {}
-            for k, pr in enumerate(PRODUCTS):
+            for _k, pr in enumerate(PRODUCTS):
                 sh = shares[pr][t]
                 dests = [d for d, _ in lp.exp_vars[pr]]
                 exp_ub[pr] = np.array([np.inf if sh[d] >= 1 else sh[d] * ref[pr][d] * growth[t] / g0 for d in dests])

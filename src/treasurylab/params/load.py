@@ -8,11 +8,11 @@ assumption). Overrides are checked against the same bounds and name the paramete
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
-from functools import lru_cache
+from collections.abc import Iterator, Mapping
+from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -53,7 +53,7 @@ class ParamSet(Mapping):
     def __len__(self) -> int:
         return len(self._values)
 
-    def with_overrides(self, overrides: Mapping[str, Any] | None, where: str = "overrides") -> "ParamSet":
+    def with_overrides(self, overrides: Mapping[str, Any] | None, where: str = "overrides") -> ParamSet:
         """A copy with ``overrides`` applied (name -> new value), bounds checked."""
         if not overrides:
             return self
@@ -115,7 +115,7 @@ def load_param_file(path: Path) -> ParamSet:
     return ParamSet(pf.block, dict(pf.params), path, pf.title)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_default(block: str) -> ParamSet:
     path = DEFAULTS_DIR / f"{block}.yaml"
     if not path.exists():

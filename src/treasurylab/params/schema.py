@@ -50,7 +50,7 @@ class Param(BaseModel):
         return None if v is None else str(v)
 
     @model_validator(mode="after")
-    def _has_evidence(self) -> "Param":
+    def _has_evidence(self) -> Param:
         if not self.unit.strip():
             raise ValueError("unit is empty - give the unit (e.g. 'USD bn', 'fraction', 'bp per pp')")
         if self.assumption:

@@ -332,7 +332,7 @@ def build_holders_spec(overrides: Mapping[str, Any] | None = None, month: str | 
     groups = dict(ps["peer_groups"] or {})
     group_names = tuple(groups)
     peer = np.full(a, -1, dtype=np.int64)
-    for gi, (g, members) in enumerate(groups.items()):
+    for gi, (_g, members) in enumerate(groups.items()):
         for mname in members or []:
             from treasurylab.data.names import match_name
             try:

@@ -56,10 +56,10 @@ def prepare(sc) -> Setup:
     from treasurylab.model import holders as H
     from treasurylab.model.macro import MacroParams
     from treasurylab.model.market import TENORS, MarketParams
-    from treasurylab.scenario import fiscal_inputs as FI
     from treasurylab.params import list_blocks, load_params
-    from treasurylab.scenario.holders_inputs import build_holders_spec
     from treasurylab.params.macro_inputs import macro_baseline, ordinal_label
+    from treasurylab.scenario import fiscal_inputs as FI
+    from treasurylab.scenario.holders_inputs import build_holders_spec
 
     ov = sc.overrides or {}
     vintage = VINTAGES[sc.baseline]

@@ -66,9 +66,9 @@ def observed_pboc() -> dict:
 @lru_cache(maxsize=1)
 def davos_run(paths: int = PATHS) -> dict:
     """Median outcomes of davos-2026 (the y10 deviation path in bp, the PBoC's model purchases)."""
-    from treasurylab.scenario.setup import prepare
     from treasurylab.model import reserves as R
     from treasurylab.scenario.runner import run
+    from treasurylab.scenario.setup import prepare
     from treasurylab.scenario.spec import load_scenario
 
     res = run("davos-2026", paths=paths, workers=1)

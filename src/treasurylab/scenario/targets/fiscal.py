@@ -32,8 +32,8 @@ _ROT = "CBO, Mar 2025 (pub 61249): +0.1 pp on all rates adds $351bn to 2026-2035
 def targets() -> list[TargetResult]:
     import numpy as np
 
-    from treasurylab.scenario import fiscal_inputs as FI
     from treasurylab.params import load_params
+    from treasurylab.scenario import fiscal_inputs as FI
 
     p = load_params("fiscal")
     out: list[TargetResult] = []
