@@ -38,12 +38,15 @@ def main() -> None:
     ap.add_argument("--write", help="markdown file to write")
     ap.add_argument("--only", nargs="*", help="benchmark module names (e.g. bench_fiscal)")
     a = ap.parse_args()
+    sys.path.insert(0, str(HERE))
     rows = []
     for f in sorted(HERE.glob("bench_*.py")):
         if a.only and f.stem not in a.only:
             continue
         spec = importlib.util.spec_from_file_location(f.stem, f)
         mod = importlib.util.module_from_spec(spec)
+        # registered like an import, so functions a benchmark sends to worker processes pickle
+        sys.modules[f.stem] = mod
         spec.loader.exec_module(mod)
         print(f"running {f.stem} ...", file=sys.stderr)
         for r in mod.run():
