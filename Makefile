@@ -10,7 +10,8 @@ OUT ?= out
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev,dask]'
+	$(BIN)/python -m pip install -q -e '.[dev,dask,fast]'
+	$(BIN)/python -c "from treasurylab.scenario.runner import compile_kernels as c; print('kernels:', c())"
 	@touch $(STAMP)
 
 demo: $(STAMP)

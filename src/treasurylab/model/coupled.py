@@ -36,7 +36,10 @@ over agents with matrix-vector products. What depends on the month only (announc
 come, freezes) is computed once per block; the fiscal block computes only the four outputs used
 here (``outputs=``); the expected policy path is built tenor-major (5, N), the market's layout; and
 records are written into their rows with ``out=`` (no temporaries). :func:`warm_process` does a
-first block's one-off imports and BLAS set-up in a parent before it forks workers.
+first block's one-off imports and BLAS set-up in a parent before it forks workers. With numba
+installed, steps 2-5 call the compiled twins of ``model/jit`` (the same equations, one path at a
+time, agreeing with these numpy calls to ~1e-12; ``Setup.kernels`` or ``TREASURYLAB_KERNELS``
+chooses); step 2's twin also does the freeze and the sums over holders written out below.
 
 With no events every deviation is exactly zero, so the run reproduces the baseline (CBO's 10-year,
 and the fiscal block's baseline run of net interest and debt/GDP) to rounding: add-factors by
@@ -114,6 +117,7 @@ class Setup:
     minerals: Any = None                      # MineralsResult when the scenario has minerals events
     baseline: dict = field(default_factory=dict)   # base_<var> (T,) for results
     foreign_official_bn: float = 0.0          # TIC foreign official holdings at the holdings month (cascade denominator)
+    kernels: str | None = None                # 'numpy' | 'numba' (model/jit); None: jit.backend() where it runs
 
 
 def one_blas_thread():
@@ -142,17 +146,21 @@ def one_blas_thread():
 _POOLS = None
 
 
-def warm_process() -> None:
+def warm_process(setup: Setup | None = None) -> None:
     """Do once, in a parent process about to fork workers, the one-off work of a first block.
 
     The modules :func:`simulate` imports and the BLAS thread controller (:func:`one_blas_thread`
     scans the loaded libraries, ~10 ms) are then inherited by every forked worker instead of being
-    redone at the start of each worker's first block. Nothing is computed; results are unchanged.
+    redone at the start of each worker's first block. With the compiled kernels (``model/jit``) and
+    a ``setup``, two paths are run through the horizon so that numba is imported and every kernel
+    loaded from its cache (or compiled) here, once (~0.3 s), not in each worker. Results are unchanged.
     """
-    from treasurylab.model import fiscal, holders, macro, market, reserves, state  # noqa: F401
+    from treasurylab.model import fiscal, holders, jit, macro, market, reserves, state  # noqa: F401
 
     with one_blas_thread():
         pass
+    if setup is not None and (setup.kernels or jit.backend()) == "numba":
+        simulate(setup, 2, np.random.default_rng(0))
 
 
 def simulate(S: Setup, n: int, rng: np.random.Generator, out: dict | None = None) -> dict[str, np.ndarray]:
@@ -168,17 +176,30 @@ def simulate(S: Setup, n: int, rng: np.random.Generator, out: dict | None = None
 def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str, np.ndarray]:
     from treasurylab.model import fiscal as F
     from treasurylab.model import holders as H
+    from treasurylab.model import jit
     from treasurylab.model import market as M
     from treasurylab.model.macro import MacroState, stress_index
     from treasurylab.model.macro import step as macro_step
     from treasurylab.model.state import CoupledState
 
+    # the runner fixes the backend in the parent (workers forked earlier keep their environment)
+    kernels = S.kernels or jit.backend()
+    JH = None
+    if kernels == "numba":
+        from treasurylab.model.jit import fiscal as JF
+        from treasurylab.model.jit import holders as JH
+        from treasurylab.model.jit import macro as JR
+        from treasurylab.model.jit import market as JM
+
+        market_step, clear_market, fiscal_step = JM.market_step, JM.clear_market, JF.step
+    else:
+        market_step, clear_market, fiscal_step = M.market_step, M.clear_market, F.step
     T, k0 = S.T, S.k0
     spec0 = S.hspecs[0]
     A = spec0.n_agents
     fs = F.init_state(S.ladder, n, k0 + T, S.fparams, S.curve_tenors)
     for t in range(k0):   # fiscal-only roll from the baseline's first month, baseline inputs
-        F.step(fs, t, S.yields[t], S.bill[t], S.pdef[t], S.ngdp[t], S.cpi[t], S.mix0,
+        fiscal_step(fs, t, S.yields[t], S.bill[t], S.pdef[t], S.ngdp[t], S.cpi[t], S.mix0,
                revenue=S.revenue[t], other_means=S.other_means[t], outputs=())
     rs = None
     if S.rp is not None:
@@ -239,31 +260,42 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
             named = S.named[t] + st.reserves_sales
         else:
             named = S.named[t] if named_any[t] else None
-        flows = H.holders_step(spec, hs, t, debt_gdp_dev_pp=st.debt_dev_pp, yield_vol_bp=ms.vol_bp,
-                               threat=S.threat[t], political_shock=S.political[t] if pol_any[t] else None,
-                               named_sales=named, announced_sales=S.announced[t] if ann_any[t] else None,
-                               rng=rng, _membership=membership)
-        if frozen_any[t]:
-            fz = S.frozen[t]
-            for arr in (flows.sales, flows.expected, flows.surprise, flows.baseline):
-                arr[:, fz] = 0.0
-        # scenario sales beyond the baseline (the expected part is often exactly zero)
-        scen = flows.surprise if flows.expected_zero else np.add(flows.expected, flows.surprise)
-        holder_sales += scen
-        if t < CASCADE_WINDOW:
-            # max(x, 0) against an array of zeros: the same numbers, on numpy's faster array-array loop
-            st.sold_24m += np.maximum(scen, M._zeros(scen.shape)) @ foreign_f
-        # 3. market
         insens = insens_f[S.hseg[t]]
-        sur = flows.surprise @ insens
-        exp_ = zeros_n if flows.expected_zero else flows.expected @ insens
+        if JH is not None:
+            # the compiled twin: the step, the freeze and the sums below in one pass (model/jit)
+            sales, sur, exp_ = JH.step_coupled(
+                spec, hs, t, debt_gdp_dev_pp=st.debt_dev_pp, yield_vol_bp=ms.vol_bp, threat=S.threat[t],
+                rng=rng, membership=membership, named_sales=named,
+                announced_sales=S.announced[t] if ann_any[t] else None,
+                political_shock=S.political[t] if pol_any[t] else None,
+                frozen=S.frozen[t] if frozen_any[t] else None, insens=insens, foreign_f=foreign_f,
+                holder_sales=holder_sales, sold_24m=st.sold_24m, window=t < CASCADE_WINDOW)
+        else:
+            flows = H.holders_step(spec, hs, t, debt_gdp_dev_pp=st.debt_dev_pp, yield_vol_bp=ms.vol_bp,
+                                   threat=S.threat[t], political_shock=S.political[t] if pol_any[t] else None,
+                                   named_sales=named, announced_sales=S.announced[t] if ann_any[t] else None,
+                                   rng=rng, _membership=membership)
+            if frozen_any[t]:
+                fz = S.frozen[t]
+                for arr in (flows.sales, flows.expected, flows.surprise, flows.baseline):
+                    arr[:, fz] = 0.0
+            # scenario sales beyond the baseline (the expected part is often exactly zero)
+            scen = flows.surprise if flows.expected_zero else np.add(flows.expected, flows.surprise)
+            holder_sales += scen
+            if t < CASCADE_WINDOW:
+                # max(x, 0) against an array of zeros: the same numbers, on numpy's faster array-array loop
+                st.sold_24m += np.maximum(scen, M._zeros(scen.shape)) @ foreign_f
+            sur = flows.surprise @ insens
+            exp_ = zeros_n if flows.expected_zero else flows.expected @ insens
+            sales = flows.sales
+        # 3. market
         mp = S.mps[S.mseg[t]]
         # (5, n): the market block works tenor-major (see market.market_step)
         np.multiply(S.exp_factor[:, None], mst.policy, out=esd_t)
-        out = M.market_step(mp, ms, surprise_flow_bn=sur, expected_flow_bn=exp_, announced_future_bn=fut_all[t],
+        out = market_step(mp, ms, surprise_flow_bn=sur, expected_flow_bn=exp_, announced_future_bn=fut_all[t],
                             gdp_bn=st.gdp, debt_gdp_dev_pp=st.debt_dev_pp, deficit_gdp_dev_pp=st.deficit_dev_pp,
                             exp_short_dev=esd_t.T, baseline_yields=S.yields[tf], distrust_shock=S.distrust[t])
-        clr = M.clear_market(hs.holdings, flows.sales, spec.absorber, spec.fed_index, out.fed_purchases_bn,
+        clr = clear_market(hs.holdings, sales, spec.absorber, spec.fed_index, out.fed_purchases_bn,
                              st.supply_bn)
         hs.holdings = clr.holdings
         fed_bought += clr.fed_bought
@@ -274,15 +306,21 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
             y = np.minimum(y, y_cap)
         # 4. macro
         dy10 = y[:, 3] - base_y10[t]
-        stress = stress_index(dy10 - st.dy10_prev, 1.0 - out.trust, pm)
-        mo = macro_step(mst, pm, dy10=dy10, stress=stress, base_y10=base_y10[t],
-                        base_policy=float(S.base_policy[t]), base_gap=float(S.base_gap[t]),
-                        base_gdp=float(S.ngdp[tf]), gap_shock=float(S.gap_shock[t]))
+        if JH is not None:
+            mo = JR.step(mst, pm, dy10=dy10, distrust=1.0 - out.trust, dy10_prev=st.dy10_prev,
+                         base_y10=base_y10[t], base_policy=float(S.base_policy[t]),
+                         base_gap=float(S.base_gap[t]), base_gdp=float(S.ngdp[tf]),
+                         gap_shock=float(S.gap_shock[t]))
+        else:
+            stress = stress_index(dy10 - st.dy10_prev, 1.0 - out.trust, pm)
+            mo = macro_step(mst, pm, dy10=dy10, stress=stress, base_y10=base_y10[t],
+                            base_policy=float(S.base_policy[t]), base_gap=float(S.base_gap[t]),
+                            base_gdp=float(S.ngdp[tf]), gap_shock=float(S.gap_shock[t]))
         st.regime |= mo["regime"]
         gdp = mo["gdp"]
         # 5. fiscal
         ratio = gdp / S.ngdp[tf]
-        fo = F.step(fs, tf, y, S.bill[tf] + (y[:, 0] - S.yields[tf, 0]),
+        fo = fiscal_step(fs, tf, y, S.bill[tf] + (y[:, 0] - S.yields[tf, 0]),
                     S.pdef[tf] + S.slippage[t] * gdp / 1200.0, gdp, S.cpi[tf] + mst.infl, S.mixes[t],
                     output_gap=mo["gap_dev"], revenue=S.revenue[tf] * ratio, other_means=S.other_means[tf],
                     outputs=fiscal_out)

@@ -33,13 +33,14 @@ from typing import Any
 
 import numpy as np
 
-#: Paths per block. Fixed (not derived from the worker count) so results do not depend on workers.
-#: Measured on the 2-core machine (coupled run, 120 months, CPU time per block, davos-2026): a block
-#: carries ~30 ms of per-call overhead whatever its size; 1,024 paths take ~98 ms, 2,048 ~175 ms,
-#: 4,096 ~420 ms (larger (N, A) arrays fall out of the 1 MB L2 cache). 1,024 also splits 10,000
-#: paths into 10 blocks, 5 per worker on 2 workers, where 2,048 gives 5 blocks and one worker 3;
-#: a 2-process 10,000-path run measured the same with 1,024 and 1,667 (6 blocks), slower with 2,048.
-BLOCK_SIZE = 1024
+#: Paths per block. Fixed (not derived from the worker count, nor from the kernels' backend) so
+#: results do not depend on either. Measured on the 2-core machine (davos-2026, 120 months, 2
+#: processes, docs/benchmarks.md): with the compiled kernels (model/jit) a block's fixed cost is
+#: small (~12 ms) and larger blocks are cheaper per path - 10,000 paths took 0.44 s in blocks of
+#: 1,024, 0.47 s of 2,048 (5 blocks: one worker runs 3), 0.41 s of 2,560 (4 blocks, 2 per worker),
+#: 0.43 s of 5,120; 100,000 paths 4.8 s, 4.6 s, 4.3 s and 4.6 s. The numpy kernels measured the
+#: same with 1,024 and 2,560 (0.63 s and 6.4 s). A multiple of ``ROW_ALIGN`` (page-aligned rows).
+BLOCK_SIZE = 2560
 
 
 @dataclass(frozen=True)
@@ -124,8 +125,8 @@ def _into_shared(fn: Callable, token: int, task, desc: tuple | None = None) -> A
 
 #: rows of the shared map are padded to a multiple of this many float64 (one 4 KiB page), so that
 #: with BLOCK_SIZE a multiple of it every block's row segments start on a page of their own: a
-#: block then touches 2 pages per row (1,024 paths) instead of 3 shared with its neighbours, which
-#: cost ~2,000 extra page faults a block (measured, 2-core machine)
+#: block then touches whole pages of its own in each row instead of sharing the end pages with its
+#: neighbours, which cost ~2,000 extra page faults a 1,024-path block (measured, 2-core machine)
 ROW_ALIGN = 512
 
 
@@ -208,13 +209,13 @@ def _trim_heap() -> None:
 _LIBC = None
 
 
-def _prefork() -> None:
-    """The one-off start-up of a coupled block (imports, BLAS thread controller), done once in the
-    parent so that forked workers inherit it (see ``model.coupled.warm_process``); ~10 ms saved on
-    each worker's first block."""
-    from treasurylab.model.coupled import warm_process
+def _prefork(payload: Any = None) -> None:
+    """The one-off start-up of a coupled block (imports, BLAS thread controller, compiled kernels),
+    done once in the parent so that forked workers inherit it (see ``model.coupled.warm_process``);
+    ~10 ms saved on each worker's first block, ~0.3 s with the compiled kernels."""
+    from treasurylab.model.coupled import Setup, warm_process
 
-    warm_process()
+    warm_process(payload if isinstance(payload, Setup) else None)
 
 
 def run_blocks(fn: Callable, payload: Any, paths: int, seed: int, executor=None,
@@ -236,7 +237,7 @@ def run_blocks(fn: Callable, payload: Any, paths: int, seed: int, executor=None,
     token = next(_TOKENS)
     _SHARED[token] = bufs
     if getattr(ex, "name", "") == "processes" and not getattr(ex, "started", False):
-        _prefork()            # only before workers are forked: kept workers have done both already
+        _prefork(payload)     # only before workers are forked: kept workers have done both already
         _trim_heap()
     try:
         # the description travels only to processes (a worker here sees _SHARED directly)

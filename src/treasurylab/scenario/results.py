@@ -69,24 +69,57 @@ def summarise(ds) -> Any:
 
 
 def summarise_arrays(arrays: dict, months: list[str]) -> Any:
-    """The summary of ``{name: (path, month) array}`` (other shapes are skipped), in dict order."""
+    """The summary of ``{name: (path, month) array}`` (other shapes are skipped), in dict order.
+
+    Quantiles are numpy's (``np.quantile``, linear interpolation), taken month by month on a copy
+    of the month's paths that numpy may partition in place (``overwrite_input``): the same numbers
+    as one ``np.quantile(a, axis=0)``, without its copy of the whole array, and the months are
+    shared between threads (numpy's partition releases the GIL). For 100,000 paths x 120 months x
+    17 variables this took ~6.7 s as one call per variable, ~1.5 s month by month on one thread.
+    """
     import pandas as pd
 
-    frames = []
+    todo = []
     for name, v in arrays.items():
         a = np.asarray(v, dtype=float)
         if a.ndim != 2 or a.shape[1] != len(months) or name == "holder_sales":
             continue
-        # the runner's arrays are (path, month) views of month-major buffers (rows possibly padded):
-        # quantiles along the contiguous rows are the same numbers, 2.4x faster (partitioning
-        # contiguous memory)
-        if a.shape[0] > 1 and a.strides[0] == a.itemsize and not a.flags.c_contiguous:
-            q = np.quantile(a.T, [0.05, 0.5, 0.95], axis=1)
-        else:
-            q = np.quantile(a, [0.05, 0.5, 0.95], axis=0)
-        frames.append(pd.DataFrame({"variable": name, "month": months, "p5": q[0], "p50": q[1],
-                                    "p95": q[2], "mean": a.mean(axis=0)}))
+        todo.append((name, a))
+    qs = np.array([0.05, 0.5, 0.95])
+    res = {name: np.empty((3, a.shape[1])) for name, a in todo}
+    jobs = [(name, a, j) for name, a in todo for j in range(a.shape[1])]
+
+    def work(part: list) -> None:
+        scratch = None
+        for name, a, j in part:
+            if scratch is None or scratch.shape[0] != a.shape[0]:
+                scratch = np.empty(a.shape[0])
+            np.copyto(scratch, a[:, j])
+            res[name][:, j] = np.quantile(scratch, qs, overwrite_input=True)
+
+    n_threads = _threads(sum(a.size for _, a in todo))
+    if n_threads > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(n_threads) as ex:
+            list(ex.map(work, [jobs[i::n_threads] for i in range(n_threads)]))
+    else:
+        work(jobs)
+    frames = [pd.DataFrame({"variable": name, "month": months, "p5": res[name][0], "p50": res[name][1],
+                            "p95": res[name][2], "mean": a.mean(axis=0)}) for name, a in todo]
     return pd.concat(frames, ignore_index=True)
+
+
+def _threads(size: int) -> int:
+    """Threads for the quantiles: the cores this process may use, for large arrays only."""
+    import os
+
+    if size < 4_000_000:              # below ~2,000 paths x 120 months x 17 variables one thread is as fast
+        return 1
+    try:
+        return max(1, min(4, len(os.sched_getaffinity(0))))
+    except AttributeError:            # pragma: no cover - not Linux
+        return max(1, min(4, os.cpu_count() or 1))
 
 
 def outcomes_of(get) -> dict[str, float]:
