@@ -41,6 +41,18 @@ def _block(task) -> dict:
     return coupled.simulate(setup, block.size, block.rng(), out=block_output())
 
 
+def _free_in_background(arrays: dict) -> None:
+    """Drop the last references to a run's full arrays on another thread.
+
+    They are views of one shared map (1.6 GB for 100,000 paths x 120 months); unmapping it hands
+    ~400,000 pages back to the system, ~0.4 s during which the GIL is released: on a thread of its
+    own, that overlaps with building the Dataset and the report instead of adding to them.
+    """
+    import threading
+
+    threading.Thread(target=arrays.clear, name="treasurylab-free", daemon=True).start()
+
+
 def _dataset(setup, arrays: dict, sc) -> Any:
     import numpy as np
     import xarray as xr
@@ -132,8 +144,11 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
         summary = summarise_arrays(arrays, [str(m) for m in setup.months])
         outcomes = outcomes_of(arrays.get)
         # copies, so that the full arrays are freed
+        full = arrays
         arrays = {k: (v[:keep].copy(order="K") if isinstance(v, np.ndarray) and v.ndim >= 1 else v)
-                  for k, v in arrays.items()}
+                  for k, v in full.items()}
+        _free_in_background(full)
+        del full
     ds = _dataset(setup, arrays, sc)
     ds.attrs["paths"] = int(sc.paths)
     meta = {"seed": sc.seed, "paths": sc.paths, "blocks": n_blocks, "executor": ex.name, "kernels": kernels,
