@@ -36,3 +36,13 @@ def test_runner_records_the_backend(monkeypatch):
     assert run("baseline", paths=8, workers=1).meta["kernels"] == "numpy"
     monkeypatch.setenv("TREASURYLAB_KERNELS", "numba")
     assert run("baseline", paths=8, workers=1).meta["kernels"] == "numba"
+
+
+def test_a_worker_without_numba_refuses_compiled_kernels(monkeypatch):
+    from treasurylab.errors import BadInput
+    from treasurylab.model import jit
+
+    S = dataclasses.replace(prepare(load_scenario("baseline").with_(horizon=6)), kernels="numba")
+    monkeypatch.setattr(jit, "_NUMBA", [None])
+    with pytest.raises(BadInput, match="TREASURYLAB_KERNELS=numpy"):
+        coupled.simulate(S, 4, np.random.default_rng(0))

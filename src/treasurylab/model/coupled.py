@@ -186,6 +186,10 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
     kernels = S.kernels or jit.backend()
     JH = None
     if kernels == "numba":
+        if jit._numba() is None:      # a worker (a Dask node, say) without the [fast] extra
+            raise BadInput("the run uses the compiled kernels but numba is not installed in this process",
+                           field="kernels", got=kernels,
+                           fix="install treasurylab[fast] on every worker, or set TREASURYLAB_KERNELS=numpy")
         from treasurylab.model.jit import fiscal as JF
         from treasurylab.model.jit import holders as JH
         from treasurylab.model.jit import macro as JR

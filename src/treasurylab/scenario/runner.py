@@ -160,7 +160,7 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
 
 
 def compile_kernels() -> str:
-    """Compile the compiled kernels (``model/jit``) into their disk cache now; returns the backend.
+    """Compile the numba twins of ``model/jit`` into their disk cache now; returns the backend.
 
     numba compiles a kernel the first time a process uses it and caches it on disk; the first
     run after installing would pay ~7 s for all of them (docs/benchmarks.md). ``make`` calls this
