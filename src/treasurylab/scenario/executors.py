@@ -92,8 +92,34 @@ class ProcessExecutor:
                 shutdown_pool()              # a failed or interrupted run leaves no workers behind
                 raise
         ctx = mp.get_context(_start_method())
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)), mp_context=ctx) as pool:
+        with ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)), mp_context=ctx,
+                                 initializer=worker_init) as pool:
             return _collect(pool, fn, tasks, progress)
+
+
+def worker_init() -> None:
+    """Set-up of each worker process: keep freed memory for reuse (glibc; elsewhere nothing).
+
+    A block allocates and frees the same large temporaries every month ((N, A) arrays of ~1 MB at
+    2,560 paths). glibc serves allocations above its mmap threshold (128 KB, rising adaptively) with
+    fresh maps and returns freed heap above its trim threshold to the system, so each month's
+    arrays landed on new pages and paid a page fault per 4 KB. In a worker - a process of ours
+    whose only job is blocks - allocations up to 32 MB now come from the heap and up to 256 MB of
+    freed heap is kept. Measured on the 2-core machine, 2 processes, numpy kernels: 10,000 paths
+    0.61 -> 0.54 s, 100,000 paths 6.4 -> 5.5 s (the compiled kernels allocate little; no change).
+    Results are unchanged. The user's own process (serial runs) is left as it is.
+    """
+    try:
+        import ctypes
+        import ctypes.util
+
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return
+    m_trim_threshold, m_mmap_threshold = -1, -3          # glibc's malloc.h
+    mallopt(m_mmap_threshold, 32 << 20)                  # the largest glibc accepts on 64-bit
+    mallopt(m_trim_threshold, 256 << 20)
 
 
 def _collect(pool, fn: Callable, tasks: list, progress) -> list:
@@ -131,7 +157,8 @@ def _kept_pool(workers: int):
 
         atexit.register(shutdown_pool)
         _ATEXIT[0] = True
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(_start_method()))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(_start_method()),
+                               initializer=worker_init)
     _KEPT[0] = (workers, pool)
     return pool
 
