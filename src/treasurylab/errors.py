@@ -56,7 +56,15 @@ class BadInput(TreasurylabError):
             parts.append(f" (got {got})")
         if self.fix:
             parts.append(f" - {self.fix}")
-        return "".join(parts)
+        return _one_line("".join(parts))
+
+
+def _one_line(text: str) -> str:
+    """``text`` with line breaks and other unprintable characters escaped (``\\n``): a user's key
+    or value may contain them, and the message must stay one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class DataError(BadInput):

@@ -35,3 +35,11 @@ def test_match_country(text, want):
 def test_unknown_country_suggests():
     with pytest.raises(BadInput, match="did you mean 'Japan'"):
         match_name("Japna", ["Japan", "China, Mainland"], "country")
+
+
+def test_message_stays_one_line_with_control_characters_in_names():
+    from treasurylab.errors import BadInput
+
+    msg = str(BadInput("unknown parameter", field="macro.\n", got="a\tb\u2028c", fix="drop it"))
+    assert "\n" not in msg and "\t" not in msg and "\u2028" not in msg
+    assert "macro.\\n" in msg
