@@ -273,3 +273,12 @@ def test_closed_pipe_is_quiet(monkeypatch):
     with pytest.raises(Exception) as info:
         output.guard(broken)
     assert type(info.value).__name__ == "Exit" and info.value.exit_code == 1
+
+
+def test_version_text_and_json():
+    from treasurylab import __version__
+
+    plain = runner.invoke(app, ["--version"])
+    assert plain.exit_code == 0 and plain.stdout.strip() == __version__
+    doc = runner.invoke(app, ["--version", "--json"])
+    assert doc.exit_code == 0 and json.loads(doc.stdout) == {"version": __version__}

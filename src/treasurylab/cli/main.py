@@ -35,6 +35,12 @@ class _Group(TyperGroup):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         argv = list(sys.argv[1:] if args is None else args)
+        if set(argv) == {"--version", "--json"}:             # one JSON document, as every command gives
+            from treasurylab import __version__
+            from treasurylab.cli.output import print_json
+
+            print_json({"version": __version__})
+            sys.exit(0)
         try:
             rv = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
         except _UsageError as exc:
