@@ -165,3 +165,27 @@ def test_property_malformed_never_traceback(mutations):
 def test_event_types_documented():
     for name, cls in EVENT_TYPES.items():
         assert cls.__doc__, name
+
+
+def test_a_sweep_file_given_as_a_scenario_says_so(tmp_path):
+    from treasurylab.scenario.spec import shipped_dir
+
+    with pytest.raises(BadInput, match="this is a sweep file.*treasurylab sweep FILE"):
+        load_scenario(shipped_dir() / "tipping-point.sweep.yaml")
+
+
+def test_a_scenario_file_given_as_a_sweep_says_so():
+    from treasurylab.scenario.spec import shipped_dir
+    from treasurylab.scenario.sweep import load_sweep
+
+    with pytest.raises(BadInput, match="this is a scenario file.*treasurylab run FILE"):
+        load_sweep(shipped_dir() / "davos-2026.yaml")
+
+
+def test_a_misspelt_sweep_key_is_suggested_from_the_sweep_schema(tmp_path):
+    from treasurylab.scenario.sweep import load_sweep
+
+    p = tmp_path / "s.yaml"
+    p.write_text("name: x\nscenario: davos-2026\ngird:\n  a: [1]\n")
+    with pytest.raises(BadInput, match="line 3: gird: unknown key - did you mean 'grid'"):
+        load_sweep(p)

@@ -272,7 +272,9 @@ def _value_at(data: Any, loc: tuple) -> Any:
     return node
 
 
-def _error_from_pydantic(exc: ValidationError, data: Any, where_of) -> BadInput:
+def _error_from_pydantic(exc: ValidationError, data: Any, where_of, model: Any = None) -> BadInput:
+    """One BadInput for pydantic's errors; ``model``: the validated class when not a Scenario (the
+    names suggested for a misspelt top-level key come from it)."""
     # a misspelt key shows up as 'extra' plus 'missing': report the misspelling (with 'did you mean')
     rank = {"extra_forbidden": 0, "union_tag_invalid": 1, "union_tag_not_found": 1}
     errs = sorted(exc.errors(include_url=False), key=lambda e: rank.get(e["type"], 2))
@@ -286,7 +288,8 @@ def _error_from_pydantic(exc: ValidationError, data: Any, where_of) -> BadInput:
         msg, fix = msg.split(" - ", 1)
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        allowed = _fields_at(data, loc[:-1] if loc else loc)
+        allowed = list(model.model_fields) if model is not None and len(loc) <= 1 \
+            else _fields_at(data, loc[:-1] if loc else loc)
         msg, got, fix = "unknown key", None, did_you_mean(key, allowed)
         if " or " not in fix and "valid names" in fix:
             fix = "allowed keys: " + ", ".join(allowed)
@@ -322,6 +325,9 @@ def parse_scenario(data: Any, where_of=None, source: str = "<scenario>") -> Scen
     if not isinstance(data, dict):
         raise BadInput("a scenario must be a mapping of keys (name:, start:, ...)", where=where_of(()),
                        got=type(data).__name__, fix="start the file with 'name: my-scenario'")
+    if "grid" in data and "scenario" in data and "events" not in data:
+        raise BadInput("this is a sweep file (it has scenario: and grid:), not a scenario", where=where_of(()),
+                       fix="run it with 'treasurylab sweep FILE'")
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as exc:

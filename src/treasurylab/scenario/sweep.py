@@ -170,10 +170,14 @@ def load_sweep(path_or_dict: Any) -> tuple[SweepSpec, Callable]:
     if not isinstance(data, dict):
         raise BadInput("a sweep must be a mapping (name:, scenario:, grid:)", where=where_of(()),
                        fix="see docs/scenarios.md, 'Sweeps'")
+    if "grid" not in data and any(k in data for k in ("start", "horizon", "events", "baseline")):
+        raise BadInput("this is a scenario file, not a sweep (a sweep has name:, scenario: and grid:)",
+                       where=where_of(()), fix="run it with 'treasurylab run FILE', or write a sweep over "
+                       "it (see docs/scenarios.md, 'Sweeps')")
     try:
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
-        raise _error_from_pydantic(exc, data, where_of) from None
+        raise _error_from_pydantic(exc, data, where_of, model=SweepSpec) from None
     _check_metric(spec.metric, where_of(("metric",)))
     for k, v in spec.grid.items():
         if not v:
