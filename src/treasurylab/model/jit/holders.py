@@ -13,10 +13,10 @@ changes how they are evaluated: one pass over the agents of one path at a time.
 Randomness is unchanged: the (N, C) noise is drawn by the reference's own ``_draws`` (numpy, the
 same generator calls), so both backends consume the block's random stream identically.
 
-Fallback: a month with a per-path political shock (a freeze's months) runs the numpy reference
-and the same sums in numpy; so does a spec without
-cascade-capable agents, or a peer-group matrix in which an agent belongs to several groups (the
-spec's is one-hot: each agent is in at most one group, plus the foreign total).
+Fallback: a month with a political shock (a freeze's months) runs the numpy reference and the same
+sums in numpy; so does a spec without cascade-capable agents, or a peer-group matrix in which an
+agent belongs to several groups (the spec's is one-hot: each agent is in at most one group, plus
+the foreign total).
 """
 
 from __future__ import annotations
@@ -175,8 +175,8 @@ def step_coupled(spec, state, t: int, *, debt_gdp_dev_pp, yield_vol_bp, threat, 
 
     Only what the rest of the month reads leaves the step: each holder's sales (N, A) for the
     clearing, and the price-insensitive holders' surprise and expected flows (N,) for the market
-    (the reference's baseline/expected/surprise (N, A) arrays are not written: at 1,024 paths x 47
-    holders each is 385 KB, and the step is bound by memory traffic, not arithmetic).
+    (the reference's baseline/expected/surprise (N, A) arrays are not written: for a block of 2,560
+    paths x 47 holders each is ~1 MB, and the step is bound by memory traffic, not arithmetic).
 
     ``frozen``: (A,) bool or None - those holders' flows are zeroed (their memories are not).
     ``insens``, ``foreign_f``: (A,) 0/1 floats (price-insensitive holders; foreign non-absorbers);
@@ -216,11 +216,11 @@ def step_coupled(spec, state, t: int, *, debt_gdp_dev_pp, yield_vol_bp, threat, 
     sur, exp_ = np.empty(n), np.empty(n)
     fz = np.zeros(a, dtype=bool) if frozen is None else np.asarray(frozen, dtype=bool)
     _step(state.holdings, state.peer, state.market, colv, _col(threat, n), k["wc"], casc,
-           H._theta_casc(state, casc, k["all"]), noise, k["neg_base"], k["d_prog"], ez, k["sale_rate"],
-           bool(k["cannot_oversell"]), sp[0], sp[1], sp[2], float(spec.peer_memory), state.first_sale,
-           int(t), fz, insens, foreign_f, bool(window), named, has_named, announced, has_ann,
+          H._theta_casc(state, casc, k["all"]), noise, k["neg_base"], k["d_prog"], ez, k["sale_rate"],
+          bool(k["cannot_oversell"]), sp[0], sp[1], sp[2], float(spec.peer_memory), state.first_sale,
+          int(t), fz, insens, foreign_f, bool(window), named, has_named, announced, has_ann,
           np.ascontiguousarray(spec.sale_rate, dtype=float), sales, active, peer, market, sur, exp_,
-           holder_sales, sold_24m)
+          holder_sales, sold_24m)
     state.peer, state.market, state.active, state.t = peer, market, active, t + 1
     return sales, sur, (np.zeros(n) if ez else exp_)
 
