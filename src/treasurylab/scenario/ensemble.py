@@ -218,6 +218,15 @@ def _prefork(payload: Any = None) -> None:
     warm_process(payload if isinstance(payload, Setup) else None)
 
 
+def before_fork(executor, payload: Any = None) -> None:
+    """Before ``executor`` forks its workers (a process pool not started yet), do in this process
+    what every worker would otherwise redo (:func:`_prefork`) and hand back free heap
+    (:func:`_trim_heap`); kept workers that are already up have done both. Any other executor: nothing."""
+    if getattr(executor, "name", "") == "processes" and not getattr(executor, "started", False):
+        _prefork(payload)
+        _trim_heap()
+
+
 def run_blocks(fn: Callable, payload: Any, paths: int, seed: int, executor=None,
                progress: Callable[[int, int], None] | None = None,
                block_size: int = BLOCK_SIZE, monthly: dict[str, int] | None = None) -> dict[str, Any]:
@@ -236,9 +245,7 @@ def run_blocks(fn: Callable, payload: Any, paths: int, seed: int, executor=None,
     bufs, desc = _shared_buffers(monthly, paths)
     token = next(_TOKENS)
     _SHARED[token] = bufs
-    if getattr(ex, "name", "") == "processes" and not getattr(ex, "started", False):
-        _prefork(payload)     # only before workers are forked: kept workers have done both already
-        _trim_heap()
+    before_fork(ex, payload)
     try:
         # the description travels only to processes (a worker here sees _SHARED directly)
         d = desc if getattr(ex, "name", "") == "processes" else None
