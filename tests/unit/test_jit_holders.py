@@ -10,6 +10,7 @@ import pytest
 from treasurylab.errors import BadInput
 from treasurylab.model import holders as H
 from treasurylab.model import jit
+from treasurylab.model.coupled import holders_month_numpy
 from treasurylab.model.jit import holders as JH
 
 numba = pytest.importorskip("numba", reason="numba (the [fast] extra) is not installed: twins untested")
@@ -56,8 +57,8 @@ def _drive(spec, months=40, n=300, seed=3, frozen_at=(), scale_vol=40.0):
                   insens=insens, foreign_f=ff, window=t < 24)
         out1 = JH.step_coupled(spec, s1, t, rng=np.random.default_rng(seed_t), holder_sales=acc1[0],
                                sold_24m=acc1[1], named_sales=named, announced_sales=announced, **kw)
-        out2 = JH._reference(spec, s2, t, dd, vol, threat, np.random.default_rng(seed_t), memb, named,
-                             announced, None, frozen, insens, ff, acc2[0], acc2[1], t < 24)
+        out2 = holders_month_numpy(spec, s2, t, rng=np.random.default_rng(seed_t), holder_sales=acc2[0],
+                                   sold_24m=acc2[1], named_sales=named, announced_sales=announced, **kw)
         yield t, (out1, s1, acc1), (out2, s2, acc2)
         # the clearing moves holdings: the same new holdings in both, so that they stay comparable
         h = np.maximum(s1.holdings - out2[0] + rng.uniform(0, 1, (n, a)), 0.0)

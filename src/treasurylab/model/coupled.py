@@ -163,6 +163,39 @@ def warm_process(setup: Setup | None = None) -> None:
         simulate(setup, 2, np.random.default_rng(0))
 
 
+def holders_month_numpy(spec, state, t: int, *, debt_gdp_dev_pp, yield_vol_bp, threat, rng, membership,
+                        named_sales=None, announced_sales=None, political_shock=None, frozen=None,
+                        insens: np.ndarray, foreign_f: np.ndarray, holder_sales: np.ndarray,
+                        sold_24m: np.ndarray, window: bool):
+    """Step 2 of the month: the holders' step, the freeze, and the sums the rest of the month needs.
+
+    Returns (sales (N, A), the price-insensitive holders' surprise and expected flows (N,)).
+    ``frozen``: (A,) bool or None (those holders' flows are zeroed; their memories are not);
+    ``insens``, ``foreign_f``: (A,) 0/1 (price-insensitive holders; foreign non-absorbers);
+    ``holder_sales`` (N, A) accumulates the scenario sales (expected + surprise) in place and
+    ``sold_24m`` (N,) the foreign non-absorbers' positive ones when ``window``. The compiled twin,
+    ``model.jit.holders.step_coupled``, takes the same arguments.
+    """
+    from treasurylab.model import holders as H
+    from treasurylab.model import market as M
+
+    flows = H.holders_step(spec, state, t, debt_gdp_dev_pp=debt_gdp_dev_pp, yield_vol_bp=yield_vol_bp,
+                           threat=threat, political_shock=political_shock, named_sales=named_sales,
+                           announced_sales=announced_sales, rng=rng, _membership=membership)
+    if frozen is not None:
+        for arr in (flows.sales, flows.expected, flows.surprise, flows.baseline):
+            arr[:, frozen] = 0.0
+    # scenario sales beyond the baseline (the expected part is often exactly zero)
+    scen = flows.surprise if flows.expected_zero else np.add(flows.expected, flows.surprise)
+    holder_sales += scen
+    if window:
+        # max(x, 0) against an array of zeros: the same numbers, on numpy's faster array-array loop
+        sold_24m += np.maximum(scen, M._zeros(scen.shape)) @ foreign_f
+    sur = flows.surprise @ insens
+    exp_ = np.zeros(scen.shape[0]) if flows.expected_zero else flows.expected @ insens
+    return flows.sales, sur, exp_
+
+
 def simulate(S: Setup, n: int, rng: np.random.Generator, out: dict | None = None) -> dict[str, np.ndarray]:
     """Run one block of ``n`` paths through the T months; returns the recorded arrays.
 
@@ -196,8 +229,10 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
         from treasurylab.model.jit import market as JM
 
         market_step, clear_market, fiscal_step = JM.market_step, JM.clear_market, JF.step
+        holders_month = JH.step_coupled      # step 2's twin: the step, the freeze and the sums
     else:
         market_step, clear_market, fiscal_step = M.market_step, M.clear_market, F.step
+        holders_month = holders_month_numpy
     T, k0 = S.T, S.k0
     spec0 = S.hspecs[0]
     A = spec0.n_agents
@@ -252,7 +287,6 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
         fut_all[t] = S.announced[t + 1: t + 1 + h][:, ~S.hspecs[S.hseg[t]].absorber].sum()
     base_y10 = S.yields[k0:k0 + T, 3].tolist()
     fiscal_out = ("debt", "debt_gdp", "deficit", "net_interest")
-    zeros_n = np.zeros(n)
     esd_t = np.empty((5, n))        # expected short-rate path by tenor, tenor-major
 
     for t in range(T):
@@ -265,33 +299,13 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
         else:
             named = S.named[t] if named_any[t] else None
         insens = insens_f[S.hseg[t]]
-        if JH is not None:
-            # the compiled twin: the step, the freeze and the sums below in one pass (model/jit)
-            sales, sur, exp_ = JH.step_coupled(
-                spec, hs, t, debt_gdp_dev_pp=st.debt_dev_pp, yield_vol_bp=ms.vol_bp, threat=S.threat[t],
-                rng=rng, membership=membership, named_sales=named,
-                announced_sales=S.announced[t] if ann_any[t] else None,
-                political_shock=S.political[t] if pol_any[t] else None,
-                frozen=S.frozen[t] if frozen_any[t] else None, insens=insens, foreign_f=foreign_f,
-                holder_sales=holder_sales, sold_24m=st.sold_24m, window=t < CASCADE_WINDOW)
-        else:
-            flows = H.holders_step(spec, hs, t, debt_gdp_dev_pp=st.debt_dev_pp, yield_vol_bp=ms.vol_bp,
-                                   threat=S.threat[t], political_shock=S.political[t] if pol_any[t] else None,
-                                   named_sales=named, announced_sales=S.announced[t] if ann_any[t] else None,
-                                   rng=rng, _membership=membership)
-            if frozen_any[t]:
-                fz = S.frozen[t]
-                for arr in (flows.sales, flows.expected, flows.surprise, flows.baseline):
-                    arr[:, fz] = 0.0
-            # scenario sales beyond the baseline (the expected part is often exactly zero)
-            scen = flows.surprise if flows.expected_zero else np.add(flows.expected, flows.surprise)
-            holder_sales += scen
-            if t < CASCADE_WINDOW:
-                # max(x, 0) against an array of zeros: the same numbers, on numpy's faster array-array loop
-                st.sold_24m += np.maximum(scen, M._zeros(scen.shape)) @ foreign_f
-            sur = flows.surprise @ insens
-            exp_ = zeros_n if flows.expected_zero else flows.expected @ insens
-            sales = flows.sales
+        sales, sur, exp_ = holders_month(
+            spec, hs, t, debt_gdp_dev_pp=st.debt_dev_pp, yield_vol_bp=ms.vol_bp, threat=S.threat[t],
+            rng=rng, membership=membership, named_sales=named,
+            announced_sales=S.announced[t] if ann_any[t] else None,
+            political_shock=S.political[t] if pol_any[t] else None,
+            frozen=S.frozen[t] if frozen_any[t] else None, insens=insens, foreign_f=foreign_f,
+            holder_sales=holder_sales, sold_24m=st.sold_24m, window=t < CASCADE_WINDOW)
         # 3. market
         mp = S.mps[S.mseg[t]]
         # (5, n): the market block works tenor-major (see market.market_step)

@@ -502,15 +502,8 @@ def _price_into(state: FiscalState, yields: Any, bill_rate: np.ndarray, out: np.
     np.matmul(state._wc, knots_y, out=out[_NB:])
 
 
-def step(state: FiscalState, t: int, yields: Any, bill_rate: Any, primary_deficit: Any, ngdp: Any,
-         inflation: Any, mix: IssuanceMix, output_gap: Any = 0.0, revenue: Any = None,
-         other_means: Any = 0.0, fed_share: Any = 0.0,
-         outputs: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
-    """Advance every path by month ``t`` (must equal ``state.t_next``); returns this month's outputs.
-
-    ``outputs``: the names (of :data:`OUTPUTS`) to return; None returns all of them. A caller that
-    needs a few (the coupled run) skips the arithmetic of the others; the state advances the same.
-    """
+def check_month(state: FiscalState, t: int, mix: Any) -> None:
+    """The checks of a month before :func:`step` (or its compiled twin) changes anything."""
     if t != state.t_next:
         raise BadInput("months must be stepped in order", field="t", got=t,
                        fix=f"call step with t={state.t_next}")
@@ -520,6 +513,18 @@ def step(state: FiscalState, t: int, yields: Any, bill_rate: Any, primary_defici
     if not isinstance(mix, IssuanceMix):
         raise BadInput("must be an IssuanceMix", field="mix", got=type(mix).__name__,
                        fix="build it with make_mix(...) or mix_from_params(params)")
+
+
+def step(state: FiscalState, t: int, yields: Any, bill_rate: Any, primary_deficit: Any, ngdp: Any,
+         inflation: Any, mix: IssuanceMix, output_gap: Any = 0.0, revenue: Any = None,
+         other_means: Any = 0.0, fed_share: Any = 0.0,
+         outputs: tuple[str, ...] | None = None) -> dict[str, np.ndarray]:
+    """Advance every path by month ``t`` (must equal ``state.t_next``); returns this month's outputs.
+
+    ``outputs``: the names (of :data:`OUTPUTS`) to return; None returns all of them. A caller that
+    needs a few (the coupled run) skips the arithmetic of the others; the state advances the same.
+    """
+    check_month(state, t, mix)
     n = state.n_paths
     br = _col(bill_rate, n, "bill_rate")
     pdef = _col(primary_deficit, n, "primary_deficit")

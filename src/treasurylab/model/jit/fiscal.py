@@ -411,15 +411,7 @@ def step(state: _F.FiscalState, t: int, yields: Any, bill_rate: Any, primary_def
                           output_gap=output_gap, revenue=revenue, other_means=other_means,
                           fed_share=fed_share, outputs=outputs)
     st = state
-    if t != st.t_next:
-        raise BadInput("months must be stepped in order", field="t", got=t,
-                       fix=f"call step with t={st.t_next}")
-    if t >= st.horizon:
-        raise BadInput("past the horizon the state was built for", field="t", got=t,
-                       fix=f"init_state with horizon > {t}")
-    if not isinstance(mix, _F.IssuanceMix):
-        raise BadInput("must be an IssuanceMix", field="mix", got=type(mix).__name__,
-                       fix="build it with make_mix(...) or mix_from_params(params)")
+    _F.check_month(st, t, mix)
     n = st.n_paths
     br = _vec(bill_rate, n)
     pd = _vec(primary_deficit, n)

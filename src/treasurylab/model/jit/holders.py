@@ -2,8 +2,8 @@
 
 Role
 ----
-:func:`step_coupled` does, for one block-month, what ``model/coupled.py`` does in step 2 with the
-numpy reference: ``holders_step`` (signals, thresholds, flows, the over-selling cap, the peers' and
+:func:`step_coupled` twins ``model.coupled.holders_month_numpy``, step 2 of the coupled month:
+``holders_step`` (signals, thresholds, flows, the over-selling cap, the peers' and
 the market's memories, first sales), the zeroing of frozen holders' flows, and the sums the rest of
 the month needs - the price-insensitive holders' surprise and expected flows (the market block's
 inputs), each holder's cumulative scenario sales, and the foreign non-absorbers' sales in the
@@ -13,8 +13,7 @@ changes how they are evaluated: one pass over the agents of one path at a time.
 Randomness is unchanged: the (N, C) noise is drawn by the reference's own ``_draws`` (numpy, the
 same generator calls), so both backends consume the block's random stream identically.
 
-Fallback: a month with a political shock (a freeze's months) runs the numpy reference and the same
-sums in numpy; so does a spec without cascade-capable agents, or a peer-group matrix in which an
+Fallback: a month with a political shock (a freeze's months) runs ``holders_month_numpy``; so does a spec without cascade-capable agents, or a peer-group matrix in which an
 agent belongs to several groups (the spec's is one-hot: each agent is in at most one group, plus
 the foreign total).
 """
@@ -190,9 +189,13 @@ def step_coupled(spec, state, t: int, *, debt_gdp_dev_pp, yield_vol_bp, threat, 
     if sp is False:
         sp = k["jit_groups"] = _groups(k["mf"], k["g"])
     if political_shock is not None or not len(casc) or sp is None:
-        return _reference(spec, state, t, debt_gdp_dev_pp, yield_vol_bp, threat, rng, membership,
-                          named_sales, announced_sales, political_shock, frozen, insens, foreign_f,
-                          holder_sales, sold_24m, window)
+        from treasurylab.model.coupled import holders_month_numpy
+
+        return holders_month_numpy(spec, state, t, debt_gdp_dev_pp=debt_gdp_dev_pp, yield_vol_bp=yield_vol_bp,
+                                   threat=threat, rng=rng, membership=membership, named_sales=named_sales,
+                                   announced_sales=announced_sales, political_shock=political_shock,
+                                   frozen=frozen, insens=insens, foreign_f=foreign_f,
+                                   holder_sales=holder_sales, sold_24m=sold_24m, window=window)
     named, has_named = _rows(named_sales, n, a)
     announced, has_ann = _rows(announced_sales, n, a)
     if (has_named and named.min() < 0) or (has_ann and announced.min() < 0):
@@ -223,21 +226,3 @@ def step_coupled(spec, state, t: int, *, debt_gdp_dev_pp, yield_vol_bp, threat, 
           holder_sales, sold_24m)
     state.peer, state.market, state.active, state.t = peer, market, active, t + 1
     return sales, sur, (np.zeros(n) if ez else exp_)
-
-
-def _reference(spec, state, t, debt_gdp_dev_pp, yield_vol_bp, threat, rng, membership, named_sales,
-               announced_sales, political_shock, frozen, insens, foreign_f, holder_sales, sold_24m, window):
-    """The numpy reference of :func:`step_coupled` (the months it does not compile)."""
-    flows = H.holders_step(spec, state, t, debt_gdp_dev_pp=debt_gdp_dev_pp, yield_vol_bp=yield_vol_bp,
-                           threat=threat, political_shock=political_shock, named_sales=named_sales,
-                           announced_sales=announced_sales, rng=rng, _membership=membership)
-    if frozen is not None and np.any(frozen):
-        for arr in (flows.sales, flows.expected, flows.surprise, flows.baseline):
-            arr[:, frozen] = 0.0
-    scen = flows.surprise if flows.expected_zero else np.add(flows.expected, flows.surprise)
-    holder_sales += scen
-    if window:
-        sold_24m += np.maximum(scen, 0.0) @ foreign_f
-    sur = flows.surprise @ insens
-    exp_ = np.zeros(holder_sales.shape[0]) if flows.expected_zero else flows.expected @ insens
-    return flows.sales, sur, exp_
