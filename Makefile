@@ -11,9 +11,6 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev,dask]'
-	@# the compiled kernels are optional: without a numba wheel for this platform, numpy runs them
-	$(BIN)/python -m pip install -q -e '.[fast]' || echo "numba not installable here: the numpy kernels will run"
-	$(BIN)/python -c "from treasurylab.scenario.runner import compile_kernels as c; print('kernels:', c())"
 	@touch $(STAMP)
 
 demo: $(STAMP)

@@ -36,10 +36,8 @@ over agents with matrix-vector products. What depends on the month only (announc
 come, freezes) is computed once per block; the fiscal block computes only the four outputs used
 here (``outputs=``); the expected policy path is built tenor-major (5, N), the market's layout; and
 records are written into their rows with ``out=`` (no temporaries). :func:`warm_process` does a
-first block's one-off imports and BLAS set-up in a parent before it forks workers. With numba
-installed, steps 2-5 call the compiled twins of ``model/jit`` (the same equations, one path at a
-time, agreeing with these numpy calls to ~1e-12; ``Setup.kernels`` or ``TREASURYLAB_KERNELS``
-chooses); step 2's twin also does the freeze and the sums over holders written out below.
+first block's one-off imports and BLAS set-up in a parent before it forks workers. Each equation
+has one implementation, the numpy kernels of its block's module.
 
 With no events every deviation is exactly zero, so the run reproduces the baseline (CBO's 10-year,
 and the fiscal block's baseline run of net interest and debt/GDP) to rounding: add-factors by
@@ -117,7 +115,6 @@ class Setup:
     minerals: Any = None                      # MineralsResult when the scenario has minerals events
     baseline: dict = field(default_factory=dict)   # base_<var> (T,) for results
     foreign_official_bn: float = 0.0          # TIC foreign official holdings at the holdings month (cascade denominator)
-    kernels: str | None = None                # 'numpy' | 'numba' (model/jit); None: jit.backend() where it runs
 
 
 def one_blas_thread():
@@ -151,19 +148,15 @@ def warm_process(setup: Setup | None = None) -> None:
 
     The modules :func:`simulate` imports and the BLAS thread controller (:func:`one_blas_thread`
     scans the loaded libraries, ~10 ms) are then inherited by every forked worker instead of being
-    redone at the start of each worker's first block. With the compiled kernels (``model/jit``) and
-    a ``setup``, two paths are run through the horizon so that numba is imported and every kernel
-    loaded from its cache (or compiled) here, once (~0.3 s), not in each worker. Results are unchanged.
+    redone at the start of each worker's first block. Results are unchanged.
     """
-    from treasurylab.model import fiscal, holders, jit, macro, market, reserves, state  # noqa: F401
+    from treasurylab.model import fiscal, holders, macro, market, reserves, state  # noqa: F401
 
     with one_blas_thread():
         pass
-    if setup is not None and (setup.kernels or jit.backend()) == "numba":
-        simulate(setup, 2, np.random.default_rng(0))
 
 
-def holders_month_numpy(spec, state, t: int, *, debt_gdp_dev_pp, yield_vol_bp, threat, rng, membership,
+def holders_month(spec, state, t: int, *, debt_gdp_dev_pp, yield_vol_bp, threat, rng, membership,
                         named_sales=None, announced_sales=None, political_shock=None, frozen=None,
                         insens: np.ndarray, foreign_f: np.ndarray, holder_sales: np.ndarray,
                         sold_24m: np.ndarray, window: bool):
@@ -173,8 +166,7 @@ def holders_month_numpy(spec, state, t: int, *, debt_gdp_dev_pp, yield_vol_bp, t
     ``frozen``: (A,) bool or None (those holders' flows are zeroed; their memories are not);
     ``insens``, ``foreign_f``: (A,) 0/1 (price-insensitive holders; foreign non-absorbers);
     ``holder_sales`` (N, A) accumulates the scenario sales (expected + surprise) in place and
-    ``sold_24m`` (N,) the foreign non-absorbers' positive ones when ``window``. The compiled twin,
-    ``model.jit.holders.step_coupled``, takes the same arguments.
+    ``sold_24m`` (N,) the foreign non-absorbers' positive ones when ``window``.
     """
     from treasurylab.model import holders as H
     from treasurylab.model import market as M
@@ -209,30 +201,12 @@ def simulate(S: Setup, n: int, rng: np.random.Generator, out: dict | None = None
 def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str, np.ndarray]:
     from treasurylab.model import fiscal as F
     from treasurylab.model import holders as H
-    from treasurylab.model import jit
     from treasurylab.model import market as M
     from treasurylab.model.macro import MacroState, stress_index
     from treasurylab.model.macro import step as macro_step
     from treasurylab.model.state import CoupledState
 
-    # the runner fixes the backend in the parent (workers forked earlier keep their environment)
-    kernels = S.kernels or jit.backend()
-    JH = None
-    if kernels == "numba":
-        if jit._numba() is None:      # a worker (a Dask node, say) without the [fast] extra
-            raise BadInput("the run uses the compiled kernels but numba is not installed in this process",
-                           field="kernels", got=kernels,
-                           fix="install treasurylab[fast] on every worker, or set TREASURYLAB_KERNELS=numpy")
-        from treasurylab.model.jit import fiscal as JF
-        from treasurylab.model.jit import holders as JH
-        from treasurylab.model.jit import macro as JR
-        from treasurylab.model.jit import market as JM
-
-        market_step, clear_market, fiscal_step = JM.market_step, JM.clear_market, JF.step
-        holders_month = JH.step_coupled      # step 2's twin: the step, the freeze and the sums
-    else:
-        market_step, clear_market, fiscal_step = M.market_step, M.clear_market, F.step
-        holders_month = holders_month_numpy
+    market_step, clear_market, fiscal_step = M.market_step, M.clear_market, F.step
     T, k0 = S.T, S.k0
     spec0 = S.hspecs[0]
     A = spec0.n_agents
@@ -324,16 +298,10 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
             y = np.minimum(y, y_cap)
         # 4. macro
         dy10 = y[:, 3] - base_y10[t]
-        if JH is not None:
-            mo = JR.step(mst, pm, dy10=dy10, distrust=1.0 - out.trust, dy10_prev=st.dy10_prev,
-                         base_y10=base_y10[t], base_policy=float(S.base_policy[t]),
-                         base_gap=float(S.base_gap[t]), base_gdp=float(S.ngdp[tf]),
-                         gap_shock=float(S.gap_shock[t]))
-        else:
-            stress = stress_index(dy10 - st.dy10_prev, 1.0 - out.trust, pm)
-            mo = macro_step(mst, pm, dy10=dy10, stress=stress, base_y10=base_y10[t],
-                            base_policy=float(S.base_policy[t]), base_gap=float(S.base_gap[t]),
-                            base_gdp=float(S.ngdp[tf]), gap_shock=float(S.gap_shock[t]))
+        stress = stress_index(dy10 - st.dy10_prev, 1.0 - out.trust, pm)
+        mo = macro_step(mst, pm, dy10=dy10, stress=stress, base_y10=base_y10[t],
+                        base_policy=float(S.base_policy[t]), base_gap=float(S.base_gap[t]),
+                        base_gdp=float(S.ngdp[tf]), gap_shock=float(S.gap_shock[t]))
         st.regime |= mo["regime"]
         gdp = mo["gdp"]
         # 5. fiscal

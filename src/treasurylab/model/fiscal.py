@@ -503,7 +503,7 @@ def _price_into(state: FiscalState, yields: Any, bill_rate: np.ndarray, out: np.
 
 
 def check_month(state: FiscalState, t: int, mix: Any) -> None:
-    """The checks of a month before :func:`step` (or its compiled twin) changes anything."""
+    """The checks of a month before :func:`step` changes anything."""
     if t != state.t_next:
         raise BadInput("months must be stepped in order", field="t", got=t,
                        fix=f"call step with t={state.t_next}")

@@ -33,13 +33,10 @@ from typing import Any
 
 import numpy as np
 
-#: Paths per block. Fixed (not derived from the worker count, nor from the kernels' backend) so
-#: results do not depend on either. Measured on the 2-core machine (davos-2026, 120 months, 2
-#: processes, docs/benchmarks.md): with the compiled kernels (model/jit) a block's fixed cost is
-#: small (~12 ms) and larger blocks are cheaper per path - 10,000 paths took 0.44 s in blocks of
-#: 1,024, 0.47 s of 2,048 (5 blocks: one worker runs 3), 0.41 s of 2,560 (4 blocks, 2 per worker),
-#: 0.43 s of 5,120; 100,000 paths 4.8 s, 4.6 s, 4.3 s and 4.6 s. The numpy kernels measured the
-#: same with 1,024 and 2,560 (0.63 s and 6.4 s). A multiple of ``ROW_ALIGN`` (page-aligned rows).
+#: Paths per block. Fixed (not derived from the worker count) so results do not depend on it.
+#: Measured on the 2-core machine (davos-2026, 120 months, 2 processes, docs/benchmarks.md): the
+#: numpy kernels took the same with blocks of 1,024 and 2,560 paths (0.63 s for 10,000 paths and
+#: 6.4 s for 100,000). A multiple of ``ROW_ALIGN`` (page-aligned rows).
 BLOCK_SIZE = 2560
 
 
@@ -210,9 +207,9 @@ _LIBC = None
 
 
 def _prefork(payload: Any = None) -> None:
-    """The one-off start-up of a coupled block (imports, BLAS thread controller, compiled kernels),
+    """The one-off start-up of a coupled block (imports, BLAS thread controller),
     done once in the parent so that forked workers inherit it (see ``model.coupled.warm_process``);
-    ~10 ms saved on each worker's first block, ~0.3 s with the compiled kernels."""
+    ~10 ms saved on each worker's first block."""
     from treasurylab.model.coupled import Setup, warm_process
 
     warm_process(payload if isinstance(payload, Setup) else None)

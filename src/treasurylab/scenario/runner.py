@@ -122,10 +122,6 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
     from treasurylab.scenario.setup import prepare
 
     setup = prepare(sc)
-    from treasurylab.model import jit
-
-    # fixed here, for every worker; recorded: the compiled twins agree with numpy to ~1e-12, not bit for bit
-    kernels = setup.kernels = jit.backend()
     t1 = time.perf_counter()
     n_blocks = len(plan(sc.paths, sc.seed))
     ex = executor or make_executor(workers, cluster, n_blocks)
@@ -151,30 +147,9 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
         del full
     ds = _dataset(setup, arrays, sc)
     ds.attrs["paths"] = int(sc.paths)
-    meta = {"seed": sc.seed, "paths": sc.paths, "blocks": n_blocks, "executor": ex.name, "kernels": kernels,
+    meta = {"seed": sc.seed, "paths": sc.paths, "blocks": n_blocks, "executor": ex.name,
             "workers": getattr(ex, "workers", 1), "seconds_prepare": round(t1 - t0, 3),
             "seconds_simulate": round(t2 - t1, 3), "paths_kept": int(ds.sizes["path"])}
     res = Result(sc, ds, meta, _summary=summary, _outcomes=outcomes)
     res.minerals = setup.minerals
     return res
-
-
-def compile_kernels() -> str:
-    """Compile the numba twins of ``model/jit`` into their disk cache now; returns the backend.
-
-    numba compiles a kernel the first time a process uses it and caches it on disk; the first
-    run after installing would pay ~7 s for all of them (docs/benchmarks.md). ``make`` calls this
-    once after installing, so that the first ``make demo`` or ``make test`` finds them compiled.
-    A no-op (returns 'numpy') without numba.
-    """
-    import numpy as np
-
-    from treasurylab.model import coupled, jit
-    from treasurylab.scenario.setup import prepare
-    from treasurylab.scenario.spec import load_scenario
-
-    if not jit.enabled():
-        return "numpy"
-    # davos-2026 reaches every twin (holders with named sales, the backstop, the fiscal roll)
-    coupled.simulate(prepare(load_scenario("davos-2026")), 2, np.random.default_rng(0))
-    return "numba"

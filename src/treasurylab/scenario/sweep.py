@@ -135,7 +135,6 @@ class SweepResult:
     keys: list[str]
     axes: list[list[Any]]
     rows: list[dict] = field(default_factory=list)
-    kernels: str = "numpy"               # the backend the cells ran on (model/jit)
 
     def grid2d(self):
         """(x values, y values, matrix[y, x]) for a two-key grid (first key on x)."""
@@ -151,7 +150,7 @@ class SweepResult:
 
     def to_dict(self) -> dict:
         return {"sweep": self.spec.name, "scenario": self.spec.scenario, "metric": self.spec.metric,
-                "keys": self.keys, "axes": self.axes, "points": self.rows, "kernels": self.kernels}
+                "keys": self.keys, "axes": self.axes, "points": self.rows}
 
 
 def load_sweep(path_or_dict: Any) -> tuple[SweepSpec, Callable]:
@@ -219,14 +218,10 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
         points.append((combo, sc))
     load_scenario(base_path)  # the base itself must be valid too
     tasks, owners = [], []
-    from treasurylab.model import jit
     from treasurylab.scenario.ensemble import before_fork
     from treasurylab.scenario.setup import prepare
 
     setups = [prepare(sc) for _, sc in points]
-    kernels = jit.backend()              # one backend for every cell, fixed here for the workers
-    for st in setups:
-        st.kernels = kernels
     for i, (_, sc) in enumerate(points):
         for b in plan(sc.paths, sc.seed):
             tasks.append((setups[i], b))
@@ -238,7 +233,7 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
     finally:
         if hasattr(ex, "close"):
             ex.close()
-    res = SweepResult(spec, keys, axes, kernels=kernels)
+    res = SweepResult(spec, keys, axes)
     for i, (combo, sc) in enumerate(points):
         mine = [p for p, o in zip(parts, owners) if o == i]
         r = Result(sc, _dataset(setups[i], merge(mine), sc), {"seed": sc.seed})
