@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from treasurylab.scenario import fiscal_inputs as FI
+from treasurylab.params import load_params
+from treasurylab.scenario import jumpoff as JO
 from treasurylab.scenario.runner import run
 from treasurylab.scenario.spec import load_scenario, shipped
 
@@ -17,11 +18,12 @@ def baseline_run():
 
 def test_baseline_reproduces_cbo_to_1e9(baseline_run):
     ds = baseline_run.ds
-    b = FI.run_baseline("2026-02")
-    cbo = FI.cbo_baseline_inputs("2026-02")
+    # CBO's path re-anchored on the data published before the start (scenario/jumpoff.py)
+    anc = JO.anchored("2026-02", "2026-01", load_params("fiscal"), load_params("jumpoff"))
+    b, cbo = anc.base_run, anc.inputs
     k0 = 3   # the fiscal baseline starts in October 2025, the scenario in January 2026
     T = ds.sizes["month"]
-    # the 10-year is CBO's own path
+    # the 10-year is that path
     assert np.max(np.abs(ds["y10"].values - cbo.yields[k0:k0 + T, 3])) <= 1e-9
     ni = b["net_interest"][k0:k0 + T] * 12.0
     assert np.max(np.abs(ds["net_interest"].values / ni - 1.0)) <= 1e-9

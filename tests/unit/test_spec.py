@@ -63,7 +63,7 @@ def test_valid_scenario_loads():
         (VALID.replace("taylor_gap: 1.0", "taylor_gapp: 1.0"), 16, "macro.taylor_gapp", "did you mean 'taylor_gap'"),
         (VALID.replace("taylor_gap: 1.0", "taylor_gap: 99"), 16, "macro.taylor_gap", "use a value in"),
         (VALID + "  holders:\n    programmes: {Japon: fitted}\n", 18, "holders.programmes.Japon", "did you mean 'Japan'"),
-        (VALID.replace("baseline", "x") + "baseline: cbo-1999\n", 17, "baseline", "valid names: cbo-2026-02"),
+        (VALID.replace("baseline", "x") + "baseline: cbo-1999\n", 17, "baseline", "unknown baseline"),
     ],
 )
 def test_malformed_scenario_message(text, line, field, fix):

@@ -115,6 +115,7 @@ def register(app: typer.Typer) -> None:
         cluster: str | None = typer.Option(None, "--cluster", help="Dask scheduler, tcp://HOST:PORT."),
         report: bool = typer.Option(True, "--report/--no-report", help="Write the HTML report."),
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
+        baseline: str | None = typer.Option(None, "--baseline", help="CBO baseline vintage, e.g. cbo-2025-01 (default: the file's)."),
     ) -> None:
         """Run a scenario's ensemble: summary table, HTML report, Parquet/NetCDF results."""
 
@@ -123,11 +124,15 @@ def register(app: typer.Typer) -> None:
 
             from treasurylab.scenario.ensemble import BLOCK_SIZE
             from treasurylab.scenario.runner import run
-            from treasurylab.scenario.spec import load_scenario
+            from treasurylab.scenario.spec import load_scenario, with_baseline
 
             _check_file_arg(scenario, "SCENARIO")
             _check_common(paths=paths, seed=seed, workers=workers, cluster=cluster, out=out)
             sc = load_scenario(scenario)
+            if baseline is not None:
+                sc, note = with_baseline(sc, baseline)
+                if note:
+                    typer.echo(f"note: {note}", err=True)
             n = paths if paths is not None else sc.paths
             with _progress(not json_ and n > BLOCK_SIZE, f"{sc.name}: {n:,} paths") as cb:
                 res = run(sc, paths=paths, seed=seed, workers=workers, cluster=cluster, progress=cb)

@@ -62,7 +62,7 @@ import numpy as np
 
 from treasurylab.errors import BadInput
 
-VINTAGES = {"cbo-2026-02": "2026-02"}
+VINTAGES = {"cbo-2026-02": "2026-02", "cbo-2025-01": "2025-01"}
 CASCADE_WINDOW = 24           # months: "sold within 24 months" (the tipping-point definition)
 RECORD = ("y10", "tp10", "flow_premium", "fiscal_premium", "expected_short_dev", "policy_rate",
           "mortgage", "baa", "gdp_gap", "gdp_level_dev", "inflation_dev", "net_interest", "deficit_gdp",

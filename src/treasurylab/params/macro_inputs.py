@@ -10,6 +10,11 @@ first / after the last mid-year the end values are held flat. Monthly inflation 
 
 Rates are returned as decimals (CBO's percent / 100), the output gap as a fraction of potential GDP,
 GDP in USD bn at an annual rate. ``macro_baseline(start, months)`` -> :class:`MacroBaseline`.
+
+Other CBO vintages (``vintage='2025-01'``) are read from the bundled economic file of that vintage
+(``cbo.econ.<vintage>``, quarterly): each quarter's value placed at its middle month
+(ordinal ``12*Y + 3*(q-1) + 1``, the convention of ``scenario/fiscal_inputs.py``) and interpolated the
+same way; the months covered run from 2024-01 to the last projected quarter.
 """
 
 from __future__ import annotations
@@ -60,15 +65,56 @@ def _interp(table: dict, ords: np.ndarray, log: bool = False) -> np.ndarray:
     return np.interp(ords, x, vals)
 
 
-def macro_baseline(start: str, months: int, params: ParamSet | None = None) -> MacroBaseline:
+#: the variables of the economic file behind each table of macro.yaml
+_ECON_COLUMNS = {"cbo_treasury_10y": "treasury_note_rate_10yr", "cbo_bill_3m": "treasury_bill_rate_3mo",
+                 "cbo_fed_funds": "fed_funds_rate", "cbo_pce_index": "pce_price_index",
+                 "cbo_output_gap": "output_gap", "cbo_gdp": "gdp"}
+
+
+def _econ_tables(vintage: str) -> tuple[dict, int]:
+    """{table name: (x ordinals, values)} from ``cbo.econ.<vintage>`` and its last covered month."""
+    from treasurylab import data
+
+    out = {}
+    last = 0
+    for name, col in _ECON_COLUMNS.items():
+        df = data.series(f"cbo.econ.{vintage}", variable=col)
+        x, v = [], []
+        for d, val in zip(df["date"].astype(str), df["value"].to_numpy(dtype=float)):
+            if not np.isfinite(val):
+                continue
+            if "q" in d:
+                y, q = int(d[:4]), int(d[-1])
+                x.append(12.0 * y + 3 * (q - 1) + 1.0)
+                last = max(last, 12 * y + 3 * q - 1)
+            else:
+                x.append(12.0 * int(d) + 5.5)
+                last = max(last, 12 * int(d) + 11)
+            v.append(val)
+        out[name] = (np.array(x), np.array(v))
+    return out, last
+
+
+def macro_span(vintage: str = "2026-02") -> tuple[int, int]:
+    """(first, last) month ordinals a macro baseline of ``vintage`` covers."""
+    if vintage == "2026-02":
+        return month_ordinal(*FIRST_MONTH), month_ordinal(*LAST_MONTH)
+    return month_ordinal(*FIRST_MONTH), _econ_tables(vintage)[1]
+
+
+def macro_baseline(start: str, months: int, params: ParamSet | None = None,
+                   vintage: str = "2026-02") -> MacroBaseline:
     """CBO's monthly economic path for ``months`` months from ``start`` ('YYYY-MM')."""
     p = params if params is not None else load_params("macro")
+    tables = None
+    if vintage != "2026-02":
+        tables = _econ_tables(vintage)[0]
     try:
         y, m = (int(x) for x in str(start)[:7].split("-"))
     except ValueError:
         raise BadInput("not a month", field="start", got=start, fix="write YYYY-MM") from None
     o0 = month_ordinal(y, m)
-    lo, hi = month_ordinal(*FIRST_MONTH), month_ordinal(*LAST_MONTH)
+    lo, hi = macro_span(vintage)
     if months < 1 or o0 < lo or o0 + months - 1 > hi:
         raise BadInput(
             f"the CBO baseline covers {ordinal_label(lo)} to {ordinal_label(hi)}",
@@ -77,14 +123,21 @@ def macro_baseline(start: str, months: int, params: ParamSet | None = None) -> M
         )
     ords = np.arange(o0, o0 + months, dtype=float)
     mid = ords + 0.5
-    price = _interp(p["cbo_pce_index"], np.concatenate([[o0 - 0.5], mid]), log=True)
+
+    def f(name: str, x: np.ndarray, log: bool = False) -> np.ndarray:
+        if tables is None:
+            return _interp(p[name], x, log=log)
+        xs, vs = tables[name]
+        return np.exp(np.interp(x, xs, np.log(vs))) if log else np.interp(x, xs, vs)
+
+    price = f("cbo_pce_index", np.concatenate([[o0 - 0.5], mid]), log=True)
     infl = (price[1:] / price[:-1]) ** 12 - 1.0
     return MacroBaseline(
         months=tuple(ordinal_label(int(o)) for o in ords),
-        y10=_interp(p["cbo_treasury_10y"], mid) / 100.0,
-        bill3m=_interp(p["cbo_bill_3m"], mid) / 100.0,
-        policy=_interp(p["cbo_fed_funds"], mid) / 100.0,
+        y10=f("cbo_treasury_10y", mid) / 100.0,
+        bill3m=f("cbo_bill_3m", mid) / 100.0,
+        policy=f("cbo_fed_funds", mid) / 100.0,
         inflation=infl,
-        gap=_interp(p["cbo_output_gap"], mid) / 100.0,
-        gdp=_interp(p["cbo_gdp"], mid),
+        gap=f("cbo_output_gap", mid) / 100.0,
+        gdp=f("cbo_gdp", mid),
     )

@@ -486,16 +486,19 @@ def cbo_baseline_inputs(vintage: str = "2026-02", params: Any = None, years: int
 
 
 def run_baseline(vintage: str = "2026-02", params: Any = None, rate_shift: float = 0.0,
-                 shift_from: str | None = None, years: int | None = None) -> dict:
+                 shift_from: str | None = None, years: int | None = None,
+                 inputs: BaselineInputs | None = None) -> dict:
     """Run the fiscal kernel on CBO's baseline (one path); ``rate_shift`` adds to every rate (bills,
-    the whole curve, FRN resets, new TIPS real coupons) from month ``shift_from`` on.
+    the whole curve, FRN resets, new TIPS real coupons) from month ``shift_from`` on. ``inputs``:
+    baseline inputs to use instead of CBO's own (e.g. re-anchored on observed data by
+    ``scenario/jumpoff.py``).
 
     Returns the monthly outputs (1-D arrays) plus ``fy`` (fiscal years) and fiscal-year aggregates.
     """
     from treasurylab.model import fiscal as F
 
     p = _fiscal_params(params)
-    b = cbo_baseline_inputs(vintage, p, years)
+    b = inputs if inputs is not None else cbo_baseline_inputs(vintage, p, years)
     ladder = initial_ladder(b.start, p)
     shift = np.zeros(b.horizon)
     if rate_shift:

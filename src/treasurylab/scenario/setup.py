@@ -59,12 +59,16 @@ def prepare(sc) -> Setup:
     from treasurylab.params import list_blocks, load_params
     from treasurylab.params.macro_inputs import macro_baseline, ordinal_label
     from treasurylab.scenario import fiscal_inputs as FI
+    from treasurylab.scenario import jumpoff as JO
     from treasurylab.scenario.holders_inputs import build_holders_spec
 
     ov = sc.overrides or {}
     vintage = VINTAGES[sc.baseline]
     fp = load_params("fiscal", ov.get("fiscal"))
-    b = FI.cbo_baseline_inputs(vintage, fp)
+    # the jump-off: CBO's path re-anchored on what was published before the start (scenario/jumpoff.py)
+    anc = _cached(("anchored", vintage, sc.start, _key(ov.get("fiscal")), _key(ov.get("jumpoff"))),
+                  lambda: JO.anchored(vintage, sc.start, fp, load_params("jumpoff", ov.get("jumpoff"))))
+    b = anc.inputs
     s_base = _ordinal(b.start)
     k0 = sc.start_ordinal - s_base
     T = sc.horizon
@@ -72,16 +76,17 @@ def prepare(sc) -> Setup:
         raise BadInput(f"the fiscal baseline covers {b.start} to {ordinal_label(s_base + b.horizon - 1)}",
                        field="start/horizon", got=f"{sc.start} + {T} months",
                        fix=f"start at or after {b.start} and end by {ordinal_label(s_base + b.horizon - 1)}")
-    mb = macro_baseline(sc.start, T, load_params("macro", ov.get("macro")))
+    mb = macro_baseline(sc.start, T, load_params("macro", ov.get("macro")), vintage=vintage)
+    mb = replace(mb, policy=anc.policy(mb.policy, sc.start_ordinal))
     pm = MacroParams.from_params(load_params("macro", ov.get("macro")))
     cp = {k: float(v) for k, v in load_params("coupled", ov.get("coupled")).items()}
     mp0 = MarketParams.from_params(load_params("market", ov.get("market")))
-    spec0 = build_holders_spec(ov.get("holders"))
+    spec0 = build_holders_spec(ov.get("holders"), month=anc.jump.tic_month)
     A = spec0.n_agents
     names = tuple(spec0.names)
 
     # the fiscal block's own baseline run: the path a no-shock scenario must reproduce
-    base = _cached(("fiscal_baseline", vintage, _key(ov.get("fiscal"))), lambda: FI.run_baseline(vintage, fp))
+    base = anc.base_run
     sl = slice(k0, k0 + T)
     base_debt_gdp = np.asarray(base["debt_gdp"][sl], dtype=float)
     base_def_gdp = np.asarray(base["deficit"][sl], dtype=float) * 12.0 / b.ngdp[sl]

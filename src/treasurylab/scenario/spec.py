@@ -4,7 +4,7 @@ A scenario (``scenarios/davos-2026.yaml``)::
 
     name: davos-2026
     description: Danish pension sale, Davos retaliation threat, ...
-    start: 2026-01            # first simulated month (YYYY-MM)
+    start: 2026-01            # first simulated month (YYYY-MM, or 'latest': after the newest data)
     horizon: 60               # months
     paths: 1000               # Monte Carlo paths
     seed: 2026
@@ -37,7 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from treasurylab.errors import BadInput, did_you_mean
 
-BASELINES = ("cbo-2026-02",)
+BASELINES = ("cbo-2026-02", "cbo-2025-01")
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 
@@ -179,7 +179,11 @@ class Scenario(_Strict):
         if hasattr(v, "isoformat") and not isinstance(v, str):
             v = v.isoformat()
         if not isinstance(v, str):
-            raise ValueError("not a month - write YYYY-MM")
+            raise ValueError("not a month - write YYYY-MM or 'latest'")
+        if v.strip().lower() == "latest":     # the month after the newest bundled observation
+            from treasurylab.scenario.jumpoff import latest_start
+
+            return latest_start()
         y, m, _ = parse_date(v)
         return f"{y:04d}-{m:02d}"
 
@@ -336,17 +340,36 @@ def parse_scenario(data: Any, where_of=None, source: str = "<scenario>") -> Scen
     return sc
 
 
+def with_baseline(sc: Scenario, baseline: str) -> tuple[Scenario, str | None]:
+    """``sc`` on another CBO baseline vintage (``run --baseline cbo-2025-01``), checked again; a horizon
+    that runs past the vintage's last month is shortened to it (returned note says so, else None)."""
+    from treasurylab.model.coupled import VINTAGES
+    from treasurylab.params.macro_inputs import macro_span, ordinal_label
+    from treasurylab.scenario.fiscal_inputs import cbo_baseline_inputs
+
+    if baseline not in BASELINES:
+        raise BadInput("unknown baseline", field="--baseline", got=baseline,
+                       fix=did_you_mean(baseline, BASELINES))
+    v = VINTAGES[baseline]
+    b = cbo_baseline_inputs(v)
+    y, m = (int(x) for x in b.start.split("-"))
+    hi = min(macro_span(v)[1], 12 * y + m - 1 + b.horizon - 1)
+    out, note = sc.with_(baseline=baseline), None
+    if sc.start_ordinal + sc.horizon - 1 > hi >= sc.start_ordinal:
+        out = out.with_(horizon=hi - sc.start_ordinal + 1)
+        note = (f"horizon shortened from {sc.horizon} to {out.horizon} months: the {baseline} baseline "
+                f"ends {ordinal_label(hi)}")
+    check_semantics(out, lambda loc: "--baseline")
+    return out, note
+
+
 def check_semantics(sc: Scenario, where_of=lambda loc: "<scenario>") -> None:
     """Cross-field checks: the run's window inside the baseline, events inside the run, overrides known."""
+    from treasurylab.model.coupled import VINTAGES
     from treasurylab.params import list_blocks, load_params
-    from treasurylab.params.macro_inputs import (
-        FIRST_MONTH,
-        LAST_MONTH,
-        month_ordinal,
-        ordinal_label,
-    )
+    from treasurylab.params.macro_inputs import macro_span, ordinal_label
 
-    lo, hi = month_ordinal(*FIRST_MONTH), month_ordinal(*LAST_MONTH)
+    lo, hi = macro_span(VINTAGES[sc.baseline])
     s0 = sc.start_ordinal
     if not lo <= s0 <= hi:
         raise BadInput(f"outside the baseline's data ({ordinal_label(lo)} to {ordinal_label(hi)})",

@@ -1,7 +1,8 @@
 """Coupled-system targets: with no events the whole loop reproduces the baseline it was built on.
 
-The baseline is CBO's February 2026 projection: its 10-year yield, and the fiscal block's baseline
-run (fed CBO's rates and primary deficits) for net interest and debt/GDP. Every premium, flow and
+The baseline is CBO's February 2026 projection re-anchored on the data published before the start
+(scenario/jumpoff.py): its 10-year yield, and the fiscal block's baseline run on those rates and
+CBO's primary deficits for net interest and debt/GDP. Every premium, flow and
 macro response in the coupled run is a deviation from that path (add-factors, as FRB/US does), so
 the largest relative difference over 2026-2035 must be at rounding level (<= 1e-9).
 """
@@ -14,15 +15,16 @@ from treasurylab.scenario.targets import TargetResult, within
 def targets() -> list[TargetResult]:
     import numpy as np
 
-    from treasurylab.scenario import fiscal_inputs as FI
+    from treasurylab.params import load_params
+    from treasurylab.scenario import jumpoff as JO
     from treasurylab.scenario.runner import run
 
     res = run("baseline", paths=2, workers=1)
     ds = res.ds
     T = ds.sizes["month"]
     k0 = 3   # the fiscal baseline starts in October 2025; the scenario in January 2026
-    base = FI.run_baseline("2026-02")
-    cbo = FI.cbo_baseline_inputs("2026-02")
+    anc = JO.anchored("2026-02", str(ds["month"].values[0]), load_params("fiscal"), load_params("jumpoff"))
+    base, cbo = anc.base_run, anc.inputs
     src = "CBO, The Budget and Economic Outlook: 2026 to 2036 (Feb 2026); calibration.md s1.2"
     y10 = float(np.max(np.abs(ds["y10"].values / cbo.yields[k0:k0 + T, 3] - 1.0)))
     ni = float(np.max(np.abs(ds["net_interest"].values / (12.0 * base["net_interest"][k0:k0 + T]) - 1.0)))

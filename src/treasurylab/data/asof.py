@@ -1,0 +1,116 @@
+"""Publication dates: when each observation became public, so that a run from month m sees only what
+was published by then (strict as-of discipline).
+
+Every bundled dataset that a run or a backtest reads as *observed* data gets a rule
+``period -> publication date`` (:data:`RULES`); :func:`published` applies it to a table and
+:func:`series_asof` returns the rows published on or before a date, with a ``published`` column.
+The rules are the publishers' release calendars, rounded to the later side where a release day
+varies (a conservative rule can only hide data, never leak it):
+
+* ``yields.cmt``, ``rates.daily`` (FRED / H.15 daily rates): a day's value is posted the next
+  business day - rule: date + 1 day (weekends make it later in fact, never earlier).
+* ``tic.holdings`` (TIC "Major Foreign Holders", end of month M): released about six weeks later,
+  around the 15th-18th of month M+2 (Treasury's TIC release calendar) - rule: end of M + 49 days.
+* ``mspd.summary`` (Monthly Statement of the Public Debt, end of month M): published on the fourth
+  business day of M+1 (Fiscal Data, MSPD release notes) - rule: end of M + 7 days.
+* ``fed.treasuries`` (H.4.1, Wednesday levels): released on Thursday - rule: date + 1 day.
+* ``cbo.eval.baselines`` and ``cbo.econ.<vintage>``: CBO's report is released during the month its
+  baseline is dated (January 17, 2025; February 2026) - rule: the first day of the next month.
+* ``cbo.eval.actuals`` and ``cbo.eval.gdp`` (fiscal year Y, ending September 30): the Monthly
+  Budget Review for September and BEA's advance third-quarter GDP appear by early November -
+  rule: November 10 of year Y.
+
+What the rules cannot undo: the bundled files are the *latest* vintages of each series, so revised
+history (TIC's annual revisions, GDP revisions) is seen with its revisions; this is documented in
+docs/validation.md. Dates are ``datetime.date``; periods are the datasets' own ``date`` text
+(``YYYY-MM-DD``, ``YYYY-MM``) or, for CBO's fiscal tables, ``fiscal_year`` / ``baseline_date``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from treasurylab.errors import BadInput
+
+
+def _day(s: pd.Series) -> pd.Series:
+    return pd.to_datetime(s.astype(str).str.slice(0, 10), format="%Y-%m-%d")
+
+
+def _month_end(s: pd.Series) -> pd.Series:
+    first = pd.to_datetime(s.astype(str).str.slice(0, 7), format="%Y-%m")
+    return first + pd.offsets.MonthEnd(0)
+
+
+def _next_month_first(s: pd.Series) -> pd.Series:
+    first = pd.to_datetime(s.astype(str).str.slice(0, 7), format="%Y-%m")
+    return first + pd.offsets.MonthBegin(1)
+
+
+def _fiscal_year_nov10(s: pd.Series) -> pd.Series:
+    return pd.to_datetime(s.astype(int).astype(str) + "-11-10", format="%Y-%m-%d")
+
+
+#: dataset id -> (column holding the period, rule from that column to the publication date)
+RULES: dict[str, tuple[str, Callable[[pd.Series], pd.Series]]] = {
+    "yields.cmt": ("date", lambda s: _day(s) + pd.Timedelta(days=1)),
+    "rates.daily": ("date", lambda s: _day(s) + pd.Timedelta(days=1)),
+    "fed.treasuries": ("date", lambda s: _day(s) + pd.Timedelta(days=1)),
+    "tic.holdings": ("date", lambda s: _month_end(s) + pd.Timedelta(days=49)),
+    "mspd.summary": ("date", lambda s: _month_end(s) + pd.Timedelta(days=7)),
+    "cbo.eval.baselines": ("baseline_date", _next_month_first),
+    "cbo.eval.actuals": ("fiscal_year", _fiscal_year_nov10),
+    "cbo.eval.gdp": ("fiscal_year", _fiscal_year_nov10),
+}
+
+#: CBO economic projections: the vintage's release month (the whole file is published at once)
+ECON_VINTAGES = {"cbo.econ.2025-01": "2025-01", "cbo.econ.2026-02": "2026-02"}
+
+
+def as_date(x) -> dt.date:
+    """A date from 'YYYY-MM' (its first day), 'YYYY-MM-DD' or a date."""
+    if isinstance(x, dt.datetime):
+        return x.date()
+    if isinstance(x, dt.date):
+        return x
+    s = str(x)
+    try:
+        if len(s) == 7:
+            return dt.date(int(s[:4]), int(s[5:7]), 1)
+        return dt.date.fromisoformat(s[:10])
+    except ValueError:
+        raise BadInput("not a date", field="as_of", got=s, fix="write YYYY-MM or YYYY-MM-DD") from None
+
+
+def published(dataset_id: str, df: pd.DataFrame) -> pd.Series:
+    """The publication date (``datetime64``) of every row of ``df``, a table of ``dataset_id``."""
+    if dataset_id in ECON_VINTAGES:
+        d = _next_month_first(pd.Series([ECON_VINTAGES[dataset_id]]))[0]
+        return pd.Series(d, index=df.index)
+    if dataset_id not in RULES:
+        raise BadInput("no publication-date rule for this dataset", field="dataset", got=dataset_id,
+                       fix=f"use one of {sorted(RULES) + sorted(ECON_VINTAGES)}")
+    col, rule = RULES[dataset_id]
+    return rule(df[col])
+
+
+def release_date(dataset_id: str, period: str) -> dt.date:
+    """The publication date of one period of a dataset (e.g. a CBO vintage '2025-01')."""
+    col, _ = RULES.get(dataset_id, ("date", None))
+    return published(dataset_id, pd.DataFrame({col: [period]})).iloc[0].date()
+
+
+def series_asof(dataset_id: str, as_of, **filters) -> pd.DataFrame:
+    """Rows of ``dataset_id`` published on or before ``as_of`` (a date or 'YYYY-MM' = its first day),
+    with a ``published`` column; ``filters`` as in :func:`treasurylab.data.series`."""
+    from treasurylab import data
+
+    cut = np.datetime64(as_date(as_of))
+    df = data.series(dataset_id, **filters)
+    pub = published(dataset_id, df)
+    out = df.assign(published=pub.to_numpy())
+    return out[out["published"].to_numpy() <= cut].reset_index(drop=True)

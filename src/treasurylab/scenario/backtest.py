@@ -1,0 +1,334 @@
+"""Backtest: rolling origins, each forecast made only from what was published then, scored on outcomes.
+
+For each origin (the first day of a month; by default every January 1995-2024) the forecasters see
+the data published by that day (``treasurylab.data.asof``) and make a distribution of:
+
+* the 10-year yield ``h`` = 12 and 24 months after the last observed month (monthly averages of daily
+  DGS10, the convention of docs/reference/uncertainty.md);
+* debt held by the public / GDP and net interest for the fiscal years 1, 2 and 5 years after the
+  latest CBO spring baseline published before the origin (``years ahead`` = CBO's projected-year
+  number - 1), against the actuals of the eval files.
+
+Forecasters of the 10-year:
+
+* ``model``: treasurylab's baseline world from that origin: the jump-off (the last observed month)
+  re-anchored on the newest CBO rate path published by then, the gap decaying at the AR(1) rate
+  estimated on the data before the origin (scenario/jumpoff.py) - CBO's rate paths are bundled only
+  for the 2025-01 and 2026-02 vintages, so before 2025 the centre stays at the jump-off (a random
+  walk, what CBO Working Paper 2017-07 found hard to beat) - plus the world shocks when the model has
+  them (:func:`world_shocks`: ``None`` means the model's baseline has no world shocks and its band
+  is a point).
+* yardsticks: ``no-change`` (a point at the last observation: CRPS = absolute error),
+  ``empirical`` (every h-month change of the 10-year since 1990 observed by then, added to the last
+  observation), ``gaussian-120`` (normal, sigma of the last 120 monthly changes x sqrt(h)).
+
+Forecasters of debt/GDP and net interest: ``cbo`` (CBO's projection as a point) and ``cbo+errors``
+(CBO's projection times / plus the empirical distribution of CBO's own errors at that horizon over
+the vintages whose outcome was published before the origin: the past-error band of uncertainty.md
+s2; debt/GDP errors are in pp of the actual GDP, the eval files holding no projected GDP).
+
+Scores: empirical coverage of the central 50% and 90% bands with a Newey-West standard error
+(origins overlap when the horizon is longer than the spacing), CRPS (``scoringrules``, exact for
+ensembles) next to the no-change forecast's, and PIT values (the share of the ensemble at or below
+the outcome, ties split) for the calibration histogram.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from treasurylab.errors import BadInput
+
+HORIZONS_M = (12, 24)
+FISCAL_YEARS_AHEAD = (1, 2, 5)
+BANDS = (0.5, 0.9)
+FIRST_HISTORY_YEAR = 1990        # the yardsticks' history starts here (uncertainty.md)
+
+
+def _mi(s: str) -> int:
+    return int(s[:4]) * 12 + int(s[5:7]) - 1
+
+
+def _ms(i: int) -> str:
+    return f"{i // 12:04d}-{i % 12 + 1:02d}"
+
+
+def default_origins(first: int = 1995, last: int = 2024, month: int = 1) -> list[str]:
+    return [f"{y:04d}-{month:02d}" for y in range(first, last + 1)]
+
+
+# --- the data, read once ---------------------------------------------------------------------------
+@dataclass
+class _History:
+    y10: dict[int, float]                # month number -> monthly average DGS10, decimal (complete months)
+    y10_pub: dict[int, dt.date]          # month number -> date its last day was published
+    fiscal_actual: dict[str, dict[int, float]]   # 'debt', 'net_interest', 'gdp' -> fiscal year -> USD bn
+    fiscal_actual_pub: dict[int, dt.date]        # fiscal year -> publication date
+    baselines: dict[str, dict[str, dict[int, float]]]   # vintage 'YYYY-MM' -> what -> fiscal year -> value
+    baseline_pub: dict[str, dt.date]
+
+
+def _history() -> _History:
+    from treasurylab import data
+    from treasurylab.data.asof import published
+
+    cmt = data.series("yields.cmt", series="DGS10")
+    pub = published("yields.cmt", cmt)
+    d = cmt.assign(month=cmt["date"].astype(str).str.slice(0, 7), pub=pub.to_numpy())
+    g = d.groupby("month").agg(value=("value", "mean"), pub=("pub", "max"))
+    newest = max(d["date"].astype(str))
+    y10, y10_pub = {}, {}
+    for m, row in g.iterrows():
+        mm = _mi(str(m))
+        if str(m) == newest[:7] and int(newest[8:10]) < 28:
+            continue                     # the newest month is not complete: not an outcome yet
+        y10[mm] = float(row["value"]) / 100.0
+        y10_pub[mm] = row["pub"].date()
+    act = data.series("cbo.eval.actuals")
+    apub = published("cbo.eval.actuals", act)
+    fa: dict[str, dict[int, float]] = {"debt": {}, "net_interest": {}}
+    fa_pub: dict[int, dt.date] = {}
+    for (comp, cat), key in ((("debt", "Total"), "debt"), (("outlay", "Net Interest"), "net_interest")):
+        sel = (act["component"] == comp) & (act["category"] == cat)
+        for y, v, p in zip(act.loc[sel, "fiscal_year"], act.loc[sel, act.columns[-1]], apub[sel]):
+            fa[key][int(y)] = float(v)
+            fa_pub[int(y)] = p.date()
+    gdp = data.series("cbo.eval.gdp")
+    fa["gdp"] = {int(y): float(v) for y, v in zip(gdp["fiscal_year"], gdp[gdp.columns[-1]])}
+    bl = data.series("cbo.eval.baselines")
+    bl = bl[bl["spring_flag"].astype(str).str.lower() == "true"]
+    bpub = published("cbo.eval.baselines", bl)
+    baselines: dict[str, dict[str, dict[int, float]]] = {}
+    baseline_pub: dict[str, dt.date] = {}
+    for (comp, cat), key in ((("debt", "Total"), "debt"), (("outlay", "Net Interest"), "net_interest")):
+        sel = (bl["component"] == comp) & (bl["category"] == cat)
+        for v_, y, val, p in zip(bl.loc[sel, "baseline_date"].astype(str), bl.loc[sel, "fiscal_year"],
+                                 bl.loc[sel, "value"], bpub[sel]):
+            baselines.setdefault(v_[:7], {}).setdefault(key, {})[int(y)] = float(val)
+            baseline_pub[v_[:7]] = p.date()
+    return _History(y10, y10_pub, fa, fa_pub, baselines, baseline_pub)
+
+
+# --- forecasters of the 10-year ---------------------------------------------------------------------
+def _cbo_rate_vintage(as_of: dt.date) -> str | None:
+    """The newest CBO economic vintage with a 10-year path published by ``as_of`` (None before 2025-02)."""
+    from treasurylab.data.asof import release_date
+
+    out = None
+    for v in ("2025-01", "2026-02"):
+        if release_date(f"cbo.econ.{v}", v) <= as_of:
+            out = v
+    return out
+
+
+def model_centre(origin: str, horizon: int, jparams=None) -> tuple[np.ndarray, dict]:
+    """The model's baseline 10-year for months L+1..L+horizon from ``origin`` (decimal), with notes.
+
+    The jump-off and the gap's persistence use only data published by the origin."""
+    from treasurylab.params import load_params
+    from treasurylab.scenario import jumpoff as JO
+
+    jp = jparams if jparams is not None else load_params("jumpoff")
+    jump = JO.observe(origin)
+    phi = JO.estimate_persistence(jump, int(jp["gap_fit_first_year"]))["long"]
+    L = jump.last_month
+    months = L + 1 + np.arange(horizon)
+    vintage = _cbo_rate_vintage(JO.as_date_of(origin))
+    obs = {int(m): float(v) for m, v in zip(jump.months, jump.curve[:, 3])}
+    if vintage is None:
+        centre = np.full(horizon, obs[L])
+    else:
+        from treasurylab.scenario.fiscal_inputs import _econ_points
+
+        x, v = _econ_points(vintage, "treasury_note_rate_10yr")
+        path = np.interp(np.concatenate([[L], months]) + 0.5, x, v) / 100.0
+        centre = JO.reanchor(path, np.concatenate([[L], months]), obs, phi, L)[1:]
+    return centre, {"vintage": vintage, "phi": phi, "last_month": _ms(L)}
+
+
+def world_shocks(origin: str, n: int, horizon: int, rng: np.random.Generator) -> np.ndarray | None:
+    """(n, horizon) deviations of the 10-year from the baseline drawn by the model's world shocks,
+    estimated on data published before ``origin``; None while the model has none."""
+    return None
+
+
+def _y10_forecasts(origin: str, h: int, hist: _History, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    from treasurylab.data.asof import as_date
+
+    as_of = as_date(origin)
+    seen = {m: v for m, v in hist.y10.items() if hist.y10_pub[m] <= as_of}
+    L = max(seen)
+    last = seen[L]
+    out: dict[str, np.ndarray] = {"no-change": np.array([last])}
+    first = FIRST_HISTORY_YEAR * 12
+    ch = np.array([seen[m] - seen[m - h] for m in sorted(seen) if m - h >= first and m - h in seen])
+    out["empirical"] = last + ch
+    d1 = np.array([seen[m] - seen[m - 1] for m in sorted(seen)[-120:] if m - 1 in seen])
+    sig = float(np.std(d1, ddof=1)) * np.sqrt(h)
+    out["gaussian-120"] = last + sig * rng.standard_normal(n)
+    centre, _ = model_centre(origin, h)
+    shocks = world_shocks(origin, n, h, rng)
+    out["model"] = np.array([centre[-1]]) if shocks is None else centre[-1] + shocks[:, -1]
+    return out
+
+
+# --- scores -----------------------------------------------------------------------------------------
+def pit(ens: np.ndarray, y: float) -> float:
+    """Share of the ensemble below the outcome, ties counted half (a point forecast gives 0, 0.5 or 1)."""
+    ens = np.asarray(ens, dtype=float)
+    return float((np.sum(ens < y) + 0.5 * np.sum(ens == y)) / len(ens))
+
+
+def covered(ens: np.ndarray, y: float, level: float) -> bool:
+    lo, hi = np.quantile(ens, [(1 - level) / 2, (1 + level) / 2])
+    return bool(lo <= y <= hi)
+
+
+def crps(ens: np.ndarray, y: float) -> float:
+    import scoringrules as sr
+
+    return float(sr.crps_ensemble(np.asarray(y, dtype=float), np.asarray(ens, dtype=float)))
+
+
+def newey_west_se(x: np.ndarray, lags: int) -> float:
+    """Standard error of the mean of ``x`` allowing for autocorrelation up to ``lags`` (Bartlett)."""
+    x = np.asarray(x, dtype=float)
+    n = len(x)
+    if n < 2:
+        return float("nan")
+    e = x - x.mean()
+    v = float(e @ e) / n
+    for k in range(1, min(lags, n - 1) + 1):
+        v += 2 * (1 - k / (lags + 1)) * float(e[k:] @ e[:-k]) / n
+    return float(np.sqrt(max(v, 0.0) / n))
+
+
+@dataclass
+class BacktestResult:
+    origins: list[str]
+    paths: int
+    rows: list[dict] = field(default_factory=list)      # one per origin x target x forecaster
+    summary: list[dict] = field(default_factory=list)   # one per target x forecaster
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"origins": self.origins, "paths": self.paths, "summary": self.summary, "rows": self.rows,
+                "notes": self.notes}
+
+
+def _summarise(rows: list[dict], spacing_months: int) -> list[dict]:
+    out = []
+    keys = sorted({(r["target"], r["horizon"], r["forecaster"]) for r in rows},
+                  key=lambda k: (k[0], k[1], k[2]))
+    for tgt, hz, fc in keys:
+        rs = [r for r in rows if (r["target"], r["horizon"], r["forecaster"]) == (tgt, hz, fc)]
+        hm = hz if tgt == "y10" else 12 * hz
+        lags = max(0, int(np.ceil(hm / spacing_months)) - 1)
+        s = {"target": tgt, "horizon": hz, "forecaster": fc, "n": len(rs)}
+        for lvl in BANDS:
+            c = np.array([r[f"in{int(lvl * 100)}"] for r in rs], dtype=float)
+            s[f"cover{int(lvl * 100)}"] = float(c.mean())
+            s[f"cover{int(lvl * 100)}_se"] = newey_west_se(c, lags)
+        s["crps"] = float(np.mean([r["crps"] for r in rs]))
+        s["pit"] = [r["pit"] for r in rs]
+        out.append(s)
+    # CRPS relative to the no-change point, same target and horizon
+    for s in out:
+        ref = [t for t in out if (t["target"], t["horizon"]) == (s["target"], s["horizon"])
+               and t["forecaster"] in ("no-change", "cbo")]
+        s["crps_vs_point"] = s["crps"] / ref[0]["crps"] if ref and ref[0]["crps"] > 0 else float("nan")
+    return out
+
+
+def _fiscal_rows(origin: str, hist: _History, rng: np.random.Generator) -> list[dict]:
+    """Debt/GDP and net interest: CBO's newest spring baseline as of the origin, as a point and with
+    the as-of distribution of its past errors."""
+    from treasurylab.data.asof import as_date
+
+    as_of = as_date(origin)
+    vint = [v for v, p in hist.baseline_pub.items() if p <= as_of]
+    if not vint:
+        return []
+    v = max(vint)
+    rows = []
+    for k in FISCAL_YEARS_AHEAD:
+        for what in ("debt_gdp", "net_interest"):
+            comp = "debt" if what == "debt_gdp" else "net_interest"
+            proj = hist.baselines[v].get(comp, {})
+            if not proj:
+                continue
+            fy = min(proj) + k                      # projected-year number k+1 -> k years ahead
+            if fy not in proj or fy not in hist.fiscal_actual[comp] or fy not in hist.fiscal_actual["gdp"]:
+                continue
+            actual, gdp = hist.fiscal_actual[comp][fy], hist.fiscal_actual["gdp"][fy]
+            # past errors at the same horizon, of vintages whose outcome was published by the origin
+            errs = []
+            for w, bw in hist.baselines.items():
+                pw = bw.get(comp, {})
+                if not pw or w >= v:
+                    continue
+                fw = min(pw) + k
+                if fw in pw and fw in hist.fiscal_actual[comp] and hist.fiscal_actual_pub[fw] <= as_of:
+                    a = hist.fiscal_actual[comp][fw]
+                    errs.append((a - pw[fw]) / hist.fiscal_actual["gdp"][fw] if what == "debt_gdp"
+                                else a / pw[fw] - 1.0)
+            if what == "debt_gdp":
+                y, point = actual / gdp, proj[fy] / gdp
+                ens = {"cbo": np.array([point])}
+                if len(errs) >= 5:
+                    ens["cbo+errors"] = point + np.array(errs)
+            else:
+                y, point = actual, proj[fy]
+                ens = {"cbo": np.array([point])}
+                if len(errs) >= 5:
+                    ens["cbo+errors"] = point * (1.0 + np.array(errs))
+            for fc, e in ens.items():
+                rows.append(_score_row(origin, what, k, fc, e, y, extra={"vintage": v, "fiscal_year": fy,
+                                                                        "past_errors": len(errs)}))
+    return rows
+
+
+def _score_row(origin: str, target: str, horizon: int, fc: str, ens: np.ndarray, y: float,
+               extra: dict | None = None) -> dict:
+    q = np.quantile(ens, [0.05, 0.25, 0.5, 0.75, 0.95])
+    r = {"origin": origin, "target": target, "horizon": horizon, "forecaster": fc, "outcome": float(y),
+         "p5": float(q[0]), "p25": float(q[1]), "p50": float(q[2]), "p75": float(q[3]), "p95": float(q[4]),
+         "in50": covered(ens, y, 0.5), "in90": covered(ens, y, 0.9), "crps": crps(ens, y), "pit": pit(ens, y)}
+    r.update(extra or {})
+    return r
+
+
+def backtest(origins: list[str] | None = None, paths: int = 2000, seed: int = 0) -> BacktestResult:
+    """Run every forecaster from every origin and score it (deterministic for a seed)."""
+    origins = list(origins) if origins is not None else default_origins()
+    if not origins:
+        raise BadInput("no origins", field="origins", fix="give at least one YYYY-MM")
+    if paths < 10:
+        raise BadInput("too few paths for quantiles", field="paths", got=paths, fix="use at least 10")
+    for o in origins:
+        if not (len(o) == 7 and o[4] == "-" and o[:4].isdigit() and o[5:].isdigit() and 1 <= int(o[5:]) <= 12):
+            raise BadInput("not a month", field="origins", got=o, fix="write YYYY-MM")
+        if int(o[:4]) < FIRST_HISTORY_YEAR + 3:
+            raise BadInput("too little history before the origin", field="origins", got=o,
+                           fix=f"start at {FIRST_HISTORY_YEAR + 3}-01 or later")
+    hist = _history()
+    res = BacktestResult(origins=origins, paths=paths)
+    spacing = int(np.median(np.diff(sorted(_mi(o) for o in origins)))) if len(origins) > 1 else 12
+    for i, o in enumerate(origins):
+        rng = np.random.default_rng([seed, i])
+        L = _mi(o) - 1
+        for h in HORIZONS_M:
+            tgt = L + h
+            if tgt not in hist.y10:
+                continue
+            for fc, ens in _y10_forecasts(o, h, hist, paths, rng).items():
+                res.rows.append(_score_row(o, "y10", h, fc, ens, hist.y10[tgt], {"target_month": _ms(tgt)}))
+        res.rows.extend(_fiscal_rows(o, hist, rng))
+    res.summary = _summarise(res.rows, spacing)
+    if world_shocks(origins[0], 2, 1, np.random.default_rng(0)) is None:
+        res.notes.append("the model's baseline has no world shocks: its 10-year forecast is a point (the "
+                         "re-anchored baseline), so its bands cover an outcome only by chance")
+    return res

@@ -1,0 +1,150 @@
+"""Strict as-of discipline: a run from month m uses nothing published after the first day of m.
+
+The proof is by poisoning: every row of every dataset with a publication rule (data/asof.py) that was
+published after the start is changed, every cache is cleared, and the run's whole set-up must come out
+identical. A control poisons rows published just *before* the start and must change the set-up, so
+the test can fail.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from treasurylab.data import asof as A
+
+START = "2026-03"        # after the cbo-2026-02 release, so the baseline itself is no look-ahead
+
+
+def _clear_caches() -> None:
+    from treasurylab.scenario import setup
+
+    setup._CACHE.clear()
+    for name, mod in list(sys.modules.items()):
+        if not name.startswith("treasurylab") or mod is None:
+            continue
+        for obj in list(vars(mod).values()):
+            if callable(obj) and hasattr(obj, "cache_clear") and getattr(obj, "__module__", "") == name:
+                obj.cache_clear()
+
+
+def _poisoned_loader(real_load, select):
+    """store.load with the value columns of the rows ``select(published)`` picks multiplied by 1.5 + 1."""
+
+    def load(dataset_id, *a, **k):
+        df = real_load(dataset_id, *a, **k)
+        if dataset_id not in A.RULES and dataset_id not in A.ECON_VINTAGES:
+            return df
+        pub = A.published(dataset_id, df)
+        bad = select(pub).to_numpy()
+        if not bad.any():
+            return df
+        df = df.copy()
+        period = A.RULES.get(dataset_id, ("date", None))[0]
+        for col in df.columns:
+            if col not in (period, "fiscal_year", "year_number") and pd.api.types.is_float_dtype(df[col]):
+                vals = df[col].to_numpy(dtype=float, copy=True)
+                vals[bad] = vals[bad] * 1.5 + 1.0
+                df[col] = vals
+        return df
+
+    return load
+
+
+def _setup_arrays(start: str) -> dict[str, np.ndarray]:
+    from treasurylab.scenario.setup import prepare
+    from treasurylab.scenario.spec import load_scenario
+
+    S = prepare(load_scenario("baseline").with_(start=start, horizon=24))
+    out = {k: np.asarray(getattr(S, k), dtype=float) for k in
+           ("yields", "bill", "pdef", "revenue", "other_means", "ngdp", "cpi", "base_policy", "base_gap",
+            "base_debt_gdp", "base_deficit_gdp", "base_net_interest")}
+    out["holdings0"] = np.asarray(S.hspecs[0].holdings0, dtype=float)
+    out["foreign_official"] = np.array([S.foreign_official_bn])
+    return out
+
+
+def _run_poisoned(monkeypatch, select) -> dict[str, np.ndarray]:
+    from treasurylab.data import store
+
+    _clear_caches()
+    monkeypatch.setattr(store, "load", _poisoned_loader(store.load, select))
+    try:
+        return _setup_arrays(START)
+    finally:
+        monkeypatch.undo()
+        _clear_caches()
+
+
+def test_poisoning_everything_published_after_the_start_changes_nothing(monkeypatch):
+    _clear_caches()
+    clean = _setup_arrays(START)
+    cut = np.datetime64(A.as_date(START))
+    poisoned = _run_poisoned(monkeypatch, lambda pub: pub > cut)
+    for k in clean:
+        np.testing.assert_array_equal(poisoned[k], clean[k], err_msg=k)
+
+
+def test_poisoning_what_was_published_before_the_start_changes_the_run(monkeypatch):
+    """The control: the same poison on the month before the start must reach the set-up."""
+    _clear_caches()
+    clean = _setup_arrays(START)
+    cut = np.datetime64(A.as_date(START))
+    poisoned = _run_poisoned(monkeypatch, lambda pub: (pub <= cut) & (pub > cut - np.timedelta64(45, "D")))
+    changed = [k for k in clean if not np.array_equal(poisoned[k], clean[k])]
+    assert {"yields", "base_policy", "base_debt_gdp"} <= set(changed)
+
+
+def test_publication_rules():
+    assert A.release_date("tic.holdings", "2025-12") == pd.Timestamp("2026-02-18").date()
+    assert A.release_date("yields.cmt", "2026-01-30") == pd.Timestamp("2026-01-31").date()
+    assert A.release_date("cbo.eval.baselines", "2025-01") == pd.Timestamp("2025-02-01").date()
+    assert A.release_date("cbo.eval.actuals", 2024) == pd.Timestamp("2024-11-10").date()
+
+
+def test_jump_off_sees_only_published_months():
+    from treasurylab.scenario.jumpoff import _ms, observe
+
+    j = observe("2026-01")
+    assert _ms(j.last_month) == "2025-12"       # daily yields: the next day
+    assert j.tic_month == "2025-10"              # December's TIC is out mid-February
+    assert _ms(j.debt_month) == "2025-11"        # December's MSPD is out early January
+    # the observed December 2-year, not CBO's interpolated calendar-year average (3.88%)
+    assert j.curve[-1, 1] == pytest.approx(0.0350, abs=5e-4)
+
+
+def test_run_starts_from_observed_curve():
+    """January 2026: the baseline 2-year starts near the observed 3.50%, not CBO's 3.88%."""
+    _clear_caches()
+    from treasurylab.scenario.setup import prepare
+    from treasurylab.scenario.spec import load_scenario
+
+    S = prepare(load_scenario("baseline").with_(horizon=24))
+    assert S.months[0] == "2026-01"
+    assert abs(S.yields[S.k0, 1] - 0.0350) < 0.001
+    # months before the start that were observed are the observed ones (the fiscal pre-roll)
+    assert S.yields[S.k0 - 1, 3] == pytest.approx(0.04143, abs=2e-4)
+
+
+def test_latest_start_is_after_the_newest_data():
+    from treasurylab import data
+    from treasurylab.scenario.spec import Scenario
+
+    newest = max(data.series("yields.cmt", series="DGS10")["date"].astype(str))
+    sc = Scenario(name="x", start="latest")
+    assert sc.start > newest[:7]
+    assert sc.start_ordinal == int(newest[:4]) * 12 + int(newest[5:7])
+
+
+def test_gap_half_lives_in_yaml_match_the_data():
+    """The stored half-lives are the estimates on the bundled data (a data update must refresh them)."""
+    from treasurylab.params import load_params
+    from treasurylab.scenario.jumpoff import estimate_persistence, half_life, latest_start, observe
+
+    p = load_params("jumpoff")
+    est = estimate_persistence(observe(latest_start()), int(p["gap_fit_first_year"]))
+    assert half_life(est["long"]) == pytest.approx(p["gap_half_life_long_months"], abs=0.5)
+    assert half_life(est["short"]) == pytest.approx(p["gap_half_life_short_months"], abs=0.5)
