@@ -18,6 +18,9 @@ Forecasters of the 10-year:
   walk, what CBO Working Paper 2017-07 found hard to beat) - plus the world shocks when the model has
   them (:func:`world_shocks`: ``None`` means the model's baseline has no world shocks and its band
   is a point).
+* ``engine``: the full coupled engine (the ``baseline`` scenario started at the origin), where it
+  can start: from 2025-02 on (a CBO vintage with economic projections published, and the data the
+  maturity ladder and the holders need); half-lives estimated as of the origin.
 * yardsticks: ``no-change`` (a point at the last observation: CRPS = absolute error),
   ``empirical`` (every h-month change of the 10-year since 1990 observed by then, added to the last
   observation), ``gaussian-120`` (normal, sigma of the last 120 monthly changes x sqrt(h)).
@@ -25,7 +28,9 @@ Forecasters of the 10-year:
 Forecasters of debt/GDP and net interest: ``cbo`` (CBO's projection as a point) and ``cbo+errors``
 (CBO's projection times / plus the empirical distribution of CBO's own errors at that horizon over
 the vintages whose outcome was published before the origin: the past-error band of uncertainty.md
-s2; debt/GDP errors are in pp of the actual GDP, the eval files holding no projected GDP).
+s2). The eval files hold no projected GDP, so CBO's debt is divided by GDP as it could be forecast
+then (the newest published fiscal-year GDP grown at its trailing 5-year rate) and the past errors
+are measured the same way (actual debt/GDP minus that forecast): they include the GDP error.
 
 Scores: empirical coverage of the central 50% and 90% bands with a Newey-West standard error
 (origins overlap when the horizon is longer than the spacing), CRPS (``scoringrules``, exact for
@@ -69,6 +74,7 @@ class _History:
     fiscal_actual_pub: dict[int, dt.date]        # fiscal year -> publication date
     baselines: dict[str, dict[str, dict[int, float]]]   # vintage 'YYYY-MM' -> what -> fiscal year -> value
     baseline_pub: dict[str, dt.date]
+    gdp_pub: dict[int, dt.date]                  # fiscal year -> publication date of its GDP
 
 
 def _history() -> _History:
@@ -98,6 +104,7 @@ def _history() -> _History:
             fa_pub[int(y)] = p.date()
     gdp = data.series("cbo.eval.gdp")
     fa["gdp"] = {int(y): float(v) for y, v in zip(gdp["fiscal_year"], gdp[gdp.columns[-1]])}
+    gdp_pub = {int(y): p.date() for y, p in zip(gdp["fiscal_year"], published("cbo.eval.gdp", gdp))}
     bl = data.series("cbo.eval.baselines")
     bl = bl[bl["spring_flag"].astype(str).str.lower() == "true"]
     bpub = published("cbo.eval.baselines", bl)
@@ -109,7 +116,7 @@ def _history() -> _History:
                                  bl.loc[sel, "value"], bpub[sel]):
             baselines.setdefault(v_[:7], {}).setdefault(key, {})[int(y)] = float(val)
             baseline_pub[v_[:7]] = p.date()
-    return _History(y10, y10_pub, fa, fa_pub, baselines, baseline_pub)
+    return _History(y10, y10_pub, fa, fa_pub, baselines, baseline_pub, gdp_pub)
 
 
 # --- forecasters of the 10-year ---------------------------------------------------------------------
@@ -149,6 +156,43 @@ def model_centre(origin: str, horizon: int, jparams=None) -> tuple[np.ndarray, d
     return centre, {"vintage": vintage, "phi": phi, "last_month": _ms(L)}
 
 
+def asof_jumpoff_overrides(origin: str, jparams=None) -> dict:
+    """The jump-off half-lives re-estimated on the data published by ``origin`` (scenario overrides)."""
+    from treasurylab.params import load_params
+    from treasurylab.scenario import jumpoff as JO
+
+    jp = jparams if jparams is not None else load_params("jumpoff")
+    est = JO.estimate_persistence(JO.observe(origin), int(jp["gap_fit_first_year"]))
+    return {"gap_half_life_long_months": round(JO.half_life(est["long"]), 6),
+            "gap_half_life_short_months": round(JO.half_life(est["short"]), 6)}
+
+
+def engine_vintage(origin: str) -> str | None:
+    """The CBO baseline the full engine can start from at ``origin`` (published by then and covering
+    it), or None: the engine needs a vintage with economic projections (2025-01 or 2026-02)."""
+    from treasurylab.scenario import jumpoff as JO
+
+    v = _cbo_rate_vintage(JO.as_date_of(origin))
+    return None if v is None else f"cbo-{v}"
+
+
+def engine_forecast(origin: str, h: int, paths: int, seed: int) -> np.ndarray | None:
+    """The full coupled engine's 10-year in month L+h (the baseline scenario started at ``origin`` on
+    the newest published CBO vintage, jump-off half-lives estimated as of the origin); None where
+    the engine cannot start there."""
+    from treasurylab.scenario.runner import run
+    from treasurylab.scenario.spec import check_semantics, load_scenario
+
+    v = engine_vintage(origin)
+    if v is None:
+        return None
+    sc = load_scenario("baseline").with_(start=origin, horizon=h, baseline=v, paths=paths, seed=seed,
+                                         overrides={"jumpoff": asof_jumpoff_overrides(origin)})
+    check_semantics(sc)
+    res = run(sc, paths=paths, seed=seed, workers=1)
+    return np.asarray(res.ds["y10"].values[:, h - 1], dtype=float)
+
+
 def world_shocks(origin: str, n: int, horizon: int, rng: np.random.Generator) -> np.ndarray | None:
     """(n, horizon) deviations of the 10-year from the baseline drawn by the model's world shocks,
     estimated on data published before ``origin``; None while the model has none."""
@@ -172,6 +216,9 @@ def _y10_forecasts(origin: str, h: int, hist: _History, n: int, rng: np.random.G
     centre, _ = model_centre(origin, h)
     shocks = world_shocks(origin, n, h, rng)
     out["model"] = np.array([centre[-1]]) if shocks is None else centre[-1] + shocks[:, -1]
+    eng = engine_forecast(origin, h, n, int(rng.integers(2**31)))
+    if eng is not None:
+        out["engine"] = eng
     return out
 
 
@@ -219,14 +266,16 @@ class BacktestResult:
                 "notes": self.notes}
 
 
-def _summarise(rows: list[dict], spacing_months: int) -> list[dict]:
+def _summarise(rows: list[dict]) -> list[dict]:
     out = []
     keys = sorted({(r["target"], r["horizon"], r["forecaster"]) for r in rows},
                   key=lambda k: (k[0], k[1], k[2]))
     for tgt, hz, fc in keys:
         rs = [r for r in rows if (r["target"], r["horizon"], r["forecaster"]) == (tgt, hz, fc)]
         hm = hz if tgt == "y10" else 12 * hz
-        lags = max(0, int(np.ceil(hm / spacing_months)) - 1)
+        om = sorted(_mi(r["origin"]) for r in rs)
+        spacing = max(1, int(np.median(np.diff(om)))) if len(om) > 1 else 12
+        lags = max(0, int(np.ceil(hm / spacing)) - 1)      # windows that overlap the next origins
         s = {"target": tgt, "horizon": hz, "forecaster": fc, "n": len(rs)}
         for lvl in BANDS:
             c = np.array([r[f"in{int(lvl * 100)}"] for r in rs], dtype=float)
@@ -241,6 +290,20 @@ def _summarise(rows: list[dict], spacing_months: int) -> list[dict]:
                and t["forecaster"] in ("no-change", "cbo")]
         s["crps_vs_point"] = s["crps"] / ref[0]["crps"] if ref and ref[0]["crps"] > 0 else float("nan")
     return out
+
+
+def _gdp_asof(hist: _History, fy: int, as_of: dt.date) -> float:
+    """GDP of fiscal year ``fy`` as it could be forecast on ``as_of``: the newest published fiscal-year
+    GDP grown at its trailing 5-year average rate (the eval files hold no projected GDP)."""
+    g = hist.fiscal_actual["gdp"]
+    known = [y for y, p in hist.gdp_pub.items() if p <= as_of]
+    if not known:
+        raise BadInput("no GDP published before this date", field="origins", got=str(as_of),
+                       fix="use origins from 1990 on")
+    last = max(known)
+    back = min(5, last - min(g))           # the first years of the file have fewer years behind them
+    growth = (g[last] / g[last - back]) ** (1.0 / back) if back > 0 else 1.0
+    return g[last] * growth ** (fy - last)
 
 
 def _fiscal_rows(origin: str, hist: _History, rng: np.random.Generator) -> list[dict]:
@@ -273,10 +336,13 @@ def _fiscal_rows(origin: str, hist: _History, rng: np.random.Generator) -> list[
                 fw = min(pw) + k
                 if fw in pw and fw in hist.fiscal_actual[comp] and hist.fiscal_actual_pub[fw] <= as_of:
                     a = hist.fiscal_actual[comp][fw]
-                    errs.append((a - pw[fw]) / hist.fiscal_actual["gdp"][fw] if what == "debt_gdp"
-                                else a / pw[fw] - 1.0)
+                    if what == "debt_gdp":
+                        g = _gdp_asof(hist, fw, hist.baseline_pub[w])
+                        errs.append(a / hist.fiscal_actual["gdp"][fw] - pw[fw] / g)
+                    else:
+                        errs.append(a / pw[fw] - 1.0)
             if what == "debt_gdp":
-                y, point = actual / gdp, proj[fy] / gdp
+                y, point = actual / gdp, proj[fy] / _gdp_asof(hist, fy, as_of)
                 ens = {"cbo": np.array([point])}
                 if len(errs) >= 5:
                     ens["cbo+errors"] = point + np.array(errs)
@@ -316,7 +382,6 @@ def backtest(origins: list[str] | None = None, paths: int = 2000, seed: int = 0)
                            fix=f"start at {FIRST_HISTORY_YEAR + 3}-01 or later")
     hist = _history()
     res = BacktestResult(origins=origins, paths=paths)
-    spacing = int(np.median(np.diff(sorted(_mi(o) for o in origins)))) if len(origins) > 1 else 12
     for i, o in enumerate(origins):
         rng = np.random.default_rng([seed, i])
         L = _mi(o) - 1
@@ -327,7 +392,7 @@ def backtest(origins: list[str] | None = None, paths: int = 2000, seed: int = 0)
             for fc, ens in _y10_forecasts(o, h, hist, paths, rng).items():
                 res.rows.append(_score_row(o, "y10", h, fc, ens, hist.y10[tgt], {"target_month": _ms(tgt)}))
         res.rows.extend(_fiscal_rows(o, hist, rng))
-    res.summary = _summarise(res.rows, spacing)
+    res.summary = _summarise(res.rows)
     if world_shocks(origins[0], 2, 1, np.random.default_rng(0)) is None:
         res.notes.append("the model's baseline has no world shocks: its 10-year forecast is a point (the "
                          "re-anchored baseline), so its bands cover an outcome only by chance")

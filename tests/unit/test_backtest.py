@@ -1,0 +1,123 @@
+"""The rolling-origin backtest: scores, the as-of rule inside it, the yardsticks of the reference, the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from treasurylab.scenario import backtest as B
+
+ORIGINS3 = ["2001-01", "2008-01", "2015-01"]
+
+
+def test_scores_of_simple_ensembles():
+    ens = np.arange(100.0)
+    assert B.pit(ens, 49.5) == pytest.approx(0.5)
+    assert B.pit(np.array([1.0]), 1.0) == 0.5 and B.pit(np.array([1.0]), 2.0) == 1.0
+    assert B.covered(ens, 50.0, 0.5) and not B.covered(ens, 10.0, 0.5) and B.covered(ens, 10.0, 0.9)
+    # a point forecast's CRPS is the absolute error
+    assert B.crps(np.array([1.0]), 1.3) == pytest.approx(0.3)
+    x = np.array([1.0, 0.0, 1.0, 1.0, 0.0, 1.0])
+    assert B.newey_west_se(x, 0) == pytest.approx(np.std(x) / np.sqrt(len(x)))
+    # positively autocorrelated indicators: overlap widens the standard error
+    y = np.repeat([1.0, 0.0, 1.0, 0.0, 0.0, 1.0], 3)
+    assert B.newey_west_se(y, 2) > B.newey_west_se(y, 0)
+
+
+def test_reduced_backtest_runs_and_scores_every_target():
+    res = B.backtest(ORIGINS3, paths=200, seed=1)
+    got = {(s["target"], s["horizon"], s["forecaster"]) for s in res.summary}
+    for h in B.HORIZONS_M:
+        for fc in ("model", "no-change", "empirical", "gaussian-120"):
+            assert ("y10", h, fc) in got
+    for k in B.FISCAL_YEARS_AHEAD:
+        assert ("debt_gdp", k, "cbo") in got and ("net_interest", k, "cbo") in got
+    for s in res.summary:
+        assert 0 <= s["cover50"] <= s["cover90"] <= 1 or s["forecaster"] in ("cbo", "no-change", "model")
+        assert np.isfinite(s["crps"]) and s["crps"] >= 0
+        assert all(0 <= p <= 1 for p in s["pit"])
+    # a point forecast's CRPS is its mean absolute error
+    nc = [r for r in res.rows if r["target"] == "y10" and r["horizon"] == 12 and r["forecaster"] == "no-change"]
+    assert np.mean([r["crps"] for r in nc]) == pytest.approx(np.mean([abs(r["p50"] - r["outcome"]) for r in nc]))
+    # same seed, same numbers
+    again = B.backtest(ORIGINS3, paths=200, seed=1)
+    assert [r["crps"] for r in again.rows] == [r["crps"] for r in res.rows]
+
+
+def test_yardsticks_reproduce_the_reference_tables():
+    """docs/reference/uncertainty.md s1, January origins 1995-2024, computed independently: the
+    empirical h-month changes since 1990 cover 0.50 / 0.90 at 12 months with CRPS 55.0 bp; the
+    no-change point has CRPS 73.5 bp (12 m) and 90.6 bp (24 m)."""
+    res = B.backtest(paths=50, seed=0)
+    s = {(x["target"], x["horizon"], x["forecaster"]): x for x in res.summary}
+    emp = s[("y10", 12, "empirical")]
+    assert emp["n"] == 30
+    assert (emp["cover50"], emp["cover90"]) == (pytest.approx(0.50), pytest.approx(0.90))
+    assert emp["crps"] * 1e4 == pytest.approx(55.0, abs=0.05)
+    assert s[("y10", 12, "no-change")]["crps"] * 1e4 == pytest.approx(73.5, abs=0.05)
+    assert s[("y10", 24, "no-change")]["crps"] * 1e4 == pytest.approx(90.6, abs=0.05)
+
+
+def test_forecasts_use_nothing_published_after_the_origin(monkeypatch):
+    """Poison every value published after the origin: the forecasts from it (not the outcomes) are
+    unchanged."""
+    from treasurylab.data import asof as A
+    from treasurylab.data import store
+    from tests.unit.test_asof import _clear_caches, _poisoned_loader
+
+    origin = "2008-01"
+    cut = np.datetime64(A.as_date(origin))
+
+    def forecasts():
+        _clear_caches()
+        hist = B._history()
+        out = {}
+        for h in B.HORIZONS_M:
+            for fc, ens in B._y10_forecasts(origin, h, hist, 100, np.random.default_rng(3)).items():
+                out[(h, fc)] = np.sort(ens)
+        for r in B._fiscal_rows(origin, hist, np.random.default_rng(3)):
+            out[(r["target"], r["horizon"], r["forecaster"])] = np.array([r[q] for q in ("p5", "p25", "p50", "p75", "p95")])
+        return out
+
+    clean = forecasts()
+    monkeypatch.setattr(store, "load", _poisoned_loader(store.load, lambda pub: pub > cut))
+    try:
+        poisoned = forecasts()
+    finally:
+        monkeypatch.undo()
+        _clear_caches()
+    assert clean.keys() == poisoned.keys()
+    for k in clean:
+        np.testing.assert_array_equal(poisoned[k], clean[k], err_msg=str(k))
+
+
+def test_cli_json_and_docs_section(tmp_path):
+    from treasurylab.cli.main import app
+
+    doc = tmp_path / "validation.md"
+    doc.write_text("# Validation\n\nhand-written text\n")
+    args = ["backtest", "--origins", ",".join(ORIGINS3), "-n", "50", "-o", str(tmp_path / "o"),
+            "--write-docs", str(doc), "--json"]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    assert d["origins"] == ORIGINS3 and d["summary"]
+    assert (tmp_path / "o" / "backtest_pit.png").exists() and (tmp_path / "img" / "backtest_pit.png").exists()
+    text = doc.read_text()
+    assert "hand-written text" in text and text.count("<!-- backtest:start -->") == 1
+    # regenerating replaces the section instead of appending a second one
+    assert CliRunner().invoke(app, args).exit_code == 0
+    text2 = doc.read_text()
+    assert text2.count("<!-- backtest:start -->") == 1 and "| 10-year yield | 12 months | empirical |" in text2
+
+
+@pytest.mark.parametrize("origins, field", [("1991-01", "origins"), ("2001-13", "origins")])
+def test_cli_bad_origins_exit_2(origins, field, tmp_path):
+    from treasurylab.cli.main import app
+
+    r = CliRunner().invoke(app, ["backtest", "--origins", origins, "-o", str(tmp_path)])
+    assert r.exit_code == 2
+    assert field in r.output and "Traceback" not in r.output
