@@ -64,9 +64,10 @@ def test_yardsticks_reproduce_the_reference_tables():
 def test_forecasts_use_nothing_published_after_the_origin(monkeypatch):
     """Poison every value published after the origin: the forecasts from it (not the outcomes) are
     unchanged."""
+    from tests.unit.test_asof import _clear_caches, _poisoned_loader
+
     from treasurylab.data import asof as A
     from treasurylab.data import store
-    from tests.unit.test_asof import _clear_caches, _poisoned_loader
 
     origin = "2008-01"
     cut = np.datetime64(A.as_date(origin))

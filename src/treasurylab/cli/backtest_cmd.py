@@ -56,7 +56,11 @@ def register(app: typer.Typer) -> None:
             import sys
             from pathlib import Path
 
-            from treasurylab.report.backtest_report import render_section, update_validation_md, write_pit_plots
+            from treasurylab.report.backtest_report import (
+                render_section,
+                update_validation_md,
+                write_pit_plots,
+            )
             from treasurylab.scenario.backtest import backtest
 
             res = backtest(_origins(first, last, month, every, origins), paths=paths, seed=seed)
