@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= out
 
-.PHONY: demo test bench lint e2e clean manifest docs
+.PHONY: demo test bench lint e2e clean manifest docs backtest-docs
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -30,6 +30,10 @@ lint: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m treasurylab.report.docs --out docs
+
+# the generated "Backtest" section of docs/validation.md and docs/img/backtest_pit.png (~15 s)
+backtest-docs: $(STAMP)
+	$(BIN)/treasurylab backtest --write-docs docs/validation.md
 
 manifest: $(STAMP)
 	$(BIN)/python -c "from treasurylab.data.store import build_manifest; print(len(build_manifest()), 'files')"

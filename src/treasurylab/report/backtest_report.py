@@ -101,7 +101,7 @@ def render_section(result, command: str, png: str | None = None) -> str:
              "| target | horizon | forecaster | n | cover 50% | cover 90% | CRPS | vs point |",
              "|---|---|---|---|---|---|---|---|"]
     for s in result.summary:
-        hz = f"{s['horizon']} {'months' if s['target'] == 'y10' else 'years'}"
+        hz = f"{s['horizon']} {'months' if s['target'] == 'y10' else 'years ahead'}"
         lines.append(f"| {LABELS[s['target']]} | {hz} | {s['forecaster']} | {s['n']} | "
                      f"{s['cover50']:.2f} ± {s['cover50_se']:.2f} | {s['cover90']:.2f} ± {s['cover90_se']:.2f} | "
                      f"{_fmt_crps(s)} | {s['crps_vs_point']:.2f} |")

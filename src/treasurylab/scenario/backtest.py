@@ -393,6 +393,20 @@ def backtest(origins: list[str] | None = None, paths: int = 2000, seed: int = 0)
                 res.rows.append(_score_row(o, "y10", h, fc, ens, hist.y10[tgt], {"target_month": _ms(tgt)}))
         res.rows.extend(_fiscal_rows(o, hist, rng))
     res.summary = _summarise(res.rows)
+    res.notes += [
+        "CBO rate paths are bundled only for the 2025-01 and 2026-02 vintages (cbo.econ.*); the eval files "
+        "hold every spring baseline's debt, deficits and net interest since 1984 but no rates or GDP. Before "
+        "2025-02 the model's 10-year centre is therefore the jump-off itself (a random walk), and debt/GDP "
+        "divides CBO's debt by an as-of GDP forecast (newest published GDP at its trailing 5-year growth).",
+        "The full engine ('engine') can start only from 2025-02 (a vintage with economic projections "
+        "published; the maturity ladder and the holders' data): run with --origins 2025-02,...,2025-07 for "
+        "its 12-month scores.",
+        "As-of limits: the bundled files are the latest vintages of each series, so revised history "
+        "(GDP, TIC) is seen with its revisions; the publication rules are in data/asof.py.",
+        "Sampling error: about 30 independent 12-month outcomes (15 at 24 months) exist since 1995; a "
+        "calibrated 90% band shows coverage anywhere in about [0.80, 1.00] at 12 months "
+        "(docs/reference/uncertainty.md s1).",
+    ]
     if world_shocks(origins[0], 2, 1, np.random.default_rng(0)) is None:
         res.notes.append("the model's baseline has no world shocks: its 10-year forecast is a point (the "
                          "re-anchored baseline), so its bands cover an outcome only by chance")
