@@ -115,6 +115,7 @@ class Setup:
     minerals: Any = None                      # MineralsResult when the scenario has minerals events
     baseline: dict = field(default_factory=dict)   # base_<var> (T,) for results
     foreign_official_bn: float = 0.0          # TIC foreign official holdings at the holdings month (cascade denominator)
+    jump_off: dict = field(default_factory=dict)   # what the run started from (scenario/jumpoff.py), for results' meta
 
 
 def one_blas_thread():

@@ -209,6 +209,26 @@ class Anchored:
     cbo_policy_at_last: float | None  # CBO's policy rate in the last observed month (None: not covered)
     debt_gap_bn: float                # observed - baseline debt at the newest MSPD month (0 if none)
 
+    def summary(self, start: str) -> dict:
+        """What the run started from, for the results' metadata (JSON-ready)."""
+        from treasurylab.data.asof import release_date
+
+        j = self.jump
+        k = int(np.searchsorted(j.months, j.last_month))
+        vintage = str(self.inputs.vintage)
+        released = release_date("cbo.eval.baselines", vintage)
+        out = {"as_of": j.as_of, "last_observed_month": _ms(j.last_month),
+               "y10_observed": float(j.curve[k, 3]), "y2_observed": float(j.curve[k, 1]),
+               "policy_observed": float(j.policy[k]), "tic_month": j.tic_month,
+               "debt_month": _ms(j.debt_month) if j.debt_month is not None else None,
+               "debt_gap_bn": self.debt_gap_bn,
+               "half_life_months": {k_: half_life(v) for k_, v in self.phis.items()},
+               "baseline_available_from": released.isoformat()}
+        if released > as_date_of(start):
+            out["look_ahead"] = (f"the CBO {vintage} baseline was published after the start ({start}): the "
+                                 "observed jump-off is as of the start, the baseline path is not")
+        return out
+
     def policy(self, policy: np.ndarray, first_month: int) -> np.ndarray:
         if self.cbo_policy_at_last is None:
             return np.asarray(policy, dtype=float).copy()

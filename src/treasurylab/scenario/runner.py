@@ -149,7 +149,8 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
     ds.attrs["paths"] = int(sc.paths)
     meta = {"seed": sc.seed, "paths": sc.paths, "blocks": n_blocks, "executor": ex.name,
             "workers": getattr(ex, "workers", 1), "seconds_prepare": round(t1 - t0, 3),
-            "seconds_simulate": round(t2 - t1, 3), "paths_kept": int(ds.sizes["path"])}
+            "seconds_simulate": round(t2 - t1, 3), "paths_kept": int(ds.sizes["path"]),
+            "jump_off": dict(setup.jump_off)}
     res = Result(sc, ds, meta, _summary=summary, _outcomes=outcomes)
     res.minerals = setup.minerals
     return res

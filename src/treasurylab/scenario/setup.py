@@ -207,7 +207,7 @@ def prepare(sc) -> Setup:
         distrust=distrust, named=named, announced=announced, frozen=frozen, political=political,
         slippage=slippage, res_signal=res_signal, exp_factor=exp_factor, holder_names=names,
         gap_shock=gap_shock, minerals=mres, baseline=baseline,
-        foreign_official_bn=_foreign_official_bn(spec0.start),
+        foreign_official_bn=_foreign_official_bn(spec0.start), jump_off=anc.summary(sc.start),
     )
 
 
