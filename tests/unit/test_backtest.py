@@ -100,7 +100,7 @@ def test_cli_json_and_docs_section(tmp_path):
 
     doc = tmp_path / "validation.md"
     doc.write_text("# Validation\n\nhand-written text\n")
-    args = ["backtest", "--origins", ",".join(ORIGINS3), "-n", "50", "-o", str(tmp_path / "o"),
+    args = ["backtest", "--origins", ",".join(ORIGINS3), "-n", "50", "--spread-paths", "100", "-o", str(tmp_path / "o"),
             "--write-docs", str(doc), "--json"]
     r = CliRunner().invoke(app, args)
     assert r.exit_code == 0, r.output
@@ -113,12 +113,27 @@ def test_cli_json_and_docs_section(tmp_path):
     assert CliRunner().invoke(app, args).exit_code == 0
     text2 = doc.read_text()
     assert text2.count("<!-- backtest:start -->") == 1 and "| 10-year yield | 12 months | empirical |" in text2
+    assert "| 10-year change, 12 months (bp) |" in text2 and len(d["spread"]) == 8
+
+
+def test_record_quantiles_match_the_reference():
+    """docs/reference/uncertainty.md: 10-year changes 1990-2025 p5..p95 -143..+149 bp (12 m), -244..+205
+    bp (60 m); CBO raw errors 5 years ahead: debt -13.1..+28.4 pp of GDP, net interest -47.2..+59.2%."""
+    lo, hi = B.historical_changes(12)
+    assert (lo * 1e4, hi * 1e4) == (pytest.approx(-143, abs=0.6), pytest.approx(149, abs=0.6))
+    lo, hi = B.historical_changes(60)
+    assert (lo * 1e4, hi * 1e4) == (pytest.approx(-244, abs=0.6), pytest.approx(205, abs=0.6))
+    q = B.cbo_error_quantiles(5)
+    assert q["debt_gdp"][0] * 100 == pytest.approx(-13.1, abs=0.05)
+    assert q["debt_gdp"][1] * 100 == pytest.approx(28.4, abs=0.05)
+    assert q["net_interest"][0] * 100 == pytest.approx(-47.2, abs=0.05)
+    assert q["net_interest"][1] * 100 == pytest.approx(59.2, abs=0.1)   # the reference rounds half up
 
 
 @pytest.mark.parametrize("origins, field", [("1991-01", "origins"), ("2001-13", "origins")])
 def test_cli_bad_origins_exit_2(origins, field, tmp_path):
     from treasurylab.cli.main import app
 
-    r = CliRunner().invoke(app, ["backtest", "--origins", origins, "-o", str(tmp_path)])
+    r = CliRunner().invoke(app, ["backtest", "--origins", origins, "--spread-paths", "0", "-o", str(tmp_path)])
     assert r.exit_code == 2
     assert field in r.output and "Traceback" not in r.output

@@ -3,12 +3,14 @@
 Command::
 
     treasurylab backtest [--first 1995] [--last 2024] [--month 1] [--every 12] [--origins 2001-01,2008-01]
-                         [--paths 2000] [--seed 0] [--out out/backtest] [--write-docs docs/validation.md] [--json]
+                         [--paths 2000] [--seed 0] [--spread-paths 2000] [--out out/backtest]
+                         [--write-docs docs/validation.md] [--json]
 
 Prints, for every target (10-year at 12 / 24 months, debt/GDP and net interest 1, 2, 5 years ahead)
 and forecaster, the coverage of the nominal 50% and 90% bands, CRPS and CRPS relative to the point
 forecast; writes the PIT histograms (``backtest_pit.html`` / ``.png``) and ``backtest.json`` to
-``--out``. ``--write-docs`` regenerates the "Backtest" section of docs/validation.md (the PNG goes to
+``--out``; ``--spread-paths`` also runs the ``baseline`` scenario and compares its p5..p95 with the
+10-year's historical changes and CBO's projection errors. ``--write-docs`` regenerates the "Backtest" section of docs/validation.md (the PNG goes to
 docs/img/). Bad input exits 2 with one line naming the field and the fix.
 """
 
@@ -44,6 +46,7 @@ def register(app: typer.Typer) -> None:
         origins: str | None = typer.Option(None, "--origins", help="Comma-separated origins YYYY-MM (overrides the range)."),
         paths: int = typer.Option(2000, "--paths", "-n", help="Draws per origin."),
         seed: int = typer.Option(0, "--seed", "-s", help="Random seed."),
+        spread_paths: int = typer.Option(2000, "--spread-paths", help="Paths of the engine's baseline run compared with the historical spread (0 = skip)."),
         out: str = typer.Option("out/backtest", "--out", "-o", help="Folder for backtest.json and the PIT plots."),
         write_docs: str | None = typer.Option(None, "--write-docs", help="Regenerate the Backtest section of this Markdown file."),
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
@@ -56,14 +59,20 @@ def register(app: typer.Typer) -> None:
             import sys
             from pathlib import Path
 
+            from treasurylab.errors import BadInput
             from treasurylab.report.backtest_report import (
                 render_section,
                 update_validation_md,
                 write_pit_plots,
             )
-            from treasurylab.scenario.backtest import backtest
+            from treasurylab.scenario.backtest import backtest, spread_checks
 
+            if spread_paths < 0 or 0 < spread_paths < 100:
+                raise BadInput("too few paths for p5/p95", field="--spread-paths", got=spread_paths,
+                               fix="use 0 (skip) or at least 100")
             res = backtest(_origins(first, last, month, every, origins), paths=paths, seed=seed)
+            if spread_paths:
+                res.spread, res.spread_paths = spread_checks(spread_paths, seed), spread_paths
             folder = Path(out)
             files = write_pit_plots(res, folder)
             (folder / "backtest.json").write_text(json.dumps(res.to_dict(), indent=1, default=float))
@@ -88,6 +97,9 @@ def register(app: typer.Typer) -> None:
                      "vs_point": round(s["crps_vs_point"], 2)} for s in res.summary]
             table(rows, title=f"backtest: {len(res.origins)} origins, {res.paths:,} paths "
                               "(CRPS: bp for y10, pp for debt/GDP, USD bn for net interest)")
+            if res.spread:
+                table([{k: (round(v, 1) if isinstance(v, float) else v) for k, v in r.items()} for r in res.spread],
+                      title="the engine's baseline bands against the record")
             for n in res.notes:
                 typer.echo(f"note: {n}")
             typer.echo("files: " + ", ".join(files))

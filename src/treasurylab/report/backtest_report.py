@@ -106,6 +106,17 @@ def render_section(result, command: str, png: str | None = None) -> str:
                      f"{s['cover50']:.2f} ± {s['cover50_se']:.2f} | {s['cover90']:.2f} ± {s['cover90_se']:.2f} | "
                      f"{_fmt_crps(s)} | {s['crps_vs_point']:.2f} |")
     lines.append("")
+    if result.spread:
+        lines += ["The engine's own bands (the `baseline` scenario from its start, "
+                  f"{result.spread_paths:,} paths) against history: p5..p95 of the 10-year's change from "
+                  "the jump-off against 1990-2025's h-month changes, and of debt/GDP and net interest "
+                  "around the no-shock baseline against CBO's own raw projection errors "
+                  "(docs/reference/uncertainty.md s1-s2). Width ratio 1 = as wide as the record.", "",
+                  "| quantity | engine p5 .. p95 | record p5 .. p95 | width ratio |", "|---|---|---|---|"]
+        for r in result.spread:
+            lines.append(f"| {r['what']} | {r['model_p5']:.1f} .. {r['model_p95']:.1f} | "
+                         f"{r['ref_p5']:.1f} .. {r['ref_p95']:.1f} ({r['ref']}) | {r['width_ratio']:.2f} |")
+        lines.append("")
     for n in result.notes:
         lines.append(f"- {n}")
     if png:

@@ -260,10 +260,12 @@ class BacktestResult:
     rows: list[dict] = field(default_factory=list)      # one per origin x target x forecaster
     summary: list[dict] = field(default_factory=list)   # one per target x forecaster
     notes: list[str] = field(default_factory=list)
+    spread: list[dict] = field(default_factory=list)    # spread_checks() of the engine's baseline run
+    spread_paths: int = 0
 
     def to_dict(self) -> dict:
         return {"origins": self.origins, "paths": self.paths, "summary": self.summary, "rows": self.rows,
-                "notes": self.notes}
+                "spread": self.spread, "notes": self.notes}
 
 
 def _summarise(rows: list[dict]) -> list[dict]:
@@ -411,3 +413,70 @@ def backtest(origins: list[str] | None = None, paths: int = 2000, seed: int = 0)
         res.notes.append("the model's baseline has no world shocks: its 10-year forecast is a point (the "
                          "re-anchored baseline), so its bands cover an outcome only by chance")
     return res
+
+
+# --- the engine's spread against history and CBO's error record ---------------------------------------
+def historical_changes(h: int, first: int = FIRST_HISTORY_YEAR, last: int = 2025) -> tuple[float, float]:
+    """(p5, p95) of h-month changes of the monthly average 10-year, windows inside ``first``..``last``."""
+    hist = _history()
+    y = hist.y10
+    ch = [y[m] - y[m - h] for m in sorted(y) if m - h >= first * 12 and m < (last + 1) * 12 and m - h in y]
+    return tuple(float(x) for x in np.quantile(ch, [0.05, 0.95]))
+
+
+def cbo_error_quantiles(years_ahead: int) -> dict[str, tuple[float, float]]:
+    """CBO's raw errors (every spring baseline, published projection vs actual) ``years_ahead`` years
+    ahead: debt as (actual - projection) / actual GDP and net interest as actual / projection - 1,
+    (p5, p95) each (docs/reference/uncertainty.md s2)."""
+    hist = _history()
+    out: dict[str, list[float]] = {"debt_gdp": [], "net_interest": []}
+    for bw in hist.baselines.values():
+        for what, comp in (("debt_gdp", "debt"), ("net_interest", "net_interest")):
+            pw = bw.get(comp, {})
+            if not pw:
+                continue
+            fy = min(pw) + years_ahead
+            if fy in pw and fy in hist.fiscal_actual[comp] and fy in hist.fiscal_actual["gdp"]:
+                a = hist.fiscal_actual[comp][fy]
+                out[what].append((a - pw[fy]) / hist.fiscal_actual["gdp"][fy] if what == "debt_gdp"
+                                 else a / pw[fy] - 1.0)
+    return {k: tuple(float(x) for x in np.quantile(v, [0.05, 0.95])) for k, v in out.items()}
+
+
+def spread_checks(paths: int = 2000, seed: int = 0, scenario: str = "baseline") -> list[dict]:
+    """The engine's bands from ``scenario`` against history: the 10-year's 12- and 60-month changes
+    from the jump-off (p5..p95) against 1990-2025's, and debt/GDP and net interest 1, 2, 5 years
+    ahead (relative to the no-shock baseline) against CBO's own errors."""
+    from treasurylab.scenario.runner import run
+
+    res = run(scenario, paths=paths, seed=seed, workers=1, keep_paths=paths)
+    ds = res.ds
+    y0 = float(res.meta["jump_off"]["y10_observed"])
+    T = ds.sizes["month"]
+    rows = []
+    for h in (12, 60):
+        if h > T:
+            continue
+        m = np.quantile(ds["y10"].values[:, h - 1] - y0, [0.05, 0.95])
+        hq = historical_changes(h)
+        rows.append({"what": f"10-year change, {h} months (bp)", "model_p5": float(m[0] * 1e4), "model_p95": float(m[1] * 1e4),
+                     "ref_p5": hq[0] * 1e4, "ref_p95": hq[1] * 1e4, "ref": "monthly averages 1990-2025",
+                     "width_ratio": float((m[1] - m[0]) / (hq[1] - hq[0]))})
+    for k in FISCAL_YEARS_AHEAD:
+        h = 12 * k
+        if h > T:
+            continue
+        q = cbo_error_quantiles(k)
+        d = ds["debt_gdp"].values[:, h - 1] - ds["base_debt_gdp"].values[h - 1]
+        m = np.quantile(d, [0.05, 0.95])
+        rows.append({"what": f"debt/GDP vs baseline, {k} years (pp)", "model_p5": float(m[0] * 100), "model_p95": float(m[1] * 100),
+                     "ref_p5": q["debt_gdp"][0] * 100, "ref_p95": q["debt_gdp"][1] * 100,
+                     "ref": "CBO raw errors, spring baselines",
+                     "width_ratio": float((m[1] - m[0]) / (q["debt_gdp"][1] - q["debt_gdp"][0]))})
+        r = ds["net_interest"].values[:, h - 1] / ds["base_net_interest"].values[h - 1] - 1.0
+        m = np.quantile(r, [0.05, 0.95])
+        rows.append({"what": f"net interest vs baseline, {k} years (%)", "model_p5": float(m[0] * 100),
+                     "model_p95": float(m[1] * 100), "ref_p5": q["net_interest"][0] * 100,
+                     "ref_p95": q["net_interest"][1] * 100, "ref": "CBO raw errors, spring baselines",
+                     "width_ratio": float((m[1] - m[0]) / (q["net_interest"][1] - q["net_interest"][0]))})
+    return rows
