@@ -43,7 +43,9 @@ def _value(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:.10g}"  # enough digits for any calibrated value, no float noise
     if isinstance(v, (dict, list)):
-        return json.dumps(v, separators=(", ", ": "), ensure_ascii=False, default=str)
+        text = json.dumps(v, separators=(", ", ": "), ensure_ascii=False, default=str)
+        # long tables (the world shocks' residuals) are data, not something to read in a table cell
+        return text if len(text) <= 600 else text[:600] + f" ... ({len(text):,} characters; see the file)"
     return str(v)
 
 

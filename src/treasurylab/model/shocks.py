@@ -1,0 +1,154 @@
+"""World shocks: per path and month draws of the yield curve, policy rate, inflation, growth and
+primary deficit around the baseline (pure kernel; the numbers come from ``params/defaults/shocks.yaml``,
+estimated by ``treasurylab.params.shocks_estimate``).
+
+For each path (all paths of a block at once, month by month)::
+
+    idx_t  = a new uniform date with probability 1/L, else idx_{t-1} + 1 (wrapping)   stationary bootstrap
+    x_t    = A x_{t-1} + e_curve[idx_t]                       curve factors (level, slope, curvature,
+                                                              policy spread), pp, deviation from baseline
+    pi_t   = rho_pi pi_{t-1} + sigma_pi z_pi[idx_t]           inflation deviation, decimal annual rate
+    g_t    = rho_g g_{t-1} + sigma_g z_g[idx_t]               real-growth deviation, decimal annual rate
+    d_t    = rho_d d_{t-1} + sigma_d eps_t,  eps ~ N(0, 1)    primary deficit deviation, % of GDP
+
+and the outputs each block reads::
+
+    tenor_t  = B x_t[:3] / 100                                (5, n) yield shocks at 3m, 2y, 5y, 10y, 30y
+    policy_t = tenor_t[3m] + x_t[policy spread] / 100         policy-rate shock
+    real_t   = sum_{s<=t} g_s / 12,  price_t = sum_{s<=t} pi_s / 12   log level deviations
+
+Every residual table is demeaned, so each shock has mean zero and the baseline stays the centre of
+the fan. The draws come from a generator *jumped* from the block's own (``bit_generator.jumped()``):
+the holders' draws are the same with world shocks on or off, and two scenarios run with the same seed
+see the same world (common random numbers, for paired comparisons and the variance decomposition).
+The draws never depend on the scenario's events or on which sources are switched on: a switched-off
+source is drawn and multiplied by zero. Everything is drawn for all T months at block start, as
+(T, ...) arrays, so the month loop only indexes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class ShockParams:
+    """The shocks block's numbers as arrays (from ``params/defaults/shocks.yaml``)."""
+
+    A: np.ndarray             # (4, 4) VAR(1) persistence of the curve factors
+    resid: np.ndarray         # (R, 4) curve-factor residuals, pp per month (demeaned)
+    z_infl: np.ndarray        # (R,) standardised inflation residuals at the same dates
+    z_growth: np.ndarray      # (R,)
+    loadings: np.ndarray      # (5, 3) tenor loadings on level, slope, curvature
+    block_length: float       # mean block length of the stationary bootstrap, months
+    rho_infl: float
+    sigma_infl: float
+    rho_growth: float
+    sigma_growth: float
+    rho_deficit: float
+    sigma_deficit: float      # pp of GDP per month
+    rates: bool = True
+    macro: bool = True
+    fiscal: bool = True
+    scale: float = 1.0
+
+    @classmethod
+    def from_params(cls, ps) -> ShockParams | None:
+        """Build from a :class:`treasurylab.params.ParamSet` of block 'shocks'; None when switched off."""
+        if not bool(ps["enabled"]):
+            return None
+        r = ps["residuals"]
+        names = list(ps["factor_names"])
+        resid = np.column_stack([np.asarray(r[k], dtype=float) for k in names])
+        return cls(
+            A=np.asarray(ps["var_persistence"], dtype=float), resid=resid - resid.mean(axis=0),
+            z_infl=_demean(r["inflation_z"]), z_growth=_demean(r["growth_z"]),
+            loadings=np.asarray(ps["tenor_loadings"], dtype=float),
+            block_length=float(ps["block_length_months"]),
+            rho_infl=float(ps["inflation_persistence"]), sigma_infl=float(ps["inflation_sigma"]),
+            rho_growth=float(ps["growth_persistence"]), sigma_growth=float(ps["growth_sigma"]),
+            rho_deficit=float(ps["primary_deficit_persistence"]),
+            sigma_deficit=float(ps["primary_deficit_sigma"]),
+            rates=bool(ps["rates"]), macro=bool(ps["macro"]), fiscal=bool(ps["fiscal"]), scale=float(ps["scale"]))
+
+
+def _demean(x) -> np.ndarray:
+    a = np.asarray(x, dtype=float)
+    return a - a.mean()
+
+
+@dataclass
+class WorldPaths:
+    """One block's world shocks for every month: (T, 5, n) and (T, n) arrays."""
+
+    tenor: np.ndarray         # (T, 5, n) decimal yield shocks, tenor-major (the market block's layout)
+    policy: np.ndarray        # (T, n) decimal
+    inflation: np.ndarray     # (T, n) decimal annual rate
+    real_level: np.ndarray    # (T, n) log real-GDP level deviation
+    price_level: np.ndarray   # (T, n) log price-level deviation
+    deficit_pp: np.ndarray    # (T, n) primary deficit, % of GDP
+
+
+def shock_rng(rng: np.random.Generator) -> np.random.Generator:
+    """A generator for the world shocks derived from ``rng`` without consuming any of its draws."""
+    return np.random.Generator(rng.bit_generator.jumped())
+
+
+def draw(sp: ShockParams, n: int, T: int, rng: np.random.Generator) -> WorldPaths:
+    """Draw the world shocks of ``n`` paths for ``T`` months from ``rng`` (use :func:`shock_rng`)."""
+    R = sp.resid.shape[0]
+    p_new = 1.0 / max(sp.block_length, 1.0)
+    idx = np.empty((T, n), dtype=np.int64)
+    eps = np.empty((T, n))
+    cur = rng.integers(0, R, size=n)
+    for t in range(T):
+        # per month: a restart flag, a restart date and a deficit innovation for every path
+        new = rng.random(n) < p_new
+        jump = rng.integers(0, R, size=n)
+        cur = np.where(new, jump, cur + 1)
+        cur[cur >= R] -= R
+        idx[t] = cur
+        eps[t] = rng.standard_normal(n)
+    e = sp.resid[idx]                                  # (T, n, 4)
+    zi, zg = sp.z_infl[idx], sp.z_growth[idx]          # (T, n)
+    s = sp.scale
+    kr = s if sp.rates else 0.0
+    km = s if sp.macro else 0.0
+    kf = s if sp.fiscal else 0.0
+    tenor = np.zeros((T, 5, n))
+    policy = np.zeros((T, n))
+    infl = np.zeros((T, n))
+    real = np.zeros((T, n))
+    price = np.zeros((T, n))
+    dpp = np.zeros((T, n))
+    x = np.zeros((n, 4))
+    pi = np.zeros(n)
+    g = np.zeros(n)
+    d = np.zeros(n)
+    lv = np.zeros(n)
+    pl = np.zeros(n)
+    AT = sp.A.T
+    Bt = sp.loadings / 100.0                           # percent -> decimal
+    for t in range(T):
+        x = x @ AT + e[t]
+        tenor[t] = Bt @ x[:, :3].T
+        policy[t] = tenor[t, 0] + x[:, 3] / 100.0
+        pi = sp.rho_infl * pi + sp.sigma_infl * zi[t]
+        g = sp.rho_growth * g + sp.sigma_growth * zg[t]
+        d = sp.rho_deficit * d + sp.sigma_deficit * eps[t]
+        infl[t] = pi
+        lv = lv + g / 12.0
+        pl = pl + pi / 12.0
+        real[t] = lv
+        price[t] = pl
+        dpp[t] = d
+    tenor *= kr
+    policy *= kr
+    infl *= km
+    real *= km
+    price *= km
+    dpp *= kf
+    return WorldPaths(tenor=tenor, policy=policy, inflation=infl, real_level=real, price_level=price,
+                      deficit_pp=dpp)

@@ -1,0 +1,315 @@
+"""Estimate the world shocks from the bundled data and write ``params/defaults/shocks.yaml``.
+
+Run ``python -m treasurylab.params.shocks_estimate --write`` to regenerate the file (``--check``
+exits 1 when the file on disk differs from a fresh estimate; a test does the same). Nothing in the
+file is typed in by hand: every number comes out of this module from the store.
+
+What is estimated (docs/design.md, "World shocks", says why this form):
+
+* **Yield curve and policy rate**, monthly averages of daily data, 1990-01..2025-12: the CMT curve
+  (``yields.cmt``) summarised by three factors of the model's key tenors,
+  level = (3m + 2y + 10y) / 3, slope = 10y - 3m, curvature = 2 * 2y - 3m - 10y (so 3m, 2y and 10y
+  are exact functions of the factors), plus the policy spread = effective fed funds (``rates.daily``
+  DFF) - 3m. A VAR(1) in levels (statsmodels, OLS with a constant) gives the persistence matrix;
+  its residuals (demeaned, so the shocks have mean zero and the baseline stays the centre) are
+  resampled jointly, by date, with a stationary bootstrap in the kernel (model/shocks.py); the mean
+  block length is arch.bootstrap's optimal_block_length (Politis-White) of the residuals. The 5-year
+  and 30-year load on the factors by OLS of their levels on the factors (the 30-year without
+  2002-02..2006-02, when no 30-year bond was issued).
+* **Inflation and real growth**, CBO's quarterly history (``cbo.econ.2025-01``: CPI-U and real GDP,
+  annualised quarter-on-quarter, 1990q1..2024q3, the last full quarter of history in that file): an
+  AR(1) each (statsmodels AutoReg); the monthly persistence is the quarterly one to the power 1/3
+  and each quarter's standardised residual is attached to its three months, so the bootstrap draws
+  it together with the curve residuals of the same dates (cross-correlation and fat tails kept).
+* **Primary deficit**, CBO's own projection errors (``cbo.eval.*``, spring baselines): actual minus
+  projected primary deficit (deficit + net interest) in % of actual GDP, by fiscal years ahead.
+  An AR(1) in % of GDP per month, ``d_t = rho d_{t-1} + sigma e_t``, is fitted (least squares on
+  the standard deviations) to the half-width of CBO's p5..p95 error range / 1.645 at 1..6 projected
+  years, so the p5..p95 band widens with the horizon as CBO's errors did. (The RMSE is dominated by
+  the FY2020 pandemic error; the errors' positive median, about +2 pp at 5 years, is not a shock:
+  the baseline stays the median.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+OUT = Path(__file__).resolve().parent / "defaults" / "shocks.yaml"
+CURVE_START, CURVE_END = "1990-01", "2025-12"
+MACRO_START, MACRO_END = "1990q1", "2024q3"
+FACTORS = ("level", "slope", "curvature", "policy_spread")
+TENORS = ("3M", "2Y", "5Y", "10Y", "30Y")          # the market block's tenors (model/market.TENORS)
+NO_30Y = ("2002-02", "2006-02")                  # no 30-year bond: FRED's DGS30 is not a benchmark
+DIGITS = 6
+
+
+def _monthly_curve() -> pd.DataFrame:
+    from treasurylab import data
+
+    cmt = data.series("yields.cmt")
+    w = cmt.pivot_table(index="date", columns="tenor", values="value")
+    w.index = pd.PeriodIndex(pd.to_datetime(w.index), freq="M")
+    m = w.groupby(level=0).mean()[list(TENORS)]
+    r = data.series("rates.daily", series="DFF")
+    dff = r.set_index(pd.PeriodIndex(pd.to_datetime(r["date"]), freq="M"))["value"].groupby(level=0).mean()
+    m["DFF"] = dff
+    return m.loc[CURVE_START:CURVE_END]
+
+
+def curve_factors(m: pd.DataFrame) -> pd.DataFrame:
+    """Level, slope, curvature of the 3m/2y/10y and the policy spread, percent."""
+    return pd.DataFrame({
+        "level": (m["3M"] + m["2Y"] + m["10Y"]) / 3.0,
+        "slope": m["10Y"] - m["3M"],
+        "curvature": 2.0 * m["2Y"] - m["3M"] - m["10Y"],
+        "policy_spread": m["DFF"] - m["3M"],
+    })
+
+
+def exact_loadings() -> np.ndarray:
+    """(3, 3) loadings of 3m, 2y, 10y on (level, slope, curvature): the inverse of the definitions."""
+    D = np.array([[1 / 3, 1 / 3, 1 / 3], [-1.0, 0.0, 1.0], [-1.0, 2.0, -1.0]])
+    return np.linalg.inv(D)
+
+
+def estimate_curve() -> dict:
+    import statsmodels.api as sm
+    from arch.bootstrap import optimal_block_length
+    from statsmodels.tsa.api import VAR
+
+    m = _monthly_curve()
+    if m.isna().any().any():
+        raise ValueError(f"missing monthly values in {CURVE_START}..{CURVE_END}: {m.isna().sum().to_dict()}")
+    f = curve_factors(m)
+    res = VAR(f.values).fit(1, trend="c")
+    A = res.coefs[0]
+    resid = pd.DataFrame(res.resid, index=f.index[1:], columns=list(FACTORS))
+    resid = resid - resid.mean()
+    load = np.zeros((len(TENORS), 3))
+    ex = exact_loadings()
+    for i, ten in ((0, "3M"), (1, "2Y"), (3, "10Y")):
+        load[i] = ex[("3M", "2Y", "10Y").index(ten)]
+    X = sm.add_constant(f[["level", "slope", "curvature"]].values)
+    load[2] = sm.OLS(m["5Y"].values, X).fit().params[1:]
+    keep = ~((f.index >= pd.Period(NO_30Y[0], "M")) & (f.index <= pd.Period(NO_30Y[1], "M")))
+    load[4] = sm.OLS(m["30Y"].values[keep], X[keep]).fit().params[1:]
+    obl = optimal_block_length(resid.values)
+    return {"A": A, "resid": resid, "loadings": load, "block": float(obl["stationary"].mean()),
+            "eig": float(np.max(np.abs(np.linalg.eigvals(A)))), "n": len(f)}
+
+
+def estimate_macro() -> dict:
+    from statsmodels.tsa.ar_model import AutoReg
+
+    from treasurylab import data
+
+    q = data.series("cbo.econ.2025-01")
+    q = q[q["variable"].isin(["cpiu", "real_gdp"])].pivot_table(index="date", columns="variable", values="value")
+    q.index = pd.PeriodIndex([d.replace("q", "Q") for d in q.index], freq="Q")
+    q = q.sort_index()
+    # annualised quarter-on-quarter rates, decimals
+    g = pd.DataFrame({"inflation": (q["cpiu"] / q["cpiu"].shift(1)) ** 4 - 1.0,
+                      "growth": (q["real_gdp"] / q["real_gdp"].shift(1)) ** 4 - 1.0})
+    g = g.loc[pd.Period(MACRO_START.replace("q", "Q"), "Q"):pd.Period(MACRO_END.replace("q", "Q"), "Q")].dropna()
+    out = {}
+    for v in g.columns:
+        fit = AutoReg(g[v].values, lags=1, trend="c").fit()
+        rho_q = float(fit.params[1])
+        e = pd.Series(fit.resid, index=g.index[1:])
+        sd_q = float(e.std(ddof=1))
+        rho_m = max(rho_q, 0.0) ** (1.0 / 3.0)
+        out[v] = {"rho_q": rho_q, "sigma_q": sd_q, "rho_m": rho_m,
+                  # one quarter's innovation spread over its three months (see the module docstring)
+                  "sigma_m": sd_q / (1.0 + rho_m + rho_m ** 2),
+                  "z": (e - e.mean()) / sd_q, "n": len(g)}
+    return out
+
+
+def fiscal_errors() -> pd.DataFrame:
+    """CBO's spring-baseline errors of the primary deficit, % of actual GDP, by projected year."""
+    from treasurylab import data
+
+    b = data.series("cbo.eval.baselines")
+    a = data.series("cbo.eval.actuals")
+    gdp = data.series("cbo.eval.gdp").set_index("fiscal_year")["value"]
+    b = b[b["spring_flag"].astype(bool)]
+
+    def pick(df, comp, cat):
+        return df[(df["component"] == comp) & (df["category"] == cat)]
+
+    keys = ["baseline_date", "fiscal_year", "year_number"]
+    pb = pick(b, "deficit", "Total")[keys + ["value"]].merge(
+        pick(b, "outlay", "Net Interest")[keys + ["value"]], on=keys, suffixes=("_def", "_ni"))
+    pb["proj"] = -pb["value_def"] - pb["value_ni"]         # primary deficit (+ = deficit)
+    ac = pick(a, "deficit", "Total").set_index("fiscal_year")["value"]
+    ai = pick(a, "outlay", "Net Interest").set_index("fiscal_year")["value"]
+    act = (-ac - ai).dropna()
+    pb = pb[pb["fiscal_year"].isin(act.index) & pb["fiscal_year"].isin(gdp.index)]
+    pb["error_pp"] = 100.0 * (pb["fiscal_year"].map(act) - pb["proj"]) / pb["fiscal_year"].map(gdp)
+    return pb
+
+
+def estimate_fiscal() -> dict:
+    from scipy.optimize import least_squares
+
+    e = fiscal_errors()
+    rows = []
+    for n in range(1, 7):
+        x = e.loc[e["year_number"] == n, "error_pp"].to_numpy()
+        rows.append({"years": n, "n": len(x), "rmse": float(np.sqrt(np.mean(x ** 2))),
+                     "p5": float(np.percentile(x, 5)), "p50": float(np.percentile(x, 50)),
+                     "p95": float(np.percentile(x, 95))})
+    # months from a spring baseline (Jan-Mar) to the middle of projected fiscal year n (April of it)
+    months = np.array([12.0 * (r["years"] - 1) + 2.0 for r in rows])
+    # the half-width of CBO's p5..p95 error range over 1.645: the band a reader sees matches CBO's record
+    # at each horizon; robust to the one FY2020 error (9.8 pp) that dominates the RMSE
+    for r in rows:
+        r["sd_p5_p95"] = (r["p95"] - r["p5"]) / (2.0 * 1.6448536)
+    target = np.array([r["sd_p5_p95"] for r in rows])
+
+    def sd(p):
+        rho, sig = p
+        k = months + 1.0
+        return sig * np.sqrt((1.0 - rho ** (2 * k)) / (1.0 - rho ** 2))
+
+    fit = least_squares(lambda p: sd(p) - target, x0=[0.97, 0.3], bounds=([0.5, 1e-4], [0.9999, 5.0]))
+    rho, sig = (float(v) for v in fit.x)
+    return {"rows": rows, "rho": rho, "sigma": sig, "months": months.tolist(),
+            "first_baseline": str(e["baseline_date"].min()), "last_baseline": str(e["baseline_date"].max()),
+            "fitted_sd": sd(fit.x).tolist()}
+
+
+def _r(x):
+    if isinstance(x, dict):
+        return {k: _r(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple, np.ndarray)):
+        return [_r(v) for v in x]
+    if isinstance(x, (float, np.floating)):
+        v = round(float(x), DIGITS)
+        return 0.0 if v == 0 else v
+    if isinstance(x, (np.integer,)):
+        return int(x)
+    return x
+
+
+def _param(name: str, value, unit: str, source: str, date: str, description: str, lo=None, hi=None) -> str:
+    lines = [f"  {name}:", f"    value: {json.dumps(_r(value))}", f"    unit: {json.dumps(unit)}",
+             f"    source: {json.dumps(source)}", f"    date: {json.dumps(date)}"]
+    if lo is not None:
+        lines.append(f"    min: {lo}")
+    if hi is not None:
+        lines.append(f"    max: {hi}")
+    lines.append(f"    description: {json.dumps(description)}")
+    return "\n".join(lines)
+
+
+def render() -> str:
+    """The text of shocks.yaml, from a fresh estimate."""
+    c = estimate_curve()
+    mac = estimate_macro()
+    fis = estimate_fiscal()
+    # the bootstrap's rows: months where both the curve and the macro residuals exist
+    months = [p for p in c["resid"].index if p.asfreq("Q") in mac["inflation"]["z"].index]
+    resid = {k: c["resid"].loc[months, k].tolist() for k in FACTORS}
+    resid["inflation_z"] = [mac["inflation"]["z"][p.asfreq("Q")] for p in months]
+    resid["growth_z"] = [mac["growth"]["z"][p.asfreq("Q")] for p in months]
+    gen = "treasurylab.params.shocks_estimate"
+    src_c = (f"{gen}: yields.cmt (FRED DGS3MO, DGS2, DGS5, DGS10, DGS30) and rates.daily (DFF), monthly "
+             f"averages of daily values, {CURVE_START}..{CURVE_END} ({c['n']} months); VAR(1) by OLS "
+             "(statsmodels)")
+    src_m = (f"{gen}: cbo.econ.2025-01 (CBO, history as of Dec 2024: cpiu, real_gdp), annualised "
+             f"quarter-on-quarter, {MACRO_START}..{MACRO_END} ({mac['inflation']['n']} quarters); AR(1) "
+             "by OLS (statsmodels AutoReg)")
+    src_f = (f"{gen}: cbo.eval.baselines, cbo.eval.actuals, cbo.eval.gdp (CBO eval-projections), spring "
+             f"baselines {fis['first_baseline']}..{fis['last_baseline']}, primary deficit = -deficit - "
+             "net interest, error = actual - projected, % of actual GDP")
+    first, last = str(months[0]), str(months[-1])
+    ps = [
+        _param("enabled", True, "switch",
+               "docs/design.md, World shocks (issue 10: every path a draw of the world)", "2026-12",
+               "World shocks on (true) or off (false: the deterministic run used by calibration targets "
+               "and pure-scenario comparisons). Scenarios write overrides: {shocks: {enabled: false}}."),
+        _param("rates", True, "switch", "docs/design.md, World shocks", "2026-12",
+               "Yield-curve and policy-rate shocks on/off (variance decomposition)."),
+        _param("macro", True, "switch", "docs/design.md, World shocks", "2026-12",
+               "Inflation and real-growth shocks on/off (variance decomposition)."),
+        _param("fiscal", True, "switch", "docs/design.md, World shocks", "2026-12",
+               "Primary-deficit shocks on/off (variance decomposition)."),
+        _param("scale", 1.0, "multiplier of every shock", "docs/design.md, World shocks", "2026-12",
+               "1 = the historical size; a sensitivity knob (0 switches the size off, not the draws).", 0, 5),
+        _param("factor_names", list(FACTORS), "names", src_c, CURVE_END,
+               "Order of the curve factors in the matrices below: level = (3m+2y+10y)/3, slope = 10y-3m, "
+               "curvature = 2*2y-3m-10y, policy_spread = fed funds (DFF) - 3m; percent."),
+        _param("var_persistence", c["A"].tolist(), "per month (rows: factor today, columns: factor last month)",
+               src_c, CURVE_END, f"VAR(1) coefficient matrix; largest eigenvalue modulus {c['eig']:.4f}."),
+        _param("tenor_loadings", c["loadings"].tolist(), "pp of yield per pp of factor",
+               src_c + "; 5y and 30y by OLS of their levels on the factors (30y without "
+               f"{NO_30Y[0]}..{NO_30Y[1]})", CURVE_END,
+               "Rows 3m, 2y, 5y, 10y, 30y; columns level, slope, curvature (3m, 2y, 10y exact)."),
+        _param("block_length_months", c["block"], "months (mean block length of the stationary bootstrap)",
+               src_c + "; arch.bootstrap.optimal_block_length (Politis-White 2004, Patton et al. 2009), "
+               "mean over the four factors' residuals", CURVE_END,
+               "Residuals are drawn in blocks of geometric length with this mean: keeps volatility "
+               "clusters and the factors' cross-correlation at each date.", 1, 120),
+        _param("residual_months", [str(p) for p in months], "YYYY-MM", src_c, last,
+               f"Dates of the bootstrap's rows ({first}..{last}: months where both the curve and the "
+               "quarterly macro residuals exist)."),
+        _param("residuals", resid, "pp per month (curve factors); standard deviations (inflation_z, growth_z)",
+               src_c + "; " + src_m, last,
+               "Demeaned VAR(1) residuals of the curve factors and standardised AR(1) residuals of "
+               "inflation and growth (each quarter's residual on its three months), one row per date."),
+        _param("inflation_persistence", mac["inflation"]["rho_m"], "per month", src_m, MACRO_END,
+               f"Quarterly AR(1) coefficient {mac['inflation']['rho_q']:.4f} to the power 1/3.", 0, 1),
+        _param("inflation_sigma", mac["inflation"]["sigma_m"], "decimal annual rate per month", src_m, MACRO_END,
+               f"Quarterly residual s.d. {mac['inflation']['sigma_q']:.5f} spread over three months.", 0, 1),
+        _param("growth_persistence", mac["growth"]["rho_m"], "per month", src_m, MACRO_END,
+               f"Quarterly AR(1) coefficient {mac['growth']['rho_q']:.4f} to the power 1/3.", 0, 1),
+        _param("growth_sigma", mac["growth"]["sigma_m"], "decimal annual rate per month", src_m, MACRO_END,
+               f"Quarterly residual s.d. {mac['growth']['sigma_q']:.5f} spread over three months.", 0, 1),
+        _param("primary_deficit_persistence", fis["rho"], "per month", src_f, fis["last_baseline"],
+               "AR(1) of the primary-deficit shock (% of GDP), fitted to CBO's p5..p95 error range by projected year.", 0, 1),
+        _param("primary_deficit_sigma", fis["sigma"], "pp of GDP per month", src_f, fis["last_baseline"],
+               "Innovation s.d. of the primary-deficit shock.", 0, 10),
+        _param("cbo_primary_deficit_errors", fis["rows"], "pp of GDP (actual - projected); n = baselines",
+               src_f, fis["last_baseline"],
+               "CBO's errors by projected year (1 = the fiscal year of the baseline): the fit's target "
+               f"(sd_p5_p95 = (p95 - p5) / 3.29); months from the baseline used {fis['months']}; fitted s.d. "
+               f"{[round(x, 3) for x in fis['fitted_sd']]}."),
+    ]
+    head = ("# GENERATED by `python -m treasurylab.params.shocks_estimate --write` from the bundled data;\n"
+            "# do not edit by hand (tests/unit/test_shocks.py checks that regenerating gives this file).\n"
+            "block: shocks\n"
+            "title: World shocks - yield curve, policy rate, inflation, growth, primary deficit\n"
+            "description: >\n"
+            "  Per path and month draws of the world around the baseline, estimated from history\n"
+            "  (docs/design.md, World shocks). The baseline stays the median: every shock has mean zero.\n"
+            "params:\n")
+    return head + "\n".join(ps) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    g = ap.add_mutually_exclusive_group(required=True)
+    g.add_argument("--write", action="store_true", help="write params/defaults/shocks.yaml")
+    g.add_argument("--check", action="store_true", help="exit 1 if the file differs from a fresh estimate")
+    a = ap.parse_args(argv)
+    text = render()
+    if a.write:
+        tmp = OUT.with_suffix(".yaml.tmp")
+        tmp.write_text(text)
+        tmp.replace(OUT)
+        print(f"wrote {OUT.name}")
+        return 0
+    same = OUT.exists() and OUT.read_text() == text
+    print("shocks.yaml is up to date" if same else "shocks.yaml differs from a fresh estimate")
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
