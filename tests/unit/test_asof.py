@@ -148,3 +148,31 @@ def test_gap_half_lives_in_yaml_match_the_data():
     est = estimate_persistence(observe(latest_start()), int(p["gap_fit_first_year"]))
     assert half_life(est["long"]) == pytest.approx(p["gap_half_life_long_months"], abs=0.5)
     assert half_life(est["short"]) == pytest.approx(p["gap_half_life_short_months"], abs=0.5)
+
+
+def test_reanchor_decays_the_gap_and_keeps_observed_months():
+    from treasurylab.scenario.jumpoff import reanchor
+
+    months = np.arange(100, 160)
+    cbo = np.full(60, 0.04)
+    obs = {m: 0.05 for m in range(90, 110)}            # observed up to month 109, 100 bp above CBO
+    out = reanchor(cbo, months, obs, phi=0.9, last=109)
+    assert np.all(out[:10] == 0.05)                     # observed months are the observations
+    gap = out[10:] - 0.04
+    np.testing.assert_allclose(gap, 0.01 * 0.9 ** np.arange(1, 51))
+    # phi = 1: the gap never closes (a random walk around CBO's changes); phi = 0: CBO from the next month
+    assert np.allclose(reanchor(cbo, months, obs, 1.0, 109)[10:], 0.05)
+    assert np.allclose(reanchor(cbo, months, obs, 0.0, 109)[10:], 0.04)
+
+
+def test_estimate_ar1_recovers_a_known_persistence():
+    from treasurylab.scenario.jumpoff import estimate_ar1, half_life
+
+    rng = np.random.default_rng(5)
+    x = np.zeros(5000)
+    for t in range(1, len(x)):
+        x[t] = 0.01 + 0.95 * x[t - 1] + 0.1 * rng.standard_normal()
+    assert estimate_ar1(x) == pytest.approx(0.95, abs=0.01)
+    assert half_life(0.95) == pytest.approx(np.log(0.5) / np.log(0.95))
+    with pytest.raises(Exception, match="too few months"):
+        estimate_ar1(x[:10])
