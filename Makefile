@@ -33,7 +33,7 @@ docs: $(STAMP)
 
 # the generated "Backtest" section of docs/validation.md and docs/img/backtest_pit.png (~15 s)
 backtest-docs: $(STAMP)
-	$(BIN)/treasurylab backtest --write-docs docs/validation.md
+	$(BIN)/treasurylab backtest --write-docs docs/validation.md --engine-origins 2025-02,2025-03,2025-04,2025-05,2025-06,2025-07
 
 manifest: $(STAMP)
 	$(BIN)/python -c "from treasurylab.data.store import build_manifest; print(len(build_manifest()), 'files')"

@@ -3,7 +3,8 @@
 Command::
 
     treasurylab backtest [--first 1995] [--last 2024] [--month 1] [--every 12] [--origins 2001-01,2008-01]
-                         [--paths 2000] [--seed 0] [--spread-paths 2000] [--out out/backtest]
+                         [--paths 2000] [--seed 0] [--spread-paths 2000] [--engine-origins 2025-02,...]
+                         [--out out/backtest]
                          [--write-docs docs/validation.md] [--json]
 
 Prints, for every target (10-year at 12 / 24 months, debt/GDP and net interest 1, 2, 5 years ahead)
@@ -46,6 +47,7 @@ def register(app: typer.Typer) -> None:
         origins: str | None = typer.Option(None, "--origins", help="Comma-separated origins YYYY-MM (overrides the range)."),
         paths: int = typer.Option(2000, "--paths", "-n", help="Draws per origin."),
         seed: int = typer.Option(0, "--seed", "-s", help="Random seed."),
+        engine_origins: str | None = typer.Option(None, "--engine-origins", help="Comma-separated origins (from 2025-02) for a separate replay of the full engine, e.g. 2025-02,2025-03."),
         spread_paths: int = typer.Option(2000, "--spread-paths", help="Paths of the engine's baseline run compared with the historical spread (0 = skip)."),
         out: str = typer.Option("out/backtest", "--out", "-o", help="Folder for backtest.json and the PIT plots."),
         write_docs: str | None = typer.Option(None, "--write-docs", help="Regenerate the Backtest section of this Markdown file."),
@@ -73,6 +75,15 @@ def register(app: typer.Typer) -> None:
             res = backtest(_origins(first, last, month, every, origins), paths=paths, seed=seed)
             if spread_paths:
                 res.spread, res.spread_paths = spread_checks(spread_paths, seed), spread_paths
+            if engine_origins:
+                eo = _origins(0, 0, 1, 1, engine_origins)
+                eng = backtest(eo, paths=paths, seed=seed)
+                if not any(r["forecaster"] == "engine" for r in eng.rows):
+                    raise BadInput("the engine cannot start at these origins or their outcomes are not known yet",
+                                   field="--engine-origins", got=engine_origins,
+                                   fix="use months from 2025-02 whose 12-month outcome is in the data (to 2025-07)")
+                res.engine = [x for x in eng.summary if x["target"] == "y10"]
+                res.engine_origins = eo
             folder = Path(out)
             files = write_pit_plots(res, folder)
             (folder / "backtest.json").write_text(json.dumps(res.to_dict(), indent=1, default=float))
@@ -97,6 +108,11 @@ def register(app: typer.Typer) -> None:
                      "vs_point": round(s["crps_vs_point"], 2)} for s in res.summary]
             table(rows, title=f"backtest: {len(res.origins)} origins, {res.paths:,} paths "
                               "(CRPS: bp for y10, pp for debt/GDP, USD bn for net interest)")
+            if res.engine:
+                table([{"horizon": x["horizon"], "forecaster": x["forecaster"], "n": x["n"],
+                        "cover50": round(x["cover50"], 2), "cover90": round(x["cover90"], 2),
+                        "crps_bp": round(x["crps"] * 1e4, 1)} for x in res.engine],
+                      title=f"engine replay, origins {res.engine_origins[0]}..{res.engine_origins[-1]}")
             if res.spread:
                 table([{k: (round(v, 1) if isinstance(v, float) else v) for k, v in r.items()} for r in res.spread],
                       title="the engine's baseline bands against the record")

@@ -106,6 +106,16 @@ def render_section(result, command: str, png: str | None = None) -> str:
                      f"{s['cover50']:.2f} ± {s['cover50_se']:.2f} | {s['cover90']:.2f} ± {s['cover90_se']:.2f} | "
                      f"{_fmt_crps(s)} | {s['crps_vs_point']:.2f} |")
     lines.append("")
+    if result.engine:
+        eo = result.engine_origins
+        lines += [f"The full engine replayed (the `baseline` scenario started at each origin, {eo[0]}..{eo[-1]}, "
+                  "on the newest CBO vintage published by then; monthly origins overlap, so these few "
+                  "outcomes are one episode):", "",
+                  "| horizon | forecaster | n | cover 50% | cover 90% | CRPS |", "|---|---|---|---|---|---|"]
+        for x in result.engine:
+            lines.append(f"| {x['horizon']} months | {x['forecaster']} | {x['n']} | {x['cover50']:.2f} | "
+                         f"{x['cover90']:.2f} | {x['crps'] * 1e4:.1f} bp |")
+        lines.append("")
     if result.spread:
         lines += ["The engine's own bands (the `baseline` scenario from its start, "
                   f"{result.spread_paths:,} paths) against history: p5..p95 of the 10-year's change from "

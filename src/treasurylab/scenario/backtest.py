@@ -310,10 +310,13 @@ class BacktestResult:
     notes: list[str] = field(default_factory=list)
     spread: list[dict] = field(default_factory=list)    # spread_checks() of the engine's baseline run
     spread_paths: int = 0
+    engine: list[dict] = field(default_factory=list)    # 10-year summaries of the engine replays
+    engine_origins: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {"origins": self.origins, "paths": self.paths, "summary": self.summary, "rows": self.rows,
-                "spread": self.spread, "notes": self.notes}
+                "spread": self.spread, "engine": self.engine, "engine_origins": self.engine_origins,
+                "notes": self.notes}
 
 
 def _summarise(rows: list[dict]) -> list[dict]:
@@ -449,7 +452,7 @@ def backtest(origins: list[str] | None = None, paths: int = 2000, seed: int = 0)
         "2025-02 the model's 10-year centre is therefore the jump-off itself (a random walk), and debt/GDP "
         "divides CBO's debt by an as-of GDP forecast (newest published GDP at its trailing 5-year growth).",
         "The full engine ('engine') can start only from 2025-02 (a vintage with economic projections "
-        "published; the maturity ladder and the holders' data): run with --origins 2025-02,...,2025-07 for "
+        "published; the maturity ladder and the holders' data): --engine-origins 2025-02,...,2025-07 replays it for "
         "its 12-month scores.",
         "As-of limits: the bundled files are the latest vintages of each series, so revised history "
         "(GDP, TIC) is seen with its revisions; the publication rules are in data/asof.py.",
