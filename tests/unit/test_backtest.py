@@ -139,3 +139,20 @@ def test_cli_bad_origins_exit_2(origins, field, tmp_path):
     r = CliRunner().invoke(app, ["backtest", "--origins", origins, "--spread-paths", "0", "-o", str(tmp_path)])
     assert r.exit_code == 2
     assert field in r.output and "Traceback" not in r.output
+
+
+def test_engine_replay_from_2025(tmp_path):
+    """The full engine starts from 2025-02 on the cbo-2025-01 baseline (published 2025-01) with the
+    jump-off half-lives estimated as of the origin; before that it cannot, and the CLI says so."""
+    from treasurylab.cli.main import app
+
+    assert B.engine_vintage("2025-01") is None and B.engine_vintage("2025-02") == "cbo-2025-01"
+    assert B.engine_vintage("2026-03") == "cbo-2026-02"
+    r = CliRunner().invoke(app, ["backtest", "--origins", "2001-01", "-n", "20", "--spread-paths", "0",
+                                 "--engine-origins", "2025-02", "-o", str(tmp_path), "--json"])
+    assert r.exit_code == 0, r.output
+    eng = {x["forecaster"]: x for x in json.loads(r.output)["engine"]}
+    assert eng["engine"]["n"] == 1 and np.isfinite(eng["engine"]["crps"])
+    r = CliRunner().invoke(app, ["backtest", "--origins", "2001-01", "-n", "20", "--spread-paths", "0",
+                                 "--engine-origins", "2010-01", "-o", str(tmp_path)])
+    assert r.exit_code == 2 and "--engine-origins" in r.output
