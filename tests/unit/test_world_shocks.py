@@ -66,3 +66,16 @@ def test_same_seed_same_world_for_two_scenarios():
     # paired: the per-path difference is the scenario's effect, far narrower than either band
     assert np.ptp(diff) < 0.2 * np.ptp(ref.ds["y10"].values[:, 24])
     assert np.median(diff) > 0
+
+
+def test_paired_rows_need_the_same_seed():
+    from treasurylab.errors import BadInput
+    from treasurylab.scenario.compare import paired_rows
+
+    a = run("baseline", paths=8, seed=1, workers=1)
+    b = run("fiscal-slippage", paths=8, seed=2, workers=1)
+    with pytest.raises(BadInput):
+        paired_rows(a, b)
+    rows = paired_rows(a, run("fiscal-slippage", paths=8, seed=1, workers=1))
+    debt = [r for r in rows if r["variable"] == "debt_gdp"]
+    assert debt and all(r["diff_p5"] > 0 for r in debt)
