@@ -79,3 +79,22 @@ def test_paired_rows_need_the_same_seed():
     rows = paired_rows(a, run("fiscal-slippage", paths=8, seed=1, workers=1))
     debt = [r for r in rows if r["variable"] == "debt_gdp"]
     assert debt and all(r["diff_p5"] > 0 for r in debt)
+
+
+def test_band_sources_split_each_band_by_source_and_show_in_the_report():
+    from treasurylab.report.html import render
+    from treasurylab.scenario.compare import SOURCES, band_sources
+
+    sc = load_scenario("baseline").with_(paths=300, seed=4)
+    rows = band_sources(sc, workers=1)
+    by = {(r["variable"], r["month"]): r for r in rows}
+    for r in rows:
+        assert sum(r[s] for s in SOURCES) == pytest.approx(1.0) or sum(r[s] for s in SOURCES) == 0.0
+    # the 10-year's band is the curve's; debt/GDP's at the end is fiscal and macro, hardly rates
+    assert by[("y10", "2027-12")]["rates"] > 0.9
+    end = by[("debt_gdp", "2035-12")]
+    assert end["fiscal"] + end["macro"] > 0.7
+    html = render(run(sc, workers=1), band_sources=rows)
+    assert "Where the bands come from" in html
+    # a deterministic scenario has no world bands to split
+    assert band_sources(sc.with_(overrides={"shocks": {"enabled": False}}), workers=1) == []

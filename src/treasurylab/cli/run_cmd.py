@@ -135,8 +135,11 @@ def register(app: typer.Typer) -> None:
             files = res.save(folder)
             if report:
                 from treasurylab.report.html import write_report
+                from treasurylab.scenario.compare import band_sources
 
-                files["report_html"] = str(write_report(res, folder / "report.html"))
+                # the variance decomposition of the bands: the scenario re-run with one source at a time
+                bs = band_sources(res.scenario, workers=workers)
+                files["report_html"] = str(write_report(res, folder / "report.html", band_sources=bs))
             res.meta["files"] = files
             if json_:
                 print_json(res.to_dict())

@@ -334,7 +334,6 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
             lvl = np.exp(W.real_level[t] + W.price_level[t])
             gdp = gdp * lvl
             mo["gdp_level_dev"] = (1.0 + mo["gdp_level_dev"]) * lvl - 1.0
-            mo["gap"] = mo["gap"] + W.real_level[t]
             infl_dev = infl_dev + W.inflation[t]
             pdef_pp = pdef_pp + W.deficit_pp[t]
         # 5. fiscal
