@@ -43,7 +43,7 @@ def files(tmp_path):
     f["malformed"].write_text("name: x\nstart: [2026-01\n")
     f["zero_months"].write_text("name: x\nstart: 2026-01\nhorizon: 0\n")
     f["unknown_param"].write_text("name: x\nstart: 2026-01\nhorizon: 12\noverrides:\n  market:\n    no_such_param: 1\n")
-    f["unknown_block"].write_text("name: x\nstart: 2026-01\nhorizon: 12\noverrides:\n  no_such_block:\n    x: 1\n")
+    f["unknown_block"].write_text("name: x\nstart: 2026-01\nhorizon: 12\noverrides:\n  zzz_block:\n    x: 1\n")
     f["bad_metric"].write_text("name: s\nscenario: baseline\nmetric: y11.p50@3\ngrid:\n  horizon: [12]\n")
     f["a_file"].write_text("not a folder\n")
     return f
@@ -81,7 +81,7 @@ BAD = [
     ("run-malformed-yaml", "run {malformed}", ["malformed.yaml line", "not valid YAML"]),
     ("run-zero-months", "run {zero_months}", ["line 3", "horizon", "at least 1"]),
     ("run-unknown-parameter", "run {unknown_param}", ["line 6", "market.no_such_param", "valid names"]),
-    ("run-unknown-block", "run {unknown_block}", ["line 5", "overrides.no_such_block", "valid names"]),
+    ("run-unknown-block", "run {unknown_block}", ["line 5", "overrides.zzz_block", "valid names"]),
     ("run-negative-paths", "run baseline --paths -5", ["--paths:", ">= 1", "--paths 1000"]),
     ("run-zero-paths", "run baseline --paths 0", ["--paths:", ">= 1"]),
     ("run-paths-not-a-number", "run baseline --paths many", ["'--paths'", "valid integer", "treasurylab run --help"]),

@@ -140,8 +140,11 @@ def register(app: typer.Typer) -> None:
             files = res.save(folder)
             if report:
                 from treasurylab.report.html import write_report
+                from treasurylab.scenario.compare import band_sources
 
-                files["report_html"] = str(write_report(res, folder / "report.html"))
+                # the variance decomposition of the bands: the scenario re-run with one source at a time
+                bs = band_sources(res.scenario, workers=workers)
+                files["report_html"] = str(write_report(res, folder / "report.html", band_sources=bs))
             res.meta["files"] = files
             if json_:
                 print_json(res.to_dict())
@@ -162,7 +165,7 @@ def register(app: typer.Typer) -> None:
         workers: int | None = typer.Option(None, "--workers", "-w"),
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
     ) -> None:
-        """Run two scenarios with the same seed and show their medians side by side."""
+        """Run two scenarios on the same draws of the world (same seed) and show the per-path difference B - A."""
 
         def body() -> None:
             from treasurylab.scenario.ensemble import BLOCK_SIZE
@@ -174,25 +177,26 @@ def register(app: typer.Typer) -> None:
             _check_common(paths=paths, seed=seed, workers=workers)
             sa, sb = load_scenario(a), load_scenario(b)     # both checked before either runs
             big = not json_ and max(paths or sa.paths, paths or sb.paths) > BLOCK_SIZE
+            from treasurylab.scenario.compare import paired_rows
+
+            # common random numbers: one seed and one path count for both runs, so path i of B and path
+            # i of A see the same world and their difference is B's effect on that draw
+            n_paths = paths or max(sa.paths, sb.paths)
+            s_seed = sa.seed if seed is None else seed
             with _progress(big, f"{sa.name}") as cb:
-                ra = run(sa, paths=paths, seed=seed, workers=workers, progress=cb)
+                ra = run(sa, paths=n_paths, seed=s_seed, workers=workers, progress=cb)
             with _progress(big, f"{sb.name}") as cb:
-                rb = run(sb, paths=paths, seed=seed, workers=workers, progress=cb)
-            ha = {(r["variable"], r["month"]): r for r in ra.headline()}
-            rows = []
-            for r in rb.headline():
-                k = (r["variable"], r["month"])
-                if k not in ha:
-                    continue
-                rows.append({"variable": r["label"], "month": r["month"],
-                             f"{ra.scenario.name} p50": ha[k]["p50"], f"{rb.scenario.name} p50": r["p50"],
-                             "difference": r["p50"] - ha[k]["p50"]})
+                rb = run(sb, paths=n_paths, seed=s_seed, workers=workers, progress=cb)
+            rows = [{"variable": r["label"], "month": r["month"], f"{ra.scenario.name} p50": r["a_p50"],
+                     f"{rb.scenario.name} p50": r["b_p50"], "difference p5": r["diff_p5"],
+                     "difference p50": r["diff_p50"], "difference p95": r["diff_p95"]}
+                    for r in paired_rows(ra, rb)]
             oa, ob = ra.outcomes(), rb.outcomes()
             if json_:
                 print_json({"a": ra.to_dict(), "b": rb.to_dict(), "rows": rows,
                             "outcomes": {k: {"a": oa.get(k), "b": ob.get(k)} for k in sorted(set(oa) | set(ob))}})
                 return
-            table(rows, title=f"{ra.scenario.name} vs {rb.scenario.name} (medians)")
+            table(rows, title=f"{rb.scenario.name} - {ra.scenario.name}, paired per path (same seed, same world)")
             for k in sorted(set(oa) | set(ob)):
                 typer.echo(f"{k}: {oa.get(k, float('nan')):.4g} vs {ob.get(k, float('nan')):.4g}")
 

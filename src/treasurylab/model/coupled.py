@@ -116,6 +116,7 @@ class Setup:
     baseline: dict = field(default_factory=dict)   # base_<var> (T,) for results
     foreign_official_bn: float = 0.0          # TIC foreign official holdings at the holdings month (cascade denominator)
     jump_off: dict = field(default_factory=dict)   # what the run started from (scenario/jumpoff.py), for results' meta
+    shocks: Any = None                        # model.shocks.ShockParams, or None: no world shocks
 
 
 def one_blas_thread():
@@ -263,6 +264,21 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
     base_y10 = S.yields[k0:k0 + T, 3].tolist()
     fiscal_out = ("debt", "debt_gdp", "deficit", "net_interest")
     esd_t = np.empty((5, n))        # expected short-rate path by tenor, tenor-major
+    # world shocks (model/shocks.py): drawn for all months at once, from a generator jumped from the
+    # block's (the holders' draws are unchanged); they move the baseline each block sees, so the
+    # blocks' deviations stay the scenario's own
+    W = None
+    if S.shocks is not None:
+        from treasurylab.model import shocks as WS
+
+        W = WS.draw(S.shocks, n, T, WS.shock_rng(rng))
+        lb = pm.lower_bound
+        # the world-only fiscal path (world shocks, no scenario): premia and the holders' fiscal signal
+        # price the scenario's deviations from it, not the world's own (the curve shocks already carry
+        # the market's historical repricing of fiscal news); same ladder, same pre-roll
+        import copy
+
+        fw = copy.deepcopy(fs)
 
     for t in range(T):
         tf = k0 + t
@@ -285,9 +301,14 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
         mp = S.mps[S.mseg[t]]
         # (5, n): the market block works tenor-major (see market.market_step)
         np.multiply(S.exp_factor[:, None], mst.policy, out=esd_t)
+        if W is None:
+            ybase, by10 = S.yields[tf], base_y10[t]
+        else:   # the baseline curve plus the accumulated factor shocks, (5, n), floored at the lower bound
+            ybase5 = np.maximum(S.yields[tf][:, None] + W.tenor[t], lb)
+            ybase, by10 = ybase5.T, ybase5[3]
         out = market_step(mp, ms, surprise_flow_bn=sur, expected_flow_bn=exp_, announced_future_bn=fut_all[t],
                             gdp_bn=st.gdp, debt_gdp_dev_pp=st.debt_dev_pp, deficit_gdp_dev_pp=st.deficit_dev_pp,
-                            exp_short_dev=esd_t.T, baseline_yields=S.yields[tf], distrust_shock=S.distrust[t])
+                            exp_short_dev=esd_t.T, baseline_yields=ybase, distrust_shock=S.distrust[t])
         clr = clear_market(hs.holdings, sales, spec.absorber, spec.fed_index, out.fed_purchases_bn,
                              st.supply_bn)
         hs.holdings = clr.holdings
@@ -298,17 +319,28 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
             st.regime |= over
             y = np.minimum(y, y_cap)
         # 4. macro
-        dy10 = y[:, 3] - base_y10[t]
+        dy10 = y[:, 3] - by10
         stress = stress_index(dy10 - st.dy10_prev, 1.0 - out.trust, pm)
         mo = macro_step(mst, pm, dy10=dy10, stress=stress, base_y10=base_y10[t],
                         base_policy=float(S.base_policy[t]), base_gap=float(S.base_gap[t]),
                         base_gdp=float(S.ngdp[tf]), gap_shock=float(S.gap_shock[t]))
         st.regime |= mo["regime"]
         gdp = mo["gdp"]
+        infl_dev, pdef_pp = mst.infl, S.slippage[t]
+        if W is not None:   # the world around the baseline: rates, policy, prices, output, deficit
+            w10 = by10 - base_y10[t]
+            mo["mortgage"] = mo["mortgage"] + w10
+            mo["baa"] = mo["baa"] + w10
+            mo["policy"] = np.maximum(mo["policy"] + W.policy[t], lb)
+            lvl = np.exp(W.real_level[t] + W.price_level[t])
+            gdp = gdp * lvl
+            mo["gdp_level_dev"] = (1.0 + mo["gdp_level_dev"]) * lvl - 1.0
+            infl_dev = infl_dev + W.inflation[t]
+            pdef_pp = pdef_pp + W.deficit_pp[t]
         # 5. fiscal
         ratio = gdp / S.ngdp[tf]
         fo = fiscal_step(fs, tf, y, S.bill[tf] + (y[:, 0] - S.yields[tf, 0]),
-                    S.pdef[tf] + S.slippage[t] * gdp / 1200.0, gdp, S.cpi[tf] + mst.infl, S.mixes[t],
+                    S.pdef[tf] + pdef_pp * gdp / 1200.0, gdp, S.cpi[tf] + infl_dev, S.mixes[t],
                     output_gap=mo["gap_dev"], revenue=S.revenue[tf] * ratio, other_means=S.other_means[tf],
                     outputs=fiscal_out)
         debt_gdp = fo["debt_gdp"]
@@ -316,8 +348,17 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
         if big.any():
             st.regime |= big
         deficit_gdp = fo["deficit"] * 12.0 / gdp
-        st.deficit_dev_pp = 100.0 * (deficit_gdp - S.base_deficit_gdp[t])
-        st.debt_dev_pp = 100.0 * (np.minimum(debt_gdp, debt_cap) - S.base_debt_gdp[t]) + \
+        if W is None:
+            base_def, base_debt = S.base_deficit_gdp[t], S.base_debt_gdp[t]
+        else:
+            gdp_w = S.ngdp[tf] * lvl
+            fow = fiscal_step(fw, tf, ybase, S.bill[tf] + (ybase5[0] - S.yields[tf, 0]),
+                              S.pdef[tf] + W.deficit_pp[t] * gdp_w / 1200.0, gdp_w, S.cpi[tf] + W.inflation[t],
+                              S.mix0, revenue=S.revenue[tf] * lvl, other_means=S.other_means[tf],
+                              outputs=("debt_gdp", "deficit"))
+            base_def, base_debt = fow["deficit"] * 12.0 / gdp_w, np.minimum(fow["debt_gdp"], debt_cap)
+        st.deficit_dev_pp = 100.0 * (deficit_gdp - base_def)
+        st.debt_dev_pp = 100.0 * (np.minimum(debt_gdp, debt_cap) - base_debt) + \
             cp["projection_years"] * st.deficit_dev_pp
         debt_now = fo["debt"]              # a fresh array each month: no copy needed
         st.supply_bn = debt_now - debt_prev
@@ -346,7 +387,7 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
         rec["baa"][t] = mo["baa"]
         rec["gdp_gap"][t] = mo["gap"]
         rec["gdp_level_dev"][t] = mo["gdp_level_dev"]
-        rec["inflation_dev"][t] = mo["inflation_dev"]
+        rec["inflation_dev"][t] = infl_dev
         np.multiply(fo["net_interest"], 12.0, out=rec["net_interest"][t])
         rec["deficit_gdp"][t] = deficit_gdp
         rec["debt_gdp"][t] = debt_gdp

@@ -3,7 +3,8 @@
 ``write_report(result, path)`` writes one HTML file that opens without a network: the scenario in
 words, a headline table (p5/median/p95), fan charts (10-year, term premium, net interest, debt/GDP,
 mortgage rate, output gap), the holders' waterfall, the cascade-size distribution, the loop
-decomposition (flows vs fiscal premium vs policy rate), a minerals section when the scenario has
+decomposition (flows vs fiscal premium vs policy rate), where the bands come from (the variance
+by source of randomness - contagion, rates, macro, fiscal - when ``band_sources`` rows are given), a minerals section when the scenario has
 minerals events, and a sources appendix listing every parameter's citation or labelled assumption
 (``ParamSet.sources()`` of every block, with the scenario's overrides applied).
 """
@@ -132,7 +133,9 @@ def figures_for(result) -> dict[str, list]:
     return out
 
 
-def render(result) -> str:
+def render(result, band_sources: list[dict] | None = None) -> str:
+    """The report's HTML; ``band_sources``: rows of ``scenario.compare.band_sources`` (the variance
+    decomposition of the bands by source), shown when given."""
     import jinja2
     from plotly.offline import get_plotlyjs
 
@@ -155,18 +158,18 @@ def render(result) -> str:
         events=[describe_event(sc, ev) for ev in sc.events],
         overrides=", ".join(f"{b}.{k}={v}" for b, ov in sc.overrides.items() for k, v in ov.items()),
         headline=result.headline(), outcomes=outcomes, regime_note=regime_note,
-        plotlyjs=get_plotlyjs(), sources=sources_rows(sc.overrides), **sections,
+        plotlyjs=get_plotlyjs(), sources=sources_rows(sc.overrides), band_sources=band_sources or [], **sections,
     )
 
 
-def write_report(result, path: str | Path) -> Path:
+def write_report(result, path: str | Path, band_sources: list[dict] | None = None) -> Path:
     """Write the report to ``path`` (a file, or a directory -> ``report.html`` in it); atomic."""
     p = Path(path)
     if p.suffix.lower() != ".html":
         p = p / "report.html"
     p.parent.mkdir(parents=True, exist_ok=True)
     tmp = p.with_name(f".{p.name}.tmp")
-    tmp.write_text(render(result), encoding="utf-8")
+    tmp.write_text(render(result, band_sources), encoding="utf-8")
     tmp.replace(p)
     return p
 

@@ -208,7 +208,16 @@ def prepare(sc) -> Setup:
         slippage=slippage, res_signal=res_signal, exp_factor=exp_factor, holder_names=names,
         gap_shock=gap_shock, minerals=mres, baseline=baseline,
         foreign_official_bn=_foreign_official_bn(spec0.start), jump_off=anc.summary(sc.start),
+        shocks=_world_shocks(ov.get("shocks")),
     )
+
+
+def _world_shocks(ov: dict | None):
+    """The world shocks' parameters (model/shocks.py), or None when ``shocks: {enabled: false}``."""
+    from treasurylab.model.shocks import ShockParams
+    from treasurylab.params import load_params
+
+    return _cached(("shocks", _key(ov)), lambda: ShockParams.from_params(load_params("shocks", ov)))
 
 
 def _foreign_official_bn(month: str) -> float:

@@ -18,8 +18,11 @@ def targets() -> list[TargetResult]:
     from treasurylab.params import load_params
     from treasurylab.scenario import jumpoff as JO
     from treasurylab.scenario.runner import run
+    from treasurylab.scenario.spec import load_scenario
 
-    res = run("baseline", paths=2, workers=1)
+    # add-factors by construction: the deterministic run (no world shocks) reproduces CBO's path
+    sc = load_scenario("baseline")
+    res = run(sc.with_(overrides={**sc.overrides, "shocks": {"enabled": False}}), paths=2, workers=1)
     ds = res.ds
     T = ds.sizes["month"]
     k0 = 3   # the fiscal baseline starts in October 2025; the scenario in January 2026

@@ -71,7 +71,9 @@ def davos_run(paths: int = PATHS) -> dict:
     from treasurylab.scenario.setup import prepare
     from treasurylab.scenario.spec import load_scenario
 
-    res = run("davos-2026", paths=paths, workers=1)
+    # the scenario's own response (its median and tails), measured without the world shocks
+    sc = load_scenario("davos-2026")
+    res = run(sc.with_(overrides={**sc.overrides, "shocks": {"enabled": False}}), paths=paths, workers=1)
     ds = res.ds
     dev = (ds["y10"].values - ds["base_y10"].values[None, :]) * 1e4
     # the reserves block is deterministic given the signal: run it alone on the scenario's schedule

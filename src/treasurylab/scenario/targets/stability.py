@@ -72,6 +72,8 @@ def _slippage_dict(market_overrides: dict | None = None, paths: int = PATHS) -> 
 
     d = copy.deepcopy(load_yaml(resolve("fiscal-slippage")).data)
     d["paths"] = paths
+    # a deterministic response: measured without the world shocks (model/shocks.py)
+    d.setdefault("overrides", {})["shocks"] = {"enabled": False}
     if market_overrides:
         d.setdefault("overrides", {}).setdefault("market", {}).update(market_overrides)
     return d

@@ -1,0 +1,105 @@
+"""Paired comparisons of two scenarios: the distribution of the per-path difference.
+
+Two runs with the same seed and the same number of paths see the same world (common random
+numbers: the world shocks and the holders' draws come from the same block generators, whatever the
+events; model/shocks.py), so path i of B minus path i of A is the effect of B's events on that one
+draw of the world. ``paired_rows`` reports its p5 / p50 / p95 at the headline months, in shown units,
+next to each scenario's median. A difference of medians would mix the effect with the world's spread
+and, in a fan, is not the median effect. Over the paths each Result keeps (``runner.KEEP_PATHS``,
+10,000 by default; both runs keep the same first paths).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from treasurylab.errors import BadInput
+
+
+def paired_rows(ra, rb, at: list[int] | None = None) -> list[dict]:
+    """Rows (variable, label, month, a_p50, b_p50, diff_p5, diff_p50, diff_p95) for two Results."""
+    from treasurylab.scenario.results import HEADLINE, label, scale
+
+    da, db = ra.ds, rb.ds
+    na, nb = da.sizes.get("path", 0), db.sizes.get("path", 0)
+    if na != nb or ra.scenario.seed != rb.scenario.seed:
+        raise BadInput("a paired comparison needs the same paths and seed for both runs", field="paths/seed",
+                       got=f"{na} paths seed {ra.scenario.seed} vs {nb} paths seed {rb.scenario.seed}",
+                       fix="give --paths and --seed once for both scenarios")
+    ma, mb = [str(m) for m in da["month"].values], [str(m) for m in db["month"].values]
+    T = min(len(ma), len(mb))
+    if ma[:T] != mb[:T]:
+        raise BadInput("the two scenarios start in different months", field="start",
+                       got=f"{ma[0]} vs {mb[0]}", fix="compare scenarios with the same start")
+    idx = sorted({i for i in (at or [11, 23, T - 1]) if 0 <= i < T})
+    rows = []
+    for var in HEADLINE:
+        if var not in da or var not in db:
+            continue
+        k = scale(var)
+        a = np.asarray(da[var].values[:, idx], dtype=float) * k
+        b = np.asarray(db[var].values[:, idx], dtype=float) * k
+        d = b - a
+        qa, qb = np.median(a, axis=0), np.median(b, axis=0)
+        qd = np.percentile(d, [5, 50, 95], axis=0)
+        for j, i in enumerate(idx):
+            rows.append({"variable": var, "label": label(var), "month": ma[i], "a_p50": float(qa[j]),
+                         "b_p50": float(qb[j]), "diff_p5": float(qd[0, j]), "diff_p50": float(qd[1, j]),
+                         "diff_p95": float(qd[2, j])})
+    return rows
+
+
+SOURCES = ("contagion", "rates", "macro", "fiscal")
+MAX_DECOMPOSITION_PATHS = 2000
+
+
+def band_sources(sc, paths: int | None = None, seed: int | None = None, workers: int | None = None,
+                 at: list[int] | None = None) -> list[dict]:
+    """Where each band comes from: the scenario re-run with one source of randomness at a time.
+
+    Common random numbers: every run has the same seed and paths, so it draws the same holders'
+    thresholds and the same world; a source switched off is multiplied by zero. "contagion" is the run
+    with every world shock off (the holders' own draws only); rates, macro and fiscal are runs with that
+    one world source on, and their share is the variance they add to the contagion-only run. Shares are
+    of the sum of the four (interactions between sources are left out, so they sum to 1); ``total_width``
+    is the p5-p95 width with everything on. Rows: variable, label, month, total_width and one share per
+    source, in shown units. At most :data:`MAX_DECOMPOSITION_PATHS` paths (five runs).
+    """
+    from treasurylab.scenario.results import HEADLINE, label, scale
+    from treasurylab.scenario.runner import run
+
+    n = min(paths or sc.paths, MAX_DECOMPOSITION_PATHS)
+    s_seed = sc.seed if seed is None else seed
+    base_ov = {k: v for k, v in sc.overrides.items() if k != "shocks"}
+    user = dict(sc.overrides.get("shocks") or {})
+    if user.get("enabled") is False:
+        return []
+    off = {"rates": False, "macro": False, "fiscal": False}
+    variants = {"all": {}, "contagion": {"enabled": False}, "rates": {**off, "rates": True},
+                "macro": {**off, "macro": True}, "fiscal": {**off, "fiscal": True}}
+    ds = {}
+    for name, ov in variants.items():
+        r = run(sc.with_(overrides={**base_ov, "shocks": {**user, **ov}}), paths=n, seed=s_seed, workers=workers)
+        ds[name] = r.ds
+    months = [str(m) for m in ds["all"]["month"].values]
+    T = len(months)
+    idx = sorted({i for i in (at or [11, 23, T - 1]) if 0 <= i < T})
+    rows = []
+    for var in HEADLINE:
+        if var not in ds["all"]:
+            continue
+        k = scale(var)
+        v = {name: np.var(np.asarray(d[var].values[:, idx], dtype=float) * k, axis=0) for name, d in ds.items()}
+        a = np.asarray(ds["all"][var].values[:, idx], dtype=float) * k
+        width = np.percentile(a, 95, axis=0) - np.percentile(a, 5, axis=0)
+        parts = {"contagion": v["contagion"]}
+        for s in ("rates", "macro", "fiscal"):
+            parts[s] = np.maximum(v[s] - v["contagion"], 0.0)
+        tot = sum(parts.values())
+        for j, i in enumerate(idx):
+            row = {"variable": var, "label": label(var), "month": months[i], "total_width": float(width[j]),
+                   "paths": n}
+            for s in SOURCES:
+                row[s] = float(parts[s][j] / tot[j]) if tot[j] > 0 else 0.0
+            rows.append(row)
+    return rows

@@ -1,0 +1,100 @@
+"""World shocks in the coupled run (issue 10): the baseline's 10-year spreads match history, the
+baseline stays the median, and the deterministic run is one override away."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from treasurylab.scenario.runner import run
+from treasurylab.scenario.spec import load_scenario
+
+PATHS = 4000
+
+
+def _historical_spread_bp(h: int) -> float:
+    """p5-p95 of h-month changes of the 10-year, monthly averages of daily DGS10, 1990-2025."""
+    from treasurylab import data
+
+    d = data.series("yields.cmt", series="DGS10")
+    m = d.set_index(pd.PeriodIndex(pd.to_datetime(d["date"]), freq="M"))["value"].groupby(level=0).mean()
+    m = m.loc["1990-01":"2025-12"]
+    ch = (m.shift(-h) - m).dropna().to_numpy() * 100.0
+    return float(np.percentile(ch, 95) - np.percentile(ch, 5))
+
+
+@pytest.fixture(scope="module")
+def shocked():
+    return run("baseline", paths=PATHS, seed=11, workers=1, keep_paths=PATHS)
+
+
+@pytest.mark.parametrize("h", [12, 60])
+def test_baseline_10y_spread_of_changes_within_25pct_of_history(shocked, h):
+    y = shocked.ds["y10"].values * 1e4
+    model = float(np.ptp(np.percentile(y[:, h] - y[:, 0], [5, 95])))
+    hist = _historical_spread_bp(h)
+    assert 0.75 * hist <= model <= 1.25 * hist, (h, model, hist)
+
+
+def test_baseline_stays_the_median(shocked):
+    ds = shocked.ds
+    for i in (11, 59):
+        assert abs(np.median(ds["y10"].values[:, i]) - ds["base_y10"].values[i]) < 0.0010
+        assert abs(np.median(ds["debt_gdp"].values[:, i]) - ds["base_debt_gdp"].values[i]) < 0.015
+    # and the bands are real: p5 < p50 < p95 for the 10-year, net interest and debt/GDP after a year
+    for v in ("y10", "net_interest", "debt_gdp"):
+        q = np.percentile(ds[v].values[:, 23], [5, 50, 95])
+        assert q[0] < q[1] < q[2], v
+
+
+def test_shocks_off_is_the_deterministic_run():
+    sc = load_scenario("baseline")
+    r = run(sc.with_(overrides={"shocks": {"enabled": False}}), paths=50, workers=1)
+    y, base = r.ds["y10"].values, r.ds["base_y10"].values
+    # only the holders' own draws remain: most paths are CBO's path to the last bit
+    assert np.mean(np.all(np.abs(y - base) < 1e-12, axis=1)) > 0.8
+
+
+def test_same_seed_same_world_for_two_scenarios():
+    """Common random numbers: the world shocks do not depend on the scenario's events."""
+    base = load_scenario("baseline").model_dump()
+    slip = run(dict(base, name="slip", events=[{"type": "fiscal_slippage", "date": "2026-01", "pct_gdp": 2}]),
+               paths=40, seed=3, workers=1)
+    ref = run("baseline", paths=40, seed=3, workers=1)
+    diff = (slip.ds["y10"].values - ref.ds["y10"].values)[:, 24]
+    # paired: the per-path difference is the scenario's effect, far narrower than either band
+    assert np.ptp(diff) < 0.2 * np.ptp(ref.ds["y10"].values[:, 24])
+    assert np.median(diff) > 0
+
+
+def test_paired_rows_need_the_same_seed():
+    from treasurylab.errors import BadInput
+    from treasurylab.scenario.compare import paired_rows
+
+    a = run("baseline", paths=8, seed=1, workers=1)
+    b = run("fiscal-slippage", paths=8, seed=2, workers=1)
+    with pytest.raises(BadInput):
+        paired_rows(a, b)
+    rows = paired_rows(a, run("fiscal-slippage", paths=8, seed=1, workers=1))
+    debt = [r for r in rows if r["variable"] == "debt_gdp"]
+    assert debt and all(r["diff_p5"] > 0 for r in debt)
+
+
+def test_band_sources_split_each_band_by_source_and_show_in_the_report():
+    from treasurylab.report.html import render
+    from treasurylab.scenario.compare import SOURCES, band_sources
+
+    sc = load_scenario("baseline").with_(paths=300, seed=4)
+    rows = band_sources(sc, workers=1)
+    by = {(r["variable"], r["month"]): r for r in rows}
+    for r in rows:
+        assert sum(r[s] for s in SOURCES) == pytest.approx(1.0) or sum(r[s] for s in SOURCES) == 0.0
+    # the 10-year's band is the curve's; debt/GDP's at the end is fiscal and macro, hardly rates
+    assert by[("y10", "2027-12")]["rates"] > 0.9
+    end = by[("debt_gdp", "2035-12")]
+    assert end["fiscal"] + end["macro"] > 0.7
+    html = render(run(sc, workers=1), band_sources=rows)
+    assert "Where the bands come from" in html
+    # a deterministic scenario has no world bands to split
+    assert band_sources(sc.with_(overrides={"shocks": {"enabled": False}}), workers=1) == []
