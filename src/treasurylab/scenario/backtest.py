@@ -263,7 +263,14 @@ def _y10_forecasts(origin: str, h: int, hist: _History, n: int, rng: np.random.G
     out["gaussian-120"] = last + sig * rng.standard_normal(n)
     centre, _ = model_centre(origin, h)
     shocks = world_shocks(origin, n, h, rng)
-    out["model"] = np.array([centre[-1]]) if shocks is None else centre[-1] + shocks[:, -1]
+    if shocks is None:
+        out["model"] = np.array([centre[-1]])
+    else:   # floored at the policy-rate lower bound, as the engine floors its shocked curve
+        from treasurylab.model.macro import MacroParams
+        from treasurylab.params import load_params
+
+        lb = MacroParams.from_params(load_params("macro")).lower_bound
+        out["model"] = np.maximum(centre[-1] + shocks[:, -1], lb)
     eng = engine_forecast(origin, h, n, int(rng.integers(2**31)))
     if eng is not None:
         out["engine"] = eng
