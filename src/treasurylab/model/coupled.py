@@ -66,7 +66,7 @@ VINTAGES = {"cbo-2026-02": "2026-02"}
 CASCADE_WINDOW = 24           # months: "sold within 24 months" (the tipping-point definition)
 RECORD = ("y10", "tp10", "flow_premium", "fiscal_premium", "expected_short_dev", "policy_rate",
           "mortgage", "baa", "gdp_gap", "gdp_level_dev", "inflation_dev", "net_interest", "deficit_gdp",
-          "debt_gdp", "foreign_official", "trust", "gold_price")
+          "debt_gdp", "foreign_official", "trust", "gold_price", "event_premium", "unemployment")
 
 
 @dataclass
@@ -115,6 +115,14 @@ class Setup:
     minerals: Any = None                      # MineralsResult when the scenario has minerals events
     baseline: dict = field(default_factory=dict)   # base_<var> (T,) for results
     foreign_official_bn: float = 0.0          # TIC foreign official holdings at the holdings month (cascade denominator)
+    # market shock events (scenario.setup builds them; None = no such event). Decimal rates.
+    tp_add: np.ndarray | None = None          # (T, 5) term-premium add-on by tenor and month
+    spread_add: np.ndarray | None = None      # (T, 2) mortgage and Baa spread add-ons
+    policy_path: np.ndarray | None = None     # (T,) policy-rate level overriding the rule; NaN = the rule
+    vol_mult: np.ndarray | None = None        # (T,) multiplier of the yield volatility the holders see
+    purchases: np.ndarray | None = None       # (T,) federal purchases beyond the baseline, % of GDP
+    transfers: np.ndarray | None = None       # (T,) transfers beyond the baseline, % of GDP
+    base_unemployment: np.ndarray | None = None   # (T,) CBO's unemployment rate, decimal
 
 
 def one_blas_thread():
@@ -260,6 +268,17 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
         h = round(S.mps[S.mseg[t]].expectation_horizon_months)
         fut_all[t] = S.announced[t + 1: t + 1 + h][:, ~S.hspecs[S.hseg[t]].absorber].sum()
     base_y10 = S.yields[k0:k0 + T, 3].tolist()
+    zT = np.zeros(T)
+    tp_add = S.tp_add if S.tp_add is not None else None
+    spread_add = S.spread_add if S.spread_add is not None else np.zeros((T, 2))
+    pol_path = S.policy_path if S.policy_path is not None else np.full(T, np.nan)
+    vol_mult = S.vol_mult if S.vol_mult is not None else np.ones(T)
+    # fiscal slippage (no split given) acts as transfers in the IS curve; the deficit carries all three
+    purch = (S.purchases if S.purchases is not None else zT) / 100.0
+    transf = (S.transfers if S.transfers is not None else zT) / 100.0 + S.slippage / 100.0
+    extra_def = S.slippage + (S.purchases if S.purchases is not None else zT) + \
+        (S.transfers if S.transfers is not None else zT)
+    base_u = S.base_unemployment if S.base_unemployment is not None else zT
     fiscal_out = ("debt", "debt_gdp", "deficit", "net_interest")
     esd_t = np.empty((5, n))        # expected short-rate path by tenor, tenor-major
 
@@ -274,7 +293,8 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
             named = S.named[t] if named_any[t] else None
         insens = insens_f[S.hseg[t]]
         sales, sur, exp_ = holders_month(
-            spec, hs, t, debt_gdp_dev_pp=st.debt_dev_pp, yield_vol_bp=ms.vol_bp, threat=S.threat[t],
+            spec, hs, t, debt_gdp_dev_pp=st.debt_dev_pp,
+            yield_vol_bp=ms.vol_bp if vol_mult[t] == 1.0 else ms.vol_bp * vol_mult[t], threat=S.threat[t],
             rng=rng, membership=membership, named_sales=named,
             announced_sales=S.announced[t] if ann_any[t] else None,
             political_shock=S.political[t] if pol_any[t] else None,
@@ -292,22 +312,32 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
         hs.holdings = clr.holdings
         fed_bought += clr.fed_bought
         y = out.yields
+        if tp_add is not None and tp_add[t].any():
+            y = y + tp_add[t]                 # a term-premium event: the user's add-on by tenor
         over = y[:, 3] > y_cap
         if over.any():
             st.regime |= over
             y = np.minimum(y, y_cap)
         # 4. macro
         dy10 = y[:, 3] - base_y10[t]
-        stress = stress_index(dy10 - st.dy10_prev, 1.0 - out.trust, pm)
+        # stress sees the market's own jumps, not a term-premium event's add-on (a stated repricing)
+        ev10 = tp_add[t, 3] if tp_add is not None else 0.0
+        ev10_prev = tp_add[t - 1, 3] if (tp_add is not None and t > 0) else 0.0
+        stress = stress_index(dy10 - st.dy10_prev - (ev10 - ev10_prev), 1.0 - out.trust, pm, mst.stress)
+        mst.stress = stress
+        pol_t = pol_path[t]
         mo = macro_step(mst, pm, dy10=dy10, stress=stress, base_y10=base_y10[t],
                         base_policy=float(S.base_policy[t]), base_gap=float(S.base_gap[t]),
-                        base_gdp=float(S.ngdp[tf]), gap_shock=float(S.gap_shock[t]))
+                        base_gdp=float(S.ngdp[tf]), gap_shock=float(S.gap_shock[t]),
+                        purchases=float(purch[t]), transfers=float(transf[t]),
+                        spread_add=(float(spread_add[t, 0]), float(spread_add[t, 1])),
+                        policy_override=None if np.isnan(pol_t) else float(pol_t))
         st.regime |= mo["regime"]
         gdp = mo["gdp"]
         # 5. fiscal
         ratio = gdp / S.ngdp[tf]
         fo = fiscal_step(fs, tf, y, S.bill[tf] + (y[:, 0] - S.yields[tf, 0]),
-                    S.pdef[tf] + S.slippage[t] * gdp / 1200.0, gdp, S.cpi[tf] + mst.infl, S.mixes[t],
+                    S.pdef[tf] + extra_def[t] * gdp / 1200.0, gdp, S.cpi[tf] + mst.infl, S.mixes[t],
                     output_gap=mo["gap_dev"], revenue=S.revenue[tf] * ratio, other_means=S.other_means[tf],
                     outputs=fiscal_out)
         debt_gdp = fo["debt_gdp"]
@@ -352,6 +382,8 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
         np.matmul(hs.holdings, all_foreign_f, out=rec["foreign_official"][t])
         rec["trust"][t] = out.trust
         rec["gold_price"][t] = gold_price
+        rec["event_premium"][t] = ev10
+        np.add(base_u[t], mo["unemployment_dev"], out=rec["unemployment"][t])
 
     # never let a non-finite number out: cap to the regime bound and flag the path
     for k, v in rec.items():

@@ -45,6 +45,8 @@ VARIABLES: dict[str, tuple[str, str, float]] = {
     "foreign_official": ("foreign holdings", "USD bn", 1.0),
     "trust": ("trust index", "0-1", 1.0),
     "gold_price": ("gold price", "USD/oz", 1.0),
+    "event_premium": ("term-premium event", "bp", 1e4),
+    "unemployment": ("unemployment rate", "%", 100.0),
 }
 
 #: the variables of the headline table and the golden files

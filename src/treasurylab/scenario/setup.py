@@ -57,7 +57,7 @@ def prepare(sc) -> Setup:
     from treasurylab.model.macro import MacroParams
     from treasurylab.model.market import TENORS, MarketParams
     from treasurylab.params import list_blocks, load_params
-    from treasurylab.params.macro_inputs import macro_baseline, ordinal_label
+    from treasurylab.params.macro_inputs import macro_baseline, ordinal_label, unemployment_baseline
     from treasurylab.scenario import fiscal_inputs as FI
     from treasurylab.scenario.holders_inputs import build_holders_spec
 
@@ -185,11 +185,12 @@ def prepare(sc) -> Setup:
     assert len(TENORS) == 5
 
     months = tuple(mb.months)
+    base_u = unemployment_baseline(sc.start, T, load_params("macro", ov.get("macro")))
     baseline = {
         "y10": b.yields[sl, 3].copy(), "tp10": np.full(T, cp["baseline_tp10"]),
         "policy_rate": mb.policy.copy(), "mortgage": b.yields[sl, 3] + pm.mortgage_spread,
         "gdp_gap": mb.gap.copy(), "net_interest": base_ni, "debt_gdp": base_debt_gdp,
-        "deficit_gdp": base_def_gdp,
+        "deficit_gdp": base_def_gdp, "unemployment": base_u,
     }
     return Setup(
         name=sc.name, months=months, T=T, k0=k0, fparams=fp, ladder=FI.initial_ladder(b.start, fp),
@@ -202,7 +203,7 @@ def prepare(sc) -> Setup:
         distrust=distrust, named=named, announced=announced, frozen=frozen, political=political,
         slippage=slippage, res_signal=res_signal, exp_factor=exp_factor, holder_names=names,
         gap_shock=gap_shock, minerals=mres, baseline=baseline,
-        foreign_official_bn=_foreign_official_bn(spec0.start),
+        foreign_official_bn=_foreign_official_bn(spec0.start), base_unemployment=base_u,
     )
 
 

@@ -1,0 +1,36 @@
+"""Okun's law and the stress index, as sized on the bundled history."""
+
+import numpy as np
+import pytest
+
+from treasurylab.model.macro import MacroParams, stress_index
+from treasurylab.params import load_params
+from treasurylab.params.macro_inputs import estimate_okun
+
+
+def test_okun_parameters_are_the_estimate_on_cbo_history():
+    est = estimate_okun()
+    ps = load_params("macro")
+    assert est["n"] > 250 and est["first"] == "1949q2"
+    assert float(ps["okun_coefficient"]) == pytest.approx(est["okun_coefficient"], abs=5e-4)
+    assert float(ps["okun_persistence"]) == pytest.approx(est["okun_persistence"], abs=5e-4)
+
+
+def test_one_month_event_gives_no_gfc_spread():
+    """Whatever the jump or distrust, one month moves the Baa spread by at most the worst month on
+    record (+1.44 pp, Oct 2008); the GFC size takes three months and then decays slowly."""
+    p = MacroParams.from_params(load_params("macro"))
+    s1 = stress_index(np.array([0.02, 0.005, 0.0]), np.array([0.0, 0.0, 1.0]), p, np.zeros(3))
+    assert np.all(s1 * p.baa_spread_stress <= 0.0144 + 1e-12)
+    s = np.zeros(1)
+    for _ in range(3):
+        s = stress_index(np.array([0.02]), np.zeros(1), p, s)
+    assert s[0] == pytest.approx(1.0)
+    after = stress_index(np.zeros(1), np.zeros(1), p, s)
+    assert after[0] == pytest.approx(p.stress_persistence)
+
+
+def test_small_jump_small_stress():
+    p = MacroParams.from_params(load_params("macro"))
+    s = stress_index(np.array([0.001]), np.zeros(1), p, np.zeros(1))     # +10 bp in a month
+    assert s[0] * p.baa_spread_stress < 0.006                              # about +50 bp of Baa spread at most
