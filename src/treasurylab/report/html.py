@@ -107,7 +107,7 @@ def render(result) -> str:
     import jinja2
     from plotly.offline import get_plotlyjs
 
-    import treasurylab
+    from treasurylab import __version__
 
     sc = result.scenario
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
@@ -122,7 +122,7 @@ def render(result) -> str:
                    if regime > 0 else "")
     return tpl.render(
         title=f"{sc.name}", description=sc.description, paths=result.paths, seed=result.meta.get("seed"),
-        start=result.months[0], end=result.months[-1], baseline=sc.baseline, version=treasurylab.__version__,
+        start=result.months[0], end=result.months[-1], baseline=sc.baseline, version=__version__,
         events=[ev.describe() for ev in sc.events],  # each kind words itself (scenario/events)
         overrides=", ".join(f"{b}.{k}={v}" for b, ov in sc.overrides.items() for k, v in ov.items()),
         headline=result.headline(), outcomes=outcomes, regime_note=regime_note,
