@@ -1,9 +1,9 @@
 """Scenario set-up: everything deterministic a run needs, built once and pickled to the workers.
 
 ``prepare(scenario) -> Setup`` reads the parameter files and the data (the CBO baseline, the maturity
-ladder, TIC holders), builds the event schedules of the scenario month by month (threats, named and
-announced sales, freezes, programme / backstop / issuance-mix segments, fiscal slippage, minerals
-events), and returns the :class:`treasurylab.model.coupled.Setup` that the pure kernel
+ladder, TIC holders), lets each scenario event write its month-by-month schedules (each kind's
+``apply`` in ``scenario/events``), turns them into segments (programmes and freezes, backstop,
+issuance mix), runs the minerals block once over the minerals events, and returns the :class:`treasurylab.model.coupled.Setup` that the pure kernel
 :func:`treasurylab.model.coupled.simulate` advances. It lives in the scenario layer because it does
 I/O and assembles inputs from every block; the model layer stays pure kernels.
 """
@@ -17,6 +17,7 @@ import numpy as np
 
 from treasurylab.errors import BadInput
 from treasurylab.model.coupled import CASCADE_WINDOW, RECORD, VINTAGES, Setup  # noqa: F401
+from treasurylab.scenario.events import Schedules
 
 _CACHE: dict = {}
 
@@ -53,7 +54,6 @@ def _ordinal(s: str) -> int:
 def prepare(sc) -> Setup:
     """Build the deterministic inputs of a scenario (parameters, baseline, ladder, event schedules)."""
     from treasurylab.model import fiscal as F
-    from treasurylab.model import holders as H
     from treasurylab.model.macro import MacroParams
     from treasurylab.model.market import TENORS, MarketParams
     from treasurylab.params import list_blocks, load_params
@@ -77,7 +77,6 @@ def prepare(sc) -> Setup:
     cp = {k: float(v) for k, v in load_params("coupled", ov.get("coupled")).items()}
     mp0 = MarketParams.from_params(load_params("market", ov.get("market")))
     spec0 = build_holders_spec(ov.get("holders"))
-    A = spec0.n_agents
     names = tuple(spec0.names)
 
     # the fiscal block's own baseline run: the path a no-shock scenario must reproduce
@@ -87,53 +86,14 @@ def prepare(sc) -> Setup:
     base_def_gdp = np.asarray(base["deficit"][sl], dtype=float) * 12.0 / b.ngdp[sl]
     base_ni = np.asarray(base["net_interest"][sl], dtype=float) * 12.0
 
-    # ---- event schedules ------------------------------------------------------------------------
-    threat = np.zeros(T)
-    distrust = np.zeros(T)
-    named = np.zeros((T, A))
-    announced = np.zeros((T, A))
-    frozen = np.zeros((T, A), dtype=bool)
-    political = np.zeros((T, A))
-    slippage = np.zeros(T)
-    res_signal = np.zeros(T)
-    prog_rate = np.full((T, A), np.nan)       # scenario programme changes (monthly rate) from month t
-    bstop: list[tuple[int, bool, float | None]] = []
-    mix_changes: list[tuple[int, float]] = []
-    rivals = spec0.deterrence < 0
+    # ---- event schedules: each event writes its own (scenario/events, one module per kind) ------
+    ev_s = Schedules(T=T, names=names, holdings0=spec0.holdings0, rivals=spec0.deterrence < 0, cp=cp)
     for i, ev in enumerate(sc.events):
         t, day = sc.month_of(ev)
-        field_ = f"events[{i}]"
-        if ev.type == "threat":
-            end = min(T, t + ev.months)
-            threat[t:end] = np.maximum(threat[t:end], ev.strength)
-            distrust[t] += cp["threat_distrust"] * ev.strength
-            res_signal[t:end] += cp["reserves_threat_weight"] * ev.strength
-        elif ev.type == "sale":
-            j = _holder(ev.holder, names, f"{field_}.holder")
-            amount = ev.amount_bn if ev.amount_bn is not None else ev.share * float(spec0.holdings0[j])
-            start_day = t * H.DAYS_PER_MONTH + (day - 1)
-            sched = H.named_sale_schedule(amount, ev.days, T, start_day=start_day, field=field_)
-            (announced if ev.announced else named)[:, j] += sched
-        elif ev.type == "programme":
-            j = _holder(ev.holder, names, f"{field_}.holder")
-            end = T if ev.months is None else min(T, t + ev.months)
-            prog_rate[t:end, j] = (1.0 + ev.rate_per_year) ** (1.0 / 12.0) - 1.0
-        elif ev.type == "sanction":
-            j = _holder(ev.holder, names, f"{field_}.holder")
-            frozen[t:, j] = ev.freeze
-            if ev.freeze:
-                political[t:, :] += cp["sanction_rival_fear"] * rivals
-                political[t:, j] = 0.0
-                res_signal[t:] += 1.0
-        elif ev.type == "backstop":
-            bstop.append((t, ev.on, ev.trigger_bp))
-        elif ev.type == "issuance_mix":
-            mix_changes.append((t, ev.bill_share))
-        elif ev.type == "fiscal_slippage":
-            end = T if ev.months is None else min(T, t + ev.months)
-            slippage[t:end] += ev.pct_gdp
-        elif ev.type == "minerals":
-            pass  # run below by the minerals block as a whole (it reads every minerals event at once)
+        ev.apply(ev_s, t, day, f"events[{i}]")
+    threat, distrust, named, announced = ev_s.threat, ev_s.distrust, ev_s.named, ev_s.announced
+    frozen, political, slippage, res_signal = ev_s.frozen, ev_s.political, ev_s.slippage, ev_s.res_signal
+    prog_rate, bstop, mix_changes = ev_s.prog_rate, ev_s.backstop, ev_s.mix_changes
 
     # holders' spec variants: a new one whenever a programme or freeze changes
     hspecs, hseg, keys = [], np.zeros(T, dtype=np.int64), {}
@@ -165,10 +125,10 @@ def prepare(sc) -> Setup:
     # 7. minerals: deterministic (one path), run once; its output lost enters the US output gap
     gap_shock = np.zeros(T)
     mres = None
-    if any(ev.type == "minerals" for ev in sc.events):
+    if ev_s.minerals:
         from treasurylab.model import minerals as MN
 
-        mev = [ev.model_dump() for ev in sc.events if ev.type == "minerals"]
+        mev = [ev.model_dump() for ev in ev_s.minerals]
         mres = _cached(("minerals", sc.start, T, _key(mev), _key(ov.get("minerals"))),
                        lambda: MN.simulate_scenario(sc))
         gap_shock = np.nan_to_num(np.asarray(mres.us_output_gap_pp, dtype=float)[:T] / 100.0)
@@ -217,14 +177,4 @@ def _foreign_official_bn(month: str) -> float:
         return float(df["value"].iloc[0]) if len(df) else 0.0
 
     return _cached(("foreign_official", str(month)[:7]), load)
-
-
-def _holder(name: str, names: tuple[str, ...], field_: str) -> int:
-    from treasurylab.model.holders import resolve_holder
-
-    try:
-        return resolve_holder(name, names)
-    except BadInput as exc:
-        raise BadInput(exc.problem, field=field_, got=name, fix=exc.fix) from None
-
 

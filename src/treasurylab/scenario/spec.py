@@ -15,11 +15,9 @@ A scenario (``scenarios/davos-2026.yaml``)::
     overrides:                # parameter overrides, per block, checked against params/defaults
       holders: {contagion_weight: 0.5}
 
-Event types (field ``type``): ``threat`` (strength in [0, 1]), ``sale`` (a named sale: ``amount_bn``
-or ``share`` of the holder's holdings, over ``days``), ``programme`` (a holder's standing buy/sell
-rate per year), ``sanction`` (a freeze of a holder's holdings), ``backstop`` (Fed backstop on/off),
-``issuance_mix`` (bill share of new issuance), ``fiscal_slippage`` (extra deficit in % of GDP),
-``minerals`` (a minerals-block action with its parameters).
+Event kinds (field ``type``) are classes in :mod:`treasurylab.scenario.events`, one module each
+(threat, sale, programme, sanction, backstop, issuance_mix, fiscal_slippage, minerals, ...); their
+registry gives ``Scenario.events`` its discriminated union, and docs/events.md lists their fields.
 
 Validation is pydantic with ``extra="forbid"``; every problem becomes one
 :class:`~treasurylab.errors.BadInput` naming the file, line, field, the bad value and a fix
@@ -31,136 +29,18 @@ from __future__ import annotations
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator
+from pydantic.fields import FieldInfo
 
 from treasurylab.errors import BadInput, did_you_mean
+from treasurylab.scenario.events import EVENT_TYPES, EventBase, Strict, on_change, parse_date, union
 
 BASELINES = ("cbo-2026-02",)
-_DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 
-def parse_date(v: Any) -> tuple[int, int, int]:
-    """'YYYY-MM' or 'YYYY-MM-DD' -> (year, month, day); day 1 when absent."""
-    s = str(v).strip()
-    m = _DATE_RE.match(s)
-    if not m:
-        raise ValueError("not a date - write YYYY-MM or YYYY-MM-DD")
-    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
-    if not 1 <= mo <= 12 or not 1 <= d <= 31:
-        raise ValueError("not a valid calendar date - months are 01-12, days 01-31")
-    return y, mo, d
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
-
-
-class _Event(_Strict):
-    date: str = Field(description="When it happens (YYYY-MM or YYYY-MM-DD).")
-
-    @field_validator("date", mode="before")
-    @classmethod
-    def _date(cls, v: Any) -> str:
-        if isinstance(v, bool) or not isinstance(v, (str,)):
-            if hasattr(v, "isoformat"):
-                v = v.isoformat()
-            else:
-                raise ValueError("not a date - write YYYY-MM or YYYY-MM-DD")
-        parse_date(v)
-        return str(v)
-
-    @property
-    def ymd(self) -> tuple[int, int, int]:
-        return parse_date(self.date)
-
-
-class Threat(_Event):
-    """A political threat of retaliation against sellers (deters allies, may provoke rivals)."""
-
-    type: Literal["threat"]
-    strength: float = Field(ge=0, le=1, description="0 = none, 1 = the strongest credible threat")
-    months: int = Field(12, ge=1, le=600, description="how long the threat stays credible")
-
-
-class Sale(_Event):
-    """A named sale: a holder sells ``amount_bn`` (or ``share`` of its holdings) over ``days``."""
-
-    type: Literal["sale"]
-    holder: str
-    amount_bn: float | None = Field(None, gt=0, le=50000)
-    share: float | None = Field(None, gt=0, le=1)
-    days: int = Field(30, ge=1, le=3650)
-    announced: bool = Field(False, description="known in advance (priced on announcement) or a surprise")
-
-    @model_validator(mode="after")
-    def _one_size(self) -> Sale:
-        if (self.amount_bn is None) == (self.share is None):
-            raise ValueError("give exactly one of amount_bn (USD bn) or share (fraction of holdings)")
-        return self
-
-
-class Programme(_Event):
-    """A holder's standing programme: change its holdings at ``rate_per_year`` (e.g. -0.08)."""
-
-    type: Literal["programme"]
-    holder: str
-    rate_per_year: float = Field(ge=-1, le=1)
-    months: int | None = Field(None, ge=1, le=600)
-
-
-class Sanction(_Event):
-    """A sanction or asset freeze on a holder's Treasuries (the holder cannot sell; rivals take note)."""
-
-    type: Literal["sanction"]
-    holder: str
-    freeze: bool = True
-
-
-class Backstop(_Event):
-    """The Fed backstop: buys when the 10-year rises more than ``trigger_bp`` in a month."""
-
-    type: Literal["backstop"]
-    on: bool
-    trigger_bp: float | None = Field(None, gt=0, le=1000)
-
-
-class IssuanceMix(_Event):
-    """Treasury changes the bill share of new issuance."""
-
-    type: Literal["issuance_mix"]
-    bill_share: float = Field(ge=0, le=1)
-
-
-class FiscalSlippage(_Event):
-    """Deficits higher than the baseline by ``pct_gdp`` percent of GDP per year."""
-
-    type: Literal["fiscal_slippage"]
-    pct_gdp: float = Field(ge=-10, le=20)
-    months: int | None = Field(None, ge=1, le=600)
-
-
-class Minerals(_Event):
-    """A minerals-block action (export control, directive, new capacity...) with its parameters."""
-
-    type: Literal["minerals"]
-    action: str
-    params: dict[str, float | str | bool] = Field(default_factory=dict)
-
-
-Event = Annotated[
-    Threat | Sale | Programme | Sanction | Backstop | IssuanceMix | FiscalSlippage | Minerals,
-    Field(discriminator="type"),
-]
-EVENT_TYPES = {
-    "threat": Threat, "sale": Sale, "programme": Programme, "sanction": Sanction,
-    "backstop": Backstop, "issuance_mix": IssuanceMix, "fiscal_slippage": FiscalSlippage,
-    "minerals": Minerals,
-}
-
-
-class Scenario(_Strict):
+class Scenario(Strict):
     """A validated scenario. Use :func:`load_scenario` to read one from a file or a shipped name."""
 
     name: str = Field(min_length=1, max_length=80)
@@ -170,7 +50,7 @@ class Scenario(_Strict):
     paths: int = Field(1000, ge=1, le=10_000_000)
     seed: int = Field(0, ge=0, le=2**63 - 1)
     baseline: str = "cbo-2026-02"
-    events: list[Event] = Field(default_factory=list)
+    events: list[union()] = Field(default_factory=list)  # every registered kind (scenario/events)
     overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
     @field_validator("start", mode="before")
@@ -196,13 +76,23 @@ class Scenario(_Strict):
         y, m, _ = parse_date(self.start)
         return 12 * y + m - 1
 
-    def month_of(self, ev: _Event) -> tuple[int, int]:
+    def month_of(self, ev: EventBase) -> tuple[int, int]:
         """(month index from start, day of month) of an event."""
         y, m, d = ev.ymd
         return 12 * y + m - 1 - self.start_ordinal, d
 
     def with_(self, **changes: Any) -> Scenario:
         return self.model_copy(update=changes)
+
+
+def _rebuild_events_union() -> None:
+    """Retype ``Scenario.events`` with the registry's current union (a kind registered after import)."""
+    Scenario.model_fields["events"] = FieldInfo.merge_field_infos(Scenario.model_fields["events"],
+                                                                  annotation=list[union()])
+    Scenario.model_rebuild(force=True)
+
+
+on_change(_rebuild_events_union)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -364,7 +254,8 @@ def check_semantics(sc: Scenario, where_of=lambda loc: "<scenario>") -> None:
                            fix=f"date the event between {sc.start} and {ordinal_label(s0 + sc.horizon - 1)}")
     _check_blocks(sc, where_of)
     _check_holders(sc, where_of)
-    _check_minerals(sc, where_of)
+    for i, ev in enumerate(sc.events):
+        ev.check(i, where_of)   # each kind's own checks against the model's data (e.g. minerals actions)
     blocks = list_blocks()
     for block, ov in sc.overrides.items():
         if block not in blocks:
@@ -466,25 +357,6 @@ def _check_holders(sc: Scenario, where_of) -> None:
         except BadInput as exc:
             raise BadInput("unknown holder", where=where_of(("events", i, "holder")),
                            field=f"events[{i}].holder", got=name, fix=exc.fix) from None
-
-
-def _check_minerals(sc: Scenario, where_of) -> None:
-    """Minerals events must name a known action and valid parameters (the minerals block says which)."""
-    idx = [i for i, ev in enumerate(sc.events) if ev.type == "minerals"]
-    if not idx:
-        return
-    try:
-        from treasurylab.model import minerals as MN
-    except ImportError:
-        return
-    for i in idx:
-        try:
-            MN.validate_events([MN.MineralsEvent.from_scenario(sc.events[i])])
-        except BadInput as exc:
-            sub = re.sub(r"^minerals\.events\[\d+\]\.?", "", exc.field or "") or "action"
-            loc = ("events", i) + tuple(sub.split(".")[:2])
-            raise BadInput(exc.problem, where=where_of(loc), field=f"events[{i}].{sub}",
-                           got=exc.got, fix=exc.fix) from None
 
 
 def load_scenario_text(text: str, path: str = "<scenario>") -> Scenario:
