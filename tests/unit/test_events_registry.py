@@ -16,7 +16,8 @@ from treasurylab.errors import BadInput
 from treasurylab.scenario.events import EVENT_TYPES, EventBase, Schedules, register, unregister
 from treasurylab.scenario.spec import Scenario, load_scenario_text, parse_scenario
 
-SHIPPED = ("threat", "sale", "programme", "sanction", "backstop", "issuance_mix", "fiscal_slippage", "minerals")
+SHIPPED = ("threat", "sale", "programme", "sanction", "backstop", "issuance_mix", "fiscal_slippage", "minerals",
+           "fiscal", "term_premium", "credit_spread", "policy_path", "uncertainty")
 
 
 class Windfall(EventBase):

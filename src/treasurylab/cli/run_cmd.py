@@ -142,6 +142,10 @@ def register(app: typer.Typer) -> None:
                 print_json(res.to_dict())
                 return
             table(_rows(res), title=f"{sc.name}: {res.paths:,} paths, seed {res.meta['seed']}")
+            dec = res.decomposition()
+            if dec:
+                table([{k: (v if k == "month" else f"{v:+.1f}") for k, v in r.items()} for r in dec],
+                      title="10-year change from the baseline, by source (bp, mean across paths)")
             for k, v in res.outcomes().items():
                 typer.echo(f"{k}: {v:.4g}")
             typer.echo(f"results: {folder}" + (f"  report: {files['report_html']}" if report else ""))

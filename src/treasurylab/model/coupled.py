@@ -13,8 +13,14 @@ and executed. For month t (all arrays carry the path axis first; ``prev`` = last
                           + fiscal premium(projected debt and deficit deviations, prev) + trust term;
                  the Fed backstop fires on a jump; clear_market settles every dollar (net new supply
                  = last month's change in debt); yields are capped at the regime bound (flagged).
-  4. Macro       dy10 = y10_t - baseline; stress = max(monthly 10y jump / 50 bp, 1 - trust);
-                 mortgage, Baa, output gap (IS), inflation (Phillips), policy rate (Taylor) -> GDP_t.
+  4. Macro       dy10 = y10_t - baseline; stress: a state following max(unusual monthly 10y jump,
+                 1 - trust) at the pace of the Baa spread's history (macro.stress_index; a
+                 term-premium event's add-on is not a jump); mortgage, Baa (+ credit-spread events),
+                 output gap (IS, with the fiscal impulse of purchases, transfers and slippage),
+                 unemployment (Okun), inflation (Phillips), policy rate (Taylor, or a policy_path
+                 event's rate while it lasts) -> GDP_t. Term-premium events are added to the
+                 market's yields in step 3; an uncertainty event adds to the volatility the holders
+                 see in step 2.
   5. Fiscal      fiscal.step at the market's curve (bills at the 3m yield), primary deficit =
                  baseline + slippage (% of GDP_t), GDP_t, inflation = baseline + deviation,
                  stabilisers on the gap deviation -> debt, debt/GDP, net interest, deficit; then the
@@ -119,7 +125,7 @@ class Setup:
     tp_add: np.ndarray | None = None          # (T, 5) term-premium add-on by tenor and month
     spread_add: np.ndarray | None = None      # (T, 2) mortgage and Baa spread add-ons
     policy_path: np.ndarray | None = None     # (T,) policy-rate level overriding the rule; NaN = the rule
-    vol_mult: np.ndarray | None = None        # (T,) multiplier of the yield volatility the holders see
+    vol_add: np.ndarray | None = None         # (T,) extra monthly 10y volatility the holders see, bp
     purchases: np.ndarray | None = None       # (T,) federal purchases beyond the baseline, % of GDP
     transfers: np.ndarray | None = None       # (T,) transfers beyond the baseline, % of GDP
     base_unemployment: np.ndarray | None = None   # (T,) CBO's unemployment rate, decimal
@@ -272,7 +278,7 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
     tp_add = S.tp_add if S.tp_add is not None else None
     spread_add = S.spread_add if S.spread_add is not None else np.zeros((T, 2))
     pol_path = S.policy_path if S.policy_path is not None else np.full(T, np.nan)
-    vol_mult = S.vol_mult if S.vol_mult is not None else np.ones(T)
+    vol_add = S.vol_add if S.vol_add is not None else zT
     # fiscal slippage (no split given) acts as transfers in the IS curve; the deficit carries all three
     purch = (S.purchases if S.purchases is not None else zT) / 100.0
     transf = (S.transfers if S.transfers is not None else zT) / 100.0 + S.slippage / 100.0
@@ -294,7 +300,7 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
         insens = insens_f[S.hseg[t]]
         sales, sur, exp_ = holders_month(
             spec, hs, t, debt_gdp_dev_pp=st.debt_dev_pp,
-            yield_vol_bp=ms.vol_bp if vol_mult[t] == 1.0 else ms.vol_bp * vol_mult[t], threat=S.threat[t],
+            yield_vol_bp=ms.vol_bp if vol_add[t] == 0.0 else ms.vol_bp + vol_add[t], threat=S.threat[t],
             rng=rng, membership=membership, named_sales=named,
             announced_sales=S.announced[t] if ann_any[t] else None,
             political_shock=S.political[t] if pol_any[t] else None,
@@ -368,7 +374,7 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
         rec["y10"][t] = y[:, 3]
         np.add(out.tp_perm[:, 3], out.tp_temp[:, 3], out=rec["flow_premium"][t])
         np.add(out.fiscal[:, 3], out.trust_term[:, 3], out=rec["fiscal_premium"][t])
-        np.add(cp["baseline_tp10"], rec["flow_premium"][t], out=rec["tp10"][t])
+        np.add(cp["baseline_tp10"] + ev10, rec["flow_premium"][t], out=rec["tp10"][t])
         rec["expected_short_dev"][t] = esd_t[3]
         rec["policy_rate"][t] = mo["policy"]
         rec["mortgage"][t] = mo["mortgage"]

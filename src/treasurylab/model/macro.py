@@ -47,8 +47,8 @@ deviation is then the path minus the baseline, and the rule takes over from ther
 starting from the path's last value).
 
 Stress, sized on the history of the Baa-Treasury spread (FRED BAA10Y, monthly averages 1986-2026):
-the target is the larger of this month's 10-year rise over ``stress_yield_jump`` (the record monthly
-rise) and distrust; the index follows it up by at most ``stress_max_rise`` a month (the Oct 2008 rise
+the target is the larger of distrust and this month's 10-year rise beyond the 1-in-20 month
+(``stress_jump_floor``) as a share of the way to the record monthly rise (``stress_yield_jump``); the index follows it up by at most ``stress_max_rise`` a month (the Oct 2008 rise
 of the spread over its GFC range) and down at the spread's own persistence::
 
     stress_t = min(stress_{t-1} + max_rise, max(target_t, rho_s stress_{t-1}))
@@ -94,6 +94,7 @@ class MacroParams:
     lower_bound: float
     expected_policy_persistence: float
     stress_yield_jump: float
+    stress_jump_floor: float
     stress_max_rise: float
     stress_persistence: float
     fiscal_purchases_multiplier: float
@@ -154,12 +155,14 @@ def stress_index(dy10_month: np.ndarray, distrust: np.ndarray, p: MacroParams,
                  prev: np.ndarray | float = 0.0) -> np.ndarray:
     """Stress in [0, 1] after this month, from last month's ``prev``.
 
-    Target: the larger of a sudden 10y rise (relative to ``stress_yield_jump``) and distrust; the index
+    Target: the larger of a sudden 10y rise beyond ``stress_jump_floor`` (relative to the record
+    ``stress_yield_jump``) and distrust; the index
     rises towards it by at most ``stress_max_rise`` a month and decays at ``stress_persistence``
     (both from the history of the Baa spread), so no one-month event produces GFC-size spreads.
     """
-    target = np.minimum(np.maximum(np.maximum(np.asarray(dy10_month, dtype=float) / p.stress_yield_jump,
-                                              distrust), 0.0), 1.0)
+    # only a rise beyond the usual months counts (history: ordinary 10y rises do not widen Baa spreads)
+    jump = (np.asarray(dy10_month, dtype=float) - p.stress_jump_floor) / (p.stress_yield_jump - p.stress_jump_floor)
+    target = np.minimum(np.maximum(np.maximum(jump, distrust), 0.0), 1.0)
     held = p.stress_persistence * np.asarray(prev, dtype=float)
     return np.minimum(np.asarray(prev, dtype=float) + p.stress_max_rise, np.maximum(target, held))
 

@@ -87,8 +87,8 @@ def figures_for(result) -> dict[str, list]:
         out["cascade"].append(("cascade-dist", F.cascade_distribution(ds["cascade_share"].values)))
     parts = {}
     for var, name in (("flow_premium", "flows (term premium)"), ("fiscal_premium", "fiscal premium"),
-                      ("expected_short_dev", "policy rate path")):
-        if var in ds:
+                      ("expected_short_dev", "policy rate path"), ("event_premium", "term-premium event")):
+        if var in ds and (var != "event_premium" or np.any(ds[var].values)):
             parts[name] = np.median(np.asarray(ds[var].values, dtype=float), axis=0)
     if parts:
         total = None

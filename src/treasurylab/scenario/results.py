@@ -188,6 +188,39 @@ class Result:
                              "p5": float(r["p5"]) * k, "p50": float(r["p50"]) * k, "p95": float(r["p95"]) * k})
         return rows
 
+    def decomposition(self, at: list[int] | None = None) -> list[dict]:
+        """The 10-year's change from the baseline split into its sources, in bp, at a few months
+        (default 12, 24, end): a term-premium event, flows (selling), the fiscal and trust premia, the
+        expected policy path, and what is left (the regime cap). Means across paths, so the parts add
+        up to the total."""
+        T = len(self.months)
+        idx = sorted({i for i in (at or [11, 23, T - 1]) if 0 <= i < T})
+        s = self.summary
+        parts = (("event_premium", "term-premium event"), ("flow_premium", "flows (selling)"),
+                 ("fiscal_premium", "fiscal and trust premia"), ("expected_short_dev", "expected policy path"))
+
+        def mean(var: str) -> list[float] | None:
+            sub = s[s["variable"] == var]
+            return None if sub.empty else [float(sub.iloc[i]["mean"]) for i in idx]
+
+        y = mean("y10")
+        if y is None or "base_y10" not in self.ds:
+            return []
+        base = self.ds["base_y10"].values
+        rows = []
+        got = {var: mean(var) for var, _ in parts}
+        for j, i in enumerate(idx):
+            total = (y[j] - float(base[i])) * 1e4
+            row = {"month": self.months[i], "total_bp": total}
+            rest = total
+            for var, name in parts:
+                v = got[var][j] * 1e4 if got[var] is not None else 0.0
+                row[name] = v
+                rest -= v
+            row["other"] = rest
+            rows.append(row)
+        return rows
+
     def golden(self) -> Any:
         """The golden-file table: headline variables at months 12, 24, 60 and the last, internal units."""
         import pandas as pd
@@ -212,6 +245,7 @@ class Result:
             "end": self.months[-1],
             "outcomes": self.outcomes(),
             "headline": self.headline(),
+            "decomposition_y10": self.decomposition(),
             "meta": {k: v for k, v in self.meta.items() if k not in ("files",)},
             "files": self.meta.get("files", {}),
         }

@@ -87,7 +87,8 @@ def prepare(sc) -> Setup:
     base_ni = np.asarray(base["net_interest"][sl], dtype=float) * 12.0
 
     # ---- event schedules: each event writes its own (scenario/events, one module per kind) ------
-    ev_s = Schedules(T=T, names=names, holdings0=spec0.holdings0, rivals=spec0.deterrence < 0, cp=cp)
+    ev_s = Schedules(T=T, names=names, holdings0=spec0.holdings0, rivals=spec0.deterrence < 0, cp=cp,
+                     base_policy=mb.policy)
     for i, ev in enumerate(sc.events):
         t, day = sc.month_of(ev)
         ev.apply(ev_s, t, day, f"events[{i}]")
@@ -149,6 +150,7 @@ def prepare(sc) -> Setup:
     baseline = {
         "y10": b.yields[sl, 3].copy(), "tp10": np.full(T, cp["baseline_tp10"]),
         "policy_rate": mb.policy.copy(), "mortgage": b.yields[sl, 3] + pm.mortgage_spread,
+        "baa": b.yields[sl, 3] + pm.baa_spread,
         "gdp_gap": mb.gap.copy(), "net_interest": base_ni, "debt_gdp": base_debt_gdp,
         "deficit_gdp": base_def_gdp, "unemployment": base_u,
     }
@@ -164,7 +166,21 @@ def prepare(sc) -> Setup:
         slippage=slippage, res_signal=res_signal, exp_factor=exp_factor, holder_names=names,
         gap_shock=gap_shock, minerals=mres, baseline=baseline,
         foreign_official_bn=_foreign_official_bn(spec0.start), base_unemployment=base_u,
+        **_shock_arrays(ev_s),
     )
+
+
+def _shock_arrays(ev_s: Schedules) -> dict:
+    """The market shock events' arrays for the Setup, None where no event set them (the month loop
+    then skips them, and a run without them keeps its numbers to the last bit)."""
+    return {
+        "tp_add": ev_s.tp_add if ev_s.tp_add.any() else None,
+        "spread_add": ev_s.spread_add if ev_s.spread_add.any() else None,
+        "policy_path": ev_s.policy_path if not np.isnan(ev_s.policy_path).all() else None,
+        "vol_add": ev_s.vol_add if ev_s.vol_add.any() else None,
+        "purchases": ev_s.purchases if ev_s.purchases.any() else None,
+        "transfers": ev_s.transfers if ev_s.transfers.any() else None,
+    }
 
 
 def _foreign_official_bn(month: str) -> float:

@@ -56,6 +56,7 @@ class Schedules:
     holdings0: np.ndarray              # [A] initial holdings (USD bn), for sales given as a share
     rivals: np.ndarray                 # [A] bool: holders with deterrence < 0 (a threat provokes them)
     cp: dict[str, float]               # the coupled block's parameters
+    base_policy: np.ndarray | None = None         # [T] the baseline policy rate (decimal), for policy paths
     threat: np.ndarray = field(init=False)        # [T] threat strength in force
     distrust: np.ndarray = field(init=False)      # [T] one-off trust shocks
     named: np.ndarray = field(init=False)         # [T, A] surprise named sales (USD bn a month)
@@ -68,6 +69,14 @@ class Schedules:
     backstop: list = field(init=False, default_factory=list)      # (month, on, trigger_bp or None)
     mix_changes: list = field(init=False, default_factory=list)   # (month, bill share)
     minerals: list = field(init=False, default_factory=list)      # minerals events (run as one block)
+    # market shock events (decimal rates; see model.coupled.Setup)
+    tp_add: np.ndarray = field(init=False)        # [T, 5] term-premium add-on by tenor
+    spread_add: np.ndarray = field(init=False)    # [T, 2] mortgage and Baa spread add-ons
+    policy_path: np.ndarray = field(init=False)   # [T] policy-rate level overriding the rule (nan: the rule)
+    vol_add: np.ndarray = field(init=False)       # [T] extra monthly 10y volatility the holders see, bp
+    purchases: np.ndarray = field(init=False)     # [T] federal purchases beyond the baseline, % of GDP
+    transfers: np.ndarray = field(init=False)     # [T] transfers beyond the baseline, % of GDP
+    claimed: dict = field(init=False, default_factory=dict)       # (kind, what) -> ([T] bool, field)
 
     def __post_init__(self) -> None:
         T, A = self.T, len(self.names)
@@ -83,6 +92,39 @@ class Schedules:
         self.backstop = []
         self.mix_changes = []
         self.minerals = []
+        self.tp_add = np.zeros((T, 5))
+        self.spread_add = np.zeros((T, 2))
+        self.policy_path = np.full(T, np.nan)
+        self.vol_add = np.zeros(T)
+        self.purchases = np.zeros(T)
+        self.transfers = np.zeros(T)
+        self.claimed = {}
+
+    def claim(self, what: tuple, months: np.ndarray, field_: str, got: str = "") -> None:
+        """Mark ``months`` ([T] bool) as set by the event at ``field_`` for ``what`` (kind, target);
+        two events of one kind on one target in the same month are refused (BadInput naming the later
+        event's date), since which one holds would be ambiguous."""
+        from treasurylab.errors import BadInput
+
+        prev = self.claimed.get(what)
+        if prev is not None and (prev[0] & months).any():
+            first = int(np.argmax(prev[0] & months))
+            raise BadInput(f"overlaps {prev[1]} ({what[0]} on {what[1]}) from month {first} of the run",
+                           field=f"{field_}.date", got=got or what[1],
+                           fix=f"start after {prev[1]} ends, or merge the two into one event")
+        mask = months.copy() if prev is None else (prev[0] | months)
+        self.claimed[what] = (mask, field_ if prev is None else prev[1])
+
+    def shape(self, t: int, months: int | None, decay_months: float) -> np.ndarray:
+        """[T] profile of an event from month ``t``: 1 for ``months`` months (to the end when None),
+        then halving every ``decay_months`` (0: off at once)."""
+        out = np.zeros(self.T)
+        end = self.T if months is None else min(self.T, t + months)
+        out[t:end] = 1.0
+        if end < self.T and decay_months > 0:
+            k = np.arange(1, self.T - end + 1, dtype=float)
+            out[end:] = 0.5 ** (k / decay_months)
+        return out
 
     def holder(self, name: str, field_: str) -> int:
         """The index of holder ``name`` (forgiving: 'China' -> 'China, Mainland'); BadInput names
