@@ -22,7 +22,7 @@ and executed. For month t (all arrays carry the path axis first; ``prev`` = last
                  market's yields in step 3; an uncertainty event adds to the volatility the holders
                  see in step 2.
   5. Fiscal      fiscal.step at the market's curve (bills at the 3m yield), primary deficit =
-                 baseline + slippage (% of GDP_t), GDP_t, inflation = baseline + deviation,
+                 baseline + slippage + fiscal events (% of GDP_t), GDP_t, inflation = baseline + deviation,
                  stabilisers on the gap deviation -> debt, debt/GDP, net interest, deficit; then the
                  deviations the next month's premia see:
                    deficit_dev = 100 (deficit*12/GDP - baseline)
