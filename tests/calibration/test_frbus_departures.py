@@ -33,8 +33,8 @@ def test_fiscal_premium_is_the_coupled_departure():
     from treasurylab.scenario.spec import load_scenario
 
     sc = load_scenario("baseline")
-    S = prepare(sc)
-    S.slippage = np.full(S.T, 1.0)
+    S0 = prepare(sc)
+    S = replace(S0, slippage=np.full(S0.T, 1.0))
     out = simulate(S, 4, np.random.default_rng(0))
     base = simulate(prepare(sc), 4, np.random.default_rng(0))
     d10 = float(np.mean(out["y10"][:, 59] - base["y10"][:, 59])) * 100

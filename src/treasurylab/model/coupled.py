@@ -50,8 +50,9 @@ and the fiscal block's baseline run of net interest and debt/GDP) to rounding: a
 construction. Before the scenario's first month the fiscal block alone is rolled from the
 baseline's first month (October of the first fiscal year) on baseline inputs.
 
-``treasurylab.scenario.setup.prepare(scenario) -> Setup`` (deterministic, picklable; it reads the
-parameters and the data) and ``simulate(setup, n, rng) -> dict``
+``treasurylab.scenario.setup.prepare(scenario) -> Setup`` (deterministic, picklable, frozen; it reads
+the parameters and the data; the ``Setup`` class belongs to the scenario layer, which builds it: the
+kernel only reads its fields) and ``simulate(setup, n, rng) -> dict``
 (one block of n paths; arrays (n, T), (n,) or (n, A)) are what the runner calls. Per path it also
 returns ``cascade_share`` (foreign non-absorbing holders' sales beyond the baseline in the first 24
 months / TIC's foreign official holdings at the start, $3,887bn in Dec 2025: the non-absorbing
@@ -61,7 +62,6 @@ foreign agents stand for the official sector, since TIC gives no official/privat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -73,62 +73,6 @@ CASCADE_WINDOW = 24           # months: "sold within 24 months" (the tipping-poi
 RECORD = ("y10", "tp10", "flow_premium", "fiscal_premium", "expected_short_dev", "policy_rate",
           "mortgage", "baa", "gdp_gap", "gdp_level_dev", "inflation_dev", "net_interest", "deficit_gdp",
           "debt_gdp", "foreign_official", "trust", "gold_price", "event_premium", "unemployment")
-
-
-@dataclass
-class Setup:
-    """Everything deterministic a block of paths needs (built once; pickled to workers)."""
-
-    name: str
-    months: tuple[str, ...]
-    T: int
-    k0: int                                   # fiscal pre-roll months (baseline start -> scenario start)
-    fparams: Any
-    ladder: Any
-    curve_tenors: tuple
-    yields: np.ndarray                        # (k0+T, 5) baseline curve
-    bill: np.ndarray                          # (k0+T,)
-    pdef: np.ndarray
-    revenue: np.ndarray
-    other_means: np.ndarray
-    ngdp: np.ndarray
-    cpi: np.ndarray
-    base_policy: np.ndarray                   # (T,)
-    base_gap: np.ndarray                      # (T,)
-    base_debt_gdp: np.ndarray                 # (T,) the fiscal block's baseline run
-    base_deficit_gdp: np.ndarray              # (T,)
-    base_net_interest: np.ndarray             # (T,) annual rate
-    mix0: Any
-    mixes: list                               # per month t: IssuanceMix
-    hspecs: list                              # distinct HoldersSpec variants
-    hseg: np.ndarray                          # (T,) index into hspecs
-    mps: list                                 # distinct MarketParams variants
-    mseg: np.ndarray                          # (T,)
-    macro: Any                                # MacroParams
-    rp: Any                                   # ReservesParams or None
-    cp: dict                                  # coupling parameters
-    threat: np.ndarray                        # (T,)
-    distrust: np.ndarray                      # (T,)
-    named: np.ndarray                         # (T, A) USD bn
-    announced: np.ndarray                     # (T, A) USD bn
-    frozen: np.ndarray                        # (T, A) bool
-    political: np.ndarray                     # (T, A)
-    slippage: np.ndarray                      # (T,) % of GDP
-    res_signal: np.ndarray                    # (T,)
-    exp_factor: np.ndarray                    # (5,) expected-path factors by tenor
-    holder_names: tuple[str, ...]
-    gap_shock: np.ndarray                     # (T,) minerals block's output-gap contribution, fraction
-    minerals: Any = None                      # MineralsResult when the scenario has minerals events
-    baseline: dict = field(default_factory=dict)   # base_<var> (T,) for results
-    foreign_official_bn: float = 0.0          # TIC foreign official holdings at the holdings month (cascade denominator)
-    # market shock events (scenario.setup builds them; None = no such event). Decimal rates.
-    tp_add: np.ndarray | None = None          # (T, 5) term-premium add-on by tenor and month
-    spread_add: np.ndarray | None = None      # (T, 2) mortgage and Baa spread add-ons
-    policy_path: np.ndarray | None = None     # (T,) policy-rate level overriding the rule; NaN = the rule
-    vol_add: np.ndarray | None = None         # (T,) extra monthly 10y volatility the holders see, bp
-    purchases: np.ndarray | None = None       # (T,) federal purchases beyond the baseline, % of GDP
-    transfers: np.ndarray | None = None       # (T,) transfers beyond the baseline, % of GDP
-    base_unemployment: np.ndarray | None = None   # (T,) CBO's unemployment rate, decimal
 
 
 def one_blas_thread():
@@ -157,7 +101,7 @@ def one_blas_thread():
 _POOLS = None
 
 
-def warm_process(setup: Setup | None = None) -> None:
+def warm_process(setup: Any = None) -> None:
     """Do once, in a parent process about to fork workers, the one-off work of a first block.
 
     The modules :func:`simulate` imports and the BLAS thread controller (:func:`one_blas_thread`
@@ -202,7 +146,7 @@ def holders_month(spec, state, t: int, *, debt_gdp_dev_pp, yield_vol_bp, threat,
     return flows.sales, sur, exp_
 
 
-def simulate(S: Setup, n: int, rng: np.random.Generator, out: dict | None = None) -> dict[str, np.ndarray]:
+def simulate(S: Any, n: int, rng: np.random.Generator, out: dict | None = None) -> dict[str, np.ndarray]:
     """Run one block of ``n`` paths through the T months; returns the recorded arrays.
 
     ``out``: optional {record name: (T, n) float64 array} to record into (e.g. views of a shared
@@ -212,7 +156,7 @@ def simulate(S: Setup, n: int, rng: np.random.Generator, out: dict | None = None
         return _simulate(S, n, rng, out or {})
 
 
-def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str, np.ndarray]:
+def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, np.ndarray]:
     from treasurylab.model import fiscal as F
     from treasurylab.model import holders as H
     from treasurylab.model import market as M

@@ -215,7 +215,8 @@ def _prefork(payload: Any = None) -> None:
     """The one-off start-up of a coupled block (imports, BLAS thread controller),
     done once in the parent so that forked workers inherit it (see ``model.coupled.warm_process``);
     ~10 ms saved on each worker's first block."""
-    from treasurylab.model.coupled import Setup, warm_process
+    from treasurylab.model.coupled import warm_process
+    from treasurylab.scenario.setup import Setup
 
     warm_process(payload if isinstance(payload, Setup) else None)
 

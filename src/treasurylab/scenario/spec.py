@@ -228,13 +228,14 @@ def parse_scenario(data: Any, where_of=None, source: str = "<scenario>") -> Scen
 
 def check_semantics(sc: Scenario, where_of=lambda loc: "<scenario>") -> None:
     """Cross-field checks: the run's window inside the baseline, events inside the run, overrides known."""
-    from treasurylab.params import list_blocks, load_params
+    from treasurylab.params import list_blocks
     from treasurylab.params.macro_inputs import (
         FIRST_MONTH,
         LAST_MONTH,
         month_ordinal,
         ordinal_label,
     )
+    from treasurylab.scenario.setup import block_params
 
     lo, hi = month_ordinal(*FIRST_MONTH), month_ordinal(*LAST_MONTH)
     s0 = sc.start_ordinal
@@ -264,10 +265,11 @@ def check_semantics(sc: Scenario, where_of=lambda loc: "<scenario>") -> None:
         if not isinstance(ov, dict):
             raise BadInput("must be a mapping parameter -> value", where=where_of(("overrides", block)),
                            field=f"overrides.{block}", got=type(ov).__name__, fix="write 'name: value' lines")
+        defaults = block_params(block)   # read once per process, shared with prepare
         for name in ov:
             one = {name: ov[name]}
             try:
-                load_params(block).with_overrides(one, where=where_of(("overrides", block, name)))
+                defaults.with_overrides(one, where=where_of(("overrides", block, name)))
             except BadInput:
                 raise
             except Exception as exc:  # a value of the wrong shape for the parameter
@@ -278,41 +280,13 @@ def check_semantics(sc: Scenario, where_of=lambda loc: "<scenario>") -> None:
 
 
 def _block_builders() -> dict:
-    """block -> function(overrides) that builds the block's model inputs (raises BadInput)."""
-    def macro(ov):
-        from treasurylab.model.macro import MacroParams
-        from treasurylab.params import load_params
+    """block -> function(overrides) that builds the block's model inputs (raises BadInput): the same
+    memoised builders ``scenario.setup.prepare`` uses, so a run builds each block once."""
+    from treasurylab.scenario import setup as S
 
-        return MacroParams.from_params(load_params("macro", ov))
-
-    def market(ov):
-        from treasurylab.model.market import MarketParams
-        from treasurylab.params import load_params
-
-        return MarketParams.from_params(load_params("market", ov))
-
-    def holders(ov):
-        from treasurylab.scenario.holders_inputs import build_holders_spec
-
-        return build_holders_spec(ov)
-
-    def reserves(ov):
-        from treasurylab.scenario.holders_inputs import build_reserves_params
-
-        return build_reserves_params(ov, holder_names=build_holders_spec_names())
-
-    def minerals(ov):
-        from treasurylab.params.minerals_inputs import build
-
-        return build(ov)
-
-    return {"macro": macro, "market": market, "holders": holders, "reserves": reserves, "minerals": minerals}
-
-
-def build_holders_spec_names() -> tuple[str, ...]:
-    from treasurylab.scenario.setup import holder_names
-
-    return holder_names(None)
+    return {"macro": S.macro_params, "market": S.market_params, "holders": S.holders_spec,
+            "reserves": lambda ov: S.reserves_params(ov, holder_names=S.holder_names(None)),
+            "minerals": S.minerals_inputs}
 
 
 def _check_blocks(sc: Scenario, where_of) -> None:
