@@ -137,6 +137,7 @@ class MacroState:
     fiscal: np.ndarray     # fiscal impulse state fi (fraction of potential)
     fiscal_demand: np.ndarray   # last month's fiscal demand D
     stress: np.ndarray     # stress index in [0, 1]
+    fiscal_on: bool = False    # a fiscal change has arrived (the impulse state is then carried)
 
     @classmethod
     def zeros(cls, n: int) -> MacroState:
@@ -163,8 +164,12 @@ def stress_index(dy10_month: np.ndarray, distrust: np.ndarray, p: MacroParams,
     # only a rise beyond the usual months counts (history: ordinary 10y rises do not widen Baa spreads)
     jump = (np.asarray(dy10_month, dtype=float) - p.stress_jump_floor) / (p.stress_yield_jump - p.stress_jump_floor)
     target = np.minimum(np.maximum(np.maximum(jump, distrust), 0.0), 1.0)
-    held = p.stress_persistence * np.asarray(prev, dtype=float)
-    return np.minimum(np.asarray(prev, dtype=float) + p.stress_max_rise, np.maximum(target, held))
+    prev = np.asarray(prev, dtype=float)
+    if not isinstance(target, np.ndarray):
+        return np.minimum(prev + p.stress_max_rise, np.maximum(target, p.stress_persistence * prev))
+    # in place on the fresh target array (the same numbers, fewer temporaries)
+    np.maximum(target, p.stress_persistence * prev, out=target)
+    return np.minimum(target, prev + p.stress_max_rise, out=target)
 
 
 def step(state: MacroState, p: MacroParams, *, dy10: np.ndarray, stress: np.ndarray,
@@ -199,7 +204,8 @@ def step(state: MacroState, p: MacroParams, *, dy10: np.ndarray, stress: np.ndar
     state.lag2 += a * (state.lag1 - state.lag2)
     gap = p.is_persistence * state.gap - (1.0 - p.is_persistence) * p.is_rate_sensitivity * state.lag2
     # skipped while there is no fiscal change: a run without one keeps its numbers to the last bit
-    if np.any(purchases) or np.any(transfers) or np.any(state.fiscal) or np.any(state.fiscal_demand):
+    if state.fiscal_on or np.any(purchases) or np.any(transfers):
+        state.fiscal_on = True
         demand = p.fiscal_purchases_multiplier * purchases + p.fiscal_transfers_multiplier * transfers
         state.fiscal = p.fiscal_impulse_fade * state.fiscal + (demand - state.fiscal_demand)
         state.fiscal_demand = np.zeros_like(state.fiscal_demand) + demand
@@ -224,7 +230,9 @@ def step(state: MacroState, p: MacroParams, *, dy10: np.ndarray, stress: np.ndar
     np.minimum(pol, p.regime_y10_max - base_policy, out=pol)
     state.policy = pol
     state.price += state.infl / 12.0
-    state.unemp = p.okun_persistence * state.unemp - (1.0 - p.okun_persistence) * p.okun_coefficient * gap
+    u = state.unemp * p.okun_persistence      # a fresh array each month: the returned one is kept
+    u -= ((1.0 - p.okun_persistence) * p.okun_coefficient) * gap
+    state.unemp = u
     level = (1.0 + gap) * np.exp(state.price)
     return {
         "mortgage": base_y10 + p.mortgage_spread + dm,
