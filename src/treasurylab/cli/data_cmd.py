@@ -3,7 +3,7 @@
 Commands::
 
     treasurylab data list [--json]
-    treasurylab data show ID [--country C] [--start YYYY-MM] [--end YYYY-MM] [--filter COL=VALUE ...]
+    treasurylab data show ID [--country C[,C...] ...] [--start YYYY-MM] [--end YYYY-MM] [--filter COL=VALUE ...]
                              [--plot FILE.png|FILE.html] [--limit N] [--json]
     treasurylab data provenance ID [--json]
     treasurylab data load FILE [--plot FILE] [--limit N] [--json]     (a file you downloaded)
@@ -253,8 +253,9 @@ def register(app: typer.Typer) -> None:
     @data_app.command("show")
     def show(
         dataset_id: str = typer.Argument(..., metavar="ID", help="Dataset id (see 'data list')."),
-        country: str = typer.Option(
-            None, "--country", "-c", help="Country, matched forgivingly ('china')."
+        country: list[str] = typer.Option(
+            None, "--country", "-c",
+            help="Country, matched forgivingly ('china', 'UK'); several: china,japan,uk or repeat the option.",
         ),
         start: str = typer.Option(
             None, "--start", help="First period, YYYY, YYYY-MM or YYYY-MM-DD."
@@ -290,18 +291,20 @@ def register(app: typer.Typer) -> None:
                 filters["series"] = (
                     "current"  # one value per month (series breaks print a month twice)
                 )
-            df = series(ds.id, country=country, start=start, end=end, **filters)
+            country_ = country or None
+            df = series(ds.id, country=country_, start=start, end=end, **filters)
+            shown_countries = (
+                list(dict.fromkeys(df[ds.country_column])) if country_ and ds.country_column else []
+            )
             prov = df.attrs.get("provenance", {})
             note = None
             if df.empty and (start or end) and ds.date_column:
-                full = series(ds.id, country=country, **filters)[ds.date_column].astype(str)
+                full = series(ds.id, country=country_, **filters)[ds.date_column].astype(str)
                 if len(full):
                     note = f"no rows between {start or '...'} and {end or '...'}; data cover {full.min()} to {full.max()}"
             plotted = None
             if plot is not None:
-                label = f"{ds.title}" + (
-                    f" - {df['country'].iloc[0]}" if country and len(df) else ""
-                )
+                label = f"{ds.title}" + (f" - {', '.join(shown_countries)}" if shown_countries else "")
                 plotted = str(
                     write_plot(
                         df,
@@ -319,7 +322,10 @@ def register(app: typer.Typer) -> None:
                         "title": ds.title,
                         "unit": ds.unit,
                         "filters": {
-                            "country": df["country"].iloc[0] if country and len(df) else country,
+                            "country": (
+                                (shown_countries[0] if len(shown_countries) == 1 else shown_countries)
+                                if shown_countries else country_
+                            ),
                             "start": start,
                             "end": end,
                             **filters,
@@ -334,15 +340,27 @@ def register(app: typer.Typer) -> None:
                     }
                 )
             else:
-                shown = df.tail(limit or 25)
-                table(
-                    _display_rows(shown),
-                    columns=list(df.columns),
-                    title=f"{ds.id}: {ds.title} [{ds.unit}]",
-                )
-                typer.echo(
-                    f"{len(df)} rows (showing the last {len(shown)}); source: {ds.publisher}"
-                )
+                if len(shown_countries) > 1 and ds.date_column and ds.value_column:
+                    # several countries side by side: one row per date, one column per country
+                    from treasurylab.data import _wide
+
+                    w = _wide(ds, df).tail(limit or 25).reset_index()
+                    table(_display_rows(w), columns=[str(c) for c in w.columns],
+                          title=f"{ds.id}: {ds.title} [{ds.unit}]")
+                    typer.echo(
+                        f"{len(df)} rows, {len(shown_countries)} countries (showing the last {len(w)} "
+                        f"dates); source: {ds.publisher}"
+                    )
+                else:
+                    shown = df.tail(limit or 25)
+                    table(
+                        _display_rows(shown),
+                        columns=list(df.columns),
+                        title=f"{ds.id}: {ds.title} [{ds.unit}]",
+                    )
+                    typer.echo(
+                        f"{len(df)} rows (showing the last {len(shown)}); source: {ds.publisher}"
+                    )
                 if note:
                     typer.echo(f"note: {note}")
                 if plotted:

@@ -8,8 +8,12 @@ Public API::
     df.attrs["provenance"]                           # source, publisher, sha256, parser version...
     data.query("SELECT ... FROM tic_holdings")       # DuckDB over the Parquet store
 
-``series`` filters: ``country`` (forgiving match), ``start``/``end`` (prefix comparison on the date
-column, e.g. ``'2013-11'``), and ``<column>=value`` (or a list of values) for any other column.
+``series`` filters: ``country`` (forgiving match; several as a list or ``'china,japan,uk'``),
+``start``/``end`` (prefix comparison on the date column, e.g. ``'2013-11'``), and ``<column>=value``
+(or a list of values) for any other column. ``wide=True`` pivots to one column per country (or per
+series), dates as the index::
+
+    data.series("tic.holdings", country=["china", "japan", "uk"], series="current", wide=True)
 """
 
 from __future__ import annotations
@@ -57,8 +61,23 @@ def _check_period(name: str, v: Any) -> str:
     return s
 
 
-def series(dataset_id: str, *, country: str | None = None, start: Any = None, end: Any = None, **filters: Any):
-    """Rows of ``dataset_id`` matching the filters (a pandas DataFrame with provenance in ``.attrs``)."""
+def countries(country: Any) -> list[str]:
+    """``'china,japan'``, ``['china', 'uk']`` or ``('china,japan', 'uk')`` -> ``['china', 'japan', 'uk']``."""
+    items = [country] if isinstance(country, str) else list(country)
+    out = [p.strip() for it in items for p in str(it).split(",")]
+    out = [p for p in out if p]
+    if not out:
+        raise BadInput("no country given", field="country", got=country, fix="e.g. china or china,japan,uk")
+    return out
+
+
+def series(dataset_id: str, *, country: Any = None, start: Any = None, end: Any = None, wide: bool = False,
+           **filters: Any):
+    """Rows of ``dataset_id`` matching the filters (a pandas DataFrame with provenance in ``.attrs``).
+
+    ``country`` may name several countries (a list, or comma-separated); the rows keep the order of
+    the names given. ``wide=True`` returns one column per country (or per ``series`` when the dataset
+    has no country dimension), indexed by date, with the unit in ``.attrs['unit']``."""
     from treasurylab.data import store
     from treasurylab.data.names import match_name
 
@@ -71,8 +90,11 @@ def series(dataset_id: str, *, country: str | None = None, start: Any = None, en
             raise BadInput(f"dataset {ds.id} has no country dimension", field="country",
                            fix="drop --country for this dataset")
         names = df[ds.country_column].dropna().unique().tolist()
-        wanted = match_name(country, names, what="country")
-        df = df[df[ds.country_column] == wanted]
+        wanted = list(dict.fromkeys(match_name(c, names, what="country") for c in countries(country)))
+        df = df[df[ds.country_column].isin(wanted)]
+        if len(wanted) > 1:  # the order the reader asked for, dates ascending within each
+            order = {w: i for i, w in enumerate(wanted)}
+            df = df.iloc[df[ds.country_column].map(order).argsort(kind="stable")]
     if start is not None or end is not None:
         if not ds.date_column:
             raise BadInput(f"dataset {ds.id} has no date dimension", field="start/end",
@@ -111,4 +133,24 @@ def series(dataset_id: str, *, country: str | None = None, start: Any = None, en
         df = df[mask]
     df = df.reset_index(drop=True)
     df.attrs = attrs
+    if wide:
+        return _wide(ds, df)
     return df
+
+
+def _wide(ds: Dataset, df):
+    """One column per country (else per series), one row per date; provenance and unit in ``.attrs``."""
+    by = ds.country_column if ds.country_column and ds.country_column in df.columns else (
+        "series" if "series" in df.columns else None)
+    if not ds.date_column or not ds.value_column or by is None:
+        raise BadInput(f"dataset {ds.id} cannot be shown wide (no date, value and country or series columns)",
+                       field="wide", fix="use the long table (wide=False)")
+    dup = df.duplicated([ds.date_column, by])
+    if dup.any():
+        raise BadInput(f"dataset {ds.id} has several rows per date and {by}", field="wide",
+                       fix="filter it to one row per date first (e.g. series='current' for tic.holdings)")
+    out = df.pivot(index=ds.date_column, columns=by, values=ds.value_column)
+    out = out[list(dict.fromkeys(df[by]))]
+    out.columns.name = by
+    out.attrs = {**df.attrs, "unit": ds.unit}
+    return out

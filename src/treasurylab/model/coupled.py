@@ -72,7 +72,7 @@ VINTAGES = {"cbo-2026-02": "2026-02"}
 CASCADE_WINDOW = 24           # months: "sold within 24 months" (the tipping-point definition)
 RECORD = ("y10", "tp10", "flow_premium", "fiscal_premium", "expected_short_dev", "policy_rate",
           "mortgage", "baa", "gdp_gap", "gdp_level_dev", "inflation_dev", "net_interest", "deficit_gdp",
-          "debt_gdp", "foreign_official", "trust", "gold_price", "event_premium", "unemployment")
+          "debt_gdp", "foreign_total", "trust", "gold_price", "event_premium", "unemployment")
 
 
 def one_blas_thread():
@@ -329,7 +329,7 @@ def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, 
         np.multiply(fo["net_interest"], 12.0, out=rec["net_interest"][t])
         rec["deficit_gdp"][t] = deficit_gdp
         rec["debt_gdp"][t] = debt_gdp
-        np.matmul(hs.holdings, all_foreign_f, out=rec["foreign_official"][t])
+        np.matmul(hs.holdings, all_foreign_f, out=rec["foreign_total"][t])
         rec["trust"][t] = out.trust
         rec["gold_price"][t] = gold_price
         rec["event_premium"][t] = ev10

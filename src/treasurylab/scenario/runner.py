@@ -64,7 +64,9 @@ def _dataset(setup, arrays: dict, sc) -> Any:
     if any(d[0] == ("path", "holder") for d in data_vars.values()):
         coords["holder"] = list(setup.holder_names)
     return xr.Dataset(data_vars, coords=coords,
-                      attrs={"scenario": sc.name, "seed": sc.seed, "paths": int(n), "paths_kept": int(n)})
+                      attrs={"scenario": sc.name, "seed": sc.seed, "paths": int(n), "paths_kept": int(n),
+                             # observed (TIC), not modelled: the cascade's denominator
+                             "foreign_official_tic_bn": float(getattr(setup, "foreign_official_bn", 0.0))})
 
 
 def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, workers: int | None = None,
