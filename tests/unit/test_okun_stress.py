@@ -36,3 +36,16 @@ def test_ordinary_rises_give_no_stress():
     p = MacroParams.from_params(load_params("macro"))
     s = stress_index(np.array([0.001, 0.0036, 0.005]), np.zeros(3), p, np.zeros(3))
     assert s[0] == 0.0 and s[1] == 0.0 and 0.0 < s[2] < p.stress_max_rise
+
+
+def test_stress_parameters_are_the_history_in_the_store():
+    """The stress index's and the uncertainty event's sizes are recomputed from the bundled BAA10Y and
+    DGS10 (params.macro_inputs.stress_history) and match the parameter files to their rounding."""
+    from treasurylab.params.macro_inputs import stress_history
+
+    h = stress_history()
+    macro, coupled = load_params("macro"), load_params("coupled")
+    for name, tol in (("baa_spread_stress", 5e-5), ("stress_max_rise", 5e-3), ("stress_persistence", 5e-4),
+                      ("stress_yield_jump", 5e-5), ("stress_jump_floor", 5e-5)):
+        assert float(macro[name]) == pytest.approx(h[name], abs=tol), name
+    assert float(coupled["uncertainty_median_move_bp"]) == pytest.approx(h["uncertainty_median_move_bp"], abs=0.5)

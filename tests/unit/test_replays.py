@@ -39,3 +39,15 @@ def test_replay_model_carries_the_term_premium(obs):
     assert np.all(np.abs(r["model_y10"] - r["acm"]) < 5)
     assert np.all(r["model_mortgage"] >= r["model_y10"] - 1e-6)
     assert len(R.table_rows(ep, r)) >= 2
+
+
+def test_the_replay_table_in_the_docs_is_what_the_model_gives():
+    """docs/validation.md's replay table is regenerated from the bundled data and the model: every row
+    it shows is what report.replays computes now."""
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "validation.md").read_text()
+    obs = R.monthly_observed()
+    for ep in R.EPISODES:
+        for row in R.table_rows(ep, R.replay(ep, obs)):
+            assert row in doc, f"stale replay row (run python -m treasurylab.report.replays): {row}"

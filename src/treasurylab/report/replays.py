@@ -12,13 +12,12 @@ what the model makes of a stated term-premium path (the 10-year, the mortgage ra
 response); the observed 10-year also carries the change of expected short rates, which the events do
 not state, and the replay shows how large that part was.
 
-The observed series are the files a user downloads from FRED and the New York Fed (DGS10,
-MORTGAGE30US, THREEFYTP10, the ACM 10-year term premium), read with :func:`treasurylab.data.load_file`::
+The observed series come from the bundled store (DGS10 in ``yields.cmt``, MORTGAGE30US in
+``mortgage.rate30``, ACMTP10 and THREEFYTP10 in ``macro.term_premium``)::
 
-    python -m treasurylab.report.replays --data DATA_DIR --out docs/img
+    python -m treasurylab.report.replays --out docs/img
 
-(``DATA_DIR`` holds ``yields/fred_treasury_cmt_daily.csv`` and ``macro/*.csv`` as in the project's data
-folder). It prints the table of docs/validation.md and writes one PNG per episode.
+prints the table of docs/validation.md and writes one PNG per episode.
 """
 
 from __future__ import annotations
@@ -49,29 +48,25 @@ EPISODES = (
 )
 
 
-def monthly_observed(data_dir: str | Path):
+def monthly_observed():
     """Monthly averages (percent) of the 10-year, the mortgage rate, ACM and Kim-Wright term premia,
-    and the 10-year's daily-change volatility (bp), from the downloaded files."""
+    and the 10-year's daily-change volatility (bp), from the bundled store (yields.cmt,
+    mortgage.rate30, macro.term_premium)."""
     import pandas as pd
 
     from treasurylab import data
 
-    d = Path(data_dir)
+    def one(dataset: str, series: str):
+        df = data.series(dataset, series=series)
+        return pd.Series(pd.to_numeric(df["value"], errors="coerce").to_numpy(),
+                         index=pd.to_datetime(df["date"].astype(str))).dropna().sort_index()
 
-    def one(path: Path, series: str | None = None):
-        df = data.load_file(path)
-        if series is not None:
-            df = df[df["series"] == series]
-        s = pd.Series(pd.to_numeric(df["value"], errors="coerce").to_numpy(),
-                      index=pd.to_datetime(df["date"].astype(str))).dropna().sort_index()
-        return s
-
-    y10 = one(d / "yields" / "fred_treasury_cmt_daily.csv", "DGS10")
+    y10 = one("yields.cmt", "DGS10")
     cols = {
         "y10": y10.resample("MS").mean(),
-        "mortgage": one(d / "macro" / "MORTGAGE30US.csv").resample("MS").mean(),
-        "acm": one(d / "macro" / "us-10y-term-premium_ACMTP10.csv").resample("MS").mean(),
-        "kw": one(d / "macro" / "THREEFYTP10.csv").resample("MS").mean(),
+        "mortgage": one("mortgage.rate30", "MORTGAGE30US").resample("MS").mean(),
+        "acm": one("macro.term_premium", "ACMTP10").resample("MS").mean(),
+        "kw": one("macro.term_premium", "THREEFYTP10").resample("MS").mean(),
         "vol_bp": (y10.diff() * 100).resample("MS").std(),
     }
     out = pd.concat(cols, axis=1, sort=True)
@@ -184,10 +179,9 @@ def main(argv: list[str] | None = None) -> None:
     import argparse
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", required=True, help="the data folder (yields/, macro/)")
     ap.add_argument("--out", default="docs/img")
     a = ap.parse_args(argv)
-    obs = monthly_observed(a.data)
+    obs = monthly_observed()
     print("| episode | month | 10y observed | 10y model | ACM | KW | mortgage observed | mortgage model | policy model |")
     print("|---|---|---|---|---|---|---|---|---|")
     for ep in EPISODES:
