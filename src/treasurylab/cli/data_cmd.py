@@ -225,27 +225,32 @@ def register(app: typer.Typer) -> None:
 
     @data_app.command("list")
     def list_(json_: bool = typer.Option(False, "--json", help="Print one JSON document.")) -> None:
-        """Every dataset id with its title, unit, frequency and publisher."""
+        """Every dataset id with its title, unit, frequency, coverage (first and last observation,
+        rows), as-of date and publisher."""
 
         def body() -> None:
-            from treasurylab.data import datasets
+            from treasurylab.data import coverage, datasets
+            from treasurylab.errors import TreasurylabError
 
-            rows = [
-                {
-                    "id": d.id,
-                    "title": d.title,
-                    "unit": d.unit,
-                    "frequency": d.frequency,
-                    "publisher": d.publisher,
-                }
-                for d in datasets().values()
-            ]
+            rows = []
+            for d in datasets().values():
+                try:
+                    cov = coverage(d.id)
+                except TreasurylabError as exc:  # a broken file is listed as such, not hidden
+                    cov = {"rows": None, "first": None, "last": None, "last_observed": None,
+                           "as_of": d.retrieved, "error": str(exc)}
+                rows.append({"id": d.id, "title": d.title, "unit": d.unit, "frequency": d.frequency,
+                             "publisher": d.publisher, "rows": cov["rows"], "first": cov["first"],
+                             "last": cov["last"], "last_observed": cov["last_observed"],
+                             "as_of": cov["as_of"], **({"error": cov["error"]} if "error" in cov else {})})
             if json_:
                 print_json({"datasets": rows, "count": len(rows)})
             else:
                 table(
-                    [{k: r[k] for k in ("id", "title", "unit", "frequency")} for r in rows],
-                    title=f"{len(rows)} datasets",
+                    [{"id": r["id"], "unit": r["unit"], "first": r["first"] or "", "last": r["last"] or "",
+                      "rows": f"{r['rows']:,}" if r["rows"] is not None else "error", "as of": r["as_of"],
+                      "publisher": r["publisher"]} for r in rows],
+                    title=f"{len(rows)} datasets ('data show ID' for rows, 'data provenance ID' for sources)",
                 )
 
         guard(body, json_)
@@ -302,6 +307,12 @@ def register(app: typer.Typer) -> None:
                 full = series(ds.id, country=country_, **filters)[ds.date_column].astype(str)
                 if len(full):
                     note = f"no rows between {start or '...'} and {end or '...'}; data cover {full.min()} to {full.max()}"
+            from treasurylab.data import age
+
+            freshness = latest = None
+            if ds.date_column and ds.date_column in df.columns and len(df):
+                latest = str(df[ds.date_column].astype(str).max())
+                freshness = f"latest value: {latest} ({age(latest)} old); files as of {ds.retrieved}"
             plotted = None
             if plot is not None:
                 label = f"{ds.title}" + (f" - {', '.join(shown_countries)}" if shown_countries else "")
@@ -335,6 +346,8 @@ def register(app: typer.Typer) -> None:
                         "data": _records(df, limit),
                         "plot": plotted,
                         "note": note,
+                        "latest": latest,
+                        "latest_age": age(latest) if latest else None,
                         "source": ds.source,
                         "provenance": prov,
                     }
@@ -361,6 +374,8 @@ def register(app: typer.Typer) -> None:
                     typer.echo(
                         f"{len(df)} rows (showing the last {len(shown)}); source: {ds.publisher}"
                     )
+                if freshness:
+                    typer.echo(freshness)
                 if note:
                     typer.echo(f"note: {note}")
                 if plotted:
