@@ -116,13 +116,26 @@ def _group_column(df) -> str | None:
     return None
 
 
+def break_months(items) -> list[str]:
+    """The YYYY-MM dates named in a dataset's ``series_breaks`` notes (marked on its charts)."""
+    import re
+
+    return sorted({m for it in items for m in re.findall(r"\b(\d{4}-\d{2})\b", str(it))})
+
+
 def write_plot(
-    df, path: Path, title: str, unit: str, date_column: str = "date", value_column: str = "value"
+    df, path: Path, title: str, unit: str, date_column: str = "date", value_column: str = "value",
+    source: str | None = None, as_of: str | None = None, breaks: list[str] | None = None,
 ) -> Path:
-    """Line chart of value over date, one line per group; PNG (matplotlib) or HTML (plotly, js inlined)."""
+    """Line chart of value over date, one line per group; PNG (matplotlib) or HTML (plotly, js inlined).
+
+    Colours come from the colour-blind-safe palette (one per line, never reused: at most
+    ``MAX_PLOT_LINES`` lines, the palette's colours then dashed variants); ``source`` and ``as_of``
+    are written under the plot; ``breaks`` (YYYY-MM) are drawn as dotted vertical lines."""
     import pandas as pd
 
     from treasurylab.errors import BadInput
+    from treasurylab.report.figures import PALETTE
 
     path = Path(path)
     suffix = path.suffix.lower()
@@ -159,36 +172,55 @@ def write_plot(
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        fig, ax = plt.subplots(figsize=(10, 5.5), dpi=110)
-        for name, part in groups:
+        fig, ax = plt.subplots(figsize=(10, 5.8), dpi=110)
+        for i, (name, part) in enumerate(groups):
             ax.plot(
                 part["_x"],
                 part[value_column],
                 label=str(name) if name is not None else None,
                 lw=1.4,
+                color=PALETTE[i % len(PALETTE)],
+                ls="-" if i < len(PALETTE) else "--",
             )
+        x_lo, x_hi = d["_x"].min(), d["_x"].max()
+        shown_breaks = [b for b in pd.to_datetime(breaks or [], format="%Y-%m") if x_lo <= b <= x_hi]
+        for j, b in enumerate(shown_breaks):
+            ax.axvline(b, color="grey", ls=":", lw=0.9, label="series break" if j == 0 else None)
         ax.set_title(title, fontsize=11)
         ax.set_ylabel(unit)
         ax.grid(alpha=0.3)
-        if g:
+        if g or shown_breaks:
             ax.legend(fontsize=8, ncol=2)
-        fig.tight_layout()
+        if source:
+            fig.text(0.01, 0.01, f"Source: {source}" + (f"; as of {as_of}" if as_of else ""), fontsize=7,
+                     color="#555555", ha="left", va="bottom")
+        fig.tight_layout(rect=(0, 0.04, 1, 1))
         fig.savefig(path)
         plt.close(fig)
     else:
         import plotly.graph_objects as go
 
+        from treasurylab.report.figures import add_source
+
         fig = go.Figure()
-        for name, part in groups:
+        for i, (name, part) in enumerate(groups):
             fig.add_trace(
                 go.Scatter(
                     x=part["_x"],
                     y=part[value_column],
                     mode="lines",
                     name=str(name) if name is not None else unit,
+                    line=dict(color=PALETTE[i % len(PALETTE)], dash="solid" if i < len(PALETTE) else "dash"),
                 )
             )
-        fig.update_layout(title=title, yaxis_title=unit, template="plotly_white")
+        x_lo, x_hi = d["_x"].min(), d["_x"].max()
+        for b in pd.to_datetime(breaks or [], format="%Y-%m"):
+            if x_lo <= b <= x_hi:
+                fig.add_vline(x=b, line_dash="dot", line_color="grey", line_width=1)
+        fig.update_layout(title=title, yaxis_title=unit, template="plotly_white",
+                          margin=dict(l=60, r=20, t=50, b=90))
+        if source:
+            add_source(fig, f"Source: {source}" + ("; dotted lines: series breaks" if breaks else ""), as_of)
         fig.write_html(str(path), include_plotlyjs=True, full_html=True)
     return path
 
@@ -324,6 +356,9 @@ def register(app: typer.Typer) -> None:
                         ds.unit,
                         ds.date_column or "date",
                         ds.value_column or "value",
+                        source=ds.attribution or ds.publisher,
+                        as_of=latest,
+                        breaks=break_months(ds.series_breaks),
                     )
                 )
             if json_:
