@@ -7,7 +7,7 @@ Commands::
                              [--plot FILE.png|FILE.html] [--limit N] [--json]
     treasurylab data provenance ID [--json]
     treasurylab data load FILE [--plot FILE] [--limit N] [--json]     (a file you downloaded)
-    treasurylab data update [--id ID ...] [--json]                     (online refresh)
+    treasurylab data update [ID ...] [--id ID ...] [--json]            (online refresh)
 
 ``data show tic.holdings`` keeps ``series='current'`` unless ``--filter series=comparison_only`` is
 given (at a TIC series break the same month appears twice). ``data update`` first probes the network
@@ -492,15 +492,19 @@ def register(app: typer.Typer) -> None:
 
     @data_app.command("update")
     def update(
+        names: list[str] = typer.Argument(
+            None, metavar="[ID]...", help="Dataset ids to refresh (default: all with an online source)."
+        ),
         ids: list[str] = typer.Option(
-            None, "--id", help="Only these dataset ids (default: all with an online source)."
+            None, "--id", help="Only these dataset ids (same as giving them as arguments)."
         ),
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
     ) -> None:
         """Refresh datasets from their publishers (online only; offline nothing changes)."""
 
         def body() -> None:
-            result = run_update(ids or None)
+            wanted = list(dict.fromkeys([*(names or []), *(ids or [])]))
+            result = run_update(wanted or None)
             if json_:
                 print_json(result)
                 return

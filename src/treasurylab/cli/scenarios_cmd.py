@@ -4,6 +4,7 @@ Commands::
 
     treasurylab scenarios [--json]              one line per shipped scenario: story and events
     treasurylab scenarios show NAME [--json]    the resolved YAML (defaults filled in) and each event in words
+    treasurylab scenarios show NAME --yaml      only the resolved YAML (a starting point for your own file)
 
 The words come from the validated scenario (``scenario.spec``), so they describe exactly what a run
 would do with the file; a file path works as NAME too.
@@ -108,7 +109,7 @@ def resolved_yaml(sc: Any) -> str:
     y = YAML()
     y.default_flow_style = False
     buf = io.StringIO()
-    y.dump(sc.model_dump(mode="json"), buf)
+    y.dump(sc.model_dump(mode="json", exclude_none=True), buf)
     return buf.getvalue()
 
 
@@ -139,6 +140,8 @@ def register(app: typer.Typer) -> None:
 
     @sc_app.command("show")
     def show(name: str = typer.Argument(..., metavar="NAME", help="A shipped scenario name or a YAML file."),
+             yaml_only: bool = typer.Option(False, "--yaml", help="Only the resolved YAML (a file to edit: "
+                                            "'treasurylab scenarios show china-exit --yaml > my-scenario.yaml')."),
              json_: bool = typer.Option(False, "--json", help="Print one JSON document.")) -> None:
         """The resolved YAML of one scenario and what each of its events does, in words."""
 
@@ -146,6 +149,9 @@ def register(app: typer.Typer) -> None:
             from treasurylab.scenario.spec import load_scenario
 
             sc = load_scenario(name)
+            if yaml_only and not json_:
+                typer.echo(resolved_yaml(sc), nl=False)
+                return
             summ = _summary(name)
             if json_:
                 print_json({**summ, "resolved": sc.model_dump(mode="json")})
