@@ -139,3 +139,11 @@ def test_relative_links_exist():
             if not (path.parent / target).exists():
                 missing.append(f"{path.relative_to(ROOT).as_posix()} -> {target}")
     assert not missing, missing
+
+
+def test_scenarios_doc_states_the_baseline_window():
+    """docs/scenarios.md quotes the months a run may cover; they are the ones the checks enforce."""
+    from treasurylab.params.macro_inputs import FIRST_MONTH, LAST_MONTH
+
+    window = f"{FIRST_MONTH[0]}-{FIRST_MONTH[1]:02d} .. {LAST_MONTH[0]}-{LAST_MONTH[1]:02d}"
+    assert f"the baseline covers {window}" in (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
