@@ -219,8 +219,21 @@ def _fmt(v: Any) -> str:
     if isinstance(v, float):
         if not math.isfinite(v):
             return "n/a"
-        return f"{v:,.4g}" if abs(v) < 1e5 else f"{v:,.0f}"
+        # no exponent for table-sized numbers: 16,068 not 1.607e+04
+        return f"{v:,.4g}" if abs(v) < 1e3 else f"{v:,.0f}"
     return str(v)
+
+
+def pct(x: float, digits: int = 0) -> str:
+    """A share (0.62) as percent text ('62%'); 'n/a' when not finite."""
+    return f"{100 * x:.{digits}f}%" if x is not None and math.isfinite(x) else "n/a"
+
+
+def amount(x: float, unit: str = "", digits: int = 0) -> str:
+    """A quantity with thousands separators and its unit ('16,068 t')."""
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    return f"{x:,.{digits}f}" + (f" {unit}" if unit else "")
 
 
 def check_out_dir(path: Any, field: str = "--out") -> None:

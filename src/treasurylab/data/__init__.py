@@ -23,7 +23,7 @@ from typing import Any
 from treasurylab.data.catalog import Dataset, datasets, get
 from treasurylab.errors import BadInput, did_you_mean
 
-__all__ = ["Dataset", "datasets", "get", "load", "load_file", "query", "series"]
+__all__ = ["Dataset", "age", "coverage", "datasets", "get", "load", "load_file", "query", "series"]
 
 
 def load(dataset_id: str):
@@ -43,6 +43,73 @@ def query(sql: str):
     from treasurylab.data import store
 
     return store.query(sql)
+
+
+def period_end(text: str):
+    """The last day of a period written ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or ``YYYYqN`` (None if unreadable)."""
+    import calendar
+    import datetime as dt
+    import re
+
+    s = str(text).strip()
+    try:
+        if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", s):
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", s):
+            y, mo = int(m[1]), int(m[2])
+            return dt.date(y, mo, calendar.monthrange(y, mo)[1])
+        if m := re.fullmatch(r"(\d{4})q([1-4])", s, flags=re.IGNORECASE):
+            y, mo = int(m[1]), 3 * int(m[2])
+            return dt.date(y, mo, calendar.monthrange(y, mo)[1])
+        if re.fullmatch(r"\d{4}", s):
+            return dt.date(int(s), 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+def age(last: str, today=None) -> str:
+    """How old an observation dated ``last`` is, in words ('3 days', '11 months', '2.1 years')."""
+    import datetime as dt
+
+    end = period_end(last)
+    if end is None:
+        return "unknown"
+    days = ((today or dt.date.today()) - end).days
+    if days < 0:
+        return "in the future (a projection)"
+    if days < 62:
+        return f"{days} day{'s' if days != 1 else ''}"
+    if days < 730:
+        return f"{round(days / 30.44)} months"
+    return f"{days / 365.25:.1f} years"
+
+
+def coverage(dataset_id: str) -> dict[str, Any]:
+    """Rows, first and last observation, as-of date and publisher of a dataset (as the store has it).
+
+    ``as_of`` is the day the files were retrieved (a ``data update`` copy's day when one is in use).
+    Projections (e.g. CBO's) make ``last`` a future date: ``last_observed`` is the last date not after
+    today."""
+    import datetime as dt
+
+    from treasurylab.data import store
+
+    ds = get(dataset_id)
+    df = store.load(dataset_id)
+    prov = df.attrs.get("provenance", {})
+    first = last = last_observed = None
+    if ds.date_column and ds.date_column in df.columns:
+        d = df[ds.date_column].dropna().astype(str)
+        if not d.empty:
+            first, last = d.min(), d.max()
+            today = dt.date.today()
+            past = [x for x in d.unique() if (period_end(x) or today) <= today]
+            last_observed = max(past) if past else None
+    upd = prov.get("updated_from") or {}
+    return {"id": ds.id, "rows": len(df), "first": first, "last": last, "last_observed": last_observed,
+            "as_of": upd.get("retrieved") or ds.retrieved, "publisher": ds.publisher, "unit": ds.unit,
+            "frequency": ds.frequency}
 
 
 def _check_period(name: str, v: Any) -> str:

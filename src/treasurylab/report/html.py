@@ -50,6 +50,17 @@ def _div(fig, div_id: str) -> str:
                        config={"displaylogo": False, "responsive": True})
 
 
+def _history(var: str, start: str):
+    """Observed months before the fan (None where no bundled series measures it or data fail to load)."""
+    from treasurylab.errors import TreasurylabError
+    from treasurylab.report.history import observed
+
+    try:
+        return observed(var, start)
+    except TreasurylabError:  # a damaged data file must not stop the report; the fan is drawn alone
+        return None
+
+
 def figures_for(result) -> dict[str, list]:
     """The report's figures by section (also used by the dashboard)."""
     from treasurylab.report import figures as F
@@ -63,7 +74,8 @@ def figures_for(result) -> dict[str, list]:
             continue
         lab, unit, k = VARIABLES[var]
         base = ds[f"base_{var}"].values if f"base_{var}" in ds else None
-        out["fans"].append((f"fan-{var}", F.fan_chart(months, ds[var].values, lab, unit, k, base)))
+        out["fans"].append((f"fan-{var}", F.fan_chart(months, ds[var].values, lab, unit, k, base,
+                                                      history=_history(var, months[0]))))
     if "holder_sales" in ds:
         # mean across paths: cascades are rare events, so the median holder sells nothing
         sold = np.asarray(ds["holder_sales"].values, dtype=float).mean(axis=0)

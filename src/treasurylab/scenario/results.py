@@ -202,7 +202,7 @@ def outcomes_of(get) -> dict[str, float]:
 
 @dataclass
 class Result:
-    """One run: the scenario, the Dataset, its summary and run metadata (``treasurylab.run`` returns it)."""
+    """One run: the scenario, the Dataset, its summary and run metadata (``treasurylab.run`` wraps it in a notebook ``Run``)."""
 
     scenario: Any
     ds: Any

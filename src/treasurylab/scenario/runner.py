@@ -1,4 +1,4 @@
-"""The runner: a scenario in, a :class:`~treasurylab.scenario.results.Result` out (``treasurylab.run``).
+"""The runner: a scenario in, a :class:`~treasurylab.scenario.results.Result` out (``treasurylab.run`` wraps it for notebooks: ``report.notebook``).
 
 ``run(spec_or_path, paths=None, seed=None, workers=None, cluster=None, progress=None)``:
 

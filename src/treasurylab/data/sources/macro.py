@@ -28,7 +28,7 @@ from treasurylab.data.catalog import Dataset
 from treasurylab.data.parsers import fred_csv, kcfed_rstar_csv
 
 # the round-3 copy records the repositories' commits, not the day of copying
-RETRIEVED = "not recorded (round-3 copy; the commits are named in source)"
+RETRIEVED = "not recorded (round 3)"
 _VIA = "copied byte for byte from GitHub {repo} @ {commit}, {path}"
 _SCRIPT_HEADER = ("the header was written by the repository's script ({h}); the values are FRED's, unchanged")
 
