@@ -1,4 +1,4 @@
-"""Layering: data -> params -> model -> scenario -> report -> cli; a lower layer never imports a higher one."""
+"""Layering: data -> params -> model -> scenario -> monitor -> report -> app -> cli; a lower layer never imports a higher one."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 import treasurylab
 
 PKG = Path(treasurylab.__file__).parent
-ORDER = ["data", "params", "model", "scenario", "report", "cli"]
+ORDER = ["data", "params", "model", "scenario", "monitor", "report", "app", "cli"]
 
 
 def _imports(path: Path) -> set[str]:
