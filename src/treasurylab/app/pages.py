@@ -475,3 +475,17 @@ def warm() -> None:
     page_reserves()
     page_minerals()
     page_sources()
+    scenario_history_card()
+
+
+@lru_cache(maxsize=1)
+def scenario_history_card():
+    """The observed 10-year yield of the last three years: where a run's fan charts start from."""
+    y10, why = _ind("yield_10y")
+    if y10 is None:
+        return card("Observed history", None, source=_src("yields.cmt"), as_of=None, reason=why)
+    m = y10.resample("MS").mean()
+    m = m[m.index >= m.index[-1] - pd.DateOffset(years=3)]
+    return card("Observed history the fans start from: 10-year yield (monthly mean)",
+                _line({"10-year yield": m}, "", "percent"), source=_src("yields.cmt"), as_of=_d(y10.index[-1]),
+                card_id="card-history")

@@ -12,6 +12,7 @@ import threading
 from typing import Any
 
 from dash import Dash, Input, Output, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 
 from treasurylab.app import jobs as J
 from treasurylab.app import pages as P
@@ -73,7 +74,8 @@ def _scenarios_page():
             html.Div(id="run-status"),
             html.Progress(id="run-progress", value="0", max="1"),
             dcc.Interval(id="poll", interval=500, disabled=True),
-            html.Div(id="run-results")]
+            html.Div(id="run-results"),
+            P.scenario_history_card()]
 
 
 def render(path: str) -> list:
@@ -120,6 +122,8 @@ def create_app() -> Dash:
     @app.callback(Output("upload-msg", "children"), Output("upload-store", "data"), Output("scenario", "value"),
                   Input("upload", "contents"), State("upload", "filename"), prevent_initial_call=True)
     def _upload(contents, filename):
+        if contents is None:   # the upload box was (re)drawn, nothing chosen yet
+            raise PreventUpdate
         try:
             text = S.decode_upload(contents, filename)
             sc = S.validate_text(text, filename)
