@@ -1,4 +1,4 @@
-"""The import graph: data -> params -> model -> scenario -> report / app -> cli, and no cycles.
+"""The import graph: data -> params -> model -> scenario -> monitor -> report / app -> cli, and no cycles.
 
 Every import form counts: ``import treasurylab.x.y``, ``from treasurylab.x import y`` (``y`` a module or
 a name), ``from treasurylab import x``, relative imports (``from . import y``, ``from ..model import
@@ -24,8 +24,8 @@ import treasurylab
 PKG = Path(treasurylab.__file__).parent
 ROOT = "treasurylab"
 #: rank of each layer; a module may import only modules of a lower or equal rank
-RANK = {"errors": 0, "yamlio": 0, "data": 1, "params": 2, "model": 3, "scenario": 4, "report": 5,
-        "app": 6, "cli": 7, "__init__": 8}
+RANK = {"errors": 0, "yamlio": 0, "data": 1, "params": 2, "model": 3, "scenario": 4, "monitor": 5,
+        "report": 6, "app": 7, "cli": 8, "__init__": 9}
 FACADE_NAMES_BELOW = {"__version__"}   # what lower layers may take from the package's __init__
 
 
