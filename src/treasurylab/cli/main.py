@@ -63,7 +63,9 @@ def _json_flag(argv: list[str]) -> bool:
 def _usage_error(exc, json_mode: bool) -> None:
     from treasurylab.cli.output import print_json
 
-    msg = " ".join(exc.format_message().split())          # one line, whatever click wrapped
+    from treasurylab.errors import one_line
+
+    msg = one_line(" ".join(exc.format_message().split()))  # one line, whatever click wrapped
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
         msg = f"{msg.rstrip('.')} - see '{ctx.command_path} --help'"

@@ -28,6 +28,7 @@ Validation is pydantic with ``extra="forbid"``; every problem becomes one
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from importlib import resources
 from pathlib import Path
@@ -39,6 +40,9 @@ from treasurylab.errors import BadInput, did_you_mean
 
 BASELINES = ("cbo-2026-02",)
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+#: a scenario name names the default output folder (out/NAME): letters, digits, '.', '_' and '-', not
+#: starting with '.', so it can never be a path ('/tmp/x', '../../x') or hide control characters
+_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def parse_date(v: Any) -> tuple[int, int, int]:
@@ -50,11 +54,17 @@ def parse_date(v: Any) -> tuple[int, int, int]:
     y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
     if not 1 <= mo <= 12 or not 1 <= d <= 31:
         raise ValueError("not a valid calendar date - months are 01-12, days 01-31")
+    try:  # a day the month does not have (2026-02-30) is refused here, not deep inside the run
+        _dt.date(y, mo, d)
+    except ValueError:
+        raise ValueError(f"not a valid calendar date - {y:04d}-{mo:02d} has no day {d}") from None
     return y, mo, d
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
+    # allow_inf_nan=False: 'nan' or 'inf' given as text would otherwise become a float that passes
+    # every bound (NaN comparisons are false)
+    model_config = ConfigDict(extra="forbid", strict=False, frozen=True, allow_inf_nan=False)
 
 
 class _Event(_Strict):
@@ -172,6 +182,14 @@ class Scenario(_Strict):
     baseline: str = "cbo-2026-02"
     events: list[Event] = Field(default_factory=list)
     overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not _NAME_RE.fullmatch(v):
+            raise ValueError("must be letters, digits, '.', '_' or '-' (it names the output folder "
+                             "out/NAME) - e.g. name: my-scenario-2026")
+        return v
 
     @field_validator("start", mode="before")
     @classmethod
