@@ -20,7 +20,6 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-
 #: characters of a user's value echoed in an error line (a 10 MB name must not give a 10 MB line)
 ECHO_LIMIT = 200
 #: characters of a whole error line

@@ -62,7 +62,6 @@ def _json_flag(argv: list[str]) -> bool:
 
 def _usage_error(exc, json_mode: bool) -> None:
     from treasurylab.cli.output import print_json
-
     from treasurylab.errors import one_line
 
     msg = one_line(" ".join(exc.format_message().split()))  # one line, whatever click wrapped
