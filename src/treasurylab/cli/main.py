@@ -2,7 +2,8 @@
 
 Commands live in ``cli/*_cmd.py`` modules, each with ``register(app)``; they import the heavy layers
 (pandas, the model) inside the command bodies, so ``treasurylab --help`` stays fast.
-Exit codes: 0 ok, 2 bad input (the message names the field and the fix), 1 internal error.
+Exit codes: 0 ok, 2 bad input (the message names the field and the fix), 1 internal error, 3 ``data
+update`` refreshed nothing (offline, or every fetch failed), 130 interrupted.
 """
 
 from __future__ import annotations
