@@ -13,6 +13,11 @@ Commands::
 given (at a TIC series break the same month appears twice). ``data update`` first probes the network
 with a short timeout; offline it says so and changes nothing. Fetched copies go to the store's
 ``_updates`` folder, never into the bundled snapshot, and are used only after they parse.
+
+``data update`` exits 0 when at least one dataset was refreshed and :data:`EXIT_NOTHING_REFRESHED`
+(3) when nothing could be (offline, or every fetch failed or was skipped), so a script or a cron job
+can tell "refreshed" from "still on the old snapshot"; the report (and ``--json`` document, with its
+``exit_code``) is printed either way.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ import typer
 from treasurylab.cli import output
 from treasurylab.cli.output import guard, print_json, table
 
+#: exit code of ``data update`` when no dataset could be refreshed (documented in the README)
+EXIT_NOTHING_REFRESHED = 3
 PROBE_URL = "https://fred.stlouisfed.org/"
 PROBE_TIMEOUT_S = 3.0
 FETCH_TIMEOUT_S = 60.0
@@ -502,24 +509,29 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Refresh datasets from their publishers (online only; offline nothing changes)."""
 
-        def body() -> None:
+        def body() -> int:
             wanted = list(dict.fromkeys([*(names or []), *(ids or [])]))
             result = run_update(wanted or None)
+            code = 0 if result["changed"] else EXIT_NOTHING_REFRESHED
             if json_:
-                print_json(result)
-                return
-            if not result["online"]:
+                print_json({**result, "exit_code": code})
+            elif not result["online"]:
                 typer.echo(
                     f"offline: no network ({result['reason']}); nothing was changed. "
                     "The bundled snapshot stays in use."
                 )
-                return
-            for r in result["datasets"]:
-                typer.echo(
-                    f"{r['id']}: {r['status']}" + (f" ({r['detail']})" if r.get("detail") else "")
-                )
+            else:
+                for r in result["datasets"]:
+                    typer.echo(
+                        f"{r['id']}: {r['status']}" + (f" ({r['detail']})" if r.get("detail") else "")
+                    )
+                if not result["changed"]:
+                    typer.echo("nothing was refreshed; the data in use is unchanged.")
+            return code
 
-        guard(body, json_)
+        code = guard(body, json_)
+        if code:
+            raise typer.Exit(code)
 
 
 def run_update(ids: list[str] | None = None) -> dict[str, Any]:

@@ -19,7 +19,11 @@ from __future__ import annotations
 
 import typer
 
-from treasurylab.cli.output import guard, print_json, table
+from treasurylab.cli.output import finite, guard, print_json, table
+
+#: the widest rate shift accepted (bp): an input range, not a model parameter (assumption: +/-20
+#: percentage points is twice the largest move of the record, 1979-81, so no real question needs more)
+MAX_RATE_SHIFT_BP = 2000.0
 
 
 def _overrides(items: list[str] | None) -> dict:
@@ -57,8 +61,11 @@ def register(app: typer.Typer) -> None:
     def fiscal(
         vintage: str = typer.Option("2026-02", "--vintage", help="CBO baseline: 2026-02 or 2025-01."),
         years: int = typer.Option(None, "--years", help="Fiscal years to project (default: the whole baseline)."),
-        bill_share: float = typer.Option(None, "--bill-share", help="Bill share target of marketable debt (0-1)."),
-        rate_shift_bp: float = typer.Option(0.0, "--rate-shift-bp", help="Add this many bp to every rate."),
+        bill_share: float = typer.Option(None, "--bill-share", help="Bill share target of marketable debt (0-1).",
+                                        callback=finite("--bill-share 0.25")),
+        rate_shift_bp: float = typer.Option(0.0, "--rate-shift-bp", help="Add this many bp to every rate.",
+                                          callback=finite("--rate-shift-bp 100", -MAX_RATE_SHIFT_BP,
+                                                          MAX_RATE_SHIFT_BP)),
         set_: list[str] = typer.Option(None, "--set", help="Override a fiscal parameter: NAME=VALUE (JSON)."),
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
     ) -> None:

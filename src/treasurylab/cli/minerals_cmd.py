@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import typer
 
-from treasurylab.cli.output import amount, guard, pct, print_json, table
+from treasurylab.cli.output import amount, finite, guard, pct, print_json, table
 
 #: the consumers the 180-day verdict names; Germany is the EU scaled by the model's germany_share_of_eu
 VERDICT_CONSUMERS = ("Germany", "Japan", "Korea", "US")
@@ -72,7 +72,8 @@ def register(app: typer.Typer) -> None:
         months: int = typer.Option(None, "--months", "-m", help="Months to run (default: scenario horizon or 120)."),
         answer_180: bool = typer.Option(False, "--answer-180", help="Only the 180-day answer: largest non-China share by stage."),
         days: int = typer.Option(180, "--days", help="Days after Proclamation 11001 (14 Jan 2026) for --answer-180."),
-        target_share: float = typer.Option(None, "--target-share", help="Share of ex-China needs for 'months to target'."),
+        target_share: float = typer.Option(None, "--target-share", help="Share of ex-China needs for 'months to target'.",
+                                    callback=finite("--target-share 0.5")),
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
     ) -> None:
         """Rare earths: shortfalls, prices, output at risk and the 180-day answer."""

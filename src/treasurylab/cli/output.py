@@ -19,6 +19,8 @@ as written). Column widths are chosen here, not by rich:
   minimums (the terminal wraps the lines, but no value is cut).
 
 ``check_out_dir`` / ``check_out_file`` validate an output location before any work is done.
+``finite(lo, hi)`` is the callback of every float option: NaN, inf and values outside [lo, hi] are a
+usage error (exit 2, one line naming the option) before the command starts.
 """
 
 from __future__ import annotations
@@ -70,6 +72,9 @@ def print_json(obj: Any) -> None:
 
 
 def fail(message: str, code: int = 2, json_mode: bool = False) -> None:
+    from treasurylab.errors import one_line
+
+    message = one_line(message)          # bounded, no control characters, whatever raised it
     if json_mode:
         print_json({"error": message, "exit_code": code})
     sys.stderr.write(f"error: {message}\n")
@@ -234,6 +239,24 @@ def amount(x: float, unit: str = "", digits: int = 0) -> str:
     if x is None or not math.isfinite(x):
         return "n/a"
     return f"{x:,.{digits}f}" + (f" {unit}" if unit else "")
+
+def finite(example: str, lo: float | None = None, hi: float | None = None) -> Callable[[Any], Any]:
+    """A typer callback refusing a non-finite float option, or one outside [lo, hi] (exit 2).
+
+    click turns 'nan' and 'inf' into floats without complaint, and NaN passes every comparison a
+    command might make later (they are all false), so it is refused here, at parse time. Without
+    ``lo``/``hi`` the command (or the parameter it sets) checks the range itself."""
+
+    def check(value: Any) -> Any:
+        if value is None:
+            return value
+        if not math.isfinite(value):
+            raise typer.BadParameter(f"{value!r} is not a finite number (e.g. {example})")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise typer.BadParameter(f"{value!r} is outside [{lo:g}, {hi:g}] (e.g. {example})")
+        return value
+
+    return check
 
 
 def check_out_dir(path: Any, field: str = "--out") -> None:

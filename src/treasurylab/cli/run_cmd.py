@@ -122,6 +122,7 @@ def register(app: typer.Typer) -> None:
             from pathlib import Path
 
             from treasurylab.scenario.ensemble import BLOCK_SIZE
+            from treasurylab.scenario.resultdir import result_folder
             from treasurylab.scenario.runner import run
             from treasurylab.scenario.spec import load_scenario
 
@@ -129,14 +130,18 @@ def register(app: typer.Typer) -> None:
             _check_common(paths=paths, seed=seed, workers=workers, cluster=cluster, out=out)
             sc = load_scenario(scenario)
             n = paths if paths is not None else sc.paths
-            with _progress(not json_ and n > BLOCK_SIZE, f"{sc.name}: {n:,} paths") as cb:
-                res = run(sc, paths=paths, seed=seed, workers=workers, cluster=cluster, progress=cb)
             folder = Path(out) if out else Path("out") / sc.name
-            files = res.save(folder)
-            if report:
-                from treasurylab.report.html import write_report
+            # locked and staged before the run: a second writer or an unwritable folder is refused
+            # now, and the result set appears all at once (scenario/resultdir.py)
+            with result_folder(folder) as stage:
+                with _progress(not json_ and n > BLOCK_SIZE, f"{sc.name}: {n:,} paths") as cb:
+                    res = run(sc, paths=paths, seed=seed, workers=workers, cluster=cluster, progress=cb)
+                files = res.save(stage, as_dir=folder)
+                if report:
+                    from treasurylab.report.html import write_report
 
-                files["report_html"] = str(write_report(res, folder / "report.html"))
+                    write_report(res, stage / "report.html")
+                    files["report_html"] = str(folder / "report.html")
             res.meta["files"] = files
             if json_:
                 print_json(res.to_dict())
@@ -211,25 +216,27 @@ def register(app: typer.Typer) -> None:
 
         def body() -> None:
             import json
+            from contextlib import nullcontext
             from pathlib import Path
 
+            from treasurylab.scenario.resultdir import result_folder
             from treasurylab.scenario.sweep import sweep
 
             _check_sweep_arg(spec)
             _check_common(paths=paths, seed=seed, workers=workers, cluster=cluster, out=out)
-            with _progress(not json_, "sweep") as cb:
-                res = sweep(spec, workers=workers, cluster=cluster, paths=paths, seed=seed, progress=cb)
             files = {}
-            if out:
-                folder = Path(out)
-                folder.mkdir(parents=True, exist_ok=True)
-                (folder / "sweep.json").write_text(json.dumps(res.to_dict(), indent=1, default=str))
-                files["sweep_json"] = str(folder / "sweep.json")
-                from treasurylab.report.html import write_sweep_html
+            with (result_folder(out) if out else nullcontext()) as stage:   # locked before the sweep
+                with _progress(not json_, "sweep") as cb:
+                    res = sweep(spec, workers=workers, cluster=cluster, paths=paths, seed=seed, progress=cb)
+                if out:
+                    folder = Path(out)
+                    from treasurylab.report.html import write_sweep_html
 
-                html = write_sweep_html(res, folder / "sweep.html")
-                if html:
-                    files["sweep_html"] = str(html)
+                    if write_sweep_html(res, stage / "sweep.html"):
+                        files["sweep_html"] = str(folder / "sweep.html")
+                    # the record last, so that it lists only files that exist
+                    (stage / "sweep.json").write_text(json.dumps(res.to_dict(), indent=1, default=str))
+                    files["sweep_json"] = str(folder / "sweep.json")
             if json_:
                 print_json({**res.to_dict(), "files": files})
                 return

@@ -318,17 +318,31 @@ class Result:
             "files": self.meta.get("files", {}),
         }
 
-    def save(self, out_dir: str | Path) -> dict[str, str]:
-        """Write summary (CSV, Parquet), paths (NetCDF) and result.json into ``out_dir`` (atomic renames)."""
+    def save(self, out_dir: str | Path, as_dir: str | Path | None = None) -> dict[str, str]:
+        """Write summary (CSV, Parquet), paths (NetCDF) and result.json into ``out_dir``.
+
+        Each file is written under a unique temporary name and renamed (two writers never share a
+        temporary). For a result *set* that is all-or-nothing, write into the staging folder of
+        :func:`treasurylab.scenario.resultdir.result_folder` and give the final folder as ``as_dir``:
+        the paths recorded in result.json are then the final ones."""
+        import os
+        import secrets
+
         out = Path(out_dir)
+        final = Path(as_dir) if as_dir is not None else out
         out.mkdir(parents=True, exist_ok=True)
         files: dict[str, str] = {}
 
         def atomic(name: str, write) -> None:
-            tmp = out / f".{name}.tmp"
-            write(tmp)
-            tmp.replace(out / name)
-            files[name.split(".")[0] + "_" + name.split(".")[-1]] = str(out / name)
+            # unique per writer (not mkstemp: its 0600 mode would outlive the rename)
+            tmp = out / f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+            try:
+                write(Path(tmp))
+                os.replace(tmp, out / name)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+            files[name.split(".")[0] + "_" + name.split(".")[-1]] = str(final / name)
 
         table = self.summary_table()
         atomic("summary.csv", lambda p: table.to_csv(p, index=False))

@@ -38,6 +38,9 @@ from treasurylab.errors import BadInput, did_you_mean
 from treasurylab.scenario.events import EVENT_TYPES, EventBase, Strict, on_change, parse_date, union
 
 BASELINES = ("cbo-2026-02",)
+#: a scenario name names the default output folder (out/NAME): letters, digits, '.', '_' and '-', not
+#: starting with '.', so it can never be a path ('/tmp/x', '../../x') or hide control characters
+_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 class Scenario(Strict):
@@ -52,6 +55,14 @@ class Scenario(Strict):
     baseline: str = "cbo-2026-02"
     events: list[union()] = Field(default_factory=list)  # every registered kind (scenario/events)
     overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not _NAME_RE.fullmatch(v):
+            raise ValueError("must be letters, digits, '.', '_' or '-' (it names the output folder "
+                             "out/NAME) - e.g. name: my-scenario-2026")
+        return v
 
     @field_validator("start", mode="before")
     @classmethod

@@ -14,6 +14,7 @@ registered with :func:`treasurylab.scenario.events.registry.register`). The clas
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -33,13 +34,19 @@ def parse_date(v: Any) -> tuple[int, int, int]:
     y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
     if not 1 <= mo <= 12 or not 1 <= d <= 31:
         raise ValueError("not a valid calendar date - months are 01-12, days 01-31")
+    try:  # a day the month does not have (2026-02-30) is refused here, not deep inside the run
+        _dt.date(y, mo, d)
+    except ValueError:
+        raise ValueError(f"not a valid calendar date - {y:04d}-{mo:02d} has no day {d}") from None
     return y, mo, d
 
 
 class Strict(BaseModel):
     """Scenario models: unknown keys refused, values frozen once validated."""
 
-    model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
+    # allow_inf_nan=False: 'nan' or 'inf' given as text would otherwise become a float that passes
+    # every bound (NaN comparisons are false)
+    model_config = ConfigDict(extra="forbid", strict=False, frozen=True, allow_inf_nan=False)
 
 
 @dataclass
