@@ -33,7 +33,7 @@ def test_show_prints_resolved_yaml_and_words():
     out = res.stdout
     assert "paths: " in out and "seed: " in out and "horizon: 60" in out       # defaults filled in
     assert "Denmark sells USD 0.1bn of Treasuries over 7 days" in out
-    assert "retaliation threat of strength 0.60" in out and "Section 232" in out
+    assert "threat of retaliation against sellers, strength 0.6" in out and "Section 232" in out
 
 
 def test_show_unknown_is_one_line_exit_2():
@@ -45,4 +45,4 @@ def test_every_shipped_event_has_words():
     for name in shipped():
         for e in load_scenario(name).events:
             w = event_words(e)
-            assert e.date in w and not w.startswith(e.type + " on"), (name, e)
+            assert w.startswith(e.date + ": ") and len(w) > len(e.date) + 20, (name, e)

@@ -16,7 +16,8 @@ Path counts are kept small so the whole file runs in well under a minute: ``run`
 Skipping is explicit and visible in the docs: a line ``<!-- docs-test: skip: REASON -->`` right
 above a fence skips that block, and a shell line whose comment contains ``docs-test: skip`` is not run
 (e.g. a command that needs a Dask scheduler or a file the reader downloaded). Skipped blocks are
-reported as pytest skips with their reason.
+reported as pytest skips with their reason. A shell line whose comment says ``docs-test: exit N`` must
+exit with that documented code instead of 0 (``data update`` offline exits 3: nothing was refreshed).
 """
 
 from __future__ import annotations
@@ -85,6 +86,8 @@ def _run_shell_line(line: str) -> None:
     argv = shlex.split(line, comments=True)
     if not argv:
         return
+    m = re.search(r"docs-test: exit (\d+)", line)
+    expect = int(m.group(1)) if m else 0
     target = None
     if ">" in argv:
         k = argv.index(">")
@@ -92,12 +95,12 @@ def _run_shell_line(line: str) -> None:
     if argv[0] == "treasurylab":
         argv = _small_paths(argv)
         res = CliRunner().invoke(app, argv[1:])
-        assert res.exit_code == 0, f"{line!r} exited {res.exit_code}:\n{res.stdout[-2000:]}\n{res.stderr[-2000:]}"
+        assert res.exit_code == expect, f"{line!r} exited {res.exit_code}:\n{res.stdout[-2000:]}\n{res.stderr[-2000:]}"
         if target:
             Path(target).write_text(res.stdout)
     else:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=60)
-        assert done.returncode == 0, f"{line!r} exited {done.returncode}: {done.stderr[-2000:]}"
+        assert done.returncode == expect, f"{line!r} exited {done.returncode}: {done.stderr[-2000:]}"
         if target:
             Path(target).write_text(done.stdout)
 

@@ -122,7 +122,7 @@ def test_a_kind_cannot_be_registered_twice_by_different_classes():
     ({"type": "threat", "date": "2026-01-22", "strength": 0.6},
      "2026-01-22: a threat of retaliation against sellers, strength 0.6 (0-1), credible for 12 months"),
     ({"type": "sale", "date": "2026-01-20", "holder": "denmark", "share": 0.25, "days": 7},
-     "2026-01-20: denmark sells 25% of its holdings of Treasuries over 7 days."),
+     "2026-01-20: denmark sells 25% of its holdings of Treasuries over 7 days, unannounced"),
     ({"type": "programme", "date": "2026-01", "holder": "china", "rate_per_year": -0.08, "months": 24},
      "2026-01: china reduces its holdings by 8% a year for 24 months."),
     ({"type": "sanction", "date": "2026-05", "holder": "china"}, "2026-05: china's Treasuries are frozen."),

@@ -18,21 +18,6 @@ import typer
 
 from treasurylab.cli.output import guard, print_json, table
 
-#: minerals-block actions in words (params are appended as given)
-MINERALS_WORDS = {
-    "export_licence": "China requires export licences for rare-earth products",
-    "export_ban": "China bans rare-earth exports",
-    "extraterritorial": "China's extraterritorial rules (foreign-made goods with Chinese content)",
-    "exemption": "China exempts some destinations from its controls",
-    "proclamation_232": "Section 232 proclamation on processed critical minerals (negotiate agreements/price floors)",
-    "price_floor": "a price floor for NdPr among partners",
-    "subsidy": "partner subsidies pull non-China projects forward",
-    "stockpile_release": "a government stockpile is released",
-    "decouple": "a region stops buying from China",
-    "ally_delay": "an ally delays joining the partner arrangements",
-    "new_capacity": "new non-China processing capacity comes on line",
-}
-
 
 def _bn(x: float) -> str:
     return f"USD {x:,.0f}bn" if x >= 10 else f"USD {x:.1f}bn"
@@ -55,37 +40,8 @@ def _pct(x: float) -> str:
 
 
 def event_words(ev: Any) -> str:
-    """One sentence saying what an event does (from the validated event object)."""
-    t = ev.type
-    if t == "sale":
-        size = _bn(ev.amount_bn) if ev.amount_bn is not None else f"{_pct(ev.share)} of its holdings"
-        how = "announced in advance" if ev.announced else "unannounced (each month surprises the market)"
-        return f"{ev.holder} sells {size} of Treasuries over {ev.days} days from {ev.date}, {how}."
-    if t == "threat":
-        return (f"A retaliation threat of strength {ev.strength:.2f} (0 none, 1 strongest) against sellers, "
-                f"credible for {ev.months} months from {ev.date}.")
-    if t == "programme":
-        verb = "cuts" if ev.rate_per_year < 0 else "adds to"
-        span = f"for {ev.months} months" if ev.months else "until the horizon"
-        return f"{ev.holder} {verb} its holdings by {_pct(abs(ev.rate_per_year))} a year {span} from {ev.date}."
-    if t == "sanction":
-        return (f"{ev.holder}'s Treasuries are {'frozen' if ev.freeze else 'sanctioned (not frozen)'} from "
-                f"{ev.date}: it cannot sell, and other holders take note.")
-    if t == "backstop":
-        if not ev.on:
-            return f"The Fed backstop is switched off from {ev.date}."
-        trig = f"more than {ev.trigger_bp:.0f} bp" if ev.trigger_bp else "more than its calibrated trigger"
-        return f"The Fed backstop is on from {ev.date}: it buys when the 10-year rises {trig} in a month."
-    if t == "issuance_mix":
-        return f"Treasury issues {_pct(ev.bill_share)} of new debt as bills from {ev.date}."
-    if t == "fiscal_slippage":
-        span = f"for {ev.months} months" if ev.months else "until the horizon"
-        return f"Deficits run {ev.pct_gdp:+.1f}% of GDP a year against CBO's baseline {span} from {ev.date}."
-    if t == "minerals":
-        what = MINERALS_WORDS.get(ev.action, f"minerals action '{ev.action}'")
-        params = ", ".join(f"{k}={v}" for k, v in ev.params.items())
-        return f"{ev.date}: {what}" + (f" ({params})." if params else ".")
-    return f"{t} on {ev.date}."  # pragma: no cover - every event type is listed above
+    """One sentence saying what an event does: the event's own ``describe()`` (scenario/events)."""
+    return ev.describe()
 
 
 def _story(sc: Any) -> str:

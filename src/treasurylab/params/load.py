@@ -110,7 +110,7 @@ def _kind(v: Any) -> str:
 
 def _check_shape(default: Any, value: Any, field: str, where: str) -> None:
     """``value`` must be of the same kind as ``default``, recursively (new mapping keys are allowed:
-    their values must look like the default's); numbers must be finite."""
+    their block's builder checks them); numbers must be finite."""
     if default is None:
         return
     if _kind(default) != _kind(value):
@@ -121,11 +121,24 @@ def _check_shape(default: Any, value: Any, field: str, where: str) -> None:
         raise BadInput("not a finite number", where=where, field=field, got=value, fix="write a plain number")
     if isinstance(value, dict) and default:
         for k, v in value.items():
-            ref = default.get(k, next(iter(default.values())))
-            _check_shape(ref, v, f"{field}.{k}", where)
+            if k in default:
+                _check_shape(default[k], v, f"{field}.{k}", where)
+            else:   # a new key (a holder's programme, say): its block's builder checks the name and kind
+                _check_finite(v, f"{field}.{k}", where)
     elif isinstance(value, list) and default:
         for i, v in enumerate(value):
             _check_shape(default[min(i, len(default) - 1)], v, f"{field}[{i}]", where)
+
+
+def _check_finite(value: Any, field: str, where: str) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise BadInput("not a finite number", where=where, field=field, got=value, fix="write a plain number")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_finite(v, f"{field}.{k}", where)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_finite(v, f"{field}[{i}]", where)
 
 
 def _short(v: Any) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from treasurylab.data.parsers import require_final_newline
 from treasurylab.errors import DataError
 
 VERSION = "kcfed-rstar-1"
@@ -26,6 +27,8 @@ def parse(paths: list[Path]) -> pd.DataFrame:
     rows: list[dict] = []
     for path in paths:
         path = Path(path)
+        # the Kansas City Fed ends the file with a line end: without one, the copy was cut off
+        require_final_newline(path, fix="download the model-based r* CSV again from the Kansas City Fed")
         with path.open(encoding="utf-8", newline="") as f:
             lines = list(csv.reader(f))
         if len(lines) < 3:

@@ -10,6 +10,21 @@ from pydantic import Field
 from treasurylab.scenario.events.base import EventBase, Schedules
 from treasurylab.scenario.events.registry import register
 
+#: the minerals-block actions in words (the params are appended as given)
+ACTION_WORDS = {
+    "export_licence": "China requires export licences for rare-earth products",
+    "export_ban": "China bans rare-earth exports",
+    "extraterritorial": "China's extraterritorial rules (foreign-made goods with Chinese content)",
+    "exemption": "China exempts some destinations from its controls",
+    "proclamation_232": "Section 232 proclamation on processed critical minerals (negotiate agreements/price floors)",
+    "price_floor": "a price floor for NdPr among partners",
+    "subsidy": "partner subsidies pull non-China projects forward",
+    "stockpile_release": "a government stockpile is released",
+    "decouple": "a region stops buying from China",
+    "ally_delay": "an ally delays joining the partner arrangements",
+    "new_capacity": "new non-China processing capacity comes on line",
+}
+
 
 @register
 class Minerals(EventBase):
@@ -44,5 +59,6 @@ class Minerals(EventBase):
                            got=exc.got, fix=exc.fix) from None
 
     def describe(self) -> str:
+        what = ACTION_WORDS.get(self.action, f"minerals action '{self.action}'")
         args = ", ".join(f"{k}={v}" for k, v in self.params.items())
-        return f"{self.date}: minerals - {self.action}" + (f" ({args})" if args else "") + "."
+        return f"{self.date}: minerals - {what}" + (f" ({args})" if args else "") + "."

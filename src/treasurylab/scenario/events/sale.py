@@ -40,5 +40,6 @@ class Sale(EventBase):
         (s.announced if self.announced else s.named)[:, j] += sched
 
     def describe(self) -> str:
-        size = f"${self.amount_bn:,.3g}bn" if self.amount_bn is not None else f"{self.share:.0%} of its holdings"
-        return f"{self.date}: {self.holder} sells {size} of Treasuries over {self.days} days."
+        size = f"USD {self.amount_bn:,.3g}bn" if self.amount_bn is not None else f"{self.share:.0%} of its holdings"
+        how = "announced in advance" if self.announced else "unannounced (a surprise to the market)"
+        return f"{self.date}: {self.holder} sells {size} of Treasuries over {self.days} days, {how}."
