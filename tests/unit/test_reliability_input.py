@@ -190,3 +190,10 @@ def test_paths_of_shipped_scenarios_unchanged():
 
     for n in shipped():
         assert Path("out", load_scenario(n).name).parent == Path("out")
+
+
+@pytest.mark.parametrize("cmd", [["sweep"], ["run"], ["data", "load"]])
+def test_a_path_the_system_refuses_is_bad_input_not_an_internal_error(cmd):
+    # found by the fuzzing: a 5,000-character name made the OS refuse the path (ENAMETOOLONG), exit 1
+    line = _cli(cmd + ["x" * 5000])
+    assert "internal error" not in line and len(line) < 1000

@@ -97,8 +97,29 @@ def guard(fn: Callable[[], Any], json_mode: bool = False) -> Any:
     except Exception as exc:  # an internal error: one line, traceback only on request
         if os.environ.get("TREASURYLAB_DEBUG"):
             raise
+        if isinstance(exc, OSError) and exc.errno in _PATH_ERRNOS:
+            # a path the user gave that the system refuses (too long, not a folder, no permission,
+            # disk full): the user can fix it, so exit 2 naming the path, not "internal error"
+            from treasurylab.errors import BadInput
+
+            name = exc.filename if exc.filename is not None else ""
+            fail(str(BadInput(f"cannot use this path ({exc.strerror})", field="path", got=str(name),
+                              fix="check the file or folder name and that it can be read or written")),
+                 2, json_mode)
         fail(f"internal error: {type(exc).__name__}: {exc} (rerun with TREASURYLAB_DEBUG=1 for the traceback)",
              1, json_mode)
+
+
+def _errnos() -> frozenset[int]:
+    import errno
+
+    return frozenset(getattr(errno, n) for n in ("ENAMETOOLONG", "ENOTDIR", "EISDIR", "EACCES", "EPERM",
+                                                  "ENOENT", "ELOOP", "EROFS", "ENOSPC", "EDQUOT", "EEXIST")
+                     if hasattr(errno, n))
+
+
+#: errors of the operating system about a path, which the user can fix
+_PATH_ERRNOS = _errnos()
 
 
 def _quiet_broken_pipe() -> None:

@@ -11,7 +11,8 @@ task carries its own ``SeedSequence`` child (see ``scenario.ensemble``).
   one, fresh ones, the workers' memory set-up) are plumbing in :mod:`treasurylab.scenario.parallel`.
 - :class:`DaskExecutor`: a Dask ``distributed`` cluster at ``tcp://host:port`` (optional extra
   ``treasurylab[dask]``). The shared payload of the tasks (the prepared scenario) is scattered to
-  the cluster once; each block keeps its own ``SeedSequence`` child, so a cluster gives the same
+  the cluster once, a copy on every worker (a worker lost mid-run loses no data: Dask recomputes
+  its tasks on the others); each block keeps its own ``SeedSequence`` child, so a cluster gives the same
   numbers as one process. Connecting checks, within ``timeout``, that the scheduler answers, that
   it has at least one worker, and that every worker has this treasurylab version; each failure is
   a :class:`BadInput` on ``--cluster`` (exit 2), never a hang.
@@ -197,8 +198,11 @@ class DaskExecutor:
             if isinstance(t, tuple) and len(t) == 2:
                 payload, item = t
                 if id(payload) not in shared:
-                    # in a list: scatter() would split a dict or list payload into one future per item
-                    shared[id(payload)] = self._client.scatter([payload], hash=False)[0]
+                    # in a list: scatter() would split a dict or list payload into one future per item;
+                    # broadcast: a copy on every worker, so losing a worker mid-run does not lose the
+                    # payload (scattered data cannot be recomputed: with one copy, every task
+                    # waiting on it was cancelled - tests/unit/test_dask_worker_loss.py)
+                    shared[id(payload)] = self._client.scatter([payload], hash=False, broadcast=True)[0]
                 futs.append(self._client.submit(_apply, fn, shared[id(payload)], item, pure=False))
             else:
                 futs.append(self._client.submit(fn, t, pure=False))
