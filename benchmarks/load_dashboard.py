@@ -14,12 +14,6 @@ file (the rest is kept). Only 127.0.0.1 is contacted. Not part of ``make test`` 
 
 from __future__ import annotations
 
-# locust patches the standard library (gevent): imported first, before any thread or socket exists
-import gevent  # noqa: I001
-from locust import HttpUser, between, task
-from locust.env import Environment
-from locust.stats import StatsEntry
-
 import argparse
 import datetime as dt
 import json
@@ -32,6 +26,13 @@ import sys
 import threading
 import time
 from pathlib import Path
+
+# locust patches the standard library (gevent) on import: imported at module level, before any
+# thread or socket of this script exists
+import gevent
+from locust import HttpUser, between, task
+from locust.env import Environment
+from locust.stats import StatsEntry
 
 SECTION = "## Dashboard load test"
 DATA_PAGES = ["/", "/holders", "/demand", "/rates", "/fiscal", "/reserves", "/minerals", "/sources"]
@@ -82,8 +83,12 @@ def main() -> None:
         result = _load(base, proc.pid, a)
         result["baseline"] = base_res
     finally:
-        proc.terminate()
-        proc.wait(10)
+        proc.terminate()         # the server stops its run workers on SIGTERM
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
     text = _markdown(result, a)
     print(text)
     if a.write:
@@ -195,7 +200,7 @@ def _load(base: str, pid: int, a) -> dict:
     mem.append(rss_mb(pid))
     st = env.stats
     rows = []
-    for (name, method), e in sorted(st.entries.items()):
+    for (name, _method), e in sorted(st.entries.items()):
         rows.append({"name": name, "requests": e.num_requests, "failures": e.num_failures,
                      "p50": e.get_response_time_percentile(0.5), "p95": e.get_response_time_percentile(0.95),
                      "max": e.max_response_time})
