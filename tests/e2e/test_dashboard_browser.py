@@ -66,6 +66,9 @@ def server():
     assert url.startswith("http://127.0.0.1:")
     yield url
     srv.shutdown()
+    from treasurylab.app.server import close_queue
+
+    close_queue()
 
 
 def _open(browser, url: str):

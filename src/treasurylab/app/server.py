@@ -26,7 +26,7 @@ _QUEUE: J.JobQueue | None = None
 def queue() -> J.JobQueue:
     global _QUEUE
     if _QUEUE is None:
-        _QUEUE = J.JobQueue(S.run_figures)
+        _QUEUE = J.JobQueue(S.run_figures, processes=True)
     return _QUEUE
 
 
@@ -166,6 +166,13 @@ def create_app() -> Dash:
         return str(job.total), str(job.total), charts, True, status
 
     return app
+
+
+def close_queue() -> None:
+    global _QUEUE
+    if _QUEUE is not None:
+        _QUEUE.close()
+        _QUEUE = None
 
 
 def _figure(d: dict):

@@ -28,7 +28,14 @@ def register(app: typer.Typer) -> None:
 
         if not 0 <= port <= 65535:
             fail(f"--port: must be 0 to 65535 (got {port}) - e.g. --port 8050")
-        from treasurylab.app.server import is_loopback, make_server
+        import signal
+
+        from treasurylab.app.server import close_queue, is_loopback, make_server
+
+        def _stop(signum, frame):   # SIGTERM ends the server like Ctrl-C: workers stopped, port closed
+            raise KeyboardInterrupt
+
+        old = signal.signal(signal.SIGTERM, _stop)
 
         if not is_loopback(host):
             sys.stderr.write(f"warning: binding {host}: the dashboard will be reachable from the network and has "
@@ -52,3 +59,5 @@ def register(app: typer.Typer) -> None:
             pass
         finally:
             srv.server_close()
+            close_queue()
+            signal.signal(signal.SIGTERM, old)
