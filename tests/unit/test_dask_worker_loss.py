@@ -87,8 +87,8 @@ def test_a_sweep_survives_the_loss_of_a_worker_with_identical_results(tmp_path):
                 stdout=logs[name], stderr=subprocess.STDOUT, env=env))
         with Client(address, timeout=f"{START_TIMEOUT_S}s", set_as_default=False) as c:
             c.wait_for_workers(2, timeout=START_TIMEOUT_S)
-            # warm both workers (imports, compiled kernels) so the kill lands during the sweep proper
-            c.run(lambda: __import__("treasurylab.scenario.runner").scenario.runner.compile_kernels())
+            # warm both workers (imports) so the kill lands during the sweep proper
+            c.run(lambda: __import__("treasurylab.scenario.setup") and None)
 
         killed = threading.Event()
         victim = procs[1]
