@@ -9,15 +9,12 @@ Without a browser the tests are skipped with a notice, unless TREASURYLAB_REQUIR
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 pytestmark = pytest.mark.e2e
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
 PAGES = ["/", "/holders", "/demand", "/rates", "/fiscal", "/reserves", "/minerals", "/scenarios", "/sources"]
 SHOTS = Path(os.environ.get("TREASURYLAB_E2E_OUT", Path(__file__).resolve().parents[2] / "out" / "e2e" / "dashboard"))
 
@@ -29,33 +26,6 @@ ALL_CHARTS_DRAWN = """() => {
   return gs.every(g => g.querySelector('svg.main-svg') && g._fullData && g._fullData.some(
     t => n(t.y) > 0 || n(t.x) > 0 || n(t.z) > 0));
 }"""
-
-
-def _chromium() -> str | None:
-    for cand in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser")):
-        if cand and Path(cand).exists():
-            return cand
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    exe = _chromium()
-    required = os.environ.get("TREASURYLAB_REQUIRE_BROWSER") == "1"
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if required:
-            pytest.fail("playwright is not installed but TREASURYLAB_REQUIRE_BROWSER=1")
-        pytest.skip("NOTICE: playwright not installed - dashboard browser test skipped")
-    if exe is None:
-        if required:
-            pytest.fail("no chromium found (/usr/bin/chromium) but TREASURYLAB_REQUIRE_BROWSER=1")
-        pytest.skip("NOTICE: no chromium at /usr/bin/chromium - dashboard browser test skipped (.ci/run installs it)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
