@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 OUT ?= out
 
-.PHONY: demo test bench lint e2e clean manifest docs backtest-docs
+.PHONY: demo test bench load dashboard lint e2e clean manifest docs backtest-docs
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -21,6 +21,13 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --write docs/benchmarks.md
+
+# the dashboard under load on loopback: 20 browsing users + 4 starting runs for 60 s (about 2 minutes)
+load: $(STAMP)
+	$(BIN)/python benchmarks/load_dashboard.py --seconds 60 --write docs/benchmarks.md
+
+dashboard: $(STAMP)
+	$(BIN)/treasurylab dashboard --open
 
 e2e: $(STAMP)
 	$(BIN)/python -m pytest -q -m e2e tests/e2e

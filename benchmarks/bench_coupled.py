@@ -22,15 +22,14 @@ from pathlib import Path
 
 
 def _coupled(paths: int, workers: int, repeats: int) -> dict:
-    from treasurylab.scenario import executors
+    from treasurylab.scenario import parallel
     from treasurylab.scenario.ensemble import BLOCK_SIZE
     from treasurylab.scenario.runner import run
     from treasurylab.scenario.spec import load_scenario
 
     sc = load_scenario("davos-2026").with_(horizon=120)
     load = os.getloadavg()[0]
-    kept = executors._KEPT[0]
-    cold = kept is None or kept[0] != workers       # does this row start the worker pool itself?
+    cold = not parallel.kept_pool_alive(workers)     # does this row start the worker pool itself?
     best, prep, total, first = float("inf"), 0.0, float("inf"), None
     for _ in range(repeats):
         t0 = time.perf_counter()

@@ -68,6 +68,9 @@ def main() -> None:
                      f"{r.get('target', '')} | {r.get('notes', '')} |")
     text = "\n".join(lines) + "\n"
     if a.write:
+        old = Path(a.write).read_text() if Path(a.write).exists() else ""
+        if "\n## " in old:       # sections written by other tools (the dashboard load test) are kept
+            text += old[old.index("\n## "):]
         Path(a.write).write_text(text)
         print(f"wrote {a.write}", file=sys.stderr)
     else:

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "run", "data", "load_params"]
+__all__ = ["__version__", "run", "compare", "data", "load_params"]
 
 
 def __getattr__(name: str):
-    if name == "run":
-        from treasurylab.scenario.runner import run
+    # run/compare: the notebook API (report.notebook): a Run with summary(), fan(), paths(), _repr_html_
+    if name in ("run", "compare"):
+        from treasurylab.report import notebook
 
-        return run
+        return getattr(notebook, name)
     if name == "data":
         import importlib
 

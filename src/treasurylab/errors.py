@@ -9,12 +9,28 @@ The message format is ``where: problem (got X) - fix``, e.g.::
     scenarios/x.yaml line 4: events[0].amount_bn: must be >= 0 (got -5) - give a positive sale size
 
 ``did_you_mean`` gives the difflib suggestion used everywhere a name is looked up.
+
+What a message echoes back is bounded: a value is cut to :data:`ECHO_LIMIT` characters (saying how
+long it was), the whole line to :data:`LINE_LIMIT`, and terminal control characters (escape
+sequences, bells, NUL) are shown escaped (``\x1b``), never sent to the terminal.
 """
 
 from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+
+#: characters of a user's value echoed in an error line (a 10 MB name must not give a 10 MB line)
+ECHO_LIMIT = 200
+#: characters of a whole error line
+LINE_LIMIT = 2000
+
+
+def cut(text: str, limit: int = ECHO_LIMIT) -> str:
+    """``text`` cut to about ``limit`` characters, saying how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text):,} characters)"
 
 
 class TreasurylabError(Exception):
@@ -47,24 +63,31 @@ class BadInput(TreasurylabError):
     def render(self) -> str:
         parts = []
         if self.where:
-            parts.append(f"{self.where}: ")
+            parts.append(f"{cut(str(self.where), 400)}: ")
         if self.field:
-            parts.append(f"{self.field}: ")
+            parts.append(f"{cut(str(self.field))}: ")
         parts.append(self.problem)
         if self.got is not None:
-            got = repr(self.got) if not isinstance(self.got, str) else repr(self.got)
+            got = self.got
+            if isinstance(got, str) and len(got) > ECHO_LIMIT:   # repr of the kept part only
+                got = repr(got[:ECHO_LIMIT]) + f"... ({len(got):,} characters)"
+            else:
+                got = cut(repr(got))
             parts.append(f" (got {got})")
         if self.fix:
             parts.append(f" - {self.fix}")
-        return _one_line("".join(parts))
+        return one_line("".join(parts))
 
 
-def _one_line(text: str) -> str:
-    """``text`` with line breaks and other unprintable characters escaped (``\\n``): a user's key
-    or value may contain them, and the message must stay one line."""
+def one_line(text: str, limit: int = LINE_LIMIT) -> str:
+    """``text`` with line breaks and other unprintable characters escaped (``\\n``, ``\\x1b``): a
+    user's key or value may contain them, and the message must stay one line that does not drive
+    the terminal; cut to ``limit`` characters."""
+    text = cut(text, limit)
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
 
 
 class DataError(BadInput):

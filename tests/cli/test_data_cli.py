@@ -225,11 +225,12 @@ def test_update_offline_changes_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(data_cmd, "_probe", no_network)
     monkeypatch.setattr(data_cmd, "_fetch", must_not_fetch)
     res = run("data", "update", "--json")
-    assert res.exit_code == 0
+    assert res.exit_code == data_cmd.EXIT_NOTHING_REFRESHED == 3   # not 0: nothing was refreshed
     doc = json.loads(res.stdout)
     assert doc["online"] is False and doc["changed"] == [] and "offline" in doc["message"]
+    assert doc["exit_code"] == 3
     res = run("data", "update")
-    assert res.exit_code == 0 and "offline" in res.stdout and "nothing was changed" in res.stdout
+    assert res.exit_code == 3 and "offline" in res.stdout and "nothing was changed" in res.stdout
     assert not (tmp_path / "store" / "_updates").exists()
     monkeypatch.setenv("TREASURYLAB_OFFLINE", "1")
     monkeypatch.setattr(data_cmd, "_probe", must_not_fetch)
@@ -252,7 +253,9 @@ def test_update_online_path_with_an_injected_publisher(tmp_path, monkeypatch):
     doc = json.loads(res.stdout)
     status = {d["id"]: d["status"] for d in doc["datasets"]}
     assert status == {"fed.treasuries": "updated", "fed.total_assets": "failed"}
-    assert doc["changed"] == ["fed.treasuries"]
+    assert doc["changed"] == ["fed.treasuries"] and res.exit_code == 0 and doc["exit_code"] == 0
+    res = run("data", "update", "--id", "fed.total_assets", "--json")    # every fetch failed
+    assert res.exit_code == 3 and json.loads(res.stdout)["changed"] == []
     assert not (tmp_path / "store" / "_updates" / "fed.total_assets" / "update.json").exists()
     res = run("data", "show", "fed.treasuries", "--json")
     shown = json.loads(res.stdout)

@@ -109,10 +109,8 @@ def test_sweep_json_and_bad_sweep(tmp_path):
     assert res.exit_code == 2 and "metric" in res.stderr and "line 3" in res.stderr
 
 
-def test_help_is_fast():
-    exe = Path(sys.executable).parent / "treasurylab"
-    best = min(_time([str(exe), "--help"]) for _ in range(3))
-    assert best < 1.0   # the 0.3 s budget is measured in the benchmark; this guards against heavy imports
+def test_help_imports_nothing_heavy():
+    # the start-up time itself is measured by the benchmark (docs/benchmarks.md), never asserted
     out = subprocess.run([sys.executable, "-X", "importtime", "-c", "import treasurylab.cli.main"],
                          capture_output=True, text=True).stderr
     for heavy in ("numpy", "pandas", "xarray", "plotly", "pydantic"):

@@ -135,7 +135,7 @@ def test_fred_missing_marker_and_bad_cells(tmp_path):
     df = fred_csv.parse([p])
     assert df["date"].tolist() == ["2024-12-31", "2025-01-02"]
     p.write_text("observation_date,DGS10\n2024-12-31,4.58\n2025-01-0")
-    with pytest.raises(DataError, match="date"):
+    with pytest.raises(DataError, match="cut off"):  # truncated: refused before the date check
         fred_csv.parse([p])
     p.write_text("observation_date,DGS10\n2024-12-31,4.5x8\n")
     with pytest.raises(DataError, match="non-numeric"):

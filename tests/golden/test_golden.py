@@ -1,7 +1,8 @@
 """Golden summaries: every shipped scenario's p5/p50/p95 table equals its committed CSV.
 
-Each scenario runs with GOLDEN_PATHS paths and its own seed; the table (headline variables at months
-12, 24, 60 and the last, plus the per-path outcomes) is compared with ``tests/golden/<name>.csv`` at
+Each scenario runs with GOLDEN_PATHS paths and its own seed; the table (headline variables in the
+units shown on screen, with a unit column, at months 12, 24, 60 and the last, plus the per-path
+outcomes) is compared with ``tests/golden/<name>.csv`` at
 rtol 1e-6 / atol 1e-9: the run is deterministic, the tolerance only absorbs floating-point
 differences between machines (libm, BLAS). A deliberate model or parameter change regenerates them:
 

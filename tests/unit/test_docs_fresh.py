@@ -1,4 +1,5 @@
-"""The generated reference docs (docs/data.md, docs/parameters.md) match the catalog and the parameter files.
+"""The generated reference docs (docs/data.md, docs/parameters.md, docs/events.md) match the catalog, the
+parameter files and the event classes.
 
 Regenerate with `make docs` when this fails. Parameter files are compared block by block: a block
 whose file was added after the docs were last generated is reported as a warning (the docs are
@@ -26,9 +27,16 @@ def _diff(a: str, b: str, name: str) -> str:
 
 def test_data_doc_is_up_to_date(tmp_path):
     committed = (DOCS / "data.md").read_text(encoding="utf-8")
-    docs.write_docs(tmp_path)  # the command path itself, into a temporary folder
+    paths = docs.write_docs(tmp_path)  # the command path itself, into a temporary folder
+    assert sorted(p.name for p in paths) == ["data.md", "events.md", "parameters.md"]
     fresh = (tmp_path / "data.md").read_text(encoding="utf-8")
     assert fresh == committed, "docs/data.md is stale - run 'make docs'\n" + _diff(committed, fresh, "data.md")
+
+
+def test_events_doc_is_up_to_date():
+    committed = (DOCS / "events.md").read_text(encoding="utf-8")
+    fresh = docs.render_events()
+    assert fresh == committed, "docs/events.md is stale - run 'make docs'\n" + _diff(committed, fresh, "events.md")
 
 
 def test_parameter_doc_is_up_to_date():

@@ -77,7 +77,7 @@ def test_run_on_the_cluster_equals_serial_and_processes(cluster):
     assert dask.ds.sizes["path"] == paths
     # bit-identical, every variable, every path
     assert dask.ds.identical(serial.ds) and procs.ds.identical(serial.ds)
-    assert dask.summary.equals(serial.summary)
+    assert dask.summary().equals(serial.summary())
     # and not trivially so: the paths really differ from one another (random thresholds and shocks)
     y10 = dask.ds["y10"].values
     assert np.ptp(y10[:, -1]) > 0

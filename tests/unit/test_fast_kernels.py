@@ -181,27 +181,25 @@ def test_simulate_leaves_blas_threads_as_they_were():
     assert after == before and all(k == 1 for k in inside)
 
 
-def _walk(task):
-    """A block function with (size, T) monthly arrays and a per-path output."""
+def _walk(task, out=None):
+    """A block function with (size, T) monthly arrays and a per-path output (ignores the shared map)."""
     payload, block = task
     steps = block.rng().standard_normal((block.size, payload["T"]))
     return {"walk": np.cumsum(steps, axis=1), "other": steps * 2.0, "last": steps[:, -1].copy()}
 
 
 class _BlindExecutor:
-    """Runs tasks here but hides the shared map, as a Dask or spawned worker would not see it."""
+    """Runs tasks here but on a pickled copy of the function, as a Dask worker gets it: the shared
+    map does not travel, so the blocks return their arrays."""
 
     name = "blind"
 
     def map(self, fn, tasks, progress=None):
-        from treasurylab.scenario import ensemble
+        import pickle
 
-        saved = dict(ensemble._SHARED)
-        ensemble._SHARED.clear()
-        try:
-            return [fn(t) for t in tasks]
-        finally:
-            ensemble._SHARED.update(saved)
+        far = pickle.loads(pickle.dumps(fn))
+        assert far.bufs is None and far.desc is None
+        return [far(t) for t in tasks]
 
 
 def test_monthly_outputs_through_the_shared_map_equal_plain_merging():
@@ -225,13 +223,10 @@ def test_runner_refuses_runs_beyond_memory_before_any_work():
         run("davos-2026", paths=50_000_000, workers=1)
 
 
-def _walk_direct(task):
+def _walk_direct(task, out=None):
     """Like _walk, but records into the shared map's views when the process sees them."""
-    from treasurylab.scenario.ensemble import block_output
-
     payload, block = task
     steps = block.rng().standard_normal((block.size, payload["T"]))
-    out = block_output()
     walk = np.empty((payload["T"], block.size)) if out is None else out["walk"]
     np.cumsum(steps, axis=1, out=walk.T)
     return {"walk": walk.T, "last": steps[:, -1].copy()}

@@ -8,22 +8,20 @@ import numpy as np
 from treasurylab.model.holders import _normal_f32, _uniform_f32
 
 
-def _walk(task):
+def _walk(task, out=None):
     """A block function recording straight into the shared map when the process sees it."""
-    from treasurylab.scenario.ensemble import block_output
-
     payload, block = task
     steps = block.rng().standard_normal((block.size, payload["T"]))
-    out = block_output()
     walk = np.empty((payload["T"], block.size)) if out is None else out["walk"]
     np.cumsum(steps, axis=1, out=walk.T)
     return {"walk": walk.T, "last": steps[:, -1].copy()}
 
 
 def test_kept_pool_is_reused_and_workers_started_earlier_write_the_new_map():
-    from treasurylab.scenario import executors
+    from treasurylab.scenario import parallel
     from treasurylab.scenario.ensemble import run_blocks
-    from treasurylab.scenario.executors import ProcessExecutor, SerialExecutor, shutdown_pool
+    from treasurylab.scenario.executors import ProcessExecutor, SerialExecutor
+    from treasurylab.scenario.parallel import shutdown_pool
 
     shutdown_pool()
     try:
@@ -37,7 +35,7 @@ def test_kept_pool_is_reused_and_workers_started_earlier_write_the_new_map():
             got = run_blocks(_walk, {"T": T}, executor=ex, monthly={"walk": T}, **kw)
             assert got["walk"].shape == (paths, T)
             assert np.array_equal(got["walk"], plain["walk"]) and np.array_equal(got["last"], plain["last"])
-            pools.append(executors._KEPT[0][1])
+            pools.append(parallel.kept_pool_object())
             assert ex.started
         assert pools[0] is pools[1] is pools[2]
         # the earlier results are not overwritten by later runs (each run has its own map)
@@ -47,19 +45,20 @@ def test_kept_pool_is_reused_and_workers_started_earlier_write_the_new_map():
         assert np.array_equal(first["walk"], keep)
     finally:
         shutdown_pool()
-    assert executors._KEPT[0] is None
+    assert parallel.kept_pool_object() is None and parallel.kept_pool_workers() is None
 
 
 def test_a_failing_block_drops_the_kept_pool():
     import pytest
 
-    from treasurylab.scenario import executors
-    from treasurylab.scenario.executors import ProcessExecutor, shutdown_pool
+    from treasurylab.scenario import parallel
+    from treasurylab.scenario.executors import ProcessExecutor
+    from treasurylab.scenario.parallel import shutdown_pool
 
     try:
         with pytest.raises(ZeroDivisionError):
             ProcessExecutor(2, keep_alive=True).map(_divide, [1, 0, 2])
-        assert executors._KEPT[0] is None
+        assert parallel.kept_pool_object() is None
     finally:
         shutdown_pool()
 

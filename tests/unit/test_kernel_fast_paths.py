@@ -268,10 +268,16 @@ def test_to_agents_adds_managers_that_share_an_agent():
 
 
 def test_stress_index_is_the_clipped_maximum_for_arrays_and_scalars():
+    """The target is the clipped maximum of jump and distrust; the index moves towards it by at most
+    stress_max_rise a month and decays at stress_persistence (macro.stress_index)."""
     p = MacroParams.from_params(load_params("macro"))
     rng = np.random.default_rng(2)
     jump, distrust = rng.normal(0, 0.01, 50), rng.uniform(-0.5, 1.5, 50)
-    want = np.maximum(np.clip(jump / p.stress_yield_jump, 0.0, 1.0), np.clip(distrust, 0.0, 1.0))
-    assert np.array_equal(stress_index(jump, distrust, p), want)
-    assert float(stress_index(0.5, 0.2, p)) == pytest.approx(1.0)
+    prev = rng.uniform(0.0, 1.0, 50)
+    scaled = (jump - p.stress_jump_floor) / (p.stress_yield_jump - p.stress_jump_floor)
+    target = np.maximum(np.clip(scaled, 0.0, 1.0), np.clip(distrust, 0.0, 1.0))
+    want = np.minimum(prev + p.stress_max_rise, np.maximum(target, p.stress_persistence * prev))
+    assert np.array_equal(stress_index(jump, distrust, p, prev), want)
+    assert float(stress_index(0.5, 0.2, p)) == pytest.approx(p.stress_max_rise)
+    assert float(stress_index(0.5, 0.2, p, 0.9)) == pytest.approx(1.0)
     assert float(stress_index(0.0, 0.2, p)) == pytest.approx(0.2)

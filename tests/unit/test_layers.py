@@ -1,4 +1,16 @@
-"""Layering: data -> params -> model -> scenario -> report -> cli; a lower layer never imports a higher one."""
+"""The import graph: data -> params -> model -> scenario -> monitor -> report / app -> cli, and no cycles.
+
+Every import form counts: ``import treasurylab.x.y``, ``from treasurylab.x import y`` (``y`` a module or
+a name), ``from treasurylab import x``, relative imports (``from . import y``, ``from ..model import
+z``) and imports inside functions (a lazy import is still a dependency). Each is resolved to the module
+file it loads, so the test sees the same graph Python does.
+
+- A lower layer never imports a higher one. ``errors.py`` and ``yamlio.py`` sit below every layer;
+  the package's ``__init__`` (a lazy facade: ``treasurylab.run``, ``treasurylab.data``) sits above
+  them all, and lower layers may read only ``treasurylab.__version__`` from it.
+- No cycle between modules, a package's ``__init__`` included: a strongly connected component of more
+  than one module fails, naming one cycle through it.
+"""
 
 from __future__ import annotations
 
@@ -10,27 +22,214 @@ import pytest
 import treasurylab
 
 PKG = Path(treasurylab.__file__).parent
-ORDER = ["data", "params", "model", "scenario", "report", "cli"]
+ROOT = "treasurylab"
+#: rank of each layer; a module may import only modules of a lower or equal rank
+RANK = {"errors": 0, "yamlio": 0, "data": 1, "params": 2, "model": 3, "scenario": 4, "monitor": 5,
+        "report": 6, "app": 7, "cli": 8, "__init__": 9}
+FACADE_NAMES_BELOW = {"__version__"}   # what lower layers may take from the package's __init__
 
 
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    out = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            out.add(node.module)
-        elif isinstance(node, ast.Import):
-            out.update(a.name for a in node.names)
+def _module_name(path: Path) -> str:
+    rel = path.relative_to(PKG.parent).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+FILES = sorted(PKG.rglob("*.py"))
+MODULES = {_module_name(p): p for p in FILES}
+
+
+def _is_package(name: str) -> bool:
+    return MODULES.get(name, Path()).name == "__init__.py"
+
+
+def _resolve(name: str) -> str | None:
+    """The treasurylab module that ``import name`` loads (the deepest existing prefix)."""
+    parts = name.split(".")
+    while parts:
+        cand = ".".join(parts)
+        if cand in MODULES:
+            return cand
+        parts.pop()
+    return None
+
+
+def imports_of(path: Path, text: str | None = None) -> list[tuple[str, set[str]]]:
+    """(module loaded, names taken from it) for every treasurylab import in ``path`` (or in ``text``
+    as if it were that file), any form."""
+    me = _module_name(path)
+    package = me if _is_package(me) else me.rpartition(".")[0]
+    out: list[tuple[str, set[str]]] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8") if text is None else text)):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name == ROOT or a.name.startswith(ROOT + "."):
+                    target = _resolve(a.name)
+                    if target:
+                        out.append((target, set()))
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                mod = ".".join(base + ([node.module] if node.module else []))
+            else:
+                mod = node.module or ""
+            if not (mod == ROOT or mod.startswith(ROOT + ".")):
+                continue
+            for a in node.names:
+                sub = f"{mod}.{a.name}"
+                if sub in MODULES:             # from pkg import submodule
+                    out.append((sub, set()))
+                else:                          # from module import name
+                    target = _resolve(mod)
+                    if target:
+                        out.append((target, {a.name}))
     return out
 
 
-MODULES = sorted(p for layer in ORDER for p in (PKG / layer).rglob("*.py"))
+def _layer(module: str) -> str:
+    parts = module.split(".")
+    return "__init__" if len(parts) == 1 else parts[1]
 
 
-@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PKG)))
-def test_no_upward_import(path):
-    layer = path.relative_to(PKG).parts[0]
-    higher = ORDER[ORDER.index(layer) + 1:]
-    bad = sorted(m for m in _imports(path)
-                 if m.startswith("treasurylab.") and m.split(".")[1] in higher)
-    assert not bad, f"{path.relative_to(PKG)} ({layer}) imports a higher layer: {bad}"
+def _graph() -> dict[str, set[str]]:
+    g: dict[str, set[str]] = {m: set() for m in MODULES}
+    for m, p in MODULES.items():
+        for target, names in imports_of(p):
+            # ``__version__`` is a constant at the top of the facade, defined before (and without) any of
+            # its lazy imports: reading it does not depend on what the facade can load
+            if target == ROOT and names and names <= FACADE_NAMES_BELOW:
+                continue
+            if target != m:
+                g[m].add(target)
+    return g
+
+
+def upward_imports(module: str, imports: list[tuple[str, set[str]]]) -> list[str]:
+    """The imports of ``module`` that reach a higher layer."""
+    mine = RANK[_layer(module)]
+    bad = []
+    for target, names in imports:
+        layer = _layer(target)
+        if layer == "__init__" and module != ROOT and names and names <= FACADE_NAMES_BELOW:
+            continue
+        if RANK[layer] > mine:
+            bad.append(f"{target} ({layer})" + (f" [{', '.join(sorted(names))}]" if names else ""))
+    return sorted(set(bad))
+
+
+@pytest.mark.parametrize("module", sorted(MODULES), ids=str)
+def test_no_upward_import(module):
+    bad = upward_imports(module, imports_of(MODULES[module]))
+    assert not bad, f"{module} ({_layer(module)}) imports a higher layer: {bad}"
+
+
+def _cycles(g: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components with more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on: set[str] = set()
+    out: list[list[str]] = []
+    counter = 0
+    for root in sorted(g):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(g[root])))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on.add(root)
+        while work:
+            v, it = work[-1]
+            w = next(it, None)
+            if w is not None:
+                if w not in index:
+                    index[w] = low[w] = counter
+                    counter += 1
+                    stack.append(w)
+                    on.add(w)
+                    work.append((w, iter(sorted(g[w]))))
+                elif w in on:
+                    low[v] = min(low[v], index[w])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[v])
+            if low[v] == index[v]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on.discard(w)
+                    comp.append(w)
+                    if w == v:
+                        break
+                if len(comp) > 1:
+                    out.append(sorted(comp))
+    return out
+
+
+def _one_cycle(g: dict[str, set[str]], comp: list[str]) -> list[str]:
+    """A shortest cycle through the component's first module, for the message."""
+    inside = set(comp)
+    start = comp[0]
+    prev: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        nxt = []
+        for v in frontier:
+            for w in sorted(g[v] & inside):
+                if w == start:
+                    path = [v]
+                    while path[-1] != start:
+                        path.append(prev[path[-1]])
+                    return [start, *reversed(path[:-1]), start]
+                if w not in prev:
+                    prev[w] = v
+                    nxt.append(w)
+        frontier = nxt
+    return comp
+
+
+def test_no_import_cycles():
+    g = _graph()
+    found = [" -> ".join(_one_cycle(g, c)) for c in _cycles(g)]
+    assert not found, "import cycles between modules:\n" + "\n".join(found)
+
+
+# ---- the checker itself ----------------------------------------------------------------------------
+
+
+def test_every_import_form_is_seen():
+    probe = PKG / "model" / "_probe_layers.py"   # never written: its text is given
+    text = ("import numpy\n"
+            "import treasurylab.scenario.spec\n"
+            "from treasurylab import report\n"
+            "from treasurylab import __version__\n"
+            "from .. import cli\n"
+            "from ..scenario.runner import run\n"
+            "from .fiscal import check_month\n"
+            "def f():\n"
+            "    from treasurylab.scenario import sweep\n"
+            "    from . import market\n"
+            "    import treasurylab.data.store as st\n")
+    got = imports_of(probe, text)
+    assert {t for t, _ in got} == {
+        "treasurylab.scenario.spec", "treasurylab.report", "treasurylab", "treasurylab.cli",
+        "treasurylab.scenario.runner", "treasurylab.model.fiscal", "treasurylab.scenario.sweep",
+        "treasurylab.model.market", "treasurylab.data.store"}
+    assert ("treasurylab.scenario.runner", {"run"}) in got and ("treasurylab", {"__version__"}) in got
+    assert upward_imports("treasurylab.model._probe_layers", got) == [
+        "treasurylab.cli (cli)", "treasurylab.report (report)", "treasurylab.scenario.runner (scenario) [run]",
+        "treasurylab.scenario.spec (scenario)", "treasurylab.scenario.sweep (scenario)"]
+    assert upward_imports("treasurylab.model._probe_layers", [("treasurylab", {"run"})]) == [
+        "treasurylab (__init__) [run]"]
+
+
+def test_cycles_are_found():
+    g = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": set()}
+    assert _cycles(g) == [["a", "b", "c"]]
+    assert _one_cycle(g, ["a", "b", "c"]) == ["a", "b", "c", "a"]
+    assert _cycles({"a": {"b"}, "b": set()}) == []

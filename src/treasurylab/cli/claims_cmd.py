@@ -18,6 +18,15 @@ import typer
 from treasurylab.cli.output import guard, print_json, table
 
 
+def _num(v):
+    """Claimed and found values with the same number style: 4 significant digits, no exponent."""
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        return v
+    if v == 0 or abs(v) >= 100:
+        return f"{v:,.0f}" if abs(v) >= 1000 or float(v).is_integer() else f"{v:,.1f}"
+    return f"{v:.4g}" if abs(v) >= 0.001 else f"{v:.2g}"
+
+
 def register(app: typer.Typer) -> None:
     @app.command("claims")
     def claims(
@@ -50,7 +59,11 @@ def register(app: typer.Typer) -> None:
                 print_json({"claims": rows, "counts": counts,
                             "file": str(file) if file else CLAIMS_FILE.name})
                 return
-            table(rows, columns=["row", "id", "claimed", "data_value", "data_unit", "as_of", "dataset", "verdict"],
+            checked = sum(n for v, n in counts.items() if not v.startswith("not checkable"))
+            typer.echo(f"Of {len(rows)} claims, {checked} can be checked against the bundled data: "
+                       + ", ".join(f"{n} {v}" for v, n in counts.items()) + ".\n")
+            shown = [{**r, "claimed": _num(r["claimed"]), "data_value": _num(r["data_value"])} for r in rows]
+            table(shown, columns=["row", "id", "claimed", "data_value", "data_unit", "as_of", "dataset", "verdict"],
                   title="The commentary's claims against the bundled data")
             for r in rows:
                 typer.echo(f"[{r['row']}] {r['id']}: {r['claim']}")

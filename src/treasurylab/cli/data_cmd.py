@@ -3,16 +3,21 @@
 Commands::
 
     treasurylab data list [--json]
-    treasurylab data show ID [--country C] [--start YYYY-MM] [--end YYYY-MM] [--filter COL=VALUE ...]
+    treasurylab data show ID [--country C[,C...] ...] [--start YYYY-MM] [--end YYYY-MM] [--filter COL=VALUE ...]
                              [--plot FILE.png|FILE.html] [--limit N] [--json]
     treasurylab data provenance ID [--json]
     treasurylab data load FILE [--plot FILE] [--limit N] [--json]     (a file you downloaded)
-    treasurylab data update [--id ID ...] [--json]                     (online refresh)
+    treasurylab data update [ID ...] [--id ID ...] [--json]            (online refresh)
 
 ``data show tic.holdings`` keeps ``series='current'`` unless ``--filter series=comparison_only`` is
 given (at a TIC series break the same month appears twice). ``data update`` first probes the network
 with a short timeout; offline it says so and changes nothing. Fetched copies go to the store's
 ``_updates`` folder, never into the bundled snapshot, and are used only after they parse.
+
+``data update`` exits 0 when at least one dataset was refreshed and :data:`EXIT_NOTHING_REFRESHED`
+(3) when nothing could be (offline, or every fetch failed or was skipped), so a script or a cron job
+can tell "refreshed" from "still on the old snapshot"; the report (and ``--json`` document, with its
+``exit_code``) is printed either way.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ import typer
 from treasurylab.cli import output
 from treasurylab.cli.output import guard, print_json, table
 
+#: exit code of ``data update`` when no dataset could be refreshed (documented in the README)
+EXIT_NOTHING_REFRESHED = 3
 PROBE_URL = "https://fred.stlouisfed.org/"
 PROBE_TIMEOUT_S = 3.0
 FETCH_TIMEOUT_S = 60.0
@@ -116,13 +123,26 @@ def _group_column(df) -> str | None:
     return None
 
 
+def break_months(items) -> list[str]:
+    """The YYYY-MM dates named in a dataset's ``series_breaks`` notes (marked on its charts)."""
+    import re
+
+    return sorted({m for it in items for m in re.findall(r"\b(\d{4}-\d{2})\b", str(it))})
+
+
 def write_plot(
-    df, path: Path, title: str, unit: str, date_column: str = "date", value_column: str = "value"
+    df, path: Path, title: str, unit: str, date_column: str = "date", value_column: str = "value",
+    source: str | None = None, as_of: str | None = None, breaks: list[str] | None = None,
 ) -> Path:
-    """Line chart of value over date, one line per group; PNG (matplotlib) or HTML (plotly, js inlined)."""
+    """Line chart of value over date, one line per group; PNG (matplotlib) or HTML (plotly, js inlined).
+
+    Colours come from the colour-blind-safe palette (one per line, never reused: at most
+    ``MAX_PLOT_LINES`` lines, the palette's colours then dashed variants); ``source`` and ``as_of``
+    are written under the plot; ``breaks`` (YYYY-MM) are drawn as dotted vertical lines."""
     import pandas as pd
 
     from treasurylab.errors import BadInput
+    from treasurylab.report.figures import PALETTE
 
     path = Path(path)
     suffix = path.suffix.lower()
@@ -159,36 +179,55 @@ def write_plot(
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
 
-        fig, ax = plt.subplots(figsize=(10, 5.5), dpi=110)
-        for name, part in groups:
+        fig, ax = plt.subplots(figsize=(10, 5.8), dpi=110)
+        for i, (name, part) in enumerate(groups):
             ax.plot(
                 part["_x"],
                 part[value_column],
                 label=str(name) if name is not None else None,
                 lw=1.4,
+                color=PALETTE[i % len(PALETTE)],
+                ls="-" if i < len(PALETTE) else "--",
             )
+        x_lo, x_hi = d["_x"].min(), d["_x"].max()
+        shown_breaks = [b for b in pd.to_datetime(breaks or [], format="%Y-%m") if x_lo <= b <= x_hi]
+        for j, b in enumerate(shown_breaks):
+            ax.axvline(b, color="grey", ls=":", lw=0.9, label="series break" if j == 0 else None)
         ax.set_title(title, fontsize=11)
         ax.set_ylabel(unit)
         ax.grid(alpha=0.3)
-        if g:
+        if g or shown_breaks:
             ax.legend(fontsize=8, ncol=2)
-        fig.tight_layout()
+        if source:
+            fig.text(0.01, 0.01, f"Source: {source}" + (f"; as of {as_of}" if as_of else ""), fontsize=7,
+                     color="#555555", ha="left", va="bottom")
+        fig.tight_layout(rect=(0, 0.04, 1, 1))
         fig.savefig(path)
         plt.close(fig)
     else:
         import plotly.graph_objects as go
 
+        from treasurylab.report.figures import add_source
+
         fig = go.Figure()
-        for name, part in groups:
+        for i, (name, part) in enumerate(groups):
             fig.add_trace(
                 go.Scatter(
                     x=part["_x"],
                     y=part[value_column],
                     mode="lines",
                     name=str(name) if name is not None else unit,
+                    line=dict(color=PALETTE[i % len(PALETTE)], dash="solid" if i < len(PALETTE) else "dash"),
                 )
             )
-        fig.update_layout(title=title, yaxis_title=unit, template="plotly_white")
+        x_lo, x_hi = d["_x"].min(), d["_x"].max()
+        for b in pd.to_datetime(breaks or [], format="%Y-%m"):
+            if x_lo <= b <= x_hi:
+                fig.add_vline(x=b, line_dash="dot", line_color="grey", line_width=1)
+        fig.update_layout(title=title, yaxis_title=unit, template="plotly_white",
+                          margin=dict(l=60, r=20, t=50, b=90))
+        if source:
+            add_source(fig, f"Source: {source}" + ("; dotted lines: series breaks" if breaks else ""), as_of)
         fig.write_html(str(path), include_plotlyjs=True, full_html=True)
     return path
 
@@ -225,27 +264,32 @@ def register(app: typer.Typer) -> None:
 
     @data_app.command("list")
     def list_(json_: bool = typer.Option(False, "--json", help="Print one JSON document.")) -> None:
-        """Every dataset id with its title, unit, frequency and publisher."""
+        """Every dataset id with its title, unit, frequency, coverage (first and last observation,
+        rows), as-of date and publisher."""
 
         def body() -> None:
-            from treasurylab.data import datasets
+            from treasurylab.data import coverage, datasets
+            from treasurylab.errors import TreasurylabError
 
-            rows = [
-                {
-                    "id": d.id,
-                    "title": d.title,
-                    "unit": d.unit,
-                    "frequency": d.frequency,
-                    "publisher": d.publisher,
-                }
-                for d in datasets().values()
-            ]
+            rows = []
+            for d in datasets().values():
+                try:
+                    cov = coverage(d.id)
+                except TreasurylabError as exc:  # a broken file is listed as such, not hidden
+                    cov = {"rows": None, "first": None, "last": None, "last_observed": None,
+                           "as_of": d.retrieved, "error": str(exc)}
+                rows.append({"id": d.id, "title": d.title, "unit": d.unit, "frequency": d.frequency,
+                             "publisher": d.publisher, "rows": cov["rows"], "first": cov["first"],
+                             "last": cov["last"], "last_observed": cov["last_observed"],
+                             "as_of": cov["as_of"], **({"error": cov["error"]} if "error" in cov else {})})
             if json_:
                 print_json({"datasets": rows, "count": len(rows)})
             else:
                 table(
-                    [{k: r[k] for k in ("id", "title", "unit", "frequency")} for r in rows],
-                    title=f"{len(rows)} datasets",
+                    [{"id": r["id"], "unit": r["unit"], "first": r["first"] or "", "last": r["last"] or "",
+                      "rows": f"{r['rows']:,}" if r["rows"] is not None else "error", "as of": r["as_of"],
+                      "publisher": r["publisher"]} for r in rows],
+                    title=f"{len(rows)} datasets ('data show ID' for rows, 'data provenance ID' for sources)",
                 )
 
         guard(body, json_)
@@ -253,8 +297,9 @@ def register(app: typer.Typer) -> None:
     @data_app.command("show")
     def show(
         dataset_id: str = typer.Argument(..., metavar="ID", help="Dataset id (see 'data list')."),
-        country: str = typer.Option(
-            None, "--country", "-c", help="Country, matched forgivingly ('china')."
+        country: list[str] = typer.Option(
+            None, "--country", "-c",
+            help="Country, matched forgivingly ('china', 'UK'); several: china,japan,uk or repeat the option.",
         ),
         start: str = typer.Option(
             None, "--start", help="First period, YYYY, YYYY-MM or YYYY-MM-DD."
@@ -290,18 +335,26 @@ def register(app: typer.Typer) -> None:
                 filters["series"] = (
                     "current"  # one value per month (series breaks print a month twice)
                 )
-            df = series(ds.id, country=country, start=start, end=end, **filters)
+            country_ = country or None
+            df = series(ds.id, country=country_, start=start, end=end, **filters)
+            shown_countries = (
+                list(dict.fromkeys(df[ds.country_column])) if country_ and ds.country_column else []
+            )
             prov = df.attrs.get("provenance", {})
             note = None
             if df.empty and (start or end) and ds.date_column:
-                full = series(ds.id, country=country, **filters)[ds.date_column].astype(str)
+                full = series(ds.id, country=country_, **filters)[ds.date_column].astype(str)
                 if len(full):
                     note = f"no rows between {start or '...'} and {end or '...'}; data cover {full.min()} to {full.max()}"
+            from treasurylab.data import age
+
+            freshness = latest = None
+            if ds.date_column and ds.date_column in df.columns and len(df):
+                latest = str(df[ds.date_column].astype(str).max())
+                freshness = f"latest value: {latest} ({age(latest)} old); files as of {ds.retrieved}"
             plotted = None
             if plot is not None:
-                label = f"{ds.title}" + (
-                    f" - {df['country'].iloc[0]}" if country and len(df) else ""
-                )
+                label = f"{ds.title}" + (f" - {', '.join(shown_countries)}" if shown_countries else "")
                 plotted = str(
                     write_plot(
                         df,
@@ -310,6 +363,9 @@ def register(app: typer.Typer) -> None:
                         ds.unit,
                         ds.date_column or "date",
                         ds.value_column or "value",
+                        source=ds.attribution or ds.publisher,
+                        as_of=latest,
+                        breaks=break_months(ds.series_breaks),
                     )
                 )
             if json_:
@@ -319,7 +375,10 @@ def register(app: typer.Typer) -> None:
                         "title": ds.title,
                         "unit": ds.unit,
                         "filters": {
-                            "country": df["country"].iloc[0] if country and len(df) else country,
+                            "country": (
+                                (shown_countries[0] if len(shown_countries) == 1 else shown_countries)
+                                if shown_countries else country_
+                            ),
                             "start": start,
                             "end": end,
                             **filters,
@@ -329,20 +388,36 @@ def register(app: typer.Typer) -> None:
                         "data": _records(df, limit),
                         "plot": plotted,
                         "note": note,
+                        "latest": latest,
+                        "latest_age": age(latest) if latest else None,
                         "source": ds.source,
                         "provenance": prov,
                     }
                 )
             else:
-                shown = df.tail(limit or 25)
-                table(
-                    _display_rows(shown),
-                    columns=list(df.columns),
-                    title=f"{ds.id}: {ds.title} [{ds.unit}]",
-                )
-                typer.echo(
-                    f"{len(df)} rows (showing the last {len(shown)}); source: {ds.publisher}"
-                )
+                if len(shown_countries) > 1 and ds.date_column and ds.value_column:
+                    # several countries side by side: one row per date, one column per country
+                    from treasurylab.data import _wide
+
+                    w = _wide(ds, df).tail(limit or 25).reset_index()
+                    table(_display_rows(w), columns=[str(c) for c in w.columns],
+                          title=f"{ds.id}: {ds.title} [{ds.unit}]")
+                    typer.echo(
+                        f"{len(df)} rows, {len(shown_countries)} countries (showing the last {len(w)} "
+                        f"dates); source: {ds.publisher}"
+                    )
+                else:
+                    shown = df.tail(limit or 25)
+                    table(
+                        _display_rows(shown),
+                        columns=list(df.columns),
+                        title=f"{ds.id}: {ds.title} [{ds.unit}]",
+                    )
+                    typer.echo(
+                        f"{len(df)} rows (showing the last {len(shown)}); source: {ds.publisher}"
+                    )
+                if freshness:
+                    typer.echo(freshness)
                 if note:
                     typer.echo(f"note: {note}")
                 if plotted:
@@ -424,30 +499,39 @@ def register(app: typer.Typer) -> None:
 
     @data_app.command("update")
     def update(
+        names: list[str] = typer.Argument(
+            None, metavar="[ID]...", help="Dataset ids to refresh (default: all with an online source)."
+        ),
         ids: list[str] = typer.Option(
-            None, "--id", help="Only these dataset ids (default: all with an online source)."
+            None, "--id", help="Only these dataset ids (same as giving them as arguments)."
         ),
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
     ) -> None:
         """Refresh datasets from their publishers (online only; offline nothing changes)."""
 
-        def body() -> None:
-            result = run_update(ids or None)
+        def body() -> int:
+            wanted = list(dict.fromkeys([*(names or []), *(ids or [])]))
+            result = run_update(wanted or None)
+            code = 0 if result["changed"] else EXIT_NOTHING_REFRESHED
             if json_:
-                print_json(result)
-                return
-            if not result["online"]:
+                print_json({**result, "exit_code": code})
+            elif not result["online"]:
                 typer.echo(
                     f"offline: no network ({result['reason']}); nothing was changed. "
                     "The bundled snapshot stays in use."
                 )
-                return
-            for r in result["datasets"]:
-                typer.echo(
-                    f"{r['id']}: {r['status']}" + (f" ({r['detail']})" if r.get("detail") else "")
-                )
+            else:
+                for r in result["datasets"]:
+                    typer.echo(
+                        f"{r['id']}: {r['status']}" + (f" ({r['detail']})" if r.get("detail") else "")
+                    )
+                if not result["changed"]:
+                    typer.echo("nothing was refreshed; the data in use is unchanged.")
+            return code
 
-        guard(body, json_)
+        code = guard(body, json_)
+        if code:
+            raise typer.Exit(code)
 
 
 def run_update(ids: list[str] | None = None) -> dict[str, Any]:

@@ -64,12 +64,15 @@ def run_scenario(out: Path, paths: int = 1000, seed: int | None = None, workers:
                  progress=None):
     """Run the davos-2026 scenario offline and write its results and HTML report under ``out``."""
     from treasurylab.report.html import write_report
+    from treasurylab.scenario.resultdir import result_folder
     from treasurylab.scenario.runner import run
 
-    res = run("davos-2026", paths=paths, seed=seed, workers=workers, progress=progress)
     folder = Path(out) / "davos-2026"
-    files = res.save(folder)
-    files["report_html"] = str(write_report(res, folder / "report.html"))
+    with result_folder(folder) as stage:          # all-or-nothing, one writer (scenario/resultdir.py)
+        res = run("davos-2026", paths=paths, seed=seed, workers=workers, progress=progress)
+        files = res.save(stage, as_dir=folder)
+        write_report(res, stage / "report.html")
+        files["report_html"] = str(folder / "report.html")
     res.meta["files"] = files
     return res
 

@@ -19,7 +19,11 @@ from __future__ import annotations
 
 import typer
 
-from treasurylab.cli.output import guard, print_json, table
+from treasurylab.cli.output import finite, guard, print_json, table
+
+#: the widest rate shift accepted (bp): an input range, not a model parameter (assumption: +/-20
+#: percentage points is twice the largest move of the record, 1979-81, so no real question needs more)
+MAX_RATE_SHIFT_BP = 2000.0
 
 
 def _overrides(items: list[str] | None) -> dict:
@@ -40,13 +44,28 @@ def _overrides(items: list[str] | None) -> dict:
     return out
 
 
+def fiscal_verdict(rows: list[dict], vintage: str, rate_shift_bp: float) -> str:
+    """One plain sentence: where debt and net interest end, against CBO's own numbers."""
+    a, z = rows[0], rows[-1]
+    shift = f" with every rate {rate_shift_bp:+.0f} bp" if rate_shift_bp else ""
+    gap = z["net_interest"] - z["cbo_net_interest"]
+    return (f"On CBO's {vintage} baseline{shift}, debt held by the public goes from {a['debt_pct_gdp']:.1f}% of GDP "
+            f"in FY{a['fiscal_year']} to {z['debt_pct_gdp']:.1f}% in FY{z['fiscal_year']} (CBO: "
+            f"{z['cbo_debt_pct_gdp']:.1f}%), and net interest from USD {a['net_interest']:,.0f}bn to USD "
+            f"{z['net_interest']:,.0f}bn a year ({z['net_interest_pct_gdp']:.1f}% of GDP; USD {abs(gap):,.0f}bn "
+            f"{'above' if gap > 0 else 'below'} CBO's USD {z['cbo_net_interest']:,.0f}bn).")
+
+
 def register(app: typer.Typer) -> None:
     @app.command("fiscal")
     def fiscal(
         vintage: str = typer.Option("2026-02", "--vintage", help="CBO baseline: 2026-02 or 2025-01."),
         years: int = typer.Option(None, "--years", help="Fiscal years to project (default: the whole baseline)."),
-        bill_share: float = typer.Option(None, "--bill-share", help="Bill share target of marketable debt (0-1)."),
-        rate_shift_bp: float = typer.Option(0.0, "--rate-shift-bp", help="Add this many bp to every rate."),
+        bill_share: float = typer.Option(None, "--bill-share", help="Bill share target of marketable debt (0-1).",
+                                        callback=finite("--bill-share 0.25")),
+        rate_shift_bp: float = typer.Option(0.0, "--rate-shift-bp", help="Add this many bp to every rate.",
+                                          callback=finite("--rate-shift-bp 100", -MAX_RATE_SHIFT_BP,
+                                                          MAX_RATE_SHIFT_BP)),
         set_: list[str] = typer.Option(None, "--set", help="Override a fiscal parameter: NAME=VALUE (JSON)."),
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
     ) -> None:
@@ -103,8 +122,17 @@ def register(app: typer.Typer) -> None:
             if json_:
                 print_json({"meta": meta, "fiscal_years": rows})
             else:
-                cols = ["fiscal_year", "net_interest", "cbo_net_interest", "net_interest_pct_gdp", "debt_pct_gdp",
-                        "cbo_debt_pct_gdp", "avg_rate_pct", "wam_months", "bill_share_pct", "rollover"]
-                table(rows, cols, title=f"Fiscal projection on CBO's {vintage} baseline (USD bn, %)")
+                typer.echo(fiscal_verdict(rows, vintage, rate_shift_bp) + "\n")
+                shown = [{"fiscal year": r["fiscal_year"],
+                          "net interest (USD bn)": f"{r['net_interest']:,.0f}",
+                          "CBO (USD bn)": f"{r['cbo_net_interest']:,.0f}",
+                          "net interest (% of GDP)": f"{r['net_interest_pct_gdp']:.1f}",
+                          "debt (% of GDP)": f"{r['debt_pct_gdp']:.1f}",
+                          "CBO debt (% of GDP)": f"{r['cbo_debt_pct_gdp']:.1f}",
+                          "avg rate (%)": f"{r['avg_rate_pct']:.2f}",
+                          "WAM (months)": f"{r['wam_months']:.0f}",
+                          "bills (% of debt)": f"{r['bill_share_pct']:.1f}",
+                          "rollover (USD bn)": f"{r['rollover']:,.0f}"} for r in rows]
+                table(shown, title=f"Fiscal projection on CBO's {vintage} baseline")
 
         guard(body, json_)

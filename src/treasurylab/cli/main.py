@@ -2,7 +2,8 @@
 
 Commands live in ``cli/*_cmd.py`` modules, each with ``register(app)``; they import the heavy layers
 (pandas, the model) inside the command bodies, so ``treasurylab --help`` stays fast.
-Exit codes: 0 ok, 2 bad input (the message names the field and the fix), 1 internal error.
+Exit codes: 0 ok, 2 bad input (the message names the field and the fix), 1 internal error, 3 ``data
+update`` refreshed nothing (offline, or every fetch failed), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -62,8 +63,9 @@ def _json_flag(argv: list[str]) -> bool:
 
 def _usage_error(exc, json_mode: bool) -> None:
     from treasurylab.cli.output import print_json
+    from treasurylab.errors import one_line
 
-    msg = " ".join(exc.format_message().split())          # one line, whatever click wrapped
+    msg = one_line(" ".join(exc.format_message().split()))  # one line, whatever click wrapped
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
         msg = f"{msg.rstrip('.')} - see '{ctx.command_path} --help'"

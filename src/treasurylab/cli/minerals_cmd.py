@@ -12,7 +12,51 @@ from __future__ import annotations
 
 import typer
 
-from treasurylab.cli.output import guard, print_json, table
+from treasurylab.cli.output import amount, finite, guard, pct, print_json, table
+
+#: the consumers the 180-day verdict names; Germany is the EU scaled by the model's germany_share_of_eu
+VERDICT_CONSUMERS = ("Germany", "Japan", "Korea", "US")
+
+
+def shortfalls_by(M, inputs, events, month: str) -> dict[str, dict[str, float]]:
+    """Magnet shortfall (t NdFeB) from 2026-01 through ``month``, in tonnes and months of demand, and
+    inventory left (months of demand) at ``month``, for the verdict's consumers."""
+    start = "2026-01"
+    n = 12 * (int(month[:4]) - 2026) + int(month[5:7])
+    res = M.simulate(inputs, events, start=start, months=max(n, 1))
+    short = res.shortfall.sum(axis=2)                  # (T, C) t/month
+    demand = res.demand.sum(axis=2)                    # (T, C) t/month
+    de_share = float(inputs.p["germany_share_of_eu"])
+    out = {}
+    for name in VERDICT_CONSUMERS:
+        c = M.CONSUMERS.index("EU" if name == "Germany" else name)
+        k = de_share if name == "Germany" else 1.0
+        t = float(short[:, c].sum()) * k
+        monthly = float(demand[-1, c]) * k
+        out[name] = {"shortfall_t": t, "shortfall_months": t / monthly if monthly > 0 else 0.0,
+                     "inventory_months": float(res.inventory_months[-1, c])}
+    return out
+
+
+def verdict_180(ans: dict, short: dict, days: int) -> str:
+    """The plain-language answer: the share met without China by stage, the binding stage, shortfalls."""
+    stages = ", ".join(f"{s.replace('_', ' ')} {pct(ans['chain'][s])}" for s in ans["chain"])
+    b = ans["binding_stage"]
+    hit = {c: v for c, v in short.items() if v["shortfall_t"] > 0.5}
+    if hit:
+        loss = "; ".join(f"{c} {amount(v['shortfall_t'], 't')} ({v['shortfall_months']:.1f} months of demand, "
+                         f"{v['inventory_months']:.1f} months of inventory left)" for c, v in hit.items())
+        sh = f"Shortfalls to {ans['month']} under this scenario's China policy: {loss}."
+    else:
+        inv = ", ".join(f"{c} {v['inventory_months']:.1f}" for c, v in short.items())
+        sh = (f"Under this scenario's China policy no one runs short by {ans['month']} (China keeps exporting); "
+              f"inventory left, months of demand: {inv}. For a stop of Chinese exports run "
+              "'treasurylab minerals --answer-180 --scenario rare-earth-cutoff'.")
+    return (f"By {ans['date']} (day {days}), supply without China could meet at most "
+            f"{pct(ans['chain']['magnet'])} of non-China magnet demand. Share of non-China needs met by "
+            f"non-Chinese capacity, stage by stage along the chain: {stages}. The binding stage is "
+            f"{b.replace('_', ' ')} ({pct(ans['stage_only'][b])} on its own). {sh} "
+            "Germany is the EU scaled by its share of EU magnet use (germany_share_of_eu).")
 
 
 def _months(m: int | None, horizon: int) -> int | str:
@@ -28,7 +72,8 @@ def register(app: typer.Typer) -> None:
         months: int = typer.Option(None, "--months", "-m", help="Months to run (default: scenario horizon or 120)."),
         answer_180: bool = typer.Option(False, "--answer-180", help="Only the 180-day answer: largest non-China share by stage."),
         days: int = typer.Option(180, "--days", help="Days after Proclamation 11001 (14 Jan 2026) for --answer-180."),
-        target_share: float = typer.Option(None, "--target-share", help="Share of ex-China needs for 'months to target'."),
+        target_share: float = typer.Option(None, "--target-share", help="Share of ex-China needs for 'months to target'.",
+                                    callback=finite("--target-share 0.5")),
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
     ) -> None:
         """Rare earths: shortfalls, prices, output at risk and the 180-day answer."""
@@ -55,13 +100,22 @@ def register(app: typer.Typer) -> None:
                 raise BadInput("must be in [0, 1]", field="--target-share", got=target_share, fix="e.g. 0.5")
             if answer_180:
                 ans = M.answer_180_days(inputs, events, start="2026-01-14", days=days)
+                short = shortfalls_by(M, inputs, events, ans["month"])
+                ans["shortfall_to_date"] = short
+                ans["binding_stage"] = min(M.STAGES, key=lambda s: ans["stage_only"][s])
+                ans["verdict"] = verdict_180(ans, short, days)
                 if json_:
                     print_json({"answer_180_days": ans})
                     return
-                table([{"stage": s, "non-China capacity/yr": ans["non_china_capacity_per_year"][s],
-                        "unit": ans["units"][s], "share (stage alone)": ans["stage_only"][s],
-                        "share (non-China chain)": ans["chain"][s]} for s in M.STAGES],
-                      title=f"Largest non-China share of ex-China needs by {ans['date']} ({days} days)")
+                typer.echo(ans["verdict"] + "\n")
+                table([{"stage": s.replace("_", " "), "non-China capacity": amount(ans["non_china_capacity_per_year"][s]),
+                        "unit": ans["units"][s], "share (stage alone)": pct(ans["stage_only"][s]),
+                        "share (non-China chain)": pct(ans["chain"][s])} for s in M.STAGES],
+                      title=f"Largest non-China share of non-China needs by {ans['date']} ({days} days)")
+                table([{"consumer": c, "shortfall to date": amount(v["shortfall_t"], "t NdFeB"),
+                        "shortfall": f"{v['shortfall_months']:.1f} months of demand",
+                        "inventory left": f"{v['inventory_months']:.1f} months"} for c, v in short.items()],
+                      title=f"Magnet shortfalls 2026-01..{ans['month']} (this scenario's China policy)")
                 return
             st = start or (sc.start if sc else "2026-01")
             n = months if months is not None else (sc.horizon if sc else 120)

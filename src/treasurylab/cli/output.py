@@ -19,6 +19,8 @@ as written). Column widths are chosen here, not by rich:
   minimums (the terminal wraps the lines, but no value is cut).
 
 ``check_out_dir`` / ``check_out_file`` validate an output location before any work is done.
+``finite(lo, hi)`` is the callback of every float option: NaN, inf and values outside [lo, hi] are a
+usage error (exit 2, one line naming the option) before the command starts.
 """
 
 from __future__ import annotations
@@ -70,6 +72,9 @@ def print_json(obj: Any) -> None:
 
 
 def fail(message: str, code: int = 2, json_mode: bool = False) -> None:
+    from treasurylab.errors import one_line
+
+    message = one_line(message)          # bounded, no control characters, whatever raised it
     if json_mode:
         print_json({"error": message, "exit_code": code})
     sys.stderr.write(f"error: {message}\n")
@@ -92,8 +97,29 @@ def guard(fn: Callable[[], Any], json_mode: bool = False) -> Any:
     except Exception as exc:  # an internal error: one line, traceback only on request
         if os.environ.get("TREASURYLAB_DEBUG"):
             raise
+        if isinstance(exc, OSError) and exc.errno in _PATH_ERRNOS:
+            # a path the user gave that the system refuses (too long, not a folder, no permission,
+            # disk full): the user can fix it, so exit 2 naming the path, not "internal error"
+            from treasurylab.errors import BadInput
+
+            name = exc.filename if exc.filename is not None else ""
+            fail(str(BadInput(f"cannot use this path ({exc.strerror})", field="path", got=str(name),
+                              fix="check the file or folder name and that it can be read or written")),
+                 2, json_mode)
         fail(f"internal error: {type(exc).__name__}: {exc} (rerun with TREASURYLAB_DEBUG=1 for the traceback)",
              1, json_mode)
+
+
+def _errnos() -> frozenset[int]:
+    import errno
+
+    return frozenset(getattr(errno, n) for n in ("ENAMETOOLONG", "ENOTDIR", "EISDIR", "EACCES", "EPERM",
+                                                  "ENOENT", "ELOOP", "EROFS", "ENOSPC", "EDQUOT", "EEXIST")
+                     if hasattr(errno, n))
+
+
+#: errors of the operating system about a path, which the user can fix
+_PATH_ERRNOS = _errnos()
 
 
 def _quiet_broken_pipe() -> None:
@@ -219,8 +245,39 @@ def _fmt(v: Any) -> str:
     if isinstance(v, float):
         if not math.isfinite(v):
             return "n/a"
-        return f"{v:,.4g}" if abs(v) < 1e5 else f"{v:,.0f}"
+        # no exponent for table-sized numbers: 16,068 not 1.607e+04
+        return f"{v:,.4g}" if abs(v) < 1e3 else f"{v:,.0f}"
     return str(v)
+
+
+def pct(x: float, digits: int = 0) -> str:
+    """A share (0.62) as percent text ('62%'); 'n/a' when not finite."""
+    return f"{100 * x:.{digits}f}%" if x is not None and math.isfinite(x) else "n/a"
+
+
+def amount(x: float, unit: str = "", digits: int = 0) -> str:
+    """A quantity with thousands separators and its unit ('16,068 t')."""
+    if x is None or not math.isfinite(x):
+        return "n/a"
+    return f"{x:,.{digits}f}" + (f" {unit}" if unit else "")
+
+def finite(example: str, lo: float | None = None, hi: float | None = None) -> Callable[[Any], Any]:
+    """A typer callback refusing a non-finite float option, or one outside [lo, hi] (exit 2).
+
+    click turns 'nan' and 'inf' into floats without complaint, and NaN passes every comparison a
+    command might make later (they are all false), so it is refused here, at parse time. Without
+    ``lo``/``hi`` the command (or the parameter it sets) checks the range itself."""
+
+    def check(value: Any) -> Any:
+        if value is None:
+            return value
+        if not math.isfinite(value):
+            raise typer.BadParameter(f"{value!r} is not a finite number (e.g. {example})")
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            raise typer.BadParameter(f"{value!r} is outside [{lo:g}, {hi:g}] (e.g. {example})")
+        return value
+
+    return check
 
 
 def check_out_dir(path: Any, field: str = "--out") -> None:

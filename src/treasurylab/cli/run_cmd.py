@@ -123,6 +123,7 @@ def register(app: typer.Typer) -> None:
             from pathlib import Path
 
             from treasurylab.scenario.ensemble import BLOCK_SIZE
+            from treasurylab.scenario.resultdir import result_folder
             from treasurylab.scenario.runner import run
             from treasurylab.scenario.spec import load_scenario, with_baseline
 
@@ -134,22 +135,31 @@ def register(app: typer.Typer) -> None:
                 if note:
                     typer.echo(f"note: {note}", err=True)
             n = paths if paths is not None else sc.paths
-            with _progress(not json_ and n > BLOCK_SIZE, f"{sc.name}: {n:,} paths") as cb:
-                res = run(sc, paths=paths, seed=seed, workers=workers, cluster=cluster, progress=cb)
             folder = Path(out) if out else Path("out") / sc.name
-            files = res.save(folder)
-            if report:
-                from treasurylab.report.html import write_report
-                from treasurylab.scenario.compare import band_sources
+            # locked and staged before the run: a second writer or an unwritable folder is refused
+            # now, and the result set appears all at once (scenario/resultdir.py)
+            with result_folder(folder) as stage:
+                with _progress(not json_ and n > BLOCK_SIZE, f"{sc.name}: {n:,} paths") as cb:
+                    res = run(sc, paths=paths, seed=seed, workers=workers, cluster=cluster, progress=cb)
+                files = res.save(stage, as_dir=folder)
+                if report:
+                    from treasurylab.report.html import write_report
+                    from treasurylab.scenario.compare import band_sources
 
-                # the variance decomposition of the bands: the scenario re-run with one source at a time
-                bs = band_sources(res.scenario, workers=workers)
-                files["report_html"] = str(write_report(res, folder / "report.html", band_sources=bs))
+                    # the variance decomposition of the bands: the scenario re-run with one source at
+                    # a time, on the same random numbers
+                    bs = band_sources(res.scenario, workers=workers)
+                    write_report(res, stage / "report.html", band_sources=bs)
+                    files["report_html"] = str(folder / "report.html")
             res.meta["files"] = files
             if json_:
                 print_json(res.to_dict())
                 return
             table(_rows(res), title=f"{sc.name}: {res.paths:,} paths, seed {res.meta['seed']}")
+            dec = res.decomposition()
+            if dec:
+                table([{k: (v if k == "month" else f"{v:+.1f}") for k, v in r.items()} for r in dec],
+                      title="10-year change from the baseline, by source (bp, mean across paths)")
             for k, v in res.outcomes().items():
                 typer.echo(f"{k}: {v:.4g}")
             typer.echo(f"results: {folder}" + (f"  report: {files['report_html']}" if report else ""))
@@ -216,25 +226,27 @@ def register(app: typer.Typer) -> None:
 
         def body() -> None:
             import json
+            from contextlib import nullcontext
             from pathlib import Path
 
+            from treasurylab.scenario.resultdir import result_folder
             from treasurylab.scenario.sweep import sweep
 
             _check_sweep_arg(spec)
             _check_common(paths=paths, seed=seed, workers=workers, cluster=cluster, out=out)
-            with _progress(not json_, "sweep") as cb:
-                res = sweep(spec, workers=workers, cluster=cluster, paths=paths, seed=seed, progress=cb)
             files = {}
-            if out:
-                folder = Path(out)
-                folder.mkdir(parents=True, exist_ok=True)
-                (folder / "sweep.json").write_text(json.dumps(res.to_dict(), indent=1, default=str))
-                files["sweep_json"] = str(folder / "sweep.json")
-                from treasurylab.report.html import write_sweep_html
+            with (result_folder(out) if out else nullcontext()) as stage:   # locked before the sweep
+                with _progress(not json_, "sweep") as cb:
+                    res = sweep(spec, workers=workers, cluster=cluster, paths=paths, seed=seed, progress=cb)
+                if out:
+                    folder = Path(out)
+                    from treasurylab.report.html import write_sweep_html
 
-                html = write_sweep_html(res, folder / "sweep.html")
-                if html:
-                    files["sweep_html"] = str(html)
+                    if write_sweep_html(res, stage / "sweep.html"):
+                        files["sweep_html"] = str(folder / "sweep.html")
+                    # the record last, so that it lists only files that exist
+                    (stage / "sweep.json").write_text(json.dumps(res.to_dict(), indent=1, default=str))
+                    files["sweep_json"] = str(folder / "sweep.json")
             if json_:
                 print_json({**res.to_dict(), "files": files})
                 return

@@ -8,8 +8,12 @@ Public API::
     df.attrs["provenance"]                           # source, publisher, sha256, parser version...
     data.query("SELECT ... FROM tic_holdings")       # DuckDB over the Parquet store
 
-``series`` filters: ``country`` (forgiving match), ``start``/``end`` (prefix comparison on the date
-column, e.g. ``'2013-11'``), and ``<column>=value`` (or a list of values) for any other column.
+``series`` filters: ``country`` (forgiving match; several as a list or ``'china,japan,uk'``),
+``start``/``end`` (prefix comparison on the date column, e.g. ``'2013-11'``), and ``<column>=value``
+(or a list of values) for any other column. ``wide=True`` pivots to one column per country (or per
+series), dates as the index::
+
+    data.series("tic.holdings", country=["china", "japan", "uk"], series="current", wide=True)
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from typing import Any
 from treasurylab.data.catalog import Dataset, datasets, get
 from treasurylab.errors import BadInput, did_you_mean
 
-__all__ = ["Dataset", "datasets", "get", "load", "load_file", "query", "series"]
+__all__ = ["Dataset", "age", "coverage", "datasets", "get", "load", "load_file", "query", "series"]
 
 
 def load(dataset_id: str):
@@ -41,6 +45,73 @@ def query(sql: str):
     return store.query(sql)
 
 
+def period_end(text: str):
+    """The last day of a period written ``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD`` or ``YYYYqN`` (None if unreadable)."""
+    import calendar
+    import datetime as dt
+    import re
+
+    s = str(text).strip()
+    try:
+        if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", s):
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        if m := re.fullmatch(r"(\d{4})-(\d{2})", s):
+            y, mo = int(m[1]), int(m[2])
+            return dt.date(y, mo, calendar.monthrange(y, mo)[1])
+        if m := re.fullmatch(r"(\d{4})q([1-4])", s, flags=re.IGNORECASE):
+            y, mo = int(m[1]), 3 * int(m[2])
+            return dt.date(y, mo, calendar.monthrange(y, mo)[1])
+        if re.fullmatch(r"\d{4}", s):
+            return dt.date(int(s), 12, 31)
+    except ValueError:
+        return None
+    return None
+
+
+def age(last: str, today=None) -> str:
+    """How old an observation dated ``last`` is, in words ('3 days', '11 months', '2.1 years')."""
+    import datetime as dt
+
+    end = period_end(last)
+    if end is None:
+        return "unknown"
+    days = ((today or dt.date.today()) - end).days
+    if days < 0:
+        return "in the future (a projection)"
+    if days < 62:
+        return f"{days} day{'s' if days != 1 else ''}"
+    if days < 730:
+        return f"{round(days / 30.44)} months"
+    return f"{days / 365.25:.1f} years"
+
+
+def coverage(dataset_id: str) -> dict[str, Any]:
+    """Rows, first and last observation, as-of date and publisher of a dataset (as the store has it).
+
+    ``as_of`` is the day the files were retrieved (a ``data update`` copy's day when one is in use).
+    Projections (e.g. CBO's) make ``last`` a future date: ``last_observed`` is the last date not after
+    today."""
+    import datetime as dt
+
+    from treasurylab.data import store
+
+    ds = get(dataset_id)
+    df = store.load(dataset_id)
+    prov = df.attrs.get("provenance", {})
+    first = last = last_observed = None
+    if ds.date_column and ds.date_column in df.columns:
+        d = df[ds.date_column].dropna().astype(str)
+        if not d.empty:
+            first, last = d.min(), d.max()
+            today = dt.date.today()
+            past = [x for x in d.unique() if (period_end(x) or today) <= today]
+            last_observed = max(past) if past else None
+    upd = prov.get("updated_from") or {}
+    return {"id": ds.id, "rows": len(df), "first": first, "last": last, "last_observed": last_observed,
+            "as_of": upd.get("retrieved") or ds.retrieved, "publisher": ds.publisher, "unit": ds.unit,
+            "frequency": ds.frequency}
+
+
 def _check_period(name: str, v: Any) -> str:
     import datetime as dt
     import re
@@ -57,8 +128,23 @@ def _check_period(name: str, v: Any) -> str:
     return s
 
 
-def series(dataset_id: str, *, country: str | None = None, start: Any = None, end: Any = None, **filters: Any):
-    """Rows of ``dataset_id`` matching the filters (a pandas DataFrame with provenance in ``.attrs``)."""
+def countries(country: Any) -> list[str]:
+    """``'china,japan'``, ``['china', 'uk']`` or ``('china,japan', 'uk')`` -> ``['china', 'japan', 'uk']``."""
+    items = [country] if isinstance(country, str) else list(country)
+    out = [p.strip() for it in items for p in str(it).split(",")]
+    out = [p for p in out if p]
+    if not out:
+        raise BadInput("no country given", field="country", got=country, fix="e.g. china or china,japan,uk")
+    return out
+
+
+def series(dataset_id: str, *, country: Any = None, start: Any = None, end: Any = None, wide: bool = False,
+           **filters: Any):
+    """Rows of ``dataset_id`` matching the filters (a pandas DataFrame with provenance in ``.attrs``).
+
+    ``country`` may name several countries (a list, or comma-separated); the rows keep the order of
+    the names given. ``wide=True`` returns one column per country (or per ``series`` when the dataset
+    has no country dimension), indexed by date, with the unit in ``.attrs['unit']``."""
     from treasurylab.data import store
     from treasurylab.data.names import match_name
 
@@ -71,8 +157,11 @@ def series(dataset_id: str, *, country: str | None = None, start: Any = None, en
             raise BadInput(f"dataset {ds.id} has no country dimension", field="country",
                            fix="drop --country for this dataset")
         names = df[ds.country_column].dropna().unique().tolist()
-        wanted = match_name(country, names, what="country")
-        df = df[df[ds.country_column] == wanted]
+        wanted = list(dict.fromkeys(match_name(c, names, what="country") for c in countries(country)))
+        df = df[df[ds.country_column].isin(wanted)]
+        if len(wanted) > 1:  # the order the reader asked for, dates ascending within each
+            order = {w: i for i, w in enumerate(wanted)}
+            df = df.iloc[df[ds.country_column].map(order).argsort(kind="stable")]
     if start is not None or end is not None:
         if not ds.date_column:
             raise BadInput(f"dataset {ds.id} has no date dimension", field="start/end",
@@ -111,4 +200,24 @@ def series(dataset_id: str, *, country: str | None = None, start: Any = None, en
         df = df[mask]
     df = df.reset_index(drop=True)
     df.attrs = attrs
+    if wide:
+        return _wide(ds, df)
     return df
+
+
+def _wide(ds: Dataset, df):
+    """One column per country (else per series), one row per date; provenance and unit in ``.attrs``."""
+    by = ds.country_column if ds.country_column and ds.country_column in df.columns else (
+        "series" if "series" in df.columns else None)
+    if not ds.date_column or not ds.value_column or by is None:
+        raise BadInput(f"dataset {ds.id} cannot be shown wide (no date, value and country or series columns)",
+                       field="wide", fix="use the long table (wide=False)")
+    dup = df.duplicated([ds.date_column, by])
+    if dup.any():
+        raise BadInput(f"dataset {ds.id} has several rows per date and {by}", field="wide",
+                       fix="filter it to one row per date first (e.g. series='current' for tic.holdings)")
+    out = df.pivot(index=ds.date_column, columns=by, values=ds.value_column)
+    out = out[list(dict.fromkeys(df[by]))]
+    out.columns.name = by
+    out.attrs = {**df.attrs, "unit": ds.unit}
+    return out

@@ -342,7 +342,10 @@ if __name__ == "__main__":  # pragma: no cover - a maintenance entry point
     import sys
 
     if "--write" in sys.argv:
+        from treasurylab.data.store import build_manifest
+
         print(write_profile())
+        build_manifest()          # the curated table is in the manifest: record its new sha256
     else:
         lad = roll_forward()
         print(lad.as_of, check(lad))

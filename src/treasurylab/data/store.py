@@ -10,8 +10,15 @@ is ever read (temporaries left by a dead writer are swept on a later write).
 The root is ``$TREASURYLAB_STORE`` or ``~/.cache/treasurylab/store``. DuckDB (in memory) queries the
 Parquet files through :func:`query`; no database file is ever locked.
 
-Bundled files are checked against ``snapshot/MANIFEST.json`` (sha256) before parsing: a truncated or
-re-encoded copy is refused with one clear message instead of being parsed into wrong numbers.
+Bundled files, the snapshot's and the curated tables (``../curated/NAME.yaml`` in the manifest), are
+checked against ``snapshot/MANIFEST.json`` (sha256) before parsing: a truncated, re-encoded or edited
+copy is refused with one clear message instead of being parsed into wrong numbers. A missing
+manifest is an error (a package without it cannot vouch for any number).
+
+The store is not trusted blindly either: the provenance record of each stored table holds the
+sha256 of its Parquet file (``stored``), checked on every read; a stored file that does not match
+(edited, truncated, swapped) is ignored and rebuilt from the source files, so ``data show`` and
+``claims`` never serve an edited value.
 
 :func:`load_file` reads a file a user downloaded (TIC ``mfhhis01.txt`` or ``slt_table5.txt``, a Treasury
 par-curve CSV, a FRED CSV, a SOMA holdings CSV, a COFER SDMX file, a WGC dashboard JSON), recognising
@@ -45,28 +52,50 @@ def store_root() -> Path:
     return Path(base) / "treasurylab" / "store"
 
 
+#: the curated tables' folder, beside the snapshot; manifest names ``../curated/NAME.yaml``
+CURATED = "curated"
+
+
 @lru_cache(maxsize=1)
 def _manifest() -> dict[str, str]:
     if not MANIFEST.exists():
-        return {}
-    return json.loads(MANIFEST.read_text())
+        raise DataError("the bundled snapshot's manifest is missing", where="data/snapshot/MANIFEST.json",
+                        fix="reinstall treasurylab (no bundled number can be vouched for without it)")
+    try:
+        man = json.loads(MANIFEST.read_text())
+    except ValueError:
+        man = None
+    if not isinstance(man, dict):
+        raise DataError("the bundled snapshot's manifest is not a JSON mapping of file -> sha256",
+                        where="data/snapshot/MANIFEST.json", fix="reinstall treasurylab")
+    return man
 
 
 def build_manifest() -> dict[str, str]:
-    """Recompute MANIFEST.json from the files in the snapshot folder (run after adding a file)."""
+    """Recompute MANIFEST.json from the files in the snapshot folder and the curated tables (run
+    after adding or changing a file)."""
     out = {}
     for p in sorted(SNAPSHOT_DIR.rglob("*")):
         if p.is_file() and p.name != "MANIFEST.json" and "__pycache__" not in p.parts:
             out[p.relative_to(SNAPSHOT_DIR).as_posix()] = sha256_file(p)
+    for p in sorted((SNAPSHOT_DIR.parent / CURATED).glob("*.yaml")):
+        out[f"../{CURATED}/{p.name}"] = sha256_file(p)
     MANIFEST.write_text(json.dumps(out, indent=1, sort_keys=True) + "\n")
     _manifest.cache_clear()
     return out
 
 
 def _bundled_rel(p: Path) -> str | None:
-    """The manifest name of ``p`` when it lies in the bundled snapshot, else None (a user's file)."""
+    """The manifest name of ``p`` when it is a bundled file (in the snapshot, or a curated table
+    beside it), else None (a user's file)."""
+    snap = Path(catalog.SNAPSHOT_DIR).resolve()
+    p = Path(p).resolve()
     try:
-        return Path(p).resolve().relative_to(Path(catalog.SNAPSHOT_DIR).resolve()).as_posix()
+        return p.relative_to(snap).as_posix()
+    except ValueError:
+        pass
+    try:
+        return f"../{CURATED}/" + p.relative_to(snap.parent / CURATED).as_posix()
     except ValueError:
         return None
 
@@ -91,6 +120,12 @@ def check_files(ds: Dataset, paths: list[Path]) -> list[str]:
             )
         h = sha256_file(p)
         want = man.get(rel) if rel is not None else None
+        if rel is not None and want is None:
+            raise DataError(
+                f"bundled data file {rel} is not in the snapshot's manifest",
+                where=ds.id,
+                fix="reinstall treasurylab (a maintainer adding a file runs 'make manifest')",
+            )
         if want is not None and want != h:
             raise DataError(
                 f"data file {rel} does not match the bundled snapshot (sha256 differs: truncated, "
@@ -134,7 +169,12 @@ def write_result(folder: Path, key: str, df: pd.DataFrame, prov: dict[str, Any])
                 stale.unlink(missing_ok=True)
         except OSError:
             pass
-    _atomic_write_bytes(folder / f"{key}.parquet", lambda tmp: df.to_parquet(tmp, index=False))
+    def parquet(tmp: str) -> None:
+        df.to_parquet(tmp, index=False)
+        # the record vouches for the stored bytes: checked on every read (stored_ok)
+        prov["stored"] = {"file": f"{key}.parquet", "sha256": sha256_file(Path(tmp))}
+
+    _atomic_write_bytes(folder / f"{key}.parquet", parquet)
     _atomic_write_bytes(
         folder / f"{key}.json",
         lambda tmp: Path(tmp).write_text(json.dumps(prov, indent=1, sort_keys=True) + "\n"),
@@ -146,6 +186,12 @@ def complete_results(folder: Path) -> list[str]:
     if not folder.exists():
         return []
     return sorted(p.stem for p in folder.glob("*.json") if (folder / f"{p.stem}.parquet").exists())
+
+
+def stored_ok(pq: Path, prov: Any) -> bool:
+    """Whether the stored Parquet file ``pq`` is byte for byte the one its record vouches for."""
+    want = prov.get("stored", {}).get("sha256") if isinstance(prov, dict) else None
+    return isinstance(want, str) and sha256_file(pq) == want
 
 
 def updates_dir(dataset_id: str, *, root: Path | None = None) -> Path:
@@ -209,12 +255,13 @@ def load(
     df = prov = None
     if pq.exists() and js.exists():
         try:
-            df = pd.read_parquet(pq)
             prov = json.loads(js.read_text())
+            if stored_ok(pq, prov):
+                df = pd.read_parquet(pq)
         except (OSError, ValueError):
-            df = prov = (
-                None  # an unreadable stored copy is ignored and rebuilt from the source files
-            )
+            pass
+        if df is None:  # an unreadable or edited stored copy is ignored and rebuilt from the sources
+            prov = None
     if df is None:
         df = _parse(ds, paths)
         prov = record(ds, paths, hashes, key, len(df), [str(c) for c in df.columns])

@@ -13,10 +13,16 @@ and executed. For month t (all arrays carry the path axis first; ``prev`` = last
                           + fiscal premium(projected debt and deficit deviations, prev) + trust term;
                  the Fed backstop fires on a jump; clear_market settles every dollar (net new supply
                  = last month's change in debt); yields are capped at the regime bound (flagged).
-  4. Macro       dy10 = y10_t - baseline; stress = max(monthly 10y jump / 50 bp, 1 - trust);
-                 mortgage, Baa, output gap (IS), inflation (Phillips), policy rate (Taylor) -> GDP_t.
+  4. Macro       dy10 = y10_t - baseline; stress: a state following max(unusual monthly 10y jump,
+                 1 - trust) at the pace of the Baa spread's history (macro.stress_index; a
+                 term-premium event's add-on is not a jump); mortgage, Baa (+ credit-spread events),
+                 output gap (IS, with the fiscal impulse of purchases, transfers and slippage),
+                 unemployment (Okun), inflation (Phillips), policy rate (Taylor, or a policy_path
+                 event's rate while it lasts) -> GDP_t. Term-premium events are added to the
+                 market's yields in step 3; an uncertainty event adds to the volatility the holders
+                 see in step 2.
   5. Fiscal      fiscal.step at the market's curve (bills at the 3m yield), primary deficit =
-                 baseline + slippage (% of GDP_t), GDP_t, inflation = baseline + deviation,
+                 baseline + slippage + fiscal events (% of GDP_t), GDP_t, inflation = baseline + deviation,
                  stabilisers on the gap deviation -> debt, debt/GDP, net interest, deficit; then the
                  deviations the next month's premia see:
                    deficit_dev = 100 (deficit*12/GDP - baseline)
@@ -44,8 +50,9 @@ and the fiscal block's baseline run of net interest and debt/GDP) to rounding: a
 construction. Before the scenario's first month the fiscal block alone is rolled from the
 baseline's first month (October of the first fiscal year) on baseline inputs.
 
-``treasurylab.scenario.setup.prepare(scenario) -> Setup`` (deterministic, picklable; it reads the
-parameters and the data) and ``simulate(setup, n, rng) -> dict``
+``treasurylab.scenario.setup.prepare(scenario) -> Setup`` (deterministic, picklable, frozen; it reads
+the parameters and the data; the ``Setup`` class belongs to the scenario layer, which builds it: the
+kernel only reads its fields) and ``simulate(setup, n, rng) -> dict``
 (one block of n paths; arrays (n, T), (n,) or (n, A)) are what the runner calls. Per path it also
 returns ``cascade_share`` (foreign non-absorbing holders' sales beyond the baseline in the first 24
 months / TIC's foreign official holdings at the start, $3,887bn in Dec 2025: the non-absorbing
@@ -55,7 +62,6 @@ foreign agents stand for the official sector, since TIC gives no official/privat
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -66,57 +72,7 @@ VINTAGES = {"cbo-2026-02": "2026-02", "cbo-2025-01": "2025-01"}
 CASCADE_WINDOW = 24           # months: "sold within 24 months" (the tipping-point definition)
 RECORD = ("y10", "tp10", "flow_premium", "fiscal_premium", "expected_short_dev", "policy_rate",
           "mortgage", "baa", "gdp_gap", "gdp_level_dev", "inflation_dev", "net_interest", "deficit_gdp",
-          "debt_gdp", "foreign_official", "trust", "gold_price")
-
-
-@dataclass
-class Setup:
-    """Everything deterministic a block of paths needs (built once; pickled to workers)."""
-
-    name: str
-    months: tuple[str, ...]
-    T: int
-    k0: int                                   # fiscal pre-roll months (baseline start -> scenario start)
-    fparams: Any
-    ladder: Any
-    curve_tenors: tuple
-    yields: np.ndarray                        # (k0+T, 5) baseline curve
-    bill: np.ndarray                          # (k0+T,)
-    pdef: np.ndarray
-    revenue: np.ndarray
-    other_means: np.ndarray
-    ngdp: np.ndarray
-    cpi: np.ndarray
-    base_policy: np.ndarray                   # (T,)
-    base_gap: np.ndarray                      # (T,)
-    base_debt_gdp: np.ndarray                 # (T,) the fiscal block's baseline run
-    base_deficit_gdp: np.ndarray              # (T,)
-    base_net_interest: np.ndarray             # (T,) annual rate
-    mix0: Any
-    mixes: list                               # per month t: IssuanceMix
-    hspecs: list                              # distinct HoldersSpec variants
-    hseg: np.ndarray                          # (T,) index into hspecs
-    mps: list                                 # distinct MarketParams variants
-    mseg: np.ndarray                          # (T,)
-    macro: Any                                # MacroParams
-    rp: Any                                   # ReservesParams or None
-    cp: dict                                  # coupling parameters
-    threat: np.ndarray                        # (T,)
-    distrust: np.ndarray                      # (T,)
-    named: np.ndarray                         # (T, A) USD bn
-    announced: np.ndarray                     # (T, A) USD bn
-    frozen: np.ndarray                        # (T, A) bool
-    political: np.ndarray                     # (T, A)
-    slippage: np.ndarray                      # (T,) % of GDP
-    res_signal: np.ndarray                    # (T,)
-    exp_factor: np.ndarray                    # (5,) expected-path factors by tenor
-    holder_names: tuple[str, ...]
-    gap_shock: np.ndarray                     # (T,) minerals block's output-gap contribution, fraction
-    minerals: Any = None                      # MineralsResult when the scenario has minerals events
-    baseline: dict = field(default_factory=dict)   # base_<var> (T,) for results
-    foreign_official_bn: float = 0.0          # TIC foreign official holdings at the holdings month (cascade denominator)
-    jump_off: dict = field(default_factory=dict)   # what the run started from (scenario/jumpoff.py), for results' meta
-    shocks: Any = None                        # model.shocks.ShockParams, or None: no world shocks
+          "debt_gdp", "foreign_total", "trust", "gold_price", "event_premium", "unemployment")
 
 
 def one_blas_thread():
@@ -145,7 +101,7 @@ def one_blas_thread():
 _POOLS = None
 
 
-def warm_process(setup: Setup | None = None) -> None:
+def warm_process(setup: Any = None) -> None:
     """Do once, in a parent process about to fork workers, the one-off work of a first block.
 
     The modules :func:`simulate` imports and the BLAS thread controller (:func:`one_blas_thread`
@@ -190,7 +146,7 @@ def holders_month(spec, state, t: int, *, debt_gdp_dev_pp, yield_vol_bp, threat,
     return flows.sales, sur, exp_
 
 
-def simulate(S: Setup, n: int, rng: np.random.Generator, out: dict | None = None) -> dict[str, np.ndarray]:
+def simulate(S: Any, n: int, rng: np.random.Generator, out: dict | None = None) -> dict[str, np.ndarray]:
     """Run one block of ``n`` paths through the T months; returns the recorded arrays.
 
     ``out``: optional {record name: (T, n) float64 array} to record into (e.g. views of a shared
@@ -200,7 +156,7 @@ def simulate(S: Setup, n: int, rng: np.random.Generator, out: dict | None = None
         return _simulate(S, n, rng, out or {})
 
 
-def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str, np.ndarray]:
+def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, np.ndarray]:
     from treasurylab.model import fiscal as F
     from treasurylab.model import holders as H
     from treasurylab.model import market as M
@@ -262,6 +218,17 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
         h = round(S.mps[S.mseg[t]].expectation_horizon_months)
         fut_all[t] = S.announced[t + 1: t + 1 + h][:, ~S.hspecs[S.hseg[t]].absorber].sum()
     base_y10 = S.yields[k0:k0 + T, 3].tolist()
+    zT = np.zeros(T)
+    tp_add = S.tp_add if S.tp_add is not None else None
+    spread_add = S.spread_add if S.spread_add is not None else np.zeros((T, 2))
+    pol_path = S.policy_path if S.policy_path is not None else np.full(T, np.nan)
+    vol_add = S.vol_add if S.vol_add is not None else zT
+    # fiscal slippage (no split given) acts as transfers in the IS curve; the deficit carries all three
+    purch = (S.purchases if S.purchases is not None else zT) / 100.0
+    transf = (S.transfers if S.transfers is not None else zT) / 100.0 + S.slippage / 100.0
+    extra_def = S.slippage + (S.purchases if S.purchases is not None else zT) + \
+        (S.transfers if S.transfers is not None else zT)
+    base_u = S.base_unemployment if S.base_unemployment is not None else zT
     fiscal_out = ("debt", "debt_gdp", "deficit", "net_interest")
     esd_t = np.empty((5, n))        # expected short-rate path by tenor, tenor-major
     # world shocks (model/shocks.py): drawn for all months at once, from a generator jumped from the
@@ -279,6 +246,7 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
         import copy
 
         fw = copy.deepcopy(fs)
+        u_world = np.zeros(n)       # the world's own unemployment deviation (Okun on its gap shock)
 
     for t in range(T):
         tf = k0 + t
@@ -291,7 +259,8 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
             named = S.named[t] if named_any[t] else None
         insens = insens_f[S.hseg[t]]
         sales, sur, exp_ = holders_month(
-            spec, hs, t, debt_gdp_dev_pp=st.debt_dev_pp, yield_vol_bp=ms.vol_bp, threat=S.threat[t],
+            spec, hs, t, debt_gdp_dev_pp=st.debt_dev_pp,
+            yield_vol_bp=ms.vol_bp if vol_add[t] == 0.0 else ms.vol_bp + vol_add[t], threat=S.threat[t],
             rng=rng, membership=membership, named_sales=named,
             announced_sales=S.announced[t] if ann_any[t] else None,
             political_shock=S.political[t] if pol_any[t] else None,
@@ -314,29 +283,47 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
         hs.holdings = clr.holdings
         fed_bought += clr.fed_bought
         y = out.yields
+        if tp_add is not None and tp_add[t].any():
+            y = y + tp_add[t]                 # a term-premium event: the user's add-on by tenor
         over = y[:, 3] > y_cap
         if over.any():
             st.regime |= over
             y = np.minimum(y, y_cap)
         # 4. macro
         dy10 = y[:, 3] - by10
-        stress = stress_index(dy10 - st.dy10_prev, 1.0 - out.trust, pm)
+        # stress sees the market's own jumps, not a term-premium event's add-on (a stated repricing)
+        ev10 = tp_add[t, 3] if tp_add is not None else 0.0
+        ev10_prev = tp_add[t - 1, 3] if (tp_add is not None and t > 0) else 0.0
+        stress = stress_index(dy10 - st.dy10_prev - (ev10 - ev10_prev), 1.0 - out.trust, pm, mst.stress)
+        mst.stress = stress
+        pol_t = pol_path[t]
         mo = macro_step(mst, pm, dy10=dy10, stress=stress, base_y10=base_y10[t],
                         base_policy=float(S.base_policy[t]), base_gap=float(S.base_gap[t]),
-                        base_gdp=float(S.ngdp[tf]), gap_shock=float(S.gap_shock[t]))
+                        base_gdp=float(S.ngdp[tf]), gap_shock=float(S.gap_shock[t]),
+                        purchases=float(purch[t]), transfers=float(transf[t]),
+                        spread_add=(float(spread_add[t, 0]), float(spread_add[t, 1])),
+                        policy_override=None if np.isnan(pol_t) else float(pol_t))
         st.regime |= mo["regime"]
         gdp = mo["gdp"]
-        infl_dev, pdef_pp = mst.infl, S.slippage[t]
+        infl_dev, pdef_pp = mst.infl, extra_def[t]
         if W is not None:   # the world around the baseline: rates, policy, prices, output, deficit
             w10 = by10 - base_y10[t]
             mo["mortgage"] = mo["mortgage"] + w10
             mo["baa"] = mo["baa"] + w10
-            mo["policy"] = np.maximum(mo["policy"] + W.policy[t], lb)
+            if np.isnan(pol_t):     # a stated policy path (policy_path event) is kept as stated
+                mo["policy"] = np.maximum(mo["policy"] + W.policy[t], lb)
             lvl = np.exp(W.real_level[t] + W.price_level[t])
             gdp = gdp * lvl
             mo["gdp_level_dev"] = (1.0 + mo["gdp_level_dev"]) * lvl - 1.0
             infl_dev = infl_dev + W.inflation[t]
             pdef_pp = pdef_pp + W.deficit_pp[t]
+            # the part of the growth surprise potential output has not absorbed (model/shocks.py:
+            # gap persistence from CBO's history); unemployment follows it through the same Okun's-law
+            # dynamics as the model's own gap
+            mo["gap"] = mo["gap"] + W.gap[t]
+            u_world = pm.okun_persistence * u_world - \
+                ((1.0 - pm.okun_persistence) * pm.okun_coefficient) * W.gap[t]
+            mo["unemployment_dev"] = mo["unemployment_dev"] + u_world
         # 5. fiscal
         ratio = gdp / S.ngdp[tf]
         fo = fiscal_step(fs, tf, y, S.bill[tf] + (y[:, 0] - S.yields[tf, 0]),
@@ -380,7 +367,7 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
         rec["y10"][t] = y[:, 3]
         np.add(out.tp_perm[:, 3], out.tp_temp[:, 3], out=rec["flow_premium"][t])
         np.add(out.fiscal[:, 3], out.trust_term[:, 3], out=rec["fiscal_premium"][t])
-        np.add(cp["baseline_tp10"], rec["flow_premium"][t], out=rec["tp10"][t])
+        np.add(cp["baseline_tp10"] + ev10, rec["flow_premium"][t], out=rec["tp10"][t])
         rec["expected_short_dev"][t] = esd_t[3]
         rec["policy_rate"][t] = mo["policy"]
         rec["mortgage"][t] = mo["mortgage"]
@@ -391,9 +378,11 @@ def _simulate(S: Setup, n: int, rng: np.random.Generator, out: dict) -> dict[str
         np.multiply(fo["net_interest"], 12.0, out=rec["net_interest"][t])
         rec["deficit_gdp"][t] = deficit_gdp
         rec["debt_gdp"][t] = debt_gdp
-        np.matmul(hs.holdings, all_foreign_f, out=rec["foreign_official"][t])
+        np.matmul(hs.holdings, all_foreign_f, out=rec["foreign_total"][t])
         rec["trust"][t] = out.trust
         rec["gold_price"][t] = gold_price
+        rec["event_premium"][t] = ev10
+        np.add(base_u[t], mo["unemployment_dev"], out=rec["unemployment"][t])
 
     # never let a non-finite number out: cap to the regime bound and flag the path
     for k, v in rec.items():

@@ -16,6 +16,9 @@ and the outputs each block reads::
     tenor_t  = B x_t[:3] / 100                                (5, n) yield shocks at 3m, 2y, 5y, 10y, 30y
     policy_t = tenor_t[3m] + x_t[policy spread] / 100         policy-rate shock
     real_t   = sum_{s<=t} g_s / 12,  price_t = sum_{s<=t} pi_s / 12   log level deviations
+    gap_t    = phi_gap gap_{t-1} + g_t / 12                   output-gap deviation, fraction of potential:
+                                                              the part of a growth surprise that is
+                                                              not (yet) absorbed by potential output
 
 Every residual table is demeaned, so each shock has mean zero and the baseline stays the centre of
 the fan. The draws come from a generator *jumped* from the block's own (``bit_generator.jumped()``):
@@ -49,6 +52,7 @@ class ShockParams:
     sigma_growth: float
     rho_deficit: float
     sigma_deficit: float      # pp of GDP per month
+    rho_gap: float = 0.0      # per month: persistence of the output gap (CBO's gap history)
     rates: bool = True
     macro: bool = True
     fiscal: bool = True
@@ -70,7 +74,7 @@ class ShockParams:
             rho_infl=float(ps["inflation_persistence"]), sigma_infl=float(ps["inflation_sigma"]),
             rho_growth=float(ps["growth_persistence"]), sigma_growth=float(ps["growth_sigma"]),
             rho_deficit=float(ps["primary_deficit_persistence"]),
-            sigma_deficit=float(ps["primary_deficit_sigma"]),
+            sigma_deficit=float(ps["primary_deficit_sigma"]), rho_gap=float(ps["gap_persistence"]),
             rates=bool(ps["rates"]), macro=bool(ps["macro"]), fiscal=bool(ps["fiscal"]), scale=float(ps["scale"]))
 
 
@@ -88,6 +92,7 @@ class WorldPaths:
     inflation: np.ndarray     # (T, n) decimal annual rate
     real_level: np.ndarray    # (T, n) log real-GDP level deviation
     price_level: np.ndarray   # (T, n) log price-level deviation
+    gap: np.ndarray           # (T, n) output-gap deviation, fraction of potential
     deficit_pp: np.ndarray    # (T, n) primary deficit, % of GDP
 
 
@@ -122,6 +127,7 @@ def draw(sp: ShockParams, n: int, T: int, rng: np.random.Generator) -> WorldPath
     infl = np.zeros((T, n))
     real = np.zeros((T, n))
     price = np.zeros((T, n))
+    gapw = np.zeros((T, n))
     dpp = np.zeros((T, n))
     x = np.zeros((n, 4))
     pi = np.zeros(n)
@@ -129,6 +135,7 @@ def draw(sp: ShockParams, n: int, T: int, rng: np.random.Generator) -> WorldPath
     d = np.zeros(n)
     lv = np.zeros(n)
     pl = np.zeros(n)
+    gp = np.zeros(n)
     AT = sp.A.T
     Bt = sp.loadings / 100.0                           # percent -> decimal
     for t in range(T):
@@ -141,14 +148,17 @@ def draw(sp: ShockParams, n: int, T: int, rng: np.random.Generator) -> WorldPath
         infl[t] = pi
         lv = lv + g / 12.0
         pl = pl + pi / 12.0
+        gp = sp.rho_gap * gp + g / 12.0
         real[t] = lv
+        gapw[t] = gp
         price[t] = pl
         dpp[t] = d
     tenor *= kr
     policy *= kr
     infl *= km
     real *= km
+    gapw *= km
     price *= km
     dpp *= kf
     return WorldPaths(tenor=tenor, policy=policy, inflation=infl, real_level=real, price_level=price,
-                      deficit_pp=dpp)
+                      gap=gapw, deficit_pp=dpp)

@@ -2,12 +2,16 @@
 
 ``load_params(block, overrides=None)`` -> :class:`ParamSet`, a read-only mapping ``name -> value``
 whose ``.meta[name]`` keeps the full :class:`~treasurylab.params.schema.Param` (unit, source, date,
-assumption). Overrides are checked against the same bounds and name the parameter on error.
+assumption). Overrides are checked against the same bounds and name the parameter on error; an
+override must also have the default's shape (a number for a number, a mapping of numbers for a
+mapping of numbers...) and every number in it must be finite, so a wrong-shaped or NaN value is
+refused at load time (exit 2) instead of failing, or silently zeroing a path, inside the run.
 """
 
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
@@ -66,6 +70,7 @@ class ParamSet(Mapping):
                     field=f"{self.block}.{name}",
                     fix=did_you_mean(name, meta),
                 )
+            _check_shape(meta[name].value, value, f"{self.block}.{name}", where)
             new = meta[name].model_copy(update={"value": value})
             _check_bounds(new, f"{self.block}.{name}", where)
             meta[name] = new
@@ -89,8 +94,62 @@ class ParamSet(Mapping):
         return rows
 
 
+def _kind(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true or false"
+    if isinstance(v, (int, float)):
+        return "a number"
+    if isinstance(v, str):
+        return "text"
+    if isinstance(v, dict):
+        return "a mapping (name: value lines)"
+    if isinstance(v, list):
+        return "a list"
+    return type(v).__name__
+
+
+def _check_shape(default: Any, value: Any, field: str, where: str) -> None:
+    """``value`` must be of the same kind as ``default``, recursively (new mapping keys are allowed:
+    their block's builder checks them); numbers must be finite."""
+    if default is None:
+        return
+    if _kind(default) != _kind(value):
+        got = value if isinstance(value, (bool, int, float, str)) else type(value).__name__
+        raise BadInput(f"must be {_kind(default)}, like the default", where=where, field=field, got=got,
+                       fix=f"give {_kind(default)} (the default is {_short(default)})")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise BadInput("not a finite number", where=where, field=field, got=value, fix="write a plain number")
+    if isinstance(value, dict) and default:
+        for k, v in value.items():
+            if k in default:
+                _check_shape(default[k], v, f"{field}.{k}", where)
+            else:   # a new key (a holder's programme, say): its block's builder checks the name and kind
+                _check_finite(v, f"{field}.{k}", where)
+    elif isinstance(value, list) and default:
+        for i, v in enumerate(value):
+            _check_shape(default[min(i, len(default) - 1)], v, f"{field}[{i}]", where)
+
+
+def _check_finite(value: Any, field: str, where: str) -> None:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise BadInput("not a finite number", where=where, field=field, got=value, fix="write a plain number")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_finite(v, f"{field}.{k}", where)
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_finite(v, f"{field}[{i}]", where)
+
+
+def _short(v: Any) -> str:
+    text = repr(v)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _check_bounds(p: Param, field: str, where: str) -> None:
     for x in p.numbers():
+        if not math.isfinite(x):
+            raise BadInput("not a finite number", where=where, field=field, got=x, fix="write a plain number")
         if p.min is not None and x < p.min:
             raise BadInput(f"must be >= {p.min:g}", where=where, field=field, got=x,
                            fix=f"use a value in [{p.min:g}, {p.max if p.max is not None else 'inf'}] ({p.unit})")

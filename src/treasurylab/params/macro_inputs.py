@@ -141,3 +141,71 @@ def macro_baseline(start: str, months: int, params: ParamSet | None = None,
         gap=f("cbo_output_gap", mid) / 100.0,
         gdp=f("cbo_gdp", mid),
     )
+
+
+def unemployment_baseline(start: str, months: int, params: ParamSet | None = None) -> np.ndarray:
+    """CBO's unemployment rate (decimal), month by month from ``start``, interpolated as the other
+    series (calendar-year averages at mid-year); the level the Okun's-law deviation is added to."""
+    p = params if params is not None else load_params("macro")
+    b = macro_baseline(start, months, p)          # validates the range
+    y, m = (int(x) for x in str(start)[:7].split("-"))
+    o0 = month_ordinal(y, m)
+    mid = np.arange(o0, o0 + b.T, dtype=float) + 0.5
+    return _interp(p["cbo_unemployment"], mid) / 100.0
+
+
+def estimate_okun(last: str = "2024q3") -> dict:
+    """Okun's law estimated on CBO's quarterly history (the bundled January 2025 file).
+
+    OLS of ``(u - u*)_t = c + a (u - u*)_{t-1} + b gap_t`` from 1949q2 to ``last`` (u: unemployment
+    rate, u*: CBO's noncyclical rate, gap: CBO's output gap, all in percent). Returns the long-run
+    coefficient ``-b / (1 - a)``, the monthly persistence ``a ** (1/3)`` and the sample.
+    """
+    from treasurylab import data
+
+    df = data.series("cbo.econ.2025-01")
+    wide = df.pivot_table(index="date", columns="variable", values="value")
+    cols = ["unemployment_rate", "noncyclical_rate_of_unemployment", "output_gap"]
+    wide = wide[cols].dropna()
+    wide = wide[wide.index <= last]
+    ug = (wide["unemployment_rate"] - wide["noncyclical_rate_of_unemployment"]).to_numpy(float)
+    gap = wide["output_gap"].to_numpy(float)
+    X = np.column_stack([np.ones(len(ug) - 1), ug[:-1], gap[1:]])
+    (c, a, b), *_ = np.linalg.lstsq(X, ug[1:], rcond=None)
+    return {"okun_coefficient": float(-b / (1.0 - a)), "okun_persistence": float(a ** (1.0 / 3.0)),
+            "quarterly_a": float(a), "b": float(b), "first": str(wide.index[1]), "last": str(wide.index[-1]),
+            "n": int(len(ug) - 1)}
+
+
+def stress_history() -> dict:
+    """The history the stress index and the uncertainty event are sized on (bundled store).
+
+    From the Baa-Treasury spread (``fred.baa10y``, monthly averages 1986-01 to the last full month): its
+    GFC peak over the median, the largest one-month rise over that range, its AR(1) coefficient; from the
+    10-year (``yields.cmt`` DGS10, monthly averages since 1986): the record and the 95th percentile of
+    one-month rises; and the median absolute month-end change of the 10-year, 1990-2025 (bp).
+    """
+    import pandas as pd
+
+    from treasurylab import data
+
+    def monthly(dataset: str, series: str, how: str = "mean"):
+        df = data.series(dataset, series=series)
+        s = pd.Series(pd.to_numeric(df["value"], errors="coerce").to_numpy(),
+                      index=pd.to_datetime(df["date"].astype(str))).dropna().sort_index()
+        return s.resample("MS").mean() if how == "mean" else s.resample("MS").last()
+
+    baa = monthly("fred.baa10y", "BAA10Y").loc["1986-01":"2026-07"]
+    rng = float(baa.max() - baa.median())
+    x = (baa - baa.mean()).to_numpy()
+    y10 = monthly("yields.cmt", "DGS10").loc["1986-01":"2026-07"]
+    rises = y10.diff().dropna()
+    ends = monthly("yields.cmt", "DGS10", "last").loc["1989-12":"2025-12"].diff().dropna().abs() * 100.0
+    return {
+        "baa_spread_stress": rng / 100.0,
+        "stress_max_rise": float(baa.diff().max()) / rng,
+        "stress_persistence": float(x[1:] @ x[:-1] / (x[:-1] @ x[:-1])),
+        "stress_yield_jump": float(rises.max()) / 100.0,
+        "stress_jump_floor": float(rises.quantile(0.95)) / 100.0,
+        "uncertainty_median_move_bp": float(ends.median()),
+    }

@@ -133,12 +133,14 @@ def _rows(name: str) -> tuple[dict, ...]:
     return table_rows(name)
 
 
-def build(overrides: Mapping[str, Any] | None = None, where: str = "overrides") -> MineralsInputs:
+def build(overrides: Mapping[str, Any] | None = None, where: str = "overrides", params=None) -> MineralsInputs:
+    """The minerals block's inputs with overrides; ``params``: the block's default ParamSet when the
+    caller has it (read from minerals.yaml otherwise)."""
     from treasurylab.params import load_params
 
     overrides = dict(overrides or {})
     cap_over = overrides.pop("capacity", None) or {}
-    ps = load_params("minerals", overrides, where=where)
+    ps = (load_params("minerals") if params is None else params).with_overrides(overrides, where=where)
     p = {k: ps[k] for k in ps}
 
     R, S, C, U = len(REGIONS), len(STAGES), len(CONSUMERS), len(END_USES)

@@ -128,6 +128,14 @@ def estimate_macro() -> dict:
                   # one quarter's innovation spread over its three months (see the module docstring)
                   "sigma_m": sd_q / (1.0 + rho_m + rho_m ** 2),
                   "z": (e - e.mean()) / sd_q, "n": len(g)}
+    # the output gap's persistence (CBO's estimate of the gap, percent of potential), same quarters
+    gq = data.series("cbo.econ.2025-01")
+    gq = gq[gq["variable"] == "output_gap"].set_index("date")["value"]
+    gq.index = pd.PeriodIndex([d.replace("q", "Q") for d in gq.index], freq="Q")
+    gq = gq.sort_index().loc[g.index[0]:g.index[-1]].astype(float)
+    fit = AutoReg(gq.values, lags=1, trend="c").fit()
+    rho_q = float(fit.params[1])
+    out["gap"] = {"rho_q": rho_q, "rho_m": max(rho_q, 0.0) ** (1.0 / 3.0), "n": len(gq)}
     return out
 
 
@@ -272,6 +280,12 @@ def render() -> str:
                f"Quarterly AR(1) coefficient {mac['growth']['rho_q']:.4f} to the power 1/3.", 0, 1),
         _param("growth_sigma", mac["growth"]["sigma_m"], "decimal annual rate per month", src_m, MACRO_END,
                f"Quarterly residual s.d. {mac['growth']['sigma_q']:.5f} spread over three months.", 0, 1),
+        _param("gap_persistence", mac["gap"]["rho_m"], "per month",
+               src_m.replace("cpiu, real_gdp", "output_gap").replace("annualised quarter-on-quarter", "quarterly level"),
+               MACRO_END,
+               f"Quarterly AR(1) coefficient {mac['gap']['rho_q']:.4f} of CBO's output gap to the power 1/3: "
+               "a growth surprise moves the gap by its monthly level change, and the gap then fades at "
+               "this rate (potential output absorbs the rest).", 0, 1),
         _param("primary_deficit_persistence", fis["rho"], "per month", src_f, fis["last_baseline"],
                "AR(1) of the primary-deficit shock (% of GDP), fitted to CBO's p5..p95 error range by projected year.", 0, 1),
         _param("primary_deficit_sigma", fis["sigma"], "pp of GDP per month", src_f, fis["last_baseline"],

@@ -2,7 +2,7 @@
 
     python -m treasurylab.report.docs [--out docs]        (or: make docs)
 
-writes two Markdown files:
+writes three Markdown files:
 
 - ``data.md``: every dataset of the catalog (``treasurylab.data.datasets()``): id, title, unit,
   frequency, publisher, source, retrieved, files, parser, rows, date range, series breaks, caveats,
@@ -10,10 +10,13 @@ writes two Markdown files:
   ``data update``), so the page describes what ships with the package.
 - ``parameters.md``: every parameter of every block in ``params/defaults/*.yaml``: name, value, unit,
   bounds, and its evidence: source and date, or ASSUMPTION with the reasoning.
+- ``events.md``: every kind of scenario event in the registry (``treasurylab.scenario.events``): a
+  table of kinds with what each does (its class docstring), then each kind's fields with type,
+  default, bounds and meaning, all read from the event classes.
 
 The pages carry no timestamp: the same catalog and parameter files give byte-identical output, which
-is what the freshness test compares. :func:`render_data` and :func:`render_parameters` return the
-text; :func:`write_docs` writes both. ``parameter_sections`` splits a parameters page by block so a
+is what the freshness test compares. :func:`render_data`, :func:`render_parameters` and
+:func:`render_events` return the text; :func:`write_docs` writes all three. ``parameter_sections`` splits a parameters page by block so a
 check can compare block by block.
 """
 
@@ -194,12 +197,48 @@ def parameter_sections(text: str) -> dict[str, str]:
     return {p.split("\n", 1)[0].strip(): "## " + p.rstrip() for p in parts[1:]}
 
 
+# ---------------------------------------------------------------- events.md
+
+
+def render_events() -> str:
+    """The reference of scenario event kinds, from the registry (one class per kind)."""
+    from treasurylab.scenario.events import EVENT_TYPES, field_rows
+
+    out = [HEADER.format(what="the event classes in treasurylab/scenario/events")]
+    out.append("# Scenario events\n")
+    out.append(
+        f"{len(EVENT_TYPES)} kinds of event. Each is one entry of a scenario's `events:` list, selected by "
+        "`type:`, with a `date` (YYYY-MM or YYYY-MM-DD) inside the run; unknown fields and values out of "
+        "range are refused with the field named (exit code 2). Each kind is one class in "
+        "`treasurylab/scenario/events/` (its fields, how it changes the inputs, how it is described in "
+        "the report); a new kind is one new module there.\n"
+    )
+    out.append("| type | fields | what it does |")
+    out.append("|---|---|---|")
+    for kind, cls in EVENT_TYPES.items():
+        fields = ", ".join(f"`{r['field']}`" + ("" if r["default"] == "required" else f" ({r['default']})")
+                           for r in field_rows(cls))
+        out.append(f"| [`{kind}`](#{_anchor(kind)}) | {_cell(fields)} | {_cell(cls.effect())} |")
+    out.append("")
+    for kind, cls in EVENT_TYPES.items():
+        out.append(f"## {kind}\n")
+        out.append(f"{cls.effect()} (`{cls.__module__}.{cls.__qualname__}`)\n")
+        out.append("| field | type | default | bounds | meaning |")
+        out.append("|---|---|---|---|---|")
+        for r in field_rows(cls):
+            out.append(f"| `{r['field']}` | {_cell(r['type'])} | {_cell(r['default'])} | {_cell(r['bounds'])} "
+                       f"| {_cell(r['description'])} |")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
 def write_docs(out_dir: Path | str = "docs") -> list[Path]:
-    """Write ``data.md`` and ``parameters.md`` into ``out_dir``; returns the paths."""
+    """Write ``data.md``, ``parameters.md`` and ``events.md`` into ``out_dir``; returns the paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, text in (("data.md", render_data()), ("parameters.md", render_parameters())):
+    for name, text in (("data.md", render_data()), ("parameters.md", render_parameters()),
+                       ("events.md", render_events())):
         p = out_dir / name
         p.write_text(text, encoding="utf-8")
         paths.append(p)
@@ -208,7 +247,7 @@ def write_docs(out_dir: Path | str = "docs") -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m treasurylab.report.docs", description=__doc__.split("\n")[0])
-    ap.add_argument("--out", default="docs", help="folder for data.md and parameters.md (default: docs)")
+    ap.add_argument("--out", default="docs", help="folder for data.md, parameters.md and events.md (default: docs)")
     args = ap.parse_args(argv)
     for p in write_docs(args.out):
         print(f"wrote {p}")

@@ -10,38 +10,71 @@ Shared by the HTML report and the dashboard; no I/O, no model calls. Builders:
 - :func:`loop_decomposition` - the 10-year's deviation from baseline split into flows (term premium),
   fiscal premium and the policy-rate (expected path) part, median path, stacked;
 - :func:`tipping_map` - heat map of a probability over two swept parameters.
+
+Every chart uses :data:`PALETTE` (Okabe-Ito, safe for the common colour-vision deficiencies; one colour
+per series, never reused within a chart) and carries a source line with an as-of date under the plot
+(:func:`add_source`). Fans take the observed history before them (``history``) and name the axis unit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
-_LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=20, t=50, b=40), height=360,
-               legend=dict(orientation="h", y=-0.18))
+#: Okabe & Ito (2008) colour-blind-safe palette: blue, orange, bluish green, vermillion, reddish purple,
+#: sky blue, yellow, black
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+MODEL_SOURCE = "Source: treasurylab scenario model"
+_LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=20, t=50, b=95), height=390,
+               legend=dict(orientation="h", y=-0.18), colorway=list(PALETTE))
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    return f"rgba({int(h[0:2], 16)},{int(h[2:4], 16)},{int(h[4:6], 16)},{alpha})"
+
+
+def add_source(fig, source: str, as_of: str | None = None):
+    """The source line (and as-of date) under the plot area."""
+    text = source + (f"; as of {as_of}" if as_of else "")
+    fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=-0.34, showarrow=False,
+                       xanchor="left", yanchor="top", font=dict(size=10, color="#555555"))
+    return fig
 
 
 def fan_chart(months: Sequence[str], paths: np.ndarray, title: str, unit: str = "", scale: float = 1.0,
-              baseline: np.ndarray | None = None):
+              baseline: np.ndarray | None = None, history: Any = None, source: str = MODEL_SOURCE,
+              as_of: str | None = None):
+    """Percentile fan of ``paths`` (internal units x ``scale`` = shown unit); ``history``: a DataFrame
+    ``month, value`` (shown unit) of observations drawn before the fan, its source in ``.attrs``."""
     import plotly.graph_objects as go
 
     a = np.asarray(paths, dtype=float) * scale
     x = list(months)
     q = np.quantile(a, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
+    band, hist_c, base_c = PALETTE[0], PALETTE[7], PALETTE[1]
     fig = go.Figure()
+    if history is not None and len(history):
+        fig.add_trace(go.Scatter(x=list(history["month"]), y=list(history["value"]), name="observed",
+                                 line=dict(color=hist_c, width=1.6)))
     fig.add_trace(go.Scatter(x=x, y=q[4], line=dict(width=0), showlegend=False, hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=x, y=q[0], fill="tonexty", fillcolor="rgba(31,119,180,0.15)",
+    fig.add_trace(go.Scatter(x=x, y=q[0], fill="tonexty", fillcolor=_rgba(band, 0.15),
                              line=dict(width=0), name="p5-p95"))
     fig.add_trace(go.Scatter(x=x, y=q[3], line=dict(width=0), showlegend=False, hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=x, y=q[1], fill="tonexty", fillcolor="rgba(31,119,180,0.30)",
+    fig.add_trace(go.Scatter(x=x, y=q[1], fill="tonexty", fillcolor=_rgba(band, 0.35),
                              line=dict(width=0), name="p25-p75"))
-    fig.add_trace(go.Scatter(x=x, y=q[2], line=dict(color="rgb(31,119,180)", width=2), name="median"))
+    fig.add_trace(go.Scatter(x=x, y=q[2], line=dict(color=band, width=2), name="median"))
     if baseline is not None:
         fig.add_trace(go.Scatter(x=x, y=np.asarray(baseline, dtype=float) * scale,
-                                 line=dict(color="black", width=1, dash="dash"), name="CBO baseline"))
+                                 line=dict(color=base_c, width=1.5, dash="dash"), name="CBO baseline"))
     fig.update_layout(title=title, yaxis_title=unit, **_LAYOUT)
-    return fig
+    src = source
+    if history is not None and len(history):
+        src = f"{source}; observed: {history.attrs.get('source', 'bundled data')}"
+        as_of = as_of or history.attrs.get("as_of")
+    return add_source(fig, src, as_of)
 
 
 def holders_waterfall(names: Sequence[str], change_bn: Sequence[float], title: str = "Change in holdings by holder",
@@ -54,11 +87,11 @@ def holders_waterfall(names: Sequence[str], change_bn: Sequence[float], title: s
     xs = [str(names[i]) for i in order] + [total_label]
     ys = [float(ch[i]) for i in order] + [float(ch.sum())]
     fig = go.Figure(go.Waterfall(x=xs, y=ys, measure=["relative"] * len(order) + ["total"],
-                                 decreasing=dict(marker=dict(color="#d62728")),
-                                 increasing=dict(marker=dict(color="#2ca02c")),
-                                 totals=dict(marker=dict(color="#1f77b4"))))
+                                 decreasing=dict(marker=dict(color=PALETTE[3])),
+                                 increasing=dict(marker=dict(color=PALETTE[2])),
+                                 totals=dict(marker=dict(color=PALETTE[0]))))
     fig.update_layout(title=title, yaxis_title="USD bn", **_LAYOUT)
-    return fig
+    return add_source(fig, MODEL_SOURCE)
 
 
 def cascade_distribution(share_sold: np.ndarray, title: str = "Cascade size: share of foreign official holdings sold within 24 months (beyond the baseline)"):
@@ -66,13 +99,13 @@ def cascade_distribution(share_sold: np.ndarray, title: str = "Cascade size: sha
 
     s = np.asarray(share_sold, dtype=float) * 100.0
     p = float(np.mean(s > 50.0)) * 100.0
-    fig = go.Figure(go.Histogram(x=s, xbins=dict(start=0, end=100, size=2), marker_color="#9467bd",
+    fig = go.Figure(go.Histogram(x=s, xbins=dict(start=0, end=100, size=2), marker_color=PALETTE[4],
                                  name="paths"))
     fig.add_vline(x=50, line_dash="dash", line_color="black",
                   annotation_text=f"half sold: {p:.1f}% of paths", annotation_position="top right")
     fig.update_layout(title=title, xaxis_title="% of foreign official holdings (TIC, start month) sold by non-absorbing foreign holders", yaxis_title="paths",
                       xaxis_range=[0, 100], **_LAYOUT)
-    return fig
+    return add_source(fig, MODEL_SOURCE + "; denominator: TIC foreign official holdings at the start month")
 
 
 def loop_decomposition(months: Sequence[str], parts: dict[str, np.ndarray], total: np.ndarray | None = None,
@@ -80,15 +113,15 @@ def loop_decomposition(months: Sequence[str], parts: dict[str, np.ndarray], tota
     import plotly.graph_objects as go
 
     fig = go.Figure()
-    colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd"]
+    colors = PALETTE
     for i, (name, v) in enumerate(parts.items()):
         fig.add_trace(go.Bar(x=list(months), y=np.asarray(v, dtype=float) * 1e4, name=name,
                              marker_color=colors[i % len(colors)]))
     if total is not None:
         fig.add_trace(go.Scatter(x=list(months), y=np.asarray(total, dtype=float) * 1e4, name="10y vs baseline",
-                                 line=dict(color="black", width=2)))
+                                 line=dict(color=PALETTE[7], width=2)))
     fig.update_layout(title=title, barmode="relative", yaxis_title="bp", **_LAYOUT)
-    return fig
+    return add_source(fig, MODEL_SOURCE)
 
 
 def tipping_map(x: Sequence[float], y: Sequence[float], prob: np.ndarray, x_title: str, y_title: str,
@@ -96,7 +129,7 @@ def tipping_map(x: Sequence[float], y: Sequence[float], prob: np.ndarray, x_titl
     import plotly.graph_objects as go
 
     fig = go.Figure(go.Heatmap(x=list(x), y=list(y), z=np.asarray(prob, dtype=float), zmin=0, zmax=1,
-                               colorscale="RdBu_r", colorbar=dict(title="P")))
+                               colorscale="Cividis", colorbar=dict(title="P")))
     fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title,
-                      **{**_LAYOUT, "height": 460})
-    return fig
+                      **{**_LAYOUT, "height": 490})
+    return add_source(fig, MODEL_SOURCE + " (parameter sweep)")

@@ -1,7 +1,7 @@
 """A self-contained, offline HTML report of one run (jinja2 + plotly, plotly.js inlined once).
 
 ``write_report(result, path)`` writes one HTML file that opens without a network: the scenario in
-words, a headline table (p5/median/p95), fan charts (10-year, term premium, net interest, debt/GDP,
+words (each event's own ``describe()``), a headline table (p5/median/p95), fan charts (10-year, term premium, net interest, debt/GDP,
 mortgage rate, output gap), the holders' waterfall, the cascade-size distribution, the loop
 decomposition (flows vs fiscal premium vs policy rate), where the bands come from (the variance
 by source of randomness - contagion, rates, macro, fiscal - when ``band_sources`` rows are given), a minerals section when the scenario has
@@ -17,35 +17,6 @@ from typing import Any
 import numpy as np
 
 FANS = ("y10", "tp10", "net_interest", "debt_gdp", "mortgage", "gdp_gap")
-
-
-def describe_event(sc, ev) -> str:
-    """One sentence per event, in words."""
-    t = ev.type
-    if t == "threat":
-        return (f"{ev.date}: a threat of retaliation against sellers, strength {ev.strength:g} (0-1), "
-                f"credible for {ev.months} months - it deters allies and can provoke rivals.")
-    if t == "sale":
-        size = f"${ev.amount_bn:,.3g}bn" if ev.amount_bn is not None else f"{ev.share:.0%} of its holdings"
-        return f"{ev.date}: {ev.holder} sells {size} of Treasuries over {ev.days} days."
-    if t == "programme":
-        dur = f" for {ev.months} months" if ev.months else ""
-        verb = "reduces" if ev.rate_per_year < 0 else "raises"
-        return f"{ev.date}: {ev.holder} {verb} its holdings by {abs(ev.rate_per_year):.0%} a year{dur}."
-    if t == "sanction":
-        return f"{ev.date}: {ev.holder}'s Treasuries are {'frozen' if ev.freeze else 'unfrozen'}."
-    if t == "backstop":
-        trig = f" (trigger {ev.trigger_bp:g} bp in a month)" if ev.trigger_bp else ""
-        return f"{ev.date}: the Fed backstop is switched {'on' if ev.on else 'off'}{trig}."
-    if t == "issuance_mix":
-        return f"{ev.date}: Treasury moves new issuance to a {ev.bill_share:.0%} bill share."
-    if t == "fiscal_slippage":
-        dur = f" for {ev.months} months" if ev.months else ""
-        return f"{ev.date}: deficits run {ev.pct_gdp:+g}% of GDP above the baseline{dur}."
-    if t == "minerals":
-        args = ", ".join(f"{k}={v}" for k, v in ev.params.items())
-        return f"{ev.date}: minerals - {ev.action}" + (f" ({args})" if args else "") + "."
-    return f"{ev.date}: {t}"
 
 
 def _fmt_value(v: Any) -> str:
@@ -80,6 +51,17 @@ def _div(fig, div_id: str) -> str:
                        config={"displaylogo": False, "responsive": True})
 
 
+def _history(var: str, start: str):
+    """Observed months before the fan (None where no bundled series measures it or data fail to load)."""
+    from treasurylab.errors import TreasurylabError
+    from treasurylab.report.history import observed
+
+    try:
+        return observed(var, start)
+    except TreasurylabError:  # a damaged data file must not stop the report; the fan is drawn alone
+        return None
+
+
 def figures_for(result) -> dict[str, list]:
     """The report's figures by section (also used by the dashboard)."""
     from treasurylab.report import figures as F
@@ -93,7 +75,8 @@ def figures_for(result) -> dict[str, list]:
             continue
         lab, unit, k = VARIABLES[var]
         base = ds[f"base_{var}"].values if f"base_{var}" in ds else None
-        out["fans"].append((f"fan-{var}", F.fan_chart(months, ds[var].values, lab, unit, k, base)))
+        out["fans"].append((f"fan-{var}", F.fan_chart(months, ds[var].values, lab, unit, k, base,
+                                                      history=_history(var, months[0]))))
     if "holder_sales" in ds:
         # mean across paths: cascades are rare events, so the median holder sells nothing
         sold = np.asarray(ds["holder_sales"].values, dtype=float).mean(axis=0)
@@ -117,8 +100,8 @@ def figures_for(result) -> dict[str, list]:
         out["cascade"].append(("cascade-dist", F.cascade_distribution(ds["cascade_share"].values)))
     parts = {}
     for var, name in (("flow_premium", "flows (term premium)"), ("fiscal_premium", "fiscal premium"),
-                      ("expected_short_dev", "policy rate path")):
-        if var in ds:
+                      ("expected_short_dev", "policy rate path"), ("event_premium", "term-premium event")):
+        if var in ds and (var != "event_premium" or np.any(ds[var].values)):
             parts[name] = np.median(np.asarray(ds[var].values, dtype=float), axis=0)
     if parts:
         total = None
@@ -139,7 +122,7 @@ def render(result, band_sources: list[dict] | None = None) -> str:
     import jinja2
     from plotly.offline import get_plotlyjs
 
-    import treasurylab
+    from treasurylab import __version__
 
     sc = result.scenario
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
@@ -154,8 +137,8 @@ def render(result, band_sources: list[dict] | None = None) -> str:
                    if regime > 0 else "")
     return tpl.render(
         title=f"{sc.name}", description=sc.description, paths=result.paths, seed=result.meta.get("seed"),
-        start=result.months[0], end=result.months[-1], baseline=sc.baseline, version=treasurylab.__version__,
-        events=[describe_event(sc, ev) for ev in sc.events],
+        start=result.months[0], end=result.months[-1], baseline=sc.baseline, version=__version__,
+        events=[ev.describe() for ev in sc.events],  # each kind words itself (scenario/events)
         overrides=", ".join(f"{b}.{k}={v}" for b, ov in sc.overrides.items() for k, v in ov.items()),
         headline=result.headline(), outcomes=outcomes, regime_note=regime_note,
         plotlyjs=get_plotlyjs(), sources=sources_rows(sc.overrides), band_sources=band_sources or [], **sections,

@@ -23,8 +23,11 @@ from typing import Any
 
 import numpy as np
 
-_LAYOUT = {"template": "plotly_white", "margin": {"l": 60, "r": 20, "t": 50, "b": 40}, "height": 360,
-               "legend": {"orientation": "h", "y": -0.2}}
+from treasurylab.report.figures import PALETTE, add_source
+
+_LAYOUT = {"template": "plotly_white", "margin": {"l": 60, "r": 20, "t": 50, "b": 95}, "height": 390,
+           "legend": {"orientation": "h", "y": -0.2}, "colorway": list(PALETTE)}
+SOURCE = "Source: treasurylab minerals block (curated capacity, demand and inventory tables; data/curated)"
 STAGES = ("mining", "separation", "heavy_separation", "metal", "magnet")
 CONSUMERS = ("US", "EU", "Japan", "Korea", "China", "Rest of world")
 
@@ -108,6 +111,9 @@ def figures(res: Any, answer: dict | None = None) -> dict[str, Any]:
     }
     if answer is not None:
         out["minerals_answer_180"] = answer_180_figure(answer)
+    as_of = f"{res.months[0]}..{res.months[-1]}" if getattr(res, "months", None) else None
+    for fig in out.values():
+        add_source(fig, SOURCE, as_of and f"run {as_of}")
     return out
 
 

@@ -7,10 +7,12 @@ task carries its own ``SeedSequence`` child (see ``scenario.ensemble``).
 - :class:`SerialExecutor`: in this process.
 - :class:`ProcessExecutor`: the standard library's ``ProcessPoolExecutor`` with an explicit
   multiprocessing *context* ("fork" from a single-threaded process, else "forkserver" or "spawn"),
-  so the global start method of the user's program is never changed.
+  so the global start method of the user's program is never changed. The pools themselves (the kept
+  one, fresh ones, the workers' memory set-up) are plumbing in :mod:`treasurylab.scenario.parallel`.
 - :class:`DaskExecutor`: a Dask ``distributed`` cluster at ``tcp://host:port`` (optional extra
   ``treasurylab[dask]``). The shared payload of the tasks (the prepared scenario) is scattered to
-  the cluster once; each block keeps its own ``SeedSequence`` child, so a cluster gives the same
+  the cluster once, a copy on every worker (a worker lost mid-run loses no data: Dask recomputes
+  its tasks on the others); each block keeps its own ``SeedSequence`` child, so a cluster gives the same
   numbers as one process. Connecting checks, within ``timeout``, that the scheduler answers, that
   it has at least one worker, and that every worker has this treasurylab version; each failure is
   a :class:`BadInput` on ``--cluster`` (exit 2), never a hang.
@@ -18,7 +20,7 @@ task carries its own ``SeedSequence`` child (see ``scenario.ensemble``).
 ``make_executor(workers=None, cluster=None, n_tasks=1)`` picks one: a cluster address wins; one
 task or one worker runs serially (a process pool would only add start-up time); otherwise a
 ``ProcessExecutor(keep_alive=True)``, whose worker processes stay up for the next run of this
-process (``shutdown_pool()`` stops them; they also stop at exit and after any failed run).
+process (``parallel.shutdown_pool()`` stops them; they also stop at exit and after any failed run).
 """
 
 from __future__ import annotations
@@ -43,19 +45,6 @@ class SerialExecutor:
         return out
 
 
-def _start_method() -> str:
-    """'fork' when this process has a single thread (fast, nothing to re-import), else 'forkserver'
-    (or 'spawn'): forking a multi-threaded process can deadlock. Only a *context* is used, so the
-    program's global start method is never changed."""
-    import multiprocessing as mp
-    import threading
-
-    methods = mp.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
-        return "fork"
-    return "forkserver" if "forkserver" in methods else "spawn"
-
-
 class ProcessExecutor:
     """Blocks on local worker processes.
 
@@ -63,7 +52,7 @@ class ProcessExecutor:
     alive across runs of this process, so a second run does not pay again for starting the
     processes and for each worker's first block (fresh process memory: ~100 ms a worker, measured on
     the 2-core machine). Only one such pool exists at a time (a run with another worker count
-    replaces it); it is shut down at exit or by :func:`shutdown_pool`, and dropped after any error.
+    replaces it); it is shut down at exit or by ``parallel.shutdown_pool``, and dropped after any error.
     Tasks still travel by pickle, so kept workers compute exactly what fresh ones would.
     """
 
@@ -76,50 +65,22 @@ class ProcessExecutor:
     @property
     def started(self) -> bool:
         """True when the next :meth:`map` runs on kept workers that are already up (no fork)."""
-        kept = _KEPT[0]
-        return self.keep_alive and kept is not None and kept[0] == self.workers \
-            and not getattr(kept[1], "_broken", False)
+        from treasurylab.scenario.parallel import kept_pool_alive
+
+        return self.keep_alive and kept_pool_alive(self.workers)
 
     def map(self, fn: Callable, tasks: list, progress: Callable[[int, int], None] | None = None) -> list:
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
+        from treasurylab.scenario.parallel import kept_pool, new_pool, shutdown_pool
 
         if self.keep_alive:
-            pool = _kept_pool(self.workers)
+            pool = kept_pool(self.workers)
             try:
                 return _collect(pool, fn, tasks, progress)
             except BaseException:
                 shutdown_pool()              # a failed or interrupted run leaves no workers behind
                 raise
-        ctx = mp.get_context(_start_method())
-        with ProcessPoolExecutor(max_workers=min(self.workers, len(tasks)), mp_context=ctx,
-                                 initializer=worker_init) as pool:
+        with new_pool(min(self.workers, len(tasks))) as pool:
             return _collect(pool, fn, tasks, progress)
-
-
-def worker_init() -> None:
-    """Set-up of each worker process: keep freed memory for reuse (glibc; elsewhere nothing).
-
-    A block allocates and frees the same large temporaries every month ((N, A) arrays of ~1 MB at
-    2,560 paths). glibc serves allocations above its mmap threshold (128 KB, rising adaptively) with
-    fresh maps and returns freed heap above its trim threshold to the system, so each month's
-    arrays landed on new pages and paid a page fault per 4 KB. In a worker - a process of ours
-    whose only job is blocks - allocations up to 32 MB now come from the heap and up to 256 MB of
-    freed heap is kept. Measured on the 2-core machine, 2 processes, numpy kernels: 10,000 paths
-    0.61 -> 0.54 s, 100,000 paths 6.4 -> 5.5 s.
-    Results are unchanged. The user's own process (serial runs) is left as it is.
-    """
-    try:
-        import ctypes
-        import ctypes.util
-
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
-        return
-    m_trim_threshold, m_mmap_threshold = -1, -3          # glibc's malloc.h
-    mallopt(m_mmap_threshold, 32 << 20)                  # the largest glibc accepts on 64-bit
-    mallopt(m_trim_threshold, 256 << 20)
 
 
 def _collect(pool, fn: Callable, tasks: list, progress) -> list:
@@ -137,41 +98,6 @@ def _collect(pool, fn: Callable, tasks: list, progress) -> list:
             f.cancel()
         raise
     return results
-
-
-#: the kept pool: (workers, ProcessPoolExecutor) or None
-_KEPT: list = [None]
-
-
-def _kept_pool(workers: int):
-    """The process-wide kept pool of ``workers`` processes (created on first use)."""
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    kept = _KEPT[0]
-    if kept is not None and kept[0] == workers and not getattr(kept[1], "_broken", False):
-        return kept[1]
-    shutdown_pool()                       # first, so that no pool thread stops a fork below
-    if not _ATEXIT[0]:
-        import atexit
-
-        atexit.register(shutdown_pool)
-        _ATEXIT[0] = True
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(_start_method()),
-                               initializer=worker_init)
-    _KEPT[0] = (workers, pool)
-    return pool
-
-
-_ATEXIT = [False]
-
-
-
-def shutdown_pool() -> None:
-    """Stop the kept worker pool, if any (safe to call at any time)."""
-    kept, _KEPT[0] = _KEPT[0], None
-    if kept is not None:
-        kept[1].shutdown(wait=True, cancel_futures=True)
 
 
 #: Schemes a Dask ``distributed`` scheduler listens on.
@@ -272,8 +198,11 @@ class DaskExecutor:
             if isinstance(t, tuple) and len(t) == 2:
                 payload, item = t
                 if id(payload) not in shared:
-                    # in a list: scatter() would split a dict or list payload into one future per item
-                    shared[id(payload)] = self._client.scatter([payload], hash=False)[0]
+                    # in a list: scatter() would split a dict or list payload into one future per item;
+                    # broadcast: a copy on every worker, so losing a worker mid-run does not lose the
+                    # payload (scattered data cannot be recomputed: with one copy, every task
+                    # waiting on it was cancelled - tests/unit/test_dask_worker_loss.py)
+                    shared[id(payload)] = self._client.scatter([payload], hash=False, broadcast=True)[0]
                 futs.append(self._client.submit(_apply, fn, shared[id(payload)], item, pure=False))
             else:
                 futs.append(self._client.submit(fn, t, pure=False))

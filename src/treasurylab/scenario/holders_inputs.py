@@ -210,12 +210,13 @@ def _resolve_map(mapping: Mapping[str, Any], names: list[str], field: str) -> di
 
 
 def build_holders_spec(overrides: Mapping[str, Any] | None = None, month: str | None = None,
-                       where: str = "overrides"):
-    """The holders' :class:`HoldersSpec` at ``month`` (default latest TIC month) with parameter overrides."""
+                       where: str = "overrides", params=None):
+    """The holders' :class:`HoldersSpec` at ``month`` (default latest TIC month) with parameter overrides;
+    ``params``: the block's default ParamSet when the caller has it (read from holders.yaml otherwise)."""
     from treasurylab.model.holders import HoldersSpec
     from treasurylab.params.load import load_params
 
-    base = load_params("holders")
+    base = load_params("holders") if params is None else params
     ps = base.with_overrides(overrides, where=where)
     month, cur = tic_latest(month)
     countries = cur[cur["row_type"] == "country"]
@@ -426,13 +427,14 @@ def _wgc_latest(country: str | None):
 
 
 def build_reserves_params(overrides: Mapping[str, Any] | None = None, holder_names=None,
-                          where: str = "overrides"):
-    """The reserves block's :class:`ReservesParams` from reserves.yaml and the data."""
+                          where: str = "overrides", params=None):
+    """The reserves block's :class:`ReservesParams` from reserves.yaml and the data; ``params``: the
+    block's default ParamSet when the caller has it."""
     from treasurylab.model.holders import resolve_holder
     from treasurylab.model.reserves import ReservesParams
     from treasurylab.params.load import load_params
 
-    ps = load_params("reserves", overrides, where=where)
+    ps = (load_params("reserves") if params is None else params).with_overrides(overrides, where=where)
     months, tonnes = pboc_monthly_tonnes()
     w0, w1 = (str(x) for x in ps["pboc_fit_window"])
     if w0 not in months or w1 not in months or w1 <= w0:

@@ -235,8 +235,9 @@ class Anchored:
         return anchor_policy(policy, first_month, self.cbo_policy_at_last, self.jump, self.phis["short"])
 
 
-def anchored(vintage: str, start: str, fparams, jparams) -> Anchored:
-    """CBO's baseline ``vintage`` for a run from ``start`` re-anchored on what was published by then."""
+def anchored(vintage: str, start: str, fparams, jparams, mparams=None) -> Anchored:
+    """CBO's baseline ``vintage`` for a run from ``start`` re-anchored on what was published by then
+    (``mparams``: the macro block's ParamSet when the caller has it, read from macro.yaml otherwise)."""
     from treasurylab.params.macro_inputs import macro_baseline, macro_span
     from treasurylab.scenario import fiscal_inputs as FI
 
@@ -255,7 +256,7 @@ def anchored(vintage: str, start: str, fparams, jparams) -> Anchored:
     lo, hi = macro_span(vintage)
     cbo_pol = None
     if lo <= jump.last_month <= hi:
-        cbo_pol = float(macro_baseline(_ms(jump.last_month), 1, vintage=vintage).policy[0])
+        cbo_pol = float(macro_baseline(_ms(jump.last_month), 1, mparams, vintage=vintage).policy[0])
     return Anchored(inputs=b, base_run=base, jump=jump, phis=phis, cbo_policy_at_last=cbo_pol,
                     debt_gap_bn=float(gap_bn))
 

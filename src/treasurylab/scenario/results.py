@@ -7,7 +7,17 @@ regime bound and was capped); (path, holder) variables are holder-level totals (
 baseline, USD bn, + = sold).
 
 ``Result.summary`` is a tidy DataFrame ``variable, month, p5, p50, p95, mean`` of the monthly
-variables (quantiles across paths, numpy's default linear interpolation).
+variables (quantiles across paths, numpy's default linear interpolation) in the model's internal
+units; :meth:`Result.summary_table` is the same in the units shown on screen (percent, bp, USD bn,
+% of GDP) with a ``unit`` column, and is what ``summary.csv``/``summary.parquet`` hold. ``paths.nc``
+carries ``units``, ``long_name`` and ``source`` on every variable (values in the shown units) and a
+datetime ``month`` coordinate (the first day of each month).
+
+Names say what a variable holds: ``foreign_total`` is the holdings of *all* foreign holders in the
+model (TIC's grand total: official and private); TIC's foreign official total at the start month is
+in ``result.json`` (``observed``) and is the denominator of ``cascade_share``. The model has no
+official/private split by month (TIC publishes none by country), so no monthly foreign official path
+is output.
 
 Large runs stay compact: when a run has more paths than the runner keeps (``runner.KEEP_PATHS``,
 10,000 by default), the summary and the per-path outcomes are computed once over *all* paths
@@ -42,14 +52,30 @@ VARIABLES: dict[str, tuple[str, str, float]] = {
     "net_interest": ("net interest", "USD bn/yr", 1.0),
     "deficit_gdp": ("deficit", "% of GDP", 100.0),
     "debt_gdp": ("debt held by the public", "% of GDP", 100.0),
-    "foreign_official": ("foreign holdings", "USD bn", 1.0),
+    "foreign_total": ("foreign holdings, official and private", "USD bn", 1.0),
     "trust": ("trust index", "0-1", 1.0),
     "gold_price": ("gold price", "USD/oz", 1.0),
+    "event_premium": ("term-premium event", "bp", 1e4),
+    "unemployment": ("unemployment rate", "%", 100.0),
 }
 
 #: the variables of the headline table and the golden files
 HEADLINE = ("y10", "tp10", "fiscal_premium", "policy_rate", "mortgage", "gdp_gap", "net_interest",
-            "debt_gdp", "foreign_official")
+            "debt_gdp", "foreign_total")
+
+#: variables that are not monthly paths: name -> (long name, unit in files, scale to that unit)
+OTHER_VARIABLES: dict[str, tuple[str, str, float]] = {
+    "cascade_share": ("share of foreign official holdings sold within 24 months (beyond the baseline)", "1", 1.0),
+    "regime_exceeded": ("path hit a regime bound and was capped (1 = yes)", "1", 1.0),
+    "holder_sales": ("cumulative sales beyond the baseline by holder (+ = sold)", "USD bn", 1.0),
+    "fed_backstop_bn": ("Federal Reserve backstop purchases", "USD bn", 1.0),
+    "minerals_gap_pp": ("output-gap shock from the minerals block", "percentage points", 1.0),
+}
+
+#: the unit words written into files for the short units the terminal shows
+_FILE_UNITS = {"%": "percent", "pp": "percentage points", "0-1": "1"}
+MODEL_SOURCE = "treasurylab scenario model output"
+BASE_SOURCE = "treasurylab baseline path (no shocks; CBO February 2026 baseline where the variable has one)"
 
 
 def label(var: str) -> str:
@@ -59,6 +85,43 @@ def label(var: str) -> str:
 
 def scale(var: str) -> float:
     return VARIABLES.get(var, (var, "", 1.0))[2]
+
+
+def unit(var: str) -> str:
+    """The unit of ``var`` as written in files (``percent``, ``bp``, ``USD bn``, ``% of GDP``...)."""
+    name = var[5:] if var.startswith("base_") else var
+    if name in VARIABLES:
+        u = VARIABLES[name][1]
+    elif name in OTHER_VARIABLES:
+        u = OTHER_VARIABLES[name][1]
+    else:
+        return ""
+    return _FILE_UNITS.get(u, u)
+
+
+def describe(var: str) -> tuple[str, str, float, str]:
+    """(long name, unit in files, scale from internal to that unit, source) of any output variable."""
+    base = var.startswith("base_")
+    name = var[5:] if base else var
+    lab, _, k = VARIABLES.get(name) or OTHER_VARIABLES.get(name) or (name, "", 1.0)
+    if base:
+        lab = f"{lab}, baseline"
+    return lab, unit(var), k, BASE_SOURCE if base else MODEL_SOURCE
+
+
+def shown_summary(summary) -> Any:
+    """``summary`` (internal units) in the units shown on screen, with a ``unit`` column after ``month``."""
+    out = summary.copy()
+    k = out["variable"].map(scale).astype(float)
+    for c in ("p5", "p50", "p95", "mean"):
+        out[c] = out[c] * k
+    out.insert(2, "unit", out["variable"].map(unit))
+    return out
+
+
+def month_coordinate(months: list[str]) -> Any:
+    """'YYYY-MM' labels -> datetime64 (the first day of each month), for xarray and pandas."""
+    return np.array([f"{str(m)[:7]}-01" for m in months], dtype="datetime64[ns]")
 
 
 def summarise(ds) -> Any:
@@ -139,7 +202,7 @@ def outcomes_of(get) -> dict[str, float]:
 
 @dataclass
 class Result:
-    """One run: the scenario, the Dataset, its summary and run metadata (``treasurylab.run`` returns it)."""
+    """One run: the scenario, the Dataset, its summary and run metadata (``treasurylab.run`` wraps it in a notebook ``Run``)."""
 
     scenario: Any
     ds: Any
@@ -182,23 +245,60 @@ class Result:
             k = scale(var)
             for i in idx:
                 r = sub.iloc[i]
-                rows.append({"variable": var, "label": label(var), "month": r["month"],
+                rows.append({"variable": var, "label": label(var), "unit": unit(var), "month": r["month"],
                              "p5": float(r["p5"]) * k, "p50": float(r["p50"]) * k, "p95": float(r["p95"]) * k})
         return rows
 
+    def decomposition(self, at: list[int] | None = None) -> list[dict]:
+        """The 10-year's change from the baseline split into its sources, in bp, at a few months
+        (default 12, 24, end): a term-premium event, flows (selling), the fiscal and trust premia, the
+        expected policy path, and what is left (the regime cap). Means across paths, so the parts add
+        up to the total."""
+        T = len(self.months)
+        idx = sorted({i for i in (at or [11, 23, T - 1]) if 0 <= i < T})
+        s = self.summary
+        parts = (("event_premium", "term-premium event"), ("flow_premium", "flows (selling)"),
+                 ("fiscal_premium", "fiscal and trust premia"), ("expected_short_dev", "expected policy path"))
+
+        def mean(var: str) -> list[float] | None:
+            sub = s[s["variable"] == var]
+            return None if sub.empty else [float(sub.iloc[i]["mean"]) for i in idx]
+
+        y = mean("y10")
+        if y is None or "base_y10" not in self.ds:
+            return []
+        base = self.ds["base_y10"].values
+        rows = []
+        got = {var: mean(var) for var, _ in parts}
+        for j, i in enumerate(idx):
+            total = (y[j] - float(base[i])) * 1e4
+            row = {"month": self.months[i], "total_bp": total}
+            rest = total
+            for var, name in parts:
+                v = got[var][j] * 1e4 if got[var] is not None else 0.0
+                row[name] = v
+                rest -= v
+            row["other"] = rest
+            rows.append(row)
+        return rows
+
+    def summary_table(self) -> Any:
+        """The summary in the units shown on screen, with a ``unit`` column (what ``summary.csv`` holds)."""
+        return shown_summary(self.summary)
+
     def golden(self) -> Any:
-        """The golden-file table: headline variables at months 12, 24, 60 and the last, internal units."""
+        """The golden-file table: headline variables at months 12, 24, 60 and the last, shown units."""
         import pandas as pd
 
         T = len(self.months)
         idx = sorted({i for i in (11, 23, 59, T - 1) if 0 <= i < T})
         s = self.summary
-        keep = s[s["variable"].isin(HEADLINE)]
+        keep = shown_summary(s[s["variable"].isin(HEADLINE)])
         rows = [r for _, g in keep.groupby("variable", sort=False) for r in g.iloc[idx].to_dict("records")]
         df = pd.DataFrame(rows)
         for k, v in self.outcomes().items():
-            df = pd.concat([df, pd.DataFrame([{"variable": k, "month": "", "p5": v, "p50": v, "p95": v,
-                                               "mean": v}])], ignore_index=True)
+            df = pd.concat([df, pd.DataFrame([{"variable": k, "month": "", "unit": "1", "p5": v, "p50": v,
+                                               "p95": v, "mean": v}])], ignore_index=True)
         return df
 
     def to_dict(self) -> dict:
@@ -209,35 +309,69 @@ class Result:
             "start": self.months[0],
             "end": self.months[-1],
             "outcomes": self.outcomes(),
+            "outcome_units": {k: "1" for k in self.outcomes()},
             "headline": self.headline(),
+            "decomposition_y10": self.decomposition(),
+            "units": {v: unit(v) for v in self.ds.data_vars},
+            "observed": {k: self.ds.attrs[k] for k in ("foreign_official_tic_bn",) if k in self.ds.attrs},
             "meta": {k: v for k, v in self.meta.items() if k not in ("files",)},
             "files": self.meta.get("files", {}),
         }
 
-    def save(self, out_dir: str | Path) -> dict[str, str]:
-        """Write summary (CSV, Parquet), paths (NetCDF) and result.json into ``out_dir`` (atomic renames)."""
+    def save(self, out_dir: str | Path, as_dir: str | Path | None = None) -> dict[str, str]:
+        """Write summary (CSV, Parquet), paths (NetCDF) and result.json into ``out_dir``.
+
+        Each file is written under a unique temporary name and renamed (two writers never share a
+        temporary). For a result *set* that is all-or-nothing, write into the staging folder of
+        :func:`treasurylab.scenario.resultdir.result_folder` and give the final folder as ``as_dir``:
+        the paths recorded in result.json are then the final ones."""
+        import os
+        import secrets
+
         out = Path(out_dir)
+        final = Path(as_dir) if as_dir is not None else out
         out.mkdir(parents=True, exist_ok=True)
         files: dict[str, str] = {}
 
         def atomic(name: str, write) -> None:
-            tmp = out / f".{name}.tmp"
-            write(tmp)
-            tmp.replace(out / name)
-            files[name.split(".")[0] + "_" + name.split(".")[-1]] = str(out / name)
+            # unique per writer (not mkstemp: its 0600 mode would outlive the rename)
+            tmp = out / f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+            try:
+                write(Path(tmp))
+                os.replace(tmp, out / name)
+            finally:
+                if os.path.exists(tmp):
+                    os.unlink(tmp)
+            files[name.split(".")[0] + "_" + name.split(".")[-1]] = str(final / name)
 
-        atomic("summary.csv", lambda p: self.summary.to_csv(p, index=False))
-        atomic("summary.parquet", lambda p: self.summary.to_parquet(p, index=False))
-        ds = self.ds.copy()
-        for k in list(ds.data_vars):
-            if ds[k].dtype == bool:
-                ds[k] = ds[k].astype("int8")
-        ds.attrs = {k: str(v) for k, v in ds.attrs.items()}
+        table = self.summary_table()
+        atomic("summary.csv", lambda p: table.to_csv(p, index=False))
+        atomic("summary.parquet", lambda p: table.to_parquet(p, index=False))
+        ds = self.dataset_for_file()
         atomic("paths.nc", lambda p: ds.to_netcdf(p, engine="scipy"))
         self.meta["files"] = dict(files)
         atomic("result.json", lambda p: p.write_text(json.dumps(_finite(self.to_dict()), indent=1)))
         self.meta["files"] = dict(files)
         return files
+
+
+    def dataset_for_file(self) -> Any:
+        """The Dataset as ``paths.nc`` holds it: shown units, ``units``/``long_name``/``source`` attrs
+        on every variable, ``month`` as datetime64 (first day of the month)."""
+        ds = self.ds.copy()
+        for k in list(ds.data_vars):
+            if ds[k].dtype == bool:
+                ds[k] = ds[k].astype("int8")
+            lab, u, sc, src = describe(k)
+            if sc != 1.0:
+                ds[k] = ds[k] * sc
+            ds[k].attrs = {"long_name": lab, "units": u, "source": src}
+        ds = ds.assign_coords(month=month_coordinate(self.months))
+        ds["month"].attrs = {"long_name": "month (first day)", "standard_name": "time"}
+        ds.attrs = {k: str(v) for k, v in ds.attrs.items()}
+        ds.attrs["Conventions"] = "CF-1.8"
+        ds.attrs["title"] = f"treasurylab scenario {ds.attrs.get('scenario', '')}: every kept path by month"
+        return ds
 
 
 def _finite(o: Any) -> Any:

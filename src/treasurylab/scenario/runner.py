@@ -1,4 +1,4 @@
-"""The runner: a scenario in, a :class:`~treasurylab.scenario.results.Result` out (``treasurylab.run``).
+"""The runner: a scenario in, a :class:`~treasurylab.scenario.results.Result` out (``treasurylab.run`` wraps it for notebooks: ``report.notebook``).
 
 ``run(spec_or_path, paths=None, seed=None, workers=None, cluster=None, progress=None)``:
 
@@ -31,26 +31,13 @@ from treasurylab.errors import BadInput
 KEEP_PATHS = 10_000
 
 
-def _block(task) -> dict:
-    """Run one block of paths (top-level so process pools and Dask can pickle it)."""
+def _block(task, out: dict | None = None) -> dict:
+    """Run one block of paths (top-level so process pools and Dask can pickle it); ``out``: the
+    run's shared output map for this block, to record into directly (see ``ensemble.run_blocks``)."""
     from treasurylab.model import coupled
-    from treasurylab.scenario.ensemble import block_output
 
     setup, block = task
-    # record straight into the run's shared output map when this process sees it
-    return coupled.simulate(setup, block.size, block.rng(), out=block_output())
-
-
-def _free_in_background(arrays: dict) -> None:
-    """Drop the last references to a run's full arrays on another thread.
-
-    They are views of one shared map (1.6 GB for 100,000 paths x 120 months); unmapping it hands
-    ~400,000 pages back to the system, ~0.4 s during which the GIL is released: on a thread of its
-    own, that overlaps with building the Dataset and the report instead of adding to them.
-    """
-    import threading
-
-    threading.Thread(target=arrays.clear, name="treasurylab-free", daemon=True).start()
+    return coupled.simulate(setup, block.size, block.rng(), out=out)
 
 
 def _dataset(setup, arrays: dict, sc) -> Any:
@@ -77,7 +64,9 @@ def _dataset(setup, arrays: dict, sc) -> Any:
     if any(d[0] == ("path", "holder") for d in data_vars.values()):
         coords["holder"] = list(setup.holder_names)
     return xr.Dataset(data_vars, coords=coords,
-                      attrs={"scenario": sc.name, "seed": sc.seed, "paths": int(n), "paths_kept": int(n)})
+                      attrs={"scenario": sc.name, "seed": sc.seed, "paths": int(n), "paths_kept": int(n),
+                             # observed (TIC), not modelled: the cascade's denominator
+                             "foreign_official_tic_bn": float(getattr(setup, "foreign_official_bn", 0.0))})
 
 
 def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, workers: int | None = None,
@@ -135,6 +124,7 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
     t2 = time.perf_counter()
     summary = outcomes = None
     if sc.paths > keep:
+        from treasurylab.scenario.parallel import release_in_background
         from treasurylab.scenario.results import outcomes_of, summarise_arrays
 
         summary = summarise_arrays(arrays, [str(m) for m in setup.months])
@@ -143,7 +133,7 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
         full = arrays
         arrays = {k: (v[:keep].copy(order="K") if isinstance(v, np.ndarray) and v.ndim >= 1 else v)
                   for k, v in full.items()}
-        _free_in_background(full)
+        release_in_background(full)
         del full
     ds = _dataset(setup, arrays, sc)
     ds.attrs["paths"] = int(sc.paths)

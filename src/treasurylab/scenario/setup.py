@@ -1,29 +1,38 @@
 """Scenario set-up: everything deterministic a run needs, built once and pickled to the workers.
 
 ``prepare(scenario) -> Setup`` reads the parameter files and the data (the CBO baseline, the maturity
-ladder, TIC holders), builds the event schedules of the scenario month by month (threats, named and
-announced sales, freezes, programme / backstop / issuance-mix segments, fiscal slippage, minerals
-events), and returns the :class:`treasurylab.model.coupled.Setup` that the pure kernel
+ladder, TIC holders), lets each scenario event write its month-by-month schedules (each kind's
+``apply`` in ``scenario/events``), turns them into segments (programmes and freezes, backstop,
+issuance mix), runs the minerals block once over the minerals events, and returns the frozen
+:class:`Setup` (defined here: the scenario layer owns the run's inputs) that the pure kernel
 :func:`treasurylab.model.coupled.simulate` advances. It lives in the scenario layer because it does
 I/O and assembles inputs from every block; the model layer stays pure kernels.
+
+Each block's inputs are built by one function here (:func:`block_params`, :func:`macro_params`,
+:func:`market_params`, :func:`holders_spec`, :func:`reserves_params`, :func:`minerals_inputs`),
+memoised per process: scenario validation (``scenario.spec``) calls the same ones, so a run reads
+each parameter file once.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
 
 from treasurylab.errors import BadInput
-from treasurylab.model.coupled import CASCADE_WINDOW, RECORD, VINTAGES, Setup  # noqa: F401
+from treasurylab.model.coupled import CASCADE_WINDOW, RECORD, VINTAGES  # noqa: F401
+from treasurylab.scenario.events import Schedules
 
 _CACHE: dict = {}
 
 
 def _cached(key: tuple, make):
-    """Memoise the deterministic, expensive parts of ``prepare`` (the fiscal baseline run, the
-    minerals block) within a process: a sweep prepares many scenarios that share them."""
+    """Memoise the deterministic parts of ``prepare`` within a process (each block's parameters and
+    inputs, the fiscal baseline run, the minerals block): validation and ``prepare`` share them, and
+    a sweep prepares many scenarios that do. A documented process-wide cache; the objects it holds are
+    frozen (parameter sets are read-only mappings, block inputs frozen dataclasses)."""
     if key not in _CACHE:
         if len(_CACHE) > 64:
             _CACHE.clear()
@@ -37,12 +46,134 @@ def _key(x: Any) -> str:
     return json.dumps(x, sort_keys=True, default=str)
 
 
-def holder_names(overrides: dict | None = None) -> tuple[str, ...]:
-    """The holders' agent names for a scenario's overrides (for validating event holders)."""
+# ---- one builder per block: validation (scenario.spec) and prepare call the same ones ----------
+# Each is memoised per process and per overrides (through ``_cached``), so a run reads each block's
+# parameters once, however many checks and builders need them (tests/unit/test_setup_inputs.py).
+
+
+def block_params(block: str, overrides: dict | None = None):
+    """The :class:`~treasurylab.params.load.ParamSet` of ``block`` with a scenario's overrides (the
+    file read once per process; overrides applied to it, bounds checked)."""
+    from treasurylab.params import load_params
+
+    defaults = _cached(("params", block), lambda: load_params(block))
+    return defaults.with_overrides(overrides)
+
+
+def macro_params(overrides: dict | None = None):
+    from treasurylab.model.macro import MacroParams
+
+    return _cached(("macro_params", _key(overrides)), lambda: MacroParams.from_params(block_params("macro", overrides)))
+
+
+def market_params(overrides: dict | None = None):
+    from treasurylab.model.market import MarketParams
+
+    return _cached(("market_params", _key(overrides)),
+                   lambda: MarketParams.from_params(block_params("market", overrides)))
+
+
+def holders_spec(overrides: dict | None = None, month: str | None = None):
+    """The holders block's agents (TIC, H.4.1, MSPD and the YAML) for the holders overrides, at the
+    TIC ``month`` (None: the latest; a run's jump-off gives the last month published before its start)."""
     from treasurylab.scenario.holders_inputs import build_holders_spec
 
+    if month is not None:   # the latest TIC month is the default: one spec for both spellings
+        from treasurylab.scenario.holders_inputs import tic_latest
+
+        month = None if month == tic_latest()[0] else month
+    return _cached(("holders_spec", _key(overrides), month),
+                   lambda: build_holders_spec(overrides, month=month, params=block_params("holders")))
+
+
+def reserves_params(overrides: dict | None = None, holder_names: tuple[str, ...] | None = None):
+    from treasurylab.scenario.holders_inputs import build_reserves_params
+
+    names = tuple(holder_names) if holder_names is not None else None
+    return _cached(("reserves_params", _key(overrides), names),
+                   lambda: build_reserves_params(overrides, holder_names=names, where="overrides.reserves",
+                                                 params=block_params("reserves")))
+
+
+def minerals_inputs(overrides: dict | None = None):
+    from treasurylab.params.minerals_inputs import build
+
+    return _cached(("minerals_inputs", _key(overrides)),
+                   lambda: build(overrides, where="overrides.minerals", params=block_params("minerals")))
+
+
+def holder_names(overrides: dict | None = None) -> tuple[str, ...]:
+    """The holders' agent names for a scenario's overrides (for validating event holders)."""
     ho = (overrides or {}).get("holders")
-    return _cached(("holder_names", _key(ho)), lambda: tuple(build_holders_spec(ho).names))
+    return tuple(holders_spec(ho).names)
+
+
+@dataclass(frozen=True, eq=False)
+class Setup:
+    """Everything deterministic a block of paths needs: built once by :func:`prepare`, never changed
+    after (frozen; its arrays read-only, its per-month variants tuples), pickled to the workers and
+    read by the kernel :func:`treasurylab.model.coupled.simulate`."""
+
+    name: str
+    months: tuple[str, ...]
+    T: int
+    k0: int                                   # fiscal pre-roll months (baseline start -> scenario start)
+    fparams: Any
+    ladder: Any
+    curve_tenors: tuple
+    yields: np.ndarray                        # (k0+T, 5) baseline curve
+    bill: np.ndarray                          # (k0+T,)
+    pdef: np.ndarray
+    revenue: np.ndarray
+    other_means: np.ndarray
+    ngdp: np.ndarray
+    cpi: np.ndarray
+    base_policy: np.ndarray                   # (T,)
+    base_gap: np.ndarray                      # (T,)
+    base_debt_gdp: np.ndarray                 # (T,) the fiscal block's baseline run
+    base_deficit_gdp: np.ndarray              # (T,)
+    base_net_interest: np.ndarray             # (T,) annual rate
+    mix0: Any
+    mixes: tuple                              # per month t: IssuanceMix
+    hspecs: tuple                             # distinct HoldersSpec variants
+    hseg: np.ndarray                          # (T,) index into hspecs
+    mps: tuple                                # distinct MarketParams variants
+    mseg: np.ndarray                          # (T,)
+    macro: Any                                # MacroParams
+    rp: Any                                   # ReservesParams or None
+    cp: dict                                  # coupling parameters
+    threat: np.ndarray                        # (T,)
+    distrust: np.ndarray                      # (T,)
+    named: np.ndarray                         # (T, A) USD bn
+    announced: np.ndarray                     # (T, A) USD bn
+    frozen: np.ndarray                        # (T, A) bool
+    political: np.ndarray                     # (T, A)
+    slippage: np.ndarray                      # (T,) % of GDP
+    res_signal: np.ndarray                    # (T,)
+    exp_factor: np.ndarray                    # (5,) expected-path factors by tenor
+    holder_names: tuple[str, ...]
+    gap_shock: np.ndarray                     # (T,) minerals block's output-gap contribution, fraction
+    minerals: Any = None                      # MineralsResult when the scenario has minerals events
+    baseline: dict = field(default_factory=dict)   # base_<var> (T,) for results
+    foreign_official_bn: float = 0.0          # TIC foreign official holdings at the holdings month (cascade denominator)
+    # market shock events (scenario/events; None = no such event). Decimal rates.
+    tp_add: np.ndarray | None = None          # (T, 5) term-premium add-on by tenor and month
+    spread_add: np.ndarray | None = None      # (T, 2) mortgage and Baa spread add-ons
+    policy_path: np.ndarray | None = None     # (T,) policy-rate level overriding the rule; NaN = the rule
+    vol_add: np.ndarray | None = None         # (T,) extra monthly 10y volatility the holders see, bp
+    purchases: np.ndarray | None = None       # (T,) federal purchases beyond the baseline, % of GDP
+    transfers: np.ndarray | None = None       # (T,) transfers beyond the baseline, % of GDP
+    base_unemployment: np.ndarray | None = None   # (T,) CBO's unemployment rate, decimal
+    jump_off: dict = field(default_factory=dict)   # what the run started from (scenario/jumpoff.py), for results' meta
+    shocks: Any = None                        # model.shocks.ShockParams, or None: no world shocks
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, np.ndarray):
+                v.flags.writeable = False      # built once: a kernel that writes here is a bug
+            elif isinstance(v, list):
+                object.__setattr__(self, f.name, tuple(v))
 
 
 def _ordinal(s: str) -> int:
@@ -53,21 +184,20 @@ def _ordinal(s: str) -> int:
 def prepare(sc) -> Setup:
     """Build the deterministic inputs of a scenario (parameters, baseline, ladder, event schedules)."""
     from treasurylab.model import fiscal as F
-    from treasurylab.model import holders as H
-    from treasurylab.model.macro import MacroParams
-    from treasurylab.model.market import TENORS, MarketParams
-    from treasurylab.params import list_blocks, load_params
-    from treasurylab.params.macro_inputs import macro_baseline, ordinal_label
+    from treasurylab.model.market import TENORS
+    from treasurylab.params import list_blocks
+    from treasurylab.params.macro_inputs import macro_baseline, ordinal_label, unemployment_baseline
     from treasurylab.scenario import fiscal_inputs as FI
     from treasurylab.scenario import jumpoff as JO
-    from treasurylab.scenario.holders_inputs import build_holders_spec
 
     ov = sc.overrides or {}
     vintage = VINTAGES[sc.baseline]
-    fp = load_params("fiscal", ov.get("fiscal"))
+    fp = block_params("fiscal", ov.get("fiscal"))
     # the jump-off: CBO's path re-anchored on what was published before the start (scenario/jumpoff.py)
-    anc = _cached(("anchored", vintage, sc.start, _key(ov.get("fiscal")), _key(ov.get("jumpoff"))),
-                  lambda: JO.anchored(vintage, sc.start, fp, load_params("jumpoff", ov.get("jumpoff"))))
+    anc = _cached(("anchored", vintage, sc.start, _key(ov.get("fiscal")), _key(ov.get("jumpoff")),
+                  _key(ov.get("macro"))),
+                  lambda: JO.anchored(vintage, sc.start, fp, block_params("jumpoff", ov.get("jumpoff")),
+                                     block_params("macro", ov.get("macro"))))
     b = anc.inputs
     s_base = _ordinal(b.start)
     k0 = sc.start_ordinal - s_base
@@ -76,13 +206,12 @@ def prepare(sc) -> Setup:
         raise BadInput(f"the fiscal baseline covers {b.start} to {ordinal_label(s_base + b.horizon - 1)}",
                        field="start/horizon", got=f"{sc.start} + {T} months",
                        fix=f"start at or after {b.start} and end by {ordinal_label(s_base + b.horizon - 1)}")
-    mb = macro_baseline(sc.start, T, load_params("macro", ov.get("macro")), vintage=vintage)
+    mb = macro_baseline(sc.start, T, block_params("macro", ov.get("macro")), vintage=vintage)
     mb = replace(mb, policy=anc.policy(mb.policy, sc.start_ordinal))
-    pm = MacroParams.from_params(load_params("macro", ov.get("macro")))
-    cp = {k: float(v) for k, v in load_params("coupled", ov.get("coupled")).items()}
-    mp0 = MarketParams.from_params(load_params("market", ov.get("market")))
-    spec0 = build_holders_spec(ov.get("holders"), month=anc.jump.tic_month)
-    A = spec0.n_agents
+    pm = macro_params(ov.get("macro"))
+    cp = {k: float(v) for k, v in block_params("coupled", ov.get("coupled")).items()}
+    mp0 = market_params(ov.get("market"))
+    spec0 = holders_spec(ov.get("holders"), month=anc.jump.tic_month)
     names = tuple(spec0.names)
 
     # the fiscal block's own baseline run: the path a no-shock scenario must reproduce
@@ -92,53 +221,15 @@ def prepare(sc) -> Setup:
     base_def_gdp = np.asarray(base["deficit"][sl], dtype=float) * 12.0 / b.ngdp[sl]
     base_ni = np.asarray(base["net_interest"][sl], dtype=float) * 12.0
 
-    # ---- event schedules ------------------------------------------------------------------------
-    threat = np.zeros(T)
-    distrust = np.zeros(T)
-    named = np.zeros((T, A))
-    announced = np.zeros((T, A))
-    frozen = np.zeros((T, A), dtype=bool)
-    political = np.zeros((T, A))
-    slippage = np.zeros(T)
-    res_signal = np.zeros(T)
-    prog_rate = np.full((T, A), np.nan)       # scenario programme changes (monthly rate) from month t
-    bstop: list[tuple[int, bool, float | None]] = []
-    mix_changes: list[tuple[int, float]] = []
-    rivals = spec0.deterrence < 0
+    # ---- event schedules: each event writes its own (scenario/events, one module per kind) ------
+    ev_s = Schedules(T=T, names=names, holdings0=spec0.holdings0, rivals=spec0.deterrence < 0, cp=cp,
+                     base_policy=mb.policy)
     for i, ev in enumerate(sc.events):
         t, day = sc.month_of(ev)
-        field_ = f"events[{i}]"
-        if ev.type == "threat":
-            end = min(T, t + ev.months)
-            threat[t:end] = np.maximum(threat[t:end], ev.strength)
-            distrust[t] += cp["threat_distrust"] * ev.strength
-            res_signal[t:end] += cp["reserves_threat_weight"] * ev.strength
-        elif ev.type == "sale":
-            j = _holder(ev.holder, names, f"{field_}.holder")
-            amount = ev.amount_bn if ev.amount_bn is not None else ev.share * float(spec0.holdings0[j])
-            start_day = t * H.DAYS_PER_MONTH + (day - 1)
-            sched = H.named_sale_schedule(amount, ev.days, T, start_day=start_day, field=field_)
-            (announced if ev.announced else named)[:, j] += sched
-        elif ev.type == "programme":
-            j = _holder(ev.holder, names, f"{field_}.holder")
-            end = T if ev.months is None else min(T, t + ev.months)
-            prog_rate[t:end, j] = (1.0 + ev.rate_per_year) ** (1.0 / 12.0) - 1.0
-        elif ev.type == "sanction":
-            j = _holder(ev.holder, names, f"{field_}.holder")
-            frozen[t:, j] = ev.freeze
-            if ev.freeze:
-                political[t:, :] += cp["sanction_rival_fear"] * rivals
-                political[t:, j] = 0.0
-                res_signal[t:] += 1.0
-        elif ev.type == "backstop":
-            bstop.append((t, ev.on, ev.trigger_bp))
-        elif ev.type == "issuance_mix":
-            mix_changes.append((t, ev.bill_share))
-        elif ev.type == "fiscal_slippage":
-            end = T if ev.months is None else min(T, t + ev.months)
-            slippage[t:end] += ev.pct_gdp
-        elif ev.type == "minerals":
-            pass  # run below by the minerals block as a whole (it reads every minerals event at once)
+        ev.apply(ev_s, t, day, f"events[{i}]")
+    threat, distrust, named, announced = ev_s.threat, ev_s.distrust, ev_s.named, ev_s.announced
+    frozen, political, slippage, res_signal = ev_s.frozen, ev_s.political, ev_s.slippage, ev_s.res_signal
+    prog_rate, bstop, mix_changes = ev_s.prog_rate, ev_s.backstop, ev_s.mix_changes
 
     # holders' spec variants: a new one whenever a programme or freeze changes
     hspecs, hseg, keys = [], np.zeros(T, dtype=np.int64), {}
@@ -170,19 +261,17 @@ def prepare(sc) -> Setup:
     # 7. minerals: deterministic (one path), run once; its output lost enters the US output gap
     gap_shock = np.zeros(T)
     mres = None
-    if any(ev.type == "minerals" for ev in sc.events):
+    if ev_s.minerals:
         from treasurylab.model import minerals as MN
 
-        mev = [ev.model_dump() for ev in sc.events if ev.type == "minerals"]
+        mev = [ev.model_dump() for ev in ev_s.minerals]
         mres = _cached(("minerals", sc.start, T, _key(mev), _key(ov.get("minerals"))),
-                       lambda: MN.simulate_scenario(sc))
+                       lambda: MN.simulate_scenario(sc, inputs=minerals_inputs(ov.get("minerals"))))
         gap_shock = np.nan_to_num(np.asarray(mres.us_output_gap_pp, dtype=float)[:T] / 100.0)
 
     rp = None
     if "reserves" in list_blocks():
-        from treasurylab.scenario.holders_inputs import build_reserves_params
-
-        rp = build_reserves_params(ov.get("reserves"), holder_names=names, where="overrides.reserves")
+        rp = reserves_params(ov.get("reserves"), holder_names=names)
 
     q = pm.expected_policy_persistence
     ks = np.array([3.0, 24.0, 60.0, 120.0, 360.0])
@@ -190,11 +279,13 @@ def prepare(sc) -> Setup:
     assert len(TENORS) == 5
 
     months = tuple(mb.months)
+    base_u = unemployment_baseline(sc.start, T, block_params("macro", ov.get("macro")))
     baseline = {
         "y10": b.yields[sl, 3].copy(), "tp10": np.full(T, cp["baseline_tp10"]),
         "policy_rate": mb.policy.copy(), "mortgage": b.yields[sl, 3] + pm.mortgage_spread,
+        "baa": b.yields[sl, 3] + pm.baa_spread,
         "gdp_gap": mb.gap.copy(), "net_interest": base_ni, "debt_gdp": base_debt_gdp,
-        "deficit_gdp": base_def_gdp,
+        "deficit_gdp": base_def_gdp, "unemployment": base_u,
     }
     return Setup(
         name=sc.name, months=months, T=T, k0=k0, fparams=fp, ladder=FI.initial_ladder(b.start, fp),
@@ -207,17 +298,30 @@ def prepare(sc) -> Setup:
         distrust=distrust, named=named, announced=announced, frozen=frozen, political=political,
         slippage=slippage, res_signal=res_signal, exp_factor=exp_factor, holder_names=names,
         gap_shock=gap_shock, minerals=mres, baseline=baseline,
-        foreign_official_bn=_foreign_official_bn(spec0.start), jump_off=anc.summary(sc.start),
-        shocks=_world_shocks(ov.get("shocks")),
+        foreign_official_bn=_foreign_official_bn(spec0.start), base_unemployment=base_u,
+        jump_off=anc.summary(sc.start), shocks=_world_shocks(ov.get("shocks")),
+        **_shock_arrays(ev_s),
     )
 
 
 def _world_shocks(ov: dict | None):
     """The world shocks' parameters (model/shocks.py), or None when ``shocks: {enabled: false}``."""
     from treasurylab.model.shocks import ShockParams
-    from treasurylab.params import load_params
 
-    return _cached(("shocks", _key(ov)), lambda: ShockParams.from_params(load_params("shocks", ov)))
+    return _cached(("shocks", _key(ov)), lambda: ShockParams.from_params(block_params("shocks", ov)))
+
+
+def _shock_arrays(ev_s: Schedules) -> dict:
+    """The market shock events' arrays for the Setup, None where no event set them (the month loop
+    then skips them, and a run without them keeps its numbers to the last bit)."""
+    return {
+        "tp_add": ev_s.tp_add if ev_s.tp_add.any() else None,
+        "spread_add": ev_s.spread_add if ev_s.spread_add.any() else None,
+        "policy_path": ev_s.policy_path if not np.isnan(ev_s.policy_path).all() else None,
+        "vol_add": ev_s.vol_add if ev_s.vol_add.any() else None,
+        "purchases": ev_s.purchases if ev_s.purchases.any() else None,
+        "transfers": ev_s.transfers if ev_s.transfers.any() else None,
+    }
 
 
 def _foreign_official_bn(month: str) -> float:
@@ -230,14 +334,4 @@ def _foreign_official_bn(month: str) -> float:
         return float(df["value"].iloc[0]) if len(df) else 0.0
 
     return _cached(("foreign_official", str(month)[:7]), load)
-
-
-def _holder(name: str, names: tuple[str, ...], field_: str) -> int:
-    from treasurylab.model.holders import resolve_holder
-
-    try:
-        return resolve_holder(name, names)
-    except BadInput as exc:
-        raise BadInput(exc.problem, field=field_, got=name, fix=exc.fix) from None
-
 

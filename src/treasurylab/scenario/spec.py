@@ -15,11 +15,9 @@ A scenario (``scenarios/davos-2026.yaml``)::
     overrides:                # parameter overrides, per block, checked against params/defaults
       holders: {contagion_weight: 0.5}
 
-Event types (field ``type``): ``threat`` (strength in [0, 1]), ``sale`` (a named sale: ``amount_bn``
-or ``share`` of the holder's holdings, over ``days``), ``programme`` (a holder's standing buy/sell
-rate per year), ``sanction`` (a freeze of a holder's holdings), ``backstop`` (Fed backstop on/off),
-``issuance_mix`` (bill share of new issuance), ``fiscal_slippage`` (extra deficit in % of GDP),
-``minerals`` (a minerals-block action with its parameters).
+Event kinds (field ``type``) are classes in :mod:`treasurylab.scenario.events`, one module each
+(threat, sale, programme, sanction, backstop, issuance_mix, fiscal_slippage, minerals, ...); their
+registry gives ``Scenario.events`` its discriminated union, and docs/events.md lists their fields.
 
 Validation is pydantic with ``extra="forbid"``; every problem becomes one
 :class:`~treasurylab.errors.BadInput` naming the file, line, field, the bad value and a fix
@@ -31,136 +29,21 @@ from __future__ import annotations
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator
+from pydantic.fields import FieldInfo
 
 from treasurylab.errors import BadInput, did_you_mean
+from treasurylab.scenario.events import EVENT_TYPES, EventBase, Strict, on_change, parse_date, union
 
 BASELINES = ("cbo-2026-02", "cbo-2025-01")
-_DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+#: a scenario name names the default output folder (out/NAME): letters, digits, '.', '_' and '-', not
+#: starting with '.', so it can never be a path ('/tmp/x', '../../x') or hide control characters
+_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
-def parse_date(v: Any) -> tuple[int, int, int]:
-    """'YYYY-MM' or 'YYYY-MM-DD' -> (year, month, day); day 1 when absent."""
-    s = str(v).strip()
-    m = _DATE_RE.match(s)
-    if not m:
-        raise ValueError("not a date - write YYYY-MM or YYYY-MM-DD")
-    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
-    if not 1 <= mo <= 12 or not 1 <= d <= 31:
-        raise ValueError("not a valid calendar date - months are 01-12, days 01-31")
-    return y, mo, d
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=False, frozen=True)
-
-
-class _Event(_Strict):
-    date: str = Field(description="When it happens (YYYY-MM or YYYY-MM-DD).")
-
-    @field_validator("date", mode="before")
-    @classmethod
-    def _date(cls, v: Any) -> str:
-        if isinstance(v, bool) or not isinstance(v, (str,)):
-            if hasattr(v, "isoformat"):
-                v = v.isoformat()
-            else:
-                raise ValueError("not a date - write YYYY-MM or YYYY-MM-DD")
-        parse_date(v)
-        return str(v)
-
-    @property
-    def ymd(self) -> tuple[int, int, int]:
-        return parse_date(self.date)
-
-
-class Threat(_Event):
-    """A political threat of retaliation against sellers (deters allies, may provoke rivals)."""
-
-    type: Literal["threat"]
-    strength: float = Field(ge=0, le=1, description="0 = none, 1 = the strongest credible threat")
-    months: int = Field(12, ge=1, le=600, description="how long the threat stays credible")
-
-
-class Sale(_Event):
-    """A named sale: a holder sells ``amount_bn`` (or ``share`` of its holdings) over ``days``."""
-
-    type: Literal["sale"]
-    holder: str
-    amount_bn: float | None = Field(None, gt=0, le=50000)
-    share: float | None = Field(None, gt=0, le=1)
-    days: int = Field(30, ge=1, le=3650)
-    announced: bool = Field(False, description="known in advance (priced on announcement) or a surprise")
-
-    @model_validator(mode="after")
-    def _one_size(self) -> Sale:
-        if (self.amount_bn is None) == (self.share is None):
-            raise ValueError("give exactly one of amount_bn (USD bn) or share (fraction of holdings)")
-        return self
-
-
-class Programme(_Event):
-    """A holder's standing programme: change its holdings at ``rate_per_year`` (e.g. -0.08)."""
-
-    type: Literal["programme"]
-    holder: str
-    rate_per_year: float = Field(ge=-1, le=1)
-    months: int | None = Field(None, ge=1, le=600)
-
-
-class Sanction(_Event):
-    """A sanction or asset freeze on a holder's Treasuries (the holder cannot sell; rivals take note)."""
-
-    type: Literal["sanction"]
-    holder: str
-    freeze: bool = True
-
-
-class Backstop(_Event):
-    """The Fed backstop: buys when the 10-year rises more than ``trigger_bp`` in a month."""
-
-    type: Literal["backstop"]
-    on: bool
-    trigger_bp: float | None = Field(None, gt=0, le=1000)
-
-
-class IssuanceMix(_Event):
-    """Treasury changes the bill share of new issuance."""
-
-    type: Literal["issuance_mix"]
-    bill_share: float = Field(ge=0, le=1)
-
-
-class FiscalSlippage(_Event):
-    """Deficits higher than the baseline by ``pct_gdp`` percent of GDP per year."""
-
-    type: Literal["fiscal_slippage"]
-    pct_gdp: float = Field(ge=-10, le=20)
-    months: int | None = Field(None, ge=1, le=600)
-
-
-class Minerals(_Event):
-    """A minerals-block action (export control, directive, new capacity...) with its parameters."""
-
-    type: Literal["minerals"]
-    action: str
-    params: dict[str, float | str | bool] = Field(default_factory=dict)
-
-
-Event = Annotated[
-    Threat | Sale | Programme | Sanction | Backstop | IssuanceMix | FiscalSlippage | Minerals,
-    Field(discriminator="type"),
-]
-EVENT_TYPES = {
-    "threat": Threat, "sale": Sale, "programme": Programme, "sanction": Sanction,
-    "backstop": Backstop, "issuance_mix": IssuanceMix, "fiscal_slippage": FiscalSlippage,
-    "minerals": Minerals,
-}
-
-
-class Scenario(_Strict):
+class Scenario(Strict):
     """A validated scenario. Use :func:`load_scenario` to read one from a file or a shipped name."""
 
     name: str = Field(min_length=1, max_length=80)
@@ -170,8 +53,16 @@ class Scenario(_Strict):
     paths: int = Field(1000, ge=1, le=10_000_000)
     seed: int = Field(0, ge=0, le=2**63 - 1)
     baseline: str = "cbo-2026-02"
-    events: list[Event] = Field(default_factory=list)
+    events: list[union()] = Field(default_factory=list)  # every registered kind (scenario/events)
     overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not _NAME_RE.fullmatch(v):
+            raise ValueError("must be letters, digits, '.', '_' or '-' (it names the output folder "
+                             "out/NAME) - e.g. name: my-scenario-2026")
+        return v
 
     @field_validator("start", mode="before")
     @classmethod
@@ -200,13 +91,23 @@ class Scenario(_Strict):
         y, m, _ = parse_date(self.start)
         return 12 * y + m - 1
 
-    def month_of(self, ev: _Event) -> tuple[int, int]:
+    def month_of(self, ev: EventBase) -> tuple[int, int]:
         """(month index from start, day of month) of an event."""
         y, m, d = ev.ymd
         return 12 * y + m - 1 - self.start_ordinal, d
 
     def with_(self, **changes: Any) -> Scenario:
         return self.model_copy(update=changes)
+
+
+def _rebuild_events_union() -> None:
+    """Retype ``Scenario.events`` with the registry's current union (a kind registered after import)."""
+    Scenario.model_fields["events"] = FieldInfo.merge_field_infos(Scenario.model_fields["events"],
+                                                                  annotation=list[union()])
+    Scenario.model_rebuild(force=True)
+
+
+on_change(_rebuild_events_union)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -340,20 +241,36 @@ def parse_scenario(data: Any, where_of=None, source: str = "<scenario>") -> Scen
     return sc
 
 
+def baseline_window(baseline: str) -> tuple[int, int]:
+    """First and last month (ordinals, 12*year + month - 1) a run on ``baseline`` may cover: inside
+    both CBO's economic path (params/macro_inputs) and its fiscal baseline (from October of its first
+    fiscal year): cbo-2026-02 covers 2025-10 .. 2036-09, cbo-2025-01 2024-10 .. 2035-09."""
+    from treasurylab.model.coupled import VINTAGES
+    from treasurylab.params.macro_inputs import macro_span
+    from treasurylab.scenario.setup import _cached, block_params
+
+    def make() -> tuple[int, int]:
+        from treasurylab.scenario.fiscal_inputs import cbo_baseline_inputs
+
+        v = VINTAGES[baseline]
+        lo, hi = macro_span(v)
+        b = cbo_baseline_inputs(v, block_params("fiscal"))
+        y, m = (int(x) for x in b.start.split("-"))
+        f0 = 12 * y + m - 1
+        return max(lo, f0), min(hi, f0 + b.horizon - 1)
+
+    return _cached(("baseline_window", baseline), make)
+
+
 def with_baseline(sc: Scenario, baseline: str) -> tuple[Scenario, str | None]:
     """``sc`` on another CBO baseline vintage (``run --baseline cbo-2025-01``), checked again; a horizon
     that runs past the vintage's last month is shortened to it (returned note says so, else None)."""
-    from treasurylab.model.coupled import VINTAGES
-    from treasurylab.params.macro_inputs import macro_span, ordinal_label
-    from treasurylab.scenario.fiscal_inputs import cbo_baseline_inputs
+    from treasurylab.params.macro_inputs import ordinal_label
 
     if baseline not in BASELINES:
         raise BadInput("unknown baseline", field="--baseline", got=baseline,
                        fix=did_you_mean(baseline, BASELINES))
-    v = VINTAGES[baseline]
-    b = cbo_baseline_inputs(v)
-    y, m = (int(x) for x in b.start.split("-"))
-    hi = min(macro_span(v)[1], 12 * y + m - 1 + b.horizon - 1)
+    hi = baseline_window(baseline)[1]
     out, note = sc.with_(baseline=baseline), None
     if sc.start_ordinal + sc.horizon - 1 > hi >= sc.start_ordinal:
         out = out.with_(horizon=hi - sc.start_ordinal + 1)
@@ -365,11 +282,11 @@ def with_baseline(sc: Scenario, baseline: str) -> tuple[Scenario, str | None]:
 
 def check_semantics(sc: Scenario, where_of=lambda loc: "<scenario>") -> None:
     """Cross-field checks: the run's window inside the baseline, events inside the run, overrides known."""
-    from treasurylab.model.coupled import VINTAGES
-    from treasurylab.params import list_blocks, load_params
-    from treasurylab.params.macro_inputs import macro_span, ordinal_label
+    from treasurylab.params import list_blocks
+    from treasurylab.params.macro_inputs import ordinal_label
+    from treasurylab.scenario.setup import block_params
 
-    lo, hi = macro_span(VINTAGES[sc.baseline])
+    lo, hi = baseline_window(sc.baseline)
     s0 = sc.start_ordinal
     if not lo <= s0 <= hi:
         raise BadInput(f"outside the baseline's data ({ordinal_label(lo)} to {ordinal_label(hi)})",
@@ -387,7 +304,8 @@ def check_semantics(sc: Scenario, where_of=lambda loc: "<scenario>") -> None:
                            fix=f"date the event between {sc.start} and {ordinal_label(s0 + sc.horizon - 1)}")
     _check_blocks(sc, where_of)
     _check_holders(sc, where_of)
-    _check_minerals(sc, where_of)
+    for i, ev in enumerate(sc.events):
+        ev.check(i, where_of)   # each kind's own checks against the model's data (e.g. minerals actions)
     blocks = list_blocks()
     for block, ov in sc.overrides.items():
         if block not in blocks:
@@ -396,10 +314,11 @@ def check_semantics(sc: Scenario, where_of=lambda loc: "<scenario>") -> None:
         if not isinstance(ov, dict):
             raise BadInput("must be a mapping parameter -> value", where=where_of(("overrides", block)),
                            field=f"overrides.{block}", got=type(ov).__name__, fix="write 'name: value' lines")
+        defaults = block_params(block)   # read once per process, shared with prepare
         for name in ov:
             one = {name: ov[name]}
             try:
-                load_params(block).with_overrides(one, where=where_of(("overrides", block, name)))
+                defaults.with_overrides(one, where=where_of(("overrides", block, name)))
             except BadInput:
                 raise
             except Exception as exc:  # a value of the wrong shape for the parameter
@@ -410,41 +329,13 @@ def check_semantics(sc: Scenario, where_of=lambda loc: "<scenario>") -> None:
 
 
 def _block_builders() -> dict:
-    """block -> function(overrides) that builds the block's model inputs (raises BadInput)."""
-    def macro(ov):
-        from treasurylab.model.macro import MacroParams
-        from treasurylab.params import load_params
+    """block -> function(overrides) that builds the block's model inputs (raises BadInput): the same
+    memoised builders ``scenario.setup.prepare`` uses, so a run builds each block once."""
+    from treasurylab.scenario import setup as S
 
-        return MacroParams.from_params(load_params("macro", ov))
-
-    def market(ov):
-        from treasurylab.model.market import MarketParams
-        from treasurylab.params import load_params
-
-        return MarketParams.from_params(load_params("market", ov))
-
-    def holders(ov):
-        from treasurylab.scenario.holders_inputs import build_holders_spec
-
-        return build_holders_spec(ov)
-
-    def reserves(ov):
-        from treasurylab.scenario.holders_inputs import build_reserves_params
-
-        return build_reserves_params(ov, holder_names=build_holders_spec_names())
-
-    def minerals(ov):
-        from treasurylab.params.minerals_inputs import build
-
-        return build(ov)
-
-    return {"macro": macro, "market": market, "holders": holders, "reserves": reserves, "minerals": minerals}
-
-
-def build_holders_spec_names() -> tuple[str, ...]:
-    from treasurylab.scenario.setup import holder_names
-
-    return holder_names(None)
+    return {"macro": S.macro_params, "market": S.market_params, "holders": S.holders_spec,
+            "reserves": lambda ov: S.reserves_params(ov, holder_names=S.holder_names(None)),
+            "minerals": S.minerals_inputs}
 
 
 def _check_blocks(sc: Scenario, where_of) -> None:
@@ -489,25 +380,6 @@ def _check_holders(sc: Scenario, where_of) -> None:
         except BadInput as exc:
             raise BadInput("unknown holder", where=where_of(("events", i, "holder")),
                            field=f"events[{i}].holder", got=name, fix=exc.fix) from None
-
-
-def _check_minerals(sc: Scenario, where_of) -> None:
-    """Minerals events must name a known action and valid parameters (the minerals block says which)."""
-    idx = [i for i, ev in enumerate(sc.events) if ev.type == "minerals"]
-    if not idx:
-        return
-    try:
-        from treasurylab.model import minerals as MN
-    except ImportError:
-        return
-    for i in idx:
-        try:
-            MN.validate_events([MN.MineralsEvent.from_scenario(sc.events[i])])
-        except BadInput as exc:
-            sub = re.sub(r"^minerals\.events\[\d+\]\.?", "", exc.field or "") or "action"
-            loc = ("events", i) + tuple(sub.split(".")[:2])
-            raise BadInput(exc.problem, where=where_of(loc), field=f"events[{i}].{sub}",
-                           got=exc.got, fix=exc.fix) from None
 
 
 def load_scenario_text(text: str, path: str = "<scenario>") -> Scenario:

@@ -218,7 +218,7 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
         points.append((combo, sc))
     load_scenario(base_path)  # the base itself must be valid too
     tasks, owners = [], []
-    from treasurylab.scenario.ensemble import before_fork
+    from treasurylab.scenario.parallel import before_fork
     from treasurylab.scenario.setup import prepare
 
     setups = [prepare(sc) for _, sc in points]

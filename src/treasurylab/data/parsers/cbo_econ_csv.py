@@ -28,6 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from treasurylab.data.parsers import require_final_newline
 from treasurylab.data.parsers.cbo_eval_csv import read_text
 from treasurylab.errors import DataError
 
@@ -50,6 +51,7 @@ def _unit(description: str) -> str:
 
 def read_dictionary(path: Path) -> dict[str, str]:
     """``variable -> description`` from CBO's README.txt (lines after the ``-- VARIABLE --`` header)."""
+    require_final_newline(path, FIX)   # a cut README loses the last variables' descriptions
     text = read_text(path, fix=FIX)
     out: dict[str, str] = {}
     started = False

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from treasurylab.data.parsers import require_final_newline
 from treasurylab.errors import DataError
 
 VERSION = "fred-csv-1"
@@ -27,6 +28,7 @@ VERSION = "fred-csv-1"
 
 def parse_one(path: Path) -> pd.DataFrame:
     path = Path(path)
+    require_final_newline(path)     # FRED ends every file with a line end: a cut one lost digits
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     if raw.shape[1] < 2:
         raise DataError(

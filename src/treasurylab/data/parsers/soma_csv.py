@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from treasurylab.data.parsers import require_final_newline
 from treasurylab.errors import DataError
 
 VERSION = "soma-csv-2022-1"
@@ -55,6 +56,7 @@ DOLLAR_COLUMNS = [
 
 def parse(paths: list[Path]) -> pd.DataFrame:
     path = Path(paths[0])
+    require_final_newline(path)     # the New York Fed ends the file with a line end
     raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     raw.columns = [c.lstrip("\ufeff").strip() for c in raw.columns]
     missing = [c for c in COLUMNS if c not in raw.columns]

@@ -1,0 +1,49 @@
+"""A card: a title, a chart (or a table) and under it the source line and the as-of date.
+
+An empty card says why it is empty (``reason``), never shows a blank plot.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from dash import dcc, html
+
+LAYOUT = dict(template="plotly_white", margin=dict(l=55, r=15, t=40, b=35), height=330,
+              legend=dict(orientation="h", y=-0.2))
+
+
+def card(title: str, fig: Any = None, *, source: str, as_of: str | None, reason: str | None = None,
+         body: Any = None, card_id: str | None = None, note: str | None = None):
+    kids: list[Any] = [html.H3(title)]
+    if fig is not None:
+        fig.update_layout(**{k: v for k, v in LAYOUT.items() if k != "height"},
+                          height=fig.layout.height or LAYOUT["height"])
+        kids.append(dcc.Graph(figure=fig, config={"displayModeBar": False}, className="chart"))
+    if body is not None:
+        kids.append(body)
+    if fig is None and body is None:
+        kids.append(html.P(f"Empty: {reason or 'no data'}", className="empty"))
+    if note:
+        kids.append(html.P(note, className="note"))
+    kids.append(html.P(f"Source: {source}" + (f" | as of {as_of}" if as_of else ""), className="source"))
+    return html.Div(kids, className="card" + (" card-empty" if fig is None and body is None else ""),
+                    id=card_id or "card-" + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60])
+
+
+def table(rows: list[dict], columns: list[tuple[str, str]], links: dict[str, str] | None = None):
+    """A plain HTML table; ``links`` maps a row's id to a page path for its first column."""
+    head = html.Tr([html.Th(label) for _, label in columns])
+    out = []
+    for r in rows:
+        cells = []
+        for j, (key, _) in enumerate(columns):
+            v = r.get(key)
+            text = f"{v:,.2f}" if isinstance(v, float) else ("" if v is None else str(v))
+            if j == 0 and links and r.get("_link"):
+                cells.append(html.Td(dcc.Link(text, href=r["_link"])))
+            else:
+                cells.append(html.Td(text))
+        out.append(html.Tr(cells))
+    return html.Table([html.Thead(head), html.Tbody(out)], className="tbl")

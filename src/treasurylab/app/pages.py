@@ -1,0 +1,493 @@
+"""The dashboard's data pages, built from the store (every chart with its source and as-of date).
+
+Each ``page_*`` function returns the page's Dash components; the ones that take no user input are cached
+for the life of the process (the bundled data do not change while the server runs; ``data update``
+needs a restart), so a page costs one lookup after its first view. :func:`warm` builds them all.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from dash import html
+
+from treasurylab.app.cards import card, table
+from treasurylab.monitor import indicators as I
+
+PAGES = [("/", "Overview"), ("/holders", "Holders"), ("/demand", "Foreign demand, weekly"), ("/rates", "Rates"),
+         ("/fiscal", "Fiscal"), ("/reserves", "Reserves"), ("/minerals", "Minerals"), ("/scenarios", "Scenarios"),
+         ("/sources", "Sources")]
+DEFAULT_COUNTRIES = ("China, Mainland", "Japan", "United Kingdom")
+
+
+def _src(*ids: str) -> str:
+    from treasurylab import data
+
+    out = []
+    for i in ids:
+        try:
+            ds = data.get(i)
+            out.append(f"{ds.publisher} ({i})")
+        except Exception:
+            out.append(i)
+    return "; ".join(out)
+
+
+def _ind(name: str):
+    """(series, None) or (None, reason)."""
+    try:
+        return I.series(name), None
+    except I.Unavailable as exc:
+        return None, str(exc)
+
+
+def _d(ts) -> str:
+    return pd.Timestamp(ts).date().isoformat()
+
+
+def _line(series: dict[str, pd.Series], title: str = "", unit: str = ""):
+    fig = go.Figure()
+    for name, s in series.items():
+        if len(s) > 1500:   # a daily series over years: weekly means draw the same line, 5x lighter to send
+            s = s.resample("W").mean().dropna()
+        fig.add_trace(go.Scatter(x=s.index, y=s.values, name=name, mode="lines"))
+    fig.update_layout(title=title, yaxis_title=unit)
+    return fig
+
+
+# ---------------------------------------------------------------- overview
+_CLAIM_PAGE = {"tic": "/holders", "sale": "/holders", "cbo": "/fiscal", "pboc": "/reserves", "cofer": "/reserves",
+               "re": "/minerals"}
+
+
+@lru_cache(maxsize=1)
+def alerts() -> list[dict]:
+    from treasurylab.monitor.rules import evaluate, load_rules
+
+    return evaluate(load_rules())
+
+
+def alerts_table():
+    page = {i.id: i.page for i in I.INDICATORS.values()}
+    rows = [{**a, "_link": "/" + ("" if page.get(a["indicator"] or "", "minerals") == "overview"
+                                  else page.get(a["indicator"] or "", "minerals"))} for a in alerts()]
+    return table(rows, [("title", "alert"), ("status", "status"), ("value", "value"), ("unit", "unit"),
+                        ("date", "date"), ("message", "reading")], links={"": ""})
+
+
+@lru_cache(maxsize=1)
+def page_overview():
+    from treasurylab.report.claims import check_claims, load_claims
+
+    kinds = {c["id"]: c.get("check", {}).get("kind", "none") for c in load_claims()}
+    rows = []
+    for r in check_claims():
+        k = kinds.get(r["id"], "none")
+        rows.append({**r, "_link": _CLAIM_PAGE.get(k.split("_")[0], "/sources")})
+    claims = table(rows, [("claim", "claim (link: its page)"), ("claimed", "claimed"), ("data_value", "today's value"),
+                          ("data_unit", "unit"), ("as_of", "as of"), ("verdict", "verdict")], links={"": ""})
+    changed = []
+    for name in ("china_holdings", "japan_holdings", "foreign_official_tic", "custody_foreign_official",
+                 "auction_indirect_10y", "yield_10y", "pboc_gold"):
+        s, why = _ind(name)
+        ind = I.INDICATORS[name]
+        if s is None or len(s) < 2:
+            changed.append({"what": ind.title, "latest": None, "as_of": "", "change": None, "note": why or "one observation"})
+            continue
+        changed.append({"what": ind.title, "latest": float(s.iloc[-1]), "as_of": _d(s.index[-1]),
+                        "previous": _d(s.index[-2]), "change": float(s.iloc[-1] - s.iloc[-2]), "unit": ind.unit})
+    from treasurylab.data.vintages import tic_revisions
+
+    rev = tic_revisions()
+    return [
+        html.H2("Overview"),
+        card("The commentary's claims against today's data", body=claims, source="treasurylab claims (report/claims.yaml)",
+             as_of="per row", card_id="card-claims"),
+        card("Alerts (treasurylab watch, shipped rules)", body=alerts_table(), source="treasurylab/monitor/rules.yaml",
+             as_of="per row", card_id="card-alerts"),
+        card("What changed since the previous observation", body=table(changed, [
+            ("what", "indicator"), ("latest", "latest"), ("unit", "unit"), ("as_of", "as of"), ("previous", "previous"),
+            ("change", "change"), ("note", "note")]), source="the store (see Sources)", as_of="per row",
+            card_id="card-changed",
+            note=f"The July 2026 TIC vintage revised {len(rev)} month-holder figures of the March 2026 one "
+                 f"(largest: {rev['revision'].abs().max():.1f} bn); see Holders."),
+    ]
+
+
+# ---------------------------------------------------------------- holders
+def _breaks() -> list[str]:
+    from treasurylab import data
+
+    text = " ".join(data.get("tic.holdings").series_breaks)
+    return sorted(set(re.findall(r"\b(\d{4}-\d{2})\b", text)))
+
+
+@lru_cache(maxsize=1)
+def _tic_frames():
+    from treasurylab import data
+
+    hist = data.series("tic.holdings.vintage-2026-07", series="current")
+    t5 = data.series("tic.table5.vintage-2026-07")
+    both = pd.concat([hist[~hist["date"].isin(t5["date"])], t5], ignore_index=True)
+    both["ts"] = pd.to_datetime(both["date"])
+    return both
+
+
+def tic_countries() -> list[str]:
+    df = _tic_frames()
+    latest = df[df["date"] == df["date"].max()]
+    return sorted(latest[latest["row_type"] == "country"]["country"].unique())
+
+
+@lru_cache(maxsize=32)
+def holders_by_country(countries: tuple[str, ...]):
+    df = _tic_frames()
+    total = df[df["row_type"] == "grand_total"].set_index("ts")["value"]
+    fig, share = go.Figure(), go.Figure()
+    for c in countries:
+        s = df[(df["country"] == c)].set_index("ts")["value"].sort_index()
+        if s.empty:
+            continue
+        fig.add_trace(go.Scatter(x=s.index, y=s.values, name=c, mode="lines"))
+        share.add_trace(go.Scatter(x=s.index, y=(100 * s / total.reindex(s.index)).values, name=c, mode="lines"))
+        if c == "China, Mainland":
+            pk = s.idxmax()
+            fig.add_annotation(x=pk, y=s[pk], text=f"peak {s[pk]:,.1f} ({pk:%b %Y})", showarrow=True)
+        fig.add_annotation(x=s.index[-1], y=s.iloc[-1], text=f"{s.iloc[-1]:,.1f} ({s.index[-1]:%b %Y})",
+                           showarrow=True, ax=30, ay=-20)
+    for b in _breaks():
+        fig.add_vline(x=pd.Timestamp(b + "-01"), line_width=0.6, line_dash="dot", line_color="grey")
+    fig.update_layout(title="Holdings by country (dotted: series breaks)", yaxis_title="USD bn")
+    share.update_layout(title="Share of all foreign holdings", yaxis_title="percent")
+    asof = df["date"].max()
+    src = _src("tic.table5.vintage-2026-07", "tic.holdings.vintage-2026-07")
+    return [card("TIC holdings by country", fig, source=src, as_of=asof, card_id="card-tic-countries",
+                 note="Series breaks from the TIC file's notes: " + ", ".join(_breaks())),
+            card("Share of the total", share, source=src, as_of=asof, card_id="card-tic-share")]
+
+
+@lru_cache(maxsize=1)
+def page_holders_static():
+    fo, why = _ind("foreign_official_tic")
+    fed, why2 = _ind("fed_treasuries")
+    fig = _line({"foreign official (TIC)": fo, "Federal Reserve (H.4.1)": fed}, "Foreign official and the Fed",
+                "USD bn") if fo is not None and fed is not None else None
+    from treasurylab.data.vintages import tic_revisions
+
+    rev = tic_revisions()
+    top = rev.reindex(rev["revision"].abs().sort_values(ascending=False).index).head(12)
+    return [card("Foreign official holdings and the Fed", fig, source=_src("tic.table5.vintage-2026-07",
+                                                                          "fed.treasuries"),
+                 as_of=f"{_d(fo.index[-1])} (TIC), {_d(fed.index[-1])} (Fed)" if fig else None, reason=why or why2,
+                 card_id="card-official-fed"),
+            card("Revisions: TIC July 2026 vintage against March 2026", body=table(top.to_dict("records"), [
+                ("date", "month"), ("country", "holder"), ("old", "2026-03 vintage"), ("new", "2026-07 vintage"),
+                ("revision", "revision")]), source=_src("tic.holdings", "tic.holdings.vintage-2026-07"),
+                as_of="2025-12", card_id="card-revisions",
+                note=f"{len(rev)} figures revised by 0.05 bn or more; the 12 largest shown.")]
+
+
+# ---------------------------------------------------------------- foreign demand, weekly
+@lru_cache(maxsize=1)
+def page_demand_static():
+    from treasurylab.monitor import demand
+
+    cus, why = _ind("custody_foreign_official")
+    rrp, _ = _ind("rrp_foreign_official")
+    fima, _ = _ind("fima_repo")
+    out = [html.H2("Foreign demand, weekly")]
+    if cus is None:
+        out.append(card("Custody holdings", None, source=_src("fed.custody_foreign_official"), as_of=None, reason=why))
+        return out
+    r = demand.read(cus, rrp, fima)
+    out.append(card(f"Reading: {r.label}", body=html.P(r.sentence, className="reading"),
+                    source=_src("fed.custody_foreign_official", "fed.h41.foreign_official"), as_of=r.as_of,
+                    note="Rule: " + demand.RULE, card_id="card-reading"))
+    recent = cus[cus.index >= cus.index[-1] - pd.DateOffset(years=3)]
+    fig = go.Figure(go.Scatter(x=recent.index, y=recent.values, name="custody (Wednesday level)", mode="lines"))
+    ch = go.Figure()
+    for w in (4, 13):
+        d = (recent - cus.shift(w).reindex(recent.index))
+        ch.add_trace(go.Bar(x=d.index, y=d.values, name=f"{w}-week change"))
+    ch.update_layout(title="4- and 13-week changes", yaxis_title="USD bn", barmode="overlay")
+    fig.update_layout(title="Custody holdings for foreign official accounts", yaxis_title="USD bn")
+    out += [card("Custody holdings (H.4.1)", fig, source=_src("fed.custody_foreign_official"), as_of=_d(cus.index[-1]),
+                 card_id="card-custody"),
+            card("Custody: 4- and 13-week changes", ch, source=_src("fed.custody_foreign_official"),
+                 as_of=_d(cus.index[-1]), card_id="card-custody-changes")]
+    lines = [{"line": "custody, marketable Treasuries", "value": float(cus.iloc[-1]), "as_of": _d(cus.index[-1])}]
+    for name, s in (("foreign official reverse repos", rrp), ("FIMA repo facility", fima)):
+        if s is not None:
+            lines.append({"line": name, "value": float(s.iloc[-1]), "as_of": _d(s.index[-1])})
+    out.append(card("H.4.1 foreign official lines (USD bn, Wednesday level)", body=table(lines, [
+        ("line", "line"), ("value", "USD bn"), ("as_of", "week ended")]), source=_src("fed.h41.foreign_official"),
+        as_of=lines[-1]["as_of"], card_id="card-fima",
+        note="One H.4.1 release is bundled: the reverse repo and FIMA lines have one week; `data update` adds weeks."))
+    fo, _ = _ind("foreign_official_tic")
+    if fo is not None:
+        cm = cus.resample("MS").last()
+        x = _line({"custody at the New York Fed (H.4.1, month's last Wednesday)": cm[cm.index >= "2012-01"],
+                   "foreign official, all custodians (TIC)": fo[fo.index >= "2012-01"]},
+                  "Cross-check: custody against TIC foreign official", "USD bn")
+        out.append(card("Cross-check: custody vs TIC foreign official", x,
+                        source=_src("fed.custody_foreign_official", "tic.table5.vintage-2026-07"),
+                        as_of=f"{_d(cus.index[-1])} / {_d(fo.index[-1])}", card_id="card-crosscheck",
+                        note="TIC counts every custodian; H.4.1 only the New York Fed's: the gap is custody elsewhere."))
+    return out
+
+
+@lru_cache(maxsize=16)
+def auctions_card(tenor: str):
+    from treasurylab import data
+
+    df = data.series("treasury.auctions", tenor=tenor)
+    df = df[df["security_type"].isin(["Note", "Bond"]) if tenor.endswith("Year") else df["security_type"] == "Bill"]
+    df = df[df["date"] >= "2009-01-01"]
+    if df.empty:
+        return card(f"Auctions: {tenor}", None, source=_src("treasury.auctions"), as_of=None,
+                    reason=f"no {tenor} auction with results in the store")
+    x = pd.to_datetime(df["date"])
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=x, y=df["indirect_share"], name="indirect share of total accepted (%)", mode="markers+lines"))
+    fig.add_trace(go.Scatter(x=x, y=df["bid_to_cover"], name="bid-to-cover", yaxis="y2", mode="lines"))
+    if df["tail_proxy_bp"].notna().any():
+        fig.add_trace(go.Bar(x=x, y=df["tail_proxy_bp"], name="tail proxy (bp)", yaxis="y2", opacity=0.4))
+    last = df.iloc[-1]
+    pct = float((df["indirect_share"] < last["indirect_share"]).mean() * 100)
+    fig.update_layout(title=f"{tenor} auctions since 2009", yaxis_title="percent",
+                      yaxis2=dict(overlaying="y", side="right", title="ratio / bp"))
+    return card(f"Auctions: {tenor}", fig, source=_src("treasury.auctions"), as_of=last["date"],
+                card_id="card-auctions",
+                note=(f"Latest: indirect {last['indirect_share']:.1f}% (lower than {100 - pct:.0f}% of {tenor} auctions since "
+                      "2009), bid-to-cover {:.2f}. Indirect share over total accepted incl. SOMA; indirect is not "
+                      "foreign; the tail is a proxy (high minus median yield).").format(last["bid_to_cover"]))
+
+
+# ---------------------------------------------------------------- rates
+@lru_cache(maxsize=1)
+def page_rates():
+    from treasurylab import data
+
+    cmt = data.series("yields.cmt")
+    cmt["ts"] = pd.to_datetime(cmt["date"])
+    last = cmt["ts"].max()
+    ago = cmt[cmt["ts"] <= last - pd.DateOffset(years=1)]["ts"].max()
+    order = ["1M", "3M", "6M", "1Y", "2Y", "3Y", "5Y", "7Y", "10Y", "20Y", "30Y"]
+    curve = go.Figure()
+    for d in (ago, last):
+        c = cmt[cmt["ts"] == d].set_index("tenor")["value"].reindex(order).dropna()
+        curve.add_trace(go.Scatter(x=list(c.index), y=c.values, name=_d(d), mode="lines+markers"))
+    curve.update_layout(title="Treasury curve: latest and one year before", yaxis_title="percent")
+    out = [html.H2("Rates"), card("Yield curve", curve, source=_src("yields.cmt"), as_of=_d(last), card_id="card-curve")]
+    y10, _ = _ind("yield_10y")
+    tp, why = _ind("term_premium_10y")
+    since = y10.index[-1] - pd.DateOffset(years=10)
+    series = {"10-year yield": y10[y10.index >= since]}
+    if tp is not None:
+        series["term premium"] = tp[tp.index >= since]
+    out.append(card("10-year yield and term premium", _line(series, "10-year yield" + (" and term premium" if tp is not None else ""),
+                                                            "percent"),
+                    source=_src("yields.cmt"), as_of=_d(y10.index[-1]), card_id="card-10y",
+                    note=None if tp is not None else f"Term premium not shown: {why}."))
+    ry, _ = _ind("real_yield_10y")
+    be, _ = _ind("breakeven_10y")
+    out.append(card("Real yield and breakeven (10-year)", _line({"TIPS real yield": ry[ry.index >= since],
+                                                                 "breakeven inflation": be[be.index >= since]},
+                                                                "10-year real yield and breakeven", "percent"),
+                    source=_src("rates.daily"), as_of=_d(ry.index[-1]), card_id="card-real"))
+    mort, why = _ind("mortgage_30y")
+    out.append(card("30-year mortgage rate", _line({"30-year fixed": mort[mort.index >= since]}, "", "percent")
+                    if mort is not None else None, source="Freddie Mac PMMS (MORTGAGE30US)",
+                    as_of=_d(mort.index[-1]) if mort is not None else None, reason=why, card_id="card-mortgage"))
+    baa, _ = _ind("baa_spread")
+    out.append(card("Baa corporate spread", _line({"Baa - 10y": baa[baa.index >= since]}, "", "percentage points"),
+                    source=_src("fred.baa10y"), as_of=_d(baa.index[-1]), card_id="card-baa"))
+    return out
+
+
+# ---------------------------------------------------------------- fiscal
+@lru_cache(maxsize=1)
+def page_fiscal_static():
+    from treasurylab import data
+
+    act = data.series("cbo.eval.actuals")
+    base = data.series("cbo.eval.baselines")
+    gdp = data.series("cbo.eval.gdp").set_index("fiscal_year")["value"]
+    ni = act[(act["category"] == "Net Interest")].set_index("fiscal_year")["value"]
+    debt = act[(act["component"] == "debt")].set_index("fiscal_year")["value"]
+    fig = go.Figure(go.Scatter(x=ni.index, y=ni.values, name="actual", line=dict(color="black", width=3)))
+    dfig = go.Figure(go.Scatter(x=debt.index, y=(100 * debt / gdp.reindex(debt.index)).values, name="actual",
+                                line=dict(color="black", width=3)))
+    for v in ("2016-01", "2020-01", "2023-02", "2025-01", "2026-02"):
+        b = base[(base["baseline_date"] == v) & (base["category"] == "Net Interest")]
+        if not b.empty:
+            fig.add_trace(go.Scatter(x=b["fiscal_year"], y=b["value"], name=f"CBO {v}", line=dict(dash="dot")))
+        bd = base[(base["baseline_date"] == v) & (base["component"] == "debt")]
+        if not bd.empty:
+            dfig.add_trace(go.Scatter(x=bd["fiscal_year"], y=bd["value"], name=f"CBO {v} (USD bn)",
+                                      line=dict(dash="dot"), yaxis="y2", visible="legendonly"))
+    fig.update_layout(title="Net interest: actual and CBO baselines", yaxis_title="USD bn")
+    dfig.update_layout(title="Debt held by the public, % of GDP (actual)", yaxis_title="percent of GDP",
+                       yaxis2=dict(overlaying="y", side="right", title="USD bn"))
+    src = _src("cbo.eval.actuals", "cbo.eval.baselines")
+    return [html.H2("Fiscal"),
+            card("Net interest, actual vs CBO vintages", fig, source=src, as_of=f"FY{int(ni.index.max())}",
+                 card_id="card-net-interest"),
+            card("Debt held by the public / GDP", dfig, source=src + "; " + _src("cbo.eval.gdp"),
+                 as_of=f"FY{int(debt.index.max())}", card_id="card-debt-gdp",
+                 note="CBO's baselines carry no GDP: their debt is shown in USD bn (click the legend).")]
+
+
+@lru_cache(maxsize=64)
+def interest_shift_figure(shift_bp: int):
+    """Net interest by fiscal year on CBO's February 2026 baseline with every rate shifted by ``shift_bp``."""
+    from treasurylab.params import load_params
+    from treasurylab.scenario import fiscal_inputs as FI
+
+    p = load_params("fiscal")
+    b0 = FI.run_baseline("2026-02", p, rate_shift=0.0, years=10)
+    b1 = FI.run_baseline("2026-02", p, rate_shift=shift_bp / 1e4, years=10)
+    fy = [int(x) for x in b0["fy"]]
+    fig = go.Figure([go.Bar(x=fy, y=b0["fy_net_interest"], name="engine, CBO rates"),
+                     go.Bar(x=fy, y=b1["fy_net_interest"], name=f"engine, rates {shift_bp:+d} bp")])
+    extra = float(np.sum(b1["fy_net_interest"]) - np.sum(b0["fy_net_interest"]))
+    fig.update_layout(title=f"Net interest, 10 fiscal years: {extra:+,.0f} bn in total", yaxis_title="USD bn",
+                      barmode="group")
+    return card("Interest rule of thumb: shift the curve", fig,
+                source="treasurylab fiscal engine on CBO's February 2026 baseline (cbo.econ.2026-02, cbo.eval.baselines)",
+                as_of="2026-02 baseline", card_id="card-shift",
+                note="Every rate shifted from the first month; the debt reprices as it matures (maturity ladder).")
+
+
+# ---------------------------------------------------------------- reserves
+@lru_cache(maxsize=1)
+def page_reserves():
+    from treasurylab import data
+
+    out = [html.H2("Reserves")]
+    cofer = data.series("imf.cofer", indicator="share_pct", currency="USD")
+    if cofer.empty:
+        out.append(card("COFER dollar share", None, source=_src("imf.cofer"), as_of=None, reason="no USD share rows"))
+    else:
+        fig = go.Figure()
+        for reg, g in cofer.groupby("region"):
+            fig.add_trace(go.Bar(x=g["date"], y=g["value"], name=str(reg)))
+        fig.update_layout(title="US dollar share of allocated reserves", yaxis_title="percent", barmode="group")
+        out.append(card("COFER: dollar share of reserves", fig, source=_src("imf.cofer"), as_of=cofer["date"].max(),
+                        card_id="card-cofer", note="Only the quarters in the bundled COFER snapshot are shown."))
+    gold = data.series("wgc.gold_reserves", metric="gold_tonnes")
+    fig = go.Figure()
+    for iso in ("CHN", "RUS", "IND", "POL", "TUR"):
+        g = gold[gold["iso3"] == iso]
+        if not g.empty:
+            fig.add_trace(go.Scatter(x=pd.to_datetime(g["date"]), y=g["value"], name=str(g["country"].iloc[0])))
+    fig.update_layout(title="Central-bank gold (tonnes)", yaxis_title="tonnes")
+    out.append(card("Central-bank gold", fig if fig.data else None, source=_src("wgc.gold_reserves"),
+                    as_of=gold["date"].max() if not gold.empty else None, reason="no tonnes rows", card_id="card-cb-gold"))
+    pb, why = _ind("pboc_gold")
+    out.append(card("PBoC gold, monthly", _line({"PBoC gold": pb}, "", "million troy oz") if pb is not None else None,
+                    source=_src("curated.pboc_gold_monthly"), as_of=_d(pb.index[-1])[:7] if pb is not None else None,
+                    reason=why, card_id="card-pboc"))
+    return out
+
+
+# ---------------------------------------------------------------- minerals
+@lru_cache(maxsize=1)
+def page_minerals():
+    import datetime as dt
+
+    from treasurylab import data
+    from treasurylab.model import minerals as M
+    from treasurylab.params.minerals_inputs import build
+    from treasurylab.report import minerals_figures as MF
+
+    cap = data.series("curated.rare_earths_capacity")
+    cap = cap[cap["date"] == cap["date"].max()]
+    fig = go.Figure()
+    for reg, g in cap.groupby("region"):
+        tot = g.groupby("stage")["value"].sum()
+        share = 100 * tot / cap.groupby("stage")["value"].sum().reindex(tot.index)
+        fig.add_trace(go.Bar(x=list(share.index), y=share.values, name=str(reg)))
+    fig.update_layout(title="Share of world capacity by stage and region", yaxis_title="percent", barmode="stack")
+    rules = {a["id"]: a for a in alerts()}
+    clock = rules.get("proclamation_11001_30_days")
+    inputs = build(None)
+    res = M.simulate(inputs, M.policy_record_2025(), start="2026-01", months=120)
+    figs = MF.figures(res)
+    ans = M.answer_180_days(inputs, M.policy_record_2025(), start="2026-01-14", days=180)
+    return [html.H2("Minerals"),
+            card("The rare-earth chain by stage and region", fig, source=_src("curated.rare_earths_capacity"),
+                 as_of=str(cap["date"].max()), card_id="card-chain"),
+            card("Proclamation 11001: the 180-day clock", body=html.P(clock["message"] if clock else "no clock rule",
+                                                                       className="reading"),
+                 source="Proclamation 11001 (14 Jan 2026); params minerals.negotiation_days",
+                 as_of=dt.date.today().isoformat(), card_id="card-clock"),
+            card("Ally shortfalls (policy record to 2025, no new restriction)", figs["minerals_shortfall"],
+                 source="treasurylab minerals block (curated rare-earth datasets)", as_of="2026-01 start",
+                 card_id="card-shortfall"),
+            card("What 180 days can build", MF.answer_180_figure(ans), source="treasurylab minerals --answer-180",
+                 as_of=str(ans["date"]), card_id="card-180")]
+
+
+# ---------------------------------------------------------------- sources
+@lru_cache(maxsize=1)
+def page_sources():
+    from treasurylab import data
+    from treasurylab.data import store
+
+    rows = []
+    for ds in data.datasets().values():
+        try:
+            df = store.load(ds.id)
+            col = ds.date_column if ds.date_column in df.columns else None
+            latest = str(df[col].astype(str).max()) if col and len(df) else "(no date column)"
+            upd = df.attrs["provenance"].get("updated_from")
+            rows.append({"id": ds.id, "title": ds.title, "latest": latest, "frequency": ds.frequency,
+                         "retrieved": ds.retrieved, "refreshed": (upd or {}).get("retrieved", "bundled snapshot"),
+                         "status": "OK"})
+        except Exception as exc:
+            rows.append({"id": ds.id, "title": ds.title, "latest": "", "frequency": ds.frequency,
+                         "retrieved": ds.retrieved, "refreshed": "", "status": f"FAIL: {exc}"})
+    missing = [{"id": i.id, "title": i.title, "why": str(e)} for i in I.INDICATORS.values()
+               for e in [_ind(i.id)[1]] if e]
+    return [html.H2("Sources"),
+            card("Datasets: latest observation, frequency and release lag, refresh", body=table(rows, [
+                ("id", "dataset"), ("title", "title"), ("latest", "latest observation"), ("frequency", "frequency / lag"),
+                ("retrieved", "snapshot retrieved"), ("refreshed", "last refreshed"), ("status", "status")]),
+                source="treasurylab data list / the store's provenance records", as_of="per row", card_id="card-sources"),
+            card("Indicators with no data here", body=table(missing, [("id", "indicator"), ("title", "title"), ("why", "why")])
+                 if missing else html.P("every indicator has data"), source="treasurylab.monitor.indicators",
+                 as_of=None, card_id="card-missing")]
+
+
+def warm() -> None:
+    """Build every cached page once (so that the first visitor does not wait)."""
+    page_overview()
+    holders_by_country(DEFAULT_COUNTRIES)
+    page_holders_static()
+    page_demand_static()
+    auctions_card("10-Year")
+    page_rates()
+    page_fiscal_static()
+    interest_shift_figure(100)
+    page_reserves()
+    page_minerals()
+    page_sources()
+    scenario_history_card()
+
+
+@lru_cache(maxsize=1)
+def scenario_history_card():
+    """The observed 10-year yield of the last three years: where a run's fan charts start from."""
+    y10, why = _ind("yield_10y")
+    if y10 is None:
+        return card("Observed history", None, source=_src("yields.cmt"), as_of=None, reason=why)
+    m = y10.resample("MS").mean()
+    m = m[m.index >= m.index[-1] - pd.DateOffset(years=3)]
+    return card("Observed history the fans start from: 10-year yield (monthly mean)",
+                _line({"10-year yield": m}, "", "percent"), source=_src("yields.cmt"), as_of=_d(y10.index[-1]),
+                card_id="card-history")

@@ -1,0 +1,110 @@
+"""The Scenarios page's logic: the shipped list, an upload validated exactly as the CLI validates
+(``scenario.spec.load_scenario_text``), and a run's figures (fan charts with the observed history
+before them, and a comparison of two scenarios).
+
+Uploads are never written to disk: the text is decoded, size-checked and parsed in memory.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import plotly.graph_objects as go
+
+from treasurylab.errors import BadInput
+
+MAX_UPLOAD_BYTES = 64 * 1024
+HISTORY = {"y10": ("yield_10y", 1.0), "tp10": ("term_premium_10y", 1.0), "mortgage": ("mortgage_30y", 1.0)}
+
+
+def shipped() -> list[str]:
+    from treasurylab.scenario.spec import shipped as names
+
+    return [n for n in names() if not n.endswith(".sweep")]
+
+
+def decode_upload(contents: str | None, filename: str | None) -> str:
+    """The uploaded file's text (BadInput when too large, not UTF-8, or not a data URL)."""
+    if not contents or "," not in contents:
+        raise BadInput("no file received", field="upload", fix="choose a scenario YAML file")
+    raw = contents.split(",", 1)[1]
+    if len(raw) > MAX_UPLOAD_BYTES * 4 // 3 + 8:
+        raise BadInput(f"file larger than {MAX_UPLOAD_BYTES // 1024} KiB", field="upload",
+                       fix="a scenario file is a few KiB; check that this is the right file")
+    try:
+        data = base64.b64decode(raw, validate=True)
+        return data.decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        raise BadInput("not a UTF-8 text file", field="upload", got=_safe_name(filename),
+                       fix="save the scenario as UTF-8 YAML") from None
+
+
+def _safe_name(filename: str | None) -> str:
+    name = (filename or "upload.yaml").replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(c for c in name if c.isalnum() or c in "._-")[:80] or "upload.yaml"
+
+
+def validate_text(text: str, filename: str | None):
+    """The scenario, validated as ``treasurylab run FILE`` does (errors name the file, line and field)."""
+    from treasurylab.scenario.spec import load_scenario_text
+
+    return load_scenario_text(text, _safe_name(filename))
+
+
+def resolve(choice: str | None, upload_text: str | None, upload_name: str | None):
+    """A shipped name (from the list only) or the uploaded text -> a Scenario."""
+    from treasurylab.scenario.spec import load_scenario
+
+    if choice == "__upload__":
+        if not upload_text:
+            raise BadInput("no uploaded scenario", field="scenario", fix="upload a YAML file first")
+        return validate_text(upload_text, upload_name)
+    if choice not in shipped():
+        raise BadInput("unknown scenario", field="scenario", got=choice, fix="pick one from the list")
+    return load_scenario(choice)
+
+
+def _history(var: str, start: str):
+    from treasurylab.monitor import indicators as I
+
+    name, k = HISTORY.get(var, (None, 1.0))
+    if name is None:
+        return None
+    try:
+        s = I.series(name)
+    except I.Unavailable:
+        return None
+    m = s.resample("MS").mean()
+    m = m[(m.index < start + "-01") & (m.index >= np.datetime64(start + "-01") - np.timedelta64(3 * 365, "D"))]
+    return [d.strftime("%Y-%m") for d in m.index], m.values * k
+
+
+def run_figures(spec, paths: int, seed: int, compare, progress) -> list:
+    """Run ``spec`` (and ``compare``) and return [(id, title, figure dict)] for the page."""
+    from treasurylab.report import figures as F
+    from treasurylab.report.html import FANS
+    from treasurylab.scenario.results import VARIABLES
+    from treasurylab.scenario.runner import run
+
+    res = run(spec, paths=paths, seed=seed, workers=1, progress=progress)
+    other = run(compare, paths=paths, seed=seed, workers=1) if compare is not None else None
+    out = []
+    ds, months = res.ds, res.months
+    for var in FANS:
+        if var not in ds:
+            continue
+        lab, unit, k = VARIABLES[var]
+        base = ds[f"base_{var}"].values if f"base_{var}" in ds else None
+        fig = F.fan_chart(months, ds[var].values, lab, unit, k, base)
+        hist = _history(var, months[0])
+        if hist is not None and len(hist[0]):
+            fig.add_trace(go.Scatter(x=hist[0], y=hist[1], name="observed (monthly mean)",
+                                     line=dict(color="grey", width=2)))
+        if other is not None and var in other.ds:
+            med = np.median(np.asarray(other.ds[var].values, dtype=float), axis=0) * k
+            fig.add_trace(go.Scatter(x=other.months, y=med, name=f"median: {other.scenario.name}",
+                                     line=dict(color="#d62728", width=2, dash="dot")))
+        fig.update_layout(title=f"{lab} - {res.scenario.name}" + (f" vs {other.scenario.name}" if other else ""))
+        out.append((f"fan-{var}", lab, fig.to_dict()))
+    return out

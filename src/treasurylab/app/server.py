@@ -1,0 +1,209 @@
+"""The dashboard app: routes, callbacks and the loopback server.
+
+Safety: no route reads or writes a path from user input (pages are built from the store; scenario names
+are checked against the shipped list; an upload is parsed in memory, size-limited, through the safe YAML
+loader and the scenario validation); runs go through :class:`~treasurylab.app.jobs.JobQueue` (bounded
+queue and path count). :func:`serve` binds 127.0.0.1 unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from dash import Dash, Input, Output, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
+
+from treasurylab.app import jobs as J
+from treasurylab.app import pages as P
+from treasurylab.app import scenarios as S
+from treasurylab.app.cards import card
+from treasurylab.errors import BadInput
+
+_QUEUE: J.JobQueue | None = None
+
+
+def queue() -> J.JobQueue:
+    global _QUEUE
+    if _QUEUE is None:
+        _QUEUE = J.JobQueue(S.run_figures, processes=True)
+    return _QUEUE
+
+
+def _holders_page():
+    return [html.H2("Holders"),
+            html.Label("Holders to show (pick several):"),
+            dcc.Dropdown(id="countries", options=P.tic_countries(), value=list(P.DEFAULT_COUNTRIES), multi=True),
+            html.Div(id="holders-charts", children=P.holders_by_country(P.DEFAULT_COUNTRIES)),
+            *P.page_holders_static()]
+
+
+def _demand_page():
+    return [*P.page_demand_static(),
+            html.Label("Auction tenor:"),
+            dcc.Dropdown(id="tenor", options=["2-Year", "5-Year", "10-Year", "20-Year", "30-Year", "4-Week", "13-Week"],
+                         value="10-Year", clearable=False),
+            html.Div(id="auctions", children=P.auctions_card("10-Year"))]
+
+
+def _fiscal_page():
+    return [*P.page_fiscal_static(),
+            html.Label("Shift every rate by (bp):"),
+            dcc.Slider(id="shift-bp", min=-200, max=300, step=25, value=100,
+                       marks={v: str(v) for v in range(-200, 301, 100)}),
+            html.Div(id="shift-card", children=P.interest_shift_figure(100))]
+
+
+def _scenarios_page():
+    names = S.shipped()
+    opts = [{"label": n, "value": n} for n in names] + [{"label": "(uploaded file)", "value": "__upload__"}]
+    return [html.H2("Scenarios"),
+            html.P("Pick a shipped scenario or upload a YAML file; it is validated exactly as 'treasurylab run' "
+                   f"validates it. Runs are queued (at most {J.MAX_IN_FLIGHT} at once, {J.MAX_PATHS} paths each)."),
+            dcc.Upload(id="upload", children=html.Button("Upload a scenario YAML", id="upload-button"),
+                       max_size=S.MAX_UPLOAD_BYTES, multiple=False),
+            html.Div(id="upload-msg"),
+            html.Div([html.Label("Scenario:"), dcc.Dropdown(id="scenario", options=opts, value="davos-2026",
+                                                            clearable=False)]),
+            html.Div([html.Label("Compare with (optional):"),
+                      dcc.Dropdown(id="compare", options=[{"label": n, "value": n} for n in names], value=None)]),
+            html.Div([html.Label("Paths: "), dcc.Input(id="paths", type="number", value=300, min=1, max=J.MAX_PATHS,
+                                                       step=1),
+                      html.Label(" Seed: "), dcc.Input(id="seed", type="number", value=7, min=0, step=1),
+                      html.Button("Run", id="run-button", n_clicks=0)]),
+            html.Div(id="run-status"),
+            html.Progress(id="run-progress", value="0", max="1"),
+            dcc.Interval(id="poll", interval=500, disabled=True),
+            html.Div(id="run-results"),
+            P.scenario_history_card()]
+
+
+def render(path: str) -> list:
+    if path in ("/", "", None):
+        return P.page_overview()
+    builders = {"/holders": _holders_page, "/demand": _demand_page, "/rates": P.page_rates, "/fiscal": _fiscal_page,
+                "/reserves": P.page_reserves, "/minerals": P.page_minerals, "/scenarios": _scenarios_page,
+                "/sources": P.page_sources}
+    b = builders.get(path)
+    if b is None:
+        return [html.H2("Not found"), html.P(["No such page. ", dcc.Link("Overview", href="/")])]
+    return b()
+
+
+def create_app() -> Dash:
+    app = Dash(__name__, title="treasurylab monitor", suppress_callback_exceptions=True,
+               update_title=None, serve_locally=True)
+    app.layout = html.Div([
+        dcc.Location(id="url"),
+        html.Nav([dcc.Link(name, href=href) for href, name in P.PAGES]),
+        html.Main(id="page"),
+        dcc.Store(id="upload-store"),
+        dcc.Store(id="job-store"),
+    ])
+
+    @app.callback(Output("page", "children"), Input("url", "pathname"))
+    def _page(path):
+        return render(path)
+
+    @app.callback(Output("holders-charts", "children"), Input("countries", "value"), prevent_initial_call=True)
+    def _holders(countries):
+        return P.holders_by_country(tuple(sorted(countries or [])) or P.DEFAULT_COUNTRIES)
+
+    @app.callback(Output("auctions", "children"), Input("tenor", "value"), prevent_initial_call=True)
+    def _auctions(tenor):
+        return P.auctions_card(tenor if tenor in ("2-Year", "5-Year", "10-Year", "20-Year", "30-Year", "4-Week",
+                                                  "13-Week") else "10-Year")
+
+    @app.callback(Output("shift-card", "children"), Input("shift-bp", "value"), prevent_initial_call=True)
+    def _shift(bp):
+        bp = int(bp) if isinstance(bp, (int, float)) else 0
+        return P.interest_shift_figure(max(-200, min(300, bp)))
+
+    @app.callback(Output("upload-msg", "children"), Output("upload-store", "data"), Output("scenario", "value"),
+                  Input("upload", "contents"), State("upload", "filename"), prevent_initial_call=True)
+    def _upload(contents, filename):
+        if contents is None:   # the upload box was (re)drawn, nothing chosen yet
+            raise PreventUpdate
+        try:
+            text = S.decode_upload(contents, filename)
+            sc = S.validate_text(text, filename)
+        except BadInput as exc:
+            return html.P(str(exc), className="error", id="upload-error"), None, no_update
+        return (html.P(f"valid scenario '{sc.name}' ({len(sc.events)} events)", className="ok", id="upload-ok"),
+                {"text": text, "name": filename}, "__upload__")
+
+    @app.callback(Output("run-status", "children"), Output("job-store", "data"), Output("poll", "disabled"),
+                  Input("run-button", "n_clicks"), State("scenario", "value"), State("compare", "value"),
+                  State("paths", "value"), State("seed", "value"), State("upload-store", "data"),
+                  prevent_initial_call=True)
+    def _run(n, choice, compare, paths, seed, up):
+        try:
+            up = up or {}
+            sc = S.resolve(choice, up.get("text"), up.get("name"))
+            cmp = S.resolve(compare, None, None) if compare else None
+            jid = queue().submit(sc.name, sc, int(paths) if paths is not None else 0,
+                                 int(seed) if seed is not None else 0, cmp)
+        except (BadInput, ValueError, TypeError) as exc:
+            return html.P(str(exc), className="error"), None, True
+        except J.Busy as exc:
+            return html.P(f"busy: {exc}", className="error"), None, True
+        return html.P(f"queued: {sc.name}", id="run-queued"), jid, False
+
+    @app.callback(Output("run-progress", "value"), Output("run-progress", "max"), Output("run-results", "children"),
+                  Output("poll", "disabled", allow_duplicate=True), Output("run-status", "children", allow_duplicate=True),
+                  Input("poll", "n_intervals"), State("job-store", "data"), prevent_initial_call=True)
+    def _poll(_, jid):
+        job = queue().get(jid) if isinstance(jid, str) else None
+        if job is None:
+            return "0", "1", no_update, True, html.P("no such run", className="error")
+        status = html.P(f"{job.status}: {job.label} ({job.done}/{job.total} blocks)", id=f"run-{job.status}")
+        if job.status == "failed":
+            return "0", "1", html.P(job.error, className="error"), True, status
+        if job.status != "done":
+            return str(job.done), str(job.total), no_update, False, status
+        charts = [card(title, _figure(fig), source=f"treasurylab run {job.label}: model output",
+                       as_of="simulated", card_id=f"card-{div}") for div, title, fig in job.figures]
+        return str(job.total), str(job.total), charts, True, status
+
+    return app
+
+
+def close_queue() -> None:
+    global _QUEUE
+    if _QUEUE is not None:
+        _QUEUE.close()
+        _QUEUE = None
+
+
+def _figure(d: dict):
+    import plotly.graph_objects as go
+
+    return go.Figure(d)
+
+
+def is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def make_server(host: str = "127.0.0.1", port: int = 0, warm: bool = True):
+    """A threaded WSGI server for the app (port 0: a free port); call ``serve_forever`` on it."""
+    from werkzeug.serving import make_server as _mk
+
+    if warm:
+        P.warm()
+    app = create_app()
+    return _mk(host, port, app.server, threaded=True)
+
+
+def serve_in_thread(host: str = "127.0.0.1", port: int = 0) -> tuple[Any, str]:
+    """Start the server on a background thread (tests, load test); returns (server, url)."""
+    srv = make_server(host, port)
+    threading.Thread(target=srv.serve_forever, daemon=True, name="treasurylab-dashboard").start()
+    return srv, f"http://{host}:{srv.server_port}"

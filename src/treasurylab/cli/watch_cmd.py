@@ -1,0 +1,59 @@
+"""``treasurylab watch``: alert rules over the monitor's indicators, evaluated on the store.
+
+    treasurylab watch [--rules RULES.yaml] [--as-of YYYY-MM-DD] [--json]
+
+Prints each rule's status (fired / quiet / no data) with the value, its date and a sentence. The rules
+are ``treasurylab/monitor/rules.yaml`` unless ``--rules`` names another file written the same way.
+Run ``treasurylab data update`` first (online) to evaluate on fresh data.
+
+Exit codes: 0 nothing fired; 3 at least one rule fired (for cron or CI: ``treasurylab watch || notify``);
+2 bad input (a rules file with an error, naming the field); 1 internal error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import typer
+
+from treasurylab.cli.output import guard, print_json, table
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("watch")
+    def watch(
+        rules: Path = typer.Option(None, "--rules", "-r", help="A rules YAML file (default: the shipped rules)."),
+        as_of: str = typer.Option(None, "--as-of", help="Evaluate as of this date (YYYY-MM-DD): data after it "
+                                                        "are ignored and deadline clocks count from it."),
+        json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    ) -> None:
+        """Evaluate alert rules (China below $650bn, custody down $50bn in 13 weeks, ...); exit 3 if any fired."""
+
+        def body() -> int:
+            from treasurylab.errors import BadInput
+            from treasurylab.monitor.rules import EXIT_FIRED, SHIPPED_RULES, evaluate, load_rules
+
+            when = None
+            if as_of is not None:
+                try:
+                    when = dt.date.fromisoformat(as_of)
+                except ValueError:
+                    raise BadInput("not a date", field="--as-of", got=as_of, fix="write YYYY-MM-DD") from None
+            rows = evaluate(load_rules(rules), as_of=when)
+            fired = [r for r in rows if r["fired"]]
+            counts = {s: sum(r["status"] == s for r in rows) for s in ("fired", "quiet", "no data")}
+            if json_:
+                print_json({"rules_file": str(rules) if rules else SHIPPED_RULES.name,
+                            "as_of": when.isoformat() if when else None, "counts": counts,
+                            "exit_code": EXIT_FIRED if fired else 0, "alerts": rows})
+            else:
+                table(rows, columns=["status", "id", "value", "unit", "date", "condition"],
+                      title="Alerts (treasurylab watch)")
+                for r in rows:
+                    typer.echo(f"[{r['status']}] {r['id']}: {r['message']}")
+                typer.echo(", ".join(f"{n} {s}" for s, n in counts.items()))
+            return EXIT_FIRED if fired else 0
+
+        code = guard(body, json_)
+        raise typer.Exit(code or 0)

@@ -1,0 +1,122 @@
+"""Parser for Treasury auction results: Fiscal Data's "Treasury Securities Auctions Data" (endpoint
+``v1/accounting/od/auctions_query``), either as its API JSON (``{"data": [...], "meta": ...}``, every
+value a string, ``"null"`` for none) or as a CSV with the API's field names (the bundled file).
+
+The API's own fields are used: ``auction_date``, ``security_type``, ``security_term``, ``offering_amt``,
+``bid_to_cover_ratio``, ``high_yield``, ``avg_med_yield``, ``indirect_bidder_accepted``,
+``total_accepted`` and, where present (API layout), ``comp_accepted``. Derived here, with their basis
+stated, not taken from a third party's derived columns:
+
+- ``indirect_share``: indirect bidders' accepted amount over competitive accepted (``comp_accepted``) when
+  the file has it, else over total accepted (SOMA add-ons and non-competitive included, which understates
+  the share); ``indirect_basis`` says which (``competitive`` or ``total``). Percent.
+  Indirect bidders are not the same as foreign buyers (Treasury says so).
+- ``tail_proxy_bp``: high yield minus median yield, basis points: a proxy for the tail, which is measured
+  against the when-issued yield (not in this data).
+
+- ``tenor``: the original tenor of a reopening (``9-Year 11-Month`` -> ``10-Year``, ``29-Year 6-Month`` ->
+  ``30-Year``: years plus months rounded to the nearest year), so that a tenor's history includes its
+  reopenings; bill terms (``4-Week``) are kept as printed.
+
+Rows of auctions announced but not yet held (no ``total_accepted``) are dropped.
+
+Output: ``date`` (auction date, YYYY-MM-DD), ``security_type``, ``security_term``, ``cusip``,
+``reopening``, ``tenor``, ``offering_bn``, ``accepted_bn``, ``bid_to_cover``, ``high_yield``, ``median_yield``,
+``indirect_share``, ``indirect_basis``, ``tail_proxy_bp``, ``value`` (= ``indirect_share``).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from treasurylab.errors import DataError
+
+VERSION = "auctions-fiscaldata-1"
+
+REQUIRED = ["auction_date", "security_type", "security_term", "bid_to_cover_ratio", "high_yield",
+            "avg_med_yield", "indirect_bidder_accepted", "total_accepted"]
+
+
+_TERM = re.compile(r"^(\d+)-Year(?: (\d+)-Month)?$")
+
+
+def tenor(term: str) -> str:
+    """Original tenor of a (possibly reopened) issue: whole years, months rounded; others unchanged."""
+    m = _TERM.match(term.strip())
+    if not m:
+        return term.strip()
+    years = int(m.group(1)) + int(m.group(2) or 0) / 12.0
+    return f"{int(years + 0.5)}-Year"
+
+
+def _num(s: pd.Series) -> pd.Series:
+    s = s.astype(str).str.strip().replace({"null": "", "None": "", "nan": ""})
+    return pd.to_numeric(s.where(s != ""), errors="raise")
+
+
+def _read(path: Path) -> pd.DataFrame:
+    text = path.read_bytes().decode("utf-8").lstrip("\ufeff")
+    if text.lstrip().startswith("{"):
+        doc = json.loads(text)
+        if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
+            raise DataError("the JSON has no 'data' list", field=path.name,
+                            fix="give the auctions_query API response as downloaded")
+        return pd.DataFrame(doc["data"], dtype=str)
+    import io
+
+    return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+
+
+def parse_frame(raw: pd.DataFrame, name: str = "auctions") -> pd.DataFrame:
+    missing = [c for c in REQUIRED if c not in raw.columns]
+    if missing:
+        raise DataError(f"columns missing: {', '.join(missing)}", field=name,
+                        fix="give Fiscal Data's auctions_query download (its field names as headers)")
+    try:
+        total = _num(raw["total_accepted"])
+        indirect = _num(raw["indirect_bidder_accepted"])
+        comp = _num(raw["comp_accepted"]) if "comp_accepted" in raw.columns else None
+        btc = _num(raw["bid_to_cover_ratio"])
+        high = _num(raw["high_yield"])
+        med = _num(raw["avg_med_yield"])
+        offer = _num(raw["offering_amt"]) if "offering_amt" in raw.columns else total * np.nan
+    except ValueError as exc:
+        raise DataError(f"non-numeric amount or yield ({exc})", field=name,
+                        fix="the file looks truncated or edited; download it again") from None
+    held = total.notna()
+    if comp is not None:
+        denom, basis = comp, "competitive"
+    else:
+        denom, basis = total, "total"
+    share = 100.0 * indirect / denom.where(denom > 0)
+    out = pd.DataFrame({
+        "date": raw["auction_date"].str.strip(),
+        "security_type": raw["security_type"].str.strip(),
+        "security_term": raw["security_term"].str.strip(),
+        "cusip": raw["cusip"].str.strip() if "cusip" in raw.columns else "",
+        "reopening": raw["reopening"].str.strip() if "reopening" in raw.columns else "",
+        "tenor": raw["security_term"].map(tenor),
+        "offering_bn": offer / 1e9,
+        "accepted_bn": total / 1e9,
+        "bid_to_cover": btc,
+        "high_yield": high,
+        "median_yield": med,
+        "indirect_share": share,
+        "indirect_basis": basis,
+        "tail_proxy_bp": (high - med) * 100.0,
+    })[held]
+    bad = ~out["date"].str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+    if bad.any():
+        raise DataError(f"unreadable auction date {out.loc[bad, 'date'].iloc[0]!r}", field=name,
+                        fix="dates must be YYYY-MM-DD as Fiscal Data writes them")
+    out["value"] = out["indirect_share"]
+    return out.sort_values(["date", "security_term"], kind="stable").reset_index(drop=True)
+
+
+def parse(paths: list[Path]) -> pd.DataFrame:
+    return pd.concat([parse_frame(_read(Path(p)), Path(p).name) for p in paths], ignore_index=True)

@@ -1,0 +1,108 @@
+"""TIC files of the July 2026 vintage, kept beside the March 2026 one so that revisions stay visible.
+
+Ids::
+
+    tic.holdings.vintage-2026-07   mfhhis01.txt downloaded 2026-07-01 (2000-03 to 2025-12), USD bn
+    tic.table5.vintage-2026-07     slt_table5.txt: major foreign holders with foreign official, 2025-04 to
+                                   2026-04, USD bn
+    tic.table3.vintage-2026-07     slt_table3.txt: holdings and net purchases by country with the foreign
+                                   official / non-official split, 2020-01 to 2026-04, USD bn
+
+``tic.holdings`` (catalog module ``tic``) is the March 2026 vintage (release of 2026-03-18). Every table
+here carries a ``vintage`` column; :func:`treasurylab.data.vintages.tic_revisions` lines the two up.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from treasurylab.data.catalog import Dataset
+from treasurylab.data.parsers import tic_mfh_txt, tic_slt_table3, tic_slt_table5
+
+VINTAGE = "2026-07"
+_SRC = (
+    "ticdata.treasury.gov file {f}, downloaded 2026-07-01 (fetch log with URL, HTTP status, bytes and "
+    "time); copy from GitHub KonstantineVM/dollar-breaking-point, build/reserve/rdt_evidence/tic/{f}, "
+    "commit 001460cfee51b299229baf63d89e19085c9ef65f"
+)
+_PUB = "U.S. Department of the Treasury / Federal Reserve Board, Treasury International Capital (TIC) system"
+_ATTR = "U.S. Department of the Treasury, Treasury International Capital (TIC) system"
+_BASE = "https://ticdata.treasury.gov/resource-center/data-chart-center/tic/Documents/"
+
+
+def _labelled(parse):
+    def run(paths: list[Path]) -> pd.DataFrame:
+        df = parse(paths)
+        df["vintage"] = VINTAGE
+        return df
+
+    run.__name__ = parse.__name__ + "_vintage"
+    run.__module__ = __name__
+    return run
+
+
+parse_mfh = _labelled(tic_mfh_txt.parse)
+parse_table5 = _labelled(tic_slt_table5.parse)
+parse_table3 = _labelled(tic_slt_table3.parse)
+
+DATASETS = [
+    Dataset(
+        id="tic.holdings.vintage-2026-07",
+        title="Major Foreign Holders of Treasury Securities, history file, vintage of July 2026",
+        unit="USD bn",
+        frequency="monthly (end of month); released mid-month, lag about 6 weeks",
+        publisher=_PUB,
+        source=_SRC.format(f="mfhhis01.txt"),
+        files=("tic/vintage_2026-07/mfhhis01.txt",),
+        parse=parse_mfh,
+        parser_version=tic_mfh_txt.VERSION + "+vintage-1",
+        retrieved="2026-07-01",
+        country_column="country",
+        caveats=(
+            "a later vintage of tic.holdings (March 2026 release): 2025 values are revised (United Kingdom "
+            "Dec 2025 863.1 here, 866.0 there); tic_revisions() lists the differences",
+            "CRLF line endings (as downloaded)",
+        ),
+        attribution=_ATTR,
+        update_url=_BASE + "mfhhis01.txt",
+    ),
+    Dataset(
+        id="tic.table5.vintage-2026-07",
+        title="TIC Table 5: Major Foreign Holders of Treasury Securities (13 months), vintage of July 2026",
+        unit="USD bn",
+        frequency="monthly (end of month); released mid-month, lag about 6 weeks",
+        publisher=_PUB,
+        source=_SRC.format(f="slt_table5.txt"),
+        files=("tic/vintage_2026-07/slt_table5.txt",),
+        parse=parse_table5,
+        parser_version=tic_slt_table5.VERSION + "+vintage-1",
+        retrieved="2026-07-01",
+        country_column="country",
+        caveats=("rolling 13 months (2025-04 to 2026-04); older months are in the history file",),
+        attribution=_ATTR,
+        update_url=_BASE + "slt_table5.txt",
+    ),
+    Dataset(
+        id="tic.table3.vintage-2026-07",
+        title="TIC Table 3: U.S. Treasury securities held by foreign residents, by country, official split",
+        unit="USD bn",
+        frequency="monthly (end of month); released mid-month, lag about 6 weeks",
+        publisher=_PUB,
+        source=_SRC.format(f="slt_table3.txt"),
+        files=("tic/vintage_2026-07/slt_table3.txt",),
+        parse=parse_table3,
+        parser_version=tic_slt_table3.VERSION + "+vintage-1",
+        retrieved="2026-07-01",
+        date_column="date",
+        country_column="country",
+        caveats=(
+            "converted from USD millions to USD bn",
+            "measure: for_treas_pos (holdings), for_treas_net (net purchases), lt/st splits, valuation change",
+            "net purchases of bills are estimated as the change in position (file footnote 2)",
+        ),
+        attribution=_ATTR,
+        update_url=_BASE + "slt_table3.txt",
+    ),
+]

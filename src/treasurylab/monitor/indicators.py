@@ -1,0 +1,167 @@
+"""The indicators a reader of the commentary watches, each one series read from the store.
+
+An indicator is a name (``china_holdings``, ``custody_foreign_official``, ``yield_10y`` ...) with a
+title, a unit, the dataset it comes from and a function that returns a ``pandas.Series`` of floats
+indexed by ``pandas.Timestamp`` (sorted, no missing values). :func:`series` reads one; a dataset
+that is not in this installation (a term-premium or mortgage file not bundled) raises
+:class:`Unavailable` with the reason, which the watch and the dashboard show instead of a value.
+
+TIC holdings combine the vintages: Table 5 of the latest vintage for the months it covers, the history
+file of the same vintage before them (``tic.holdings.vintage-2026-07``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+class Unavailable(Exception):
+    """An indicator with no data here; the message says why (shown on an empty card)."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    title: str
+    unit: str
+    datasets: tuple[str, ...]
+    frequency: str
+    read: Callable[[], pd.Series]
+    page: str = "overview"
+
+
+def _series(ds_id: str, **filters) -> pd.DataFrame:
+    from treasurylab import data
+
+    return data.series(ds_id, **filters)
+
+
+def _to_series(df: pd.DataFrame, date_col: str = "date") -> pd.Series:
+    d = df[[date_col, "value"]].dropna()
+    idx = pd.to_datetime(d[date_col].astype(str).str.replace(r"q(\d)", lambda m: f"-{3 * int(m.group(1)) - 2:02d}",
+                                                                regex=True))
+    s = pd.Series(d["value"].astype(float).values, index=idx).sort_index()
+    return s[~s.index.duplicated(keep="last")]
+
+
+def _tic(country: str | None = None, row_type: str | None = None) -> pd.Series:
+    hist = _series("tic.holdings.vintage-2026-07", series="current")
+    t5 = _series("tic.table5.vintage-2026-07")
+    if row_type:
+        hist, t5 = hist[hist["row_type"] == row_type], t5[t5["row_type"] == row_type]
+    else:
+        hist, t5 = hist[hist["country"] == country], t5[t5["country"] == country]
+    both = pd.concat([hist[~hist["date"].isin(t5["date"])], t5])
+    return _to_series(both)
+
+
+def _by_file(name: str, column: str | None = None) -> pd.Series:
+    """A FRED-style dataset found by its file name (datasets another part of the store may add)."""
+    from treasurylab import data
+
+    for ds in data.datasets().values():
+        if any(f.rsplit("/", 1)[-1].upper() == name.upper() for f in ds.files):
+            df = data.load(ds.id)
+            if "series" in df.columns and column:
+                df = df[df["series"] == column]
+            return _to_series(df)
+    raise Unavailable(f"no dataset with the file {name} in this installation's store")
+
+
+def _cmt(series: str) -> pd.Series:
+    return _to_series(_series("yields.cmt", series=series))
+
+
+def _rates(series: str) -> pd.Series:
+    return _to_series(_series("rates.daily", series=series))
+
+
+def _auction(metric: str, tenor: str = "10-Year", security_type: str = "Note") -> pd.Series:
+    df = _series("treasury.auctions", tenor=tenor, security_type=security_type)
+    d = df[["date", metric]].rename(columns={metric: "value"})
+    return _to_series(d)
+
+
+def _h41(series: str) -> pd.Series:
+    return _to_series(_series("fed.h41.foreign_official", series=series, measure="wednesday"))
+
+
+def _pboc() -> pd.Series:
+    return _to_series(_series("curated.pboc_gold_monthly", metric="gold_moz"))
+
+
+def _cofer() -> pd.Series:
+    return _to_series(_series("imf.cofer", region="G001", indicator="share_pct", currency="USD"))
+
+
+_I = [
+    Indicator("china_holdings", "China, Mainland: Treasury holdings (TIC)", "USD bn",
+              ("tic.table5.vintage-2026-07", "tic.holdings.vintage-2026-07"), "monthly",
+              lambda: _tic(country="China, Mainland"), "holders"),
+    Indicator("japan_holdings", "Japan: Treasury holdings (TIC)", "USD bn",
+              ("tic.table5.vintage-2026-07", "tic.holdings.vintage-2026-07"), "monthly",
+              lambda: _tic(country="Japan"), "holders"),
+    Indicator("foreign_official_tic", "Foreign official holdings of Treasuries (TIC)", "USD bn",
+              ("tic.table5.vintage-2026-07", "tic.holdings.vintage-2026-07"), "monthly",
+              lambda: _tic(row_type="foreign_official"), "holders"),
+    Indicator("custody_foreign_official", "Custody holdings for foreign official accounts (H.4.1)", "USD bn",
+              ("fed.custody_foreign_official",), "weekly",
+              lambda: _to_series(_series("fed.custody_foreign_official")), "demand"),
+    Indicator("rrp_foreign_official", "Foreign official reverse repo pool (H.4.1)", "USD bn",
+              ("fed.h41.foreign_official",), "weekly", lambda: _h41("rrp_foreign_official"), "demand"),
+    Indicator("fima_repo", "FIMA repo facility drawn (H.4.1)", "USD bn",
+              ("fed.h41.foreign_official",), "weekly", lambda: _h41("fima_repo"), "demand"),
+    Indicator("auction_indirect_10y", "10-year note auctions: indirect bidders' share of total accepted", "percent",
+              ("treasury.auctions",), "per auction", lambda: _auction("indirect_share"), "demand"),
+    Indicator("auction_btc_10y", "10-year note auctions: bid-to-cover", "ratio",
+              ("treasury.auctions",), "per auction", lambda: _auction("bid_to_cover"), "demand"),
+    Indicator("auction_tail_10y", "10-year note auctions: tail proxy (high minus median yield)", "bp",
+              ("treasury.auctions",), "per auction", lambda: _auction("tail_proxy_bp"), "demand"),
+    Indicator("yield_10y", "10-year Treasury yield (CMT)", "percent", ("yields.cmt",), "daily",
+              lambda: _cmt("DGS10"), "rates"),
+    Indicator("real_yield_10y", "10-year TIPS real yield", "percent", ("rates.daily",), "daily",
+              lambda: _rates("DFII10"), "rates"),
+    Indicator("breakeven_10y", "10-year breakeven inflation", "percent", ("rates.daily",), "daily",
+              lambda: _rates("T10YIE"), "rates"),
+    Indicator("term_premium_10y", "10-year term premium (Kim-Wright)", "percent", ("THREEFYTP10",), "daily",
+              lambda: _by_file("THREEFYTP10.csv", "THREEFYTP10"), "rates"),
+    Indicator("mortgage_30y", "30-year fixed mortgage rate (Freddie Mac PMMS)", "percent", ("MORTGAGE30US",),
+              "weekly", lambda: _by_file("MORTGAGE30US.csv", "MORTGAGE30US"), "rates"),
+    Indicator("baa_spread", "Baa corporate spread over the 10-year", "percentage points", ("fred.baa10y",),
+              "daily", lambda: _to_series(_series("fred.baa10y")), "rates"),
+    Indicator("fed_treasuries", "Fed holdings of Treasuries (H.4.1)", "USD bn", ("fed.treasuries",), "weekly",
+              lambda: _to_series(_series("fed.treasuries")), "holders"),
+    Indicator("pboc_gold", "PBoC official gold reserves", "million troy oz", ("curated.pboc_gold_monthly",),
+              "monthly", _pboc, "reserves"),
+    Indicator("cofer_usd_share", "US dollar share of allocated FX reserves (COFER)", "percent", ("imf.cofer",),
+              "quarterly", _cofer, "reserves"),
+]
+INDICATORS: dict[str, Indicator] = {i.id: i for i in _I}
+
+
+def get(indicator_id: str) -> Indicator:
+    from treasurylab.errors import BadInput, did_you_mean
+
+    if indicator_id not in INDICATORS:
+        raise BadInput("unknown indicator", field="indicator", got=indicator_id,
+                       fix=did_you_mean(indicator_id, INDICATORS))
+    return INDICATORS[indicator_id]
+
+
+def series(indicator_id: str) -> pd.Series:
+    """The indicator's observations (Unavailable with the reason when the store has none)."""
+    from treasurylab.errors import TreasurylabError
+
+    ind = get(indicator_id)
+    try:
+        s = ind.read()
+    except Unavailable:
+        raise
+    except TreasurylabError as exc:
+        raise Unavailable(str(exc)) from None
+    if s.empty:
+        raise Unavailable(f"the dataset {', '.join(ind.datasets)} has no observations for it")
+    return s

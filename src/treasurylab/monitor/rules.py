@@ -1,0 +1,308 @@
+"""Alert rules over the indicators (``treasurylab watch``), written in YAML and evaluated on the store.
+
+A rules file is ``rules:`` followed by a list; each rule has ``id``, ``title`` and a ``kind``:
+
+- ``threshold``: the latest value of ``indicator`` is ``below``/``above`` a level (strict) or
+  ``at_most``/``at_least`` it (inclusive);
+- ``change``: latest value minus the value ``window`` earlier (``13w``, ``3m``, ``90d``, ``1y``; the
+  last observation on or before that date), compared the same way; ``scale`` multiplies the change
+  first (``100`` turns percentage points into basis points);
+- ``new_low`` / ``new_high``: the latest value is below every (above every) earlier value within
+  ``lookback`` (a window as above, or ``all``);
+- ``deadline``: ``days`` after ``start`` (or a parameter's value: ``days_param: minerals.negotiation_days``)
+  ends a clock; the rule fires when ``warn_days`` or fewer are left on the evaluation date (a passed
+  deadline fires too, with a negative number of days left).
+
+Evaluation (:func:`evaluate`) returns one row per rule: ``status`` is ``fired``, ``quiet`` or ``no data``
+(with the reason), with the value and its date, the comparison value and date for a change, and a
+sentence. ``as_of`` cuts every series at that date (the alerts as they stood then) and dates the
+deadline clocks; default: today for clocks, all data for series.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from treasurylab.errors import BadInput, did_you_mean
+
+SHIPPED_RULES = Path(str(resources.files("treasurylab.monitor") / "rules.yaml"))
+EXIT_FIRED = 3  # `treasurylab watch` exits with this when at least one rule fired (0: none; 2: bad input)
+
+_WINDOW = re.compile(r"^(\d+)([dwmy])$")
+
+
+def window_offset(w: str) -> pd.DateOffset:
+    m = _WINDOW.match(w)
+    n, u = int(m.group(1)), m.group(2)
+    return {"d": pd.DateOffset(days=n), "w": pd.DateOffset(weeks=n),
+            "m": pd.DateOffset(months=n), "y": pd.DateOffset(years=n)}[u]
+
+
+def _check_window(v: str) -> str:
+    if not isinstance(v, str) or not _WINDOW.match(v.strip()):
+        raise ValueError("not a window - write a number and d, w, m or y, e.g. 13w, 3m, 90d, 1y")
+    return v.strip()
+
+
+class _Base(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    scenario: str | None = None   # a shipped scenario that plays this reading forward (shown beside the alert)
+
+
+class _Compare(_Base):
+    indicator: str
+    below: float | None = None
+    above: float | None = None
+    at_most: float | None = None
+    at_least: float | None = None
+
+    @field_validator("indicator")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        from treasurylab.monitor.indicators import INDICATORS
+
+        if v not in INDICATORS:
+            raise ValueError(f"unknown indicator {v!r} - {did_you_mean(v, INDICATORS)}")
+        return v
+
+    @model_validator(mode="after")
+    def _one_bound(self):
+        bounds = {k: getattr(self, k) for k in ("below", "above", "at_most", "at_least")}
+        given = {k: v for k, v in bounds.items() if v is not None}
+        if len(given) != 1:
+            raise ValueError("give exactly one of below, above, at_most, at_least - e.g. 'below: 650'")
+        (k, v), = given.items()
+        if not math.isfinite(v):
+            raise ValueError(f"{k} must be a finite number - write a number such as 650")
+        return self
+
+    def bound(self) -> tuple[str, float]:
+        return next((k, getattr(self, k)) for k in ("below", "above", "at_most", "at_least")
+                    if getattr(self, k) is not None)
+
+    def hit(self, x: float) -> bool:
+        k, v = self.bound()
+        return {"below": x < v, "above": x > v, "at_most": x <= v, "at_least": x >= v}[k]
+
+
+class Threshold(_Compare):
+    kind: Literal["threshold"]
+
+
+class Change(_Compare):
+    kind: Literal["change"]
+    window: str
+    scale: float = 1.0
+    _w = field_validator("window")(classmethod(lambda cls, v: _check_window(v)))
+
+
+class Extreme(_Base):
+    kind: Literal["new_low", "new_high"]
+    indicator: str
+    lookback: str = "all"
+    _known = field_validator("indicator")(_Compare._known.__func__)
+
+    @field_validator("lookback")
+    @classmethod
+    def _lb(cls, v: str) -> str:
+        return v if v == "all" else _check_window(v)
+
+
+class Deadline(_Base):
+    kind: Literal["deadline"]
+    start: dt.date
+    days: int | None = Field(default=None, ge=1)
+    days_param: str | None = None
+    warn_days: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _one(self):
+        if (self.days is None) == (self.days_param is None):
+            raise ValueError("give exactly one of days, days_param - e.g. 'days: 180'")
+        return self
+
+    def length(self) -> tuple[int, str]:
+        if self.days is not None:
+            return self.days, "rule"
+        from treasurylab.params.load import load_params
+
+        block, _, name = self.days_param.partition(".")
+        try:
+            p = load_params(block)[name]
+        except Exception:
+            raise BadInput("unknown parameter", field=f"{self.id}.days_param", got=self.days_param,
+                           fix="write block.name, e.g. minerals.negotiation_days") from None
+        v = p["value"] if isinstance(p, dict) else p
+        return int(v), f"parameter {self.days_param}"
+
+
+Rule = Annotated[Threshold | Change | Extreme | Deadline, Field(discriminator="kind")]
+
+
+class RuleFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    rules: list[Rule] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique(self):
+        seen = set()
+        for r in self.rules:
+            if r.id in seen:
+                raise ValueError(f"rule id {r.id!r} is used twice - give each rule its own id")
+            seen.add(r.id)
+        return self
+
+
+def _error(exc: ValidationError, doc) -> BadInput:
+    err = exc.errors(include_url=False)[0]
+    loc = tuple(x for x in err["loc"] if x not in ("threshold", "change", "new_low", "new_high", "deadline")
+                or isinstance(x, int))
+    field = ""
+    for x in loc:
+        field += f"[{x}]" if isinstance(x, int) else (("." if field else "") + str(x))
+    msg = err["msg"].removeprefix("Value error, ")
+    fix = None
+    if " - " in msg:
+        msg, fix = msg.split(" - ", 1)
+    if err["type"] == "extra_forbidden":
+        msg, fix = "unknown key", "allowed keys depend on kind: indicator, below/above/at_most/at_least, " \
+                                  "window, scale, lookback, start, days, days_param, warn_days"
+    elif err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        msg, fix = "unknown or missing kind", "kind is one of threshold, change, new_low, new_high, deadline"
+    elif err["type"] == "missing":
+        fix = f"add '{loc[-1]}:'"
+    got = err.get("input")
+    if isinstance(got, (dict, list)):
+        got = None
+    return BadInput(msg, where=doc.where(loc), field=field or "rules", got=got, fix=fix or "see the shipped rules.yaml")
+
+
+def load_rules(path: Path | str | None = None) -> list:
+    """Validated rules from a YAML file (default: the shipped ``rules.yaml``); BadInput names the field."""
+    from treasurylab.yamlio import load_yaml
+
+    doc = load_yaml(path or SHIPPED_RULES)
+    if not isinstance(doc.data, dict):
+        raise BadInput("a rules file is a mapping with a 'rules:' list", where=str(doc.path),
+                       fix="start the file with 'rules:'")
+    try:
+        return RuleFile.model_validate(doc.data).rules
+    except ValidationError as exc:
+        raise _error(exc, doc) from None
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.2f}".rstrip("0").rstrip(".") if abs(x) < 1e4 else f"{x:,.0f}"
+
+
+def date_label(ts: pd.Timestamp, frequency: str) -> str:
+    """A date as its publisher labels it: YYYY-MM for monthly data, YYYYqN for quarterly, else the day."""
+    if frequency.startswith("monthly"):
+        return f"{ts.year}-{ts.month:02d}"
+    if frequency.startswith("quarterly"):
+        return f"{ts.year}q{(ts.month - 1) // 3 + 1}"
+    return ts.date().isoformat()
+
+
+def _at_or_before(s: pd.Series, when: pd.Timestamp) -> tuple[pd.Timestamp, float] | None:
+    s = s[s.index <= when]
+    return (s.index[-1], float(s.iloc[-1])) if len(s) else None
+
+
+def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, Any]:
+    """One rule against ``get_series(indicator) -> pandas.Series`` (raises indicators.Unavailable)."""
+    from treasurylab.monitor.indicators import INDICATORS, Unavailable
+
+    row: dict[str, Any] = {"id": rule.id, "title": rule.title, "kind": rule.kind, "status": "quiet",
+                           "fired": False, "value": None, "date": None, "reference_value": None,
+                           "reference_date": None, "condition": "", "unit": "", "message": "",
+                           "indicator": getattr(rule, "indicator", None), "scenario": rule.scenario}
+    if isinstance(rule, Deadline):
+        today = as_of or dt.date.today()
+        days, basis = rule.length()
+        end = rule.start + dt.timedelta(days=days)
+        left = (end - today).days
+        row.update(value=float(left), date=today.isoformat(), reference_date=end.isoformat(), unit="days left",
+                   condition=f"days left <= {rule.warn_days} ({days} days from {rule.start}, {basis})",
+                   fired=left <= rule.warn_days)
+        row["message"] = (f"{left} days left to {end} ({days} days from {rule.start})" if left >= 0 else
+                          f"the deadline {end} passed {-left} days ago ({days} days from {rule.start})")
+        row["status"] = "fired" if row["fired"] else "quiet"
+        return row
+    ind = INDICATORS[rule.indicator]
+    row["unit"] = ind.unit
+    try:
+        s = get_series(rule.indicator)
+    except Unavailable as exc:
+        row.update(status="no data", message=str(exc))
+        return row
+    if as_of is not None:
+        s = s[s.index <= pd.Timestamp(as_of)]
+    if s.empty:
+        row.update(status="no data", message=f"no observation of {rule.indicator} on or before {as_of}")
+        return row
+    last_d, last = s.index[-1], float(s.iloc[-1])
+    row.update(value=last, date=date_label(last_d, ind.frequency))
+    if isinstance(rule, Threshold):
+        k, v = rule.bound()
+        row["condition"] = f"{k.replace('_', ' ')} {_fmt(v)} {ind.unit}"
+        row["fired"] = rule.hit(last)
+        row["message"] = f"{ind.title}: {_fmt(last)} {ind.unit} on {row['date']}"
+    elif isinstance(rule, Change):
+        ref = _at_or_before(s, last_d - window_offset(rule.window))
+        k, v = rule.bound()
+        unit = "bp" if rule.scale == 100 else ind.unit
+        row["condition"] = f"change over {rule.window} {k.replace('_', ' ')} {_fmt(v)} {unit}"
+        if ref is None:
+            row.update(status="no data", message=f"no observation {rule.window} before {row['date']}")
+            return row
+        chg = (last - ref[1]) * rule.scale
+        row.update(reference_value=ref[1], reference_date=date_label(ref[0], ind.frequency), change=chg, unit=unit)
+        row["fired"] = rule.hit(chg)
+        row["message"] = (f"{ind.title}: {_fmt(last)} on {row['date']} against {_fmt(ref[1])} on "
+                          f"{row['reference_date']}, a change of {_fmt(chg)} {unit}")
+    else:
+        start = s.index[0] if rule.lookback == "all" else last_d - window_offset(rule.lookback)
+        prior = s[(s.index >= start) & (s.index < last_d)]
+        row["condition"] = f"{rule.kind.replace('_', ' ')} over {rule.lookback}"
+        if prior.empty:
+            row.update(status="no data", message=f"no earlier observation within {rule.lookback}")
+            return row
+        ref_d = prior.idxmin() if rule.kind == "new_low" else prior.idxmax()
+        row.update(reference_value=float(prior[ref_d]), reference_date=date_label(ref_d, ind.frequency))
+        row["fired"] = last < prior.min() if rule.kind == "new_low" else last > prior.max()
+        word = "lowest" if rule.kind == "new_low" else "highest"
+        row["message"] = (f"{ind.title}: {_fmt(last)} on {row['date']}; the {word} before it within "
+                          f"{rule.lookback} was {_fmt(row['reference_value'])} on {row['reference_date']}")
+    row["fired"] = bool(row["fired"])
+    row["status"] = "fired" if row["fired"] else "quiet"
+    return row
+
+
+def evaluate(rules: list, as_of: dt.date | None = None, get_series=None) -> list[dict[str, Any]]:
+    """Every rule evaluated; indicators read once each from the store (or from ``get_series``)."""
+    from treasurylab.monitor import indicators
+
+    cache: dict[str, Any] = {}
+
+    def cached(name: str):
+        if name not in cache:
+            try:
+                cache[name] = (get_series or indicators.series)(name)
+            except indicators.Unavailable as exc:
+                cache[name] = exc
+        if isinstance(cache[name], Exception):
+            raise cache[name]
+        return cache[name]
+
+    return [evaluate_rule(r, cached, as_of) for r in rules]

@@ -1,0 +1,193 @@
+"""What every scenario event shares: its date, strict validation, and the schedules it writes into.
+
+An event kind is one class (a subclass of :class:`EventBase`, in its own module of this package,
+registered with :func:`treasurylab.scenario.events.registry.register`). The class owns
+
+- its fields and their validation (pydantic, ``extra="forbid"``; the ``type`` field is a ``Literal``
+  naming the kind, which the scenario's discriminated union dispatches on),
+- :meth:`EventBase.apply`: how it changes the run's inputs, by writing into the month-by-month
+  :class:`Schedules` that ``scenario.setup.prepare`` builds and then turns into the ``Setup``,
+- :meth:`EventBase.check`: any cross-field check that needs the model's data (called at load),
+- :meth:`EventBase.describe`: one sentence in words for reports, and its docstring, which the generated
+  reference (docs/events.md) prints as "what it does".
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+_DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+def parse_date(v: Any) -> tuple[int, int, int]:
+    """'YYYY-MM' or 'YYYY-MM-DD' -> (year, month, day); day 1 when absent."""
+    s = str(v).strip()
+    m = _DATE_RE.match(s)
+    if not m:
+        raise ValueError("not a date - write YYYY-MM or YYYY-MM-DD")
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)
+    if not 1 <= mo <= 12 or not 1 <= d <= 31:
+        raise ValueError("not a valid calendar date - months are 01-12, days 01-31")
+    try:  # a day the month does not have (2026-02-30) is refused here, not deep inside the run
+        _dt.date(y, mo, d)
+    except ValueError:
+        raise ValueError(f"not a valid calendar date - {y:04d}-{mo:02d} has no day {d}") from None
+    return y, mo, d
+
+
+class Strict(BaseModel):
+    """Scenario models: unknown keys refused, values frozen once validated."""
+
+    # allow_inf_nan=False: 'nan' or 'inf' given as text would otherwise become a float that passes
+    # every bound (NaN comparisons are false)
+    model_config = ConfigDict(extra="forbid", strict=False, frozen=True, allow_inf_nan=False)
+
+
+@dataclass
+class Schedules:
+    """The month-by-month inputs that events write into while a scenario is prepared.
+
+    Built empty by ``scenario.setup.prepare`` for one scenario (``T`` months, ``A`` holders), filled
+    by each event's :meth:`EventBase.apply` in the order the events are listed, then read once into
+    the frozen ``Setup``. Arrays are indexed ``[month]`` or ``[month, holder]``.
+    """
+
+    T: int
+    names: tuple[str, ...]             # the holders' agent names
+    holdings0: np.ndarray              # [A] initial holdings (USD bn), for sales given as a share
+    rivals: np.ndarray                 # [A] bool: holders with deterrence < 0 (a threat provokes them)
+    cp: dict[str, float]               # the coupled block's parameters
+    base_policy: np.ndarray | None = None         # [T] the baseline policy rate (decimal), for policy paths
+    threat: np.ndarray = field(init=False)        # [T] threat strength in force
+    distrust: np.ndarray = field(init=False)      # [T] one-off trust shocks
+    named: np.ndarray = field(init=False)         # [T, A] surprise named sales (USD bn a month)
+    announced: np.ndarray = field(init=False)     # [T, A] announced named sales (USD bn a month)
+    frozen: np.ndarray = field(init=False)        # [T, A] bool: holdings frozen
+    political: np.ndarray = field(init=False)     # [T, A] political-risk signal
+    slippage: np.ndarray = field(init=False)      # [T] extra deficit, % of GDP
+    res_signal: np.ndarray = field(init=False)    # [T] reserve managers' diversification signal
+    prog_rate: np.ndarray = field(init=False)     # [T, A] programme monthly rate from month t (nan: none)
+    backstop: list = field(init=False, default_factory=list)      # (month, on, trigger_bp or None)
+    mix_changes: list = field(init=False, default_factory=list)   # (month, bill share)
+    minerals: list = field(init=False, default_factory=list)      # minerals events (run as one block)
+    # market shock events (decimal rates; see model.coupled.Setup)
+    tp_add: np.ndarray = field(init=False)        # [T, 5] term-premium add-on by tenor
+    spread_add: np.ndarray = field(init=False)    # [T, 2] mortgage and Baa spread add-ons
+    policy_path: np.ndarray = field(init=False)   # [T] policy-rate level overriding the rule (nan: the rule)
+    vol_add: np.ndarray = field(init=False)       # [T] extra monthly 10y volatility the holders see, bp
+    purchases: np.ndarray = field(init=False)     # [T] federal purchases beyond the baseline, % of GDP
+    transfers: np.ndarray = field(init=False)     # [T] transfers beyond the baseline, % of GDP
+    claimed: dict = field(init=False, default_factory=dict)       # (kind, what) -> ([T] bool, field)
+
+    def __post_init__(self) -> None:
+        T, A = self.T, len(self.names)
+        self.threat = np.zeros(T)
+        self.distrust = np.zeros(T)
+        self.named = np.zeros((T, A))
+        self.announced = np.zeros((T, A))
+        self.frozen = np.zeros((T, A), dtype=bool)
+        self.political = np.zeros((T, A))
+        self.slippage = np.zeros(T)
+        self.res_signal = np.zeros(T)
+        self.prog_rate = np.full((T, A), np.nan)
+        self.backstop = []
+        self.mix_changes = []
+        self.minerals = []
+        self.tp_add = np.zeros((T, 5))
+        self.spread_add = np.zeros((T, 2))
+        self.policy_path = np.full(T, np.nan)
+        self.vol_add = np.zeros(T)
+        self.purchases = np.zeros(T)
+        self.transfers = np.zeros(T)
+        self.claimed = {}
+
+    def claim(self, what: tuple, months: np.ndarray, field_: str, got: str = "") -> None:
+        """Mark ``months`` ([T] bool) as set by the event at ``field_`` for ``what`` (kind, target);
+        two events of one kind on one target in the same month are refused (BadInput naming the later
+        event's date), since which one holds would be ambiguous."""
+        from treasurylab.errors import BadInput
+
+        prev = self.claimed.get(what)
+        if prev is not None and (prev[0] & months).any():
+            first = int(np.argmax(prev[0] & months))
+            raise BadInput(f"overlaps {prev[1]} ({what[0]} on {what[1]}) from month {first} of the run",
+                           field=f"{field_}.date", got=got or what[1],
+                           fix=f"start after {prev[1]} ends, or merge the two into one event")
+        mask = months.copy() if prev is None else (prev[0] | months)
+        self.claimed[what] = (mask, field_ if prev is None else prev[1])
+
+    def shape(self, t: int, months: int | None, decay_months: float) -> np.ndarray:
+        """[T] profile of an event from month ``t``: 1 for ``months`` months (to the end when None),
+        then halving every ``decay_months`` (0: off at once)."""
+        out = np.zeros(self.T)
+        end = self.T if months is None else min(self.T, t + months)
+        out[t:end] = 1.0
+        if end < self.T and decay_months > 0:
+            k = np.arange(1, self.T - end + 1, dtype=float)
+            out[end:] = 0.5 ** (k / decay_months)
+        return out
+
+    def holder(self, name: str, field_: str) -> int:
+        """The index of holder ``name`` (forgiving: 'China' -> 'China, Mainland'); BadInput names
+        ``field_`` when unknown."""
+        from treasurylab.errors import BadInput
+        from treasurylab.model.holders import resolve_holder
+
+        try:
+            return resolve_holder(name, self.names)
+        except BadInput as exc:
+            raise BadInput(exc.problem, field=field_, got=name, fix=exc.fix) from None
+
+
+class EventBase(Strict):
+    """One scenario event (subclass per kind; see the module docstring)."""
+
+    #: position in the schema's union, the docs table and error messages listing the kinds
+    order: ClassVar[int] = 1000
+
+    date: str = Field(description="When it happens (YYYY-MM or YYYY-MM-DD).")
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date(cls, v: Any) -> str:
+        if isinstance(v, bool) or not isinstance(v, (str,)):
+            if hasattr(v, "isoformat"):
+                v = v.isoformat()
+            else:
+                raise ValueError("not a date - write YYYY-MM or YYYY-MM-DD")
+        parse_date(v)
+        return str(v)
+
+    @property
+    def ymd(self) -> tuple[int, int, int]:
+        return parse_date(self.date)
+
+    @classmethod
+    def kind(cls) -> str:
+        """The value of ``type:`` that selects this class (its ``Literal``)."""
+        ann = cls.model_fields["type"].annotation
+        (k,) = getattr(ann, "__args__", ())
+        return str(k)
+
+    @classmethod
+    def effect(cls) -> str:
+        """What the event does, in words (the class docstring on one line), for the reference docs."""
+        return " ".join((cls.__doc__ or "").split())
+
+    def apply(self, s: Schedules, t: int, day: int, field_: str) -> None:
+        """Write this event into the schedules; it happens in month ``t`` (from the run's start) on
+        ``day``; ``field_`` ('events[i]') names it in errors."""
+        raise NotImplementedError(f"event kind {self.kind()!r} does not say how it changes the inputs")
+
+    def check(self, index: int, where_of) -> None:
+        """Checks at load that need the model's data (raise BadInput naming ``events[index]``)."""
+
+    def describe(self) -> str:
+        """One sentence in words, starting with the date (for reports)."""
+        return f"{self.date}: {self.kind()}"

@@ -1,0 +1,68 @@
+"""Several series per query: ``--country china,japan,uk``, repeated ``--country``, aliases, JSON, plot, API."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from treasurylab import data
+from treasurylab.cli.main import app
+from treasurylab.errors import BadInput
+
+runner = CliRunner()
+WANT = ["China, Mainland", "Japan", "United Kingdom"]
+
+
+@pytest.mark.parametrize("args", [
+    ["--country", "china,japan,uk"],
+    ["--country", "china", "--country", "japan", "--country", "United Kingdom"],
+    ["-c", "China,Japan", "-c", "Britain"],
+])
+def test_three_countries_in_json(args):
+    res = runner.invoke(app, ["data", "show", "tic.holdings", *args, "--start", "2025-10", "--end", "2025-12",
+                              "--json"])
+    assert res.exit_code == 0, res.stderr
+    doc = json.loads(res.stdout)
+    assert doc["filters"]["country"] == WANT
+    got = {(r["country"], r["date"]): r["value"] for r in doc["data"]}
+    assert len(got) == 9 and doc["rows"] == 9
+    assert got[("China, Mainland", "2025-11")] == 683.9      # TIC mfhhis01, as in the single-country test
+    assert [r["country"] for r in doc["data"]][::3] == WANT  # the order asked for
+
+
+def test_three_countries_table_is_side_by_side():
+    res = runner.invoke(app, ["data", "show", "tic.holdings", "-c", "china,japan,uk", "--limit", "3"])
+    assert res.exit_code == 0, res.stderr
+    header = next(line for line in res.stdout.splitlines() if "date" in line)
+    for name in ("China, Mainland", "Japan", "United Kingdom"):
+        assert name in header
+    assert "3 countries" in res.stdout
+
+
+def test_three_countries_png(tmp_path):
+    png = tmp_path / "three.png"
+    res = runner.invoke(app, ["data", "show", "tic.holdings", "-c", "china,japan,uk", "--plot", str(png)])
+    assert res.exit_code == 0, res.stderr
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_one_unknown_among_several_is_one_clear_error():
+    res = runner.invoke(app, ["data", "show", "tic.holdings", "-c", "china,atlantis"])
+    assert res.exit_code == 2
+    assert "atlantis" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_api_long_and_wide():
+    long = data.series("tic.holdings", country=["china", "japan"], series="current", start="2025-11")
+    assert list(dict.fromkeys(long["country"])) == ["China, Mainland", "Japan"]
+    wide = data.series("tic.holdings", country="china,japan", series="current", start="2025-11", wide=True)
+    assert list(wide.columns) == ["China, Mainland", "Japan"]
+    assert wide.loc["2025-11", "China, Mainland"] == 683.9
+    assert wide.attrs["unit"] == "USD bn" and "provenance" in wide.attrs
+
+
+def test_wide_refuses_duplicate_dates():
+    with pytest.raises(BadInput, match="several rows per date"):
+        data.series("tic.holdings", country="china", wide=True)  # both series at a TIC break

@@ -1,0 +1,216 @@
+"""Result folders are all from one run or clearly incomplete, one writer at a time, nothing outside --out.
+
+A run's files are staged in a hidden folder inside ``--out`` and moved into place only when the run
+succeeded (scenario/resultdir.py). Here: a second writer is refused with exit 2 naming the lock; a
+run killed with SIGKILL midway leaves the older result byte for byte; a failure during the final
+renames leaves ``INCOMPLETE``; a later run sweeps what a dead one left; files of an older set that the
+new one lacks are removed (never a mix); nothing is written beside ``--out``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from treasurylab.cli.main import app
+from treasurylab.errors import BadInput
+from treasurylab.scenario import resultdir
+from treasurylab.scenario.resultdir import INCOMPLETE, LOCK_NAME, result_folder
+
+runner = CliRunner()
+SCEN = "name: rf\nstart: 2026-01\nhorizon: 24\npaths: 20\nseed: 3\n"
+
+
+def _scenario(tmp_path: Path) -> Path:
+    f = tmp_path / "rf.yaml"
+    f.write_text(SCEN)
+    return f
+
+
+def _run(args: list[str]):
+    return runner.invoke(app, ["run", *args])
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_a_run_writes_only_its_result_set_into_out(tmp_path):
+    f = _scenario(tmp_path)
+    out = tmp_path / "res" / "out"
+    out.parent.mkdir()
+    r = _run([str(f), "--out", str(out), "--json"])
+    assert r.exit_code == 0, r.stderr
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out"]       # nothing beside --out
+    assert sorted(p.name for p in out.iterdir()) == ["paths.nc", "report.html", "result.json",
+                                                     "summary.csv", "summary.parquet"]
+    rec = json.loads((out / "result.json").read_text())
+    assert all(Path(v).parent == out for v in rec["files"].values())    # final paths, not the stage
+    assert json.loads(r.stdout)["files"]["report_html"] == str(out / "report.html")
+
+
+def test_a_second_writer_gets_exit_2_naming_the_lock(tmp_path):
+    f = _scenario(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    held = resultdir._Lock(out / LOCK_NAME, "--out")
+    held.acquire()
+    try:
+        r = _run([str(f), "--out", str(out), "--no-report"])
+    finally:
+        held.release()
+    assert r.exit_code == 2
+    lines = [x for x in r.stderr.splitlines() if x.strip()]
+    assert len(lines) == 1 and LOCK_NAME in lines[0] and "another treasurylab run" in lines[0]
+    assert sorted(p.name for p in out.iterdir()) == []                  # nothing written by it
+    r = _run([str(f), "--out", str(out), "--no-report"])                 # released: runs
+    assert r.exit_code == 0, r.stderr
+    assert not (out / LOCK_NAME).exists()
+
+
+def test_two_concurrent_processes_never_mix(tmp_path):
+    f = _scenario(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    cmd = [sys.executable, "-m", "treasurylab.cli.main", "run", str(f), "--out", str(out), "--no-report",
+           "--paths", "200"]
+    procs = [subprocess.Popen(cmd + ["--seed", str(s)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for s in (1, 2)]
+    results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
+    assert {rc for rc, _ in results} <= {0, 2} and 0 in {rc for rc, _ in results}, results
+    for rc, err in results:
+        if rc == 2:
+            assert LOCK_NAME in err and len(err.strip().splitlines()) == 1
+    rec = json.loads((out / "result.json").read_text())
+    import pandas as pd
+
+    from treasurylab.scenario.runner import run
+
+    expect = run(str(f), paths=200, seed=rec["seed"]).summary_table()   # what summary.csv holds
+    got = pd.read_csv(out / "summary.csv")
+    assert len(got) == len(expect)
+    assert got["p50"].to_numpy() == pytest.approx(expect["p50"].to_numpy(), rel=1e-12, abs=1e-15)
+    assert not (out / INCOMPLETE).exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+# The child runs the CLI with the report writer stopped midway: the summary, paths and record are
+# staged, the report half written; it prints MIDWAY and waits to be killed.
+CHILD = r"""
+import sys, time
+from pathlib import Path
+import treasurylab.report.html as H
+def slow(res, path, **kw):
+    Path(path).write_text("<html>half")
+    print("MIDWAY", flush=True)
+    time.sleep(120)
+H.write_report = slow
+from treasurylab.cli.main import app
+sys.argv = ["treasurylab", "run", sys.argv[1], "--out", sys.argv[2], "--seed", "9"]
+app()
+"""
+
+
+def test_a_run_killed_midway_leaves_the_older_result_untouched(tmp_path):
+    f = _scenario(tmp_path)
+    out = tmp_path / "out"
+    assert _run([str(f), "--out", str(out)]).exit_code == 0
+    before = _snapshot(out)
+    p = subprocess.Popen([sys.executable, "-c", CHILD, str(f), str(out)], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    try:
+        assert p.stdout.readline().strip() == "MIDWAY", p.stderr.read()
+        os.kill(p.pid, signal.SIGKILL)
+        p.wait(timeout=30)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    visible = {q.name for q in out.iterdir() if not q.name.startswith(".")}
+    assert visible == set(before)
+    assert {n: (out / n).read_bytes() for n in visible} == before       # byte for byte the older run
+    stale = [q for q in out.iterdir() if q.name.startswith(resultdir.STAGE_PREFIX)]
+    assert len(stale) == 1                                             # hidden, named as partial
+    r = _run([str(f), "--out", str(out), "--seed", "9"])                 # the next writer sweeps it
+    assert r.exit_code == 0, r.stderr
+    assert not [q for q in out.iterdir() if q.name.startswith(".")]
+    assert json.loads((out / "result.json").read_text())["seed"] == 9
+
+
+def test_a_failure_during_the_commit_leaves_incomplete(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "result.json").write_text("{}")
+    real = os.replace
+    calls = []
+
+    def flaky(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        return real(src, dst)
+
+    monkeypatch.setattr(resultdir.os, "replace", flaky)
+    with pytest.raises(OSError):
+        with result_folder(out) as stage:
+            for n in ("summary.csv", "paths.nc", "result.json"):
+                (stage / n).write_text(n)
+    assert (out / INCOMPLETE).exists()                                  # says so
+    assert not (out / "result.json").exists() or (out / "result.json").read_text() != "{}"
+    assert not [q for q in out.iterdir() if q.name.startswith(".")]
+
+
+def test_an_error_in_the_run_changes_nothing_and_a_new_folder_is_not_left(tmp_path):
+    out = tmp_path / "new"
+    with pytest.raises(KeyboardInterrupt):
+        with result_folder(out) as stage:
+            (stage / "summary.csv").write_text("half")
+            raise KeyboardInterrupt
+    assert not out.exists()
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "result.json").write_text("old")
+    with pytest.raises(BadInput):
+        with result_folder(old) as stage:
+            (stage / "result.json").write_text("new")
+            raise BadInput("found during the run")
+    assert _snapshot(old) == {"result.json": b"old"}
+
+
+def test_files_of_an_older_set_are_removed_never_mixed(tmp_path):
+    f = _scenario(tmp_path)
+    out = tmp_path / "out"
+    assert _run([str(f), "--out", str(out)]).exit_code == 0
+    assert (out / "report.html").exists()
+    (out / "notes.txt").write_text("mine")                                # a user's own file stays
+    assert _run([str(f), "--out", str(out), "--no-report", "--seed", "4"]).exit_code == 0
+    assert not (out / "report.html").exists()                            # it was the older run's
+    assert (out / "notes.txt").read_text() == "mine"
+
+
+def test_out_that_cannot_be_written_is_refused_before_the_run(tmp_path, monkeypatch):
+    f = _scenario(tmp_path)
+    calls = []
+    import treasurylab.scenario.runner as R
+
+    monkeypatch.setattr(R, "run", lambda *a, **k: calls.append(1))
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    r = _run([str(f), "--out", str(blocker / "sub"), "--no-report"])     # parent is a file
+    assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1
+    if os.geteuid() != 0:                                               # root may write anywhere
+        ro = tmp_path / "ro"
+        ro.mkdir()
+        ro.chmod(0o555)
+        try:
+            r = _run([str(f), "--out", str(ro / "x"), "--no-report"])
+            assert r.exit_code == 2 and "write" in r.stderr
+        finally:
+            ro.chmod(0o755)
+    assert calls == []                                                  # refused before any run

@@ -1,0 +1,72 @@
+"""`treasurylab watch`: exit codes, --json, a rules file with an error, and a crafted store state
+(a refreshed custody file as `data update` leaves it) that makes a rule fire and then not fire."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from treasurylab.cli.main import app
+from treasurylab.monitor.rules import EXIT_FIRED
+
+runner = CliRunner()
+
+CUSTODY_RULE = """rules:
+  - id: custody_down_50_13w
+    title: custody down more than $50bn in 13 weeks
+    kind: change
+    indicator: custody_foreign_official
+    window: 13w
+    below: -50
+"""
+
+
+def _store_with_custody(root, last_mn: int):
+    """A store whose custody dataset was refreshed: 14 Wednesdays, flat at 2,700,000 then ``last_mn``."""
+    import pandas as pd
+
+    d = root / "_updates" / "fed.custody_foreign_official"
+    d.mkdir(parents=True)
+    days = pd.date_range(end="2026-07-01", periods=14, freq="W-WED")
+    lines = ["observation_date,WMTSECL1"] + [f"{x.date()},2700000" for x in days[:-1]]
+    lines.append(f"{days[-1].date()},{last_mn}")
+    (d / "WMTSECL1.csv").write_text("\n".join(lines) + "\n")
+    (d / "update.json").write_text(json.dumps({"url": "test", "retrieved": "2026-07-02"}))
+
+
+@pytest.mark.parametrize("last_mn, code, status", [(2640000, EXIT_FIRED, "fired"), (2660000, 0, "quiet")])
+def test_crafted_store_state_fires_or_not(tmp_path, monkeypatch, last_mn, code, status):
+    monkeypatch.setenv("TREASURYLAB_STORE", str(tmp_path / "store"))
+    _store_with_custody(tmp_path / "store", last_mn)
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(CUSTODY_RULE)
+    res = runner.invoke(app, ["watch", "--rules", str(rules), "--json"])
+    assert res.exit_code == code, res.output
+    doc = json.loads(res.stdout)
+    a = doc["alerts"][0]
+    assert a["status"] == status and a["date"] == "2026-07-01" and a["reference_date"] == "2026-04-01"
+    assert a["change"] == pytest.approx((last_mn - 2700000) / 1000)
+    assert doc["exit_code"] == code
+
+
+def test_shipped_rules_print_what_fired_with_values_and_dates():
+    res = runner.invoke(app, ["watch", "--as-of", "2026-07-01"])
+    assert res.exit_code == EXIT_FIRED
+    assert "[fired] custody_down_50_13w" in res.stdout and "2026-06-24" in res.stdout
+    assert "[no data]" not in res.stdout or "no dataset" in res.stdout
+
+
+def test_bad_rules_file_is_one_line_exit_2(tmp_path):
+    p = tmp_path / "r.yaml"
+    p.write_text(CUSTODY_RULE.replace("window: 13w", "window: thirteen weeks"))
+    res = runner.invoke(app, ["watch", "--rules", str(p), "--json"])
+    assert res.exit_code == 2
+    err = json.loads(res.stdout)["error"]
+    assert "rules[0].window" in err and "line 6" in err
+
+
+def test_bad_as_of(tmp_path):
+    res = runner.invoke(app, ["watch", "--as-of", "2026-13-01"])
+    assert res.exit_code == 2 and "--as-of" in res.stderr

@@ -1,0 +1,63 @@
+"""Charts: colour-blind-safe distinct colours, a source line with an as-of date, TIC breaks, history before fans."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from treasurylab.cli.data_cmd import break_months, write_plot
+from treasurylab.report import figures as F
+from treasurylab.report.history import observed
+
+
+def _annotations(fig) -> list[str]:
+    return [a.text for a in fig.layout.annotations]
+
+
+def test_fan_has_observed_history_before_it_and_a_source_line():
+    hist = observed("y10", "2026-01")
+    assert hist is not None and hist["month"].iloc[-1] == "2025-12" and len(hist) == 60
+    assert 3.0 < hist["value"].iloc[-1] < 6.0                     # percent, as the fan shows
+    months = [f"2026-{m:02d}" for m in range(1, 13)]
+    fig = F.fan_chart(months, np.full((5, 12), 0.042), "10-year yield", "%", 100.0, history=hist)
+    names = [t.name for t in fig.data]
+    assert names[0] == "observed" and max(fig.data[0].x) < min(months)
+    src = " ".join(_annotations(fig))
+    assert "Source:" in src and "as of" in src and "yields.cmt" in src
+    assert fig.layout.yaxis.title.text == "%"
+
+
+def test_palette_is_distinct_and_every_builder_has_a_source():
+    assert len(set(F.PALETTE)) == len(F.PALETTE)
+    figs = [F.holders_waterfall(["a", "b"], [-1.0, 2.0]), F.cascade_distribution(np.array([0.1, 0.6])),
+            F.loop_decomposition(["2026-01"], {"x": np.array([0.001]), "y": np.array([0.002])}),
+            F.tipping_map([0, 1], [0, 1], np.zeros((2, 2)), "a", "b")]
+    for fig in figs:
+        assert any(t.startswith("Source:") for t in _annotations(fig))
+    loop = figs[2]
+    colours = [t.marker.color for t in loop.data if t.type == "bar"]
+    assert len(set(colours)) == len(colours) and set(colours) <= set(F.PALETTE)
+
+
+def test_no_history_where_nothing_measures_it():
+    assert observed("gdp_gap", "2026-01") is None
+
+
+def test_tic_breaks_are_parsed_and_marked(tmp_path):
+    from treasurylab import data
+
+    ds = data.get("tic.holdings")
+    br = break_months(ds.series_breaks)
+    assert "2011-12" in br and "2016-02" in br and "2006-06" in br
+    df = data.series("tic.holdings", country="china,japan", series="current")
+    out = write_plot(df, tmp_path / "c.html", "t", ds.unit, source="TIC", as_of="2025-12", breaks=br)
+    html = out.read_text()
+    assert "Source: TIC" in html and "as of 2025-12" in html and "series breaks" in html
+    colours = {c for c in F.PALETTE[:2] if c in html}
+    assert colours == set(F.PALETTE[:2])
+
+
+def test_png_with_source(tmp_path):
+    df = pd.DataFrame({"date": ["2024-01", "2024-02"], "value": [1.0, 2.0]})
+    p = write_plot(df, tmp_path / "x.png", "t", "USD bn", source="somebody", as_of="2024-02")
+    assert p.read_bytes()[:4] == b"\x89PNG"

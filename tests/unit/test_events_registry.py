@@ -1,0 +1,138 @@
+"""Events as objects: the registry picks up a kind from its class alone (schema, errors, docs, set-up, words).
+
+A throwaway kind is registered here and removed afterwards; nothing outside this file names it, which
+is the point: adding a kind of event touches one module (and its test).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pytest
+from pydantic import Field
+
+from treasurylab.errors import BadInput
+from treasurylab.scenario.events import EVENT_TYPES, EventBase, Schedules, register, unregister
+from treasurylab.scenario.spec import Scenario, load_scenario_text, parse_scenario
+
+SHIPPED = ("threat", "sale", "programme", "sanction", "backstop", "issuance_mix", "fiscal_slippage", "minerals",
+           "fiscal", "term_premium", "credit_spread", "policy_path", "uncertainty")
+
+
+class Windfall(EventBase):
+    """A one-off windfall: primary deficits `pct_gdp`% of GDP lower for `months` months."""
+
+    order = 999
+    type: Literal["windfall_test"]
+    pct_gdp: float = Field(gt=0, le=5, description="deficit cut, % of GDP a year")
+    months: int = Field(3, ge=1, le=24, description="how long it lasts")
+
+    def apply(self, s: Schedules, t: int, day: int, field_: str) -> None:
+        s.slippage[t:min(s.T, t + self.months)] -= self.pct_gdp
+
+    def describe(self) -> str:
+        return f"{self.date}: a windfall cuts deficits by {self.pct_gdp:g}% of GDP for {self.months} months."
+
+
+@pytest.fixture
+def windfall():
+    register(Windfall)
+    try:
+        yield Windfall
+    finally:
+        unregister("windfall_test")
+
+
+def _doc(events: list[dict]) -> dict:
+    return {"name": "t", "start": "2026-01", "horizon": 12, "paths": 2, "events": events}
+
+
+def test_shipped_kinds_are_registered_in_order_and_complete():
+    assert tuple(EVENT_TYPES)[: len(SHIPPED)] == SHIPPED
+    for kind, cls in EVENT_TYPES.items():
+        assert cls.kind() == kind and cls.__module__.endswith(f"events.{kind}")
+        assert cls.effect(), kind                      # the docs' "what it does"
+        assert cls.apply is not EventBase.apply, kind  # says how it changes the inputs
+        assert cls.describe is not EventBase.describe, kind
+
+
+def test_a_new_kind_is_in_the_schema_and_validated(windfall):
+    schema = Scenario.model_json_schema()
+    mapping = next(v for k, v in schema["$defs"].items() if k == "Windfall")
+    assert mapping["properties"]["type"]["const"] == "windfall_test"
+    sc = parse_scenario(_doc([{"type": "windfall_test", "date": "2026-03", "pct_gdp": 1.5}]))
+    assert isinstance(sc.events[0], windfall) and sc.events[0].months == 3
+
+
+def test_a_new_kinds_bad_fields_are_named_like_any_other(windfall):
+    text = ("name: t\nstart: 2026-01\nhorizon: 12\nevents:\n"
+            "  - {type: windfall_test, date: 2026-03, pct_gdp: 9}\n")
+    with pytest.raises(BadInput) as e:
+        load_scenario_text(text, "w.yaml")
+    msg = str(e.value)
+    assert msg.startswith("w.yaml line 5") and "events[0].pct_gdp" in msg and "at most 5" in msg, msg
+    with pytest.raises(BadInput, match=r"events\[0\]\.month: unknown key - did you mean 'months'"):
+        load_scenario_text(text.replace("pct_gdp: 9", "pct_gdp: 1, month: 2"), "w.yaml")
+    with pytest.raises(BadInput, match="unknown event type.*did you mean 'windfall_test'"):
+        load_scenario_text(text.replace("type: windfall_test", "type: windfal_test"), "w.yaml")
+
+
+def test_a_new_kind_is_in_the_docs_and_the_report_text(windfall):
+    from treasurylab.report.docs import render_events
+
+    md = render_events()
+    assert "| [`windfall_test`](#windfall_test) | `date`, `pct_gdp`, `months` (3) | A one-off windfall" in md
+    assert "| `pct_gdp` | number | required | > 0, <= 5 | deficit cut, % of GDP a year |" in md
+    sc = parse_scenario(_doc([{"type": "windfall_test", "date": "2026-03", "pct_gdp": 1.5, "months": 2}]))
+    assert sc.events[0].describe() == "2026-03: a windfall cuts deficits by 1.5% of GDP for 2 months."
+
+
+def test_a_new_kind_changes_the_inputs_through_its_apply(windfall):
+    from treasurylab.scenario.setup import prepare
+
+    sc = parse_scenario(_doc([{"type": "windfall_test", "date": "2026-03", "pct_gdp": 1.5, "months": 2},
+                              {"type": "fiscal_slippage", "date": "2026-04", "pct_gdp": 1.0}]))
+    s = prepare(sc)
+    want = np.zeros(12)
+    want[2:4] -= 1.5
+    want[3:] += 1.0
+    np.testing.assert_array_equal(s.slippage, want)
+
+
+def test_unregistered_kinds_leave_the_schema(windfall):
+    unregister("windfall_test")
+    with pytest.raises(BadInput, match="unknown event type"):
+        parse_scenario(_doc([{"type": "windfall_test", "date": "2026-03", "pct_gdp": 1.5}]))
+    assert "Windfall" not in Scenario.model_json_schema().get("$defs", {})
+
+
+def test_a_kind_cannot_be_registered_twice_by_different_classes():
+    class Other(EventBase):
+        """Another threat."""
+
+        type: Literal["threat"]
+
+    with pytest.raises(ValueError, match="already registered"):
+        register(Other)
+    assert EVENT_TYPES["threat"].__name__ == "Threat"
+
+
+@pytest.mark.parametrize(("event", "words"), [
+    ({"type": "threat", "date": "2026-01-22", "strength": 0.6},
+     "2026-01-22: a threat of retaliation against sellers, strength 0.6 (0-1), credible for 12 months"),
+    ({"type": "sale", "date": "2026-01-20", "holder": "denmark", "share": 0.25, "days": 7},
+     "2026-01-20: denmark sells 25% of its holdings of Treasuries over 7 days, unannounced"),
+    ({"type": "programme", "date": "2026-01", "holder": "china", "rate_per_year": -0.08, "months": 24},
+     "2026-01: china reduces its holdings by 8% a year for 24 months."),
+    ({"type": "sanction", "date": "2026-05", "holder": "china"}, "2026-05: china's Treasuries are frozen."),
+    ({"type": "backstop", "date": "2026-02", "on": True, "trigger_bp": 25},
+     "2026-02: the Fed backstop is switched on (trigger 25 bp in a month)."),
+    ({"type": "issuance_mix", "date": "2026-04", "bill_share": 0.3},
+     "2026-04: Treasury moves new issuance to a 30% bill share."),
+    ({"type": "fiscal_slippage", "date": "2026-03", "pct_gdp": 2},
+     "2026-03: deficits run +2% of GDP above the baseline."),
+])
+def test_each_shipped_kind_describes_itself(event, words):
+    ev = parse_scenario(_doc([event])).events[0]
+    assert ev.describe().startswith(words)

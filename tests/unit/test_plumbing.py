@@ -1,0 +1,86 @@
+"""The parallel plumbing lives in scenario/parallel.py, and the run's modules hold no mutable state.
+
+The runner, the ensemble and the executors keep only constants at module level; parallel.py keeps the
+one documented process-wide cache (the kept worker pool) and nothing else mutable.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import treasurylab
+
+SCENARIO = Path(treasurylab.__file__).parent / "scenario"
+#: module -> names allowed to hold mutable state at module level (each documented in its module)
+ALLOWED = {"runner": set(), "ensemble": set(), "executors": set(), "parallel": {"_KEPT"}}
+IMMUTABLE = (ast.Constant, ast.Tuple)
+
+
+def _module_state(text: str) -> list[str]:
+    """Module-level names bound to something other than a constant, plus any ``global`` statement."""
+    tree = ast.parse(text)
+    out = [f"global {', '.join(n.names)} (line {n.lineno})" for n in ast.walk(tree) if isinstance(n, ast.Global)]
+    for node in tree.body:
+        targets, value = [], None
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        for t in targets:
+            name = t.id if isinstance(t, ast.Name) else ast.unparse(t)
+            if not isinstance(value, IMMUTABLE):
+                out.append(f"{name} = {ast.unparse(value)[:40]} (line {node.lineno})")
+    return out
+
+
+@pytest.mark.parametrize("module", sorted(ALLOWED))
+def test_no_module_level_mutable_state(module):
+    found = [s for s in _module_state((SCENARIO / f"{module}.py").read_text(encoding="utf-8")) if s.split(" ")[0] not in ALLOWED[module]]
+    assert not found, f"scenario/{module}.py holds module-level state: {found}"
+
+
+def test_the_checker_sees_state():
+    import textwrap
+
+    text = textwrap.dedent("""
+        X = 1
+        T = (1, 2)
+        _CACHE: dict = {}
+        _L = [None]
+        def f():
+            global X
+    """)
+    got = _module_state(text)
+    assert [g.split(" ")[0] for g in got] == ["global", "_CACHE", "_L"]
+
+
+def _fill(task, out=None):
+    _, block = task
+    if out is not None:
+        out["x"][...] = block.index + 1.0
+    return {"x": out["x"].T if out is not None else np.full((block.size, 3), -1.0)}
+
+
+def test_shared_outputs_close_their_file_and_never_travel():
+    from treasurylab.scenario.ensemble import plan
+    from treasurylab.scenario.parallel import SharedOutputs
+
+    with SharedOutputs({"x": 3}, 600) as shared:
+        here = shared.task(_fill, to_processes=False)
+        far = pickle.loads(pickle.dumps(shared.task(_fill, to_processes=True)))
+        assert far.bufs is None and (shared.desc is None) == (far.desc is None)
+        for b in plan(600, 1, block_size=512):
+            here(((), b))
+        fd = shared._fd
+    assert shared._fd == -1
+    if fd >= 0:
+        with pytest.raises(OSError):
+            os.fstat(fd)
+    x = shared.bufs["x"]
+    assert x.shape == (3, 600) and (x[:, :512] == 1.0).all() and (x[:, 512:] == 2.0).all()

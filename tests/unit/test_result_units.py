@@ -1,0 +1,76 @@
+"""Units and names of a run's outputs: summary.csv, result.json and paths.nc say what each number is."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from treasurylab.scenario.results import HEADLINE, OTHER_VARIABLES, VARIABLES, scale, unit
+from treasurylab.scenario.runner import run
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run")
+    res = run("baseline", paths=8, seed=3, workers=1)
+    res.save(out)
+    return res, out
+
+
+def test_summary_csv_has_units_and_shown_values(saved):
+    res, out = saved
+    csv = pd.read_csv(out / "summary.csv")
+    assert list(csv.columns[:3]) == ["variable", "month", "unit"]
+    assert set(csv["unit"]) >= {"percent", "bp", "USD bn", "% of GDP"}
+    internal = res.summary
+    for var in ("y10", "fiscal_premium", "debt_gdp", "foreign_total"):
+        got = csv[csv["variable"] == var]["p50"].to_numpy()
+        want = internal[internal["variable"] == var]["p50"].to_numpy() * scale(var)
+        np.testing.assert_allclose(got, want, rtol=1e-12)
+    y10 = csv[(csv["variable"] == "y10")]["p50"]
+    assert 1.0 < y10.min() and y10.max() < 15.0          # percent, not a decimal like 0.0412
+
+
+def test_every_output_variable_has_a_unit():
+    assert all(unit(v) for v in VARIABLES) and all(unit(v) for v in OTHER_VARIABLES)
+    assert unit("y10") == "percent" and unit("base_debt_gdp") == "% of GDP"
+
+
+def test_paths_nc_datetime_months_and_attrs(saved):
+    res, out = saved
+    with xr.open_dataset(out / "paths.nc") as ds:
+        assert np.issubdtype(ds["month"].dtype, np.datetime64)
+        assert str(ds["month"].values[0])[:10] == f"{res.months[0]}-01"
+        for name, da in ds.data_vars.items():
+            assert da.attrs.get("units"), name
+            assert da.attrs.get("long_name") and da.attrs.get("source"), name
+        assert ds["y10"].attrs["units"] == "percent"
+        np.testing.assert_allclose(ds["y10"].values, res.ds["y10"].values * 100.0)
+        ds["y10"].isel(path=0).resample(month="YS").mean()      # pandas/xarray time tools work on it
+
+
+def test_result_json_units_and_foreign_names(saved):
+    res, out = saved
+    doc = json.loads((out / "result.json").read_text())
+    assert doc["units"]["y10"] == "percent" and doc["units"]["foreign_total"] == "USD bn"
+    assert all(r["unit"] for r in doc["headline"])
+    assert "foreign_official" not in doc["units"]
+    total0 = float(res.ds["foreign_total"].values[:, 0].mean())
+    official = doc["observed"]["foreign_official_tic_bn"]
+    # TIC: all foreign holders ~USD 9.3tn, of which foreign official ~3.9tn (early 2026)
+    assert 8000 < total0 < 10500 and 3000 < official < 4800 and official < total0
+
+
+def test_golden_files_carry_units():
+    from pathlib import Path
+
+    for f in (Path(__file__).parents[1] / "golden").glob("*.csv"):
+        df = pd.read_csv(f, keep_default_na=False)
+        if "month" not in df or "unit" not in df:
+            continue
+        for var, u in zip(df["variable"], df["unit"]):
+            assert u == (unit(var) if var in HEADLINE else "1"), (f.name, var)

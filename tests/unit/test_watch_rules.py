@@ -1,0 +1,133 @@
+"""Alert rules: each kind fires and stays quiet on crafted series; bad rules name their field."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from treasurylab.errors import BadInput
+from treasurylab.monitor import indicators
+from treasurylab.monitor.rules import RuleFile, evaluate, load_rules
+
+
+def _rules(*rules):
+    return RuleFile.model_validate({"rules": list(rules)}).rules
+
+
+def _weekly(values, end="2026-06-24"):
+    return pd.Series(values, index=pd.date_range(end=end, periods=len(values), freq="W-WED"), dtype=float)
+
+
+def _monthly(values, end="2026-04-01"):
+    return pd.Series(values, index=pd.date_range(end=end, periods=len(values), freq="MS"), dtype=float)
+
+
+def _run(rule, s, as_of=None):
+    return evaluate(_rules(rule), as_of=as_of, get_series=lambda name: s)[0]
+
+
+TH = {"id": "c", "title": "China below 650", "kind": "threshold", "indicator": "china_holdings", "below": 650}
+
+
+def test_threshold_fires_below_and_not_at_or_above():
+    r = _run(TH, _monthly([700, 649.9]))
+    assert r["status"] == "fired" and r["value"] == 649.9 and r["date"] == "2026-04"
+    assert _run(TH, _monthly([700, 650.0]))["status"] == "quiet"          # strict
+    assert _run({**TH, "below": None, "at_most": 650}, _monthly([700, 650.0]))["fired"]  # inclusive
+
+
+CH = {"id": "k", "title": "custody down 50 in 13w", "kind": "change", "indicator": "custody_foreign_official",
+      "window": "13w", "below": -50}
+
+
+def test_change_over_a_window_uses_the_value_that_many_weeks_earlier():
+    s = _weekly([2700.0] + [2690.0] * 12 + [2640.0])          # 14 weeks: 13 weeks back is the first
+    r = _run(CH, s)
+    assert r["fired"] and r["reference_value"] == 2700.0 and r["change"] == pytest.approx(-60.0)
+    assert r["reference_date"] == (s.index[-1] - pd.DateOffset(weeks=13)).date().isoformat()
+    quiet = _run(CH, _weekly([2680.0] + [2690.0] * 12 + [2640.0]))       # -40 only
+    assert quiet["status"] == "quiet" and quiet["change"] == pytest.approx(-40.0)
+
+
+def test_change_in_basis_points_and_too_short_a_history():
+    tp = {"id": "t", "title": "tp up 50bp", "kind": "change", "indicator": "yield_10y", "window": "3m",
+          "scale": 100, "above": 50}
+    s = pd.Series([1.00, 1.20, 1.55], index=pd.to_datetime(["2026-01-02", "2026-03-02", "2026-04-02"]))
+    assert _run(tp, s)["fired"] and _run(tp, s)["unit"] == "bp"
+    s2 = pd.Series([1.10, 1.20, 1.55], index=s.index)
+    assert _run(tp, s2)["status"] == "quiet"                               # +45 bp
+    short = _run(tp, s.iloc[1:])
+    assert short["status"] == "no data" and "3m before" in short["message"]
+
+
+def test_month_without_purchases_is_an_inclusive_change_rule():
+    pb = {"id": "p", "title": "no PBoC purchase", "kind": "change", "indicator": "pboc_gold", "window": "1m",
+          "at_most": 0}
+    assert _run(pb, _monthly([74.19, 74.19]))["fired"]
+    assert _run(pb, _monthly([74.19, 74.22]))["status"] == "quiet"
+
+
+def test_new_low_and_new_high_within_a_lookback():
+    lo = {"id": "l", "title": "new low", "kind": "new_low", "indicator": "china_holdings", "lookback": "2y"}
+    s = _monthly([600.0] + [700.0] * 30 + [650.0])                     # 600 lies more than 2 years back
+    assert _run(lo, s)["fired"]
+    assert _run({**lo, "lookback": "all"}, s)["status"] == "quiet"
+    hi = {"id": "h", "title": "new high", "kind": "new_high", "indicator": "yield_10y"}
+    assert _run(hi, _monthly([4.0, 4.9, 5.0]))["fired"]
+    assert _run(hi, _monthly([4.0, 5.0, 5.0]))["status"] == "quiet"      # equal is not new
+
+
+def test_deadline_counts_days_left_on_the_evaluation_date():
+    dl = {"id": "d", "title": "180 days", "kind": "deadline", "start": "2026-01-14", "days": 180, "warn_days": 30}
+    early = _run(dl, None, as_of=dt.date(2026, 5, 1))
+    assert early["status"] == "quiet" and early["value"] == 73 and early["reference_date"] == "2026-07-13"
+    late = _run(dl, None, as_of=dt.date(2026, 6, 13))
+    assert late["fired"] and late["value"] == 30
+    past = _run({**dl, "days": None, "days_param": "minerals.negotiation_days"}, None, as_of=dt.date(2026, 8, 1))
+    assert past["fired"] and past["value"] == -19 and "passed" in past["message"]
+
+
+def test_as_of_cuts_the_series():
+    r = _run(TH, _monthly([640.0, 700.0]), as_of=dt.date(2026, 3, 15))
+    assert r["fired"] and r["value"] == 640.0 and r["date"] == "2026-03"
+
+
+def test_unavailable_indicator_is_no_data_with_the_reason():
+    def missing(name):
+        raise indicators.Unavailable("no dataset with the file X.csv")
+
+    r = evaluate(_rules(TH), get_series=missing)[0]
+    assert r["status"] == "no data" and not r["fired"] and "X.csv" in r["message"]
+
+
+@pytest.mark.parametrize("text, field", [
+    ("rules:\n  - id: a\n    title: t\n    kind: threshold\n    indicator: china_holding\n    below: 1\n",
+     "rules[0].indicator"),
+    ("rules:\n  - id: a\n    title: t\n    kind: threshold\n    indicator: yield_10y\n", "rules[0]"),
+    ("rules:\n  - id: a\n    title: t\n    kind: change\n    indicator: yield_10y\n    window: 3 months\n"
+     "    above: 1\n", "rules[0].window"),
+    ("rules:\n  - id: a\n    title: t\n    kind: trend\n", "rules[0]"),
+    ("rules:\n  - id: a\n    title: t\n    kind: threshold\n    indicator: yield_10y\n    above: .nan\n", "rules[0]"),
+])
+def test_bad_rules_name_the_field_and_line(tmp_path, text, field):
+    p = tmp_path / "r.yaml"
+    p.write_text(text)
+    with pytest.raises(BadInput) as e:
+        load_rules(p)
+    msg = str(e.value)
+    assert field in msg and "line" in msg and "\n" not in msg
+
+
+def test_shipped_rules_run_on_the_bundled_data():
+    rows = evaluate(load_rules(), as_of=dt.date(2026, 7, 1))
+    by = {r["id"]: r for r in rows}
+    assert len(rows) >= 12 and {r["status"] for r in rows} <= {"fired", "quiet", "no data"}
+    # every indicator the shipped rules watch that is bundled gives a dated value
+    for k in ("china_below_650", "custody_down_50_13w", "indirect_10y_below_60", "ten_year_above_5",
+              "pboc_month_without_gold", "proclamation_11001_30_days"):
+        assert by[k]["status"] != "no data" and by[k]["date"], k
+    c = by["custody_down_50_13w"]        # WMTSECL1 2026-06-24 2636.947 vs 2026-03-25 2694.05
+    assert c["reference_date"] == "2026-03-25" and c["fired"]
+    assert by["proclamation_11001_30_days"]["value"] == 12 and by["proclamation_11001_30_days"]["fired"]
