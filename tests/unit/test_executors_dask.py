@@ -6,7 +6,7 @@ What is checked:
 
 - ``treasurylab.run(spec, paths=..., seed=7, cluster=ADDRESS)`` gives bit-identical results to the
   serial and the process-pool runs (determinism by construction: one SeedSequence child per block);
-- the shared payload is scattered once and blocks come back in order whatever finishes first;
+- the shared payload is sent once and blocks come back in order whatever finishes first;
 - ``treasurylab sweep FILE --cluster tcp://127.0.0.1:PORT --json`` works through the CLI and equals
   the local sweep;
 - an unreachable scheduler and a scheduler without workers are bad input (exit 2), not a hang.

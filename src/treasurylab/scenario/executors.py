@@ -10,9 +10,9 @@ task carries its own ``SeedSequence`` child (see ``scenario.ensemble``).
   so the global start method of the user's program is never changed. The pools themselves (the kept
   one, fresh ones, the workers' memory set-up) are plumbing in :mod:`treasurylab.scenario.parallel`.
 - :class:`DaskExecutor`: a Dask ``distributed`` cluster at ``tcp://host:port`` (optional extra
-  ``treasurylab[dask]``). The shared payload of the tasks (the prepared scenario) is scattered to
-  the cluster once, a copy on every worker (a worker lost mid-run loses no data: Dask recomputes
-  its tasks on the others); each block keeps its own ``SeedSequence`` child, so a cluster gives the same
+  ``treasurylab[dask]``). The shared payload of the tasks (the prepared scenario) is sent to the
+  cluster once, as the input of one task that the block tasks depend on (a worker lost mid-run
+  loses no data: Dask recomputes its tasks, that one included, on the others); each block keeps its own ``SeedSequence`` child, so a cluster gives the same
   numbers as one process. Connecting checks, within ``timeout``, that the scheduler answers, that
   it has at least one worker, and that every worker has this treasurylab version; each failure is
   a :class:`BadInput` on ``--cluster`` (exit 2), never a hang.
@@ -113,8 +113,13 @@ def check_address(address: str) -> str:
     return a
 
 
+def _identity(payload: Any) -> Any:
+    """Run on a Dask worker: hold the shared payload as a recomputable task result."""
+    return payload
+
+
 def _apply(fn: Callable, payload: Any, item: Any) -> Any:
-    """Run on a Dask worker: rebuild the ``(payload, item)`` task from its scattered payload."""
+    """Run on a Dask worker: rebuild the ``(payload, item)`` task from its shared payload."""
     return fn((payload, item))
 
 
@@ -134,7 +139,7 @@ class DaskExecutor:
     """Blocks on a Dask ``distributed`` cluster.
 
     A task ``(payload, block)`` whose payload is shared by many tasks (the prepared scenario, about
-    0.2 MB) is sent to the cluster once with ``scatter`` and referenced by every task, instead of being
+    0.2 MB) is sent to the cluster once, as the input of one task whose result is referenced by every task, instead of being
     pickled into each of them; the block (and so its ``SeedSequence`` child) travels with its task, so
     results do not depend on which worker runs what. ``timeout`` bounds the connection and the wait
     for at least one worker: a scheduler with no workers would otherwise accept tasks and never run them.
@@ -198,11 +203,12 @@ class DaskExecutor:
             if isinstance(t, tuple) and len(t) == 2:
                 payload, item = t
                 if id(payload) not in shared:
-                    # in a list: scatter() would split a dict or list payload into one future per item;
-                    # broadcast: a copy on every worker, so losing a worker mid-run does not lose the
-                    # payload (scattered data cannot be recomputed: with one copy, every task
-                    # waiting on it was cancelled - tests/unit/test_dask_worker_loss.py)
-                    shared[id(payload)] = self._client.scatter([payload], hash=False, broadcast=True)[0]
+                    # a task that returns the payload, not scatter(): scattered data cannot be
+                    # recomputed, so when the worker(s) holding it die the scheduler forgets it and
+                    # cancels every task waiting on it ("already forgotten"), even with broadcast=True
+                    # on a loaded machine. A task's input travels in the graph, so a lost result is
+                    # simply recomputed on a survivor (tests/unit/test_dask_worker_loss.py).
+                    shared[id(payload)] = self._client.submit(_identity, payload, pure=False)
                 futs.append(self._client.submit(_apply, fn, shared[id(payload)], item, pure=False))
             else:
                 futs.append(self._client.submit(fn, t, pure=False))
