@@ -56,6 +56,39 @@ class MacroBaseline:
         return len(self.months)
 
 
+#: the yearly tables of macro.yaml (calendar-year averages) the monthly paths interpolate
+YEARLY_TABLES = ("cbo_treasury_10y", "cbo_bill_3m", "cbo_fed_funds", "cbo_pce_index", "cbo_output_gap",
+                 "cbo_gdp", "cbo_unemployment")
+_LOGGED = ("cbo_pce_index", "cbo_gdp")
+
+
+def check_tables(p: ParamSet, where: str = "overrides.macro") -> None:
+    """Each yearly table must map at least two years (YYYY) to numbers, positive where interpolated in
+    logs: an override such as ``cbo_gdp: {}`` is bad input here, not a failure inside a run."""
+    keys = set(p)
+    for name in YEARLY_TABLES:
+        if name not in keys:
+            continue
+        table = p[name]
+        try:
+            years = sorted(int(y) for y in table)
+            vals = [float(table[y]) for y in table]
+        except (TypeError, ValueError):
+            raise BadInput("must map years (YYYY) to numbers", field=f"{where}.{name}", got=_short(table),
+                           fix="write 'YEAR: value' lines, like the default in params/defaults/macro.yaml") from None
+        if len(years) < 2:
+            raise BadInput("needs at least two years to interpolate between", field=f"{where}.{name}",
+                           got=_short(table), fix="give two or more 'YEAR: value' lines (or drop the override)")
+        if name in _LOGGED and min(vals) <= 0:
+            raise BadInput("must be positive (an index or a level)", field=f"{where}.{name}", got=min(vals),
+                           fix="give values above 0")
+
+
+def _short(v) -> str:
+    text = repr(v)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _interp(table: dict, ords: np.ndarray, log: bool = False) -> np.ndarray:
     years = np.array(sorted(int(y) for y in table), dtype=float)
     vals = np.array([float(table[str(int(y))] if str(int(y)) in table else table[int(y)]) for y in years])

@@ -62,8 +62,14 @@ def block_params(block: str, overrides: dict | None = None):
 
 def macro_params(overrides: dict | None = None):
     from treasurylab.model.macro import MacroParams
+    from treasurylab.params.macro_inputs import check_tables
 
-    return _cached(("macro_params", _key(overrides)), lambda: MacroParams.from_params(block_params("macro", overrides)))
+    def make():
+        ps = block_params("macro", overrides)
+        check_tables(ps)                   # the yearly CBO tables the baseline paths interpolate
+        return MacroParams.from_params(ps)
+
+    return _cached(("macro_params", _key(overrides)), make)
 
 
 def market_params(overrides: dict | None = None):
