@@ -145,6 +145,9 @@ def _check(res, where: Path, cwd: Path) -> None:
 # found by this test: an empty yearly table reached the baseline's interpolation (exit 1)
 @example("baseline: cbo-2026-02\nhorizon: 12\nname: fz\noverrides:\n  macro:\n    cbo_gdp: {}\n"
          "paths: 2\nseed: 1\nstart: 2026-01\n")
+@example("baseline: cbo-2026-02\nevents:\n- action: export_ban\n  date: '2026-02-01'\n  params: {destinations: "
+         "allies, months: '', products: 'heavy,magnet'}\n  type: minerals\nhorizon: 12\nname: fz\npaths: 2\n"
+         "seed: 1\nstart: 2026-01\n")
 def test_malformed_scenario_files_exit_0_or_2_with_one_line(doc):
     with tempfile.TemporaryDirectory() as d, contextlib.chdir(_deep_cwd(d)):
         cwd = Path.cwd()

@@ -113,6 +113,9 @@ def test_a_kind_cannot_be_registered_twice_by_different_classes():
 
         type: Literal["threat"]
 
+        def apply(self, s: Schedules, t: int, day: int, field_: str) -> None:
+            s.threat[t:] += 0.1
+
     with pytest.raises(ValueError, match="already registered"):
         register(Other)
     assert EVENT_TYPES["threat"].__name__ == "Threat"
@@ -136,3 +139,14 @@ def test_a_kind_cannot_be_registered_twice_by_different_classes():
 def test_each_shipped_kind_describes_itself(event, words):
     ev = parse_scenario(_doc([event])).events[0]
     assert ev.describe().startswith(words)
+
+
+def test_a_kind_without_apply_is_refused_at_registration():
+    class Inert(EventBase):
+        """Says nothing about the inputs."""
+
+        type: Literal["inert_test"]
+
+    with pytest.raises(TypeError, match="does not define apply"):
+        register(Inert)
+    assert "inert_test" not in EVENT_TYPES

@@ -185,7 +185,8 @@ class MineralsEvent:
         start = str(get("date", None) or get("start", ""))
         if end is None and dur is not None:
             o, _ = month_ordinal(start, "date")
-            o += int(dur)
+            # the same check as every other number of the block (a string or NaN is bad input)
+            o += int(_num({"months": dur}, "months", "minerals.events[0].params.months", 0, 1200))
             end = f"{o // 12:04d}-{o % 12 + 1:02d}"
         return cls(kind, start, None if end is None else str(end), params)
 

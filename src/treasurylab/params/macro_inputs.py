@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from treasurylab.errors import BadInput
-from treasurylab.params.load import ParamSet, load_params
+from treasurylab.params.load import ParamSet, _short, load_params
 
 #: Months covered by the copied CBO baseline (inclusive), as (year, month).
 FIRST_MONTH = (2024, 1)
@@ -82,11 +82,6 @@ def check_tables(p: ParamSet, where: str = "overrides.macro") -> None:
         if name in _LOGGED and min(vals) <= 0:
             raise BadInput("must be positive (an index or a level)", field=f"{where}.{name}", got=min(vals),
                            fix="give values above 0")
-
-
-def _short(v) -> str:
-    text = repr(v)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _interp(table: dict, ords: np.ndarray, log: bool = False) -> np.ndarray:

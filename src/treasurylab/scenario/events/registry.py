@@ -37,6 +37,8 @@ def register(cls: type[EventBase]) -> type[EventBase]:
     if not (isinstance(cls, type) and issubclass(cls, EventBase)):
         raise TypeError(f"{cls!r} is not an EventBase subclass")
     kind = cls.kind()
+    if cls.apply is EventBase.apply:   # a kind that cannot change a run's inputs is a stub: refused here
+        raise TypeError(f"event kind {kind!r} ({cls.__qualname__}) does not define apply()")
     old = EVENT_TYPES.get(kind)
     if old is not None and old is not cls and (old.__module__, old.__qualname__) != (cls.__module__, cls.__qualname__):
         raise ValueError(f"event kind {kind!r} is already registered by {old.__module__}.{old.__qualname__}")
