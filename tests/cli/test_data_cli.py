@@ -284,3 +284,33 @@ def test_demo_summary_and_charts(tmp_path):
     for p in doc["charts"]:
         assert Path(p).exists() and Path(p).stat().st_size > 10_000
     assert {Path(p).suffix for p in doc["charts"]} == {".png", ".html"}
+
+
+def test_update_builds_the_h41_history_week_by_week(tmp_path, monkeypatch):
+    """`data update` fetches the weekly H.4.1 releases after the bundled week (a fake Fed, no network)."""
+    import datetime as dt
+
+    monkeypatch.setenv("TREASURYLAB_STORE", str(tmp_path / "store"))
+    monkeypatch.delenv("TREASURYLAB_OFFLINE", raising=False)
+    monkeypatch.setattr(data_cmd, "_probe", lambda *a, **k: None)
+    text = (FIX / "monitor" / "h41_20260702_excerpt.htm").read_text()
+    asked = []
+
+    def fed(url, *a, **k):  # the release of the week ended W is dated Thursday W+1
+        asked.append(url)
+        day = dt.datetime.strptime(url.rstrip("/").rsplit("/", 1)[1], "%Y%m%d").date()
+        if day.weekday() != 3 or day > dt.date(2026, 7, 16):
+            raise OSError("HTTP Error 404: Not Found")
+        wed = day - dt.timedelta(days=1)
+        return text.replace("Jun 24, 2026", wed.strftime("%b %-d, %Y")).encode()
+
+    monkeypatch.setattr(data_cmd, "_fetch", fed)
+    res = run("data", "update", "fed.h41.foreign_official", "--json")
+    doc = json.loads(res.stdout)
+    assert res.exit_code == 0 and doc["changed"] == ["fed.h41.foreign_official"], res.stdout
+    assert "3 week(s) added, 4 weeks held" in doc["datasets"][0]["detail"]
+    assert "https://www.federalreserve.gov/releases/h41/20260709/" in asked
+    shown = json.loads(run("data", "show", "fed.h41.foreign_official", "--json").stdout)
+    assert {r["date"] for r in shown["data"]} >= {"2026-06-24", "2026-07-01", "2026-07-08", "2026-07-15"}
+    res = run("data", "update", "fed.h41.foreign_official", "--json")  # no new release: nothing changed
+    assert res.exit_code == 3 and json.loads(res.stdout)["datasets"][0]["status"] == "unchanged"

@@ -546,7 +546,7 @@ def run_update(ids: list[str] | None = None) -> dict[str, Any]:
     import tempfile
     from datetime import datetime
 
-    from treasurylab.data import catalog
+    from treasurylab.data import catalog, h41_weekly
     from treasurylab.data.provenance import sha256_file
     from treasurylab.data.store import _atomic_write_bytes, updates_dir
     from treasurylab.errors import BadInput, TreasurylabError
@@ -567,6 +567,19 @@ def run_update(ids: list[str] | None = None) -> dict[str, Any]:
     out = []
     changed = []
     for ds in chosen:
+        if ds.id == h41_weekly.DATASET_ID:
+            try:
+                r = h41_weekly.update_weeks(updates_dir(ds.id), ds.paths(), _fetch, datetime.now(UTC).date())
+            except TreasurylabError as exc:
+                out.append({"id": ds.id, "status": "failed", "detail": str(exc)})
+                continue
+            if r["added"]:
+                changed.append(ds.id)
+            detail = f"{len(r['added'])} week(s) added, {r['weeks']} weeks held"
+            if r["failed"]:
+                detail += f"; not fetched: {', '.join(f['url'] for f in r['failed'])}"
+            out.append({"id": ds.id, "status": "updated" if r["added"] else "unchanged", "detail": detail})
+            continue
         if not ds.update_url or len(ds.files) != 1:
             out.append({"id": ds.id, "status": "skipped", "detail": "no single-file online source"})
             continue

@@ -208,7 +208,8 @@ def updated_paths(
     if not rec.exists():
         return None
     info = json.loads(rec.read_text())
-    paths = [d / Path(f).name for f in ds.files]
+    # a weekly history (H.4.1) lists its release files in the record; otherwise the dataset's own names
+    paths = [d / Path(f).name for f in info.get("files") or ds.files]
     if not all(p.exists() for p in paths):
         return None
     return paths, info

@@ -76,12 +76,14 @@ DATASETS = [
         parser_version=h41_html.VERSION,
         retrieved="2026-07-02",
         caveats=(
-            "one release (one week) is bundled: no time series of the reverse repo pool or FIMA repo was found",
+            "one release (one week) is bundled: no time series of the reverse repo pool or FIMA repo was found; "
+            "'data update' builds the history week by week from the weekly release pages (data/h41_weekly.py)",
             "measure 'wednesday' is the Wednesday level; 'week_average' the average of daily figures",
             "converted from USD millions to USD bn",
         ),
         attribution="Source: Board of Governors of the Federal Reserve System, H.4.1",
-        update_url="https://www.federalreserve.gov/releases/h41/current/h41.htm",
+        # one page per week: data/h41_weekly.py fetches each missing week's release at this address
+        update_url="https://www.federalreserve.gov/releases/h41/YYYYMMDD/",
     ),
     Dataset(
         id="treasury.auctions",
