@@ -84,3 +84,25 @@ def test_cli_rejects_bad_arguments(argv):
     with pytest.raises(SystemExit) as e:
         docs.main(argv)
     assert e.value.code == 2
+
+
+def test_numbers_quoted_in_readme_and_docs_are_the_generated_ones():
+    """Each marked section of README.md and docs/*.md equals what `make docs` would write now."""
+    cache: dict[str, str] = {}
+    pages = docs.pages_with_sections(DOCS.parent)
+    assert DOCS.parent / "README.md" in pages
+    for page in pages:
+        committed = page.read_text(encoding="utf-8")
+        assert docs.fill_sections(committed, cache) == committed, (
+            f"{page.name}: a generated section is stale; run `make docs`\n"
+            + _diff(committed, docs.fill_sections(committed, cache), page.name)
+        )
+
+
+def test_a_stale_quoted_number_is_caught_and_rewritten():
+    text = "peak <!-- generated:china-holdings -->China's holdings were $1.3T<!-- /generated:china-holdings -->."
+    fixed = docs.fill_sections(text)
+    assert fixed != text and "$1,316.7bn" in fixed and fixed.endswith("<!-- /generated:china-holdings -->.")
+    assert docs.fill_sections(fixed) == fixed
+    with pytest.raises(KeyError, match="unknown generated section"):
+        docs.fill_sections("<!-- generated:nope -->x<!-- /generated:nope -->")

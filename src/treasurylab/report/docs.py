@@ -15,7 +15,12 @@ writes three Markdown files:
   default, bounds and meaning, all read from the event classes.
 
 The pages carry no timestamp: the same catalog and parameter files give byte-identical output, which
-is what the freshness test compares. :func:`render_data`, :func:`render_parameters` and
+is what the freshness test compares.
+
+Numbers quoted in README.md and the other docs/*.md pages sit between markers
+``<!-- generated:NAME -->`` ... ``<!-- /generated:NAME -->``; :data:`SECTIONS` computes each from the
+bundled data or by running the documented command, :func:`fill_sections` rewrites them (``make docs``)
+and the freshness test fails when one is stale. :func:`render_data`, :func:`render_parameters` and
 :func:`render_events` return the text; :func:`write_docs` writes all three. ``parameter_sections`` splits a parameters page by block so a
 check can compare block by block.
 """
@@ -24,7 +29,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -232,6 +241,89 @@ def render_events() -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def _month(ym: str) -> str:
+    import datetime as dt
+
+    return dt.date.fromisoformat(ym + "-01").strftime("%b %Y")
+
+
+def section_china_holdings() -> str:
+    """China's TIC holdings at their peak and in the latest month of the bundled snapshot."""
+    from treasurylab import data
+
+    s = data.series("tic.holdings", country="china")
+    peak, last = s.loc[s["value"].idxmax()], s.iloc[-1]
+    change = 100.0 * (last["value"] / peak["value"] - 1.0)
+    return (f"China's Treasury holdings at their {_month(peak['date'])} peak of ${peak['value']:,.1f}bn and "
+            f"at ${last['value']:,.1f}bn in {_month(last['date'])}, \u2212{abs(change):.0f}%")
+
+
+def _run_cli(*args: str, columns: int = 110) -> tuple[str, int]:
+    """Run a documented command on the bundled snapshot (a fresh store, offline) as a reader would."""
+    with tempfile.TemporaryDirectory() as store:
+        env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1", "TERM": "dumb",
+               "TREASURYLAB_OFFLINE": "1", "TREASURYLAB_STORE": store}
+        p = subprocess.run([sys.executable, "-c", "from treasurylab.cli.main import app; app()", *args],
+                           capture_output=True, text=True, env=env, timeout=300)
+    return p.stdout.rstrip("\n"), p.returncode
+
+
+def section_watch_example() -> str:
+    out, code = _run_cli("watch", "--as-of", "2026-07-01")
+    lines = "\n".join(ln.rstrip() for ln in out.splitlines())
+    return f"```\n$ treasurylab watch --as-of 2026-07-01\n{lines}\n$ echo $?\n{code}\n```"
+
+
+# name -> generator of the text between the markers (a section may be inline or whole lines)
+SECTIONS = {
+    "china-holdings": section_china_holdings,
+    "watch-example": section_watch_example,
+}
+_MARKED = re.compile(r"(<!-- generated:(?P<name>[\w-]+) -->)(?P<body>.*?)(<!-- /generated:(?P=name) -->)", re.S)
+
+
+def marked_sections(text: str) -> dict[str, str]:
+    return {m.group("name"): m.group("body") for m in _MARKED.finditer(text)}
+
+
+def fill_sections(text: str, cache: dict[str, str] | None = None) -> str:
+    """``text`` with each marked section regenerated; an unknown name is an error (a typo in a marker)."""
+    cache = {} if cache is None else cache
+
+    def body(m: re.Match) -> str:
+        name = m.group("name")
+        if name not in SECTIONS:
+            raise KeyError(f"unknown generated section {name!r}; known: {', '.join(SECTIONS)}")
+        if name not in cache:
+            cache[name] = SECTIONS[name]()
+        old = m.group("body")
+        new = cache[name]
+        if old.startswith("\n"):  # a block section: markers on their own lines
+            new = "\n" + new + "\n"
+        return m.group(1) + new + m.group(4)
+
+    return _MARKED.sub(body, text)
+
+
+def pages_with_sections(root: Path | str = ".") -> list[Path]:
+    root = Path(root)
+    pages = [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+    return [p for p in pages if p.exists() and _MARKED.search(p.read_text(encoding="utf-8"))]
+
+
+def write_sections(root: Path | str = ".") -> list[Path]:
+    """Regenerate the marked sections of README.md and docs/*.md under ``root``; returns the pages changed."""
+    cache: dict[str, str] = {}
+    changed = []
+    for p in pages_with_sections(root):
+        old = p.read_text(encoding="utf-8")
+        new = fill_sections(old, cache)
+        if new != old:
+            p.write_text(new, encoding="utf-8")
+            changed.append(p)
+    return changed
+
+
 def write_docs(out_dir: Path | str = "docs") -> list[Path]:
     """Write ``data.md``, ``parameters.md`` and ``events.md`` into ``out_dir``; returns the paths."""
     out_dir = Path(out_dir)
@@ -248,9 +340,14 @@ def write_docs(out_dir: Path | str = "docs") -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m treasurylab.report.docs", description=__doc__.split("\n")[0])
     ap.add_argument("--out", default="docs", help="folder for data.md, parameters.md and events.md (default: docs)")
+    ap.add_argument("--root", default=None,
+                    help="project folder whose README.md and docs/*.md get their marked sections regenerated "
+                         "(default: the parent of --out)")
     args = ap.parse_args(argv)
     for p in write_docs(args.out):
         print(f"wrote {p}")
+    for p in write_sections(args.root or Path(args.out).resolve().parent):
+        print(f"updated generated sections in {p}")
     return 0
 
 
