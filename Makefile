@@ -35,6 +35,7 @@ e2e: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 
+# docs/data.md, parameters.md, events.md, and the <!-- generated:NAME --> sections of README.md and docs/*.md
 docs: $(STAMP)
 	$(BIN)/python -m treasurylab.report.docs --out docs
 
