@@ -1,4 +1,4 @@
-"""Test-wide set-up: every test session parses into its own temporary store (never the user's)."""
+"""Test-wide set-up: every test session parses into its own temporary store and cache (never the user's)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ except ImportError:   # pragma: no cover - hypothesis is a dev dependency
 
 _STORE = tempfile.mkdtemp(prefix="treasurylab-test-store-")
 os.environ["TREASURYLAB_STORE"] = _STORE
+# the disk cache of prepared inputs (treasurylab.cache): a temporary folder, never the user's
+os.environ["TREASURYLAB_CACHE_DIR"] = tempfile.mkdtemp(prefix="treasurylab-test-cache-")
 
 
 @pytest.fixture(scope="session")

@@ -49,7 +49,7 @@ def test_a_run_writes_only_its_result_set_into_out(tmp_path):
     r = _run([str(f), "--out", str(out), "--json"])
     assert r.exit_code == 0, r.stderr
     assert sorted(p.name for p in out.parent.iterdir()) == ["out"]       # nothing beside --out
-    assert sorted(p.name for p in out.iterdir()) == ["paths.nc", "report.html", "result.json",
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "result.json",      # paths.nc: --save-paths
                                                      "summary.csv", "summary.parquet"]
     rec = json.loads((out / "result.json").read_text())
     assert all(Path(v).parent == out for v in rec["files"].values())    # final paths, not the stage

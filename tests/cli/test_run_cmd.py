@@ -22,16 +22,28 @@ def _json(res) -> dict:
 
 
 def test_run_json_is_one_document_and_writes_files(tmp_path):
-    res = runner.invoke(app, ["run", "davos-2026", "--paths", "50", "--out", str(tmp_path), "--json"])
+    res = runner.invoke(app, ["run", "davos-2026", "--paths", "50", "--out", str(tmp_path), "--json",
+                              "--save-paths", "20"])
     doc = _json(res)
     assert doc["scenario"] == "davos-2026" and doc["paths"] == 50
     assert {"headline", "outcomes", "files"} <= set(doc)
     for k in ("summary_csv", "summary_parquet", "paths_nc", "report_html"):
         assert Path(doc["files"][k]).exists(), k
+    import xarray as xr
+
+    with xr.open_dataset(doc["files"]["paths_nc"]) as ds:
+        assert ds.sizes["path"] == 20                  # the first 20 paths of the 50
+
     html = Path(doc["files"]["report_html"]).read_text()
     import re
 
     assert "<script" in html and not re.search(r"<script[^>]+src=", html)   # plotly.js inlined, no network
+
+
+def test_run_save_paths_must_be_positive(tmp_path):
+    res = runner.invoke(app, ["run", "baseline", "--paths", "10", "--out", str(tmp_path / "o"),
+                              "--save-paths", "0", "--json"])
+    assert res.exit_code == 2 and "--save-paths" in res.output and "Traceback" not in res.output
 
 
 def test_run_seed_twice_identical(tmp_path):

@@ -19,6 +19,13 @@ from treasurylab.data import asof as A
 START = "2026-03"        # after the cbo-2026-02 release, so the baseline itself is no look-ahead
 
 
+
+@pytest.fixture(autouse=True)
+def _no_disk_cache(monkeypatch):
+    """These tests poison data in memory (not in files), which the disk cache of prepared inputs
+    cannot see (it is keyed on the files): run them without it."""
+    monkeypatch.setenv("TREASURYLAB_CACHE_DIR", "off")
+
 def _clear_caches() -> None:
     from treasurylab.scenario import setup
 

@@ -168,3 +168,19 @@ def test_workers_with_another_treasurylab_version_are_bad_input(cluster, monkeyp
     with pytest.raises(BadInput, match="Dask workers run treasurylab") as info:
         DaskExecutor(cluster)
     assert "0.0.0-not-installed" in str(info.value) and "--cluster" in str(info.value)
+
+
+def test_streamed_run_on_the_cluster_equals_serial(cluster, monkeypatch):
+    """The streaming reduction (scenario/reduce.py) serves Dask as it serves local processes: a run
+    past the exact limit, folded wave by wave, gives the serial run's summary and sample bit for bit."""
+    from treasurylab.scenario import reduce as R
+
+    monkeypatch.setattr(R, "EXACT_PATHS", BLOCK_SIZE)
+    monkeypatch.setattr(R, "WAVE_BLOCKS", 2)
+    monkeypatch.setattr(R, "SKETCH_K", 1024)
+    paths = 3 * BLOCK_SIZE + 5
+    dask = treasurylab.run("china-exit", paths=paths, seed=7, cluster=cluster, keep_paths=300)
+    serial = treasurylab.run("china-exit", paths=paths, seed=7, workers=1, keep_paths=300)
+    assert dask.result.meta["quantiles"] == "sketch"
+    assert dask.summary().equals(serial.summary()) and dask.ds.identical(serial.ds)
+    assert dask.outcomes() == serial.outcomes()

@@ -220,7 +220,8 @@ def test_runner_refuses_runs_beyond_memory_before_any_work():
     from treasurylab.scenario.runner import run
 
     with pytest.raises(BadInput, match="GB of memory"):
-        run("davos-2026", paths=50_000_000, workers=1)
+        # a streamed run's memory is bounded (scenario/reduce.py); keeping every path is not
+        run("davos-2026", paths=50_000_000, workers=1, keep_paths=50_000_000)
 
 
 def _walk_direct(task, out=None):

@@ -17,8 +17,22 @@ from treasurylab.scenario.runner import run
 def saved(tmp_path_factory):
     out = tmp_path_factory.mktemp("run")
     res = run("baseline", paths=8, seed=3, workers=1)
-    res.save(out)
+    res.save(out, save_paths=8)
     return res, out
+
+
+def test_paths_nc_only_when_asked_with_the_first_n_paths(saved, tmp_path):
+    res, _ = saved
+    files = res.save(tmp_path / "plain")
+    assert "paths_nc" not in files and not (tmp_path / "plain" / "paths.nc").exists()
+    files = res.save(tmp_path / "three", save_paths=3)
+    with xr.open_dataset(files["paths_nc"]) as ds:
+        assert ds.sizes["path"] == 3
+        np.testing.assert_allclose(ds["y10"].values, res.ds["y10"].values[:3] * 100.0)
+    from treasurylab.errors import BadInput
+
+    with pytest.raises(BadInput, match="save_paths"):
+        res.save(tmp_path / "bad", save_paths=0)
 
 
 def test_summary_csv_has_units_and_shown_values(saved):

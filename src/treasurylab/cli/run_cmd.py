@@ -2,8 +2,9 @@
 
 Human output is a compact p5/p50/p95 table (and a progress bar on stderr for runs of several
 blocks); ``--json`` prints exactly one JSON document on stdout. ``run`` writes the summary (CSV,
-Parquet), the paths (NetCDF), ``result.json`` and the HTML report into ``--out`` (default
-``out/<scenario name>``). Heavy imports happen inside the commands so ``--help`` stays fast.
+Parquet), ``result.json`` and the HTML report into ``--out`` (default ``out/<scenario name>``), and
+the paths (``paths.nc``, NetCDF) only when asked: ``--save-paths N`` writes the first N. Heavy imports
+happen inside the commands so ``--help`` stays fast.
 """
 
 from __future__ import annotations
@@ -116,8 +117,9 @@ def register(app: typer.Typer) -> None:
         report: bool = typer.Option(True, "--report/--no-report", help="Write the HTML report."),
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
         baseline: str | None = typer.Option(None, "--baseline", help="CBO baseline vintage, e.g. cbo-2025-01 (default: the file's)."),
+        save_paths: int | None = typer.Option(None, "--save-paths", help="Also write the first N paths to paths.nc (NetCDF)."),
     ) -> None:
-        """Run a scenario's ensemble: summary table, HTML report, Parquet/NetCDF results."""
+        """Run a scenario's ensemble: summary table, HTML report, Parquet results (paths.nc with --save-paths)."""
 
         def body() -> None:
             from pathlib import Path
@@ -129,6 +131,11 @@ def register(app: typer.Typer) -> None:
 
             _check_file_arg(scenario, "SCENARIO")
             _check_common(paths=paths, seed=seed, workers=workers, cluster=cluster, out=out)
+            if save_paths is not None and save_paths < 1:
+                from treasurylab.errors import BadInput
+
+                raise BadInput("must be a whole number >= 1", field="--save-paths", got=save_paths,
+                               fix="e.g. --save-paths 1000 (leave it out to write no paths.nc)")
             sc = load_scenario(scenario)
             if baseline is not None:
                 sc, note = with_baseline(sc, baseline)
@@ -141,7 +148,7 @@ def register(app: typer.Typer) -> None:
             with result_folder(folder) as stage:
                 with _progress(not json_ and n > BLOCK_SIZE, f"{sc.name}: {n:,} paths") as cb:
                     res = run(sc, paths=paths, seed=seed, workers=workers, cluster=cluster, progress=cb)
-                files = res.save(stage, as_dir=folder)
+                files = res.save(stage, as_dir=folder, save_paths=save_paths)
                 if report:
                     from treasurylab.report.html import write_report
                     from treasurylab.scenario.compare import band_sources

@@ -85,6 +85,25 @@ def build_manifest() -> dict[str, str]:
     return out
 
 
+def fingerprint() -> str:
+    """A hash of what every dataset can be read from: the snapshot's manifest, and the name, size and
+    modification time of each bundled file and of each copy fetched by ``data update``. It changes
+    whenever a data file does, so caches of what is computed from the data (``treasurylab.cache``)
+    are keyed on it; a stat per file, no file is read."""
+    import hashlib
+
+    h = hashlib.sha256(MANIFEST.read_bytes() if MANIFEST.exists() else b"")
+    roots = [SNAPSHOT_DIR, SNAPSHOT_DIR.parent / CURATED, store_root() / "_updates"]
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for p in sorted(root.rglob("*")):
+            if p.is_file() and "__pycache__" not in p.parts:
+                st = p.stat()
+                h.update(f"{p.relative_to(root).as_posix()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
 def _bundled_rel(p: Path) -> str | None:
     """The manifest name of ``p`` when it is a bundled file (in the snapshot, or a curated table
     beside it), else None (a user's file)."""

@@ -179,7 +179,14 @@ def _load_default(block: str) -> ParamSet:
     path = DEFAULTS_DIR / f"{block}.yaml"
     if not path.exists():
         raise BadInput("unknown parameter block", field=block, fix=did_you_mean(block, list_blocks()))
-    return load_param_file(path)
+    # parsing with line numbers is the slow part (~0.1-1 s a file): a checked file is kept in the
+    # disk cache keyed by its bytes (treasurylab.cache); a file that fails its checks is never stored
+    import hashlib
+
+    from treasurylab.cache import cached
+
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return cached("params", {"block": block, "file_sha256": digest}, lambda: load_param_file(path))
 
 
 def load_params(block: str, overrides: Mapping[str, Any] | None = None, where: str = "overrides") -> ParamSet:

@@ -7,7 +7,10 @@
   column (a pandas DataFrame);
 - ``fan(var)``: a plotly figure, the observed monthly history before the fan where a bundled series
   measures the variable;
-- ``paths(var)``: a DataFrame of every kept path, months (datetime) down, paths across, shown units;
+- ``paths(var)``: a DataFrame of the kept paths, months (datetime) down, paths across, shown units:
+  a run keeps a sample of its paths (every path up to ``runner.KEEP_PATHS``, 10,000, the first
+  ``keep_paths`` beyond; ``run(..., keep_paths=N)`` keeps more), while summaries cover all paths;
+  ``save(dir, save_paths=N)`` writes the first N of them to ``paths.nc``;
 - ``_repr_html_``: the headline table, so a notebook cell shows something readable.
 
 Every other attribute (``ds``, ``outcomes()``, ``save(dir)``, ``headline()``, ``months``...) is the
@@ -52,7 +55,9 @@ class Run:
         return self.result.summary_table()
 
     def paths(self, var: str):
-        """Every kept path of ``var``: index month (datetime, first day), one column per path, shown units."""
+        """The kept paths of ``var`` (the run's sample: all of them up to ``runner.KEEP_PATHS``, the
+        first ones beyond; the summary covers every path): index month (datetime, first day), one
+        column per path, shown units."""
         import pandas as pd
 
         from treasurylab.scenario.results import month_coordinate, scale

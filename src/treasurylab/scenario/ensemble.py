@@ -73,17 +73,27 @@ def merge(parts: list[dict[str, Any]], release: bool = False) -> dict[str, Any]:
 
 def run_blocks(fn: Callable, payload: Any, paths: int, seed: int, executor=None,
                progress: Callable[[int, int], None] | None = None,
-               block_size: int = BLOCK_SIZE, monthly: dict[str, int] | None = None) -> dict[str, Any]:
+               block_size: int = BLOCK_SIZE, monthly: dict[str, int] | None = None,
+               blocks: list[Block] | None = None) -> dict[str, Any]:
     """Run ``fn((payload, block))`` for every block and merge the results in block order.
 
     ``monthly`` ({name: T}): outputs every block returns as (size, T) float64 arrays, gathered
     through a shared map (see the module docstring) and returned first, in that order; ``fn`` is
     then called with ``out=`` (a dict of (T, size) views to record into, or None).
+    ``blocks``: run only these consecutive blocks of ``plan(paths, seed)`` (a wave of a streamed
+    run, ``scenario.reduce``); the arrays returned then cover their paths only, from the first.
     """
+    from dataclasses import replace
+
     from treasurylab.scenario.executors import SerialExecutor
     from treasurylab.scenario.parallel import SharedOutputs, before_fork
 
-    blocks = plan(paths, seed, block_size)
+    if blocks is None:
+        blocks = plan(paths, seed, block_size)
+    else:       # a block's seed is its own; its start only places its paths in this call's arrays
+        first = blocks[0].start
+        blocks = [replace(b, start=b.start - first) for b in blocks]
+        paths = sum(b.size for b in blocks)
     ex = executor or SerialExecutor()
     tasks = [(payload, b) for b in blocks]
     if not monthly:

@@ -145,6 +145,15 @@ def ladder_info(start: str, params: Any = None) -> LadderInfo:
 
 @lru_cache(maxsize=16)
 def _ladder_cached(start: str, frn_spread: float) -> LadderInfo:
+    """The ladder from memory, else from the disk cache (keyed on the data), else rolled forward."""
+    from treasurylab.cache import cached
+    from treasurylab.data.store import fingerprint
+
+    return cached("ladder", {"start": start, "frn_spread": frn_spread, "data": fingerprint()},
+                  lambda: _ladder_build(start, frn_spread))
+
+
+def _ladder_build(start: str, frn_spread: float) -> LadderInfo:
     from treasurylab.data.ladder import roll_forward
     from treasurylab.model.fiscal import MAX_TENOR_M, Ladder
 

@@ -24,7 +24,8 @@ Large runs stay compact: when a run has more paths than the runner keeps (``runn
 (:func:`summarise_arrays`, :func:`outcomes_of`) and stored with the Result, and the Dataset keeps
 the first ``KEEP_PATHS`` paths only (``ds.attrs['paths']`` is the run's total; the report's fan
 charts use that sample). A 100,000-path run then holds ~0.2 GB of paths instead of ~1.7 GB. ``Result.save(dir)``
-writes ``summary.csv``, ``summary.parquet``, ``paths.nc`` (NetCDF 3 via scipy) and ``result.json``.
+writes ``summary.csv``, ``summary.parquet`` and ``result.json``; ``Result.save(dir, save_paths=N)`` (the
+CLI's ``--save-paths N``) also writes ``paths.nc`` (NetCDF 3 via scipy) with the first N kept paths.
 """
 
 from __future__ import annotations
@@ -318,8 +319,11 @@ class Result:
             "files": self.meta.get("files", {}),
         }
 
-    def save(self, out_dir: str | Path, as_dir: str | Path | None = None) -> dict[str, str]:
-        """Write summary (CSV, Parquet), paths (NetCDF) and result.json into ``out_dir``.
+    def save(self, out_dir: str | Path, as_dir: str | Path | None = None,
+             save_paths: int | None = None) -> dict[str, str]:
+        """Write summary (CSV, Parquet) and result.json into ``out_dir``, and ``paths.nc`` (the first
+        ``save_paths`` kept paths, NetCDF) only when ``save_paths`` is given (>= 1): the summary covers
+        every path without it, and writing every path costs more than the run (~1 s for 10,000).
 
         Each file is written under a unique temporary name and renamed (two writers never share a
         temporary). For a result *set* that is all-or-nothing, write into the staging folder of
@@ -347,18 +351,26 @@ class Result:
         table = self.summary_table()
         atomic("summary.csv", lambda p: table.to_csv(p, index=False))
         atomic("summary.parquet", lambda p: table.to_parquet(p, index=False))
-        ds = self.dataset_for_file()
-        atomic("paths.nc", lambda p: ds.to_netcdf(p, engine="scipy"))
+        if save_paths is not None:
+            if isinstance(save_paths, bool) or not isinstance(save_paths, int) or save_paths < 1:
+                from treasurylab.errors import BadInput
+
+                raise BadInput("must be a whole number >= 1", field="save_paths", got=save_paths,
+                               fix="e.g. --save-paths 1000 (paths written to paths.nc)")
+            ds = self.dataset_for_file(save_paths)
+            atomic("paths.nc", lambda p: ds.to_netcdf(p, engine="scipy"))
         self.meta["files"] = dict(files)
         atomic("result.json", lambda p: p.write_text(json.dumps(_finite(self.to_dict()), indent=1)))
         self.meta["files"] = dict(files)
         return files
 
 
-    def dataset_for_file(self) -> Any:
-        """The Dataset as ``paths.nc`` holds it: shown units, ``units``/``long_name``/``source`` attrs
-        on every variable, ``month`` as datetime64 (first day of the month)."""
-        ds = self.ds.copy()
+    def dataset_for_file(self, paths: int | None = None) -> Any:
+        """The Dataset as ``paths.nc`` holds it: the first ``paths`` kept paths (all kept ones by
+        default), shown units, ``units``/``long_name``/``source`` attrs on every variable, ``month``
+        as datetime64 (first day of the month)."""
+        ds = self.ds if paths is None else self.ds.isel(path=slice(0, int(paths)))
+        ds = ds.copy()
         for k in list(ds.data_vars):
             if ds[k].dtype == bool:
                 ds[k] = ds[k].astype("int8")

@@ -40,6 +40,46 @@ def _block(task, out: dict | None = None) -> dict:
     return coupled.simulate(setup, block.size, block.rng(), out=out)
 
 
+#: per-path outcomes kept for every path of a streamed run (one number a path)
+PER_PATH = ("cascade_share", "regime_exceeded", "fed_backstop_bn")
+
+
+def _streamed(setup, sc, ex, monthly: dict, keep: int, progress) -> tuple[dict, Any, dict, float]:
+    """A run of more than ``reduce.EXACT_PATHS`` paths, wave by wave (``scenario.reduce``): each
+    wave's records are folded into the stream and released. Returns the kept sample (the first
+    ``keep`` paths, every output), the summary, the outcomes over all paths and the rank-error bound."""
+    import numpy as np
+
+    from treasurylab.scenario.ensemble import plan, run_blocks
+    from treasurylab.scenario.reduce import WAVE_BLOCKS, Stream
+    from treasurylab.scenario.results import outcomes_of
+
+    blocks = plan(sc.paths, sc.seed)
+    stream = Stream(list(monthly), setup.T)
+    sample: dict[str, list] = {}
+    per_path: dict[str, list] = {k: [] for k in PER_PATH}
+    kept = 0
+    for w0 in range(0, len(blocks), WAVE_BLOCKS):
+        wave = blocks[w0:w0 + WAVE_BLOCKS]
+        cb = None if progress is None else (lambda d, _n, w0=w0: progress(w0 + d, len(blocks)))
+        arrays = run_blocks(_block, setup, sc.paths, sc.seed, ex, progress=cb, monthly=monthly, blocks=wave)
+        stream.add({k: arrays[k] for k in monthly})
+        for k in PER_PATH:
+            if k in arrays:
+                per_path[k].append(np.array(arrays[k]))
+        if kept < keep:
+            take = min(keep - kept, sum(b.size for b in wave))
+            for k, v in arrays.items():
+                if isinstance(v, np.ndarray) and v.ndim >= 1:
+                    sample.setdefault(k, []).append(v[:take].copy())
+            kept += take
+        del arrays                            # the wave's map is unmapped here
+    full = {k: np.concatenate(v) for k, v in per_path.items() if v}
+    arrays = {k: np.concatenate(v, axis=0) for k, v in sample.items()}
+    summary = stream.summary([str(m) for m in setup.months])
+    return arrays, summary, outcomes_of(full.get), stream.rank_error
+
+
 def _dataset(setup, arrays: dict, sc) -> Any:
     import numpy as np
     import xarray as xr
@@ -101,8 +141,13 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
     if isinstance(keep, bool) or not isinstance(keep, int) or keep < 1:
         raise BadInput("must be a whole number >= 1", field="keep_paths", got=keep_paths,
                        fix=f"e.g. {KEEP_PATHS} (paths kept in the output; the summary uses all paths)")
-    # the records of every path once (blocks are released while merging), plus the kept sample
-    need_gb = (sc.paths + min(keep, sc.paths)) * sc.horizon * len(coupled.RECORD) * 8 * 1.1 / 1e9
+    from treasurylab.scenario.reduce import EXACT_PATHS
+
+    streamed = sc.paths > EXACT_PATHS
+    # exact: the records of every path once, plus the kept sample; streamed: one wave, the sketch
+    # and the sample (scenario/reduce.py), whatever the number of paths
+    held = EXACT_PATHS + min(keep, sc.paths) if streamed else sc.paths + min(keep, sc.paths)
+    need_gb = held * sc.horizon * len(coupled.RECORD) * 8 * 1.1 / 1e9
     if need_gb > 16:
         raise BadInput(f"{sc.paths:,} paths x {sc.horizon} months needs about {need_gb:.0f} GB of memory",
                        field="paths", got=sc.paths,
@@ -114,16 +159,20 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
     t1 = time.perf_counter()
     n_blocks = len(plan(sc.paths, sc.seed))
     ex = executor or make_executor(workers, cluster, n_blocks)
+    summary = outcomes = None
+    rank_error = 0.0
     try:
         # the (path, month) records travel through a shared map, not through pipes
         monthly = {k: setup.T for k in coupled.RECORD if k != "gold_price" or setup.rp is not None}
-        arrays = run_blocks(_block, setup, sc.paths, sc.seed, ex, progress=progress, monthly=monthly)
+        if streamed:
+            arrays, summary, outcomes, rank_error = _streamed(setup, sc, ex, monthly, keep, progress)
+        else:
+            arrays = run_blocks(_block, setup, sc.paths, sc.seed, ex, progress=progress, monthly=monthly)
     finally:
         if hasattr(ex, "close") and executor is None:
             ex.close()
     t2 = time.perf_counter()
-    summary = outcomes = None
-    if sc.paths > keep:
+    if not streamed and sc.paths > keep:
         from treasurylab.scenario.parallel import release_in_background
         from treasurylab.scenario.results import outcomes_of, summarise_arrays
 
@@ -140,6 +189,7 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
     meta = {"seed": sc.seed, "paths": sc.paths, "blocks": n_blocks, "executor": ex.name,
             "workers": getattr(ex, "workers", 1), "seconds_prepare": round(t1 - t0, 3),
             "seconds_simulate": round(t2 - t1, 3), "paths_kept": int(ds.sizes["path"]),
+            "quantiles": "sketch" if streamed else "exact", "quantile_rank_error": rank_error,
             "jump_off": dict(setup.jump_off)}
     res = Result(sc, ds, meta, _summary=summary, _outcomes=outcomes)
     res.minerals = setup.minerals

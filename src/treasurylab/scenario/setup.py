@@ -202,8 +202,8 @@ def prepare(sc) -> Setup:
     # the jump-off: CBO's path re-anchored on what was published before the start (scenario/jumpoff.py)
     anc = _cached(("anchored", vintage, sc.start, _key(ov.get("fiscal")), _key(ov.get("jumpoff")),
                   _key(ov.get("macro"))),
-                  lambda: JO.anchored(vintage, sc.start, fp, block_params("jumpoff", ov.get("jumpoff")),
-                                     block_params("macro", ov.get("macro"))))
+                  lambda: _anchored(vintage, sc.start, fp, block_params("jumpoff", ov.get("jumpoff")),
+                                    block_params("macro", ov.get("macro"))))
     b = anc.inputs
     s_base = _ordinal(b.start)
     k0 = sc.start_ordinal - s_base
@@ -308,6 +308,18 @@ def prepare(sc) -> Setup:
         jump_off=anc.summary(sc.start), shocks=_world_shocks(ov.get("shocks")),
         **_shock_arrays(ev_s),
     )
+
+
+def _anchored(vintage: str, start: str, fp, jp, mp):
+    """``jumpoff.anchored`` (the CBO baseline re-anchored and re-solved on the jump-off) through the
+    disk cache, keyed on the three parameter sets' values and the data's fingerprint."""
+    from treasurylab.cache import cached
+    from treasurylab.data.store import fingerprint
+    from treasurylab.scenario import jumpoff as JO
+
+    parts = {"vintage": vintage, "start": str(start), "fiscal": dict(fp), "jumpoff": dict(jp),
+             "macro": dict(mp), "data": fingerprint()}
+    return cached("anchored", parts, lambda: JO.anchored(vintage, start, fp, jp, mp))
 
 
 def _world_shocks(ov: dict | None):

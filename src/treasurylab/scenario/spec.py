@@ -259,7 +259,15 @@ def baseline_window(baseline: str) -> tuple[int, int]:
         f0 = 12 * y + m - 1
         return max(lo, f0), min(hi, f0 + b.horizon - 1)
 
-    return _cached(("baseline_window", baseline), make)
+    def make_cached() -> tuple[int, int]:
+        # reading CBO's tables costs ~0.5 s; the window depends only on them and the fiscal block
+        from treasurylab.cache import cached
+        from treasurylab.data.store import fingerprint
+
+        parts = {"baseline": baseline, "fiscal": dict(block_params("fiscal")), "data": fingerprint()}
+        return tuple(cached("baseline_window", parts, make))
+
+    return _cached(("baseline_window", baseline), make_cached)
 
 
 def with_baseline(sc: Scenario, baseline: str) -> tuple[Scenario, str | None]:
