@@ -96,7 +96,7 @@ def _interp(table: dict, ords: np.ndarray, log: bool = False) -> np.ndarray:
 #: the variables of the economic file behind each table of macro.yaml
 _ECON_COLUMNS = {"cbo_treasury_10y": "treasury_note_rate_10yr", "cbo_bill_3m": "treasury_bill_rate_3mo",
                  "cbo_fed_funds": "fed_funds_rate", "cbo_pce_index": "pce_price_index",
-                 "cbo_output_gap": "output_gap", "cbo_gdp": "gdp"}
+                 "cbo_output_gap": "output_gap", "cbo_gdp": "gdp", "cbo_unemployment": "unemployment_rate"}
 
 
 def _econ_tables(vintage: str) -> tuple[dict, int]:
@@ -171,14 +171,19 @@ def macro_baseline(start: str, months: int, params: ParamSet | None = None,
     )
 
 
-def unemployment_baseline(start: str, months: int, params: ParamSet | None = None) -> np.ndarray:
-    """CBO's unemployment rate (decimal), month by month from ``start``, interpolated as the other
-    series (calendar-year averages at mid-year); the level the Okun's-law deviation is added to."""
+def unemployment_baseline(start: str, months: int, params: ParamSet | None = None,
+                          vintage: str = "2026-02") -> np.ndarray:
+    """CBO's unemployment rate (decimal), month by month from ``start``, of the same vintage as the
+    rest of the macro baseline (macro.yaml's calendar-year table for 2026-02, the vintage's own file
+    otherwise), interpolated as the other series; the level the Okun's-law deviation is added to."""
     p = params if params is not None else load_params("macro")
-    b = macro_baseline(start, months, p)          # validates the range
+    b = macro_baseline(start, months, p, vintage=vintage)          # validates the range
     y, m = (int(x) for x in str(start)[:7].split("-"))
     o0 = month_ordinal(y, m)
     mid = np.arange(o0, o0 + b.T, dtype=float) + 0.5
+    if vintage != "2026-02":
+        xs, vs = _econ_tables(vintage)[0]["cbo_unemployment"]
+        return np.interp(mid, xs, vs) / 100.0
     return _interp(p["cbo_unemployment"], mid) / 100.0
 
 

@@ -285,7 +285,7 @@ def prepare(sc) -> Setup:
     assert len(TENORS) == 5
 
     months = tuple(mb.months)
-    base_u = unemployment_baseline(sc.start, T, block_params("macro", ov.get("macro")))
+    base_u = unemployment_baseline(sc.start, T, block_params("macro", ov.get("macro")), vintage=vintage)
     baseline = {
         "y10": b.yields[sl, 3].copy(), "tp10": np.full(T, cp["baseline_tp10"]),
         "policy_rate": mb.policy.copy(), "mortgage": b.yields[sl, 3] + pm.mortgage_spread,
