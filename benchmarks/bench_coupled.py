@@ -106,9 +106,14 @@ def _cli_run(paths: int, repeats: int, target: str) -> dict:
             "notes": f"fresh process, best of {max(repeats, 1)}; seconds_prepare {meta['seconds_prepare']:.2f}, "
                      f"seconds_simulate {meta['seconds_simulate']:.2f} (in that process: workers started, "
                      f"blocks run, quantiles {meta.get('quantiles', 'exact')}"
-                     f"{', rank error <= %.2g' % meta['quantile_rank_error'] if meta.get('quantile_rank_error') else ''})"
+                     f"{_rank_note(meta)})"
                      + (f"; first run (filling the prepared-input cache) {fill:.2f} s" if fill else "")
                      + f"; load {load:.2f} before"}
+
+
+def _rank_note(meta: dict) -> str:
+    err = meta.get("quantile_rank_error")
+    return f", rank error <= {err:.2g}" if err else ""
 
 
 def _help() -> dict:

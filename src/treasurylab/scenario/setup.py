@@ -194,7 +194,6 @@ def prepare(sc) -> Setup:
     from treasurylab.params import list_blocks
     from treasurylab.params.macro_inputs import macro_baseline, ordinal_label, unemployment_baseline
     from treasurylab.scenario import fiscal_inputs as FI
-    from treasurylab.scenario import jumpoff as JO
 
     ov = sc.overrides or {}
     vintage = VINTAGES[sc.baseline]
