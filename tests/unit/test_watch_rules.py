@@ -55,7 +55,11 @@ def test_change_in_basis_points_and_too_short_a_history():
     tp = {"id": "t", "title": "tp up 50bp", "kind": "change", "indicator": "yield_10y", "window": "3m",
           "scale": 100, "above": 50}
     s = pd.Series([1.00, 1.20, 1.55], index=pd.to_datetime(["2026-01-02", "2026-03-02", "2026-04-02"]))
-    assert _run(tp, s)["fired"] and _run(tp, s)["unit"] == "bp"
+    r = _run(tp, s)
+    # the level keeps the indicator's unit (a 1.55% yield is not 1.55 bp); the change is in bp
+    assert r["fired"] and r["value"] == 1.55 and r["unit"] == "percent"
+    assert r["change"] == pytest.approx(55.0) and r["change_unit"] == "bp"
+    assert "1.55 percent" in r["message"] and "55 bp" in r["message"]
     s2 = pd.Series([1.10, 1.20, 1.55], index=s.index)
     assert _run(tp, s2)["status"] == "quiet"                               # +45 bp
     short = _run(tp, s.iloc[1:])

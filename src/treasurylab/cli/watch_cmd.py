@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
                             "as_of": when.isoformat() if when else None, "counts": counts,
                             "exit_code": EXIT_FIRED if fired else 0, "alerts": rows})
             else:
-                table(rows, columns=["status", "id", "value", "unit", "date", "condition"],
+                table(rows, columns=["status", "id", "value", "unit", "date", "change", "change_unit", "condition"],
                       title="Alerts (treasurylab watch)")
                 for r in rows:
                     typer.echo(f"[{r['status']}] {r['id']}: {r['message']}")

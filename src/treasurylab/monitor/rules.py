@@ -225,7 +225,8 @@ def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, A
 
     row: dict[str, Any] = {"id": rule.id, "title": rule.title, "kind": rule.kind, "status": "quiet",
                            "fired": False, "value": None, "date": None, "reference_value": None,
-                           "reference_date": None, "condition": "", "unit": "", "message": "",
+                           "reference_date": None, "condition": "", "unit": "", "change": None,
+                           "change_unit": "", "message": "",
                            "indicator": getattr(rule, "indicator", None), "scenario": rule.scenario}
     if isinstance(rule, Deadline):
         today = as_of or dt.date.today()
@@ -267,10 +268,13 @@ def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, A
             row.update(status="no data", message=f"no observation {rule.window} before {row['date']}")
             return row
         chg = (last - ref[1]) * rule.scale
-        row.update(reference_value=ref[1], reference_date=date_label(ref[0], ind.frequency), change=chg, unit=unit)
+        # 'value' is the level in the indicator's unit; the change compared with the bound is in its own
+        # unit (bp when scale turns a percent into basis points), so the two are never mislabelled
+        row.update(reference_value=ref[1], reference_date=date_label(ref[0], ind.frequency), change=chg,
+                   change_unit=unit)
         row["fired"] = rule.hit(chg)
-        row["message"] = (f"{ind.title}: {_fmt(last)} on {row['date']} against {_fmt(ref[1])} on "
-                          f"{row['reference_date']}, a change of {_fmt(chg)} {unit}")
+        row["message"] = (f"{ind.title}: {_fmt(last)} {ind.unit} on {row['date']} against {_fmt(ref[1])} "
+                          f"{ind.unit} on {row['reference_date']}, a change of {_fmt(chg)} {unit}")
     else:
         start = s.index[0] if rule.lookback == "all" else last_d - window_offset(rule.lookback)
         prior = s[(s.index >= start) & (s.index < last_d)]
