@@ -66,3 +66,18 @@ def test_api_long_and_wide():
 def test_wide_refuses_duplicate_dates():
     with pytest.raises(BadInput, match="several rows per date"):
         data.series("tic.holdings", country="china", wide=True)  # both series at a TIC break
+
+
+def test_table_columns_share_one_number_of_decimals():
+    """1,147.9 and 896.0 line up: a column takes the most decimals any of its values needs (<= 4)."""
+    import pandas as pd
+
+    from treasurylab.cli.data_cmd import _display_rows
+
+    df = pd.DataFrame({"date": ["2025-06", "2025-07", "2025-08"], "Japan": [1147.9, 1151.8, 1200.0],
+                       "UK": [855.7, 896.0, float("nan")], "y": [4.481234567, 4.5, 4.0]})
+    rows = _display_rows(df)
+    assert [r["Japan"] for r in rows] == ["1,147.9", "1,151.8", "1,200.0"]
+    assert [r["UK"] for r in rows] == ["855.7", "896.0", "n/a"]
+    assert [r["y"] for r in rows] == ["4.4812", "4.5000", "4.0000"]
+    assert rows[0]["date"] == "2025-06"

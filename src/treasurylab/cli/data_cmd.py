@@ -233,18 +233,24 @@ def write_plot(
 
 
 def _display_rows(df) -> list[dict]:
-    """Rows for the terminal table, numbers with up to 6 significant digits (the shared table rounds to 4)."""
+    """Rows for the terminal table: each numeric column at one number of decimals.
+
+    A value shows at most 6 significant digits (and at most 4 decimals); the column takes the largest
+    number of decimals any of its values needs, so 1,147.9 and 896.0 line up instead of 1147.9 and 896.
+    """
     import math
 
-    out = []
-    for r in df.to_dict(orient="records"):
-        out.append(
-            {
-                k: (("n/a" if not math.isfinite(v) else f"{v:.6g}") if isinstance(v, float) else v)
-                for k, v in r.items()
-            }
-        )
-    return out
+    records = df.to_dict(orient="records")
+
+    def decimals(v: float) -> int:
+        text = f"{v:.6g}"
+        return 0 if "e" in text or "." not in text else len(text.split(".")[1])
+
+    places = {k: min(4, max((decimals(r[k]) for r in records
+                             if isinstance(r[k], float) and math.isfinite(r[k])), default=0))
+              for k in (records[0] if records else {})}
+    return [{k: (("n/a" if not math.isfinite(v) else f"{v:,.{places[k]}f}") if isinstance(v, float) else v)
+             for k, v in r.items()} for r in records]
 
 
 def _records(df, limit: int | None) -> list[dict]:
