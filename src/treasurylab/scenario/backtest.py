@@ -204,13 +204,16 @@ def asof_shock_params(origin: str):
     ``origin``: the VAR(1) of the curve factors of ``params/shocks_estimate.py`` (level, slope,
     curvature of 3m/2y/10y and the fed funds - 3m spread) on monthly averages from 1990-01 (or the
     last ``SHOCK_FIT_MIN_MONTHS`` months) to the last observed month, its demeaned residuals and the
-    Politis-White block length. Macro and fiscal shocks are off (the 10-year needs the curve only)."""
+    Politis-White block length, then the same minimum-distance speed and scale as the shipped file
+    (``shocks_estimate.match_change_spreads``) on the 10-year's 12- and 60-month changes in the
+    VAR's own months, as the shipped file does. Macro and fiscal shocks are off (the 10-year needs
+    the curve only)."""
     import pandas as pd
     from arch.bootstrap import optimal_block_length
     from statsmodels.tsa.api import VAR
 
     from treasurylab.model.shocks import ShockParams
-    from treasurylab.params.shocks_estimate import curve_factors, exact_loadings
+    from treasurylab.params.shocks_estimate import curve_factors, exact_loadings, match_change_spreads
     from treasurylab.scenario import jumpoff as JO
 
     j = JO.observe(origin)
@@ -226,7 +229,10 @@ def asof_shock_params(origin: str):
     ex = exact_loadings()
     load[0], load[1], load[3] = ex[0], ex[1], ex[2]
     block = float(optimal_block_length(resid)["stationary"].mean())
-    sp = ShockParams(A=fit.coefs[0], resid=resid, z_infl=np.zeros(R), z_growth=np.zeros(R), loadings=load,
+    y10 = j.curve[(j.months >= first) & (j.months <= j.last_month), 3] * 100
+    md = match_change_spreads(fit.coefs[0], resid, np.r_[load[3], 0.0], block, y10)
+    resid = md["resid"]
+    sp = ShockParams(A=md["A"], resid=resid, z_infl=np.zeros(R), z_growth=np.zeros(R), loadings=load,
                      block_length=block, rho_infl=0.0, sigma_infl=0.0, rho_growth=0.0, sigma_growth=0.0,
                      rho_deficit=0.0, sigma_deficit=0.0, macro=False, fiscal=False)
     return sp
@@ -474,7 +480,9 @@ def backtest(origins: list[str] | None = None, paths: int = 2000, seed: int = 0)
         res.notes.append("'model' = the re-anchored baseline plus the world shocks of model/shocks.py with "
                          "their yield-curve part re-estimated on the data published by each origin "
                          f"(VAR(1) of the curve factors from 1990-01, or the last {SHOCK_FIT_MIN_MONTHS} "
-                         "months where fewer; stationary bootstrap of its residuals).")
+                         "months where fewer; stationary bootstrap of its residuals; speed of mean reversion "
+                         "and residual scale by minimum distance on the 10-year's 12- and 60-month changes "
+                         "in the same months).")
     return res
 
 
