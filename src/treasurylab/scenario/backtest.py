@@ -221,7 +221,11 @@ def asof_shock_params(origin: str):
     from statsmodels.tsa.api import VAR
 
     from treasurylab.model.shocks import ShockParams
-    from treasurylab.params.shocks_estimate import curve_factors, exact_loadings, match_change_spreads
+    from treasurylab.params.shocks_estimate import (
+        curve_factors,
+        exact_loadings,
+        match_change_spreads,
+    )
     from treasurylab.scenario import jumpoff as JO
 
     j = JO.observe(origin)
