@@ -156,3 +156,29 @@ def test_engine_replay_from_2025(tmp_path):
     r = CliRunner().invoke(app, ["backtest", "--origins", "2001-01", "-n", "20", "--spread-paths", "0",
                                  "--engine-origins", "2010-01", "-o", str(tmp_path)])
     assert r.exit_code == 2 and "--engine-origins" in r.output
+
+
+def test_rmse_band_is_centred_sized_by_rmse_and_widens_for_few_or_overlapping_errors():
+    """The fiscal error band: centred on the projection even when past errors are biased, its
+    p5..p95 about +-1.645 RMSE for many errors, wider for few or overlapping ones."""
+    rng = np.random.default_rng(1)
+    e = rng.standard_normal(4000) + 0.5                    # biased errors: RMSE sqrt(1.25)
+    b = B.rmse_band(e, 2001)
+    rmse = float(np.sqrt(np.mean(e ** 2)))
+    assert np.median(b) == pytest.approx(0.0, abs=1e-12)
+    assert np.quantile(b, 0.95) == pytest.approx(1.645 * rmse, rel=0.01)
+    few = B.rmse_band(e[:8], 2001)
+    r8 = float(np.sqrt(np.mean(e[:8] ** 2)))
+    assert np.quantile(few, 0.95) / r8 > 1.645 * 1.1       # t with 7 df, sqrt(1 + 1/8)
+    over = B.rmse_band(e[:40], 2001, overlap=5)
+    alone = B.rmse_band(e[:40], 2001)
+    assert np.quantile(over, 0.95) > np.quantile(alone, 0.95)
+
+
+def test_engine_baseline_10y_spread_is_within_a_quarter_of_history():
+    """Issue 10's acceptance: the baseline's p5..p95 of 12- and 60-month 10-year changes within +-25%
+    of 1990-2025's (the OLS VAR alone gave 1.26 at 60 months before the minimum-distance step)."""
+    rows = {r["what"]: r for r in B.spread_checks(paths=1000, seed=0)}
+    for h in (12, 60):
+        ratio = rows[f"10-year change, {h} months (bp)"]["width_ratio"]
+        assert 0.75 <= ratio <= 1.25, (h, ratio)

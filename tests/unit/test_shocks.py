@@ -65,3 +65,56 @@ def test_tenor_loadings_reproduce_the_factor_definitions(sp):
     y3m, y2y, _, y10, _ = sp.loadings @ f
     assert np.isclose((y3m + y2y + y10) / 3, 4.0) and np.isclose(y10 - y3m, 1.0)
     assert np.isclose(2 * y2y - y3m - y10, -0.3)
+
+
+def test_bootstrap_change_sd_is_the_kernels_spread(sp):
+    """The minimum distance's exact s.d. of the 10-year shock equals what the kernel's stationary
+    bootstrap draws (Monte Carlo, 20,000 paths: sampling error about 0.5%)."""
+    from treasurylab.params import shocks_estimate as E
+
+    w = WS.draw(sp, 20000, 60, np.random.default_rng(11))
+    exact = E.bootstrap_change_sd(sp.A, sp.resid, np.r_[sp.loadings[3], 0.0], sp.block_length, (12, 60))
+    for h in (12, 60):
+        mc = float(np.std(w.tenor[h - 1, 3])) * 100       # decimal -> pp
+        assert mc == pytest.approx(exact[h], rel=0.03), h
+
+
+def test_minimum_distance_matches_the_data_and_speeds_up_reversion():
+    """Shipped estimate: the shocks' 10-year spread equals history's at 12 and 60 months (the OLS VAR
+    was ~25% too wide at 60 months), with a faster but still persistent level root."""
+    from treasurylab.params import shocks_estimate as E
+
+    c = E.estimate_curve()
+    md = c["md"]
+    assert md["matched"]
+    for h in E.MATCH_HORIZONS:
+        assert md["fitted_sd"][h] == pytest.approx(md["target_sd"][h], rel=1e-6)
+    # the data's p5..p95 ranges (docs/reference/uncertainty.md s1: 292 bp at 12 months, 449 bp at 60)
+    assert E.P5_P95_SD * 100 * md["target_sd"][12] == pytest.approx(292, abs=1)
+    assert E.P5_P95_SD * 100 * md["target_sd"][60] == pytest.approx(449, abs=1)
+    assert md["kappa"] > 1.0 and 0.9 < md["root"] < md["root_ols"] < 1.0
+    ols = E.bootstrap_change_sd(md["A_ols"], c["resid"].values / md["scale"], np.r_[c["loadings"][3], 0.0],
+                                c["block"])
+    assert ols[60] / md["target_sd"][60] > 1.15        # what the adjustment corrects
+
+
+def test_minimum_distance_on_a_synthetic_series():
+    """A random walk's changes widen as sqrt(h): matched to it, a mean-reverting AR(1) is slowed down
+    (kappa < 1); matched to a fast-reverting AR(1)'s changes it is sped up (kappa > 1)."""
+    from treasurylab.params import shocks_estimate as E
+
+    rng = np.random.default_rng(0)
+    e = rng.standard_normal((6000, 1)) * 0.25
+    A = np.array([[0.97]])
+    rw = np.cumsum(rng.standard_normal(6000) * 0.25)
+    slow = E.match_change_spreads(A, e - e.mean(), np.array([1.0]), 1.0, rw)
+    ar = np.zeros(6000)
+    for t in range(1, 6000):
+        ar[t] = 0.9 * ar[t - 1] + 0.25 * rng.standard_normal()
+    fast = E.match_change_spreads(A, e - e.mean(), np.array([1.0]), 1.0, ar)
+    assert slow["kappa"] < 1.0 < fast["kappa"]
+    # an AR(1) cannot widen quite as fast as a random walk: the slowest allowed speed, flagged
+    assert not slow["matched"] and slow["kappa"] == pytest.approx(0.05)
+    assert fast["matched"] and fast["fitted_sd"][60] == pytest.approx(fast["target_sd"][60], rel=1e-4)
+    for md in (slow, fast):
+        assert md["fitted_sd"][12] == pytest.approx(md["target_sd"][12], rel=1e-6)

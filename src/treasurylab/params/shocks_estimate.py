@@ -13,7 +13,19 @@ What is estimated (docs/design.md, "World shocks", says why this form):
   DFF) - 3m. A VAR(1) in levels (statsmodels, OLS with a constant) gives the persistence matrix;
   its residuals (demeaned, so the shocks have mean zero and the baseline stays the centre) are
   resampled jointly, by date, with a stationary bootstrap in the kernel (model/shocks.py); the mean
-  block length is arch.bootstrap's optimal_block_length (Politis-White) of the residuals. The 5-year
+  block length is arch.bootstrap's optimal_block_length (Politis-White) of the residuals.
+  **Minimum distance on the 10-year's changes** (:func:`match_change_spreads`): the OLS VAR's
+  persistence is biased up in a 36-year sample and its bootstrapped residuals are serially
+  correlated, so its 60-month 10-year band came out ~1.25x history's while the 12-month one matched.
+  The speed of mean reversion and the innovation scale are therefore set so that the shocks'
+  10-year spread at 12 and 60 months equals the data's: ``A = I + kappa (A_ols - I)`` (every root
+  moved towards 1 - kappa (1 - root)), residuals times ``s``; the target is the normal-equivalent
+  s.d. of the p5..p95 range of the 10-year's h-month changes in the estimation sample, ``(p95 -
+  p5) / 3.29``, and the shocks' s.d. is the exact one of the stationary bootstrap started from zero
+  (the residuals' circular autocovariances, kept at lag k with probability (1 - 1/L)^k). Two
+  moments, two parameters: kappa solves the 60/12 ratio (Brent), then s the 12-month level. The same
+  function re-estimates them at every backtest origin on the data published by then
+  (scenario/backtest.asof_shock_params). The 5-year
   and 30-year load on the factors by OLS of their levels on the factors (the 30-year without
   2002-02..2006-02, when no 30-year bond was issued).
 * **Inflation and real growth**, CBO's quarterly history (``cbo.econ.2025-01``: CPI-U and real GDP,
@@ -99,9 +111,100 @@ def estimate_curve() -> dict:
     load[2] = sm.OLS(m["5Y"].values, X).fit().params[1:]
     keep = ~((f.index >= pd.Period(NO_30Y[0], "M")) & (f.index <= pd.Period(NO_30Y[1], "M")))
     load[4] = sm.OLS(m["30Y"].values[keep], X[keep]).fit().params[1:]
-    obl = optimal_block_length(resid.values)
-    return {"A": A, "resid": resid, "loadings": load, "block": float(obl["stationary"].mean()),
-            "eig": float(np.max(np.abs(np.linalg.eigvals(A)))), "n": len(f)}
+    block = float(optimal_block_length(resid.values)["stationary"].mean())
+    md = match_change_spreads(A, resid.values, np.r_[load[3], 0.0], block, m["10Y"].values)
+    return {"A": md["A"], "resid": resid * md["scale"], "loadings": load, "block": block,
+            "eig": md["root"], "n": len(f), "md": md}
+
+
+#: horizons (months) of the 10-year changes matched by :func:`match_change_spreads`
+MATCH_HORIZONS = (12, 60)
+P5_P95_SD = 2.0 * 1.6448536         # the p5..p95 range of a normal is 3.29 s.d.
+
+
+def change_spread_sd(y10: np.ndarray, h: int) -> float:
+    """Normal-equivalent s.d. of the 10-year's ``h``-month changes, (p95 - p5) / 3.29, from a monthly
+    series (consecutive months, NaN skipped pairwise), in the series' unit."""
+    y = np.asarray(y10, dtype=float)
+    ch = y[h:] - y[:-h]
+    ch = ch[np.isfinite(ch)]
+    if len(ch) < 2:
+        raise ValueError(f"too few {h}-month changes of the 10-year to measure their spread")
+    q5, q95 = np.percentile(ch, [5, 95])
+    return float((q95 - q5) / P5_P95_SD)
+
+
+def bootstrap_change_sd(A: np.ndarray, resid: np.ndarray, weights: np.ndarray, block: float,
+                        horizons=MATCH_HORIZONS) -> dict[int, float]:
+    """Exact s.d. of ``weights @ x_h`` for ``x_t = A x_{t-1} + e_t``, ``x_0 = 0``, with ``e`` drawn
+    from the rows of ``resid`` by the kernel's stationary bootstrap (model/shocks.py: mean block
+    ``block``, wrapping): E[e_t e_{t+k}'] = (1 - 1/block)^k times the circular lag-k autocovariance."""
+    e = np.asarray(resid, dtype=float)
+    R, k_ = e.shape
+    H = max(horizons)
+    keep = 1.0 - 1.0 / max(block, 1.0)
+    C = np.stack([keep ** k * (e.T @ np.roll(e, -k, axis=0)) / R for k in range(H)])   # (H, k, k)
+    M = np.empty((H, k_))
+    v = np.asarray(weights, dtype=float)
+    for i in range(H):
+        M[i] = v                       # weights @ A^i
+        v = v @ A
+    out = {}
+    for h in horizons:
+        # Var = sum_{i,j<h} M_i E[e_{h-i} e_{h-j}'] M_j' ; the lag from e_{h-i} to e_{h-j} is i - j
+        Mh = M[:h]
+        var = float(np.einsum("ia,ab,ib->", Mh, C[0], Mh))
+        for d in range(1, h):
+            var += 2.0 * float(np.einsum("ia,ab,ib->", Mh[d:], C[d], Mh[:-d]))
+        out[h] = float(np.sqrt(max(var, 0.0)))
+    return out
+
+
+def match_change_spreads(A: np.ndarray, resid: np.ndarray, weights: np.ndarray, block: float,
+                         y10: np.ndarray, horizons=MATCH_HORIZONS) -> dict:
+    """Minimum-distance persistence and scale of the curve shocks (module docstring).
+
+    ``A``, ``resid``: the OLS VAR(1) and its demeaned residuals (pp); ``weights``: the 10-year's
+    loadings on the factors (zero for those it does not load on); ``y10``: the monthly 10-year (pp)
+    of the estimation sample. Returns ``kappa`` (speed multiplier), ``scale``, the adjusted ``A`` and
+    ``resid``, the targets and the fitted s.d.s (pp), and ``matched`` (False where no kappa in
+    0.05..the stability bound gives the data's 60/12 ratio: the nearer end is used, the 12-month
+    spread still matched). kappa runs from 0.05 to 0.98 times the first value at which a root would
+    leave the unit circle or turn negative."""
+    from scipy.optimize import brentq
+
+    h1, h2 = horizons
+    target = {h: change_spread_sd(y10, h) for h in horizons}
+    I = np.eye(A.shape[0])
+    lam = np.linalg.eigvals(A)
+
+    def A_of(k):
+        return I + k * (A - I)
+
+    def ratio(k):
+        s = bootstrap_change_sd(A_of(k), resid, weights, block, horizons)
+        return s[h2] / s[h1]
+
+    # every root stays inside the unit circle (|1 - kappa (1 - root)| < 1 <=> kappa < 2 Re(1 - root) /
+    # |1 - root|^2) and keeps a non-negative real part (kappa <= 1 / Re(1 - root)): speeding up the
+    # reversion must not make a factor flip sign month to month
+    w = [1.0 - r for r in lam if abs(1.0 - r) > 1e-12]
+    k_hi = 0.98 * min([2.0 * x.real / abs(x) ** 2 for x in w] + [1.0 / x.real for x in w if x.real > 0] + [50.0])
+    k_lo = 0.05
+    goal = target[h2] / target[h1]
+    f_lo, f_hi = ratio(k_lo) - goal, ratio(k_hi) - goal
+    matched = f_lo * f_hi <= 0
+    if not matched:                   # no root in range (e.g. a random walk's sqrt(h)): the nearer end
+        kappa = k_lo if abs(f_lo) < abs(f_hi) else k_hi
+    else:
+        kappa = float(brentq(lambda k: ratio(k) - goal, k_lo, k_hi, xtol=1e-8))
+    A_k = A_of(kappa)
+    sd1 = bootstrap_change_sd(A_k, resid, weights, block, horizons)
+    scale = target[h1] / sd1[h1]
+    fitted = {h: scale * v for h, v in sd1.items()}
+    return {"kappa": float(kappa), "scale": float(scale), "matched": bool(matched), "A": A_k, "resid": np.asarray(resid) * scale,
+            "target_sd": target, "fitted_sd": fitted, "A_ols": A,
+            "root_ols": float(np.max(np.abs(lam))), "root": float(np.max(np.abs(np.linalg.eigvals(A_k))))}
 
 
 def estimate_macro() -> dict:
@@ -238,6 +341,15 @@ def render() -> str:
              f"baselines {fis['first_baseline']}..{fis['last_baseline']}, primary deficit = -deficit - "
              "net interest, error = actual - projected, % of actual GDP")
     first, last = str(months[0]), str(months[-1])
+    md = c["md"]
+    src_md = (src_c + f"; speed of mean reversion (kappa) and residual scale by minimum distance on the "
+              f"p5..p95 spread of the 10-year's {MATCH_HORIZONS[0]}- and {MATCH_HORIZONS[1]}-month changes "
+              "in the same months (match_change_spreads, module docstring)")
+    tgt = [P5_P95_SD * 100 * md["target_sd"][h] for h in MATCH_HORIZONS]
+    fit = [P5_P95_SD * 100 * md["fitted_sd"][h] for h in MATCH_HORIZONS]
+    ols_sd = bootstrap_change_sd(md["A_ols"], c["resid"].values / md["scale"], np.r_[c["loadings"][3], 0.0],
+                                 c["block"])
+    ols = [P5_P95_SD * 100 * ols_sd[h] for h in MATCH_HORIZONS]
     ps = [
         _param("enabled", True, "switch",
                "docs/design.md, World shocks (issue 10: every path a draw of the world)", "2026-12",
@@ -255,7 +367,11 @@ def render() -> str:
                "Order of the curve factors in the matrices below: level = (3m+2y+10y)/3, slope = 10y-3m, "
                "curvature = 2*2y-3m-10y, policy_spread = fed funds (DFF) - 3m; percent."),
         _param("var_persistence", c["A"].tolist(), "per month (rows: factor today, columns: factor last month)",
-               src_c, CURVE_END, f"VAR(1) coefficient matrix; largest eigenvalue modulus {c['eig']:.4f}."),
+               src_md, CURVE_END,
+               f"VAR(1) coefficient matrix I + kappa (A_ols - I), kappa = {md['kappa']:.4f} (minimum distance); "
+               f"largest eigenvalue modulus {c['eig']:.4f} (OLS {md['root_ols']:.4f}). 10-year p5..p95 spread "
+               f"of {MATCH_HORIZONS[0]}/{MATCH_HORIZONS[1]}-month changes: data {tgt[0]:.0f}/{tgt[1]:.0f} bp, "
+               f"shocks {fit[0]:.0f}/{fit[1]:.0f} bp; with the OLS matrix and residuals {ols[0]:.0f}/{ols[1]:.0f} bp."),
         _param("tenor_loadings", c["loadings"].tolist(), "pp of yield per pp of factor",
                src_c + "; 5y and 30y by OLS of their levels on the factors (30y without "
                f"{NO_30Y[0]}..{NO_30Y[1]})", CURVE_END,
@@ -269,8 +385,9 @@ def render() -> str:
                f"Dates of the bootstrap's rows ({first}..{last}: months where both the curve and the "
                "quarterly macro residuals exist)."),
         _param("residuals", resid, "pp per month (curve factors); standard deviations (inflation_z, growth_z)",
-               src_c + "; " + src_m, last,
-               "Demeaned VAR(1) residuals of the curve factors and standardised AR(1) residuals of "
+               src_md + "; " + src_m, last,
+               f"Demeaned VAR(1) residuals of the curve factors times the minimum-distance scale "
+               f"{md['scale']:.4f}, and standardised AR(1) residuals of "
                "inflation and growth (each quarter's residual on its three months), one row per date."),
         _param("inflation_persistence", mac["inflation"]["rho_m"], "per month", src_m, MACRO_END,
                f"Quarterly AR(1) coefficient {mac['inflation']['rho_q']:.4f} to the power 1/3.", 0, 1),

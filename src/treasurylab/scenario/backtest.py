@@ -25,10 +25,18 @@ Forecasters of the 10-year:
   ``empirical`` (every h-month change of the 10-year since 1990 observed by then, added to the last
   observation), ``gaussian-120`` (normal, sigma of the last 120 monthly changes x sqrt(h)).
 
-Forecasters of debt/GDP and net interest: ``cbo`` (CBO's projection as a point) and ``cbo+errors``
-(CBO's projection times / plus the empirical distribution of CBO's own errors at that horizon over
-the vintages whose outcome was published before the origin: the past-error band of uncertainty.md
-s2). The eval files hold no projected GDP, so CBO's debt is divided by GDP as it could be forecast
+Forecasters of debt/GDP and net interest, from CBO's own errors at that horizon over the vintages
+whose outcome was published before the origin (debt/GDP: actual - projected; net interest: log of
+actual / projected): ``cbo`` (CBO's projection as a point); ``cbo+past-errors`` (the projection plus
+the empirical distribution of those errors, the past-error band of uncertainty.md s2, kept as the
+yardstick it warns about: 6-13 errors at early origins understate the tails, and their bias flips
+sign between regimes - debt came in 20-30 pp of GDP below the projections of the late 1980s and
+early 1990s at 5 years, then 20-35 pp above those of 2001-08 - so shifting the band by the past
+bias moved it away from the outcome); ``cbo+errors`` (:func:`rmse_band`: the method of the Fed's
+SEP and Reifschneider & Tulip - centred on the projection, sized by the root-mean-square past error,
+bias included, the statistic CBO's own evaluations publish - with the prediction interval of a new
+error from a small sample: Student t with the effective number of errors, the count divided by the
+years ahead because consecutive vintages' k-year errors share k - 1 years). The eval files hold no projected GDP, so CBO's debt is divided by GDP as it could be forecast
 then (the newest published fiscal-year GDP grown at its trailing 5-year rate) and the past errors
 are measured the same way (actual debt/GDP minus that forecast): they include the GDP error.
 
@@ -204,13 +212,20 @@ def asof_shock_params(origin: str):
     ``origin``: the VAR(1) of the curve factors of ``params/shocks_estimate.py`` (level, slope,
     curvature of 3m/2y/10y and the fed funds - 3m spread) on monthly averages from 1990-01 (or the
     last ``SHOCK_FIT_MIN_MONTHS`` months) to the last observed month, its demeaned residuals and the
-    Politis-White block length. Macro and fiscal shocks are off (the 10-year needs the curve only)."""
+    Politis-White block length, then the same minimum-distance speed and scale as the shipped file
+    (``shocks_estimate.match_change_spreads``) on the 10-year's 12- and 60-month changes in the
+    VAR's own months, as the shipped file does. Macro and fiscal shocks are off (the 10-year needs
+    the curve only)."""
     import pandas as pd
     from arch.bootstrap import optimal_block_length
     from statsmodels.tsa.api import VAR
 
     from treasurylab.model.shocks import ShockParams
-    from treasurylab.params.shocks_estimate import curve_factors, exact_loadings
+    from treasurylab.params.shocks_estimate import (
+        curve_factors,
+        exact_loadings,
+        match_change_spreads,
+    )
     from treasurylab.scenario import jumpoff as JO
 
     j = JO.observe(origin)
@@ -226,7 +241,10 @@ def asof_shock_params(origin: str):
     ex = exact_loadings()
     load[0], load[1], load[3] = ex[0], ex[1], ex[2]
     block = float(optimal_block_length(resid)["stationary"].mean())
-    sp = ShockParams(A=fit.coefs[0], resid=resid, z_infl=np.zeros(R), z_growth=np.zeros(R), loadings=load,
+    y10 = j.curve[(j.months >= first) & (j.months <= j.last_month), 3] * 100
+    md = match_change_spreads(fit.coefs[0], resid, np.r_[load[3], 0.0], block, y10)
+    resid = md["resid"]
+    sp = ShockParams(A=md["A"], resid=resid, z_infl=np.zeros(R), z_growth=np.zeros(R), loadings=load,
                      block_length=block, rho_infl=0.0, sigma_infl=0.0, rho_growth=0.0, sigma_growth=0.0,
                      rho_deficit=0.0, sigma_deficit=0.0, macro=False, fiscal=False)
     return sp
@@ -366,7 +384,28 @@ def _gdp_asof(hist: _History, fy: int, as_of: dt.date) -> float:
     return g[last] * growth ** (fy - last)
 
 
-def _fiscal_rows(origin: str, hist: _History, rng: np.random.Generator) -> list[dict]:
+#: fewest past errors at a horizon for an error band (a t predictive needs a few degrees of freedom)
+MIN_PAST_ERRORS = 5
+
+
+def rmse_band(errs: np.ndarray, n: int, overlap: int = 1) -> np.ndarray:
+    """``n`` evenly spaced quantiles of the error band built from past errors ``errs`` the way the
+    Fed's SEP and Reifschneider & Tulip (FEDS 2017-020) do: centred on the projection (zero), sized by
+    the root-mean-square error, bias included, which is also the statistic CBO's own evaluations
+    publish; with the small-sample prediction interval of a new error, a Student t scaled by
+    ``sqrt(1 + 1/m)`` with ``m - 1`` degrees of freedom (at least ``MIN_PAST_ERRORS - 1``), where
+    ``m = len(errs) / overlap`` is the effective number of errors (``overlap``: the years ahead,
+    consecutive spring vintages' errors at k years sharing k - 1 of them)."""
+    from scipy.stats import t as student_t
+
+    e = np.asarray(errs, dtype=float)
+    k = len(e) / max(overlap, 1)
+    rmse = float(np.sqrt(np.mean(e ** 2)))
+    u = (np.arange(n) + 0.5) / n
+    return rmse * np.sqrt(1.0 + 1.0 / k) * student_t.ppf(u, df=max(k - 1, MIN_PAST_ERRORS - 1.0))
+
+
+def _fiscal_rows(origin: str, hist: _History, rng: np.random.Generator, paths: int = 2000) -> list[dict]:
     """Debt/GDP and net interest: CBO's newest spring baseline as of the origin, as a point and with
     the as-of distribution of its past errors."""
     from treasurylab.data.asof import as_date
@@ -400,17 +439,20 @@ def _fiscal_rows(origin: str, hist: _History, rng: np.random.Generator) -> list[
                         g = _gdp_asof(hist, fw, hist.baseline_pub[w])
                         errs.append(a / hist.fiscal_actual["gdp"][fw] - pw[fw] / g)
                     else:
-                        errs.append(a / pw[fw] - 1.0)
+                        errs.append(np.log(a / pw[fw]))
+            errs = np.array(errs)
             if what == "debt_gdp":
                 y, point = actual / gdp, proj[fy] / _gdp_asof(hist, fy, as_of)
                 ens = {"cbo": np.array([point])}
-                if len(errs) >= 5:
-                    ens["cbo+errors"] = point + np.array(errs)
+                if len(errs) >= MIN_PAST_ERRORS:
+                    ens["cbo+past-errors"] = point + errs
+                    ens["cbo+errors"] = point + rmse_band(errs, paths, k)
             else:
                 y, point = actual, proj[fy]
                 ens = {"cbo": np.array([point])}
-                if len(errs) >= 5:
-                    ens["cbo+errors"] = point * (1.0 + np.array(errs))
+                if len(errs) >= MIN_PAST_ERRORS:
+                    ens["cbo+past-errors"] = point * np.exp(errs)
+                    ens["cbo+errors"] = point * np.exp(rmse_band(errs, paths, k))
             for fc, e in ens.items():
                 rows.append(_score_row(origin, what, k, fc, e, y, extra={"vintage": v, "fiscal_year": fy,
                                                                         "past_errors": len(errs)}))
@@ -451,7 +493,7 @@ def backtest(origins: list[str] | None = None, paths: int = 2000, seed: int = 0)
                 continue
             for fc, ens in _y10_forecasts(o, h, hist, paths, rng).items():
                 res.rows.append(_score_row(o, "y10", h, fc, ens, hist.y10[tgt], {"target_month": _ms(tgt)}))
-        res.rows.extend(_fiscal_rows(o, hist, rng))
+        res.rows.extend(_fiscal_rows(o, hist, rng, paths))
     res.summary = _summarise(res.rows)
     res.notes += [
         "CBO rate paths are bundled only for the 2025-01 and 2026-02 vintages (cbo.econ.*); the eval files "
@@ -463,6 +505,10 @@ def backtest(origins: list[str] | None = None, paths: int = 2000, seed: int = 0)
         "its 12-month scores.",
         "As-of limits: the bundled files are the latest vintages of each series, so revised history "
         "(GDP, TIC) is seen with its revisions; the publication rules are in data/asof.py.",
+        "Fiscal bands: 'cbo+past-errors' adds CBO's past errors at that horizon to its projection (uncertainty.md "
+        "s2's band, biased by the regime of the errors it has seen); 'cbo+errors' is centred on the projection "
+        "and sized by the past errors' RMSE (the Fed SEP / Reifschneider-Tulip method), a Student t for the "
+        "effective number of past errors (count / years ahead: consecutive vintages' errors overlap).",
         "Sampling error: about 30 independent 12-month outcomes (15 at 24 months) exist since 1995; a "
         "calibrated 90% band shows coverage anywhere in about [0.80, 1.00] at 12 months "
         "(docs/reference/uncertainty.md s1).",
@@ -474,7 +520,9 @@ def backtest(origins: list[str] | None = None, paths: int = 2000, seed: int = 0)
         res.notes.append("'model' = the re-anchored baseline plus the world shocks of model/shocks.py with "
                          "their yield-curve part re-estimated on the data published by each origin "
                          f"(VAR(1) of the curve factors from 1990-01, or the last {SHOCK_FIT_MIN_MONTHS} "
-                         "months where fewer; stationary bootstrap of its residuals).")
+                         "months where fewer; stationary bootstrap of its residuals; speed of mean reversion "
+                         "and residual scale by minimum distance on the 10-year's 12- and 60-month changes "
+                         "in the same months).")
     return res
 
 
