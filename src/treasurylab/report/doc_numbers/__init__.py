@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from treasurylab.report.doc_numbers import fiscal, holders_market
+from treasurylab.report.doc_numbers import fiscal, holders_market, minerals
 
 
 def all_sections() -> dict[str, Callable[[], str]]:
     out: dict[str, Callable[[], str]] = {}
-    for mod in (fiscal, holders_market):
+    for mod in (fiscal, holders_market, minerals):
         clash = set(out) & set(mod.SECTIONS)
         if clash:
             raise ValueError(f"generated section names used twice: {sorted(clash)}")
