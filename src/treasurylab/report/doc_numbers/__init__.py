@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from treasurylab.report.doc_numbers import fiscal, holders_market, minerals, scenarios
+from treasurylab.report.doc_numbers import design, fiscal, holders_market, minerals, scenarios
 
 
 def all_sections() -> dict[str, Callable[[], str]]:
     out: dict[str, Callable[[], str]] = {}
-    for mod in (fiscal, holders_market, minerals, scenarios):
+    for mod in (fiscal, holders_market, minerals, scenarios, design):
         clash = set(out) & set(mod.SECTIONS)
         if clash:
             raise ValueError(f"generated section names used twice: {sorted(clash)}")
