@@ -64,6 +64,32 @@ def foreign_official() -> str:
     return f"${v:,.0f}bn, {dt.date.fromisoformat(month + '-01').strftime('%b %Y')}"
 
 
+def granovetter() -> str:
+    """The holders targets' Granovetter checks (scenario/targets/holders.py) and the continuum yardstick:
+    the sigma where the least fixed point of x = Phi((x - mean)/sigma), reached from x = 0, jumps."""
+    from scipy.stats import norm
+
+    from treasurylab.scenario.targets.holders import tipping_sigma, uniform_case
+
+    full, cut = uniform_case(), uniform_case(remove_one_percent=True)
+    s = tipping_sigma()
+
+    def tips(sigma: float, mean: float = 0.25) -> bool:
+        # a low equilibrium exists while x - Phi((x - mean)/sigma) reaches zero below the mean
+        x = np.linspace(0.0, mean, 20001)
+        return bool(np.max(x - norm.cdf((x - mean) / sigma)) < 0.0)
+
+    lo, hi = 0.05, 0.5
+    for _ in range(40):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (lo, mid) if tips(mid) else (mid, hi)
+    all_ = "all 100 sell" if full == 1.0 else f"{100 * full:.0f} of 100 sell"
+    one = "only the instigator" if cut == 0.01 else f"{100 * cut:.0f} of 100 sell"
+    return (f"uniform thresholds 0..0.99 -> {all_};\nwithout the 1/100 agent -> {one}; normal thresholds (mean 0.25) "
+            f"tip between\nsigma {s - 0.005:.3f} and {s:.3f} (the continuum fixed point of x = Phi((x - 0.25)/sigma) "
+            f"jumps at {hi:.4f})")
+
+
 # ---- market: the calibration arithmetic from the published targets the page names
 GAGNON_BP, GAGNON_BN = 75.0, 1750.0          # Gagnon et al. (2011) midpoint and LSAP1 size
 BELTRAN_IMPACT_BP, BELTRAN_12M_BP = 50.0, 20.0  # Beltran et al. (2013): 5y on impact and after 12 months
@@ -205,6 +231,7 @@ SECTIONS = {
     "hm-fed": fed,
     "hm-china-trend": china_trend,
     "hm-foreign-official": foreign_official,
+    "hm-granovetter": granovetter,
     "hm-lambda-10y": lambda_10y,
     "hm-a-5y": a_5y,
     "hm-rho": rho,
