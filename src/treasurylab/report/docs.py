@@ -19,8 +19,9 @@ is what the freshness test compares.
 
 Numbers quoted in README.md and the other docs/*.md pages sit between markers
 ``<!-- generated:NAME -->`` ... ``<!-- /generated:NAME -->``; :data:`SECTIONS` computes each from the
-bundled data or by running the documented command, :func:`fill_sections` rewrites them (``make docs``)
-and the freshness test fails when one is stale. :func:`render_data`, :func:`render_parameters` and
+bundled data or by running the documented command (the README's here, each hand-written docs page's in
+:mod:`treasurylab.report.doc_numbers`, one module per page), :func:`fill_sections` rewrites them
+(``make docs``) and the freshness test fails when one is stale. :func:`render_data`, :func:`render_parameters` and
 :func:`render_events` return the text; :func:`write_docs` writes all three. ``parameter_sections`` splits a parameters page by block so a
 check can compare block by block.
 """
