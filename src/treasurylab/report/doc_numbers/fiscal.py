@@ -104,6 +104,10 @@ def curve_window_alternative() -> str:
     return f"net interest is {word(d[0])} in FY{fy[0]} and {word(d[-1])} in FY{fy[-1]}"
 
 
+def bill_share_target() -> str:
+    return f"bill share target {100 * float(_params()['bill_share_target']):.0f}%"
+
+
 def bill_targets() -> str:
     runs = {s: _baseline(bill_share=s) for s in BILL_TARGETS}
     fy = runs[BILL_TARGETS[0]]["fy"]
@@ -238,6 +242,7 @@ SECTIONS = {
     "fiscal-curve-ols": curve_ols,
     "fiscal-curve-fy": curve_fy_averages,
     "fiscal-curve-window": curve_window_alternative,
+    "fiscal-bill-share-target": bill_share_target,
     "fiscal-bill-targets": bill_targets,
     "fiscal-offset-share-of-interest": offset_share_of_interest,
     "fiscal-offset-table": offset_table,
