@@ -106,3 +106,11 @@ def test_a_stale_quoted_number_is_caught_and_rewritten():
     assert docs.fill_sections(fixed) == fixed
     with pytest.raises(KeyError, match="unknown generated section"):
         docs.fill_sections("<!-- generated:nope -->x<!-- /generated:nope -->")
+
+
+def test_every_generated_section_is_quoted_somewhere():
+    """A generator no page uses is dead code (a marker renamed or removed on one side only)."""
+    used: set[str] = set()
+    for page in docs.pages_with_sections(DOCS.parent):
+        used |= set(docs.marked_sections(page.read_text(encoding="utf-8")))
+    assert set(docs.SECTIONS) - used == set(), f"generated sections no page quotes: {sorted(set(docs.SECTIONS) - used)}"

@@ -4,24 +4,13 @@ baseline stays the median, and the deterministic run is one override away."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
+from treasurylab.params.shocks_estimate import historical_change_spread_bp
 from treasurylab.scenario.runner import run
 from treasurylab.scenario.spec import load_scenario
 
 PATHS = 4000
-
-
-def _historical_spread_bp(h: int) -> float:
-    """p5-p95 of h-month changes of the 10-year, monthly averages of daily DGS10, 1990-2025."""
-    from treasurylab import data
-
-    d = data.series("yields.cmt", series="DGS10")
-    m = d.set_index(pd.PeriodIndex(pd.to_datetime(d["date"]), freq="M"))["value"].groupby(level=0).mean()
-    m = m.loc["1990-01":"2025-12"]
-    ch = (m.shift(-h) - m).dropna().to_numpy() * 100.0
-    return float(np.percentile(ch, 95) - np.percentile(ch, 5))
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +22,7 @@ def shocked():
 def test_baseline_10y_spread_of_changes_within_25pct_of_history(shocked, h):
     y = shocked.ds["y10"].values * 1e4
     model = float(np.ptp(np.percentile(y[:, h] - y[:, 0], [5, 95])))
-    hist = _historical_spread_bp(h)
+    hist = historical_change_spread_bp(h)
     assert 0.75 * hist <= model <= 1.25 * hist, (h, model, hist)
 
 

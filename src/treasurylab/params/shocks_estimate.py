@@ -74,6 +74,18 @@ def _monthly_curve() -> pd.DataFrame:
     return m.loc[CURVE_START:CURVE_END]
 
 
+def historical_change_spread_bp(h: int, first: str = CURVE_START, last: str = CURVE_END) -> float:
+    """p5-p95 of h-month changes of the 10-year (monthly averages of daily DGS10, ``first``..``last``), bp:
+    the yardstick the world shocks' 10-year spreads are compared with (tests and docs/design.md)."""
+    from treasurylab import data
+
+    d = data.series("yields.cmt", series="DGS10")
+    m = d.set_index(pd.PeriodIndex(pd.to_datetime(d["date"]), freq="M"))["value"].groupby(level=0).mean()
+    m = m.loc[first:last]
+    ch = (m.shift(-h) - m).dropna().to_numpy() * 100.0
+    return float(np.percentile(ch, 95) - np.percentile(ch, 5))
+
+
 def curve_factors(m: pd.DataFrame) -> pd.DataFrame:
     """Level, slope, curvature of the 3m/2y/10y and the policy spread, percent."""
     return pd.DataFrame({

@@ -1,0 +1,247 @@
+"""Numbers of docs/holders_market.md computed from the bundled data and the parameters: the agent
+list (``scenario/holders_inputs.py``), the market block's calibration arithmetic and experiments (the
+market targets' own runs, ``scenario/targets/market.py``), and the reserves block's baseline and
+one-year response (``model/reserves.py``, stepped as the coupled runner steps it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import numpy as np
+
+
+def _month(ym: str) -> str:
+    return dt.date.fromisoformat(ym[:7] + "-01").strftime("%B %Y")
+
+
+@lru_cache(maxsize=1)
+def _spec():
+    from treasurylab.scenario import holders_inputs as HI
+
+    return HI.build_holders_spec()
+
+
+@lru_cache(maxsize=1)
+def _agents() -> dict[str, dict]:
+    from treasurylab.scenario import holders_inputs as HI
+
+    return {r["agent"]: r for r in HI.agent_table(_spec())}
+
+
+@lru_cache(maxsize=1)
+def _tic():
+    from treasurylab.scenario import holders_inputs as HI
+
+    return HI.tic_latest()
+
+
+def tic_agents() -> str:
+    month, cur = _tic()
+    return f"{_month(month)}: {int((cur['row_type'] == 'country').sum())} countries"
+
+
+def denmark() -> str:
+    return f"${_agents()['Denmark']['holdings_bn']:,.0f}bn"
+
+
+def fed() -> str:
+    from treasurylab.scenario.holders_inputs import FED_NAME
+
+    return f"${_agents()[FED_NAME]['holdings_bn']:,.1f}bn"
+
+
+def china_trend() -> str:
+    from treasurylab.params import load_params
+
+    window = int(load_params("holders")["fit_window_months"])
+    return f"{window} months, e.g. China {_agents()['China, Mainland']['programme_pct_yr']:.1f} % a year"
+
+
+def foreign_official() -> str:
+    month, cur = _tic()
+    v = float(cur.loc[cur["row_type"] == "foreign_official", "value"].iloc[0])
+    return f"${v:,.0f}bn, {dt.date.fromisoformat(month + '-01').strftime('%b %Y')}"
+
+
+def granovetter() -> str:
+    """The holders targets' Granovetter checks (scenario/targets/holders.py) and the continuum yardstick:
+    the sigma where the least fixed point of x = Phi((x - mean)/sigma), reached from x = 0, jumps."""
+    from scipy.stats import norm
+
+    from treasurylab.scenario.targets.holders import tipping_sigma, uniform_case
+
+    full, cut = uniform_case(), uniform_case(remove_one_percent=True)
+    s = tipping_sigma()
+
+    def tips(sigma: float, mean: float = 0.25) -> bool:
+        # a low equilibrium exists while x - Phi((x - mean)/sigma) reaches zero below the mean
+        x = np.linspace(0.0, mean, 20001)
+        return bool(np.max(x - norm.cdf((x - mean) / sigma)) < 0.0)
+
+    lo, hi = 0.05, 0.5
+    for _ in range(40):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (lo, mid) if tips(mid) else (mid, hi)
+    all_ = "all 100 sell" if full == 1.0 else f"{100 * full:.0f} of 100 sell"
+    one = "only the instigator" if cut == 0.01 else f"{100 * cut:.0f} of 100 sell"
+    return (f"uniform thresholds 0..0.99 -> {all_};\nwithout the 1/100 agent -> {one}; normal thresholds (mean 0.25) "
+            f"tip between\nsigma {s - 0.005:.3f} and {s:.3f} (the continuum fixed point of x = Phi((x - 0.25)/sigma) "
+            f"jumps at {hi:.4f})")
+
+
+# ---- market: the calibration arithmetic from the published targets the page names
+GAGNON_BP, GAGNON_BN = 75.0, 1750.0          # Gagnon et al. (2011) midpoint and LSAP1 size
+BELTRAN_IMPACT_BP, BELTRAN_12M_BP = 50.0, 20.0  # Beltran et al. (2013): 5y on impact and after 12 months
+SALE_BN = 100.0
+
+
+def _market():
+    from treasurylab.params import load_params
+
+    return load_params("market")
+
+
+def lambda_10y() -> str:
+    from treasurylab.scenario.targets.market import gagnon
+
+    g = gagnon()["gdp_fy2009"]
+    return f"{GAGNON_BP:.0f} bp / ({GAGNON_BN:,.0f} / {g:,.1f} x 100 pp) = {GAGNON_BP / (GAGNON_BN / g * 100):.2f} bp"
+
+
+def _a5y() -> tuple[float, float, float, float, float]:
+    """(pp of GDP, permanent part, transitory part, depth D, A_5y) of the Beltran calibration."""
+    p = _market()
+    pp = SALE_BN / float(p["reference_gdp_bn"]) * 100.0
+    perm = float(p["stock_bp_per_pp_gdp"]["5y"]) * pp
+    temp = BELTRAN_IMPACT_BP - perm
+    d = float(p["flow_depth_bn"])
+    return pp, perm, temp, d, temp / (1.0 - np.exp(-SALE_BN / d))
+
+
+def a_5y() -> str:
+    p = _market()
+    pp, perm, temp, d, a = _a5y()
+    return (f"${SALE_BN:.0f}bn is {pp:.3f} pp of 2026 GDP, so the permanent part is "
+            f"{float(p['stock_bp_per_pp_gdp']['5y']):.2f} x {pp:.3f} = {perm:.2f} bp; the impact target "
+            f"{BELTRAN_IMPACT_BP:.0f} bp leaves {temp:.2f} bp = A_5y (1 - e^(-{SALE_BN:.0f}/{d:.0f})) -> A_5y = "
+            f"{a:.0f} bp (D = {d:.0f} bn a month)")
+
+
+def rho() -> str:
+    _, perm, temp, _, _ = _a5y()
+    r = ((BELTRAN_12M_BP - perm) / temp) ** (1.0 / 12.0)
+    return (f"({BELTRAN_12M_BP:.0f} - {perm:.2f}) / {temp:.2f} = rho^12 -> rho = {r:.4f} (half-life "
+            f"{np.log(0.5) / np.log(r):.1f} months)")
+
+
+def ahmed_rebucci() -> str:
+    from treasurylab.scenario.targets.market import beltran
+
+    meta = _market().meta["flow_amplitude_bp"]
+    alt = meta.alternatives["ahmed_rebucci_2022"]
+    scale = float(alt["5y"]) / float(meta.value["5y"])
+    return f"A scaled by {scale:.2f} (alternative `ahmed_rebucci_2022`) -> {beltran(flow_amplitude_bp=alt)['impact']:.0f} bp"
+
+
+def lsap1() -> str:
+    from treasurylab.scenario.targets.market import gagnon
+
+    return f"{-gagnon()['y10_trough']:.0f} bp trough"
+
+
+@lru_cache(maxsize=2)
+def _pace(learning: bool) -> dict:
+    from treasurylab.scenario.targets.market import pace
+
+    return pace() if learning else pace(flow_learning_per_month=0)
+
+
+def pace_ratio() -> str:
+    p, q = _pace(True), _pace(False)
+    s = p["surprise_peak"]
+    return (f"{p['announced_peak']:.1f} / {s:.1f} = **{p['ratio']:.3f}**;\n  unannounced in 24 slices: "
+            f"{p['unannounced_peak']:.1f} / {s:.1f} = {p['ratio_unannounced']:.2f} ({q['unannounced_peak']:.1f} / "
+            f"{s:.1f} = {q['ratio_unannounced']:.2f} if every slice stayed a surprise)")
+
+
+def kappa() -> str:
+    return f"kappa = {float(_market()['flow_learning_per_month']):g} a month"
+
+
+def pile_up() -> str:
+    """The transitory 10y premium a constant unannounced pace builds without learning (backstop off)."""
+    from treasurylab.model.market import BP, I10, run_market_path
+    from treasurylab.scenario.targets.market import _params
+
+    ps, mp = _params(backstop_on=0, flow_learning_per_month=0)
+    o = run_market_path(mp, ps["reference_gdp_bn"], 120, surprise_flow_bn=np.full(120, 80.0))
+    months = 1.0 / (1.0 - float(ps["flow_decay_per_month"]))
+    return f"{months:.0f} months of impact: ~{o['tp_temp'][-1, 0, I10] / BP:.0f} bp on the 10y at $80bn a month"
+
+
+def backstop_costs() -> str:
+    from treasurylab.model.market import run_market_path
+    from treasurylab.scenario.targets.market import _params, march_2020
+
+    ps, mp = _params()
+    f = np.zeros(60)
+    f[0] = 400.0
+    one_off = float(run_market_path(mp, ps["reference_gdp_bn"], 60, surprise_flow_bn=f)["fed"].sum())
+    march = float(march_2020()["fed_bn"].sum())
+    return f"a one-off $400bn surprise costs the Fed ~${one_off:,.0f}bn,\nMarch 2020's foreign sales ${march:,.0f}bn"
+
+
+@lru_cache(maxsize=1)
+def _reserves():
+    from treasurylab.scenario import holders_inputs as HI
+
+    return HI.build_reserves_params(holder_names=_spec().names)
+
+
+def pboc_baseline() -> str:
+    rp = _reserves()
+    i = list(rp.names).index("People's Bank of China")
+    return f"{rp.base_t_per_month[i]:.2f} t a month = its reported 2025 buying, {12 * rp.base_t_per_month[i]:.1f} t"
+
+
+def year_at_signal_one() -> str:
+    """Twelve months of ``reserves_step`` at signal 1: tonnes bought and the gold price change."""
+    from treasurylab.model import reserves as R
+
+    rp = _reserves()
+    rs = R.init_reserves(rp, 1)
+    bought = 0.0
+    for _ in range(12):
+        out = R.reserves_step(rp, rs, signal=1.0)
+        bought += float(out.buy_t.sum())
+    rise = 100.0 * (float(np.exp(rs.log_price[0])) / rp.price0 - 1.0)
+    return f"buys {bought:,.0f} t and lifts the price by {rise:.1f} %"
+
+
+def threat_weight() -> str:
+    from treasurylab.params import load_params
+
+    return f"`coupled.reserves_threat_weight` = {float(load_params('coupled')['reserves_threat_weight']):g}"
+
+
+SECTIONS = {
+    "hm-tic-agents": tic_agents,
+    "hm-denmark": denmark,
+    "hm-fed": fed,
+    "hm-china-trend": china_trend,
+    "hm-foreign-official": foreign_official,
+    "hm-granovetter": granovetter,
+    "hm-lambda-10y": lambda_10y,
+    "hm-a-5y": a_5y,
+    "hm-rho": rho,
+    "hm-ahmed-rebucci": ahmed_rebucci,
+    "hm-lsap1": lsap1,
+    "hm-pace-ratio": pace_ratio,
+    "hm-kappa": kappa,
+    "hm-pile-up": pile_up,
+    "hm-backstop-costs": backstop_costs,
+    "hm-pboc-baseline": pboc_baseline,
+    "hm-year-at-signal-one": year_at_signal_one,
+    "hm-threat-weight": threat_weight,
+}
