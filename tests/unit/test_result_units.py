@@ -88,3 +88,21 @@ def test_golden_files_carry_units():
             continue
         for var, u in zip(df["variable"], df["unit"]):
             assert u == (unit(var) if var in HEADLINE else "1"), (f.name, var)
+
+
+def test_files_without_the_dataset_match_the_dataset(tmp_path):
+    """A run leaves its xarray Dataset unbuilt until something asks for it: the summary, the
+    outcomes and result.json come from the run's arrays (``Result.head``) and are the same as those
+    computed from the Dataset itself."""
+    from treasurylab.scenario.results import Result
+
+    res = run("davos-2026", paths=40, seed=5, workers=1)
+    res.save(tmp_path / "lazy")
+    assert callable(res._ds), "saving the summary files built the Dataset"
+    from_ds = Result(res.scenario, res.ds, dict(res.meta))           # no head: everything from ds
+    assert not callable(res._ds)
+    pd.testing.assert_frame_equal(res.summary, from_ds.summary)
+    assert res.outcomes() == from_ds.outcomes()
+    assert res.months == from_ds.months and res.paths == from_ds.paths == 40
+    assert res.decomposition() == from_ds.decomposition()
+    assert res.to_dict() == from_ds.to_dict()
