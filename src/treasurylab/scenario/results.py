@@ -135,11 +135,13 @@ def summarise(ds) -> Any:
 def summarise_arrays(arrays: dict, months: list[str]) -> Any:
     """The summary of ``{name: (path, month) array}`` (other shapes are skipped), in dict order.
 
-    Quantiles are numpy's (``np.quantile``, linear interpolation), taken month by month on a copy
-    of the month's paths that numpy may partition in place (``overwrite_input``): the same numbers
-    as one ``np.quantile(a, axis=0)``, without its copy of the whole array, and the months are
-    shared between threads (numpy's partition releases the GIL). For 100,000 paths x 120 months x
-    17 variables this took ~6.7 s as one call per variable, ~1.5 s month by month on one thread.
+    Quantiles are numpy's (``np.quantile``, linear interpolation), taken month by month on a
+    *sorted* copy of the month's paths: the order statistics, hence the numbers, are those of one
+    ``np.quantile(a, axis=0)``, without its copy of the whole array, and the months are shared
+    between threads (numpy's sort and partition release the GIL). numpy's vectorised sort and then
+    the quantile's partition of already-sorted data take ~0.12 ms for 10,000 paths, against ~0.3 ms
+    for the quantile's partition of unsorted data (numpy 2.4, measured on the 2-core machine).
+    For 100,000 paths x 120 months x 17 variables this took ~6.7 s as one call per variable.
     """
     import pandas as pd
 
@@ -154,12 +156,8 @@ def summarise_arrays(arrays: dict, months: list[str]) -> Any:
     jobs = [(name, a, j) for name, a in todo for j in range(a.shape[1])]
 
     def work(part: list) -> None:
-        scratch = None
         for name, a, j in part:
-            if scratch is None or scratch.shape[0] != a.shape[0]:
-                scratch = np.empty(a.shape[0])
-            np.copyto(scratch, a[:, j])
-            res[name][:, j] = np.quantile(scratch, qs, overwrite_input=True)
+            res[name][:, j] = np.quantile(np.sort(a[:, j]), qs, overwrite_input=True)
 
     n_threads = _threads(sum(a.size for _, a in todo))
     if n_threads > 1:
