@@ -61,28 +61,32 @@ class Stream:
         x = np.concatenate([np.asarray(arrays[name], dtype=np.float64).T for name in self.names], axis=0)
         self.n += x.shape[1]
         self.sums += x.sum(axis=1)
-        self._push(0, x, fresh=True)
+        box = [x]
+        del x
+        self._push(0, box)
 
-    def _push(self, h: int, x: np.ndarray, fresh: bool = False) -> None:
+    def _push(self, h: int, box: list) -> None:
+        """Fold ``box``'s one array (S, items) into level ``h``. It comes in a list that this method
+        empties, so no caller's frame keeps it alive: each level's array is freed before the level
+        above is built, and the stack of a wave's compactions holds about one wave at a time."""
         while len(self.levels) <= h:
             self.levels.append(np.empty((self.S, 0)))
             self._flip.append(0)
             self._compactions.append(0)
-        # x is a new stack (fresh: used as it is) or a strided view of the level below (copied once)
-        if self.levels[h].shape[1]:
-            lev = np.concatenate([self.levels[h], x], axis=1)
-        else:
-            lev = x if fresh else np.array(x, order="C")
+        x = box.pop()
+        lev = np.concatenate([self.levels[h], x], axis=1) if self.levels[h].shape[1] else x
+        del x
         if lev.shape[1] < 2 * self.k:
             self.levels[h] = lev
             return
         lev.sort(axis=1)                       # each series (row) on its own
         m = lev.shape[1] - lev.shape[1] % 2    # an odd item out (the largest) stays at this level
-        up = lev[:, self._flip[h]:m:2]         # a view: the next level copies it once
+        box.append(np.ascontiguousarray(lev[:, self._flip[h]:m:2]))
         self._flip[h] ^= 1
         self._compactions[h] += 1
-        self.levels[h] = np.ascontiguousarray(lev[:, m:])
-        self._push(h + 1, up)
+        self.levels[h] = lev[:, m:].copy()     # a copy: even an empty view would keep lev alive
+        del lev
+        self._push(h + 1, box)
 
     @property
     def rank_error(self) -> float:
