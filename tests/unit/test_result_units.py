@@ -88,3 +88,60 @@ def test_golden_files_carry_units():
             continue
         for var, u in zip(df["variable"], df["unit"]):
             assert u == (unit(var) if var in HEADLINE else "1"), (f.name, var)
+
+
+def test_files_without_the_dataset_match_the_dataset(tmp_path):
+    """A run leaves its xarray Dataset unbuilt until something asks for it: the summary, the
+    outcomes and result.json come from the run's arrays (``Result.head``) and are the same as those
+    computed from the Dataset itself."""
+    from treasurylab.scenario.results import Result
+
+    res = run("davos-2026", paths=40, seed=5, workers=1)
+    res.save(tmp_path / "lazy")
+    assert callable(res._ds), "saving the summary files built the Dataset"
+    from_ds = Result(res.scenario, res.ds, dict(res.meta))           # no head: everything from ds
+    assert not callable(res._ds)
+    pd.testing.assert_frame_equal(res.summary, from_ds.summary)
+    assert res.outcomes() == from_ds.outcomes()
+    assert res.months == from_ds.months and res.paths == from_ds.paths == 40
+    assert res.decomposition() == from_ds.decomposition()
+    assert res.to_dict() == from_ds.to_dict()
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 20, 101, 2560, 10_000])
+def test_quantiles_of_sorted_rows_are_numpys(n):
+    """The summary's quantiles (results.sorted_quantiles on sorted rows) are np.quantile's, bit for
+    bit: continuous values, heavy ties, infinities and a row with a NaN."""
+    from treasurylab.scenario.results import sorted_quantiles
+
+    rng = np.random.default_rng(n)
+    qs = np.array([0.05, 0.5, 0.95])
+    rows = [rng.standard_normal((6, n)) * 10.0 ** rng.integers(-6, 6, (6, 1)),
+            rng.integers(0, 3, (4, n)).astype(float),
+            np.where(rng.random((3, n)) < 0.1, np.inf, rng.random((3, n)))]
+    nan_row = rng.random((1, n))
+    nan_row[0, n // 2] = np.nan
+    rows.append(nan_row)
+    x = np.concatenate(rows)
+    with np.errstate(invalid="ignore"):
+        got = sorted_quantiles(np.sort(x, axis=1), qs)
+        want = np.quantile(x, qs, axis=1).T
+    np.testing.assert_array_equal(got, want)
+    assert np.isnan(got[-1]).all()
+
+
+def test_summary_of_arrays_matches_numpy_quantile_and_mean():
+    from treasurylab.scenario.results import summarise_arrays
+
+    rng = np.random.default_rng(0)
+    buf = rng.standard_normal((2, 12, 3000))            # (variable, month, path) records
+    arrays = {"y10": buf[0].T, "trust": buf[1].T, "holder_sales": rng.random((3000, 4))}
+    months = [f"2026-{m:02d}" for m in range(1, 13)]
+    s = summarise_arrays(arrays, months)
+    assert list(s["variable"].unique()) == ["y10", "trust"] and len(s) == 24
+    for name in ("y10", "trust"):
+        sub = s[s["variable"] == name]
+        q = np.quantile(arrays[name], [0.05, 0.5, 0.95], axis=0)
+        np.testing.assert_array_equal(sub[["p5", "p50", "p95"]].to_numpy().T, q)
+        np.testing.assert_array_equal(sub["mean"].to_numpy(), arrays[name].mean(axis=0))
+        assert list(sub["month"]) == months

@@ -56,15 +56,8 @@ def test_validation_and_prepare_build_each_block_once(monkeypatch):
     from treasurylab.scenario.spec import load_scenario
 
     monkeypatch.setattr(S, "_CACHE", {})
-    built: collections.Counter = collections.Counter()
-    for name in ("build_holders_spec", "build_reserves_params"):
-        orig = getattr(holders_inputs, name)
-
-        def counting(*a, _orig=orig, _name=name, **k):
-            built[_name] += 1
-            return _orig(*a, **k)
-
-        monkeypatch.setattr(holders_inputs, name, counting)
+    monkeypatch.setenv("TREASURYLAB_CACHE_DIR", "off")   # sharing within a process, not the disk cache
+    built = _count_builds(monkeypatch, holders_inputs)
     sc = load_scenario(SCENARIO)                  # validation builds the overridden blocks ...
     assert built["build_holders_spec"] >= 1
     before = dict(built)
@@ -76,6 +69,48 @@ def test_validation_and_prepare_build_each_block_once(monkeypatch):
     S.prepare(sc)                                 # a second prepare builds nothing
     assert dict(built) == again
     assert built["build_reserves_params"] <= 1    # built once, for the scenario's holders
+
+
+def _count_builds(monkeypatch, holders_inputs) -> collections.Counter:
+    built: collections.Counter = collections.Counter()
+    for name in ("build_holders_spec", "build_reserves_params"):
+        orig = getattr(holders_inputs, name)
+
+        def counting(*a, _orig=orig, _name=name, **k):
+            built[_name] += 1
+            return _orig(*a, **k)
+
+        monkeypatch.setattr(holders_inputs, name, counting)
+    return built
+
+
+def test_a_new_process_reads_the_holders_and_reserves_inputs_from_the_disk_cache(monkeypatch, tmp_path):
+    """What the holders' and reserves' inputs are built from (TIC, H.4.1, MSPD, gold data and the
+    parameters) is fixed for a data snapshot: a later process (here: an emptied in-process memo)
+    reads them from the disk cache, and gets the same inputs."""
+    from treasurylab.scenario import holders_inputs
+    from treasurylab.scenario.spec import load_scenario
+
+    monkeypatch.setenv("TREASURYLAB_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(S, "_CACHE", {})
+    built = _count_builds(monkeypatch, holders_inputs)
+    first = S.prepare(load_scenario(SCENARIO))
+    assert built["build_holders_spec"] >= 1 and built["build_reserves_params"] == 1
+    built.clear()
+    monkeypatch.setattr(S, "_CACHE", {})
+    again = S.prepare(load_scenario(SCENARIO))
+    assert not built, dict(built)
+    assert again.holder_names == first.holder_names
+    assert again.foreign_official_bn == first.foreign_official_bn
+    pairs = [(x, y) for x, y in zip(first.hspecs, again.hspecs)] + [(first.rp, again.rp)]
+    assert len(pairs) == len(again.hspecs) + 1 and first.rp is not None
+    for x, y in pairs:
+        for f in dataclasses.fields(x):
+            a, b = getattr(x, f.name), getattr(y, f.name)
+            if isinstance(a, np.ndarray):
+                np.testing.assert_array_equal(a, b)
+            else:
+                assert a == b, f.name
 
 
 def test_setup_is_frozen_and_its_arrays_read_only():

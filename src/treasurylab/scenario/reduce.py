@@ -40,41 +40,53 @@ QUANTILES = (0.05, 0.5, 0.95)
 
 
 class Stream:
-    """Means and a quantile sketch of ``S`` series, fed (rows = paths, S) blocks in a fixed order."""
+    """Means and a quantile sketch of ``S`` series, fed (rows = paths, S) blocks in a fixed order.
+
+    Each level is held as (S, items): one series per row, so a compaction sorts contiguous rows
+    (numpy's vectorised sort) and the runner's records, (month, path) buffers, are stacked without a
+    transpose. Holding levels as (items, S) and sorting along the strided axis cost ~1.4-2.3 s a
+    wave of 20,480 paths x 2,040 series (measured on the 2-core machine), while the workers waited."""
 
     def __init__(self, names: list[str], T: int, k: int | None = None) -> None:
         self.names, self.T, self.k = list(names), int(T), int(SKETCH_K if k is None else k)
         self.S = len(self.names) * self.T
         self.n = 0
         self.sums = np.zeros(self.S)
-        self.levels: list[np.ndarray] = []
+        self.levels: list[np.ndarray] = []     # level h: (S, items of weight 2**h)
         self._flip: list[int] = []
         self._compactions: list[int] = []
 
     def add(self, arrays: dict) -> None:
         """Fold one chunk of paths: ``arrays[name]`` (paths, T) for every name of the stream."""
-        x = np.concatenate([np.asarray(arrays[name], dtype=np.float64) for name in self.names], axis=1)
-        self.n += x.shape[0]
-        self.sums += x.sum(axis=0)
-        self._push(0, x)
+        x = np.concatenate([np.asarray(arrays[name], dtype=np.float64).T for name in self.names], axis=0)
+        self.n += x.shape[1]
+        self.sums += x.sum(axis=1)
+        box = [x]
+        del x
+        self._push(0, box)
 
-    def _push(self, h: int, x: np.ndarray) -> None:
+    def _push(self, h: int, box: list) -> None:
+        """Fold ``box``'s one array (S, items) into level ``h``. It comes in a list that this method
+        empties, so no caller's frame keeps it alive: each level's array is freed before the level
+        above is built, and the stack of a wave's compactions holds about one wave at a time."""
         while len(self.levels) <= h:
-            self.levels.append(np.empty((0, self.S)))
+            self.levels.append(np.empty((self.S, 0)))
             self._flip.append(0)
             self._compactions.append(0)
-        lev = np.concatenate([self.levels[h], x], axis=0) if len(self.levels[h]) else np.array(x)
-        if lev.shape[0] < 2 * self.k:
+        x = box.pop()
+        lev = np.concatenate([self.levels[h], x], axis=1) if self.levels[h].shape[1] else x
+        del x
+        if lev.shape[1] < 2 * self.k:
             self.levels[h] = lev
             return
-        lev.sort(axis=0)                       # each series (column) on its own
-        m = lev.shape[0] - lev.shape[0] % 2    # an odd item out (the largest) stays at this level
-        up = lev[self._flip[h]:m:2].copy()
+        lev.sort(axis=1)                       # each series (row) on its own
+        m = lev.shape[1] - lev.shape[1] % 2    # an odd item out (the largest) stays at this level
+        box.append(np.ascontiguousarray(lev[:, self._flip[h]:m:2]))
         self._flip[h] ^= 1
         self._compactions[h] += 1
-        self.levels[h] = lev[m:].copy()
+        self.levels[h] = lev[:, m:].copy()     # a copy: even an empty view would keep lev alive
         del lev
-        self._push(h + 1, up)
+        self._push(h + 1, box)
 
     @property
     def rank_error(self) -> float:
@@ -87,17 +99,17 @@ class Stream:
         """(len(qs), S): the smallest kept value whose cumulative weight reaches q x total."""
         qs = np.asarray(qs, dtype=float)
         out = np.empty((len(qs), self.S))
-        weights = np.concatenate([np.full(len(lv), 2.0 ** h) for h, lv in enumerate(self.levels)])
+        weights = np.concatenate([np.full(lv.shape[1], 2.0 ** h) for h, lv in enumerate(self.levels)])
         total = weights.sum()
         for j0 in range(0, self.S, chunk):
             j1 = min(self.S, j0 + chunk)
-            vals = np.concatenate([lv[:, j0:j1] for lv in self.levels], axis=0)
-            order = np.argsort(vals, axis=0, kind="stable")
-            cw = np.cumsum(weights[order], axis=0)
-            sv = np.take_along_axis(vals, order, axis=0)
+            vals = np.concatenate([lv[j0:j1] for lv in self.levels], axis=1)     # (chunk, items)
+            order = np.argsort(vals, axis=1, kind="stable")
+            cw = np.cumsum(weights[order], axis=1)
+            sv = np.take_along_axis(vals, order, axis=1)
             for i, q in enumerate(qs):
-                pos = (cw < q * total).sum(axis=0)          # first index where cumulative >= q * total
-                out[i, j0:j1] = sv[np.minimum(pos, len(sv) - 1), np.arange(j1 - j0)]
+                pos = (cw < q * total).sum(axis=1)          # first index where cumulative >= q * total
+                out[i, j0:j1] = sv[np.arange(j1 - j0), np.minimum(pos, sv.shape[1] - 1)]
         return out
 
     def summary(self, months: list[str]):

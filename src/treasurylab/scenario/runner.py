@@ -81,8 +81,15 @@ def _streamed(setup, sc, ex, monthly: dict, keep: int, progress) -> tuple[dict, 
 
 
 def _dataset(setup, arrays: dict, sc) -> Any:
-    import numpy as np
     import xarray as xr
+
+    data_vars, coords, attrs = _dataset_parts(setup, arrays, sc)
+    return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
+
+def _dataset_parts(setup, arrays: dict, sc) -> tuple[dict, dict, dict]:
+    """The Dataset's variables ({name: (dims, array)}), coordinates and attrs, without xarray."""
+    import numpy as np
 
     months = list(setup.months)
     n = None
@@ -103,10 +110,9 @@ def _dataset(setup, arrays: dict, sc) -> Any:
     coords = {"path": np.arange(n), "month": months}
     if any(d[0] == ("path", "holder") for d in data_vars.values()):
         coords["holder"] = list(setup.holder_names)
-    return xr.Dataset(data_vars, coords=coords,
-                      attrs={"scenario": sc.name, "seed": sc.seed, "paths": int(n), "paths_kept": int(n),
-                             # observed (TIC), not modelled: the cascade's denominator
-                             "foreign_official_tic_bn": float(getattr(setup, "foreign_official_bn", 0.0))})
+    return data_vars, coords, {"scenario": sc.name, "seed": sc.seed, "paths": int(n), "paths_kept": int(n),
+                               # observed (TIC), not modelled: the cascade's denominator
+                               "foreign_official_tic_bn": float(getattr(setup, "foreign_official_bn", 0.0))}
 
 
 def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, workers: int | None = None,
@@ -122,7 +128,7 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
     from treasurylab.model import coupled
     from treasurylab.scenario.ensemble import plan, run_blocks
     from treasurylab.scenario.executors import make_executor
-    from treasurylab.scenario.results import Result
+    from treasurylab.scenario.results import Head, Result
     from treasurylab.scenario.spec import load_scenario
 
     sc = load_scenario(spec_or_path)
@@ -184,13 +190,28 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
                   for k, v in full.items()}
         release_in_background(full)
         del full
-    ds = _dataset(setup, arrays, sc)
-    ds.attrs["paths"] = int(sc.paths)
+    if summary is None:       # what the files and tables need, from the arrays (the Dataset waits)
+        from treasurylab.scenario.results import outcomes_of, summarise_arrays
+
+        summary = summarise_arrays(arrays, [str(m) for m in setup.months])
+        outcomes = outcomes_of(arrays.get)
+    data_vars, coords, attrs = _dataset_parts(setup, arrays, sc)
+    attrs["paths"] = int(sc.paths)
+    head = Head(months=[str(m) for m in setup.months], paths=int(sc.paths), variables=list(data_vars),
+                attrs=dict(attrs), base={k[5:]: v[1] for k, v in data_vars.items() if k.startswith("base_")})
+
+    def build() -> Any:
+        # built on first use of Result.ds only (the report, notebooks, --save-paths): importing
+        # xarray and building a Dataset costs ~1 s of a 10,000-path run's process
+        import xarray as xr
+
+        return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
     meta = {"seed": sc.seed, "paths": sc.paths, "blocks": n_blocks, "executor": ex.name,
             "workers": getattr(ex, "workers", 1), "seconds_prepare": round(t1 - t0, 3),
-            "seconds_simulate": round(t2 - t1, 3), "paths_kept": int(ds.sizes["path"]),
+            "seconds_simulate": round(t2 - t1, 3), "paths_kept": int(attrs["paths_kept"]),
             "quantiles": "sketch" if streamed else "exact", "quantile_rank_error": rank_error,
             "jump_off": dict(setup.jump_off)}
-    res = Result(sc, ds, meta, _summary=summary, _outcomes=outcomes)
+    res = Result(sc, build, meta, _summary=summary, _outcomes=outcomes, head=head)
     res.minerals = setup.minerals
     return res

@@ -85,20 +85,48 @@ def holders_spec(overrides: dict | None = None, month: str | None = None):
     from treasurylab.scenario.holders_inputs import build_holders_spec
 
     if month is not None:   # the latest TIC month is the default: one spec for both spellings
+        month = None if month == _tic_latest_month() else month
+
+    def make():
+        ps = block_params("holders")
+        return _on_disk("holders_spec", {"overrides": overrides, "month": month, "params": dict(ps)},
+                        lambda: build_holders_spec(overrides, month=month, params=ps))
+
+    return _cached(("holders_spec", _key(overrides), month), make)
+
+
+def _tic_latest_month() -> str:
+    """The latest month of the TIC holdings (through the disk cache: reading TIC takes ~0.1 s)."""
+    def make():
         from treasurylab.scenario.holders_inputs import tic_latest
 
-        month = None if month == tic_latest()[0] else month
-    return _cached(("holders_spec", _key(overrides), month),
-                   lambda: build_holders_spec(overrides, month=month, params=block_params("holders")))
+        return _on_disk("tic_latest_month", {}, lambda: tic_latest()[0])
+
+    return _cached(("tic_latest_month",), make)
+
+
+def _on_disk(kind: str, parts: dict, build):
+    """``build()`` through the disk cache of prepared inputs (``treasurylab.cache``), keyed on
+    ``parts`` and the data's fingerprint: the holders' and the reserves' inputs are read from several
+    data files (~0.2 s of every run's ``prepare``) yet depend only on the data and the parameters."""
+    from treasurylab.cache import cached
+    from treasurylab.data.store import fingerprint
+
+    return cached(kind, {**parts, "data": fingerprint()}, build)
 
 
 def reserves_params(overrides: dict | None = None, holder_names: tuple[str, ...] | None = None):
     from treasurylab.scenario.holders_inputs import build_reserves_params
 
     names = tuple(holder_names) if holder_names is not None else None
-    return _cached(("reserves_params", _key(overrides), names),
-                   lambda: build_reserves_params(overrides, holder_names=names, where="overrides.reserves",
-                                                 params=block_params("reserves")))
+
+    def make():
+        ps = block_params("reserves")
+        return _on_disk("reserves_params", {"overrides": overrides, "names": names, "params": dict(ps)},
+                        lambda: build_reserves_params(overrides, holder_names=names, where="overrides.reserves",
+                                                      params=ps))
+
+    return _cached(("reserves_params", _key(overrides), names), make)
 
 
 def minerals_inputs(overrides: dict | None = None):
@@ -350,5 +378,6 @@ def _foreign_official_bn(month: str) -> float:
         df = df[(df["row_type"] == "foreign_official") & (df["date"].astype(str) == str(month)[:7])]
         return float(df["value"].iloc[0]) if len(df) else 0.0
 
-    return _cached(("foreign_official", str(month)[:7]), load)
+    return _cached(("foreign_official", str(month)[:7]),
+                   lambda: _on_disk("foreign_official", {"month": str(month)[:7]}, load))
 
