@@ -72,11 +72,29 @@ def test_result_json_units_and_foreign_names(saved):
     doc = json.loads((out / "result.json").read_text())
     assert doc["units"]["y10"] == "percent" and doc["units"]["foreign_total"] == "USD bn"
     assert all(r["unit"] for r in doc["headline"])
-    assert "foreign_official" not in doc["units"]
+    assert doc["units"]["foreign_official"] == "USD bn"
     total0 = float(res.ds["foreign_total"].values[:, 0].mean())
     official = doc["observed"]["foreign_official_tic_bn"]
     # TIC: all foreign holders ~USD 9.3tn, of which foreign official ~3.9tn (early 2026)
     assert 8000 < total0 < 10500 and 3000 < official < 4800 and official < total0
+    # the official path starts from TIC's official total, not from all foreign holdings
+    official0 = res.ds["foreign_official"].values[:, 0]
+    assert np.all(np.abs(official0 - official) < 0.02 * official)
+
+
+def test_foreign_official_falls_by_the_non_absorbers_net_sales():
+    """china-exit: China's whole holding is sold over 24 months; the official path loses it dollar for
+    dollar (the non-absorbing foreign holders stand for the official sector), all foreign holdings less."""
+    base = run("baseline", paths=16, seed=5, workers=1)
+    exit_ = run("china-exit", paths=16, seed=5, workers=1)
+    i = list(exit_.months).index("2028-03")                  # sale done (Feb 2026 + 24 months)
+    d_off = float(np.median(exit_.ds["foreign_official"].values[:, i] - base.ds["foreign_official"].values[:, i]))
+    d_all = float(np.median(exit_.ds["foreign_total"].values[:, i] - base.ds["foreign_total"].values[:, i]))
+    china_sold = float(np.median(exit_.ds["holder_sales"].sel(holder="China, Mainland").values))
+    assert china_sold > 500.0                                 # China held ~USD 680bn at the start
+    assert d_off <= -0.9 * china_sold                         # its sale leaves the official total
+    assert d_all > d_off                                      # others (absorbers) buy part of it
+    assert np.all(exit_.ds["foreign_official"].values >= 0.0)
 
 
 def test_golden_files_carry_units():

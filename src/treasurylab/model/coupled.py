@@ -56,7 +56,8 @@ kernel only reads its fields) and ``simulate(setup, n, rng) -> dict``
 (one block of n paths; arrays (n, T), (n,) or (n, A)) are what the runner calls. Per path it also
 returns ``cascade_share`` (foreign non-absorbing holders' sales beyond the baseline in the first 24
 months / TIC's foreign official holdings at the start, $3,887bn in Dec 2025: the non-absorbing
-foreign agents stand for the official sector, since TIC gives no official/private split by country), ``regime_exceeded``, ``fed_backstop_bn`` (backstop purchases) and
+foreign agents stand for the official sector, since TIC gives no official/private split by country; the
+record ``foreign_official`` is that total less their net sales since the start, floored at 0), ``regime_exceeded``, ``fed_backstop_bn`` (backstop purchases) and
 ``holder_sales`` (n, A): each holder's cumulative sales beyond the baseline (+ = sold).
 """
 
@@ -72,7 +73,7 @@ VINTAGES = {"cbo-2026-02": "2026-02", "cbo-2025-01": "2025-01"}
 CASCADE_WINDOW = 24           # months: "sold within 24 months" (the tipping-point definition)
 RECORD = ("y10", "tp10", "flow_premium", "fiscal_premium", "expected_short_dev", "policy_rate",
           "mortgage", "baa", "gdp_gap", "gdp_level_dev", "inflation_dev", "net_interest", "deficit_gdp",
-          "debt_gdp", "foreign_total", "trust", "gold_price", "event_premium", "unemployment")
+          "debt_gdp", "foreign_total", "foreign_official", "trust", "gold_price", "event_premium", "unemployment")
 
 
 def one_blas_thread():
@@ -188,6 +189,9 @@ def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, 
     # "more than half of foreign official holdings sold": the non-absorbing foreign agents stand for the
     # official sector (TIC has no official/private split by country), measured against TIC's official total
     h0_foreign = S.foreign_official_bn or float(spec0.holdings0[foreign].sum())
+    # the same stand-in gives a monthly foreign official path: TIC's official total at the start less the
+    # non-absorbing foreign agents' net sales since then (dollar for dollar, as in cascade_share)
+    official_gap = h0_foreign - hs.holdings @ foreign_f
     # records month-major (T, n): each month writes contiguous rows; returned as (n, T) views
     rec = {}
     for k in RECORD:
@@ -379,6 +383,9 @@ def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, 
         rec["deficit_gdp"][t] = deficit_gdp
         rec["debt_gdp"][t] = debt_gdp
         np.matmul(hs.holdings, all_foreign_f, out=rec["foreign_total"][t])
+        np.matmul(hs.holdings, foreign_f, out=rec["foreign_official"][t])
+        rec["foreign_official"][t] += official_gap
+        np.maximum(rec["foreign_official"][t], 0.0, out=rec["foreign_official"][t])
         rec["trust"][t] = out.trust
         rec["gold_price"][t] = gold_price
         rec["event_premium"][t] = ev10

@@ -19,6 +19,8 @@ HISTORY: dict[str, tuple[str, dict[str, Any], float, str]] = {
     "policy_rate": ("rates.daily", {"series": "DFF"}, 1.0, "effective federal funds rate (DFF)"),
     "foreign_total": ("tic.holdings", {"row_type": "grand_total", "series": "current"}, 1.0,
                       "TIC: all foreign holders (grand total)"),
+    "foreign_official": ("tic.holdings", {"row_type": "foreign_official", "series": "current"}, 1.0,
+                         "TIC: foreign official holders"),
 }
 
 

@@ -15,9 +15,10 @@ datetime ``month`` coordinate (the first day of each month).
 
 Names say what a variable holds: ``foreign_total`` is the holdings of *all* foreign holders in the
 model (TIC's grand total: official and private); TIC's foreign official total at the start month is
-in ``result.json`` (``observed``) and is the denominator of ``cascade_share``. The model has no
-official/private split by month (TIC publishes none by country), so no monthly foreign official path
-is output.
+in ``result.json`` (``observed``) and is the denominator of ``cascade_share``. ``foreign_official``
+starts from that total and falls (rises) by the non-absorbing foreign holders' net sales (purchases):
+TIC publishes no official/private split by country, so those holders stand for the official sector
+(an assumption, the one ``cascade_share`` makes).
 
 Large runs stay compact: when a run has more paths than the runner keeps (``runner.KEEP_PATHS``,
 10,000 by default), the summary and the per-path outcomes are computed once over *all* paths
@@ -54,6 +55,8 @@ VARIABLES: dict[str, tuple[str, str, float]] = {
     "deficit_gdp": ("deficit", "% of GDP", 100.0),
     "debt_gdp": ("debt held by the public", "% of GDP", 100.0),
     "foreign_total": ("foreign holdings, official and private", "USD bn", 1.0),
+    "foreign_official": ("foreign official holdings (TIC's official total at the start less the non-absorbing "
+                         "foreign holders' net sales)", "USD bn", 1.0),
     "trust": ("trust index", "0-1", 1.0),
     "gold_price": ("gold price", "USD/oz", 1.0),
     "event_premium": ("term-premium event", "bp", 1e4),
@@ -62,7 +65,7 @@ VARIABLES: dict[str, tuple[str, str, float]] = {
 
 #: the variables of the headline table and the golden files
 HEADLINE = ("y10", "tp10", "fiscal_premium", "policy_rate", "mortgage", "gdp_gap", "net_interest",
-            "debt_gdp", "foreign_total")
+            "debt_gdp", "foreign_total", "foreign_official")
 
 #: variables that are not monthly paths: name -> (long name, unit in files, scale to that unit)
 OTHER_VARIABLES: dict[str, tuple[str, str, float]] = {
