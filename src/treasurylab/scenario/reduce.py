@@ -114,13 +114,6 @@ class Stream:
 
     def summary(self, months: list[str]):
         """The tidy summary (variable, month, p5, p50, p95, mean), as ``results.summarise_arrays``."""
-        import pandas as pd
+        from treasurylab.scenario.results import tidy_summary
 
-        q = self.quantiles()
-        mean = self.sums / max(self.n, 1)
-        frames = []
-        for i, name in enumerate(self.names):
-            sl = slice(i * self.T, (i + 1) * self.T)
-            frames.append(pd.DataFrame({"variable": name, "month": months, "p5": q[0, sl], "p50": q[1, sl],
-                                        "p95": q[2, sl], "mean": mean[sl]}))
-        return pd.concat(frames, ignore_index=True)
+        return tidy_summary(self.names, months, self.quantiles(), self.sums / max(self.n, 1))

@@ -169,16 +169,23 @@ def summarise_arrays(arrays: dict, months: list[str]) -> Any:
             list(ex.map(work, [todo[i::n_threads] for i in range(n_threads)]))
     else:
         work(todo)
-    T = len(months)
     if not todo:
         return pd.DataFrame(columns=["variable", "month", "p5", "p50", "p95", "mean"])
+    return tidy_summary([name for name, _ in todo], months,
+                        np.concatenate([res[name] for name, _ in todo], axis=1),
+                        np.concatenate([a.mean(axis=0) for _, a in todo]))
+
+
+def tidy_summary(names: list[str], months: list[str], q: np.ndarray, mean: np.ndarray) -> Any:
+    """The tidy summary (variable, month, p5, p50, p95, mean) of ``names`` x ``months`` series:
+    ``q`` (3, S) their p5/p50/p95 and ``mean`` (S,), S = len(names) x len(months), variable-major.
+    One home for the layout, used by the exact summary and by the streamed one (scenario/reduce.py)."""
+    import pandas as pd
+
     return pd.DataFrame({
-        "variable": np.repeat(np.array([name for name, _ in todo], dtype=object), T),
-        "month": np.array(list(months) * len(todo), dtype=object),
-        "p5": np.concatenate([res[name][0] for name, _ in todo]),
-        "p50": np.concatenate([res[name][1] for name, _ in todo]),
-        "p95": np.concatenate([res[name][2] for name, _ in todo]),
-        "mean": np.concatenate([a.mean(axis=0) for _, a in todo]),
+        "variable": np.repeat(np.array(list(names), dtype=object), len(months)),
+        "month": np.array(list(months) * len(names), dtype=object),
+        "p5": q[0], "p50": q[1], "p95": q[2], "mean": mean,
     })
 
 

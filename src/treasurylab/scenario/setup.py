@@ -340,13 +340,10 @@ def prepare(sc) -> Setup:
 def _anchored(vintage: str, start: str, fp, jp, mp):
     """``jumpoff.anchored`` (the CBO baseline re-anchored and re-solved on the jump-off) through the
     disk cache, keyed on the three parameter sets' values and the data's fingerprint."""
-    from treasurylab.cache import cached
-    from treasurylab.data.store import fingerprint
     from treasurylab.scenario import jumpoff as JO
 
-    parts = {"vintage": vintage, "start": str(start), "fiscal": dict(fp), "jumpoff": dict(jp),
-             "macro": dict(mp), "data": fingerprint()}
-    return cached("anchored", parts, lambda: JO.anchored(vintage, start, fp, jp, mp))
+    parts = {"vintage": vintage, "start": str(start), "fiscal": dict(fp), "jumpoff": dict(jp), "macro": dict(mp)}
+    return _on_disk("anchored", parts, lambda: JO.anchored(vintage, start, fp, jp, mp))
 
 
 def _world_shocks(ov: dict | None):
