@@ -283,3 +283,15 @@ def test_version_text_and_json():
     assert plain.exit_code == 0 and plain.stdout.strip() == __version__
     doc = runner.invoke(app, ["--version", "--json"])
     assert doc.exit_code == 0 and json.loads(doc.stdout) == {"version": __version__}
+
+
+def test_every_command_module_is_registered():
+    """cli/main.py lists its command modules instead of scanning the package at start: a new
+    ``*_cmd.py`` that is not listed would silently be missing from the CLI."""
+    from pathlib import Path
+
+    import treasurylab.cli as cli_pkg
+    from treasurylab.cli.main import COMMAND_MODULES
+
+    on_disk = sorted(p.stem for p in Path(cli_pkg.__file__).parent.glob("*_cmd.py"))
+    assert sorted(COMMAND_MODULES) == on_disk

@@ -20,7 +20,6 @@ from typing import Any
 import typer
 
 from treasurylab.cli.output import guard, print_json, table
-from treasurylab.report.claims import GOLD_HOLDERS  # noqa: F401 (the demo's gold rows, kept importable here)
 
 MAJOR_HOLDERS = [
     "Japan",

@@ -372,6 +372,8 @@ def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, 
         np.add(out.tp_perm[:, 3], out.tp_temp[:, 3], out=rec["flow_premium"][t])
         np.add(out.fiscal[:, 3], out.trust_term[:, 3], out=rec["fiscal_premium"][t])
         np.add(cp["baseline_tp10"] + ev10, rec["flow_premium"][t], out=rec["tp10"][t])
+        if W is not None:      # the world's term premium: ACM's share of its curve shocks (model/shocks.py)
+            rec["tp10"][t] += W.tp10[t]
         rec["expected_short_dev"][t] = esd_t[3]
         rec["policy_rate"][t] = mo["policy"]
         rec["mortgage"][t] = mo["mortgage"]

@@ -15,6 +15,8 @@ and the outputs each block reads::
 
     tenor_t  = B x_t[:3] / 100                                (5, n) yield shocks at 3m, 2y, 5y, 10y, 30y
     policy_t = tenor_t[3m] + x_t[policy spread] / 100         policy-rate shock
+    tp10_t   = b' x_t[:3] / 100                               the 10-year term premium's part of it
+                                                              (ACM premium on the factors, by OLS)
     real_t   = sum_{s<=t} g_s / 12,  price_t = sum_{s<=t} pi_s / 12   log level deviations
     gap_t    = phi_gap gap_{t-1} + g_t / 12                   output-gap deviation, fraction of potential:
                                                               the part of a growth surprise that is
@@ -57,6 +59,7 @@ class ShockParams:
     macro: bool = True
     fiscal: bool = True
     scale: float = 1.0
+    tp_loadings: np.ndarray | None = None   # (3,) ACM 10y term premium per pp of level, slope, curvature
 
     @classmethod
     def from_params(cls, ps) -> ShockParams | None:
@@ -70,6 +73,7 @@ class ShockParams:
             A=np.asarray(ps["var_persistence"], dtype=float), resid=resid - resid.mean(axis=0),
             z_infl=_demean(r["inflation_z"]), z_growth=_demean(r["growth_z"]),
             loadings=np.asarray(ps["tenor_loadings"], dtype=float),
+            tp_loadings=np.asarray(ps["term_premium_loadings"], dtype=float),
             block_length=float(ps["block_length_months"]),
             rho_infl=float(ps["inflation_persistence"]), sigma_infl=float(ps["inflation_sigma"]),
             rho_growth=float(ps["growth_persistence"]), sigma_growth=float(ps["growth_sigma"]),
@@ -94,6 +98,7 @@ class WorldPaths:
     price_level: np.ndarray   # (T, n) log price-level deviation
     gap: np.ndarray           # (T, n) output-gap deviation, fraction of potential
     deficit_pp: np.ndarray    # (T, n) primary deficit, % of GDP
+    tp10: np.ndarray          # (T, n) decimal: the 10-year term premium's part of tenor[:, 3]
 
 
 def shock_rng(rng: np.random.Generator) -> np.random.Generator:
@@ -123,6 +128,8 @@ def draw(sp: ShockParams, n: int, T: int, rng: np.random.Generator) -> WorldPath
     km = s if sp.macro else 0.0
     kf = s if sp.fiscal else 0.0
     tenor = np.zeros((T, 5, n))
+    tp10 = np.zeros((T, n))
+    tpb = None if sp.tp_loadings is None else np.asarray(sp.tp_loadings, dtype=float) / 100.0
     policy = np.zeros((T, n))
     infl = np.zeros((T, n))
     real = np.zeros((T, n))
@@ -141,6 +148,8 @@ def draw(sp: ShockParams, n: int, T: int, rng: np.random.Generator) -> WorldPath
     for t in range(T):
         x = x @ AT + e[t]
         tenor[t] = Bt @ x[:, :3].T
+        if tpb is not None:
+            np.matmul(x[:, :3], tpb, out=tp10[t])
         policy[t] = tenor[t, 0] + x[:, 3] / 100.0
         pi = sp.rho_infl * pi + sp.sigma_infl * zi[t]
         g = sp.rho_growth * g + sp.sigma_growth * zg[t]
@@ -154,6 +163,7 @@ def draw(sp: ShockParams, n: int, T: int, rng: np.random.Generator) -> WorldPath
         price[t] = pl
         dpp[t] = d
     tenor *= kr
+    tp10 *= kr
     policy *= kr
     infl *= km
     real *= km
@@ -161,4 +171,4 @@ def draw(sp: ShockParams, n: int, T: int, rng: np.random.Generator) -> WorldPath
     price *= km
     dpp *= kf
     return WorldPaths(tenor=tenor, policy=policy, inflation=infl, real_level=real, price_level=price,
-                      gap=gapw, deficit_pp=dpp)
+                      gap=gapw, deficit_pp=dpp, tp10=tp10)

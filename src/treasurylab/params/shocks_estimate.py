@@ -28,6 +28,12 @@ What is estimated (docs/design.md, "World shocks", says why this form):
   (scenario/backtest.asof_shock_params). The 5-year
   and 30-year load on the factors by OLS of their levels on the factors (the 30-year without
   2002-02..2006-02, when no 30-year bond was issued).
+* **The 10-year term premium's share of the curve shocks**: the Adrian-Crump-Moench 10-year term
+  premium (``macro.term_premium``, ACMTP10, monthly averages) regressed on the curve factors, month on
+  month (OLS of its monthly change on the factors' monthly changes, 1990-01..2025-12): the factors
+  explain about 88% of its monthly variance and the coefficients are the same on 12- and 60-month
+  changes, so a path's world term premium is these loadings times its curve-factor deviations
+  (:func:`estimate_term_premium`; the rest of the premium's variance, about 12% a month, is not drawn).
 * **Inflation and real growth**, CBO's quarterly history (``cbo.econ.2025-01``: CPI-U and real GDP,
   annualised quarter-on-quarter, 1990q1..2024q3, the last full quarter of history in that file): an
   AR(1) each (statsmodels AutoReg); the monthly persistence is the quarterly one to the power 1/3
@@ -127,6 +133,37 @@ def estimate_curve() -> dict:
     md = match_change_spreads(A, resid.values, np.r_[load[3], 0.0], block, m["10Y"].values)
     return {"A": md["A"], "resid": resid * md["scale"], "loadings": load, "block": block,
             "eig": md["root"], "n": len(f), "md": md}
+
+
+def _monthly_term_premium() -> pd.Series:
+    from treasurylab import data
+
+    d = data.series("macro.term_premium", series="ACMTP10")
+    tp = d.set_index(pd.PeriodIndex(pd.to_datetime(d["date"]), freq="M"))["value"].groupby(level=0).mean()
+    return tp.loc[CURVE_START:CURVE_END]
+
+
+def estimate_term_premium(m: pd.DataFrame | None = None) -> dict:
+    """ACM 10-year term premium on the curve factors: OLS of monthly changes (percent on percent).
+
+    Returns the loadings on (level, slope, curvature), their standard errors, the R^2 of monthly
+    changes and, as a check that one set of loadings serves every horizon, the R^2 of the same
+    loadings' fit of 12- and 60-month changes."""
+    import statsmodels.api as sm
+
+    m = _monthly_curve() if m is None else m
+    f = curve_factors(m)[["level", "slope", "curvature"]]
+    tp = _monthly_term_premium().reindex(f.index)
+    if tp.isna().any():
+        raise ValueError(f"missing ACM term premium months in {CURVE_START}..{CURVE_END}")
+    d = pd.concat([tp.diff(), f.diff()], axis=1).dropna()
+    fit = sm.OLS(d.iloc[:, 0].values, sm.add_constant(d.iloc[:, 1:].values)).fit()
+    beta = fit.params[1:]
+    r2_h = {}
+    for h in MATCH_HORIZONS:
+        y, x = tp.diff(h).dropna(), f.diff(h).dropna().values @ beta
+        r2_h[h] = float(np.corrcoef(x, y.values)[0, 1] ** 2)
+    return {"loadings": beta, "se": fit.bse[1:], "r2": float(fit.rsquared), "r2_h": r2_h, "n": int(fit.nobs)}
 
 
 #: horizons (months) of the 10-year changes matched by :func:`match_change_spreads`
@@ -337,6 +374,7 @@ def render() -> str:
     c = estimate_curve()
     mac = estimate_macro()
     fis = estimate_fiscal()
+    tpe = estimate_term_premium()
     # the bootstrap's rows: months where both the curve and the macro residuals exist
     months = [p for p in c["resid"].index if p.asfreq("Q") in mac["inflation"]["z"].index]
     resid = {k: c["resid"].loc[months, k].tolist() for k in FACTORS}
@@ -388,6 +426,15 @@ def render() -> str:
                src_c + "; 5y and 30y by OLS of their levels on the factors (30y without "
                f"{NO_30Y[0]}..{NO_30Y[1]})", CURVE_END,
                "Rows 3m, 2y, 5y, 10y, 30y; columns level, slope, curvature (3m, 2y, 10y exact)."),
+        _param("term_premium_loadings", tpe["loadings"].tolist(), "pp of 10-year term premium per pp of factor",
+               f"{gen}: macro.term_premium (FRBNY, Adrian-Crump-Moench ACMTP10), monthly averages, on the "
+               f"curve factors above, {CURVE_START}..{CURVE_END} ({tpe['n']} monthly changes); OLS (statsmodels)",
+               CURVE_END,
+               "The world's 10-year term premium = these loadings (level, slope, curvature) times a path's "
+               f"curve-factor deviations: standard errors {[round(float(x), 3) for x in tpe['se']]}; R^2 of "
+               f"monthly changes {tpe['r2']:.3f}, of {MATCH_HORIZONS[0]}/{MATCH_HORIZONS[1]}-month changes "
+               f"{tpe['r2_h'][MATCH_HORIZONS[0]]:.3f}/{tpe['r2_h'][MATCH_HORIZONS[1]]:.3f} with the same "
+               "loadings. The unexplained part is not drawn."),
         _param("block_length_months", c["block"], "months (mean block length of the stationary bootstrap)",
                src_c + "; arch.bootstrap.optimal_block_length (Politis-White 2004, Patton et al. 2009), "
                "mean over the four factors' residuals", CURVE_END,

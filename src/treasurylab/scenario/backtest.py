@@ -247,6 +247,7 @@ def asof_shock_params(origin: str):
     sp = ShockParams(A=md["A"], resid=resid, z_infl=np.zeros(R), z_growth=np.zeros(R), loadings=load,
                      block_length=block, rho_infl=0.0, sigma_infl=0.0, rho_growth=0.0, sigma_growth=0.0,
                      rho_deficit=0.0, sigma_deficit=0.0, macro=False, fiscal=False)
+    # tp_loadings stay None: the backtest scores the 10-year yield, not its term-premium split
     return sp
 
 
