@@ -70,3 +70,31 @@ def test_default_params_from_data():
     assert 2000 < rp.gold0_t[0] < 2500
     with pytest.raises(BadInput, match="pboc_fit_window"):
         build_reserves_params({"pboc_fit_window": ["2030-01", "2030-12"]})
+
+
+def test_gold_price_answers_the_10y_deviation_by_hand():
+    """ln P = ln P0 + demand part + gamma * (10y - baseline 10y): a level on the deviation, so the
+    price returns when the yield does, and the demand part adds in logs."""
+    rp = params(rate_semi_elasticity=-0.1)
+    rs = init_reserves(rp, 3)
+    out = reserves_step(rp, rs, dev10_pp=np.array([0.0, 1.0, -2.0]))
+    np.testing.assert_allclose(out.price, 4000.0 * np.exp([0.0, -0.1, 0.2]))
+    out = reserves_step(rp, rs, dev10_pp=0.0)              # yields back on the baseline: price back
+    np.testing.assert_allclose(out.price, 4000.0)
+    # a signal: demand part (eta * 10 t / 5000 t) plus the rate part, in logs; what the extra gold
+    # costs (and so the Treasuries sold) is valued at that price
+    out = reserves_step(rp, rs, signal=1.0, dev10_pp=np.array([1.0, 1.0, 1.0]))
+    np.testing.assert_allclose(out.price, 4000.0 * np.exp(10.0 / 5000.0 - 0.1))
+    assert out.treasury_sales_bn[0, 0] == pytest.approx(0.25 * 10.0 * out.price[0] * OZ_PER_TONNE / 1e9)
+
+
+def test_gold_rate_response_is_recomputed_from_the_data():
+    """reserves.yaml's gold_rate_semi_elasticity is params/reserves_estimate's OLS on the bundled
+    WGC-implied gold price and the 10-year CMT, and the data say gold falls when yields rise."""
+    from treasurylab.params import load_params
+    from treasurylab.params.reserves_estimate import gold_rate_response
+
+    est = gold_rate_response()
+    assert float(load_params("reserves")["gold_rate_semi_elasticity"]) == round(est["b"], 3)
+    assert est["b"] + 2 * est["se"] < 0 and est["b_real"] + 2 * est["se_real"] < 0
+    assert est["n"] == 27 and (est["first"], est["last"]) == ("2019Q2", "2025Q4")

@@ -27,7 +27,8 @@ and executed. For month t (all arrays carry the path axis first; ``prev`` = last
                  deviations the next month's premia see:
                    deficit_dev = 100 (deficit*12/GDP - baseline)
                    debt_dev    = 100 (min(debt/GDP, cap) - baseline) + projection_years * deficit_dev
-  6. Reserves    reserves_step(signal = w * threat_t + freeze in force) -> gold, gold price, and the
+  6. Reserves    reserves_step(signal = w * threat_t + freeze in force, the 10-year less the baseline's)
+                 -> gold, gold price, and the
                  Treasury sales that fund extra gold (added to next month's holders' sales).
   7. Minerals    the minerals block (deterministic, one linear programme per month, run once in
                  ``prepare`` because nothing in it depends on the paths) gives the output lost to
@@ -360,7 +361,8 @@ def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, 
         if rs is not None:
             from treasurylab.model import reserves as R
 
-            ro = R.reserves_step(S.rp, rs, signal=S.res_signal[t])
+            # the gold price also answers the 10-year's deviation from the baseline (world and scenario)
+            ro = R.reserves_step(S.rp, rs, signal=S.res_signal[t], dev10_pp=100.0 * (y[:, 3] - base_y10[t]))
             if S.res_signal[t] != 0.0 or res_live:
                 # managers without an agent of their own sell across the foreign non-absorbers
                 st.reserves_sales = R.to_agents(S.rp, ro.treasury_sales_bn, A,

@@ -17,7 +17,8 @@ Equations (month t; all arrays (N, R) unless noted)
     buy_t        = (base_r + k_r * max(signal_t, 0)) * dt                      tonnes
     gold_t       = gold_{t-1} + buy_t
     excess_t     = sum_r (buy_t - base_r * dt)                                 (N,) tonnes
-    ln P_t       = ln P_{t-1} + eta * excess_t / annual_demand_t               (gold-price response)
+    D_t          = D_{t-1} + eta * excess_t / annual_demand_t                  (N,) official-demand part
+    ln P_t       = ln P_0 + D_t + gamma * dev10_t                              (gold-price response)
     usd_gold_t   = (buy_t - base_r * dt) * P_t * OZ_PER_TONNE / 1e9            USD bn of extra gold
     usd_other_t  = nondollar_r * max(signal_t, 0) * reserves_usd_bn_r * dt     USD bn to non-dollar assets
     tsy_sales_t  = usd_share * (usd_gold_t + usd_other_t) * tsy_share          USD bn sold of Treasuries
@@ -26,7 +27,10 @@ Only purchases *above the baseline* free dollars in the scenario: baseline buyin
 the baseline holders path (its programme), so it carries no new Treasury sales.
 
 ``eta`` (percent price change per percent of annual gold demand added) is a labelled assumption in
-``params/defaults/reserves.yaml``; swept in sensitivity analysis.
+``params/defaults/reserves.yaml``; swept in sensitivity analysis. ``gamma`` (log points per pp of
+``dev10``, the path's 10-year yield less the baseline's, in percentage points) is estimated from the
+WGC-implied gold price and the 10-year CMT, 2019-2025 (``params/reserves_estimate.py``): gold falls
+when yields rise above the baseline, by world rate shocks or by the scenario.
 
 Per-month API (stable; the coupled runner calls it)
 ---------------------------------------------------
@@ -34,7 +38,7 @@ Per-month API (stable; the coupled runner calls it)
 
     rp  = scenario.holders_inputs.build_reserves_params(overrides, holder_names=spec.names)
     rs  = init_reserves(rp, n_paths) -> ReservesState
-    out = reserves_step(rp, rs, signal=0.0, dt_months=1.0)   # signal (N,) or (N, R), dimensionless
+    out = reserves_step(rp, rs, signal=0.0, dt_months=1.0, dev10_pp=0.0)   # signal (N,) or (N, R), dimensionless
         -> ReservesOut(buy_t, gold_t, price, treasury_sales_bn)   # (N,R), (N,R), (N,), (N,R)
     to_agents(rp, out.treasury_sales_bn, n_agents, spread_weights) -> (N, A) USD bn: pass as the
         holders' named (surprise) sales of the next holders_step
@@ -66,6 +70,7 @@ class ReservesParams:
     price0: float                      # USD per troy ounce
     eta: float                         # % price per % of annual demand
     annual_demand_t: float             # world gold demand, tonnes a year
+    rate_semi_elasticity: float = 0.0  # gamma: log points of price per pp of the 10-year above baseline
 
     def validate(self) -> None:
         for f in ("gold0_t", "base_t_per_month", "response_t_per_month", "nondollar_per_month", "reserves_usd_bn"):
@@ -85,7 +90,7 @@ class ReservesParams:
 @dataclass
 class ReservesState:
     gold_t: np.ndarray     # (N, R)
-    log_price: np.ndarray  # (N,)
+    log_price: np.ndarray  # (N,) ln P_0 + the official-demand part D_t (the rate part is not kept)
     t: int = 0
 
 
@@ -104,12 +109,22 @@ def init_reserves(rp: ReservesParams, n_paths: int) -> ReservesState:
                          log_price=np.full(n_paths, np.log(rp.price0)))
 
 
-def reserves_step(rp: ReservesParams, rs: ReservesState, signal=0.0, dt_months: float = 1.0) -> ReservesOut:
-    """One month of official gold buying, its price effect and the Treasuries sold to pay for it."""
+def _price(rp: ReservesParams, rs: ReservesState, dev10_pp) -> np.ndarray:
+    """USD/oz (N,): the demand part times the rate response ``exp(gamma * dev10)``."""
+    if rp.rate_semi_elasticity == 0.0 or (np.ndim(dev10_pp) == 0 and float(dev10_pp) == 0.0):
+        return np.exp(rs.log_price)
+    return np.exp(rs.log_price + rp.rate_semi_elasticity * np.asarray(dev10_pp, dtype=float))
+
+
+def reserves_step(rp: ReservesParams, rs: ReservesState, signal=0.0, dt_months: float = 1.0,
+                  dev10_pp=0.0) -> ReservesOut:
+    """One month of official gold buying, its price effect and the Treasuries sold to pay for it.
+
+    ``dev10_pp``: scalar or (N,), the 10-year yield less the baseline's this month, percentage points."""
     n, r = rs.gold_t.shape
     s = np.asarray(signal, dtype=float)
     if s.ndim == 0:
-        return _step_common_signal(rp, rs, max(float(s), 0.0), dt_months)
+        return _step_common_signal(rp, rs, max(float(s), 0.0), dt_months, dev10_pp)
     s = np.broadcast_to(s.reshape(n, 1) if s.ndim == 1 else s, (n, r))
     s = np.maximum(s, 0.0)
     base = rp.base_t_per_month * dt_months
@@ -117,7 +132,7 @@ def reserves_step(rp: ReservesParams, rs: ReservesState, signal=0.0, dt_months: 
     buy = base + extra
     rs.gold_t = rs.gold_t + buy
     rs.log_price = rs.log_price + rp.eta * extra.sum(axis=1) / rp.annual_demand_t
-    price = np.exp(rs.log_price)
+    price = _price(rp, rs, dev10_pp)
     usd_gold = extra * price[:, None] * OZ_PER_TONNE / 1e9
     usd_other = rp.nondollar_per_month * s * rp.reserves_usd_bn * dt_months
     tsy = rp.usd_share * rp.tsy_share * (usd_gold + usd_other)
@@ -125,7 +140,8 @@ def reserves_step(rp: ReservesParams, rs: ReservesState, signal=0.0, dt_months: 
     return ReservesOut(buy_t=buy, gold_t=rs.gold_t.copy(), price=price, treasury_sales_bn=tsy)
 
 
-def _step_common_signal(rp: ReservesParams, rs: ReservesState, s: float, dt_months: float) -> ReservesOut:
+def _step_common_signal(rp: ReservesParams, rs: ReservesState, s: float, dt_months: float,
+                        dev10_pp=0.0) -> ReservesOut:
     """:func:`reserves_step` for one signal shared by every path (the coupled run's case).
 
     The purchases are then the same on every path, so they are computed once per manager (R,)
@@ -140,11 +156,11 @@ def _step_common_signal(rp: ReservesParams, rs: ReservesState, s: float, dt_mont
     rs.gold_t = rs.gold_t + buy
     rs.t += 1
     if s == 0.0:
-        price = np.exp(rs.log_price)
+        price = _price(rp, rs, dev10_pp)
         return ReservesOut(buy_t=np.broadcast_to(buy, (n, r)), gold_t=rs.gold_t.copy(), price=price,
                            treasury_sales_bn=np.zeros((n, r)))
     rs.log_price = rs.log_price + rp.eta * extra.sum() / rp.annual_demand_t
-    price = np.exp(rs.log_price)
+    price = _price(rp, rs, dev10_pp)
     usd_gold = extra * price[:, None] * OZ_PER_TONNE / 1e9
     usd_other = rp.nondollar_per_month * s * rp.reserves_usd_bn * dt_months
     tsy = rp.usd_share * rp.tsy_share * (usd_gold + usd_other)

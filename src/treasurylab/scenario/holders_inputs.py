@@ -472,6 +472,7 @@ def build_reserves_params(overrides: Mapping[str, Any] | None = None, holder_nam
         response_t_per_month=np.array(resp), nondollar_per_month=np.array(nond), reserves_usd_bn=np.array(fx),
         holder_index=np.array(idx, dtype=np.int64), usd_share=float(ps["usd_share_of_reserves"]),
         tsy_share=float(ps["treasury_share_of_usd_reserves"]), price0=float(ps["gold_price0"]),
-        eta=float(ps["gold_price_elasticity"]), annual_demand_t=float(ps["annual_gold_demand_t"]))
+        eta=float(ps["gold_price_elasticity"]), annual_demand_t=float(ps["annual_gold_demand_t"]),
+        rate_semi_elasticity=float(ps["gold_rate_semi_elasticity"]))
     rp.validate()
     return rp

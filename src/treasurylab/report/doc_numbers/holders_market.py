@@ -225,7 +225,21 @@ def threat_weight() -> str:
     return f"`coupled.reserves_threat_weight` = {float(load_params('coupled')['reserves_threat_weight']):g}"
 
 
+def gold_rate() -> str:
+    """The gold price's estimated response to the 10-year (reserves.yaml, params/reserves_estimate.py)."""
+    from treasurylab.params import load_params
+    from treasurylab.params.reserves_estimate import gold_rate_response
+
+    g = float(load_params("reserves")["gold_rate_semi_elasticity"])
+    e = gold_rate_response()
+    return (f"{g:.3f} log points per pp (a 100 bp rise above the baseline takes {100 * (1 - np.exp(g)):.1f}% off "
+            f"gold), OLS of quarterly log-price changes (WGC/IMF IFS valuation of US gold) on the 10-year CMT's "
+            f"changes, {e['first']}..{e['last']}: s.e. {e['se']:.3f}, R² {e['r2']:.2f}; on the real 10-year (TIPS) "
+            f"{e['b_real']:.3f}, R² {e['r2_real']:.2f}")
+
+
 SECTIONS = {
+    "hm-gold-rate": gold_rate,
     "hm-tic-agents": tic_agents,
     "hm-denmark": denmark,
     "hm-fed": fed,
