@@ -258,6 +258,18 @@ def _records(df, limit: int | None) -> list[dict]:
     return d.to_dict(orient="records")
 
 
+def _print_last_rows(df, limit: int | None, title: str) -> int:
+    """The last ``limit`` rows (25 when not given) as the terminal table; returns how many were shown."""
+    shown = df.tail(limit or 25)
+    table(_display_rows(shown), columns=list(df.columns), title=title)
+    return len(shown)
+
+
+# the options `data show` and `data load` share
+_PLOT_OPTION = typer.Option(None, "--plot", help="Write a chart: FILE.png or FILE.html.")
+_LIMIT_OPTION = typer.Option(None, "--limit", help="Only the last N rows in the output.")
+
+
 # --- commands ------------------------------------------------------------------------------------
 
 
@@ -314,8 +326,8 @@ def register(app: typer.Typer) -> None:
         filter_: list[str] = typer.Option(
             None, "--filter", "-f", help="COLUMN=VALUE (repeatable)."
         ),
-        plot: Path = typer.Option(None, "--plot", help="Write a chart: FILE.png or FILE.html."),
-        limit: int = typer.Option(None, "--limit", help="Only the last N rows in the output."),
+        plot: Path = _PLOT_OPTION,
+        limit: int = _LIMIT_OPTION,
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
     ) -> None:
         """Rows of one dataset, filtered; optionally a chart."""
@@ -413,15 +425,8 @@ def register(app: typer.Typer) -> None:
                         f"dates); source: {ds.publisher}"
                     )
                 else:
-                    shown = df.tail(limit or 25)
-                    table(
-                        _display_rows(shown),
-                        columns=list(df.columns),
-                        title=f"{ds.id}: {ds.title} [{ds.unit}]",
-                    )
-                    typer.echo(
-                        f"{len(df)} rows (showing the last {len(shown)}); source: {ds.publisher}"
-                    )
+                    n = _print_last_rows(df, limit, f"{ds.id}: {ds.title} [{ds.unit}]")
+                    typer.echo(f"{len(df)} rows (showing the last {n}); source: {ds.publisher}")
                 if freshness:
                     typer.echo(freshness)
                 if note:
@@ -460,8 +465,8 @@ def register(app: typer.Typer) -> None:
         file: Path = typer.Argument(
             ..., metavar="FILE", help="A downloaded file (TIC, Treasury, FRED, NY Fed, IMF, WGC)."
         ),
-        plot: Path = typer.Option(None, "--plot", help="Write a chart: FILE.png or FILE.html."),
-        limit: int = typer.Option(None, "--limit", help="Only the last N rows in the output."),
+        plot: Path = _PLOT_OPTION,
+        limit: int = _LIMIT_OPTION,
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
     ) -> None:
         """Parse a file you downloaded, recognising its format from its content."""
@@ -491,13 +496,8 @@ def register(app: typer.Typer) -> None:
                     }
                 )
             else:
-                shown = df.tail(limit or 25)
-                table(
-                    _display_rows(shown),
-                    columns=list(df.columns),
-                    title=f"{prov['file']}: {prov['format_title']}",
-                )
-                typer.echo(f"{len(df)} rows (showing the last {len(shown)})")
+                n = _print_last_rows(df, limit, f"{prov['file']}: {prov['format_title']}")
+                typer.echo(f"{len(df)} rows (showing the last {n})")
                 if plotted:
                     typer.echo(f"chart written to {plotted}")
 

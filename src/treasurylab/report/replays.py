@@ -17,7 +17,8 @@ The observed series come from the bundled store (DGS10 in ``yields.cmt``, MORTGA
 
     python -m treasurylab.report.replays --out docs/img
 
-prints the table of docs/validation.md and writes one PNG per episode.
+prints the table and writes one PNG per episode. The table and the numbers quoted around it in
+docs/validation.md are generated sections (``make docs``, :mod:`treasurylab.report.doc_numbers.validation`).
 """
 
 from __future__ import annotations
@@ -162,6 +163,15 @@ def plot(ep: Episode, r: dict, path: str | Path) -> None:
     plt.close(fig)
 
 
+TABLE_HEADER = ("| episode | month | 10y observed | 10y model | ACM | KW | mortgage observed | mortgage model "
+                "| policy model |\n|---|---|---|---|---|---|---|---|---|")
+
+
+def table(results: dict[str, dict]) -> str:
+    """The Markdown table of docs/validation.md: episode name -> :func:`replay`'s result, in EPISODES order."""
+    return "\n".join([TABLE_HEADER, *(row for ep in EPISODES for row in table_rows(ep, results[ep.name]))])
+
+
 def table_rows(ep: Episode, r: dict) -> list[str]:
     """Markdown rows at a few months: observed and model 10-year, mortgage, ACM, KW (bp)."""
     n = len(r["months"])
@@ -182,12 +192,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--out", default="docs/img")
     a = ap.parse_args(argv)
     obs = monthly_observed()
-    print("| episode | month | 10y observed | 10y model | ACM | KW | mortgage observed | mortgage model | policy model |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    results = {ep.name: replay(ep, obs) for ep in EPISODES}
     for ep in EPISODES:
-        r = replay(ep, obs)
-        plot(ep, r, Path(a.out) / f"replay_{ep.name}.png")
-        print("\n".join(table_rows(ep, r)))
+        plot(ep, results[ep.name], Path(a.out) / f"replay_{ep.name}.png")
+    print(table(results))
     print(f"\nusual monthly volatility of daily 10y changes, 1990-2025: {median_daily_vol_bp(obs):.2f} bp")
     for ep in EPISODES:
         if ep.uncertainty:

@@ -82,6 +82,34 @@ def _ds(**kw) -> Dataset:
     return Dataset(**kw)
 
 
+def _copies(*files: tuple[str, str, str, str]) -> str:
+    """The source line of a dataset built from several copied files, 'LABEL: copied ...; LABEL: ...',
+    from (label, repository, commit, path in it) per file."""
+    return "; ".join(f"{label}: " + _VIA.format(repo=r, commit=c, path=p) for label, r, c, p in files)
+
+
+def _fred_series(fred_id: str, publisher: str, copy: tuple[str, str, str], *, attribution: str | None = None,
+                 **kw) -> Dataset:
+    """One FRED series bundled as ``macro/<FRED_ID>.csv``: published by ``publisher`` (via FRED), copied
+    from ``copy`` = (repository, commit, path), refreshed online from FRED's own CSV of the same id."""
+    repo, commit, path = copy
+    kw.setdefault("parse", _fred)
+    kw.setdefault("parser_version", fred_csv.VERSION)
+    return _ds(publisher=f"{publisher} (via FRED)", source=_VIA.format(repo=repo, commit=commit, path=path),
+               files=(f"macro/{fred_id}.csv",), attribution=attribution or f"Source: {publisher}, via FRED",
+               update_url=f"https://fred.stlouisfed.org/graph/fredgraph.csv?id={fred_id}", **kw)
+
+
+def _reformatted(stems: tuple[str, ...], header: str, caveats: tuple[str, ...] = (), **kw) -> Dataset:
+    """FRED series whose files a repository's script rewrote with its own header (``header``), bundled
+    as ``macro/reformatted_header/<stem>.csv``; several files, so no single-file online refresh."""
+    return _ds(files=tuple(f"macro/reformatted_header/{s}.csv" for s in stems),
+               caveats=(_SCRIPT_HEADER.format(h=header), *caveats), update_url=None, **kw)
+
+
+_LABOR = "JohnsonOliyide/labor-market-dashboard"
+_MACRO_CHARTS = "Thecoderstef/Macro-Charts"
+
 # --- macro history block (round-3 files in snapshot/macro/) -----------------------------------------
 DATASETS = [
     _ds(
@@ -91,12 +119,10 @@ DATASETS = [
         frequency="daily (business days)",
         publisher="Federal Reserve Bank of New York (ACM); Board of Governors of the Federal Reserve System "
                   "(Kim-Wright, via FRED)",
-        source=("ACM: " + _VIA.format(repo="raylia529/market-indicators-dashboard",
-                                       commit="fc6c28e1bb08042c520a687a4e7ab5210b8e26a4",
-                                       path="data/us-10y-term-premium.csv")
-                + "; Kim-Wright: " + _VIA.format(repo="wlinoxox/US-Bond-Vol",
-                                                  commit="e7975a93c119d4255884dfedc6d72723ec68da5a",
-                                                  path="data/THREEFYTP10.csv")),
+        source=_copies(("ACM", "raylia529/market-indicators-dashboard", "fc6c28e1bb08042c520a687a4e7ab5210b8e26a4",
+                        "data/us-10y-term-premium.csv"),
+                       ("Kim-Wright", "wlinoxox/US-Bond-Vol", "e7975a93c119d4255884dfedc6d72723ec68da5a",
+                        "data/THREEFYTP10.csv")),
         files=("macro/us-10y-term-premium_ACMTP10.csv", "macro/THREEFYTP10.csv"),
         parse=parse_term_premium,
         parser_version=fred_csv.VERSION + "+tp-1",
@@ -110,75 +136,54 @@ DATASETS = [
                     "(Kim-Wright), via FRED",
         update_url=None,  # two files from two publishers: no single-file refresh
     ),
-    _ds(
+    _fred_series(
+        "UNRATE", "U.S. Bureau of Labor Statistics",
+        (_LABOR, "38a69a0acc67df70f867e3c1f806692c3465c33f", "UNRATE.csv"),
         id="macro.unemployment",
         title="Civilian unemployment rate (UNRATE, seasonally adjusted)",
         unit="percent",
         frequency="monthly",
-        publisher="U.S. Bureau of Labor Statistics (via FRED)",
-        source=_VIA.format(repo="JohnsonOliyide/labor-market-dashboard",
-                           commit="38a69a0acc67df70f867e3c1f806692c3465c33f", path="UNRATE.csv"),
-        files=("macro/UNRATE.csv",),
-        parse=_fred,
-        parser_version=fred_csv.VERSION,
         caveats=("legacy FRED header DATE,UNRATE; '.' = not published (2025-10, no row)",),
-        attribution="Source: U.S. Bureau of Labor Statistics, via FRED",
-        update_url="https://fred.stlouisfed.org/graph/fredgraph.csv?id=UNRATE",
     ),
-    _ds(
+    _fred_series(
+        "NROU", "Congressional Budget Office",
+        (_LABOR, "38a69a0acc67df70f867e3c1f806692c3465c33f", "NROU.csv"),
         id="macro.nrou",
         title="Noncyclical rate of unemployment (NROU)",
         unit="percent",
         frequency="quarterly (labelled by the quarter's first day)",
-        publisher="Congressional Budget Office (via FRED)",
-        source=_VIA.format(repo="JohnsonOliyide/labor-market-dashboard",
-                           commit="38a69a0acc67df70f867e3c1f806692c3465c33f", path="NROU.csv"),
-        files=("macro/NROU.csv",),
         parse=parse_quarterly,
         parser_version=fred_csv.VERSION + "+q-1",
         caveats=("values from 2026 on are CBO projections, not observations",),
-        attribution="Source: Congressional Budget Office, via FRED",
-        update_url="https://fred.stlouisfed.org/graph/fredgraph.csv?id=NROU",
     ),
-    _ds(
+    _reformatted(
+        ("CPIAUCSL", "PCEPILFE"), "date,CPIAUCSL / date,PCEPILFE",
+        ("change_12m_pct is computed here from the index (empty for each series' first 12 months)",),
         id="macro.inflation",
         title="Consumer prices: CPI-U all items (CPIAUCSL) and core PCE price index (PCEPILFE), SA",
         unit="index (CPIAUCSL 1982-84 = 100; PCEPILFE 2017 = 100); change_12m_pct in percent",
         frequency="monthly",
         publisher="U.S. Bureau of Labor Statistics (CPI); U.S. Bureau of Economic Analysis (PCE) (via FRED)",
-        source=("CPIAUCSL: " + _VIA.format(repo="Thecoderstef/Macro-Charts",
-                                            commit="4889f211b484ed8c7755a66371458b59ef3179d2",
-                                            path="data/CPIAUCSL.csv")
-                + "; PCEPILFE: " + _VIA.format(repo="Thecoderstef/Macro-Charts",
-                                                commit="5479c0ae20743e4ec8c7a71569521d6b3b574f30",
-                                                path="data/PCEPILFE.csv")),
-        files=("macro/reformatted_header/CPIAUCSL.csv", "macro/reformatted_header/PCEPILFE.csv"),
+        source=_copies(("CPIAUCSL", _MACRO_CHARTS, "4889f211b484ed8c7755a66371458b59ef3179d2", "data/CPIAUCSL.csv"),
+                       ("PCEPILFE", _MACRO_CHARTS, "5479c0ae20743e4ec8c7a71569521d6b3b574f30", "data/PCEPILFE.csv")),
         parse=parse_inflation,
         parser_version=fred_csv.VERSION + "+yoy-1",
-        caveats=(_SCRIPT_HEADER.format(h="date,CPIAUCSL / date,PCEPILFE"),
-                 "change_12m_pct is computed here from the index (empty for each series' first 12 months)"),
         attribution="Sources: U.S. Bureau of Labor Statistics; U.S. Bureau of Economic Analysis; via FRED",
-        update_url=None,
     ),
-    _ds(
+    _reformatted(
+        ("GDPC1", "GDP"), "date,GDPC1 / date,value; the GDP series id comes from the file name",
+        ("GDPC1 covers 2000q1 to 2026q1, GDP 1980q1 to 2025q3",),
         id="macro.gdp",
         title="Gross domestic product: real (GDPC1, chained 2017 dollars) and nominal (GDP), SAAR",
         unit="USD bn (annual rate; GDPC1 in chained 2017 dollars)",
         frequency="quarterly (labelled by the quarter's first day)",
         publisher="U.S. Bureau of Economic Analysis (via FRED)",
-        source=("GDPC1: " + _VIA.format(repo="Thecoderstef/Macro-Charts",
-                                         commit="f47e819c2262bb25e57d15420e1b406362d18082",
-                                         path="data/GDPC1.csv")
-                + "; GDP: " + _VIA.format(repo="sivamsapingali/Codex_Macro-Monitor",
-                                           commit="8d636dd589646aa850fbf7f75bcafa51542aab4f",
-                                           path="data/GDP.csv")),
-        files=("macro/reformatted_header/GDPC1.csv", "macro/reformatted_header/GDP.csv"),
+        source=_copies(("GDPC1", _MACRO_CHARTS, "f47e819c2262bb25e57d15420e1b406362d18082", "data/GDPC1.csv"),
+                       ("GDP", "sivamsapingali/Codex_Macro-Monitor", "8d636dd589646aa850fbf7f75bcafa51542aab4f",
+                        "data/GDP.csv")),
         parse=parse_quarterly,
         parser_version=fred_csv.VERSION + "+q-1",
-        caveats=(_SCRIPT_HEADER.format(h="date,GDPC1 / date,value; the GDP series id comes from the file name"),
-                 "GDPC1 covers 2000q1 to 2026q1, GDP 1980q1 to 2025q3"),
         attribution="Source: U.S. Bureau of Economic Analysis, via FRED",
-        update_url=None,
     ),
     _ds(
         id="macro.rstar",
@@ -186,8 +191,7 @@ DATASETS = [
         unit="percent",
         frequency="monthly",
         publisher="Federal Reserve Bank of Kansas City",
-        source=_VIA.format(repo="JohnsonOliyide/labor-market-dashboard",
-                           commit="b26e2b948fb6f51ed54bb49fa0d61ebf5e62b550",
+        source=_VIA.format(repo=_LABOR, commit="b26e2b948fb6f51ed54bb49fa0d61ebf5e62b550",
                            path="KCFed_ModelBased_Rstar_Ustar.csv"),
         files=("macro/KCFed_ModelBased_Rstar_Ustar.csv",),
         parse=kcfed_rstar_csv.parse,
@@ -196,49 +200,36 @@ DATASETS = [
         attribution="Source: Federal Reserve Bank of Kansas City",
         update_url=None,
     ),
-    _ds(
+    _fred_series(
+        "FYFSD", "U.S. Office of Management and Budget / U.S. Treasury",
+        ("pharringtonp19/presidential-policies", "399ae2eb890351356315a89c0b764a9bbfd8d885", "data/FYFSD.csv"),
+        attribution="Source: OMB / U.S. Treasury, via FRED",
         id="macro.federal_surplus",
         title="Federal surplus (+) or deficit (-) by fiscal year (FYFSD)",
         unit="USD bn",
         frequency="fiscal year (date = last day of the fiscal year)",
-        publisher="U.S. Office of Management and Budget / U.S. Treasury (via FRED)",
-        source=_VIA.format(repo="pharringtonp19/presidential-policies",
-                           commit="399ae2eb890351356315a89c0b764a9bbfd8d885", path="data/FYFSD.csv"),
-        files=("macro/FYFSD.csv",),
         parse=parse_surplus,
         parser_version=fred_csv.VERSION + "+bn-fy-1",
         caveats=("converted from USD millions (FRED unit) to USD bn by dividing by 1,000", "ends FY2024"),
-        attribution="Source: OMB / U.S. Treasury, via FRED",
-        update_url="https://fred.stlouisfed.org/graph/fredgraph.csv?id=FYFSD",
     ),
-    _ds(
+    _fred_series(
+        "MORTGAGE30US", "Freddie Mac, Primary Mortgage Market Survey",
+        ("ChieNwosu/quantpath-mortgage-rate-intelligence", "5f07b6e6993f33300d7959d24a93d6f251ed81a7",
+         "data/raw/MORTGAGE30US.csv"),
         id="mortgage.rate30",
         title="30-year fixed rate mortgage average in the United States (MORTGAGE30US)",
         unit="percent",
         frequency="weekly (Thursday)",
-        publisher="Freddie Mac, Primary Mortgage Market Survey (via FRED)",
-        source=_VIA.format(repo="ChieNwosu/quantpath-mortgage-rate-intelligence",
-                           commit="5f07b6e6993f33300d7959d24a93d6f251ed81a7", path="data/raw/MORTGAGE30US.csv"),
-        files=("macro/MORTGAGE30US.csv",),
-        parse=_fred,
-        parser_version=fred_csv.VERSION,
-        attribution="Source: Freddie Mac, Primary Mortgage Market Survey, via FRED",
-        update_url="https://fred.stlouisfed.org/graph/fredgraph.csv?id=MORTGAGE30US",
     ),
-    _ds(
+    _fred_series(
+        "DTWEXBGS", "Board of Governors of the Federal Reserve System, H.10",
+        ("huhng24/ACC102", "be3cb2a2fa6fe3e56c18a7f8618e6061a39c9bf3", "DTWEXBGS.csv"),
+        attribution="Source: Board of Governors of the Federal Reserve System (H.10), via FRED",
         id="fx.broad_dollar",
         title="Nominal broad U.S. dollar index (DTWEXBGS)",
         unit="index (Jan 2006 = 100)",
         frequency="daily (business days)",
-        publisher="Board of Governors of the Federal Reserve System, H.10 (via FRED)",
-        source=_VIA.format(repo="huhng24/ACC102", commit="be3cb2a2fa6fe3e56c18a7f8618e6061a39c9bf3",
-                           path="DTWEXBGS.csv"),
-        files=("macro/DTWEXBGS.csv",),
-        parse=_fred,
-        parser_version=fred_csv.VERSION,
         caveats=("starts 2015-01-02 in this copy (FRED's series starts 2006)",),
-        attribution="Source: Board of Governors of the Federal Reserve System (H.10), via FRED",
-        update_url="https://fred.stlouisfed.org/graph/fredgraph.csv?id=DTWEXBGS",
     ),
 ]
 # --- end of macro history block -----------------------------------------------------------------------

@@ -47,62 +47,51 @@ parse_mfh = _labelled(tic_mfh_txt.parse)
 parse_table5 = _labelled(tic_slt_table5.parse)
 parse_table3 = _labelled(tic_slt_table3.parse)
 
-DATASETS = [
-    Dataset(
-        id="tic.holdings.vintage-2026-07",
-        title="Major Foreign Holders of Treasury Securities, history file, vintage of July 2026",
+
+def _vintage_file(file: str, parse, parser, **kw) -> Dataset:
+    """One TIC file of the July 2026 vintage (``tic/vintage_2026-07/<file>``), monthly, USD bn, by
+    country: ``parse`` labels its rows with the vintage, ``parser`` is the parser module (its VERSION)."""
+    return Dataset(
         unit="USD bn",
         frequency="monthly (end of month); released mid-month, lag about 6 weeks",
         publisher=_PUB,
-        source=_SRC.format(f="mfhhis01.txt"),
-        files=("tic/vintage_2026-07/mfhhis01.txt",),
-        parse=parse_mfh,
-        parser_version=tic_mfh_txt.VERSION + "+vintage-1",
+        source=_SRC.format(f=file),
+        files=(f"tic/vintage_2026-07/{file}",),
+        parse=parse,
+        parser_version=parser.VERSION + "+vintage-1",
         retrieved="2026-07-01",
         country_column="country",
+        attribution=_ATTR,
+        update_url=_BASE + file,
+        **kw,
+    )
+
+
+DATASETS = [
+    _vintage_file(
+        "mfhhis01.txt", parse_mfh, tic_mfh_txt,
+        id="tic.holdings.vintage-2026-07",
+        title="Major Foreign Holders of Treasury Securities, history file, vintage of July 2026",
         caveats=(
             "a later vintage of tic.holdings (March 2026 release): 2025 values are revised (United Kingdom "
             "Dec 2025 863.1 here, 866.0 there); tic_revisions() lists the differences",
             "CRLF line endings (as downloaded)",
         ),
-        attribution=_ATTR,
-        update_url=_BASE + "mfhhis01.txt",
     ),
-    Dataset(
+    _vintage_file(
+        "slt_table5.txt", parse_table5, tic_slt_table5,
         id="tic.table5.vintage-2026-07",
         title="TIC Table 5: Major Foreign Holders of Treasury Securities (13 months), vintage of July 2026",
-        unit="USD bn",
-        frequency="monthly (end of month); released mid-month, lag about 6 weeks",
-        publisher=_PUB,
-        source=_SRC.format(f="slt_table5.txt"),
-        files=("tic/vintage_2026-07/slt_table5.txt",),
-        parse=parse_table5,
-        parser_version=tic_slt_table5.VERSION + "+vintage-1",
-        retrieved="2026-07-01",
-        country_column="country",
         caveats=("rolling 13 months (2025-04 to 2026-04); older months are in the history file",),
-        attribution=_ATTR,
-        update_url=_BASE + "slt_table5.txt",
     ),
-    Dataset(
+    _vintage_file(
+        "slt_table3.txt", parse_table3, tic_slt_table3,
         id="tic.table3.vintage-2026-07",
         title="TIC Table 3: U.S. Treasury securities held by foreign residents, by country, official split",
-        unit="USD bn",
-        frequency="monthly (end of month); released mid-month, lag about 6 weeks",
-        publisher=_PUB,
-        source=_SRC.format(f="slt_table3.txt"),
-        files=("tic/vintage_2026-07/slt_table3.txt",),
-        parse=parse_table3,
-        parser_version=tic_slt_table3.VERSION + "+vintage-1",
-        retrieved="2026-07-01",
-        date_column="date",
-        country_column="country",
         caveats=(
             "converted from USD millions to USD bn",
             "measure: for_treas_pos (holdings), for_treas_net (net purchases), lt/st splits, valuation change",
             "net purchases of bills are estimated as the change in position (file footnote 2)",
         ),
-        attribution=_ATTR,
-        update_url=_BASE + "slt_table3.txt",
     ),
 ]

@@ -10,12 +10,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from treasurylab.report.doc_numbers import design, fiscal, holders_market, minerals, scenarios
+from treasurylab.report.doc_numbers import (
+    design,
+    fiscal,
+    holders_market,
+    minerals,
+    scenarios,
+    validation,
+)
 
 
 def all_sections() -> dict[str, Callable[[], str]]:
     out: dict[str, Callable[[], str]] = {}
-    for mod in (fiscal, holders_market, minerals, scenarios, design):
+    for mod in (fiscal, holders_market, minerals, scenarios, design, validation):
         clash = set(out) & set(mod.SECTIONS)
         if clash:
             raise ValueError(f"generated section names used twice: {sorted(clash)}")

@@ -205,6 +205,18 @@ def pboc_baseline() -> str:
     return f"{rp.base_t_per_month[i]:.2f} t a month = its reported 2025 buying, {12 * rp.base_t_per_month[i]:.1f} t"
 
 
+def record_paces() -> str:
+    """Each manager's pace over a year at signal 1 (base + response, reserves.yaml) and the record year
+    it is set to (scenario.targets.reserves.record_paces, from curated.cb_gold_purchases_annual)."""
+    from treasurylab.scenario.targets.reserves import record_paces as records
+
+    rp, rec = _reserves(), records()
+    pace = {n: 12 * (float(b) + float(r)) for n, b, r in zip(rp.names, rp.base_t_per_month, rp.response_t_per_month)}
+    pboc = pace.pop("People's Bank of China")
+    return (f"PBoC {pboc:,.0f} t a year as in {rec['pboc_year']}; others {sum(pace.values()):,.0f} t "
+            f"as WGC's central-bank total in {rec['others_year']} (revised)")
+
+
 def year_at_signal_one() -> str:
     """Twelve months of ``reserves_step`` at signal 1: tonnes bought and the gold price change."""
     from treasurylab.model import reserves as R
@@ -256,6 +268,7 @@ SECTIONS = {
     "hm-pile-up": pile_up,
     "hm-backstop-costs": backstop_costs,
     "hm-pboc-baseline": pboc_baseline,
+    "hm-record-paces": record_paces,
     "hm-year-at-signal-one": year_at_signal_one,
     "hm-threat-weight": threat_weight,
 }

@@ -4,6 +4,10 @@
   reproduced by the kernel's accounting when fed the reported monthly changes (max error, tonnes).
 * The PBoC's fitted baseline buying over calendar 2025 is WGC's 27 t.
 * With no diversification signal, the model's central banks buy WGC's 863.3 t over a year (2025).
+* At signal 1 each manager buys at its record calendar-year pace (reserves.yaml, managers): the PBoC
+  its 2023 225 t, the other central banks the record year of WGC's central-bank total (2024's revised
+  1,092.4 t), both read from curated.cb_gold_purchases_annual, so the response parameters cannot drift
+  from the figures their assumption names.
 * The gold-price response: +100 t of extra official buying in a month raises the price by
   eta x 100 / 5,002 (labelled assumption, eta = 1 -> ~2%); reported, not a target.
 """
@@ -53,9 +57,23 @@ def annual_buying(signal: float = 0.0) -> dict:
             "price_change_pct": 100 * (float(out.price[0]) / p0 - 1)}
 
 
+def record_paces() -> dict:
+    """The record calendar-year purchases (tonnes) the signal-1 responses are set to: the PBoC's reported
+    record and the record year of WGC's central-bank total, from curated.cb_gold_purchases_annual."""
+    from treasurylab import data
+
+    df = data.series("curated.cb_gold_purchases_annual")
+    total = df[df["metric"] == "net_purchases"].set_index("date")["value"].astype(float)
+    china = df[df["metric"] == "china_reported_purchases"].set_index("date")["value"].astype(float)
+    return {"pboc": float(china.max()), "pboc_year": str(china.idxmax()),
+            "others": float(total.max()), "others_year": str(total.idxmax())}
+
+
 def targets() -> list[TargetResult]:
     err, n = pboc_path_error()
     a = annual_buying()
+    s1 = annual_buying(signal=1.0)
+    rec = record_paces()
     return [
         between("reserves.pboc.monthly_path", BLOCK,
                 f"PBoC gold path 2024-01 onward ({n} months) reproduced from reported monthly changes: max error",
@@ -65,4 +83,12 @@ def targets() -> list[TargetResult]:
         within("reserves.central_banks.buying_2025", BLOCK,
                "central banks' baseline gold buying over a year, no diversification signal",
                a["total"], 863.3, rel=0.01, unit="tonnes", source=SRC),
+        within("reserves.pboc.record_pace", BLOCK,
+               f"PBoC gold buying over a year at diversification signal 1 = its record ({rec['pboc_year']})",
+               s1["pboc"], rec["pboc"], abs_=2.0, unit="tonnes", source=SRC + "; reserves.yaml managers"),
+        within("reserves.others.record_pace", BLOCK,
+               "other central banks' gold buying over a year at diversification signal 1 = the record year of "
+               f"WGC's central-bank total ({rec['others_year']})",
+               s1["total"] - s1["pboc"], rec["others"], rel=0.005, unit="tonnes",
+               source=SRC + "; reserves.yaml managers"),
     ]
