@@ -55,6 +55,9 @@ Trust (Krishnamurthy & Vissing-Jorgensen 2012 convenience yield as the scale)::
     trust_t = clip(trust_{t-1} + (1 - (1 - r)**dt) (1 - trust_{t-1}) - distrust_shock_t, 0, 1)
     trust_k = psi_k * (1 - trust_t)
 
+psi_k: 73 bp at the 10-year, shaped by tenor as the curve moved over the April 2025 "Sell America"
+days (params/trust_estimate.py: most at the long end, little at the 3-month).
+
 Fed backstop (a state-contingent policy; :func:`backstop_purchases`, :func:`backstop_update`).
 The trigger looks at the flow-driven part of the 10-year only (``tp_temp``: dysfunction caused by
 selling, not a fiscal or policy repricing). With x = tp_temp_10y in bp::
