@@ -114,3 +114,119 @@ def test_bad_backstop_params(mp):
         replace(mp, backstop_pace_bn_per_day=0.0).validate()
     with pytest.raises(BadInput, match="backstop_rearm_months"):
         replace(mp, backstop_rearm_months=-1.0).validate()
+
+
+# --------------------------------------------------------------------------- unwind
+def test_unwind_sells_the_holdings_back_at_the_stated_pace_to_zero(mp):
+    """By hand: 400 sold at t=0 fires the backstop; the Fed buys F at t=1 (premium held at the exit);
+    the premium then decays below the exit without purchases at t=2, 3, 4 (three calm months close
+    the episode at the end of t=4); from t=5 the Fed sells u F a month: with u = 0.25, F/4 at t=5..8,
+    holdings F, 3F/4, F/2, F/4, 0; nothing after."""
+    p = replace(mp, backstop_unwind_per_month=0.25)
+    ms = init_market(p, 1)
+    fed, sold, held = [], [], []
+    for f in [400.0] + [0.0] * 11:
+        o = market_step(p, ms, surprise_flow_bn=f, gdp_bn=GDP)
+        fed.append(float(o.fed_purchases_bn[0]))
+        sold.append(float(np.broadcast_to(o.fed_sales_bn, (1,))[0]))
+        held.append(float(ms.backstop_held_bn[0]))
+    F = fed[1]
+    assert F > 0 and sum(fed) == F                                  # one purchase, at t=1
+    np.testing.assert_allclose(sold, [0, 0, 0, 0, 0, F / 4, F / 4, F / 4, F / 4, 0, 0, 0], rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(held, [0, F, F, F, F, 3 * F / 4, F / 2, F / 4, 0, 0, 0, 0], rtol=1e-12, atol=1e-9)
+    # every dollar bought is sold back: the stock held by price-sensitive investors is the 400 sold again
+    assert ms.stock_dev_bn[0] == pytest.approx(400.0)
+
+
+def test_unwind_is_announced_and_priced_at_once(mp):
+    """The close announces the sales: the permanent premium prices the whole remaining unwind the next
+    month (within the expectation horizon) and then stays put as it is carried out."""
+    p = replace(mp, backstop_unwind_per_month=0.25)
+    ms = init_market(p, 1)
+    perm = []
+    for f in [400.0] + [0.0] * 10:
+        o = market_step(p, ms, surprise_flow_bn=f, gdp_bn=GDP)
+        perm.append(o.tp_perm[0, I10] / BP)
+    stock_bp = p.stock_bp_per_pp_gdp[I10] * 100.0 * 400.0 / GDP      # the 400 sold, nothing held by the Fed
+    assert perm[4] < stock_bp - 0.5                                   # the Fed still holds F at t=4
+    np.testing.assert_allclose(perm[5:], stock_bp, rtol=1e-12)        # unwind known from t=5: priced in full
+
+
+def test_unwind_pauses_while_a_new_episode_is_open(mp):
+    p = replace(mp, backstop_unwind_per_month=0.1)
+    ms = init_market(p, 1)
+    out = []
+    for f in [400.0] + [0.0] * 5 + [400.0, 0.0, 0.0, 0.0]:
+        o = market_step(p, ms, surprise_flow_bn=f, gdp_bn=GDP)
+        out.append((float(o.fed_purchases_bn[0]), float(np.broadcast_to(o.fed_sales_bn, (1,))[0]),
+                    bool(ms.backstop_open[0])))
+    assert out[5][1] > 0 and out[6][1] > 0           # unwinding after the first close (end of t=4)
+    assert out[6][2]                                 # the second sale opens a new episode at t=6
+    assert out[7][0] > 0 and out[7][1] == 0.0        # t=7: buys, sells nothing
+    assert all(o[1] == 0.0 for o in out[7:])         # paused for as long as the episode is open
+
+
+def test_no_unwind_keeps_the_holdings(mp):
+    p = replace(mp, backstop_unwind_per_month=0.0)     # the Fed in 2020 (alternative fed_2020)
+    ms, out = _run(p, [400.0] + [0.0] * 12)
+    assert ms.backstop_held_bn[0] == pytest.approx(out[1][1][0]) and ms.backstop_held_bn[0] > 0
+    assert not ms.backstop_open[0]
+
+
+def test_unwind_is_sold_through_the_clearing_every_dollar_bought():
+    """The Fed's sale back is an agent sale: the absorbers buy every dollar of it, nobody else moves."""
+    from treasurylab.model.market import clear_market, with_fed_sales
+
+    h = np.array([[100.0, 300.0, 100.0, 50.0], [10.0, 0.0, 30.0, 5.0]])
+    absorber = np.array([False, True, True, False])
+    agent_sales = np.array([[5.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]])
+    sales, sold = with_fed_sales(agent_sales, h, 3, np.array([20.0, 8.0]))
+    assert agent_sales[0, 3] == 0.0                                    # the holders' array is left alone
+    np.testing.assert_array_equal(sold, [20.0, 5.0])                   # never more than the Fed holds
+    out = clear_market(h, sales, absorber, fed_index=3)
+    dh = out.holdings - h
+    np.testing.assert_allclose(dh[:, 3], -sold)
+    np.testing.assert_allclose(dh[:, absorber].sum(axis=1), sold + agent_sales[:, 0])  # bought by absorbers
+    np.testing.assert_allclose(dh.sum(axis=1), 0.0, atol=1e-12)        # every dollar sold is bought
+    np.testing.assert_allclose(dh[0, 1:3], [25.0 * 0.75, 25.0 * 0.25])  # in proportion to their holdings
+    assert with_fed_sales(agent_sales, h, 3, 0.0)[0] is agent_sales    # nothing held: nothing to do
+
+
+def test_bad_unwind_param(mp):
+    with pytest.raises(BadInput, match="backstop_unwind_per_month"):
+        MarketParams.from_params(load_params("market", {"backstop_unwind_per_month": 1.5}))
+
+
+# --------------------------------------------------------------------------- unwind in the coupled run
+def _coupled(events, unwind=None, horizon=60):
+    from treasurylab.model.coupled import simulate
+    from treasurylab.scenario.setup import prepare
+    from treasurylab.scenario.spec import load_scenario
+
+    ov = {"shocks": {"enabled": False}}
+    if unwind is not None:
+        ov["market"] = {"backstop_unwind_per_month": unwind}
+    sc = load_scenario({"name": "t", "description": "t", "start": "2026-01", "horizon": horizon, "paths": 4,
+                        "seed": 1, "baseline": "cbo-2026-02", "events": events, "overrides": ov})
+    return simulate(prepare(sc), 4, np.random.default_rng(3))
+
+
+JAPAN_DUMP = [{"type": "sale", "date": "2026-02", "holder": "Japan", "share": 1.0, "days": 5}]
+
+
+def test_coupled_unwind_sells_everything_back_and_moves_yields():
+    kept = _coupled(JAPAN_DUMP, unwind=0.0)
+    sold = _coupled(JAPAN_DUMP)                      # the default pace (Bank of England 2022)
+    assert np.all(kept["fed_backstop_bn"] > 10.0)    # the backstop bought, and keeps it all
+    np.testing.assert_allclose(sold["fed_backstop_bn"], 0.0, atol=1e-6)   # all sold back by month 60
+    # the same purchases until the first episode closes; after it, the sales back raise the 10-year
+    assert np.array_equal(kept["y10"][:, :3], sold["y10"][:, :3])
+    assert np.all(sold["y10"][:, 12:].mean(axis=1) > kept["y10"][:, 12:].mean(axis=1))
+
+
+def test_coupled_run_without_an_episode_is_unchanged_by_the_unwind():
+    small = [{"type": "sale", "date": "2026-02", "holder": "Belgium", "share": 0.2, "days": 60}]
+    a, b = _coupled(small, unwind=0.0, horizon=36), _coupled(small, unwind=1.0, horizon=36)
+    assert np.all(a["fed_backstop_bn"] == 0.0)
+    for k in a:
+        assert np.array_equal(a[k], b[k]), k

@@ -184,10 +184,21 @@ def market_step_reference(mp, ms, *, sur, exp_, fut, gdp, debt_dev, def_dev, esd
         ms.flow_expected_bn = e + (1.0 - (1.0 - mp.flow_learning) ** 1.0) * (sur - e)
     flow = unexp + mp.announced_surprise_share * exp_
     fed = M.backstop_purchases(mp, ms, flow, decay, 1.0)
-    flow = flow - fed
+    # the unwind: a closed episode's holdings sold back at u times their level at the close, paused
+    # while an episode is open; an announced programme (announced share surprises, the rest priced at once)
+    held = ms.backstop_held_bn + fed
+    pace = np.where(ms.backstop_open, 0.0, ms.backstop_unwind_bn)
+    sold = np.minimum(pace, held)
+    held = held - sold
+    held[held < 1e-9] = 0.0
+    ms.backstop_held_bn = held
+    future = np.minimum(held, pace * mp.expectation_horizon_months)
+    flow = flow - fed + mp.announced_surprise_share * sold
     ms.tp_temp = decay * ms.tp_temp + M.BP * M.flow_impact_bp(mp, flow, 1.0)
     ms.stock_dev_bn = ms.stock_dev_bn + sur + exp_ - fed
-    tp_perm = M.BP * mp.stock_bp_per_pp_gdp * (100.0 * (ms.stock_dev_bn + fut) / gdp)[:, None]
+    expected_stock = (ms.stock_dev_bn + fut) + (sold + future)
+    ms.stock_dev_bn = ms.stock_dev_bn + sold
+    tp_perm = M.BP * mp.stock_bp_per_pp_gdp * (100.0 * expected_stock / gdp)[:, None]
     fiscal = M.BP * (mp.fiscal_bp_per_pp_debt * debt_dev[:, None] + mp.fiscal_bp_per_pp_deficit * def_dev[:, None])
     rec = 1.0 - (1.0 - mp.trust_recovery) ** 1.0       # the monthly recovery, as the kernel writes it
     ms.trust = np.clip(ms.trust + rec * (1.0 - ms.trust) - distrust, 0.0, 1.0)
@@ -200,7 +211,8 @@ def market_step_reference(mp, ms, *, sur, exp_, fut, gdp, debt_dev, def_dev, esd
     ms.y10_dev_prev = dev[:, M.I10].copy()
     ms.t += 1
     return {"yields": yields, "dev": dev, "tp_perm": tp_perm, "tp_temp": ms.tp_temp.copy(), "fiscal": fiscal,
-            "trust_term": trust_term, "fed_purchases_bn": fed, "vol_bp": ms.vol_bp.copy(), "trust": ms.trust.copy()}
+            "trust_term": trust_term, "fed_purchases_bn": fed, "vol_bp": ms.vol_bp.copy(), "trust": ms.trust.copy(),
+            "fed_sales_bn": sold}
 
 
 @pytest.mark.parametrize("learning", [0.0, 0.3])
@@ -210,6 +222,7 @@ def test_market_step_tenor_major_equals_the_path_major_equations(learning):
     n, T = 9, 36
     ms, ref = M.init_market(mp, n), M.init_market(mp, n)
     ref.tp_temp = np.zeros((n, 5))                   # the reference keeps path-major arrays
+    sold_total = 0.0
     base = 0.04 + rng.normal(0, 0.002, 5)
     for t in range(T):
         sur = rng.normal(0, 30, n) + (400.0 if t in (3, 4, 5) else 0.0)     # a sale that fires the backstop
@@ -222,11 +235,14 @@ def test_market_step_tenor_major_equals_the_path_major_equations(learning):
                             distrust_shock=kw["distrust"])
         want = market_step_reference(mp, ref, **kw)
         for k, v in want.items():
-            assert getattr(got, k).shape == v.shape and np.array_equal(getattr(got, k), v), (t, k)
+            g = np.broadcast_to(getattr(got, k), v.shape)    # fed_sales_bn is 0.0 while nothing is held
+            assert np.array_equal(g, v), (t, k)
         for k in ("tp_temp", "stock_dev_bn", "trust", "vol_bp", "backstop_open", "backstop_left_bn",
-                  "backstop_calm", "backstop_fired"):
+                  "backstop_calm", "backstop_fired", "backstop_held_bn", "backstop_unwind_bn"):
             assert np.array_equal(getattr(ms, k), getattr(ref, k)), (t, k)
+        sold_total += float(np.sum(want["fed_sales_bn"]))
     assert ms.backstop_fired.max() >= 0              # the backstop path was exercised
+    assert sold_total > 0                            # and so was its unwind
 
 
 def test_market_step_refuses_a_badly_shaped_curve():

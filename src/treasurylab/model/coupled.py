@@ -58,7 +58,8 @@ kernel only reads its fields) and ``simulate(setup, n, rng) -> dict``
 returns ``cascade_share`` (foreign non-absorbing holders' sales beyond the baseline in the first 24
 months / TIC's foreign official holdings at the start, $3,887bn in Dec 2025: the non-absorbing
 foreign agents stand for the official sector, since TIC gives no official/private split by country; the
-record ``foreign_official`` is that total less their net sales since the start, floored at 0), ``regime_exceeded``, ``fed_backstop_bn`` (backstop purchases) and
+record ``foreign_official`` is that total less their net sales since the start, floored at 0), ``regime_exceeded``, ``fed_backstop_bn`` (backstop holdings at the end: purchases less the sales back
+of market.backstop_unwind, USD bn) and
 ``holder_sales`` (n, A): each holder's cumulative sales beyond the baseline (+ = sold).
 """
 
@@ -283,6 +284,11 @@ def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, 
         out = market_step(mp, ms, surprise_flow_bn=sur, expected_flow_bn=exp_, announced_future_bn=fut_all[t],
                             gdp_bn=st.gdp, debt_gdp_dev_pp=st.debt_dev_pp, deficit_gdp_dev_pp=st.deficit_dev_pp,
                             exp_short_dev=esd_t.T, baseline_yields=ybase, distrust_shock=S.distrust[t])
+        if isinstance(out.fed_sales_bn, np.ndarray):
+            # the backstop's holdings sold back (market.backstop_unwind): a sale by the Fed agent, cleared
+            # like any other, so the absorbers buy every dollar of it
+            sales, fed_sold = M.with_fed_sales(sales, hs.holdings, spec.fed_index, out.fed_sales_bn)
+            fed_bought -= fed_sold
         clr = clear_market(hs.holdings, sales, spec.absorber, spec.fed_index, out.fed_purchases_bn,
                              st.supply_bn)
         hs.holdings = clr.holdings

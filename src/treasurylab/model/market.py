@@ -55,6 +55,9 @@ Trust (Krishnamurthy & Vissing-Jorgensen 2012 convenience yield as the scale)::
     trust_t = clip(trust_{t-1} + (1 - (1 - r)**dt) (1 - trust_{t-1}) - distrust_shock_t, 0, 1)
     trust_k = psi_k * (1 - trust_t)
 
+psi_k: 73 bp at the 10-year, shaped by tenor as the curve moved over the April 2025 "Sell America"
+days (params/trust_estimate.py: most at the long end, little at the 3-month).
+
 Fed backstop (a state-contingent policy; :func:`backstop_purchases`, :func:`backstop_update`).
 The trigger looks at the flow-driven part of the 10-year only (``tp_temp``: dysfunction caused by
 selling, not a fiscal or policy repricing). With x = tp_temp_10y in bp::
@@ -74,6 +77,22 @@ so purchases scale with the stress (a small dislocation costs a few $bn, a susta
 the premium is never pushed below the exit level, and a second stress after calm can be met again.
 Purchases are a negative surprise flow and reduce S. ``MarketState.backstop_fired`` records the step
 of the first opening, ``backstop_open`` and ``backstop_left_bn`` the current episode.
+
+Unwind (:func:`backstop_unwind`): the backstop's holdings ``H`` (bought, not yet sold back) are sold
+back once the episode has closed, in equal amounts of ``u * H_close`` a month (u =
+``backstop_unwind_per_month``, H_close the holdings when the episode closed; the Bank of England's
+2022 gilt purchases were sold back in about 1.5 months, u = 0.69; u = 0 keeps them for ever, as the
+Fed kept its 2020 purchases)::
+
+    sold_t = clip(u * H_close * dt, 0, H_{t-1})    on paths with no open episode (paused while one is open)
+    H_t    = H_{t-1} + fed_t - sold_t
+
+The sales are an announced programme (the Bank of England published its unwind before selling):
+``sold_t`` enters the stock S when sold and the transitory flow with the announced share a, and
+what is still to be sold within the expectation horizon is priced at once in the expected stock,
+like any announced sale. The runner sells ``sold_t`` from the Fed's holdings through
+:func:`clear_market` (the absorbers buy it). A new episode pauses the unwind; when it closes, all
+holdings (old and new) are unwound at u times their level then.
 
 Market clearing (:func:`clear_market`): explicit sales and purchases first, then the residual
 ``R = sold + new_supply - bought - fed`` is absorbed by the price-sensitive holders in proportion
@@ -98,8 +117,10 @@ Per-month API (stable; the coupled runner calls it)
                         baseline_yields=0.0,      # (5,) or (N, 5) baseline yields, decimal
                         distrust_shock=0.0,       # (N,) fall in trust this step, in [0, 1]
                         dt_months=1.0)
-        -> MarketOut(yields, dev, tp_perm, tp_temp, fiscal, trust_term, fed_purchases_bn, vol_bp, trust)
-    clr   = clear_market(holdings, flows.sales, absorber, fed_index, out.fed_purchases_bn, new_supply_bn)
+        -> MarketOut(yields, dev, tp_perm, tp_temp, fiscal, trust_term, fed_purchases_bn, vol_bp, trust,
+                     fed_sales_bn)
+    sales, sold = with_fed_sales(flows.sales, holdings, fed_index, out.fed_sales_bn)   # the unwind, if any
+    clr   = clear_market(holdings, sales, absorber, fed_index, out.fed_purchases_bn, new_supply_bn)
         -> ClearOut(holdings, bought, fed_bought, supply)
 
     flows_for_market(spec.absorber, flows) -> (surprise_bn (N,), expected_bn (N,)) from a HoldersFlows
@@ -165,6 +186,7 @@ class MarketParams:
     backstop_exit_bp: float = 25.0         # purchases hold tp_temp_10y at or below this level
     backstop_pace_bn_per_day: float = 75.0  # most the Fed buys per trading day
     backstop_rearm_months: float = 3.0     # calm months (x <= exit) that close an episode
+    backstop_unwind_per_month: float = 0.0  # u: share of the holdings at the close sold back a month
     vol_memory: float = 0.5
     expectation_horizon_months: float = 24.0
     flow_learning: float = 0.0             # kappa per month (0 = every unannounced flow is a surprise)
@@ -188,6 +210,7 @@ class MarketParams:
             backstop_exit_bp=float(ps["backstop_exit_bp"]),
             backstop_pace_bn_per_day=float(ps["backstop_pace_bn_per_day"]),
             backstop_rearm_months=float(ps["backstop_rearm_months"]),
+            backstop_unwind_per_month=float(ps["backstop_unwind_per_month"]),
             vol_memory=float(ps["vol_memory"]),
             expectation_horizon_months=float(ps["expectation_horizon_months"]),
             flow_learning=float(ps["flow_learning_per_month"]),
@@ -216,6 +239,11 @@ class MarketParams:
         if self.backstop_rearm_months < 0:
             raise BadInput("must be >= 0", field="market.backstop_rearm_months", got=self.backstop_rearm_months,
                            fix="months of calm before the backstop can fire again, e.g. 3")
+        if not 0 <= self.backstop_unwind_per_month <= 1:
+            raise BadInput("must be in [0, 1]", field="market.backstop_unwind_per_month",
+                           got=self.backstop_unwind_per_month,
+                           fix="share of the backstop's holdings sold back a month after an episode closes, "
+                               "e.g. 0.69 (Bank of England 2022), 0 to keep them")
         if not 0 <= self.flow_learning <= 1:
             raise BadInput("must be in [0, 1]", field="market.flow_learning_per_month", got=self.flow_learning,
                            fix="monthly share of the gap between the observed and the expected selling pace "
@@ -238,6 +266,8 @@ class MarketState:
     backstop_buying: np.ndarray  # (N,) bool: the Fed bought in the current step
     backstop_fired: np.ndarray   # (N,) int: step the backstop fired first, -1 never
     flow_expected_bn: np.ndarray | None = None  # (N,) expected pace of unannounced flows, USD bn a month
+    backstop_held_bn: np.ndarray | None = None  # (N,) bought by the backstop and not yet sold back, USD bn
+    backstop_unwind_bn: np.ndarray | None = None  # (N,) sold back a month once closed (u * holdings at close)
     t: int = 0
 
 
@@ -252,6 +282,7 @@ class MarketOut:
     fed_purchases_bn: np.ndarray  # (N,) bought this step by the backstop
     vol_bp: np.ndarray           # (N,)
     trust: np.ndarray            # (N,)
+    fed_sales_bn: np.ndarray | float = 0.0  # (N,) backstop holdings sold back this step (0.0: none anywhere)
 
 
 class ClearOut:
@@ -281,7 +312,8 @@ def init_market(mp: MarketParams, n_paths: int, trust0: float = 1.0) -> MarketSt
                        trust=np.full(n_paths, float(trust0)), y10_dev_prev=z.copy(), vol_bp=z.copy(),
                        backstop_left_bn=z.copy(), backstop_open=np.zeros(n_paths, dtype=bool),
                        backstop_calm=z.copy(), backstop_buying=np.zeros(n_paths, dtype=bool),
-                       backstop_fired=np.full(n_paths, -1, dtype=np.int64), flow_expected_bn=z.copy())
+                       backstop_fired=np.full(n_paths, -1, dtype=np.int64), flow_expected_bn=z.copy(),
+                       backstop_held_bn=z.copy(), backstop_unwind_bn=z.copy())
 
 
 def _n(x, n: int) -> np.ndarray:
@@ -357,6 +389,10 @@ def market_step(mp: MarketParams, ms: MarketState, *, surprise_flow_bn=0.0, expe
     flow = unexp + mp.announced_surprise_share * exp_
     fed = backstop_purchases(mp, ms, flow, decay, dt_months)
     flow = flow - fed
+    # 1b. sales back of a closed episode's holdings (an announced programme: the announced share surprises)
+    sold, unwind_future = backstop_unwind(mp, ms, fed, dt_months)
+    if unwind_future is not None:
+        flow = flow + mp.announced_surprise_share * sold
     # 2. transitory part from the surprise flow (tenor-major (5, N) from here on)
     tp_prev = ms.tp_temp.T
     if not tp_prev.flags.c_contiguous:
@@ -369,6 +405,9 @@ def market_step(mp: MarketParams, ms: MarketState, *, surprise_flow_bn=0.0, expe
     # 3. permanent part from the expected stock
     ms.stock_dev_bn = ms.stock_dev_bn + sur + exp_ - fed
     expected_stock = ms.stock_dev_bn + _n(announced_future_bn, n)
+    if unwind_future is not None:
+        ms.stock_dev_bn += sold
+        expected_stock += sold + unwind_future
     tp_perm = (BP * mp.stock_bp_per_pp_gdp)[:, None] * (100.0 * expected_stock / gdp)
     # 4. fiscal premium
     fiscal = mp.fiscal_bp_per_pp_debt[:, None] * _n(debt_gdp_dev_pp, n)
@@ -393,7 +432,7 @@ def market_step(mp: MarketParams, ms: MarketState, *, surprise_flow_bn=0.0, expe
     ms.t += 1
     return MarketOut(yields=yields.T, dev=dev.T, tp_perm=tp_perm.T, tp_temp=tp_temp.T.copy(order="K"),
                      fiscal=fiscal.T, trust_term=trust_term.T, fed_purchases_bn=fed, vol_bp=ms.vol_bp.copy(),
-                     trust=ms.trust.copy())
+                     trust=ms.trust.copy(), fed_sales_bn=sold)
 
 
 def _inverse_impact10(mp: MarketParams, x_bp, dt_months: float) -> np.ndarray:
@@ -429,6 +468,30 @@ def backstop_purchases(mp: MarketParams, ms: MarketState, flow_bn, decay: float,
     return fed
 
 
+def backstop_unwind(mp: MarketParams, ms: MarketState, fed: np.ndarray, dt_months: float):
+    """Book this step's purchases ``fed`` and sell back what a closed episode left (USD bn).
+
+    Returns (sold (N,), still to be sold within the expectation horizon after this step (N,)), or
+    (0.0, None) when the backstop holds nothing on any path (the usual month: nothing to do).
+    """
+    if ms.backstop_held_bn is None:
+        ms.backstop_held_bn = np.zeros(fed.shape[0])
+        ms.backstop_unwind_bn = np.zeros(fed.shape[0])
+    held = ms.backstop_held_bn
+    if ms.backstop_buying.any():
+        held = held + fed
+    elif not held.any():
+        return 0.0, None
+    # sold only on paths with no open episode (paused while one is open), never more than is held
+    pace = np.where(ms.backstop_open, 0.0, ms.backstop_unwind_bn)
+    sold = np.minimum(pace * dt_months, held)
+    held = held - sold
+    held[held < 1e-9] = 0.0            # a remainder of rounding is no holding
+    ms.backstop_held_bn = held
+    future = np.minimum(held, pace * mp.expectation_horizon_months)
+    return sold, future
+
+
 def backstop_update(mp: MarketParams, ms: MarketState, dt_months: float) -> None:
     """After the premia of a step: open an episode on a trigger crossing, close one after calm."""
     x = ms.tp_temp[:, I10] / BP
@@ -436,7 +499,13 @@ def backstop_update(mp: MarketParams, ms: MarketState, dt_months: float) -> None
         # calm: at or below the exit level on its own (a premium held there by purchases is not calm)
         calm = (x <= mp.backstop_exit_bp + 1e-9) & ~ms.backstop_buying
         ms.backstop_calm = np.where(ms.backstop_open & calm, ms.backstop_calm + dt_months, 0.0)
+        was_open = ms.backstop_open
         ms.backstop_open = ms.backstop_open & (ms.backstop_calm < mp.backstop_rearm_months - 1e-9) & mp.backstop_on
+        closed = was_open & ~ms.backstop_open
+        if closed.any() and ms.backstop_held_bn is not None:
+            # the unwind is set at the close: equal monthly sales of u times the holdings then
+            ms.backstop_unwind_bn = np.where(closed, mp.backstop_unwind_per_month * ms.backstop_held_bn,
+                                             ms.backstop_unwind_bn)
     else:                              # no episode open anywhere (the usual month): the same result
         ms.backstop_calm = np.zeros(x.shape[0])
     if mp.backstop_on and mp.backstop_size_bn > 0:
@@ -595,6 +664,21 @@ def _clear_selling_only(h, s, absorber, absf, ones, fed_index, fed, supply) -> C
     return ClearOut(holdings=h1, bought=bought, fed_bought=fed, supply=issue - redeem)
 
 
+def with_fed_sales(sales, holdings, fed_index: int, fed_sales_bn):
+    """Add the backstop's sales back (``MarketOut.fed_sales_bn``) to the Fed agent's column of ``sales``.
+
+    Returns (sales (N, A), sold (N,) or 0.0): a new array when something is sold (the holders' own
+    is left alone), capped at what the Fed holds, so that :func:`clear_market` settles it like any
+    other sale (the absorbers buy every dollar).
+    """
+    if not isinstance(fed_sales_bn, np.ndarray) or fed_index < 0:
+        return sales, 0.0
+    sold = np.minimum(fed_sales_bn, holdings[:, fed_index])
+    sales = np.array(sales, dtype=float)
+    sales[:, fed_index] += sold
+    return sales, sold
+
+
 def flows_for_market(absorber, flows) -> tuple[np.ndarray, np.ndarray]:
     """Sum a :class:`~treasurylab.model.holders.HoldersFlows` over the price-insensitive agents.
 
@@ -667,7 +751,8 @@ def run_holders_market(spec, mp: MarketParams, n_paths: int, months: int, rng: n
         sur = fl.surprise[:, insens].sum(axis=1)
         exp_ = fl.expected[:, insens].sum(axis=1)
         out = market_step(mp, ms, surprise_flow_bn=sur, expected_flow_bn=exp_, gdp_bn=gdp_bn)
-        clr = clear_market(hs.holdings, fl.sales, absorber, fed_index, out.fed_purchases_bn)
+        sales, _ = with_fed_sales(fl.sales, hs.holdings, fed_index, out.fed_sales_bn)
+        clr = clear_market(hs.holdings, sales, absorber, fed_index, out.fed_purchases_bn)
         hs.holdings = clr.holdings
         if record:
             rec["y10"][t] = out.dev[:, I10]

@@ -88,7 +88,7 @@ def figures_for(result) -> dict[str, list]:
         values = [-float(sold[i]) for i in top] + ([-rest] if abs(rest) > 1e-9 else [])
         fed = float(np.mean(ds["fed_backstop_bn"].values)) if "fed_backstop_bn" in ds else 0.0
         if fed > 1e-9:
-            labels.append("Fed backstop purchases")
+            labels.append("Fed backstop holdings (purchases less sales back)")
             values.append(fed)
         absorbed = -sum(values)
         labels.append("absorbed by price-sensitive investors")

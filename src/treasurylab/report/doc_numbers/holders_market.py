@@ -192,6 +192,16 @@ def backstop_costs() -> str:
     return f"a one-off $400bn surprise costs the Fed ~${one_off:,.0f}bn,\nMarch 2020's foreign sales ${march:,.0f}bn"
 
 
+def trust_loadings() -> str:
+    """The trust premium's shape: the window's changes, the loadings and psi_k (params/trust_estimate.py)."""
+    from treasurylab.params import trust_estimate as TE
+
+    d, lo, psi = TE.window_changes_bp(), TE.loadings(), TE.trust_bp()
+    return (", ".join(f"{t} {v:+.0f}" for t, v in d.items()) + " bp -> loadings "
+            + ", ".join(f"{lo[t]:.3f}".rstrip("0").rstrip(".") if t == "10y" else f"{lo[t]:.3f}" for t in TE.TENORS)
+            + " -> psi = " + ", ".join(f"{psi[t]:.1f}" for t in TE.TENORS) + " bp")
+
+
 @lru_cache(maxsize=1)
 def _reserves():
     from treasurylab.scenario import holders_inputs as HI
@@ -267,6 +277,7 @@ SECTIONS = {
     "hm-kappa": kappa,
     "hm-pile-up": pile_up,
     "hm-backstop-costs": backstop_costs,
+    "hm-trust-loadings": trust_loadings,
     "hm-pboc-baseline": pboc_baseline,
     "hm-record-paces": record_paces,
     "hm-year-at-signal-one": year_at_signal_one,
