@@ -159,3 +159,22 @@ def test_an_unknown_holder_is_named_with_a_suggestion():
     with pytest.raises(BadInput) as e:
         tic_flows.resolve("chna")
     assert e.value.field == "--country" and "China, Mainland" in str(e.value)
+
+
+def test_running_totals_end_at_the_summary_and_show_no_valuation_before_tic_publishes_it():
+    from treasurylab.report import tic_flows as words
+
+    t3, s1, hist = _toy()
+    m = tic_flows.assemble(t3, s1, hist, table3_name="X", s1_name="X", history_name=None)
+    d = tic_flows.decompose("X", m, "2023-01", "2023-03")
+    c = words.cumulative(d)
+    last = c[c["date"] == "2023-03"].set_index("series")["value"]
+    assert last["holdings change"] == pytest.approx(d.holdings_change)
+    assert last["net purchases"] == pytest.approx(d.net_purchases)
+    assert last["other"] == pytest.approx(d.other)
+    val = c[c["series"].str.startswith("valuation")]
+    assert set(val["series"]) == {"valuation (published from 2023-02)"}
+    assert val["value"].isna().tolist() == [True, False, False, False]   # jump-off, 2023-01, -02, -03
+    assert last["valuation (published from 2023-02)"] == pytest.approx(d.valuation)
+    assert (c.groupby("series")["value"].first().fillna(0.0) == 0.0).all()
+    assert words.summary_line(d).startswith(f"holdings {words.bn(d.holdings_change)} = net purchases ")

@@ -143,7 +143,10 @@ def resolve(country: str) -> dict[str, str | None]:
 
     text = _SHORT.get(norm(country), country)
     t3, s1, hist = load(TABLE3), load(S1), load(HISTORY)
-    name = match_name(text, holder_names(), what="--country")
+    try:
+        name = match_name(text, holder_names(), what="holder")
+    except BadInput as exc:  # the option the user typed, not match_name's word for it
+        raise BadInput("unknown holder", field="--country", got=country, fix=exc.fix) from None
     codes3 = dict(zip(t3["country"], t3["country_code"], strict=False))
     by_code1 = dict(zip(s1["country_code"], s1["country"], strict=False))
     t3_name = name if name in codes3 else None
