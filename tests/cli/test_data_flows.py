@@ -43,6 +43,16 @@ def test_china_since_its_peak_as_json_adds_up_and_names_its_files():
     assert any("long-term Treasuries only" in n for n in doc["notes"])
 
 
+def test_2022_china_fall_is_mostly_not_selling_and_valuation_is_not_invented():
+    """2022: holdings fell while TIC published no valuation (Table 3's begins 2023-02) - the price
+    effect is inside other, and valuation is null, not 0."""
+    doc = json.loads(run("-c", "china", "--start", "2022-01", "--end", "2022-12", "--json").stdout)
+    s = doc["summary"]
+    assert s["valuation"] is None and "n/a" in s["line"]
+    assert s["other"] == pytest.approx(s["holdings_change"] - s["net_purchases"], abs=2e-3)
+    assert abs(s["net_purchases"]) < abs(s["holdings_change"])
+
+
 def test_the_table_ends_with_the_summary_line_and_the_chart_is_written(tmp_path):
     png = tmp_path / "flows.png"
     res = run("-c", "all", "--start", "2025-01", "--limit", "3", "--plot", str(png))

@@ -178,3 +178,16 @@ def test_running_totals_end_at_the_summary_and_show_no_valuation_before_tic_publ
     assert last["valuation (published from 2023-02)"] == pytest.approx(d.valuation)
     assert (c.groupby("series")["value"].first().fillna(0.0) == 0.0).all()
     assert words.summary_line(d).startswith(f"holdings {words.bn(d.holdings_change)} = net purchases ")
+
+
+def test_a_window_without_published_valuation_says_n_a_not_zero():
+    from treasurylab.report import tic_flows as words
+
+    t3, s1, hist = _toy()
+    m = tic_flows.assemble(t3, s1, hist, table3_name="X", s1_name="X", history_name=None)
+    d = tic_flows.decompose("X", m, "2023-01", "2023-01")
+    assert math.isnan(d.valuation) and d.other == pytest.approx(d.holdings_change - d.net_purchases)
+    assert "valuation n/a (not published: inside other)" in words.summary_line(d)
+    c = words.cumulative(d)
+    assert c.loc[c["series"] == "valuation (not published)", "value"].isna().all()
+    assert words.as_dict(d, {})["summary"]["valuation"] is None

@@ -203,7 +203,7 @@ class Decomposition:
     holdings_end: float
     holdings_change: float
     net_purchases: float
-    valuation: float
+    valuation: float                # NaN when TIC publishes none in the window (then inside other)
     other: float
     months: pd.DataFrame
     notes: list[str] = field(default_factory=list)
@@ -241,7 +241,8 @@ def decompose(holder: str, monthly: pd.DataFrame, start: str, end: str,
                        field="--start", got=start,
                        fix=f"net purchases cover {_coverage(monthly, 'net_purchases')}")
     net = float(win["net_purchases"].sum())
-    val = float(win["valuation"].fillna(0.0).sum())
+    # no published valuation in the window: n/a (it is inside other), not a zero
+    val = float(win["valuation"].fillna(0.0).sum()) if win["valuation"].notna().any() else math.nan
     change = float(h1 - h0)
     notes = []
     lt_only = win.loc[win["scope"] == SCOPE_LT, "date"]
@@ -267,4 +268,4 @@ def decompose(holder: str, monthly: pd.DataFrame, start: str, end: str,
                      "basis, regrouped holders; 'data provenance tic.holdings'): each is inside that month's other")
     return Decomposition(holder=holder, start=start, end=end, jump_off=jump, holdings_start=float(h0),
                          holdings_end=float(h1), holdings_change=change, net_purchases=net, valuation=val,
-                         other=change - net - val, months=win, notes=notes)
+                         other=change - net - (0.0 if math.isnan(val) else val), months=win, notes=notes)

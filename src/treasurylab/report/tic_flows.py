@@ -35,8 +35,9 @@ def level(x: float) -> str:
 
 
 def summary_line(d: Decomposition) -> str:
+    val = bn(d.valuation) if math.isfinite(d.valuation) else "n/a (not published: inside other)"
     return (f"holdings {bn(d.holdings_change)} = net purchases {bn(d.net_purchases)} + valuation "
-            f"{bn(d.valuation)} + other {bn(d.other)} ({UNIT}; net purchases < 0 are net sales)")
+            f"{val} + other {bn(d.other)} ({UNIT}; net purchases < 0 are net sales)")
 
 
 def cumulative(d: Decomposition) -> pd.DataFrame:
@@ -55,9 +56,9 @@ def cumulative(d: Decomposition) -> pd.DataFrame:
     published = m["valuation"].notna().to_numpy()
     if not published.all():
         # months before TIC publishes valuation are not zeros: no line there
-        first = int(np.argmax(published)) if published.any() else len(published)
+        first = int(np.argmax(published)) if published.any() else len(val)
         runs["valuation"] = val.copy()
-        runs["valuation"][:first] = math.nan
+        runs["valuation"][:first] = math.nan    # runs[first] is the end of the month before: 0
         names["valuation"] = (f"valuation (published from {m['date'].iloc[first]})" if published.any()
                               else "valuation (not published)")
     dates = [d.jump_off, *m["date"]]
