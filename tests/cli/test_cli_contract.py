@@ -160,6 +160,7 @@ def _good_cases(tmp_path: Path) -> list[tuple[str, list[str]]]:
         ("data-list", ["data", "list"]),
         ("data-show", ["data", "show", "tic.holdings", "--country", "japan", "--start", "2025-01", "--limit", "3"]),
         ("data-provenance", ["data", "provenance", "fed.soma.2022-02-16"]),
+        ("data-flows", ["data", "flows", "--country", "china", "--start", "2025-01"]),
         ("data-load", ["data", "load", str(FIXTURES / "fed" / "TREAST.csv"), "--limit", "2"]),
         ("data-update-offline", ["data", "update"]),
         ("claims", ["claims", "--row", "1"]),

@@ -5,6 +5,8 @@ Commands::
     treasurylab data list [--json]
     treasurylab data show ID [--country C[,C...] ...] [--start YYYY-MM] [--end YYYY-MM] [--filter COL=VALUE ...]
                              [--plot FILE.png|FILE.html] [--limit N] [--json]
+    treasurylab data flows [--country C] [--start YYYY-MM] [--end YYYY-MM] [--plot FILE.png|FILE.html]
+                           [--limit N] [--json]                  (holdings change = net purchases + valuation + other)
     treasurylab data provenance ID [--json]
     treasurylab data load FILE [--plot FILE] [--limit N] [--json]     (a file you downloaded)
     treasurylab data update [ID ...] [--id ID ...] [--json]            (online refresh)
@@ -433,6 +435,84 @@ def register(app: typer.Typer) -> None:
                     typer.echo(f"note: {note}")
                 if plotted:
                     typer.echo(f"chart written to {plotted}")
+
+        guard(body, json_)
+
+    @data_app.command("flows")
+    def flows(
+        country: str = typer.Option(
+            "all", "--country", "-c",
+            help="Holder, matched forgivingly: 'china', 'japan', 'official', 'private', 'all' (all foreign).",
+        ),
+        start: str = typer.Option(
+            None, "--start", help="First month, YYYY-MM; holdings start from the end of the month before "
+            "(default 2023-02, the first month with Table 3's valuation)."
+        ),
+        end: str = typer.Option(None, "--end", help="Last month, YYYY-MM (default: the latest with holdings)."),
+        plot: Path = typer.Option(None, "--plot", help="Chart of the running totals: FILE.png or FILE.html."),
+        limit: int = typer.Option(None, "--limit", help="Only the last N months in the table (default 24)."),
+        json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
+    ) -> None:
+        """Why a holder's Treasuries moved: change in TIC holdings = net purchases + valuation + other
+        (revisions, reclassification), USD bn, month by month (Table 3 from 2023-02; S1 long-term net
+        purchases back to 1977 where holdings exist)."""
+
+        def body() -> None:
+            import re
+
+            from treasurylab.data import tic_flows
+            from treasurylab.errors import BadInput
+            from treasurylab.report import tic_flows as words
+
+            for value, field in ((start, "--start"), (end, "--end")):
+                if value is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value.strip()):
+                    raise BadInput("not a month", field=field, got=value,
+                                   fix="write YYYY-MM with a real month (e.g. 2023-02)")
+            if limit is not None and limit < 1:
+                raise BadInput("must be at least 1", field="--limit", got=limit, fix="give a positive month count")
+            if plot is not None:
+                output.check_out_file(plot, "--plot")
+            holder, monthly = tic_flows.monthly_flows(country)
+            last = monthly.loc[monthly["holdings"].notna(), "date"]
+            if last.empty:
+                raise BadInput(f"no holdings published for {holder}", field="--country", got=country,
+                               fix="pick a holder listed in TIC Table 3 (e.g. china, japan, all)")
+            d = tic_flows.decompose(holder, monthly, (start or tic_flows.TABLE3_FLOWS_FROM).strip(),
+                                    (end or last.max()).strip(), tic_flows.history_breaks())
+            sources = tic_flows.source_labels()
+            src = {"Table 3": sources["table3"], "S1": sources["s1"], "MFH history": sources["history"]}
+            plotted = None
+            if plot is not None:
+                plotted = str(write_plot(
+                    words.cumulative(d), plot,
+                    f"{holder}: change in Treasury holdings since the end of {d.jump_off}, and its parts",
+                    "USD bn, running total", source="U.S. Treasury, TIC Table 3 and S1 (vintage of July 2026)"
+                    + ("; Major Foreign Holders history" if d.jump_off < tic_flows.TABLE3_HOLDINGS_FROM else ""),
+                    as_of=d.end, breaks=[b for b in tic_flows.history_breaks() if d.start <= b <= d.end]))
+            if json_:
+                doc = words.as_dict(d, src)
+                doc["plot"] = plotted
+                print_json(doc)
+                return
+            shown = d.months.tail(limit or 24)
+            rows = [{"month": r["date"], "holdings (USD bn)": words.level(r["holdings"]),
+                     "change (USD bn)": words.signed(r["holdings_change"]),
+                     "net purchases (USD bn)": words.signed(r["net_purchases"]),
+                     "valuation (USD bn)": words.signed(r["valuation"]), "other (USD bn)": words.signed(r["other"]),
+                     "flows from": r["flows_from"]} for r in shown.to_dict(orient="records")]
+            table(rows, title=f"{holder}: change in Treasury holdings and its parts, USD bn (TIC, July 2026 vintage)")
+            typer.echo(f"{len(d.months)} months ({d.start} to {d.end}; showing the last {len(shown)})")
+            typer.echo(f"{holder}, end of {d.jump_off} to end of {d.end}: holdings {words.level(d.holdings_start)} "
+                       f"bn -> {words.level(d.holdings_end)} bn")
+            typer.echo(words.summary_line(d))
+            for n in d.notes:
+                typer.echo(f"note: {n}")
+            for k, v in src.items():
+                if (d.months["flows_from"].str.contains(k, regex=False).any()
+                        or d.months["holdings_from"].eq(k).any()):
+                    typer.echo(f"source: {k} = {v}")
+            if plotted:
+                typer.echo(f"chart written to {plotted}")
 
         guard(body, json_)
 

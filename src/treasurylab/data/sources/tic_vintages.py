@@ -7,6 +7,8 @@ Ids::
                                    2026-04, USD bn
     tic.table3.vintage-2026-07     slt_table3.txt: holdings and net purchases by country with the foreign
                                    official / non-official split, 2020-01 to 2026-04, USD bn
+    tic.s1.vintage-2026-07         s1_globl.txt (frozen TIC S table S1): gross purchases and sales of
+                                   long-term securities by type and country, 1977-01 to 2023-01, USD bn
 
 ``tic.holdings`` (catalog module ``tic``) is the March 2026 vintage (release of 2026-03-18). Every table
 here carries a ``vintage`` column; :func:`treasurylab.data.vintages.tic_revisions` lines the two up.
@@ -19,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from treasurylab.data.catalog import Dataset
-from treasurylab.data.parsers import tic_mfh_txt, tic_slt_table3, tic_slt_table5
+from treasurylab.data.parsers import tic_mfh_txt, tic_s1_txt, tic_slt_table3, tic_slt_table5
 
 VINTAGE = "2026-07"
 _SRC = (
@@ -46,6 +48,7 @@ def _labelled(parse):
 parse_mfh = _labelled(tic_mfh_txt.parse)
 parse_table5 = _labelled(tic_slt_table5.parse)
 parse_table3 = _labelled(tic_slt_table3.parse)
+parse_s1 = _labelled(tic_s1_txt.parse)
 
 
 def _vintage_file(file: str, parse, parser, **kw) -> Dataset:
@@ -93,5 +96,30 @@ DATASETS = [
             "measure: for_treas_pos (holdings), for_treas_net (net purchases), lt/st splits, valuation change",
             "net purchases of bills are estimated as the change in position (file footnote 2)",
         ),
+    ),
+    Dataset(
+        id="tic.s1.vintage-2026-07",
+        title="TIC S table S1: gross purchases and sales of long-term securities by foreigners, by type and country",
+        unit="USD bn",
+        frequency="monthly (month of the transactions); frozen: the TIC S form ended with 2023-01",
+        publisher=_PUB,
+        source=_SRC.format(f="s1_globl.txt"),
+        files=("tic/vintage_2026-07/s1_globl.txt",),
+        parse=parse_s1,
+        parser_version=tic_s1_txt.VERSION + "+vintage-1",
+        retrieved="2026-07-01",
+        date_column="date",
+        country_column="country",
+        caveats=(
+            "converted from USD millions to USD bn",
+            "measure: purchases_treasury / sales_treasury are gross purchases / sales by foreigners of marketable "
+            "Treasury (and Federal Financing Bank) bonds and notes; likewise agency, corporate_bonds, "
+            "corporate_stocks, foreign_bonds, foreign_stocks",
+            "long-term securities only (no bills), no foreign official / private split, no valuation changes",
+            "frozen historical table, 1977-01 to 2023-01; Table 3 (tic.table3.vintage-2026-07) gives net "
+            "purchases from 2023-02",
+        ),
+        attribution=_ATTR,
+        update_url=None,  # frozen: TIC no longer updates it
     ),
 ]
