@@ -26,7 +26,7 @@ def documented_png_commands() -> list[list[str]]:
     for line in README.read_text(encoding="utf-8").splitlines():
         line = line.strip()
         if line.startswith("treasurylab ") and re.search(r"--plot \S+\.png\b", line):
-            cmds.append(shlex.split(line)[1:])
+            cmds.append(shlex.split(line, comments=True)[1:])      # a trailing "# ..." is a comment
     return cmds
 
 
