@@ -291,3 +291,31 @@ def test_missing_parameter_is_named():
     del p["frn_spread"]
     with pytest.raises(BadInput, match="frn_spread: missing fiscal parameter"):
         F.init_state(ladder(), 1, 2, p)
+
+
+def test_state_copy_evolves_like_a_deepcopy_and_leaves_the_original_alone():
+    """FiscalState.copy (the coupled run's world-only path starts from one): the same numbers as a
+    deepcopy month after month, its own calendar block, and stepping it never writes the original."""
+    import copy
+
+    from treasurylab.params import load_params
+    from treasurylab.scenario import fiscal_inputs as FI
+
+    p = load_params("fiscal")
+    b = FI.cbo_baseline_inputs("2026-02", p)
+    mix = F.mix_from_params(p)
+    s0 = F.init_state(FI.initial_ladder(b.start, p), 5, 6, p)
+
+    def step(s, t, shift):
+        return F.step(s, t, b.yields[t] + shift, b.bill_rate[t] + shift, b.primary_deficit[t], b.ngdp[t],
+                      b.inflation[t], mix, revenue=b.revenue[t], other_means=b.other_means[t])
+
+    step(s0, 0, 0.0)
+    cal0, out0 = s0._cal.copy(), s0.nom_out.copy()
+    a, d = s0.copy(), copy.deepcopy(s0)
+    assert a.due.base is a._cal and a._cal is not s0._cal
+    for t in (1, 2, 3):
+        oa, od = step(a, t, 0.01), step(d, t, 0.01)
+        for k in oa:
+            assert np.array_equal(oa[k], od[k]), k
+    assert np.array_equal(s0._cal, cal0) and np.array_equal(s0.nom_out, out0) and s0.t_next == 1

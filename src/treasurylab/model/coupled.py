@@ -249,9 +249,7 @@ def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, 
         # the world-only fiscal path (world shocks, no scenario): premia and the holders' fiscal signal
         # price the scenario's deviations from it, not the world's own (the curve shocks already carry
         # the market's historical repricing of fiscal news); same ladder, same pre-roll
-        import copy
-
-        fw = copy.deepcopy(fs)
+        fw = fs.copy()
         u_world = np.zeros(n)       # the world's own unemployment deviation (Okun on its gap shock)
 
     for t in range(T):

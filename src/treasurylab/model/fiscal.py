@@ -146,7 +146,7 @@ per percentage point of negative output gap (labelled parameter).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -337,6 +337,25 @@ class FiscalState:
     _buf: np.ndarray = field(default=None, repr=False)  # (37, N) this month's new-issue rows (see step)
     _knot_rows: Any = field(default=None, repr=False)    # which curve tenors are knots (> 3 months)
     _rates: np.ndarray = field(default=None, repr=False)  # (17, N) their rates
+
+    def copy(self) -> FiscalState:
+        """An independent copy, with the same numbers: the calendars' block copied once and the seven
+        calendars pointed at it (``copy.deepcopy`` copied each view as well as the block, then
+        :func:`step` stacked them again); the interpolation weights, never written, are shared."""
+        new = replace(self, **{f.name: getattr(self, f.name).copy() for f in fields(self)
+                               if isinstance(getattr(self, f.name), np.ndarray)
+                               and f.name not in _CALENDARS and f.name not in ("_cal", "_wb", "_wc", "_buf", "_rates")})
+        if self._cal is not None and self.due.base is self._cal:
+            new._cal = self._cal.copy()
+            for i, name in enumerate(_CALENDARS):
+                setattr(new, name, new._cal[i])
+        else:
+            for name in _CALENDARS:
+                setattr(new, name, getattr(self, name).copy())
+            new._cal = None
+        if self._buf is not None:
+            new._buf, new._rates = np.empty_like(self._buf), np.empty_like(self._rates)
+        return new
 
     @property
     def principal_due(self) -> np.ndarray:
