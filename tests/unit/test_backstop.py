@@ -13,9 +13,12 @@ from treasurylab.model.market import (
     BP,
     I10,
     MarketParams,
+    backstop_settle,
+    clear_market,
     init_market,
     market_step,
     run_market_path,
+    with_fed_sales,
 )
 from treasurylab.params.load import load_params
 
@@ -230,3 +233,98 @@ def test_coupled_run_without_an_episode_is_unchanged_by_the_unwind():
     assert np.all(a["fed_backstop_bn"] == 0.0)
     for k in a:
         assert np.array_equal(a[k], b[k]), k
+
+
+# --------------------------------------------------------------------------- the state takes what the clearing did
+def _settled_step(mp, ms, flow, h, sales=None, supply=0.0):
+    """One step as the runners do it: price, sell back, clear, then settle the market's state."""
+    absorber = np.array([False, True, False])          # a seller, one price-sensitive holder, the Fed
+    o = market_step(mp, ms, surprise_flow_bn=np.full(h.shape[0], flow), gdp_bn=GDP)
+    s = np.zeros_like(h) if sales is None else sales
+    s, sold = with_fed_sales(s, h, 2, o.fed_sales_bn)
+    clr = clear_market(h, s, absorber, 2, o.fed_purchases_bn, supply)
+    backstop_settle(mp, ms, o, clr.fed_bought, sold)
+    return o, clr, sold
+
+
+def test_scaled_back_purchases_are_what_the_state_counts(mp):
+    """By hand: 400 sold at t=0 fires the backstop; at t=1 the Fed wants F (~225) but the only
+    price-sensitive holder has 60 to sell, so the clearing gives it 60. The state counts 60: cap left
+    1000 - 60, holdings 60, stock 400 - 60, and the 10y transitory premium is the one of a net flow
+    of -60 (rho x0 - A_10y (1 - exp(-60/300))), not of -F; the unwind then sells back 0.69 x 60."""
+    p = replace(mp, backstop_unwind_per_month=0.69)
+    ms = init_market(p, 1)
+    h = np.array([[0.0, 60.0, 4000.0]])
+    o0 = market_step(p, ms, surprise_flow_bn=400.0, gdp_bn=GDP)   # the sale itself cleared elsewhere
+    x0 = o0.tp_temp[0, I10] / BP
+    o1, clr, _ = _settled_step(p, ms, 0.0, h)
+    F = o1.fed_purchases_bn[0]
+    assert F > 150.0                                               # the Fed wanted far more than 60
+    assert clr.fed_bought[0] == pytest.approx(60.0)                # the scale-back bites
+    assert ms.backstop_left_bn[0] == pytest.approx(1000.0 - 60.0)
+    assert ms.backstop_held_bn[0] == pytest.approx(60.0)
+    assert ms.stock_dev_bn[0] == pytest.approx(400.0 - 60.0)
+    x1 = p.flow_decay * x0 - p.flow_amplitude_bp[I10] * (1.0 - np.exp(-60.0 / p.flow_depth_bn))
+    assert ms.tp_temp[0, I10] / BP == pytest.approx(x1, rel=1e-12)
+    assert ms.tp_temp[0, I10] / BP > o1.tp_temp[0, I10] / BP      # less bought: a higher premium
+    # the rest of the episode: the Fed buys from a deep market now, and every sale back is of what it holds
+    h = clr.holdings.copy()
+    h[0, 1] += 5000.0
+    bought, sold_all = clr.fed_bought[0], 0.0
+    for _ in range(12):
+        o, clr, sold = _settled_step(p, ms, 0.0, h)
+        h = clr.holdings
+        bought += clr.fed_bought[0]
+        sold_all += float(np.sum(sold))
+    assert sold_all == pytest.approx(bought)                       # sold back what was bought, no more
+    assert ms.backstop_held_bn[0] == 0.0
+    assert h[0, 2] == pytest.approx(4000.0)                        # the Fed agent is back where it began
+
+
+def test_backstop_holdings_identity_over_a_whole_run(mp):
+    """Random stress on 64 paths with thin, redeeming markets (the scale-back bites on many paths):
+    at the end, per path, the backstop's holdings = bought - sold back (as cleared) = the Fed agent's
+    holdings change (it has no other trades here), and the cap never counts more than was bought."""
+    rng = np.random.default_rng(11)
+    n, months = 64, 48
+    ms = init_market(mp, n)
+    h0 = np.column_stack([np.full(n, 5000.0), rng.uniform(0.0, 300.0, n), np.full(n, 4000.0)])
+    h = h0.copy()
+    bought, sold_all, cut = np.zeros(n), np.zeros(n), np.zeros(n, dtype=bool)
+    for _ in range(months):
+        flow = np.where(rng.random(n) < 0.15, rng.uniform(200.0, 900.0, n), 0.0)
+        sales = np.zeros((n, 3))
+        sales[:, 0] = flow
+        o = market_step(mp, ms, surprise_flow_bn=flow, gdp_bn=GDP)
+        s, sold = with_fed_sales(sales, h, 2, o.fed_sales_bn)
+        supply = -rng.uniform(0.0, 400.0, n)          # redemptions compete with the Fed for the same bonds
+        clr = clear_market(h, s, np.array([False, True, False]), 2, o.fed_purchases_bn, supply)
+        cut |= clr.fed_bought < o.fed_purchases_bn - 1e-9
+        backstop_settle(mp, ms, o, clr.fed_bought, sold)
+        h = clr.holdings
+        bought += clr.fed_bought
+        sold_all += sold
+    assert cut.sum() >= 5                                          # the scale-back did bite
+    np.testing.assert_allclose(ms.backstop_held_bn, bought - sold_all, atol=1e-6)
+    np.testing.assert_allclose(h[:, 2] - h0[:, 2], bought - sold_all, atol=1e-6)
+    assert np.all(ms.backstop_held_bn >= 0.0)
+
+
+def test_holders_market_loop_records_the_cleared_backstop(mp):
+    """The reference loop settles the market too: holdings = recorded purchases - sales back."""
+    from treasurylab.model.holders import HoldersSpec
+    from treasurylab.model.market import run_holders_market
+
+    z = np.zeros(3)
+    spec = HoldersSpec(names=("Seller", "Banks", "Fed SOMA"), kind=("foreign", "domestic", "fed"),
+                       holdings0=np.array([3000.0, 200.0, 4000.0]), absorber=np.array([False, True, False]),
+                       programme_rate=z, baseline_programme_rate=z, sale_rate=z,
+                       peer_group=np.array([-1, -1, -1]), group_names=(), political_risk=z, deterrence=z,
+                       theta_mean=np.ones(3), theta_sd=z, can_cascade=np.zeros(3, bool), w_political=0.0)
+    named = np.zeros((24, 3))
+    named[0, 0] = 900.0
+    r = run_holders_market(spec, mp, 2, 24, np.random.default_rng(1), gdp_bn=GDP, named_sales=named)
+    net = r["fed_bought"].sum(axis=0) - r["fed_sold"].sum(axis=0)
+    assert r["fed_bought"].sum() > 0
+    np.testing.assert_allclose(r["market"].backstop_held_bn, net, atol=1e-6)
+    np.testing.assert_allclose(r["holders"].holdings[:, 2] - 4000.0, net, atol=1e-6)

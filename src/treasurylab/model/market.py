@@ -91,7 +91,9 @@ The sales are an announced programme (the Bank of England published its unwind b
 ``sold_t`` enters the stock S when sold and the transitory flow with the announced share a, and
 what is still to be sold within the expectation horizon is priced at once in the expected stock,
 like any announced sale. The runner sells ``sold_t`` from the Fed's holdings through
-:func:`clear_market` (the absorbers buy it). A new episode pauses the unwind; when it closes, all
+:func:`clear_market` (the absorbers buy it), then hands back what the clearing did
+(:func:`backstop_settle`): if buyers were scaled back, F_t above is what the Fed actually bought, so
+the cap, the holdings H, the unwind and the stock S count only that. A new episode pauses the unwind; when it closes, all
 holdings (old and new) are unwound at u times their level then.
 
 Market clearing (:func:`clear_market`): explicit sales and purchases first, then the residual
@@ -122,6 +124,7 @@ Per-month API (stable; the coupled runner calls it)
     sales, sold = with_fed_sales(flows.sales, holdings, fed_index, out.fed_sales_bn)   # the unwind, if any
     clr   = clear_market(holdings, sales, absorber, fed_index, out.fed_purchases_bn, new_supply_bn)
         -> ClearOut(holdings, bought, fed_bought, supply)
+    backstop_settle(mp, ms, out, clr.fed_bought, sold)   # the state takes what the clearing did
 
     flows_for_market(spec.absorber, flows) -> (surprise_bn (N,), expected_bn (N,)) from a HoldersFlows
     announced_future(schedule, t, horizon_months) -> known excess sales after step t (USD bn)
@@ -268,6 +271,7 @@ class MarketState:
     flow_expected_bn: np.ndarray | None = None  # (N,) expected pace of unannounced flows, USD bn a month
     backstop_held_bn: np.ndarray | None = None  # (N,) bought by the backstop and not yet sold back, USD bn
     backstop_unwind_bn: np.ndarray | None = None  # (N,) sold back a month once closed (u * holdings at close)
+    step_flow_bn: np.ndarray | None = None  # (N,) this step's net surprise flow (after the Fed), USD bn
     t: int = 0
 
 
@@ -393,6 +397,7 @@ def market_step(mp: MarketParams, ms: MarketState, *, surprise_flow_bn=0.0, expe
     sold, unwind_future = backstop_unwind(mp, ms, fed, dt_months)
     if unwind_future is not None:
         flow = flow + mp.announced_surprise_share * sold
+    ms.step_flow_bn = flow             # backstop_settle reprices it if the clearing scales the Fed back
     # 2. transitory part from the surprise flow (tenor-major (5, N) from here on)
     tp_prev = ms.tp_temp.T
     if not tp_prev.flags.c_contiguous:
@@ -490,6 +495,44 @@ def backstop_unwind(mp: MarketParams, ms: MarketState, fed: np.ndarray, dt_month
     ms.backstop_held_bn = held
     future = np.minimum(held, pace * mp.expectation_horizon_months)
     return sold, future
+
+
+def backstop_settle(mp: MarketParams, ms: MarketState, out: MarketOut, fed_bought, fed_sold=0.0,
+                    dt_months: float = 1.0) -> None:
+    """Make the market state agree with the clearing: what the Fed actually bought and sold back.
+
+    :func:`market_step` prices the purchases the backstop wants (``out.fed_purchases_bn``) and the
+    sales back it plans (``out.fed_sales_bn``); :func:`clear_market` scales the Fed's purchases back
+    with every other buyer's when they want more than can be sold to them (``ClearOut.fed_bought``),
+    and :func:`with_fed_sales` caps the sales back at what the Fed agent holds. The runner calls this
+    after the clearing with what was done, so that from the next step on the state carries it: the
+    shortfall of purchases F - F' stays in the episode's cap and out of the backstop's holdings (the
+    unwind sells back only what was bought), the price-sensitive investors keep it in the stock S,
+    and the transitory premium is repriced on the flow that did hit the market (the step's net flow
+    plus the shortfall, less the announced share of the sales not made). This step's yields stay as
+    priced: the market priced the purchases it expected. Nothing to do in the usual month.
+    """
+    sales_planned = isinstance(out.fed_sales_bn, np.ndarray)
+    if not (ms.backstop_buying.any() or sales_planned):
+        return
+    short_buy = out.fed_purchases_bn - _n(fed_bought, out.fed_purchases_bn.shape[0])
+    short_sell = out.fed_sales_bn - fed_sold if sales_planned else 0.0
+    if not (np.any(short_buy > 1e-12) or np.any(short_sell > 1e-12)):
+        return
+    short_buy = np.maximum(short_buy, 0.0)
+    short_sell = np.maximum(short_sell, 0.0)
+    ms.backstop_left_bn = ms.backstop_left_bn + short_buy
+    if ms.backstop_held_bn is not None:
+        held = ms.backstop_held_bn - short_buy + short_sell
+        held[held < 1e-9] = 0.0        # a remainder of rounding is no holding
+        ms.backstop_held_bn = held
+    ms.stock_dev_bn = ms.stock_dev_bn + short_buy - short_sell
+    planned = ms.step_flow_bn
+    done = planned + short_buy - mp.announced_surprise_share * short_sell
+    tp = ms.tp_temp.T + BP * (_impact_t(mp, done, dt_months) - _impact_t(mp, planned, dt_months))
+    ms.tp_temp = tp.T
+    ms.step_flow_bn = done
+    ms.backstop_buying = ms.backstop_buying & (out.fed_purchases_bn - short_buy > 1e-9)
 
 
 def backstop_update(mp: MarketParams, ms: MarketState, dt_months: float) -> None:
@@ -742,7 +785,8 @@ def run_holders_market(spec, mp: MarketParams, n_paths: int, months: int, rng: n
     fed_index = spec.fed_index
     memb = spec.membership()
     rec = {"y10": np.zeros((months, n_paths)), "sales": np.zeros((months, n_paths)),
-           "active": np.zeros((months, n_paths))} if record else {}
+           "active": np.zeros((months, n_paths)), "fed_bought": np.zeros((months, n_paths)),
+           "fed_sold": np.zeros((months, n_paths))} if record else {}
     for t in range(months):
         fl = holders_step(spec, hs, t, yield_vol_bp=ms.vol_bp,
                           threat=0.0 if threat is None else threat[t],
@@ -751,10 +795,13 @@ def run_holders_market(spec, mp: MarketParams, n_paths: int, months: int, rng: n
         sur = fl.surprise[:, insens].sum(axis=1)
         exp_ = fl.expected[:, insens].sum(axis=1)
         out = market_step(mp, ms, surprise_flow_bn=sur, expected_flow_bn=exp_, gdp_bn=gdp_bn)
-        sales, _ = with_fed_sales(fl.sales, hs.holdings, fed_index, out.fed_sales_bn)
+        sales, sold = with_fed_sales(fl.sales, hs.holdings, fed_index, out.fed_sales_bn)
         clr = clear_market(hs.holdings, sales, absorber, fed_index, out.fed_purchases_bn)
         hs.holdings = clr.holdings
+        backstop_settle(mp, ms, out, clr.fed_bought, sold)
         if record:
+            rec["fed_bought"][t] = clr.fed_bought
+            rec["fed_sold"][t] = sold
             rec["y10"][t] = out.dev[:, I10]
             rec["sales"][t] = fl.sales[:, insens].sum(axis=1)
             rec["active"][t] = fl.active.sum(axis=1)
