@@ -121,11 +121,13 @@ def test_bad_backstop_params(mp):
 
 # --------------------------------------------------------------------------- unwind
 def test_unwind_sells_the_holdings_back_at_the_stated_pace_to_zero(mp):
-    """By hand: 400 sold at t=0 fires the backstop; the Fed buys F at t=1 (premium held at the exit);
-    the premium then decays below the exit without purchases at t=2, 3, 4 (three calm months close
-    the episode at the end of t=4); from t=5 the Fed sells u F a month: with u = 0.25, F/4 at t=5..8,
-    holdings F, 3F/4, F/2, F/4, 0; nothing after."""
-    p = replace(mp, backstop_unwind_per_month=0.25)
+    """By hand, sales after the close (delay alternative after_close, 4 months): 400 sold at t=0 fires
+    the backstop; the Fed buys F at t=1 (premium held at the exit); the premium then decays below the
+    exit without purchases at t=2, 3, 4 (three calm months close the episode at the end of t=4); from
+    t=5 the Fed sells u F a month: with u = 0.25, F/4 at t=5..8, holdings F, 3F/4, F/2, F/4, 0.
+    (a = 0: the sales move only the stock premium, so the demand-led cap has nothing to hold back.)"""
+    p = replace(mp, backstop_unwind_per_month=0.25, backstop_unwind_delay_months=4.0,
+                announced_surprise_share=0.0)
     ms = init_market(p, 1)
     fed, sold, held = [], [], []
     for f in [400.0] + [0.0] * 11:
@@ -141,9 +143,39 @@ def test_unwind_sells_the_holdings_back_at_the_stated_pace_to_zero(mp):
     assert ms.stock_dev_bn[0] == pytest.approx(400.0)
 
 
+def test_unwind_starts_after_the_delay_demand_led(mp):
+    """The default delay (Bank of England 2022: 1.5 months from the last purchase to the first sale):
+    the last purchase is at t=1, t=2 is calm, and the first sale, u F, is at t=3 - while the episode is
+    still open (it closes at the end of t=4). Demand-led: no month's sale pushes the flow-driven 10y
+    premium above the exit level; where the sale falls short of u F the premium sits on the exit. The
+    Fed never buys again (no buying back what it just sold) and sells everything it bought."""
+    assert mp.backstop_unwind_delay_months == 1.5
+    p = replace(mp, backstop_unwind_per_month=0.25)
+    ms = init_market(p, 1)
+    fed, sold, x, opened, before = [], [], [], [], []
+    for f in [400.0] + [0.0] * 17:
+        before.append(float(ms.backstop_held_bn[0]))
+        o = market_step(p, ms, surprise_flow_bn=f, gdp_bn=GDP)
+        fed.append(float(o.fed_purchases_bn[0]))
+        sold.append(float(np.broadcast_to(o.fed_sales_bn, (1,))[0]))
+        x.append(float(o.tp_temp[0, I10] / BP))
+        opened.append(bool(ms.backstop_open[0]))
+    F = fed[1]
+    assert F > 0 and sum(fed) == F                                  # one purchase, at t=1, never again
+    assert sold[:3] == [0.0, 0.0, 0.0]
+    assert sold[3] == pytest.approx(F / 4, rel=1e-12) and opened[3]  # first sale at t=3, episode still open
+    for t in range(3, 18):
+        assert x[t] <= p.backstop_exit_bp + 1e-9
+        if sold[t] < min(F / 4, before[t]) - 1e-9:                  # the market took less than was due
+            assert x[t] == pytest.approx(p.backstop_exit_bp, abs=1e-6)
+    assert any(sold[t] < min(F / 4, before[t]) - 1e-9 for t in range(3, 18) if before[t] > 0)  # the cap bites
+    assert sum(sold) == pytest.approx(F) and ms.backstop_held_bn[0] == 0.0
+
+
 def test_unwind_is_announced_and_priced_at_once(mp):
-    """The close announces the sales: the permanent premium prices the whole remaining unwind the next
-    month (within the expectation horizon) and then stays put as it is carried out."""
+    """When the sales start (t=3 with the default delay) the permanent premium prices the whole
+    remaining unwind (within the expectation horizon) and then stays put as it is carried out;
+    while the Fed only holds, nothing of the sale is priced."""
     p = replace(mp, backstop_unwind_per_month=0.25)
     ms = init_market(p, 1)
     perm = []
@@ -151,22 +183,23 @@ def test_unwind_is_announced_and_priced_at_once(mp):
         o = market_step(p, ms, surprise_flow_bn=f, gdp_bn=GDP)
         perm.append(o.tp_perm[0, I10] / BP)
     stock_bp = p.stock_bp_per_pp_gdp[I10] * 100.0 * 400.0 / GDP      # the 400 sold, nothing held by the Fed
-    assert perm[4] < stock_bp - 0.5                                   # the Fed still holds F at t=4
-    np.testing.assert_allclose(perm[5:], stock_bp, rtol=1e-12)        # unwind known from t=5: priced in full
+    assert perm[2] < stock_bp - 0.5                                   # the Fed still holds F at t=2
+    np.testing.assert_allclose(perm[3:], stock_bp, rtol=1e-12)        # unwind known from t=3: priced in full
 
 
 def test_unwind_pauses_while_a_new_episode_is_open(mp):
     p = replace(mp, backstop_unwind_per_month=0.1)
     ms = init_market(p, 1)
     out = []
-    for f in [400.0] + [0.0] * 5 + [400.0, 0.0, 0.0, 0.0]:
+    for f in [400.0] + [0.0] * 5 + [400.0] + [0.0] * 5:
         o = market_step(p, ms, surprise_flow_bn=f, gdp_bn=GDP)
         out.append((float(o.fed_purchases_bn[0]), float(np.broadcast_to(o.fed_sales_bn, (1,))[0]),
-                    bool(ms.backstop_open[0])))
-    assert out[5][1] > 0 and out[6][1] > 0           # unwinding after the first close (end of t=4)
-    assert out[6][2]                                 # the second sale opens a new episode at t=6
+                    bool(ms.backstop_open[0]), float(ms.backstop_held_bn[0])))
+    assert all(out[t][1] > 0 for t in (3, 4, 5))     # unwinding from t=3 (1.5 months after the t=1 purchase)
+    assert out[6][1] == 0.0 and out[6][2]            # the second 400 leaves no room to sell, opens an episode
     assert out[7][0] > 0 and out[7][1] == 0.0        # t=7: buys, sells nothing
-    assert all(o[1] == 0.0 for o in out[7:])         # paused for as long as the episode is open
+    assert out[8][1] == 0.0                          # t=8: one calm month, not yet the delay
+    assert out[9][1] == pytest.approx(0.1 * out[7][3], rel=1e-12)  # t=9: u times the holdings after t=7
 
 
 def test_no_unwind_keeps_the_holdings(mp):
@@ -198,6 +231,11 @@ def test_unwind_is_sold_through_the_clearing_every_dollar_bought():
 def test_bad_unwind_param(mp):
     with pytest.raises(BadInput, match="backstop_unwind_per_month"):
         MarketParams.from_params(load_params("market", {"backstop_unwind_per_month": 1.5}))
+    for bad in (-1.0, float("nan")):
+        with pytest.raises(BadInput, match="backstop_unwind_delay_months"):
+            MarketParams.from_params(load_params("market", {"backstop_unwind_delay_months": bad}))
+    with pytest.raises(BadInput, match="backstop_unwind_delay_months"):
+        replace(MarketParams.from_params(load_params("market")), backstop_unwind_delay_months=-0.5).validate()
 
 
 # --------------------------------------------------------------------------- unwind in the coupled run

@@ -193,7 +193,7 @@ def backstop_costs() -> str:
 
 
 def unwind_price() -> str:
-    """The 10y permanent premium's jump when an episode closes, per $1T to sell, and the sourced range."""
+    """The 10y permanent premium's jump when the backstop's sales back start, per $1T to sell, and the sourced range."""
     from treasurylab.scenario.targets.market import backstop_unwind_price
 
     u = backstop_unwind_price()

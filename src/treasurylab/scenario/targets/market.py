@@ -12,8 +12,8 @@ changed, and reads the deviation of yields from the baseline:
   at FY2009 GDP -> 10y term premium -50 to -100 bp; LSAP1 as executed (12 months) -> 10y trough
   within the QE1 survey range 38-150 bp.
 * Fiscal (CBO 2019): +1 pp of projected debt/GDP -> 10y +2-3 bp.
-* Backstop unwind: the sales back are an announced programme, priced in the stock premium when an
-  episode closes; the jump per $1T of holdings to sell (2026 GDP) lies within Gagnon et al.'s
+* Backstop unwind: the sales back are an announced programme, priced in the stock premium when they
+  start; the jump per $1T of holdings to sell (2026 GDP) lies within Gagnon et al.'s
   announcement range per $ of purchases (50-100 bp per $1.75T at FY2009 GDP), reversed in sign.
 * March 2020 replay, daily steps: ~$300bn of foreign sales (TIC) spread evenly over 9-27 March
   (timing is an assumption: TIC is monthly), Fed backstop rule on: the 10y rises by tens of bp before
@@ -102,11 +102,11 @@ def fiscal(**overrides) -> float:
 
 
 def backstop_unwind_price(**overrides) -> dict:
-    """Jump of the 10y permanent premium (bp) when a backstop episode closes and its sales back are
-    announced, per $1T of holdings to sell, at 2026 GDP; and Gagnon's range rescaled to the same terms.
+    """Jump of the 10y permanent premium (bp) when a backstop's sales back start (announced), per $1T of
+    holdings to sell, at 2026 GDP; and Gagnon's range rescaled to the same terms.
 
-    A one-off $3T surprise sale fires the backstop (buying up to its cap); the episode closes after
-    calm and the premium prices the whole unwind at once (it falls within the expectation horizon).
+    A one-off $3T surprise sale fires the backstop; after the delay the sales start and the premium
+    prices the whole unwind at once (it falls within the expectation horizon).
     """
     from treasurylab.model.market import BP, I10, init_market, market_step
 
@@ -190,7 +190,7 @@ def targets() -> list[TargetResult]:
                        source="CBO Working Paper 2019-01; calibration.md s1.4"))
     u = backstop_unwind_price()
     out.append(between("market.backstop_unwind.tp10_per_1t", BLOCK,
-                       "backstop episode closes: 10y permanent premium priced on the announced sales back, per $1T (2026 GDP)",
+                       "backstop sales back start: 10y permanent premium priced on the announced sales, per $1T (2026 GDP)",
                        u["per_1t_bp"], u["lo"], u["hi"], unit="bp",
                        reference=f"{u['lo']:.1f}-{u['hi']:.1f} (Gagnon's 50-100 bp per $1.75T, rescaled)",
                        source="Gagnon, Raskin, Remache & Sack (2011) announcement effects, reversed; calibration.md s3.2"))
