@@ -184,11 +184,19 @@ def market_step_reference(mp, ms, *, sur, exp_, fut, gdp, debt_dev, def_dev, esd
         ms.flow_expected_bn = e + (1.0 - (1.0 - mp.flow_learning) ** 1.0) * (sur - e)
     flow = unexp + mp.announced_surprise_share * exp_
     fed = M.backstop_purchases(mp, ms, flow, decay, 1.0)
-    # the unwind: a closed episode's holdings sold back at u times their level at the close, paused
-    # while an episode is open; an announced programme (announced share surprises, the rest priced at once)
+    # the unwind: u times the holdings after the last purchase a month, due once the episode has closed or
+    # after the delay in calm months, never while buying; demand-led (no sale lifts the 10y flow premium
+    # above the exit level); an announced programme (announced share surprises, the rest priced at once)
+    buying = fed > 1e-9
     held = ms.backstop_held_bn + fed
-    pace = np.where(ms.backstop_open, 0.0, ms.backstop_unwind_bn)
-    sold = np.minimum(pace, held)
+    ms.backstop_unwind_bn = np.where(buying, mp.backstop_unwind_per_month * held, ms.backstop_unwind_bn)
+    calm = ms.backstop_calm
+    due = ~ms.backstop_open | ((calm > 0) & (calm + 1.0 >= mp.backstop_unwind_delay_months - 1e-9))
+    pace = np.where(due & ~buying, ms.backstop_unwind_bn, 0.0)
+    sat = mp.flow_amplitude_bp[M.I10] * (1.0 - 1e-12)
+    room_bp = np.clip(mp.backstop_exit_bp - decay * ms.tp_temp[:, M.I10] / M.BP, -sat, sat)
+    room = (M._inverse_impact10(mp, room_bp, 1.0) - (flow - fed)) / mp.announced_surprise_share
+    sold = np.minimum(np.minimum(pace, held), np.maximum(room, 0.0))
     held = held - sold
     held[held < 1e-9] = 0.0
     ms.backstop_held_bn = held

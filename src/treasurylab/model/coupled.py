@@ -282,6 +282,7 @@ def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, 
         out = market_step(mp, ms, surprise_flow_bn=sur, expected_flow_bn=exp_, announced_future_bn=fut_all[t],
                             gdp_bn=st.gdp, debt_gdp_dev_pp=st.debt_dev_pp, deficit_gdp_dev_pp=st.deficit_dev_pp,
                             exp_short_dev=esd_t.T, baseline_yields=ybase, distrust_shock=S.distrust[t])
+        fed_sold = 0.0
         if isinstance(out.fed_sales_bn, np.ndarray):
             # the backstop's holdings sold back (market.backstop_unwind): a sale by the Fed agent, cleared
             # like any other, so the absorbers buy every dollar of it
@@ -291,6 +292,8 @@ def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, 
                              st.supply_bn)
         hs.holdings = clr.holdings
         fed_bought += clr.fed_bought
+        # the market's state takes what the clearing did (purchases scaled back with other buyers')
+        M.backstop_settle(mp, ms, out, clr.fed_bought, fed_sold)
         y = out.yields
         if tp_add is not None and tp_add[t].any():
             y = y + tp_add[t]                 # a term-premium event: the user's add-on by tenor

@@ -79,20 +79,26 @@ Purchases are a negative surprise flow and reduce S. ``MarketState.backstop_fire
 of the first opening, ``backstop_open`` and ``backstop_left_bn`` the current episode.
 
 Unwind (:func:`backstop_unwind`): the backstop's holdings ``H`` (bought, not yet sold back) are sold
-back once the episode has closed, in equal amounts of ``u * H_close`` a month (u =
-``backstop_unwind_per_month``, H_close the holdings when the episode closed; the Bank of England's
-2022 gilt purchases were sold back in about 1.5 months, u = 0.69; u = 0 keeps them for ever, as the
-Fed kept its 2020 purchases)::
+back in equal amounts of ``u * H_last`` a month (u = ``backstop_unwind_per_month``, H_last the
+holdings after the last purchase; the Bank of England's 2022 gilt purchases were sold back in about
+1.5 months, u = 0.69; u = 0 keeps them for ever, as the Fed kept its 2020 purchases), starting once
+the premium has been calm (at or below the exit level, no purchases) for ``backstop_unwind_delay_months``
+since the last purchase (the Bank's first sale came 1.5 months after its last purchase), or when the
+episode closes if that comes first. A purchase stops the sales and restarts the count. The sales are
+demand-led (the Bank sold only what its reverse enquiry windows were asked for): a month's sale never
+pushes the flow-driven 10y premium above the exit level::
 
-    sold_t = clip(u * H_close * dt, 0, H_{t-1})    on paths with no open episode (paused while one is open)
+    sold_t = clip(min(u * H_last * dt, room_t), 0, H_{t-1})    on paths where the sales are due
+    room_t = (I10^-1(exit - rho^dt x_{t-1}) - flow_t) / a       (what the market takes; flow_t after the Fed)
     H_t    = H_{t-1} + fed_t - sold_t
 
 The sales are an announced programme (the Bank of England published its unwind before selling):
-``sold_t`` enters the stock S when sold and the transitory flow with the announced share a, and
-what is still to be sold within the expectation horizon is priced at once in the expected stock,
-like any announced sale. The runner sells ``sold_t`` from the Fed's holdings through
-:func:`clear_market` (the absorbers buy it). A new episode pauses the unwind; when it closes, all
-holdings (old and new) are unwound at u times their level then.
+when they are due, what is still to be sold within the expectation horizon is priced at once in the
+expected stock, like any announced sale; ``sold_t`` enters the stock S when sold and the transitory
+flow with the announced share a. The runner sells ``sold_t`` from the Fed's holdings through
+:func:`clear_market` (the absorbers buy it), then hands back what the clearing did
+(:func:`backstop_settle`): if buyers were scaled back, F_t above is what the Fed actually bought, so
+the cap, the holdings H, the unwind and the stock S count only that.
 
 Market clearing (:func:`clear_market`): explicit sales and purchases first, then the residual
 ``R = sold + new_supply - bought - fed`` is absorbed by the price-sensitive holders in proportion
@@ -122,6 +128,7 @@ Per-month API (stable; the coupled runner calls it)
     sales, sold = with_fed_sales(flows.sales, holdings, fed_index, out.fed_sales_bn)   # the unwind, if any
     clr   = clear_market(holdings, sales, absorber, fed_index, out.fed_purchases_bn, new_supply_bn)
         -> ClearOut(holdings, bought, fed_bought, supply)
+    backstop_settle(mp, ms, out, clr.fed_bought, sold)   # the state takes what the clearing did
 
     flows_for_market(spec.absorber, flows) -> (surprise_bn (N,), expected_bn (N,)) from a HoldersFlows
     announced_future(schedule, t, horizon_months) -> known excess sales after step t (USD bn)
@@ -186,7 +193,8 @@ class MarketParams:
     backstop_exit_bp: float = 25.0         # purchases hold tp_temp_10y at or below this level
     backstop_pace_bn_per_day: float = 75.0  # most the Fed buys per trading day
     backstop_rearm_months: float = 3.0     # calm months (x <= exit) that close an episode
-    backstop_unwind_per_month: float = 0.0  # u: share of the holdings at the close sold back a month
+    backstop_unwind_per_month: float = 0.0  # u: share of the holdings when sales start sold back a month
+    backstop_unwind_delay_months: float = 0.0  # months from the last purchase to the first sale back
     vol_memory: float = 0.5
     expectation_horizon_months: float = 24.0
     flow_learning: float = 0.0             # kappa per month (0 = every unannounced flow is a surprise)
@@ -211,6 +219,7 @@ class MarketParams:
             backstop_pace_bn_per_day=float(ps["backstop_pace_bn_per_day"]),
             backstop_rearm_months=float(ps["backstop_rearm_months"]),
             backstop_unwind_per_month=float(ps["backstop_unwind_per_month"]),
+            backstop_unwind_delay_months=float(ps["backstop_unwind_delay_months"]),
             vol_memory=float(ps["vol_memory"]),
             expectation_horizon_months=float(ps["expectation_horizon_months"]),
             flow_learning=float(ps["flow_learning_per_month"]),
@@ -244,6 +253,11 @@ class MarketParams:
                            got=self.backstop_unwind_per_month,
                            fix="share of the backstop's holdings sold back a month after an episode closes, "
                                "e.g. 0.69 (Bank of England 2022), 0 to keep them")
+        if not 0 <= self.backstop_unwind_delay_months < np.inf:
+            raise BadInput("must be >= 0", field="market.backstop_unwind_delay_months",
+                           got=self.backstop_unwind_delay_months,
+                           fix="months from the backstop's last purchase to its first sale back, e.g. 1.5 "
+                               "(Bank of England 2022)")
         if not 0 <= self.flow_learning <= 1:
             raise BadInput("must be in [0, 1]", field="market.flow_learning_per_month", got=self.flow_learning,
                            fix="monthly share of the gap between the observed and the expected selling pace "
@@ -268,6 +282,7 @@ class MarketState:
     flow_expected_bn: np.ndarray | None = None  # (N,) expected pace of unannounced flows, USD bn a month
     backstop_held_bn: np.ndarray | None = None  # (N,) bought by the backstop and not yet sold back, USD bn
     backstop_unwind_bn: np.ndarray | None = None  # (N,) sold back a month once closed (u * holdings at close)
+    step_flow_bn: np.ndarray | None = None  # (N,) this step's net surprise flow (after the Fed), USD bn
     t: int = 0
 
 
@@ -390,9 +405,10 @@ def market_step(mp: MarketParams, ms: MarketState, *, surprise_flow_bn=0.0, expe
     fed = backstop_purchases(mp, ms, flow, decay, dt_months)
     flow = flow - fed
     # 1b. sales back of a closed episode's holdings (an announced programme: the announced share surprises)
-    sold, unwind_future = backstop_unwind(mp, ms, fed, dt_months)
+    sold, unwind_future = backstop_unwind(mp, ms, fed, dt_months, flow, decay)
     if unwind_future is not None:
         flow = flow + mp.announced_surprise_share * sold
+    ms.step_flow_bn = flow             # backstop_settle reprices it if the clearing scales the Fed back
     # 2. transitory part from the surprise flow (tenor-major (5, N) from here on)
     tp_prev = ms.tp_temp.T
     if not tp_prev.flags.c_contiguous:
@@ -468,28 +484,88 @@ def backstop_purchases(mp: MarketParams, ms: MarketState, flow_bn, decay: float,
     return fed
 
 
-def backstop_unwind(mp: MarketParams, ms: MarketState, fed: np.ndarray, dt_months: float):
-    """Book this step's purchases ``fed`` and sell back what a closed episode left (USD bn).
+def backstop_unwind(mp: MarketParams, ms: MarketState, fed: np.ndarray, dt_months: float, flow=None,
+                    decay: float = 1.0):
+    """Book this step's purchases ``fed`` and sell back what the backstop holds (USD bn).
 
-    Returns (sold (N,), still to be sold within the expectation horizon after this step (N,)), or
-    (0.0, None) when the backstop holds nothing on any path (the usual month: nothing to do).
+    Sales run on paths whose episode has closed, or that have been calm (premium at or below the exit
+    level, no purchases) for ``backstop_unwind_delay_months`` since the last purchase, and never in a
+    step with purchases; each month u times the holdings after the last purchase (nothing is sold
+    between the last purchase and the first sale, so these are the holdings when sales start). The
+    sales are demand-led: given this step's net surprise flow ``flow`` (after the Fed's purchases)
+    the Fed sells no more than keeps the flow-driven 10y premium at or below the exit level (what
+    is not sold waits for a later month). Returns (sold (N,), still to be sold within the expectation
+    horizon after this step (N,)), or (0.0, None) when the backstop holds nothing on any path.
     """
     if ms.backstop_held_bn is None:
         ms.backstop_held_bn = np.zeros(fed.shape[0])
         ms.backstop_unwind_bn = np.zeros(fed.shape[0])
     held = ms.backstop_held_bn
-    if ms.backstop_buying.any():
+    buying = ms.backstop_buying
+    if buying.any():
         held = held + fed
+        ms.backstop_unwind_bn = np.where(buying, mp.backstop_unwind_per_month * held, ms.backstop_unwind_bn)
     elif not held.any():
         return 0.0, None
-    # sold only on paths with no open episode (paused while one is open), never more than is held
-    pace = np.where(ms.backstop_open, 0.0, ms.backstop_unwind_bn)
+    calm = ms.backstop_calm            # calm months up to the last step (backstop_update counts them)
+    due = ~ms.backstop_open | ((calm > 0) & (calm + dt_months >= mp.backstop_unwind_delay_months - 1e-9))
+    due &= ~buying
+    pace = np.where(due, ms.backstop_unwind_bn, 0.0)
     sold = np.minimum(pace * dt_months, held)
+    if flow is not None and mp.announced_surprise_share > 0 and sold.any():
+        # demand-led: the net flow that lands the 10y transitory premium on the exit level, less this
+        # step's flow, is what the market takes; the announced share a of a sale is its surprise part
+        sat = dt_months * mp.flow_amplitude_bp[I10] * (1.0 - 1e-12)
+        room_bp = np.clip(mp.backstop_exit_bp - decay * ms.tp_temp[:, I10] / BP, -sat, sat)
+        room = (_inverse_impact10(mp, room_bp, dt_months) - flow) / mp.announced_surprise_share
+        sold = np.minimum(sold, np.maximum(room, 0.0))
     held = held - sold
     held[held < 1e-9] = 0.0            # a remainder of rounding is no holding
     ms.backstop_held_bn = held
+    # the sales are announced when they are due (not at the purchase): the rest within the horizon is priced
     future = np.minimum(held, pace * mp.expectation_horizon_months)
     return sold, future
+
+
+def backstop_settle(mp: MarketParams, ms: MarketState, out: MarketOut, fed_bought, fed_sold=0.0,
+                    dt_months: float = 1.0) -> None:
+    """Make the market state agree with the clearing: what the Fed actually bought and sold back.
+
+    :func:`market_step` prices the purchases the backstop wants (``out.fed_purchases_bn``) and the
+    sales back it plans (``out.fed_sales_bn``); :func:`clear_market` scales the Fed's purchases back
+    with every other buyer's when they want more than can be sold to them (``ClearOut.fed_bought``),
+    and :func:`with_fed_sales` caps the sales back at what the Fed agent holds. The runner calls this
+    after the clearing with what was done, so that from the next step on the state carries it: the
+    shortfall of purchases F - F' stays in the episode's cap and out of the backstop's holdings (the
+    unwind sells back only what was bought), the price-sensitive investors keep it in the stock S,
+    and the transitory premium is repriced on the flow that did hit the market (the step's net flow
+    plus the shortfall, less the announced share of the sales not made). This step's yields stay as
+    priced: the market priced the purchases it expected. Nothing to do in the usual month.
+    """
+    sales_planned = isinstance(out.fed_sales_bn, np.ndarray)
+    if not (ms.backstop_buying.any() or sales_planned):
+        return
+    short_buy = out.fed_purchases_bn - _n(fed_bought, out.fed_purchases_bn.shape[0])
+    short_sell = out.fed_sales_bn - fed_sold if sales_planned else 0.0
+    if not (np.any(short_buy > 1e-12) or np.any(short_sell > 1e-12)):
+        return
+    short_buy = np.maximum(short_buy, 0.0)
+    short_sell = np.maximum(short_sell, 0.0)
+    ms.backstop_left_bn = ms.backstop_left_bn + short_buy
+    if ms.backstop_held_bn is not None:
+        held = ms.backstop_held_bn - short_buy + short_sell
+        held[held < 1e-9] = 0.0        # a remainder of rounding is no holding
+        ms.backstop_held_bn = held
+    ms.stock_dev_bn = ms.stock_dev_bn + short_buy - short_sell
+    planned = ms.step_flow_bn
+    done = planned + short_buy - mp.announced_surprise_share * short_sell
+    tp = ms.tp_temp.T + BP * (_impact_t(mp, done, dt_months) - _impact_t(mp, planned, dt_months))
+    ms.tp_temp = tp.T
+    ms.step_flow_bn = done
+    ms.backstop_buying = ms.backstop_buying & (out.fed_purchases_bn - short_buy > 1e-9)
+    if ms.backstop_held_bn is not None:    # the unwind's pace: u times what the purchases left
+        ms.backstop_unwind_bn = np.where(short_buy > 0, mp.backstop_unwind_per_month * ms.backstop_held_bn,
+                                         ms.backstop_unwind_bn)
 
 
 def backstop_update(mp: MarketParams, ms: MarketState, dt_months: float) -> None:
@@ -499,13 +575,7 @@ def backstop_update(mp: MarketParams, ms: MarketState, dt_months: float) -> None
         # calm: at or below the exit level on its own (a premium held there by purchases is not calm)
         calm = (x <= mp.backstop_exit_bp + 1e-9) & ~ms.backstop_buying
         ms.backstop_calm = np.where(ms.backstop_open & calm, ms.backstop_calm + dt_months, 0.0)
-        was_open = ms.backstop_open
         ms.backstop_open = ms.backstop_open & (ms.backstop_calm < mp.backstop_rearm_months - 1e-9) & mp.backstop_on
-        closed = was_open & ~ms.backstop_open
-        if closed.any() and ms.backstop_held_bn is not None:
-            # the unwind is set at the close: equal monthly sales of u times the holdings then
-            ms.backstop_unwind_bn = np.where(closed, mp.backstop_unwind_per_month * ms.backstop_held_bn,
-                                             ms.backstop_unwind_bn)
     else:                              # no episode open anywhere (the usual month): the same result
         ms.backstop_calm = np.zeros(x.shape[0])
     if mp.backstop_on and mp.backstop_size_bn > 0:
@@ -742,7 +812,8 @@ def run_holders_market(spec, mp: MarketParams, n_paths: int, months: int, rng: n
     fed_index = spec.fed_index
     memb = spec.membership()
     rec = {"y10": np.zeros((months, n_paths)), "sales": np.zeros((months, n_paths)),
-           "active": np.zeros((months, n_paths))} if record else {}
+           "active": np.zeros((months, n_paths)), "fed_bought": np.zeros((months, n_paths)),
+           "fed_sold": np.zeros((months, n_paths))} if record else {}
     for t in range(months):
         fl = holders_step(spec, hs, t, yield_vol_bp=ms.vol_bp,
                           threat=0.0 if threat is None else threat[t],
@@ -751,10 +822,13 @@ def run_holders_market(spec, mp: MarketParams, n_paths: int, months: int, rng: n
         sur = fl.surprise[:, insens].sum(axis=1)
         exp_ = fl.expected[:, insens].sum(axis=1)
         out = market_step(mp, ms, surprise_flow_bn=sur, expected_flow_bn=exp_, gdp_bn=gdp_bn)
-        sales, _ = with_fed_sales(fl.sales, hs.holdings, fed_index, out.fed_sales_bn)
+        sales, sold = with_fed_sales(fl.sales, hs.holdings, fed_index, out.fed_sales_bn)
         clr = clear_market(hs.holdings, sales, absorber, fed_index, out.fed_purchases_bn)
         hs.holdings = clr.holdings
+        backstop_settle(mp, ms, out, clr.fed_bought, sold)
         if record:
+            rec["fed_bought"][t] = clr.fed_bought
+            rec["fed_sold"][t] = sold
             rec["y10"][t] = out.dev[:, I10]
             rec["sales"][t] = fl.sales[:, insens].sum(axis=1)
             rec["active"][t] = fl.active.sum(axis=1)

@@ -192,6 +192,20 @@ def backstop_costs() -> str:
     return f"a one-off $400bn surprise costs the Fed ~${one_off:,.0f}bn,\nMarch 2020's foreign sales ${march:,.0f}bn"
 
 
+def unwind_price() -> str:
+    """The 10y permanent premium's jump when the backstop's sales back start, per $1T to sell, and the sourced range."""
+    from treasurylab.scenario.targets.market import backstop_unwind_price
+
+    u = backstop_unwind_price()
+    p = _market()
+    gdp = float(p["reference_gdp_bn"])
+    pp = 1000.0 / gdp * 100.0
+    bihw = float(p.meta["stock_bp_per_pp_gdp"].alternatives["bonis_ihrig_wei_2017"]["10y"])
+    return (f"{u['per_1t_bp']:.1f} bp per $1T ({pp:.2f} pp of 2026 GDP x {float(p['stock_bp_per_pp_gdp']['10y']):.2f} bp "
+            f"per pp); Gagnon's 50-100 bp for $1.75T rescaled: {u['lo']:.1f}-{u['hi']:.1f} bp; Bonis, Ihrig & Wei: "
+            f"{bihw * pp:.1f} bp")
+
+
 def trust_loadings() -> str:
     """The trust premium's shape: the window's changes, the loadings and psi_k (params/trust_estimate.py)."""
     from treasurylab.params import trust_estimate as TE
@@ -277,6 +291,7 @@ SECTIONS = {
     "hm-kappa": kappa,
     "hm-pile-up": pile_up,
     "hm-backstop-costs": backstop_costs,
+    "hm-unwind-price": unwind_price,
     "hm-trust-loadings": trust_loadings,
     "hm-pboc-baseline": pboc_baseline,
     "hm-record-paces": record_paces,

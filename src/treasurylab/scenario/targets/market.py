@@ -12,6 +12,9 @@ changed, and reads the deviation of yields from the baseline:
   at FY2009 GDP -> 10y term premium -50 to -100 bp; LSAP1 as executed (12 months) -> 10y trough
   within the QE1 survey range 38-150 bp.
 * Fiscal (CBO 2019): +1 pp of projected debt/GDP -> 10y +2-3 bp.
+* Backstop unwind: the sales back are an announced programme, priced in the stock premium when they
+  start; the jump per $1T of holdings to sell (2026 GDP) lies within Gagnon et al.'s
+  announcement range per $ of purchases (50-100 bp per $1.75T at FY2009 GDP), reversed in sign.
 * March 2020 replay, daily steps: ~$300bn of foreign sales (TIC) spread evenly over 9-27 March
   (timing is an assumption: TIC is monthly), Fed backstop rule on: the 10y rises by tens of bp before
   the backstop and reverses after it; observed +64 bp (DGS10, 9-18 March).
@@ -98,6 +101,31 @@ def fiscal(**overrides) -> float:
     return float(o["dev"][0, 0, I10] / BP)
 
 
+def backstop_unwind_price(**overrides) -> dict:
+    """Jump of the 10y permanent premium (bp) when a backstop's sales back start (announced), per $1T of
+    holdings to sell, at 2026 GDP; and Gagnon's range rescaled to the same terms.
+
+    A one-off $3T surprise sale fires the backstop; after the delay the sales start and the premium
+    prices the whole unwind at once (it falls within the expectation horizon).
+    """
+    from treasurylab.model.market import BP, I10, init_market, market_step
+
+    ps, mp = _params(**overrides)
+    gdp = float(ps["reference_gdp_bn"])
+    ms = init_market(mp, 1)
+    perm, held, selling = [], [], []
+    for t in range(24):
+        o = market_step(mp, ms, surprise_flow_bn=3000.0 if t == 0 else 0.0, gdp_bn=gdp)
+        perm.append(float(o.tp_perm[0, I10] / BP))
+        held.append(float(ms.backstop_held_bn[0]))
+        selling.append(bool(np.any(o.fed_sales_bn)))
+    k = selling.index(True) if any(selling) else None   # the first month of sales back
+    per_tn = (perm[k] - perm[k - 1]) / held[k - 1] * 1000.0 if k else float("nan")
+    g09 = _gdp_fy(2009)
+    scale = (1000.0 / gdp) / (1750.0 / g09)           # $1T of 2026 GDP in units of LSAP1's share of 2009 GDP
+    return {"held_bn": held[k - 1] if k else 0.0, "per_1t_bp": per_tn, "lo": 50.0 * scale, "hi": 100.0 * scale}
+
+
 @lru_cache(maxsize=1)
 def observed_march_2020() -> tuple[tuple[str, ...], tuple[float, ...]]:
     """Daily DGS10 (percent) from 2020-03-09 to 2020-03-31 (yields.cmt)."""
@@ -160,6 +188,12 @@ def targets() -> list[TargetResult]:
     out.append(between("market.fiscal.y10_per_pp_debt", BLOCK, "+1 pp projected debt/GDP: 10y",
                        fiscal(), 2, 3, unit="bp", reference="2-3",
                        source="CBO Working Paper 2019-01; calibration.md s1.4"))
+    u = backstop_unwind_price()
+    out.append(between("market.backstop_unwind.tp10_per_1t", BLOCK,
+                       "backstop sales back start: 10y permanent premium priced on the announced sales, per $1T (2026 GDP)",
+                       u["per_1t_bp"], u["lo"], u["hi"], unit="bp",
+                       reference=f"{u['lo']:.1f}-{u['hi']:.1f} (Gagnon's 50-100 bp per $1.75T, rescaled)",
+                       source="Gagnon, Raskin, Remache & Sack (2011) announcement effects, reversed; calibration.md s3.2"))
     m = march_2020()
     dates, obs = observed_march_2020()
     obs_rise = 100 * (max(obs[: dates.index("2020-03-18") + 1]) - obs[0]) if "2020-03-18" in dates else float("nan")
