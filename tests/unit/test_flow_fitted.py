@@ -116,3 +116,8 @@ def test_china_sells_faster_than_its_holdings_fell_2023_2025():
     _, m = tic_flows.monthly_flows("china")
     d = tic_flows.decompose("China, Mainland", m, "2023-02", "2025-12")
     assert d.net_purchases < d.holdings_change < 0
+
+
+def test_unknown_fit_basis_names_the_field():
+    with pytest.raises(BadInput, match="holders.fit_basis.*'net_purchases'.*'holdings'"):
+        HI.build_holders_spec({"fit_basis": "prices"})
