@@ -70,6 +70,7 @@ def _setup_arrays(start: str) -> dict[str, np.ndarray]:
            ("yields", "bill", "pdef", "revenue", "other_means", "ngdp", "cpi", "base_policy", "base_gap",
             "base_debt_gdp", "base_deficit_gdp", "base_net_interest")}
     out["holdings0"] = np.asarray(S.hspecs[0].holdings0, dtype=float)
+    out["programme_rate"] = np.asarray(S.hspecs[0].programme_rate, dtype=float)   # fitted on TIC flows
     out["foreign_official"] = np.array([S.foreign_official_bn])
     return out
 
@@ -102,11 +103,14 @@ def test_poisoning_what_was_published_before_the_start_changes_the_run(monkeypat
     cut = np.datetime64(A.as_date(START))
     poisoned = _run_poisoned(monkeypatch, lambda pub: (pub <= cut) & (pub > cut - np.timedelta64(45, "D")))
     changed = [k for k in clean if not np.array_equal(poisoned[k], clean[k])]
-    assert {"yields", "base_policy", "base_debt_gdp"} <= set(changed)
+    assert {"yields", "base_policy", "base_debt_gdp", "programme_rate"} <= set(changed)
 
 
 def test_publication_rules():
     assert A.release_date("tic.holdings", "2025-12") == pd.Timestamp("2026-02-18").date()
+    # Table 3 and S1 come out in the same TIC release as the holdings
+    assert A.release_date("tic.table3.vintage-2026-07", "2025-12") == pd.Timestamp("2026-02-18").date()
+    assert A.release_date("tic.s1.vintage-2026-07", "2022-12") == pd.Timestamp("2023-02-18").date()
     assert A.release_date("yields.cmt", "2026-01-30") == pd.Timestamp("2026-01-31").date()
     assert A.release_date("cbo.eval.baselines", "2025-01") == pd.Timestamp("2025-02-01").date()
     assert A.release_date("cbo.eval.actuals", 2024) == pd.Timestamp("2024-11-10").date()

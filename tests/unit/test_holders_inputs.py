@@ -10,7 +10,12 @@ from hypothesis import strategies as st
 from treasurylab.errors import BadInput
 from treasurylab.model.market import MarketParams, run_holders_market
 from treasurylab.params.load import load_params
-from treasurylab.scenario.holders_inputs import agent_table, build_holders_spec, fitted_rates
+from treasurylab.scenario.holders_inputs import (
+    agent_table,
+    build_holders_spec,
+    fitted_rates,
+    flow_fitted_rates,
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,10 +44,14 @@ def test_agents_from_tic_latest_month(spec):
 
 
 def test_china_programme_is_a_fitted_reduction(spec):
-    r = fitted_rates(["China, Mainland"], 36, "2025-12")["China, Mainland"]
+    r = flow_fitted_rates(["China, Mainland"], 36, "2025-12")[0]["China, Mainland"]
     assert spec.programme_rate[spec.index("China, Mainland")] == pytest.approx(r)
     assert -0.012 < r < -0.003       # -4% to -13% a year, as TIC shows since 2022
     assert spec.programme_rate[spec.index("Japan")] == 0.0
+    # the alternative basis: the trend of TIC holdings (the earlier default)
+    old = build_holders_spec({"fit_basis": "holdings"})
+    assert old.programme_rate[old.index("China, Mainland")] == pytest.approx(
+        fitted_rates(["China, Mainland"], 36, "2025-12")["China, Mainland"])
 
 
 def test_custody_reattribution_switch_conserves_total(spec):

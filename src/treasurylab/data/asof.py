@@ -11,6 +11,10 @@ varies (a conservative rule can only hide data, never leak it):
   business day - rule: date + 1 day (weekends make it later in fact, never earlier).
 * ``tic.holdings`` (TIC "Major Foreign Holders", end of month M): released about six weeks later,
   around the 15th-18th of month M+2 (Treasury's TIC release calendar) - rule: end of M + 49 days.
+  The same monthly release carries TIC Table 3 (holdings, net purchases, valuation) and, up to its
+  last month (2023-01), the S1 table of long-term transactions: the bundled July 2026 downloads of
+  all three (``tic.holdings.vintage-2026-07``, ``tic.table3.vintage-2026-07``,
+  ``tic.s1.vintage-2026-07``) get the same rule.
 * ``mspd.summary`` (Monthly Statement of the Public Debt, end of month M): published on the fourth
   business day of M+1 (Fiscal Data, MSPD release notes) - rule: end of M + 7 days.
 * ``fed.treasuries`` (H.4.1, Wednesday levels): released on Thursday - rule: date + 1 day.
@@ -61,6 +65,9 @@ RULES: dict[str, tuple[str, Callable[[pd.Series], pd.Series]]] = {
     "rates.daily": ("date", lambda s: _day(s) + pd.Timedelta(days=1)),
     "fed.treasuries": ("date", lambda s: _day(s) + pd.Timedelta(days=1)),
     "tic.holdings": ("date", lambda s: _month_end(s) + pd.Timedelta(days=49)),
+    "tic.holdings.vintage-2026-07": ("date", lambda s: _month_end(s) + pd.Timedelta(days=49)),
+    "tic.table3.vintage-2026-07": ("date", lambda s: _month_end(s) + pd.Timedelta(days=49)),
+    "tic.s1.vintage-2026-07": ("date", lambda s: _month_end(s) + pd.Timedelta(days=49)),
     "mspd.summary": ("date", lambda s: _month_end(s) + pd.Timedelta(days=7)),
     "cbo.eval.baselines": ("baseline_date", _next_month_first),
     "cbo.eval.actuals": ("fiscal_year", _fiscal_year_nov10),

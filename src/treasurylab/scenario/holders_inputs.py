@@ -12,10 +12,28 @@ Turns the evidence layer (``treasurylab.data``) and ``params/defaults/holders.ya
   residual agent 'Domestic private (residual)' = MSPD total marketable - Fed - foreign total.
 * **Custody reattribution** (assumption, off by default): when ``custody_reattribution_on`` is 1,
   a share of each custody centre's holdings moves to its assumed beneficial owner.
-* **Fitted programmes**: a 'fitted' programme is the slope of the least-squares line through
-  log(holdings) over the last ``fit_window_months`` months::
+* **Fitted programmes**: a 'fitted' programme is the slope of the least-squares line through the log
+  of a holder's position over the last ``fit_window_months`` months (the TIC month at the jump-off
+  and the months before it)::
 
-      rate_i = b,  where  log h_i(t) = a + b t + e   (t in months)   -> monthly fractional change e^b - 1
+      rate_i = e^b - 1,  where  log x_i(t) = a + b t + e   (t in months)
+
+  ``fit_basis`` says what x is. ``net_purchases`` (the default, :func:`flow_fitted_rates`): the
+  holdings of the window's first month plus the cumulative net purchases after it (TIC Table 3 from
+  2023-02, S1 long-term + Table 3 bills 2020-01..2023-01; ``data/tic_flows.py``), i.e. the holdings
+  path with each month's change replaced by that month's transactions. In the model holdings move
+  only by sales and purchases (no price effect), so a programme is a pace of *transactions*; fitting
+  it to holdings (``fit_basis: holdings``, :func:`fitted_rates`, the earlier default kept as the
+  documented alternative) counts the fall in market value when yields rise as sales (China
+  2023-01..2025-12: -0.59 % a month on holdings, -0.80 % on net purchases). The log-linear fit rather
+  than the window's total net purchases over start holdings: it is the same estimator as the holdings
+  fit, so the two bases differ only by valuation and other changes, and a single large month at
+  either end of the window moves it less. Only months published by the jump-off are used (the
+  TIC release rule of ``data/asof.py``, which Table 3 and S1 share with the holdings); the bundled
+  Table 3 and S1 are the July 2026 downloads, so older windows see TIC's later revisions. A holder
+  without net purchases covering the window (not in Table 3/S1, or a window before 2020 where S1
+  has long-term transactions only, without bills) keeps the holdings fit, and the spec says so in
+  its notes. Domestic sectors and the Fed have no TIC transactions: their programmes are numeric.
 
 * Everything else (peer groups, deterrence, thresholds, political risk) is copied from the YAML with
   names resolved forgivingly (unknown names -> BadInput with a suggestion).
@@ -23,7 +41,9 @@ Turns the evidence layer (``treasurylab.data``) and ``params/defaults/holders.ya
 API::
 
     build_holders_spec(overrides=None, month=None) -> HoldersSpec
-    fitted_rates(names, window_months, end_month=None) -> {name: monthly rate}
+    fitted_rates(names, window_months, end_month=None) -> {name: monthly rate}       (on holdings)
+    flow_fitted_rates(names, window_months, end_month) -> ({name: monthly rate}, notes)  (net purchases)
+    loglinear_rate(x) / flow_path(holdings_start, net_purchases)                      (pure)
     tic_latest(month=None) -> (month 'YYYY-MM', DataFrame[country, value, row_type])
     ownership_table(month=None) -> DataFrame[sector, value, ...]
     agent_table(spec) -> list[dict]   (one row per agent, for reports)
@@ -97,8 +117,94 @@ def _months_between(a: str, b: str) -> int:
     return (yb - ya) * 12 + (mb - ma)
 
 
+#: what a 'fitted' programme is fitted to (``holders.fit_basis``)
+FIT_BASES = ("net_purchases", "holdings")
+
+
+def loglinear_rate(x) -> float:
+    """Monthly fractional change e^b - 1 of the least-squares line log x(t) = a + b t (t = 0, 1, ...)."""
+    y = np.log(np.asarray(x, dtype=float))
+    return float(np.expm1(np.polyfit(np.arange(len(y), dtype=float), y, 1)[0]))
+
+
+def flow_path(holdings_start: float, net_purchases) -> np.ndarray:
+    """The holdings a holder would have from transactions alone: ``holdings_start`` then plus each
+    month's net purchases (USD bn; no valuation, no other changes)."""
+    net = np.asarray(net_purchases, dtype=float)
+    return float(holdings_start) + np.concatenate([[0.0], np.cumsum(net)])
+
+
+def _window(end_month: str, window_months: int) -> list[str]:
+    e = int(end_month[:4]) * 12 + int(end_month[5:7]) - 1
+    return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(e - window_months + 1, e + 1)]
+
+
+def _published_flows(name: str, end_month: str):
+    """The monthly flow rows of holder ``name`` (``data.tic_flows.monthly_flows``) published by the
+    release of ``end_month``'s TIC holdings (``data.asof`` rules), or None when TIC's Table 3 / S1 do
+    not list this holder under this name."""
+    from treasurylab.data import asof, tic_flows
+    from treasurylab.data.names import norm
+
+    try:
+        names = tic_flows.resolve(name)
+    except BadInput:
+        return None
+    # resolve() matches forgivingly; a programme is fitted only to the holder's own rows
+    if norm(names["holder"]) != norm(name) or not (names["table3"] or names["s1"]):
+        return None
+    _, df = tic_flows.monthly_flows(name)
+    cut = np.datetime64(asof.release_date("tic.holdings", end_month))
+    ok = np.ones(len(df), dtype=bool)
+    for ds_id in (tic_flows.TABLE3, tic_flows.S1):   # each month's holdings and flows: the same release
+        ok &= asof.published(ds_id, df).to_numpy() <= cut
+    return df[ok].reset_index(drop=True)
+
+
+def flow_fitted_rates(names, window_months: int, end_month: str) -> tuple[dict[str, float], list[str]]:
+    """({holder: monthly rate}, notes): the log-linear trend of :func:`flow_path` over the
+    ``window_months`` months ending at ``end_month`` (the TIC month at the jump-off), using only the
+    flow rows published by then. A holder without published net purchases including bills for every
+    month of the window falls back to :func:`fitted_rates` (holdings), with a note saying why."""
+    from treasurylab.data import tic_flows
+
+    months = _window(end_month, window_months)
+    out: dict[str, float] = {}
+    notes: list[str] = []
+    fallback: dict[str, str] = {}
+    for name in names:
+        df = _published_flows(name, end_month)
+        if df is None:
+            fallback[name] = "not in TIC Table 3 or S1"
+            continue
+        by = df.set_index("date")
+        rows = by.reindex(months)
+        h0 = float(rows["holdings"].iloc[0])
+        net = rows["net_purchases"].iloc[1:]
+        lt_only = (rows["scope"].iloc[1:] == tic_flows.SCOPE_LT).any()
+        if not np.isfinite(h0) or h0 <= 0 or net.isna().any() or lt_only:
+            fallback[name] = ("no published net purchases with bills for every month "
+                              f"{months[1]}..{months[-1]}; Table 3 from {tic_flows.TABLE3_HOLDINGS_FROM}, "
+                              "S1 before has long-term only")
+            continue
+        path = flow_path(h0, net.to_numpy())
+        if not (path > 0).all():
+            fallback[name] = "holdings plus net purchases fall to zero inside the window"
+            continue
+        out[name] = loglinear_rate(path)
+        notes.append(f"{name}: 'fitted' programme on net purchases {months[0]}..{months[-1]} (TIC Table 3/S1, "
+                     f"July 2026 download): {100 * out[name]:+.2f}% a month")
+    if fallback:
+        held = fitted_rates(list(fallback), window_months, end_month)
+        for name, why in fallback.items():
+            out[name] = held[name]
+            notes.append(f"{name}: 'fitted' programme on TIC holdings ({why}): {100 * held[name]:+.2f}% a month")
+    return out, notes
+
+
 def fitted_rates(names, window_months: int, end_month: str | None = None) -> dict[str, float]:
-    """Monthly fractional change of each TIC country's holdings, log-linear fit over the window."""
+    """Monthly fractional change of each TIC country's holdings, log-linear fit over the window
+    (``fit_basis: holdings``; valuation changes count as sales, see the module docstring)."""
     df = _tic_frame()
     end_month, _ = tic_latest(end_month)
     out: dict[str, float] = {}
@@ -303,12 +409,23 @@ def build_holders_spec(overrides: Mapping[str, Any] | None = None, month: str | 
 
     # programmes
     window = int(ps["fit_window_months"])
+    basis = str(ps["fit_basis"]).strip().lower()
+    if basis not in FIT_BASES:
+        raise BadInput("unknown basis of the fitted programmes", field="holders.fit_basis", got=ps["fit_basis"],
+                       fix="write 'net_purchases' (transactions, the default) or 'holdings' (TIC holdings trend)")
+
+    def fit(fit_names):
+        if basis == "holdings":
+            return fitted_rates(fit_names, window, month)
+        got, why = flow_fitted_rates(fit_names, window, month)
+        notes.extend(w for w in why if w not in notes)   # programmes and baseline fit the same holders
+        return got
 
     def rates(mapping, field):
         out = np.zeros(a)
         res = _resolve_map(mapping, names, field)
         fit_names = [names[i] for i, v in res.items() if str(v).strip().lower() == "fitted"]
-        fitted = fitted_rates(fit_names, window, month) if fit_names else {}
+        fitted = fit(fit_names) if fit_names else {}
         for i, v in res.items():
             sv = str(v).strip().lower()
             if sv == "fitted":

@@ -52,10 +52,15 @@ def fed() -> str:
 
 
 def china_trend() -> str:
+    """The default fitted programme (net purchases) and the alternative on holdings, China at the latest month."""
     from treasurylab.params import load_params
+    from treasurylab.scenario import holders_inputs as HI
 
     window = int(load_params("holders")["fit_window_months"])
-    return f"{window} months, e.g. China {_agents()['China, Mainland']['programme_pct_yr']:.1f} % a year"
+    month, _ = _tic()
+    hold = HI.fitted_rates(["China, Mainland"], window, month)["China, Mainland"]
+    return (f"{window} months, e.g. China {_agents()['China, Mainland']['programme_pct_yr']:.1f} % a year "
+            f"(on its holdings: {100 * ((1 + hold) ** 12 - 1):.1f} %)")
 
 
 def foreign_official() -> str:
