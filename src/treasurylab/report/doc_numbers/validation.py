@@ -1,12 +1,170 @@
-"""Numbers of docs/validation.md's "Replays" section: the term-premium episodes replayed by
-:mod:`treasurylab.report.replays` on the bundled store (the table, the April 2025 volatility that sizes
-its ``uncertainty`` event, and the values the text quotes). The three replays take a few seconds and
-are run once per fill. (The "Backtest" section of the same page is written by ``make backtest-docs``.)"""
+"""Numbers of docs/validation.md.
+
+* The March 2020 replay of the market block (``scenario/targets/market.py``: daily steps, the Fed
+  backstop rule of ``params/defaults/market.yaml``): the table beside DGS10, the values the text quotes,
+  and the rule's parameters. The replay runs in well under a second.
+* The "Replays" section: the term-premium episodes replayed by :mod:`treasurylab.report.replays` on the
+  bundled store (the table, the April 2025 volatility that sizes its ``uncertainty`` event, and the
+  values the text quotes). The three replays take a few seconds and are run once per fill.
+
+(The "Backtest" section of the same page is written by ``make backtest-docs``.)"""
 
 from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+
+import numpy as np
+
+# ---- the March 2020 replay (market block alone, daily steps)
+# the days the table shows; the observed and model peaks, the first purchase and the last day are always added
+MARCH_2020_DAYS = ("2020-03-10", "2020-03-13", "2020-03-17", "2020-03-18", "2020-03-19", "2020-03-20",
+                   "2020-03-23", "2020-03-24", "2020-03-25", "2020-03-27", "2020-03-31")
+_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+@lru_cache(maxsize=2)
+def _march(learning: bool = True) -> dict:
+    """The replay over the observed days (DGS10 9-31 March 2020), with or without the learned pace."""
+    from treasurylab.scenario.targets.market import march_2020, observed_march_2020
+
+    dates, obs = observed_march_2020()
+    kw = {} if learning else {"flow_learning_per_month": 0}
+    m = march_2020(days=len(dates), **kw)
+    return {"dates": dates, "obs_bp": 100.0 * (np.array(obs) - obs[0]), **m}
+
+
+def _market_params():
+    from treasurylab.scenario.targets.market import _params
+
+    return _params()[0]
+
+
+def _day_cap_bn() -> float:
+    """The most the backstop buys in one trading day (pace x 21 x dt, dt = 1/21 month)."""
+    return float(_market_params()["backstop_pace_bn_per_day"])
+
+
+def _short(day: str) -> str:
+    return dt.date.fromisoformat(day).strftime("%d %b").lstrip("0")
+
+
+def _long(day: str) -> str:
+    return dt.date.fromisoformat(day).strftime("%d %B").lstrip("0")
+
+
+def _bn(v: float) -> str:
+    return f"${v:,.0f}bn" if abs(v - round(v)) < 0.05 else f"${v:,.1f}bn"
+
+
+def march_2020_table() -> str:
+    """Observed DGS10 change, model 10y deviation and the Fed's purchases, day by day, with what happens."""
+    from treasurylab.scenario.targets.market import MARCH_2020_SALE_DAYS
+
+    m, cap = _march(), _day_cap_bn()
+    dates, obs, y10, fed = m["dates"], m["obs_bp"], m["y10_bp"], m["fed_bn"]
+    binds = fed >= cap - 1e-9
+    i_obs, i_mod, first = int(np.argmax(obs)), int(np.argmax(y10)), m["backstop_day"]
+    i_bind = int(np.argmax(binds)) if binds.any() else None
+    # the first purchase below the pace once it has bound: the premium is back at the exit level
+    after = [i for i in range(len(dates)) if 0 < fed[i] < cap - 1e-9 and (i_bind is None or i > i_bind)]
+    i_exit = after[0] if after else None
+    shown = sorted({dates.index(d) for d in MARCH_2020_DAYS if d in dates}
+                   | {i_obs, i_mod, len(dates) - 1} | ({first} if first < len(dates) else set()))
+    still = next((i for i in shown if i_exit is not None and i > i_exit and 0 < fed[i] < cap - 1e-9), None)
+    lines = ["| date | observed 10y change since 9 Mar (DGS10) | model 10y deviation | model Fed purchases |",
+             "|---|---|---|---|"]
+    for i in shown:
+        o = f"{obs[i]:+.0f} bp"
+        o = f"**{o}** (peak)" if i == i_obs else o
+        y = f"{y10[i]:+.1f} bp"
+        if i == i_mod:
+            y = f"**{y}** (peak{'; the episode opens' if i == first - 1 else ''})"
+        elif i == first - 1:
+            y += " (the episode opens)"
+        elif i == i_exit:
+            y += " (exit level reached)"
+        f = "0" if fed[i] <= 0 else _bn(float(fed[i]))
+        if i == i_bind:
+            f += " (the pace binds)"
+        elif i == still and i < MARCH_2020_SALE_DAYS:
+            f += " (the foreign sales still coming, less the part now expected)"
+        elif fed[i] <= 0 and i >= MARCH_2020_SALE_DAYS and i == len(dates) - 1:
+            f += " (sales over; the premium decays on its own)"
+        lines.append(f"| {_short(dates[i])} | {o} | {y} | {f} |")
+    return "\n".join(lines)
+
+
+def march_2020_setup() -> str:
+    """The replay's foreign sales (scenario/targets/market.py) as the set-up states them."""
+    from treasurylab.scenario.targets.market import MARCH_2020_SALE_DAYS, MARCH_2020_SALES_BN
+
+    d = _march()["dates"]
+    return (f"foreign net sales of ${MARCH_2020_SALES_BN:,.2f}bn (TIC's record for March 2020) spread evenly over "
+            f"the {MARCH_2020_SALE_DAYS} trading days {_long(d[0]).split()[0]}-{_long(d[MARCH_2020_SALE_DAYS - 1])}")
+
+
+def backstop_rule_params() -> str:
+    p = _market_params()
+    return (f"an episode opens when the flow-driven 10y premium passes {float(p['backstop_trigger_bp']):g} bp; from the "
+            f"next step the Fed buys what brings it back to the {float(p['backstop_exit_bp']):g} bp exit level, at most "
+            f"{_bn(float(p['backstop_pace_bn_per_day']))} a trading day and {_size(float(p['backstop_size_bn']))} per episode")
+
+
+def _size(bn: float) -> str:
+    return f"${bn / 1000:g}T" if bn >= 1000 else _bn(bn)
+
+
+def backstop_rule() -> str:
+    """The rule as implemented in model/market.py, with the parameters' values (an indented code block)."""
+    p = _market_params()
+    trig, ex = float(p["backstop_trigger_bp"]), float(p["backstop_exit_bp"])
+    pace, size, rearm = float(p["backstop_pace_bn_per_day"]), float(p["backstop_size_bn"]), float(p["backstop_rearm_months"])
+    months = f"{rearm:g} month" + ("" if rearm == 1 else "s")
+    return (f"\n    episode opens   when x = tp_temp_10y > {trig:g} bp and none is open (cap {_size(size)}; buying from "
+            "the next step)\n"
+            f"    while open      F = clip(flow - I10^-1(exit - rho^dt x), 0, min({_bn(pace)} x 21 x dt, cap left))\n"
+            f"    episode closes  after {months} with x <= {ex:g} bp without purchases; the next crossing gets a "
+            "fresh cap\n")
+
+
+def march_2020_peaks() -> str:
+    m = _march()
+    return f"model {m['peak_before_bp']:+.0f} bp, observed {float(m['obs_bp'].max()):+.0f} bp"
+
+
+def march_2020_reversal() -> str:
+    """The model's fall within five trading days of the first purchase (the target's measure) and the
+    observed fall from its peak to its lowest close in the five trading days after it."""
+    m = _march()
+    obs, dates = m["obs_bp"], m["dates"]
+    i = int(np.argmax(obs))
+    j = i + 1 + int(np.argmin(obs[i + 1: i + 6]))
+    return (f"model {-m['reversal_bp']:+.0f} bp within five trading days of the first purchase; observed "
+            f"{obs[j] - obs[i]:+.0f} bp from {_long(dates[i]).split()[0]} to {_long(dates[j])}")
+
+
+def march_2020_learning() -> str:
+    p = _market_params()
+    kappa = float(p["flow_learning_per_month"])
+    daily = 1.0 - (1.0 - kappa) ** (1.0 / 21.0)
+    m, q = _march(True), _march(False)
+    return (f"kappa = {kappa:g} a month is {100 * daily:.1f}% a trading day), which trims the peak by "
+            f"{float(q['y10_bp'].max() - m['y10_bp'].max()):.1f} bp and the Fed's purchases by "
+            f"{_bn(round(float(q['fed_bn'].sum() - m['fed_bn'].sum())))}")
+
+
+def march_2020_fed() -> str:
+    m, cap = _march(), _day_cap_bn()
+    n = int((m["fed_bn"] >= cap - 1e-9).sum())
+    days = _WORDS[n] if n < len(_WORDS) else str(n)
+    return f"The Fed buys {_bn(round(float(m['fed_bn'].sum())))} in all: {days} day{'' if n == 1 else 's'} at the {_bn(cap)} pace"
+
+
+def march_2020_end() -> str:
+    m = _march()
+    month = dt.date.fromisoformat(m["dates"][-1]).strftime("%B")
+    return f"the model ends {month} at {float(m['y10_bp'][-1]):+.1f} bp against {float(m['obs_bp'][-1]):+.0f} bp observed"
 
 
 @lru_cache(maxsize=1)
@@ -95,6 +253,15 @@ def april_2025_observed() -> str:
 
 
 SECTIONS = {
+    "val-march2020-table": march_2020_table,
+    "val-march2020-setup": march_2020_setup,
+    "val-backstop-rule-params": backstop_rule_params,
+    "val-backstop-rule": backstop_rule,
+    "val-march2020-peaks": march_2020_peaks,
+    "val-march2020-reversal": march_2020_reversal,
+    "val-march2020-learning": march_2020_learning,
+    "val-march2020-fed": march_2020_fed,
+    "val-march2020-end": march_2020_end,
     "val-replay-table": table,
     "val-replay-paths": paths,
     "val-replay-volatility": volatility,
