@@ -167,6 +167,198 @@ def march_2020_end() -> str:
     return f"the model ends {month} at {float(m['y10_bp'][-1]):+.1f} bp against {float(m['obs_bp'][-1]):+.0f} bp observed"
 
 
+# ---- the Davos 2026 check (scenario davos-2026, the threat channel; scenario/targets/episodes.py)
+DAVOS_PATHS, DAVOS_MONTH = 400, "2026-12"
+OLD_THREAT_WEIGHT = 1.0   # coupled.reserves_threat_weight before the check (a threat counted as a freeze)
+_PBOC = "People's Bank of China"
+# table rows: (label, what is switched off) - None is the scenario as it stands
+_CHANNELS = (
+    ("none", None),
+    ("reserve managers (`coupled.reserves_threat_weight` = 0)", "reserves"),
+    ("trust (`coupled.threat_distrust` = 0)", "trust"),
+    ("rivals' provocation (deterrence of China and Hong Kong = 0)", "rivals"),
+    ("the threat itself", "threat"),
+)
+
+
+def _davos_scenario(weight: float | None = None, off: str | None = None):
+    """davos-2026 without the world shocks (its own response, as the episode targets measure it), with
+    ``coupled.reserves_threat_weight`` = ``weight`` (None: the parameter file's) and one channel off."""
+    from treasurylab.params import load_params
+    from treasurylab.scenario.spec import load_scenario
+
+    sc = load_scenario("davos-2026")
+    ov = {b: dict(v) for b, v in sc.overrides.items()}
+    ov["shocks"] = {"enabled": False}
+    if weight is not None:
+        ov.setdefault("coupled", {})["reserves_threat_weight"] = weight
+    if off == "reserves":
+        ov.setdefault("coupled", {})["reserves_threat_weight"] = 0.0
+    elif off == "trust":
+        ov.setdefault("coupled", {})["threat_distrust"] = 0.0
+    elif off == "rivals":   # the agents a threat provokes (deterrence < 0) no longer answer it
+        det = dict(load_params("holders")["deterrence"])
+        ov.setdefault("holders", {})["deterrence"] = {k: (0.0 if v < 0 else v) for k, v in det.items()}
+    sc = sc.with_(overrides=ov)
+    if off == "threat":
+        sc = sc.with_(events=[e for e in sc.events if e.type != "threat"])
+    return sc
+
+
+@lru_cache(maxsize=16)
+def _davos(weight: float | None = None, off: str | None = None) -> dict:
+    """Median and p95 of the 10y deviation (bp) in Dec 2026 and January, the trust and flow premia (bp,
+    medians), and the cascade share, over ``DAVOS_PATHS`` paths of the scenario's seed."""
+    from treasurylab.params import load_params
+    from treasurylab.scenario.runner import run
+
+    ds = run(_davos_scenario(weight, off), paths=DAVOS_PATHS, workers=1).ds
+    months = list(ds.month.values)
+    i = months.index(DAVOS_MONTH)
+    dev = (ds["y10"].values - ds["base_y10"].values[None, :]) * 1e4
+    psi10 = float(load_params("market")["trust_bp"]["10y"])
+    trust_bp = psi10 * (1.0 - ds["trust"].values)
+    return {"p50": float(np.median(dev[:, i])), "p95": float(np.percentile(dev[:, i], 95)),
+            "jan_p50": float(np.median(dev[:, 0])),
+            "trust_jan": float(np.median(trust_bp[:, 0])), "trust_dec": float(np.median(trust_bp[:, i])),
+            "flow_dec": float(np.median(ds["flow_premium"].values[:, i]) * 1e4),
+            "cascade_p50": float(np.median(ds["cascade_share"].values)),
+            "cascade_p95": float(np.percentile(ds["cascade_share"].values, 95)), "seed": int(ds.attrs["seed"])}
+
+
+def _weight() -> float:
+    from treasurylab.params import load_params
+
+    return float(load_params("coupled")["reserves_threat_weight"])
+
+
+def _threat() -> tuple[float, int]:
+    """The Davos threat's strength and length in months (scenarios/davos-2026.yaml)."""
+    from treasurylab.scenario.spec import load_scenario
+
+    (e,) = [e for e in load_scenario("davos-2026").events if e.type == "threat"]
+    return float(e.strength), int(e.months)
+
+
+def _reserves_at(weight: float, months: int) -> dict:
+    """The reserves block alone on davos-2026's signal with threat weight ``weight`` (deterministic given
+    the signal, as scenario/targets/episodes.py runs it): the PBoC's tonnes in the first two months and
+    the managers' Treasury sales (USD bn) in each of the first ``months`` months."""
+    from treasurylab.model import reserves as R
+    from treasurylab.scenario.setup import prepare
+
+    S = prepare(_davos_scenario(weight))
+    rs = R.init_reserves(S.rp, 1)
+    j = list(S.rp.names).index(_PBOC)
+    pboc, sales = 0.0, []
+    for t in range(max(months, 2)):
+        o = R.reserves_step(S.rp, rs, signal=S.res_signal[t])
+        pboc += float(o.buy_t[0, j]) if t < 2 else 0.0
+        sales.append(float(o.treasury_sales_bn.sum()))
+    return {"pboc_2m": pboc, "sales": sales[:months]}
+
+
+def _pm(v: float, digits: int = 1) -> str:
+    return f"{v:+.{digits}f} bp"
+
+
+def davos_setup() -> str:
+    d = _davos()
+    return (f"{DAVOS_PATHS} paths, seed {d['seed']}, without the world shocks as in the target, switching one "
+            "channel off at a time")
+
+
+def davos_channel_table() -> str:
+    """The median (and where it differs, the p95) 10y deviation in Dec 2026 with one channel switched off,
+    at the old threat weight and at today's."""
+    w = _weight()
+    lines = [f"| channel switched off | weight {OLD_THREAT_WEIGHT:g} (before the check) | weight {w:g} (now) |",
+             "|---|---|---|"]
+    for label, off in _CHANNELS:
+        cells = []
+        for weight in (OLD_THREAT_WEIGHT, None):
+            r, base = _davos(weight, off), _davos(weight)
+            cell = _pm(r["p50"])
+            if off == "rivals" and abs(r["p50"] - base["p50"]) < 0.05:
+                cell += f" (only the p95 band changes: {_pm(base['p95'])} -> {_pm(r['p95'])})"
+            cells.append(cell)
+        lines.append(f"| {label} | {cells[0]} | {cells[1]} |")
+    return "\n".join(lines)
+
+
+def davos_old_weight() -> str:
+    return (f"with weight {OLD_THREAT_WEIGHT:g} in today's model the median is {_pm(_davos(OLD_THREAT_WEIGHT)['p50'])}, "
+            f"and {_pm(_davos()['p50'])} with today's weight {_weight():g}")
+
+
+def davos_now() -> str:
+    """The scenario as calibrated: the median 10y deviation in Dec 2026 and its parts (medians, bp)."""
+    d = _davos()
+    rest = d["p50"] - d["trust_dec"] - d["flow_dec"]
+    return (f"**{_pm(d['p50'])}** at end-2026 ({_pm(d['trust_dec'])} of trust, recovering from {_pm(d['trust_jan'])} "
+            f"in January; {_pm(d['flow_dec'])} of flow premium, {_pm(rest)} from the rest, the fiscal premium and the "
+            "expected policy path")
+
+
+def davos_tails() -> str:
+    d = _davos()
+    return (f"the p95 band is {_pm(d['p95'])} at end-2026 (paths where China or a peer group tips), and the p95 of "
+            f"the share of foreign official holdings sold within 24 months is {100 * d['cascade_p95']:.1f}% against a "
+            f"median of {100 * d['cascade_p50']:.1f}%")
+
+
+def davos_pboc_now() -> str:
+    from treasurylab.scenario.targets.episodes import observed_pboc
+
+    pb, v = observed_pboc(), _reserves_at(_weight(), 2)["pboc_2m"]
+    verdict = "pass" if pb["lo"] <= v <= pb["hi"] else "fail"
+    return f"The PBoC target gives {v:.1f} t ({verdict})"
+
+
+def davos_window_band() -> str:
+    from treasurylab.scenario.targets.episodes import observed_event_window
+
+    return f"**+-{2.0 * observed_event_window()['sd5_bp']:.0f} bp**"
+
+
+def davos_january() -> str:
+    """The event-window target's model value (scenario/targets/episodes.py, its own run) and verdict."""
+    from treasurylab.scenario.targets.episodes import davos_run, observed_event_window
+
+    ew, v = observed_event_window(), float(davos_run()["dev_p50"][0])
+    tol = 2.0 * ew["sd5_bp"]
+    verdict = "pass" if abs(v - ew["change_bp"]) <= tol else "fail"
+    return f"{_pm(v)} ({verdict})"
+
+
+def davos_pboc_band() -> str:
+    from treasurylab.scenario.targets.episodes import observed_pboc
+
+    pb = observed_pboc()
+    return f"**{pb['lo']:.1f}-{pb['hi']:.1f} t**"
+
+
+def davos_pboc_old_weight() -> str:
+    """The PBoC's Jan-Feb 2026 tonnes at the old weight, and the largest weight the band allows (the PBoC's
+    purchases grow with the weight: bisection on the reserves block alone)."""
+    from treasurylab.scenario.targets.episodes import observed_pboc
+
+    pb = observed_pboc()
+    hi = pb["hi"]
+    old = _reserves_at(OLD_THREAT_WEIGHT, 2)["pboc_2m"]
+    verdict = "pass" if pb["lo"] <= old <= hi else "fail, and tested to fail"
+    lo_w, hi_w = 0.0, OLD_THREAT_WEIGHT
+    for _ in range(20):
+        mid = 0.5 * (lo_w + hi_w)
+        lo_w, hi_w = (mid, hi_w) if _reserves_at(mid, 2)["pboc_2m"] <= hi else (lo_w, mid)
+    return (f"With weight {OLD_THREAT_WEIGHT:g} the model's PBoC buys {old:.0f} t in those two months ({verdict}); "
+            f"the band bounds the weight at about {lo_w:.1f}")
+
+
+def davos_weight_change() -> str:
+    return f"`coupled.reserves_threat_weight` {OLD_THREAT_WEIGHT:.1f} -> **{_weight():g}**"
+
+
 @lru_cache(maxsize=1)
 def _replays() -> tuple[object, dict[str, dict]]:
     from treasurylab.report import replays as R
@@ -253,6 +445,17 @@ def april_2025_observed() -> str:
 
 
 SECTIONS = {
+    "val-davos-setup": davos_setup,
+    "val-davos-channels": davos_channel_table,
+    "val-davos-old-weight": davos_old_weight,
+    "val-davos-window-band": davos_window_band,
+    "val-davos-january": davos_january,
+    "val-davos-pboc-band": davos_pboc_band,
+    "val-davos-pboc-old-weight": davos_pboc_old_weight,
+    "val-davos-now": davos_now,
+    "val-davos-tails": davos_tails,
+    "val-davos-pboc-now": davos_pboc_now,
+    "val-davos-weight-change": davos_weight_change,
     "val-march2020-table": march_2020_table,
     "val-march2020-setup": march_2020_setup,
     "val-backstop-rule-params": backstop_rule_params,
