@@ -291,6 +291,57 @@ def davos_old_weight() -> str:
             f"and {_pm(_davos()['p50'])} with today's weight {_weight():g}")
 
 
+def davos_reserve_channel() -> str:
+    """Why the reserve managers carried the median at the old weight: the signal, the extra gold and the
+    Treasuries sold to pay for it (the reserves block alone on the scenario's signal)."""
+    strength, months = _threat()
+    sig = strength * OLD_THREAT_WEIGHT
+    sales = _reserves_at(OLD_THREAT_WEIGHT, months)["sales"]
+    lo, hi = min(sales), max(sales)
+    amount = f"about ${lo:,.0f}bn" if round(lo) == round(hi) else f"about ${lo:,.0f}-{hi:,.0f}bn"
+    return (f"with weight {OLD_THREAT_WEIGHT:g} a threat of strength {strength:g} counted as {sig:g} of a freeze, so "
+            f"every path's PBoC and other central banks moved {100 * sig:.0f}% of the way from their fitted paces to "
+            f"their record ones and sold Treasuries to fund it ({amount} a month, every month for {_months(months)})")
+
+
+def davos_at_rest() -> str:
+    """What a steady $1bn a month of surprise selling holds in the 10y's transitory premium at rest (market
+    block alone, backstop off), every dollar a surprise and with the learned pace."""
+    from treasurylab.model.market import BP, I10, run_market_path
+    from treasurylab.scenario.targets.market import _params
+
+    at_rest = []
+    for kw in ({"flow_learning_per_month": 0}, {}):
+        ps, mp = _params(backstop_on=0, **kw)
+        o = run_market_path(mp, ps["reference_gdp_bn"], 240, surprise_flow_bn=np.ones(240))
+        at_rest.append(float(o["tp_temp"][-1, 0, I10] / BP))
+    return f"a steady surprise flow of $1bn a month was worth ~{at_rest[0]:.0f} bp at rest; learnt, {at_rest[1]:.1f} bp"
+
+
+def davos_flow_premium() -> str:
+    return (f"the flow premium is {_pm(_davos(OLD_THREAT_WEIGHT)['flow_dec'])} at end-2026 at weight "
+            f"{OLD_THREAT_WEIGHT:g}, {_pm(_davos()['flow_dec'])} at {_weight():g}")
+
+
+def _months(n: int) -> str:
+    return "a year" if n == 12 else f"{n} months"
+
+
+def davos_rivals() -> str:
+    base, r = _davos(OLD_THREAT_WEIGHT), _davos(OLD_THREAT_WEIGHT, "rivals")
+    return (f"switched off, the median is unchanged and the p95 of the 10y falls from {_pm(base['p95'])} to "
+            f"{_pm(r['p95'])} at weight {OLD_THREAT_WEIGHT:g}")
+
+
+def davos_trust_term() -> str:
+    from treasurylab.params import load_params
+
+    strength, _ = _threat()
+    k = float(load_params("coupled")["threat_distrust"])
+    psi = float(load_params("market")["trust_bp"]["10y"])
+    return f"{strength * k * psi:.1f} bp in January ({strength:g} x {k:g} x {psi:g} bp)"
+
+
 def davos_now() -> str:
     """The scenario as calibrated: the median 10y deviation in Dec 2026 and its parts (medians, bp)."""
     d = _davos()
@@ -448,10 +499,15 @@ SECTIONS = {
     "val-davos-setup": davos_setup,
     "val-davos-channels": davos_channel_table,
     "val-davos-old-weight": davos_old_weight,
+    "val-davos-reserve-channel": davos_reserve_channel,
+    "val-davos-at-rest": davos_at_rest,
+    "val-davos-flow-premium": davos_flow_premium,
+    "val-davos-rivals": davos_rivals,
     "val-davos-window-band": davos_window_band,
     "val-davos-january": davos_january,
     "val-davos-pboc-band": davos_pboc_band,
     "val-davos-pboc-old-weight": davos_pboc_old_weight,
+    "val-davos-trust-term": davos_trust_term,
     "val-davos-now": davos_now,
     "val-davos-tails": davos_tails,
     "val-davos-pboc-now": davos_pboc_now,
