@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from treasurylab.report.doc_numbers import validation as V
+from treasurylab.report.doc_numbers import validation_market as V
 from treasurylab.report.doc_numbers import validation_minerals as VM
 
 
