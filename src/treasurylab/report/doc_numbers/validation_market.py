@@ -1,5 +1,7 @@
 """Numbers of docs/validation.md's market part, computed by the package:
 
+* the published price-impact estimates the market block reproduces (``scenario/targets/market.py``:
+  the market kernel alone) and the pace experiment's numbers;
 * the March 2020 replay of the market block (``scenario/targets/market.py``: daily steps, the Fed backstop
   rule of ``params/defaults/market.yaml``): the table beside DGS10, the values the text quotes and the
   rule's parameters (well under a second);
@@ -15,6 +17,75 @@ import datetime as dt
 from functools import lru_cache
 
 import numpy as np
+
+# ---- the published estimates (market targets) and the pace experiment
+# target id -> (row label, reference, source), as the page states them
+_ESTIMATES = {
+    "market.beltran.impact_5y": ("$100bn of foreign official selling in one month: 5y on impact", "+40 to +60 bp",
+                                 "Beltran, Kretchmer, Marquez & Thomas (2013)"),
+    "market.beltran.after_12m_5y": ("the same sale, 5y after 12 months", "about +20 bp (15-30)",
+                                    "Beltran et al. (2013)"),
+    "market.ahmed_rebucci.impact_5y": ("alternative calibration `ahmed_rebucci_2022`, 5y on impact", "> 100 bp",
+                                       "Ahmed & Rebucci, NBER WP 30476"),
+    "market.pace.announced_vs_surprise": ("$100bn announced over 24 months / one-month surprise, peak 5y", '"far less"',
+                                          "DESIGN.md (expected vs surprise flows)"),
+    "market.gagnon.tp10": ("$1.75T of duration removed from price-sensitive hands (announced, FY2009 GDP): 10y "
+                           "term premium", "-50 to -100 bp", "Gagnon, Raskin, Remache & Sack (2011)"),
+    "market.lsap1.y10_trough": ("LSAP1 as executed ($1.75T over 12 months): lowest 10y deviation",
+                                "QE1 survey 38-150 bp", "Bivens/EPI survey"),
+    "market.fiscal.y10_per_pp_debt": ("+1 pp of projected debt/GDP: 10y", "+2 to +3 bp", "CBO Working Paper 2019-01"),
+}
+
+
+@lru_cache(maxsize=1)
+def _market_targets() -> dict:
+    from treasurylab.scenario.targets.market import targets
+
+    return {t.id: t for t in targets()}
+
+
+@lru_cache(maxsize=2)
+def _pace(learning: bool = True) -> dict:
+    from treasurylab.scenario.targets.market import pace
+
+    return pace() if learning else pace(flow_learning_per_month=0)
+
+
+def estimates_table() -> str:
+    t = _market_targets()
+    lines = ["| target | model | reference | source |", "|---|---|---|---|"]
+    for tid, (label, ref, src) in _ESTIMATES.items():
+        v = t[tid].model_value
+        if tid == "market.pace.announced_vs_surprise":
+            p = _pace()
+            model = f"{p['announced_peak']:.1f} / {p['surprise_peak']:.1f} = **{v:.3f}**"
+        elif abs(v) >= 100:
+            model = f"{v:+.0f} bp"
+        else:
+            model = f"{v:+.1f} bp"
+        lines.append(f"| {label} | {model} | {ref} | {src} |")
+    return "\n".join(lines)
+
+
+def pace_paragraph() -> str:
+    """The announced programme's parts (stock premium of the whole, the surprise share of each month) and
+    the peaks of the three ways of selling $100bn over 24 months."""
+    from treasurylab.scenario.targets.market import _params
+
+    ps = _params()[0]
+    pp = 100.0 / float(ps["reference_gdp_bn"]) * 100.0
+    stock = float(ps["stock_bp_per_pp_gdp"]["5y"]) * pp
+    a = float(ps["announced_surprise_share"])
+    share = "a tenth" if a == 0.1 else f"{a:g}"
+    p, q = _pace(True), _pace(False)
+    return (f"{stock:.2f} bp on the 5y for $100bn ({pp:.2f}% of 2026 GDP), plus {share} of each month's flow still "
+            f"acting as\na surprise (Vissing-Jorgensen 2021); the peak is {p['announced_peak']:.1f} bp against "
+            f"{p['surprise_peak']:.0f} bp for the surprise, a ratio of\n{p['ratio']:.3f}. Sold in 24 equal *unannounced* "
+            f"monthly slices, the same $100bn peaks at {p['unannounced_peak']:.1f} bp (ratio "
+            f"{p['ratio_unannounced']:.2f}):\nthe pace is learnt within a few months (`flow_learning_per_month`, below) "
+            f"and stops being news. If\nevery slice stayed a surprise it would peak at {q['unannounced_peak']:.1f} bp "
+            f"(ratio {q['ratio_unannounced']:.2f})")
+
 
 # ---- the March 2020 replay (market block alone, daily steps)
 # the days the table shows; the observed and model peaks, the first purchase and the last day are always added
@@ -411,6 +482,8 @@ def davos_weight_change() -> str:
 
 
 SECTIONS = {
+    "val-market-estimates": estimates_table,
+    "val-market-pace": pace_paragraph,
     "val-davos-setup": davos_setup,
     "val-davos-channels": davos_channel_table,
     "val-davos-old-weight": davos_old_weight,
