@@ -247,7 +247,7 @@ _CHANNELS = (
     ("none", None),
     ("reserve managers (`coupled.reserves_threat_weight` = 0)", "reserves"),
     ("trust (`coupled.threat_distrust` = 0)", "trust"),
-    ("rivals' provocation (deterrence of China and Hong Kong = 0)", "rivals"),
+    ("rivals' provocation (deterrence of {rivals} = 0)", "rivals"),
     ("the threat itself", "threat"),
 )
 
@@ -295,6 +295,14 @@ def _davos(weight: float | None = None, off: str | None = None) -> dict:
             "flow_dec": float(np.median(ds["flow_premium"].values[:, i]) * 1e4),
             "cascade_p50": float(np.median(ds["cascade_share"].values)),
             "cascade_p95": float(np.percentile(ds["cascade_share"].values, 95)), "seed": int(ds.attrs["seed"])}
+
+
+def _rivals() -> str:
+    """The agents a threat provokes (deterrence < 0 in holders.yaml), as the page names them."""
+    from treasurylab.params import load_params
+
+    names = [k.removesuffix(", Mainland") for k, v in load_params("holders")["deterrence"].items() if v < 0]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _weight() -> float:
@@ -346,6 +354,7 @@ def davos_channel_table() -> str:
     lines = [f"| channel switched off | weight {OLD_THREAT_WEIGHT:g} (before the check) | weight {w:g} (now) |",
              "|---|---|---|"]
     for label, off in _CHANNELS:
+        label = label.format(rivals=_rivals())
         cells = []
         for weight in (OLD_THREAT_WEIGHT, None):
             r, base = _davos(weight, off), _davos(weight)
