@@ -5,6 +5,9 @@
 * the March 2020 replay of the market block (``scenario/targets/market.py``: daily steps, the Fed backstop
   rule of ``params/defaults/market.yaml``): the table beside DGS10, the values the text quotes and the
   rule's parameters (well under a second);
+* the stability targets of "Sustained selling and the fiscal-slippage spiral"
+  (``scenario/targets/stability.py``: the market block alone, and fiscal-slippage without the world
+  shocks, 300 paths, about a second) and the second-round effects of that run;
 * the Davos 2026 check (scenario ``davos-2026``, ``scenario/targets/episodes.py``): the decomposition by
   channel at the old and today's ``coupled.reserves_threat_weight`` (400 paths without the world shocks,
   each run well under a second), the reserve managers' response on the scenario's signal (the reserves
@@ -85,6 +88,63 @@ def pace_paragraph() -> str:
             f"{p['ratio_unannounced']:.2f}):\nthe pace is learnt within a few months (`flow_learning_per_month`, below) "
             f"and stops being news. If\nevery slice stayed a surprise it would peak at {q['unannounced_peak']:.1f} bp "
             f"(ratio {q['ratio_unannounced']:.2f})")
+
+
+# ---- the stability targets (sustained selling; fiscal-slippage against the published elasticities)
+@lru_cache(maxsize=1)
+def _slippage() -> dict:
+    """fiscal-slippage as the stability target runs it: the median 10y deviation at the target month and its
+    parts (bp), and the projected debt/GDP deviation (pp) with the interest on the premia's own debt."""
+    from treasurylab.params import load_params
+    from treasurylab.scenario.runner import run
+    from treasurylab.scenario.targets import stability as S
+
+    ds = run(S._slippage_dict(), workers=1).ds
+    i = list(ds.month.values).index(S.MONTH)
+
+    def med(v: str) -> float:
+        return float(np.median(ds[v].values[:, i]))
+
+    debt = (med("debt_gdp") - float(ds["base_debt_gdp"].values[i])) * 100.0
+    deficit = (med("deficit_gdp") - float(ds["base_deficit_gdp"].values[i])) * 100.0
+    years = float(load_params("coupled")["projection_years"])
+    return {"p50": (med("y10") - float(ds["base_y10"].values[i])) * 1e4, "policy": med("expected_short_dev") * 1e4,
+            "flow": med("flow_premium") * 1e4, "projected_pp": debt + years * deficit}
+
+
+def stability_temp_share() -> str:
+    from treasurylab.scenario.targets.stability import sustained_selling
+
+    return f"model {sustained_selling()['share_temp_24m']:.2f}"
+
+
+def stability_first_round() -> str:
+    from treasurylab.scenario.targets.stability import MONTH, first_round
+
+    fr = first_round()
+    (lo, hi), (blo, bhi) = fr["range_bp"], fr["band_bp"]
+    return (f"+{fr['debt_pp']:.1f} pp of debt and +{fr['deficit_pp']:.2f} pp of deficit in {MONTH[:4]}, so "
+            f"{fr['debt_pp']:.1f} + {fr['projection_years']:g} x {fr['deficit_pp']:.2f} = {fr['projected_pp']:.1f} pp "
+            f"and a range of **{lo:.0f}-{hi:.0f} bp**. The pass band is half the lower to 1.5 times the upper end "
+            f"(**{blo:.0f}-{bhi:.0f} bp**)")
+
+
+def stability_second_round() -> str:
+    from treasurylab.scenario.targets.stability import MONTH, first_round
+
+    sl, year = _slippage(), MONTH[:4]
+    return (f"the interest on the premium's own debt (projected debt {sl['projected_pp']:+.0f} pp instead of "
+            f"{first_round()['projected_pp']:+.0f} pp by {year}), fiscal-stress selling by foreign holders priced "
+            f"through the stock and flow premia ({sl['flow']:+.0f} bp), and the policy rate easing as the output "
+            f"gap falls ({sl['policy']:+.0f} bp)")
+
+
+def stability_model() -> str:
+    from treasurylab.scenario.targets.stability import first_round
+
+    v = _slippage()["p50"]
+    blo, bhi = first_round()["band_bp"]
+    return f"Model: **{v:+.0f} bp** ({'pass' if blo <= v <= bhi else 'fail'})"
 
 
 # ---- the March 2020 replay (market block alone, daily steps)
@@ -491,6 +551,10 @@ def davos_weight_change() -> str:
 
 
 SECTIONS = {
+    "val-stability-temp-share": stability_temp_share,
+    "val-stability-first-round": stability_first_round,
+    "val-stability-second-round": stability_second_round,
+    "val-stability-model": stability_model,
     "val-market-estimates": estimates_table,
     "val-market-pace": pace_paragraph,
     "val-davos-setup": davos_setup,
