@@ -71,6 +71,10 @@ BAD = [
     ("data-load-missing-file", "data load {no_parent}/x.csv", ["FILE:", "no such file"]),
     ("data-load-folder", "data load {folder}", ["FILE:", "is a folder"]),
     ("data-load-unknown-format", "data load {a_file}", ["FILE:", "unknown file format", "supported"]),
+    ("data-load-zero-limit", ["data", "load", str(FIXTURES / "fed" / "TREAST.csv"), "--limit", "0"],
+     ["--limit:", "at least 1", "(got 0)", "positive row count"]),
+    ("data-load-negative-limit", ["data", "load", str(FIXTURES / "fed" / "TREAST.csv"), "--limit", "-3"],
+     ["--limit:", "at least 1", "(got -3)", "positive row count"]),
     ("data-update-unknown-id", "data update --id nosuch", ["id:", "unknown dataset"]),
     # claims
     ("claims-unknown-row", "claims --row 99", ["--row:", "rows with claims"]),

@@ -138,3 +138,16 @@ def test_both_vintages_are_labelled_and_revisions_visible():
     assert rev.attrs["old_vintage"] == "2026-03" and rev.attrs["new_vintage"] == "2026-07"
     assert (rev["revision"].abs() >= 0.05).all()
     assert rev["date"].min() >= "2024-01"  # revisions touch recent years, not the whole history
+
+
+def test_vintage_datasets_name_the_parser_that_reads_their_file():
+    """The vintage label wrapper keeps the parser's name: docs/data.md and provenance name the real parser."""
+    from treasurylab.data.parsers import tic_s1_txt
+
+    expected = {"tic.holdings.vintage-2026-07": tic_mfh_txt, "tic.table5.vintage-2026-07": tic_slt_table5,
+                "tic.table3.vintage-2026-07": tic_slt_table3, "tic.s1.vintage-2026-07": tic_s1_txt}
+    for ds_id, module in expected.items():
+        ds = data.get(ds_id)
+        assert ds.parser_name == f"{module.__name__}.parse", ds_id
+        assert ds.parse.__wrapped__ is module.parse
+        assert ds.parser_version == module.VERSION + "+vintage-1"

@@ -272,6 +272,14 @@ _PLOT_OPTION = typer.Option(None, "--plot", help="Write a chart: FILE.png or FIL
 _LIMIT_OPTION = typer.Option(None, "--limit", help="Only the last N rows in the output.")
 
 
+def _check_row_limit(limit: int | None) -> None:
+    """``--limit`` of ``data show`` and ``data load``: a row count, at least 1 (exit 2 otherwise)."""
+    from treasurylab.errors import BadInput
+
+    if limit is not None and limit < 1:
+        raise BadInput("must be at least 1", field="--limit", got=limit, fix="give a positive row count")
+
+
 # --- commands ------------------------------------------------------------------------------------
 
 
@@ -336,7 +344,6 @@ def register(app: typer.Typer) -> None:
 
         def body() -> None:
             from treasurylab.data import get, series
-            from treasurylab.errors import BadInput
 
             ds = get(dataset_id)
             check_period(start, "--start")
@@ -344,13 +351,7 @@ def register(app: typer.Typer) -> None:
             if plot is not None:
                 output.check_out_file(plot, "--plot")
             filters = parse_filters(filter_)
-            if limit is not None and limit < 1:
-                raise BadInput(
-                    "must be at least 1",
-                    field="--limit",
-                    got=limit,
-                    fix="give a positive row count",
-                )
+            _check_row_limit(limit)
             if ds.id == "tic.holdings" and "series" not in filters:
                 filters["series"] = (
                     "current"  # one value per month (series breaks print a month twice)
@@ -560,6 +561,7 @@ def register(app: typer.Typer) -> None:
                                fix="give the path of one downloaded data file inside it")
             if plot is not None:
                 output.check_out_file(plot, "--plot")
+            _check_row_limit(limit)
             df = load_file(file)
             prov = df.attrs["provenance"]
             plotted = str(write_plot(df, plot, prov["format_title"], "value")) if plot else None

@@ -16,6 +16,7 @@ here carries a ``vintage`` column; :func:`treasurylab.data.vintages.tic_revision
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -35,13 +36,16 @@ _BASE = "https://ticdata.treasury.gov/resource-center/data-chart-center/tic/Docu
 
 
 def _labelled(parse):
+    """``parse`` with its rows labelled by the vintage; it keeps ``parse``'s module and name, so the
+    catalog (``Dataset.parser_name``, docs/data.md, provenance records) names the parser that reads the
+    file (its version, ``+vintage-1``, says the rows carry the label)."""
+
+    @functools.wraps(parse)
     def run(paths: list[Path]) -> pd.DataFrame:
         df = parse(paths)
         df["vintage"] = VINTAGE
         return df
 
-    run.__name__ = parse.__name__ + "_vintage"
-    run.__module__ = __name__
     return run
 
 

@@ -1,6 +1,7 @@
 """Numbers quoted in the hand-written docs pages, computed by the package's own functions.
 
-One module per page (``fiscal`` for docs/fiscal.md, ...); each defines ``SECTIONS``: marker name ->
+One module per page (``fiscal`` for docs/fiscal.md, ...; a long page may have one per part, named
+after it: ``validation_market``, ``validation_minerals``); each defines ``SECTIONS``: marker name ->
 a function returning the text between ``<!-- generated:NAME -->`` and ``<!-- /generated:NAME -->``.
 :mod:`treasurylab.report.docs` merges them (``make docs`` refills the pages, the freshness test fails
 when one is stale). Shared computations are cached per process, so one fill runs each model once.
@@ -17,12 +18,15 @@ from treasurylab.report.doc_numbers import (
     minerals,
     scenarios,
     validation,
+    validation_market,
+    validation_minerals,
 )
 
 
 def all_sections() -> dict[str, Callable[[], str]]:
     out: dict[str, Callable[[], str]] = {}
-    for mod in (fiscal, holders_market, minerals, scenarios, design, validation):
+    for mod in (fiscal, holders_market, minerals, scenarios, design, validation, validation_market,
+                validation_minerals):
         clash = set(out) & set(mod.SECTIONS)
         if clash:
             raise ValueError(f"generated section names used twice: {sorted(clash)}")

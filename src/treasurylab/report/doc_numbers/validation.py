@@ -1,7 +1,8 @@
 """Numbers of docs/validation.md's "Replays" section: the term-premium episodes replayed by
 :mod:`treasurylab.report.replays` on the bundled store (the table, the April 2025 volatility that sizes
 its ``uncertainty`` event, and the values the text quotes). The three replays take a few seconds and
-are run once per fill. (The "Backtest" section of the same page is written by ``make backtest-docs``.)"""
+are run once per fill. (The page's market and rare-earth parts are in ``validation_market`` and
+``validation_minerals``; its "Backtest" section is written by ``make backtest-docs``.)"""
 
 from __future__ import annotations
 
