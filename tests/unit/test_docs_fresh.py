@@ -114,3 +114,18 @@ def test_every_generated_section_is_quoted_somewhere():
     for page in docs.pages_with_sections(DOCS.parent):
         used |= set(docs.marked_sections(page.read_text(encoding="utf-8")))
     assert set(docs.SECTIONS) - used == set(), f"generated sections no page quotes: {sorted(set(docs.SECTIONS) - used)}"
+
+
+def test_no_line_starts_with_an_inline_generated_number():
+    """A line that starts with ``<!--`` is an HTML block in Markdown (CommonMark type 2): an inline
+    generated number at the start of a line would cut its paragraph in two and show the rest of the
+    line unformatted. Inline markers must follow text on their line; a marker alone on its line
+    (before a generated table or block) is fine."""
+    import re
+
+    bad = []
+    for f in [*sorted(DOCS.glob("*.md")), DOCS.parent / "README.md"]:
+        for i, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
+            if re.match(r"\s*<!-- generated:[\w.-]+ -->\S", line):
+                bad.append(f"{f.name}:{i}")
+    assert not bad, "put some text before the marker on these lines: " + ", ".join(bad)
