@@ -33,6 +33,30 @@ def machine() -> str:
             f"NumPy {numpy.__version__}, {platform.system()} {platform.release()}")
 
 
+#: the reference workload's code never changes: its time says how fast the machine was that day
+REFERENCE = "sum(i * i for i in range(2_000_000)); numpy.sort of 4,000,000 uniforms; best of 5"
+
+
+def reference_seconds() -> tuple[float, float]:
+    """Seconds of a fixed pure-Python loop and a fixed numpy sort (best of 5 each): the same code at
+    every measurement, so rows measured on different days or machines are compared through it (a
+    shared or throttled machine slows every row alike)."""
+    import time
+
+    import numpy as np
+
+    def best(f) -> float:
+        times = []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            f()
+            times.append(time.perf_counter() - t0)
+        return min(times)
+
+    x = np.random.default_rng(0).random(4_000_000)
+    return best(lambda: sum(i * i for i in range(2_000_000))), best(lambda: np.sort(x))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--write", help="markdown file to write")
@@ -40,6 +64,7 @@ def main() -> None:
     a = ap.parse_args()
     sys.path.insert(0, str(HERE))
     rows = []
+    ref_py, ref_np = reference_seconds()
     for f in sorted(HERE.glob("bench_*.py")):
         if a.only and f.stem not in a.only:
             continue
@@ -59,6 +84,9 @@ def main() -> None:
         f"Measured {dt.date.today().isoformat()} on {machine()}.",
         "Produced by `make bench` (benchmarks/run.py); times are the best of several repeats, wall clock.",
         "Speed is measured here, never asserted in tests.",
+        f"Machine speed that day (reference workload, the same code at every measurement: {REFERENCE}): "
+        f"Python {ref_py:.3f} s, numpy {ref_np:.3f} s. Compare rows from different dates only after "
+        "comparing these: on a shared or throttled machine every row slows alike.",
         "",
         "| benchmark | size | seconds | throughput | target | notes |",
         "|---|---|---|---|---|---|",
