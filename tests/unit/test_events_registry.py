@@ -150,3 +150,19 @@ def test_a_kind_without_apply_is_refused_at_registration():
     with pytest.raises(TypeError, match="does not define apply"):
         register(Inert)
     assert "inert_test" not in EVENT_TYPES
+
+
+def test_a_sale_larger_than_the_holding_is_refused_naming_the_field():
+    """The month's flows are capped at the holdings, but an announced schedule is priced ahead at its
+    stated size: an announced sale beyond what the holder holds at the start is bad input, not a
+    silent mispricing (a surprise sale is priced at what is sold, so it is capped as before)."""
+    from treasurylab.scenario.setup import prepare
+
+    sale = {"type": "sale", "date": "2026-03", "holder": "China", "announced": True}
+    with pytest.raises(BadInput) as e:
+        prepare(parse_scenario(_doc([{**sale, "amount_bn": 5000}])))
+    assert e.value.field == "events[0].amount_bn" and "at most" in str(e.value)
+    prepare(parse_scenario(_doc([{**sale, "amount_bn": 5000, "announced": False}])))   # capped when sold
+    s = prepare(parse_scenario(_doc([{**sale, "share": 1.0}])))       # all of it is fine
+    j = list(s.hspecs[0].names).index("China, Mainland")
+    assert s.announced[:, j].sum() == pytest.approx(s.hspecs[0].holdings0[j])

@@ -19,7 +19,9 @@ class Sale(EventBase):
     order = 20
     type: Literal["sale"]
     holder: str = Field(description="the holder (forgiving: 'China' -> 'China, Mainland')")
-    amount_bn: float | None = Field(None, gt=0, le=50000, description="USD bn sold (or give share)")
+    amount_bn: float | None = Field(None, gt=0, le=50000,
+                                    description="USD bn sold (or give share); an announced sale at most what the holder holds "
+                                                "at the start (a surprise one is capped at its holdings)")
     share: float | None = Field(None, gt=0, le=1, description="fraction of the holder's holdings sold")
     days: int = Field(30, ge=1, le=3650, description="days over which the sale is spread")
     announced: bool = Field(False, description="known in advance (priced on announcement) or a surprise")
@@ -34,7 +36,16 @@ class Sale(EventBase):
         from treasurylab.model import holders as H
 
         j = s.holder(self.holder, f"{field_}.holder")
-        amount = self.amount_bn if self.amount_bn is not None else self.share * float(s.holdings0[j])
+        held = float(s.holdings0[j])
+        if self.announced and self.amount_bn is not None and self.amount_bn > held:
+            # the month's flows are capped at the holdings (holders_step), which prices a surprise
+            # sale at what is sold; an announced schedule is priced ahead at its stated size, so
+            # beyond the holdings the market would price sales that never happen
+            from treasurylab.errors import BadInput
+
+            raise BadInput(f"is more than the holder holds at the start ({held:,.1f} bn)", field=f"{field_}.amount_bn",
+                           got=self.amount_bn, fix=f"give at most {held:,.1f}, or share: 1 for all of it")
+        amount = self.amount_bn if self.amount_bn is not None else self.share * held
         start_day = t * H.DAYS_PER_MONTH + (day - 1)
         sched = H.named_sale_schedule(amount, self.days, s.T, start_day=start_day, field=field_)
         (s.announced if self.announced else s.named)[:, j] += sched
