@@ -127,28 +127,42 @@ def assemble(table3: pd.DataFrame, s1: pd.DataFrame, history: pd.DataFrame, *, t
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def holder_names() -> list[str]:
-    """Every holder the flows can be asked for: Table 3's names, then S1's older ones."""
+def _frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Table 3, S1 and the holdings history, each loaded (and verified) once per call of a caller."""
     from treasurylab.data import load
 
-    t3 = list(dict.fromkeys(load(TABLE3)["country"]))
-    s1 = [c for c in dict.fromkeys(load(S1)["country"]) if c not in t3]
-    return t3 + s1
+    return load(TABLE3), load(S1), load(HISTORY)
 
 
-def resolve(country: str) -> dict[str, str | None]:
-    """The holder meant by ``country`` ('china', 'all', 'official') and its name in each file."""
+def holder_names(t3: pd.DataFrame | None = None, s1: pd.DataFrame | None = None) -> list[str]:
+    """Every holder the flows can be asked for: Table 3's names, then S1's older ones (in the order
+    they first appear; ``pd.unique`` keeps it, without iterating S1's ~500k rows in Python)."""
     from treasurylab.data import load
+
+    t3 = load(TABLE3) if t3 is None else t3
+    s1 = load(S1) if s1 is None else s1
+    names3 = [str(c) for c in pd.unique(t3["country"])]
+    seen = set(names3)
+    return names3 + [str(c) for c in pd.unique(s1["country"]) if c not in seen]
+
+
+def resolve(country: str, frames: tuple | None = None) -> dict[str, str | None]:
+    """The holder meant by ``country`` ('china', 'all', 'official') and its name in each file
+    (``frames``: :func:`_frames`' result when the caller has it already)."""
     from treasurylab.data.names import match_name, norm
 
     text = _SHORT.get(norm(country), country)
-    t3, s1, hist = load(TABLE3), load(S1), load(HISTORY)
+    t3, s1, hist = _frames() if frames is None else frames
     try:
-        name = match_name(text, holder_names(), what="holder")
+        name = match_name(text, holder_names(t3, s1), what="holder")
     except BadInput as exc:  # the option the user typed, not match_name's word for it
         raise BadInput("unknown holder", field="--country", got=country, fix=exc.fix) from None
-    codes3 = dict(zip(t3["country"], t3["country_code"], strict=False))
-    by_code1 = dict(zip(s1["country_code"], s1["country"], strict=False))
+    # the (name, code) pairs once each (keep="last": the same mapping as zipping every row, where a
+    # later row wins), not S1's ~500k rows one by one
+    p3 = t3[["country", "country_code"]].drop_duplicates(keep="last")
+    p1 = s1[["country_code", "country"]].drop_duplicates(keep="last")
+    codes3 = dict(zip(p3["country"], p3["country_code"], strict=False))
+    by_code1 = dict(zip(p1["country_code"], p1["country"], strict=False))
     t3_name = name if name in codes3 else None
     s1_name = by_code1.get(codes3[name]) if t3_name else name
     hist_names = {norm(c): c for c in hist["country"].dropna().unique()}
@@ -180,13 +194,12 @@ def history_breaks() -> list[str]:
 
 def monthly_flows(country: str) -> tuple[str, pd.DataFrame]:
     """(holder's name, monthly rows) for ``country`` from the bundled July 2026 TIC files."""
-    from treasurylab.data import load
-
-    names = resolve(country)
-    hist = load(HISTORY)
+    frames = _frames()
+    names = resolve(country, frames)
+    t3, s1, hist = frames
     hist = hist[hist["series"] == "current"]
     short = {"table3": "Table 3", "s1": "S1", "history": "MFH history"}
-    df = assemble(load(TABLE3), load(S1), hist, table3_name=names["table3"], s1_name=names["s1"],
+    df = assemble(t3, s1, hist, table3_name=names["table3"], s1_name=names["s1"],
                   history_name=names["history"], labels=short)
     return names["holder"], df
 
