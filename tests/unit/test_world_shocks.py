@@ -27,13 +27,11 @@ def test_baseline_10y_spread_of_changes_within_25pct_of_history(shocked, h):
 
 
 def _tp_spreads(shocked, h):
-    from treasurylab.params.shocks_estimate import _monthly_term_premium
+    from treasurylab.params.shocks_estimate import change_spread_bp, monthly_term_premium
 
     tp = shocked.ds["tp10"].values * 1e4
     model = float(np.ptp(np.percentile(tp[:, h] - tp[:, 0], [5, 95])))
-    acm = _monthly_term_premium()
-    ch = (acm.shift(-h) - acm).dropna().to_numpy() * 100.0
-    return model, float(np.percentile(ch, 95) - np.percentile(ch, 5))
+    return model, change_spread_bp(monthly_term_premium(), h)
 
 
 def test_baseline_term_premium_moves_like_acms(shocked):

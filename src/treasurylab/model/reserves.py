@@ -52,8 +52,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from treasurylab.errors import BadInput
-
-OZ_PER_TONNE = 32150.7466   # troy ounces per metric tonne
+from treasurylab.units import OZ_PER_TONNE
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-OZ_PER_TONNE = 32150.7466
+from treasurylab.units import OZ_PER_TONNE
 
 
 def _quarter_end(dataset: str, series: str) -> pd.Series:

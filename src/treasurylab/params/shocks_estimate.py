@@ -75,9 +75,20 @@ def _monthly_curve() -> pd.DataFrame:
     w.index = pd.PeriodIndex(pd.to_datetime(w.index), freq="M")
     m = w.groupby(level=0).mean()[list(TENORS)]
     r = data.series("rates.daily", series="DFF")
-    dff = r.set_index(pd.PeriodIndex(pd.to_datetime(r["date"]), freq="M"))["value"].groupby(level=0).mean()
+    dff = monthly_mean(r)
     m["DFF"] = dff
     return m.loc[CURVE_START:CURVE_END]
+
+
+def monthly_mean(d: pd.DataFrame) -> pd.Series:
+    """Monthly averages (PeriodIndex) of a store series' daily ``value`` column."""
+    return d.set_index(pd.PeriodIndex(pd.to_datetime(d["date"]), freq="M"))["value"].groupby(level=0).mean()
+
+
+def change_spread_bp(monthly: pd.Series, h: int) -> float:
+    """p5-p95 of a monthly series' h-month changes (series in percent), bp."""
+    ch = (monthly.shift(-h) - monthly).dropna().to_numpy() * 100.0
+    return float(np.percentile(ch, 95) - np.percentile(ch, 5))
 
 
 def historical_change_spread_bp(h: int, first: str = CURVE_START, last: str = CURVE_END) -> float:
@@ -85,11 +96,7 @@ def historical_change_spread_bp(h: int, first: str = CURVE_START, last: str = CU
     the yardstick the world shocks' 10-year spreads are compared with (tests and docs/design.md)."""
     from treasurylab import data
 
-    d = data.series("yields.cmt", series="DGS10")
-    m = d.set_index(pd.PeriodIndex(pd.to_datetime(d["date"]), freq="M"))["value"].groupby(level=0).mean()
-    m = m.loc[first:last]
-    ch = (m.shift(-h) - m).dropna().to_numpy() * 100.0
-    return float(np.percentile(ch, 95) - np.percentile(ch, 5))
+    return change_spread_bp(monthly_mean(data.series("yields.cmt", series="DGS10")).loc[first:last], h)
 
 
 def curve_factors(m: pd.DataFrame) -> pd.DataFrame:
@@ -135,12 +142,11 @@ def estimate_curve() -> dict:
             "eig": md["root"], "n": len(f), "md": md}
 
 
-def _monthly_term_premium() -> pd.Series:
+def monthly_term_premium() -> pd.Series:
+    """The ACM 10-year term premium (percent), monthly averages, CURVE_START..CURVE_END."""
     from treasurylab import data
 
-    d = data.series("macro.term_premium", series="ACMTP10")
-    tp = d.set_index(pd.PeriodIndex(pd.to_datetime(d["date"]), freq="M"))["value"].groupby(level=0).mean()
-    return tp.loc[CURVE_START:CURVE_END]
+    return monthly_mean(data.series("macro.term_premium", series="ACMTP10")).loc[CURVE_START:CURVE_END]
 
 
 def estimate_term_premium(m: pd.DataFrame | None = None) -> dict:
@@ -153,7 +159,7 @@ def estimate_term_premium(m: pd.DataFrame | None = None) -> dict:
 
     m = _monthly_curve() if m is None else m
     f = curve_factors(m)[["level", "slope", "curvature"]]
-    tp = _monthly_term_premium().reindex(f.index)
+    tp = monthly_term_premium().reindex(f.index)
     if tp.isna().any():
         raise ValueError(f"missing ACM term premium months in {CURVE_START}..{CURVE_END}")
     d = pd.concat([tp.diff(), f.diff()], axis=1).dropna()

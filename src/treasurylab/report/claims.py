@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from treasurylab.errors import BadInput, did_you_mean
+from treasurylab.units import OZ_PER_TONNE
 
 CONSISTENT = "consistent"
 INCONSISTENT = "inconsistent"
@@ -271,7 +272,7 @@ def check_pboc_gold(d: _Data, claim: dict, *, date: str) -> Evidence:
     ev = g.loc[when, "evidence"]
     return Evidence(v, "million troy oz", "curated.pboc_gold_monthly", when,
                     f"PBoC official gold, end of month ({'sourced' if ev == 'source' else 'interpolated'} "
-                    f"row); {v * 1e6 / 32150.7466:,.0f} t")
+                    f"row); {v * 1e6 / OZ_PER_TONNE:,.0f} t")
 
 
 def check_pboc_gold_streak(d: _Data, claim: dict, *, date: str) -> Evidence:

@@ -55,12 +55,11 @@ def measured() -> str:
 def term_premium() -> str:
     """The world term premium's loadings (shocks.yaml) and its band against ACM's history."""
     from treasurylab.params import load_params
-    from treasurylab.params.shocks_estimate import _monthly_term_premium
+    from treasurylab.params.shocks_estimate import change_spread_bp, monthly_term_premium
 
     b = np.asarray(load_params("shocks")["term_premium_loadings"], dtype=float)
-    acm = _monthly_term_premium()
-    hist = {h: float(np.ptp(np.percentile((acm.shift(-h) - acm).dropna().to_numpy() * 100.0, [5, 95])))
-            for h in (12, 60)}
+    acm = monthly_term_premium()
+    hist = {h: change_spread_bp(acm, h) for h in (12, 60)}
     m = _spreads("tp10")
     return (f"loadings {b[0]:.2f} (level), {b[1]:.2f} (slope), {b[2]:.2f} (curvature); the baseline's "
             f"10-year term premium then spreads ≈ {m[12]:.0f} bp over 12 months (ACM 1990-2025: {hist[12]:.0f} bp) "
