@@ -84,3 +84,26 @@ def test_shared_outputs_close_their_file_and_never_travel():
             os.fstat(fd)
     x = shared.bufs["x"]
     assert x.shape == (3, 600) and (x[:, :512] == 1.0).all() and (x[:, 512:] == 2.0).all()
+
+
+def test_huge_page_advice_is_off_during_a_run_and_put_back_after():
+    """numpy's huge-page advice (a stall of up to 0.3 s on a big array's first touch where the kernel
+    compacts memory) is off while blocks run and restored after, also when the run fails."""
+    from treasurylab.scenario import parallel as P
+
+    prev = P._set_hugepage_advice(True)
+    if prev is None:
+        pytest.skip("this numpy has no huge-page switch")
+    try:
+        with P.no_hugepage_advice():
+            assert P._set_hugepage_advice(False) is False        # off inside
+        assert P._set_hugepage_advice(True) is True              # on again after
+        with pytest.raises(RuntimeError), P.no_hugepage_advice():
+            raise RuntimeError("a failed run")
+        assert P._set_hugepage_advice(True) is True
+        P._set_hugepage_advice(False)
+        with P.no_hugepage_advice():
+            pass
+        assert P._set_hugepage_advice(False) is False            # a caller's "off" stays off
+    finally:
+        P._set_hugepage_advice(prev)

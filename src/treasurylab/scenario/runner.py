@@ -167,13 +167,16 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
     ex = executor or make_executor(workers, cluster, n_blocks)
     summary = outcomes = None
     rank_error = 0.0
+    from treasurylab.scenario.parallel import no_hugepage_advice
+
     try:
         # the (path, month) records travel through a shared map, not through pipes
         monthly = {k: setup.T for k in coupled.RECORD if k != "gold_price" or setup.rp is not None}
-        if streamed:
-            arrays, summary, outcomes, rank_error = _streamed(setup, sc, ex, monthly, keep, progress)
-        else:
-            arrays = run_blocks(_block, setup, sc.paths, sc.seed, ex, progress=progress, monthly=monthly)
+        with no_hugepage_advice():
+            if streamed:
+                arrays, summary, outcomes, rank_error = _streamed(setup, sc, ex, monthly, keep, progress)
+            else:
+                arrays = run_blocks(_block, setup, sc.paths, sc.seed, ex, progress=progress, monthly=monthly)
     finally:
         if hasattr(ex, "close") and executor is None:
             ex.close()
