@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import time
@@ -84,6 +85,27 @@ def test_malformed_scenario_exit_2_one_line(tmp_path, case):
     assert f"{f} {line}:" in err and field in err and fix in err, err
     assert "Traceback" not in res.output
     assert json.loads(res.stdout)["exit_code"] == 2
+
+
+def test_announced_sales_beyond_the_holdings_exit_2_one_line(tmp_path):
+    """Two announced sales by China, each within its holdings, that together exceed them: the later one
+    is refused with its field, the holder, the total and the most it can still take; nothing written."""
+    text = ("name: x\nstart: 2026-01\nhorizon: 12\nevents:\n"
+            "  - {type: sale, date: 2026-02, holder: China, share: 0.5, announced: true}\n"
+            "  - {type: sale, date: 2026-06, holder: China, share: 0.75, days: 60, announced: true}\n")
+    f = tmp_path / "two-sales.yaml"
+    f.write_text(text)
+    res = runner.invoke(app, ["run", str(f), "-n", "5", "--out", str(tmp_path / "o"), "--json"])
+    assert res.exit_code == 2, res.output
+    err = res.stderr.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in res.output, err
+    assert "events[1].share" in err and "China, Mainland's announced sales come to" in err, err
+    assert "with events[0] before it" in err and "more than it holds at the start" in err, err
+    assert "give a share of at most 0.5" in err, err
+    total, held = (float(re.search(rf"{w} \(?([\d,.]+) bn", err).group(1).replace(",", ""))
+                   for w in ("come to", "at the start"))
+    assert total == pytest.approx(1.25 * held, abs=0.1), err
+    assert json.loads(res.stdout)["exit_code"] == 2 and not (tmp_path / "o").exists()
 
 
 def test_unknown_scenario_name_and_bad_options():

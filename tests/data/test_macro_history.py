@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from treasurylab import data
-from treasurylab.data.parsers import kcfed_rstar_csv
+from treasurylab.data.parsers import fred_csv, kcfed_rstar_csv
 from treasurylab.data.sources import macro
 from treasurylab.errors import DataError
 
@@ -27,7 +27,7 @@ def test_term_premium_acm_and_kim_wright():
 
 
 def test_unemployment_skips_the_unpublished_month():
-    df = macro._fred([FIX / "UNRATE.csv"])
+    df = fred_csv.parse([FIX / "UNRATE.csv"])
     assert "2025-10-01" not in set(df["date"]) and len(df) == 10
     assert df.set_index("date")["value"]["2026-03-01"] == 4.3 and set(df["series"]) == {"UNRATE"}
 
@@ -74,8 +74,8 @@ def test_federal_surplus_in_bn_by_fiscal_year():
 
 
 def test_mortgage_and_dollar():
-    m = macro._fred([FIX / "MORTGAGE30US.csv"])
-    d = macro._fred([FIX / "DTWEXBGS.csv"])
+    m = fred_csv.parse([FIX / "MORTGAGE30US.csv"])
+    d = fred_csv.parse([FIX / "DTWEXBGS.csv"])
     assert m["value"].iloc[-1] == 6.36 and d["value"].iloc[-1] == pytest.approx(118.8552)
 
 

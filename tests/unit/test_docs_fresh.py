@@ -73,6 +73,16 @@ def test_every_dataset_and_parameter_is_documented():
             assert ("**ASSUMPTION**" in row) == p.is_assumption
 
 
+def test_every_dataset_names_a_public_parser():
+    """docs/data.md and the provenance records print each dataset's parser by its dotted name; a
+    private helper (``macro._fred``) there names nothing a reader can look up or call."""
+    from treasurylab.data import datasets
+
+    private = {ds_id: ds.parser_name for ds_id, ds in datasets().items()
+               if any(part.startswith("_") for part in ds.parser_name.split("."))}
+    assert not private, f"datasets whose parser is a private name: {private}"
+
+
 def test_cells_stay_on_one_line():
     assert docs._cell("a | b\nc") == "a \\| b c"
     assert docs._value({"10y": 6.2, "3m": 0.0}) == '{"10y": 6.2, "3m": 0.0}'

@@ -6,6 +6,7 @@ is the point: adding a kind of event touches one module (and its test).
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 import numpy as np
@@ -166,3 +167,44 @@ def test_a_sale_larger_than_the_holding_is_refused_naming_the_field():
     s = prepare(parse_scenario(_doc([{**sale, "share": 1.0}])))       # all of it is fine
     j = list(s.hspecs[0].names).index("China, Mainland")
     assert s.announced[:, j].sum() == pytest.approx(s.hspecs[0].holdings0[j])
+
+
+def _china_held() -> tuple[float, int]:
+    """China's holdings at the start of the test scenario (USD bn) and its index."""
+    from treasurylab.scenario.setup import prepare
+
+    s = prepare(parse_scenario(_doc([])))
+    j = list(s.hspecs[0].names).index("China, Mainland")
+    return float(s.hspecs[0].holdings0[j]), j
+
+
+def test_announced_sales_of_one_holder_add_up_to_at_most_its_holdings():
+    """Several announced sales by one holder are priced at their stated sizes together, so their sum is
+    held to the holdings at the start: exactly the holdings passes (in amounts or in shares), a cent
+    more is refused naming the later sale in date order, whatever order they are listed in."""
+    from treasurylab.scenario.setup import prepare
+
+    held, j = _china_held()
+    sale = {"type": "sale", "holder": "China", "announced": True}
+    first, rest = {**sale, "date": "2026-03", "amount_bn": 300.0}, held - 300.0
+    s = prepare(parse_scenario(_doc([first, {**sale, "date": "2026-05", "amount_bn": rest}])))
+    assert s.announced[:, j].sum() == pytest.approx(held)
+    prepare(parse_scenario(_doc([{**sale, "date": "2026-03", "share": 0.3},
+                                 {**sale, "date": "2026-03", "share": 0.7, "days": 90}])))   # overlapping
+    with pytest.raises(BadInput) as e:   # listed first but dated later: the later sale takes it past
+        prepare(parse_scenario(_doc([{**sale, "date": "2026-05", "amount_bn": rest + 0.01}, first])))
+    assert e.value.field == "events[0].amount_bn"
+    msg = str(e.value)
+    assert "China, Mainland" in msg and f"{held + 0.01:,.1f} bn" in msg and "events[1] before it" in msg
+    assert f"at most {math.floor(rest * 10) / 10:,.1f}" in msg
+    with pytest.raises(BadInput) as e:   # in shares: the field given is the one named
+        prepare(parse_scenario(_doc([{**sale, "date": "2026-03", "share": 0.6},
+                                     {**sale, "date": "2026-04", "share": 0.6}])))
+    assert e.value.field == "events[1].share" and "share of at most 0.4" in str(e.value)
+    with pytest.raises(BadInput, match="nothing is left to sell after events\\[0\\]"):
+        prepare(parse_scenario(_doc([{**sale, "date": "2026-03", "share": 1.0},
+                                     {**sale, "date": "2026-04", "amount_bn": 1.0}])))
+    # other holders and surprise sales do not count: a surprise is capped at the holdings when sold
+    prepare(parse_scenario(_doc([{**sale, "date": "2026-03", "share": 1.0}, {**sale, "holder": "Japan",
+                                 "date": "2026-03", "share": 1.0},
+                                 {**sale, "date": "2026-04", "amount_bn": 5000, "announced": False}])))

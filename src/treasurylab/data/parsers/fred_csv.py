@@ -77,8 +77,16 @@ def parse_one(path: Path) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def parse(paths: list[Path]) -> pd.DataFrame:
-    df = pd.concat([parse_one(p) for p in paths], ignore_index=True)
+def parse(paths: list[Path], names: dict[str, str] | None = None) -> pd.DataFrame:
+    """FRED-style files, tidy and sorted by series and date; a file whose value column does not name
+    the series (``date,value``) gets its FRED id from ``names`` (file stem -> id)."""
+    frames = []
+    for p in paths:
+        df = parse_one(Path(p))
+        if names and Path(p).stem in names:
+            df["series"] = names[Path(p).stem]
+        frames.append(df)
+    df = pd.concat(frames, ignore_index=True)
     return df.sort_values(["series", "date"], kind="stable").reset_index(drop=True)
 
 

@@ -33,24 +33,12 @@ _VIA = "copied byte for byte from GitHub {repo} @ {commit}, {path}"
 _SCRIPT_HEADER = ("the header was written by the repository's script ({h}); the values are FRED's, unchanged")
 
 
-def _fred(paths: list[Path], names: dict[str, str] | None = None) -> pd.DataFrame:
-    """FRED-style files; a ``date,value`` file gets its series id from ``names`` (file stem -> id)."""
-    frames = []
-    for p in paths:
-        df = fred_csv.parse_one(Path(p))
-        if names and Path(p).stem in names:
-            df["series"] = names[Path(p).stem]
-        frames.append(df)
-    df = pd.concat(frames, ignore_index=True)
-    return df.sort_values(["series", "date"], kind="stable").reset_index(drop=True)
-
-
 def parse_term_premium(paths: list[Path]) -> pd.DataFrame:
-    return _fred(paths, {"us-10y-term-premium_ACMTP10": "ACMTP10"})
+    return fred_csv.parse(paths, {"us-10y-term-premium_ACMTP10": "ACMTP10"})
 
 
 def parse_quarterly(paths: list[Path]) -> pd.DataFrame:
-    df = _fred(paths, {"GDP": "GDP"})
+    df = fred_csv.parse(paths, {"GDP": "GDP"})
     d = pd.to_datetime(df["date"])
     df["quarter"] = d.dt.year.astype(str) + "q" + d.dt.quarter.astype(str)
     return df
@@ -58,7 +46,7 @@ def parse_quarterly(paths: list[Path]) -> pd.DataFrame:
 
 def parse_inflation(paths: list[Path]) -> pd.DataFrame:
     """Price indexes with their 12-month percent change (empty for the first 12 months of each)."""
-    df = _fred(paths)
+    df = fred_csv.parse(paths)
     month = df["date"].str.slice(0, 7)
     out = []
     for _, g in df.assign(_m=month).groupby("series", sort=False):
@@ -72,7 +60,7 @@ def parse_inflation(paths: list[Path]) -> pd.DataFrame:
 
 def parse_surplus(paths: list[Path]) -> pd.DataFrame:
     """FYFSD in USD millions -> USD bn; the fiscal year ends on the date given (Sep 30 since 1977)."""
-    df = fred_csv.scaled(_fred(paths), 1e-3)
+    df = fred_csv.scaled(fred_csv.parse(paths), 1e-3)
     df["fiscal_year"] = df["date"].str.slice(0, 4).astype(int)
     return df
 
@@ -93,7 +81,7 @@ def _fred_series(fred_id: str, publisher: str, copy: tuple[str, str, str], *, at
     """One FRED series bundled as ``macro/<FRED_ID>.csv``: published by ``publisher`` (via FRED), copied
     from ``copy`` = (repository, commit, path), refreshed online from FRED's own CSV of the same id."""
     repo, commit, path = copy
-    kw.setdefault("parse", _fred)
+    kw.setdefault("parse", fred_csv.parse)
     kw.setdefault("parser_version", fred_csv.VERSION)
     return _ds(publisher=f"{publisher} (via FRED)", source=_VIA.format(repo=repo, commit=commit, path=path),
                files=(f"macro/{fred_id}.csv",), attribution=attribution or f"Source: {publisher}, via FRED",

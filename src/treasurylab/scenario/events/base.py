@@ -84,6 +84,9 @@ class Schedules:
     purchases: np.ndarray = field(init=False)     # [T] federal purchases beyond the baseline, % of GDP
     transfers: np.ndarray = field(init=False)     # [T] transfers beyond the baseline, % of GDP
     claimed: dict = field(init=False, default_factory=dict)       # (kind, what) -> ([T] bool, field)
+    # holder -> the announced sales written so far, [(start day, listing order, USD bn, field, value
+    # given)]: what the sale kind's cumulative check against the holdings reads
+    announced_sizes: dict = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         T, A = self.T, len(self.names)
@@ -106,6 +109,7 @@ class Schedules:
         self.purchases = np.zeros(T)
         self.transfers = np.zeros(T)
         self.claimed = {}
+        self.announced_sizes = {}
 
     def claim(self, what: tuple, months: np.ndarray, field_: str, got: str = "") -> None:
         """Mark ``months`` ([T] bool) as set by the event at ``field_`` for ``what`` (kind, target);

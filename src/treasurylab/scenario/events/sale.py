@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -20,9 +21,10 @@ class Sale(EventBase):
     type: Literal["sale"]
     holder: str = Field(description="the holder (forgiving: 'China' -> 'China, Mainland')")
     amount_bn: float | None = Field(None, gt=0, le=50000,
-                                    description="USD bn sold (or give share); an announced sale at most what the holder holds "
-                                                "at the start (a surprise one is capped at its holdings)")
-    share: float | None = Field(None, gt=0, le=1, description="fraction of the holder's holdings sold")
+                                    description="USD bn sold (or give share); a holder's announced sales together at most "
+                                                "what it holds at the start (a surprise one is capped at its holdings "
+                                                "when sold)")
+    share: float | None = Field(None, gt=0, le=1, description="fraction of the holder's holdings at the start sold")
     days: int = Field(30, ge=1, le=3650, description="days over which the sale is spread")
     announced: bool = Field(False, description="known in advance (priced on announcement) or a surprise")
 
@@ -37,16 +39,10 @@ class Sale(EventBase):
 
         j = s.holder(self.holder, f"{field_}.holder")
         held = float(s.holdings0[j])
-        if self.announced and self.amount_bn is not None and self.amount_bn > held:
-            # the month's flows are capped at the holdings (holders_step), which prices a surprise
-            # sale at what is sold; an announced schedule is priced ahead at its stated size, so
-            # beyond the holdings the market would price sales that never happen
-            from treasurylab.errors import BadInput
-
-            raise BadInput(f"is more than the holder holds at the start ({held:,.1f} bn)", field=f"{field_}.amount_bn",
-                           got=self.amount_bn, fix=f"give at most {held:,.1f}, or share: 1 for all of it")
         amount = self.amount_bn if self.amount_bn is not None else self.share * held
         start_day = t * H.DAYS_PER_MONTH + (day - 1)
+        if self.announced:
+            _check_announced_total(s, j, start_day, amount, field_, self)
         sched = H.named_sale_schedule(amount, self.days, s.T, start_day=start_day, field=field_)
         (s.announced if self.announced else s.named)[:, j] += sched
 
@@ -54,3 +50,57 @@ class Sale(EventBase):
         size = f"USD {self.amount_bn:,.3g}bn" if self.amount_bn is not None else f"{self.share:.0%} of its holdings"
         how = "announced in advance" if self.announced else "unannounced (a surprise to the market)"
         return f"{self.date}: {self.holder} sells {size} of Treasuries over {self.days} days, {how}."
+
+
+def _check_announced_total(s: Schedules, j: int, start_day: float, amount: float, field_: str,
+                           sale: Sale) -> None:
+    """Refuse announced sales by holder ``j`` that add up to more than it holds at the start.
+
+    The month's flows are capped at the holdings (``holders_step``), which prices a surprise sale at
+    what is sold; an announced schedule, though, is priced ahead in the expected stock at its stated
+    size, so announced sales beyond the holdings would price sales that never happen. The rule is the
+    simplest one that holds whatever the run does: the stated sizes of one holder's announced sales
+    (whatever their windows) add up to at most its holdings at the start. What programmes, the
+    cascade or surprise sales will have sold by then depends on the paths, so it is not known here;
+    the month's cap still holds those flows to what is left. The sale named is the one, in date order
+    (listing order on the same day), whose size takes the total past the holdings.
+    """
+    from treasurylab.errors import BadInput
+
+    held = float(s.holdings0[j])
+    key = "amount_bn" if sale.amount_bn is not None else "share"
+    sales = s.announced_sizes.setdefault(j, [])
+    sales.append((start_day, len(sales), amount, f"{field_}.{key}", getattr(sale, key)))
+    limit = held * (1 + 1e-12)   # shares that add up to 1 may exceed the holdings by a rounding error
+    if sum(x[2] for x in sales) <= limit:
+        return
+    ordered = sorted(sales)
+    before, k = 0.0, 0
+    while before + ordered[k][2] <= limit:   # the total is past the limit, so some sale takes it past
+        before += ordered[k][2]
+        k += 1
+    _, _, size, field_k, got = ordered[k]
+    earlier = [x[3].rsplit(".", 1)[0] for x in ordered[:k]]
+    name, room = s.names[j], max(held - before, 0.0)
+    if not earlier:
+        problem = f"is more than {name} holds at the start ({held:,.1f} bn)"
+    else:
+        problem = (f"with {', '.join(earlier)} before it, {name}'s announced sales come to {before + size:,.1f} bn, "
+                   f"more than it holds at the start ({held:,.1f} bn)")
+    share = field_k.endswith(".share")
+    digits = 4 if share or room < 1 else 1
+    most = _floor(room / held if share else room, digits) if held > 0 else 0.0
+    if most <= 0:
+        fix = (f"nothing is left to sell after {', '.join(earlier)}: drop this sale or make those smaller"
+               if earlier else "the holder holds nothing at the start: drop this sale")
+    elif share:
+        fix = f"give a share of at most {most:g}, or make the earlier sales smaller"
+    else:
+        fix = f"give at most {most:,.{digits}f}, " + (
+            "or make the earlier sales smaller" if earlier else "or share: 1 for all of it")
+    raise BadInput(problem, field=field_k, got=got, fix=fix)
+
+
+def _floor(x: float, digits: int) -> float:
+    """``x`` rounded down to ``digits`` decimals: the size a fix suggests must itself pass."""
+    return math.floor(x * 10**digits) / 10**digits
