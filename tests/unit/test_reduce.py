@@ -90,3 +90,41 @@ def test_sketch_levels_own_their_memory():
     for lv in s.levels:
         assert lv.base is None and lv.flags.c_contiguous and lv.shape[0] == s.S
         assert lv.shape[1] < 2 * s.k
+
+
+def test_every_path_is_weighed_once_and_kept_items_are_data():
+    """Compaction keeps the total weight: the levels' items weigh 2**h each and add up to the paths
+    folded, for chunks of any size given as the runner gives them ((paths, T) views of (T, paths)
+    month-major buffers); every kept item is one of the values folded in."""
+    rng = np.random.default_rng(5)
+    s = R.Stream(["v", "w"], 3, k=16)
+    seen = {"v": [], "w": []}
+    for n in (5, 40, 1, 33, 64, 2, 100):
+        chunk = {k: np.ascontiguousarray(rng.integers(0, 50, (3, n + 7)).astype(float))[:, :n].T
+                 for k in ("v", "w")}
+        for k in chunk:
+            seen[k].append(chunk[k])
+        s.add(chunk)
+        assert sum(lv.shape[1] * 2 ** h for h, lv in enumerate(s.levels)) == s.n
+    assert s.n == 245 and s.rank_error > 0
+    for i, k in enumerate(("v", "w")):
+        allv = np.concatenate(seen[k], axis=0)                  # (paths, T)
+        np.testing.assert_allclose(s.sums[i * 3:(i + 1) * 3], allv.sum(axis=0))
+        for t in range(3):
+            kept = np.concatenate([lv[i * 3 + t] for lv in s.levels])
+            assert np.isin(kept, allv[:, t]).all()
+
+
+def test_a_failed_fold_stops_the_wave_running_behind_it(small_stream, monkeypatch):
+    """The workers run the next wave while this process folds one: when the fold fails, that wave is
+    given up and no kept worker is left behind."""
+    from treasurylab.scenario import parallel
+    from treasurylab.scenario.runner import run
+
+    def broken(self, arrays):
+        raise RuntimeError("fold failed")
+
+    monkeypatch.setattr(R.Stream, "add", broken)
+    with pytest.raises(RuntimeError, match="fold failed"):
+        run("baseline", paths=6000, seed=4, workers=2, keep_paths=100)
+    assert not parallel.kept_pool_alive(2)

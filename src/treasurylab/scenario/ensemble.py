@@ -83,6 +83,45 @@ def run_blocks(fn: Callable, payload: Any, paths: int, seed: int, executor=None,
     ``blocks``: run only these consecutive blocks of ``plan(paths, seed)`` (a wave of a streamed
     run, ``scenario.reduce``); the arrays returned then cover their paths only, from the first.
     """
+    return start_blocks(fn, payload, paths, seed, executor, progress, block_size, monthly, blocks).result()
+
+
+class PendingBlocks:
+    """Blocks handed to an executor by :func:`start_blocks`; ``result()`` waits for them and returns
+    what :func:`run_blocks` returns, ``cancel()`` gives up on them."""
+
+    def __init__(self, pending, blocks: list[Block], shared=None) -> None:
+        self._pending, self._blocks, self._shared = pending, blocks, shared
+
+    def cancel(self) -> None:
+        self._pending.cancel()
+        if self._shared is not None:
+            self._shared.close()
+
+    def result(self) -> dict[str, Any]:
+        shared = self._shared
+        if shared is None:
+            return merge(self._pending.result(), release=True)
+        try:
+            parts = self._pending.result()
+        finally:
+            shared.close()          # workers open the map through its descriptor until they are done
+        bufs = shared.bufs
+        for part, b in zip(parts, self._blocks):   # workers that could not see the map sent their arrays
+            for name, buf in bufs.items():
+                if name in part:
+                    buf[:, b.start:b.start + b.size] = part.pop(name).T
+        out: dict[str, Any] = {name: buf.T for name, buf in bufs.items()}
+        out.update(merge(parts, release=True))
+        return out
+
+
+def start_blocks(fn: Callable, payload: Any, paths: int, seed: int, executor=None,
+                 progress: Callable[[int, int], None] | None = None,
+                 block_size: int = BLOCK_SIZE, monthly: dict[str, int] | None = None,
+                 blocks: list[Block] | None = None) -> PendingBlocks:
+    """:func:`run_blocks`, handed to the executor now and waited for by ``result()``: a streamed run
+    (``runner._streamed``) folds one wave's records while the workers run the next."""
     from dataclasses import replace
 
     from treasurylab.scenario.executors import SerialExecutor
@@ -97,17 +136,23 @@ def run_blocks(fn: Callable, payload: Any, paths: int, seed: int, executor=None,
     ex = executor or SerialExecutor()
     tasks = [(payload, b) for b in blocks]
     if not monthly:
-        return merge(ex.map(fn, tasks, progress=progress), release=True)
+        return PendingBlocks(_submit(ex, fn, tasks, progress), blocks)
     before_fork(ex, payload)
-    with SharedOutputs(monthly, paths) as shared:
+    shared = SharedOutputs(monthly, paths)
+    try:
         # processes open the map from its description; this process writes into it directly
         task_fn = shared.task(fn, to_processes=getattr(ex, "name", "") == "processes")
-        parts = ex.map(task_fn, tasks, progress=progress)
-    bufs = shared.bufs
-    for part, b in zip(parts, blocks):        # workers that could not see the map sent their arrays
-        for name, buf in bufs.items():
-            if name in part:
-                buf[:, b.start:b.start + b.size] = part.pop(name).T
-    out: dict[str, Any] = {name: buf.T for name, buf in bufs.items()}
-    out.update(merge(parts, release=True))
-    return out
+        return PendingBlocks(_submit(ex, task_fn, tasks, progress), blocks, shared)
+    except BaseException:
+        shared.close()
+        raise
+
+
+def _submit(ex, fn: Callable, tasks: list, progress):
+    """``ex.submit``; an executor of the caller's with only ``map`` runs its tasks at ``result()``."""
+    from treasurylab.scenario.executors import Pending
+
+    sub = getattr(ex, "submit", None)
+    if sub is not None:
+        return sub(fn, tasks, progress=progress)
+    return Pending(lambda: ex.map(fn, tasks, progress=progress))

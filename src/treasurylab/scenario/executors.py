@@ -1,7 +1,9 @@
 """Executors: where the blocks of an ensemble run. Serial, local processes (default), or Dask.
 
-All three share one method, ``map(fn, tasks, progress=None) -> list`` (results in task order), so
-the ensemble code never knows where it runs; results are identical on every executor because each
+All three share two methods, ``map(fn, tasks, progress=None) -> list`` (results in task order) and
+``submit(fn, tasks, progress=None) -> Pending`` (the same tasks handed over now, their results
+waited for by ``Pending.result()``: a streamed run folds one wave while the next runs), so the
+ensemble code never knows where it runs; results are identical on every executor because each
 task carries its own ``SeedSequence`` child (see ``scenario.ensemble``).
 
 - :class:`SerialExecutor`: in this process.
@@ -32,17 +34,38 @@ from typing import Any
 from treasurylab.errors import BadInput
 
 
+class Pending:
+    """Tasks handed to an executor by ``submit``: ``result()`` waits for them (results in task
+    order) and ``cancel()`` gives up on them. ``collect`` and ``drop`` are the executor's own."""
+
+    def __init__(self, collect: Callable[[], list], drop: Callable[[], None] = lambda: None) -> None:
+        self._collect, self._drop = collect, drop
+
+    def result(self) -> list:
+        return self._collect()
+
+    def cancel(self) -> None:
+        self._drop()
+
+
 class SerialExecutor:
     name = "serial"
     workers = 1
 
+    def submit(self, fn: Callable, tasks: list, progress: Callable[[int, int], None] | None = None) -> Pending:
+        """Nothing runs until ``result()`` (this process has no one to hand the work to)."""
+        def run() -> list:
+            out = []
+            for i, t in enumerate(tasks):
+                out.append(fn(t))
+                if progress:
+                    progress(i + 1, len(tasks))
+            return out
+
+        return Pending(run)
+
     def map(self, fn: Callable, tasks: list, progress: Callable[[int, int], None] | None = None) -> list:
-        out = []
-        for i, t in enumerate(tasks):
-            out.append(fn(t))
-            if progress:
-                progress(i + 1, len(tasks))
-        return out
+        return self.submit(fn, tasks, progress).result()
 
 
 class ProcessExecutor:
@@ -69,30 +92,50 @@ class ProcessExecutor:
 
         return self.keep_alive and kept_pool_alive(self.workers)
 
-    def map(self, fn: Callable, tasks: list, progress: Callable[[int, int], None] | None = None) -> list:
+    def submit(self, fn: Callable, tasks: list, progress: Callable[[int, int], None] | None = None) -> Pending:
+        """Hand the tasks to the workers now; ``result()`` waits for them. A failed, interrupted or
+        cancelled run leaves no kept workers behind (they may hold half-done work)."""
         from treasurylab.scenario.parallel import kept_pool, new_pool, shutdown_pool
 
-        if self.keep_alive:
-            pool = kept_pool(self.workers)
+        pool = kept_pool(self.workers) if self.keep_alive else new_pool(min(self.workers, len(tasks)))
+        done_with = shutdown_pool if self.keep_alive else (lambda: pool.shutdown(cancel_futures=True))
+        try:
+            futs = {pool.submit(fn, t): i for i, t in enumerate(tasks)}
+        except BaseException:
+            done_with()
+            raise
+
+        def collect() -> list:
             try:
-                return _collect(pool, fn, tasks, progress)
+                out = _gather(futs, len(tasks), progress)
             except BaseException:
-                shutdown_pool()              # a failed or interrupted run leaves no workers behind
+                done_with()
                 raise
-        with new_pool(min(self.workers, len(tasks))) as pool:
-            return _collect(pool, fn, tasks, progress)
+            if not self.keep_alive:
+                pool.shutdown()
+            return out
+
+        def drop() -> None:
+            for f in futs:
+                f.cancel()
+            done_with()
+
+        return Pending(collect, drop)
+
+    def map(self, fn: Callable, tasks: list, progress: Callable[[int, int], None] | None = None) -> list:
+        return self.submit(fn, tasks, progress).result()
 
 
-def _collect(pool, fn: Callable, tasks: list, progress) -> list:
+def _gather(futs: dict, n: int, progress) -> list:
+    """The results of ``futs`` ({future: task index}) in task order, as they complete."""
     from concurrent.futures import as_completed
 
-    results: list[Any] = [None] * len(tasks)
-    futs = {pool.submit(fn, t): i for i, t in enumerate(tasks)}
+    results: list[Any] = [None] * n
     try:
         for done, f in enumerate(as_completed(futs), 1):
             results[futs[f]] = f.result()
             if progress:
-                progress(done, len(tasks))
+                progress(done, n)
     except BaseException:
         for f in futs:
             f.cancel()
@@ -194,7 +237,8 @@ class DaskExecutor:
                            field="--cluster", got=self.address,
                            fix=f"install treasurylab {here} on every worker so results match a local run")
 
-    def map(self, fn: Callable, tasks: list, progress: Callable[[int, int], None] | None = None) -> list:
+    def submit(self, fn: Callable, tasks: list, progress: Callable[[int, int], None] | None = None) -> Pending:
+        """Send the tasks to the cluster now; ``result()`` waits for them."""
         from distributed import as_completed
 
         futs = []
@@ -213,19 +257,29 @@ class DaskExecutor:
             else:
                 futs.append(self._client.submit(fn, t, pure=False))
         index = {f.key: i for i, f in enumerate(futs)}
-        results: list[Any] = [None] * len(tasks)
-        try:
-            # loop=: this client is not the process's default one (set_as_default=False)
-            for done, f in enumerate(as_completed(futs, loop=self._client.loop), 1):
-                results[index[f.key]] = f.result()
-                if progress:
-                    progress(done, len(tasks))
-        finally:
+
+        def release() -> None:
             for f in futs:                   # on an error or Ctrl-C, do not leave work on the cluster
                 f.release()
             for f in shared.values():
                 f.release()
-        return results
+
+        def collect() -> list:
+            results: list[Any] = [None] * len(tasks)
+            try:
+                # loop=: this client is not the process's default one (set_as_default=False)
+                for done, f in enumerate(as_completed(futs, loop=self._client.loop), 1):
+                    results[index[f.key]] = f.result()
+                    if progress:
+                        progress(done, len(tasks))
+            finally:
+                release()
+            return results
+
+        return Pending(collect, release)
+
+    def map(self, fn: Callable, tasks: list, progress: Callable[[int, int], None] | None = None) -> list:
+        return self.submit(fn, tasks, progress).result()
 
     def close(self) -> None:
         self._client.close()

@@ -57,29 +57,62 @@ class Stream:
         self._compactions: list[int] = []
 
     def add(self, arrays: dict) -> None:
-        """Fold one chunk of paths: ``arrays[name]`` (paths, T) for every name of the stream."""
-        x = np.concatenate([np.asarray(arrays[name], dtype=np.float64).T for name in self.names], axis=0)
-        self.n += x.shape[1]
-        self.sums += x.sum(axis=1)
-        box = [x]
-        del x
-        self._push(0, box)
+        """Fold one chunk of paths: ``arrays[name]`` (paths, T) for every name of the stream.
+
+        Level 0 is compacted one variable at a time, straight from the chunk's arrays: the same
+        numbers as stacking the chunk into one (S, paths) array first (each series is sorted on its
+        own), without that copy (a 20,480-path wave of 20 records is 0.4 GB; the copy and its page
+        faults were most of a wave's fold)."""
+        xs = [np.asarray(arrays[name], dtype=np.float64).T for name in self.names]    # (T, paths) each
+        items = xs[0].shape[1]
+        self.n += items
+        self.sums += np.concatenate([x.sum(axis=1) for x in xs])
+        self._grow(0)
+        held = self.levels[0]
+        total = held.shape[1] + items
+        if total < 2 * self.k:
+            self.levels[0] = np.concatenate([held, np.concatenate(xs, axis=0)], axis=1)
+            return
+        m = total - total % 2                  # an odd item out (the largest) stays at this level
+        f = self._flip[0]
+        up = np.empty((self.S, len(range(f, m, 2))))
+        rest = np.empty((self.S, total - m))
+        T = self.T
+        for i, x in enumerate(xs):
+            rows = slice(i * T, (i + 1) * T)
+            lev = np.concatenate([held[rows], x], axis=1)      # a copy, sorted in place
+            lev.sort(axis=1)
+            up[rows] = lev[:, f:m:2]
+            rest[rows] = lev[:, m:]
+            del lev
+        del xs
+        self._flip[0] ^= 1
+        self._compactions[0] += 1
+        self.levels[0] = rest
+        self._push(1, [up])
+
+    def _grow(self, h: int) -> None:
+        """Make sure level ``h`` exists (empty)."""
+        while len(self.levels) <= h:
+            self.levels.append(np.empty((self.S, 0)))
+            self._flip.append(0)
+            self._compactions.append(0)
 
     def _push(self, h: int, box: list) -> None:
         """Fold ``box``'s one array (S, items) into level ``h``. It comes in a list that this method
         empties, so no caller's frame keeps it alive: each level's array is freed before the level
         above is built, and the stack of a wave's compactions holds about one wave at a time."""
-        while len(self.levels) <= h:
-            self.levels.append(np.empty((self.S, 0)))
-            self._flip.append(0)
-            self._compactions.append(0)
+        self._grow(h)
         x = box.pop()
         lev = np.concatenate([self.levels[h], x], axis=1) if self.levels[h].shape[1] else x
         del x
         if lev.shape[1] < 2 * self.k:
             self.levels[h] = lev
             return
-        lev.sort(axis=1)                       # each series (row) on its own
+        # each series (row) on its own. Above level 0 a level is a few sorted runs (every other item
+        # of a sorted level below, and what this level kept): timsort ("stable") merges runs,
+        # ~2x faster here than the default introsort; a sort is a sort, the numbers are the same
+        lev.sort(axis=1, kind="stable" if h > 0 else None)
         m = lev.shape[1] - lev.shape[1] % 2    # an odd item out (the largest) stays at this level
         box.append(np.ascontiguousarray(lev[:, self._flip[h]:m:2]))
         self._flip[h] ^= 1

@@ -50,7 +50,7 @@ def _streamed(setup, sc, ex, monthly: dict, keep: int, progress) -> tuple[dict, 
     ``keep`` paths, every output), the summary, the outcomes over all paths and the rank-error bound."""
     import numpy as np
 
-    from treasurylab.scenario.ensemble import plan, run_blocks
+    from treasurylab.scenario.ensemble import plan, start_blocks
     from treasurylab.scenario.reduce import WAVE_BLOCKS, Stream
     from treasurylab.scenario.results import outcomes_of
 
@@ -59,21 +59,36 @@ def _streamed(setup, sc, ex, monthly: dict, keep: int, progress) -> tuple[dict, 
     sample: dict[str, list] = {}
     per_path: dict[str, list] = {k: [] for k in PER_PATH}
     kept = 0
-    for w0 in range(0, len(blocks), WAVE_BLOCKS):
-        wave = blocks[w0:w0 + WAVE_BLOCKS]
+    starts = list(range(0, len(blocks), WAVE_BLOCKS))
+
+    def start(w0: int):
         cb = None if progress is None else (lambda d, _n, w0=w0: progress(w0 + d, len(blocks)))
-        arrays = run_blocks(_block, setup, sc.paths, sc.seed, ex, progress=cb, monthly=monthly, blocks=wave)
-        stream.add({k: arrays[k] for k in monthly})
-        for k in PER_PATH:
-            if k in arrays:
-                per_path[k].append(np.array(arrays[k]))
-        if kept < keep:
-            take = min(keep - kept, sum(b.size for b in wave))
-            for k, v in arrays.items():
-                if isinstance(v, np.ndarray) and v.ndim >= 1:
-                    sample.setdefault(k, []).append(v[:take].copy())
-            kept += take
-        del arrays                            # the wave's map is unmapped here
+        return start_blocks(_block, setup, sc.paths, sc.seed, ex, progress=cb, monthly=monthly,
+                            blocks=blocks[w0:w0 + WAVE_BLOCKS])
+
+    # one wave ahead: the workers run wave i + 1 while this process folds wave i into the stream
+    # (the fold took about half as long as a wave's blocks, with the workers idle, when it ran
+    # between waves); the stream still sees the waves in order, so the numbers are the same
+    pending = start(starts[0])
+    try:
+        for i, w0 in enumerate(starts):
+            arrays = pending.result()
+            pending = start(starts[i + 1]) if i + 1 < len(starts) else None
+            stream.add({k: arrays[k] for k in monthly})
+            for k in PER_PATH:
+                if k in arrays:
+                    per_path[k].append(np.array(arrays[k]))
+            if kept < keep:
+                take = min(keep - kept, sum(b.size for b in blocks[w0:w0 + WAVE_BLOCKS]))
+                for k, v in arrays.items():
+                    if isinstance(v, np.ndarray) and v.ndim >= 1:
+                        sample.setdefault(k, []).append(v[:take].copy())
+                kept += take
+            del arrays                            # the wave's map is unmapped here
+    except BaseException:
+        if pending is not None:               # a failed fold (or Ctrl-C) leaves no wave running
+            pending.cancel()
+        raise
     full = {k: np.concatenate(v) for k, v in per_path.items() if v}
     arrays = {k: np.concatenate(v, axis=0) for k, v in sample.items()}
     summary = stream.summary([str(m) for m in setup.months])
