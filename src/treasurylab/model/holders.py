@@ -439,6 +439,12 @@ def _consts(spec: HoldersSpec, state: HoldersState, m: np.ndarray | None) -> dic
         "neg_base": neg_base, "neg_prog": neg_prog, "d_prog": neg_prog - neg_base,
         "d_zero": bool(np.all(neg_prog == neg_base)),
         "sale_rate": spec.sale_rate * spec.can_cascade,   # a non-cascading agent never sells in the cascade
+        # the agents with a baseline programme (usually a few): the baseline flows of the others are 0
+        "prog": np.flatnonzero(neg_base != 0.0),
+        # one cascade pace shared by every cascade-capable agent (the shipped case): a scalar product
+        # then gives the same numbers as the per-agent one (the other agents' sales are 0 x 0), faster
+        "sale_one": (float(spec.sale_rate[casc][0]) if len(casc) and np.all(spec.sale_rate[casc] ==
+                                                                            spec.sale_rate[casc][0]) else None),
         # sales <= holdings by construction when programme + cascade rates stay below 1 and nothing
         # named or announced is added: the pro-rata cap (a full pass) can then be skipped
         "cannot_oversell": bool(np.all(neg_prog + spec.sale_rate * spec.can_cascade < 1.0 - 1e-9)),
@@ -524,7 +530,15 @@ def holders_step(spec: HoldersSpec, state: HoldersState, t: int | None = None, *
             active[:, casc] = act_c
 
     # --- flows (products with the boolean mask are cheaper than np.where in numpy)
-    baseline = h * k["neg_base"]
+    plain = named is None and announced is None
+    prog = k["prog"]
+    if plain and len(prog) < a // 2:
+        # only the programme agents' columns are non-zero (h * 0 = 0 for h >= 0): the same numbers
+        # as h * neg_base, without a pass over (N, A)
+        baseline = np.zeros((n, a))
+        baseline[:, prog] = h[:, prog] * k["neg_base"][prog]
+    else:
+        baseline = h * k["neg_base"]
     ez = k["d_zero"] and announced is None
     if ez:                                        # programme = baseline: nothing expected beyond it
         expected = np.zeros((n, a))
@@ -532,19 +546,24 @@ def holders_step(spec: HoldersSpec, state: HoldersState, t: int | None = None, *
         expected = h * k["d_prog"]                # = programme - baseline
         if announced is not None:
             expected += announced
-    plain = named is None and announced is None
     if plain:
         # the cascade from the sellers' holdings act_h (also the memories' numerator below):
         # (h * active) * rate has the same bits as (h * rate) * active (a product with exactly
         # 1.0 or 0.0, h >= 0) and saves a pass over (N, A)
         act_h = h * active
-        surprise = act_h * k["sale_rate"]
+        one = k["sale_one"]
+        surprise = act_h * one if one is not None else act_h * k["sale_rate"]
     else:
         surprise = h * k["sale_rate"]
         surprise *= active                        # cascade
         if named is not None:
             surprise += named
-    sales = baseline + surprise if ez else baseline + expected + surprise   # + 0.0 changes no bit
+    if ez and plain and len(prog) < a // 2:
+        # baseline + surprise, where the baseline is zero outside the programme columns
+        sales = surprise.copy()
+        sales[:, prog] += baseline[:, prog]
+    else:
+        sales = baseline + surprise if ez else baseline + expected + surprise   # + 0.0 changes no bit
     # never sell more than is held: scale every component of an over-selling agent pro rata
     if not (k["cannot_oversell"] and plain):
         over = sales > h
