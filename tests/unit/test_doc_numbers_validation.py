@@ -106,6 +106,11 @@ def test_slippage_tables_come_from_the_stability_targets_run():
     dev = base["y10"].values - base["base_y10"].values[None, :]
     np.testing.assert_allclose(np.median(dev, axis=0), 0.0, atol=1e-12)
     assert np.array_equal(base["foreign_official"].values[:, 0], scen["foreign_official"].values[:, 0])
+    # the old fiscal weight is the run's only change, and it makes the scenario cascade far more often
+    from treasurylab.params import load_params
+
+    assert float(load_params("holders")["w_fiscal"]) < VS.OLD_W_FISCAL
+    assert VS._cascade(VS._ds(None, True, VS.OLD_W_FISCAL)) > 10 * max(VS._cascade(scen), 0.01)
 
 
 def test_tipping_table_is_the_shipped_sweep():

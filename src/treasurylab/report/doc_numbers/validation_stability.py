@@ -6,7 +6,8 @@ today's model (the "before" table of that section records a model that no longer
   months, and the foreign holders' sales beyond the baseline: the same run with no event (the same
   seed, so each path meets the same draws; under a second) is the baseline they are measured against;
 * the same run at other values of ``market.flow_learning_per_month`` (kappa; five more runs) and the
-  market block alone under a constant unannounced $80bn a month (the sustained-selling target).
+  market block alone under a constant unannounced $80bn a month (the sustained-selling target);
+* the same run with the holders' old fiscal weight (``holders.w_fiscal`` = 0.3; one more run).
 """
 
 from __future__ import annotations
@@ -32,14 +33,17 @@ def _override(kappa: float | None) -> dict | None:
 
 
 @lru_cache(maxsize=8)
-def _ds(kappa: float | None = None, events: bool = True):
-    """fiscal-slippage as the stability target runs it (with ``kappa``), or the same without its event."""
+def _ds(kappa: float | None = None, events: bool = True, w_fiscal: float | None = None):
+    """fiscal-slippage as the stability target runs it (with ``kappa``, or with the holders' fiscal weight
+    ``w_fiscal``), or the same without its event."""
     from treasurylab.scenario.runner import run
     from treasurylab.scenario.targets import stability as S
 
     d = S._slippage_dict(_override(kappa))
     if not events:
         d["events"], d["name"] = [], "fiscal-slippage-without-event"
+    if w_fiscal is not None:
+        d["overrides"].setdefault("holders", {})["w_fiscal"] = w_fiscal
     return run(d, workers=1).ds
 
 
@@ -146,16 +150,32 @@ def caveat_foreign() -> str:
             f"{months[-1][:4]})")
 
 
+def _cascade(ds) -> float:
+    from treasurylab.scenario.results import outcomes_of
+
+    return outcomes_of(lambda k: ds[k].values if k in ds else None)["p_cascade_half_24m"]
+
+
 def early() -> str:
     """fiscal-slippage's first years: the probability of a cascade within 24 months and the median 10y
     deviation at end-2026 with its fiscal premium (bp)."""
-    from treasurylab.scenario.results import outcomes_of
-
-    ds = slippage_ds()
-    p = outcomes_of(lambda k: ds[k].values if k in ds else None)["p_cascade_half_24m"]
     c = _channels("2026-12")
-    return (f"cascades within 24 months on {100 * p:.0f}% of paths and its median 10y is {c['p50']:+.0f} bp at "
-            f"end-2026 ({c['fiscal']:+.0f} bp of it the fiscal premium)")
+    return (f"cascades within 24 months on {100 * _cascade(slippage_ds()):.0f}% of paths and its median 10y is "
+            f"{c['p50']:+.0f} bp at end-2026 ({c['fiscal']:+.0f} bp of it the fiscal premium)")
+
+
+OLD_W_FISCAL = 0.3      # holders.w_fiscal before 2020 bounded it (docs/validation.md, the tipping map)
+
+
+def old_w_fiscal() -> str:
+    """The same run with the old fiscal weight in today's model: the cascade probability and the median 10y
+    at end-2026 (level and deviation)."""
+    ds = _ds(None, True, OLD_W_FISCAL)
+    i = _i(ds, "2026-12")
+    y = np.median(ds["y10"].values[:, i])
+    dev = np.median((ds["y10"].values[:, i] - float(ds["base_y10"].values[i])) * 1e4)
+    return (f"with `w_fiscal` = {OLD_W_FISCAL:g} today's model still cascades within 24 months on "
+            f"{100 * _cascade(ds):.0f}% of paths, with a median 10y of {100 * y:.2f}% at end-2026 ({dev:+.0f} bp)")
 
 
 SECTIONS = {
@@ -164,4 +184,5 @@ SECTIONS = {
     "val-slippage-kappa": kappa_table,
     "val-slippage-foreign": caveat_foreign,
     "val-slippage-early": early,
+    "val-slippage-old-w-fiscal": old_w_fiscal,
 }
