@@ -128,3 +128,4 @@ def test_tipping_table_is_the_shipped_sweep():
     assert VT._crossing(toy, 0.1, 0) == (1, 2) and VT._crossing(toy, 0.1, 1) == (2, 3)
     assert VT._between(toy, 0.1) == "lies between $1bn and $3bn"
     assert VT._crossing(toy, 0.5, 0) is None
+    assert VT.asian_shares().startswith("Japan is ") and "China" in VT.asian_shares()

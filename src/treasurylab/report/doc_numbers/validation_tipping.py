@@ -46,6 +46,23 @@ def _japan_bn() -> float:
     return float(spec.holdings0[list(spec.names).index("Japan")])
 
 
+def asian_shares() -> str:
+    """Japan's and China's shares of their peer group's holdings at the holders' start (holders.yaml groups)."""
+    from treasurylab.scenario.setup import prepare
+    from treasurylab.scenario.spec import load_scenario
+
+    spec = prepare(load_scenario("davos-2026")).hspecs[0]
+    names = list(spec.names)
+    j, c = names.index("Japan"), names.index("China, Mainland")
+    group = spec.peer_group == spec.peer_group[j]
+    if not group[c]:
+        raise ValueError("Japan and China are no longer in one peer group: reword docs/validation.md")
+    total = float(spec.holdings0[group].sum())
+    name = spec.group_names[spec.peer_group[j]].replace("_", " ")
+    return (f"Japan is {100 * spec.holdings0[j] / total:.0f}% of the {name} group's "
+            f"holdings and China {100 * spec.holdings0[c] / total:.0f}%")
+
+
 def setup() -> str:
     m = _map()
     return f"{m['paths']} paths per point, seed {m['seed']}"
@@ -125,6 +142,7 @@ def official() -> str:
 SECTIONS = {
     "val-tipping-setup": setup,
     "val-tipping-official": official,
+    "val-tipping-asian": asian_shares,
     "val-tipping-table": table,
     "val-tipping-reading": reading,
     "val-tipping-threat": threat_effect,
