@@ -260,6 +260,9 @@ def test_coupled_unwind_sells_everything_back_and_moves_yields():
     sold = _coupled(JAPAN_DUMP)                      # the default pace (Bank of England 2022)
     assert np.all(kept["fed_backstop_bn"] > 10.0)    # the backstop bought, and keeps it all
     np.testing.assert_allclose(sold["fed_backstop_bn"], 0.0, atol=1e-6)   # all sold back by month 60
+    # the gross purchases remember what was bought: all of it kept without the unwind
+    np.testing.assert_allclose(kept["fed_backstop_gross_bn"], kept["fed_backstop_bn"])
+    assert np.all(sold["fed_backstop_gross_bn"] > 10.0)
     # the same purchases until the first episode closes; after it, the sales back raise the 10-year
     assert np.array_equal(kept["y10"][:, :3], sold["y10"][:, :3])
     assert np.all(sold["y10"][:, 12:].mean(axis=1) > kept["y10"][:, 12:].mean(axis=1))
@@ -268,7 +271,7 @@ def test_coupled_unwind_sells_everything_back_and_moves_yields():
 def test_coupled_run_without_an_episode_is_unchanged_by_the_unwind():
     small = [{"type": "sale", "date": "2026-02", "holder": "Belgium", "share": 0.2, "days": 60}]
     a, b = _coupled(small, unwind=0.0, horizon=36), _coupled(small, unwind=1.0, horizon=36)
-    assert np.all(a["fed_backstop_bn"] == 0.0)
+    assert np.all(a["fed_backstop_bn"] == 0.0) and np.all(a["fed_backstop_gross_bn"] == 0.0)
     for k in a:
         assert np.array_equal(a[k], b[k]), k
 

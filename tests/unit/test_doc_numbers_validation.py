@@ -66,3 +66,66 @@ def test_minerals_tables_follow_the_targets_and_the_scenarios():
     (cut,) = [r for r in _rows(VM.scenarios_table()) if r[0] == "rare-earth-cutoff"]
     assert f"US {100 * s['shortfall_peak_share']['US']:.0f}%" in cut[1]
     assert f"{s['us_output_gap_pp_min']:+.2f} pp" == cut[3]
+
+
+def test_backstop_paragraph_counts_the_paths_where_the_backstop_bought():
+    from treasurylab.report.doc_numbers import validation_backstop as B
+    from treasurylab.scenario.runner import run
+
+    ds = run(B._scenario("china-exit"), paths=B.PATHS, workers=1).ds
+    gross, cascade = ds["fed_backstop_gross_bn"].values, ds["cascade_share"].values
+    fired = gross > 0
+    r = B._run("china-exit")
+    assert r["share"] == fired.mean() and 0 < r["share"] < 1
+    assert f"the {B._pct(r['share'])} of paths" in B.china_backstop()
+    # where it opened, other holders sold on top of China: more than on any path where it did not
+    assert cascade[fired].min() > np.median(cascade[~fired])
+    # the text says China's sales alone stay under the trigger with the learned pace, not without it
+    assert B._china_alone()["peak_bp"] < B._trigger() < B._china_alone(False)["peak_bp"]
+    assert B._run("china-exit", False)["share"] > r["share"]
+    # gross purchases, not the holdings at the end (sold back by the unwind)
+    assert r["p95"] > 0 and np.all(ds["fed_backstop_bn"].values <= gross + 1e-9)
+
+
+def test_slippage_tables_come_from_the_stability_targets_run():
+    from treasurylab.report.doc_numbers import validation_stability as VS
+    from treasurylab.scenario.targets.stability import MONTH
+
+    rows = _rows(VS.channel_table())
+    assert [r[0] for r in rows] == list(VS.MONTHS)
+    p50 = rows[[r[0] for r in rows].index(MONTH)][1]
+    assert f"**{p50} bp**" in V.stability_model()                 # the target's value, the same run
+    kappa = {r[0]: r[1:] for r in _rows(VS.kappa_table())}
+    (median,) = [v for k, v in kappa.items() if k.startswith(f"fiscal-slippage median 10y dev, {MONTH}")]
+    assert f"**{p50} bp**" in median
+    no_learning = float(median[0].split()[0])
+    assert no_learning > 3 * float(p50)                           # kappa = 0 still spirals
+    # the baseline the foreign sales are measured against: nothing happens on most of its paths (the
+    # holders' own draws tip a few), and it is the same run as the scenario until the slippage bites
+    base, scen = VS._ds(None, False), VS.slippage_ds()
+    dev = base["y10"].values - base["base_y10"].values[None, :]
+    np.testing.assert_allclose(np.median(dev, axis=0), 0.0, atol=1e-12)
+    assert np.array_equal(base["foreign_official"].values[:, 0], scen["foreign_official"].values[:, 0])
+    # the old fiscal weight is the run's only change, and it makes the scenario cascade far more often
+    from treasurylab.params import load_params
+
+    assert float(load_params("holders")["w_fiscal"]) < VS.OLD_W_FISCAL
+    assert VS._cascade(VS._ds(None, True, VS.OLD_W_FISCAL)) > 10 * max(VS._cascade(scen), 0.01)
+
+
+def test_tipping_table_is_the_shipped_sweep():
+    from treasurylab.report.doc_numbers import validation_tipping as VT
+
+    m = VT._map()
+    rows = _rows(VT.table())
+    assert [r[0] for r in rows] == [VT._size(s) for s in m["sizes"]]
+    for r, s in zip(rows, m["sizes"]):
+        assert r[1:] == [f"{m['p'][(s, t)]:.3f}" for t in m["threats"]]
+    small = max(v for (s, _), v in m["p"].items() if s <= VT.NEVER_BN)
+    assert f"at most {100 * small:.1f}%" in VT.reading()
+    toy = {"sizes": [1, 2, 3], "threats": [0, 1],
+           "p": {(1, 0): 0.0, (2, 0): 0.2, (3, 0): 0.4, (1, 1): 0.0, (2, 1): 0.05, (3, 1): 0.3}}
+    assert VT._crossing(toy, 0.1, 0) == (1, 2) and VT._crossing(toy, 0.1, 1) == (2, 3)
+    assert VT._between(toy, 0.1) == "lies between $1bn and $3bn"
+    assert VT._crossing(toy, 0.5, 0) is None
+    assert VT.asian_shares().startswith("Japan is ") and "China" in VT.asian_shares()

@@ -59,7 +59,8 @@ returns ``cascade_share`` (foreign non-absorbing holders' sales beyond the basel
 months / TIC's foreign official holdings at the start, $3,887bn in Dec 2025: the non-absorbing
 foreign agents stand for the official sector, since TIC gives no official/private split by country; the
 record ``foreign_official`` is that total less their net sales since the start, floored at 0), ``regime_exceeded``, ``fed_backstop_bn`` (backstop holdings at the end: purchases less the sales back
-of market.backstop_unwind, USD bn) and
+of market.backstop_unwind, USD bn), ``fed_backstop_gross_bn`` (the backstop's purchases over the run,
+before any sale back, USD bn: > 0 on the paths where it fired) and
 ``holder_sales`` (n, A): each holder's cumulative sales beyond the baseline (+ = sold).
 """
 
@@ -211,6 +212,7 @@ def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, 
     gold_price = np.full(n, np.nan)
     holder_sales = np.zeros((n, A))     # scenario sales beyond the baseline, cumulative, USD bn
     fed_bought = np.zeros(n)
+    fed_gross = np.zeros(n)             # the backstop's purchases over the run, before any sale back
     named_any = S.named.any(axis=1)
     ann_any = S.announced.any(axis=1)
     pol_any = S.political.any(axis=1)
@@ -292,6 +294,7 @@ def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, 
                              st.supply_bn)
         hs.holdings = clr.holdings
         fed_bought += clr.fed_bought
+        fed_gross += clr.fed_bought
         # the market's state takes what the clearing did (purchases scaled back with other buyers')
         M.backstop_settle(mp, ms, out, clr.fed_bought, fed_sold)
         y = out.yields
@@ -421,4 +424,5 @@ def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, 
     out_d["regime_exceeded"] = st.regime.copy()
     out_d["holder_sales"] = holder_sales
     out_d["fed_backstop_bn"] = fed_bought
+    out_d["fed_backstop_gross_bn"] = fed_gross
     return out_d

@@ -22,7 +22,8 @@ What a :class:`Stream` holds, per (variable, month) series:
   cumulative weight reaches ``q`` times the total (the inverted empirical CDF).
 
 The runner keeps the first ``keep_paths`` paths as the Result's sample and the per-path outcomes
-(``cascade_share``, ``regime_exceeded``, ``fed_backstop_bn``: a number a path) of every path.
+(``cascade_share``, ``regime_exceeded``, ``fed_backstop_bn``, ``fed_backstop_gross_bn``: a number a
+path) of every path.
 """
 
 from __future__ import annotations

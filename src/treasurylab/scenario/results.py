@@ -73,6 +73,7 @@ OTHER_VARIABLES: dict[str, tuple[str, str, float]] = {
     "regime_exceeded": ("path hit a regime bound and was capped (1 = yes)", "1", 1.0),
     "holder_sales": ("cumulative sales beyond the baseline by holder (+ = sold)", "USD bn", 1.0),
     "fed_backstop_bn": ("Federal Reserve backstop holdings at the end (purchases less sales back)", "USD bn", 1.0),
+    "fed_backstop_gross_bn": ("Federal Reserve backstop purchases over the run (before any sale back)", "USD bn", 1.0),
     "minerals_gap_pp": ("output-gap shock from the minerals block", "percentage points", 1.0),
 }
 

@@ -41,7 +41,7 @@ def _block(task, out: dict | None = None) -> dict:
 
 
 #: per-path outcomes kept for every path of a streamed run (one number a path)
-PER_PATH = ("cascade_share", "regime_exceeded", "fed_backstop_bn")
+PER_PATH = ("cascade_share", "regime_exceeded", "fed_backstop_bn", "fed_backstop_gross_bn")
 
 
 def _streamed(setup, sc, ex, monthly: dict, keep: int, progress) -> tuple[dict, Any, dict, float]:

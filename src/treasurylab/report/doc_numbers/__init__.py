@@ -18,15 +18,18 @@ from treasurylab.report.doc_numbers import (
     minerals,
     scenarios,
     validation,
+    validation_backstop,
     validation_market,
     validation_minerals,
+    validation_stability,
+    validation_tipping,
 )
 
 
 def all_sections() -> dict[str, Callable[[], str]]:
     out: dict[str, Callable[[], str]] = {}
     for mod in (fiscal, holders_market, minerals, scenarios, design, validation, validation_market,
-                validation_minerals):
+                validation_minerals, validation_backstop, validation_stability, validation_tipping):
         clash = set(out) & set(mod.SECTIONS)
         if clash:
             raise ValueError(f"generated section names used twice: {sorted(clash)}")

@@ -2,7 +2,9 @@
 :mod:`treasurylab.report.replays` on the bundled store (the table, the April 2025 volatility that sizes
 its ``uncertainty`` event, and the values the text quotes). The three replays take a few seconds and
 are run once per fill. (The page's market and rare-earth parts are in ``validation_market`` and
-``validation_minerals``; its "Backtest" section is written by ``make backtest-docs``.)"""
+``validation_minerals``, the backstop in the coupled scenarios, the fiscal-slippage tables and the
+tipping map in ``validation_backstop``, ``validation_stability`` and ``validation_tipping``; its
+"Backtest" section is written by ``make backtest-docs``.)"""
 
 from __future__ import annotations
 

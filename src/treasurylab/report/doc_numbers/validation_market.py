@@ -96,10 +96,10 @@ def _slippage() -> dict:
     """fiscal-slippage as the stability target runs it: the median 10y deviation at the target month and its
     parts (bp), and the projected debt/GDP deviation (pp) with the interest on the premia's own debt."""
     from treasurylab.params import load_params
-    from treasurylab.scenario.runner import run
+    from treasurylab.report.doc_numbers.validation_stability import slippage_ds
     from treasurylab.scenario.targets import stability as S
 
-    ds = run(S._slippage_dict(), workers=1).ds
+    ds = slippage_ds()      # the same run as the section's tables
     i = list(ds.month.values).index(S.MONTH)
 
     def med(v: str) -> float:
