@@ -24,9 +24,12 @@ def test_first_round_debt_is_the_slippage_itself():
 
 
 def test_targets_reject_the_spiral_without_learning():
-    # every unannounced dollar a fresh surprise: the transitory premium piles up and the median spirals
+    # every unannounced dollar a fresh surprise: the transitory premium of sustained selling piles up
     s = sustained_selling(flow_learning_per_month=0.0)
     assert s["share_temp_24m"] > 0.5
     assert s["peak_temp"] > 300.0
+    # fiscal-slippage no longer sells enough to spiral at any kappa (since 2026-12 the holders' fiscal
+    # signal reads the debt deviation itself, not the premia's projected one): without learning its
+    # median is still higher - every dollar sold a surprise - and inside the band
     m = slippage_median(flow_learning_per_month=0.0)
-    assert m["p50"] > first_round()["band_bp"][1]
+    assert slippage_median()["p50"] <= m["p50"] <= first_round()["band_bp"][1]

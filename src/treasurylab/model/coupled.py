@@ -5,7 +5,7 @@ and executed. For month t (all arrays carry the path axis first; ``prev`` = last
 
   1. Events      threat_t, named/announced sales (A,), freezes, programme / backstop / issuance-mix
                  segments and fiscal slippage come from schedules built once by :func:`prepare`.
-  2. Holders     flows = holders_step(spec_t, signal inputs: projected debt/GDP deviation (prev),
+  2. Holders     flows = holders_step(spec_t, signal inputs: debt/GDP deviation (prev, not projected),
                  10y volatility (prev), threat_t, political shock (freeze -> rivals' fear),
                  named sales_t + reserve managers' Treasury sales (prev)); frozen holders' flows -> 0.
   3. Market      surprise, expected = flows of price-insensitive holders beyond the baseline;
@@ -265,7 +265,7 @@ def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, 
             named = S.named[t] if named_any[t] else None
         insens = insens_f[S.hseg[t]]
         sales, sur, exp_ = holders_month(
-            spec, hs, t, debt_gdp_dev_pp=st.debt_dev_pp,
+            spec, hs, t, debt_gdp_dev_pp=st.debt_now_pp,
             yield_vol_bp=ms.vol_bp if vol_add[t] == 0.0 else ms.vol_bp + vol_add[t], threat=S.threat[t],
             rng=rng, membership=membership, named_sales=named,
             announced_sales=S.announced[t] if ann_any[t] else None,
@@ -360,8 +360,10 @@ def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, 
                               outputs=("debt_gdp", "deficit"))
             base_def, base_debt = fow["deficit"] * 12.0 / gdp_w, np.minimum(fow["debt_gdp"], debt_cap)
         st.deficit_dev_pp = 100.0 * (deficit_gdp - base_def)
-        st.debt_dev_pp = 100.0 * (np.minimum(debt_gdp, debt_cap) - base_debt) + \
-            cp["projection_years"] * st.deficit_dev_pp
+        # the holders read the debt deviation itself (the measure their fiscal weight is bounded on:
+        # holders.yaml w_fiscal, 2020); the premia read it projected five years ahead (Laubach)
+        st.debt_now_pp = 100.0 * (np.minimum(debt_gdp, debt_cap) - base_debt)
+        st.debt_dev_pp = st.debt_now_pp + cp["projection_years"] * st.deficit_dev_pp
         debt_now = fo["debt"]              # a fresh array each month: no copy needed
         st.supply_bn = debt_now - debt_prev
         debt_prev = debt_now

@@ -51,7 +51,7 @@ Per-month API (stable; the coupled runner calls it)
     spec  = scenario.holders_inputs.build_holders_spec(overrides)   # HoldersSpec from TIC, H.4.1, MSPD, YAML
     state = init_holders(spec, n_paths, rng, holdings0=None, theta=None) -> HoldersState
     flows = holders_step(spec, state, t,
-                         debt_gdp_dev_pp=0.0,     # (N,) or scalar: projected debt/GDP minus baseline, pp
+                         debt_gdp_dev_pp=0.0,     # (N,) or scalar: debt/GDP minus baseline, pp (not projected)
                          yield_vol_bp=0.0,        # (N,) or scalar: |monthly change of the 10y|, bp (EMA ok)
                          threat=0.0,              # (N,) or scalar in [0, 1]: strength of a threat this month
                          political_shock=None,    # (A,) or (N, A): extra political/sanction risk

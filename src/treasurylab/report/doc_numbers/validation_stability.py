@@ -174,7 +174,7 @@ def old_w_fiscal() -> str:
     i = _i(ds, "2026-12")
     y = np.median(ds["y10"].values[:, i])
     dev = np.median((ds["y10"].values[:, i] - float(ds["base_y10"].values[i])) * 1e4)
-    return (f"with `w_fiscal` = {OLD_W_FISCAL:g} today's model still cascades within 24 months on "
+    return (f"with `w_fiscal` = {OLD_W_FISCAL:g} today's model cascades within 24 months on "
             f"{100 * _cascade(ds):.0f}% of paths, with a median 10y of {100 * y:.2f}% at end-2026 ({dev:+.0f} bp)")
 
 
