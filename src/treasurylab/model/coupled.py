@@ -56,7 +56,8 @@ the parameters and the data; the ``Setup`` class belongs to the scenario layer, 
 kernel only reads its fields) and ``simulate(setup, n, rng) -> dict``
 (one block of n paths; arrays (n, T), (n,) or (n, A)) are what the runner calls. Per path it also
 returns ``cascade_share`` (foreign non-absorbing holders' sales beyond the baseline in the first 24
-months / TIC's foreign official holdings at the start, $3,887bn in Dec 2025: the non-absorbing
+months / TIC's foreign official holdings in the newest month published by the start - $3,876bn, Oct
+2025, for a 2026-01 start: the non-absorbing
 foreign agents stand for the official sector, since TIC gives no official/private split by country; the
 record ``foreign_official`` is that total less their net sales since the start, floored at 0), ``regime_exceeded``, ``fed_backstop_bn`` (backstop holdings at the end: purchases less the sales back
 of market.backstop_unwind, USD bn), ``fed_backstop_gross_bn`` (the backstop's purchases over the run,
