@@ -54,6 +54,18 @@ def test_every_output_variable_has_a_unit():
     assert unit("y10") == "percent" and unit("base_debt_gdp") == "% of GDP"
 
 
+def test_the_in_memory_dataset_says_its_units(saved):
+    """Result.ds holds internal units (decimals, USD bn) and says so on every variable: its values
+    times ``shown_scale`` are the file's values in ``shown_units``."""
+    res, out = saved
+    with xr.open_dataset(out / "paths.nc") as nc:
+        for k, da in res.ds.data_vars.items():
+            a = da.attrs
+            assert a["units"] and a["long_name"] and a["shown_units"] == nc[k].attrs["units"], k
+            np.testing.assert_allclose(da.values * a["shown_scale"], nc[k].values, rtol=1e-12, err_msg=k)
+    assert res.ds["y10"].attrs["units"] == "percent / 100" and res.ds["foreign_total"].attrs["units"] == "USD bn"
+
+
 def test_paths_nc_datetime_months_and_attrs(saved):
     res, out = saved
     with xr.open_dataset(out / "paths.nc") as ds:

@@ -1,7 +1,8 @@
 """Results of a run: an xarray Dataset over (path, month[, holder]) and a p5/p50/p95 summary.
 
-``Result.ds`` holds every recorded output. Variables shaped (path, month) are monthly paths
-(rates as decimals, money in USD bn); (path,) variables are per-path outcomes (``cascade_share``:
+``Result.ds`` holds every recorded output, each with ``units``, ``long_name`` and ``source`` attrs
+(:func:`internal_attrs`). Variables shaped (path, month) are monthly paths (rates as decimals:
+``units`` 'percent / 100'; money in USD bn); (path,) variables are per-path outcomes (``cascade_share``:
 share of foreign official holdings sold within 24 months; ``regime_exceeded``: the path hit a
 regime bound and was capped); (path, holder) variables are holder-level totals (``holder_sales``: cumulative sales beyond the
 baseline, USD bn, + = sold).
@@ -112,6 +113,16 @@ def describe(var: str) -> tuple[str, str, float, str]:
     if base:
         lab = f"{lab}, baseline"
     return lab, unit(var), k, BASE_SOURCE if base else MODEL_SOURCE
+
+
+def internal_attrs(var: str) -> dict:
+    """The attrs of ``var`` in a run's in-memory Dataset (``Result.ds``), which holds the model's
+    internal units (rates and ratios as decimals, money in USD bn): ``units`` relates them to the unit
+    of the files (``percent / 100`` is a decimal), ``shown_units`` and ``shown_scale`` convert
+    (value x shown_scale = value in shown_units), ``long_name`` and ``source`` as in ``paths.nc``."""
+    lab, u, k, src = describe(var)
+    return {"long_name": lab, "units": u if k == 1.0 else f"{u} / {k:g}", "shown_units": u,
+            "shown_scale": k, "source": src}
 
 
 def shown_summary(summary) -> Any:

@@ -103,8 +103,11 @@ def _dataset(setup, arrays: dict, sc) -> Any:
 
 
 def _dataset_parts(setup, arrays: dict, sc) -> tuple[dict, dict, dict]:
-    """The Dataset's variables ({name: (dims, array)}), coordinates and attrs, without xarray."""
+    """The Dataset's variables ({name: (dims, array, attrs)}: units in ``attrs``, see
+    ``results.internal_attrs``), coordinates and attrs, without xarray."""
     import numpy as np
+
+    from treasurylab.scenario.results import internal_attrs
 
     months = list(setup.months)
     n = None
@@ -122,6 +125,7 @@ def _dataset_parts(setup, arrays: dict, sc) -> tuple[dict, dict, dict]:
         data_vars[f"base_{k}"] = (("month",), np.asarray(v, dtype=float))
     if getattr(setup, "minerals", None) is not None:
         data_vars["minerals_gap_pp"] = (("month",), 100.0 * np.asarray(setup.gap_shock, dtype=float))
+    data_vars = {k: (d[0], d[1], internal_attrs(k)) for k, d in data_vars.items()}
     coords = {"path": np.arange(n), "month": months}
     if any(d[0] == ("path", "holder") for d in data_vars.values()):
         coords["holder"] = list(setup.holder_names)
