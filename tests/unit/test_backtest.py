@@ -182,3 +182,15 @@ def test_engine_baseline_10y_spread_is_within_a_quarter_of_history():
     for h in (12, 60):
         ratio = rows[f"10-year change, {h} months (bp)"]["width_ratio"]
         assert 0.75 <= ratio <= 1.25, (h, ratio)
+
+
+def test_policy_rate_band_is_published_against_the_fed_funds_record():
+    """The policy rate's 12- and 24-month bands are set beside the effective fed funds rate's
+    1990-2025 changes (easings of 5 pp in 2001, 2007-08, 2020; +5 pp in 2022-23)."""
+    lo12, hi12 = B.historical_policy_changes(12)
+    lo24, hi24 = B.historical_policy_changes(24)
+    assert lo24 < lo12 < -0.02 and 0.015 < hi12 < hi24
+    rows = {r["what"]: r for r in B.spread_checks(paths=300, seed=0)}
+    for h in (12, 24):
+        r = rows[f"policy rate change, {h} months (bp)"]
+        assert r["model_p5"] < 0 < r["model_p95"] and r["width_ratio"] > 0

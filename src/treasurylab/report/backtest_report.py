@@ -118,8 +118,8 @@ def render_section(result, command: str, png: str | None = None) -> str:
         lines.append("")
     if result.spread:
         lines += ["The engine's own bands (the `baseline` scenario from its start, "
-                  f"{result.spread_paths:,} paths) against history: p5..p95 of the 10-year's change from "
-                  "the jump-off against 1990-2025's h-month changes, and of debt/GDP and net interest "
+                  f"{result.spread_paths:,} paths) against history: p5..p95 of the 10-year's and the policy "
+                  "rate's change from the jump-off against 1990-2025's h-month changes, and of debt/GDP and net interest "
                   "around the no-shock baseline against CBO's own raw projection errors "
                   "(docs/reference/uncertainty.md s1-s2). Width ratio 1 = as wide as the record.", "",
                   "| quantity | engine p5 .. p95 | record p5 .. p95 | width ratio |", "|---|---|---|---|"]
@@ -127,6 +127,14 @@ def render_section(result, command: str, png: str | None = None) -> str:
             lines.append(f"| {r['what']} | {r['model_p5']:.1f} .. {r['model_p95']:.1f} | "
                          f"{r['ref_p5']:.1f} .. {r['ref_p95']:.1f} ({r['ref']}) | {r['width_ratio']:.2f} |")
         lines.append("")
+        pol = {r["what"]: r["width_ratio"] for r in result.spread if r["what"].startswith("policy rate")}
+        if pol:
+            lines += ["The policy rate's band is " + " and ".join(
+                f"{v:.2f} as wide as the record at {k.split(', ')[1].split(' (')[0]}" for k, v in pol.items())
+                + ": the curve shocks' persistence and scale are matched on the 10-year's changes only "
+                "(params/shocks_estimate.py), and the short end reverts faster than it did. Bills and "
+                "floating-rate notes reprice with it: one reason net interest's band 1-2 years out is "
+                "narrower than CBO's record.", ""]
     for n in result.notes:
         lines.append(f"- {n}")
     if png:

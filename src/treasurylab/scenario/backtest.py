@@ -536,6 +536,22 @@ def historical_changes(h: int, first: int = FIRST_HISTORY_YEAR, last: int = 2025
     return tuple(float(x) for x in np.quantile(ch, [0.05, 0.95]))
 
 
+def historical_policy_changes(h: int, first: int = FIRST_HISTORY_YEAR, last: int = 2025) -> tuple[float, float]:
+    """(p5, p95) of h-month changes of the monthly average effective federal funds rate
+    (``rates.daily`` DFF, decimal), windows inside ``first``..``last``."""
+    import pandas as pd
+
+    from treasurylab import data
+    from treasurylab.params.shocks_estimate import monthly_mean
+
+    m = monthly_mean(data.series("rates.daily", series="DFF"))
+    m = m[(m.index >= pd.Period(f"{first}-01", "M")) & (m.index <= pd.Period(f"{last}-12", "M"))] / 100.0
+    if len(m) != 12 * (last - first + 1):
+        raise ValueError(f"missing months of the fed funds rate in {first}..{last}")
+    ch = m.values[h:] - m.values[:-h]
+    return tuple(float(x) for x in np.quantile(ch, [0.05, 0.95]))
+
+
 def cbo_error_quantiles(years_ahead: int) -> dict[str, tuple[float, float]]:
     """CBO's raw errors (every spring baseline, published projection vs actual) ``years_ahead`` years
     ahead: debt as (actual - projection) / actual GDP and net interest as actual / projection - 1,
@@ -557,8 +573,9 @@ def cbo_error_quantiles(years_ahead: int) -> dict[str, tuple[float, float]]:
 
 def spread_checks(paths: int = 2000, seed: int = 0, scenario: str = "baseline") -> list[dict]:
     """The engine's bands from ``scenario`` against history: the 10-year's 12- and 60-month changes
-    from the jump-off (p5..p95) against 1990-2025's, and debt/GDP and net interest 1, 2, 5 years
-    ahead (relative to the no-shock baseline) against CBO's own errors."""
+    and the policy rate's 12- and 24-month changes from the jump-off (p5..p95) against 1990-2025's,
+    and debt/GDP and net interest 1, 2, 5 years ahead (relative to the no-shock baseline) against
+    CBO's own errors."""
     from treasurylab.scenario.runner import run
 
     res = run(scenario, paths=paths, seed=seed, workers=1, keep_paths=paths)
@@ -573,6 +590,17 @@ def spread_checks(paths: int = 2000, seed: int = 0, scenario: str = "baseline") 
         hq = historical_changes(h)
         rows.append({"what": f"10-year change, {h} months (bp)", "model_p5": float(m[0] * 1e4), "model_p95": float(m[1] * 1e4),
                      "ref_p5": hq[0] * 1e4, "ref_p95": hq[1] * 1e4, "ref": "monthly averages 1990-2025",
+                     "width_ratio": float((m[1] - m[0]) / (hq[1] - hq[0]))})
+    # the policy rate: it reprices bills and floating-rate notes, so it sizes net interest's band
+    p0 = float(res.meta["jump_off"]["policy_observed"])
+    for h in (12, 24):
+        if h > T:
+            continue
+        m = np.quantile(ds["policy_rate"].values[:, h - 1] - p0, [0.05, 0.95])
+        hq = historical_policy_changes(h)
+        rows.append({"what": f"policy rate change, {h} months (bp)", "model_p5": float(m[0] * 1e4),
+                     "model_p95": float(m[1] * 1e4), "ref_p5": hq[0] * 1e4, "ref_p95": hq[1] * 1e4,
+                     "ref": "effective fed funds, monthly averages 1990-2025",
                      "width_ratio": float((m[1] - m[0]) / (hq[1] - hq[0]))})
     for k in FISCAL_YEARS_AHEAD:
         h = 12 * k
