@@ -115,7 +115,8 @@ def test_cli_json_and_docs_section(tmp_path):
     d = json.loads(r.output)
     text2 = doc.read_text()
     assert text2.count("<!-- backtest:start -->") == 1 and "| 10-year yield | 12 months | empirical |" in text2
-    assert "| 10-year change, 12 months (bp) |" in text2 and len(d["spread"]) == 8
+    assert "| 10-year change, 12 months (bp) |" in text2 and len(d["spread"]) == 10
+    assert "| policy rate change, 24 months (bp) |" in text2 and "The policy rate's band is" in text2
 
 
 def test_record_quantiles_match_the_reference():
