@@ -443,8 +443,8 @@ def _consts(spec: HoldersSpec, state: HoldersState, m: np.ndarray | None) -> dic
         "prog": np.flatnonzero(neg_base != 0.0),
         # one cascade pace shared by every cascade-capable agent (the shipped case): a scalar product
         # then gives the same numbers as the per-agent one (the other agents' sales are 0 x 0), faster
-        "sale_one": (float(spec.sale_rate[casc][0]) if len(casc) and np.all(spec.sale_rate[casc] ==
-                                                                            spec.sale_rate[casc][0]) else None),
+        "sale_one": (float(spec.sale_rate[casc[0]])
+                     if len(casc) and np.all(spec.sale_rate[casc] == spec.sale_rate[casc[0]]) else None),
         # sales <= holdings by construction when programme + cascade rates stay below 1 and nothing
         # named or announced is added: the pro-rata cap (a full pass) can then be skipped
         "cannot_oversell": bool(np.all(neg_prog + spec.sale_rate * spec.can_cascade < 1.0 - 1e-9)),
@@ -532,7 +532,8 @@ def holders_step(spec: HoldersSpec, state: HoldersState, t: int | None = None, *
     # --- flows (products with the boolean mask are cheaper than np.where in numpy)
     plain = named is None and announced is None
     prog = k["prog"]
-    if plain and len(prog) < a // 2:
+    few_prog = plain and len(prog) < a // 2
+    if few_prog:
         # only the programme agents' columns are non-zero (h * 0 = 0 for h >= 0): the same numbers
         # as h * neg_base, without a pass over (N, A)
         baseline = np.zeros((n, a))
@@ -558,7 +559,7 @@ def holders_step(spec: HoldersSpec, state: HoldersState, t: int | None = None, *
         surprise *= active                        # cascade
         if named is not None:
             surprise += named
-    if ez and plain and len(prog) < a // 2:
+    if ez and few_prog:
         # baseline + surprise, where the baseline is zero outside the programme columns
         sales = surprise.copy()
         sales[:, prog] += baseline[:, prog]

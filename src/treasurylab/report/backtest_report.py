@@ -127,10 +127,10 @@ def render_section(result, command: str, png: str | None = None) -> str:
             lines.append(f"| {r['what']} | {r['model_p5']:.1f} .. {r['model_p95']:.1f} | "
                          f"{r['ref_p5']:.1f} .. {r['ref_p95']:.1f} ({r['ref']}) | {r['width_ratio']:.2f} |")
         lines.append("")
-        pol = {r["what"]: r["width_ratio"] for r in result.spread if r["what"].startswith("policy rate")}
+        pol = [r for r in result.spread if r.get("policy_months")]
         if pol:
             lines += ["The policy rate's band is " + " and ".join(
-                f"{v:.2f} as wide as the record at {k.split(', ')[1].split(' (')[0]}" for k, v in pol.items())
+                f"{r['width_ratio']:.2f} as wide as the record at {r['policy_months']} months" for r in pol)
                 + ": the curve shocks' persistence and scale are matched on the 10-year's changes only "
                 "(params/shocks_estimate.py), and the short end reverts faster than it did. Bills and "
                 "floating-rate notes reprice with it: one reason net interest's band 1-2 years out is "

@@ -539,6 +539,14 @@ def historical_changes(h: int, first: int = FIRST_HISTORY_YEAR, last: int = 2025
 def historical_policy_changes(h: int, first: int = FIRST_HISTORY_YEAR, last: int = 2025) -> tuple[float, float]:
     """(p5, p95) of h-month changes of the monthly average effective federal funds rate
     (``rates.daily`` DFF, decimal), windows inside ``first``..``last``."""
+    m = _fed_funds_monthly(first, last)
+    ch = m[h:] - m[:-h]
+    return tuple(float(x) for x in np.quantile(ch, [0.05, 0.95]))
+
+
+@lru_cache(maxsize=4)
+def _fed_funds_monthly(first: int, last: int) -> np.ndarray:
+    """Monthly averages of the effective federal funds rate (decimal), ``first``..``last``, read once."""
     import pandas as pd
 
     from treasurylab import data
@@ -548,8 +556,9 @@ def historical_policy_changes(h: int, first: int = FIRST_HISTORY_YEAR, last: int
     m = m[(m.index >= pd.Period(f"{first}-01", "M")) & (m.index <= pd.Period(f"{last}-12", "M"))] / 100.0
     if len(m) != 12 * (last - first + 1):
         raise ValueError(f"missing months of the fed funds rate in {first}..{last}")
-    ch = m.values[h:] - m.values[:-h]
-    return tuple(float(x) for x in np.quantile(ch, [0.05, 0.95]))
+    out = m.to_numpy(dtype=float, copy=True)
+    out.setflags(write=False)         # shared by every caller of the cache
+    return out
 
 
 def cbo_error_quantiles(years_ahead: int) -> dict[str, tuple[float, float]]:
@@ -601,7 +610,7 @@ def spread_checks(paths: int = 2000, seed: int = 0, scenario: str = "baseline") 
         rows.append({"what": f"policy rate change, {h} months (bp)", "model_p5": float(m[0] * 1e4),
                      "model_p95": float(m[1] * 1e4), "ref_p5": hq[0] * 1e4, "ref_p95": hq[1] * 1e4,
                      "ref": "effective fed funds, monthly averages 1990-2025",
-                     "width_ratio": float((m[1] - m[0]) / (hq[1] - hq[0]))})
+                     "width_ratio": float((m[1] - m[0]) / (hq[1] - hq[0])), "policy_months": h})
     for k in FISCAL_YEARS_AHEAD:
         h = 12 * k
         if h > T:
