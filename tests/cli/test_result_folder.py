@@ -143,6 +143,52 @@ def test_a_run_killed_midway_leaves_the_older_result_untouched(tmp_path):
     assert json.loads((out / "result.json").read_text())["seed"] == 9
 
 
+# The child locks the folder, forks a grandchild that lives on (as a run's worker processes may),
+# prints the grandchild's pid and waits to be killed.
+FORKING_WRITER = r"""
+import os, sys, time
+from pathlib import Path
+from treasurylab.scenario.resultdir import result_folder
+with result_folder(Path(sys.argv[1])):
+    pid = os.fork()
+    if pid == 0:
+        time.sleep(60)
+        os._exit(0)
+    print(pid, flush=True)
+    time.sleep(120)
+"""
+
+
+def test_a_killed_writers_forked_children_do_not_keep_its_folder_locked(tmp_path):
+    """flock belongs to the open file, which a forked child shares: without closing it in the child,
+    a killed run's surviving worker processes held its folder locked and every later run got exit 2."""
+    out = tmp_path / "out"
+    p = subprocess.Popen([sys.executable, "-c", FORKING_WRITER, str(out)], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    child = None
+    try:
+        line = p.stdout.readline().strip()
+        assert line.isdigit(), p.stderr.read()
+        child = int(line)
+        with pytest.raises(BadInput, match="another treasurylab run"):
+            with result_folder(out):
+                pass
+        os.kill(p.pid, signal.SIGKILL)
+        p.wait(timeout=30)
+        os.kill(child, 0)                       # the forked child is still alive ...
+        with result_folder(out) as stage:        # ... and the folder is free
+            (stage / "result.json").write_text("{}")
+        assert (out / "result.json").read_text() == "{}"
+    finally:
+        if p.poll() is None:
+            p.kill()
+        if child is not None:
+            try:
+                os.kill(child, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
 def test_a_failure_during_the_commit_leaves_incomplete(tmp_path, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()

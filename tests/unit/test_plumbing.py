@@ -1,7 +1,8 @@
 """The parallel plumbing lives in scenario/parallel.py, and the run's modules hold no mutable state.
 
 The runner, the ensemble and the executors keep only constants at module level; parallel.py keeps the
-one documented process-wide cache (the kept worker pool) and nothing else mutable.
+one documented process-wide cache (the kept worker pool) and nothing else mutable; resultdir.py the
+descriptors of the folder locks held (closed in forked children).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import treasurylab
 
 SCENARIO = Path(treasurylab.__file__).parent / "scenario"
 #: module -> names allowed to hold mutable state at module level (each documented in its module)
-ALLOWED = {"runner": set(), "ensemble": set(), "executors": set(), "parallel": {"_KEPT"}}
+ALLOWED = {"runner": set(), "ensemble": set(), "executors": set(), "parallel": {"_KEPT"},
+           "resultdir": {"_HELD"}}
 IMMUTABLE = (ast.Constant, ast.Tuple)
 
 

@@ -5,7 +5,9 @@
 1. **Lock.** ``out/.treasurylab.lock`` is locked (``flock``, exclusive, non-blocking) before any work
    is done. A second run into the same folder gets :class:`~treasurylab.errors.BadInput` (exit 2)
    naming the lock, instead of interleaving its files with the first run's. The kernel releases the
-   lock when a writer dies, even by SIGKILL, so a stale lock file never blocks anyone.
+   lock when a writer dies, even by SIGKILL, so a stale lock file never blocks anyone. (A ``flock``
+   belongs to the open file, which forked children share: the worker processes a run forks would
+   keep a killed writer's lock alive, so a forked child closes its copies at once: ``_HELD``.)
 2. **Stage.** Every file of the set is written into a fresh hidden folder ``out/.partial-XXXXXXXX``
    (unique per run, on the same file system as ``out`` so that the renames below are atomic). A
    folder that cannot be written is found here, before the run, not after it.
@@ -42,6 +44,28 @@ RESULT_FILES = ("summary.csv", "summary.parquet", "paths.nc", "report.html", "sw
 RECORDS = ("result.json", "sweep.json")
 
 
+#: descriptors of the folder locks this process holds (the module's one piece of process state).
+#: A child forked while a lock is held (a run's worker processes) closes its copies of them right
+#: after the fork (:func:`_drop_locks_in_child`), so the lock lives exactly as long as the writer:
+#: a killed writer's workers, which may outlive it, no longer hold its folder locked.
+_HELD: set[int] = set()
+
+
+def _drop_locks_in_child() -> None:
+    """In a forked child: close the inherited lock descriptors. Closing a copy never unlocks (the
+    writer's own descriptor still refers to the open file); only the child's reference goes."""
+    for fd in _HELD:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_drop_locks_in_child)
+
+
 class _Lock:
     """An exclusive ``flock`` on ``path``; the file is removed on release (the inode is checked
     after locking, so a writer that locked a file another one just removed tries again)."""
@@ -72,6 +96,7 @@ class _Lock:
                 same = False
             if same:
                 self.fd = fd
+                _HELD.add(fd)
                 os.write(fd, f"{os.getpid()}\n".encode())
                 return
             os.close(fd)                  # the holder removed it as we opened it: lock the new one
@@ -84,6 +109,7 @@ class _Lock:
         try:
             self.path.unlink(missing_ok=True)
         finally:
+            _HELD.discard(self.fd)
             os.close(self.fd)
             self.fd = None
 
