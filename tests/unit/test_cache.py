@@ -86,13 +86,15 @@ def test_data_change_changes_the_fingerprint(monkeypatch, tmp_path):
     assert store.fingerprint() != before
 
 
-def test_prepare_same_with_and_without_cache(cdir, monkeypatch):
-    """A scenario's Setup from a cold cache, a warm one and no cache holds the same arrays."""
+def _cold_warm_off(name: str, monkeypatch, *kinds: str):
+    """The Setup of shipped scenario ``name`` prepared from a cold cache (which then holds an entry of
+    each of ``kinds``), from the warm one, and with the cache off: each from a fresh process state."""
+    from treasurylab.cache import cache_dir
     from treasurylab.scenario import fiscal_inputs as FI
     from treasurylab.scenario import setup as S
     from treasurylab.scenario.spec import load_scenario
 
-    sc = load_scenario("baseline")
+    sc = load_scenario(name)
 
     def fresh():
         S._CACHE.clear()
@@ -100,10 +102,17 @@ def test_prepare_same_with_and_without_cache(cdir, monkeypatch):
         return S.prepare(sc)
 
     cold = fresh()
-    assert any(cdir.glob("anchored-*.pkl")) and any(cdir.glob("ladder-*.pkl"))
+    for kind in kinds:
+        assert any(cache_dir().glob(f"{kind}-*.pkl")), kind
     warm = fresh()
     monkeypatch.setenv("TREASURYLAB_CACHE_DIR", "off")
     off = fresh()
+    return cold, warm, off
+
+
+def test_prepare_same_with_and_without_cache(cdir, monkeypatch):
+    """A scenario's Setup from a cold cache, a warm one and no cache holds the same arrays."""
+    cold, warm, off = _cold_warm_off("baseline", monkeypatch, "anchored", "ladder")
     for name in ("yields", "bill", "pdef", "revenue", "other_means", "ngdp", "base_debt_gdp", "base_net_interest"):
         for other in (warm, off):
             assert np.array_equal(getattr(cold, name), getattr(other, name)), name
@@ -120,3 +129,23 @@ def test_anchored_misses_when_a_parameter_changes(cdir):
     name = next(k for k, v in fp.items() if isinstance(v, float) and v > 0)
     S._anchored("2026-02", "2026-03", fp.with_overrides({name: fp[name] * 1.01}), jp, mp)
     assert len(list(cdir.glob("anchored-*.pkl"))) == n + 1
+
+
+def test_minerals_block_from_the_cache_is_the_same(cdir, monkeypatch):
+    """davos-2026's minerals inputs (curated tables) and its monthly LP run come from the disk cache
+    in a later process; cold, warm and uncached give the same output lost and the same inputs."""
+    from treasurylab.scenario import setup as S
+    from treasurylab.scenario.spec import load_scenario
+
+    cold, warm, off = _cold_warm_off("davos-2026", monkeypatch, "minerals_inputs", "minerals_run")
+    sc = load_scenario("davos-2026")
+    for other in (warm, off):
+        assert np.array_equal(cold.gap_shock, other.gap_shock)
+        assert np.array_equal(np.asarray(cold.minerals.us_output_gap_pp), np.asarray(other.minerals.us_output_gap_pp))
+    assert np.any(cold.gap_shock != 0.0)          # the scenario's export controls cost US output
+    # another minerals override is another key: built, not read
+    n = len(list(cdir.glob("minerals_run-*.pkl")))
+    monkeypatch.setenv("TREASURYLAB_CACHE_DIR", str(cdir))
+    S._CACHE.clear()
+    S.prepare(sc.with_(overrides={**sc.overrides, "minerals": {"heavy_min_share": 0.4}}))
+    assert len(list(cdir.glob("minerals_run-*.pkl"))) == n + 1

@@ -108,3 +108,17 @@ def test_band_sources_split_each_band_by_source_and_show_in_the_report():
     assert "Where the bands come from" in html
     # a deterministic scenario has no world bands to split
     assert band_sources(sc.with_(overrides={"shocks": {"enabled": False}}), workers=1) == []
+
+
+def test_band_sources_reuse_the_scenarios_own_run_and_share_the_workers():
+    """The "all" run is the scenario's own run (same seed and paths): passing it gives the very same
+    rows; the other runs' blocks on two worker processes give the same rows as one after the other."""
+    from treasurylab.scenario.compare import band_sources
+
+    sc = load_scenario("baseline").with_(paths=300, seed=5)
+    serial = band_sources(sc, workers=1)
+    own = run(sc, workers=1)
+    assert band_sources(sc, workers=1, result=own) == serial
+    assert band_sources(sc, workers=2, result=own) == serial
+    # a run on other paths or another seed is not the "all" run: it is run again, same rows
+    assert band_sources(sc, workers=1, result=run(sc.with_(seed=6), workers=1)) == serial

@@ -155,7 +155,7 @@ def register(app: typer.Typer) -> None:
 
                     # the variance decomposition of the bands: the scenario re-run with one source at
                     # a time, on the same random numbers
-                    bs = band_sources(res.scenario, workers=workers)
+                    bs = band_sources(res.scenario, workers=workers, result=res)
                     write_report(res, stage / "report.html", band_sources=bs)
                     files["report_html"] = str(folder / "report.html")
             res.meta["files"] = files

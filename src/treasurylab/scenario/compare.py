@@ -54,7 +54,7 @@ MAX_DECOMPOSITION_PATHS = 2000
 
 
 def band_sources(sc, paths: int | None = None, seed: int | None = None, workers: int | None = None,
-                 at: list[int] | None = None) -> list[dict]:
+                 at: list[int] | None = None, result=None) -> list[dict]:
     """Where each band comes from: the scenario re-run with one source of randomness at a time.
 
     Common random numbers: every run has the same seed and paths, so it draws the same holders'
@@ -64,9 +64,17 @@ def band_sources(sc, paths: int | None = None, seed: int | None = None, workers:
     of the sum of the four (interactions between sources are left out, so they sum to 1); ``total_width``
     is the p5-p95 width with everything on. Rows: variable, label, month, total_width and one share per
     source, in shown units. At most :data:`MAX_DECOMPOSITION_PATHS` paths (five runs).
+
+    ``result``: the scenario's own run, when the caller has it; with the same seed and these paths it
+    is the "all" run (same numbers), which is then not run again. The other runs' blocks are handed to
+    the executor together, so they share the cores (each is one block of at most 2,000 paths: run one
+    after the other they kept one core busy at a time).
     """
+    from treasurylab.scenario.ensemble import plan, start_blocks
+    from treasurylab.scenario.executors import make_executor
     from treasurylab.scenario.results import HEADLINE, label, scale
-    from treasurylab.scenario.runner import run
+    from treasurylab.scenario.runner import _block
+    from treasurylab.scenario.setup import prepare
 
     n = min(paths or sc.paths, MAX_DECOMPOSITION_PATHS)
     s_seed = sc.seed if seed is None else seed
@@ -77,11 +85,26 @@ def band_sources(sc, paths: int | None = None, seed: int | None = None, workers:
     off = {"rates": False, "macro": False, "fiscal": False}
     variants = {"all": {}, "contagion": {"enabled": False}, "rates": {**off, "rates": True},
                 "macro": {**off, "macro": True}, "fiscal": {**off, "fiscal": True}}
-    ds = {}
-    for name, ov in variants.items():
-        r = run(sc.with_(overrides={**base_ov, "shocks": {**user, **ov}}), paths=n, seed=s_seed, workers=workers)
-        ds[name] = r.ds
-    months = [str(m) for m in ds["all"]["month"].values]
+    ds: dict[str, dict] = {}
+    if (result is not None and result.scenario.seed == s_seed and result.paths == n
+            and result.scenario.overrides == sc.overrides and result.ds.sizes.get("path") == n):
+        ds["all"] = {var: result.ds[var].values for var in HEADLINE if var in result.ds}
+        months = [str(m) for m in result.ds["month"].values]
+        variants.pop("all")
+    todo = {name: prepare(sc.with_(overrides={**base_ov, "shocks": {**user, **ov}}, paths=n, seed=s_seed))
+            for name, ov in variants.items()}
+    ex = make_executor(workers, None, len(todo) * len(plan(n, s_seed)))
+    try:
+        pending = {name: start_blocks(_block, setup, n, s_seed, ex) for name, setup in todo.items()}
+        for name, p in pending.items():
+            ds[name] = p.result()
+    finally:
+        if hasattr(ex, "close"):
+            ex.close()
+    if "all" in todo:
+        months = [str(m) for m in todo["all"].months]
+    order = ["all", *SOURCES]
+    ds = {k: ds[k] for k in order}
     T = len(months)
     idx = sorted({i for i in (at or [11, 23, T - 1]) if 0 <= i < T})
     rows = []
@@ -89,8 +112,8 @@ def band_sources(sc, paths: int | None = None, seed: int | None = None, workers:
         if var not in ds["all"]:
             continue
         k = scale(var)
-        v = {name: np.var(np.asarray(d[var].values[:, idx], dtype=float) * k, axis=0) for name, d in ds.items()}
-        a = np.asarray(ds["all"][var].values[:, idx], dtype=float) * k
+        v = {name: np.var(np.asarray(d[var][:, idx], dtype=float) * k, axis=0) for name, d in ds.items()}
+        a = np.asarray(ds["all"][var][:, idx], dtype=float) * k
         width = np.percentile(a, 95, axis=0) - np.percentile(a, 5, axis=0)
         parts = {"contagion": v["contagion"]}
         for s in ("rates", "macro", "fiscal"):

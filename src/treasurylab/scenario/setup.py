@@ -130,10 +130,17 @@ def reserves_params(overrides: dict | None = None, holder_names: tuple[str, ...]
 
 
 def minerals_inputs(overrides: dict | None = None):
+    """The minerals block's inputs: its parameters and the four curated rare-earth tables (parsing
+    them with line numbers is ~0.5 s, so through the disk cache: they depend only on the data and the
+    parameters)."""
     from treasurylab.params.minerals_inputs import build
 
-    return _cached(("minerals_inputs", _key(overrides)),
-                   lambda: build(overrides, where="overrides.minerals", params=block_params("minerals")))
+    def make():
+        ps = block_params("minerals")
+        return _on_disk("minerals_inputs", {"overrides": overrides, "params": dict(ps)},
+                        lambda: build(overrides, where="overrides.minerals", params=ps))
+
+    return _cached(("minerals_inputs", _key(overrides)), make)
 
 
 def holder_names(overrides: dict | None = None) -> tuple[str, ...]:
@@ -298,8 +305,13 @@ def prepare(sc) -> Setup:
         from treasurylab.model import minerals as MN
 
         mev = [ev.model_dump() for ev in ev_s.minerals]
-        mres = _cached(("minerals", sc.start, T, _key(mev), _key(ov.get("minerals"))),
-                       lambda: MN.simulate_scenario(sc, inputs=minerals_inputs(ov.get("minerals"))))
+        mov = ov.get("minerals")
+        # one linear programme a month (~0.4 s a run), a function of the minerals events, the start,
+        # the horizon and the block's inputs only: through the disk cache like those inputs
+        mres = _cached(("minerals", sc.start, T, _key(mev), _key(mov)), lambda: _on_disk(
+            "minerals_run", {"start": str(sc.start), "horizon": int(sc.horizon), "T": T, "events": mev,
+                             "overrides": mov, "params": dict(block_params("minerals"))},
+            lambda: MN.simulate_scenario(sc, inputs=minerals_inputs(mov))))
         gap_shock = np.nan_to_num(np.asarray(mres.us_output_gap_pp, dtype=float)[:T] / 100.0)
 
     rp = None
