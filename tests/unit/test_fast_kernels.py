@@ -164,6 +164,9 @@ def test_keep_paths_sample_has_the_full_summary():
     assert part.paths == 600 and part.ds.sizes["path"] == 100 and part.ds.attrs["paths_kept"] == 100
     assert full.summary.equals(part.summary) and full.outcomes() == part.outcomes()
     assert np.array_equal(full.ds["y10"].values[:100], part.ds["y10"].values)
+    # the kept paths are copied out when the Dataset is built, so the run's full arrays can go
+    kept = part.ds["y10"].values
+    assert kept.flags.owndata or kept.base.nbytes == kept.nbytes
     from treasurylab.errors import BadInput
 
     with pytest.raises(BadInput, match="keep_paths"):
