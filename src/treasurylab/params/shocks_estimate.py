@@ -28,6 +28,25 @@ What is estimated (docs/design.md, "World shocks", says why this form):
   (scenario/backtest.asof_shock_params). The 5-year
   and 30-year load on the factors by OLS of their levels on the factors (the 30-year without
   2002-02..2006-02, when no 30-year bond was issued).
+  **Per-factor speeds, measured and not adopted** (:func:`match_speeds`, ``estimate_curve(per_factor=
+  True)``): ``A = I + K (A_ols - I)`` with ``K`` diagonal, factor i's monthly correction scaled by its
+  own speed, each chosen so that its quantity's own 60/12 ratio of change spreads matches the data's,
+  under the same stability guard and with the scale still on the 10-year's 12-month spread. Four
+  speeds on the 10-year, 2-year, 3-month and fed funds ratios are not well posed (the three short-end
+  ratios move almost together: condition number of the Jacobian ~1e6; the joint least squares leaves
+  them unmatched and drives the spread's speed to a negative root), nor is a level+curvature /
+  slope+spread split, nor the 3-month in place of fed funds; two speeds are (condition number ~4):
+  the level's, pinned by the 10-year, and one for slope, curvature and policy spread, pinned by the
+  policy rate (fed funds). On 1990-2025 they are 2.06 and 1.67 (shared kappa 1.91, scale 0.963):
+  the short end reverts more slowly (alone, +2.5% on the policy rate's 12-month spread), but slower
+  slope and curvature also widen the 10-year's 12-month changes, so the common scale set on them falls
+  (1.039 to 0.963) and the policy rate's p5..p95 of 12-month changes falls from 400 to 381 bp (data
+  495 bp).
+  The shortfall is the size of the short end's shocks at 12-24 months (and fed funds' hump: 24-month
+  changes wider than 60-month ones, 871 against 795 bp, which a VAR(1) cannot make), not their
+  persistence. Tried in the backtest's as-of fits too, no pair of speeds fits at 29 of the 30 January
+  origins 1995-2024 (their as-of 60-month changes are few): there :func:`match_speeds` falls back to
+  the shared kappa and says why in ``fallback``, so the 10-year's backtest scores barely moved.
 * **The 10-year term premium's share of the curve shocks**: the Adrian-Crump-Moench 10-year term
   premium (``macro.term_premium``, ACMTP10, monthly averages) regressed on the curve factors, month on
   month (OLS of its monthly change on the factors' monthly changes, 1990-01..2025-12): the factors
@@ -115,7 +134,9 @@ def exact_loadings() -> np.ndarray:
     return np.linalg.inv(D)
 
 
-def estimate_curve() -> dict:
+def estimate_curve(per_factor: bool = False) -> dict:
+    """The curve shocks from the bundled data (module docstring): the shipped one shared speed, or with
+    ``per_factor`` the per-factor speeds of :func:`match_speeds` (measured, not adopted)."""
     import statsmodels.api as sm
     from arch.bootstrap import optimal_block_length
     from statsmodels.tsa.api import VAR
@@ -137,7 +158,10 @@ def estimate_curve() -> dict:
     keep = ~((f.index >= pd.Period(NO_30Y[0], "M")) & (f.index <= pd.Period(NO_30Y[1], "M")))
     load[4] = sm.OLS(m["30Y"].values[keep], X[keep]).fit().params[1:]
     block = float(optimal_block_length(resid.values)["stationary"].mean())
-    md = match_change_spreads(A, resid.values, np.r_[load[3], 0.0], block, m["10Y"].values)
+    if per_factor:          # the variant measured and not adopted (module docstring, "Per-factor speeds")
+        md = match_speeds(A, resid.values, block, speed_targets(load, m["10Y"].values, m["DFF"].values))
+    else:
+        md = match_change_spreads(A, resid.values, np.r_[load[3], 0.0], block, m["10Y"].values)
     return {"A": md["A"], "resid": resid * md["scale"], "loadings": load, "block": block,
             "eig": md["root"], "n": len(f), "md": md}
 
@@ -189,18 +213,23 @@ def change_spread_sd(y10: np.ndarray, h: int) -> float:
     return float((q95 - q5) / P5_P95_SD)
 
 
-def bootstrap_change_sd(A: np.ndarray, resid: np.ndarray, weights: np.ndarray, block: float,
-                        horizons=MATCH_HORIZONS) -> dict[int, float]:
-    """Exact s.d. of ``weights @ x_h`` for ``x_t = A x_{t-1} + e_t``, ``x_0 = 0``, with ``e`` drawn
-    from the rows of ``resid`` by the kernel's stationary bootstrap (model/shocks.py: mean block
-    ``block``, wrapping): E[e_t e_{t+k}'] = (1 - 1/block)^k times the circular lag-k autocovariance."""
+def bootstrap_autocov(resid: np.ndarray, block: float, lags: int) -> np.ndarray:
+    """(lags, k, k) E[e_t e_{t+j}'] of the kernel's stationary bootstrap of ``resid`` (mean block
+    ``block``, wrapping), j = 0..lags-1: (1 - 1/block)^j times the circular lag-j autocovariance."""
     e = np.asarray(resid, dtype=float)
-    R, k_ = e.shape
-    H = max(horizons)
+    R = e.shape[0]
     keep = 1.0 - 1.0 / max(block, 1.0)
-    C = np.stack([keep ** k * (e.T @ np.roll(e, -k, axis=0)) / R for k in range(H)])   # (H, k, k)
-    M = np.empty((H, k_))
-    v = np.asarray(weights, dtype=float)
+    return np.stack([keep ** k * (e.T @ np.roll(e, -k, axis=0)) / R for k in range(lags)])
+
+
+def change_sd_from_autocov(A: np.ndarray, C: np.ndarray, weights: np.ndarray,
+                           horizons=MATCH_HORIZONS) -> dict[int, np.ndarray]:
+    """Exact s.d. of ``w @ x_h`` for each row ``w`` of ``weights`` ((q, k), or (k,)), ``x_t = A x_{t-1}
+    + e_t``, ``x_0 = 0``, the innovations' autocovariances ``C`` (:func:`bootstrap_autocov`)."""
+    W = np.atleast_2d(np.asarray(weights, dtype=float))
+    H = max(horizons)
+    M = np.empty((H,) + W.shape)
+    v = W
     for i in range(H):
         M[i] = v                       # weights @ A^i
         v = v @ A
@@ -208,11 +237,20 @@ def bootstrap_change_sd(A: np.ndarray, resid: np.ndarray, weights: np.ndarray, b
     for h in horizons:
         # Var = sum_{i,j<h} M_i E[e_{h-i} e_{h-j}'] M_j' ; the lag from e_{h-i} to e_{h-j} is i - j
         Mh = M[:h]
-        var = float(np.einsum("ia,ab,ib->", Mh, C[0], Mh))
+        var = np.einsum("iqa,ab,iqb->q", Mh, C[0], Mh)
         for d in range(1, h):
-            var += 2.0 * float(np.einsum("ia,ab,ib->", Mh[d:], C[d], Mh[:-d]))
-        out[h] = float(np.sqrt(max(var, 0.0)))
+            var = var + 2.0 * np.einsum("iqa,ab,iqb->q", Mh[d:], C[d], Mh[:-d])
+        out[h] = np.sqrt(np.maximum(var, 0.0))
     return out
+
+
+def bootstrap_change_sd(A: np.ndarray, resid: np.ndarray, weights: np.ndarray, block: float,
+                        horizons=MATCH_HORIZONS) -> dict[int, float]:
+    """Exact s.d. of ``weights @ x_h`` for ``x_t = A x_{t-1} + e_t``, ``x_0 = 0``, with ``e`` drawn
+    from the rows of ``resid`` by the kernel's stationary bootstrap (model/shocks.py: mean block
+    ``block``, wrapping): E[e_t e_{t+k}'] = (1 - 1/block)^k times the circular lag-k autocovariance."""
+    C = bootstrap_autocov(resid, block, max(horizons))
+    return {h: float(v[0]) for h, v in change_sd_from_autocov(A, C, weights, horizons).items()}
 
 
 def match_change_spreads(A: np.ndarray, resid: np.ndarray, weights: np.ndarray, block: float,
@@ -226,10 +264,15 @@ def match_change_spreads(A: np.ndarray, resid: np.ndarray, weights: np.ndarray, 
     0.05..the stability bound gives the data's 60/12 ratio: the nearer end is used, the 12-month
     spread still matched). kappa runs from 0.05 to 0.98 times the first value at which a root would
     leave the unit circle or turn negative."""
+    return _shared_kappa_fit(A, resid, weights, block, {h: change_spread_sd(y10, h) for h in horizons}, horizons)
+
+
+def _shared_kappa_fit(A: np.ndarray, resid: np.ndarray, weights: np.ndarray, block: float,
+                      target: dict[int, float], horizons=MATCH_HORIZONS) -> dict:
+    """:func:`match_change_spreads` on given target s.d.s (pp) of the quantity's changes by horizon."""
     from scipy.optimize import brentq
 
     h1, h2 = horizons
-    target = {h: change_spread_sd(y10, h) for h in horizons}
     I = np.eye(A.shape[0])
     lam = np.linalg.eigvals(A)
 
@@ -260,6 +303,103 @@ def match_change_spreads(A: np.ndarray, resid: np.ndarray, weights: np.ndarray, 
     return {"kappa": float(kappa), "scale": float(scale), "matched": bool(matched), "A": A_k, "resid": np.asarray(resid) * scale,
             "target_sd": target, "fitted_sd": fitted, "A_ols": A,
             "root_ols": float(np.max(np.abs(lam))), "root": float(np.max(np.abs(np.linalg.eigvals(A_k))))}
+
+
+def speed_targets(loadings: np.ndarray, y10: np.ndarray, policy: np.ndarray, horizons=MATCH_HORIZONS) -> dict:
+    """:func:`match_speeds`' targets from monthly series (pp) of the estimation sample: the 10-year
+    (row 3 of the tenor ``loadings``) for the level's speed, the policy rate (3m + policy spread) for
+    the short end's; each (weights on the factors, {h: normal-equivalent s.d. of its h-month changes})."""
+    return {"long": (np.r_[loadings[3], 0.0], {h: change_spread_sd(y10, h) for h in horizons}),
+            "short": (np.r_[loadings[0], 1.0], {h: change_spread_sd(policy, h) for h in horizons})}
+
+
+#: the speed groups of the curve factors (FACTORS order) and the series whose 60/12 ratio pins each
+#: (module docstring): level's speed by the 10-year, the short end's (slope, curvature, policy spread,
+#: one speed) by the policy rate
+SPEED_GROUPS = ("long", "short", "short", "short")
+SPEED_TARGETS = {"long": "10-year", "short": "policy rate"}
+SPEED_BOUNDS = (0.05, 20.0)
+STABILITY_MARGIN = 0.98      # as the shared kappa: the speeds stay within 0.98 of a root leaving
+
+
+def passes_stability_guard(A: np.ndarray, K: np.ndarray, margin: float = STABILITY_MARGIN) -> bool:
+    """True when ``I + (K / margin)(A - I)`` has every root inside the unit circle with a non-negative
+    real part: the speeds ``K`` (diagonal) are at most ``margin`` times ones at which a factor would
+    stop reverting or flip sign month to month (the guard of the shared kappa, per factor)."""
+    I = np.eye(A.shape[0])
+    lam = np.linalg.eigvals(I + np.diag(np.asarray(K, dtype=float) / margin) @ (A - I))
+    return bool(np.all(np.abs(lam) < 1.0) and np.all(lam.real >= 0.0))
+
+
+def match_speeds(A: np.ndarray, resid: np.ndarray, block: float, targets: dict[str, tuple[np.ndarray, np.ndarray]],
+                 groups=SPEED_GROUPS, scale_on: str = "long", horizons=MATCH_HORIZONS) -> dict:
+    """Per-factor speeds of mean reversion and one residual scale by minimum distance: measured, NOT
+    used by the shipped estimate or the backtest (module docstring, "Per-factor speeds").
+
+    ``A = I + K (A_ols - I)``, ``K = diag(k[groups[i]])``: factor i's monthly correction towards the
+    baseline is its OLS one times its group's speed. ``targets``: group -> (the quantity's weights on
+    the factors, {h: the s.d. of its h-month changes in the data, pp}: :func:`speed_targets`); each
+    group's speed is chosen so that the shocks' 60/12 ratio of the quantity's change spreads equals the data's (all jointly:
+    least squares in log speed, which is exact when the fit is pinned). The scale is then set on
+    ``scale_on``'s 12-month spread. Falls back to the shared kappa of :func:`match_change_spreads`
+    (on ``targets[scale_on]``) for every factor when the joint fit cannot pin every speed: no exact
+    solution, a speed at ``SPEED_BOUNDS``, or the stability guard (:func:`passes_stability_guard`)
+    failed; ``fallback`` then says why (None when the per-factor speeds are used)."""
+    from scipy.optimize import least_squares
+
+    h1, h2 = horizons
+    names = list(dict.fromkeys(groups))
+    if set(names) != set(targets) or scale_on not in targets:
+        raise ValueError(f"speed groups {names} need one target each, got {list(targets)}")
+    gi = np.array([names.index(g) for g in groups])
+    W = np.array([targets[g][0] for g in names], dtype=float)
+    tsd = {g: {h: float(targets[g][1][h]) for h in horizons} for g in names}
+    goal = np.array([tsd[g][h2] / tsd[g][h1] for g in names])
+    C = bootstrap_autocov(resid, block, max(horizons))
+    I = np.eye(A.shape[0])
+
+    def A_of(k):
+        return I + np.diag(np.asarray(k)[gi]) @ (A - I)
+
+    def sds(k):
+        return change_sd_from_autocov(A_of(k), C, W, horizons)
+
+    def gap(u):
+        s = sds(np.exp(u))
+        return np.log(s[h2] / s[h1]) - np.log(goal)
+
+    shared = _shared_kappa_fit(A, resid, targets[scale_on][0], block, tsd[scale_on], horizons)
+    lo, hi = np.log(SPEED_BOUNDS[0]), np.log(SPEED_BOUNDS[1])
+    u0 = np.full(len(names), np.clip(np.log(shared["kappa"]), lo + 1e-6, hi - 1e-6))
+    fit = least_squares(gap, u0, bounds=(lo, hi), xtol=1e-12, ftol=1e-12, gtol=1e-12)
+    k = np.exp(fit.x)
+    why = []
+    if np.max(np.abs(fit.fun)) > 1e-6:
+        why.append("no exact solution (60/12 ratios off by up to "
+                   f"{100 * float(np.max(np.abs(np.expm1(fit.fun)))):.1f}%)")
+    if np.any(fit.active_mask != 0):
+        why.append("a speed at its bound")
+    if not passes_stability_guard(A, k[gi]):
+        why.append("stability guard")
+    fallback = None
+    if why:
+        fallback = "shared kappa: " + ", ".join(why)
+        k = np.full(len(names), shared["kappa"])
+    A_k = A_of(k)
+    s1 = sds(k)
+    j = names.index(scale_on)
+    scale = tsd[scale_on][h1] / float(s1[h1][j])
+    fitted = {g: {h: scale * float(s1[h][n]) for h in horizons} for n, g in enumerate(names)}
+    return {"speeds": {g: float(k[n]) for n, g in enumerate(names)}, "K": k[gi], "groups": tuple(groups),
+            "fallback": fallback, "matched": fallback is None, "kappa_shared": shared["kappa"],
+            "shared_matched": shared["matched"], "scale": float(scale), "A": A_k,
+            "resid": np.asarray(resid) * scale, "A_ols": A,
+            "target_sd": tsd, "fitted_sd": fitted,
+            "target_ratio": {g: float(goal[n]) for n, g in enumerate(names)},
+            "fitted_ratio": {g: fitted[g][h2] / fitted[g][h1] for g in names},
+            "fit_speeds": {g: float(v) for g, v in zip(names, np.exp(fit.x))},
+            "root_ols": float(np.max(np.abs(np.linalg.eigvals(A)))),
+            "root": float(np.max(np.abs(np.linalg.eigvals(A_k))))}
 
 
 def estimate_macro() -> dict:

@@ -132,7 +132,9 @@ def render_section(result, command: str, png: str | None = None) -> str:
             lines += ["The policy rate's band is " + " and ".join(
                 f"{r['width_ratio']:.2f} as wide as the record at {r['policy_months']} months" for r in pol)
                 + ": the curve shocks' persistence and scale are matched on the 10-year's changes only "
-                "(params/shocks_estimate.py), and the short end reverts faster than it did. Bills and "
+                "(params/shocks_estimate.py), and the short end's shocks are smaller than its record; speeds "
+                "of mean reversion fitted to the policy rate's own changes narrow it further, so the gap is "
+                "their size, not their persistence (docs/design.md, World shocks). Bills and "
                 "floating-rate notes reprice with it: one reason net interest's band 1-2 years out is "
                 "narrower than CBO's record.", ""]
     for n in result.notes:
