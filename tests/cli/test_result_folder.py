@@ -144,16 +144,19 @@ def test_a_run_killed_midway_leaves_the_older_result_untouched(tmp_path):
 
 
 # The child locks the folder, forks a grandchild that lives on (as a run's worker processes may),
-# prints the grandchild's pid and waits to be killed.
+# prints the grandchild's pid once the grandchild runs (its fork is over) and waits to be killed.
 FORKING_WRITER = r"""
 import os, sys, time
 from pathlib import Path
 from treasurylab.scenario.resultdir import result_folder
 with result_folder(Path(sys.argv[1])):
+    r, w = os.pipe()
     pid = os.fork()
     if pid == 0:
+        os.write(w, b"x")
         time.sleep(60)
         os._exit(0)
+    os.read(r, 1)
     print(pid, flush=True)
     time.sleep(120)
 """
