@@ -62,7 +62,8 @@ def test_yardsticks_reproduce_the_reference_tables():
 
 
 def test_forecasts_use_nothing_published_after_the_origin(monkeypatch):
-    """Poison every value published after the origin: the forecasts from it (not the outcomes) are
+    """Poison every value published after the origin: the forecasts from it (not the outcomes) and the
+    world shocks' as-of fit (speed, both residual scales, the 10-year's and 3-month's targets) are
     unchanged."""
     from tests.unit.test_asof import _clear_caches, _poisoned_loader
 
@@ -81,6 +82,10 @@ def test_forecasts_use_nothing_published_after_the_origin(monkeypatch):
                 out[(h, fc)] = np.sort(ens)
         for r in B._fiscal_rows(origin, hist, np.random.default_rng(3)):
             out[(r["target"], r["horizon"], r["forecaster"])] = np.array([r[q] for q in ("p5", "p25", "p50", "p75", "p95")])
+        # the curve shocks' fit itself: its targets include the 3-month's changes (the short-end scale)
+        md = B.asof_shock_fit(origin)["md"]
+        out["shock_fit"] = np.array([md["kappa"], md["scale_level"], md["scale_rest"], md["target_sd_short"][12],
+                                     *md["target_sd"].values(), float(md["fallback"] is None)])
         return out
 
     clean = forecasts()

@@ -86,14 +86,14 @@ def test_minimum_distance_matches_the_data_and_speeds_up_reversion():
 
     c = E.estimate_curve()
     md = c["md"]
-    assert md["matched"]
+    assert md["matched"] and md["fallback"] is None
     for h in E.MATCH_HORIZONS:
         assert md["fitted_sd"][h] == pytest.approx(md["target_sd"][h], rel=1e-6)
     # the data's p5..p95 ranges (docs/reference/uncertainty.md s1: 292 bp at 12 months, 449 bp at 60)
     assert E.P5_P95_SD * 100 * md["target_sd"][12] == pytest.approx(292, abs=1)
     assert E.P5_P95_SD * 100 * md["target_sd"][60] == pytest.approx(449, abs=1)
     assert md["kappa"] > 1.0 and 0.9 < md["root"] < md["root_ols"] < 1.0
-    ols = E.bootstrap_change_sd(md["A_ols"], c["resid"].values / md["scale"], np.r_[c["loadings"][3], 0.0],
+    ols = E.bootstrap_change_sd(md["A_ols"], c["resid"].values / md["scales"], np.r_[c["loadings"][3], 0.0],
                                 c["block"])
     assert ols[60] / md["target_sd"][60] > 1.15        # what the adjustment corrects
 
@@ -189,9 +189,103 @@ def test_per_factor_speeds_on_the_bundled_data_narrow_the_policy_rate():
     for g in E.SPEED_TARGETS:
         assert md["fitted_ratio"][g] == pytest.approx(md["target_ratio"][g], rel=1e-6)
     assert md["fitted_sd"]["long"][12] == pytest.approx(md["target_sd"]["long"][12], rel=1e-6)
-    shared = E.estimate_curve()["md"]
+    m = E._monthly_curve()
+    # the single-scale shared kappa (main's method before the short-end scale), on the same residuals
+    shared = E.match_change_spreads(md["A_ols"], c["resid"].values / md["scale"], np.r_[c["loadings"][3], 0.0],
+                                    c["block"], m["10Y"].values)
     assert md["kappa_shared"] == pytest.approx(shared["kappa"], rel=1e-6)
     assert md["speeds"]["short"] < shared["kappa"] < md["speeds"]["long"]
     pol = np.r_[c["loadings"][0], 1.0]
     now = E.bootstrap_change_sd(shared["A"], shared["resid"], pol, c["block"])
     assert md["fitted_sd"]["short"][12] < now[12] < md["target_sd"]["short"][12]
+
+
+# --- the short-end scale (shocks_estimate.match_short_scale): the shipped estimate ----------------------
+def _four_factor_case(kappa, s_level, s_rest, block=3.0):
+    """A small four-factor VAR, its residuals, and the exact change s.d.s of a long and a short quantity
+    under a known speed and two known residual scales (level's column; the rest)."""
+    from treasurylab.params import shocks_estimate as E
+
+    rng = np.random.default_rng(4)
+    A0 = np.array([[0.985, 0.005, 0.0, 0.0], [0.02, 0.95, 0.02, 0.0],
+                   [0.0, 0.04, 0.9, 0.0], [0.0, 0.02, 0.0, 0.8]])
+    e = rng.standard_normal((430, 4)) * np.array([0.25, 0.3, 0.2, 0.15])
+    e[:, 1] -= 0.6 * e[:, 0]          # the short end moves more than the long, as in the data,
+    e[:, 2] += 2.0 * e[:, 1]          # and slope and curvature shocks move the 10-year little
+    e -= e.mean(axis=0)
+    ex = E.exact_loadings()
+    w_long, w_short = np.r_[ex[2], 0.0], np.r_[ex[0], 0.0]
+    At = np.eye(4) + kappa * (A0 - np.eye(4))
+    D = np.array([s_level, s_rest, s_rest, s_rest])
+    sd = E.change_sd_from_autocov(At, E.bootstrap_autocov(e * D, block, 60), np.array([w_long, w_short]))
+    t_long = {h: float(sd[h][0]) for h in E.MATCH_HORIZONS}
+    t_short = {h: float(sd[h][1]) for h in E.MATCH_HORIZONS}
+    return A0, e, block, w_long, w_short, t_long, t_short
+
+
+def test_short_scale_recovers_a_known_speed_and_two_scales():
+    """Targets made by the shocks' own exact spreads under a known speed and known scales (the short
+    end's residuals 1.5x the level's relative size) are matched by exactly those three numbers."""
+    from treasurylab.params import shocks_estimate as E
+
+    A0, e, block, wl, ws, tl, ts = _four_factor_case(1.8, 0.9, 1.35)
+    md = E.match_short_scale(A0, e, block, wl, ws, tl, ts)
+    assert md["fallback"] is None and md["matched"]
+    assert md["kappa"] == pytest.approx(1.8, rel=1e-5)
+    assert md["scale_level"] == pytest.approx(0.9, rel=1e-5)
+    assert md["scale_rest"] == pytest.approx(1.35, rel=1e-5)
+    np.testing.assert_allclose(md["scales"], [md["scale_level"]] + [md["scale_rest"]] * 3)
+    np.testing.assert_allclose(md["resid"], e * md["scales"])
+    for h in E.MATCH_HORIZONS:
+        assert md["fitted_sd"][h] == pytest.approx(tl[h], rel=1e-6)
+    assert md["fitted_sd_short"][12] == pytest.approx(ts[12], rel=1e-6)
+    assert md["cond"] < 100
+
+
+def test_short_scale_falls_back_to_one_scale_and_says_why():
+    """A 3-month spread no scale ratio in the bounds reaches is not solved: the single-scale fit of
+    match_change_spreads is used, and the result says so."""
+    from treasurylab.params import shocks_estimate as E
+
+    A0, e, block, wl, ws, tl, ts = _four_factor_case(1.8, 0.9, 1.35)
+    ts = {h: 100.0 * v for h, v in ts.items()}
+    md = E.match_short_scale(A0, e, block, wl, ws, tl, ts)
+    one = E._shared_kappa_fit(A0, e, wl, block, tl)
+    assert md["fallback"].startswith("one scale: ") and "3-month" in md["fallback"]
+    assert md["kappa"] == one["kappa"] and md["scale_level"] == md["scale_rest"] == one["scale"]
+    np.testing.assert_array_equal(md["A"], one["A"])
+    assert md["fitted_sd"][12] == pytest.approx(tl[12], rel=1e-6)
+
+
+def test_kappa_range_is_the_shared_speeds_guard():
+    from treasurylab.params import shocks_estimate as E
+
+    lo, hi = E.kappa_range(np.diag([0.9, 0.99]))
+    assert lo == 0.05 and hi == pytest.approx(0.98 * 10.0)       # root 0.9 reaches 0 at kappa 10
+
+
+def test_bundled_short_scale_reproduces_each_target_and_widens_the_short_end():
+    """Shipped estimate (module docstring, "Short-end scale"): the 10-year's 12- and 60-month spreads
+    and the 3-month's 12-month spread are each reproduced, the system is well conditioned, the short
+    end's residuals are scaled up relative to the level's, and the policy rate's 12-month spread comes
+    out wider than with one scale, still not wider than the fed funds record."""
+    from treasurylab.params import shocks_estimate as E
+
+    c = E.estimate_curve()
+    md = c["md"]
+    assert md["fallback"] is None and md["matched"]
+    for h in E.MATCH_HORIZONS:
+        assert md["fitted_sd"][h] == pytest.approx(md["target_sd"][h], rel=1e-6)
+    assert md["fitted_sd_short"][12] == pytest.approx(md["target_sd_short"][12], rel=1e-6)
+    # the data's p5..p95 range of the 3-month's 12-month changes, 1990-2025 (monthly averages)
+    assert E.P5_P95_SD * 100 * md["target_sd_short"][12] == pytest.approx(458, abs=1)
+    assert md["cond"] < 10
+    assert md["scale_rest"] > md["scale_level"]
+    np.testing.assert_allclose(c["resid"].values, (c["resid"].values / md["scales"]) * md["scales"])
+    m = E._monthly_curve()
+    one = E.match_change_spreads(md["A_ols"], c["resid"].values / md["scales"], np.r_[c["loadings"][3], 0.0],
+                                 c["block"], m["10Y"].values)
+    pol = np.r_[c["loadings"][0], 1.0]
+    two = E.bootstrap_change_sd(md["A"], md["resid"], pol, c["block"])[12]
+    single = E.bootstrap_change_sd(one["A"], one["resid"], pol, c["block"])[12]
+    assert single < two <= E.change_spread_sd(m["DFF"].values, 12)

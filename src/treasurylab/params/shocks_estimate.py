@@ -22,14 +22,27 @@ What is estimated (docs/design.md, "World shocks", says why this form):
   moved towards 1 - kappa (1 - root)), residuals times ``s``; the target is the normal-equivalent
   s.d. of the p5..p95 range of the 10-year's h-month changes in the estimation sample, ``(p95 -
   p5) / 3.29``, and the shocks' s.d. is the exact one of the stationary bootstrap started from zero
-  (the residuals' circular autocovariances, kept at lag k with probability (1 - 1/L)^k). Two
-  moments, two parameters: kappa solves the 60/12 ratio (Brent), then s the 12-month level. The same
-  function re-estimates them at every backtest origin on the data published by then
-  (scenario/backtest.asof_shock_params). The 5-year
+  (the residuals' circular autocovariances, kept at lag k with probability (1 - 1/L)^k).
+  **Short-end scale** (:func:`match_curve_shocks` -> :func:`match_short_scale`, shipped): the residual
+  scale is two, ``s_L`` on the level's column and ``s_R`` on slope, curvature and policy spread, and a
+  third moment, the 3-month yield's 12-month spread (same sample, same normal-equivalent s.d.), joins the
+  10-year's two: three moments, three parameters. Order: kappa solves the 10-year's 60/12 ratio (Brent on
+  the shared speed's stability range, :func:`kappa_range`; the nearer end where the range does not reach
+  it), and at every kappa the two 12-month spreads fix the scales exactly (the variance of a quantity's
+  changes is ``s_L^2 V_LL + s_L s_R V_X + s_R^2 V_RR``, so ``s_R / s_L`` is the one root in
+  SCALE_RATIO_BOUNDS of a quadratic, ``s_L`` then the 10-year's level). Well posed: the Jacobian of the
+  three log moments in (log kappa, log s_L, log s_R) has condition number 4.0 on 1990-2025. Result:
+  kappa 2.051, s_L 0.878, s_R 1.258 (one scale: kappa 1.906, s 1.039); the 3-month's 12-month p5..p95
+  458 bp (one scale: 407 bp), the policy rate's 452 bp (one scale: 400 bp; fed funds record 495 bp).
+  Where no single ratio in the bounds matches, the fit is not solved and the single-scale
+  :func:`match_change_spreads` (kappa on the 60/12 ratio, then one scale on the 12-month level) is used,
+  ``fallback`` saying why: in the backtest's as-of fits this happens at 1995-01 only (its 1985-1994
+  window), out of the 30 January origins 1995-2024. The same function re-estimates them at every
+  backtest origin on the data published by then (scenario/backtest.asof_shock_fit). The 5-year
   and 30-year load on the factors by OLS of their levels on the factors (the 30-year without
   2002-02..2006-02, when no 30-year bond was issued).
   **Per-factor speeds, measured and not adopted** (:func:`match_speeds`, ``estimate_curve(per_factor=
-  True)``): ``A = I + K (A_ols - I)`` with ``K`` diagonal, factor i's monthly correction scaled by its
+  True)``; measured before the short-end scale, against one residual scale): ``A = I + K (A_ols - I)`` with ``K`` diagonal, factor i's monthly correction scaled by its
   own speed, each chosen so that its quantity's own 60/12 ratio of change spreads matches the data's,
   under the same stability guard and with the scale still on the 10-year's 12-month spread. Four
   speeds on the 10-year, 2-year, 3-month and fed funds ratios are not well posed (the three short-end
@@ -44,7 +57,7 @@ What is estimated (docs/design.md, "World shocks", says why this form):
   495 bp).
   The shortfall is the size of the short end's shocks at 12-24 months (and fed funds' hump: 24-month
   changes wider than 60-month ones, 871 against 795 bp, which a VAR(1) cannot make), not their
-  persistence. Tried in the backtest's as-of fits too, no pair of speeds fits at 29 of the 30 January
+  persistence (hence the short-end scale above). Tried in the backtest's as-of fits too, no pair of speeds fits at 29 of the 30 January
   origins 1995-2024 (their as-of 60-month changes are few): there :func:`match_speeds` falls back to
   the shared kappa and says why in ``fallback``, so the 10-year's backtest scores barely moved.
 * **The 10-year term premium's share of the curve shocks**: the Adrian-Crump-Moench 10-year term
@@ -160,10 +173,22 @@ def estimate_curve(per_factor: bool = False) -> dict:
     block = float(optimal_block_length(resid.values)["stationary"].mean())
     if per_factor:          # the variant measured and not adopted (module docstring, "Per-factor speeds")
         md = match_speeds(A, resid.values, block, speed_targets(load, m["10Y"].values, m["DFF"].values))
+        scales = np.full(len(FACTORS), md["scale"])
     else:
-        md = match_change_spreads(A, resid.values, np.r_[load[3], 0.0], block, m["10Y"].values)
-    return {"A": md["A"], "resid": resid * md["scale"], "loadings": load, "block": block,
+        md = match_curve_shocks(A, resid.values, block, load, m["10Y"].values, m["3M"].values)
+        scales = md["scales"]
+    return {"A": md["A"], "resid": resid * scales, "loadings": load, "block": block,
             "eig": md["root"], "n": len(f), "md": md}
+
+
+def match_curve_shocks(A: np.ndarray, resid: np.ndarray, block: float, loadings: np.ndarray,
+                       y10: np.ndarray, y3m: np.ndarray) -> dict:
+    """The curve shocks' speed and residual scales, for the shipped estimate and every backtest origin:
+    :func:`match_short_scale` on the 10-year (row 3 of the tenor ``loadings``) and the 3-month (row 0),
+    monthly series in pp of the estimation sample (the targets: :func:`change_spread_sd` of each)."""
+    return match_short_scale(A, resid, block, np.r_[loadings[3], 0.0], np.r_[loadings[0], 0.0],
+                             {h: change_spread_sd(y10, h) for h in MATCH_HORIZONS},
+                             {h: change_spread_sd(y3m, h) for h in MATCH_HORIZONS})
 
 
 def monthly_term_premium() -> pd.Series:
@@ -196,19 +221,19 @@ def estimate_term_premium(m: pd.DataFrame | None = None) -> dict:
     return {"loadings": beta, "se": fit.bse[1:], "r2": float(fit.rsquared), "r2_h": r2_h, "n": int(fit.nobs)}
 
 
-#: horizons (months) of the 10-year changes matched by :func:`match_change_spreads`
+#: horizons (months) of the changes matched by :func:`match_change_spreads` and :func:`match_short_scale`
 MATCH_HORIZONS = (12, 60)
 P5_P95_SD = 2.0 * 1.6448536         # the p5..p95 range of a normal is 3.29 s.d.
 
 
 def change_spread_sd(y10: np.ndarray, h: int) -> float:
-    """Normal-equivalent s.d. of the 10-year's ``h``-month changes, (p95 - p5) / 3.29, from a monthly
-    series (consecutive months, NaN skipped pairwise), in the series' unit."""
+    """Normal-equivalent s.d. of a yield's (the 10-year's, the 3-month's) ``h``-month changes, (p95 - p5)
+    / 3.29, from a monthly series (consecutive months, NaN skipped pairwise), in the series' unit."""
     y = np.asarray(y10, dtype=float)
     ch = y[h:] - y[:-h]
     ch = ch[np.isfinite(ch)]
     if len(ch) < 2:
-        raise ValueError(f"too few {h}-month changes of the 10-year to measure their spread")
+        raise ValueError(f"too few {h}-month changes of the yield to measure their spread")
     q5, q95 = np.percentile(ch, [5, 95])
     return float((q95 - q5) / P5_P95_SD)
 
@@ -283,12 +308,7 @@ def _shared_kappa_fit(A: np.ndarray, resid: np.ndarray, weights: np.ndarray, blo
         s = bootstrap_change_sd(A_of(k), resid, weights, block, horizons)
         return s[h2] / s[h1]
 
-    # every root stays inside the unit circle (|1 - kappa (1 - root)| < 1 <=> kappa < 2 Re(1 - root) /
-    # |1 - root|^2) and keeps a non-negative real part (kappa <= 1 / Re(1 - root)): speeding up the
-    # reversion must not make a factor flip sign month to month
-    w = [1.0 - r for r in lam if abs(1.0 - r) > 1e-12]
-    k_hi = 0.98 * min([2.0 * x.real / abs(x) ** 2 for x in w] + [1.0 / x.real for x in w if x.real > 0] + [50.0])
-    k_lo = 0.05
+    k_lo, k_hi = kappa_range(A)
     goal = target[h2] / target[h1]
     f_lo, f_hi = ratio(k_lo) - goal, ratio(k_hi) - goal
     matched = f_lo * f_hi <= 0
@@ -303,6 +323,175 @@ def _shared_kappa_fit(A: np.ndarray, resid: np.ndarray, weights: np.ndarray, blo
     return {"kappa": float(kappa), "scale": float(scale), "matched": bool(matched), "A": A_k, "resid": np.asarray(resid) * scale,
             "target_sd": target, "fitted_sd": fitted, "A_ols": A,
             "root_ols": float(np.max(np.abs(lam))), "root": float(np.max(np.abs(np.linalg.eigvals(A_k))))}
+
+
+def kappa_range(A: np.ndarray) -> tuple[float, float]:
+    """(0.05, 0.98 x the largest kappa at which every root of ``I + kappa (A - I)`` stays inside the unit
+    circle with a non-negative real part): the stability guard of the shared speed."""
+    lam = np.linalg.eigvals(A)
+    # every root stays inside the unit circle (|1 - kappa (1 - root)| < 1 <=> kappa < 2 Re(1 - root) /
+    # |1 - root|^2) and keeps a non-negative real part (kappa <= 1 / Re(1 - root)): speeding up the
+    # reversion must not make a factor flip sign month to month
+    w = [1.0 - r for r in lam if abs(1.0 - r) > 1e-12]
+    k_hi = 0.98 * min([2.0 * x.real / abs(x) ** 2 for x in w] + [1.0 / x.real for x in w if x.real > 0] + [50.0])
+    return 0.05, k_hi
+
+
+# --- a short-end scale: two residual scales (module docstring, "Short-end scale") ---------------------
+#: which residual scale each curve factor's column takes (FACTORS order): 0 = s_L (level), 1 = s_R
+#: (slope, curvature, policy spread)
+SCALE_GROUPS = (0, 1, 1, 1)
+#: the ratio s_R / s_L searched: outside it the fit is not solved and falls back to one scale.
+#: assumption: a factor of 5 either way; beyond it the short end's shocks would be a different process,
+#: not the level's rescaled (on 1990-2025 the ratio is 1.43, at the backtest's solved origins 0.78..2.95)
+SCALE_RATIO_BOUNDS = (0.2, 5.0)
+
+
+class _NoTwoScales(Exception):
+    pass
+
+
+def _scale_parts(A_k: np.ndarray, C: np.ndarray, W: np.ndarray, groups, horizons) -> dict:
+    """{h: (V_LL, V_X, V_RR)}, each (q,): the variance of ``W @ x_h`` is ``s_L^2 V_LL + s_L s_R V_X +
+    s_R^2 V_RR`` when the residual columns in group 0 are scaled by s_L and the rest by s_R (exact: the
+    autocovariances scale as D C D, D = diag of the column scales)."""
+    g = np.asarray(groups) == 0
+    mL = np.outer(g, g)
+    mR = np.outer(~g, ~g)
+    tot = change_sd_from_autocov(A_k, C, W, horizons)
+    ll = change_sd_from_autocov(A_k, C * mL, W, horizons)
+    rr = change_sd_from_autocov(A_k, C * mR, W, horizons)
+    return {h: (ll[h] ** 2, tot[h] ** 2 - ll[h] ** 2 - rr[h] ** 2, rr[h] ** 2) for h in horizons}
+
+
+def _scales_for(parts: dict, t_long: float, t_short: float, h: int) -> tuple[float, float]:
+    """(s_L, s_R) matching the long quantity's (row 0) and the short one's (row 1) h-month s.d.s:
+    r = s_R / s_L is the root of a quadratic in SCALE_RATIO_BOUNDS, s_L then the long one's level.
+    Raises _NoTwoScales when no root, or more than one, lies in the bounds."""
+    a, b, c = parts[h]
+    T2 = (t_short / t_long) ** 2
+    coef = [c[1] - T2 * c[0], b[1] - T2 * b[0], a[1] - T2 * a[0]]
+    lo, hi = SCALE_RATIO_BOUNDS
+    if abs(coef[0]) < 1e-14 * max(abs(coef[1]), abs(coef[2]), 1e-300):
+        roots = np.array([-coef[2] / coef[1]]) if coef[1] != 0 else np.array([])
+    else:
+        roots = np.roots(coef)
+    roots = [float(x.real) for x in np.atleast_1d(roots) if abs(x.imag) < 1e-12 and lo <= x.real <= hi]
+    if len(roots) != 1:
+        raise _NoTwoScales(f"{'no' if not roots else 'more than one'} scale ratio s_R/s_L in {lo}..{hi} "
+                           "matches the 3-month's 12-month spread")
+    r = roots[0]
+    var_long = a[0] + b[0] * r + c[0] * r * r
+    if var_long <= 0:
+        raise _NoTwoScales("the 10-year's variance is not positive at the matching scale ratio")
+    sL = t_long / float(np.sqrt(var_long))
+    return sL, r * sL
+
+
+def match_short_scale(A: np.ndarray, resid: np.ndarray, block: float, w_long: np.ndarray, w_short: np.ndarray,
+                      t_long: dict[int, float], t_short: dict[int, float], horizons=MATCH_HORIZONS,
+                      groups=SCALE_GROUPS) -> dict:
+    """One speed kappa and two residual scales, s_L on the level's column and s_R on the others
+    (``groups``), by minimum distance on three moments (module docstring, "Short-end scale"): the long
+    quantity's (the 10-year, weights ``w_long``) 60/12 ratio of change spreads and 12-month spread, and
+    the short one's (the 3-month, ``w_short``) 12-month spread: ``t_long`` / ``t_short`` {h: the s.d. of
+    the quantity's h-month changes in the data, pp} (:func:`match_curve_shocks` measures them).
+
+    Order (well posed: for each kappa the two 12-month spreads fix the two scales exactly): kappa solves
+    the 10-year's 60/12 ratio by Brent on :func:`kappa_range` (the shared speed's stability guard; the
+    nearer end where the range does not reach it, as :func:`match_change_spreads`), the range cut, by
+    bisection from whichever end is solvable, to the speeds at which the scales below are; at every kappa
+    the ratio s_R / s_L is the root in SCALE_RATIO_BOUNDS of a quadratic that matches the 3-month's
+    12-month spread relative to the 10-year's, s_L then the 10-year's level. Where no single ratio in
+    the bounds matches (at the ends of kappa's range or along Brent's search) the fit is not solved: the
+    single-scale :func:`match_change_spreads` is used and ``fallback`` says why (None when solved).
+    ``cond``: condition number of the Jacobian of the three log moments in (log kappa, log s_L,
+    log s_R) at the solution."""
+    from scipy.optimize import brentq
+
+    h1, h2 = horizons
+    t_long = {h: float(t_long[h]) for h in horizons}
+    t_short = {h: float(t_short[h]) for h in horizons}
+    W = np.array([w_long, w_short], dtype=float)
+    C = bootstrap_autocov(resid, block, max(horizons))
+    I = np.eye(A.shape[0])
+    gmask = np.asarray(groups) == 0
+
+    def A_of(k):
+        return I + k * (A - I)
+
+    def solve(k):
+        parts = _scale_parts(A_of(k), C, W, groups, horizons)
+        sL, sR = _scales_for(parts, t_long[h1], t_short[h1], h1)
+        return parts, sL, sR
+
+    def var(parts, h, sL, sR):
+        a, b, c = parts[h]
+        return a * sL * sL + b * sL * sR + c * sR * sR
+
+    def ratio(k):
+        parts, sL, sR = solve(k)
+        return float(np.sqrt(var(parts, h2, sL, sR)[0] / var(parts, h1, sL, sR)[0]))
+
+    def solvable(k):
+        try:
+            solve(k)
+            return True
+        except _NoTwoScales:
+            return False
+
+    k_lo, k_hi = kappa_range(A)
+    goal = t_long[h2] / t_long[h1]
+    try:
+        ok_lo, ok_hi = solvable(k_lo), solvable(k_hi)
+        if not (ok_lo or ok_hi):
+            solve(k_hi)                         # raises, with the reason
+        if not (ok_lo and ok_hi):
+            # e.g. slow reversion lets the level's shocks dominate every tenor: no s_R / s_L in the bounds
+            # makes the 3-month's changes wide enough. kappa's range is cut, by bisection, to the part
+            # where one does, from the end that is solvable
+            a, b = k_lo, k_hi
+            while b - a > 1e-6 * b:
+                mid = 0.5 * (a + b)
+                if solvable(mid) == ok_lo:
+                    a = mid
+                else:
+                    b = mid
+            k_lo, k_hi = (k_lo, a) if ok_lo else (b, k_hi)
+        f_lo, f_hi = ratio(k_lo) - goal, ratio(k_hi) - goal
+        matched = f_lo * f_hi <= 0
+        if not matched:
+            kappa = k_lo if abs(f_lo) < abs(f_hi) else k_hi
+        else:
+            kappa = float(brentq(lambda k: ratio(k) - goal, k_lo, k_hi, xtol=1e-8))
+        parts, sL, sR = solve(kappa)
+        fallback = None
+    except _NoTwoScales as exc:
+        fallback = f"one scale: {exc}"
+    if fallback is not None:
+        md = _shared_kappa_fit(A, resid, w_long, block, t_long, horizons)
+        kappa, sL, sR, matched = md["kappa"], md["scale"], md["scale"], md["matched"]
+        parts = _scale_parts(A_of(kappa), C, W, groups, horizons)
+    scales = np.where(gmask, sL, sR)
+    fitted = {h: np.sqrt(np.maximum(var(parts, h, sL, sR), 0.0)) for h in horizons}
+
+    def logm(k, a, b):
+        p = _scale_parts(A_of(k), C, W, groups, horizons)
+        v1, v2 = var(p, h1, a, b), var(p, h2, a, b)
+        return 0.5 * np.log([v2[0] / v1[0], v1[0], v1[1]])
+
+    eps = 1e-5
+    J = np.column_stack([(logm(kappa * np.exp(eps), sL, sR) - logm(kappa * np.exp(-eps), sL, sR)) / (2 * eps),
+                         (logm(kappa, sL * np.exp(eps), sR) - logm(kappa, sL * np.exp(-eps), sR)) / (2 * eps),
+                         (logm(kappa, sL, sR * np.exp(eps)) - logm(kappa, sL, sR * np.exp(-eps))) / (2 * eps)])
+    A_k = A_of(kappa)
+    return {"kappa": float(kappa), "scale_level": float(sL), "scale_rest": float(sR), "scales": scales,
+            "matched": bool(matched), "fallback": fallback, "A": A_k, "resid": np.asarray(resid) * scales,
+            "A_ols": A, "target_sd": t_long, "fitted_sd": {h: float(fitted[h][0]) for h in horizons},
+            "target_sd_short": t_short, "fitted_sd_short": {h: float(fitted[h][1]) for h in horizons},
+            "cond": float(np.linalg.cond(J)),
+            "root_ols": float(np.max(np.abs(np.linalg.eigvals(A)))),
+            "root": float(np.max(np.abs(np.linalg.eigvals(A_k))))}
 
 
 def speed_targets(loadings: np.ndarray, y10: np.ndarray, policy: np.ndarray, horizons=MATCH_HORIZONS) -> dict:
@@ -538,12 +727,17 @@ def render() -> str:
              "net interest, error = actual - projected, % of actual GDP")
     first, last = str(months[0]), str(months[-1])
     md = c["md"]
-    src_md = (src_c + f"; speed of mean reversion (kappa) and residual scale by minimum distance on the "
-              f"p5..p95 spread of the 10-year's {MATCH_HORIZONS[0]}- and {MATCH_HORIZONS[1]}-month changes "
-              "in the same months (match_change_spreads, module docstring)")
+    src_md = (src_c + f"; speed of mean reversion (kappa) and two residual scales (level; slope, curvature "
+              f"and policy spread) by minimum distance on the p5..p95 spread of the 10-year's "
+              f"{MATCH_HORIZONS[0]}- and {MATCH_HORIZONS[1]}-month changes and the 3-month's "
+              f"{MATCH_HORIZONS[0]}-month changes in the same months (match_short_scale, module docstring)")
+    if md["fallback"] is not None:
+        raise ValueError(f"the shipped curve shocks' two scales were not solved: {md['fallback']}")
     tgt = [P5_P95_SD * 100 * md["target_sd"][h] for h in MATCH_HORIZONS]
     fit = [P5_P95_SD * 100 * md["fitted_sd"][h] for h in MATCH_HORIZONS]
-    ols_sd = bootstrap_change_sd(md["A_ols"], c["resid"].values / md["scale"], np.r_[c["loadings"][3], 0.0],
+    t3m = P5_P95_SD * 100 * md["target_sd_short"][MATCH_HORIZONS[0]]
+    f3m = P5_P95_SD * 100 * md["fitted_sd_short"][MATCH_HORIZONS[0]]
+    ols_sd = bootstrap_change_sd(md["A_ols"], c["resid"].values / md["scales"], np.r_[c["loadings"][3], 0.0],
                                  c["block"])
     ols = [P5_P95_SD * 100 * ols_sd[h] for h in MATCH_HORIZONS]
     ps = [
@@ -567,7 +761,8 @@ def render() -> str:
                f"VAR(1) coefficient matrix I + kappa (A_ols - I), kappa = {md['kappa']:.4f} (minimum distance); "
                f"largest eigenvalue modulus {c['eig']:.4f} (OLS {md['root_ols']:.4f}). 10-year p5..p95 spread "
                f"of {MATCH_HORIZONS[0]}/{MATCH_HORIZONS[1]}-month changes: data {tgt[0]:.0f}/{tgt[1]:.0f} bp, "
-               f"shocks {fit[0]:.0f}/{fit[1]:.0f} bp; with the OLS matrix and residuals {ols[0]:.0f}/{ols[1]:.0f} bp."),
+               f"shocks {fit[0]:.0f}/{fit[1]:.0f} bp; with the OLS matrix and residuals {ols[0]:.0f}/{ols[1]:.0f} bp. "
+               f"3-month p5..p95 spread of {MATCH_HORIZONS[0]}-month changes: data {t3m:.0f} bp, shocks {f3m:.0f} bp."),
         _param("tenor_loadings", c["loadings"].tolist(), "pp of yield per pp of factor",
                src_c + "; 5y and 30y by OLS of their levels on the factors (30y without "
                f"{NO_30Y[0]}..{NO_30Y[1]})", CURVE_END,
@@ -591,8 +786,9 @@ def render() -> str:
                "quarterly macro residuals exist)."),
         _param("residuals", resid, "pp per month (curve factors); standard deviations (inflation_z, growth_z)",
                src_md + "; " + src_m, last,
-               f"Demeaned VAR(1) residuals of the curve factors times the minimum-distance scale "
-               f"{md['scale']:.4f}, and standardised AR(1) residuals of "
+               f"Demeaned VAR(1) residuals of the curve factors times the minimum-distance scales "
+               f"{md['scale_level']:.4f} (level) and {md['scale_rest']:.4f} (slope, curvature, policy spread), "
+               "and standardised AR(1) residuals of "
                "inflation and growth (each quarter's residual on its three months), one row per date."),
         _param("inflation_persistence", mac["inflation"]["rho_m"], "per month", src_m, MACRO_END,
                f"Quarterly AR(1) coefficient {mac['inflation']['rho_q']:.4f} to the power 1/3.", 0, 1),

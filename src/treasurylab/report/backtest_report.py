@@ -131,12 +131,12 @@ def render_section(result, command: str, png: str | None = None) -> str:
         if pol:
             lines += ["The policy rate's band is " + " and ".join(
                 f"{r['width_ratio']:.2f} as wide as the record at {r['policy_months']} months" for r in pol)
-                + ": the curve shocks' persistence and scale are matched on the 10-year's changes only "
-                "(params/shocks_estimate.py), and the short end's shocks are smaller than its record; speeds "
-                "of mean reversion fitted to the policy rate's own changes narrow it further, so the gap is "
-                "their size, not their persistence (docs/design.md, World shocks). Bills and "
-                "floating-rate notes reprice with it: one reason net interest's band 1-2 years out is "
-                "narrower than CBO's record.", ""]
+                + ": the curve shocks' speed and the level's scale are matched on the 10-year's changes, the "
+                "scale of the slope, curvature and policy-spread shocks on the 3-month yield's 12-month "
+                "changes (params/shocks_estimate.py), which are narrower than the fed funds rate's; at 24 "
+                "months fed funds' changes are also wider than at 60 months, a hump a VAR(1) does not make "
+                "(docs/design.md, World shocks). Bills and floating-rate notes reprice with it: one reason "
+                "net interest's band 1-2 years out is narrower than CBO's record.", ""]
     for n in result.notes:
         lines.append(f"- {n}")
     if png:

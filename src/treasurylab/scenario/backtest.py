@@ -207,25 +207,15 @@ def engine_forecast(origin: str, h: int, paths: int, seed: int) -> np.ndarray | 
 SHOCK_FIT_MIN_MONTHS = 120
 
 @lru_cache(maxsize=512)
-def asof_shock_params(origin: str):
-    """The world shocks' yield-curve part (``model/shocks.py``) re-estimated on the data published by
-    ``origin``: the VAR(1) of the curve factors of ``params/shocks_estimate.py`` (level, slope,
-    curvature of 3m/2y/10y and the fed funds - 3m spread) on monthly averages from 1990-01 (or the
-    last ``SHOCK_FIT_MIN_MONTHS`` months) to the last observed month, its demeaned residuals and the
-    Politis-White block length, then the same minimum-distance speed and scale as the shipped file
-    (``shocks_estimate.match_change_spreads``) on the 10-year's 12- and 60-month changes in the
-    VAR's own months, as the shipped file does. Macro and fiscal shocks are off (the 10-year needs
-    the curve only)."""
+def asof_shock_fit(origin: str) -> dict:
+    """The curve shocks' fit on the data published by ``origin`` (:func:`asof_shock_params`): the OLS
+    VAR(1), its block length and ``shocks_estimate.match_curve_shocks``' result (``md``: the speed, the
+    two residual scales, ``fallback`` where one scale was used and why)."""
     import pandas as pd
     from arch.bootstrap import optimal_block_length
     from statsmodels.tsa.api import VAR
 
-    from treasurylab.model.shocks import ShockParams
-    from treasurylab.params.shocks_estimate import (
-        curve_factors,
-        exact_loadings,
-        match_change_spreads,
-    )
+    from treasurylab.params.shocks_estimate import curve_factors, exact_loadings, match_curve_shocks
     from treasurylab.scenario import jumpoff as JO
 
     j = JO.observe(origin)
@@ -236,16 +226,36 @@ def asof_shock_params(origin: str):
     f = curve_factors(m)
     fit = VAR(f.values).fit(1, trend="c")
     resid = fit.resid - fit.resid.mean(axis=0)
-    R = resid.shape[0]
     load = np.zeros((5, 3))
     ex = exact_loadings()
     load[0], load[1], load[3] = ex[0], ex[1], ex[2]
     block = float(optimal_block_length(resid)["stationary"].mean())
-    y10 = j.curve[(j.months >= first) & (j.months <= j.last_month), 3] * 100
-    md = match_change_spreads(fit.coefs[0], resid, np.r_[load[3], 0.0], block, y10)
+    window = (j.months >= first) & (j.months <= j.last_month)
+    y10 = j.curve[window, 3] * 100
+    y3m = j.curve[window, 0] * 100
+    md = match_curve_shocks(fit.coefs[0], resid, block, load, y10, y3m)
+    return {"md": md, "loadings": load, "block": block, "months": int(sel.sum())}
+
+
+@lru_cache(maxsize=512)
+def asof_shock_params(origin: str):
+    """The world shocks' yield-curve part (``model/shocks.py``) re-estimated on the data published by
+    ``origin``: the VAR(1) of the curve factors of ``params/shocks_estimate.py`` (level, slope,
+    curvature of 3m/2y/10y and the fed funds - 3m spread) on monthly averages from 1990-01 (or the
+    last ``SHOCK_FIT_MIN_MONTHS`` months) to the last observed month, its demeaned residuals and the
+    Politis-White block length, then the same minimum-distance speed and two residual scales as the
+    shipped file (``shocks_estimate.match_curve_shocks``) on the 10-year's 12- and 60-month changes
+    and the 3-month's 12-month changes in the VAR's own months (one scale, as before, where the two
+    cannot be solved: ``asof_shock_fit(origin)["md"]["fallback"]`` says why). Macro and fiscal shocks
+    are off (the 10-year needs the curve only)."""
+    from treasurylab.model.shocks import ShockParams
+
+    fit = asof_shock_fit(origin)
+    md = fit["md"]
     resid = md["resid"]
-    sp = ShockParams(A=md["A"], resid=resid, z_infl=np.zeros(R), z_growth=np.zeros(R), loadings=load,
-                     block_length=block, rho_infl=0.0, sigma_infl=0.0, rho_growth=0.0, sigma_growth=0.0,
+    R = resid.shape[0]
+    sp = ShockParams(A=md["A"], resid=resid, z_infl=np.zeros(R), z_growth=np.zeros(R), loadings=fit["loadings"],
+                     block_length=fit["block"], rho_infl=0.0, sigma_infl=0.0, rho_growth=0.0, sigma_growth=0.0,
                      rho_deficit=0.0, sigma_deficit=0.0, macro=False, fiscal=False)
     # tp_loadings stay None: the backtest scores the 10-year yield, not its term-premium split
     return sp
@@ -522,9 +532,20 @@ def backtest(origins: list[str] | None = None, paths: int = 2000, seed: int = 0)
                          "their yield-curve part re-estimated on the data published by each origin "
                          f"(VAR(1) of the curve factors from 1990-01, or the last {SHOCK_FIT_MIN_MONTHS} "
                          "months where fewer; stationary bootstrap of its residuals; speed of mean reversion "
-                         "and residual scale by minimum distance on the 10-year's 12- and 60-month changes "
-                         "in the same months).")
+                         "and two residual scales, the level's and the other factors', by minimum distance on "
+                         "the 10-year's 12- and 60-month changes and the 3-month's 12-month changes in the "
+                         "same months)." + _one_scale_note(origins))
     return res
+
+
+def _one_scale_note(origins: list[str]) -> str:
+    """Which origins' as-of fits fell back to one residual scale, and why (never silently)."""
+    fb = {o: asof_shock_fit(o)["md"]["fallback"] for o in origins}
+    fb = {o: why for o, why in fb.items() if why is not None}
+    if not fb:
+        return ""
+    return (f" One scale (the single-scale fit) at {len(fb)} of {len(origins)} origins, where the two could not "
+            "be solved: " + "; ".join(f"{o}: {why.removeprefix('one scale: ')}" for o, why in fb.items()) + ".")
 
 
 # --- the engine's spread against history and CBO's error record ---------------------------------------
