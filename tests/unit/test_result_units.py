@@ -151,9 +151,10 @@ def test_files_without_the_dataset_match_the_dataset(tmp_path):
 
 @pytest.mark.parametrize("n", [1, 2, 3, 7, 20, 101, 2560, 10_000])
 def test_quantiles_of_sorted_rows_are_numpys(n):
-    """The summary's quantiles (results.sorted_quantiles on sorted rows) are np.quantile's, bit for
-    bit: continuous values, heavy ties, infinities and a row with a NaN."""
-    from treasurylab.scenario.results import sorted_quantiles
+    """The summary's quantiles (results.sorted_quantiles on rows sorted or partitioned by
+    results.order_rows) are np.quantile's, bit for bit: continuous values, heavy ties, infinities and
+    a row with a NaN."""
+    from treasurylab.scenario.results import order_rows, sorted_quantiles
 
     rng = np.random.default_rng(n)
     qs = np.array([0.05, 0.5, 0.95])
@@ -165,10 +166,11 @@ def test_quantiles_of_sorted_rows_are_numpys(n):
     rows.append(nan_row)
     x = np.concatenate(rows)
     with np.errstate(invalid="ignore"):
-        got = sorted_quantiles(np.sort(x, axis=1), qs)
         want = np.quantile(x, qs, axis=1).T
-    np.testing.assert_array_equal(got, want)
-    assert np.isnan(got[-1]).all()
+        for partition in (False, True):     # sorted rows, or partitioned at the statistics read
+            got = sorted_quantiles(order_rows(x, qs, partition=partition), qs)
+            np.testing.assert_array_equal(got, want)
+            assert np.isnan(got[-1]).all()
 
 
 def test_summary_of_arrays_matches_numpy_quantile_and_mean():

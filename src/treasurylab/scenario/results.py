@@ -32,6 +32,7 @@ CLI's ``--save-paths N``) also writes ``paths.nc`` (NetCDF 3 via scipy) with the
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,11 +152,11 @@ def summarise_arrays(arrays: dict, months: list[str]) -> Any:
     """The summary of ``{name: (path, month) array}`` (other shapes are skipped), in dict order.
 
     Quantiles are numpy's (``np.quantile``, linear interpolation), computed by
-    :func:`sorted_quantiles` from a sorted copy of each variable's (month, path) rows: numpy's
-    vectorised sort of 10,000 paths takes ~0.05 ms a month, np.quantile's partition of unsorted data
-    ~0.3 ms (numpy 2.4, measured on the 2-core machine), and one call sorts all months of a variable.
-    Variables are shared between threads (numpy's sort releases the GIL). For 100,000 paths x 120
-    months x 17 variables this took ~6.7 s as one ``np.quantile`` call per variable.
+    :func:`sorted_quantiles` from a copy of each variable's (month, path) rows ordered by
+    :func:`order_rows` (sorted, or partitioned at the order statistics read: the same numbers), one
+    call for all months of a variable. Variables are shared between threads (numpy's sort and
+    partition release the GIL). For 100,000 paths x 120 months x 17 variables this took ~6.7 s as one
+    ``np.quantile`` call per variable.
     """
     import pandas as pd
 
@@ -171,7 +172,7 @@ def summarise_arrays(arrays: dict, months: list[str]) -> Any:
     def work(part: list) -> None:
         for name, a in part:
             # a is usually the transpose of a (month, path) record: a.T is then contiguous
-            res[name] = sorted_quantiles(np.sort(a.T, axis=1), qs).T
+            res[name] = sorted_quantiles(order_rows(a.T, qs), qs).T
 
     n_threads = min(_threads(sum(a.size for _, a in todo)), max(1, len(todo)))
     if n_threads > 1:
@@ -201,16 +202,9 @@ def tidy_summary(names: list[str], months: list[str], q: np.ndarray, mean: np.nd
     })
 
 
-def sorted_quantiles(rows: np.ndarray, qs) -> np.ndarray:
-    """(R, len(qs)): ``np.quantile(row, qs)`` (method "linear") of each *sorted* row of ``rows`` (R, n).
-
-    The same arithmetic as numpy's (``numpy.lib._function_base_impl._quantile``): virtual index
-    ``(n - 1) q``, its floor and the next order statistic (both the last one at or beyond ``n - 1``),
-    ``gamma = index - floor`` and the lerp ``a + (b - a) gamma``, or ``b - (b - a)(1 - gamma)`` where
-    gamma >= 0.5; a row holding NaN (sorted last) gives NaN. Identical numbers, without numpy's
-    partition, which is what makes np.quantile slow on data already sorted
-    (tests/unit/test_result_units.py compares the two)."""
-    n = rows.shape[1]
+def _positions(n: int, qs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The order statistics (0-based) :func:`sorted_quantiles` reads for ``n`` values: (prev, nxt,
+    gamma), numpy's "linear" method; -1 (the last) where the virtual index is at or beyond n - 1."""
     vi = (n - 1) * np.asarray(qs, dtype=float)
     prev = np.floor(vi)
     nxt = prev + 1
@@ -219,7 +213,60 @@ def sorted_quantiles(rows: np.ndarray, qs) -> np.ndarray:
     nxt[above] = -1
     prev = prev.astype(np.intp)
     nxt = nxt.astype(np.intp)
-    gamma = vi - prev
+    return prev, nxt, vi - prev
+
+
+def order_rows(rows: np.ndarray, qs, partition: bool | None = None) -> np.ndarray:
+    """A copy of ``rows`` (R, n) in which every value :func:`sorted_quantiles` reads is in its sorted
+    place: the rows sorted, or partitioned at those order statistics and the last (``np.partition``).
+    Both give the same quantiles, bit for bit. Which is faster depends on the machine: where numpy's
+    sort is vectorised (x86-simd-sort on an AVX-512 Intel core) a sort of 10,000 values took ~0.05 ms
+    and a partition more; on the AMD EPYC of docs/benchmarks.md a sort of the 2,400 series of a
+    10,000-path run took 1.04 s and the partition 0.41 s. ``partition`` None: timed once per process
+    (:func:`_partition_faster`)."""
+    n = rows.shape[1]
+    if partition is None:
+        partition = _partition_faster(n)
+    if not partition or n < 3:
+        return np.sort(rows, axis=1)
+    prev, nxt, _ = _positions(n, qs)
+    kth = np.unique(np.r_[prev % n, nxt % n, n - 1])
+    return np.partition(rows, kth, axis=1)
+
+
+@functools.cache
+def _partition_faster(n: int) -> bool:
+    """Whether :func:`order_rows` partitions rows of ``n`` values faster than it sorts them on this
+    machine: both timed once (best of 3 on 16 rows of random values, a few ms). Only the speed
+    depends on it, never a number."""
+    import time
+
+    x = np.random.default_rng(0).standard_normal((16, n))
+    qs = (0.05, 0.5, 0.95)
+
+    def best(partition: bool) -> float:
+        t = float("inf")
+        for _ in range(3):
+            t0 = time.perf_counter()
+            order_rows(x, qs, partition=partition)
+            t = min(t, time.perf_counter() - t0)
+        return t
+
+    return best(True) < best(False)
+
+
+def sorted_quantiles(rows: np.ndarray, qs) -> np.ndarray:
+    """(R, len(qs)): ``np.quantile(row, qs)`` (method "linear") of each row of ``rows`` (R, n), sorted
+    or ordered by :func:`order_rows`.
+
+    The same arithmetic as numpy's (``numpy.lib._function_base_impl._quantile``): virtual index
+    ``(n - 1) q``, its floor and the next order statistic (both the last one at or beyond ``n - 1``),
+    ``gamma = index - floor`` and the lerp ``a + (b - a) gamma``, or ``b - (b - a)(1 - gamma)`` where
+    gamma >= 0.5; a row holding NaN (sorted last) gives NaN. Identical numbers, without numpy's
+    partition, which is what makes np.quantile slow on data already sorted
+    (tests/unit/test_result_units.py compares the two)."""
+    n = rows.shape[1]
+    prev, nxt, gamma = _positions(n, qs)
     a = rows[:, prev]
     b = rows[:, nxt]
     diff = b - a
