@@ -208,7 +208,8 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
         outcomes = outcomes_of(arrays.get)
         # the kept paths stay views of the run's full arrays until the Dataset is built: build()
         # copies them out and lets the full map go then. A run whose paths are never looked at
-        # (--no-report, no --save-paths) skips a copy of ~0.2 GB: ~1 s of a 20,480-path run
+        # (--no-report, no --save-paths) skips a copy of ~0.2 GB (a 20,480-path run's peak resident
+        # memory 760 -> 587 MB, measured on the 2-core machine)
         arrays = {k: (v[:keep] if isinstance(v, np.ndarray) and v.ndim >= 1 else v) for k, v in arrays.items()}
     if summary is None:       # what the files and tables need, from the arrays (the Dataset waits)
         from treasurylab.scenario.results import outcomes_of, summarise_arrays
