@@ -100,6 +100,32 @@ def test_forecasts_use_nothing_published_after_the_origin(monkeypatch):
         np.testing.assert_array_equal(poisoned[k], clean[k], err_msg=str(k))
 
 
+def test_engine_replays_draw_only_fiscal_error_paths_published_before_the_origin(monkeypatch):
+    """The engine replays run with the shipped world shocks; their CBO error paths (the 'record'
+    primary-deficit draw) are cut to those whose last actual was published before the origin."""
+    from treasurylab.data.asof import as_date
+    from treasurylab.model.shocks import ShockParams
+    from treasurylab.params import load_params
+    from treasurylab.scenario import runner
+
+    seen = {}
+
+    def fake_run(sc, **kw):
+        seen["sc"] = sc
+        raise RuntimeError("stop")
+
+    monkeypatch.setattr(runner, "run", fake_run)
+    with pytest.raises(RuntimeError, match="stop"):
+        B.engine_forecast("2025-02", 12, 10, 0)
+    ov = seen["sc"].overrides["shocks"]
+    assert ov["primary_deficit_asof"] == "2025-02"
+    ps = load_params("shocks", {**ov, "primary_deficit_draw": "record"})
+    sp = ShockParams.from_params(ps)
+    pub = ps["primary_deficit_paths_published"]
+    kept = [k for k in sorted(pub) if as_date(pub[k]) < as_date("2025-02")]
+    assert sp.deficit_paths.shape[0] == len(kept) and "2020-03" not in kept
+
+
 def test_cli_json_and_docs_section(tmp_path):
     from treasurylab.cli.main import app
 

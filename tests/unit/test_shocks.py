@@ -289,3 +289,102 @@ def test_bundled_short_scale_reproduces_each_target_and_widens_the_short_end():
     two = E.bootstrap_change_sd(md["A"], md["resid"], pol, c["block"])[12]
     single = E.bootstrap_change_sd(one["A"], one["resid"], pol, c["block"])[12]
     assert single < two <= E.change_spread_sd(m["DFF"].values, 12)
+
+
+# --- the primary deficit from CBO's whole error paths ('record'): measured, not adopted -----------------
+@pytest.fixture(scope="module")
+def sp_record(sp):
+    return replace(sp, deficit_draw="record")
+
+
+def test_shipped_deficit_draw_is_the_ar1_and_its_numbers_did_not_move(sp):
+    """Not adopted (shocks_estimate docstring): the shipped draw is the AR(1), and its deficit shocks
+    are the AR(1) recursion on the innovations the month loop draws, as before the record option."""
+    assert sp.deficit_draw == "ar1"
+    T, n = 24, 300
+    w = WS.draw(sp, n, T, np.random.default_rng(7))
+    rng = np.random.default_rng(7)
+    R = sp.resid.shape[0]
+    rng.integers(0, R, size=n)
+    d = np.zeros(n)
+    for t in range(T):
+        rng.random(n)
+        rng.integers(0, R, size=n)
+        d = sp.rho_deficit * d + sp.sigma_deficit * rng.standard_normal(n)
+        np.testing.assert_allclose(w.deficit_pp[t], sp.scale * d, rtol=0, atol=1e-12)
+
+
+def test_record_draw_reproduces_the_centred_record_by_year(sp_record):
+    """At the middle of each projected fiscal year every path holds one recorded (centred) error, each
+    baseline's about equally often; so the draw's quantiles are the record's and its median is zero."""
+    P = sp_record.deficit_paths
+    w = WS.draw(sp_record, 20000, 72, np.random.default_rng(3))
+    for j, m in enumerate(sp_record.deficit_path_months.astype(int)):
+        x = w.deficit_pp[m]
+        vals, counts = np.unique(x, return_counts=True)
+        assert set(vals) <= set(P[:, j])
+        assert np.all(np.abs(counts / x.size - 1.0 / P.shape[0]) < 0.01)
+        for q in (0.05, 0.25, 0.5, 0.75, 0.95):
+            assert np.quantile(x, q, method="inverted_cdf") == np.quantile(P[:, j], q, method="inverted_cdf")
+        assert np.median(x) == 0.0                          # the median path is the baseline's
+
+
+def test_record_paths_are_centred_whole_paths_linear_between_the_fiscal_years(sp_record):
+    from treasurylab.params import shocks_estimate as E
+
+    f = E.fiscal_error_paths()
+    np.testing.assert_allclose(sp_record.deficit_paths, f["centred"], atol=1e-6)
+    np.testing.assert_allclose(np.median(sp_record.deficit_paths, axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(f["raw"] - f["median"], f["centred"])
+    assert f["baselines"][0] == "1992-03" and f["baselines"][-1] == "2020-03"   # all six years observed
+    M = WS.deficit_months(sp_record, 80)
+    m, P = sp_record.deficit_path_months, sp_record.deficit_paths
+    np.testing.assert_allclose(M[m.astype(int)], P.T)
+    np.testing.assert_allclose(M[8], P[:, 0] + (P[:, 1] - P[:, 0]) * 6 / 12)   # between years 1 and 2
+    np.testing.assert_allclose(M[0], P[:, 0])                                   # flat before year 1
+    np.testing.assert_allclose(M[79], P[:, -1])                                 # and after year 6
+
+
+def test_record_draw_keeps_every_other_shock_and_the_seed(sp, sp_record):
+    a = WS.draw(sp_record, 500, 36, np.random.default_rng(5))
+    b = WS.draw(sp_record, 500, 36, np.random.default_rng(5))
+    ar = WS.draw(sp, 500, 36, np.random.default_rng(5))
+    assert np.array_equal(a.deficit_pp, b.deficit_pp)
+    for k in ("tenor", "policy", "inflation", "real_level", "price_level", "gap", "tp10"):
+        assert np.array_equal(getattr(a, k), getattr(ar, k)), k
+    assert not np.array_equal(a.deficit_pp, ar.deficit_pp)
+    off = WS.draw(replace(sp_record, fiscal=False), 500, 36, np.random.default_rng(5))
+    assert not off.deficit_pp.any() and np.array_equal(off.tenor, a.tenor)
+
+
+def test_record_paths_as_of_a_date_use_only_published_errors():
+    """As-of draws (the backtest's engine replays): only paths whose year-6 actual was published before
+    the date, recentred on their own median; 2020-03's (FY2025, out on 2025-11-10) is left out in 2025."""
+    from treasurylab.data.asof import as_date
+    from treasurylab.errors import BadInput
+
+    ps = load_params("shocks")
+    pub = ps["primary_deficit_paths_published"]
+    assert pub["2020-03"] == "2025-11-10" and pub["2019-05"] == "2024-11-10"
+    full = WS.ShockParams.from_params(ps)
+    for origin, n in (("2025-02", 28), ("2025-12", 29), ("2010-01", 13)):
+        s = WS.ShockParams.from_params(load_params("shocks", {"primary_deficit_asof": origin}))
+        assert s.deficit_paths.shape[0] == n == sum(as_date(d) < as_date(origin) for d in pub.values())
+        np.testing.assert_allclose(np.median(s.deficit_paths, axis=0), 0.0, atol=1e-12)
+    assert WS.ShockParams.from_params(load_params("shocks", {"primary_deficit_asof": "2025-12"})).deficit_paths \
+        .shape == full.deficit_paths.shape
+    with pytest.raises(BadInput):
+        WS.ShockParams.from_params(load_params("shocks", {"primary_deficit_asof": "1995-01"}))
+    with pytest.raises(BadInput):
+        WS.ShockParams.from_params(load_params("shocks", {"primary_deficit_draw": "gaussian"}))
+
+
+def test_why_the_record_was_not_adopted():
+    """The record's paths have median zero at each projected year, but a baseline's errors persist and
+    are skewed: the median of their sum over years 1..5 (the debt they add, pp of GDP) is far from zero,
+    so the median path's debt/GDP would leave the baseline (engine: +3.7 pp at 5 years, criterion 0.5)."""
+    from treasurylab.params import shocks_estimate as E
+
+    c = E.fiscal_error_paths()["centred"]
+    np.testing.assert_allclose(np.median(c, axis=0), 0.0, atol=1e-12)
+    assert np.median(c[:, :5].sum(axis=1)) > 2.5

@@ -10,6 +10,8 @@ For each path (all paths of a block at once, month by month)::
     pi_t   = rho_pi pi_{t-1} + sigma_pi z_pi[idx_t]           inflation deviation, decimal annual rate
     g_t    = rho_g g_{t-1} + sigma_g z_g[idx_t]               real-growth deviation, decimal annual rate
     d_t    = rho_d d_{t-1} + sigma_d eps_t,  eps ~ N(0, 1)    primary deficit deviation, % of GDP
+                                                              ('ar1', shipped: primary_deficit_draw)
+    d_t    = P[k, t],  k uniform on the recorded paths        the same, 'record' (below; not adopted)
 
 and the outputs each block reads::
 
@@ -21,6 +23,19 @@ and the outputs each block reads::
     gap_t    = phi_gap gap_{t-1} + g_t / 12                   output-gap deviation, fraction of potential:
                                                               the part of a growth surprise that is
                                                               not (yet) absorbed by potential output
+
+**Primary deficit from CBO's own error record** ('record', measured and not adopted; the shipped
+draw is 'ar1'): each path takes ONE whole historical error path, a spring baseline's
+actual-minus-projected primary deficit (% of actual GDP) at projected years 1..6, centred by the
+median error at each year across baselines (median zero at every projected year); ``P`` is it in
+months, linear between ``deficit_path_months`` (the middles of the projected fiscal years) and flat
+outside them. The path is chosen uniformly per path *after* the month loop, from the same generator,
+and the loop still draws the AR(1)'s innovations ``eps`` it does not use: the curve and macro shocks
+get the same random numbers under either choice. CBO's errors are skewed (FY2009, FY2020 far above
+projection) and persist across a baseline's years; a Gaussian AR(1) has neither. That persistence is
+why it was not adopted: the median of a path's summed deficits is not the sum of the yearly medians,
+and the median path's debt/GDP ends up 3.7 pp above the baseline at 5 years
+(params/shocks_estimate.py, module docstring).
 
 Every residual table is demeaned, so each shock has mean zero and the baseline stays the centre of
 the fan. The draws come from a generator *jumped* from the block's own (``bit_generator.jumped()``):
@@ -60,6 +75,9 @@ class ShockParams:
     fiscal: bool = True
     scale: float = 1.0
     tp_loadings: np.ndarray | None = None   # (3,) ACM 10y term premium per pp of level, slope, curvature
+    deficit_draw: str = "ar1"                # 'record': whole CBO error paths; 'ar1': rho/sigma above
+    deficit_paths: np.ndarray | None = None  # (P, 6) centred CBO error paths, pp of GDP, years 1..6
+    deficit_path_months: np.ndarray | None = None   # (6,) month of the run each projected year sits at
 
     @classmethod
     def from_params(cls, ps) -> ShockParams | None:
@@ -79,7 +97,42 @@ class ShockParams:
             rho_growth=float(ps["growth_persistence"]), sigma_growth=float(ps["growth_sigma"]),
             rho_deficit=float(ps["primary_deficit_persistence"]),
             sigma_deficit=float(ps["primary_deficit_sigma"]), rho_gap=float(ps["gap_persistence"]),
-            rates=bool(ps["rates"]), macro=bool(ps["macro"]), fiscal=bool(ps["fiscal"]), scale=float(ps["scale"]))
+            rates=bool(ps["rates"]), macro=bool(ps["macro"]), fiscal=bool(ps["fiscal"]), scale=float(ps["scale"]),
+            **_deficit_record(ps))
+
+
+def _deficit_record(ps) -> dict:
+    """The primary-deficit draw's choice and its recorded paths (as of ``primary_deficit_asof``:
+    only paths published before that month, recentred on their own median)."""
+    from treasurylab.errors import BadInput
+
+    how = str(ps["primary_deficit_draw"])
+    if how not in ("record", "ar1"):
+        raise BadInput("unknown primary-deficit draw", field="shocks.primary_deficit_draw", got=how,
+                       fix="write record or ar1")
+    paths = ps["primary_deficit_paths"]
+    names = sorted(paths)
+    P = np.array([paths[k] for k in names], dtype=float)
+    asof = str(ps["primary_deficit_asof"])
+    if asof:
+        from treasurylab.data.asof import as_date
+
+        cut = as_date(asof)
+        pub = ps["primary_deficit_paths_published"]
+        keep = np.array([as_date(pub[k]) < cut for k in names])
+        if not keep.any():
+            raise BadInput("no recorded primary-deficit path was published before this date",
+                           field="shocks.primary_deficit_asof", got=asof, fix="use a later date or ar1")
+        P = P[keep]
+        P = P - np.median(P, axis=0)
+    return {"deficit_draw": how, "deficit_paths": P,
+            "deficit_path_months": np.asarray(ps["primary_deficit_path_months"], dtype=float)}
+
+
+def deficit_months(sp: ShockParams, T: int) -> np.ndarray:
+    """(T, P) the recorded paths in months: linear between ``deficit_path_months``, flat outside."""
+    t = np.arange(T, dtype=float)
+    return np.stack([np.interp(t, sp.deficit_path_months, p) for p in sp.deficit_paths], axis=1)
 
 
 def _demean(x) -> np.ndarray:
@@ -120,7 +173,10 @@ def draw(sp: ShockParams, n: int, T: int, rng: np.random.Generator) -> WorldPath
         cur = np.where(new, jump, cur + 1)
         cur[cur >= R] -= R
         idx[t] = cur
-        eps[t] = rng.standard_normal(n)
+        eps[t] = rng.standard_normal(n)        # drawn under 'record' too: the same numbers for the rest
+    record = sp.deficit_draw == "record"
+    if record:
+        pick = rng.integers(0, sp.deficit_paths.shape[0], size=n)
     e = sp.resid[idx]                                  # (T, n, 4)
     zi, zg = sp.z_infl[idx], sp.z_growth[idx]          # (T, n)
     s = sp.scale
@@ -153,7 +209,8 @@ def draw(sp: ShockParams, n: int, T: int, rng: np.random.Generator) -> WorldPath
         policy[t] = tenor[t, 0] + x[:, 3] / 100.0
         pi = sp.rho_infl * pi + sp.sigma_infl * zi[t]
         g = sp.rho_growth * g + sp.sigma_growth * zg[t]
-        d = sp.rho_deficit * d + sp.sigma_deficit * eps[t]
+        if not record:
+            d = sp.rho_deficit * d + sp.sigma_deficit * eps[t]
         infl[t] = pi
         lv = lv + g / 12.0
         pl = pl + pi / 12.0
@@ -161,7 +218,8 @@ def draw(sp: ShockParams, n: int, T: int, rng: np.random.Generator) -> WorldPath
         real[t] = lv
         gapw[t] = gp
         price[t] = pl
-        dpp[t] = d
+        if not record:
+            dpp[t] = d
     tenor *= kr
     tp10 *= kr
     policy *= kr
@@ -169,6 +227,8 @@ def draw(sp: ShockParams, n: int, T: int, rng: np.random.Generator) -> WorldPath
     real *= km
     gapw *= km
     price *= km
+    if record:
+        dpp = deficit_months(sp, T)[:, pick]
     dpp *= kf
     return WorldPaths(tenor=tenor, policy=policy, inflation=infl, real_level=real, price_level=price,
                       gap=gapw, deficit_pp=dpp, tp10=tp10)

@@ -78,6 +78,23 @@ What is estimated (docs/design.md, "World shocks", says why this form):
   years, so the p5..p95 band widens with the horizon as CBO's errors did. (The RMSE is dominated by
   the FY2020 pandemic error; the errors' positive median, about +2 pp at 5 years, is not a shock:
   the baseline stays the median.)
+  **Whole error paths, measured and not adopted** (:func:`fiscal_error_paths`; ``primary_deficit_draw:
+  record``): each path takes ONE spring baseline's errors at projected years 1..6 (the 29 baselines
+  1992-03..2020-03 with all six years observed), centred by the median error at each year across them,
+  in months linear between the middles of the projected fiscal years (months 2, 14, .., 62 from the
+  start) and flat outside; the baseline chosen uniformly per path after the month loop, so the curve
+  and macro shocks draw the same numbers. Pre-registered adoption criteria, measured on the engine's
+  bands (the ``baseline`` scenario, 2,000 paths, seed 0; scenario/backtest.spread_checks), AR(1) ->
+  record: debt/GDP width ratio against CBO's raw errors 0.536 -> 0.693 (1 year), 0.848 -> 0.964 (2),
+  1.036 -> 1.088 (5), its p95 at 1 year +4.5 -> +7.7 pp (record +13.5); net interest 0.816 -> 0.826,
+  0.877 -> 0.902, 0.893 -> 0.928; the 10-year and policy-rate rows and the whole rolling backtest
+  unchanged. But the median of debt/GDP across paths, against the no-shock baseline, moves from -0.20 /
+  -0.24 / -0.65 pp to +0.07 / +0.42 / +3.68 pp at 1 / 2 / 5 years, outside the criterion's 0.5 pp at 5
+  years: each year's error has median zero, but a baseline's errors persist across its years and are
+  skewed, so the median of their sum is not zero (the centred paths' years 1..5 summed: median +3.11 pp
+  of GDP). Not adopted; the AR(1) stays the shipped draw. Where the engine replays of the backtest run
+  with it, ``primary_deficit_asof`` keeps only paths whose year-6 actual was published before the
+  origin (2020-03's, FY2025 out on 2025-11-10, is left out of the 2025 origins).
 """
 
 from __future__ import annotations
@@ -680,6 +697,33 @@ def estimate_fiscal() -> dict:
             "fitted_sd": sd(fit.x).tolist()}
 
 
+#: CBO's projected years a whole error path spans (1 = the fiscal year of the spring baseline)
+PATH_YEARS = 6
+
+
+def fiscal_error_paths() -> dict:
+    """Whole error paths: one per spring baseline with all of years 1..PATH_YEARS ahead observed
+    (:func:`fiscal_errors`; newer baselines, whose later years have not happened yet, are left out),
+    centred by subtracting the median error at each projected year across these baselines (so the
+    median path is the baseline's). ``published`` is when each path's last actual became public
+    (data/asof.py: fiscal year Y's actuals on November 10 of Y), for as-of draws."""
+    from treasurylab.data import asof
+
+    e = fiscal_errors()
+    w = e.pivot_table(index="baseline_date", columns="year_number", values="error_pp")
+    fy = e.pivot_table(index="baseline_date", columns="year_number", values="fiscal_year")
+    cols = list(range(1, PATH_YEARS + 1))
+    keep = w[cols].notna().all(axis=1)
+    w, fy = w.loc[keep, cols], fy.loc[keep, cols]
+    med = w.median(axis=0).to_numpy()
+    cen = w.to_numpy() - med
+    last = fy[PATH_YEARS].astype(int)
+    pub = asof.published("cbo.eval.actuals", pd.DataFrame({"fiscal_year": last.to_numpy()}))
+    return {"baselines": [str(b) for b in w.index], "raw": w.to_numpy(), "centred": cen, "median": med,
+            "last_fiscal_year": last.tolist(), "published": [d.strftime("%Y-%m-%d") for d in pub],
+            "skipped": [str(b) for b in e["baseline_date"].unique() if b not in set(w.index)]}
+
+
 def _r(x):
     if isinstance(x, dict):
         return {k: _r(v) for k, v in x.items()}
@@ -693,9 +737,12 @@ def _r(x):
     return x
 
 
-def _param(name: str, value, unit: str, source: str, date: str, description: str, lo=None, hi=None) -> str:
+def _param(name: str, value, unit: str, source: str, date: str, description: str, lo=None, hi=None,
+           assumption: str | None = None) -> str:
     lines = [f"  {name}:", f"    value: {json.dumps(_r(value))}", f"    unit: {json.dumps(unit)}",
              f"    source: {json.dumps(source)}", f"    date: {json.dumps(date)}"]
+    if assumption is not None:
+        lines.append(f"    assumption: {json.dumps(assumption)}")
     if lo is not None:
         lines.append(f"    min: {lo}")
     if hi is not None:
@@ -709,6 +756,7 @@ def render() -> str:
     c = estimate_curve()
     mac = estimate_macro()
     fis = estimate_fiscal()
+    fpaths = fiscal_error_paths()
     tpe = estimate_term_premium()
     # the bootstrap's rows: months where both the curve and the macro residuals exist
     months = [p for p in c["resid"].index if p.asfreq("Q") in mac["inflation"]["z"].index]
@@ -725,6 +773,9 @@ def render() -> str:
     src_f = (f"{gen}: cbo.eval.baselines, cbo.eval.actuals, cbo.eval.gdp (CBO eval-projections), spring "
              f"baselines {fis['first_baseline']}..{fis['last_baseline']}, primary deficit = -deficit - "
              "net interest, error = actual - projected, % of actual GDP")
+    src_paths = (src_f + f"; only baselines with all of years 1..{PATH_YEARS} observed "
+                 f"({fpaths['baselines'][0]}..{fpaths['baselines'][-1]}, {len(fpaths['baselines'])} paths; "
+                 f"left out: {', '.join(fpaths['skipped'])})")
     first, last = str(months[0]), str(months[-1])
     md = c["md"]
     src_md = (src_c + f"; speed of mean reversion (kappa) and two residual scales (level; slope, curvature "
@@ -808,6 +859,42 @@ def render() -> str:
                "AR(1) of the primary-deficit shock (% of GDP), fitted to CBO's p5..p95 error range by projected year.", 0, 1),
         _param("primary_deficit_sigma", fis["sigma"], "pp of GDP per month", src_f, fis["last_baseline"],
                "Innovation s.d. of the primary-deficit shock.", 0, 10),
+        _param("primary_deficit_draw", "ar1", "choice: ar1 | record", "docs/design.md, World shocks", "2026-12",
+               "How a path's primary-deficit deviation is drawn: 'ar1' (shipped) = the Gaussian AR(1) "
+               "(primary_deficit_persistence, primary_deficit_sigma); 'record' = one whole centred CBO error "
+               "path (primary_deficit_paths), chosen uniformly per path: measured and not adopted (its "
+               "cumulated deficits move the median path's debt/GDP 3.7 pp above the baseline at 5 years; "
+               "module docstring of treasurylab.params.shocks_estimate)."),
+        _param("primary_deficit_paths", dict(zip(fpaths["baselines"], fpaths["centred"].tolist())),
+               "pp of GDP (actual - projected, minus the median across baselines), projected years 1..6",
+               src_paths, fpaths["published"][-1][:7],
+               "One whole error path per spring baseline (key), centred by subtracting the median error at "
+               "each projected year across these baselines (primary_deficit_path_median), so the median "
+               "path is the baseline. The kernel turns a path into months by linear interpolation between "
+               "primary_deficit_path_months, flat outside them."),
+        _param("primary_deficit_path_median", fpaths["median"].tolist(), "pp of GDP, projected years 1..6",
+               src_paths, fpaths["published"][-1][:7],
+               "The median error at each projected year across the paths' baselines, subtracted from each "
+               "path (CBO's primary deficits came out above projection at the median from year 2 on: not a "
+               "shock, the baseline stays the median)."),
+        _param("primary_deficit_paths_published", dict(zip(fpaths["baselines"], fpaths["published"])),
+               "date (YYYY-MM-DD)", "treasurylab.data.asof: cbo.eval.actuals, fiscal year Y published "
+               "November 10 of Y", fpaths["published"][-1],
+               "When each path's last actual (projected year 6) became public: a run with "
+               "primary_deficit_asof draws only from paths published before it."),
+        _param("primary_deficit_path_months", [12.0 * (n - 1) + 2.0 for n in range(1, PATH_YEARS + 1)],
+               "months from the run's start", "docs/design.md, World shocks", "2026-12",
+               "Month at which each projected year's error applies (the middle of projected fiscal year n "
+               "from a spring baseline, as in the AR(1) fit). Piecewise linear in between, flat before the "
+               "first and after the last.",
+               assumption="The run's start is taken as the baseline's date, whatever its month: a spring "
+               "baseline (Jan-Mar) sits about 2 months before the middle (April) of the fiscal year it "
+               "projects first, so year n's error sits 12 (n - 1) + 2 months on, the convention the AR(1) "
+               "fit already uses (estimate_fiscal)."),
+        _param("primary_deficit_asof", "", "YYYY-MM or empty",
+               "docs/design.md, World shocks (as-of discipline)", "2026-12",
+               "Empty: every recorded path. 'YYYY-MM': only paths published before that month's first day "
+               "(the backtest's engine replays set it to their origin), recentred on their own median."),
         _param("cbo_primary_deficit_errors", fis["rows"], "pp of GDP (actual - projected); n = baselines",
                src_f, fis["last_baseline"],
                "CBO's errors by projected year (1 = the fiscal year of the baseline): the fit's target "

@@ -188,7 +188,8 @@ def engine_vintage(origin: str) -> str | None:
 def engine_forecast(origin: str, h: int, paths: int, seed: int) -> np.ndarray | None:
     """The full coupled engine's 10-year in month L+h (the baseline scenario started at ``origin`` on
     the newest published CBO vintage, jump-off half-lives estimated as of the origin); None where
-    the engine cannot start there."""
+    the engine cannot start there). Its primary-deficit shocks draw only from CBO error paths published
+    before ``origin`` (shocks ``primary_deficit_asof``)."""
     from treasurylab.scenario.runner import run
     from treasurylab.scenario.spec import check_semantics, load_scenario
 
@@ -196,7 +197,9 @@ def engine_forecast(origin: str, h: int, paths: int, seed: int) -> np.ndarray | 
     if v is None:
         return None
     sc = load_scenario("baseline").with_(start=origin, horizon=h, baseline=v, paths=paths, seed=seed,
-                                         overrides={"jumpoff": asof_jumpoff_overrides(origin)})
+                                         overrides={"jumpoff": asof_jumpoff_overrides(origin),
+                                                    # CBO error paths whose last actual was out by then
+                                                    "shocks": {"primary_deficit_asof": origin}})
     check_semantics(sc)
     res = run(sc, paths=paths, seed=seed, workers=1)
     return np.asarray(res.ds["y10"].values[:, h - 1], dtype=float)
