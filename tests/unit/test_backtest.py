@@ -100,30 +100,31 @@ def test_forecasts_use_nothing_published_after_the_origin(monkeypatch):
         np.testing.assert_array_equal(poisoned[k], clean[k], err_msg=str(k))
 
 
-def test_engine_replays_draw_only_fiscal_error_paths_published_before_the_origin(monkeypatch):
-    """The engine replays run with the shipped world shocks; their CBO error paths (the 'record'
-    primary-deficit draw) are cut to those whose last actual was published before the origin."""
-    from treasurylab.data.asof import as_date
+def test_engine_replays_use_the_world_shocks_estimated_as_of_the_origin(monkeypatch):
+    """The engine replays run on the curve shocks re-estimated on what was published by the origin
+    (asof_shock_params, whose fit the poisoned-data test above covers), not on the shipped file's,
+    estimated through 2025-12; the macro and fiscal world shocks, fitted on later CBO files, are off."""
     from treasurylab.model.shocks import ShockParams
     from treasurylab.params import load_params
-    from treasurylab.scenario import runner
+    from treasurylab.scenario import ensemble
 
     seen = {}
 
-    def fake_run(sc, **kw):
-        seen["sc"] = sc
+    def fake_run_blocks(fn, setup, *a, **kw):
+        seen["setup"] = setup
         raise RuntimeError("stop")
 
-    monkeypatch.setattr(runner, "run", fake_run)
+    monkeypatch.setattr(ensemble, "run_blocks", fake_run_blocks)
     with pytest.raises(RuntimeError, match="stop"):
         B.engine_forecast("2025-02", 12, 10, 0)
-    ov = seen["sc"].overrides["shocks"]
-    assert ov["primary_deficit_asof"] == "2025-02"
-    ps = load_params("shocks", {**ov, "primary_deficit_draw": "record"})
-    sp = ShockParams.from_params(ps)
-    pub = ps["primary_deficit_paths_published"]
-    kept = [k for k in sorted(pub) if as_date(pub[k]) < as_date("2025-02")]
-    assert sp.deficit_paths.shape[0] == len(kept) and "2020-03" not in kept
+    got = seen["setup"].shocks
+    want = B.asof_shock_params("2025-02")
+    shipped = ShockParams.from_params(load_params("shocks"))
+    np.testing.assert_array_equal(got.A, want.A)
+    np.testing.assert_array_equal(got.resid, want.resid)
+    assert not got.macro and not got.fiscal
+    # not the shipped estimate (its VAR and scales see the curve through 2025-12)
+    assert not np.array_equal(got.A, shipped.A)
 
 
 def test_cli_json_and_docs_section(tmp_path):

@@ -92,9 +92,9 @@ What is estimated (docs/design.md, "World shocks", says why this form):
   -0.24 / -0.65 pp to +0.07 / +0.42 / +3.68 pp at 1 / 2 / 5 years, outside the criterion's 0.5 pp at 5
   years: each year's error has median zero, but a baseline's errors persist across its years and are
   skewed, so the median of their sum is not zero (the centred paths' years 1..5 summed: median +3.11 pp
-  of GDP). Not adopted; the AR(1) stays the shipped draw. Where the engine replays of the backtest run
-  with it, ``primary_deficit_asof`` keeps only paths whose year-6 actual was published before the
-  origin (2020-03's, FY2025 out on 2025-11-10, is left out of the 2025 origins).
+  of GDP). Not adopted; the AR(1) stays the shipped draw. A run from a past month m can set
+  ``primary_deficit_asof: m`` to keep only paths whose year-6 actual was published before m (2020-03's,
+  FY2025 out on 2025-11-10, is left out of a 2025 start).
 """
 
 from __future__ import annotations
@@ -894,7 +894,7 @@ def render() -> str:
         _param("primary_deficit_asof", "", "YYYY-MM or empty",
                "docs/design.md, World shocks (as-of discipline)", "2026-12",
                "Empty: every recorded path. 'YYYY-MM': only paths published before that month's first day "
-               "(the backtest's engine replays set it to their origin), recentred on their own median."),
+               "(a run replaying a past month sets it to that month), recentred on their own median."),
         _param("cbo_primary_deficit_errors", fis["rows"], "pp of GDP (actual - projected); n = baselines",
                src_f, fis["last_baseline"],
                "CBO's errors by projected year (1 = the fiscal year of the baseline): the fit's target "

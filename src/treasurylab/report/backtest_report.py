@@ -109,7 +109,8 @@ def render_section(result, command: str, png: str | None = None) -> str:
     if result.engine:
         eo = result.engine_origins
         lines += [f"The full engine replayed (the `baseline` scenario started at each origin, {eo[0]}..{eo[-1]}, "
-                  "on the newest CBO vintage published by then; monthly origins overlap, so these few "
+                  "on the newest CBO vintage published by then, its world curve shocks re-estimated on the data "
+                  "published by then as the 'model' forecaster's; monthly origins overlap, so these few "
                   "outcomes are one episode):", "",
                   "| horizon | forecaster | n | cover 50% | cover 90% | CRPS |", "|---|---|---|---|---|---|"]
         for x in result.engine:

@@ -188,21 +188,30 @@ def engine_vintage(origin: str) -> str | None:
 def engine_forecast(origin: str, h: int, paths: int, seed: int) -> np.ndarray | None:
     """The full coupled engine's 10-year in month L+h (the baseline scenario started at ``origin`` on
     the newest published CBO vintage, jump-off half-lives estimated as of the origin); None where
-    the engine cannot start there). Its primary-deficit shocks draw only from CBO error paths published
-    before ``origin`` (shocks ``primary_deficit_asof``)."""
-    from treasurylab.scenario.runner import run
+    the engine cannot start there.
+
+    Its world shocks are the curve shocks re-estimated on the data published by ``origin``
+    (:func:`asof_shock_params`, as the 'model' forecaster's), not the shipped file's, which is
+    estimated on the curve through 2025-12 and on CBO errors published after a 2025 origin. The macro
+    and fiscal world shocks are off: they move the world-only baseline that the premia are measured
+    from, not the 10-year (model/coupled.py), so the 10-year's fan is the curve shocks' and the
+    holders' own."""
+    from dataclasses import replace
+
+    from treasurylab.scenario.ensemble import run_blocks
+    from treasurylab.scenario.runner import _block
+    from treasurylab.scenario.setup import prepare
     from treasurylab.scenario.spec import check_semantics, load_scenario
 
     v = engine_vintage(origin)
     if v is None:
         return None
     sc = load_scenario("baseline").with_(start=origin, horizon=h, baseline=v, paths=paths, seed=seed,
-                                         overrides={"jumpoff": asof_jumpoff_overrides(origin),
-                                                    # CBO error paths whose last actual was out by then
-                                                    "shocks": {"primary_deficit_asof": origin}})
+                                         overrides={"jumpoff": asof_jumpoff_overrides(origin)})
     check_semantics(sc)
-    res = run(sc, paths=paths, seed=seed, workers=1)
-    return np.asarray(res.ds["y10"].values[:, h - 1], dtype=float)
+    setup = replace(prepare(sc), shocks=asof_shock_params(origin))
+    arrays = run_blocks(_block, setup, paths, seed)
+    return np.asarray(arrays["y10"][:, h - 1], dtype=float)
 
 
 #: the as-of estimation window of the world shocks: from 1990 (the shocks block's own sample start),
