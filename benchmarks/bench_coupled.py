@@ -3,7 +3,8 @@
 Targets (issue 13, measured, never asserted), on the 2-core machine:
 ``treasurylab run baseline --paths 10000 --workers 2 --no-report`` <= 1.5 s wall and <= 400 MiB peak,
 its ``seconds_simulate`` <= 0.5 s; 1,000,000 paths x 120 months on 2 cores <= 90 s and <= 2 GB peak;
-``treasurylab --help`` <= 0.2 s.
+``treasurylab --help`` <= 0.2 s. Also the command the README starts with, ``treasurylab run davos-2026``
+(the file's 1,000 paths, with the HTML report and its band decomposition), for what a user waits for.
 
 Each row runs the command in a new process (imports, the disk cache of prepared inputs, worker start
 and the writing of the result files all count). ``seconds`` is the best wall time of the repeats,
@@ -85,10 +86,11 @@ def measure(cmd: list[str]) -> dict:
             "stdout": "".join(out_chunks)}
 
 
-def _cli_run(paths: int, repeats: int, target: str) -> dict:
+def _cli_run(paths: int | None, repeats: int, target: str, scenario: str = "baseline", report: bool = False) -> dict:
+    """``treasurylab run SCENARIO [--paths N] --workers 2 [--no-report]`` in fresh processes."""
     with tempfile.TemporaryDirectory() as d:
-        cmd = _exe() + ["run", "baseline", "--paths", str(paths), "--workers", "2", "--no-report",
-                        "--out", str(Path(d) / "out"), "--json"]
+        cmd = _exe() + ["run", scenario] + ([] if paths is None else ["--paths", str(paths)]) + \
+            ["--workers", "2"] + ([] if report else ["--no-report"]) + ["--out", str(Path(d) / "out"), "--json"]
         load = os.getloadavg()[0]
         fill = None
         if repeats > 1:          # one run that fills the cache of prepared inputs (if it was empty)
@@ -99,8 +101,11 @@ def _cli_run(paths: int, repeats: int, target: str) -> dict:
             if best is None or m["wall"] < best["wall"]:
                 best = m
     meta = json.loads(best["stdout"])["meta"]
-    return {"name": "treasurylab run baseline --workers 2 --no-report (whole process)",
-            "size": f"{paths:,} paths x 120 months", "seconds": round(best["wall"], 3),
+    name = f"treasurylab run {scenario} --workers 2" + ("" if report else " --no-report")
+    what = " (whole process: the run, its band decomposition and the HTML report)" if report else " (whole process)"
+    return {"name": name + what,
+            "size": f"{meta['paths']:,} paths x 120 months" + ("" if paths else " (the file's)"),
+            "seconds": round(best["wall"], 3),
             "throughput": f"peak {best['parent_mib']:.0f} MiB parent, {best['tree_mib']:.0f} MiB all processes",
             "target": target,
             "notes": f"fresh process, best of {max(repeats, 1)}; seconds_prepare {meta['seconds_prepare']:.2f}, "
@@ -131,6 +136,7 @@ def run() -> list[dict]:
     if quick:
         return [_cli_run(2_000, 2, ""), _help()]
     return [_cli_run(10_000, 3, "<= 1.5 s, <= 400 MiB; simulate <= 0.5 s"),
+            _cli_run(None, 3, "", scenario="davos-2026", report=True),
             _cli_run(1_000_000, 1, "<= 90 s, <= 2 GB"), _help()]
 
 
