@@ -388,3 +388,79 @@ def test_why_the_record_was_not_adopted():
     c = E.fiscal_error_paths()["centred"]
     np.testing.assert_allclose(np.median(c, axis=0), 0.0, atol=1e-12)
     assert np.median(c[:, :5].sum(axis=1)) > 2.5
+
+
+# --- the record draw centred on its sums, nothing added after year 6 (measured; see design.md) ----------
+@pytest.fixture(scope="module")
+def sp_cum():
+    return WS.ShockParams.from_params(load_params("shocks", {
+        "primary_deficit_draw": "record", "primary_deficit_centring": "cumulative",
+        "primary_deficit_after_record": "zero"}))
+
+
+def test_shipped_record_choices_are_year_centring_held_after_year_6(sp):
+    assert (sp.deficit_centring, sp.deficit_after_record) == ("year", "hold")
+
+
+def test_cumulative_centring_has_median_zero_sums_at_every_year(sp, sp_cum):
+    from treasurylab.params import shocks_estimate as E
+
+    raw = E.fiscal_error_paths()["raw"]
+    P = sp_cum.deficit_paths
+    assert P.shape == raw.shape == sp.deficit_paths.shape
+    np.testing.assert_allclose(np.median(np.cumsum(P, axis=1), axis=0), 0.0, atol=1e-12)
+    # the same from the raw paths or the year-centred ones (a constant per year does not matter)
+    np.testing.assert_allclose(WS.centre_cumulative(raw), P, atol=1e-5)
+    np.testing.assert_allclose(WS.centre_cumulative(sp.deficit_paths), P, atol=1e-12)
+    # each path keeps its shape: its yearly errors move by the same constant per year as every other's
+    d = P - raw
+    np.testing.assert_allclose(d, d[:1].repeat(d.shape[0], axis=0), atol=1e-5)
+    # the yearly medians are not zero (why 'year' centring moves the median path's debt)
+    assert np.abs(np.median(P, axis=0)).max() > 1.0
+
+
+def test_cumulative_draw_reproduces_the_centred_sums_by_year(sp_cum):
+    """At the middle of each projected year every path holds one centred error; the running sum of the
+    yearly values each path holds has median zero at every year."""
+    w = WS.draw(sp_cum, 20000, 120, np.random.default_rng(3))
+    m = sp_cum.deficit_path_months.astype(int)
+    X = w.deficit_pp[m].T                          # (n, 6)
+    for j in range(6):
+        assert set(np.unique(X[:, j])) <= set(sp_cum.deficit_paths[:, j])
+        assert abs(np.median(np.cumsum(X, axis=1)[:, j])) < 1e-9      # 29 paths: the middle one's sum is 0
+
+
+def test_after_record_zero_ramps_to_zero_by_the_middle_of_year_7(sp_cum):
+    M = WS.deficit_months(sp_cum, 120)
+    P, m = sp_cum.deficit_paths, sp_cum.deficit_path_months
+    assert m[-1] == 62.0
+    np.testing.assert_allclose(M[m.astype(int)], P.T)
+    np.testing.assert_allclose(M[0], P[:, 0])                               # flat before year 1
+    np.testing.assert_allclose(M[68], P[:, -1] * 0.5)                       # half way to zero
+    assert not M[74:].any()                                                 # zero from year 7's middle
+    held = WS.deficit_months(replace(sp_cum, deficit_after_record="hold"), 120)
+    np.testing.assert_allclose(held[:63], M[:63])
+    np.testing.assert_allclose(held[100], P[:, -1])
+
+
+def test_cumulative_zero_draw_same_seed_same_numbers_other_shocks_unchanged(sp, sp_cum):
+    a = WS.draw(sp_cum, 500, 120, np.random.default_rng(5))
+    b = WS.draw(sp_cum, 500, 120, np.random.default_rng(5))
+    ar = WS.draw(sp, 500, 120, np.random.default_rng(5))
+    assert np.array_equal(a.deficit_pp, b.deficit_pp)
+    for k in ("tenor", "policy", "inflation", "real_level", "price_level", "gap", "tp10"):
+        assert np.array_equal(getattr(a, k), getattr(ar, k)), k
+    assert not a.deficit_pp[74:].any() and a.deficit_pp[:62].any()
+
+
+def test_record_choices_are_checked():
+    from treasurylab.errors import BadInput
+
+    with pytest.raises(BadInput):
+        WS.ShockParams.from_params(load_params("shocks", {"primary_deficit_centring": "mean"}))
+    with pytest.raises(BadInput):
+        WS.ShockParams.from_params(load_params("shocks", {"primary_deficit_after_record": "fade"}))
+    asof = WS.ShockParams.from_params(load_params("shocks", {
+        "primary_deficit_draw": "record", "primary_deficit_centring": "cumulative", "primary_deficit_asof": "2025-02"}))
+    assert asof.deficit_paths.shape[0] == 28
+    np.testing.assert_allclose(np.median(np.cumsum(asof.deficit_paths, axis=1), axis=0), 0.0, atol=1e-12)

@@ -35,7 +35,12 @@ get the same random numbers under either choice. CBO's errors are skewed (FY2009
 projection) and persist across a baseline's years; a Gaussian AR(1) has neither. That persistence is
 why it was not adopted: the median of a path's summed deficits is not the sum of the yearly medians,
 and the median path's debt/GDP ends up 3.7 pp above the baseline at 5 years
-(params/shocks_estimate.py, module docstring).
+(params/shocks_estimate.py, module docstring). Two choices of the record draw, also measured and
+not adopted: ``deficit_centring='cumulative'`` recentres the paths so the median of each path's errors
+summed over years 1..n is zero at every n (:func:`centre_cumulative`), and
+``deficit_after_record='zero'`` takes the monthly deviation linearly from year 6's error to zero one
+year later and holds it at zero (assumption: the record has no errors beyond year 6); together they
+keep the median debt/GDP near the baseline to 5 years but leave it 1.3 pp below at 10 years.
 
 Every residual table is demeaned, so each shock has mean zero and the baseline stays the centre of
 the fan. The draws come from a generator *jumped* from the block's own (``bit_generator.jumped()``):
@@ -78,6 +83,8 @@ class ShockParams:
     deficit_draw: str = "ar1"                # 'record': whole CBO error paths; 'ar1': rho/sigma above
     deficit_paths: np.ndarray | None = None  # (P, 6) centred CBO error paths, pp of GDP, years 1..6
     deficit_path_months: np.ndarray | None = None   # (6,) month of the run each projected year sits at
+    deficit_centring: str = "year"           # 'year': median zero each year; 'cumulative': each year's sum
+    deficit_after_record: str = "hold"       # 'hold': flat at year 6's error; 'zero': to 0 by year 7's middle
 
     @classmethod
     def from_params(cls, ps) -> ShockParams | None:
@@ -125,14 +132,43 @@ def _deficit_record(ps) -> dict:
                            field="shocks.primary_deficit_asof", got=asof, fix="use a later date or ar1")
         P = P[keep]
         P = P - np.median(P, axis=0)
+    centring = str(ps["primary_deficit_centring"])
+    if centring not in ("year", "cumulative"):
+        raise BadInput("unknown primary-deficit centring", field="shocks.primary_deficit_centring",
+                       got=centring, fix="write year or cumulative")
+    after = str(ps["primary_deficit_after_record"])
+    if after not in ("hold", "zero"):
+        raise BadInput("unknown primary-deficit treatment after the record",
+                       field="shocks.primary_deficit_after_record", got=after, fix="write hold or zero")
+    if centring == "cumulative":
+        P = centre_cumulative(P)
     return {"deficit_draw": how, "deficit_paths": P,
-            "deficit_path_months": np.asarray(ps["primary_deficit_path_months"], dtype=float)}
+            "deficit_path_months": np.asarray(ps["primary_deficit_path_months"], dtype=float),
+            "deficit_centring": centring, "deficit_after_record": after}
+
+
+def centre_cumulative(P: np.ndarray) -> np.ndarray:
+    """(P, Y) error paths recentred so that the median of each path's CUMULATIVE error (years 1..n
+    summed) is zero at every n = 1..Y; the yearly errors are the differences of the centred sums.
+
+    A shift of each year by a constant does not change the result (the sums shift by constants and
+    are recentred on their median), so the year-centred paths give the same numbers as the raw ones."""
+    C = np.cumsum(np.asarray(P, dtype=float), axis=1)
+    C = C - np.median(C, axis=0)
+    return np.diff(C, axis=1, prepend=0.0)
 
 
 def deficit_months(sp: ShockParams, T: int) -> np.ndarray:
-    """(T, P) the recorded paths in months: linear between ``deficit_path_months``, flat outside."""
+    """(T, P) the recorded paths in months: linear between ``deficit_path_months``, flat before the
+    first; after the last, flat ('hold') or linear to zero one year later and zero from then on
+    ('zero': CBO's record has no errors beyond its last projected year)."""
     t = np.arange(T, dtype=float)
-    return np.stack([np.interp(t, sp.deficit_path_months, p) for p in sp.deficit_paths], axis=1)
+    m = np.asarray(sp.deficit_path_months, dtype=float)
+    P = np.asarray(sp.deficit_paths, dtype=float)
+    if sp.deficit_after_record == "zero":
+        m = np.r_[m, m[-1] + 12.0]
+        P = np.column_stack([P, np.zeros(P.shape[0])])
+    return np.stack([np.interp(t, m, p) for p in P], axis=1)
 
 
 def _demean(x) -> np.ndarray:

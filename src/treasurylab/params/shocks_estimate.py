@@ -95,6 +95,18 @@ What is estimated (docs/design.md, "World shocks", says why this form):
   of GDP). Not adopted; the AR(1) stays the shipped draw. A run from a past month m can set
   ``primary_deficit_asof: m`` to keep only paths whose year-6 actual was published before m (2020-03's,
   FY2025 out on 2025-11-10, is left out of a 2025 start).
+  **Centred on their sums, nothing added after year 6, measured and not adopted**
+  (``primary_deficit_centring: cumulative``, ``primary_deficit_after_record: zero``; pre-registered,
+  the same criteria plus the median at 10 years): the paths recentred so the median of each path's
+  errors summed over years 1..n is zero at n = 1..6 (model/shocks.centre_cumulative), the monthly
+  deviation linear from year 6's error (month 62) to zero at month 74 and zero after (assumption: the
+  record has no errors beyond year 6). Same bands as above, AR(1) -> this draw: debt/GDP width 0.536 ->
+  0.693 / 0.848 -> 0.964 / 1.036 -> 1.087, p95 at 1 year +4.5 -> +7.7 pp; net interest 0.816 -> 0.825 /
+  0.877 -> 0.897 / 0.893 -> 0.884; rates unchanged; median debt/GDP - baseline -0.20 / -0.24 / -0.65 /
+  +0.54 -> +0.00 / +0.10 / -0.36 / -1.32 pp at 1 / 2 / 5 / 10 years: outside 0.5 pp at 10 years (seed
+  1: -1.55). With the rate and macro shocks off, its median stays within 0.32 pp of the baseline at 1, 2,
+  5-8 and 10 years (-0.01 at 10): the skewed deficit paths added to the other shocks move the median.
+  Not adopted.
 """
 
 from __future__ import annotations
@@ -891,6 +903,21 @@ def render() -> str:
                "baseline (Jan-Mar) sits about 2 months before the middle (April) of the fiscal year it "
                "projects first, so year n's error sits 12 (n - 1) + 2 months on, the convention the AR(1) "
                "fit already uses (estimate_fiscal)."),
+        _param("primary_deficit_centring", "year", "choice: year | cumulative", "docs/design.md, World shocks",
+               "2026-12",
+               "How the 'record' draw centres the recorded paths: 'year' (as stored in primary_deficit_paths) = "
+               "the median error at each projected year is zero; 'cumulative' = the median of each path's "
+               "errors summed over years 1..n is zero at every n = 1..6, the yearly errors their differences "
+               "(model/shocks.centre_cumulative). Not used by the shipped 'ar1' draw; 'record' with "
+               "'cumulative' and 'zero' after the record was measured and not adopted (median debt/GDP "
+               "1.3 pp below the baseline at 10 years; module docstring of treasurylab.params.shocks_estimate)."),
+        _param("primary_deficit_after_record", "hold", "choice: hold | zero", "docs/design.md, World shocks",
+               "2026-12",
+               "What the 'record' draw does after the last recorded year (6): 'hold' = each path stays at its "
+               "year-6 error; 'zero' = linear from year 6's error (month 62) to zero at the middle of year 7 "
+               "(month 74) and zero after. Not used by the shipped 'ar1' draw.",
+               assumption="'zero': CBO's record has no errors beyond 6 projected years, so none is added "
+               "after them; the deficits already accumulated stay in the debt."),
         _param("primary_deficit_asof", "", "YYYY-MM or empty",
                "docs/design.md, World shocks (as-of discipline)", "2026-12",
                "Empty: every recorded path. 'YYYY-MM': only paths published before that month's first day "
