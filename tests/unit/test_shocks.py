@@ -345,16 +345,22 @@ def test_record_paths_are_centred_whole_paths_linear_between_the_fiscal_years(sp
     np.testing.assert_allclose(M[79], P[:, -1])                                 # and after year 6
 
 
-def test_record_draw_keeps_every_other_shock_and_the_seed(sp, sp_record):
-    a = WS.draw(sp_record, 500, 36, np.random.default_rng(5))
-    b = WS.draw(sp_record, 500, 36, np.random.default_rng(5))
-    ar = WS.draw(sp, 500, 36, np.random.default_rng(5))
+@pytest.mark.parametrize("which", ["sp_record", "sp_cum"])
+def test_record_draws_keep_every_other_shock_and_the_seed(sp, which, request):
+    """Both record draws (centred by year and held; centred on sums and zero after year 6): same seed,
+    same numbers; the curve and macro shocks are the AR(1) draw's; fiscal off leaves the curve alone."""
+    rec = request.getfixturevalue(which)
+    a = WS.draw(rec, 500, 120, np.random.default_rng(5))
+    b = WS.draw(rec, 500, 120, np.random.default_rng(5))
+    ar = WS.draw(sp, 500, 120, np.random.default_rng(5))
     assert np.array_equal(a.deficit_pp, b.deficit_pp)
     for k in ("tenor", "policy", "inflation", "real_level", "price_level", "gap", "tp10"):
         assert np.array_equal(getattr(a, k), getattr(ar, k)), k
     assert not np.array_equal(a.deficit_pp, ar.deficit_pp)
-    off = WS.draw(replace(sp_record, fiscal=False), 500, 36, np.random.default_rng(5))
+    off = WS.draw(replace(rec, fiscal=False), 500, 120, np.random.default_rng(5))
     assert not off.deficit_pp.any() and np.array_equal(off.tenor, a.tenor)
+    if which == "sp_cum":
+        assert not a.deficit_pp[74:].any() and a.deficit_pp[:62].any()
 
 
 def test_record_paths_as_of_a_date_use_only_published_errors():
@@ -441,16 +447,6 @@ def test_after_record_zero_ramps_to_zero_by_the_middle_of_year_7(sp_cum):
     held = WS.deficit_months(replace(sp_cum, deficit_after_record="hold"), 120)
     np.testing.assert_allclose(held[:63], M[:63])
     np.testing.assert_allclose(held[100], P[:, -1])
-
-
-def test_cumulative_zero_draw_same_seed_same_numbers_other_shocks_unchanged(sp, sp_cum):
-    a = WS.draw(sp_cum, 500, 120, np.random.default_rng(5))
-    b = WS.draw(sp_cum, 500, 120, np.random.default_rng(5))
-    ar = WS.draw(sp, 500, 120, np.random.default_rng(5))
-    assert np.array_equal(a.deficit_pp, b.deficit_pp)
-    for k in ("tenor", "policy", "inflation", "real_level", "price_level", "gap", "tp10"):
-        assert np.array_equal(getattr(a, k), getattr(ar, k)), k
-    assert not a.deficit_pp[74:].any() and a.deficit_pp[:62].any()
 
 
 def test_record_choices_are_checked():
