@@ -120,86 +120,6 @@ def test_minimum_distance_on_a_synthetic_series():
         assert md["fitted_sd"][12] == pytest.approx(md["target_sd"][12], rel=1e-6)
 
 
-# --- per-factor speeds (shocks_estimate.match_speeds): measured, not adopted ----------------------------
-def _three_factor_case(K, scale=1.3, block=4.0):
-    """A small VAR, its residuals and the exact change s.d.s of two quantities under known speeds."""
-    from treasurylab.params import shocks_estimate as E
-
-    rng = np.random.default_rng(2)
-    A0 = np.array([[0.985, 0.01, 0.0], [0.03, 0.95, 0.02], [0.0, 0.05, 0.9]])
-    e = rng.standard_normal((400, 3)) * np.array([0.2, 0.3, 0.1])
-    e -= e.mean(axis=0)
-    W = {"a": np.array([1.0, 0.5, 0.0]), "b": np.array([1.0, -0.5, 1.0])}
-    At = np.eye(3) + np.diag(K) @ (A0 - np.eye(3))
-    sd = E.change_sd_from_autocov(At, E.bootstrap_autocov(e * scale, block, 60), np.array([W["a"], W["b"]]))
-    targets = {g: (W[g], {h: float(sd[h][n]) for h in E.MATCH_HORIZONS}) for n, g in enumerate("ab")}
-    return A0, e, block, targets
-
-
-def test_per_factor_speeds_recover_known_speeds_and_scale():
-    """Targets made by the shocks' own exact spreads under known speeds are matched by exactly those
-    speeds (level-like factor faster, the other two one slower speed) and that residual scale."""
-    from treasurylab.params import shocks_estimate as E
-
-    A0, e, block, targets = _three_factor_case(np.array([1.6, 0.7, 0.7]))
-    md = E.match_speeds(A0, e, block, targets, groups=("a", "b", "b"), scale_on="a")
-    assert md["fallback"] is None and md["matched"]
-    assert md["speeds"]["a"] == pytest.approx(1.6, rel=1e-5)
-    assert md["speeds"]["b"] == pytest.approx(0.7, rel=1e-5)
-    assert md["scale"] == pytest.approx(1.3, rel=1e-6)
-    for g in "ab":
-        assert md["fitted_ratio"][g] == pytest.approx(md["target_ratio"][g], rel=1e-6)
-
-
-def test_per_factor_speeds_fall_back_to_the_shared_kappa_and_say_why():
-    """A 60/12 ratio no stable speed reaches (wider than a random walk's sqrt(5)) is not pinned: every
-    factor gets the shared kappa, and the result says so."""
-    from treasurylab.params import shocks_estimate as E
-
-    A0, e, block, targets = _three_factor_case(np.array([1.6, 0.7, 0.7]))
-    w, sd = targets["b"]
-    targets["b"] = (w, {12: sd[12], 60: 2.5 * sd[12]})
-    md = E.match_speeds(A0, e, block, targets, groups=("a", "b", "b"), scale_on="a")
-    assert not md["matched"] and md["fallback"].startswith("shared kappa: ")
-    assert "no exact solution" in md["fallback"]
-    assert md["speeds"]["a"] == md["speeds"]["b"] == md["kappa_shared"]
-    assert md["fitted_sd"]["a"][12] == pytest.approx(md["target_sd"]["a"][12], rel=1e-6)
-
-
-def test_stability_guard_keeps_roots_positive_and_inside():
-    from treasurylab.params import shocks_estimate as E
-
-    A = np.diag([0.9, 0.99])
-    assert E.passes_stability_guard(A, np.array([1.0, 1.0]))
-    assert E.passes_stability_guard(A, np.array([9.7, 1.0]))        # root 0.03 (0.01 at K / 0.98)
-    assert not E.passes_stability_guard(A, np.array([9.9, 1.0]))    # within 2% of a root at zero
-    assert not E.passes_stability_guard(A, np.array([1.0, -1.0]))   # a root above 1
-
-
-def test_per_factor_speeds_on_the_bundled_data_narrow_the_policy_rate():
-    """Why per-factor speeds were not adopted (shocks_estimate docstring): on 1990-2025 each speed is
-    pinned by its own 60/12 ratio (the short end slower than the shared speed, the level faster), yet
-    the policy rate's 12-month spread comes out narrower than with the shared speed, both below the
-    fed funds record: its shortfall is the size of the short end's shocks, not their persistence."""
-    from treasurylab.params import shocks_estimate as E
-
-    c = E.estimate_curve(per_factor=True)
-    md = c["md"]
-    assert md["fallback"] is None
-    for g in E.SPEED_TARGETS:
-        assert md["fitted_ratio"][g] == pytest.approx(md["target_ratio"][g], rel=1e-6)
-    assert md["fitted_sd"]["long"][12] == pytest.approx(md["target_sd"]["long"][12], rel=1e-6)
-    m = E._monthly_curve()
-    # the single-scale shared kappa (main's method before the short-end scale), on the same residuals
-    shared = E.match_change_spreads(md["A_ols"], c["resid"].values / md["scale"], np.r_[c["loadings"][3], 0.0],
-                                    c["block"], m["10Y"].values)
-    assert md["kappa_shared"] == pytest.approx(shared["kappa"], rel=1e-6)
-    assert md["speeds"]["short"] < shared["kappa"] < md["speeds"]["long"]
-    pol = np.r_[c["loadings"][0], 1.0]
-    now = E.bootstrap_change_sd(shared["A"], shared["resid"], pol, c["block"])
-    assert md["fitted_sd"]["short"][12] < now[12] < md["target_sd"]["short"][12]
-
-
 # --- the short-end scale (shocks_estimate.match_short_scale): the shipped estimate ----------------------
 def _four_factor_case(kappa, s_level, s_rest, block=3.0):
     """A small four-factor VAR, its residuals, and the exact change s.d.s of a long and a short quantity
@@ -381,6 +301,8 @@ def test_record_paths_as_of_a_date_use_only_published_errors():
         .shape == full.deficit_paths.shape
     with pytest.raises(BadInput):
         WS.ShockParams.from_params(load_params("shocks", {"primary_deficit_asof": "1995-01"}))
+    with pytest.raises(BadInput, match="shocks.primary_deficit_asof"):        # not a month: named
+        WS.ShockParams.from_params(load_params("shocks", {"primary_deficit_asof": "soon"}))
     with pytest.raises(BadInput):
         WS.ShockParams.from_params(load_params("shocks", {"primary_deficit_draw": "gaussian"}))
 

@@ -124,7 +124,11 @@ def _deficit_record(ps) -> dict:
     if asof:
         from treasurylab.data.asof import as_date
 
-        cut = as_date(asof)
+        try:
+            cut = as_date(asof)
+        except BadInput:
+            raise BadInput("not a month", field="shocks.primary_deficit_asof", got=asof,
+                           fix="write YYYY-MM (or leave it empty for every recorded path)") from None
         pub = ps["primary_deficit_paths_published"]
         keep = np.array([as_date(pub[k]) < cut for k in names])
         if not keep.any():

@@ -41,8 +41,9 @@ What is estimated (docs/design.md, "World shocks", says why this form):
   backtest origin on the data published by then (scenario/backtest.asof_shock_fit). The 5-year
   and 30-year load on the factors by OLS of their levels on the factors (the 30-year without
   2002-02..2006-02, when no 30-year bond was issued).
-  **Per-factor speeds, measured and not adopted** (:func:`match_speeds`, ``estimate_curve(per_factor=
-  True)``; measured before the short-end scale, against one residual scale): ``A = I + K (A_ols - I)`` with ``K`` diagonal, factor i's monthly correction scaled by its
+  **Per-factor speeds, measured and not adopted** (measured before the short-end scale, against one
+  residual scale; the code that measured it, ``match_speeds``, was removed once the finding was
+  recorded here: no run could reach it): ``A = I + K (A_ols - I)`` with ``K`` diagonal, factor i's monthly correction scaled by its
   own speed, each chosen so that its quantity's own 60/12 ratio of change spreads matches the data's,
   under the same stability guard and with the scale still on the 10-year's 12-month spread. Four
   speeds on the 10-year, 2-year, 3-month and fed funds ratios are not well posed (the three short-end
@@ -58,8 +59,8 @@ What is estimated (docs/design.md, "World shocks", says why this form):
   The shortfall is the size of the short end's shocks at 12-24 months (and fed funds' hump: 24-month
   changes wider than 60-month ones, 871 against 795 bp, which a VAR(1) cannot make), not their
   persistence (hence the short-end scale above). Tried in the backtest's as-of fits too, no pair of speeds fits at 29 of the 30 January
-  origins 1995-2024 (their as-of 60-month changes are few): there :func:`match_speeds` falls back to
-  the shared kappa and says why in ``fallback``, so the 10-year's backtest scores barely moved.
+  origins 1995-2024 (their as-of 60-month changes are few): there the fit fell back to the shared
+  kappa, so the 10-year's backtest scores barely moved.
 * **The 10-year term premium's share of the curve shocks**: the Adrian-Crump-Moench 10-year term
   premium (``macro.term_premium``, ACMTP10, monthly averages) regressed on the curve factors, month on
   month (OLS of its monthly change on the factors' monthly changes, 1990-01..2025-12): the factors
@@ -176,9 +177,8 @@ def exact_loadings() -> np.ndarray:
     return np.linalg.inv(D)
 
 
-def estimate_curve(per_factor: bool = False) -> dict:
-    """The curve shocks from the bundled data (module docstring): the shipped one shared speed, or with
-    ``per_factor`` the per-factor speeds of :func:`match_speeds` (measured, not adopted)."""
+def estimate_curve() -> dict:
+    """The curve shocks from the bundled data (module docstring): one speed, two residual scales."""
     import statsmodels.api as sm
     from arch.bootstrap import optimal_block_length
     from statsmodels.tsa.api import VAR
@@ -200,13 +200,8 @@ def estimate_curve(per_factor: bool = False) -> dict:
     keep = ~((f.index >= pd.Period(NO_30Y[0], "M")) & (f.index <= pd.Period(NO_30Y[1], "M")))
     load[4] = sm.OLS(m["30Y"].values[keep], X[keep]).fit().params[1:]
     block = float(optimal_block_length(resid.values)["stationary"].mean())
-    if per_factor:          # the variant measured and not adopted (module docstring, "Per-factor speeds")
-        md = match_speeds(A, resid.values, block, speed_targets(load, m["10Y"].values, m["DFF"].values))
-        scales = np.full(len(FACTORS), md["scale"])
-    else:
-        md = match_curve_shocks(A, resid.values, block, load, m["10Y"].values, m["3M"].values)
-        scales = md["scales"]
-    return {"A": md["A"], "resid": resid * scales, "loadings": load, "block": block,
+    md = match_curve_shocks(A, resid.values, block, load, m["10Y"].values, m["3M"].values)
+    return {"A": md["A"], "resid": resid * md["scales"], "loadings": load, "block": block,
             "eig": md["root"], "n": len(f), "md": md}
 
 
@@ -519,103 +514,6 @@ def match_short_scale(A: np.ndarray, resid: np.ndarray, block: float, w_long: np
             "A_ols": A, "target_sd": t_long, "fitted_sd": {h: float(fitted[h][0]) for h in horizons},
             "target_sd_short": t_short, "fitted_sd_short": {h: float(fitted[h][1]) for h in horizons},
             "cond": float(np.linalg.cond(J)),
-            "root_ols": float(np.max(np.abs(np.linalg.eigvals(A)))),
-            "root": float(np.max(np.abs(np.linalg.eigvals(A_k))))}
-
-
-def speed_targets(loadings: np.ndarray, y10: np.ndarray, policy: np.ndarray, horizons=MATCH_HORIZONS) -> dict:
-    """:func:`match_speeds`' targets from monthly series (pp) of the estimation sample: the 10-year
-    (row 3 of the tenor ``loadings``) for the level's speed, the policy rate (3m + policy spread) for
-    the short end's; each (weights on the factors, {h: normal-equivalent s.d. of its h-month changes})."""
-    return {"long": (np.r_[loadings[3], 0.0], {h: change_spread_sd(y10, h) for h in horizons}),
-            "short": (np.r_[loadings[0], 1.0], {h: change_spread_sd(policy, h) for h in horizons})}
-
-
-#: the speed groups of the curve factors (FACTORS order) and the series whose 60/12 ratio pins each
-#: (module docstring): level's speed by the 10-year, the short end's (slope, curvature, policy spread,
-#: one speed) by the policy rate
-SPEED_GROUPS = ("long", "short", "short", "short")
-SPEED_TARGETS = {"long": "10-year", "short": "policy rate"}
-SPEED_BOUNDS = (0.05, 20.0)
-STABILITY_MARGIN = 0.98      # as the shared kappa: the speeds stay within 0.98 of a root leaving
-
-
-def passes_stability_guard(A: np.ndarray, K: np.ndarray, margin: float = STABILITY_MARGIN) -> bool:
-    """True when ``I + (K / margin)(A - I)`` has every root inside the unit circle with a non-negative
-    real part: the speeds ``K`` (diagonal) are at most ``margin`` times ones at which a factor would
-    stop reverting or flip sign month to month (the guard of the shared kappa, per factor)."""
-    I = np.eye(A.shape[0])
-    lam = np.linalg.eigvals(I + np.diag(np.asarray(K, dtype=float) / margin) @ (A - I))
-    return bool(np.all(np.abs(lam) < 1.0) and np.all(lam.real >= 0.0))
-
-
-def match_speeds(A: np.ndarray, resid: np.ndarray, block: float, targets: dict[str, tuple[np.ndarray, np.ndarray]],
-                 groups=SPEED_GROUPS, scale_on: str = "long", horizons=MATCH_HORIZONS) -> dict:
-    """Per-factor speeds of mean reversion and one residual scale by minimum distance: measured, NOT
-    used by the shipped estimate or the backtest (module docstring, "Per-factor speeds").
-
-    ``A = I + K (A_ols - I)``, ``K = diag(k[groups[i]])``: factor i's monthly correction towards the
-    baseline is its OLS one times its group's speed. ``targets``: group -> (the quantity's weights on
-    the factors, {h: the s.d. of its h-month changes in the data, pp}: :func:`speed_targets`); each
-    group's speed is chosen so that the shocks' 60/12 ratio of the quantity's change spreads equals the data's (all jointly:
-    least squares in log speed, which is exact when the fit is pinned). The scale is then set on
-    ``scale_on``'s 12-month spread. Falls back to the shared kappa of :func:`match_change_spreads`
-    (on ``targets[scale_on]``) for every factor when the joint fit cannot pin every speed: no exact
-    solution, a speed at ``SPEED_BOUNDS``, or the stability guard (:func:`passes_stability_guard`)
-    failed; ``fallback`` then says why (None when the per-factor speeds are used)."""
-    from scipy.optimize import least_squares
-
-    h1, h2 = horizons
-    names = list(dict.fromkeys(groups))
-    if set(names) != set(targets) or scale_on not in targets:
-        raise ValueError(f"speed groups {names} need one target each, got {list(targets)}")
-    gi = np.array([names.index(g) for g in groups])
-    W = np.array([targets[g][0] for g in names], dtype=float)
-    tsd = {g: {h: float(targets[g][1][h]) for h in horizons} for g in names}
-    goal = np.array([tsd[g][h2] / tsd[g][h1] for g in names])
-    C = bootstrap_autocov(resid, block, max(horizons))
-    I = np.eye(A.shape[0])
-
-    def A_of(k):
-        return I + np.diag(np.asarray(k)[gi]) @ (A - I)
-
-    def sds(k):
-        return change_sd_from_autocov(A_of(k), C, W, horizons)
-
-    def gap(u):
-        s = sds(np.exp(u))
-        return np.log(s[h2] / s[h1]) - np.log(goal)
-
-    shared = _shared_kappa_fit(A, resid, targets[scale_on][0], block, tsd[scale_on], horizons)
-    lo, hi = np.log(SPEED_BOUNDS[0]), np.log(SPEED_BOUNDS[1])
-    u0 = np.full(len(names), np.clip(np.log(shared["kappa"]), lo + 1e-6, hi - 1e-6))
-    fit = least_squares(gap, u0, bounds=(lo, hi), xtol=1e-12, ftol=1e-12, gtol=1e-12)
-    k = np.exp(fit.x)
-    why = []
-    if np.max(np.abs(fit.fun)) > 1e-6:
-        why.append("no exact solution (60/12 ratios off by up to "
-                   f"{100 * float(np.max(np.abs(np.expm1(fit.fun)))):.1f}%)")
-    if np.any(fit.active_mask != 0):
-        why.append("a speed at its bound")
-    if not passes_stability_guard(A, k[gi]):
-        why.append("stability guard")
-    fallback = None
-    if why:
-        fallback = "shared kappa: " + ", ".join(why)
-        k = np.full(len(names), shared["kappa"])
-    A_k = A_of(k)
-    s1 = sds(k)
-    j = names.index(scale_on)
-    scale = tsd[scale_on][h1] / float(s1[h1][j])
-    fitted = {g: {h: scale * float(s1[h][n]) for h in horizons} for n, g in enumerate(names)}
-    return {"speeds": {g: float(k[n]) for n, g in enumerate(names)}, "K": k[gi], "groups": tuple(groups),
-            "fallback": fallback, "matched": fallback is None, "kappa_shared": shared["kappa"],
-            "shared_matched": shared["matched"], "scale": float(scale), "A": A_k,
-            "resid": np.asarray(resid) * scale, "A_ols": A,
-            "target_sd": tsd, "fitted_sd": fitted,
-            "target_ratio": {g: float(goal[n]) for n, g in enumerate(names)},
-            "fitted_ratio": {g: fitted[g][h2] / fitted[g][h1] for g in names},
-            "fit_speeds": {g: float(v) for g, v in zip(names, np.exp(fit.x))},
             "root_ols": float(np.max(np.abs(np.linalg.eigvals(A)))),
             "root": float(np.max(np.abs(np.linalg.eigvals(A_k))))}
 

@@ -93,14 +93,11 @@ def band_sources(sc, paths: int | None = None, seed: int | None = None, workers:
         variants.pop("all")
     todo = {name: prepare(sc.with_(overrides={**base_ov, "shocks": {**user, **ov}}, paths=n, seed=s_seed))
             for name, ov in variants.items()}
+    # local processes or serial (no cluster: nothing to close; a kept pool stays up for later runs)
     ex = make_executor(workers, None, len(todo) * len(plan(n, s_seed)))
-    try:
-        pending = {name: start_blocks(_block, setup, n, s_seed, ex) for name, setup in todo.items()}
-        for name, p in pending.items():
-            ds[name] = p.result()
-    finally:
-        if hasattr(ex, "close"):
-            ex.close()
+    pending = {name: start_blocks(_block, setup, n, s_seed, ex) for name, setup in todo.items()}
+    for name, p in pending.items():
+        ds[name] = p.result()
     if "all" in todo:
         months = [str(m) for m in todo["all"].months]
     order = ["all", *SOURCES]
