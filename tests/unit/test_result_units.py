@@ -188,3 +188,29 @@ def test_summary_of_arrays_matches_numpy_quantile_and_mean():
         np.testing.assert_array_equal(sub[["p5", "p50", "p95"]].to_numpy().T, q)
         np.testing.assert_array_equal(sub["mean"].to_numpy(), arrays[name].mean(axis=0))
         assert list(sub["month"]) == months
+
+
+@pytest.mark.parametrize("keep", [None, 25])
+def test_arrays_are_the_datasets_own_and_the_report_reads_them_without_building_it(keep):
+    """Result.arrays gives every variable and coordinate of the Dataset, its data variables the very
+    arrays it holds (also when only a sample of the paths is kept); the report's figures and the band decomposition
+    read them without building the Dataset (xarray's build imports dask's array module)."""
+    from treasurylab.report.html import figures_for
+    from treasurylab.scenario.compare import band_sources
+
+    res = run("davos-2026", paths=60, seed=5, workers=1, keep_paths=keep)
+    figs = figures_for(res)
+    rows = band_sources(res.scenario, paths=60, seed=5, workers=1, result=res)
+    assert figs["fans"] and rows
+    assert callable(res._ds), "the report's figures or the band decomposition built the Dataset"
+    arrays = res.arrays
+    ds = res.ds
+    assert set(arrays) == set(ds.variables)
+    for k, v in ds.variables.items():
+        if k in ds.data_vars:
+            assert np.shares_memory(arrays[k], v.values), k
+        if v.dtype.kind in "fiub":
+            assert np.array_equal(arrays[k], v.values), k
+        else:
+            assert [str(x) for x in arrays[k]] == [str(x) for x in v.values], k
+    assert len(arrays["path"]) == (keep or 60) == arrays["y10"].shape[0]

@@ -90,19 +90,19 @@ def run_figures(spec, paths: int, seed: int, compare, progress) -> list:
     res = run(spec, paths=paths, seed=seed, workers=1, progress=progress)
     other = run(compare, paths=paths, seed=seed, workers=1) if compare is not None else None
     out = []
-    ds, months = res.ds, res.months
+    arr, months = res.arrays, res.months       # numpy arrays by name (Result.arrays: no Dataset built)
     for var in FANS:
-        if var not in ds:
+        if var not in arr:
             continue
         lab, unit, k = VARIABLES[var]
-        base = ds[f"base_{var}"].values if f"base_{var}" in ds else None
-        fig = F.fan_chart(months, ds[var].values, lab, unit, k, base)
+        base = arr[f"base_{var}"] if f"base_{var}" in arr else None
+        fig = F.fan_chart(months, arr[var], lab, unit, k, base)
         hist = _history(var, months[0])
         if hist is not None and len(hist[0]):
             fig.add_trace(go.Scatter(x=hist[0], y=hist[1], name="observed (monthly mean)",
                                      line=dict(color="grey", width=2)))
-        if other is not None and var in other.ds:
-            med = np.median(np.asarray(other.ds[var].values, dtype=float), axis=0) * k
+        if other is not None and var in other.arrays:
+            med = np.median(np.asarray(other.arrays[var], dtype=float), axis=0) * k
             fig.add_trace(go.Scatter(x=other.months, y=med, name=f"median: {other.scenario.name}",
                                      line=dict(color="#d62728", width=2, dash="dot")))
         fig.update_layout(title=f"{lab} - {res.scenario.name}" + (f" vs {other.scenario.name}" if other else ""))

@@ -67,26 +67,26 @@ def figures_for(result) -> dict[str, list]:
     from treasurylab.report import figures as F
     from treasurylab.scenario.results import VARIABLES
 
-    ds = result.ds
+    arr = result.arrays     # numpy arrays by name: no xarray Dataset needed (Result.arrays)
     months = result.months
     out: dict[str, list] = {"fans": [], "holders": [], "cascade": [], "loop": [], "minerals": []}
     for var in FANS:
-        if var not in ds:
+        if var not in arr:
             continue
         lab, unit, k = VARIABLES[var]
-        base = ds[f"base_{var}"].values if f"base_{var}" in ds else None
-        out["fans"].append((f"fan-{var}", F.fan_chart(months, ds[var].values, lab, unit, k, base,
+        base = arr[f"base_{var}"] if f"base_{var}" in arr else None
+        out["fans"].append((f"fan-{var}", F.fan_chart(months, arr[var], lab, unit, k, base,
                                                       history=_history(var, months[0]))))
-    if "holder_sales" in ds:
+    if "holder_sales" in arr:
         # mean across paths: cascades are rare events, so the median holder sells nothing
-        sold = np.asarray(ds["holder_sales"].values, dtype=float).mean(axis=0)
-        names = [str(h) for h in ds["holder"].values]
+        sold = np.asarray(arr["holder_sales"], dtype=float).mean(axis=0)
+        names = [str(h) for h in arr["holder"]]
         order = np.argsort(-np.abs(sold))
         top = [i for i in order[:12] if abs(sold[i]) > 1e-9]
         rest = float(sold.sum() - sold[top].sum()) if top else float(sold.sum())
         labels = [names[i] for i in top] + (["all other holders"] if abs(rest) > 1e-9 else [])
         values = [-float(sold[i]) for i in top] + ([-rest] if abs(rest) > 1e-9 else [])
-        fed = float(np.mean(ds["fed_backstop_bn"].values)) if "fed_backstop_bn" in ds else 0.0
+        fed = float(np.mean(arr["fed_backstop_bn"])) if "fed_backstop_bn" in arr else 0.0
         if fed > 1e-9:
             labels.append("Fed backstop holdings (purchases less sales back)")
             values.append(fed)
@@ -96,17 +96,17 @@ def figures_for(result) -> dict[str, list]:
         out["holders"].append(("holders-waterfall", F.holders_waterfall(
             labels, values, title="Holdings change beyond the baseline, by holder (mean across paths)",
             total_label="net")))
-    if "cascade_share" in ds:
-        out["cascade"].append(("cascade-dist", F.cascade_distribution(ds["cascade_share"].values)))
+    if "cascade_share" in arr:
+        out["cascade"].append(("cascade-dist", F.cascade_distribution(arr["cascade_share"])))
     parts = {}
     for var, name in (("flow_premium", "flows (term premium)"), ("fiscal_premium", "fiscal premium"),
                       ("expected_short_dev", "policy rate path"), ("event_premium", "term-premium event")):
-        if var in ds and (var != "event_premium" or np.any(ds[var].values)):
-            parts[name] = np.median(np.asarray(ds[var].values, dtype=float), axis=0)
+        if var in arr and (var != "event_premium" or np.any(arr[var])):
+            parts[name] = np.median(np.asarray(arr[var], dtype=float), axis=0)
     if parts:
         total = None
-        if "y10" in ds and "base_y10" in ds:
-            total = np.median(np.asarray(ds["y10"].values, dtype=float), axis=0) - ds["base_y10"].values
+        if "y10" in arr and "base_y10" in arr:
+            total = np.median(np.asarray(arr["y10"], dtype=float), axis=0) - arr["base_y10"]
         out["loop"].append(("loop-decomposition", F.loop_decomposition(months, parts, total)))
     if getattr(result, "minerals", None) is not None:
         from treasurylab.report import minerals_figures as MF

@@ -20,13 +20,13 @@ def paired_rows(ra, rb, at: list[int] | None = None) -> list[dict]:
     """Rows (variable, label, month, a_p50, b_p50, diff_p5, diff_p50, diff_p95) for two Results."""
     from treasurylab.scenario.results import HEADLINE, label, scale
 
-    da, db = ra.ds, rb.ds
-    na, nb = da.sizes.get("path", 0), db.sizes.get("path", 0)
+    da, db = ra.arrays, rb.arrays          # numpy arrays by name (Result.arrays: no Dataset built)
+    na, nb = len(da.get("path", ())), len(db.get("path", ()))
     if na != nb or ra.scenario.seed != rb.scenario.seed:
         raise BadInput("a paired comparison needs the same paths and seed for both runs", field="paths/seed",
                        got=f"{na} paths seed {ra.scenario.seed} vs {nb} paths seed {rb.scenario.seed}",
                        fix="give --paths and --seed once for both scenarios")
-    ma, mb = [str(m) for m in da["month"].values], [str(m) for m in db["month"].values]
+    ma, mb = [str(m) for m in da["month"]], [str(m) for m in db["month"]]
     T = min(len(ma), len(mb))
     if ma[:T] != mb[:T]:
         raise BadInput("the two scenarios start in different months", field="start",
@@ -37,8 +37,8 @@ def paired_rows(ra, rb, at: list[int] | None = None) -> list[dict]:
         if var not in da or var not in db:
             continue
         k = scale(var)
-        a = np.asarray(da[var].values[:, idx], dtype=float) * k
-        b = np.asarray(db[var].values[:, idx], dtype=float) * k
+        a = np.asarray(da[var][:, idx], dtype=float) * k
+        b = np.asarray(db[var][:, idx], dtype=float) * k
         d = b - a
         qa, qb = np.median(a, axis=0), np.median(b, axis=0)
         qd = np.percentile(d, [5, 50, 95], axis=0)
@@ -87,9 +87,10 @@ def band_sources(sc, paths: int | None = None, seed: int | None = None, workers:
                 "macro": {**off, "macro": True}, "fiscal": {**off, "fiscal": True}}
     ds: dict[str, dict] = {}
     if (result is not None and result.scenario.seed == s_seed and result.paths == n
-            and result.scenario.overrides == sc.overrides and result.ds.sizes.get("path") == n):
-        ds["all"] = {var: result.ds[var].values for var in HEADLINE if var in result.ds}
-        months = [str(m) for m in result.ds["month"].values]
+            and result.scenario.overrides == sc.overrides and len(result.arrays["path"]) == n):
+        arrays = result.arrays
+        ds["all"] = {var: arrays[var] for var in HEADLINE if var in arrays}
+        months = [str(m) for m in arrays["month"]]
         variants.pop("all")
     todo = {name: prepare(sc.with_(overrides={**base_ov, "shocks": {**user, **ov}}, paths=n, seed=s_seed))
             for name, ov in variants.items()}

@@ -221,26 +221,38 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
     head = Head(months=[str(m) for m in setup.months], paths=int(sc.paths), variables=list(data_vars),
                 attrs=dict(attrs), base={k[5:]: v[1] for k, v in data_vars.items() if k.startswith("base_")})
 
+    kept: dict[str, Any] = {}
+
+    def variables() -> dict[str, Any]:
+        """The Dataset's variables, once: the kept paths copied out of the run's full arrays, so that
+        those (views of one shared map) are freed, on a thread of their own (unmapping overlaps with
+        what comes next)."""
+        if not kept:
+            if trimmed:
+                from treasurylab.scenario.parallel import release_in_background
+
+                kept.update({k: (d[0], np.array(d[1], order="K"), d[2]) for k, d in data_vars.items()})
+                release_in_background(data_vars)
+            else:
+                kept.update(data_vars)
+        return kept
+
     def build() -> Any:
-        # built on first use of Result.ds only (the report, notebooks, --save-paths): importing
+        # built on first use of Result.ds only (notebooks, --save-paths, the targets): importing
         # xarray and building a Dataset costs ~1 s of a 10,000-path run's process
         import xarray as xr
 
-        dv = data_vars
-        if trimmed:
-            from treasurylab.scenario.parallel import release_in_background
+        return xr.Dataset(variables(), coords=coords, attrs=attrs)
 
-            # copies of the kept paths, so that the full arrays they were views of are freed (on a
-            # thread of its own: unmapping overlaps with what comes next)
-            dv = {k: (d[0], np.array(d[1], order="K"), d[2]) for k, d in data_vars.items()}
-            release_in_background(data_vars)
-        return xr.Dataset(dv, coords=coords, attrs=attrs)
+    def arrays() -> dict[str, np.ndarray]:
+        # what Result.arrays reads: the same arrays the Dataset is (or will be) built on
+        return {**{k: d[1] for k, d in variables().items()}, **{k: np.asarray(c) for k, c in coords.items()}}
 
     meta = {"seed": sc.seed, "paths": sc.paths, "blocks": n_blocks, "executor": ex.name,
             "workers": getattr(ex, "workers", 1), "seconds_prepare": round(t1 - t0, 3),
             "seconds_simulate": round(t2 - t1, 3), "paths_kept": int(attrs["paths_kept"]),
             "quantiles": "sketch" if streamed else "exact", "quantile_rank_error": rank_error,
             "jump_off": dict(setup.jump_off)}
-    res = Result(sc, build, meta, _summary=summary, _outcomes=outcomes, head=head)
+    res = Result(sc, build, meta, _summary=summary, _outcomes=outcomes, head=head, _arrays=arrays)
     res.minerals = setup.minerals
     return res
