@@ -137,6 +137,8 @@ def create_app() -> Dash:
                   State("paths", "value"), State("seed", "value"), State("upload-store", "data"),
                   prevent_initial_call=True)
     def _run(n, choice, compare, paths, seed, up):
+        if not n:   # Dash calls this with n_clicks=0 when it draws the page: that is no click, start nothing
+            raise PreventUpdate
         try:
             up = up or {}
             sc = S.resolve(choice, up.get("text"), up.get("name"))
