@@ -127,3 +127,51 @@ def test_dashboard_command_warns_for_a_non_loopback_host(monkeypatch):
     res = CliRunner().invoke(app, ["dashboard"])
     assert "warning" not in res.stderr and seen == {"host": "127.0.0.1", "port": 0}
     assert "http://127.0.0.1:8123/" in res.stdout
+
+
+def _fake_server_never_called(monkeypatch):
+    import treasurylab.app.server as srv
+
+    def fake(host, port):
+        raise AssertionError("the pages were built before the address was checked")
+
+    monkeypatch.setattr(srv, "make_server", fake)
+
+
+def test_dashboard_command_a_port_in_use_is_one_line_and_exit_2(monkeypatch):
+    import socket
+
+    _fake_server_never_called(monkeypatch)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        res = CliRunner().invoke(app, ["dashboard", "--port", str(port)])
+    assert res.exit_code == 2, res.output
+    lines = res.stderr.strip().splitlines()
+    assert lines == [f"error: --port/--host: cannot listen on 127.0.0.1:{port} (Address already in use) - "
+                     "choose another port or omit --port"]
+
+
+def test_dashboard_command_an_unknown_host_is_one_line_and_exit_2(monkeypatch):
+    _fake_server_never_called(monkeypatch)
+    res = CliRunner().invoke(app, ["dashboard", "--host", "999.1.1.1", "--port", "8050"])
+    assert res.exit_code == 2, res.output
+    err = [ln for ln in res.stderr.strip().splitlines() if not ln.startswith("warning:")]
+    assert len(err) == 1 and err[0].startswith("error: --port/--host: cannot listen on 999.1.1.1:8050 (")
+
+
+def test_dashboard_command_a_missing_data_file_is_one_line_and_exit_2(monkeypatch):
+    import treasurylab.app.server as srv
+    from treasurylab.errors import DataError
+
+    def missing(host, port):
+        raise DataError("data file is missing", field="yields.cmt", got="yields/fred_treasury_cmt_daily.csv",
+                        fix="reinstall treasurylab (the bundled snapshot is incomplete)")
+
+    monkeypatch.setattr(srv, "make_server", missing)
+    res = CliRunner().invoke(app, ["dashboard"])
+    assert res.exit_code == 2, res.output
+    err = [ln for ln in res.stderr.strip().splitlines() if not ln.startswith("loading")]
+    assert len(err) == 1 and err[0].startswith("error: yields.cmt: data file is missing")
+    assert "Traceback" not in res.output

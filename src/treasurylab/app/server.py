@@ -194,6 +194,18 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def check_address(host: str, port: int) -> None:
+    """Raise OSError when ``host:port`` cannot be listened on (unknown address, port in use, no permission).
+
+    Called before the pages are built: werkzeug's own bind failure prints two lines and exits 1."""
+    import socket
+
+    family, kind, proto, _, addr = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    with socket.socket(family, kind, proto) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)   # as werkzeug's server does
+        s.bind(addr)
+
+
 def make_server(host: str = "127.0.0.1", port: int = 0, warm: bool = True):
     """A threaded WSGI server for the app (port 0: a free port); call ``serve_forever`` on it."""
     from werkzeug.serving import make_server as _mk

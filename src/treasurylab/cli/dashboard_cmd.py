@@ -30,21 +30,30 @@ def register(app: typer.Typer) -> None:
             fail(f"--port: must be 0 to 65535 (got {port}) - e.g. --port 8050")
         import signal
 
-        from treasurylab.app.server import close_queue, is_loopback, make_server
+        from treasurylab.app import server as srv_mod
+        from treasurylab.cli.output import guard
 
         def _stop(signum, frame):   # SIGTERM ends the server like Ctrl-C: workers stopped, port closed
             raise KeyboardInterrupt
 
         old = signal.signal(signal.SIGTERM, _stop)
 
-        if not is_loopback(host):
+        if not srv_mod.is_loopback(host):
             sys.stderr.write(f"warning: binding {host}: the dashboard will be reachable from the network and has "
                              "no login; use the default 127.0.0.1 unless you mean it\n")
-        sys.stderr.write("loading the store and building the pages...\n")
-        try:
-            srv = make_server(host, port)
-        except OSError as exc:
+
+        def cannot_listen(exc: OSError) -> None:
             fail(f"--port/--host: cannot listen on {host}:{port} ({exc.strerror or exc}) - choose another port or omit --port")
+
+        try:   # before the pages are built, and in one line (werkzeug's own failure prints two and exits 1)
+            srv_mod.check_address(host, port)
+        except OSError as exc:
+            cannot_listen(exc)
+        sys.stderr.write("loading the store and building the pages...\n")
+        try:   # a missing or damaged data file: one line naming it, exit 2 (guard), no traceback
+            srv = guard(lambda: srv_mod.make_server(host, port))
+        except OSError as exc:
+            cannot_listen(exc)
         shown = f"[{host}]" if ":" in host else host
         url = f"http://{shown}:{srv.server_port}/"
         typer.echo(f"treasurylab dashboard: {url}  (Ctrl-C to stop)")
@@ -59,5 +68,5 @@ def register(app: typer.Typer) -> None:
             pass
         finally:
             srv.server_close()
-            close_queue()
+            srv_mod.close_queue()
             signal.signal(signal.SIGTERM, old)
