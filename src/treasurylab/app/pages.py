@@ -49,6 +49,13 @@ def _d(ts) -> str:
     return pd.Timestamp(ts).date().isoformat()
 
 
+def _when(indicator: str, ts) -> str:
+    """An indicator's date as its publisher labels it: 2026-04 for April's TIC, 2025q4, else the day."""
+    from treasurylab.monitor.rules import date_label
+
+    return date_label(pd.Timestamp(ts), I.INDICATORS[indicator].frequency)
+
+
 def _line(series: dict[str, pd.Series], title: str = "", unit: str = ""):
     fig = go.Figure()
     for name, s in series.items():
@@ -98,8 +105,9 @@ def page_overview():
         if s is None or len(s) < 2:
             changed.append({"what": ind.title, "latest": None, "as_of": "", "change": None, "note": why or "one observation"})
             continue
-        changed.append({"what": ind.title, "latest": float(s.iloc[-1]), "as_of": _d(s.index[-1]),
-                        "previous": _d(s.index[-2]), "change": float(s.iloc[-1] - s.iloc[-2]), "unit": ind.unit})
+        changed.append({"what": ind.title, "latest": float(s.iloc[-1]), "as_of": _when(name, s.index[-1]),
+                        "previous": _when(name, s.index[-2]), "change": float(s.iloc[-1] - s.iloc[-2]),
+                        "unit": ind.unit})
     from treasurylab.data.vintages import tic_revisions
 
     rev = tic_revisions()
@@ -182,7 +190,7 @@ def page_holders_static():
     top = rev.reindex(rev["revision"].abs().sort_values(ascending=False).index).head(12)
     return [card("Foreign official holdings and the Fed", fig, source=_src("tic.table5.vintage-2026-07",
                                                                           "fed.treasuries"),
-                 as_of=f"{_d(fo.index[-1])} (TIC), {_d(fed.index[-1])} (Fed)" if fig else None, reason=why or why2,
+                 as_of=f"{_when('foreign_official_tic', fo.index[-1])} (TIC), {_d(fed.index[-1])} (Fed)" if fig else None, reason=why or why2,
                  card_id="card-official-fed"),
             card("Revisions: TIC July 2026 vintage against March 2026", body=table(top.to_dict("records"), [
                 ("date", "month"), ("country", "holder"), ("old", "2026-03 vintage"), ("new", "2026-07 vintage"),
@@ -235,7 +243,7 @@ def page_demand_static():
                   "Cross-check: custody against TIC foreign official", "USD bn")
         out.append(card("Cross-check: custody vs TIC foreign official", x,
                         source=_src("fed.custody_foreign_official", "tic.table5.vintage-2026-07"),
-                        as_of=f"{_d(cus.index[-1])} / {_d(fo.index[-1])}", card_id="card-crosscheck",
+                        as_of=f"{_d(cus.index[-1])} / {_when('foreign_official_tic', fo.index[-1])}", card_id="card-crosscheck",
                         note="TIC counts every custodian; H.4.1 only the New York Fed's: the gap is custody elsewhere."))
     return out
 

@@ -1,0 +1,55 @@
+"""The dashboard's page builders, read as an analyst reads them (no browser): dates as the data's own
+period, units in every hover, sources and as-of dates that match what a chart shows."""
+
+from __future__ import annotations
+
+from treasurylab.app import pages as P
+
+
+def _walk(node):
+    yield node
+    kids = getattr(node, "children", None)
+    if isinstance(kids, (list, tuple)):
+        for k in kids:
+            yield from _walk(k)
+    elif isinstance(kids, (str, int, float)):
+        yield kids
+    elif kids is not None:
+        yield from _walk(kids)
+
+
+def _by_id(components, cid):
+    for c in components:
+        for n in _walk(c):
+            if getattr(n, "id", None) == cid:
+                return n
+    raise AssertionError(f"no component {cid}")
+
+
+def _text(node) -> str:
+    return " ".join(str(n) for n in _walk(node) if isinstance(n, (str, int, float)))
+
+
+def _rows(table) -> list[list[str]]:
+    from dash import html
+
+    return [[_text(td) for td in tr.children] for tr in _walk(table) if isinstance(tr, html.Tr)]
+
+
+def _source_line(card) -> str:
+    return next(_text(n) for n in _walk(card) if getattr(n, "className", None) == "source")
+
+
+def test_monthly_indicators_are_dated_by_their_month_not_its_first_day():
+    changed = _rows(_by_id(P.page_overview(), "card-changed"))
+    head, body = changed[0], {r[0]: r for r in changed[1:]}
+    col = {name: head.index(name) for name in ("as of", "previous")}
+    china = body["China, Mainland: Treasury holdings (TIC)"]
+    assert china[col["as of"]] == "2026-04" and china[col["previous"]] == "2026-03"
+    assert body["PBoC official gold reserves"][col["as of"]] == "2026-02"
+    # weekly and daily data keep their day
+    assert body["Custody holdings for foreign official accounts (H.4.1)"][col["as of"]] == "2026-06-24"
+    fed = _source_line(_by_id(P.page_holders_static(), "card-official-fed"))
+    assert "as of 2026-04 (TIC)" in fed
+    cross = _source_line(_by_id(P.page_demand_static(), "card-crosscheck"))
+    assert cross.endswith("as of 2026-06-24 / 2026-04")
