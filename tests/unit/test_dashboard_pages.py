@@ -53,3 +53,25 @@ def test_monthly_indicators_are_dated_by_their_month_not_its_first_day():
     assert "as of 2026-04 (TIC)" in fed
     cross = _source_line(_by_id(P.page_demand_static(), "card-crosscheck"))
     assert cross.endswith("as of 2026-06-24 / 2026-04")
+
+
+def _figure(card):
+    from dash import dcc
+
+    return next(n for n in _walk(card) if isinstance(n, dcc.Graph)).figure
+
+
+def test_weekly_means_of_daily_series_are_dated_within_the_data_and_named_so():
+    import pandas as pd
+
+    rates = P.page_rates()
+    y10 = next(t for t in _figure(_by_id(rates, "card-10y")).data if t.name.startswith("10-year yield"))
+    baa = _figure(_by_id(rates, "card-baa")).data[0]
+    # the last daily observations are 2026-07-22 (CMT, a Wednesday) and 2026-07-30 (Baa, a Thursday): no
+    # point may be dated after them (a week's mean labelled by the Sunday that ends it was 07-26 / 08-02)
+    assert pd.Timestamp(y10.x[-1]) == pd.Timestamp("2026-07-22")
+    assert pd.Timestamp(baa.x[-1]) == pd.Timestamp("2026-07-30")
+    assert "weekly mean" in y10.name and "weekly mean" in baa.name
+    s = pd.Series([1.0, 2.0, 3.0] * 700, index=pd.bdate_range("2018-01-01", periods=2100))
+    tr = P._line({"x": s}).data[0]
+    assert pd.Timestamp(tr.x[-1]) == s.index[-1] and pd.Timestamp(tr.x[0]) == pd.Timestamp("2018-01-05")

@@ -56,11 +56,20 @@ def _when(indicator: str, ts) -> str:
     return date_label(pd.Timestamp(ts), I.INDICATORS[indicator].frequency)
 
 
+def _weekly_mean(s: pd.Series) -> pd.Series:
+    """Weekly means dated by the last observation of their week (not by the Sunday that ends it, which
+    lies after the data: a series ending on a Wednesday would show a point four days later)."""
+    weeks = s.resample("W")
+    mean, last_day = weeks.mean(), s.index.to_series().resample("W").max()
+    keep = mean.notna() & last_day.notna()
+    return pd.Series(mean[keep].to_numpy(), index=pd.DatetimeIndex(last_day[keep].to_numpy()))
+
+
 def _line(series: dict[str, pd.Series], title: str = "", unit: str = ""):
     fig = go.Figure()
     for name, s in series.items():
         if len(s) > 1500:   # a daily series over years: weekly means draw the same line, 5x lighter to send
-            s = s.resample("W").mean().dropna()
+            s, name = _weekly_mean(s), f"{name} (weekly mean)"
         fig.add_trace(go.Scatter(x=s.index, y=s.values, name=name, mode="lines"))
     fig.update_layout(title=title, yaxis_title=unit)
     return fig
