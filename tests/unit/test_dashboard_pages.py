@@ -75,3 +75,12 @@ def test_weekly_means_of_daily_series_are_dated_within_the_data_and_named_so():
     s = pd.Series([1.0, 2.0, 3.0] * 700, index=pd.bdate_range("2018-01-01", periods=2100))
     tr = P._line({"x": s}).data[0]
     assert pd.Timestamp(tr.x[-1]) == s.index[-1] and pd.Timestamp(tr.x[0]) == pd.Timestamp("2018-01-05")
+
+
+def test_the_term_premium_line_names_its_source_and_date():
+    card = _by_id(P.page_rates(), "card-10y")
+    names = [t.name for t in _figure(card).data]
+    assert any(n.startswith("term premium") for n in names)
+    src = _source_line(card)
+    assert "macro.term_premium" in src and "Kim-Wright" in src
+    assert "2026-07-22 (yield)" in src and "2026-09-25 (term premium)" in src

@@ -305,10 +305,13 @@ def page_rates():
     since = y10.index[-1] - pd.DateOffset(years=10)
     series = {"10-year yield": y10[y10.index >= since]}
     if tp is not None:
-        series["term premium"] = tp[tp.index >= since]
+        series["term premium (Kim-Wright)"] = tp[tp.index >= since]
     out.append(card("10-year yield and term premium", _line(series, "10-year yield" + (" and term premium" if tp is not None else ""),
                                                             "percent"),
-                    source=_src("yields.cmt"), as_of=_d(y10.index[-1]), card_id="card-10y",
+                    source=_src("yields.cmt") + ("; Kim-Wright term premium: " + _src("macro.term_premium")
+                                                 if tp is not None else ""),
+                    as_of=f"{_d(y10.index[-1])} (yield)" + (f", {_d(tp.index[-1])} (term premium)" if tp is not None
+                                                            else ""), card_id="card-10y",
                     note=None if tp is not None else f"Term premium not shown: {why}."))
     ry, _ = _ind("real_yield_10y")
     be, _ = _ind("breakeven_10y")
