@@ -84,3 +84,14 @@ def test_the_term_premium_line_names_its_source_and_date():
     src = _source_line(card)
     assert "macro.term_premium" in src and "Kim-Wright" in src
     assert "2026-07-22 (yield)" in src and "2026-09-25 (term premium)" in src
+
+
+def test_cofer_shows_the_world_share_not_the_stale_1999_group_series_by_code():
+    card = _by_id(P.page_reserves(), "card-cofer")
+    fig = _figure(card)
+    names = [t.name for t in fig.data]
+    assert names == ["World (G001)"]
+    xs = [str(x) for t in fig.data for x in t.x]
+    assert "2025q4" in xs and not any(x.startswith("1999") for x in xs)
+    assert abs(fig.data[0].y[-1] - 56.77) < 0.01
+    assert "1999" in _text(card)          # the note says why the group series are left out

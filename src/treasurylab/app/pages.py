@@ -389,16 +389,18 @@ def page_reserves():
     from treasurylab import data
 
     out = [html.H2("Reserves")]
-    cofer = data.series("imf.cofer", indicator="share_pct", currency="USD")
+    # the world (G001) only: the advanced (G110) and emerging (G200) group series of this snapshot carry one
+    # 1999q4 value each, which the IMF no longer publishes (dataset caveat: not current, ignore them)
+    cofer = data.series("imf.cofer", indicator="share_pct", currency="USD", region="G001").sort_values("date")
     if cofer.empty:
         out.append(card("COFER dollar share", None, source=_src("imf.cofer"), as_of=None, reason="no USD share rows"))
     else:
-        fig = go.Figure()
-        for reg, g in cofer.groupby("region"):
-            fig.add_trace(go.Bar(x=g["date"], y=g["value"], name=str(reg)))
-        fig.update_layout(title="US dollar share of allocated reserves", yaxis_title="percent", barmode="group")
+        fig = go.Figure(go.Bar(x=cofer["date"], y=cofer["value"], name="World (G001)"))
+        fig.update_layout(title="US dollar share of allocated reserves, world", yaxis_title="percent")
         out.append(card("COFER: dollar share of reserves", fig, source=_src("imf.cofer"), as_of=cofer["date"].max(),
-                        card_id="card-cofer", note="Only the quarters in the bundled COFER snapshot are shown."))
+                        card_id="card-cofer",
+                        note="Only the quarters in the bundled COFER snapshot are shown. The snapshot's advanced- and "
+                             "emerging-economy series hold a single 1999q4 value the IMF has since withdrawn: left out."))
     gold = data.series("wgc.gold_reserves", metric="gold_tonnes")
     fig = go.Figure()
     for iso in ("CHN", "RUS", "IND", "POL", "TUR"):
