@@ -135,3 +135,20 @@ def test_shipped_rules_run_on_the_bundled_data():
     c = by["custody_down_50_13w"]        # WMTSECL1 2026-06-24 2636.947 vs 2026-03-25 2694.05
     assert c["reference_date"] == "2026-03-25" and c["fired"]
     assert by["proclamation_11001_30_days"]["value"] == 12 and by["proclamation_11001_30_days"]["fired"]
+
+
+def test_every_sentence_says_why_the_rule_fired_or_stayed_quiet():
+    # the sentence is what the dashboard shows beside an alert: it names the bound and the verdict
+    quiet = _run(TH, _monthly([700, 651.1]))["message"]
+    assert quiet.endswith("651.1 USD bn on 2026-04: not below 650 USD bn")
+    fired = _run(TH, _monthly([700, 649.9]))["message"]
+    assert fired.endswith("649.9 USD bn on 2026-04: below 650 USD bn")
+    ch = _run(CH, _weekly([2680.0] + [2690.0] * 12 + [2640.0]))["message"]
+    assert ch.endswith("a change of -40 USD bn: not below -50 USD bn")
+    lo = {"id": "l", "title": "new low", "kind": "new_low", "indicator": "china_holdings", "lookback": "17y"}
+    low = _run(lo, _monthly([700.0, 652.3, 651.1]))["message"]
+    assert "651.1 USD bn on 2026-04" in low and "652.3 USD bn on 2026-03" in low and low.endswith(": a new low")
+    assert _run(lo, _monthly([600.0, 652.3, 651.1]))["message"].endswith(": not a new low")
+    dl = {"id": "d", "title": "180 days", "kind": "deadline", "start": "2026-01-14", "days": 180, "warn_days": 30}
+    assert _run(dl, None, as_of=dt.date(2026, 5, 1))["message"].endswith(": more than the 30 days that fire it")
+    assert _run(dl, None, as_of=dt.date(2026, 6, 13))["message"].endswith(": 30 days or fewer fire it")

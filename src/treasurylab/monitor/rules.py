@@ -219,6 +219,15 @@ def _at_or_before(s: pd.Series, when: pd.Timestamp) -> tuple[pd.Timestamp, float
     return (s.index[-1], float(s.iloc[-1])) if len(s) else None
 
 
+_NOT = {"below": "not below", "above": "not above", "at_most": "more than", "at_least": "less than"}
+
+
+def _verdict(rule, fired: bool, unit: str) -> str:
+    """Why a threshold or change rule fired or not, in words: 'below 650 USD bn' / 'not below 650 USD bn'."""
+    k, v = rule.bound()
+    return f"{k.replace('_', ' ') if fired else _NOT[k]} {_fmt(v)} {unit}"
+
+
 def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, Any]:
     """One rule against ``get_series(indicator) -> pandas.Series`` (raises indicators.Unavailable)."""
     from treasurylab.monitor.indicators import INDICATORS, Unavailable
@@ -238,6 +247,8 @@ def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, A
                    fired=left <= rule.warn_days)
         row["message"] = (f"{left} days left to {end} ({days} days from {rule.start})" if left >= 0 else
                           f"the deadline {end} passed {-left} days ago ({days} days from {rule.start})")
+        row["message"] += (f": {rule.warn_days} days or fewer fire it" if row["fired"] else
+                           f": more than the {rule.warn_days} days that fire it")
         row["status"] = "fired" if row["fired"] else "quiet"
         return row
     ind = INDICATORS[rule.indicator]
@@ -258,7 +269,7 @@ def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, A
         k, v = rule.bound()
         row["condition"] = f"{k.replace('_', ' ')} {_fmt(v)} {ind.unit}"
         row["fired"] = rule.hit(last)
-        row["message"] = f"{ind.title}: {_fmt(last)} {ind.unit} on {row['date']}"
+        row["message"] = f"{ind.title}: {_fmt(last)} {ind.unit} on {row['date']}: {_verdict(rule, row['fired'], ind.unit)}"
     elif isinstance(rule, Change):
         ref = _at_or_before(s, last_d - window_offset(rule.window))
         k, v = rule.bound()
@@ -274,7 +285,8 @@ def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, A
                    change_unit=unit)
         row["fired"] = rule.hit(chg)
         row["message"] = (f"{ind.title}: {_fmt(last)} {ind.unit} on {row['date']} against {_fmt(ref[1])} "
-                          f"{ind.unit} on {row['reference_date']}, a change of {_fmt(chg)} {unit}")
+                          f"{ind.unit} on {row['reference_date']}, a change of {_fmt(chg)} {unit}: "
+                          f"{_verdict(rule, row['fired'], unit)}")
     else:
         start = s.index[0] if rule.lookback == "all" else last_d - window_offset(rule.lookback)
         prior = s[(s.index >= start) & (s.index < last_d)]
@@ -286,8 +298,9 @@ def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, A
         row.update(reference_value=float(prior[ref_d]), reference_date=date_label(ref_d, ind.frequency))
         row["fired"] = last < prior.min() if rule.kind == "new_low" else last > prior.max()
         word = "lowest" if rule.kind == "new_low" else "highest"
-        row["message"] = (f"{ind.title}: {_fmt(last)} on {row['date']}; the {word} before it within "
-                          f"{rule.lookback} was {_fmt(row['reference_value'])} on {row['reference_date']}")
+        row["message"] = (f"{ind.title}: {_fmt(last)} {ind.unit} on {row['date']}; the {word} before it within "
+                          f"{rule.lookback} was {_fmt(row['reference_value'])} {ind.unit} on {row['reference_date']}: "
+                          + ("a " if row["fired"] else "not a ") + rule.kind.replace("_", " "))
     row["fired"] = bool(row["fired"])
     row["status"] = "fired" if row["fired"] else "quiet"
     return row
