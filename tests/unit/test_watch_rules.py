@@ -93,9 +93,20 @@ def test_deadline_counts_days_left_on_the_evaluation_date():
     assert past["fired"] and past["value"] == -19 and "passed" in past["message"]
 
 
-def test_as_of_cuts_the_series():
-    r = _run(TH, _monthly([640.0, 700.0]), as_of=dt.date(2026, 3, 15))
-    assert r["fired"] and r["value"] == 640.0 and r["date"] == "2026-03"
+def test_as_of_cuts_the_series_at_what_was_published_by_then():
+    # TIC's month M is published about seven weeks after its end (data.asof: end of M + 49 days): on
+    # 2026-05-01 the latest China figure public was February's (released 2026-04-18), not April's
+    s = _monthly([640.0, 700.0, 710.0, 720.0])                        # 2026-01 .. 2026-04
+    r = _run(TH, s, as_of=dt.date(2026, 5, 1))
+    assert r["fired"] is False and r["value"] == 700.0 and r["date"] == "2026-02"
+    assert r["published"] == "2026-04-18"
+    assert _run(TH, s, as_of=dt.date(2026, 4, 17))["date"] == "2026-01"
+    # a daily yield is posted the next day: the 2026-06-30 value, not the 2026-07-01 one, on 2026-07-01
+    y = pd.Series([4.4, 4.5], index=pd.to_datetime(["2026-06-30", "2026-07-01"]))
+    ten = {"id": "y", "title": "10y above 5", "kind": "threshold", "indicator": "yield_10y", "above": 5}
+    assert _run(ten, y, as_of=dt.date(2026, 7, 1))["date"] == "2026-06-30"
+    # with no publication rule (weekly custody) the cut is the observation date, as before
+    assert _run(CH, _weekly([2700.0] * 14), as_of=dt.date(2026, 6, 24))["date"] == "2026-06-24"
 
 
 def test_unavailable_indicator_is_no_data_with_the_reason():

@@ -151,6 +151,20 @@ def get(indicator_id: str) -> Indicator:
     return INDICATORS[indicator_id]
 
 
+def published(indicator_id: str, index: pd.DatetimeIndex) -> pd.DatetimeIndex | None:
+    """When each observation of the indicator became public, by the publication rule of its dataset
+    (:data:`treasurylab.data.asof.RULES`: TIC end of month + 49 days, daily rates the next day, ...), or
+    None where its datasets have no rule (weekly custody, auctions, curated tables: then the
+    observation date is all that is known). TIC Table 5 comes out in the same monthly release as the
+    history file, so it takes that file's rule."""
+    from treasurylab.data.asof import RULES
+
+    rule = next((RULES[d][1] for d in get(indicator_id).datasets if d in RULES), None)
+    if rule is None:
+        return None
+    return pd.DatetimeIndex(rule(pd.Series(index.strftime("%Y-%m-%d"))))
+
+
 def series(indicator_id: str) -> pd.Series:
     """The indicator's observations (Unavailable with the reason when the store has none)."""
     from treasurylab.errors import TreasurylabError

@@ -15,8 +15,11 @@ A rules file is ``rules:`` followed by a list; each rule has ``id``, ``title`` a
 
 Evaluation (:func:`evaluate`) returns one row per rule: ``status`` is ``fired``, ``quiet`` or ``no data``
 (with the reason), with the value and its date, the comparison value and date for a change, and a
-sentence. ``as_of`` cuts every series at that date (the alerts as they stood then) and dates the
-deadline clocks; default: today for clocks, all data for series.
+sentence, and ``published``: when the value was published, by its dataset's rule in
+:data:`treasurylab.data.asof.RULES` (None where there is no rule). ``as_of`` keeps only what was
+published by that date (the alerts as they stood then: TIC's April figure is not seen before mid-June;
+a series with no rule is cut at its observation date) and dates the deadline clocks; default: today
+for clocks, all data for series.
 """
 
 from __future__ import annotations
@@ -235,7 +238,7 @@ def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, A
     row: dict[str, Any] = {"id": rule.id, "title": rule.title, "kind": rule.kind, "status": "quiet",
                            "fired": False, "value": None, "date": None, "reference_value": None,
                            "reference_date": None, "condition": "", "unit": "", "change": None,
-                           "change_unit": "", "message": "",
+                           "change_unit": "", "message": "", "published": None,
                            "indicator": getattr(rule, "indicator", None), "scenario": rule.scenario}
     if isinstance(rule, Deadline):
         today = as_of or dt.date.today()
@@ -258,13 +261,18 @@ def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, A
     except Unavailable as exc:
         row.update(status="no data", message=str(exc))
         return row
-    if as_of is not None:
-        s = s[s.index <= pd.Timestamp(as_of)]
+    from treasurylab.monitor.indicators import published
+
+    pub = published(rule.indicator, s.index)
+    if as_of is not None:   # as things stood then: only what was published by that date
+        keep = (pub if pub is not None else s.index) <= pd.Timestamp(as_of)
+        s, pub = s[keep], (pub[keep] if pub is not None else None)
     if s.empty:
-        row.update(status="no data", message=f"no observation of {rule.indicator} on or before {as_of}")
+        row.update(status="no data", message=f"no observation of {rule.indicator} published on or before {as_of}")
         return row
     last_d, last = s.index[-1], float(s.iloc[-1])
-    row.update(value=last, date=date_label(last_d, ind.frequency))
+    row.update(value=last, date=date_label(last_d, ind.frequency),
+               published=pub[-1].date().isoformat() if pub is not None else None)
     if isinstance(rule, Threshold):
         k, v = rule.bound()
         row["condition"] = f"{k.replace('_', ' ')} {_fmt(v)} {ind.unit}"
