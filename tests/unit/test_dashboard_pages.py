@@ -95,3 +95,25 @@ def test_cofer_shows_the_world_share_not_the_stale_1999_group_series_by_code():
     assert "2025q4" in xs and not any(x.startswith("1999") for x in xs)
     assert abs(fig.data[0].y[-1] - 56.77) < 0.01
     assert "1999" in _text(card)          # the note says why the group series are left out
+
+
+def test_every_hover_gives_the_value_with_its_unit():
+    from dash import dcc
+
+    pages = [P.page_holders_static(), P.holders_by_country(P.DEFAULT_COUNTRIES), P.page_demand_static(),
+             [P.auctions_card("10-Year")], P.page_rates(), P.page_fiscal_static(), P.page_reserves()]
+    seen = 0
+    for page in pages:
+        for g in (n for c in page for n in _walk(c) if isinstance(n, dcc.Graph)):
+            fig = g.figure
+            for t in fig.data:
+                axis = fig.layout.yaxis2 if getattr(t, "yaxis", None) == "y2" else fig.layout.yaxis
+                unit = axis.title.text
+                assert t.hovertemplate, (fig.layout.title.text, t.name)
+                if unit != "ratio / bp":
+                    assert unit in t.hovertemplate, (fig.layout.title.text, t.name, t.hovertemplate)
+                seen += 1
+    assert seen > 20
+    auc = {t.name: t.hovertemplate for t in _figure(P.auctions_card("10-Year")).data}
+    assert "bp" in auc["tail proxy (bp)"] and "bp" not in auc["bid-to-cover"] and "percent" in next(
+        v for k, v in auc.items() if k.startswith("indirect"))

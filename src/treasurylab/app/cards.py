@@ -18,6 +18,7 @@ def card(title: str, fig: Any = None, *, source: str, as_of: str | None, reason:
          body: Any = None, card_id: str | None = None, note: str | None = None):
     kids: list[Any] = [html.H3(title)]
     if fig is not None:
+        hover_with_units(fig)
         fig.update_layout(**{k: v for k, v in LAYOUT.items() if k != "height"},
                           height=fig.layout.height or LAYOUT["height"])
         kids.append(dcc.Graph(figure=fig, config={"displayModeBar": False}, className="chart"))
@@ -30,6 +31,17 @@ def card(title: str, fig: Any = None, *, source: str, as_of: str | None, reason:
     kids.append(html.P(f"Source: {source}" + (f" | as of {as_of}" if as_of else ""), className="source"))
     return html.Div(kids, className="card" + (" card-empty" if fig is None and body is None else ""),
                     id=card_id or "card-" + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60])
+
+
+def hover_with_units(fig: Any) -> None:
+    """Give every trace without a hover template one that shows its value with the unit of its axis
+    (the axis title: 'USD bn', 'percent', ...) and the trace's name; plotly's default shows a bare number."""
+    for t in fig.data:
+        if getattr(t, "hovertemplate", None) or not hasattr(t, "hovertemplate"):
+            continue
+        axis = fig.layout.yaxis2 if getattr(t, "yaxis", None) == "y2" else fig.layout.yaxis
+        unit = axis.title.text or ""
+        t.hovertemplate = "%{x}: %{y:,.2f} " + unit + "<extra>%{fullData.name}</extra>"
 
 
 def table(rows: list[dict], columns: list[tuple[str, str]], links: dict[str, str] | None = None):

@@ -269,10 +269,13 @@ def auctions_card(tenor: str):
                     reason=f"no {tenor} auction with results in the store")
     x = pd.to_datetime(df["date"])
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=x, y=df["indirect_share"], name="indirect share of total accepted (%)", mode="markers+lines"))
-    fig.add_trace(go.Scatter(x=x, y=df["bid_to_cover"], name="bid-to-cover", yaxis="y2", mode="lines"))
+    fig.add_trace(go.Scatter(x=x, y=df["indirect_share"], name="indirect share of total accepted (%)", mode="markers+lines",
+                             hovertemplate="%{x}: %{y:.1f} percent of total accepted<extra>indirect bidders</extra>"))
+    fig.add_trace(go.Scatter(x=x, y=df["bid_to_cover"], name="bid-to-cover", yaxis="y2", mode="lines",
+                             hovertemplate="%{x}: %{y:.2f} (bids / accepted, ratio)<extra>bid-to-cover</extra>"))
     if df["tail_proxy_bp"].notna().any():
-        fig.add_trace(go.Bar(x=x, y=df["tail_proxy_bp"], name="tail proxy (bp)", yaxis="y2", opacity=0.4))
+        fig.add_trace(go.Bar(x=x, y=df["tail_proxy_bp"], name="tail proxy (bp)", yaxis="y2", opacity=0.4,
+                             hovertemplate="%{x}: %{y:.1f} bp (high minus median yield)<extra>tail proxy</extra>"))
     last = df.iloc[-1]
     pct = float((df["indirect_share"] < last["indirect_share"]).mean() * 100)
     fig.update_layout(title=f"{tenor} auctions since 2009", yaxis_title="percent",
