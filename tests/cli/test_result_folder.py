@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -118,6 +119,27 @@ app()
 """
 
 
+def _children(pid: int) -> set[int]:
+    """The processes whose parent is ``pid`` (Linux /proc)."""
+    out = set()
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if int((d / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                    out.add(int(d.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return out
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, dead but not yet reaped by its new parent, does not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def test_a_run_killed_midway_leaves_the_older_result_untouched(tmp_path):
     f = _scenario(tmp_path)
     out = tmp_path / "out"
@@ -127,11 +149,19 @@ def test_a_run_killed_midway_leaves_the_older_result_untouched(tmp_path):
                          stderr=subprocess.PIPE, text=True)
     try:
         assert p.stdout.readline().strip() == "MIDWAY", p.stderr.read()
+        workers = _children(p.pid)          # the run's worker processes (--workers: the default pool)
         os.kill(p.pid, signal.SIGKILL)
         p.wait(timeout=30)
     finally:
         if p.poll() is None:
             p.kill()
+    # the killed run's workers end too (they waited on a pipe they themselves held open, forever)
+    assert workers
+    deadline = time.monotonic() + 20
+    while workers and time.monotonic() < deadline:
+        workers = {w for w in workers if _alive(w)}
+        time.sleep(0.1)
+    assert not workers, f"worker processes {sorted(workers)} outlived the killed run"
     visible = {q.name for q in out.iterdir() if not q.name.startswith(".")}
     assert visible == set(before)
     assert {n: (out / n).read_bytes() for n in visible} == before       # byte for byte the older run

@@ -64,7 +64,10 @@ class JobQueue:
             ctx = mp.get_context("spawn")    # never fork a threaded server
             self._manager = ctx.Manager()
             self._shared = self._manager.dict()
-            self._pool = ProcessPoolExecutor(max_workers=max_in_flight, mp_context=ctx)
+            from treasurylab.scenario.parallel import exit_with_parent
+
+            # its workers end with the server, even a killed one (exit_with_parent)
+            self._pool = ProcessPoolExecutor(max_workers=max_in_flight, mp_context=ctx, initializer=exit_with_parent)
         else:
             self._pool = ThreadPoolExecutor(max_workers=max_in_flight, thread_name_prefix="treasurylab-run")
         self._lock = threading.Lock()

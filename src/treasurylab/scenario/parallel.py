@@ -223,6 +223,7 @@ def worker_init() -> None:
     Results are unchanged. The user's own process (serial runs) is left as it is, but for the
     huge-page advice, which :func:`treasurylab.scenario.runner.run` switches off while it runs.
     """
+    exit_with_parent()
     _set_hugepage_advice(False)
     libc = _libc()
     mallopt = getattr(libc, "mallopt", None)
@@ -231,6 +232,28 @@ def worker_init() -> None:
     m_trim_threshold, m_mmap_threshold = -1, -3          # glibc's malloc.h
     mallopt(m_mmap_threshold, 32 << 20)                  # the largest glibc accepts on 64-bit
     mallopt(m_trim_threshold, 256 << 20)
+
+
+def exit_with_parent(poll_s: float = 1.0) -> None:
+    """End this worker process once the process that started it is gone.
+
+    A pool's workers wait for tasks on a pipe that each of them also holds open, so when a run is
+    killed (SIGKILL, the out-of-memory killer) they never see it close: they lived on, idle and
+    holding their memory (still there minutes later, measured). A thread of the worker checks once every ``poll_s``
+    seconds whether it has been handed to another parent (what happens to an orphan) and exits then.
+    """
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(poll_s)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="treasurylab-orphan-watch", daemon=True).start()
 
 
 def trim_heap() -> None:
