@@ -64,9 +64,11 @@ def china_trend() -> str:
 
 
 def foreign_official() -> str:
-    month, cur = _tic()
-    v = float(cur.loc[cur["row_type"] == "foreign_official", "value"].iloc[0])
-    return f"${v:,.0f}bn, {dt.date.fromisoformat(month + '-01').strftime('%b %Y')}"
+    """The denominator of ``cascade_share``: TIC's foreign official holdings in the newest month
+    published by a January 2026 start (the month a run uses), not the newest month bundled."""
+    from treasurylab.report.doc_numbers.validation_tipping import official
+
+    return official()
 
 
 def granovetter() -> str:
