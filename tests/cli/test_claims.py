@@ -120,6 +120,15 @@ def test_row_filter_and_human_output():
     assert res.exit_code == 0 and "china_nov_2025" in res.stdout and "consistent" in res.stdout
 
 
+def test_the_table_shows_the_unit_of_the_claimed_number():
+    """The claimed number has its own unit: the Danish sale is claimed in USD bn (0.1) and checked as a
+    share of marketable debt (%); without the claimed unit the row showed 0.1 next to 0.00033 %."""
+    res = runner.invoke(app, ["claims", "--row", "5"], env={"COLUMNS": "400"})   # no folded cells
+    assert res.exit_code == 0
+    row = next(line for line in res.stdout.splitlines() if "danish_sale_vs_market" in line and "│" in line)
+    assert "USD bn" in row and "% of marketable debt" in row
+
+
 def test_demo_summary_agrees_with_claims(by_id):
     from treasurylab.cli.demo_cmd import data_summary
 
