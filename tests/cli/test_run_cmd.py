@@ -63,6 +63,24 @@ def test_run_human_table(tmp_path):
     assert "10-year yield" in res.stdout and "p50" in res.stdout
 
 
+OUTCOME_LINE = re.compile(r"^(p_cascade_half_24m|cascade_share_p50|cascade_share_p95|p_regime_exceeded): (.*)$", re.M)
+
+
+def test_run_and_compare_say_what_each_outcome_counts(tmp_path):
+    """The outcome lines under the tables are fractions of paths or of holdings; they said only
+    'cascade_share_p50: 0.001627', which reads as a percent as easily as a fraction."""
+    res = runner.invoke(app, ["run", "davos-2026", "-n", "5", "--out", str(tmp_path), "--no-report"])
+    assert res.exit_code == 0, res.output
+    res2 = runner.invoke(app, ["compare", "baseline", "china-exit", "-n", "5"])
+    assert res2.exit_code == 0, res2.output
+    for out in (res.stdout, res2.stdout):
+        lines = dict(OUTCOME_LINE.findall(out))
+        assert len(lines) == 4, out
+        assert "share of paths" in lines["p_cascade_half_24m"] and "share of paths" in lines["p_regime_exceeded"]
+        for k in ("cascade_share_p50", "cascade_share_p95"):
+            assert "fraction of foreign official holdings" in lines[k], lines[k]
+
+
 BAD = {
     "unknown_key": ("name: x\nstart: 2026-01\nhorizn: 12\n", "line 3", "horizn", "did you mean 'horizon'"),
     "wrong_type": ("name: x\nstart: 2026-01\nhorizon: twelve\n", "line 3", "horizon", "whole number"),

@@ -110,8 +110,10 @@ def register(app: typer.Typer) -> None:
                 for p in charts:
                     typer.echo(f"chart written to {p}")
                 table(_rows(res), title=f"davos-2026: {res.paths:,} paths, seed {res.meta['seed']}")
+                from treasurylab.scenario.results import outcome_line
+
                 for k, v in res.outcomes().items():
-                    typer.echo(f"{k}: {v:.4g}")
+                    typer.echo(outcome_line(k, v))
                 typer.echo(f"report written to {report}")
 
         guard(body, json_)

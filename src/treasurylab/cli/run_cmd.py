@@ -167,8 +167,10 @@ def register(app: typer.Typer) -> None:
             if dec:
                 table([{k: (v if k == "month" else f"{v:+.1f}") for k, v in r.items()} for r in dec],
                       title="10-year change from the baseline, by source (bp, mean across paths)")
+            from treasurylab.scenario.results import outcome_line
+
             for k, v in res.outcomes().items():
-                typer.echo(f"{k}: {v:.4g}")
+                typer.echo(outcome_line(k, v))
             typer.echo(f"results: {folder}" + (f"  report: {files['report_html']}" if report else ""))
 
         guard(body, json_)
@@ -214,8 +216,10 @@ def register(app: typer.Typer) -> None:
                             "outcomes": {k: {"a": oa.get(k), "b": ob.get(k)} for k in sorted(set(oa) | set(ob))}})
                 return
             table(rows, title=f"{rb.scenario.name} - {ra.scenario.name}, paired per path (same seed, same world)")
+            from treasurylab.scenario.results import outcome_line
+
             for k in sorted(set(oa) | set(ob)):
-                typer.echo(f"{k}: {oa.get(k, float('nan')):.4g} vs {ob.get(k, float('nan')):.4g}")
+                typer.echo(outcome_line(k, oa.get(k, float("nan")), ob.get(k, float("nan"))))
 
         guard(body, json_)
 

@@ -290,6 +290,22 @@ def _threads(size: int) -> int:
         return max(1, min(4, os.cpu_count() or 1))
 
 
+#: what each outcome counts, in words (its unit is "1": a fraction, not a percent)
+OUTCOME_MEANING = {
+    "p_cascade_half_24m": "share of paths where more than half of foreign official holdings are sold within 24 months",
+    "cascade_share_p50": "fraction of foreign official holdings sold within 24 months, median path",
+    "cascade_share_p95": "fraction of foreign official holdings sold within 24 months, 95th percentile",
+    "p_regime_exceeded": "share of paths capped at a bound of the model's range",
+}
+
+
+def outcome_line(name: str, *values: float) -> str:
+    """``name: v`` (or ``name: a vs b``) with what the number counts, for the terminal."""
+    shown = " vs ".join(f"{v:.4g}" for v in values)
+    meaning = OUTCOME_MEANING.get(name)
+    return f"{name}: {shown}" + (f" ({meaning})" if meaning else "")
+
+
 def outcomes_of(get) -> dict[str, float]:
     """Per-path outcomes reduced to probabilities / medians; ``get(name)`` gives a (path,) array or None."""
     out: dict[str, float] = {}
