@@ -151,6 +151,24 @@ def test_cli_json_and_docs_section(tmp_path):
     assert "| policy rate change, 24 months (bp) |" in text2 and "The policy rate's band is" in text2
 
 
+def test_cli_json_says_the_unit_of_every_number(tmp_path):
+    """--json printed y10 as 0.0571 and debt/GDP as 0.4767 (fractions) and net interest in USD bn,
+    while the table shows bp and pp: without a units field a reader could not tell which."""
+    from treasurylab.cli.main import app
+
+    r = CliRunner().invoke(app, ["backtest", "--origins", ",".join(ORIGINS3), "-n", "50", "--spread-paths", "0",
+                                 "-o", str(tmp_path / "o"), "--json"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.output)
+    units = d["units"]
+    for tgt in {s["target"] for s in d["summary"]}:
+        assert tgt in units["values"], tgt
+    assert units["values"]["y10"].startswith("fraction") and units["values"]["net_interest"] == "USD bn"
+    assert {"horizon", "cover50", "cover90", "pit", "crps", "crps_vs_point"} <= set(units)
+    saved = json.loads((tmp_path / "o" / "backtest.json").read_text())
+    assert saved["units"] == units
+
+
 def test_record_quantiles_match_the_reference():
     """docs/reference/uncertainty.md: 10-year changes 1990-2025 p5..p95 -143..+149 bp (12 m), -244..+205
     bp (60 m); CBO raw errors 5 years ahead: debt -13.1..+28.4 pp of GDP, net interest -47.2..+59.2%."""

@@ -364,7 +364,23 @@ class BacktestResult:
     def to_dict(self) -> dict:
         return {"origins": self.origins, "paths": self.paths, "summary": self.summary, "rows": self.rows,
                 "spread": self.spread, "engine": self.engine, "engine_origins": self.engine_origins,
-                "notes": self.notes}
+                "notes": self.notes, "units": UNITS}
+
+
+#: the units of the numbers in ``to_dict`` (backtest.json, ``backtest --json``); the terminal table
+#: shows CRPS in bp for y10 and in pp for debt/GDP instead
+UNITS = {
+    "values": {"y10": "fraction (0.045 = 4.5 percent)", "debt_gdp": "fraction of GDP (1.0 = 100% of GDP)",
+               "net_interest": "USD bn"},
+    "values_apply_to": "outcome, p5, p25, p50, p75, p95 and crps of rows, summary and engine, by target",
+    "horizon": "months for y10, fiscal years for debt_gdp and net_interest",
+    "cover50": "fraction of origins whose outcome is inside the 50% band",
+    "cover90": "fraction of origins whose outcome is inside the 90% band",
+    "pit": "probability (0-1): the forecast's CDF at the outcome",
+    "crps": "the target's value unit (see values)",
+    "crps_vs_point": "ratio: CRPS over the point forecast's (no-change for y10, CBO for fiscal)",
+    "spread": "each row's unit is in its 'what' (bp, pp or %)",
+}
 
 
 def _summarise(rows: list[dict]) -> list[dict]:
