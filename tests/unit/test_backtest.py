@@ -192,6 +192,24 @@ def test_cli_bad_origins_exit_2(origins, field, tmp_path):
     assert field in r.output and "Traceback" not in r.output
 
 
+@pytest.mark.parametrize("args, field", [(["--engine-origins", "garbage"], "--engine-origins"),
+                                         (["--origins", "2001-13"], "--origins"),
+                                         (["--paths", "5"], "--paths")])
+def test_cli_bad_option_is_named_and_found_before_any_work(args, field, tmp_path, monkeypatch):
+    """A bad --engine-origins was found only after the 30-origin backtest had run (12 s), and the
+    error named 'origins', an option the user had not given."""
+    from treasurylab.cli.main import app
+    from treasurylab.scenario import backtest as B
+
+    def no_work(*a, **k):
+        raise AssertionError("the backtest ran before the options were checked")
+
+    monkeypatch.setattr(B, "backtest", no_work)
+    r = CliRunner().invoke(app, ["backtest", *args, "--spread-paths", "0", "-o", str(tmp_path)])
+    assert r.exit_code == 2, r.output
+    assert f"error: {field}: " in r.output and "Traceback" not in r.output
+
+
 def test_engine_replay_from_2025(tmp_path):
     """The full engine starts from 2025-02 on the cbo-2025-01 baseline (published 2025-01) with the
     jump-off half-lives estimated as of the origin; before that it cannot, and the CLI says so."""

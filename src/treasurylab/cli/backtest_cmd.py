@@ -67,17 +67,22 @@ def register(app: typer.Typer) -> None:
                 update_validation_md,
                 write_pit_plots,
             )
-            from treasurylab.scenario.backtest import backtest, spread_checks
+            from treasurylab.scenario import backtest as B
 
             if spread_paths < 0 or 0 < spread_paths < 100:
                 raise BadInput("too few paths for p5/p95", field="--spread-paths", got=spread_paths,
                                fix="use 0 (skip) or at least 100")
-            res = backtest(_origins(first, last, month, every, origins), paths=paths, seed=seed)
-            if spread_paths:
-                res.spread, res.spread_paths = spread_checks(spread_paths, seed), spread_paths
+            # every option checked before any work, named as the user wrote it
+            main = _origins(first, last, month, every, origins)
+            B.check_inputs(main, paths, field="--origins" if origins else "--first/--last", paths_field="--paths")
+            eo = _origins(0, 0, 1, 1, engine_origins) if engine_origins else []
             if engine_origins:
-                eo = _origins(0, 0, 1, 1, engine_origins)
-                eng = backtest(eo, paths=paths, seed=seed)
+                B.check_inputs(eo, paths, field="--engine-origins", paths_field="--paths")
+            res = B.backtest(main, paths=paths, seed=seed)
+            if spread_paths:
+                res.spread, res.spread_paths = B.spread_checks(spread_paths, seed), spread_paths
+            if engine_origins:
+                eng = B.backtest(eo, paths=paths, seed=seed)
                 if not any(r["forecaster"] == "engine" for r in eng.rows):
                     raise BadInput("the engine cannot start at these origins or their outcomes are not known yet",
                                    field="--engine-origins", got=engine_origins,

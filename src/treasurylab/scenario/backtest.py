@@ -508,19 +508,24 @@ def _score_row(origin: str, target: str, horizon: int, fc: str, ens: np.ndarray,
     return r
 
 
+def check_inputs(origins: list[str], paths: int, field: str = "origins", paths_field: str = "paths") -> None:
+    """Bad input of :func:`backtest`, named as the caller names it (the CLI checks its options before any work)."""
+    if not origins:
+        raise BadInput("no origins", field=field, fix="give at least one YYYY-MM")
+    if paths < 10:
+        raise BadInput("too few paths for quantiles", field=paths_field, got=paths, fix="use at least 10")
+    for o in origins:
+        if not (len(o) == 7 and o[4] == "-" and o[:4].isdigit() and o[5:].isdigit() and 1 <= int(o[5:]) <= 12):
+            raise BadInput("not a month", field=field, got=o, fix="write YYYY-MM")
+        if int(o[:4]) < FIRST_HISTORY_YEAR + 3:
+            raise BadInput("too little history before the origin", field=field, got=o,
+                           fix=f"start at {FIRST_HISTORY_YEAR + 3}-01 or later")
+
+
 def backtest(origins: list[str] | None = None, paths: int = 2000, seed: int = 0) -> BacktestResult:
     """Run every forecaster from every origin and score it (deterministic for a seed)."""
     origins = list(origins) if origins is not None else default_origins()
-    if not origins:
-        raise BadInput("no origins", field="origins", fix="give at least one YYYY-MM")
-    if paths < 10:
-        raise BadInput("too few paths for quantiles", field="paths", got=paths, fix="use at least 10")
-    for o in origins:
-        if not (len(o) == 7 and o[4] == "-" and o[:4].isdigit() and o[5:].isdigit() and 1 <= int(o[5:]) <= 12):
-            raise BadInput("not a month", field="origins", got=o, fix="write YYYY-MM")
-        if int(o[:4]) < FIRST_HISTORY_YEAR + 3:
-            raise BadInput("too little history before the origin", field="origins", got=o,
-                           fix=f"start at {FIRST_HISTORY_YEAR + 3}-01 or later")
+    check_inputs(origins, paths)
     hist = _history()
     res = BacktestResult(origins=origins, paths=paths)
     for i, o in enumerate(origins):
