@@ -94,6 +94,15 @@ def test_result_json_units_and_foreign_names(saved):
     assert np.all(np.abs(official0 - official) < 0.02 * official)
 
 
+def test_result_json_jump_off_says_its_units(saved):
+    """meta.jump_off gave y10_observed 0.0414 (a fraction) beside a units map that calls y10 'percent'."""
+    res, out = saved
+    jo = json.loads((out / "result.json").read_text())["meta"]["jump_off"]
+    numbers = [k for k, v in jo.items() if isinstance(v, (int, float, dict)) and k != "units"]
+    assert set(numbers) <= set(jo["units"]), set(numbers) - set(jo["units"])
+    assert jo["units"]["y10_observed"].startswith("fraction") and 0.0 < jo["y10_observed"] < 0.2
+
+
 def test_foreign_official_falls_by_the_non_absorbers_net_sales():
     """china-exit: China's whole holding is sold over 24 months; the official path loses, dollar for
     dollar, what China would still hold in the baseline (the non-absorbing foreign holders stand for

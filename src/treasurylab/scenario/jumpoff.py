@@ -223,7 +223,10 @@ class Anchored:
                "debt_month": _ms(j.debt_month) if j.debt_month is not None else None,
                "debt_gap_bn": self.debt_gap_bn,
                "half_life_months": {k_: half_life(v) for k_, v in self.phis.items()},
-               "baseline_available_from": released.isoformat()}
+               "baseline_available_from": released.isoformat(),
+               "units": {"y10_observed": "fraction (0.045 = 4.5 percent)", "y2_observed": "fraction (0.045 = 4.5 percent)",
+                         "policy_observed": "fraction (0.045 = 4.5 percent)", "debt_gap_bn": "USD bn",
+                         "half_life_months": "months"}}
         if released > as_date_of(start):
             out["look_ahead"] = (f"the CBO {vintage} baseline was published after the start ({start}): the "
                                  "observed jump-off is as of the start, the baseline path is not")
