@@ -83,6 +83,18 @@ def test_new_low_and_new_high_within_a_lookback():
     assert _run(hi, _monthly([4.0, 5.0, 5.0]))["status"] == "quiet"      # equal is not new
 
 
+def test_every_number_of_a_message_carries_its_unit():
+    """The new-low message said '651.1 on 2026-04; the lowest before it within 17y was 652.3' while
+    the threshold and change messages say 'USD bn' after every number."""
+    lo = {"id": "l", "title": "new low", "kind": "new_low", "indicator": "china_holdings", "lookback": "2y"}
+    r = _run(lo, _monthly([700.0] * 30 + [650.0]))
+    assert r["message"].count(r["unit"]) == 2 and r["unit"] == "USD bn", r["message"]
+    for rule in (TH, {"id": "d", "title": "down", "kind": "change", "indicator": "china_holdings",
+                      "window": "3m", "below": -50}):
+        r = _run(rule, _monthly([700.0] * 30 + [640.0]))
+        assert r["unit"] in r["message"], r["message"]
+
+
 def test_deadline_counts_days_left_on_the_evaluation_date():
     dl = {"id": "d", "title": "180 days", "kind": "deadline", "start": "2026-01-14", "days": 180, "warn_days": 30}
     early = _run(dl, None, as_of=dt.date(2026, 5, 1))
