@@ -83,6 +83,19 @@ def test_every_dataset_names_a_public_parser():
     assert not private, f"datasets whose parser is a private name: {private}"
 
 
+def test_every_retrieved_date_means_something_to_a_reader():
+    """'data list', 'data.coverage' and docs/data.md print each dataset's retrieval date; nine said
+    'not recorded (round 3)', a name from the project's history that tells a reader nothing."""
+    import re
+
+    from treasurylab.data import datasets
+
+    bad = {ds_id: ds.retrieved for ds_id, ds in datasets().items()
+           if not re.match(r"\d{4}-\d{2}-\d{2}", ds.retrieved)
+           and not (ds.retrieved.startswith("not recorded (") and "source" in ds.retrieved)}
+    assert not bad, f"retrieved is neither a date nor says where to look instead: {bad}"
+
+
 def test_cells_stay_on_one_line():
     assert docs._cell("a | b\nc") == "a \\| b c"
     assert docs._value({"10y": 6.2, "3m": 0.0}) == '{"10y": 6.2, "3m": 0.0}'

@@ -27,8 +27,8 @@ import pandas as pd
 from treasurylab.data.catalog import Dataset
 from treasurylab.data.parsers import fred_csv, kcfed_rstar_csv
 
-# the round-3 copy records the repositories' commits, not the day of copying
-RETRIEVED = "not recorded (round 3)"
+# these copies record the repositories' commits (in each dataset's source), not the day of copying
+RETRIEVED = "not recorded (copied at the commit named in the source)"
 _VIA = "copied byte for byte from GitHub {repo} @ {commit}, {path}"
 _SCRIPT_HEADER = ("the header was written by the repository's script ({h}); the values are FRED's, unchanged")
 
