@@ -53,6 +53,20 @@ def cache_dir() -> Path | None:
 
 
 @functools.cache
+def keep_matplotlib_in_the_cache() -> None:
+    """Call before importing matplotlib: on import it creates ``~/.config/matplotlib`` (its config
+    folder) when there is none, outside ``--out`` and the cache folders. When the user has no such
+    folder and has not set ``MPLCONFIGDIR``, matplotlib is pointed at ``<cache>/treasurylab/matplotlib``
+    instead (its font cache goes there too); an existing folder, with its ``matplotlibrc``, is used as is."""
+    if os.environ.get("MPLCONFIGDIR"):
+        return
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "matplotlib"
+    if config.exists():
+        return
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    os.environ["MPLCONFIGDIR"] = str(Path(base) / "treasurylab" / "matplotlib")
+
+
 def code_version() -> str:
     """treasurylab's version plus a hash of its Python source (a few ms, once per process)."""
     from treasurylab import __version__

@@ -67,3 +67,24 @@ def test_demo_charts_write_a_png(tmp_path):
 
     (png,) = [Path(p) for p in write_charts(tmp_path) if p.endswith(".png")]
     check_png(png)
+
+
+def test_a_chart_writes_no_matplotlib_folder_into_the_users_config(tmp_path):
+    """matplotlib creates ~/.config/matplotlib when it is first imported: `treasurylab demo` and
+    `data show --plot` left that folder in a new user's home, outside --out and the cache folders
+    (docs/reliability.md s2). A user who has one keeps it (their matplotlibrc is read as before)."""
+    import os
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("MPLCONFIGDIR", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")}
+    env["HOME"] = str(home)
+    png = tmp_path / "china.png"
+    done = subprocess.run([sys.executable, "-m", "treasurylab.cli.main", "data", "show", "tic.holdings",
+                           "--country", "china", "--start", "2025-01", "--plot", str(png)],
+                          capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert png.exists()
+    assert sorted(p.name for p in home.iterdir()) in ([], [".cache"]), sorted(home.rglob("*"))

@@ -176,6 +176,9 @@ def write_plot(
         groups = sorted(groups, key=lambda kv: -kv[1][value_column].abs().mean())[:MAX_PLOT_LINES]
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".png":
+        from treasurylab.cache import keep_matplotlib_in_the_cache
+
+        keep_matplotlib_in_the_cache()
         import matplotlib
 
         matplotlib.use("Agg")

@@ -50,6 +50,9 @@ def pit_figure(result):
 
 def write_pit_plots(result, folder: str | Path) -> list[str]:
     """``backtest_pit.html`` (plotly) and ``backtest_pit.png`` (matplotlib) in ``folder``."""
+    from treasurylab.cache import keep_matplotlib_in_the_cache
+
+    keep_matplotlib_in_the_cache()
     import matplotlib
 
     matplotlib.use("Agg")

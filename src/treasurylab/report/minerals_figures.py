@@ -135,6 +135,9 @@ def write_validation_pngs(outdir: str) -> list[str]:
     """Draw the docs plots (2025 replay, calibration shares, cut-off) as PNG files in ``outdir``."""
     from pathlib import Path
 
+    from treasurylab.cache import keep_matplotlib_in_the_cache
+
+    keep_matplotlib_in_the_cache()
     import matplotlib
 
     matplotlib.use("Agg")

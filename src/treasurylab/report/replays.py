@@ -136,6 +136,9 @@ def replay(ep: Episode, obs) -> dict:
 
 
 def plot(ep: Episode, r: dict, path: str | Path) -> None:
+    from treasurylab.cache import keep_matplotlib_in_the_cache
+
+    keep_matplotlib_in_the_cache()
     import matplotlib
 
     matplotlib.use("Agg")

@@ -210,6 +210,9 @@ def targets() -> list[TargetResult]:
 
 def march_2020_plot(path) -> None:
     """Write the March 2020 replay beside the observed 10y (docs/img/market_march2020.png)."""
+    from treasurylab.cache import keep_matplotlib_in_the_cache
+
+    keep_matplotlib_in_the_cache()
     import matplotlib
 
     matplotlib.use("Agg")
