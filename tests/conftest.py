@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 import pytest
@@ -23,6 +25,9 @@ _STORE = tempfile.mkdtemp(prefix="treasurylab-test-store-")
 os.environ["TREASURYLAB_STORE"] = _STORE
 # the disk cache of prepared inputs (treasurylab.cache): a temporary folder, never the user's
 os.environ["TREASURYLAB_CACHE_DIR"] = tempfile.mkdtemp(prefix="treasurylab-test-cache-")
+# both removed when the session (or xdist worker) ends, so that runs do not pile up in the temp dir
+for _tmp in (_STORE, os.environ["TREASURYLAB_CACHE_DIR"]):
+    atexit.register(shutil.rmtree, _tmp, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
