@@ -135,6 +135,27 @@ def test_unknown_scenario_name_and_bad_options():
     assert res.exit_code == 2 and "--workers" in res.stderr
 
 
+@pytest.mark.parametrize("argv", [["run", "baseline"], ["compare", "baseline", "china-exit"],
+                                  ["sweep", "tipping-point"]])
+def test_a_path_count_beyond_the_scenario_files_bound_is_refused_at_once(argv, monkeypatch):
+    """A scenario file's paths stop at 10,000,000, but --paths 99999999999999999999 was accepted and
+    ran for hours (found by the fuzz tests' explore mode)."""
+    import treasurylab.scenario.runner as R
+
+    monkeypatch.setattr(R, "run", lambda *a, **k: (_ for _ in ()).throw(AssertionError("ran")))
+    res = runner.invoke(app, [*argv, "--paths", "99999999999999999999"])
+    assert res.exit_code == 2, res.output
+    assert "error: --paths: " in res.stderr and "10,000,000" in res.stderr
+
+
+def test_the_library_refuses_the_same_path_counts():
+    from treasurylab.errors import BadInput
+    from treasurylab.scenario.runner import run
+
+    with pytest.raises(BadInput, match="10,000,000"):
+        run("baseline", paths=10_000_001)
+
+
 def test_compare_json():
     doc = _json(runner.invoke(app, ["compare", "baseline", "fiscal-slippage", "-n", "20", "--json"]))
     rows = {(r["variable"], r["month"]): r for r in doc["rows"]}

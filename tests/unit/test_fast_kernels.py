@@ -224,7 +224,7 @@ def test_runner_refuses_runs_beyond_memory_before_any_work():
 
     with pytest.raises(BadInput, match="GB of memory"):
         # a streamed run's memory is bounded (scenario/reduce.py); keeping every path is not
-        run("davos-2026", paths=50_000_000, workers=1, keep_paths=50_000_000)
+        run("davos-2026", paths=10_000_000, workers=1, keep_paths=10_000_000)
 
 
 def _walk_direct(task, out=None):

@@ -43,9 +43,11 @@ def _check_common(paths=None, seed=None, workers=None, cluster=None, out=None) -
     """Options shared by run/compare/sweep, checked before any scenario is loaded or run, so a typo
     costs nothing and the message names the option as typed."""
     from treasurylab.errors import BadInput
+    from treasurylab.scenario.spec import MAX_PATHS
 
-    if paths is not None and paths < 1:
-        raise BadInput("must be a whole number >= 1", field="--paths", got=paths, fix="e.g. --paths 1000")
+    if paths is not None and not 1 <= paths <= MAX_PATHS:
+        raise BadInput(f"must be a whole number >= 1 and at most {MAX_PATHS:,}", field="--paths", got=paths,
+                       fix="e.g. --paths 1000")
     if seed is not None and seed < 0:
         raise BadInput("must be a whole number >= 0", field="--seed", got=seed, fix="e.g. --seed 7")
     if workers is not None and workers < 1:

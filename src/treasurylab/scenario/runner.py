@@ -153,8 +153,11 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
     sc = load_scenario(spec_or_path)
     changes: dict[str, Any] = {}
     if paths is not None:
-        if isinstance(paths, bool) or not isinstance(paths, int) or paths < 1:
-            raise BadInput("must be a whole number >= 1", field="paths", got=paths, fix="e.g. --paths 1000")
+        from treasurylab.scenario.spec import MAX_PATHS
+
+        if isinstance(paths, bool) or not isinstance(paths, int) or not 1 <= paths <= MAX_PATHS:
+            raise BadInput(f"must be a whole number >= 1 and at most {MAX_PATHS:,}", field="paths", got=paths,
+                           fix="e.g. --paths 1000")
         changes["paths"] = paths
     if seed is not None:
         if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:

@@ -43,6 +43,10 @@ BASELINES = ("cbo-2026-02", "cbo-2025-01")
 _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
+#: the most paths one run may have (a scenario file's ``paths``, ``--paths``, ``run(paths=...)``)
+MAX_PATHS = 10_000_000
+
+
 class Scenario(Strict):
     """A validated scenario. Use :func:`load_scenario` to read one from a file or a shipped name."""
 
@@ -50,7 +54,7 @@ class Scenario(Strict):
     description: str = ""
     start: str = "2026-01"
     horizon: int = Field(60, ge=1, le=600, description="months")
-    paths: int = Field(1000, ge=1, le=10_000_000)
+    paths: int = Field(1000, ge=1, le=MAX_PATHS)
     seed: int = Field(0, ge=0, le=2**63 - 1)
     baseline: str = "cbo-2026-02"
     events: list[union()] = Field(default_factory=list)  # every registered kind (scenario/events)
