@@ -80,6 +80,43 @@ def test_auctions_metrics_and_tenor_of_reopenings():
     assert auctions_csv.tenor("4-Week") == "4-Week"
 
 
+def test_auctions_tell_10_year_tips_from_notes_by_maturity_date():
+    # verbatim rows: 2026-07-23 is a 10-year TIPS (real yield 2.438%, matures 15 July), 2026-08-12 a
+    # 10-year note (4.683%, matures 15 August); a 30-year issue maturing 15 February cannot be told
+    df = auctions_csv.parse([MON / "auctions_excerpt.csv"]).set_index(["date", "security_term"])
+    assert df.loc[("2026-07-23", "10-Year"), "inflation_indexed"] == True  # noqa: E712
+    assert df.loc[("2026-08-12", "10-Year"), "inflation_indexed"] == False  # noqa: E712
+    assert df.loc[("2026-06-10", "9-Year 11-Month"), "inflation_indexed"] == False  # noqa: E712 - a note reopened
+    assert df.loc[("2026-08-13", "30-Year"), "inflation_indexed"] == False  # noqa: E712 - matures 15 August
+    assert pd.isna(df.loc[("2026-08-20", "29-Year 6-Month"), "inflation_indexed"])   # matures 15 February
+    assert df.loc[("2026-08-20", "4-Week"), "inflation_indexed"] == False  # noqa: E712 - bills never are
+    assert df.loc[("1979-10-31", "10-Year"), "inflation_indexed"] == False  # noqa: E712 - before TIPS existed
+
+
+def test_auctions_tips_flag_on_the_bundled_file_agrees_with_soma_types():
+    df = data.series("treasury.auctions", tenor="10-Year")
+    first = df[df["date"] == "1997-01-29"].iloc[0]      # Treasury's first TIPS auction: 10-year, 3.449%
+    assert bool(first["inflation_indexed"]) and first["high_yield"] == pytest.approx(3.449)
+    assert df["inflation_indexed"].notna().all()
+    soma = data.series("fed.soma.2022-02-16").set_index("cusip")["security_type"]
+    both = df[df["cusip"].isin(soma.index)]
+    assert len(both) > 150
+    expect = both["cusip"].map(soma).map({"TIPS": True, "NotesBonds": False})
+    assert (both["inflation_indexed"].astype(bool) == expect).all()
+
+
+def test_auctions_api_flag_is_used_where_the_file_has_it(tmp_path):
+    rows = pd.read_csv(MON / "auctions_excerpt.csv", dtype=str, keep_default_na=False)
+    rows["inflation_index_security"] = "No"
+    rows.loc[rows["security_term"] == "29-Year 6-Month", "inflation_index_security"] = "Yes"
+    p = tmp_path / "a.csv"
+    rows.to_csv(p, index=False)
+    df = auctions_csv.parse([p])
+    assert df["inflation_indexed"].notna().all()
+    assert df[df["inflation_indexed"]]["security_term"].tolist() == ["29-Year 6-Month"]
+    assert not df[df["date"] == "2026-07-23"]["inflation_indexed"].any()   # the flag outranks the date
+
+
 def test_auctions_api_json_layout_uses_competitive_accepted(tmp_path):
     # the API's JSON shape (strings, "null"), filled with verbatim rows of the bundled CSV
     rows = pd.read_csv(MON / "auctions_excerpt.csv", dtype=str, keep_default_na=False)

@@ -117,3 +117,25 @@ def test_every_hover_gives_the_value_with_its_unit():
     auc = {t.name: t.hovertemplate for t in _figure(P.auctions_card("10-Year")).data}
     assert "bp" in auc["tail proxy (bp)"] and "bp" not in auc["bid-to-cover"] and "percent" in next(
         v for k, v in auc.items() if k.startswith("indirect"))
+
+
+def test_ten_year_auction_series_are_nominal_notes_only():
+    # 2026-07-23 was a 10-year TIPS auction (real yield 2.438%, indirect 58.3%): it is not a 10-year note
+    from treasurylab.monitor import indicators as I
+
+    for name in ("auction_indirect_10y", "auction_btc_10y", "auction_tail_10y"):
+        s = I.series(name)
+        assert "2026-07-23" not in s.index.strftime("%Y-%m-%d"), name
+        assert "2026-01-22" not in s.index.strftime("%Y-%m-%d"), name   # the January TIPS
+        assert s.index[-1].date().isoformat() == "2026-08-12", name
+    ind = I.series("auction_indirect_10y")
+    assert abs(ind.iloc[-2] - 100 * 31720938500 / 43055875200) < 1e-9     # the July reopening of the May note
+    changed = _rows(_by_id(P.page_overview(), "card-changed"))
+    head, body = changed[0], {r[0]: r for r in changed[1:]}
+    row = body["10-year note auctions: indirect bidders' share of total accepted"]
+    assert row[head.index("previous")] == "2026-07-08"   # not the TIPS of 2026-07-23
+    card = P.auctions_card("10-Year")
+    fig = _figure(card)
+    xs = {str(x)[:10] for x in fig.data[0].x}
+    assert "2026-07-23" not in xs and "2026-08-12" in xs
+    assert "nominal" in fig.layout.title.text and "TIPS auctions left out" in _text(card)

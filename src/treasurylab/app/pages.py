@@ -264,6 +264,12 @@ def auctions_card(tenor: str):
     df = data.series("treasury.auctions", tenor=tenor)
     df = df[df["security_type"].isin(["Note", "Bond"]) if tenor.endswith("Year") else df["security_type"] == "Bill"]
     df = df[df["date"] >= "2009-01-01"]
+    # TIPS of the same tenor (10-year TIPS: real yields near 2%) are another market: left out; auctions the
+    # file cannot tell from TIPS (a 30-year issue maturing on 15 February, 2- to 7-year notes) stay, counted
+    tips = df["inflation_indexed"].eq(True).fillna(False).astype(bool)
+    unknown = int(df["inflation_indexed"].isna().sum())
+    n_tips = int(tips.sum())
+    df = df[~tips]
     if df.empty:
         return card(f"Auctions: {tenor}", None, source=_src("treasury.auctions"), as_of=None,
                     reason=f"no {tenor} auction with results in the store")
@@ -278,13 +284,16 @@ def auctions_card(tenor: str):
                              hovertemplate="%{x}: %{y:.1f} bp (high minus median yield)<extra>tail proxy</extra>"))
     last = df.iloc[-1]
     pct = float((df["indirect_share"] < last["indirect_share"]).mean() * 100)
-    fig.update_layout(title=f"{tenor} auctions since 2009", yaxis_title="percent",
+    kind = "nominal " if n_tips and not unknown else ""
+    fig.update_layout(title=f"{tenor} {kind}auctions since 2009", yaxis_title="percent",
                       yaxis2=dict(overlaying="y", side="right", title="ratio / bp"))
     return card(f"Auctions: {tenor}", fig, source=_src("treasury.auctions"), as_of=last["date"],
                 card_id="card-auctions",
                 note=(f"Latest: indirect {last['indirect_share']:.1f}% (lower than {100 - pct:.0f}% of {tenor} auctions since "
                       "2009), bid-to-cover {:.2f}. Indirect share over total accepted incl. SOMA; indirect is not "
-                      "foreign; the tail is a proxy (high minus median yield).").format(last["bid_to_cover"]))
+                      "foreign; the tail is a proxy (high minus median yield).").format(last["bid_to_cover"])
+                + (f" {n_tips} {tenor} TIPS auctions left out (told by their maturity date)." if n_tips else "")
+                + (f" {unknown} auctions the file cannot tell from TIPS or FRNs are included." if unknown else ""))
 
 
 # ---------------------------------------------------------------- rates

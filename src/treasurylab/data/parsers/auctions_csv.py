@@ -18,10 +18,27 @@ stated, not taken from a third party's derived columns:
   ``30-Year``: years plus months rounded to the nearest year), so that a tenor's history includes its
   reopenings; bill terms (``4-Week``) are kept as printed.
 
+- ``inflation_indexed``: whether the auction was of TIPS (True), a nominal security (False), or the file
+  cannot tell (null). The API's own flag (``inflation_index_security``, ``Yes``/``No``) is used when the
+  file has it. The bundled file dropped it (TIPS appear as Note/Bond, the term as ``10-Year``), and no
+  field of it says TIPS; the maturity date does, for the tenors where Treasury's schedule keeps the two
+  apart (:data:`TIPS_MATURITY`): 10-year notes mature on the 15th of February, May, August and November
+  (the quarterly refunding), 10-year TIPS on the 15th of January and July; 20-year bonds on the 15th of
+  February, May, August or November, 20-year TIPS (2004-2009) on 15 January; 30-year bonds on the 15th of
+  February, May, August or November, 30-year TIPS on 15 April (1998-2001) or 15 February (from 2010),
+  so a 30-year issue maturing on 15 February is left null. Before the first TIPS auction (29 January
+  1997) every auction is nominal; bills are never TIPS; other notes and bonds (2-, 3-, 5-, 7-year, FRNs)
+  are null. Source: Treasury's auction schedule and TIPS terms (TreasuryDirect, "Treasury
+  Inflation-Protected Securities (TIPS)" and the tentative auction schedule: 10-year TIPS are new in
+  January and July, 10-year notes at the February, May, August and November refundings, each maturing
+  on the 15th). Checked against the New York Fed's SOMA holdings of 16 February 2022
+  (``fed.soma.2022-02-16``), which type every CUSIP they hold: all 181 of the file's 10-year auctions
+  whose CUSIP SOMA held are classified as SOMA types them (tests/data/test_monitor_data.py).
+
 Rows of auctions announced but not yet held (no ``total_accepted``) are dropped.
 
 Output: ``date`` (auction date, YYYY-MM-DD), ``security_type``, ``security_term``, ``cusip``,
-``reopening``, ``tenor``, ``offering_bn``, ``accepted_bn``, ``bid_to_cover``, ``high_yield``, ``median_yield``,
+``reopening``, ``tenor``, ``maturity_date``, ``inflation_indexed``, ``offering_bn``, ``accepted_bn``, ``bid_to_cover``, ``high_yield``, ``median_yield``,
 ``indirect_share``, ``indirect_basis``, ``tail_proxy_bp``, ``value`` (= ``indirect_share``).
 """
 
@@ -36,7 +53,7 @@ import pandas as pd
 
 from treasurylab.errors import DataError
 
-VERSION = "auctions-fiscaldata-1"
+VERSION = "auctions-fiscaldata-2"  # 2: inflation_indexed, maturity_date
 
 REQUIRED = ["auction_date", "security_type", "security_term", "bid_to_cover_ratio", "high_yield",
             "avg_med_yield", "indirect_bidder_accepted", "total_accepted"]
@@ -52,6 +69,39 @@ def tenor(term: str) -> str:
         return term.strip()
     years = int(m.group(1)) + int(m.group(2) or 0) / 12.0
     return f"{int(years + 0.5)}-Year"
+
+
+#: original tenor -> (maturity months of its TIPS, maturity months of its nominal issues), the 15th of each
+#: month; a month in neither (or in both) leaves the auction null. See the module docstring for the source.
+TIPS_MATURITY: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {
+    "10-Year": ((1, 7), (2, 5, 8, 11)),
+    "20-Year": ((1,), (2, 5, 8, 11)),
+    "30-Year": ((2, 4), (2, 5, 8, 11)),
+}
+FIRST_TIPS_AUCTION = "1997-01-29"
+
+
+def _inflation_indexed(raw: pd.DataFrame, tenors: pd.Series) -> pd.Series:
+    """True (TIPS), False (nominal) or NA (the file cannot tell); see the module docstring."""
+    out = pd.Series(pd.NA, index=raw.index, dtype="boolean")
+    if "inflation_index_security" in raw.columns:   # the API's own flag, when the file kept it
+        flag = raw["inflation_index_security"].astype(str).str.strip().str.lower()
+        out[flag.isin(["yes", "true", "y"])] = True
+        out[flag.isin(["no", "false", "n"])] = False
+        if out.notna().all():
+            return out
+    stype = raw["security_type"].astype(str).str.strip()
+    date = raw["auction_date"].astype(str).str.strip()
+    mat = pd.to_datetime(raw["maturity_date"] if "maturity_date" in raw.columns else pd.Series("", index=raw.index),
+                         format="%Y-%m-%d", errors="coerce")
+    guess = pd.Series(pd.NA, index=raw.index, dtype="boolean")
+    for t, (tips, nominal) in TIPS_MATURITY.items():
+        on15 = (tenors == t) & (mat.dt.day == 15)
+        guess[on15 & mat.dt.month.isin(tips) & ~mat.dt.month.isin(nominal)] = True
+        guess[on15 & mat.dt.month.isin(nominal) & ~mat.dt.month.isin(tips)] = False
+    guess[stype == "Bill"] = False
+    guess[date < FIRST_TIPS_AUCTION] = False   # no TIPS existed
+    return out.fillna(guess)
 
 
 def _num(s: pd.Series) -> pd.Series:
@@ -89,6 +139,7 @@ def parse_frame(raw: pd.DataFrame, name: str = "auctions") -> pd.DataFrame:
         raise DataError(f"non-numeric amount or yield ({exc})", field=name,
                         fix="the file looks truncated or edited; download it again") from None
     held = total.notna()
+    tenors = raw["security_term"].map(tenor)
     if comp is not None:
         denom, basis = comp, "competitive"
     else:
@@ -100,7 +151,9 @@ def parse_frame(raw: pd.DataFrame, name: str = "auctions") -> pd.DataFrame:
         "security_term": raw["security_term"].str.strip(),
         "cusip": raw["cusip"].str.strip() if "cusip" in raw.columns else "",
         "reopening": raw["reopening"].str.strip() if "reopening" in raw.columns else "",
-        "tenor": raw["security_term"].map(tenor),
+        "tenor": tenors,
+        "maturity_date": raw["maturity_date"].str.strip() if "maturity_date" in raw.columns else "",
+        "inflation_indexed": _inflation_indexed(raw, tenors),
         "offering_bn": offer / 1e9,
         "accepted_bn": total / 1e9,
         "bid_to_cover": btc,

@@ -107,7 +107,13 @@ DATASETS = [
             ),
             "indirect bidders are not the same as foreign buyers (Treasury says so)",
             "tail_proxy_bp is high minus median yield, a proxy: the tail is measured against the when-issued yield",
-            "TIPS and FRNs appear as Note/Bond (their flags are not in the file)",
+            (
+                "TIPS and FRNs appear as Note/Bond (the file dropped Fiscal Data's inflation_index_security and "
+                "floating_rate flags); inflation_indexed is read from the maturity date for the 10-, 20- and "
+                "30-year tenors (10-year TIPS mature on 15 January or July, 10-year notes on the 15th of February, "
+                "May, August or November: Treasury's auction schedule) and is null where the date cannot tell "
+                "(a 30-year issue maturing 15 February, 2- to 7-year notes, FRNs)"
+            ),
             "the repository's own derived columns (indirect_pct, tail_bp, high_rate) are not used",
         ),
         attribution="Source: U.S. Treasury, Bureau of the Fiscal Service, Fiscal Data",
