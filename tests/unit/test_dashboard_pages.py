@@ -139,3 +139,20 @@ def test_ten_year_auction_series_are_nominal_notes_only():
     xs = {str(x)[:10] for x in fig.data[0].x}
     assert "2026-07-23" not in xs and "2026-08-12" in xs
     assert "nominal" in fig.layout.title.text and "TIPS auctions left out" in _text(card)
+
+
+def test_what_changed_gives_each_change_its_own_unit():
+    # a change of the 10-year yield is not 'percent': basis points; an auction share moves in percentage points
+    from treasurylab.monitor import indicators as I
+
+    changed = _rows(_by_id(P.page_overview(), "card-changed"))
+    head, body = changed[0], {r[0]: r for r in changed[1:]}
+    assert "unit of the change" in head
+    unit, cu, ch = head.index("unit"), head.index("unit of the change"), head.index("change")
+    y = body["10-year Treasury yield (CMT)"]
+    assert y[unit] == "percent" and y[cu] == "bp"
+    s = I.series("yield_10y")
+    assert float(y[ch].replace(",", "")) == round(100 * (s.iloc[-1] - s.iloc[-2]), 2)
+    assert body["10-year note auctions: indirect bidders' share of total accepted"][cu] == "percentage points"
+    assert body["China, Mainland: Treasury holdings (TIC)"][cu] == "USD bn"
+    assert body["PBoC official gold reserves"][cu] == "million troy oz"

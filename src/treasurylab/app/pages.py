@@ -114,9 +114,10 @@ def page_overview():
         if s is None or len(s) < 2:
             changed.append({"what": ind.title, "latest": None, "as_of": "", "change": None, "note": why or "one observation"})
             continue
+        cu, k = ind.change_unit()
         changed.append({"what": ind.title, "latest": float(s.iloc[-1]), "as_of": _when(name, s.index[-1]),
-                        "previous": _when(name, s.index[-2]), "change": float(s.iloc[-1] - s.iloc[-2]),
-                        "unit": ind.unit})
+                        "previous": _when(name, s.index[-2]), "change": float(s.iloc[-1] - s.iloc[-2]) * k,
+                        "unit": ind.unit, "change_unit": cu})
     from treasurylab.data.vintages import tic_revisions
 
     rev = tic_revisions()
@@ -128,7 +129,8 @@ def page_overview():
              as_of="per row", card_id="card-alerts"),
         card("What changed since the previous observation", body=table(changed, [
             ("what", "indicator"), ("latest", "latest"), ("unit", "unit"), ("as_of", "as of"), ("previous", "previous"),
-            ("change", "change"), ("note", "note")]), source="the store (see Sources)", as_of="per row",
+            ("change", "change"), ("change_unit", "unit of the change"), ("note", "note")]),
+            source="the store (see Sources)", as_of="per row",
             card_id="card-changed",
             note=f"The July 2026 TIC vintage revised {len(rev)} month-holder figures of the March 2026 one "
                  f"(largest: {rev['revision'].abs().max():.1f} bn); see Holders."),

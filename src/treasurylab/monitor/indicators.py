@@ -32,6 +32,13 @@ class Indicator:
     read: Callable[[], pd.Series]
     page: str = "overview"
 
+    def change_unit(self) -> tuple[str, float]:
+        """The unit of a change of this indicator and the factor to it: a change of a percent is not a
+        percent - interest rates move in basis points, shares in percentage points; others keep the unit."""
+        if self.unit == "percent":
+            return ("bp", 100.0) if self.page == "rates" else ("percentage points", 1.0)
+        return self.unit, 1.0
+
 
 def _series(ds_id: str, **filters) -> pd.DataFrame:
     from treasurylab import data
