@@ -61,3 +61,22 @@ def test_png_with_source(tmp_path):
     df = pd.DataFrame({"date": ["2024-01", "2024-02"], "value": [1.0, 2.0]})
     p = write_plot(df, tmp_path / "x.png", "t", "USD bn", source="somebody", as_of="2024-02")
     assert p.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_fan_names_every_band_edge_and_draws_what_was_observed_since_the_start():
+    from treasurylab.report.history import observed_since
+
+    since = observed_since("y10", "2026-01")
+    assert since["month"].iloc[0] == "2026-01" and since["month"].iloc[-1] == "2026-07"   # CMT to 2026-07-22
+    months = [f"2026-{m:02d}" for m in range(1, 13)]
+    fig = F.fan_chart(months, np.full((5, 12), 0.042), "10-year yield", "%", 100.0,
+                      history=observed("y10", "2026-01"), since=since)
+    names = [t.name for t in fig.data]
+    assert all(names), names                       # no 'trace 0' / 'trace 2' on hover
+    assert {"p95", "p5-p95", "p75", "p25-p75", "median", "observed", "observed since the start"} <= set(names)
+    hovers = {t.name: t.hovertemplate for t in fig.data}
+    assert "<extra>p95</extra>" in hovers["p95"] and "<extra>p5</extra>" in hovers["p5-p95"]
+    assert all("%" in h for h in hovers.values())
+    obs = next(t for t in fig.data if t.name == "observed since the start")
+    assert list(obs.x) == list(since["month"]) and min(obs.x) == months[0]
+    assert np.allclose(obs.y, since["value"])

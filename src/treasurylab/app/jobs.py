@@ -35,7 +35,7 @@ class Job:
     done: int = 0
     total: int = 1
     error: str = ""
-    figures: list = field(default_factory=list)   # [(div id, title, plotly figure dict)]
+    figures: list = field(default_factory=list)   # [(div id, title, plotly figure dict, as-of text)]
 
 
 class Busy(Exception):

@@ -1,6 +1,7 @@
 """The Scenarios page's logic: the shipped list, an upload validated exactly as the CLI validates
 (``scenario.spec.load_scenario_text``), and a run's figures (fan charts with the observed history
-before them, and a comparison of two scenarios).
+before them and what was observed since the start, drawn by the HTML report's builders, and a comparison
+of two scenarios).
 
 Uploads are never written to disk: the text is decoded, size-checked and parsed in memory.
 """
@@ -15,7 +16,6 @@ import plotly.graph_objects as go
 from treasurylab.errors import BadInput
 
 MAX_UPLOAD_BYTES = 64 * 1024
-HISTORY = {"y10": ("yield_10y", 1.0), "tp10": ("term_premium_10y", 1.0), "mortgage": ("mortgage_30y", 1.0)}
 
 
 def shipped() -> list[str]:
@@ -65,25 +65,11 @@ def resolve(choice: str | None, upload_text: str | None, upload_name: str | None
     return load_scenario(choice)
 
 
-def _history(var: str, start: str):
-    from treasurylab.monitor import indicators as I
-
-    name, k = HISTORY.get(var, (None, 1.0))
-    if name is None:
-        return None
-    try:
-        s = I.series(name)
-    except I.Unavailable:
-        return None
-    m = s.resample("MS").mean()
-    m = m[(m.index < start + "-01") & (m.index >= np.datetime64(start + "-01") - np.timedelta64(3 * 365, "D"))]
-    return [d.strftime("%Y-%m") for d in m.index], m.values * k
-
-
 def run_figures(spec, paths: int, seed: int, compare, progress) -> list:
-    """Run ``spec`` (and ``compare``) and return [(id, title, figure dict)] for the page."""
+    """Run ``spec`` (and ``compare``) and return [(id, title, figure dict, as-of text)] for the page: each
+    fan with the observed months before the start and those since (the same builders as the HTML report)."""
     from treasurylab.report import figures as F
-    from treasurylab.report.html import FANS
+    from treasurylab.report.html import FANS, _history, _since
     from treasurylab.scenario.results import VARIABLES
     from treasurylab.scenario.runner import run
 
@@ -96,15 +82,14 @@ def run_figures(spec, paths: int, seed: int, compare, progress) -> list:
             continue
         lab, unit, k = VARIABLES[var]
         base = arr[f"base_{var}"] if f"base_{var}" in arr else None
-        fig = F.fan_chart(months, arr[var], lab, unit, k, base)
-        hist = _history(var, months[0])
-        if hist is not None and len(hist[0]):
-            fig.add_trace(go.Scatter(x=hist[0], y=hist[1], name="observed (monthly mean)",
-                                     line=dict(color="grey", width=2)))
+        hist, since = _history(var, months[0]), _since(var, months[0])
+        fig = F.fan_chart(months, arr[var], lab, unit, k, base, history=hist, since=since)
         if other is not None and var in other.arrays:
             med = np.median(np.asarray(other.arrays[var], dtype=float), axis=0) * k
             fig.add_trace(go.Scatter(x=other.months, y=med, name=f"median: {other.scenario.name}",
                                      line=dict(color="#d62728", width=2, dash="dot")))
         fig.update_layout(title=f"{lab} - {res.scenario.name}" + (f" vs {other.scenario.name}" if other else ""))
-        out.append((f"fan-{var}", lab, fig.to_dict()))
+        obs = next((h.attrs.get("as_of") for h in (since, hist) if h is not None and len(h)), None)
+        as_of = f"run from {months[0]}" + (f"; observed to {obs}" if obs else "")
+        out.append((f"fan-{var}", lab, fig.to_dict(), as_of))
     return out

@@ -163,11 +163,15 @@ def create_app() -> Dash:
             return "0", "1", html.P(job.error, className="error"), True, status
         if job.status != "done":
             return str(job.done), str(job.total), no_update, False, status
-        charts = [card(title, _figure(fig), source=f"treasurylab run {job.label}: model output",
-                       as_of="simulated", card_id=f"card-{div}") for div, title, fig in job.figures]
-        return str(job.total), str(job.total), charts, True, status
+        return str(job.total), str(job.total), result_cards(job), True, status
 
     return app
+
+
+def result_cards(job: J.Job) -> list:
+    """A finished run's fan charts, each card dated by the run's start month and the last observation."""
+    return [card(title, _figure(fig), source=f"treasurylab run {job.label}: model output",
+                 as_of=as_of, card_id=f"card-{div}") for div, title, fig, as_of in job.figures]
 
 
 def close_queue() -> None:

@@ -46,34 +46,50 @@ def add_source(fig, source: str, as_of: str | None = None):
 
 def fan_chart(months: Sequence[str], paths: np.ndarray, title: str, unit: str = "", scale: float = 1.0,
               baseline: np.ndarray | None = None, history: Any = None, source: str = MODEL_SOURCE,
-              as_of: str | None = None):
+              as_of: str | None = None, since: Any = None):
     """Percentile fan of ``paths`` (internal units x ``scale`` = shown unit); ``history``: a DataFrame
-    ``month, value`` (shown unit) of observations drawn before the fan, its source in ``.attrs``."""
+    ``month, value`` (shown unit) of observations drawn before the fan, its source in ``.attrs``;
+    ``since``: the same for the observations from the fan's first month on ("observed since the start",
+    drawn over the band so that a reader can check it against what happened). Every trace hovers with its
+    own name (p95, p5, p75, p25, median) and the unit."""
     import plotly.graph_objects as go
 
     a = np.asarray(paths, dtype=float) * scale
     x = list(months)
     q = np.quantile(a, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
     band, hist_c, base_c = PALETTE[0], PALETTE[7], PALETTE[1]
+
+    def hover(label: str) -> str:
+        return "%{x}: %{y:,.2f} " + unit + "<extra>" + label + "</extra>"
+
     fig = go.Figure()
     if history is not None and len(history):
         fig.add_trace(go.Scatter(x=list(history["month"]), y=list(history["value"]), name="observed",
-                                 line=dict(color=hist_c, width=1.6)))
-    fig.add_trace(go.Scatter(x=x, y=q[4], line=dict(width=0), showlegend=False, hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=x, y=q[0], fill="tonexty", fillcolor=_rgba(band, 0.15),
-                             line=dict(width=0), name="p5-p95"))
-    fig.add_trace(go.Scatter(x=x, y=q[3], line=dict(width=0), showlegend=False, hoverinfo="skip"))
-    fig.add_trace(go.Scatter(x=x, y=q[1], fill="tonexty", fillcolor=_rgba(band, 0.35),
-                             line=dict(width=0), name="p25-p75"))
-    fig.add_trace(go.Scatter(x=x, y=q[2], line=dict(color=band, width=2), name="median"))
+                                 line=dict(color=hist_c, width=1.6), hovertemplate=hover("observed")))
+    fig.add_trace(go.Scatter(x=x, y=q[4], line=dict(width=0), showlegend=False, name="p95",
+                             legendgroup="p5-p95", hovertemplate=hover("p95")))
+    fig.add_trace(go.Scatter(x=x, y=q[0], fill="tonexty", fillcolor=_rgba(band, 0.15), legendgroup="p5-p95",
+                             line=dict(width=0), name="p5-p95", hovertemplate=hover("p5")))
+    fig.add_trace(go.Scatter(x=x, y=q[3], line=dict(width=0), showlegend=False, name="p75",
+                             legendgroup="p25-p75", hovertemplate=hover("p75")))
+    fig.add_trace(go.Scatter(x=x, y=q[1], fill="tonexty", fillcolor=_rgba(band, 0.35), legendgroup="p25-p75",
+                             line=dict(width=0), name="p25-p75", hovertemplate=hover("p25")))
+    fig.add_trace(go.Scatter(x=x, y=q[2], line=dict(color=band, width=2), name="median",
+                             hovertemplate=hover("median")))
     if baseline is not None:
         fig.add_trace(go.Scatter(x=x, y=np.asarray(baseline, dtype=float) * scale,
-                                 line=dict(color=base_c, width=1.5, dash="dash"), name="CBO baseline"))
+                                 line=dict(color=base_c, width=1.5, dash="dash"), name="CBO baseline",
+                                 hovertemplate=hover("CBO baseline")))
+    if since is not None and len(since):
+        fig.add_trace(go.Scatter(x=list(since["month"]), y=list(since["value"]), name="observed since the start",
+                                 mode="lines+markers", line=dict(color=hist_c, width=2),
+                                 hovertemplate=hover("observed since the start")))
     fig.update_layout(title=title, yaxis_title=unit, **_LAYOUT)
     src = source
-    if history is not None and len(history):
-        src = f"{source}; observed: {history.attrs.get('source', 'bundled data')}"
-        as_of = as_of or history.attrs.get("as_of")
+    obs = history if history is not None and len(history) else since
+    if obs is not None and len(obs):
+        src = f"{source}; observed: {obs.attrs.get('source', 'bundled data')}"
+        as_of = as_of or obs.attrs.get("as_of")
     return add_source(fig, src, as_of)
 
 

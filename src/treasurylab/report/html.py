@@ -62,6 +62,17 @@ def _history(var: str, start: str):
         return None
 
 
+def _since(var: str, start: str):
+    """Observed months from the fan's start on (None where none, or data fail to load)."""
+    from treasurylab.errors import TreasurylabError
+    from treasurylab.report.history import observed_since
+
+    try:
+        return observed_since(var, start)
+    except TreasurylabError:
+        return None
+
+
 def figures_for(result) -> dict[str, list]:
     """The report's figures by section (also used by the dashboard)."""
     from treasurylab.report import figures as F
@@ -76,7 +87,8 @@ def figures_for(result) -> dict[str, list]:
         lab, unit, k = VARIABLES[var]
         base = arr[f"base_{var}"] if f"base_{var}" in arr else None
         out["fans"].append((f"fan-{var}", F.fan_chart(months, arr[var], lab, unit, k, base,
-                                                      history=_history(var, months[0]))))
+                                                      history=_history(var, months[0]),
+                                                      since=_since(var, months[0]))))
     if "holder_sales" in arr:
         # mean across paths: cascades are rare events, so the median holder sells nothing
         sold = np.asarray(arr["holder_sales"], dtype=float).mean(axis=0)
