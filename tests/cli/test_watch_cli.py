@@ -70,3 +70,13 @@ def test_bad_rules_file_is_one_line_exit_2(tmp_path):
 def test_bad_as_of(tmp_path):
     res = runner.invoke(app, ["watch", "--as-of", "2026-13-01"])
     assert res.exit_code == 2 and "--as-of" in res.stderr
+
+
+def test_watch_shows_why_each_level_is_what_it_is():
+    res = runner.invoke(app, ["watch", "--as-of", "2026-07-01", "--json"])
+    doc = json.loads(res.stdout)
+    basis = {a["id"]: a["basis"] for a in doc["alerts"]}
+    assert basis["ten_year_above_5"].startswith("source: ") and "2007-07-19" in basis["ten_year_above_5"]
+    assert basis["indirect_10y_below_60"].startswith("assumption: ")
+    text = runner.invoke(app, ["watch", "--as-of", "2026-07-01"]).stdout
+    assert "why this level: source: yields.cmt (DGS10)" in text

@@ -156,3 +156,11 @@ def test_what_changed_gives_each_change_its_own_unit():
     assert body["10-year note auctions: indirect bidders' share of total accepted"][cu] == "percentage points"
     assert body["China, Mainland: Treasury holdings (TIC)"][cu] == "USD bn"
     assert body["PBoC official gold reserves"][cu] == "million troy oz"
+
+
+def test_overview_alerts_show_why_each_level_is_what_it_is():
+    rows = _rows(_by_id(P.page_overview(), "card-alerts"))
+    head, body = rows[0], {r[0]: r for r in rows[1:]}
+    why = head.index("why this level")
+    assert body["10-year Treasury yield above 5%"][why].startswith("source: yields.cmt")
+    assert all(r[why].startswith(("source:", "assumption:")) for r in rows[1:])

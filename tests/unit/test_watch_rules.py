@@ -175,3 +175,21 @@ def test_every_sentence_says_why_the_rule_fired_or_stayed_quiet():
     dl = {"id": "d", "title": "180 days", "kind": "deadline", "start": "2026-01-14", "days": 180, "warn_days": 30}
     assert _run(dl, None, as_of=dt.date(2026, 5, 1))["message"].endswith(": more than the 30 days that fire it")
     assert _run(dl, None, as_of=dt.date(2026, 6, 13))["message"].endswith(": 30 days or fewer fire it")
+
+
+def test_every_shipped_rule_says_why_its_level_is_what_it_is():
+    rules = load_rules()
+    for r in rules:
+        assert r.basis, r.id
+        kind, _, why = r.basis.partition(":")
+        assert kind in ("source", "assumption") and len(why.strip()) > 20, r.id
+    rows = evaluate(rules, as_of=dt.date(2026, 7, 1))
+    assert all(row["basis"] == r.basis for row, r in zip(rows, rules))
+
+
+def test_a_basis_that_names_no_source_or_assumption_is_refused(tmp_path):
+    p = tmp_path / "r.yaml"
+    p.write_text("rules:\n  - id: a\n    title: t\n    kind: threshold\n    indicator: china_holdings\n"
+                 "    below: 650\n    basis: because\n")
+    with pytest.raises(BadInput, match="basis"):
+        load_rules(p)

@@ -92,7 +92,7 @@ def alerts_table():
     rows = [{**a, "_link": "/" + ("" if page.get(a["indicator"] or "", "minerals") == "overview"
                                   else page.get(a["indicator"] or "", "minerals"))} for a in alerts()]
     return table(rows, [("title", "alert"), ("status", "status"), ("value", "value"), ("unit", "unit"),
-                        ("date", "date"), ("message", "reading")], links={"": ""})
+                        ("date", "date"), ("message", "reading"), ("basis", "why this level")], links={"": ""})
 
 
 @lru_cache(maxsize=1)

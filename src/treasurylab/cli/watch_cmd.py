@@ -2,7 +2,8 @@
 
     treasurylab watch [--rules RULES.yaml] [--as-of YYYY-MM-DD] [--json]
 
-Prints each rule's status (fired / quiet / no data) with the value, its date and a sentence. The rules
+Prints each rule's status (fired / quiet / no data) with the value, its date and a sentence, and why
+the rule's level is what it is (``basis``: a source, or an assumption with its reason). The rules
 are ``treasurylab/monitor/rules.yaml`` unless ``--rules`` names another file written the same way.
 Run ``treasurylab data update`` first (online) to evaluate on fresh data.
 
@@ -52,6 +53,8 @@ def register(app: typer.Typer) -> None:
                       title="Alerts (treasurylab watch)")
                 for r in rows:
                     typer.echo(f"[{r['status']}] {r['id']}: {r['message']}")
+                    if r.get("basis"):
+                        typer.echo(f"    why this level: {r['basis']}")
                 typer.echo(", ".join(f"{n} {s}" for s, n in counts.items()))
             return EXIT_FIRED if fired else 0
 

@@ -13,6 +13,9 @@ A rules file is ``rules:`` followed by a list; each rule has ``id``, ``title`` a
   ends a clock; the rule fires when ``warn_days`` or fewer are left on the evaluation date (a passed
   deadline fires too, with a negative number of days left).
 
+Every rule may say why its level is what it is (``basis``: ``source: <citation>`` or ``assumption:
+<reason>``); the shipped rules all do, and each alert row carries it.
+
 Evaluation (:func:`evaluate`) returns one row per rule: ``status`` is ``fired``, ``quiet`` or ``no data``
 (with the reason), with the value and its date, the comparison value and date for a change, and a
 sentence, and ``published``: when the value was published, by its dataset's rule in
@@ -60,6 +63,19 @@ class _Base(BaseModel):
     id: str = Field(min_length=1)
     title: str = Field(min_length=1)
     scenario: str | None = None   # a shipped scenario that plays this reading forward (shown beside the alert)
+    # why the level is what it is: "source: <citation>" or "assumption: <reason>" (shown with every alert)
+    basis: str | None = None
+
+    @field_validator("basis")
+    @classmethod
+    def _basis(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        v = v.strip()
+        if not re.match(r"^(source|assumption):\s*\S", v, re.I):
+            raise ValueError("basis must say where the level comes from - write 'source: <citation>' or "
+                             "'assumption: <reason>'")
+        return v
 
 
 class _Compare(_Base):
@@ -179,7 +195,8 @@ def _error(exc: ValidationError, doc) -> BadInput:
         msg, fix = msg.split(" - ", 1)
     if err["type"] == "extra_forbidden":
         msg, fix = "unknown key", "allowed keys depend on kind: indicator, below/above/at_most/at_least, " \
-                                  "window, scale, lookback, start, days, days_param, warn_days"
+                                  "window, scale, lookback, start, days, days_param, warn_days; any kind: " \
+                                  "id, title, basis, scenario"
     elif err["type"] in ("union_tag_invalid", "union_tag_not_found"):
         msg, fix = "unknown or missing kind", "kind is one of threshold, change, new_low, new_high, deadline"
     elif err["type"] == "missing":
@@ -239,7 +256,8 @@ def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, A
                            "fired": False, "value": None, "date": None, "reference_value": None,
                            "reference_date": None, "condition": "", "unit": "", "change": None,
                            "change_unit": "", "message": "", "published": None,
-                           "indicator": getattr(rule, "indicator", None), "scenario": rule.scenario}
+                           "indicator": getattr(rule, "indicator", None), "scenario": rule.scenario,
+                           "basis": rule.basis}
     if isinstance(rule, Deadline):
         today = as_of or dt.date.today()
         days, basis = rule.length()
