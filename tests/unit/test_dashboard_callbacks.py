@@ -52,3 +52,46 @@ def test_a_click_on_run_queues_the_run(client_and_submissions):
                       content_type="application/json")
     assert res.status_code == 200 and "queued: davos-2026" in res.get_data(as_text=True)
     assert len(seen) == 1 and seen[0][0] == "davos-2026" and seen[0][2] == 300
+
+
+def _dropdown_value(components, cid):
+    from dash import dcc
+
+    def walk(n):
+        yield n
+        kids = getattr(n, "children", None)
+        for k in (kids if isinstance(kids, (list, tuple)) else [kids] if kids is not None else []):
+            yield from walk(k)
+
+    return next(n.value for c in components for n in walk(c) if isinstance(n, dcc.Dropdown) and n.id == cid)
+
+
+def test_an_alerts_scenario_link_opens_the_scenarios_page_with_it_chosen():
+    from dash import dcc
+
+    from treasurylab.app import pages as P
+    from treasurylab.app.server import render
+
+    table = P.alerts_table()
+    links = {}
+    for tr in table.children[1].children:
+        for td in tr.children:
+            if isinstance(td.children, dcc.Link) and td.children.href.startswith("/scenarios"):
+                links[tr.children[0].children.children] = td.children.href
+    assert links["China's Treasury holdings below $650bn (TIC)"] == "/scenarios?scenario=davos-2026"
+    path, _, search = links["China's Treasury holdings below $650bn (TIC)"].partition("?")
+    assert _dropdown_value(render(path, "?" + search), "scenario") == "davos-2026"
+    assert _dropdown_value(render("/scenarios", "?scenario=china-exit"), "scenario") == "china-exit"
+    # only shipped names are taken from the address
+    assert _dropdown_value(render("/scenarios", "?scenario=../../etc/passwd"), "scenario") == "davos-2026"
+
+
+def test_the_page_callback_passes_the_address_query(client_and_submissions):
+    client, _ = client_and_submissions
+    req = {"output": "page.children", "outputs": {"id": "page", "property": "children"},
+           "inputs": [{"id": "url", "property": "pathname", "value": "/scenarios"},
+                      {"id": "url", "property": "search", "value": "?scenario=china-exit"}],
+           "changedPropIds": ["url.pathname"]}
+    res = client.post("/_dash-update-component", data=json.dumps(req), content_type="application/json")
+    assert res.status_code == 200
+    assert '"value": "china-exit"' in res.get_data(as_text=True).replace('"value":"', '"value": "')

@@ -44,8 +44,10 @@ def hover_with_units(fig: Any) -> None:
         t.hovertemplate = "%{x}: %{y:,.2f} " + unit + "<extra>%{fullData.name}</extra>"
 
 
-def table(rows: list[dict], columns: list[tuple[str, str]], links: dict[str, str] | None = None):
-    """A plain HTML table; ``links`` maps a row's id to a page path for its first column."""
+def table(rows: list[dict], columns: list[tuple[str, str]], links: dict[str, str] | None = None,
+          cell_links: dict[str, str] | None = None):
+    """A plain HTML table; with ``links`` a row's first column links to the page path in its ``_link``;
+    ``cell_links`` maps a column to the row key holding that cell's link (no link where it is empty)."""
     head = html.Tr([html.Th(label) for _, label in columns])
     out = []
     for r in rows:
@@ -55,6 +57,8 @@ def table(rows: list[dict], columns: list[tuple[str, str]], links: dict[str, str
             text = f"{v:,.2f}" if isinstance(v, float) else ("" if v is None else str(v))
             if j == 0 and links and r.get("_link"):
                 cells.append(html.Td(dcc.Link(text, href=r["_link"])))
+            elif cell_links and key in cell_links and r.get(cell_links[key]) and text:
+                cells.append(html.Td(dcc.Link(text, href=r[cell_links[key]])))
             else:
                 cells.append(html.Td(text))
         out.append(html.Tr(cells))

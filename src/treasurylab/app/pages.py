@@ -87,12 +87,22 @@ def alerts() -> list[dict]:
     return evaluate(load_rules())
 
 
+def scenario_href(name: str) -> str:
+    """The Scenarios page with ``name`` chosen (the page accepts shipped names only)."""
+    from urllib.parse import urlencode
+
+    return "/scenarios?" + urlencode({"scenario": name})
+
+
 def alerts_table():
     page = {i.id: i.page for i in I.INDICATORS.values()}
     rows = [{**a, "_link": "/" + ("" if page.get(a["indicator"] or "", "minerals") == "overview"
-                                  else page.get(a["indicator"] or "", "minerals"))} for a in alerts()]
+                                  else page.get(a["indicator"] or "", "minerals")),
+             "_scenario_link": scenario_href(a["scenario"]) if a.get("scenario") else None} for a in alerts()]
     return table(rows, [("title", "alert"), ("status", "status"), ("value", "value"), ("unit", "unit"),
-                        ("date", "date"), ("message", "reading"), ("basis", "why this level")], links={"": ""})
+                        ("date", "date"), ("message", "reading"), ("basis", "why this level"),
+                        ("scenario", "play it forward")], links={"": ""},
+                 cell_links={"scenario": "_scenario_link"})
 
 
 @lru_cache(maxsize=1)

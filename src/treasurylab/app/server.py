@@ -54,7 +54,17 @@ def _fiscal_page():
             html.Div(id="shift-card", children=P.interest_shift_figure(100))]
 
 
-def _scenarios_page():
+def _chosen_scenario(search: str | None) -> str:
+    """The scenario named by the address (``?scenario=NAME``, as an alert's link gives it) when it is a
+    shipped one; else davos-2026. Nothing from the address is used unless it is in the shipped list."""
+    from urllib.parse import parse_qs
+
+    names = S.shipped()
+    want = parse_qs((search or "").lstrip("?")).get("scenario", [""])[0]
+    return want if want in names else "davos-2026"
+
+
+def _scenarios_page(search: str | None = None):
     names = S.shipped()
     opts = [{"label": n, "value": n} for n in names] + [{"label": "(uploaded file)", "value": "__upload__"}]
     return [html.H2("Scenarios"),
@@ -63,7 +73,7 @@ def _scenarios_page():
             dcc.Upload(id="upload", children=html.Button("Upload a scenario YAML", id="upload-button"),
                        max_size=S.MAX_UPLOAD_BYTES, multiple=False),
             html.Div(id="upload-msg"),
-            html.Div([html.Label("Scenario:"), dcc.Dropdown(id="scenario", options=opts, value="davos-2026",
+            html.Div([html.Label("Scenario:"), dcc.Dropdown(id="scenario", options=opts, value=_chosen_scenario(search),
                                                             clearable=False)]),
             html.Div([html.Label("Compare with (optional):"),
                       dcc.Dropdown(id="compare", options=[{"label": n, "value": n} for n in names], value=None)]),
@@ -78,9 +88,11 @@ def _scenarios_page():
             P.scenario_history_card()]
 
 
-def render(path: str) -> list:
+def render(path: str, search: str | None = None) -> list:
     if path in ("/", "", None):
         return P.page_overview()
+    if path == "/scenarios":
+        return _scenarios_page(search)
     builders = {"/holders": _holders_page, "/demand": _demand_page, "/rates": P.page_rates, "/fiscal": _fiscal_page,
                 "/reserves": P.page_reserves, "/minerals": P.page_minerals, "/scenarios": _scenarios_page,
                 "/sources": P.page_sources}
@@ -101,9 +113,9 @@ def create_app() -> Dash:
         dcc.Store(id="job-store"),
     ])
 
-    @app.callback(Output("page", "children"), Input("url", "pathname"))
-    def _page(path):
-        return render(path)
+    @app.callback(Output("page", "children"), Input("url", "pathname"), Input("url", "search"))
+    def _page(path, search):
+        return render(path, search)
 
     @app.callback(Output("holders-charts", "children"), Input("countries", "value"), prevent_initial_call=True)
     def _holders(countries):
