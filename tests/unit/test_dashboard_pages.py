@@ -164,3 +164,23 @@ def test_overview_alerts_show_why_each_level_is_what_it_is():
     why = head.index("why this level")
     assert body["10-year Treasury yield above 5%"][why].startswith("source: yields.cmt")
     assert all(r[why].startswith(("source:", "assumption:")) for r in rows[1:])
+
+
+def test_no_chart_has_an_axis_with_nothing_drawn_on_it():
+    # the debt/GDP chart had a right-hand 'USD bn' axis whose traces were all hidden until the legend was
+    # clicked: an empty axis with ticks that measured nothing
+    pages = [P.page_overview(), P.page_holders_static(), P.holders_by_country(P.DEFAULT_COUNTRIES),
+             P.page_demand_static(), [P.auctions_card("10-Year")], P.page_rates(), P.page_fiscal_static(),
+             P.page_reserves()]
+    from dash import dcc
+
+    for page in pages:
+        for g in (n for c in page for n in _walk(c) if isinstance(n, dcc.Graph)):
+            fig = g.figure
+            axes = {"y"} | {k.replace("yaxis", "y") for k in ("yaxis2", "yaxis3")
+                            if k in fig.layout and fig.layout[k].overlaying}
+            drawn = {getattr(t, "yaxis", None) or "y" for t in fig.data if t.visible != "legendonly"}
+            assert axes <= drawn, (fig.layout.title.text, axes - drawn)
+    debt = _by_id(P.page_fiscal_static(), "card-debt-baselines")
+    names = [t.name for t in _figure(debt).data]
+    assert names[0] == "actual" and "CBO 2026-02" in names

@@ -366,24 +366,28 @@ def page_fiscal_static():
     fig = go.Figure(go.Scatter(x=ni.index, y=ni.values, name="actual", line=dict(color="black", width=3)))
     dfig = go.Figure(go.Scatter(x=debt.index, y=(100 * debt / gdp.reindex(debt.index)).values, name="actual",
                                 line=dict(color="black", width=3)))
+    # CBO's baselines carry no GDP: their debt goes on a chart of its own in USD bn, beside the actual
+    # debt in USD bn (a hidden right-hand axis on the ratio chart drew empty ticks until clicked)
+    bfig = go.Figure(go.Scatter(x=debt.index, y=debt.values, name="actual", line=dict(color="black", width=3)))
     for v in ("2016-01", "2020-01", "2023-02", "2025-01", "2026-02"):
         b = base[(base["baseline_date"] == v) & (base["category"] == "Net Interest")]
         if not b.empty:
             fig.add_trace(go.Scatter(x=b["fiscal_year"], y=b["value"], name=f"CBO {v}", line=dict(dash="dot")))
         bd = base[(base["baseline_date"] == v) & (base["component"] == "debt")]
         if not bd.empty:
-            dfig.add_trace(go.Scatter(x=bd["fiscal_year"], y=bd["value"], name=f"CBO {v} (USD bn)",
-                                      line=dict(dash="dot"), yaxis="y2", visible="legendonly"))
+            bfig.add_trace(go.Scatter(x=bd["fiscal_year"], y=bd["value"], name=f"CBO {v}", line=dict(dash="dot")))
     fig.update_layout(title="Net interest: actual and CBO baselines", yaxis_title="USD bn")
-    dfig.update_layout(title="Debt held by the public, % of GDP (actual)", yaxis_title="percent of GDP",
-                       yaxis2=dict(overlaying="y", side="right", title="USD bn"))
+    dfig.update_layout(title="Debt held by the public, % of GDP (actual)", yaxis_title="percent of GDP")
+    bfig.update_layout(title="Debt held by the public: actual and CBO baselines", yaxis_title="USD bn")
     src = _src("cbo.eval.actuals", "cbo.eval.baselines")
     return [html.H2("Fiscal"),
             card("Net interest, actual vs CBO vintages", fig, source=src, as_of=f"FY{int(ni.index.max())}",
                  card_id="card-net-interest"),
-            card("Debt held by the public / GDP", dfig, source=src + "; " + _src("cbo.eval.gdp"),
+            card("Debt held by the public / GDP", dfig, source=_src("cbo.eval.actuals", "cbo.eval.gdp"),
                  as_of=f"FY{int(debt.index.max())}", card_id="card-debt-gdp",
-                 note="CBO's baselines carry no GDP: their debt is shown in USD bn (click the legend).")]
+                 note="CBO's baselines carry no GDP: their debt is compared in USD bn in the next card."),
+            card("Debt held by the public, actual vs CBO vintages", bfig, source=src,
+                 as_of=f"FY{int(debt.index.max())}", card_id="card-debt-baselines")]
 
 
 @lru_cache(maxsize=64)
