@@ -114,6 +114,18 @@ def test_publication_rules():
     assert A.release_date("yields.cmt", "2026-01-30") == pd.Timestamp("2026-01-31").date()
     assert A.release_date("cbo.eval.baselines", "2025-01") == pd.Timestamp("2025-02-01").date()
     assert A.release_date("cbo.eval.actuals", 2024) == pd.Timestamp("2024-11-10").date()
+    # H.4.1 on Thursday for the week ended Wednesday; auction results and the PMMS the same day
+    assert A.release_date("fed.custody_foreign_official", "2026-06-24") == pd.Timestamp("2026-06-25").date()
+    assert A.release_date("fed.h41.foreign_official", "2026-06-24") == pd.Timestamp("2026-06-25").date()
+    assert A.release_date("treasury.auctions", "2026-08-12") == pd.Timestamp("2026-08-12").date()
+    assert A.release_date("mortgage.rate30", "2026-05-14") == pd.Timestamp("2026-05-14").date()
+    # every monitor indicator read from these datasets has a publication date
+    from treasurylab.monitor.indicators import published
+
+    idx = pd.DatetimeIndex(["2026-06-24"])
+    for name in ("custody_foreign_official", "rrp_foreign_official", "fima_repo", "auction_indirect_10y",
+                 "auction_tail_10y", "mortgage_30y"):
+        assert published(name, idx) is not None, name
 
 
 def test_jump_off_sees_only_published_months():

@@ -117,8 +117,25 @@ def test_as_of_cuts_the_series_at_what_was_published_by_then():
     y = pd.Series([4.4, 4.5], index=pd.to_datetime(["2026-06-30", "2026-07-01"]))
     ten = {"id": "y", "title": "10y above 5", "kind": "threshold", "indicator": "yield_10y", "above": 5}
     assert _run(ten, y, as_of=dt.date(2026, 7, 1))["date"] == "2026-06-30"
-    # with no publication rule (weekly custody) the cut is the observation date, as before
-    assert _run(CH, _weekly([2700.0] * 14), as_of=dt.date(2026, 6, 24))["date"] == "2026-06-24"
+    # H.4.1 comes out on Thursday for the week ended Wednesday: on Wednesday 2026-06-24 that week's custody
+    # figure is not public yet, the week before is; on Thursday it is
+    wk = _weekly([2700.0] * 15)
+    r = _run(CH, wk, as_of=dt.date(2026, 6, 24))
+    assert r["date"] == "2026-06-17" and r["published"] == "2026-06-18"
+    assert _run(CH, wk, as_of=dt.date(2026, 6, 25))["date"] == "2026-06-24"
+    # auction results are out the day of the auction; the mortgage survey the Thursday it is dated
+    auc = pd.Series([61.0, 58.0], index=pd.to_datetime(["2026-07-08", "2026-08-12"]))
+    ind = {"id": "i", "title": "indirect", "kind": "threshold", "indicator": "auction_indirect_10y", "below": 60}
+    r = _run(ind, auc, as_of=dt.date(2026, 8, 12))
+    assert r["date"] == "2026-08-12" and r["published"] == "2026-08-12" and r["fired"]
+    mort = {"id": "m", "title": "mortgage", "kind": "threshold", "indicator": "mortgage_30y", "above": 7}
+    r = _run(mort, pd.Series([6.3, 6.4], index=pd.to_datetime(["2026-05-07", "2026-05-14"])),
+             as_of=dt.date(2026, 5, 14))
+    assert r["date"] == "2026-05-14" and r["published"] == "2026-05-14"
+    # with no publication rule (a curated table) the cut is the observation date, as before
+    gold = {"id": "g", "title": "gold", "kind": "threshold", "indicator": "pboc_gold", "below": 1}
+    r = _run(gold, _monthly([74.0, 74.1], end="2026-02-01"), as_of=dt.date(2026, 2, 1))
+    assert r["date"] == "2026-02" and r["published"] is None
 
 
 def test_unavailable_indicator_is_no_data_with_the_reason():

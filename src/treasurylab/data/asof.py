@@ -18,6 +18,18 @@ varies (a conservative rule can only hide data, never leak it):
 * ``mspd.summary`` (Monthly Statement of the Public Debt, end of month M): published on the fourth
   business day of M+1 (Fiscal Data, MSPD release notes) - rule: end of M + 7 days.
 * ``fed.treasuries`` (H.4.1, Wednesday levels): released on Thursday - rule: date + 1 day.
+* ``fed.custody_foreign_official`` (FRED WMTSECL1, the H.4.1 table 1A memo) and
+  ``fed.h41.foreign_official`` (the release page's custody, foreign official reverse repo and FIMA repo
+  lines), dated by the Wednesday that ends the week: the Federal Reserve Board releases H.4.1 each
+  Thursday at 4:30 p.m. for the week ended the day before (H.4.1 release page and its release dates,
+  federalreserve.gov/releases/h41; a Thursday holiday moves it to Friday, later, never earlier) - rule:
+  date + 1 day.
+* ``mortgage.rate30`` (Freddie Mac PMMS, FRED MORTGAGE30US): Freddie Mac publishes the survey every
+  Thursday at noon ET, and FRED dates each week by that Thursday (freddiemac.com/pmms) - rule: the date
+  itself.
+* ``treasury.auctions`` (Fiscal Data auctions_query): Treasury releases an auction's results the day it
+  is held, minutes after bidding closes (TreasuryDirect, auction results press releases; the auction's
+  own date is ``date``) - rule: the date itself.
 * ``cbo.eval.baselines`` and ``cbo.econ.<vintage>``: CBO's report is released during the month its
   baseline is dated (January 17, 2025; February 2026) - rule: the first day of the next month.
 * ``cbo.eval.actuals`` and ``cbo.eval.gdp`` (fiscal year Y, ending September 30): the Monthly
@@ -64,6 +76,10 @@ RULES: dict[str, tuple[str, Callable[[pd.Series], pd.Series]]] = {
     "yields.cmt": ("date", lambda s: _day(s) + pd.Timedelta(days=1)),
     "rates.daily": ("date", lambda s: _day(s) + pd.Timedelta(days=1)),
     "fed.treasuries": ("date", lambda s: _day(s) + pd.Timedelta(days=1)),
+    "fed.custody_foreign_official": ("date", lambda s: _day(s) + pd.Timedelta(days=1)),
+    "fed.h41.foreign_official": ("date", lambda s: _day(s) + pd.Timedelta(days=1)),
+    "mortgage.rate30": ("date", _day),
+    "treasury.auctions": ("date", _day),
     "tic.holdings": ("date", lambda s: _month_end(s) + pd.Timedelta(days=49)),
     "tic.holdings.vintage-2026-07": ("date", lambda s: _month_end(s) + pd.Timedelta(days=49)),
     "tic.table3.vintage-2026-07": ("date", lambda s: _month_end(s) + pd.Timedelta(days=49)),

@@ -138,7 +138,7 @@ _I = [
               lambda: _rates("T10YIE"), "rates"),
     Indicator("term_premium_10y", "10-year term premium (Kim-Wright)", "percent", ("THREEFYTP10",), "daily",
               lambda: _by_file("THREEFYTP10.csv", "THREEFYTP10"), "rates"),
-    Indicator("mortgage_30y", "30-year fixed mortgage rate (Freddie Mac PMMS)", "percent", ("MORTGAGE30US",),
+    Indicator("mortgage_30y", "30-year fixed mortgage rate (Freddie Mac PMMS)", "percent", ("mortgage.rate30",),
               "weekly", lambda: _by_file("MORTGAGE30US.csv", "MORTGAGE30US"), "rates"),
     Indicator("baa_spread", "Baa corporate spread over the 10-year", "percentage points", ("fred.baa10y",),
               "daily", lambda: _to_series(_series("fred.baa10y")), "rates"),
@@ -163,9 +163,9 @@ def get(indicator_id: str) -> Indicator:
 
 def published(indicator_id: str, index: pd.DatetimeIndex) -> pd.DatetimeIndex | None:
     """When each observation of the indicator became public, by the publication rule of its dataset
-    (:data:`treasurylab.data.asof.RULES`: TIC end of month + 49 days, daily rates the next day, ...), or
-    None where its datasets have no rule (weekly custody, auctions, curated tables: then the
-    observation date is all that is known). TIC Table 5 comes out in the same monthly release as the
+    (:data:`treasurylab.data.asof.RULES`: TIC end of month + 49 days, daily rates and H.4.1's weekly lines
+    the next day, auctions and the mortgage survey the same day, ...), or None where its datasets have no
+    rule (curated tables, the term premium, COFER: then the observation date is all that is known). TIC Table 5 comes out in the same monthly release as the
     history file, so it takes that file's rule."""
     from treasurylab.data.asof import RULES
 
