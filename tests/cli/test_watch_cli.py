@@ -77,6 +77,6 @@ def test_watch_shows_why_each_level_is_what_it_is():
     doc = json.loads(res.stdout)
     basis = {a["id"]: a["basis"] for a in doc["alerts"]}
     assert basis["ten_year_above_5"].startswith("source: ") and "2007-07-19" in basis["ten_year_above_5"]
-    assert basis["indirect_10y_below_60"].startswith("assumption: ")
+    assert basis["indirect_10y_below_p10"].startswith("source: treasury.auctions")
     text = runner.invoke(app, ["watch", "--as-of", "2026-07-01"]).stdout
     assert "why this level: source: yields.cmt (DGS10)" in text

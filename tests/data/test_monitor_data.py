@@ -72,9 +72,10 @@ def test_auctions_metrics_and_tenor_of_reopenings():
     df = auctions_csv.parse([MON / "auctions_excerpt.csv"])
     assert not df["date"].isin(["2026-08-26", "2026-08-27"]).any()  # announced, not held
     r = df[(df["date"] == "2026-08-12") & (df["tenor"] == "10-Year")].iloc[0]
-    assert r["indirect_share"] == pytest.approx(100 * 32087936000 / 52623557100)
-    assert r["indirect_basis"] == "total" and r["bid_to_cover"] == pytest.approx(2.53)
-    assert r["tail_proxy_bp"] == pytest.approx((4.683 - 4.630) * 100)
+    # over the offering (42bn), not total accepted (52.6bn, SOMA's add-on included)
+    assert r["indirect_share"] == pytest.approx(100 * 32087936000 / 42000000000)
+    assert r["indirect_basis"] == "offering" and r["bid_to_cover"] == pytest.approx(2.53)
+    assert r["tail_proxy_bp"] == pytest.approx(5.3)   # 4.683 - 4.630, to 0.1 bp
     assert auctions_csv.tenor("9-Year 11-Month") == "10-Year"
     assert auctions_csv.tenor("29-Year 6-Month") == "30-Year"
     assert auctions_csv.tenor("4-Week") == "4-Week"
@@ -123,11 +124,11 @@ def test_auctions_api_json_layout_uses_competitive_accepted(tmp_path):
     recs = [{k: (v if v != "" else "null") for k, v in r.items()} for r in rows.to_dict("records")]
     recs[0]["comp_accepted"] = "null"
     for r in recs[1:]:
-        r["comp_accepted"] = r["total_accepted"]
+        r["comp_accepted"] = r["offering_amt"]
     p = tmp_path / "auctions_query.json"
     p.write_text(json.dumps({"data": recs, "meta": {"count": len(recs)}}))
     df = auctions_csv.parse([p])
-    assert set(df["indirect_basis"]) == {"competitive"}
+    assert set(df["indirect_basis"]) == {"competitive"}   # comp_accepted, where given, outranks the offering
     csv = auctions_csv.parse([MON / "auctions_excerpt.csv"])
     assert df["indirect_share"].fillna(-1).tolist() == pytest.approx(csv["indirect_share"].fillna(-1).tolist())
 

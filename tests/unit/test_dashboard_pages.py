@@ -129,10 +129,10 @@ def test_ten_year_auction_series_are_nominal_notes_only():
         assert "2026-01-22" not in s.index.strftime("%Y-%m-%d"), name   # the January TIPS
         assert s.index[-1].date().isoformat() == "2026-08-12", name
     ind = I.series("auction_indirect_10y")
-    assert abs(ind.iloc[-2] - 100 * 31720938500 / 43055875200) < 1e-9     # the July reopening of the May note
+    assert abs(ind.iloc[-2] - 100 * 31720938500 / 39e9) < 1e-9     # the July reopening of the May note (39bn offered)
     changed = _rows(_by_id(P.page_overview(), "card-changed"))
     head, body = changed[0], {r[0]: r for r in changed[1:]}
-    row = body["10-year note auctions: indirect bidders' share of total accepted"]
+    row = body[I.INDICATORS["auction_indirect_10y"].title]
     assert row[head.index("previous")] == "2026-07-08"   # not the TIPS of 2026-07-23
     card = P.auctions_card("10-Year")
     fig = _figure(card)
@@ -153,7 +153,7 @@ def test_what_changed_gives_each_change_its_own_unit():
     assert y[unit] == "percent" and y[cu] == "bp"
     s = I.series("yield_10y")
     assert float(y[ch].replace(",", "")) == round(100 * (s.iloc[-1] - s.iloc[-2]), 2)
-    assert body["10-year note auctions: indirect bidders' share of total accepted"][cu] == "percentage points"
+    assert body[I.INDICATORS["auction_indirect_10y"].title][cu] == "percentage points"
     assert body["China, Mainland: Treasury holdings (TIC)"][cu] == "USD bn"
     assert body["PBoC official gold reserves"][cu] == "million troy oz"
 

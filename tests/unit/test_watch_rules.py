@@ -169,7 +169,7 @@ def test_shipped_rules_run_on_the_bundled_data():
     by = {r["id"]: r for r in rows}
     assert len(rows) >= 12 and {r["status"] for r in rows} <= {"fired", "quiet", "no data"}
     # every indicator the shipped rules watch that is bundled gives a dated value
-    for k in ("china_below_650", "custody_down_50_13w", "indirect_10y_below_60", "ten_year_above_5",
+    for k in ("china_below_650", "custody_down_50_13w", "indirect_10y_below_p10", "ten_year_above_5",
               "pboc_month_without_gold", "proclamation_11001_30_days"):
         assert by[k]["status"] != "no data" and by[k]["date"], k
     c = by["custody_down_50_13w"]        # WMTSECL1 2026-06-24 2636.947 vs 2026-03-25 2694.05

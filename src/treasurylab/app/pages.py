@@ -287,8 +287,9 @@ def auctions_card(tenor: str):
                     reason=f"no {tenor} auction with results in the store")
     x = pd.to_datetime(df["date"])
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=x, y=df["indirect_share"], name="indirect share of total accepted (%)", mode="markers+lines",
-                             hovertemplate="%{x}: %{y:.1f} percent of total accepted<extra>indirect bidders</extra>"))
+    fig.add_trace(go.Scatter(x=x, y=df["indirect_share"], name="indirect share of the offering (%)", mode="markers+lines",
+                             hovertemplate="%{x}: %{y:.1f} percent of the offering (SOMA add-ons excluded)"
+                                           "<extra>indirect bidders</extra>"))
     fig.add_trace(go.Scatter(x=x, y=df["bid_to_cover"], name="bid-to-cover", yaxis="y2", mode="lines",
                              hovertemplate="%{x}: %{y:.2f} (bids / accepted, ratio)<extra>bid-to-cover</extra>"))
     if df["tail_proxy_bp"].notna().any():
@@ -302,8 +303,9 @@ def auctions_card(tenor: str):
     return card(f"Auctions: {tenor}", fig, source=_src("treasury.auctions"), as_of=last["date"],
                 card_id="card-auctions",
                 note=(f"Latest: indirect {last['indirect_share']:.1f}% (lower than {100 - pct:.0f}% of {tenor} auctions since "
-                      "2009), bid-to-cover {:.2f}. Indirect share over total accepted incl. SOMA; indirect is not "
-                      "foreign; the tail is a proxy (high minus median yield).").format(last["bid_to_cover"])
+                      "2009), bid-to-cover {:.2f}. Indirect share over the offering amount (total accepted less SOMA "
+                      "add-ons; non-competitive awards stay in it); indirect is not foreign; the tail is a proxy "
+                      "(high minus median yield, not the when-issued tail).").format(last["bid_to_cover"])
                 + (f" {n_tips} {tenor} TIPS auctions left out (told by their maturity date)." if n_tips else "")
                 + (f" {unknown} auctions the file cannot tell from TIPS or FRNs are included." if unknown else ""))
 

@@ -124,11 +124,13 @@ _I = [
               ("fed.h41.foreign_official",), "weekly", lambda: _h41("rrp_foreign_official"), "demand"),
     Indicator("fima_repo", "FIMA repo facility drawn (H.4.1)", "USD bn",
               ("fed.h41.foreign_official",), "weekly", lambda: _h41("fima_repo"), "demand"),
-    Indicator("auction_indirect_10y", "10-year note auctions: indirect bidders' share of total accepted", "percent",
+    Indicator("auction_indirect_10y", "10-year note auctions: indirect bidders' share of the offering (SOMA add-ons "
+              "excluded)", "percent",
               ("treasury.auctions",), "per auction", lambda: _auction("indirect_share"), "demand"),
     Indicator("auction_btc_10y", "10-year note auctions: bid-to-cover", "ratio",
               ("treasury.auctions",), "per auction", lambda: _auction("bid_to_cover"), "demand"),
-    Indicator("auction_tail_10y", "10-year note auctions: tail proxy (high minus median yield)", "bp",
+    Indicator("auction_tail_10y", "10-year note auctions: tail proxy (high minus median yield, not the when-issued "
+              "tail)", "bp",
               ("treasury.auctions",), "per auction", lambda: _auction("tail_proxy_bp"), "demand"),
     Indicator("yield_10y", "10-year Treasury yield (CMT)", "percent", ("yields.cmt",), "daily",
               lambda: _cmt("DGS10"), "rates"),

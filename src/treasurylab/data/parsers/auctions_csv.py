@@ -8,11 +8,19 @@ The API's own fields are used: ``auction_date``, ``security_type``, ``security_t
 stated, not taken from a third party's derived columns:
 
 - ``indirect_share``: indirect bidders' accepted amount over competitive accepted (``comp_accepted``) when
-  the file has it, else over total accepted (SOMA add-ons and non-competitive included, which understates
-  the share); ``indirect_basis`` says which (``competitive`` or ``total``). Percent.
-  Indirect bidders are not the same as foreign buyers (Treasury says so).
-- ``tail_proxy_bp``: high yield minus median yield, basis points: a proxy for the tail, which is measured
-  against the when-issued yield (not in this data).
+  the file has it (the API layout; Treasury's own measure); else over the offering amount
+  (``offering_amt``, the amount offered to the public: SOMA's add-on tenders come on top of it, so
+  ``total_accepted`` minus ``offering_amt`` is the Fed's add-on - never negative at any auction with
+  indirect bidder data in the bundled file, zero where SOMA rolled nothing over); else over total
+  accepted (SOMA add-ons included, which understates the share). ``indirect_basis`` says which
+  (``competitive``, ``offering`` or ``total``). Over the offering, non-competitive and FIMA awards stay in
+  the denominator (the bundled file has no ``comp_accepted``), so the share sits below Treasury's share
+  of competitive awards by that non-competitive fraction. Percent. Indirect bidders are not the same as foreign buyers (Treasury
+  says so).
+- ``tail_proxy_bp``: high yield minus median yield, basis points, rounded to 0.1 bp (the yields are
+  printed to three decimals): how far the stop-out sits above the middle of the accepted bids. It is not
+  the tail (high yield minus the when-issued yield at the bidding deadline, not in this data), only a
+  proxy for it; being the top of the accepted range against its median it is never negative.
 
 - ``tenor``: the original tenor of a reopening (``9-Year 11-Month`` -> ``10-Year``, ``29-Year 6-Month`` ->
   ``30-Year``: years plus months rounded to the nearest year), so that a tenor's history includes its
@@ -53,7 +61,7 @@ import pandas as pd
 
 from treasurylab.errors import DataError
 
-VERSION = "auctions-fiscaldata-2"  # 2: inflation_indexed, maturity_date
+VERSION = "auctions-fiscaldata-3"  # 2: inflation_indexed, maturity_date; 3: indirect share over the offering, tail to 0.1 bp
 
 REQUIRED = ["auction_date", "security_type", "security_term", "bid_to_cover_ratio", "high_yield",
             "avg_med_yield", "indirect_bidder_accepted", "total_accepted"]
@@ -142,6 +150,8 @@ def parse_frame(raw: pd.DataFrame, name: str = "auctions") -> pd.DataFrame:
     tenors = raw["security_term"].map(tenor)
     if comp is not None:
         denom, basis = comp, "competitive"
+    elif "offering_amt" in raw.columns:   # the public offering: total accepted less SOMA's add-on
+        denom, basis = offer, "offering"
     else:
         denom, basis = total, "total"
     share = 100.0 * indirect / denom.where(denom > 0)
@@ -161,7 +171,7 @@ def parse_frame(raw: pd.DataFrame, name: str = "auctions") -> pd.DataFrame:
         "median_yield": med,
         "indirect_share": share,
         "indirect_basis": basis,
-        "tail_proxy_bp": (high - med) * 100.0,
+        "tail_proxy_bp": ((high - med) * 100.0).round(1),
     })[held]
     bad = ~out["date"].str.fullmatch(r"\d{4}-\d{2}-\d{2}")
     if bad.any():

@@ -102,11 +102,13 @@ DATASETS = [
         retrieved="2026-08-20",
         caveats=(
             (
-                "indirect_share divides by total accepted including SOMA add-ons and non-competitive bids "
-                "(the bundled file lacks comp_accepted): it understates the share of competitive awards"
+                "indirect_share divides by the offering amount (offering_amt: total accepted less SOMA's add-on "
+                "tenders); the bundled file lacks comp_accepted, so non-competitive and FIMA awards stay in the "
+                "denominator and the share sits slightly below Treasury's share of competitive awards"
             ),
             "indirect bidders are not the same as foreign buyers (Treasury says so)",
-            "tail_proxy_bp is high minus median yield, a proxy: the tail is measured against the when-issued yield",
+            ("tail_proxy_bp is high minus median yield (0.1 bp), a proxy: the tail is measured against the "
+             "when-issued yield, which this file does not carry"),
             (
                 "TIPS and FRNs appear as Note/Bond (the file dropped Fiscal Data's inflation_index_security and "
                 "floating_rate flags); inflation_indexed is read from the maturity date for the 10-, 20- and "
