@@ -138,7 +138,7 @@ def test_ten_year_auction_series_are_nominal_notes_only():
     fig = _figure(card)
     xs = {str(x)[:10] for x in fig.data[0].x}
     assert "2026-07-23" not in xs and "2026-08-12" in xs
-    assert "nominal" in fig.layout.title.text and "TIPS auctions left out" in _text(card)
+    assert "nominal" in fig.layout.title.text and "Left out: 103 10-Year TIPS auctions" in _text(card)
 
 
 def test_what_changed_gives_each_change_its_own_unit():

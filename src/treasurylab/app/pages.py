@@ -276,12 +276,20 @@ def auctions_card(tenor: str):
     df = data.series("treasury.auctions", tenor=tenor)
     df = df[df["security_type"].isin(["Note", "Bond"]) if tenor.endswith("Year") else df["security_type"] == "Bill"]
     df = df[df["date"] >= "2009-01-01"]
-    # TIPS of the same tenor (10-year TIPS: real yields near 2%) are another market: left out; auctions the
-    # file cannot tell from TIPS (a 30-year issue maturing on 15 February, 2- to 7-year notes) stay, counted
-    tips = df["inflation_indexed"].eq(True).fillna(False).astype(bool)
-    unknown = int(df["inflation_indexed"].isna().sum())
-    n_tips = int(tips.sum())
-    df = df[~tips]
+    # TIPS and FRNs of the same tenor (10-year TIPS: real yields near 2%) are other markets: left out, each
+    # typed by the auctions file's maturity date, SOMA's CUSIP list or the auction's yield against the
+    # market's (monitor/auction_types.py); auctions none of them can type stay, counted on the card
+    from treasurylab.monitor.auction_types import classify
+
+    if tenor.endswith("Year"):
+        df = classify(df)
+    else:   # bills are never TIPS or FRNs
+        df = df.assign(kind="nominal", kind_source="auctions file")
+    out = df["kind"].isin(["TIPS", "FRN"])
+    unknown = int(df["kind"].isna().sum())
+    n_out = df[out].groupby("kind").size().to_dict()
+    how = df[out | df["kind"].eq("nominal")].groupby("kind_source").size().to_dict()
+    df = df[~out]
     if df.empty:
         return card(f"Auctions: {tenor}", None, source=_src("treasury.auctions"), as_of=None,
                     reason=f"no {tenor} auction with results in the store")
@@ -297,7 +305,7 @@ def auctions_card(tenor: str):
                              hovertemplate="%{x}: %{y:.1f} bp (high minus median yield)<extra>tail proxy</extra>"))
     last = df.iloc[-1]
     pct = float((df["indirect_share"] < last["indirect_share"]).mean() * 100)
-    kind = "nominal " if n_tips and not unknown else ""
+    kind = "nominal " if n_out and not unknown else ""
     fig.update_layout(title=f"{tenor} {kind}auctions since 2009", yaxis_title="percent",
                       yaxis2=dict(overlaying="y", side="right", title="ratio / bp"))
     return card(f"Auctions: {tenor}", fig, source=_src("treasury.auctions"), as_of=last["date"],
@@ -306,8 +314,12 @@ def auctions_card(tenor: str):
                       "2009), bid-to-cover {:.2f}. Indirect share over the offering amount (total accepted less SOMA "
                       "add-ons; non-competitive awards stay in it); indirect is not foreign; the tail is a proxy "
                       "(high minus median yield, not the when-issued tail).").format(last["bid_to_cover"])
-                + (f" {n_tips} {tenor} TIPS auctions left out (told by their maturity date)." if n_tips else "")
-                + (f" {unknown} auctions the file cannot tell from TIPS or FRNs are included." if unknown else ""))
+                + (" Left out: " + " and ".join(f"{n} {tenor} {k} auctions" for k, n in sorted(n_out.items(), reverse=True))
+                   + "." if n_out else "")
+                + (" How each auction was typed: " + "; ".join(f"{k} ({n})" for k, n in sorted(how.items())) + "."
+                   if set(how) - {"auctions file"} else "")
+                + (f" {unknown} auctions that neither the file, SOMA's CUSIPs nor the yields can tell from TIPS or "
+                   "FRNs are included." if unknown else ""))
 
 
 # ---------------------------------------------------------------- rates

@@ -87,10 +87,13 @@ def _rates(series: str) -> pd.Series:
 
 
 def _auction(metric: str, tenor: str = "10-Year", security_type: str = "Note") -> pd.Series:
-    """A metric of the tenor's nominal auctions: TIPS of the same tenor (10-year TIPS: real yields near 2%,
-    their own bidders) are left out, and so are auctions the file cannot tell from TIPS."""
-    df = _series("treasury.auctions", tenor=tenor, security_type=security_type)
-    df = df[df["inflation_indexed"].eq(False).fillna(False).astype(bool)]
+    """A metric of the tenor's nominal auctions: TIPS and FRNs of the same tenor (10-year TIPS: real yields near
+    2%, their own bidders) are left out, and so are auctions that cannot be told from them
+    (:func:`treasurylab.monitor.auction_types.classify`)."""
+    from treasurylab.monitor.auction_types import classify
+
+    df = classify(_series("treasury.auctions", tenor=tenor, security_type=security_type))
+    df = df[df["kind"].eq("nominal")]
     d = df[["date", metric]].rename(columns={metric: "value"})
     return _to_series(d)
 

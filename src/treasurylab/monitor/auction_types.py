@@ -1,0 +1,105 @@
+"""TIPS, FRN or nominal: the auctions whose maturity date cannot tell (``inflation_indexed`` null in
+``treasury.auctions``: a 30-year issue maturing on 15 February, the 5-year notes, the 2-year notes and FRNs).
+
+The bundled auctions file dropped Fiscal Data's TIPS and FRN flags; two bundled official files settle most
+of what its maturity dates leave open, issue by issue (a reopening keeps its issue's CUSIP, so an issue typed
+once types every auction of it):
+
+1. **SOMA by CUSIP**: the New York Fed's SOMA holdings of 16 February 2022 (``fed.soma.2022-02-16``) type every
+   security they hold (``NotesBonds``, ``TIPS``, ``FRNs``): source, the holdings file itself.
+2. **The auction's yield against the market's**: for an issue SOMA did not hold then, the high yield of one
+   of its auctions against the same tenor's nominal and real (TIPS) market yields of the auction day or up to
+   :data:`MAX_LAG_DAYS` days before (H.15 via FRED: ``yields.cmt`` DGS5/10/20/30, ``rates.daily``
+   DFII5/10/20/30). A TIPS auction clears at a real yield, a nominal one at a nominal yield; the nearer of
+   the two types the issue when the high yield is within :data:`MAX_DISTANCE_PP` of it and at least
+   :data:`MIN_MARGIN_PP` farther from the other (assumption: a stop-out lies close to its own market's
+   yield and the breakeven keeps the two apart; in the bundled data every 30-year auction since 2010 with
+   both market yields stopped within 0.17 pp of one and at least 0.85 pp from the other; where the
+   breakeven is narrow, as for 5-year notes late in 2008, the rule leaves the auction unknown). Every
+   issue that SOMA types is typed the same way by this rule (tests/data/test_auction_types.py).
+   An issue whose auctions disagree stays unknown.
+
+What neither settles stays unknown, and the dashboard counts it on the card.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+MAX_LAG_DAYS = 3
+MAX_DISTANCE_PP = 0.25
+MIN_MARGIN_PP = 0.5
+#: tenor -> (nominal CMT series in yields.cmt, real yield series in rates.daily)
+MARKET = {"5-Year": ("DGS5", "DFII5"), "10-Year": ("DGS10", "DFII10"), "20-Year": ("DGS20", "DFII20"),
+          "30-Year": ("DGS30", "DFII30")}
+_SOMA = {"TIPS": "TIPS", "NotesBonds": "nominal", "FRNs": "FRN", "Bills": "nominal"}
+
+
+def _soma_types() -> pd.Series:
+    from treasurylab import data
+
+    soma = data.series("fed.soma.2022-02-16")
+    return soma.drop_duplicates("cusip").set_index("cusip")["security_type"].map(_SOMA).dropna()
+
+
+def _market(tenor: str) -> pd.DataFrame | None:
+    from treasurylab import data
+
+    if tenor not in MARKET:
+        return None
+    nom, real = MARKET[tenor]
+    out = []
+    for ds, name in (("yields.cmt", nom), ("rates.daily", real)):
+        d = data.series(ds, series=name)[["date", "value"]].dropna()
+        out.append(d.assign(ts=pd.to_datetime(d["date"])).set_index("ts")["value"].rename(name))
+    return pd.concat(out, axis=1).dropna().sort_index()
+
+
+def _by_yield(df: pd.DataFrame) -> pd.Series:
+    """Issue kind by the yield rule (index: cusip), from every auction of the issue the rule can read."""
+    votes = []
+    for tenor, g in df.groupby("tenor"):
+        mkt = _market(str(tenor))
+        if mkt is None or mkt.empty:
+            continue
+        nom, real = MARKET[str(tenor)]
+        a = g[["cusip", "date", "high_yield"]].dropna().assign(ts=lambda x: pd.to_datetime(x["date"]))
+        a = pd.merge_asof(a.sort_values("ts"), mkt.rename_axis("mts").reset_index(), left_on="ts", right_on="mts",
+                          direction="backward", tolerance=pd.Timedelta(days=MAX_LAG_DAYS)).dropna(subset=[nom, real])
+        d_nom, d_real = (a["high_yield"] - a[nom]).abs(), (a["high_yield"] - a[real]).abs()
+        kind = pd.Series(pd.NA, index=a.index, dtype="object")
+        kind[(d_real <= MAX_DISTANCE_PP) & (d_nom - d_real >= MIN_MARGIN_PP)] = "TIPS"
+        kind[(d_nom <= MAX_DISTANCE_PP) & (d_real - d_nom >= MIN_MARGIN_PP)] = "nominal"
+        votes.append(pd.DataFrame({"cusip": a["cusip"], "kind": kind}).dropna())
+    if not votes:
+        return pd.Series(dtype="object")
+    v = pd.concat(votes)
+    agree = v.groupby("cusip")["kind"].agg(lambda k: k.iloc[0] if k.nunique() == 1 else pd.NA)
+    return agree.dropna()
+
+
+def classify(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` (rows of ``treasury.auctions``) with ``kind`` (``TIPS``, ``nominal``, ``FRN`` or NA: unknown)
+    and ``kind_source`` (``auctions file`` - its flag or maturity date -, ``SOMA 2022-02-16 by CUSIP``,
+    ``auction yield vs DGSn/DFIIn``, or NA); ``inflation_indexed`` is filled where the kind is now known."""
+    out = df.copy()
+    known = out["inflation_indexed"].notna()
+    out["kind"] = pd.Series(pd.NA, index=out.index, dtype="object")
+    out.loc[known, "kind"] = out.loc[known, "inflation_indexed"].map({True: "TIPS", False: "nominal"})
+    out["kind_source"] = pd.Series(pd.NA, index=out.index, dtype="object")
+    out.loc[known, "kind_source"] = "auctions file"
+    todo = ~known & out["cusip"].astype(str).str.len().gt(0)
+    if todo.any():
+        soma = out.loc[todo, "cusip"].map(_soma_types())
+        hit = soma.dropna().index
+        out.loc[hit, "kind"], out.loc[hit, "kind_source"] = soma[hit], "SOMA 2022-02-16 by CUSIP"
+        rest = todo & out["kind"].isna()
+        if rest.any():
+            by_y = out.loc[rest, "cusip"].map(_by_yield(out[rest]))
+            hit = by_y.dropna().index
+            src = out.loc[hit, "tenor"].map(lambda t: "auction yield vs {} / {}".format(*MARKET[t]))
+            out.loc[hit, "kind"], out.loc[hit, "kind_source"] = by_y[hit], src
+    fill = out["inflation_indexed"].isna() & out["kind"].isin(["TIPS", "nominal", "FRN"])
+    out["inflation_indexed"] = out["inflation_indexed"].astype("boolean")
+    out.loc[fill, "inflation_indexed"] = out.loc[fill, "kind"].eq("TIPS")
+    return out

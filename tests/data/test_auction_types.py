@@ -1,0 +1,60 @@
+"""TIPS, FRN or nominal where the auctions file's maturity date cannot tell: SOMA's CUSIP list, then the
+auction's yield against the market's (monitor/auction_types.py); what is left is counted on the card."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from treasurylab import data
+from treasurylab.monitor import auction_types as T
+
+
+def _bonds(tenor):
+    df = data.series("treasury.auctions", tenor=tenor)
+    return df[df["security_type"].isin(["Note", "Bond"])]
+
+
+def test_30_year_tips_maturing_15_february_are_typed():
+    # 912810US5: 30-year TIPS auctioned 2026-02-19 (2.473%) and reopened 2026-08-20 (2.973%), maturing
+    # 2056-02-15 like the February nominal bond; the maturity date cannot tell them apart, the yields can
+    c = T.classify(_bonds("30-Year")).set_index(["date", "cusip"])
+    assert c.loc[("2026-08-20", "912810US5"), "kind"] == "TIPS"
+    assert c.loc[("2026-02-19", "912810US5"), "kind"] == "TIPS"
+    assert c.loc[("2026-02-12", "912810UR7"), "kind"] == "nominal"
+    assert c.loc[("2026-08-20", "912810US5"), "kind_source"] == "auction yield vs DGS30 / DFII30"
+    # an issue SOMA held in February 2022 is typed by its CUSIP (2021's 30-year TIPS and its reopening)
+    assert c.loc[("2021-08-19", "912810SV1"), "kind_source"] == "SOMA 2022-02-16 by CUSIP"
+    assert c.loc[("2021-08-19", "912810SV1"), "kind"] == "TIPS"
+    since = c[c.index.get_level_values("date") >= "2009-01-01"]
+    assert since["kind"].notna().all()
+
+
+def test_the_yield_rule_types_every_issue_as_soma_does():
+    soma = T._soma_types()
+    checked = 0
+    for tenor in ("5-Year", "10-Year", "20-Year", "30-Year"):
+        df = _bonds(tenor)
+        df = df[df["cusip"].isin(soma.index)].assign(inflation_indexed=pd.NA)
+        by_yield = T._by_yield(df)
+        assert (soma.reindex(by_yield.index) == by_yield).all(), tenor
+        checked += len(by_yield)
+    assert checked > 150
+
+
+def test_auction_cards_leave_out_tips_and_count_what_is_unknown():
+    from dash import dcc
+
+    from treasurylab.app import pages as P
+
+    def parts(tenor):
+        card = P.auctions_card(tenor)
+        fig = next(k for k in card.children if isinstance(k, dcc.Graph)).figure
+        note = next(k.children for k in card.children if getattr(k, "className", "") == "note")
+        return {str(x)[:10] for x in fig.data[0].x}, note
+
+    xs, note = parts("30-Year")
+    assert "2026-08-20" not in xs and "2026-02-19" not in xs and "2026-08-13" in xs
+    assert "34 30-Year TIPS auctions" in note and "cannot tell" not in note
+    xs, note = parts("5-Year")
+    unknown = T.classify(_bonds("5-Year").query("date >= '2009-01-01'"))["kind"].isna().sum()
+    assert unknown > 0 and f"{unknown} auctions that neither the file, SOMA's CUSIPs nor the yields" in note
