@@ -119,12 +119,19 @@ def test_publication_rules():
     assert A.release_date("fed.h41.foreign_official", "2026-06-24") == pd.Timestamp("2026-06-25").date()
     assert A.release_date("treasury.auctions", "2026-08-12") == pd.Timestamp("2026-08-12").date()
     assert A.release_date("mortgage.rate30", "2026-05-14") == pd.Timestamp("2026-05-14").date()
+    # the Baa spread: FRED posts a day's BAA10Y the next business day (Friday's on Monday)
+    assert A.release_date("fred.baa10y", "2015-12-11") == pd.Timestamp("2015-12-14").date()
+    # the term premia: ACM updated daily (next business day), Kim-Wright weekly (the Tuesday after the week)
+    tp = pd.DataFrame({"series": ["ACMTP10", "THREEFYTP10", "THREEFYTP10"],
+                       "date": ["2026-08-20", "2024-10-11", "2024-10-07"]})
+    assert A.published("macro.term_premium", tp).dt.strftime("%Y-%m-%d").tolist() == [
+        "2026-08-21", "2024-10-15", "2024-10-15"]
     # every monitor indicator read from these datasets has a publication date
     from treasurylab.monitor.indicators import published
 
     idx = pd.DatetimeIndex(["2026-06-24"])
     for name in ("custody_foreign_official", "rrp_foreign_official", "fima_repo", "auction_indirect_10y",
-                 "auction_tail_10y", "mortgage_30y"):
+                 "auction_tail_10y", "mortgage_30y", "term_premium_10y", "baa_spread"):
         assert published(name, idx) is not None, name
 
 

@@ -82,8 +82,27 @@ def test_the_term_premium_line_names_its_source_and_date():
     names = [t.name for t in _figure(card).data]
     assert any(n.startswith("term premium") for n in names)
     src = _source_line(card)
-    assert "macro.term_premium" in src and "Kim-Wright" in src
-    assert "2026-07-22 (yield)" in src and "2026-09-25 (term premium)" in src
+    assert "macro.term_premium" in src and "ACM term premium (ACMTP10)" in src
+    assert "2026-07-22 (yield)" in src and "2026-08-20 (term premium)" in src
+
+
+def test_rates_page_alert_and_fans_show_the_same_term_premium():
+    # one estimate everywhere: the fans' observed history (report/history.py) is ACM, so the Rates page and
+    # the alert are too; the card's note names the choice, Kim-Wright's differing reading and the release rule
+    from treasurylab.monitor import indicators as I
+    from treasurylab.report.history import HISTORY
+
+    ds, filters, _, label = HISTORY["tp10"]
+    ind = I.INDICATORS["term_premium_10y"]
+    assert ind.datasets == (ds,) and ind.series == filters["series"] == "ACMTP10" and "ACM" in label
+    assert "ACM" in ind.title and "Kim-Wright" not in ind.title
+    card = _by_id(P.page_rates(), "card-10y")
+    names = [t.name for t in _figure(card).data]
+    assert any("term premium (ACM" in n for n in names) and not any("Kim-Wright" in n for n in names)
+    note = _text(card)
+    assert "scenario fans" in note and "Kim-Wright" in note and "next business day" in note
+    baa = _text(_by_id(P.page_rates(), "card-baa"))
+    assert "BAA10Y" in baa and "next business day" in baa
 
 
 def test_cofer_shows_the_world_share_not_the_stale_1999_group_series_by_code():

@@ -343,14 +343,14 @@ def page_rates():
     since = y10.index[-1] - pd.DateOffset(years=10)
     series = {"10-year yield": y10[y10.index >= since]}
     if tp is not None:
-        series["term premium (Kim-Wright)"] = tp[tp.index >= since]
+        series["term premium (ACM, New York Fed)"] = tp[tp.index >= since]
     out.append(card("10-year yield and term premium", _line(series, "10-year yield" + (" and term premium" if tp is not None else ""),
                                                             "percent"),
-                    source=_src("yields.cmt") + ("; Kim-Wright term premium: " + _src("macro.term_premium")
+                    source=_src("yields.cmt") + ("; ACM term premium (ACMTP10): " + _src("macro.term_premium")
                                                  if tp is not None else ""),
                     as_of=f"{_d(y10.index[-1])} (yield)" + (f", {_d(tp.index[-1])} (term premium)" if tp is not None
                                                             else ""), card_id="card-10y",
-                    note=None if tp is not None else f"Term premium not shown: {why}."))
+                    note=_term_premium_note() if tp is not None else f"Term premium not shown: {why}."))
     ry, _ = _ind("real_yield_10y")
     be, _ = _ind("breakeven_10y")
     out.append(card("Real yield and breakeven (10-year)", _line({"TIPS real yield": ry[ry.index >= since],
@@ -363,8 +363,25 @@ def page_rates():
                     as_of=_d(mort.index[-1]) if mort is not None else None, reason=why, card_id="card-mortgage"))
     baa, _ = _ind("baa_spread")
     out.append(card("Baa corporate spread", _line({"Baa - 10y": baa[baa.index >= since]}, "", "percentage points"),
-                    source=_src("fred.baa10y"), as_of=_d(baa.index[-1]), card_id="card-baa"))
+                    source=_src("fred.baa10y") + " (BAA10Y)", as_of=_d(baa.index[-1]), card_id="card-baa",
+                    note="FRED's BAA10Y: Moody's seasoned Baa corporate yield (DBAA) minus the 10-year CMT (DGS10), "
+                         "daily. Published the next business day, once both legs are in (H.15 posts a day's "
+                         "rates the next business day; rule in data/asof.py)."))
     return out
+
+
+def _term_premium_note() -> str:
+    """Which term premium the Rates page shows, why, and when it is published (data/asof.py)."""
+    from treasurylab import data
+
+    kw = data.series("macro.term_premium", series="THREEFYTP10")
+    last = kw.iloc[-1] if len(kw) else None
+    other = (f" The Fed Board's Kim-Wright estimate (THREEFYTP10, in the same dataset; updated weekly) is another "
+             f"model and reads differently: {last['value']:.2f}% on {last['date']}." if last is not None else "")
+    return ("ACM (Adrian-Crump-Moench, New York Fed, ACMTP10): the series the scenario engine's term-premium shocks "
+            "are estimated on and the scenario fans draw, so this page, the term-premium alert and the fans show "
+            "one estimate. The New York Fed updates it daily (published the next business day) and re-estimates "
+            "the model monthly, which revises history slightly." + other)
 
 
 # ---------------------------------------------------------------- fiscal

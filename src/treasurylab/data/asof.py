@@ -30,6 +30,18 @@ varies (a conservative rule can only hide data, never leak it):
 * ``treasury.auctions`` (Fiscal Data auctions_query): Treasury releases an auction's results the day it
   is held, minutes after bidding closes (TreasuryDirect, auction results press releases; the auction's
   own date is ``date``) - rule: the date itself.
+* ``fred.baa10y`` (FRED BAA10Y: Moody's seasoned Baa yield, FRED DBAA from "Moody's Daily Corporate
+  Bond Yield Averages", less the 10-year CMT, DGS10 from H.15): FRED posts a day's spread the next
+  business day, once both legs are in (H.15 posts a day's rates the next business day, as for
+  ``yields.cmt``; a contemporaneous retrieval shows the Friday 2015-12-11 value on FRED on Monday
+  2015-12-14) - rule: the next business day.
+* ``macro.term_premium`` holds two series with their own calendars (:data:`SERIES_RULES`):
+  ``ACMTP10``, the New York Fed's ACM term premium: "ACM term premia data are updated daily" (the
+  model is re-estimated once a month, revising history slightly; newyorkfed.org, Treasury Term Premia
+  page) - rule: the next business day; ``THREEFYTP10``, the Fed Board's Kim-Wright term premium
+  (FRED): the Board updates the three-factor model's data weekly (its data catalog entry, "modified
+  R/P1W"; FRED's THREEFY3 shows the Friday 2024-10-11 value updated on Tuesday 2024-10-15) - rule:
+  the Tuesday after the week of the observation (its Friday + 4 days).
 * ``cbo.eval.baselines`` and ``cbo.econ.<vintage>``: CBO's report is released during the month its
   baseline is dated (January 17, 2025; February 2026) - rule: the first day of the next month.
 * ``cbo.eval.actuals`` and ``cbo.eval.gdp`` (fiscal year Y, ending September 30): the Monthly
@@ -67,6 +79,16 @@ def _next_month_first(s: pd.Series) -> pd.Series:
     return first + pd.offsets.MonthBegin(1)
 
 
+def _next_business_day(s: pd.Series) -> pd.Series:
+    d = _day(s)
+    return pd.Series(pd.DatetimeIndex(d) + pd.offsets.BDay(1), index=s.index)
+
+
+def _tuesday_after_week(s: pd.Series) -> pd.Series:
+    d = _day(s)
+    return d + pd.to_timedelta((4 - d.dt.day_of_week) % 7 + 4, unit="D")
+
+
 def _fiscal_year_nov10(s: pd.Series) -> pd.Series:
     return pd.to_datetime(s.astype(int).astype(str) + "-11-10", format="%Y-%m-%d")
 
@@ -80,6 +102,7 @@ RULES: dict[str, tuple[str, Callable[[pd.Series], pd.Series]]] = {
     "fed.h41.foreign_official": ("date", lambda s: _day(s) + pd.Timedelta(days=1)),
     "mortgage.rate30": ("date", _day),
     "treasury.auctions": ("date", _day),
+    "fred.baa10y": ("date", _next_business_day),
     "tic.holdings": ("date", lambda s: _month_end(s) + pd.Timedelta(days=49)),
     "tic.holdings.vintage-2026-07": ("date", lambda s: _month_end(s) + pd.Timedelta(days=49)),
     "tic.table3.vintage-2026-07": ("date", lambda s: _month_end(s) + pd.Timedelta(days=49)),
@@ -88,6 +111,12 @@ RULES: dict[str, tuple[str, Callable[[pd.Series], pd.Series]]] = {
     "cbo.eval.baselines": ("baseline_date", _next_month_first),
     "cbo.eval.actuals": ("fiscal_year", _fiscal_year_nov10),
     "cbo.eval.gdp": ("fiscal_year", _fiscal_year_nov10),
+}
+
+#: datasets whose series have calendars of their own: dataset id -> (series column, period column,
+#: {series: rule from the period column to the publication date})
+SERIES_RULES: dict[str, tuple[str, str, dict[str, Callable[[pd.Series], pd.Series]]]] = {
+    "macro.term_premium": ("series", "date", {"ACMTP10": _next_business_day, "THREEFYTP10": _tuesday_after_week}),
 }
 
 #: CBO economic projections: the vintage's release month (the whole file is published at once)
@@ -114,9 +143,17 @@ def published(dataset_id: str, df: pd.DataFrame) -> pd.Series:
     if dataset_id in ECON_VINTAGES:
         d = _next_month_first(pd.Series([ECON_VINTAGES[dataset_id]]))[0]
         return pd.Series(d, index=df.index)
+    if dataset_id in SERIES_RULES:
+        scol, col, rules = SERIES_RULES[dataset_id]
+        out = pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
+        for name, rule in rules.items():
+            m = df[scol] == name
+            if m.any():
+                out[m] = rule(df.loc[m, col]).to_numpy()
+        return out
     if dataset_id not in RULES:
         raise BadInput("no publication-date rule for this dataset", field="dataset", got=dataset_id,
-                       fix=f"use one of {sorted(RULES) + sorted(ECON_VINTAGES)}")
+                       fix=f"use one of {sorted(RULES) + sorted(SERIES_RULES) + sorted(ECON_VINTAGES)}")
     col, rule = RULES[dataset_id]
     return rule(df[col])
 

@@ -31,6 +31,7 @@ class Indicator:
     frequency: str
     read: Callable[[], pd.Series]
     page: str = "overview"
+    series: str | None = None   # the series of a dataset that holds several (for its publication rule)
 
     def change_unit(self) -> tuple[str, float]:
         """The unit of a change of this indicator and the factor to it: a change of a percent is not a
@@ -141,8 +142,11 @@ _I = [
               lambda: _rates("DFII10"), "rates"),
     Indicator("breakeven_10y", "10-year breakeven inflation", "percent", ("rates.daily",), "daily",
               lambda: _rates("T10YIE"), "rates"),
-    Indicator("term_premium_10y", "10-year term premium (Kim-Wright)", "percent", ("THREEFYTP10",), "daily",
-              lambda: _by_file("THREEFYTP10.csv", "THREEFYTP10"), "rates"),
+    # ACM, not Kim-Wright: the series the engine's term-premium shocks are estimated on (params/shocks_estimate)
+    # and the scenario fans draw (report/history.py), so the Rates page, the alert and the fans agree
+    Indicator("term_premium_10y", "10-year term premium (ACM, New York Fed)", "percent", ("macro.term_premium",),
+              "daily", lambda: _to_series(_series("macro.term_premium", series="ACMTP10")), "rates",
+              series="ACMTP10"),
     Indicator("mortgage_30y", "30-year fixed mortgage rate (Freddie Mac PMMS)", "percent", ("mortgage.rate30",),
               "weekly", lambda: _by_file("MORTGAGE30US.csv", "MORTGAGE30US"), "rates"),
     Indicator("baa_spread", "Baa corporate spread over the 10-year", "percentage points", ("fred.baa10y",),
@@ -169,12 +173,17 @@ def get(indicator_id: str) -> Indicator:
 def published(indicator_id: str, index: pd.DatetimeIndex) -> pd.DatetimeIndex | None:
     """When each observation of the indicator became public, by the publication rule of its dataset
     (:data:`treasurylab.data.asof.RULES`: TIC end of month + 49 days, daily rates and H.4.1's weekly lines
-    the next day, auctions and the mortgage survey the same day, ...), or None where its datasets have no
-    rule (curated tables, the term premium, COFER: then the observation date is all that is known). TIC Table 5 comes out in the same monthly release as the
-    history file, so it takes that file's rule."""
-    from treasurylab.data.asof import RULES
+    the next day, auctions and the mortgage survey the same day, the ACM term premium and the Baa spread the
+    next business day (:data:`~treasurylab.data.asof.SERIES_RULES` for a dataset of several series), ...),
+    or None where its datasets have no rule (curated tables, COFER: then the observation date is all that is
+    known). TIC Table 5 comes out in the same monthly release as the history file, so it takes that file's
+    rule."""
+    from treasurylab.data.asof import RULES, SERIES_RULES
 
-    rule = next((RULES[d][1] for d in get(indicator_id).datasets if d in RULES), None)
+    ind = get(indicator_id)
+    rule = next((RULES[d][1] for d in ind.datasets if d in RULES), None)
+    if rule is None:
+        rule = next((SERIES_RULES[d][2].get(ind.series) for d in ind.datasets if d in SERIES_RULES), None)
     if rule is None:
         return None
     return pd.DatetimeIndex(rule(pd.Series(index.strftime("%Y-%m-%d"))))

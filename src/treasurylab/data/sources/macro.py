@@ -104,7 +104,8 @@ DATASETS = [
         id="macro.term_premium",
         title="10-year Treasury term premium: Adrian-Crump-Moench (ACMTP10) and Kim-Wright (THREEFYTP10)",
         unit="percent",
-        frequency="daily (business days)",
+        frequency=("daily (business days); ACM updated daily, published the next business day; Kim-Wright "
+                   "updated weekly, the Tuesday after the week"),
         publisher="Federal Reserve Bank of New York (ACM); Board of Governors of the Federal Reserve System "
                   "(Kim-Wright, via FRED)",
         source=_copies(("ACM", "raylia529/market-indicators-dashboard", "fc6c28e1bb08042c520a687a4e7ab5210b8e26a4",

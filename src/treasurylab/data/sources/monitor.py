@@ -128,7 +128,7 @@ DATASETS = [
         id="fred.baa10y",
         title="Moody's Seasoned Baa Corporate Bond Yield relative to the 10-Year Treasury (BAA10Y)",
         unit="percentage points",
-        frequency="daily",
+        frequency="daily (business days); published the next business day",
         publisher="Moody's, via Federal Reserve Bank of St. Louis (FRED)",
         source=(
             "FRED series BAA10Y; copy from GitHub qie2003/treasury-yield-forecast, data/BAA10Y.csv, "
