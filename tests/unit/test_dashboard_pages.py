@@ -203,3 +203,14 @@ def test_no_chart_has_an_axis_with_nothing_drawn_on_it():
     debt = _by_id(P.page_fiscal_static(), "card-debt-baselines")
     names = [t.name for t in _figure(debt).data]
     assert names[0] == "actual" and "CBO 2026-02" in names
+
+
+def test_revisions_table_names_holders_as_a_reader_would():
+    # the TIC file's own labels ('For. Official', 'T-Bonds & Notes', 'Grand Total') are not shown
+    card = _by_id(P.page_holders_static(), "card-revisions")
+    rows = _rows(card)
+    holders = [r[rows[0].index("holder")] for r in rows[1:]]
+    assert holders and not {"For. Official", "T-Bonds & Notes", "Grand Total", "All Other"} & set(holders)
+    assert "Foreign official (all countries)" in holders
+    assert "Foreign official: Treasury bonds and notes" in holders
+    assert "revision (USD bn)" in rows[0]

@@ -205,17 +205,19 @@ def page_holders_static():
     fed, why2 = _ind("fed_treasuries")
     fig = _line({"foreign official (TIC)": fo, "Federal Reserve (H.4.1)": fed}, "Foreign official and the Fed",
                 "USD bn") if fo is not None and fed is not None else None
+    from treasurylab.data.names import tic_holder_label
     from treasurylab.data.vintages import tic_revisions
 
     rev = tic_revisions()
     top = rev.reindex(rev["revision"].abs().sort_values(ascending=False).index).head(12)
+    top = top.assign(holder=[tic_holder_label(c, t) for c, t in zip(top["country"], top["row_type"])])
     return [card("Foreign official holdings and the Fed", fig, source=_src("tic.table5.vintage-2026-07",
                                                                           "fed.treasuries"),
                  as_of=f"{_when('foreign_official_tic', fo.index[-1])} (TIC), {_d(fed.index[-1])} (Fed)" if fig else None, reason=why or why2,
                  card_id="card-official-fed"),
             card("Revisions: TIC July 2026 vintage against March 2026", body=table(top.to_dict("records"), [
-                ("date", "month"), ("country", "holder"), ("old", "2026-03 vintage"), ("new", "2026-07 vintage"),
-                ("revision", "revision")]), source=_src("tic.holdings", "tic.holdings.vintage-2026-07"),
+                ("date", "month"), ("holder", "holder"), ("old", "2026-03 vintage (USD bn)"),
+                ("new", "2026-07 vintage (USD bn)"), ("revision", "revision (USD bn)")]), source=_src("tic.holdings", "tic.holdings.vintage-2026-07"),
                 as_of="2025-12", card_id="card-revisions",
                 note=f"{len(rev)} figures revised by 0.05 bn or more; the 12 largest shown.")]
 

@@ -160,3 +160,22 @@ def match_name(text: str, choices: Iterable[str], what: str = "name") -> str:
     if len(pref) > 1 or len(sub) > 1:
         fix = "ambiguous: " + ", ".join(repr(c) for c in (pref or sub)[:6])
     raise BadInput(f"unknown {what}", field=what, got=text, fix=fix)
+
+
+#: readable names of the TIC file's own row labels (the file's abbreviations; its rows of holders by type)
+TIC_ROW_LABELS = {
+    "foreign_official": "Foreign official (all countries)",
+    "foreign_official_bills": "Foreign official: Treasury bills",
+    "foreign_official_bonds_notes": "Foreign official: Treasury bonds and notes",
+    "all_other": "All other countries",
+    "grand_total": "All foreign holders (grand total)",
+}
+TIC_GROUP_LABELS = {"Oil Exporters": "Oil exporters (group)", "Carib Bnkng Ctrs": "Caribbean banking centers (group)"}
+
+
+def tic_holder_label(country: str, row_type: str | None = None) -> str:
+    """A TIC holder as a reader would write it: 'For. Official' -> 'Foreign official (all countries)',
+    'T-Bonds & Notes' -> 'Foreign official: Treasury bonds and notes'; country names unchanged."""
+    if row_type in TIC_ROW_LABELS:
+        return TIC_ROW_LABELS[row_type]
+    return TIC_GROUP_LABELS.get(country, country)
