@@ -80,3 +80,34 @@ def test_fan_names_every_band_edge_and_draws_what_was_observed_since_the_start()
     obs = next(t for t in fig.data if t.name == "observed since the start")
     assert list(obs.x) == list(since["month"]) and min(obs.x) == months[0]
     assert np.allclose(obs.y, since["value"])
+
+
+def _legend_clear_of_source(fig):
+    """The legend sits above the plot; the source line below the plot, inside the bottom margin."""
+    leg = fig.layout.legend
+    assert leg.yanchor == "bottom" and leg.y >= 1.0
+    src = [a for a in fig.layout.annotations if str(a.text).startswith("Source:")]
+    assert src, "no source line"
+    for a in src:
+        assert a.y == 0 and a.yanchor == "top" and -fig.layout.margin.b < a.yshift < 0
+
+
+def test_source_lines_never_share_the_space_of_a_legend():
+    from treasurylab.report import minerals_figures as MF
+
+    months = [f"2026-{m:02d}" for m in range(1, 13)]
+    since = pd.DataFrame({"month": months[:3], "value": [4.1, 4.2, 4.3]})
+    fan = F.fan_chart(months, np.full((5, 12), 0.042), "10-year yield", "%", 100.0,
+                      history=observed("y10", "2026-01"), baseline=np.full(12, 0.041), since=since)
+    figs = [fan, F.holders_waterfall(["a", "b"], [-1.0, 2.0]), F.cascade_distribution(np.array([0.1, 0.6])),
+            F.loop_decomposition(["2026-01"], {"x": np.array([0.001]), "y": np.array([0.002])}),
+            F.tipping_map([0, 1], [0, 1], np.zeros((2, 2)), "a", "b")]
+    for fig in figs:
+        _legend_clear_of_source(fig)
+    ans = {"date": "2026-07-13", "stage_only": dict.fromkeys(MF.STAGES, 0.5), "chain": dict.fromkeys(MF.STAGES, 0.2)}
+    fig = MF.add_source(MF.answer_180_figure(ans), MF.SOURCE)
+    _legend_clear_of_source(fig)
+    # the chain's stages in its order, as words
+    assert list(fig.data[0].x) == ["Mining", "Separation (light, NdPr)", "Separation (heavy, Dy+Tb)", "Metal",
+                                   "Magnets"]
+    assert "stage" in fig.layout.xaxis.title.text

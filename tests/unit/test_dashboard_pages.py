@@ -214,3 +214,31 @@ def test_revisions_table_names_holders_as_a_reader_would():
     assert "Foreign official (all countries)" in holders
     assert "Foreign official: Treasury bonds and notes" in holders
     assert "revision (USD bn)" in rows[0]
+
+
+def test_minerals_chain_in_chain_order_with_readable_stage_names():
+    card = _by_id(P.page_minerals(), "card-chain")
+    fig = _figure(card)
+    xs = list(fig.data[0].x)
+    assert xs == ["Mining", "Separation (light, NdPr)", "Separation (heavy, Dy+Tb)", "Metal", "Magnets"]
+    assert not any("_" in x for t in fig.data for x in t.x)
+    assert fig.layout.legend.yanchor == "bottom"   # legend above the plot, clear of the axis title
+
+
+def test_fiscal_year_axes_say_fiscal_year():
+    cards = [c for c in P.page_fiscal_static() if getattr(c, "id", "").startswith("card-")]
+    cards.append(P.interest_shift_figure(100))
+    for c in cards:
+        assert "fiscal year" in _figure(c).layout.xaxis.title.text, c.id
+
+
+def test_yield_curve_shows_a_missing_tenor_as_a_gap_and_says_so():
+    # 2026-07-22, the file's last day, has no 3-year CMT (DGS3 stops at 2026-06-24)
+    import math
+
+    card = _by_id(P.page_rates(), "card-curve")
+    latest = next(t for t in _figure(card).data if t.name == "2026-07-22")
+    pts = dict(zip(latest.x, latest.y))
+    assert "3Y" in pts and (pts["3Y"] is None or math.isnan(pts["3Y"]))
+    assert not latest.connectgaps
+    assert "2026-07-22 has no 3Y value" in _text(card)

@@ -10,8 +10,9 @@ from typing import Any
 
 from dash import dcc, html
 
-LAYOUT = dict(template="plotly_white", margin=dict(l=55, r=15, t=40, b=35), height=330,
-              legend=dict(orientation="h", y=-0.2))
+# legend above the plot (never under it, where the x-axis title and a figure's own source line go)
+LAYOUT = dict(template="plotly_white", margin=dict(l=55, r=15, t=70, b=45), height=350,
+              legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom"))
 
 
 def card(title: str, fig: Any = None, *, source: str, as_of: str | None, reason: str | None = None,
@@ -19,7 +20,9 @@ def card(title: str, fig: Any = None, *, source: str, as_of: str | None, reason:
     kids: list[Any] = [html.H3(title)]
     if fig is not None:
         hover_with_units(fig)
-        fig.update_layout(**{k: v for k, v in LAYOUT.items() if k != "height"},
+        own_margin = fig.layout.margin.b is not None   # a report figure with its source line keeps its room
+        fig.update_layout(**{k: v for k, v in LAYOUT.items() if k not in ("height", "margin") or
+                             (k == "margin" and not own_margin)},
                           height=fig.layout.height or LAYOUT["height"])
         kids.append(dcc.Graph(figure=fig, config={"displayModeBar": False}, className="chart"))
     if body is not None:

@@ -335,11 +335,19 @@ def page_rates():
     ago = cmt[cmt["ts"] <= last - pd.DateOffset(years=1)]["ts"].max()
     order = ["1M", "3M", "6M", "1Y", "2Y", "3Y", "5Y", "7Y", "10Y", "20Y", "30Y"]
     curve = go.Figure()
+    gaps = []
     for d in (ago, last):
-        c = cmt[cmt["ts"] == d].set_index("tenor")["value"].reindex(order).dropna()
-        curve.add_trace(go.Scatter(x=list(c.index), y=c.values, name=_d(d), mode="lines+markers"))
-    curve.update_layout(title="Treasury curve: latest and one year before", yaxis_title="percent")
-    out = [html.H2("Rates"), card("Yield curve", curve, source=_src("yields.cmt"), as_of=_d(last), card_id="card-curve")]
+        # every tenor on the axis; a tenor the file has no value for that day stays a gap in the line (not
+        # bridged by a straight segment), and the card says which
+        c = cmt[cmt["ts"] == d].set_index("tenor")["value"].reindex(order)
+        missing = [t for t in order if pd.isna(c[t]) and cmt["tenor"].eq(t).any()]
+        if missing:
+            gaps.append(f"{_d(d)} has no {', '.join(missing)} value in the file (the line is broken there)")
+        curve.add_trace(go.Scatter(x=order, y=c.values, name=_d(d), mode="lines+markers", connectgaps=False))
+    curve.update_layout(title="Treasury curve: latest and one year before", yaxis_title="percent",
+                        xaxis_title="maturity (constant-maturity tenor)")
+    out = [html.H2("Rates"), card("Yield curve", curve, source=_src("yields.cmt"), as_of=_d(last), card_id="card-curve",
+                                  note=("Missing tenors: " + "; ".join(gaps) + ".") if gaps else None)]
     y10, _ = _ind("yield_10y")
     tp, why = _ind("term_premium_10y")
     since = y10.index[-1] - pd.DateOffset(years=10)
@@ -409,9 +417,12 @@ def page_fiscal_static():
         bd = base[(base["baseline_date"] == v) & (base["component"] == "debt")]
         if not bd.empty:
             bfig.add_trace(go.Scatter(x=bd["fiscal_year"], y=bd["value"], name=f"CBO {v}", line=dict(dash="dot")))
-    fig.update_layout(title="Net interest: actual and CBO baselines", yaxis_title="USD bn")
-    dfig.update_layout(title="Debt held by the public, % of GDP (actual)", yaxis_title="percent of GDP")
-    bfig.update_layout(title="Debt held by the public: actual and CBO baselines", yaxis_title="USD bn")
+    fy = "fiscal year (October to September, named by the year it ends)"
+    fig.update_layout(title="Net interest: actual and CBO baselines", yaxis_title="USD bn", xaxis_title=fy)
+    dfig.update_layout(title="Debt held by the public, % of GDP (actual)", yaxis_title="percent of GDP",
+                       xaxis_title=fy)
+    bfig.update_layout(title="Debt held by the public: actual and CBO baselines", yaxis_title="USD bn",
+                       xaxis_title=fy)
     src = _src("cbo.eval.actuals", "cbo.eval.baselines")
     return [html.H2("Fiscal"),
             card("Net interest, actual vs CBO vintages", fig, source=src, as_of=f"FY{int(ni.index.max())}",
@@ -437,7 +448,7 @@ def interest_shift_figure(shift_bp: int):
                      go.Bar(x=fy, y=b1["fy_net_interest"], name=f"engine, rates {shift_bp:+d} bp")])
     extra = float(np.sum(b1["fy_net_interest"]) - np.sum(b0["fy_net_interest"]))
     fig.update_layout(title=f"Net interest, 10 fiscal years: {extra:+,.0f} bn in total", yaxis_title="USD bn",
-                      barmode="group")
+                      barmode="group", xaxis_title="fiscal year (October to September, named by the year it ends)")
     return card("Interest rule of thumb: shift the curve", fig,
                 source="treasurylab fiscal engine on CBO's February 2026 baseline (cbo.econ.2026-02, cbo.eval.baselines)",
                 as_of="2026-02 baseline", card_id="card-shift",
@@ -491,11 +502,13 @@ def page_minerals():
     cap = data.series("curated.rare_earths_capacity")
     cap = cap[cap["date"] == cap["date"].max()]
     fig = go.Figure()
+    world = cap.groupby("stage")["value"].sum()
+    stages = [s for s in MF.STAGES if s in world.index] + sorted(set(world.index) - set(MF.STAGES))
     for reg, g in cap.groupby("region"):
-        tot = g.groupby("stage")["value"].sum()
-        share = 100 * tot / cap.groupby("stage")["value"].sum().reindex(tot.index)
-        fig.add_trace(go.Bar(x=list(share.index), y=share.values, name=str(reg)))
-    fig.update_layout(title="Share of world capacity by stage and region", yaxis_title="percent", barmode="stack")
+        share = 100 * g.groupby("stage")["value"].sum().reindex(stages) / world.reindex(stages)
+        fig.add_trace(go.Bar(x=[MF.STAGE_LABELS.get(s, s) for s in stages], y=share.values, name=str(reg)))
+    fig.update_layout(title="Share of world capacity by stage and region", yaxis_title="percent", barmode="stack",
+                      xaxis_title="stage of the chain, ore to magnet")
     rules = {a["id"]: a for a in alerts()}
     clock = rules.get("proclamation_11001_30_days")
     inputs = build(None)

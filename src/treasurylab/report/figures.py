@@ -27,8 +27,11 @@ import numpy as np
 #: sky blue, yellow, black
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 MODEL_SOURCE = "Source: treasurylab scenario model"
-_LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=20, t=50, b=95), height=390,
-               legend=dict(orientation="h", y=-0.18), colorway=list(PALETTE))
+# the legend sits above the plot and the source line at the bottom of the figure, so that a legend of
+# several rows can never run into the source line (both under the plot, they overlapped on the fans)
+LEGEND_TOP = dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom")
+_LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=20, t=100, b=75), height=420,
+               legend=LEGEND_TOP, colorway=list(PALETTE))
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -37,9 +40,11 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 
 
 def add_source(fig, source: str, as_of: str | None = None):
-    """The source line (and as-of date) under the plot area."""
+    """The source line (and as-of date) at the bottom edge of the figure, below the axis and its title
+    (the legend is above the plot: :data:`LEGEND_TOP`)."""
     text = source + (f"; as of {as_of}" if as_of else "")
-    fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=-0.34, showarrow=False,
+    bottom = fig.layout.margin.b if fig.layout.margin.b is not None else 75
+    fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, yshift=-(bottom - 16), showarrow=False,
                        xanchor="left", yanchor="top", font=dict(size=10, color="#555555"))
     return fig
 

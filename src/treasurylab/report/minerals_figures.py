@@ -23,12 +23,16 @@ from typing import Any
 
 import numpy as np
 
-from treasurylab.report.figures import PALETTE, add_source
+from treasurylab.report.figures import LEGEND_TOP, PALETTE, add_source
 
-_LAYOUT = {"template": "plotly_white", "margin": {"l": 60, "r": 20, "t": 50, "b": 95}, "height": 390,
-           "legend": {"orientation": "h", "y": -0.2}, "colorway": list(PALETTE)}
+_LAYOUT = {"template": "plotly_white", "margin": {"l": 60, "r": 20, "t": 100, "b": 75}, "height": 420,
+           "legend": LEGEND_TOP, "colorway": list(PALETTE)}
 SOURCE = "Source: treasurylab minerals block (curated capacity, demand and inventory tables; data/curated)"
-STAGES = ("mining", "separation", "heavy_separation", "metal", "magnet")
+STAGES = ("mining", "separation", "heavy_separation", "metal", "magnet")   # the chain's order, ore to magnet
+#: the data's stage names as a reader writes them
+STAGE_LABELS = {"mining": "Mining", "separation": "Separation (light, NdPr)",
+                "heavy_separation": "Separation (heavy, Dy+Tb)",
+                "metal": "Metal", "magnet": "Magnets"}
 CONSUMERS = ("US", "EU", "Japan", "Korea", "China", "Rest of world")
 
 
@@ -36,7 +40,8 @@ def china_share_figure(res: Any):
     import plotly.graph_objects as go
 
     sh = np.asarray(res.china_share)
-    fig = go.Figure([go.Scatter(x=list(res.months), y=100 * sh[:, i], name=s) for i, s in enumerate(STAGES)])
+    fig = go.Figure([go.Scatter(x=list(res.months), y=100 * sh[:, i], name=STAGE_LABELS[s])
+                     for i, s in enumerate(STAGES)])
     fig.update_layout(title="China's share of world output by stage", yaxis_title="%", **_LAYOUT)
     return fig
 
@@ -93,11 +98,14 @@ def answer_180_figure(ans: dict):
     import plotly.graph_objects as go
 
     fig = go.Figure([
-        go.Bar(x=list(STAGES), y=[100 * ans["stage_only"][s] for s in STAGES], name="stage alone"),
-        go.Bar(x=list(STAGES), y=[100 * ans["chain"][s] for s in STAGES], name="whole non-China chain"),
+        go.Bar(x=[STAGE_LABELS[s] for s in STAGES], y=[100 * ans["stage_only"][s] for s in STAGES],
+               name="stage alone"),
+        go.Bar(x=[STAGE_LABELS[s] for s in STAGES], y=[100 * ans["chain"][s] for s in STAGES],
+               name="whole non-China chain"),
     ])
     fig.update_layout(title=f"Largest non-China share of ex-China needs by {ans['date']}", barmode="group",
-                      yaxis_title="% of ex-China needs", yaxis_range=[0, 105], **_LAYOUT)
+                      yaxis_title="% of ex-China needs", yaxis_range=[0, 105],
+                      xaxis_title="stage of the chain (ore to magnet)", **_LAYOUT)
     return fig
 
 
