@@ -83,13 +83,35 @@ def test_fan_names_every_band_edge_and_draws_what_was_observed_since_the_start()
 
 
 def _legend_clear_of_source(fig):
-    """The legend sits above the plot; the source line below the plot, inside the bottom margin."""
+    """The legend sits above the plot, the title at the top of the figure (above a legend of two rows);
+    the source line below the plot, inside the bottom margin, wrapped rather than cut at the edge."""
     leg = fig.layout.legend
     assert leg.yanchor == "bottom" and leg.y >= 1.0
+    if fig.layout.title.text:
+        t = fig.layout.title
+        assert t.yanchor == "top" and t.y >= 0.98 and t.yref == "container"
     src = [a for a in fig.layout.annotations if str(a.text).startswith("Source:")]
     assert src, "no source line"
     for a in src:
         assert a.y == 0 and a.yanchor == "top" and -fig.layout.margin.b < a.yshift < 0
+        lines = str(a.text).split("<br>")
+        assert all(len(x) <= F.SOURCE_WIDTH for x in lines)
+        assert -a.yshift + 13 * len(lines) <= fig.layout.margin.b      # every line inside the margin
+
+
+def test_a_long_source_line_wraps_and_the_margin_grows_with_it():
+    import plotly.graph_objects as go
+
+    short = F.add_source(go.Figure(layout=dict(margin=dict(b=75))), "Source: a")
+    text = "Source: " + "; ".join(f"publisher number {i} (dataset.{i})" for i in range(8))
+    fig = F.add_source(go.Figure(layout=dict(margin=dict(b=75))), text, "2026-07-22")
+    a = fig.layout.annotations[0]
+    lines = a.text.split("<br>")
+    assert len(lines) >= 3 and " ".join(lines) == text + "; as of 2026-07-22"
+    assert fig.layout.margin.b == 75 + 13 * (len(lines) - 1)
+    assert a.yshift == short.layout.annotations[0].yshift    # the first line where a one-line source starts
+    assert all(len(x) <= F.SOURCE_WIDTH for x in lines)
+    assert -a.yshift + 13 * len(lines) <= fig.layout.margin.b      # every line inside the margin
 
 
 def test_source_lines_never_share_the_space_of_a_legend():

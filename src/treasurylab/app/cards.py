@@ -10,9 +10,11 @@ from typing import Any
 
 from dash import dcc, html
 
+from treasurylab.report.figures import LEGEND_TOP, TITLE_TOP
+
 # legend above the plot (never under it, where the x-axis title and a figure's own source line go)
 LAYOUT = dict(template="plotly_white", margin=dict(l=55, r=15, t=70, b=45), height=350,
-              legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom"))
+              legend=LEGEND_TOP, **TITLE_TOP)
 
 
 def card(title: str, fig: Any = None, *, source: str, as_of: str | None, reason: str | None = None,

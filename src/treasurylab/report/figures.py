@@ -30,8 +30,14 @@ MODEL_SOURCE = "Source: treasurylab scenario model"
 # the legend sits above the plot and the source line at the bottom of the figure, so that a legend of
 # several rows can never run into the source line (both under the plot, they overlapped on the fans)
 LEGEND_TOP = dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom")
-_LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=20, t=100, b=75), height=420,
-               legend=LEGEND_TOP, colorway=list(PALETTE))
+#: the title at the very top of the figure: plotly centres it in the top margin by default, where a legend
+#: of two rows reached it (the fans' "observed" entry was drawn over their title)
+TITLE_TOP = dict(title_y=0.985, title_yanchor="top", title_yref="container")
+#: every report figure's layout (the minerals block's too)
+LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=20, t=100, b=75), height=420,
+               legend=LEGEND_TOP, colorway=list(PALETTE), **TITLE_TOP)
+#: characters of a source line before it wraps (a report figure is ~560 px wide, 10 px text)
+SOURCE_WIDTH = 95
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -42,10 +48,15 @@ def _rgba(hex_colour: str, alpha: float) -> str:
 def add_source(fig, source: str, as_of: str | None = None):
     """The source line (and as-of date) at the bottom edge of the figure, below the axis and its title
     (the legend is above the plot: :data:`LEGEND_TOP`)."""
-    text = source + (f"; as of {as_of}" if as_of else "")
-    bottom = fig.layout.margin.b if fig.layout.margin.b is not None else 75
-    fig.add_annotation(text=text, xref="paper", yref="paper", x=0, y=0, yshift=-(bottom - 16), showarrow=False,
-                       xanchor="left", yanchor="top", font=dict(size=10, color="#555555"))
+    import textwrap
+
+    # wrapped, not cut off at the figure's edge: the bottom margin grows by a line for each line added
+    lines = textwrap.wrap(source + (f"; as of {as_of}" if as_of else ""), SOURCE_WIDTH) or [""]
+    bottom = (fig.layout.margin.b if fig.layout.margin.b is not None else 75) + 13 * (len(lines) - 1)
+    fig.update_layout(margin_b=bottom)
+    fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0,
+                       yshift=-(bottom - 16 - 13 * (len(lines) - 1)), showarrow=False, xanchor="left",
+                       yanchor="top", align="left", font=dict(size=10, color="#555555"))
     return fig
 
 
@@ -89,7 +100,7 @@ def fan_chart(months: Sequence[str], paths: np.ndarray, title: str, unit: str = 
         fig.add_trace(go.Scatter(x=list(since["month"]), y=list(since["value"]), name="observed since the start",
                                  mode="lines+markers", line=dict(color=hist_c, width=2),
                                  hovertemplate=hover("observed since the start")))
-    fig.update_layout(title=title, yaxis_title=unit, **_LAYOUT)
+    fig.update_layout(title=title, yaxis_title=unit, **LAYOUT)
     src = source
     obs = history if history is not None and len(history) else since
     if obs is not None and len(obs):
@@ -111,7 +122,7 @@ def holders_waterfall(names: Sequence[str], change_bn: Sequence[float], title: s
                                  decreasing=dict(marker=dict(color=PALETTE[3])),
                                  increasing=dict(marker=dict(color=PALETTE[2])),
                                  totals=dict(marker=dict(color=PALETTE[0]))))
-    fig.update_layout(title=title, yaxis_title="USD bn", **_LAYOUT)
+    fig.update_layout(title=title, yaxis_title="USD bn", **LAYOUT)
     return add_source(fig, MODEL_SOURCE)
 
 
@@ -125,7 +136,7 @@ def cascade_distribution(share_sold: np.ndarray, title: str = "Cascade size: sha
     fig.add_vline(x=50, line_dash="dash", line_color="black",
                   annotation_text=f"half sold: {p:.1f}% of paths", annotation_position="top right")
     fig.update_layout(title=title, xaxis_title="% of foreign official holdings (TIC, start month) sold by non-absorbing foreign holders", yaxis_title="paths",
-                      xaxis_range=[0, 100], **_LAYOUT)
+                      xaxis_range=[0, 100], **LAYOUT)
     return add_source(fig, MODEL_SOURCE + "; denominator: TIC foreign official holdings at the start month")
 
 
@@ -141,7 +152,7 @@ def loop_decomposition(months: Sequence[str], parts: dict[str, np.ndarray], tota
     if total is not None:
         fig.add_trace(go.Scatter(x=list(months), y=np.asarray(total, dtype=float) * 1e4, name="10y vs baseline",
                                  line=dict(color=PALETTE[7], width=2)))
-    fig.update_layout(title=title, barmode="relative", yaxis_title="bp", **_LAYOUT)
+    fig.update_layout(title=title, barmode="relative", yaxis_title="bp", **LAYOUT)
     return add_source(fig, MODEL_SOURCE)
 
 
@@ -152,5 +163,5 @@ def tipping_map(x: Sequence[float], y: Sequence[float], prob: np.ndarray, x_titl
     fig = go.Figure(go.Heatmap(x=list(x), y=list(y), z=np.asarray(prob, dtype=float), zmin=0, zmax=1,
                                colorscale="Cividis", colorbar=dict(title="P")))
     fig.update_layout(title=title, xaxis_title=x_title, yaxis_title=y_title,
-                      **{**_LAYOUT, "height": 490})
+                      **{**LAYOUT, "height": 490})
     return add_source(fig, MODEL_SOURCE + " (parameter sweep)")

@@ -23,10 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from treasurylab.report.figures import LEGEND_TOP, PALETTE, add_source
+from treasurylab.report.figures import LAYOUT, add_source
 
-_LAYOUT = {"template": "plotly_white", "margin": {"l": 60, "r": 20, "t": 100, "b": 75}, "height": 420,
-           "legend": LEGEND_TOP, "colorway": list(PALETTE)}
 SOURCE = "Source: treasurylab minerals block (curated capacity, demand and inventory tables; data/curated)"
 STAGES = ("mining", "separation", "heavy_separation", "metal", "magnet")   # the chain's order, ore to magnet
 #: the data's stage names as a reader writes them
@@ -42,7 +40,7 @@ def china_share_figure(res: Any):
     sh = np.asarray(res.china_share)
     fig = go.Figure([go.Scatter(x=list(res.months), y=100 * sh[:, i], name=STAGE_LABELS[s])
                      for i, s in enumerate(STAGES)])
-    fig.update_layout(title="China's share of world output by stage", yaxis_title="%", **_LAYOUT)
+    fig.update_layout(title="China's share of world output by stage", yaxis_title="%", **LAYOUT)
     return fig
 
 
@@ -53,7 +51,7 @@ def shortfall_figure(res: Any):
     dem = np.maximum(np.asarray(res.demand).sum(axis=2), 1e-12)
     fig = go.Figure([go.Scatter(x=list(res.months), y=100 * short[:, j] / dem[:, j], name=c)
                      for j, c in enumerate(CONSUMERS)])
-    fig.update_layout(title="Magnet shortfall (share of demand)", yaxis_title="% of demand", **_LAYOUT)
+    fig.update_layout(title="Magnet shortfall (share of demand)", yaxis_title="% of demand", **LAYOUT)
     return fig
 
 
@@ -66,7 +64,7 @@ def price_figure(res: Any):
         fig.add_trace(go.Scatter(x=list(res.months), y=v / v[0], name=k,
                                  line={"dash": "dot" if k.endswith("_china") and "ex_" not in k else "solid"}))
     fig.update_layout(title="Prices as multiples of the first month (dotted: inside China)",
-                      yaxis_title="x first month", **_LAYOUT)
+                      yaxis_title="x first month", **LAYOUT)
     return fig
 
 
@@ -75,7 +73,7 @@ def inventory_figure(res: Any):
 
     inv = np.asarray(res.inventory_months)
     fig = go.Figure([go.Scatter(x=list(res.months), y=inv[:, j], name=c) for j, c in enumerate(CONSUMERS)])
-    fig.update_layout(title="Users' magnet inventories", yaxis_title="months of demand", **_LAYOUT)
+    fig.update_layout(title="Users' magnet inventories", yaxis_title="months of demand", **LAYOUT)
     return fig
 
 
@@ -90,7 +88,7 @@ def value_at_risk_figure(res: Any):
         go.Scatter(x=list(res.months), y=np.cumsum(np.asarray(res.value_lost_bn)[:, us]), name="US"),
     ])
     fig.update_layout(title="Output at risk, cumulative (upper bound, no substitution)", yaxis_title="USD bn",
-                      **_LAYOUT)
+                      **LAYOUT)
     return fig
 
 
@@ -105,7 +103,7 @@ def answer_180_figure(ans: dict):
     ])
     fig.update_layout(title=f"Largest non-China share of ex-China needs by {ans['date']}", barmode="group",
                       yaxis_title="% of ex-China needs", yaxis_range=[0, 105],
-                      xaxis_title="stage of the chain (ore to magnet)", **_LAYOUT)
+                      xaxis_title="stage of the chain (ore to magnet)", **LAYOUT)
     return fig
 
 
