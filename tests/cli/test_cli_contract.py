@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -154,6 +155,106 @@ def test_bad_input_exits_2_with_one_line(case, files, monkeypatch):
             assert doc == {"error": lines[0].removeprefix("error: "), "exit_code": 2}
         else:
             assert res.stdout == "", out
+
+
+# (argv with {placeholders}, the option as typed): every option of every command that takes a value,
+# given a bad one. The one error line must name that option as the user typed it ('--start'), not the
+# field of the layer underneath ('start'), nor another option ('--set' for '--bill-share').
+TREAST = str(FIXTURES / "fed" / "TREAST.csv")
+AS_TYPED = [
+    ("backtest --first 1800", "--first"),
+    ("backtest --last 1990", "--last"),
+    ("backtest --month 13", "--month"),
+    ("backtest --every 0", "--every"),
+    ("backtest --origins 2001-13", "--origins"),
+    ("backtest --paths 5", "--paths"),
+    ("backtest --seed -1", "--seed"),
+    ("backtest --engine-origins garbage", "--engine-origins"),
+    ("backtest --spread-paths 5", "--spread-paths"),
+    ("backtest --out {a_file}", "--out"),
+    ("backtest --write-docs {folder}", "--write-docs"),
+    ("calibrate --block fiscl", "--block"),
+    ("claims --row 99", "--row"),
+    ("claims --file {no_parent}/c.yaml", "--file"),
+    ("dashboard --port 70000", "--port"),
+    ("demo --paths 0", "--paths"),
+    ("demo --seed -1", "--seed"),
+    ("demo --workers 0", "--workers"),
+    ("demo --out {a_file}", "--out"),
+    ("fiscal --vintage 2030-01", "--vintage"),
+    ("fiscal --years 0", "--years"),
+    ("fiscal --years 99", "--years"),
+    ("fiscal --bill-share 2", "--bill-share"),
+    ("fiscal --rate-shift-bp 5000", "--rate-shift-bp"),
+    ("fiscal --set bill_share_target", "--set"),
+    ("minerals --scenario rare-earth-cutof", "--scenario"),
+    ("minerals --scenario {folder}", "--scenario"),
+    ("minerals --start 2026-13", "--start"),
+    ("minerals --months 0", "--months"),
+    ("minerals --months 601", "--months"),
+    ("minerals --answer-180 --days 0", "--days"),
+    ("minerals --target-share 2", "--target-share"),
+    ("run baseline --paths 0", "--paths"),
+    ("run baseline --seed -1", "--seed"),
+    ("run baseline --out {a_file}", "--out"),
+    ("run baseline --workers 0", "--workers"),
+    ("run baseline --cluster localhost:8786", "--cluster"),
+    ("run baseline --baseline cbo-2030-01", "--baseline"),
+    ("run baseline --save-paths 0", "--save-paths"),
+    ("compare baseline china-exit --paths 0", "--paths"),
+    ("compare baseline china-exit --seed -1", "--seed"),
+    ("compare baseline china-exit --workers 0", "--workers"),
+    ("sweep tipping-point --cluster 127.0.0.1", "--cluster"),
+    ("sweep tipping-point --workers 0", "--workers"),
+    ("sweep tipping-point --paths 0", "--paths"),
+    ("sweep tipping-point --seed -1", "--seed"),
+    ("sweep tipping-point --out {a_file}", "--out"),
+    ("watch --rules {no_parent}/rules.yaml", "--rules"),
+    ("watch --rules {folder}", "--rules"),
+    ("watch --as-of 2026-13-01", "--as-of"),
+    ("data show tic.holdings --country chna", "--country"),
+    ("data show tic.holdings --start 2025-13", "--start"),
+    ("data show tic.holdings --end 2025-02-30", "--end"),
+    ("data show tic.holdings --filter series", "--filter"),
+    ("data show tic.holdings --plot chart.pdf", "--plot"),
+    ("data show tic.holdings --limit 0", "--limit"),
+    ("data flows --country chna", "--country"),
+    ("data flows --start 2026-13", "--start"),
+    ("data flows --start 2024-01 --end 2023-01", "--end"),
+    ("data flows --plot chart.pdf", "--plot"),
+    ("data flows --limit 0", "--limit"),
+    (f"data load {TREAST} --plot chart.pdf", "--plot"),
+    (f"data load {TREAST} --limit 0", "--limit"),
+    ("data update --id tic.holdngs", "--id"),
+]
+
+
+def _field_of(line: str) -> str:
+    """The field an error line names: ``error: FIELD: problem ...`` (click's own usage errors say
+    ``Invalid value for '--opt'``)."""
+    text = line.removeprefix("error: ")
+    quoted = re.match(r"Invalid value for '(--[a-z0-9-]+)'", text)
+    return quoted.group(1) if quoted else text.split(": ", 1)[0]
+
+
+def _case_id(case: tuple[str, str]) -> str:
+    command = [w for w in case[0].split(" --", 1)[0].split() if w.isalpha()]
+    return " ".join([*command, case[1]])
+
+
+@pytest.mark.parametrize("case", AS_TYPED, ids=[_case_id(c) for c in AS_TYPED])
+def test_a_bad_option_is_named_as_typed(case, files, monkeypatch):
+    monkeypatch.setenv("TREASURYLAB_OFFLINE", "1")
+    monkeypatch.chdir(files["folder"])                       # anything written by mistake lands in tmp
+    argv, option = case
+    args = [a.format(**files) for a in argv.split()]
+    for json_mode in (False,) if args[0] == "dashboard" else (False, True):   # dashboard has no --json
+        res = runner.invoke(app, args + (["--json"] if json_mode else []))
+        out = f"stdout={res.stdout[-300:]!r} stderr={res.stderr!r}"
+        assert res.exit_code == 2, out
+        lines = res.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: "), out
+        assert option in _field_of(lines[0]).split("/"), out   # '--first/--last' names both
 
 
 def _good_cases(tmp_path: Path) -> list[tuple[str, list[str]]]:

@@ -61,6 +61,7 @@ def register(app: typer.Typer) -> None:
             import sys
             from pathlib import Path
 
+            from treasurylab.cli.output import check_out_file
             from treasurylab.errors import BadInput
             from treasurylab.report.backtest_report import (
                 render_section,
@@ -69,6 +70,13 @@ def register(app: typer.Typer) -> None:
             )
             from treasurylab.scenario import backtest as B
 
+            if seed < 0:
+                raise BadInput("must be a whole number >= 0", field="--seed", got=seed, fix="e.g. --seed 7")
+            if Path(out).exists() and not Path(out).is_dir():
+                raise BadInput("exists and is a file, not a folder", field="--out", got=out,
+                               fix="give a folder name (it is created with its parents)")
+            if write_docs:
+                check_out_file(write_docs, "--write-docs")
             if spread_paths < 0 or 0 < spread_paths < 100:
                 raise BadInput("too few paths for p5/p95", field="--spread-paths", got=spread_paths,
                                fix="use 0 (skip) or at least 100")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import typer
 
-from treasurylab.cli.output import guard, print_json, table
+from treasurylab.cli.output import as_typed, guard, print_json, table
 
 
 def _num(v):
@@ -45,7 +45,8 @@ def register(app: typer.Typer) -> None:
                 verdict_counts,
             )
 
-            entries = load_claims(file)
+            with as_typed({"claims file": "--file"}):
+                entries = load_claims(file)
             if row:
                 known = sorted({c["row"] for c in entries})
                 for r in row:

@@ -360,7 +360,8 @@ def register(app: typer.Typer) -> None:
                     "current"  # one value per month (series breaks print a month twice)
                 )
             country_ = country or None
-            df = series(ds.id, country=country_, start=start, end=end, **filters)
+            with output.as_typed({"country": "--country"}):     # the data layer's field, the user's option
+                df = series(ds.id, country=country_, start=start, end=end, **filters)
             shown_countries = (
                 list(dict.fromkeys(df[ds.country_column])) if country_ and ds.country_column else []
             )
@@ -601,6 +602,11 @@ def register(app: typer.Typer) -> None:
         """Refresh datasets from their publishers (online only; offline nothing changes)."""
 
         def body() -> int:
+            from treasurylab.data import catalog
+
+            with output.as_typed({"id": "--id"}):         # checked before the network is probed
+                for i in ids or []:
+                    catalog.get(i)
             wanted = list(dict.fromkeys([*(names or []), *(ids or [])]))
             result = run_update(wanted or None)
             code = 0 if result["changed"] else EXIT_NOTHING_REFRESHED

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import typer
 
-from treasurylab.cli.output import finite, guard, print_json, table
+from treasurylab.cli.output import as_typed, finite, guard, print_json, table
 
 #: the widest rate shift accepted (bp): an input range, not a model parameter (assumption: +/-20
 #: percentage points is twice the largest move of the record, 1979-81, so no real question needs more)
@@ -71,17 +71,23 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Project debt, net interest and the maturity structure on a CBO baseline (deterministic)."""
 
+        # the fiscal layer names its own parameters (vintage, years): the user typed these options
+        typed = {"vintage": "--vintage", **({"years": "--years"} if years is not None else {})}
+
         def body() -> None:
+            with as_typed(typed):
+                run_body()
+
+        def run_body() -> None:
             import numpy as np
 
             from treasurylab.model import fiscal as F
             from treasurylab.params import load_params
             from treasurylab.scenario import fiscal_inputs as FI
 
-            ov = _overrides(set_)
-            if bill_share is not None:
-                ov["bill_share_target"] = bill_share
-            p = load_params("fiscal", ov, where="--set")
+            p = load_params("fiscal", _overrides(set_), where="--set")
+            if bill_share is not None:     # after --set, so that it wins; its errors name --bill-share
+                p = p.with_overrides({"bill_share_target": bill_share}, where="--bill-share")
             F.mix_from_params(p)   # validate the issuance mix before running
             r = FI.run_baseline(vintage, p, rate_shift=rate_shift_bp / 1e4, years=years)
             b = r["inputs"]

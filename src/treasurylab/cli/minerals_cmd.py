@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import typer
 
-from treasurylab.cli.output import amount, finite, guard, pct, print_json, table
+from treasurylab.cli.output import amount, as_typed, finite, guard, pct, print_json, table
 
 #: the consumers the 180-day verdict names; Germany is the EU scaled by the model's germany_share_of_eu
 VERDICT_CONSUMERS = ("Germany", "Japan", "Korea", "US")
@@ -78,7 +78,16 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Rare earths: shortfalls, prices, output at risk and the 180-day answer."""
 
+        # the model names its own parameters (start, months, days): the user typed these options
+        typed = {"start": "--start", "months": "--months", "days": "--days", "SCENARIO": "--scenario"}
+        given = {"start": start, "months": months, "days": days, "SCENARIO": scenario}
+        typed = {k: v for k, v in typed.items() if given[k] is not None}
+
         def body() -> None:
+            with as_typed(typed):
+                run_body()
+
+        def run_body() -> None:
             from treasurylab.errors import BadInput
             from treasurylab.model import minerals as M
             from treasurylab.params.minerals_inputs import build

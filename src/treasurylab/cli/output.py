@@ -21,6 +21,9 @@ as written). Column widths are chosen here, not by rich:
 ``check_out_dir`` / ``check_out_file`` validate an output location before any work is done.
 ``finite(lo, hi)`` is the callback of every float option: NaN, inf and values outside [lo, hi] are a
 usage error (exit 2, one line naming the option) before the command starts.
+
+``as_typed`` renames the field of an error from a lower layer (the model's ``start``, the data layer's
+``country``) to the option the user typed (``--start``, ``--country``).
 """
 
 from __future__ import annotations
@@ -30,10 +33,30 @@ import math
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import typer
+
+
+@contextmanager
+def as_typed(names: Mapping[str, str]) -> Iterator[None]:
+    """Errors raised inside name the option as the user typed it, not the lower layer's field.
+
+    The model and data layers name their own parameters (``minerals.simulate(start=...)`` raises
+    ``start: not a date``), which is right from Python and wrong on the command line, where the user
+    typed ``--start``. ``names`` maps a layer's field to the option (``{"start": "--start"}``); give
+    only the options the user set, so that a value taken from a scenario file is not blamed on an
+    option. An error located in a file (``where``) is about the file and keeps its field."""
+    from treasurylab.errors import BadInput
+
+    try:
+        yield
+    except BadInput as exc:
+        if exc.where is None and exc.field in names:
+            raise type(exc)(exc.problem, field=names[exc.field], got=exc.got, fix=exc.fix) from exc
+        raise
 
 
 def _default(o: Any) -> Any:

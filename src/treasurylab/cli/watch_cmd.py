@@ -35,6 +35,10 @@ def register(app: typer.Typer) -> None:
             from treasurylab.errors import BadInput
             from treasurylab.monitor.rules import EXIT_FIRED, SHIPPED_RULES, evaluate, load_rules
 
+            if rules is not None and not rules.is_file():
+                raise BadInput("is a folder, not a file" if rules.is_dir() else "no such file", field="--rules",
+                               got=str(rules), fix="give the path of a rules YAML file (written like the shipped "
+                                                   "treasurylab/monitor/rules.yaml)")
             when = None
             if as_of is not None:
                 try:
