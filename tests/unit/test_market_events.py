@@ -120,7 +120,7 @@ BAD = [
     ("{type: term_premium, date: 2026-01, size_bp: 0}", "events[0].size_bp"),
     ("{type: term_premium, date: 2026-01, size_bp: 900}", "events[0].size_bp"),
     ("{type: term_premium, date: 2026-01, size_bp: .nan}", "events[0].size_bp"),
-    ("{type: term_premium, date: 2026-01, size_bp: 100, tenors: [7y]}", "events[0].tenors"),
+    ("{type: term_premium, date: 2026-01, size_bp: 100, tenors: [7y]}", "events[0].tenors[0]"),
     ("{type: term_premium, date: 2031-01, size_bp: 100}", "events[0].date"),
     ("{type: term_premium, date: 2026-01, size_bp: 100, tenors: [10y], months: 12}\n"
      "  - {type: term_premium, date: 2026-06, size_bp: 50, tenors: [30y, 10y]}", "events[1].date"),
@@ -151,3 +151,24 @@ def test_bad_event_is_one_line_exit_2_naming_the_field(tmp_path, event, field):
     assert len(msg.splitlines()) == 1 and "Traceback" not in msg
     assert f"{field}:" in msg or f"{field} " in msg, msg
     assert not (tmp_path / "out").exists()          # nothing written
+
+
+@pytest.mark.parametrize("tenors, field, got", [
+    ("[10y, 7y]", "events[0].tenors[1]", "(got '7y')"),
+    ("[10y, 10y]", "events[0].tenors[1]", "(got '10y')"),
+    ("[10y, [2y]]", "events[0].tenors[1]", "(got ['2y'])"),
+    ("[10y, 5]", "events[0].tenors[1]", "(got 5)"),
+])
+def test_a_bad_tenor_is_named_and_shown_not_its_list(tenors, field, got):
+    """'tenors: [10y, 7y]' said 'events[0].tenors: unknown tenor '7y' (got 'list')': the entry is
+    the one at fault, so it is named (tenors[1]) and shown, and pydantic's branch name of the union
+    (tenors.list[str][1]) is not."""
+    from treasurylab.errors import BadInput
+    from treasurylab.scenario.spec import load_scenario_text
+
+    text = HEAD + f"events:\n  - {{type: term_premium, date: 2026-01, size_bp: 100, tenors: {tenors}}}\n"
+    with pytest.raises(BadInput) as e:
+        load_scenario_text(text)
+    msg = str(e.value)
+    assert f"{field}: " in msg and got in msg, msg
+    assert "'list'" not in msg and "list[str]" not in msg, msg

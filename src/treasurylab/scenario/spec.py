@@ -36,6 +36,7 @@ from pydantic.fields import FieldInfo
 
 from treasurylab.errors import BadInput, did_you_mean
 from treasurylab.scenario.events import EVENT_TYPES, EventBase, Strict, on_change, parse_date, union
+from treasurylab.scenario.events.base import ItemError
 
 BASELINES = ("cbo-2026-02", "cbo-2025-01")
 #: a scenario name names the default output folder (out/NAME): letters, digits, '.', '_' and '-', not
@@ -154,11 +155,18 @@ def _fields_at(data: Any, loc: tuple) -> list[str]:
     return list(Scenario.model_fields)
 
 
+#: the name pydantic gives a branch of a union in an error's loc ('list[str]' of ``list[str] | Literal['all']``)
+_UNION_BRANCH = re.compile(r"^(list|dict|set|tuple|literal|function-[a-z]+|union|tagged-union)\[")
+
+
 def _yaml_loc(loc: tuple) -> tuple:
-    """Pydantic's loc without the discriminator tag (events.0.sale.amount_bn -> events.0.amount_bn)."""
+    """Pydantic's loc without the discriminator tag (events.0.sale.amount_bn -> events.0.amount_bn)
+    nor a union's branch name (events.0.tenors.list[str].1 -> events.0.tenors.1)."""
     out = []
     for i, x in enumerate(loc):
         if i == 2 and loc[0] == "events" and isinstance(x, str) and x in EVENT_TYPES:
+            continue
+        if isinstance(x, str) and _UNION_BRANCH.match(x):
             continue
         out.append(x)
     return tuple(out)
@@ -181,6 +189,10 @@ def _value_at(data: Any, loc: tuple) -> Any:
     return node
 
 
+#: characters of a list or mapping that an error shows as it is (a longer one is shown as 'list')
+SHOWN_CONTAINER = 80
+
+
 def _error_from_pydantic(exc: ValidationError, data: Any, where_of, model: Any = None) -> BadInput:
     """One BadInput for pydantic's errors; ``model``: the validated class when not a Scenario (the
     names suggested for a misspelt top-level key come from it)."""
@@ -193,6 +205,9 @@ def _error_from_pydantic(exc: ValidationError, data: Any, where_of, model: Any =
     msg = err["msg"].removeprefix("Value error, ")
     got = err.get("input")
     fix = None
+    cause = (err.get("ctx") or {}).get("error")
+    if isinstance(cause, ItemError):             # one entry of a list or mapping: name it, show it
+        loc, got = loc + (cause.key,), cause.value
     if kind == "value_error" and " - " in msg:   # our validators write 'problem - fix'
         msg, fix = msg.split(" - ", 1)
     if kind == "extra_forbidden":
@@ -223,8 +238,8 @@ def _error_from_pydantic(exc: ValidationError, data: Any, where_of, model: Any =
         fix = f"write {expected[kind.split('_')[0]]} (see docs/scenarios.md)"
     elif fix is None:
         fix = "see docs/scenarios.md"
-    if isinstance(got, (dict, list)):
-        got = type(got).__name__
+    if isinstance(got, (dict, list)) and len(repr(got)) > SHOWN_CONTAINER:
+        got = type(got).__name__                  # a long list or mapping is named, not echoed
     return BadInput(msg, where=where_of(loc), field=_field_name(loc), got=got, fix=fix)
 
 

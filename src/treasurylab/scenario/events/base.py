@@ -25,6 +25,18 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 
+class ItemError(ValueError):
+    """A validator's error about one entry of a list or mapping field (``tenors: [10y, 7y]``).
+
+    Raised like a ValueError (``"problem - fix"``); ``key`` (the index or mapping key) and ``value``
+    (the entry) let the scenario loader name ``tenors[1]`` and show the entry itself, not the list."""
+
+    def __init__(self, message: str, key: int | str, value: Any) -> None:
+        super().__init__(message)
+        self.key = key
+        self.value = value
+
+
 def parse_date(v: Any) -> tuple[int, int, int]:
     """'YYYY-MM' or 'YYYY-MM-DD' -> (year, month, day); day 1 when absent."""
     s = str(v).strip()

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from treasurylab.scenario.events.base import EventBase, Schedules
+from treasurylab.scenario.events.base import EventBase, ItemError, Schedules
 from treasurylab.scenario.events.registry import register
 
 TENOR_NAMES = ("3m", "2y", "5y", "10y", "30y")     # model.market.TENORS, the curve's points
@@ -42,11 +42,11 @@ class TermPremium(EventBase):
             return v
         if not v:
             raise ValueError("give at least one tenor, or 'all'")
-        bad = [t for t in v if t not in TENOR_NAMES]
-        if bad:
-            raise ValueError(f"unknown tenor {bad[0]!r} - use {', '.join(TENOR_NAMES)} or 'all'")
-        if len(set(v)) != len(v):
-            raise ValueError("a tenor is listed twice")
+        for i, t in enumerate(v):
+            if t not in TENOR_NAMES:
+                raise ItemError(f"unknown tenor - use {', '.join(TENOR_NAMES)} or 'all'", i, t)
+            if t in v[:i]:
+                raise ItemError("a tenor is listed twice - list each tenor once", i, t)
         return v
 
     def columns(self) -> list[int]:
