@@ -212,6 +212,7 @@ AS_TYPED = [
     ("watch --rules {no_parent}/rules.yaml", "--rules"),
     ("watch --rules {folder}", "--rules"),
     ("watch --as-of 2026-13-01", "--as-of"),
+    ("watch --as-of 1800-01-01", "--as-of"),
     ("data show tic.holdings --country chna", "--country"),
     ("data show tic.holdings --start 2025-13", "--start"),
     ("data show tic.holdings --end 2025-02-30", "--end"),

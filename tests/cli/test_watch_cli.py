@@ -80,3 +80,58 @@ def test_watch_shows_why_each_level_is_what_it_is():
     assert basis["indirect_10y_below_p10"].startswith("source: treasury.auctions")
     text = runner.invoke(app, ["watch", "--as-of", "2026-07-01"]).stdout
     assert "why this level: source: yields.cmt (DGS10)" in text
+
+
+DEADLINE_RULE = """rules:
+  - id: clock
+    title: a clock
+    kind: deadline
+    start: 2026-01-14
+    days: 180
+    warn_days: 30
+"""
+
+
+@pytest.mark.parametrize("as_of, problem", [("1800-01-01", "before the earliest observation"),
+                                            ("tomorrow", "after today")])
+def test_as_of_outside_the_data_is_refused_naming_the_range(as_of, problem):
+    """'watch --as-of 1800-01-01' exited 0 with '82738 days left' and every other rule 'no data'; a
+    date after today passed today's data off as that day's. Both exit 2 naming --as-of and the range."""
+    import datetime as dt
+
+    today = dt.date.today()
+    if as_of == "tomorrow":
+        as_of = (today + dt.timedelta(days=1)).isoformat()
+    for json_mode in (False, True):
+        res = runner.invoke(app, ["watch", "--as-of", as_of] + (["--json"] if json_mode else []))
+        assert res.exit_code == 2, res.output
+        lines = res.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: --as-of: " + problem), res.stderr
+        assert f"(got '{as_of}')" in lines[0] and f"to today ({today})" in lines[0], lines[0]
+        assert "from 19" in lines[0], lines[0]                 # the first date any shipped rule can use
+
+
+def test_as_of_today_and_at_the_first_usable_date_are_accepted():
+    import datetime as dt
+
+    from treasurylab.monitor import indicators
+    from treasurylab.monitor.rules import earliest_usable, load_rules
+
+    first = earliest_usable(load_rules(), indicators.series)
+    for day in (first, dt.date.today()):
+        res = runner.invoke(app, ["watch", "--as-of", day.isoformat(), "--json"])
+        assert res.exit_code in (0, EXIT_FIRED), res.output
+    doc = json.loads(runner.invoke(app, ["watch", "--as-of", first.isoformat(), "--json"]).stdout)
+    judged = [a for a in doc["alerts"] if a["status"] != "no data"]
+    assert judged, "at the first usable date at least one rule has an observation"
+    clock = next(a for a in doc["alerts"] if a["kind"] == "deadline")
+    assert clock["status"] == "no data" and "the clock starts on" in clock["message"]   # not 'N days left'
+
+
+def test_a_file_of_deadlines_only_starts_at_its_clock(tmp_path):
+    rules = tmp_path / "rules.yaml"
+    rules.write_text(DEADLINE_RULE)
+    res = runner.invoke(app, ["watch", "--rules", str(rules), "--as-of", "2026-01-13"])
+    assert res.exit_code == 2 and "from 2026-01-14 to today" in res.stderr, res.output
+    res = runner.invoke(app, ["watch", "--rules", str(rules), "--as-of", "2026-01-14", "--json"])
+    assert json.loads(res.stdout)["alerts"][0]["value"] == 180

@@ -7,6 +7,10 @@ the rule's level is what it is (``basis``: a source, or an assumption with its r
 are ``treasurylab/monitor/rules.yaml`` unless ``--rules`` names another file written the same way.
 Run ``treasurylab data update`` first (online) to evaluate on fresh data.
 
+``--as-of`` must lie between the earliest observation any rule can use and today (else exit 2, naming
+the range): before it nothing can be judged, and a date in the future would pass the latest data off
+as that day's.
+
 Exit codes: 0 nothing fired; 3 at least one rule fired (for cron or CI: ``treasurylab watch || notify``);
 2 bad input (a rules file with an error, naming the field); 1 internal error.
 """
@@ -18,15 +22,16 @@ from pathlib import Path
 
 import typer
 
-from treasurylab.cli.output import guard, print_json, table
+from treasurylab.cli.output import as_typed, guard, print_json, table
 
 
 def register(app: typer.Typer) -> None:
     @app.command("watch")
     def watch(
         rules: Path = typer.Option(None, "--rules", "-r", help="A rules YAML file (default: the shipped rules)."),
-        as_of: str = typer.Option(None, "--as-of", help="Evaluate as of this date (YYYY-MM-DD): data after it "
-                                                        "are ignored and deadline clocks count from it."),
+        as_of: str = typer.Option(None, "--as-of", help="Evaluate as of this date (YYYY-MM-DD, from the first "
+                                                        "observation any rule can use to today): data published "
+                                                        "after it are ignored and deadline clocks count from it."),
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
     ) -> None:
         """Evaluate alert rules (China below $650bn, custody down $50bn in 13 weeks, ...); exit 3 if any fired."""
@@ -45,7 +50,8 @@ def register(app: typer.Typer) -> None:
                     when = dt.date.fromisoformat(as_of)
                 except ValueError:
                     raise BadInput("not a date", field="--as-of", got=as_of, fix="write YYYY-MM-DD") from None
-            rows = evaluate(load_rules(rules), as_of=when)
+            with as_typed({"as_of": "--as-of"}):
+                rows = evaluate(load_rules(rules), as_of=when)
             fired = [r for r in rows if r["fired"]]
             counts = {s: sum(r["status"] == s for r in rows) for s in ("fired", "quiet", "no data")}
             if json_:

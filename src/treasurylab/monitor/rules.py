@@ -22,7 +22,11 @@ sentence, and ``published``: when the value was published, by its dataset's rule
 :data:`treasurylab.data.asof.RULES` (None where there is no rule). ``as_of`` keeps only what was
 published by that date (the alerts as they stood then: TIC's April figure is not seen before mid-June;
 a series with no rule is cut at its observation date) and dates the deadline clocks; default: today
-for clocks, all data for series.
+for clocks, all data for series. An ``as_of`` before the earliest observation any of the rules can use
+(the first one published, over their indicators; the start of a deadline clock for a file of deadlines
+only) or after today is refused (BadInput): before it every rule would say "no data" and a clock would
+count tens of thousands of days, after it the latest data would be passed off as that day's and a clock
+would count down days that have not come. A deadline whose clock starts after ``as_of`` is "no data".
 """
 
 from __future__ import annotations
@@ -262,6 +266,11 @@ def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, A
         today = as_of or dt.date.today()
         days, basis = rule.length()
         end = rule.start + dt.timedelta(days=days)
+        if today < rule.start:
+            row.update(status="no data", unit="days left", reference_date=end.isoformat(),
+                       condition=f"days left <= {rule.warn_days} ({days} days from {rule.start}, {basis})",
+                       message=f"the clock starts on {rule.start}, after {today}")
+            return row
         left = (end - today).days
         row.update(value=float(left), date=today.isoformat(), reference_date=end.isoformat(), unit="days left",
                    condition=f"days left <= {rule.warn_days} ({days} days from {rule.start}, {basis})",
@@ -348,4 +357,41 @@ def evaluate(rules: list, as_of: dt.date | None = None, get_series=None) -> list
             raise cache[name]
         return cache[name]
 
+    if as_of is not None:
+        check_as_of(rules, as_of, cached)
     return [evaluate_rule(r, cached, as_of) for r in rules]
+
+
+def earliest_usable(rules: list, get_series) -> dt.date | None:
+    """The first date on which any of ``rules`` has something to judge: the earliest publication (else
+    observation) date over their indicators' first observations; for a file of deadlines only, the
+    earliest start of their clocks. None when no rule has either."""
+    from treasurylab.monitor.indicators import Unavailable, published
+
+    firsts = []
+    for rule in rules:
+        if isinstance(rule, Deadline):
+            continue
+        try:
+            s = get_series(rule.indicator)
+        except Unavailable:
+            continue
+        if len(s):
+            pub = published(rule.indicator, s.index[:1])
+            firsts.append((pub[0] if pub is not None else s.index[0]).date())
+    if not firsts:
+        firsts = [r.start for r in rules if isinstance(r, Deadline)]
+    return min(firsts, default=None)
+
+
+def check_as_of(rules: list, as_of: dt.date, get_series) -> None:
+    """``as_of`` between the earliest date any rule can use and today, else BadInput naming the range."""
+    today = dt.date.today()
+    floor = earliest_usable(rules, get_series)
+    span = f"from {floor} to today ({today})" if floor is not None else f"up to today ({today})"
+    if floor is not None and as_of < floor:
+        raise BadInput("before the earliest observation any rule can use", field="as_of", got=as_of.isoformat(),
+                       fix=f"give a date {span}")
+    if as_of > today:
+        raise BadInput("after today: there are no data from the future to judge", field="as_of",
+                       got=as_of.isoformat(), fix=f"give a date {span}; leave it out to judge the latest data")
