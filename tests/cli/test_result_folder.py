@@ -57,6 +57,33 @@ def test_a_run_writes_only_its_result_set_into_out(tmp_path):
     assert json.loads(r.stdout)["files"]["report_html"] == str(out / "report.html")
 
 
+def test_the_record_on_disk_is_the_record_on_stdout(tmp_path):
+    """result.json's 'files' lacked result_json and report_html, which the stdout JSON had (the report
+    was written after the record, and the record did not list itself). The record is now written last
+    and is the same document as 'run --json' prints, 'files' included: there is no difference."""
+    f = _scenario(tmp_path)
+    out = tmp_path / "out"
+    r = _run([str(f), "--out", str(out), "--json"])
+    assert r.exit_code == 0, r.stderr
+    shown, saved = json.loads(r.stdout), json.loads((out / "result.json").read_text())
+    assert saved == shown
+    assert saved["files"] == {"summary_csv": str(out / "summary.csv"), "summary_parquet": str(out / "summary.parquet"),
+                              "report_html": str(out / "report.html"), "result_json": str(out / "result.json")}
+    assert sorted(Path(v).name for v in saved["files"].values()) == sorted(p.name for p in out.iterdir())
+
+
+def test_the_sweep_record_on_disk_is_the_record_on_stdout(tmp_path):
+    sweep = tmp_path / "s.yaml"
+    sweep.write_text("name: s\nscenario: china-exit\npaths: 20\nseed: 1\nmetric: y10.p50@12\n"
+                     "grid:\n  horizon: [12, 24]\n")
+    out = tmp_path / "out"
+    r = runner.invoke(app, ["sweep", str(sweep), "--workers", "1", "--out", str(out), "--json"])
+    assert r.exit_code == 0, r.stderr
+    shown, saved = json.loads(r.stdout), json.loads((out / "sweep.json").read_text())
+    assert saved == shown and saved["files"]["sweep_json"] == str(out / "sweep.json")
+    assert sorted(Path(v).name for v in saved["files"].values()) == sorted(p.name for p in out.iterdir())
+
+
 def test_a_second_writer_gets_exit_2_naming_the_lock(tmp_path):
     f = _scenario(tmp_path)
     out = tmp_path / "out"

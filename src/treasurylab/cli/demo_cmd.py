@@ -69,10 +69,8 @@ def run_scenario(out: Path, paths: int = 1000, seed: int | None = None, workers:
     folder = Path(out) / "davos-2026"
     with result_folder(folder) as stage:          # all-or-nothing, one writer (scenario/resultdir.py)
         res = run("davos-2026", paths=paths, seed=seed, workers=workers, progress=progress)
-        files = res.save(stage, as_dir=folder)
         write_report(res, stage / "report.html")
-        files["report_html"] = str(folder / "report.html")
-    res.meta["files"] = files
+        res.save(stage, as_dir=folder, also={"report_html": str(folder / "report.html")})   # the record last
     return res
 
 

@@ -150,7 +150,7 @@ def register(app: typer.Typer) -> None:
             with result_folder(folder) as stage:
                 with _progress(not json_ and n > BLOCK_SIZE, f"{sc.name}: {n:,} paths") as cb:
                     res = run(sc, paths=paths, seed=seed, workers=workers, cluster=cluster, progress=cb)
-                files = res.save(stage, as_dir=folder, save_paths=save_paths)
+                also = {}
                 if report:
                     from treasurylab.report.html import write_report
                     from treasurylab.scenario.compare import band_sources
@@ -159,8 +159,9 @@ def register(app: typer.Typer) -> None:
                     # a time, on the same random numbers
                     bs = band_sources(res.scenario, workers=workers, result=res)
                     write_report(res, stage / "report.html", band_sources=bs)
-                    files["report_html"] = str(folder / "report.html")
-            res.meta["files"] = files
+                    also["report_html"] = str(folder / "report.html")
+                # the record last, listing the whole set: result.json is what --json prints
+                files = res.save(stage, as_dir=folder, save_paths=save_paths, also=also)
             if json_:
                 print_json(res.to_dict())
                 return
@@ -257,9 +258,10 @@ def register(app: typer.Typer) -> None:
 
                     if write_sweep_html(res, stage / "sweep.html"):
                         files["sweep_html"] = str(folder / "sweep.html")
-                    # the record last, so that it lists only files that exist
-                    (stage / "sweep.json").write_text(json.dumps(res.to_dict(), indent=1, default=str))
+                    # the record last, listing the whole set (itself too): the one --json prints
                     files["sweep_json"] = str(folder / "sweep.json")
+                    (stage / "sweep.json").write_text(json.dumps({**res.to_dict(), "files": files}, indent=1,
+                                                                 default=str))
             if json_:
                 print_json({**res.to_dict(), "files": files})
                 return

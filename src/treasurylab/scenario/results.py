@@ -496,10 +496,15 @@ class Result:
         }
 
     def save(self, out_dir: str | Path, as_dir: str | Path | None = None,
-             save_paths: int | None = None) -> dict[str, str]:
+             save_paths: int | None = None, also: dict[str, str] | None = None) -> dict[str, str]:
         """Write summary (CSV, Parquet) and result.json into ``out_dir``, and ``paths.nc`` (the first
         ``save_paths`` kept paths, NetCDF) only when ``save_paths`` is given (>= 1): the summary covers
         every path without it, and writing every path costs more than the run (~1 s for 10,000).
+
+        result.json is written last and its ``files`` lists the whole set: itself (``result_json``),
+        the files above and ``also``, files the caller wrote into ``out_dir`` before (the report:
+        ``{"report_html": ...}``, final paths). The record on disk is then the one ``to_dict()``
+        gives afterwards (and ``run --json`` prints), ``files`` included.
 
         Each file is written under a unique temporary name and renamed (two writers never share a
         temporary). For a result *set* that is all-or-nothing, write into the staging folder of
@@ -535,9 +540,10 @@ class Result:
                                fix="e.g. --save-paths 1000 (paths written to paths.nc)")
             ds = self.dataset_for_file(save_paths)
             atomic("paths.nc", lambda p: ds.to_netcdf(p, engine="scipy"))
+        files.update(also or {})
+        files["result_json"] = str(final / "result.json")      # the record lists itself: it is written last
         self.meta["files"] = dict(files)
         atomic("result.json", lambda p: p.write_text(json.dumps(_finite(self.to_dict()), indent=1)))
-        self.meta["files"] = dict(files)
         return files
 
 
