@@ -223,3 +223,49 @@ def test_arrays_are_the_datasets_own_and_the_report_reads_them_without_building_
         else:
             assert [str(x) for x in arrays[k]] == [str(x) for x in v.values], k
     assert len(arrays["path"]) == (keep or 60) == arrays["y10"].shape[0]
+
+
+def test_sweep_json_gives_the_unit_of_every_number_of_a_point(tmp_path):
+    """'sweep --json' printed each point's grid values and metric with no unit (and y10.p50@12 as a
+    decimal, 0.0445, where run --json says percent). It now has a units map, like run --json: the
+    metric's (in the unit of the run's files) and each numeric grid key's."""
+    from typer.testing import CliRunner
+
+    from treasurylab.cli.main import app
+
+    f = tmp_path / "s.yaml"
+    f.write_text("name: s\nscenario: davos-2026\npaths: 8\nseed: 1\nmetric: y10.p50@12\ngrid:\n"
+                 "  events[type=threat].strength: [0, 1]\n  events[type=sale].amount_bn: [0.1]\n"
+                 "  overrides.holders.theta_mean: [0.6]\n  horizon: [24]\n  events[type=sale].holder: [Japan]\n")
+    r = CliRunner().invoke(app, ["sweep", str(f), "--workers", "1", "--json"])
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    from treasurylab.params import load_params
+
+    assert doc["units"] == {"value": "percent", "events[type=threat].strength": "1",
+                            "events[type=sale].amount_bn": "USD bn",
+                            "overrides.holders.theta_mean": load_params("holders").meta["theta_mean"].unit,
+                            "horizon": "months"}                    # the holder is text: no unit
+    for p in doc["points"]:
+        numbers = [k for k, v in p.items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        assert all(doc["units"][k] for k in numbers), (numbers, doc["units"])
+        assert 1.0 < p["value"] < 10.0                          # percent, as run --json and summary.csv
+
+
+def test_every_numeric_event_field_has_a_unit():
+    """A sweep names the unit of an event field from events.base.FIELD_UNITS: a new numeric field of
+    any kind needs its unit there."""
+    import typing
+
+    from treasurylab.scenario.events import EVENT_TYPES
+    from treasurylab.scenario.events.base import FIELD_UNITS
+
+    missing = []
+    for kind, cls in EVENT_TYPES.items():
+        for name, info in cls.model_fields.items():
+            if typing.get_origin(info.annotation) is dict:     # policy_path.path: percent by month
+                continue
+            args = set(typing.get_args(info.annotation)) or {info.annotation}
+            if args & {int, float} and name not in FIELD_UNITS:
+                missing.append(f"{kind}.{name}")
+    assert not missing, missing

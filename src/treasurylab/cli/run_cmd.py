@@ -266,6 +266,7 @@ def register(app: typer.Typer) -> None:
                 print_json({**res.to_dict(), "files": files})
                 return
             table(res.rows, title=f"{res.spec.name}: {res.spec.metric}")
+            typer.echo("units: " + "; ".join(f"{k} in {u}" for k, u in res.units().items()))
             for k, v in files.items():
                 typer.echo(f"{k}: {v}")
 

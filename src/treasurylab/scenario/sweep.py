@@ -122,11 +122,47 @@ def set_path(data: dict, key: str, value: Any, where: str) -> None:
 def metric_value(result, metric: str) -> float:
     if metric in OUTCOMES:
         return float(result.outcomes().get(metric, float("nan")))
+    from treasurylab.scenario.results import scale
+
     var, stat, month = _METRIC_RE.match(metric).groups()
     s = result.summary
     sub = s[s["variable"] == var]
     i = min(int(month), len(sub)) - 1
-    return float(sub.iloc[i][stat])
+    return float(sub.iloc[i][stat]) * scale(var)        # in the unit of the run's files (metric_unit)
+
+
+def metric_unit(metric: str) -> str:
+    """The unit of :func:`metric_value`: an outcome is a share or probability ('1'); VAR.STAT@MONTH is in
+    the unit of the run's files (summary.csv, ``run --json``): percent for y10, USD bn for holdings."""
+    if metric in OUTCOMES:
+        return "1"
+    from treasurylab.scenario.results import unit
+
+    return unit(_METRIC_RE.match(metric).group(1))
+
+
+#: units of the top-level scenario fields a grid may set
+_TOP_UNITS = {"horizon": "months", "paths": "paths", "seed": "none (a random seed)"}
+
+
+def key_unit(key: str) -> str | None:
+    """The unit of a grid key's values: a parameter's own (``overrides.holders.theta_mean``), an event
+    field's (``events[type=sale].amount_bn``: USD bn, :data:`events.base.FIELD_UNITS`), a top-level
+    field's (``horizon``: months); None where none is known (text, a minerals action's parameters)."""
+    from treasurylab.scenario.events.base import FIELD_UNITS
+
+    parts = key.split(".")
+    if parts[0] == "overrides" and len(parts) == 3:
+        from treasurylab.params import load_params
+
+        meta = load_params(parts[1]).meta.get(parts[2])
+        return meta.unit if meta is not None else None
+    m = _KEY_RE.match(parts[0])
+    if m and m.group(1) == "events" and len(parts) >= 2:
+        if parts[1] == "path" and len(parts) == 3:          # policy_path: month -> policy rate
+            return "percent"
+        return FIELD_UNITS.get(parts[1]) if len(parts) == 2 else None
+    return _TOP_UNITS.get(key) if len(parts) == 1 else None
 
 
 @dataclass
@@ -150,7 +186,16 @@ class SweepResult:
 
     def to_dict(self) -> dict:
         return {"sweep": self.spec.name, "scenario": self.spec.scenario, "metric": self.spec.metric,
-                "keys": self.keys, "axes": self.axes, "points": self.rows}
+                "keys": self.keys, "axes": self.axes, "points": self.rows, "units": self.units()}
+
+    def units(self) -> dict[str, str]:
+        """The unit of each number of a point: ``value`` (the metric's) and each numeric grid key's."""
+        out = {"value": metric_unit(self.spec.metric)}
+        for k, axis in zip(self.keys, self.axes):
+            u = key_unit(k)
+            if u is not None and any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in axis):
+                out[k] = u
+        return out
 
 
 def load_sweep(path_or_dict: Any) -> tuple[SweepSpec, Callable]:

@@ -25,6 +25,19 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 
+#: the unit of each numeric event field, by field name: a sweep's JSON names the unit of every grid
+#: key with it (tests/unit/test_events_registry.py checks that each numeric field of each kind has one)
+FIELD_UNITS: dict[str, str] = {
+    "strength": "1", "share": "1", "bill_share": "1", "trust_drop": "1",
+    "amount_bn": "USD bn",
+    "rate_per_year": "1 a year",
+    "days": "days", "months": "months", "decay_months": "months",
+    "trigger_bp": "bp", "size_bp": "bp", "baa_bp": "bp", "mortgage_bp": "bp",
+    "pct_gdp": "% of GDP a year", "purchases_pct_gdp": "% of GDP a year", "transfers_pct_gdp": "% of GDP a year",
+    "volatility": "times the usual monthly move",
+}
+
+
 class ItemError(ValueError):
     """A validator's error about one entry of a list or mapping field (``tenors: [10y, 7y]``).
 
