@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -149,6 +151,19 @@ def test_cli_json_and_docs_section(tmp_path):
     assert text2.count("<!-- backtest:start -->") == 1 and "| 10-year yield | 12 months | empirical |" in text2
     assert "| 10-year change, 12 months (bp) |" in text2 and len(d["spread"]) == 10
     assert "| policy rate change, 24 months (bp) |" in text2 and "The policy rate's band is" in text2
+    # one year is singular ('1 years ahead' was generated)
+    assert "| 1 year ahead |" in text2 and "| debt/GDP vs baseline, 1 year (pp) |" in text2
+    assert not re.search(r"\b1 (years|months)\b", text2), re.findall(r".*\b1 (?:years|months)\b.*", text2)
+
+
+def test_counts_are_singular_for_one_in_the_generator_and_the_shipped_section():
+    from treasurylab.scenario.backtest import count
+
+    assert (count(1, "year"), count(2, "year"), count(12, "month"), count(0, "month")) == \
+        ("1 year", "2 years", "12 months", "0 months")
+    shipped = (Path(__file__).resolve().parents[2] / "docs" / "validation.md").read_text()
+    section = shipped[shipped.index("<!-- backtest:start -->"):shipped.index("<!-- backtest:end -->")]
+    assert not re.search(r"\b1 (years|months)\b", section)
 
 
 def test_cli_json_says_the_unit_of_every_number(tmp_path):

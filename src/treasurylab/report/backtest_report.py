@@ -15,6 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
+from treasurylab.scenario.backtest import count
+
 START, END = "<!-- backtest:start -->", "<!-- backtest:end -->"
 PIT_BINS = 10
 LABELS = {"y10": "10-year yield", "debt_gdp": "debt held by the public / GDP", "net_interest": "net interest"}
@@ -104,7 +106,7 @@ def render_section(result, command: str, png: str | None = None) -> str:
              "| target | horizon | forecaster | n | cover 50% | cover 90% | CRPS | vs point |",
              "|---|---|---|---|---|---|---|---|"]
     for s in result.summary:
-        hz = f"{s['horizon']} {'months' if s['target'] == 'y10' else 'years ahead'}"
+        hz = count(s["horizon"], "month") if s["target"] == "y10" else f"{count(s['horizon'], 'year')} ahead"
         lines.append(f"| {LABELS[s['target']]} | {hz} | {s['forecaster']} | {s['n']} | "
                      f"{s['cover50']:.2f} ± {s['cover50_se']:.2f} | {s['cover90']:.2f} ± {s['cover90_se']:.2f} | "
                      f"{_fmt_crps(s)} | {s['crps_vs_point']:.2f} |")
@@ -117,7 +119,7 @@ def render_section(result, command: str, png: str | None = None) -> str:
                   "outcomes are one episode):", "",
                   "| horizon | forecaster | n | cover 50% | cover 90% | CRPS |", "|---|---|---|---|---|---|"]
         for x in result.engine:
-            lines.append(f"| {x['horizon']} months | {x['forecaster']} | {x['n']} | {x['cover50']:.2f} | "
+            lines.append(f"| {count(x['horizon'], 'month')} | {x['forecaster']} | {x['n']} | {x['cover50']:.2f} | "
                          f"{x['cover90']:.2f} | {x['crps'] * 1e4:.1f} bp |")
         lines.append("")
     if result.spread:
@@ -134,7 +136,7 @@ def render_section(result, command: str, png: str | None = None) -> str:
         pol = [r for r in result.spread if r.get("policy_months")]
         if pol:
             lines += ["The policy rate's band is " + " and ".join(
-                f"{r['width_ratio']:.2f} as wide as the record at {r['policy_months']} months" for r in pol)
+                f"{r['width_ratio']:.2f} as wide as the record at {count(r['policy_months'], 'month')}" for r in pol)
                 + ": the curve shocks' speed and the level's scale are matched on the 10-year's changes, the "
                 "scale of the slope, curvature and policy-spread shocks on the 3-month yield's 12-month "
                 "changes (params/shocks_estimate.py), which are narrower than the fed funds rate's; at 24 "

@@ -508,6 +508,11 @@ def _score_row(origin: str, target: str, horizon: int, fc: str, ens: np.ndarray,
     return r
 
 
+def count(n: int, unit: str) -> str:
+    """'1 year', '2 years': a count with its unit, singular for one."""
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
+
+
 def check_inputs(origins: list[str], paths: int, field: str = "origins", paths_field: str = "paths") -> None:
     """Bad input of :func:`backtest`, named as the caller names it (the CLI checks its options before any work)."""
     if not origins:
@@ -651,7 +656,7 @@ def spread_checks(paths: int = 2000, seed: int = 0, scenario: str = "baseline") 
             continue
         m = np.quantile(ds["y10"].values[:, h - 1] - y0, [0.05, 0.95])
         hq = historical_changes(h)
-        rows.append({"what": f"10-year change, {h} months (bp)", "model_p5": float(m[0] * 1e4), "model_p95": float(m[1] * 1e4),
+        rows.append({"what": f"10-year change, {count(h, 'month')} (bp)", "model_p5": float(m[0] * 1e4), "model_p95": float(m[1] * 1e4),
                      "ref_p5": hq[0] * 1e4, "ref_p95": hq[1] * 1e4, "ref": "monthly averages 1990-2025",
                      "width_ratio": float((m[1] - m[0]) / (hq[1] - hq[0]))})
     # the policy rate: it reprices bills and floating-rate notes, so it sizes net interest's band
@@ -661,7 +666,7 @@ def spread_checks(paths: int = 2000, seed: int = 0, scenario: str = "baseline") 
             continue
         m = np.quantile(ds["policy_rate"].values[:, h - 1] - p0, [0.05, 0.95])
         hq = historical_policy_changes(h)
-        rows.append({"what": f"policy rate change, {h} months (bp)", "model_p5": float(m[0] * 1e4),
+        rows.append({"what": f"policy rate change, {count(h, 'month')} (bp)", "model_p5": float(m[0] * 1e4),
                      "model_p95": float(m[1] * 1e4), "ref_p5": hq[0] * 1e4, "ref_p95": hq[1] * 1e4,
                      "ref": "effective fed funds, monthly averages 1990-2025",
                      "width_ratio": float((m[1] - m[0]) / (hq[1] - hq[0])), "policy_months": h})
@@ -672,13 +677,13 @@ def spread_checks(paths: int = 2000, seed: int = 0, scenario: str = "baseline") 
         q = cbo_error_quantiles(k)
         d = ds["debt_gdp"].values[:, h - 1] - ds["base_debt_gdp"].values[h - 1]
         m = np.quantile(d, [0.05, 0.95])
-        rows.append({"what": f"debt/GDP vs baseline, {k} years (pp)", "model_p5": float(m[0] * 100), "model_p95": float(m[1] * 100),
+        rows.append({"what": f"debt/GDP vs baseline, {count(k, 'year')} (pp)", "model_p5": float(m[0] * 100), "model_p95": float(m[1] * 100),
                      "ref_p5": q["debt_gdp"][0] * 100, "ref_p95": q["debt_gdp"][1] * 100,
                      "ref": "CBO raw errors, spring baselines",
                      "width_ratio": float((m[1] - m[0]) / (q["debt_gdp"][1] - q["debt_gdp"][0]))})
         r = ds["net_interest"].values[:, h - 1] / ds["base_net_interest"].values[h - 1] - 1.0
         m = np.quantile(r, [0.05, 0.95])
-        rows.append({"what": f"net interest vs baseline, {k} years (%)", "model_p5": float(m[0] * 100),
+        rows.append({"what": f"net interest vs baseline, {count(k, 'year')} (%)", "model_p5": float(m[0] * 100),
                      "model_p95": float(m[1] * 100), "ref_p5": q["net_interest"][0] * 100,
                      "ref_p95": q["net_interest"][1] * 100, "ref": "CBO raw errors, spring baselines",
                      "width_ratio": float((m[1] - m[0]) / (q["net_interest"][1] - q["net_interest"][0]))})
