@@ -392,6 +392,14 @@ def test_version_text_and_json():
     assert doc.exit_code == 0 and json.loads(doc.stdout) == {"version": __version__}
 
 
+def test_version_shows_no_metavar_in_the_help():
+    """'treasurylab --help' listed '--version <bool>', as if it took a value; it is a flag."""
+    res = runner.invoke(app, ["--help"], env={"COLUMNS": "100"})
+    assert res.exit_code == 0
+    line = next(x for x in res.stdout.splitlines() if "--version" in x)
+    assert "Print the version." in line and "<" not in line, line
+
+
 def test_every_command_module_is_registered():
     """cli/main.py lists its command modules instead of scanning the package at start: a new
     ``*_cmd.py`` that is not listed would silently be missing from the CLI."""

@@ -92,7 +92,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+    # metavar "": a flag takes no value, so its help shows none (typer would show <bool>)
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, metavar="",
+                                 help="Print the version."),
 ) -> None:
     """Scenario engine and monitor for the US Treasury market under foreign de-risking."""
 
