@@ -364,8 +364,9 @@ def evaluate(rules: list, as_of: dt.date | None = None, get_series=None) -> list
 
 def earliest_usable(rules: list, get_series) -> dt.date | None:
     """The first date on which any of ``rules`` has something to judge: the earliest publication (else
-    observation) date over their indicators' first observations; for a file of deadlines only, the
-    earliest start of their clocks. None when no rule has either."""
+    observation) date of the first observation a rule can judge (a threshold's first; a change's first
+    with an observation ``window`` before it; a new low's or high's second); for a file of deadlines
+    only, the earliest start of their clocks. None when no rule has either."""
     from treasurylab.monitor.indicators import Unavailable, published
 
     firsts = []
@@ -376,9 +377,14 @@ def earliest_usable(rules: list, get_series) -> dt.date | None:
             s = get_series(rule.indicator)
         except Unavailable:
             continue
-        if len(s):
-            pub = published(rule.indicator, s.index[:1])
-            firsts.append((pub[0] if pub is not None else s.index[0]).date())
+        idx = s.index
+        if isinstance(rule, Change) and len(idx):
+            idx = idx[idx - window_offset(rule.window) >= idx[0]]
+        elif isinstance(rule, Extreme):
+            idx = idx[1:]
+        if len(idx):
+            pub = published(rule.indicator, idx[:1])
+            firsts.append((pub[0] if pub is not None else idx[0]).date())
     if not firsts:
         firsts = [r.start for r in rules if isinstance(r, Deadline)]
     return min(firsts, default=None)
