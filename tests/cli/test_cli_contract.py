@@ -53,7 +53,7 @@ def files(tmp_path):
 # (case id, argv with {placeholders} for the files above, substrings the one stderr line must hold)
 BAD = [
     # data
-    ("data-show-unknown-dataset", "data show tic.holdngs", ["id:", "unknown dataset", "did you mean 'tic.holdings'"]),
+    ("data-show-unknown-dataset", "data show tic.holdngs", ["ID:", "unknown dataset", "did you mean 'tic.holdings'"]),
     ("data-show-unknown-country", "data show tic.holdings --country chna", ["country:", "did you mean 'China, Mainland'"]),
     ("data-show-inverted-range", "data show tic.holdings --start 2025-06 --end 2024-01",
      ["inverted", "give --start before --end"]),
@@ -68,7 +68,7 @@ BAD = [
     ("data-show-plot-is-folder", "data show tic.holdings --plot {folder}", ["--plot:", "is a folder"]),
     ("data-show-missing-id", "data show", ["Missing argument 'ID'", "treasurylab data show --help"]),
     ("data-unknown-subcommand", "data shwo tic.holdings", ["No such command 'shwo'", "show"]),
-    ("data-provenance-unknown", "data provenance nosuch", ["id:", "unknown dataset"]),
+    ("data-provenance-unknown", "data provenance nosuch", ["ID:", "unknown dataset"]),
     ("data-load-missing-file", "data load {no_parent}/x.csv", ["FILE:", "no such file"]),
     ("data-load-folder", "data load {folder}", ["FILE:", "is a folder"]),
     ("data-load-unknown-format", "data load {a_file}", ["FILE:", "unknown file format", "supported"]),
@@ -76,7 +76,8 @@ BAD = [
      ["--limit:", "at least 1", "(got 0)", "positive row count"]),
     ("data-load-negative-limit", ["data", "load", str(FIXTURES / "fed" / "TREAST.csv"), "--limit", "-3"],
      ["--limit:", "at least 1", "(got -3)", "positive row count"]),
-    ("data-update-unknown-id", "data update --id nosuch", ["id:", "unknown dataset"]),
+    ("data-update-unknown-id", "data update --id nosuch", ["--id:", "unknown dataset"]),
+    ("data-update-unknown-argument", "data update nosuch", ["ID:", "unknown dataset"]),
     # claims
     ("claims-unknown-row", "claims --row 99", ["--row:", "rows with claims"]),
     ("claims-missing-file", "claims --file {no_parent}/c.yaml", ["no such file"]),
@@ -159,7 +160,8 @@ def test_bad_input_exits_2_with_one_line(case, files, monkeypatch):
 
 # (argv with {placeholders}, the option as typed): every option of every command that takes a value,
 # given a bad one. The one error line must name that option as the user typed it ('--start'), not the
-# field of the layer underneath ('start'), nor another option ('--set' for '--bill-share').
+# field of the layer underneath ('start'), nor another option ('--set' for '--bill-share'); and every
+# positional argument as its help shows it ('ID', not 'id'; 'NAME', not 'SCENARIO').
 TREAST = str(FIXTURES / "fed" / "TREAST.csv")
 AS_TYPED = [
     ("backtest --first 1800", "--first"),
@@ -227,6 +229,21 @@ AS_TYPED = [
     (f"data load {TREAST} --plot chart.pdf", "--plot"),
     (f"data load {TREAST} --limit 0", "--limit"),
     ("data update --id tic.holdngs", "--id"),
+    # positional arguments, by the metavar of their help
+    ("data show tic.holdngs", "ID"),
+    ("data provenance tic.holdngs", "ID"),
+    ("data update tic.holdngs", "ID"),
+    ("data load {no_parent}/x.csv", "FILE"),
+    ("data load {folder}", "FILE"),
+    ("scenarios show davos-2062", "NAME"),
+    ("scenarios show {folder}", "NAME"),
+    ("run davos-2062", "SCENARIO"),
+    ("run {folder}", "SCENARIO"),
+    ("compare chnia-exit baseline", "A"),
+    ("compare baseline chnia-exit", "B"),
+    ("compare baseline {folder}", "B"),
+    ("sweep tiping-point", "SWEEP"),
+    ("sweep {folder}", "SWEEP"),
 ]
 
 
@@ -239,7 +256,7 @@ def _field_of(line: str) -> str:
 
 
 def _case_id(case: tuple[str, str]) -> str:
-    command = [w for w in case[0].split(" --", 1)[0].split() if w.isalpha()]
+    command = [w for w in case[0].split(" --", 1)[0].split() if w.isalpha() and not w.isupper()]
     return " ".join([*command, case[1]])
 
 

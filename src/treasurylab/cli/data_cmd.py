@@ -348,7 +348,8 @@ def register(app: typer.Typer) -> None:
         def body() -> None:
             from treasurylab.data import get, series
 
-            ds = get(dataset_id)
+            with output.as_typed({"id": "ID"}):                 # the positional as its help shows it
+                ds = get(dataset_id)
             check_period(start, "--start")
             check_period(end, "--end")
             if plot is not None:
@@ -531,7 +532,8 @@ def register(app: typer.Typer) -> None:
         def body() -> None:
             from treasurylab.data import load
 
-            prov = load(dataset_id).attrs["provenance"]
+            with output.as_typed({"id": "ID"}):                 # the positional as its help shows it
+                prov = load(dataset_id).attrs["provenance"]
             if json_:
                 print_json(prov)
             else:
@@ -604,7 +606,12 @@ def register(app: typer.Typer) -> None:
         def body() -> int:
             from treasurylab.data import catalog
 
-            with output.as_typed({"id": "--id"}):         # checked before the network is probed
+            # checked before the network is probed, each named as typed: the positional as its help
+            # shows it (ID), the option as --id
+            with output.as_typed({"id": "ID"}):
+                for i in names or []:
+                    catalog.get(i)
+            with output.as_typed({"id": "--id"}):
                 for i in ids or []:
                     catalog.get(i)
             wanted = list(dict.fromkeys([*(names or []), *(ids or [])]))

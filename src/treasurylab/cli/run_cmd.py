@@ -197,7 +197,10 @@ def register(app: typer.Typer) -> None:
             _check_file_arg(a, "A")
             _check_file_arg(b, "B")
             _check_common(paths=paths, seed=seed, workers=workers)
-            sa, sb = load_scenario(a), load_scenario(b)     # both checked before either runs
+            with output.as_typed({"SCENARIO": "A"}):         # both checked before either runs, each named
+                sa = load_scenario(a)                        # as its help shows it
+            with output.as_typed({"SCENARIO": "B"}):
+                sb = load_scenario(b)
             big = not json_ and max(paths or sa.paths, paths or sb.paths) > BLOCK_SIZE
             from treasurylab.scenario.compare import paired_rows
 

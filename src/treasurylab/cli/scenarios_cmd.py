@@ -16,7 +16,7 @@ from typing import Any
 
 import typer
 
-from treasurylab.cli.output import guard, print_json, table
+from treasurylab.cli.output import as_typed, guard, print_json, table
 
 
 def _bn(x: float) -> str:
@@ -102,9 +102,12 @@ def register(app: typer.Typer) -> None:
         """The resolved YAML of one scenario and what each of its events does, in words."""
 
         def body() -> None:
+            from treasurylab.cli.run_cmd import _check_file_arg
             from treasurylab.scenario.spec import load_scenario
 
-            sc = load_scenario(name)
+            _check_file_arg(name, "NAME")
+            with as_typed({"SCENARIO": "NAME"}):                # the positional as its help shows it
+                sc = load_scenario(name)
             if yaml_only and not json_:
                 typer.echo(resolved_yaml(sc), nl=False)
                 return
