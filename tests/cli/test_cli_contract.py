@@ -37,6 +37,7 @@ def files(tmp_path):
         "unknown_param": tmp_path / "unknown_param.yaml",
         "unknown_block": tmp_path / "unknown_block.yaml",
         "bad_metric": tmp_path / "bad_metric.sweep.yaml",
+        "sweep_no_scenario": tmp_path / "no_scenario.sweep.yaml",
         "a_file": tmp_path / "a_file.txt",
         "no_parent": tmp_path / "no" / "such" / "folder",
         "folder": tmp_path,
@@ -46,6 +47,7 @@ def files(tmp_path):
     f["unknown_param"].write_text("name: x\nstart: 2026-01\nhorizon: 12\noverrides:\n  market:\n    no_such_param: 1\n")
     f["unknown_block"].write_text("name: x\nstart: 2026-01\nhorizon: 12\noverrides:\n  zzz_block:\n    x: 1\n")
     f["bad_metric"].write_text("name: s\nscenario: baseline\nmetric: y11.p50@3\ngrid:\n  horizon: [12]\n")
+    f["sweep_no_scenario"].write_text("name: s\nscenario: missing.yaml\nmetric: y10.p50@12\ngrid:\n  horizon: [12]\n")
     f["a_file"].write_text("not a folder\n")
     return f
 
@@ -106,7 +108,9 @@ BAD = [
     # sweep
     ("sweep-a-scenario-name", "sweep davos-2026", ["SWEEP:", "is a scenario, not a sweep", "tipping-point"]),
     ("sweep-unknown-name", "sweep tiping-point", ["SWEEP:", "no such sweep", "did you mean 'tipping-point'"]),
-    ("sweep-missing-file", "sweep {no_parent}/s.yaml", ["file not found", "check the path"]),
+    ("sweep-missing-file", "sweep {no_parent}/s.yaml", ["SWEEP:", "file not found", "check the path"]),
+    ("sweep-scenario-missing-file", "sweep {sweep_no_scenario}",
+     ["line 2: scenario:", "file not found", "check the path"]),
     ("sweep-malformed-yaml", "sweep {malformed}", ["malformed.yaml line", "not valid YAML"]),
     ("sweep-unknown-metric", "sweep {bad_metric}", ["line 3", "metric", "y10.p50@24"]),
     ("sweep-zero-paths", "sweep tipping-point -n 0", ["--paths:", ">= 1"]),
@@ -125,6 +129,8 @@ BAD = [
     ("minerals-malformed-date", "minerals --start 2026-13", ["start:", "not a date"]),
     ("minerals-unknown-scenario", "minerals --scenario rare-earth-cutof", ["no such scenario", "rare-earth-cutoff"]),
     ("minerals-scenario-folder", "minerals --scenario {folder}", ["--scenario:", "is a folder"]),
+    ("minerals-scenario-missing-file", "minerals --scenario {no_parent}/s.yaml",
+     ["--scenario:", "file not found", "check the path"]),
     ("compare-a-folder", "compare baseline {folder}", ["B:", "is a folder"]),
     ("minerals-share-out-of-range", "minerals --target-share 2", ["--target-share:", "[0, 1]"]),
     ("minerals-negative-days", "minerals --answer-180 --days -5", ["days:", "e.g. 180"]),
@@ -191,6 +197,7 @@ AS_TYPED = [
     ("fiscal --set bill_share_target", "--set"),
     ("minerals --scenario rare-earth-cutof", "--scenario"),
     ("minerals --scenario {folder}", "--scenario"),
+    ("minerals --scenario {no_parent}/s.yaml", "--scenario"),
     ("minerals --start 2026-13", "--start"),
     ("minerals --months 0", "--months"),
     ("minerals --months 601", "--months"),
@@ -244,6 +251,11 @@ AS_TYPED = [
     ("compare baseline {folder}", "B"),
     ("sweep tiping-point", "SWEEP"),
     ("sweep {folder}", "SWEEP"),
+    # a scenario file that does not exist, named as the option or argument that gave it
+    ("run {no_parent}/s.yaml", "SCENARIO"),
+    ("scenarios show {no_parent}/s.yaml", "NAME"),
+    ("compare baseline {no_parent}/s.yaml", "B"),
+    ("sweep {no_parent}/s.yaml", "SWEEP"),
 ]
 
 

@@ -86,7 +86,11 @@ def _check_sweep_arg(value: str) -> None:
     _check_file_arg(value, "SWEEP", "sweep")
     p = Path(value)
     if p.exists() or str(value).endswith((".yaml", ".yml")) or "/" in str(value):
-        return                                   # a path: the sweep loader reports what is wrong in it
+        if not p.exists():
+            raise BadInput("file not found", field="SWEEP", got=str(value),
+                           fix="check the path, or give a shipped sweep: " + ", ".join(
+                               sorted(q.name.removesuffix(".sweep.yaml") for q in shipped_dir().glob("*.sweep.yaml"))))
+        return                                   # a file: the sweep loader reports what is wrong in it
     names = sorted(q.name.removesuffix(".sweep.yaml") for q in shipped_dir().glob("*.sweep.yaml"))
     if value in names:
         return

@@ -133,8 +133,9 @@ def resolve(name_or_path: str | Path) -> Path:
     p = Path(name_or_path)
     if p.suffix in (".yaml", ".yml") or p.exists() or "/" in str(name_or_path):
         if not p.exists():
-            raise BadInput("file not found", where=str(p), fix="check the path, or give a shipped name: "
-                           + ", ".join(shipped()))
+            # named as the argument (SCENARIO), so that the command can say which option it came from
+            raise BadInput("file not found", field="SCENARIO", got=str(p),
+                           fix="check the path, or give a shipped name: " + ", ".join(shipped()))
         return p
     cand = shipped_dir() / f"{name_or_path}.yaml"
     if cand.exists():

@@ -243,7 +243,13 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
     from treasurylab.yamlio import load_yaml
 
     spec, where_of = load_sweep(path_or_dict)
-    base_path = resolve(spec.scenario)
+    try:
+        base_path = resolve(spec.scenario)
+    except BadInput as exc:              # the sweep file's own key, not the command's argument
+        if exc.field != "SCENARIO":
+            raise
+        raise BadInput(exc.problem, where=where_of(("scenario",)), field="scenario", got=exc.got,
+                       fix=exc.fix) from None
     base = load_yaml(base_path).data
     keys = list(spec.grid)
     axes = [list(spec.grid[k]) for k in keys]
