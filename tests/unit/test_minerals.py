@@ -284,3 +284,11 @@ def test_figures_are_built_from_results(cutoff):
     assert max(us_trace.y) > 0
     assert len(MF.figures_for(SimpleNamespace(minerals=cutoff))) == 6
     assert MF.figures_for(SimpleNamespace(minerals=None)) == []
+
+
+def test_a_run_starts_no_earlier_than_its_inputs():
+    """simulate(start='1900-01') ran, extrapolating the 2024 capacity and demand back 124 years."""
+    with pytest.raises(BadInput) as info:
+        M.simulate(INP, [], start="1900-01", months=3)
+    assert info.value.field == "start" and M.FIRST_MONTH in str(info.value)
+    assert M.simulate(INP, [], start=M.FIRST_MONTH, months=1).months[0] == M.FIRST_MONTH

@@ -4,6 +4,9 @@
     treasurylab minerals --scenario rare-earth-cutoff --json
     treasurylab minerals --answer-180 [--days 180] [--scenario FILE]
 
+A run starts from 2024-01 on (``model.minerals.FIRST_MONTH``: the inputs describe 2024). The 180-day
+answer is dated by ``--days`` from Proclamation 11001 (14 Jan 2026): ``--start``, ``--months`` and
+``--target-share`` belong to a run and are refused with ``--answer-180``, as ``--days`` is without it.
 Bad input (unknown region or stage, negative capacity, an infeasible policy mix, a bad file) exits 2
 with one line naming the field and the fix.
 """
@@ -68,10 +71,11 @@ def register(app: typer.Typer) -> None:
     @app.command("minerals")
     def minerals(
         scenario: str = typer.Option(None, "--scenario", "-s", help="Scenario YAML (path or shipped name)."),
-        start: str = typer.Option(None, "--start", help="First month YYYY-MM (default: scenario start or 2026-01)."),
+        start: str = typer.Option(None, "--start", help="First month YYYY-MM, 2024-01 or later (default: scenario start or 2026-01)."),
         months: int = typer.Option(None, "--months", "-m", help="Months to run (default: scenario horizon or 120)."),
-        answer_180: bool = typer.Option(False, "--answer-180", help="Only the 180-day answer: largest non-China share by stage."),
-        days: int = typer.Option(180, "--days", help="Days after Proclamation 11001 (14 Jan 2026) for --answer-180."),
+        answer_180: bool = typer.Option(False, "--answer-180", help="Only the 180-day answer: largest non-China share by stage "
+                                        "(takes --days and --scenario; not --start, --months or --target-share)."),
+        days: int = typer.Option(None, "--days", help="Days after Proclamation 11001 (14 Jan 2026) for --answer-180 (default 180)."),
         target_share: float = typer.Option(None, "--target-share", help="Share of ex-China needs for 'months to target'.",
                                     callback=finite("--target-share 0.5")),
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
@@ -92,6 +96,17 @@ def register(app: typer.Typer) -> None:
             from treasurylab.model import minerals as M
             from treasurylab.params.minerals_inputs import build
 
+            # the answer is dated by --days, a run by --start and --months: an option of the other mode
+            # would be silently ignored, so it is refused
+            if answer_180:
+                for opt, value in (("--start", start), ("--months", months), ("--target-share", target_share)):
+                    if value is not None:
+                        raise BadInput("not used with --answer-180", field=opt, got=value,
+                                       fix="the answer is dated by --days from Proclamation 11001 (14 Jan 2026); "
+                                           f"drop {opt}, or drop --answer-180 for a run")
+            elif days is not None:
+                raise BadInput("only used with --answer-180", field="--days", got=days,
+                               fix="add --answer-180 for the answer at that day, or use --start and --months for a run")
             sc = None
             overrides = None
             events = M.policy_record_2025()
@@ -108,11 +123,12 @@ def register(app: typer.Typer) -> None:
             if target_share is not None and not 0 <= target_share <= 1:
                 raise BadInput("must be in [0, 1]", field="--target-share", got=target_share, fix="e.g. 0.5")
             if answer_180:
-                ans = M.answer_180_days(inputs, events, start="2026-01-14", days=days)
+                days_ = 180 if days is None else days
+                ans = M.answer_180_days(inputs, events, start="2026-01-14", days=days_)
                 short = shortfalls_by(M, inputs, events, ans["month"])
                 ans["shortfall_to_date"] = short
                 ans["binding_stage"] = min(M.STAGES, key=lambda s: ans["stage_only"][s])
-                ans["verdict"] = verdict_180(ans, short, days)
+                ans["verdict"] = verdict_180(ans, short, days_)
                 if json_:
                     print_json({"answer_180_days": ans})
                     return
@@ -120,7 +136,7 @@ def register(app: typer.Typer) -> None:
                 table([{"stage": s.replace("_", " "), "non-China capacity": amount(ans["non_china_capacity_per_year"][s]),
                         "unit": ans["units"][s], "share (stage alone)": pct(ans["stage_only"][s]),
                         "share (non-China chain)": pct(ans["chain"][s])} for s in M.STAGES],
-                      title=f"Largest non-China share of non-China needs by {ans['date']} ({days} days)")
+                      title=f"Largest non-China share of non-China needs by {ans['date']} ({days_} days)")
                 table([{"consumer": c, "shortfall to date": amount(v["shortfall_t"], "t NdFeB"),
                         "shortfall": f"{v['shortfall_months']:.1f} months of demand",
                         "inventory left": f"{v['inventory_months']:.1f} months"} for c, v in short.items()],

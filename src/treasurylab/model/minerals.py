@@ -5,7 +5,7 @@ Public API (stable)::
     MineralsEvent(kind, start, end=None, params={})        one policy or supply event
     MineralsEvent.from_scenario(ev)                         from a scenario ``{type: minerals, action, date, params}``
     validate_events(events, inputs=None) -> list[MineralsEvent]   BadInput on unknown names / bad mixes
-    simulate(inputs=None, events=(), start="2026-01", months=120) -> MineralsResult
+    simulate(inputs=None, events=(), start="2026-01", months=120) -> MineralsResult   (start from FIRST_MONTH)
     answer_180_days(inputs=None, events=(), start="2026-01-14", days=180) -> dict
     replay_2025(inputs=None) -> MineralsResult             the 2025 controls, from May 2024
     scenario_events(sc) / simulate_scenario(sc)             a scenario's minerals events (+ policy record) / its run
@@ -851,15 +851,26 @@ def _coverage(cap_m: np.ndarray, D_ex: np.ndarray, inp: MineralsInputs) -> tuple
     return stage, chain
 
 
+#: The first month a run may start. The block's inputs describe 2024 (the capacity and demand tables,
+#: the base year of the growth terms, ``12 * 2024`` below; projects and inventories are later): an
+#: earlier start would extrapolate them backwards into years no input describes.
+FIRST_MONTH = "2024-01"
+
+
 def simulate(inputs: MineralsInputs | None = None, events: Iterable[Any] = (), start: str = "2026-01",
              months: int = 120) -> MineralsResult:
-    """Run the monthly allocation from ``start`` for ``months`` months under ``events``."""
+    """Run the monthly allocation from ``start`` (``FIRST_MONTH`` or later) for ``months`` months
+    under ``events``."""
     inp = _default_inputs(inputs)
     if isinstance(months, bool) or not isinstance(months, (int, np.integer)) or not 1 <= int(months) <= 600:
         raise BadInput("must be a whole number of months in 1..600", field="months", got=months,
                        fix="e.g. --months 120")
     months = int(months)
     t_start, _ = month_ordinal(start, "start")
+    if t_start < month_ordinal(FIRST_MONTH, "start")[0]:
+        raise BadInput(f"before the minerals data (capacity and demand of 2024): a run starts from {FIRST_MONTH} "
+                       "on", field="start", got=str(start),
+                       fix=f"give a month from {FIRST_MONTH} on, e.g. --start 2026-01")
     evs_in = validate_events(events, inp)
     evs = [_compile_one(e, i) for i, e in enumerate(evs_in)]
     p = inp.p
