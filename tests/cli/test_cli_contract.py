@@ -116,6 +116,11 @@ BAD = [
     ("sweep-zero-paths", "sweep tipping-point -n 0", ["--paths:", ">= 1"]),
     ("sweep-bad-cluster", "sweep tipping-point --cluster 127.0.0.1", ["--cluster:", "tcp://HOST:PORT"]),
     ("sweep-out-no-parent", "sweep tipping-point --out {no_parent}", ["--out:", "parent folder does not exist"]),
+    # backtest
+    ("backtest-after-the-data", "backtest --first 2030 --last 2031",
+     ["--first/--last:", "no outcome yet", "(got '2030-01')", "use origins from 1993-01 to "]),
+    ("backtest-origin-after-the-data", "backtest --origins 2020-01,2031-06",
+     ["--origins:", "no outcome yet", "(got '2031-06')"]),
     # calibrate
     ("calibrate-unknown-block", "calibrate --block fiscl", ["--block:", "did you mean 'fiscal'"]),
     # fiscal

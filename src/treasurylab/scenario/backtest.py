@@ -513,6 +513,14 @@ def count(n: int, unit: str) -> str:
     return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
 
 
+@lru_cache(maxsize=1)
+def last_origin() -> str:
+    """The newest origin with an outcome in the bundled data: its 12-month-ahead 10-year yield (the
+    shortest horizon) is the newest complete month of DGS10. A later origin has nothing to be scored
+    against (the fiscal outcomes, fiscal years of CBO's actuals, end earlier still)."""
+    return _ms(max(_history().y10) - min(HORIZONS_M) + 1)
+
+
 def check_inputs(origins: list[str], paths: int, field: str = "origins", paths_field: str = "paths") -> None:
     """Bad input of :func:`backtest`, named as the caller names it (the CLI checks its options before any work)."""
     if not origins:
@@ -525,6 +533,12 @@ def check_inputs(origins: list[str], paths: int, field: str = "origins", paths_f
         if int(o[:4]) < FIRST_HISTORY_YEAR + 3:
             raise BadInput("too little history before the origin", field=field, got=o,
                            fix=f"start at {FIRST_HISTORY_YEAR + 3}-01 or later")
+    last = last_origin()
+    late = [o for o in origins if o > last]
+    if late:
+        raise BadInput(f"no outcome yet: the bundled data score origins up to {last} (its 12-month outcome is "
+                       "the newest complete month)", field=field, got=late[0],
+                       fix=f"use origins from {FIRST_HISTORY_YEAR + 3}-01 to {last}")
 
 
 def backtest(origins: list[str] | None = None, paths: int = 2000, seed: int = 0) -> BacktestResult:
