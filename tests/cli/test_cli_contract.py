@@ -121,6 +121,8 @@ BAD = [
      ["--first/--last:", "no outcome yet", "(got '2030-01')", "use origins from 1993-01 to "]),
     ("backtest-origin-after-the-data", "backtest --origins 2020-01,2031-06",
      ["--origins:", "no outcome yet", "(got '2031-06')"]),
+    ("backtest-out-no-parent", "backtest --out {no_parent}", ["--out:", "parent folder does not exist", "mkdir"]),
+    ("backtest-out-is-a-file", "backtest --out {a_file}", ["--out:", "is a file"]),
     # calibrate
     ("calibrate-unknown-block", "calibrate --block fiscl", ["--block:", "did you mean 'fiscal'"]),
     # fiscal
@@ -301,6 +303,20 @@ def test_a_bad_option_is_named_as_typed(case, files, monkeypatch):
         lines = res.stderr.splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: "), out
         assert option in _field_of(lines[0]).split("/"), out   # '--first/--last' names both
+
+
+def test_a_missing_parent_of_out_is_refused_alike_by_every_command(files, monkeypatch):
+    """backtest --out created missing parent folders (a typo became a folder tree), while run, sweep
+    and demo refuse them: one behaviour and one message for all, and nothing is created."""
+    monkeypatch.chdir(files["folder"])
+    lines = {}
+    for argv in ("run baseline -n 5", "sweep tipping-point", "demo", "backtest"):
+        res = runner.invoke(app, [*argv.split(), "--out", str(files["no_parent"])])
+        assert res.exit_code == 2, (argv, res.stdout[-300:], res.stderr)
+        lines[argv] = res.stderr
+    assert len(set(lines.values())) == 1, lines
+    assert "--out: the parent folder does not exist" in lines["backtest"]
+    assert not files["no_parent"].parent.exists()
 
 
 def _good_cases(tmp_path: Path) -> list[tuple[str, list[str]]]:

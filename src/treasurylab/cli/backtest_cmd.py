@@ -49,7 +49,8 @@ def register(app: typer.Typer) -> None:
         seed: int = typer.Option(0, "--seed", "-s", help="Random seed."),
         engine_origins: str | None = typer.Option(None, "--engine-origins", help="Comma-separated origins (from 2025-02) for a separate replay of the full engine, e.g. 2025-02,2025-03."),
         spread_paths: int = typer.Option(2000, "--spread-paths", help="Paths of the engine's baseline run compared with the historical spread (0 = skip)."),
-        out: str = typer.Option("out/backtest", "--out", "-o", help="Folder for backtest.json and the PIT plots."),
+        out: str | None = typer.Option(None, "--out", "-o", help="Folder for backtest.json and the PIT plots "
+                                                                 "(default out/backtest)."),
         write_docs: str | None = typer.Option(None, "--write-docs", help="Regenerate the Backtest section of this Markdown file."),
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
     ) -> None:
@@ -61,7 +62,7 @@ def register(app: typer.Typer) -> None:
             import sys
             from pathlib import Path
 
-            from treasurylab.cli.output import check_out_file
+            from treasurylab.cli.output import check_out_dir, check_out_file
             from treasurylab.errors import BadInput
             from treasurylab.report.backtest_report import (
                 render_section,
@@ -72,9 +73,8 @@ def register(app: typer.Typer) -> None:
 
             if seed < 0:
                 raise BadInput("must be a whole number >= 0", field="--seed", got=seed, fix="e.g. --seed 7")
-            if Path(out).exists() and not Path(out).is_dir():
-                raise BadInput("exists and is a file, not a folder", field="--out", got=out,
-                               fix="give a folder name (it is created with its parents)")
+            if out is not None:           # as run, sweep and demo: a missing parent is refused, not created
+                check_out_dir(out, "--out")
             if write_docs:
                 check_out_file(write_docs, "--write-docs")
             if spread_paths < 0 or 0 < spread_paths < 100:
@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
                                    fix="use months from 2025-02 whose 12-month outcome is in the data (to 2025-07)")
                 res.engine = [x for x in eng.summary if x["target"] == "y10"]
                 res.engine_origins = eo
-            folder = Path(out)
+            folder = Path(out if out is not None else "out/backtest")
             files = write_pit_plots(res, folder)
             (folder / "backtest.json").write_text(json.dumps(res.to_dict(), indent=1, default=float))
             files.append(str(folder / "backtest.json"))
