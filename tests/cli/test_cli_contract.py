@@ -121,6 +121,8 @@ BAD = [
      ["--first/--last:", "no outcome yet", "(got '2030-01')", "use origins from 1993-01 to "]),
     ("backtest-origin-after-the-data", "backtest --origins 2020-01,2031-06",
      ["--origins:", "no outcome yet", "(got '2031-06')"]),
+    ("backtest-write-docs-a-folder", "backtest --write-docs {folder}",
+     ["--write-docs:", "is a folder", "validation.md"]),
     ("backtest-out-no-parent", "backtest --out {no_parent}", ["--out:", "parent folder does not exist", "mkdir"]),
     ("backtest-out-is-a-file", "backtest --out {a_file}", ["--out:", "is a file"]),
     # calibrate

@@ -76,7 +76,7 @@ def register(app: typer.Typer) -> None:
             if out is not None:           # as run, sweep and demo: a missing parent is refused, not created
                 check_out_dir(out, "--out")
             if write_docs:
-                check_out_file(write_docs, "--write-docs")
+                check_out_file(write_docs, "--write-docs", example="validation.md")   # a Markdown file
             if spread_paths < 0 or 0 < spread_paths < 100:
                 raise BadInput("too few paths for p5/p95", field="--spread-paths", got=spread_paths,
                                fix="use 0 (skip) or at least 100")

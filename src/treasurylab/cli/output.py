@@ -326,8 +326,11 @@ def check_out_dir(path: Any, field: str = "--out") -> None:
         _check_writable(p, p, field)
 
 
-def check_out_file(path: Any, field: str) -> None:
-    """A file the command will write: its folder must exist and it must not be a folder itself."""
+def check_out_file(path: Any, field: str, example: str = "chart.html") -> None:
+    """A file the command will write: its folder must exist and it must not be a folder itself.
+
+    ``example`` is the file name suggested inside a folder given by mistake: one of the kind the
+    option writes (``chart.html`` for a chart, ``validation.md`` for a Markdown page)."""
     from pathlib import Path
 
     from treasurylab.errors import BadInput
@@ -335,7 +338,7 @@ def check_out_file(path: Any, field: str) -> None:
     p = Path(path)
     if p.is_dir():
         raise BadInput("is a folder, not a file name", field=field, got=str(p),
-                       fix="give a file name inside it, e.g. " + str(p / "chart.html"))
+                       fix="give a file name inside it, e.g. " + str(p / example))
     parent = p.absolute().parent
     if not parent.is_dir():
         raise BadInput("the folder does not exist", field=field, got=str(p),
