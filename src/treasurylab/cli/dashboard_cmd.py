@@ -38,10 +38,6 @@ def register(app: typer.Typer) -> None:
 
         old = signal.signal(signal.SIGTERM, _stop)
 
-        if not srv_mod.is_loopback(host):
-            sys.stderr.write(f"warning: binding {host}: the dashboard will be reachable from the network and has "
-                             "no login; use the default 127.0.0.1 unless you mean it\n")
-
         def cannot_listen(exc: OSError) -> None:
             fail(f"--port/--host: cannot listen on {host}:{port} ({exc.strerror or exc}) - choose another port or omit --port")
 
@@ -49,6 +45,10 @@ def register(app: typer.Typer) -> None:
             srv_mod.check_address(host, port)
         except OSError as exc:
             cannot_listen(exc)
+        # warned only about an address it can listen on: a bad --host is one error line, no warning first
+        if not srv_mod.is_loopback(host):
+            sys.stderr.write(f"warning: binding {host}: the dashboard will be reachable from the network and has "
+                             "no login; use the default 127.0.0.1 unless you mean it\n")
         sys.stderr.write("loading the store and building the pages...\n")
         try:   # a missing or damaged data file: one line naming it, exit 2 (guard), no traceback
             srv = guard(lambda: srv_mod.make_server(host, port))
