@@ -144,8 +144,22 @@ def load_yaml_text(text: str, path: Path | str = "<string>") -> YamlDoc:
         _check_size(yaml, text, path)
         raw = yaml.load(text)
     except (ValueError, OverflowError) as exc:   # a scalar ruamel cannot build: a day the month lacks
-        line = _bad_date_line(text)
-        raise BadInput(f"a value cannot be read ({exc})", where=f"{path}" + (f" line {line}" if line else ""),
+        hit = _bad_date(text)
+        if hit is not None:   # quote the date and read again, to name the field it sits in
+            line, start, end = hit
+            lines = text.splitlines(keepends=True)
+            ln = lines[line - 1]
+            token = ln[start:end]
+            lines[line - 1] = f"{ln[:start]}'{token}'{ln[end:]}"
+            try:
+                loc = _loc_of(yaml.load("".join(lines)), token, ())
+            except Exception:   # noqa: BLE001 - naming the field is a courtesy; the line is enough
+                loc = None
+            raise BadInput("not a valid calendar date", where=f"{path} line {line}",
+                           field=_field(loc) if loc else None, got=token,
+                           fix="write a real calendar date (YYYY-MM-DD: months are 01-12, and 2026-02 "
+                               "has 28 days)") from None
+        raise BadInput(f"a value cannot be read ({exc})", where=str(path),
                        fix="write real calendar dates (YYYY-MM-DD: 2026-02 has 28 days)") from None
     except RecursionError:
         raise BadInput("nested too deeply to read", where=str(path),
@@ -168,8 +182,8 @@ def load_yaml_text(text: str, path: Path | str = "<string>") -> YamlDoc:
     return doc
 
 
-def _bad_date_line(text: str) -> int | None:
-    """Line (1-based) of the first YYYY-MM-DD in ``text`` that is not a calendar date."""
+def _bad_date(text: str) -> tuple[int, int, int] | None:
+    """(line (1-based), start, end) of the first YYYY-MM-DD in ``text`` that is not a calendar date."""
     import datetime as dt
     import re
 
@@ -178,7 +192,24 @@ def _bad_date_line(text: str) -> int | None:
             try:
                 dt.date(*(int(g) for g in m.groups()))
             except ValueError:
-                return i
+                return i, m.start(), m.end()
+    return None
+
+
+def _loc_of(node: Any, value: str, loc: tuple) -> tuple | None:
+    """The path (keys and indices) of the first scalar equal to ``value`` in ``node``."""
+    if isinstance(node, dict):
+        for k, v in node.items():
+            found = _loc_of(v, value, loc + (str(k),))
+            if found is not None:
+                return found
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            found = _loc_of(v, value, loc + (i,))
+            if found is not None:
+                return found
+    elif isinstance(node, str) and node == value:
+        return loc
     return None
 
 

@@ -80,6 +80,8 @@ def test_impossible_calendar_dates_are_refused(date, quoted):
     d = f"'{date}'" if quoted else date
     msg = _refused(HEAD + f"events: [{{type: threat, date: {d}, strength: 0.5}}]\n")
     assert "line 6" in msg and ("calendar date" in msg or "day is out of range" in msg)
+    # quoted or not, the line names the field and echoes the date
+    assert "events[0].date: not a valid calendar date" in msg and date in msg
 
 
 @pytest.mark.parametrize("name", ["/tmp/x", "../../x", "a/b", "..", ".hidden", "a\\b", '"a\\0b"',
