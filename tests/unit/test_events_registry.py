@@ -208,3 +208,21 @@ def test_announced_sales_of_one_holder_add_up_to_at_most_its_holdings():
     prepare(parse_scenario(_doc([{**sale, "date": "2026-03", "share": 1.0}, {**sale, "holder": "Japan",
                                  "date": "2026-03", "share": 1.0},
                                  {**sale, "date": "2026-04", "amount_bn": 5000, "announced": False}])))
+
+
+@pytest.mark.parametrize("first, second, target", [
+    ({"type": "backstop", "on": True}, {"type": "backstop", "on": False}, "the Fed backstop"),
+    ({"type": "issuance_mix", "bill_share": 0.3}, {"type": "issuance_mix", "bill_share": 0.4}, "bill share"),
+    ({"type": "sanction", "holder": "China"}, {"type": "sanction", "holder": "china", "freeze": False},
+     "China, Mainland"),
+])
+def test_two_switches_of_one_kind_in_the_same_month_are_refused(first, second, target):
+    """Which of two backstop switches, bill shares or freezes of one holder set in one month would
+    hold was silently decided (the list order, or the larger bill share): refused, naming the field."""
+    from treasurylab.scenario.setup import prepare
+
+    with pytest.raises(BadInput) as e:
+        prepare(parse_scenario(_doc([{**first, "date": "2026-03"}, {**second, "date": "2026-03-20"}])))
+    assert e.value.field == "events[1].date" and target in str(e.value) and "events[0]" in str(e.value)
+    # in different months they are a sequence, as before
+    prepare(parse_scenario(_doc([{**first, "date": "2026-03"}, {**second, "date": "2026-04"}])))

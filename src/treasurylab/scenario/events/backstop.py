@@ -22,6 +22,7 @@ class Backstop(EventBase):
                                      description="monthly rise of the 10-year that triggers purchases (bp)")
 
     def apply(self, s: Schedules, t: int, day: int, field_: str) -> None:
+        s.claim_switch(("backstop", "the Fed backstop"), t, field_, self.date)
         s.backstop.append((t, self.on, self.trigger_bp))
 
     def describe(self) -> str:

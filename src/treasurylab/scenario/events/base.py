@@ -136,7 +136,7 @@ class Schedules:
         self.claimed = {}
         self.announced_sizes = {}
 
-    def claim(self, what: tuple, months: np.ndarray, field_: str, got: str = "") -> None:
+    def claim(self, what: tuple, months: np.ndarray, field_: str, got: str = "", fix: str | None = None) -> None:
         """Mark ``months`` ([T] bool) as set by the event at ``field_`` for ``what`` (kind, target);
         two events of one kind on one target in the same month are refused (BadInput naming the later
         event's date), since which one holds would be ambiguous."""
@@ -147,9 +147,16 @@ class Schedules:
             first = int(np.argmax(prev[0] & months))
             raise BadInput(f"overlaps {prev[1]} ({what[0]} on {what[1]}) from month {first} of the run",
                            field=f"{field_}.date", got=got or what[1],
-                           fix=f"start after {prev[1]} ends, or merge the two into one event")
+                           fix=fix or f"start after {prev[1]} ends, or merge the two into one event")
         mask = months.copy() if prev is None else (prev[0] | months)
         self.claimed[what] = (mask, field_ if prev is None else prev[1])
+
+    def claim_switch(self, what: tuple, t: int, field_: str, got: str = "") -> None:
+        """A switch (backstop, issuance mix, a holder's freeze) set from month ``t``: two of one kind on
+        one target in the same month are refused, since which one holds would be ambiguous."""
+        months = np.zeros(self.T, dtype=bool)
+        months[t] = True
+        self.claim(what, months, field_, got, fix="keep one of the two, or date them in different months")
 
     def shape(self, t: int, months: int | None, decay_months: float) -> np.ndarray:
         """[T] profile of an event from month ``t``: 1 for ``months`` months (to the end when None),

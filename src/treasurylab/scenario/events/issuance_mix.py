@@ -20,6 +20,7 @@ class IssuanceMix(EventBase):
     bill_share: float = Field(ge=0, le=1, description="share of gross issuance in bills")
 
     def apply(self, s: Schedules, t: int, day: int, field_: str) -> None:
+        s.claim_switch(("issuance_mix", "bill share"), t, field_, self.date)
         s.mix_changes.append((t, self.bill_share))
 
     def describe(self) -> str:

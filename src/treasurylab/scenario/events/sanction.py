@@ -22,6 +22,7 @@ class Sanction(EventBase):
 
     def apply(self, s: Schedules, t: int, day: int, field_: str) -> None:
         j = s.holder(self.holder, f"{field_}.holder")
+        s.claim_switch(("sanction", s.names[j]), t, field_, self.date)
         s.frozen[t:, j] = self.freeze
         if self.freeze:
             s.political[t:, :] += s.cp["sanction_rival_fear"] * s.rivals
