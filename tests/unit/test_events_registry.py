@@ -226,3 +226,15 @@ def test_two_switches_of_one_kind_in_the_same_month_are_refused(first, second, t
     assert e.value.field == "events[1].date" and target in str(e.value) and "events[0]" in str(e.value)
     # in different months they are a sequence, as before
     prepare(parse_scenario(_doc([{**first, "date": "2026-03"}, {**second, "date": "2026-04"}])))
+
+
+@pytest.mark.parametrize("holder", ["Fed", "Banks", "Money market funds"])
+def test_a_sanction_on_a_domestic_holder_is_refused(holder):
+    """Freezing the Fed's or banks' Treasuries ran, and added every rival's weaponisation fear and the
+    reserve managers' diversification signal as a foreign freeze does: refused, naming the field."""
+    from treasurylab.scenario.setup import prepare
+
+    with pytest.raises(BadInput) as e:
+        prepare(parse_scenario(_doc([{"type": "sanction", "date": "2026-03", "holder": holder}])))
+    assert e.value.field == "events[0].holder" and "domestic holder" in str(e.value)
+    prepare(parse_scenario(_doc([{"type": "sanction", "date": "2026-03", "holder": "Hong Kong"}])))

@@ -263,6 +263,7 @@ def prepare(sc) -> Setup:
 
     # ---- event schedules: each event writes its own (scenario/events, one module per kind) ------
     ev_s = Schedules(T=T, names=names, holdings0=spec0.holdings0, rivals=spec0.deterrence < 0, cp=cp,
+                     foreign=spec0.foreign,
                      base_policy=mb.policy)
     for i, ev in enumerate(sc.events):
         t, day = sc.month_of(ev)

@@ -89,6 +89,7 @@ class Schedules:
     rivals: np.ndarray                 # [A] bool: holders with deterrence < 0 (a threat provokes them)
     cp: dict[str, float]               # the coupled block's parameters
     base_policy: np.ndarray | None = None         # [T] the baseline policy rate (decimal), for policy paths
+    foreign: np.ndarray | None = None             # [A] bool: foreign holders (None: all count as foreign)
     threat: np.ndarray = field(init=False)        # [T] threat strength in force
     distrust: np.ndarray = field(init=False)      # [T] one-off trust shocks
     named: np.ndarray = field(init=False)         # [T, A] surprise named sales (USD bn a month)

@@ -17,11 +17,18 @@ class Sanction(EventBase):
 
     order = 40
     type: Literal["sanction"]
-    holder: str = Field(description="the holder (forgiving: 'China' -> 'China, Mainland')")
+    holder: str = Field(description="a foreign holder (forgiving: 'China' -> 'China, Mainland'); "
+                                    "the Fed and domestic sectors are refused")
     freeze: bool = Field(True, description="true: frozen from `date`; false: unfrozen")
 
     def apply(self, s: Schedules, t: int, day: int, field_: str) -> None:
         j = s.holder(self.holder, f"{field_}.holder")
+        if s.foreign is not None and not s.foreign[j]:
+            from treasurylab.errors import BadInput
+
+            raise BadInput(f"{s.names[j]} is a domestic holder: a sanction freezes a foreign holder's Treasuries",
+                           field=f"{field_}.holder", got=self.holder,
+                           fix="name a foreign holder (a TIC country, e.g. 'China', or 'All Other')")
         s.claim_switch(("sanction", s.names[j]), t, field_, self.date)
         s.frozen[t:, j] = self.freeze
         if self.freeze:
