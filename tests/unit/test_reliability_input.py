@@ -199,3 +199,13 @@ def test_a_path_the_system_refuses_is_bad_input_not_an_internal_error(cmd):
     # found by the fuzzing: a 5,000-character name made the OS refuse the path (ENAMETOOLONG), exit 1
     line = _cli(cmd + ["x" * 5000])
     assert "internal error" not in line and len(line) < 1000
+
+
+@pytest.mark.parametrize("size, field, needles", [
+    ("amount_bn: 5, share: 0.5", "events[0].share", ["(got 0.5)", "amount_bn (5 USD bn)", "not both"]),
+    ("days: 7", "events[0].amount_bn", ["needs a size", "add amount_bn:"]),
+])
+def test_a_sale_with_two_sizes_or_none_names_the_field_and_the_values(size, field, needles):
+    """Both sizes gave '(got 'dict')' (the event was too long to echo) and named no field."""
+    msg = _refused(HEAD + f"events: [{{type: sale, date: 2026-02, holder: Denmark, {size}}}]\n", *needles)
+    assert f"line 6: {field}:" in msg and "dict" not in msg

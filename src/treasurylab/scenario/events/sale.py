@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from treasurylab.scenario.events.base import EventBase, Schedules
+from treasurylab.scenario.events.base import EventBase, ItemError, Schedules
 from treasurylab.scenario.events.registry import register
 
 
@@ -30,8 +30,12 @@ class Sale(EventBase):
 
     @model_validator(mode="after")
     def _one_size(self) -> Sale:
-        if (self.amount_bn is None) == (self.share is None):
-            raise ValueError("give exactly one of amount_bn (USD bn) or share (fraction of holdings)")
+        if self.amount_bn is not None and self.share is not None:
+            raise ItemError(f"given with amount_bn ({self.amount_bn:g} USD bn): a sale's size is one of the two "
+                            "- keep amount_bn (USD bn) or share (fraction of holdings), not both", "share", self.share)
+        if self.amount_bn is None and self.share is None:
+            raise ItemError("a sale needs a size - add amount_bn: (USD bn) or share: (fraction of the "
+                            "holder's holdings at the start)", "amount_bn", None)
         return self
 
     def apply(self, s: Schedules, t: int, day: int, field_: str) -> None:
