@@ -194,3 +194,21 @@ def _time(cmd) -> float:
     t = time.perf_counter()
     subprocess.run(cmd, capture_output=True, check=True)
     return time.perf_counter() - t
+
+
+def test_compare_a_renamed_copy_keeps_both_columns_and_gives_units(tmp_path):
+    """`scenarios show china-exit --yaml > my.yaml`, edited, then `compare china-exit my.yaml`: both
+    are named china-exit, and one median column was lost (in the terminal, in --json, and the Python
+    Comparison.summary() raised a ValueError)."""
+    import treasurylab
+
+    mine = tmp_path / "my.yaml"
+    shown = runner.invoke(app, ["scenarios", "show", "china-exit", "--yaml"])
+    mine.write_text(shown.stdout.replace("share: 1.0", "share: 0.5").replace("horizon: 60", "horizon: 24"))
+    doc = _json(runner.invoke(app, ["compare", "china-exit", str(mine), "-n", "8", "--json"]))
+    row = doc["rows"][0]
+    assert row["unit"] == "percent" and row["variable"].startswith("10-year yield")
+    assert {"china-exit (A) p50", "china-exit (B) p50"} <= set(row)
+    m = treasurylab.compare(treasurylab.run("china-exit", paths=8, seed=1),
+                            treasurylab.run(str(mine), paths=8, seed=1)).summary()
+    assert {"p50 china-exit (a)", "p50 china-exit (b)", "p50 difference (b - a)"} <= set(m.columns)

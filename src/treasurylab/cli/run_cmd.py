@@ -216,8 +216,12 @@ def register(app: typer.Typer) -> None:
                 ra = run(sa, paths=n_paths, seed=s_seed, workers=workers, progress=cb)
             with _progress(big, f"{sb.name}") as cb:
                 rb = run(sb, paths=n_paths, seed=s_seed, workers=workers, progress=cb)
-            rows = [{"variable": r["label"], "month": r["month"], f"{ra.scenario.name} p50": r["a_p50"],
-                     f"{rb.scenario.name} p50": r["b_p50"], "difference p5": r["diff_p5"],
+            from treasurylab.scenario.compare import side_names
+            from treasurylab.scenario.results import unit
+
+            name_a, name_b = side_names(ra.scenario.name, rb.scenario.name)
+            rows = [{"variable": r["label"], "month": r["month"], "unit": unit(r["variable"]),
+                     f"{name_a} p50": r["a_p50"], f"{name_b} p50": r["b_p50"], "difference p5": r["diff_p5"],
                      "difference p50": r["diff_p50"], "difference p95": r["diff_p95"]}
                     for r in paired_rows(ra, rb)]
             oa, ob = ra.outcomes(), rb.outcomes()
@@ -225,7 +229,9 @@ def register(app: typer.Typer) -> None:
                 print_json({"a": ra.to_dict(), "b": rb.to_dict(), "rows": rows,
                             "outcomes": {k: {"a": oa.get(k), "b": ob.get(k)} for k in sorted(set(oa) | set(ob))}})
                 return
-            table(rows, title=f"{rb.scenario.name} - {ra.scenario.name}, paired per path (same seed, same world)")
+            # on screen the unit is in the variable's label: '10-year yield (%)'
+            table([{k: v for k, v in r.items() if k != "unit"} for r in rows],
+                  title=f"{name_b} - {name_a}, paired per path (same seed, same world)")
             from treasurylab.scenario.results import outcome_line
 
             for k in sorted(set(oa) | set(ob)):

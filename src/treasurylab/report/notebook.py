@@ -113,9 +113,12 @@ class Comparison:
 
     def summary(self):
         s_a, s_b = self.a.summary(), self.b.summary()
+        from treasurylab.scenario.compare import side_names
+
+        name_a, name_b = side_names(self.a.name, self.b.name, ("a", "b"))
         keys = ["variable", "month", "unit"]
-        m = s_a[keys + ["p50"]].merge(s_b[keys + ["p50"]], on=keys, suffixes=(f" {self.a.name}", f" {self.b.name}"))
-        m["p50 difference (b - a)"] = m[f"p50 {self.b.name}"] - m[f"p50 {self.a.name}"]
+        m = s_a[keys + ["p50"]].merge(s_b[keys + ["p50"]], on=keys, suffixes=(f" {name_a}", f" {name_b}"))
+        m["p50 difference (b - a)"] = m[f"p50 {name_b}"] - m[f"p50 {name_a}"]
         return m
 
     def fan(self, var: str = "y10"):

@@ -16,6 +16,12 @@ import numpy as np
 from treasurylab.errors import BadInput
 
 
+def side_names(a: str, b: str, marks: tuple[str, str] = ("A", "B")) -> tuple[str, str]:
+    """The two scenarios' names as column labels: the same name twice (a shipped scenario's YAML,
+    edited but not renamed, against the original) gets `` (A)`` and `` (B)``, so no column is lost."""
+    return (a, b) if a != b else (f"{a} ({marks[0]})", f"{b} ({marks[1]})")
+
+
 def paired_rows(ra, rb, at: list[int] | None = None) -> list[dict]:
     """Rows (variable, label, month, a_p50, b_p50, diff_p5, diff_p50, diff_p95) for two Results."""
     from treasurylab.scenario.results import HEADLINE, label, scale
