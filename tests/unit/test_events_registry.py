@@ -238,3 +238,24 @@ def test_a_sanction_on_a_domestic_holder_is_refused(holder):
         prepare(parse_scenario(_doc([{"type": "sanction", "date": "2026-03", "holder": holder}])))
     assert e.value.field == "events[0].holder" and "domestic holder" in str(e.value)
     prepare(parse_scenario(_doc([{"type": "sanction", "date": "2026-03", "holder": "Hong Kong"}])))
+
+
+@pytest.mark.parametrize("first, later, holder", [
+    ({"type": "programme", "rate_per_year": -0.1}, {"type": "programme", "rate_per_year": -0.5}, "Japan"),
+    ({"type": "sanction"}, {"type": "sanction", "freeze": False}, "Hong Kong"),
+])
+def test_events_take_effect_in_date_order_whatever_the_list_order(first, later, holder):
+    """A holder's programme or freeze dated later, listed first, was overwritten from the earlier
+    event's date to the end: the June programme change or the unfreeze silently vanished."""
+    from treasurylab.scenario.setup import prepare
+
+    evs = [{**first, "holder": holder, "date": "2026-02"}, {**later, "holder": holder, "date": "2026-06"}]
+
+    def by_month(events):
+        s = prepare(parse_scenario(_doc(events)))
+        j = s.hspecs[0].names.index(holder)
+        return [(float(s.hspecs[k].programme_rate[j]), bool(s.hspecs[k].can_cascade[j])) for k in s.hseg]
+
+    listed, reversed_ = by_month(evs), by_month(evs[::-1])
+    assert listed == reversed_
+    assert listed[5] != listed[2]          # June's event holds from June

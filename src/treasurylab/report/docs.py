@@ -221,7 +221,9 @@ def render_events() -> str:
     out.append(
         f"{len(EVENT_TYPES)} kinds of event. Each is one entry of a scenario's `events:` list, selected by "
         "`type:`, with a `date` (YYYY-MM or YYYY-MM-DD) inside the run; unknown fields and values out of "
-        "range are refused with the field named (exit code 2). Each kind is one class in "
+        "range are refused with the field named (exit code 2). Events take effect in date order, whatever "
+        "their order in the list: a holder's later programme or freeze replaces its earlier one from its "
+        "date. Each kind is one class in "
         "`treasurylab/scenario/events/` (its fields, how it changes the inputs, how it is described in "
         "the report); a new kind is one new module there.\n"
     )

@@ -265,9 +265,11 @@ def prepare(sc) -> Setup:
     ev_s = Schedules(T=T, names=names, holdings0=spec0.holdings0, rivals=spec0.deterrence < 0, cp=cp,
                      foreign=spec0.foreign,
                      base_policy=mb.policy)
-    for i, ev in enumerate(sc.events):
-        t, day = sc.month_of(ev)
-        ev.apply(ev_s, t, day, f"events[{i}]")
+    # in date order (ties in list order): a holder's programme or freeze dated later replaces an
+    # earlier one from its date, however the file lists them; field names keep the list's index
+    for i in sorted(range(len(sc.events)), key=lambda k: sc.month_of(sc.events[k])):
+        t, day = sc.month_of(sc.events[i])
+        sc.events[i].apply(ev_s, t, day, f"events[{i}]")
     threat, distrust, named, announced = ev_s.threat, ev_s.distrust, ev_s.named, ev_s.announced
     frozen, political, slippage, res_signal = ev_s.frozen, ev_s.political, ev_s.slippage, ev_s.res_signal
     prog_rate, bstop, mix_changes = ev_s.prog_rate, ev_s.backstop, ev_s.mix_changes

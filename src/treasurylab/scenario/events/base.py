@@ -79,7 +79,7 @@ class Schedules:
     """The month-by-month inputs that events write into while a scenario is prepared.
 
     Built empty by ``scenario.setup.prepare`` for one scenario (``T`` months, ``A`` holders), filled
-    by each event's :meth:`EventBase.apply` in the order the events are listed, then read once into
+    by each event's :meth:`EventBase.apply` in date order (ties in the order listed), then read once into
     the frozen ``Setup``. Arrays are indexed ``[month]`` or ``[month, holder]``.
     """
 
