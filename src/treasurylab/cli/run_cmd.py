@@ -174,6 +174,9 @@ def register(app: typer.Typer) -> None:
             if dec:
                 table([{k: (v if k == "month" else f"{v:+.1f}") for k, v in r.items()} for r in dec],
                       title="10-year change from the baseline, by source (bp, mean across paths)")
+                typer.echo(f"other: the mean of the paths' random shocks over {res.paths:,} paths (not zero with "
+                           "few paths: a run with no events shows it too) and the regime cap; `treasurylab "
+                           f"compare baseline {scenario}` gives the events' effect path by path")
             from treasurylab.scenario.results import outcome_line
 
             for k, v in res.outcomes().items():

@@ -429,8 +429,10 @@ class Result:
     def decomposition(self, at: list[int] | None = None) -> list[dict]:
         """The 10-year's change from the baseline split into its sources, in bp, at a few months
         (default 12, 24, end): a term-premium event, flows (selling), the fiscal and trust premia, the
-        expected policy path, and what is left (the regime cap). Means across paths, so the parts add
-        up to the total."""
+        expected policy path, and what is left: the mean of the paths' random rate shocks (not zero over
+        a few hundred paths: a run with no events shows several bp) and the regime cap. Means across
+        paths, so the parts add up to the total; against CBO's path, not a paired no-event run
+        (``scenario.compare.paired_rows`` is)."""
         T = len(self.months)
         idx = sorted({i for i in (at or [11, 23, T - 1]) if 0 <= i < T})
         s = self.summary
