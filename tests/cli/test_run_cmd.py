@@ -221,3 +221,24 @@ def test_run_says_what_other_is_in_the_10_year_decomposition(tmp_path):
     assert res.exit_code == 0, res.output
     line = next(ln for ln in res.stdout.splitlines() if ln.startswith("other:"))
     assert "random shocks over 100 paths" in line and "compare baseline baseline" in line
+
+
+@pytest.mark.parametrize("cmd", [["run"], ["compare", "baseline"]])
+def test_a_check_made_at_set_up_names_the_file_and_line(tmp_path, cmd):
+    """Overlapping events and announced sales past the holdings are found when the run is set up,
+    after loading: they named the field but not the file and line, unlike every loader error."""
+    f = tmp_path / "s.yaml"
+    f.write_text("name: s\nstart: 2026-01\nhorizon: 24\nevents:\n"
+                 "  - {type: term_premium, date: 2026-02, size_bp: 50}\n"
+                 "  - {type: threat, date: 2026-03, strength: 0.5}\n"
+                 "  - {type: term_premium, date: 2026-06, size_bp: 20}\n")
+    res = runner.invoke(app, [*cmd, str(f), "-n", "4", *(["--no-report", "--out", str(tmp_path / "o")]
+                                                         if cmd == ["run"] else [])])
+    assert res.exit_code == 2
+    assert f"{f} line 7: events[2].date: overlaps events[0]" in res.stderr, res.stderr
+    if cmd == ["run"]:   # the library, given the file, says the same
+        from treasurylab.errors import BadInput
+        from treasurylab.scenario.runner import run
+
+        with pytest.raises(BadInput, match="line 7: events"):
+            run(str(f), paths=4)

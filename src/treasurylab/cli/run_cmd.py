@@ -102,6 +102,20 @@ def _check_sweep_arg(value: str) -> None:
                    fix=did_you_mean(value, names) + " (or give the path of a .sweep.yaml file)")
 
 
+def _run_from(source: str, sc, **kw):
+    """``run(sc, **kw)`` for the scenario read from ``source`` (a name or a YAML file): a check made
+    when the run is set up (two overlapping events, announced sales past the holdings) names the
+    file and line of its field, as the loader's checks do."""
+    from treasurylab.errors import BadInput
+    from treasurylab.scenario.runner import run
+    from treasurylab.scenario.spec import located
+
+    try:
+        return run(sc, **kw)
+    except BadInput as exc:
+        raise located(exc, source) from None
+
+
 def _num(v: float) -> str:
     return f"{v:,.2f}" if abs(v) < 1e7 else f"{v:.4g}"
 
@@ -132,7 +146,6 @@ def register(app: typer.Typer) -> None:
 
             from treasurylab.scenario.ensemble import BLOCK_SIZE
             from treasurylab.scenario.resultdir import result_folder
-            from treasurylab.scenario.runner import run
             from treasurylab.scenario.spec import load_scenario, with_baseline
 
             _check_file_arg(scenario, "SCENARIO")
@@ -153,7 +166,8 @@ def register(app: typer.Typer) -> None:
             # now, and the result set appears all at once (scenario/resultdir.py)
             with result_folder(folder) as stage:
                 with _progress(not json_ and n > BLOCK_SIZE, f"{sc.name}: {n:,} paths") as cb:
-                    res = run(sc, paths=paths, seed=seed, workers=workers, cluster=cluster, progress=cb)
+                    res = _run_from(scenario, sc, paths=paths, seed=seed, workers=workers, cluster=cluster,
+                                    progress=cb)
                 also = {}
                 if report:
                     from treasurylab.report.html import write_report
@@ -198,7 +212,6 @@ def register(app: typer.Typer) -> None:
 
         def body() -> None:
             from treasurylab.scenario.ensemble import BLOCK_SIZE
-            from treasurylab.scenario.runner import run
             from treasurylab.scenario.spec import load_scenario
 
             _check_file_arg(a, "A")
@@ -216,9 +229,9 @@ def register(app: typer.Typer) -> None:
             n_paths = paths or max(sa.paths, sb.paths)
             s_seed = sa.seed if seed is None else seed
             with _progress(big, f"{sa.name}") as cb:
-                ra = run(sa, paths=n_paths, seed=s_seed, workers=workers, progress=cb)
+                ra = _run_from(a, sa, paths=n_paths, seed=s_seed, workers=workers, progress=cb)
             with _progress(big, f"{sb.name}") as cb:
-                rb = run(sb, paths=n_paths, seed=s_seed, workers=workers, progress=cb)
+                rb = _run_from(b, sb, paths=n_paths, seed=s_seed, workers=workers, progress=cb)
             from treasurylab.scenario.compare import side_names
             from treasurylab.scenario.results import unit
 

@@ -182,8 +182,12 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
                        fix="use fewer paths (summaries are stable from a few thousand) or a shorter horizon")
     t0 = time.perf_counter()
     from treasurylab.scenario.setup import prepare
+    from treasurylab.scenario.spec import located
 
-    setup = prepare(sc)
+    try:
+        setup = prepare(sc)
+    except BadInput as exc:   # a check of the set-up: name the file and line, as the loader does
+        raise located(exc, spec_or_path) from None
     t1 = time.perf_counter()
     n_blocks = len(plan(sc.paths, sc.seed))
     ex = executor or make_executor(workers, cluster, n_blocks)

@@ -410,6 +410,28 @@ def _check_holders(sc: Scenario, where_of) -> None:
                            field=f"events[{i}].holder", got=name, fix=exc.fix) from None
 
 
+def located(exc: BadInput, source: Any) -> BadInput:
+    """``exc`` with the file and line of its field, for the checks made when a run is set up (two
+    overlapping events, a holder's announced sales past its holdings, a policy path past the run) on
+    a scenario read from a YAML file; ``exc`` itself when it has a place already or none is found."""
+    if exc.where or not (exc.field or "").startswith("events[") or not isinstance(source, (str, Path)):
+        return exc
+    loc: list = []
+    for part in exc.field.split("."):
+        m = re.fullmatch(r"([^\[\]]+)((?:\[\d+\])*)", part)
+        if m is None:
+            return exc
+        loc.append(m.group(1))
+        loc.extend(int(i) for i in re.findall(r"\[(\d+)\]", m.group(2)))
+    try:
+        from treasurylab.yamlio import load_yaml
+
+        doc = load_yaml(resolve(source))
+    except BadInput:
+        return exc
+    return BadInput(exc.problem, where=doc.where(tuple(loc)), field=exc.field, got=exc.got, fix=exc.fix)
+
+
 def load_scenario_text(text: str, path: str = "<scenario>") -> Scenario:
     """Validate YAML text (errors name ``path`` and the line)."""
     from treasurylab.yamlio import load_yaml_text
