@@ -259,3 +259,27 @@ def test_events_take_effect_in_date_order_whatever_the_list_order(first, later, 
     listed, reversed_ = by_month(evs), by_month(evs[::-1])
     assert listed == reversed_
     assert listed[5] != listed[2]          # June's event holds from June
+
+
+def test_an_unfreeze_ends_the_rivals_fear_and_the_reserve_signal():
+    """A freeze raises rivals' weaponisation fear and the reserve managers' signal while it is in force
+    (coupled.yaml sanction_rival_fear: 'while a freeze is in force'); they stayed to the end of the run
+    after an unfreeze, so freezing and unfreezing moved more than freezing alone."""
+    from treasurylab.scenario.setup import prepare
+
+    hk = {"type": "sanction", "holder": "Hong Kong"}
+    frozen = prepare(parse_scenario(_doc([{**hk, "date": "2026-03"}])))
+    both = prepare(parse_scenario(_doc([{**hk, "date": "2026-03"}, {**hk, "date": "2026-05", "freeze": False}])))
+    none = prepare(parse_scenario(_doc([])))
+    j = frozen.hspecs[0].names.index("Hong Kong")
+    rivals = frozen.hspecs[0].deterrence < 0
+    fear = frozen.cp["sanction_rival_fear"]
+    assert rivals.any()
+    for s in (frozen, both):                       # March and April: frozen in both
+        assert np.allclose(s.political[2:4][:, rivals & (np.arange(len(rivals)) != j)], fear)
+        assert np.all(s.political[2:4, j] == 0.0) and np.all(s.res_signal[2:4] == 1.0)
+    assert np.all(frozen.res_signal[4:] == 1.0) and np.allclose(frozen.political[4:][:, rivals & (np.arange(len(rivals)) != j)], fear)
+    # from the unfreeze on, exactly the inputs of a run with no event
+    assert np.array_equal(both.political[4:], none.political[4:])
+    assert np.array_equal(both.res_signal[4:], none.res_signal[4:])
+    assert np.array_equal(both.political[:2], none.political[:2]) and not both.frozen[4:, j].any()

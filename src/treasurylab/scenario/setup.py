@@ -270,6 +270,8 @@ def prepare(sc) -> Setup:
     for i in sorted(range(len(sc.events)), key=lambda k: sc.month_of(sc.events[k])):
         t, day = sc.month_of(sc.events[i])
         sc.events[i].apply(ev_s, t, day, f"events[{i}]")
+    for kind in dict.fromkeys(type(e) for e in sc.events):   # what holds while a switched state is in force
+        kind.finish(ev_s)
     threat, distrust, named, announced = ev_s.threat, ev_s.distrust, ev_s.named, ev_s.announced
     frozen, political, slippage, res_signal = ev_s.frozen, ev_s.political, ev_s.slippage, ev_s.res_signal
     prog_rate, bstop, mix_changes = ev_s.prog_rate, ev_s.backstop, ev_s.mix_changes

@@ -222,6 +222,11 @@ class EventBase(Strict):
         ``day``; ``field_`` ('events[i]') names it in errors."""
         raise NotImplementedError(f"event kind {self.kind()!r} does not say how it changes the inputs")
 
+    @classmethod
+    def finish(cls, s: Schedules) -> None:
+        """What the kind derives from the schedules once every event has been applied (e.g. what holds
+        only while a state the events switch is in force); called once per kind, after the events."""
+
     def check(self, index: int, where_of) -> None:
         """Checks at load that need the model's data (raise BadInput naming ``events[index]``)."""
 

@@ -12,8 +12,9 @@ from treasurylab.scenario.events.registry import register
 
 @register
 class Sanction(EventBase):
-    """A sanction or asset freeze: the holder's Treasuries are frozen (it cannot sell); rivals'
-    weaponisation fear rises (`coupled.sanction_rival_fear`); reserve managers diversify."""
+    """A sanction or asset freeze: the holder's Treasuries are frozen (it cannot sell); while a freeze
+    is in force rivals' weaponisation fear is raised (`coupled.sanction_rival_fear` for each holder
+    frozen) and reserve managers diversify; an unfreeze (`freeze: false`) ends all three."""
 
     order = 40
     type: Literal["sanction"]
@@ -30,11 +31,19 @@ class Sanction(EventBase):
                            field=f"{field_}.holder", got=self.holder,
                            fix="name a foreign holder (a TIC country, e.g. 'China', or 'All Other')")
         s.claim_switch(("sanction", s.names[j]), t, field_, self.date)
-        s.frozen[t:, j] = self.freeze
-        if self.freeze:
-            s.political[t:, :] += s.cp["sanction_rival_fear"] * s.rivals
-            s.political[t:, j] = 0.0
-            s.res_signal[t:] += 1.0
+        s.frozen[t:, j] = self.freeze       # events come in date order: a later unfreeze ends it
+
+    @classmethod
+    def finish(cls, s: Schedules) -> None:
+        """The freezes' effects in the months they are in force, from the frozen schedule itself (so an
+        unfreeze ends them exactly): rivals' fear per holder frozen, a frozen holder's own political
+        signal nil (it cannot sell), the reserve managers' signal +1 per holder frozen."""
+        n = s.frozen.sum(axis=1).astype(float)          # holders frozen in each month
+        if not n.any():
+            return
+        s.political += (s.cp["sanction_rival_fear"] * n)[:, None] * s.rivals
+        s.political[s.frozen] = 0.0
+        s.res_signal += n
 
     def describe(self) -> str:
         return f"{self.date}: {self.holder}'s Treasuries are {'frozen' if self.freeze else 'unfrozen'}."
