@@ -159,7 +159,10 @@ def test_dashboard_command_an_unknown_host_is_one_line_and_exit_2(monkeypatch):
     res = CliRunner().invoke(app, ["dashboard", "--host", "999.1.1.1", "--port", "8050"])
     assert res.exit_code == 2, res.output
     err = res.stderr.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("error: --port/--host: cannot listen on 999.1.1.1:8050 ("), err
+    assert len(err) == 1 and err[0].startswith("error: --host: cannot listen on 999.1.1.1:8050 ("), err
+    assert err[0].endswith("give an address of this machine, or omit --host for 127.0.0.1"), err   # not 'another port'
+    res = CliRunner().invoke(app, ["dashboard", "--host", "192.0.2.1", "--port", "8050"])   # TEST-NET-1: not ours
+    assert res.exit_code == 2 and res.stderr.strip().startswith("error: --host: cannot listen on 192.0.2.1:8050"), res.output
 
 
 def test_dashboard_command_a_missing_data_file_is_one_line_and_exit_2(monkeypatch):

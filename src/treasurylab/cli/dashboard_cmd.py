@@ -39,6 +39,13 @@ def register(app: typer.Typer) -> None:
         old = signal.signal(signal.SIGTERM, _stop)
 
         def cannot_listen(exc: OSError) -> None:
+            import errno
+            import socket
+
+            # the name, or an address not of this machine: the port is not at fault
+            if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
+                fail(f"--host: cannot listen on {host}:{port} ({exc.strerror or exc}) - give an address of this "
+                     "machine, or omit --host for 127.0.0.1")
             fail(f"--port/--host: cannot listen on {host}:{port} ({exc.strerror or exc}) - choose another port or omit --port")
 
         try:   # before the pages are built, and in one line (werkzeug's own failure prints two and exits 1)
