@@ -210,3 +210,69 @@ def test_a_basis_that_names_no_source_or_assumption_is_refused(tmp_path):
                  "    below: 650\n    basis: because\n")
     with pytest.raises(BadInput, match="basis"):
         load_rules(p)
+
+
+PC = {"id": "p", "title": "indirect below its trailing p10", "kind": "percentile",
+      "indicator": "auction_indirect_10y", "previous": 12, "below_percentile": 10}
+
+
+def _auctions(values, start="2024-01-01"):
+    return pd.Series(values, index=pd.date_range(start, periods=len(values), freq="MS") + pd.Timedelta(days=9),
+                     dtype=float)
+
+
+def test_percentile_rule_judges_the_latest_against_the_previous_observations():
+    prev = [60.0, 62, 58, 65, 70, 55, 61, 63, 59, 64, 66, 57]        # 12 auctions, sorted: 55, 57, 58, ...
+    # Weibull position 0.1 * 13 = 1.3: 55 + 0.3 * (57 - 55) = 55.6
+    r = _run(PC, _auctions([10.0] + prev + [55.5]))                    # the 10.0 lies outside the 12
+    assert r["fired"] and r["reference_value"] == pytest.approx(55.6)
+    assert "10th percentile of the previous 12 auctions" in r["message"] and "55.6 percent" in r["message"]
+    assert r["message"].endswith(": below it") and "55.6 percent" in r["condition"]
+    assert r["reference_date"] == "2025-01-10"              # the last of the 12
+    q = _run(PC, _auctions([10.0] + prev + [55.7]))
+    assert q["status"] == "quiet" and q["message"].endswith(": not below it")
+    above = {**PC, "below_percentile": None, "above_percentile": 90}   # position 0.9 * 13 = 11.7: 66 .. 70
+    hi = _run(above, _auctions(prev + [69.0]))
+    assert hi["reference_value"] == pytest.approx(66 + 0.7 * (70 - 66)) and hi["fired"]
+    assert _run(above, _auctions(prev + [68.5]))["status"] == "quiet"
+    short = _run(PC, _auctions(prev))                                  # 11 before the last: not enough
+    assert short["status"] == "no data" and "fewer than 12" in short["message"]
+
+
+def test_percentile_level_uses_no_observation_published_with_or_after_the_one_judged():
+    from treasurylab.monitor.rules import replay
+
+    rule = _rules(PC)[0]
+    s = _auctions([60.0, 62, 58, 65, 70, 55, 61, 63, 59, 64, 66, 57, 40, 80, 20, 90])
+    h = replay(rule, s)
+    other = s.copy()
+    other.iloc[13:] = [0.0, 0.0, 0.0]                                  # every auction after the 13th changed
+    assert replay(rule, other).iloc[:13].equals(h.iloc[:13])
+    # an observation published on the day of the one judged is not in its window: judged against the 12
+    # published strictly before (the first published day of the pair is shared by both)
+    pub = pd.DatetimeIndex(list(s.index[:13]) + [s.index[13]] * 3)
+    same_day = replay(rule, s, pub)
+    assert same_day["level"].iloc[13:].nunique() == 1
+    assert same_day["first_date"].iloc[15] == s.index[1] and same_day["reference_date"].iloc[15] == s.index[12]
+
+
+def test_percentile_rule_as_of_sees_only_what_was_published():
+    s = _auctions([60.0, 62, 58, 65, 70, 55, 61, 63, 59, 64, 66, 57, 40, 80])
+    # auction results are public on the auction day: the day before the last, that one is not judged yet
+    r = _run(PC, s, as_of=(s.index[-1] - pd.Timedelta(days=1)).date())
+    assert r["date"] == s.index[-2].date().isoformat() and r["fired"]
+    assert _run(PC, s, as_of=s.index[-1].date())["status"] == "quiet"
+
+
+@pytest.mark.parametrize("extra, msg", [
+    ({"previous": 5}, "give previous: 9 or more"),
+    ({"below_percentile": 0}, "strictly between 0 and 100"),
+    ({"above_percentile": 90}, "exactly one of below_percentile, above_percentile"),
+])
+def test_bad_percentile_rules_are_refused_naming_the_fix(tmp_path, extra, msg):
+    import yaml
+
+    p = tmp_path / "r.yaml"
+    p.write_text(yaml.safe_dump({"rules": [{**PC, **extra}]}))
+    with pytest.raises(BadInput, match=msg):
+        load_rules(p)

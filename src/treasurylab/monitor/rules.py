@@ -9,6 +9,10 @@ A rules file is ``rules:`` followed by a list; each rule has ``id``, ``title`` a
   first (``100`` turns percentage points into basis points);
 - ``new_low`` / ``new_high``: the latest value is below every (above every) earlier value within
   ``lookback`` (a window as above, or ``all``);
+- ``percentile``: the latest value is below (``below_percentile: 10``) or above (``above_percentile: 90``)
+  that percentile of the ``previous`` N observations published strictly before it (never a later one; Weibull
+  plotting position, so a value drawn like the window's falls below a 10th percentile 10% of the time): a
+  level that follows a series whose history drifts;
 - ``deadline``: ``days`` after ``start`` (or a parameter's value: ``days_param: minerals.negotiation_days``)
   ends a clock; the rule fires when ``warn_days`` or fewer are left on the evaluation date (a passed
   deadline fires too, with a negative number of days left).
@@ -38,6 +42,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -141,6 +146,55 @@ class Extreme(_Base):
         return v if v == "all" else _check_window(v)
 
 
+class Percentile(_Base):
+    """The latest value against a percentile of the ``previous`` observations published before it (a level
+    that moves with the series' own recent history, for series whose history is not stationary)."""
+
+    kind: Literal["percentile"]
+    indicator: str
+    previous: int = Field(ge=2)
+    below_percentile: float | None = None
+    above_percentile: float | None = None
+    _known = field_validator("indicator")(_Compare._known.__func__)
+
+    @model_validator(mode="after")
+    def _one(self):
+        given = {k: v for k, v in (("below_percentile", self.below_percentile),
+                                   ("above_percentile", self.above_percentile)) if v is not None}
+        if len(given) != 1:
+            raise ValueError("give exactly one of below_percentile, above_percentile - e.g. 'below_percentile: 10'")
+        (k, v), = given.items()
+        if not (math.isfinite(v) and 0 < v < 100):
+            raise ValueError(f"{k} must lie strictly between 0 and 100 - e.g. 10")
+        q = v / 100
+        # the Weibull plotting position q * (previous + 1) must fall between the lowest and the highest of the
+        # previous observations, else the level is an extreme of them, not the percentile asked for
+        if not 1 <= q * (self.previous + 1) <= self.previous:
+            need = math.ceil(1 / min(q, 1 - q) - 1)
+            raise ValueError(f"{self.previous} previous observations cannot give a {_ordinal(v)} percentile - "
+                             f"give previous: {need} or more")
+        return self
+
+    def side(self) -> tuple[str, float]:
+        """('below' or 'above', the percentile in percent)."""
+        return ("below", self.below_percentile) if self.below_percentile is not None else \
+            ("above", self.above_percentile)
+
+    def level(self, window: np.ndarray) -> float:
+        """The percentile of ``window`` (the previous observations), Weibull plotting position: the level a
+        new draw from the same distribution falls below with probability exactly p/100 (numpy's default,
+        linear interpolation, would make a 10th percentile of 36 fire at about 12%)."""
+        return float(np.quantile(window, self.side()[1] / 100, method="weibull"))
+
+    def hit(self, x: float, level: float) -> bool:
+        return x < level if self.side()[0] == "below" else x > level
+
+
+def _ordinal(v: float) -> str:
+    n = f"{v:g}"
+    return n + ("th" if n.endswith(("11", "12", "13")) else {"1": "st", "2": "nd", "3": "rd"}.get(n[-1], "th"))
+
+
 class Deadline(_Base):
     kind: Literal["deadline"]
     start: dt.date
@@ -169,7 +223,7 @@ class Deadline(_Base):
         return int(v), f"parameter {self.days_param}"
 
 
-Rule = Annotated[Threshold | Change | Extreme | Deadline, Field(discriminator="kind")]
+Rule = Annotated[Threshold | Change | Extreme | Percentile | Deadline, Field(discriminator="kind")]
 
 
 class RuleFile(BaseModel):
@@ -188,7 +242,8 @@ class RuleFile(BaseModel):
 
 def _error(exc: ValidationError, doc) -> BadInput:
     err = exc.errors(include_url=False)[0]
-    loc = tuple(x for x in err["loc"] if x not in ("threshold", "change", "new_low", "new_high", "deadline")
+    loc = tuple(x for x in err["loc"] if x not in ("threshold", "change", "new_low", "new_high", "percentile",
+                                                   "deadline")
                 or isinstance(x, int))
     field = ""
     for x in loc:
@@ -199,10 +254,12 @@ def _error(exc: ValidationError, doc) -> BadInput:
         msg, fix = msg.split(" - ", 1)
     if err["type"] == "extra_forbidden":
         msg, fix = "unknown key", "allowed keys depend on kind: indicator, below/above/at_most/at_least, " \
-                                  "window, scale, lookback, start, days, days_param, warn_days; any kind: " \
+                                  "window, scale, lookback, previous, below_percentile/above_percentile, start, days, " \
+                                  "days_param, warn_days; any kind: " \
                                   "id, title, basis, scenario"
     elif err["type"] in ("union_tag_invalid", "union_tag_not_found"):
-        msg, fix = "unknown or missing kind", "kind is one of threshold, change, new_low, new_high, deadline"
+        msg, fix = "unknown or missing kind", "kind is one of threshold, change, new_low, new_high, percentile, " \
+                                                                "deadline"
     elif err["type"] == "missing":
         fix = f"add '{loc[-1]}:'"
     got = err.get("input")
@@ -238,11 +295,6 @@ def date_label(ts: pd.Timestamp, frequency: str) -> str:
     return ts.date().isoformat()
 
 
-def _at_or_before(s: pd.Series, when: pd.Timestamp) -> tuple[pd.Timestamp, float] | None:
-    s = s[s.index <= when]
-    return (s.index[-1], float(s.iloc[-1])) if len(s) else None
-
-
 _NOT = {"below": "not below", "above": "not above", "at_most": "more than", "at_least": "less than"}
 
 
@@ -250,6 +302,73 @@ def _verdict(rule, fired: bool, unit: str) -> str:
     """Why a threshold or change rule fired or not, in words: 'below 650 USD bn' / 'not below 650 USD bn'."""
     k, v = rule.bound()
     return f"{k.replace('_', ' ') if fired else _NOT[k]} {_fmt(v)} {unit}"
+
+
+_FREQ_WORD = {"per auction": "auctions", "monthly": "months", "weekly": "weeks", "quarterly": "quarters"}
+
+
+def replay(rule, s: pd.Series, pub: pd.DatetimeIndex | None = None, at=None) -> pd.DataFrame:
+    """A threshold, change, new low or high, or percentile rule judged at observations ``at`` of ``s``
+    (positions; default: every one), each as if it were the latest: how often and when the rule would have
+    fired over a history, by the code that judges today's value (:func:`evaluate_rule` calls it for the last).
+
+    One row per position, indexed by its date: ``value``; ``compared`` (the value, or a change times
+    ``scale``); ``level`` (what it is compared with: the bound, a new low's or high's extreme, the
+    percentile); ``reference_date`` / ``reference_value`` (a change's observation ``window`` earlier - the
+    last on or before that date -, the extreme's date, the last observation of a percentile's window);
+    ``first_date`` (the first of a percentile's window); ``fired`` (NA where the rule cannot judge: no
+    observation a window earlier, no earlier one within the lookback, fewer than ``previous`` published
+    before it). ``pub`` (when each observation was published, non-decreasing; default: its date) bounds a
+    percentile's window: the ``previous`` observations published strictly before the one judged.
+    """
+    idx, vals = s.index, s.to_numpy(dtype=float)
+    pos = np.arange(len(s)) if at is None else np.asarray(at, dtype=int)
+    n = len(pos)
+    out = pd.DataFrame({"value": vals[pos], "compared": vals[pos], "level": np.nan,
+                        "reference_date": pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]"),
+                        "reference_value": np.nan,
+                        "first_date": pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]"),
+                        "fired": pd.Series(pd.NA, index=range(n), dtype="boolean")})
+    out.index = idx[pos]
+    if isinstance(rule, Threshold):
+        out["level"] = rule.bound()[1]
+        out["fired"] = out["compared"].map(rule.hit).astype("boolean")
+    elif isinstance(rule, Change):
+        targets = idx[pos] - window_offset(rule.window)
+        ref = idx.searchsorted(targets, side="right") - 1
+        ok = ref >= 0
+        out["level"] = rule.bound()[1]
+        out.loc[ok, "reference_date"] = idx[ref[ok]]
+        out.loc[ok, "reference_value"] = vals[ref[ok]]
+        out["compared"] = (out["value"] - out["reference_value"]) * rule.scale
+        out.loc[ok, "fired"] = out.loc[ok, "compared"].map(rule.hit).to_numpy()
+    elif isinstance(rule, Extreme):
+        low = rule.kind == "new_low"
+        for j, i in enumerate(pos):
+            lo = 0 if rule.lookback == "all" else idx.searchsorted(idx[i] - window_offset(rule.lookback), "left")
+            if lo >= i:
+                continue
+            k = lo + int(np.argmin(vals[lo:i]) if low else np.argmax(vals[lo:i]))
+            out.iloc[j, out.columns.get_indexer(["level", "reference_value"])] = vals[k]
+            out.iloc[j, out.columns.get_loc("reference_date")] = idx[k]
+            out.iloc[j, out.columns.get_loc("fired")] = bool(vals[i] < vals[k] if low else vals[i] > vals[k])
+    elif isinstance(rule, Percentile):
+        p = np.asarray(idx if pub is None else pub, dtype="datetime64[ns]")
+        if np.any(p[1:] < p[:-1]):
+            raise ValueError("publication dates must not decrease with the observation dates")
+        for j, i in enumerate(pos):
+            k = int(np.searchsorted(p, p[i], side="left"))    # observations published strictly before it
+            if k < rule.previous:
+                continue
+            lv = rule.level(vals[k - rule.previous:k])
+            out.iloc[j, out.columns.get_loc("level")] = lv
+            out.iloc[j, out.columns.get_loc("reference_value")] = vals[k - 1]
+            out.iloc[j, out.columns.get_loc("reference_date")] = idx[k - 1]
+            out.iloc[j, out.columns.get_loc("first_date")] = idx[k - rule.previous]
+            out.iloc[j, out.columns.get_loc("fired")] = rule.hit(vals[i], lv)
+    else:
+        raise TypeError(f"a {type(rule).__name__} rule has no history to replay")
+    return out
 
 
 def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, Any]:
@@ -297,41 +416,53 @@ def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, A
     if s.empty:
         row.update(status="no data", message=f"no observation of {rule.indicator} published on or before {as_of}")
         return row
+    h = replay(rule, s, pub, at=[len(s) - 1]).iloc[0]
     last_d, last = s.index[-1], float(s.iloc[-1])
     row.update(value=last, date=date_label(last_d, ind.frequency),
                published=pub[-1].date().isoformat() if pub is not None else None)
+    judged = not pd.isna(h["fired"])
+    if judged:
+        row["fired"] = bool(h["fired"])
+    ref_label = None if pd.isna(h["reference_date"]) else date_label(h["reference_date"], ind.frequency)
     if isinstance(rule, Threshold):
         k, v = rule.bound()
         row["condition"] = f"{k.replace('_', ' ')} {_fmt(v)} {ind.unit}"
-        row["fired"] = rule.hit(last)
         row["message"] = f"{ind.title}: {_fmt(last)} {ind.unit} on {row['date']}: {_verdict(rule, row['fired'], ind.unit)}"
     elif isinstance(rule, Change):
-        ref = _at_or_before(s, last_d - window_offset(rule.window))
         k, v = rule.bound()
         unit = "bp" if rule.scale == 100 else ind.unit
         row["condition"] = f"change over {rule.window} {k.replace('_', ' ')} {_fmt(v)} {unit}"
-        if ref is None:
+        if not judged:
             row.update(status="no data", message=f"no observation {rule.window} before {row['date']}")
             return row
-        chg = (last - ref[1]) * rule.scale
+        chg = float(h["compared"])
         # 'value' is the level in the indicator's unit; the change compared with the bound is in its own
         # unit (bp when scale turns a percent into basis points), so the two are never mislabelled
-        row.update(reference_value=ref[1], reference_date=date_label(ref[0], ind.frequency), change=chg,
+        row.update(reference_value=float(h["reference_value"]), reference_date=ref_label, change=chg,
                    change_unit=unit)
-        row["fired"] = rule.hit(chg)
-        row["message"] = (f"{ind.title}: {_fmt(last)} {ind.unit} on {row['date']} against {_fmt(ref[1])} "
-                          f"{ind.unit} on {row['reference_date']}, a change of {_fmt(chg)} {unit}: "
-                          f"{_verdict(rule, row['fired'], unit)}")
+        row["message"] = (f"{ind.title}: {_fmt(last)} {ind.unit} on {row['date']} against "
+                          f"{_fmt(row['reference_value'])} {ind.unit} on {row['reference_date']}, a change of "
+                          f"{_fmt(chg)} {unit}: {_verdict(rule, row['fired'], unit)}")
+    elif isinstance(rule, Percentile):
+        side, pct = rule.side()
+        what = f"the {_ordinal(pct)} percentile of the previous {rule.previous} {_FREQ_WORD.get(ind.frequency, 'observations')}"
+        row["condition"] = f"{side} {what}"
+        if not judged:
+            row.update(status="no data", message=f"fewer than {rule.previous} observations published before "
+                                                 f"{row['date']}: {what} cannot be computed")
+            return row
+        lv = float(h["level"])
+        row.update(reference_value=lv, reference_date=ref_label)
+        row["condition"] += f" ({_fmt(lv)} {ind.unit})"
+        row["message"] = (f"{ind.title}: {_fmt(last)} {ind.unit} on {row['date']}; {what} "
+                          f"({date_label(h['first_date'], ind.frequency)} to {ref_label}) is {_fmt(lv)} {ind.unit}: "
+                          + ("" if row["fired"] else "not ") + f"{side} it")
     else:
-        start = s.index[0] if rule.lookback == "all" else last_d - window_offset(rule.lookback)
-        prior = s[(s.index >= start) & (s.index < last_d)]
         row["condition"] = f"{rule.kind.replace('_', ' ')} over {rule.lookback}"
-        if prior.empty:
+        if not judged:
             row.update(status="no data", message=f"no earlier observation within {rule.lookback}")
             return row
-        ref_d = prior.idxmin() if rule.kind == "new_low" else prior.idxmax()
-        row.update(reference_value=float(prior[ref_d]), reference_date=date_label(ref_d, ind.frequency))
-        row["fired"] = last < prior.min() if rule.kind == "new_low" else last > prior.max()
+        row.update(reference_value=float(h["reference_value"]), reference_date=ref_label)
         word = "lowest" if rule.kind == "new_low" else "highest"
         row["message"] = (f"{ind.title}: {_fmt(last)} {ind.unit} on {row['date']}; the {word} before it within "
                           f"{rule.lookback} was {_fmt(row['reference_value'])} {ind.unit} on {row['reference_date']}: "
@@ -365,7 +496,8 @@ def evaluate(rules: list, as_of: dt.date | None = None, get_series=None) -> list
 def earliest_usable(rules: list, get_series) -> dt.date | None:
     """The first date on which any of ``rules`` has something to judge: the earliest publication (else
     observation) date of the first observation a rule can judge (a threshold's first; a change's first
-    with an observation ``window`` before it; a new low's or high's second); for a file of deadlines
+    with an observation ``window`` before it; a new low's or high's second; a percentile's with
+    ``previous`` before it); for a file of deadlines
     only, the earliest start of their clocks. None when no rule has either."""
     from treasurylab.monitor.indicators import Unavailable, published
 
@@ -382,6 +514,8 @@ def earliest_usable(rules: list, get_series) -> dt.date | None:
             idx = idx[idx - window_offset(rule.window) >= idx[0]]
         elif isinstance(rule, Extreme):
             idx = idx[1:]
+        elif isinstance(rule, Percentile):
+            idx = idx[rule.previous:]
         if len(idx):
             pub = published(rule.indicator, idx[:1])
             firsts.append((pub[0] if pub is not None else idx[0]).date())
