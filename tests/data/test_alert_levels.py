@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from treasurylab import data
 from treasurylab.monitor import indicators
-from treasurylab.monitor.rules import load_rules
+from treasurylab.monitor.rules import evaluate, load_rules, replay
 
 TOLERANCE_PP = 3.0   # the firing rate over history may differ from the percentile's by ties, not more
 
@@ -21,13 +22,19 @@ _RULE = re.compile(r"the (\d+)th percentile of .*? (\d{4}-\d{2}-\d{2}) to (\d{4}
                    r"so it fired at (\d+)% of them")
 
 
+def _rule(rule_id):
+    return next(r for r in load_rules() if r.id == rule_id)
+
+
 def _percentile_rules():
     return [r for r in load_rules() if r.basis and _RULE.search(r.basis)]
 
 
 def test_the_auction_alerts_state_a_percentile_rule():
     ids = {r.id for r in _percentile_rules()}
-    assert {"indirect_10y_below_p10", "tail_10y_above_p90"} <= ids
+    assert {"tail_10y_above_p90"} <= ids
+    # the indirect share drifted up from 2009: its level is a trailing percentile, not a fixed one
+    assert _rule("indirect_10y_below_p10").kind == "percentile"
 
 
 @pytest.mark.parametrize("rule", _percentile_rules(), ids=lambda r: r.id)
@@ -54,3 +61,71 @@ def test_indirect_share_excludes_soma_add_ons():
     # 2026-08-12 10-year note: 32.088bn to indirect bidders of a 42bn offering, 52.6bn accepted with SOMA
     r = df[(df["date"] == "2026-08-12") & (df["tenor"] == "10-Year")].iloc[0]
     assert r["indirect_share"] == pytest.approx(100 * 32087936000 / 42e9)
+
+
+def _trailing_indirect():
+    rule = _rule("indirect_10y_below_p10")
+    s = indicators.series(rule.indicator)
+    return rule, s, replay(rule, s, indicators.published(rule.indicator, s.index))
+
+
+# "Over 2009-2025 (198 auctions with 12 before them, from 2009-07) it fired at 8% of them (16), at most 7 in
+# any 5 years"
+_TRAILING = re.compile(r"Over (\d{4})-(\d{4}) \((\d+) auctions with (\d+) before them.*?\) it fired at (\d+)% of them "
+                       r"\((\d+)\), at most (\d+) in any 5 years")
+
+
+def test_trailing_indirect_alert_fires_near_its_percentile_and_spread_over_time():
+    """The fixed 10th percentile of 2009-2025 fired 20 of its 21 times in 2009-2014. The trailing one is
+    checked over 2009-2025, on the auctions with a full window before them: it fires at 10% +- 3 points
+    of them (as a percentile should; TOLERANCE_PP), and no 5-year span holds more than half of its firings."""
+    rule, s, h = _trailing_indirect()
+    first, last, judged, n_prev, pct, fired, most = _TRAILING.search(rule.basis).groups()
+    assert int(n_prev) == rule.previous and rule.side() == ("below", 10)
+    h = h[(h.index >= pd.Timestamp(f"{first}-01-01")) & (h.index <= pd.Timestamp(f"{last}-12-31"))]
+    ok = h[h["fired"].notna()]
+    assert len(ok) == int(judged) > 150
+    hits = ok.index[ok["fired"].astype(bool)]
+    rate = 100.0 * len(hits) / len(ok)
+    assert abs(rate - 10) <= TOLERANCE_PP, rate
+    assert round(rate) == int(pct) and len(hits) == int(fired)
+    spans = [int(((hits >= d) & (hits < d + pd.DateOffset(years=5))).sum()) for d in hits]
+    assert max(spans) == int(most) and max(spans) <= len(hits) / 2, spans
+
+
+def test_trailing_indirect_level_uses_no_later_auction():
+    """Each auction's level is the Weibull 10th percentile of exactly the 12 auctions before it, recomputed
+    here from the series cut at that auction: changing what came after cannot change it."""
+    rule, s, h = _trailing_indirect()
+    ok = h[h["fired"].notna()]
+    for when in ok.index[::7]:
+        before = s[s.index < when].iloc[-rule.previous:]
+        expect = float(np.quantile(before.to_numpy(), 0.10, method="weibull"))
+        assert ok.loc[when, "level"] == pytest.approx(expect), when
+        cut = replay(rule, s[s.index <= when], indicators.published(rule.indicator, s.index[s.index <= when]))
+        assert cut["level"].iloc[-1] == pytest.approx(expect) and bool(cut["fired"].iloc[-1]) == bool(
+            ok.loc[when, "fired"])
+
+
+def test_trailing_indirect_alert_as_of_an_auction_day():
+    """``--as-of`` the day before an auction judges the auction before it; the auction's own day judges it
+    (results are public the day of the auction) against the 12 before it."""
+    rule, s, h = _trailing_indirect()
+    when = s.index[-20]
+    prev = evaluate([rule], as_of=(when - pd.Timedelta(days=1)).date())[0]
+    assert prev["date"] == s.index[-21].date().isoformat()
+    row = evaluate([rule], as_of=when.date())[0]
+    assert row["date"] == when.date().isoformat() and row["reference_date"] == s.index[-21].date().isoformat()
+    assert row["reference_value"] == pytest.approx(h.loc[when, "level"])
+    assert f"{row['reference_value']:.2f}".rstrip("0").rstrip(".") in row["message"]
+
+
+def test_auction_indicators_leave_out_offerings_under_1bn():
+    """A $0.025bn 10-year reopening on 2019-06-21 shows an indirect share of 0%: it is not a market's
+    auction, and it was the one firing of the fixed 10th percentile after 2014."""
+    raw = data.series("treasury.auctions", tenor="10-Year")
+    row = raw[raw["date"] == "2019-06-21"].iloc[0]
+    assert row["offering_bn"] == pytest.approx(0.025) and row["indirect_share"] == 0
+    for name in ("auction_indirect_10y", "auction_btc_10y", "auction_tail_10y"):
+        s = indicators.series(name)
+        assert pd.Timestamp("2019-06-21") not in s.index and pd.Timestamp("2019-06-12") in s.index, name

@@ -87,14 +87,21 @@ def _rates(series: str) -> pd.Series:
     return _to_series(_series("rates.daily", series=series))
 
 
+#: assumption: an offering under $1bn is not a market's auction. Every other auction in treasury.auctions
+#: (1979-2026, bills, notes and bonds) offered $1bn or more (the smallest: 4-, 5- and 10-year notes of
+#: 1984-86); the 12 rows of $0.025bn (2016-2025, one or two a year, bills to 20-year bonds) all show an
+#: indirect share of 0%, which would read as a collapse of demand (a 10-year one on 2019-06-21)
+MIN_OFFERING_BN = 1.0
+
+
 def _auction(metric: str, tenor: str = "10-Year", security_type: str = "Note") -> pd.Series:
     """A metric of the tenor's nominal auctions: TIPS and FRNs of the same tenor (10-year TIPS: real yields near
     2%, their own bidders) are left out, and so are auctions that cannot be told from them
-    (:func:`treasurylab.monitor.auction_types.classify`)."""
+    (:func:`treasurylab.monitor.auction_types.classify`) and offerings under :data:`MIN_OFFERING_BN`."""
     from treasurylab.monitor.auction_types import classify
 
     df = classify(_series("treasury.auctions", tenor=tenor, security_type=security_type))
-    df = df[df["kind"].eq("nominal")]
+    df = df[df["kind"].eq("nominal") & df["offering_bn"].ge(MIN_OFFERING_BN)]
     d = df[["date", metric]].rename(columns={metric: "value"})
     return _to_series(d)
 
