@@ -17,8 +17,9 @@ from treasurylab.monitor.rules import evaluate, load_rules, replay
 TOLERANCE_PP = 3.0   # the firing rate over history may differ from the percentile's by ties, not more
 
 # "the 10th percentile of nominal 10-year note auctions 2009-01-01 to 2025-12-31 ... rounded to 0.1, so it
-# fired at 10% of them"
-_RULE = re.compile(r"the (\d+)th percentile of .*? (\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2}).*?rounded to 0\.1, "
+# fired at 10% of them"; "the 95th percentile of 3-month changes ... 1990-01-02 to 2025-12-31 ... rounded to 1 bp,
+# so it fired at 5% of them (447)": of what the rule compares (a change rule's changes, by rules.replay)
+_RULE = re.compile(r"the (\d+)th percentile of .*? (\d{4}-\d{2}-\d{2}) to (\d{4}-\d{2}-\d{2}).*?rounded to (0\.1|1)\b.*?, "
                    r"so it fired at (\d+)% of them")
 
 
@@ -30,25 +31,34 @@ def _percentile_rules():
     return [r for r in load_rules() if r.basis and _RULE.search(r.basis)]
 
 
-def test_the_auction_alerts_state_a_percentile_rule():
+def test_the_auction_and_term_premium_alerts_state_a_percentile_rule():
     ids = {r.id for r in _percentile_rules()}
-    assert {"tail_10y_above_p90"} <= ids
+    assert {"tail_10y_above_p90", "term_premium_up_p95_3m"} <= ids
     # the indirect share drifted up from 2009: its level is a trailing percentile, not a fixed one
     assert _rule("indirect_10y_below_p10").kind == "percentile"
 
 
 @pytest.mark.parametrize("rule", _percentile_rules(), ids=lambda r: r.id)
 def test_level_and_firing_rate_are_what_the_basis_says(rule):
-    pct, start, end, stated = _RULE.search(rule.basis).groups()
+    pct, start, end, digits, stated = _RULE.search(rule.basis).groups()
     s = indicators.series(rule.indicator)
-    hist = s[(s.index >= pd.Timestamp(start)) & (s.index <= pd.Timestamp(end))]
-    assert len(hist) > 100
+    h = replay(rule, s)
+    hist = h[(h.index >= pd.Timestamp(start)) & (h.index <= pd.Timestamp(end))]
+    assert len(hist) > 100 and hist["fired"].notna().all()
     kind, level = rule.bound()
-    assert level == pytest.approx(round(float(hist.quantile(int(pct) / 100)), 1))
-    rate = 100.0 * float(hist.map(rule.hit).mean())
+    assert level == pytest.approx(round(float(hist["compared"].quantile(int(pct) / 100)), 1 if digits == "0.1" else 0))
+    rate = 100.0 * float(hist["fired"].astype(bool).mean())
     expected = int(pct) if kind in ("below", "at_most") else 100 - int(pct)
     assert abs(rate - expected) <= TOLERANCE_PP, (rule.id, rate)
     assert abs(rate - int(stated)) <= 0.5, (rule.id, rate, stated)   # the rate the basis prints, rounded
+
+
+def test_term_premium_alert_is_its_95th_percentile_of_3_month_changes():
+    """50 bp in 3 months fired on 9% of days 1990-2025; the level is now a stated percentile of the same
+    changes, so it fires on 5% of them (checked by the test above) and says so in its title."""
+    rule = _rule("term_premium_up_p95_3m")
+    assert rule in _percentile_rules() and rule.kind == "change" and rule.window == "3m" and rule.scale == 100
+    assert "95th percentile" in rule.basis and f"more than {rule.bound()[1]:g} bp" in rule.title
 
 
 def test_indirect_share_excludes_soma_add_ons():
