@@ -55,7 +55,70 @@ def test_compare(base, exit_):
     c = treasurylab.compare(base, exit_)
     s = c.summary()
     row = s[(s["variable"] == "foreign_total")].iloc[-1]
-    assert row["p50 difference (b - a)"] < 0                  # China sold: fewer foreign holdings
+    assert row["difference p50"] < 0                           # China sold: fewer foreign holdings
     fig = c.fan("y10")
     assert sum(t.name == "observed" for t in fig.data) == 1 and "china-exit" in fig.layout.title.text
     assert "<table>" in c._repr_html_()
+
+
+def test_compare_summary_is_the_per_path_difference(base, exit_):
+    """b - a path by path (same seed, same world), not a difference of medians: the two disagree here,
+    and the summary gives the paired one, for every variable and month both runs have."""
+    s = treasurylab.compare(base, exit_).summary()
+    T = min(len(base.months), len(exit_.months))
+    both = [v for v in base.summary()["variable"].unique() if v in set(exit_.summary()["variable"])]
+    assert list(s["variable"].unique()) == both and len(s) == len(both) * T
+    assert list(s["month"].iloc[:T]) == base.months[:T]
+    worst = 0.0
+    for var in ("y10", "debt_gdp", "foreign_total", "net_interest"):
+        k = {"y10": 100.0, "debt_gdp": 100.0}.get(var, 1.0)
+        a, b = base.ds[var].values[:, :T] * k, exit_.ds[var].values[:, :T] * k
+        got = s[s["variable"] == var]
+        np.testing.assert_allclose(got["difference p50"], np.median(b - a, axis=0), atol=1e-9)
+        np.testing.assert_allclose(got["difference p5"], np.percentile(b - a, 5, axis=0), atol=1e-9)
+        np.testing.assert_allclose(got["difference p95"], np.percentile(b - a, 95, axis=0), atol=1e-9)
+        np.testing.assert_allclose(got["china-exit p50"], np.median(b, axis=0), atol=1e-9)
+        worst = max(worst, float(np.max(np.abs(np.median(b - a, axis=0)
+                                                - (np.median(b, axis=0) - np.median(a, axis=0))))))
+    assert worst > 1e-3                # the difference of medians is another number: the test can tell
+    units = dict(zip(s["variable"], s["unit"]))
+    assert units["y10"] == "percent" and units["debt_gdp"] == "% of GDP" and units["foreign_total"] == "USD bn"
+    assert {"baseline p50", "china-exit p50"} <= set(s.columns)
+
+
+def test_compare_refuses_runs_with_other_seeds_or_paths(base):
+    other_seed = treasurylab.run("china-exit", paths=8, seed=2, workers=1)
+    with pytest.raises(BadInput, match="same paths and seed") as err:
+        treasurylab.compare(base, other_seed).summary()
+    assert err.value.field == "paths/seed"
+    with pytest.raises(BadInput, match="same paths and seed"):
+        treasurylab.compare(base, treasurylab.run("china-exit", paths=6, seed=1, workers=1)).summary()
+
+
+def test_compare_runs_scenarios_on_the_same_draws(base):
+    """baseline's file says seed 1, china-exit's seed 2026: compare(names) ran each with its own seed."""
+    c = treasurylab.compare("baseline", "china-exit", paths=8, workers=1)
+    assert c.a.result.scenario.seed == c.b.result.scenario.seed == 1
+    assert c.summary()["difference p50"].notna().all()
+    c = treasurylab.compare(base, "china-exit", workers=1)         # a run made already sets both
+    assert (c.b.result.paths, c.b.result.scenario.seed) == (8, 1)
+
+
+def test_compare_checks_paths_given_for_both():
+    """paths=0 is refused as run(paths=0) refuses it (it fell back to the scenarios' own 1,000)."""
+    with pytest.raises(BadInput, match="whole number"):
+        treasurylab.compare("baseline", "china-exit", paths=0, workers=1)
+
+
+def test_compare_repr_html_shows_the_paired_difference(base, exit_):
+    from treasurylab.scenario.compare import paired_rows
+
+    h = treasurylab.compare(base, exit_)._repr_html_()
+    for head in ("difference p5", "difference p50", "difference p95", "unit"):
+        assert f"<th>{head}</th>" in h
+    rows = paired_rows(base.result, exit_.result)
+    ft = next(r for r in rows if r["variable"] == "foreign_total" and r["month"] == exit_.months[-1])
+    assert f"<td>{ft['diff_p5']:+,.2f}</td><td>{ft['diff_p50']:+,.2f}</td><td>{ft['diff_p95']:+,.2f}</td>" in h
+    assert ft["diff_p50"] != pytest.approx(ft["b_p50"] - ft["a_p50"], abs=0.005)   # not a difference of medians
+    refused = treasurylab.compare(base, treasurylab.run("china-exit", paths=8, seed=2, workers=1))._repr_html_()
+    assert "same paths and seed" in refused and "<table>" not in refused

@@ -222,21 +222,19 @@ def register(app: typer.Typer) -> None:
             with output.as_typed({"SCENARIO": "B"}):
                 sb = load_scenario(b)
             big = not json_ and max(paths or sa.paths, paths or sb.paths) > BLOCK_SIZE
-            from treasurylab.scenario.compare import paired_rows
+            from treasurylab.scenario.compare import common_draws, paired_rows
 
             # common random numbers: one seed and one path count for both runs, so path i of B and path
             # i of A see the same world and their difference is B's effect on that draw
-            n_paths = paths or max(sa.paths, sb.paths)
-            s_seed = sa.seed if seed is None else seed
+            n_paths, s_seed = common_draws(sa, sb, paths, seed)
             with _progress(big, f"{sa.name}") as cb:
                 ra = _run_from(a, sa, paths=n_paths, seed=s_seed, workers=workers, progress=cb)
             with _progress(big, f"{sb.name}") as cb:
                 rb = _run_from(b, sb, paths=n_paths, seed=s_seed, workers=workers, progress=cb)
             from treasurylab.scenario.compare import side_names
-            from treasurylab.scenario.results import unit
 
             name_a, name_b = side_names(ra.scenario.name, rb.scenario.name)
-            rows = [{"variable": r["label"], "month": r["month"], "unit": unit(r["variable"]),
+            rows = [{"variable": r["label"], "month": r["month"], "unit": r["unit"],
                      f"{name_a} p50": r["a_p50"], f"{name_b} p50": r["b_p50"], "difference p5": r["diff_p5"],
                      "difference p50": r["diff_p50"], "difference p95": r["diff_p95"]}
                     for r in paired_rows(ra, rb)]

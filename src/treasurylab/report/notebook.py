@@ -15,7 +15,11 @@
 
 Every other attribute (``ds``, ``outcomes()``, ``save(dir)``, ``headline()``, ``months``...) is the
 runner's :class:`~treasurylab.scenario.results.Result`'s. ``compare(a, b)`` returns a
-:class:`Comparison` with the same four (differences b - a in shown units; ``fan`` overlays the two).
+:class:`Comparison` of two runs on the same draws of the world (same seed and paths: path i of both is
+one draw, so b - a on it is B's effect there): ``summary()`` and ``_repr_html_`` give each run's median
+and the p5 / p50 / p95 of that per-path difference, in shown units (``scenario.compare.paired_rows``, as
+``treasurylab compare``; a difference of medians mixes the effect with the world's spread and is not
+the median effect); ``fan`` overlays the two fans.
 """
 
 from __future__ import annotations
@@ -106,20 +110,35 @@ def _unit(var: str) -> str:
 
 
 class Comparison:
-    """Two runs side by side: ``summary()`` with both medians and b - a, ``fan(var)`` overlaid."""
+    """Two runs on the same draws of the world: ``summary()`` with both medians and the distribution of
+    the per-path difference b - a (``scenario.compare.paired_rows``), ``fan(var)`` overlaid."""
 
     def __init__(self, a: Run, b: Run):
         self.a, self.b = a, b
 
-    def summary(self):
-        s_a, s_b = self.a.summary(), self.b.summary()
+    def _names(self) -> tuple[str, str]:
         from treasurylab.scenario.compare import side_names
 
-        name_a, name_b = side_names(self.a.name, self.b.name, ("a", "b"))
-        keys = ["variable", "month", "unit"]
-        m = s_a[keys + ["p50"]].merge(s_b[keys + ["p50"]], on=keys, suffixes=(f" {name_a}", f" {name_b}"))
-        m["p50 difference (b - a)"] = m[f"p50 {name_b}"] - m[f"p50 {name_a}"]
-        return m
+        return side_names(self.a.name, self.b.name, ("a", "b"))
+
+    def summary(self):
+        """Every monthly variable and month both runs have: ``unit`` (as in ``Run.summary()`` and the
+        CLI's ``compare --json``), each run's median (``NAME p50``) and the p5 / p50 / p95 of the
+        per-path difference b - a (``difference p5`` ...), shown units. The paths are paired: path i of
+        both runs is the same draw of the world (same seed and paths; BadInput otherwise), so
+        ``difference p50`` is the median effect, not the difference of the medians. Over the kept paths
+        (every path up to ``runner.KEEP_PATHS``)."""
+        import pandas as pd
+
+        from treasurylab.scenario.compare import paired_rows, paired_variables
+
+        name_a, name_b = self._names()
+        ra, rb = self.a.result, self.b.result
+        rows = paired_rows(ra, rb, at="all", variables=paired_variables(ra, rb))
+        return pd.DataFrame({"variable": [r["variable"] for r in rows], "month": [r["month"] for r in rows],
+                             "unit": [r["unit"] for r in rows], f"{name_a} p50": [r["a_p50"] for r in rows],
+                             f"{name_b} p50": [r["b_p50"] for r in rows],
+                             **{f"difference {q}": [r[f"diff_{q}"] for r in rows] for q in ("p5", "p50", "p95")}})
 
     def fan(self, var: str = "y10"):
         """Both fans on one chart (the second's traces follow the first's), history once."""
@@ -136,17 +155,24 @@ class Comparison:
         return fa
 
     def _repr_html_(self) -> str:
-        rows_a = {(r["variable"], r["month"]): r for r in self.a.headline()}
-        body = ""
-        for r in self.b.headline():
-            ra = rows_a.get((r["variable"], r["month"]))
-            if ra is None:
-                continue
-            body += (f"<tr><td>{html.escape(r['label'])}</td><td>{r['month']}</td><td>{ra['p50']:,.2f}</td>"
-                     f"<td>{r['p50']:,.2f}</td><td>{r['p50'] - ra['p50']:+,.2f}</td></tr>")
-        head = "".join(f"<th>{h}</th>" for h in ("variable", "month", f"median {self.a.name}",
-                                                  f"median {self.b.name}", "difference"))
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        from treasurylab.scenario.compare import paired_rows
+
+        name_a, name_b = self._names()
+        ra, rb = self.a.result, self.b.result
+        try:
+            rows = paired_rows(ra, rb)
+        except BadInput as exc:
+            return f"<div><b>{html.escape(name_a)} vs {html.escape(name_b)}</b>: {html.escape(str(exc))}</div>"
+        body = "".join(
+            f"<tr><td>{html.escape(r['label'])}</td><td>{html.escape(r['unit'])}</td><td>{r['month']}</td>"
+            f"<td>{r['a_p50']:,.2f}</td><td>{r['b_p50']:,.2f}</td><td>{r['diff_p5']:+,.2f}</td>"
+            f"<td>{r['diff_p50']:+,.2f}</td><td>{r['diff_p95']:+,.2f}</td></tr>" for r in rows)
+        head = "".join(f"<th>{html.escape(h)}</th>" for h in (
+            "variable", "unit", "month", f"median {name_a}", f"median {name_b}", "difference p5",
+            "difference p50", "difference p95"))
+        return (f"<div><b>{html.escape(name_b)} - {html.escape(name_a)}</b>, paired per path (the same draws of "
+                f"the world): {len(ra.arrays['path']):,} paths, seed {ra.scenario.seed}"
+                f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
 def run(spec_or_path: Any, **kw: Any) -> Run:
@@ -157,7 +183,18 @@ def run(spec_or_path: Any, **kw: Any) -> Run:
 
 
 def compare(a: Any, b: Any, **kw: Any) -> Comparison:
-    """Compare two runs: Run objects, or scenarios to run with the same ``kw`` (paths, seed...)."""
-    ra = a if isinstance(a, Run) else run(a, **kw)
-    rb = b if isinstance(b, Run) else run(b, **kw)
+    """Compare two runs: Run objects, or scenarios to run with the same ``kw`` (workers...). Both run
+    on the same draws of the world: ``paths`` and ``seed`` from ``kw``, else those of a Run given, else
+    the larger of the two scenarios' paths and A's seed (as ``treasurylab compare`` does)."""
+    from treasurylab.scenario.compare import common_draws
+    from treasurylab.scenario.spec import load_scenario
+
+    if isinstance(a, Run) and isinstance(b, Run):
+        return Comparison(a, b)
+    done = next((x.result.scenario for x in (a, b) if isinstance(x, Run)), None)
+    sa = done or load_scenario(a)
+    sb = done or load_scenario(b)
+    n, s = common_draws(sa, sb, kw.pop("paths", None), kw.pop("seed", None))
+    ra = a if isinstance(a, Run) else run(a, paths=n, seed=s, **kw)
+    rb = b if isinstance(b, Run) else run(b, paths=n, seed=s, **kw)
     return Comparison(ra, rb)

@@ -22,34 +22,71 @@ def side_names(a: str, b: str, marks: tuple[str, str] = ("A", "B")) -> tuple[str
     return (a, b) if a != b else (f"{a} ({marks[0]})", f"{b} ({marks[1]})")
 
 
-def paired_rows(ra, rb, at: list[int] | None = None) -> list[dict]:
-    """Rows (variable, label, month, a_p50, b_p50, diff_p5, diff_p50, diff_p95) for two Results."""
-    from treasurylab.scenario.results import HEADLINE, label, scale
+def common_draws(sa, sb, paths: int | None = None, seed: int | None = None) -> tuple[int, int]:
+    """The paths and seed both scenarios run with, so that they are paired: ``paths`` or the larger
+    of the two scenarios' own, ``seed`` or A's (what ``treasurylab compare`` and
+    ``treasurylab.compare(a, b)`` do; one home for the rule)."""
+    return (max(sa.paths, sb.paths) if paths is None else paths), (sa.seed if seed is None else seed)
 
+
+def paired_months(ra, rb) -> list[str]:
+    """The months both Results have (the shorter horizon), after checking they are paired: the same
+    seed and the same number of paths (kept and in all), and the same start. BadInput otherwise."""
     da, db = ra.arrays, rb.arrays          # numpy arrays by name (Result.arrays: no Dataset built)
     na, nb = len(da.get("path", ())), len(db.get("path", ()))
-    if na != nb or ra.scenario.seed != rb.scenario.seed:
+    if na != nb or ra.paths != rb.paths or ra.scenario.seed != rb.scenario.seed:
         raise BadInput("a paired comparison needs the same paths and seed for both runs", field="paths/seed",
-                       got=f"{na} paths seed {ra.scenario.seed} vs {nb} paths seed {rb.scenario.seed}",
-                       fix="give --paths and --seed once for both scenarios")
+                       got=f"{ra.paths} paths seed {ra.scenario.seed} vs {rb.paths} paths seed {rb.scenario.seed}",
+                       fix="give --paths and --seed once for both scenarios (Python: compare(a, b, paths=N, "
+                           "seed=S), or two runs made with the same paths and seed)")
     ma, mb = [str(m) for m in da["month"]], [str(m) for m in db["month"]]
     T = min(len(ma), len(mb))
     if ma[:T] != mb[:T]:
         raise BadInput("the two scenarios start in different months", field="start",
                        got=f"{ma[0]} vs {mb[0]}", fix="compare scenarios with the same start")
-    idx = sorted({i for i in (at or [11, 23, T - 1]) if 0 <= i < T})
+    return ma[:T]
+
+
+def paired_variables(ra, rb) -> list[str]:
+    """The monthly variables both Results have, in A's summary order."""
+    sb = set(rb.summary["variable"])
+    return [v for v in dict.fromkeys(ra.summary["variable"]) if v in sb]
+
+
+def paired_paths(ra, rb, var: str) -> tuple[np.ndarray, np.ndarray]:
+    """``var``'s kept paths of A and B over the months both have, (path, month), in shown units: row i
+    of each is the same draw of the world, so ``b - a`` is B's effect path by path."""
+    from treasurylab.scenario.results import scale
+
+    T = len(paired_months(ra, rb))
+    k = scale(var)
+    return (np.asarray(ra.arrays[var][:, :T], dtype=float) * k,
+            np.asarray(rb.arrays[var][:, :T], dtype=float) * k)
+
+
+def paired_rows(ra, rb, at: list[int] | str | None = None, variables: list[str] | None = None) -> list[dict]:
+    """Rows (variable, label, unit, month, a_p50, b_p50, diff_p5, diff_p50, diff_p95) for two Results.
+
+    ``at``: month indices (default 12, 24 and the last month both have), or ``"all"``; ``variables``:
+    default the headline ones (``results.HEADLINE``), each kept only where both runs have it. Shown
+    units (``unit`` as written in files); the p50s are each run's median over the kept paths."""
+    from treasurylab.scenario.results import HEADLINE, label, unit
+
+    months = paired_months(ra, rb)
+    T = len(months)
+    idx = list(range(T)) if at == "all" else sorted({i for i in (at or [11, 23, T - 1]) if 0 <= i < T})
     rows = []
-    for var in HEADLINE:
-        if var not in da or var not in db:
+    both = set(paired_variables(ra, rb))
+    for var in (HEADLINE if variables is None else variables):
+        if var not in both:
             continue
-        k = scale(var)
-        a = np.asarray(da[var][:, idx], dtype=float) * k
-        b = np.asarray(db[var][:, idx], dtype=float) * k
+        a, b = (x[:, idx] for x in paired_paths(ra, rb, var))
         d = b - a
         qa, qb = np.median(a, axis=0), np.median(b, axis=0)
         qd = np.percentile(d, [5, 50, 95], axis=0)
+        lab, u = label(var), unit(var)
         for j, i in enumerate(idx):
-            rows.append({"variable": var, "label": label(var), "month": ma[i], "a_p50": float(qa[j]),
+            rows.append({"variable": var, "label": lab, "unit": u, "month": months[i], "a_p50": float(qa[j]),
                          "b_p50": float(qb[j]), "diff_p5": float(qd[0, j]), "diff_p50": float(qd[1, j]),
                          "diff_p95": float(qd[2, j])})
     return rows
