@@ -31,7 +31,8 @@ def test_palette_is_distinct_and_every_builder_has_a_source():
     assert len(set(F.PALETTE)) == len(F.PALETTE)
     figs = [F.holders_waterfall(["a", "b"], [-1.0, 2.0]), F.cascade_distribution(np.array([0.1, 0.6])),
             F.loop_decomposition(["2026-01"], {"x": np.array([0.001]), "y": np.array([0.002])}),
-            F.tipping_map([0, 1], [0, 1], np.zeros((2, 2)), "a", "b")]
+            F.tipping_map([0, 1], [0, 1], np.zeros((2, 2)), "a", "b"),
+            F.difference_fan(["2026-01", "2026-02"], np.zeros((3, 2)), "d", "pp")]
     for fig in figs:
         assert any(t.startswith("Source:") for t in _annotations(fig))
     loop = figs[2]
@@ -123,7 +124,8 @@ def test_source_lines_never_share_the_space_of_a_legend():
                       history=observed("y10", "2026-01"), baseline=np.full(12, 0.041), since=since)
     figs = [fan, F.holders_waterfall(["a", "b"], [-1.0, 2.0]), F.cascade_distribution(np.array([0.1, 0.6])),
             F.loop_decomposition(["2026-01"], {"x": np.array([0.001]), "y": np.array([0.002])}),
-            F.tipping_map([0, 1], [0, 1], np.zeros((2, 2)), "a", "b")]
+            F.tipping_map([0, 1], [0, 1], np.zeros((2, 2)), "a", "b"),
+            F.difference_fan(["2026-01", "2026-02"], np.zeros((3, 2)), "d", "pp")]
     for fig in figs:
         _legend_clear_of_source(fig)
     ans = {"date": "2026-07-13", "stage_only": dict.fromkeys(MF.STAGES, 0.5), "chain": dict.fromkeys(MF.STAGES, 0.2)}

@@ -122,3 +122,22 @@ def test_compare_repr_html_shows_the_paired_difference(base, exit_):
     assert ft["diff_p50"] != pytest.approx(ft["b_p50"] - ft["a_p50"], abs=0.005)   # not a difference of medians
     refused = treasurylab.compare(base, treasurylab.run("china-exit", paths=8, seed=2, workers=1))._repr_html_()
     assert "same paths and seed" in refused and "<table>" not in refused
+
+
+def test_compare_difference_fan(base, exit_):
+    fig = treasurylab.compare(base, exit_).difference_fan("debt_gdp")
+    names = [t.name for t in fig.data]
+    assert {"p5-p95", "p25-p75", "median"} <= set(names) and "observed" not in names
+    T = min(len(base.months), len(exit_.months))
+    d = (exit_.ds["debt_gdp"].values - base.ds["debt_gdp"].values[:, :T]) * 100.0
+    med = next(t for t in fig.data if t.name == "median")
+    np.testing.assert_allclose(med.y, np.median(d, axis=0), atol=1e-9)
+    assert list(med.x) == base.months[:T]
+    p5 = next(t for t in fig.data if t.name == "p5-p95")
+    np.testing.assert_allclose(p5.y, np.percentile(d, 5, axis=0), atol=1e-9)
+    assert "pp of GDP" in fig.layout.yaxis.title.text
+    assert any(sh.type == "line" and sh.y0 == 0 == sh.y1 for sh in fig.layout.shapes)   # the zero line
+    notes = " ".join(a.text.replace("<br>", " ") for a in fig.layout.annotations)
+    assert "Source" in notes and "8 paths" in notes and "seed 1" in notes
+    with pytest.raises(BadInput, match="not a monthly output"):
+        treasurylab.compare(base, exit_).difference_fan("y11")

@@ -4,6 +4,7 @@ Shared by the HTML report and the dashboard; no I/O, no model calls. Builders:
 
 - :func:`fan_chart` - percentile bands (p5-p95, p25-p75) and the median of a (paths, months) array,
   with the baseline as a dashed line;
+- :func:`difference_fan` - the same bands of the per-path difference of two paired runs, with a zero line;
 - :func:`holders_waterfall` - change in holdings by holder (USD bn) and who absorbed it, to the total;
 - :func:`cascade_distribution` - histogram of the share of foreign official holdings sold within 24
   months, with the 50% tipping line;
@@ -107,6 +108,18 @@ def fan_chart(months: Sequence[str], paths: np.ndarray, title: str, unit: str = 
         src = f"{source}; observed: {obs.attrs.get('source', 'bundled data')}"
         as_of = as_of or obs.attrs.get("as_of")
     return add_source(fig, src, as_of)
+
+
+def difference_fan(months: Sequence[str], diff: np.ndarray, title: str, unit: str, axis_title: str | None = None,
+                   source: str = MODEL_SOURCE):
+    """The fan (:func:`fan_chart`: p5-p95, p25-p75, median) of ``diff``, the per-path difference of two
+    paired runs ((paths, months), shown units), with a zero line: where the band leaves zero, the
+    effect has one sign on that share of the draws of the world. ``axis_title`` defaults to ``unit``."""
+    fig = fan_chart(months, diff, title, unit, source=source)
+    fig.update_layout(yaxis_title=axis_title or unit)
+    fig.add_hline(y=0, line=dict(color=PALETTE[7], width=1), annotation_text="no difference",
+                  annotation_position="bottom left", annotation_font=dict(size=10, color="#555555"))
+    return fig
 
 
 def holders_waterfall(names: Sequence[str], change_bn: Sequence[float], title: str = "Change in holdings by holder",

@@ -19,7 +19,8 @@ runner's :class:`~treasurylab.scenario.results.Result`'s. ``compare(a, b)`` retu
 one draw, so b - a on it is B's effect there): ``summary()`` and ``_repr_html_`` give each run's median
 and the p5 / p50 / p95 of that per-path difference, in shown units (``scenario.compare.paired_rows``, as
 ``treasurylab compare``; a difference of medians mixes the effect with the world's spread and is not
-the median effect); ``fan`` overlays the two fans.
+the median effect); ``fan`` overlays the two fans and ``difference_fan(var)`` draws the per-path
+difference's p5-p95 and p25-p75 by month, with a zero line.
 """
 
 from __future__ import annotations
@@ -111,7 +112,8 @@ def _unit(var: str) -> str:
 
 class Comparison:
     """Two runs on the same draws of the world: ``summary()`` with both medians and the distribution of
-    the per-path difference b - a (``scenario.compare.paired_rows``), ``fan(var)`` overlaid."""
+    the per-path difference b - a (``scenario.compare.paired_rows``), ``fan(var)`` overlaid,
+    ``difference_fan(var)`` the per-path difference by month."""
 
     def __init__(self, a: Run, b: Run):
         self.a, self.b = a, b
@@ -153,6 +155,27 @@ class Comparison:
             fa.add_trace(t)
         fa.update_layout(title=f"{fa.layout.title.text} vs {self.b.name}")
         return fa
+
+    def difference_fan(self, var: str = "y10"):
+        """Plotly fan of the per-path difference b - a of ``var`` (p5-p95, p25-p75, median) by month,
+        over the months both runs have, with a zero line; the axis in the difference's unit
+        (percentage points for a variable in percent). Paired: the same seed and paths (BadInput
+        otherwise); over the kept paths."""
+        from treasurylab.report.figures import MODEL_SOURCE, difference_fan
+        from treasurylab.scenario.compare import paired_months, paired_paths
+        from treasurylab.scenario.results import VARIABLES, difference_unit
+
+        ra, rb = self.a.result, self.b.result
+        _check_var(ra, var)
+        _check_var(rb, var)
+        months = paired_months(ra, rb)
+        a, b = paired_paths(ra, rb, var)
+        name_a, name_b = self._names()
+        unit = difference_unit(var)
+        src = (f"{MODEL_SOURCE}; paired: each path of {name_b} minus the same path (the same draw of the world) "
+               f"of {name_a}; {len(a):,} paths, seed {ra.scenario.seed}")
+        return difference_fan(months, b - a, f"{VARIABLES.get(var, (var,))[0]}: {name_b} - {name_a}, path by path",
+                              unit, axis_title=f"{name_b} - {name_a} ({unit})" if unit else None, source=src)
 
     def _repr_html_(self) -> str:
         from treasurylab.scenario.compare import paired_rows

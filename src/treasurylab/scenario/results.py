@@ -106,6 +106,13 @@ def unit(var: str) -> str:
     return _FILE_UNITS.get(u, u)
 
 
+def difference_unit(var: str) -> str:
+    """The shown unit of a difference of ``var`` between two runs: a difference of percentages is in
+    percentage points (``%`` -> ``pp``, ``% of GDP`` -> ``pp of GDP``); other units are unchanged."""
+    u = VARIABLES.get(var, (var, "", 1.0))[1]
+    return "pp" + u[1:] if u.startswith("%") else u
+
+
 def describe(var: str) -> tuple[str, str, float, str]:
     """(long name, unit in files, scale from internal to that unit, source) of any output variable."""
     base = var.startswith("base_")
