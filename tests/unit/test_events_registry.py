@@ -32,7 +32,7 @@ class Windfall(EventBase):
     def apply(self, s: Schedules, t: int, day: int, field_: str) -> None:
         s.slippage[t:min(s.T, t + self.months)] -= self.pct_gdp
 
-    def describe(self) -> str:
+    def describe(self, run=None) -> str:
         return f"{self.date}: a windfall cuts deficits by {self.pct_gdp:g}% of GDP for {self.months} months."
 
 

@@ -184,6 +184,9 @@ def register(app: typer.Typer) -> None:
                 print_json(res.to_dict())
                 return
             table(_rows(res), title=f"{sc.name}: {res.paths:,} paths, seed {res.meta['seed']}")
+            for r in res.event_rows():          # an event cut at the run's end: what is inside
+                if r["passes_end"]:
+                    typer.echo(f"note: {r['field']}: {r['what']}")
             dec = res.decomposition()
             if dec:
                 table([{k: (v if k == "month" else f"{v:+.1f}") for k, v in r.items()} for r in dec],

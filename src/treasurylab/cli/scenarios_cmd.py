@@ -39,9 +39,10 @@ def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def event_words(ev: Any) -> str:
-    """One sentence saying what an event does: the event's own ``describe()`` (scenario/events)."""
-    return ev.describe()
+def event_words(ev: Any, run: Any = None) -> str:
+    """One sentence saying what an event does: the event's own ``describe(run)`` (scenario/events);
+    with the run (``scenario.words.run_window``), display names and what falls inside it."""
+    return ev.describe(run)
 
 
 def _story(sc: Any) -> str:
@@ -50,10 +51,11 @@ def _story(sc: Any) -> str:
 
 def _summary(name: str) -> dict[str, Any]:
     from treasurylab.scenario.spec import load_scenario
+    from treasurylab.scenario.words import event_rows
 
     sc = load_scenario(name)
     return {"name": sc.name, "story": _story(sc), "start": sc.start, "horizon_months": sc.horizon,
-            "events": [{"type": e.type, "date": e.date, "what": event_words(e)} for e in sc.events]}
+            "events": [{k: r[k] for k in ("type", "date", "what", "passes_end")} for r in event_rows(sc)]}
 
 
 def resolved_yaml(sc: Any) -> str:

@@ -259,6 +259,14 @@ def _products(names: list[str], field_name: str, default: tuple[str, ...]) -> li
     return out
 
 
+def event_months(ev: Any) -> tuple[int, int | None]:
+    """(first month in effect, first month no longer in effect or None when open-ended) of one event
+    (a scenario event, a mapping or a MineralsEvent), as ordinals (12 * year + month - 1): the window
+    the block runs it over (a date after the 15th takes effect the next month)."""
+    e = _compile_one(ev if isinstance(ev, MineralsEvent) else MineralsEvent.from_scenario(ev), 0)
+    return e.t0, (None if e.t1 >= BIG else e.t1)
+
+
 def validate_events(events: Iterable[Any], inputs: MineralsInputs | None = None) -> list[MineralsEvent]:
     """Check events (kinds, names, dates, numbers, and that the mix is coherent); return MineralsEvents."""
     out = []

@@ -135,6 +135,7 @@ def render(result, band_sources: list[dict] | None = None) -> str:
     from plotly.offline import get_plotlyjs
 
     from treasurylab import __version__
+    from treasurylab.scenario.words import event_rows
 
     sc = result.scenario
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
@@ -150,7 +151,8 @@ def render(result, band_sources: list[dict] | None = None) -> str:
     return tpl.render(
         title=f"{sc.name}", description=sc.description, paths=result.paths, seed=result.meta.get("seed"),
         start=result.months[0], end=result.months[-1], baseline=sc.baseline, version=__version__,
-        events=[ev.describe() for ev in sc.events],  # each kind words itself (scenario/events)
+        # each kind words itself (scenario/events), against this run's months (scenario/words)
+        events=[r["what"] for r in event_rows(sc, len(result.months))],
         overrides=", ".join(f"{b}.{k}={v}" for b, ov in sc.overrides.items() for k, v in ov.items()),
         headline=result.headline(), outcomes=outcomes, regime_note=regime_note,
         plotlyjs=get_plotlyjs(), sources=sources_rows(sc.overrides), band_sources=band_sources or [], **sections,

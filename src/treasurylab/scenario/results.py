@@ -498,11 +498,21 @@ class Result:
             "outcome_units": {k: "1" for k in self.outcomes()},
             "headline": self.headline(),
             "decomposition_y10": self.decomposition(),
+            "events": self.event_rows(),
             "units": {v: unit(v) for v in self._variables()},
             "observed": {k: self._attrs()[k] for k in ("foreign_official_tic_bn",) if k in self._attrs()},
             "meta": {k: v for k, v in self.meta.items() if k not in ("files",)},
             "files": self.meta.get("files", {}),
         }
+
+    def event_rows(self) -> list[dict]:
+        """The scenario's events in words against this run (``scenario.words``; [] when the scenario is
+        not a validated Scenario)."""
+        if not hasattr(self.scenario, "events"):
+            return []
+        from treasurylab.scenario.words import event_rows
+
+        return event_rows(self.scenario, len(self.months))
 
     def save(self, out_dir: str | Path, as_dir: str | Path | None = None,
              save_paths: int | None = None, also: dict[str, str] | None = None) -> dict[str, str]:

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from treasurylab.scenario.events.base import EventBase, Schedules
+from treasurylab.scenario.events.base import EventBase, RunWindow, Schedules
 from treasurylab.scenario.events.registry import register
 
 
@@ -25,6 +25,6 @@ class Backstop(EventBase):
         s.claim_switch(("backstop", "the Fed backstop"), t, field_, self.date)
         s.backstop.append((t, self.on, self.trigger_bp))
 
-    def describe(self) -> str:
+    def describe(self, run: RunWindow | None = None) -> str:
         trig = f" (trigger {self.trigger_bp:g} bp in a month)" if self.trigger_bp else ""
         return f"{self.date}: the Fed backstop is switched {'on' if self.on else 'off'}{trig}."

@@ -9,7 +9,10 @@ registered with :func:`treasurylab.scenario.events.registry.register`). The clas
   :class:`Schedules` that ``scenario.setup.prepare`` builds and then turns into the ``Setup``,
 - :meth:`EventBase.check`: any cross-field check that needs the model's data (called at load),
 - :meth:`EventBase.describe`: one sentence in words for reports, and its docstring, which the generated
-  reference (docs/events.md) prints as "what it does".
+  reference (docs/events.md) prints as "what it does". Given the run (:class:`RunWindow`), the words
+  name holders by their display names and say how much of an event that lasts past the run's last
+  month falls inside it, from the same schedule ``apply`` writes (:func:`window_end`, the sale's
+  schedule).
 """
 
 from __future__ import annotations
@@ -36,6 +39,76 @@ FIELD_UNITS: dict[str, str] = {
     "pct_gdp": "% of GDP a year", "purchases_pct_gdp": "% of GDP a year", "transfers_pct_gdp": "% of GDP a year",
     "volatility": "times the usual monthly move",
 }
+
+
+def window_end(T: int, t: int, months: int | None) -> int:
+    """The month (from the run's start) at which an event lasting ``months`` months from month ``t``
+    stops, cut at the run's end ``T`` (``None``: to the end): the one home of that cut, which each kind's
+    ``apply`` writes and its words report."""
+    return T if months is None else min(T, t + int(months))
+
+
+#: the words that end the clause of an event cut at the run's end (:meth:`RunWindow.inside`)
+INSIDE_RUN = "inside this run, which ends "
+
+
+def passes_end(words: str) -> bool:
+    """Whether an event's words (``describe(run)``) say it passes the run's end."""
+    return INSIDE_RUN in words
+
+
+def month_count(x: float) -> str:
+    """A number of months as shown: '24', '23.5' (whole when within 0.05 of it)."""
+    return f"{x:.0f}" if abs(x - round(x)) < 0.05 else f"{x:.1f}"
+
+
+def months_text(x: float) -> str:
+    """A number of months in words: '24 months', '1 month', '23.5 months'."""
+    n = month_count(x)
+    return f"{n} month" + ("" if n == "1" else "s")
+
+
+@dataclass(frozen=True)
+class RunWindow:
+    """What an event's words need to know about the run: its first month, its length ``T`` (months)
+    and the holders' display names (the agents of the holders block; empty: names as given)."""
+
+    start: str                          # first simulated month, 'YYYY-MM'
+    T: int                              # months the model runs
+    names: tuple[str, ...] = ()
+
+    @property
+    def start_ordinal(self) -> int:
+        y, m, _ = parse_date(self.start)
+        return 12 * y + m - 1
+
+    @property
+    def end(self) -> str:
+        """The run's last month, 'YYYY-MM'."""
+        o = self.start_ordinal + self.T - 1
+        return f"{o // 12:04d}-{o % 12 + 1:02d}"
+
+    def at(self, ev: EventBase) -> tuple[int, int]:
+        """(month from the run's start, day of month) of an event, as the set-up places it."""
+        y, m, d = ev.ymd
+        return 12 * y + m - 1 - self.start_ordinal, d
+
+    def inside(self, what: str, verb: str = "falls") -> str:
+        """The clause saying what of an event falls inside the run: '; of which WHAT falls inside this
+        run, which ends YYYY-MM' (the one place it is written: :func:`passes_end` finds it)."""
+        return f"; of which {what} {verb} {INSIDE_RUN}{self.end}"
+
+    def months_inside(self, t: int, months: int | None) -> str:
+        """The clause for an event lasting ``months`` months from month ``t`` that passes the run's end
+        (the cut :func:`window_end` makes); '' when it ends inside the run or lasts to its end."""
+        if months is None or t + months <= self.T:
+            return ""
+        n = window_end(self.T, t, months) - t
+        return self.inside(f"{n} of the {months_text(months)}", "fall" if n != 1 else "falls")
+
+    def to_end(self) -> str:
+        """'to the end of the run (YYYY-MM)'."""
+        return f"to the end of the run ({self.end})"
 
 
 class ItemError(ValueError):
@@ -163,7 +236,7 @@ class Schedules:
         """[T] profile of an event from month ``t``: 1 for ``months`` months (to the end when None),
         then halving every ``decay_months`` (0: off at once)."""
         out = np.zeros(self.T)
-        end = self.T if months is None else min(self.T, t + months)
+        end = window_end(self.T, t, months)
         out[t:end] = 1.0
         if end < self.T and decay_months > 0:
             k = np.arange(1, self.T - end + 1, dtype=float)
@@ -230,6 +303,7 @@ class EventBase(Strict):
     def check(self, index: int, where_of) -> None:
         """Checks at load that need the model's data (raise BadInput naming ``events[index]``)."""
 
-    def describe(self) -> str:
-        """One sentence in words, starting with the date (for reports)."""
+    def describe(self, run: RunWindow | None = None) -> str:
+        """One sentence in words, starting with the date (for reports); with ``run``, holders by their
+        display names and what falls inside the run of an event that passes its end."""
         return f"{self.date}: {self.kind()}"

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from treasurylab.scenario.events.base import EventBase, Schedules
+from treasurylab.scenario.events.base import EventBase, RunWindow, Schedules
 from treasurylab.scenario.events.registry import register
 
 
@@ -39,9 +39,10 @@ class CreditSpread(EventBase):
                 s.claim(("credit_spread", name), prof >= 1.0, field_, self.date)
                 s.spread_add[:, j] += bp * 1e-4 * prof
 
-    def describe(self) -> str:
+    def describe(self, run: RunWindow | None = None) -> str:
         parts = [f"Baa spread {self.baa_bp:+g} bp" if self.baa_bp else "",
                  f"mortgage spread {self.mortgage_bp:+g} bp" if self.mortgage_bp else ""]
-        dur = f"for {self.months} months" if self.months else "to the end of the run"
+        dur = f"for {self.months} months" if self.months else (run.to_end() if run else "to the end of the run")
+        cut = run.months_inside(run.at(self)[0], self.months) if run else ""
         fade = f", then fading with a {self.decay_months:g}-month half-life" if self.decay_months and self.months else ""
-        return f"{self.date}: credit spreads widen - {' and '.join(p for p in parts if p)} {dur}{fade}."
+        return f"{self.date}: credit spreads widen - {' and '.join(p for p in parts if p)} {dur}{fade}{cut}."

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from treasurylab.scenario.events.base import EventBase, Schedules
+from treasurylab.scenario.events.base import EventBase, RunWindow, Schedules, window_end
 from treasurylab.scenario.events.registry import register
 
 
@@ -32,12 +32,13 @@ class Fiscal(EventBase):
         return self
 
     def apply(self, s: Schedules, t: int, day: int, field_: str) -> None:
-        end = s.T if self.months is None else min(s.T, t + self.months)
+        end = window_end(s.T, t, self.months)
         s.purchases[t:end] += self.purchases_pct_gdp
         s.transfers[t:end] += self.transfers_pct_gdp
 
-    def describe(self) -> str:
+    def describe(self, run: RunWindow | None = None) -> str:
         parts = [f"purchases {self.purchases_pct_gdp:+g}%" if self.purchases_pct_gdp else "",
                  f"transfers {self.transfers_pct_gdp:+g}%" if self.transfers_pct_gdp else ""]
-        dur = f" for {self.months} months" if self.months else ""
-        return f"{self.date}: fiscal policy - federal {' and '.join(p for p in parts if p)} of GDP a year{dur}."
+        dur = f" for {self.months} months" if self.months else (f" {run.to_end()}" if run else "")
+        cut = run.months_inside(run.at(self)[0], self.months) if run else ""
+        return f"{self.date}: fiscal policy - federal {' and '.join(p for p in parts if p)} of GDP a year{dur}{cut}."

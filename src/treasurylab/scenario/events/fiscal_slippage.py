@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from treasurylab.scenario.events.base import EventBase, Schedules
+from treasurylab.scenario.events.base import EventBase, RunWindow, Schedules, window_end
 from treasurylab.scenario.events.registry import register
 
 
@@ -20,9 +20,10 @@ class FiscalSlippage(EventBase):
     months: int | None = Field(None, ge=1, le=600, description="how long it lasts (default: to the end)")
 
     def apply(self, s: Schedules, t: int, day: int, field_: str) -> None:
-        end = s.T if self.months is None else min(s.T, t + self.months)
+        end = window_end(s.T, t, self.months)
         s.slippage[t:end] += self.pct_gdp
 
-    def describe(self) -> str:
-        dur = f" for {self.months} months" if self.months else ""
-        return f"{self.date}: deficits run {self.pct_gdp:+g}% of GDP above the baseline{dur}."
+    def describe(self, run: RunWindow | None = None) -> str:
+        dur = f" for {self.months} months" if self.months else (f" {run.to_end()}" if run else "")
+        cut = run.months_inside(run.at(self)[0], self.months) if run else ""
+        return f"{self.date}: deficits run {self.pct_gdp:+g}% of GDP above the baseline{dur}{cut}."

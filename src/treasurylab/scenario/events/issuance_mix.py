@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from treasurylab.scenario.events.base import EventBase, Schedules
+from treasurylab.scenario.events.base import EventBase, RunWindow, Schedules
 from treasurylab.scenario.events.registry import register
 
 
@@ -23,5 +23,5 @@ class IssuanceMix(EventBase):
         s.claim_switch(("issuance_mix", "bill share"), t, field_, self.date)
         s.mix_changes.append((t, self.bill_share))
 
-    def describe(self) -> str:
+    def describe(self, run: RunWindow | None = None) -> str:
         return f"{self.date}: Treasury moves new issuance to a {self.bill_share:.0%} bill share."

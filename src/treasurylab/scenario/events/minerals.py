@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from treasurylab.scenario.events.base import EventBase, Schedules
+from treasurylab.scenario.events.base import EventBase, RunWindow, Schedules, months_text
 from treasurylab.scenario.events.registry import register
 
 #: the minerals-block actions in words (the params are appended as given)
@@ -58,7 +58,26 @@ class Minerals(EventBase):
             raise BadInput(exc.problem, where=where_of(loc), field=f"events[{index}].{sub}",
                            got=exc.got, fix=exc.fix) from None
 
-    def describe(self) -> str:
+    def describe(self, run: RunWindow | None = None) -> str:
         what = ACTION_WORDS.get(self.action, f"minerals action '{self.action}'")
         args = ", ".join(f"{k}={v}" for k, v in self.params.items())
-        return f"{self.date}: minerals - {what}" + (f" ({args})" if args else "") + "."
+        return f"{self.date}: minerals - {what}" + (f" ({args})" if args else "") + self._inside(run) + "."
+
+    def _inside(self, run: RunWindow | None) -> str:
+        """The clause for a window (``months`` or ``end``) that passes the run's last month, from the
+        window the minerals block runs the event over (``model.minerals.event_months``)."""
+        if run is None:
+            return ""
+        from treasurylab.errors import BadInput
+
+        try:
+            from treasurylab.model.minerals import event_months
+
+            t0, t1 = event_months(self)
+        except (ImportError, BadInput):
+            return ""
+        stop = run.start_ordinal + run.T            # the first month after the run
+        if t1 is None or t1 <= stop or t0 >= stop:
+            return ""
+        n = stop - max(t0, run.start_ordinal)
+        return run.inside(f"{n} of the {months_text(t1 - t0)} in force", "fall" if n != 1 else "falls")

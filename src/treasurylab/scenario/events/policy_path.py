@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, field_validator
 
-from treasurylab.scenario.events.base import EventBase, Schedules, parse_date
+from treasurylab.scenario.events.base import EventBase, RunWindow, Schedules, parse_date
 from treasurylab.scenario.events.registry import register
 
 
@@ -75,6 +75,10 @@ class PolicyPath(EventBase):
         s.claim(("policy_path", "policy rate"), months, field_, self.date)
         s.policy_path[t: ks[-1] + 1] = np.interp(np.arange(t, ks[-1] + 1, dtype=float), x, y)
 
-    def describe(self) -> str:
+    def describe(self, run: RunWindow | None = None) -> str:
         pts = ", ".join(f"{r:g}% by {k}" for k, r in self.points())
-        return f"{self.date}: the Fed sets the policy rate along a path ({pts}); the rule resumes after {self.points()[-1][0]}."
+        last = self.points()[-1][0]
+        # a path past the run is refused when the run is set up (apply): the words say so, not cut it
+        past = (f"; its last point is after this run, which ends {run.end}: the run refuses it"
+                if run and _ord(last) > run.start_ordinal + run.T - 1 else "")
+        return f"{self.date}: the Fed sets the policy rate along a path ({pts}); the rule resumes after {last}{past}."

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from treasurylab.scenario.events.base import EventBase, Schedules
+from treasurylab.scenario.events.base import EventBase, RunWindow, Schedules, window_end
 from treasurylab.scenario.events.registry import register
 
 
@@ -23,10 +23,11 @@ class Programme(EventBase):
 
     def apply(self, s: Schedules, t: int, day: int, field_: str) -> None:
         j = s.holder(self.holder, f"{field_}.holder")
-        end = s.T if self.months is None else min(s.T, t + self.months)
+        end = window_end(s.T, t, self.months)
         s.prog_rate[t:end, j] = (1.0 + self.rate_per_year) ** (1.0 / 12.0) - 1.0
 
-    def describe(self) -> str:
-        dur = f" for {self.months} months" if self.months else ""
+    def describe(self, run: RunWindow | None = None) -> str:
+        dur = f" for {self.months} months" if self.months else (f" {run.to_end()}" if run else "")
+        cut = run.months_inside(run.at(self)[0], self.months) if run else ""
         verb = "reduces" if self.rate_per_year < 0 else "raises"
-        return f"{self.date}: {self.holder} {verb} its holdings by {abs(self.rate_per_year):.0%} a year{dur}."
+        return f"{self.date}: {self.holder} {verb} its holdings by {abs(self.rate_per_year):.0%} a year{dur}{cut}."

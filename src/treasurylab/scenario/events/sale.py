@@ -7,7 +7,14 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from treasurylab.scenario.events.base import EventBase, ItemError, Schedules
+from treasurylab.scenario.events.base import (
+    EventBase,
+    ItemError,
+    RunWindow,
+    Schedules,
+    month_count,
+    months_text,
+)
 from treasurylab.scenario.events.registry import register
 
 
@@ -39,21 +46,53 @@ class Sale(EventBase):
         return self
 
     def apply(self, s: Schedules, t: int, day: int, field_: str) -> None:
-        from treasurylab.model import holders as H
-
         j = s.holder(self.holder, f"{field_}.holder")
         held = float(s.holdings0[j])
         amount = self.amount_bn if self.amount_bn is not None else self.share * held
-        start_day = t * H.DAYS_PER_MONTH + (day - 1)
         if self.announced:
-            _check_announced_total(s, j, start_day, amount, field_, self)
-        sched = H.named_sale_schedule(amount, self.days, s.T, start_day=start_day, field=field_)
-        (s.announced if self.announced else s.named)[:, j] += sched
+            _check_announced_total(s, j, _start_day(t, day), amount, field_, self)
+        (s.announced if self.announced else s.named)[:, j] += self.schedule(amount, s.T, t, day, field_)
 
-    def describe(self) -> str:
-        size = f"USD {self.amount_bn:,.3g}bn" if self.amount_bn is not None else f"{self.share:.0%} of its holdings"
+    def schedule(self, amount: float, T: int, t: int, day: int, field_: str = "sale"):
+        """[T] monthly flows of ``amount`` (USD bn, or a share: the schedule is linear in it) sold evenly
+        over ``days`` from day ``day`` of month ``t``, cut at the run's end: what ``apply`` writes and the
+        words count."""
+        from treasurylab.model import holders as H
+
+        return H.named_sale_schedule(amount, self.days, T, start_day=_start_day(t, day), field=field_)
+
+    def describe(self, run: RunWindow | None = None) -> str:
+        size = _size(self.amount_bn, self.share)
         how = "announced in advance" if self.announced else "unannounced (a surprise to the market)"
-        return f"{self.date}: {self.holder} sells {size} of Treasuries over {self.days} days, {how}."
+        cut = ""
+        if run is not None:
+            from treasurylab.model.holders import DAYS_PER_MONTH
+
+            t, day = run.at(self)
+            given = self.amount_bn if self.amount_bn is not None else self.share
+            inside = float(self.schedule(given, run.T, t, day).sum())
+            if inside < given * (1 - 1e-9):
+                part = _size(inside if self.amount_bn is not None else None,
+                             inside if self.amount_bn is None else None)
+                got = inside / given * self.days / DAYS_PER_MONTH
+                cut = run.inside(f"{part} ({month_count(got)} of "
+                                 f"{months_text(self.days / DAYS_PER_MONTH)})")
+        return f"{self.date}: {self.holder} sells {size} of Treasuries over {self.days} days, {how}{cut}."
+
+
+def _start_day(t: int, day: int) -> float:
+    """Days from the run's start to day ``day`` of month ``t`` (months of 365.25/12 days)."""
+    from treasurylab.model import holders as H
+
+    return t * H.DAYS_PER_MONTH + (day - 1)
+
+
+def _size(amount_bn: float | None, share: float | None) -> str:
+    """'USD 300bn' or '25% of its holdings' (at the start)."""
+    if amount_bn is not None:
+        return f"USD {amount_bn:,.3g}bn"
+    return f"{share:.0%} of its holdings" if abs(100 * share - round(100 * share)) < 1e-9 else \
+        f"{100 * share:.3g}% of its holdings"
 
 
 def _check_announced_total(s: Schedules, j: int, start_day: float, amount: float, field_: str,

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from treasurylab.scenario.events.base import EventBase, Schedules
+from treasurylab.scenario.events.base import EventBase, RunWindow, Schedules
 from treasurylab.scenario.events.registry import register
 
 
@@ -45,5 +45,5 @@ class Sanction(EventBase):
         s.political[s.frozen] = 0.0
         s.res_signal += n
 
-    def describe(self) -> str:
+    def describe(self, run: RunWindow | None = None) -> str:
         return f"{self.date}: {self.holder}'s Treasuries are {'frozen' if self.freeze else 'unfrozen'}."

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from treasurylab.scenario.events.base import EventBase, ItemError, Schedules
+from treasurylab.scenario.events.base import EventBase, ItemError, RunWindow, Schedules
 from treasurylab.scenario.events.registry import register
 
 TENOR_NAMES = ("3m", "2y", "5y", "10y", "30y")     # model.market.TENORS, the curve's points
@@ -58,9 +58,10 @@ class TermPremium(EventBase):
             s.claim(("term_premium", TENOR_NAMES[j]), prof >= 1.0, field_, self.date)
             s.tp_add[:, j] += self.size_bp * 1e-4 * prof
 
-    def describe(self) -> str:
+    def describe(self, run: RunWindow | None = None) -> str:
         where = "the whole curve" if self.tenors == "all" else "the " + ", ".join(self.tenors) + " tenor" + \
             ("s" if len(self.tenors) > 1 else "")
-        dur = f"for {self.months} months" if self.months else "to the end of the run"
+        dur = f"for {self.months} months" if self.months else (run.to_end() if run else "to the end of the run")
+        cut = run.months_inside(run.at(self)[0], self.months) if run else ""
         fade = f", then fading with a {self.decay_months:g}-month half-life" if self.decay_months and self.months else ""
-        return f"{self.date}: the term premium of {where} {self.size_bp:+g} bp {dur}{fade}."
+        return f"{self.date}: the term premium of {where} {self.size_bp:+g} bp {dur}{fade}{cut}."

@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from treasurylab.scenario.events.base import EventBase, Schedules
+from treasurylab.scenario.events.base import EventBase, RunWindow, Schedules, window_end
 from treasurylab.scenario.events.registry import register
 
 
@@ -23,11 +23,12 @@ class Threat(EventBase):
     months: int = Field(12, ge=1, le=600, description="how long the threat stays credible")
 
     def apply(self, s: Schedules, t: int, day: int, field_: str) -> None:
-        end = min(s.T, t + self.months)
+        end = window_end(s.T, t, self.months)
         s.threat[t:end] = np.maximum(s.threat[t:end], self.strength)
         s.distrust[t] += s.cp["threat_distrust"] * self.strength
         s.res_signal[t:end] += s.cp["reserves_threat_weight"] * self.strength
 
-    def describe(self) -> str:
+    def describe(self, run: RunWindow | None = None) -> str:
+        cut = run.months_inside(run.at(self)[0], self.months) if run else ""
         return (f"{self.date}: a threat of retaliation against sellers, strength {self.strength:g} (0-1), "
-                f"credible for {self.months} months - it deters allies and can provoke rivals.")
+                f"credible for {self.months} months - it deters allies and can provoke rivals{cut}.")

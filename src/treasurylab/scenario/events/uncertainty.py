@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from treasurylab.scenario.events.base import EventBase, Schedules
+from treasurylab.scenario.events.base import EventBase, RunWindow, Schedules, window_end
 from treasurylab.scenario.events.registry import register
 
 
@@ -34,17 +34,18 @@ class Uncertainty(EventBase):
     def apply(self, s: Schedules, t: int, day: int, field_: str) -> None:
         import numpy as np
 
-        end = min(s.T, t + self.months)
+        end = window_end(s.T, t, self.months)
         months = np.zeros(s.T, dtype=bool)
         months[t:end] = True
         s.claim(("uncertainty", "10-year volatility"), months, field_, self.date)
         s.vol_add[t:end] += (self.volatility - 1.0) * s.cp["uncertainty_median_move_bp"]
         s.distrust[t] += self.trust_drop
 
-    def describe(self) -> str:
+    def describe(self, run: RunWindow | None = None) -> str:
+        cut = run.months_inside(run.at(self)[0], self.months) if run and self.volatility > 1.0 else ""
         bits = []
         if self.volatility > 1.0:
-            bits.append(f"10-year moves {self.volatility:g}x their usual monthly size for {self.months} months")
+            bits.append(f"10-year moves {self.volatility:g}x their usual monthly size for {self.months} months{cut}")
         if self.trust_drop:
             bits.append(f"trust in Treasuries down {self.trust_drop:g} (0-1)")
         return f"{self.date}: uncertainty - {'; '.join(bits)}."

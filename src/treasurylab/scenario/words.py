@@ -1,0 +1,38 @@
+"""A scenario in words: each event's own sentence, told against the run it is in.
+
+One home for what the report's "the scenario in words", ``treasurylab scenarios``, ``run``'s notes and
+``result.json`` say about the events: :func:`run_window` (the run's months and the holders' display
+names) handed to each event's ``describe``, which says how much of an event that lasts past the run's
+last month falls inside it (from the schedule the set-up writes).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from treasurylab.scenario.events.base import RunWindow, passes_end
+
+
+def run_window(sc: Any, months: int | None = None) -> RunWindow:
+    """The run of scenario ``sc``: its start, ``months`` (default its horizon) and the holders' display
+    names under its overrides (as given when the holders block cannot be built)."""
+    try:
+        from treasurylab.scenario.setup import holder_names
+
+        ho = sc.overrides if isinstance((sc.overrides or {}).get("holders"), dict) else None
+        names = tuple(holder_names(ho))
+    except ImportError:
+        names = ()
+    return RunWindow(start=sc.start, T=int(months if months is not None else sc.horizon), names=names)
+
+
+def event_rows(sc: Any, months: int | None = None) -> list[dict]:
+    """One row per event, in the file's order: ``type``, ``date``, ``what`` (its words against the run)
+    and ``passes_end`` (true when part of it falls after the run's last month)."""
+    run = run_window(sc, months) if sc.events else None
+    rows = []
+    for i, ev in enumerate(sc.events):
+        what = ev.describe(run)
+        rows.append({"field": f"events[{i}]", "type": ev.type, "date": ev.date, "what": what,
+                     "passes_end": passes_end(what)})
+    return rows

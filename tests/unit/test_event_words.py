@@ -1,0 +1,109 @@
+"""The scenario in words says what the run will do: an event that lasts past the run's last month says
+how much of it falls inside the run (from the schedule the set-up writes), holders are named by their
+display names, and every number carries its unit."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from treasurylab.scenario.setup import prepare
+from treasurylab.scenario.spec import parse_scenario
+from treasurylab.scenario.words import event_rows
+
+
+def _sc(events: list[dict], horizon: int = 24, start: str = "2026-01"):
+    return parse_scenario({"name": "w", "start": start, "horizon": horizon, "paths": 2, "events": events})
+
+
+def _words(events: list[dict], horizon: int = 24) -> list[str]:
+    return [r["what"] for r in event_rows(_sc(events, horizon))]
+
+
+def test_a_sale_past_the_end_says_the_amount_inside_from_the_models_schedule():
+    sc = _sc([{"type": "sale", "date": "2026-01", "holder": "china", "amount_bn": 300, "days": 1096}])
+    (row,) = event_rows(sc)
+    assert row["passes_end"]
+    m = re.search(r"of which USD ([\d,.]+)bn \(24 of 36 months\) falls inside this run, which ends 2027-12\.$",
+                  row["what"])
+    assert m, row["what"]
+    s = prepare(sc)
+    j = s.holder_names.index("China, Mainland")
+    assert float(m.group(1).replace(",", "")) == pytest.approx(s.named[:, j].sum(), abs=0.5)
+    assert s.named[:, j].sum() < 300 - 50                     # the model does cut it at the horizon
+
+
+def test_a_sale_given_as_a_share_says_the_share_inside():
+    sc = _sc([{"type": "sale", "date": "2026-07-01", "holder": "japan", "share": 0.5, "days": 730}])
+    (row,) = event_rows(sc)
+    m = re.search(r"of which ([\d.]+)% of its holdings \((\d+) of 24 months\) falls inside this run", row["what"])
+    assert m, row["what"]
+    s = prepare(sc)
+    j = s.holder_names.index("Japan")
+    held = s.hspecs[0].holdings0[j]
+    assert float(m.group(1)) / 100 * held == pytest.approx(s.named[:, j].sum(), rel=5e-3)
+    assert m.group(2) == "18"
+
+
+def test_events_inside_the_run_say_nothing_of_its_end():
+    rows = event_rows(_sc([{"type": "sale", "date": "2026-01", "holder": "china", "amount_bn": 300, "days": 365},
+                           {"type": "threat", "date": "2026-02", "strength": 0.5, "months": 12},
+                           {"type": "fiscal_slippage", "date": "2026-03", "pct_gdp": 1}]))
+    assert not any(r["passes_end"] for r in rows)
+    assert all("inside this run" not in r["what"] for r in rows)
+    assert rows[2]["what"].endswith("to the end of the run (2027-12).")
+
+
+# kind -> (event, months in force inside a 24-month run from 2026-01 by the set-up's own schedule)
+_DURATION = {
+    "threat": ({"type": "threat", "date": "2027-01", "strength": 0.5, "months": 36},
+               lambda s: int((s.threat > 0).sum())),
+    "fiscal_slippage": ({"type": "fiscal_slippage", "date": "2027-07", "pct_gdp": 2, "months": 12},
+                        lambda s: int((s.slippage > 0).sum())),
+    "fiscal": ({"type": "fiscal", "date": "2027-04", "purchases_pct_gdp": 1, "months": 24},
+               lambda s: int((s.purchases > 0).sum())),
+    "term_premium": ({"type": "term_premium", "date": "2027-01", "size_bp": 50, "months": 60},
+                     lambda s: int((s.tp_add[:, 3] > 0).sum())),
+    "credit_spread": ({"type": "credit_spread", "date": "2027-06", "baa_bp": 100, "months": 12},
+                      lambda s: int((s.spread_add[:, 1] > 0).sum())),
+    "uncertainty": ({"type": "uncertainty", "date": "2027-11", "volatility": 2, "months": 6},
+                    lambda s: int((s.vol_add > 0).sum())),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_DURATION))
+def test_every_kind_with_a_duration_says_the_months_inside(kind):
+    ev, in_force = _DURATION[kind]
+    sc = _sc([ev])
+    (row,) = event_rows(sc)
+    n = in_force(prepare(sc))
+    assert row["passes_end"], row["what"]
+    assert f"of which {n} of the {ev['months']} months fall inside this run, which ends 2027-12" in row["what"]
+
+
+def test_a_programme_past_the_end_says_the_months_inside():
+    from treasurylab.scenario.events import Schedules
+
+    sc = _sc([{"type": "programme", "date": "2027-04", "holder": "japan", "rate_per_year": -0.1, "months": 24}])
+    (row,) = event_rows(sc)
+    names = ("Japan", "China, Mainland")
+    s = Schedules(T=24, names=names, holdings0=np.ones(2), rivals=np.zeros(2, bool), cp={})
+    sc.events[0].apply(s, *sc.month_of(sc.events[0]), "events[0]")
+    n = int(np.isfinite(s.prog_rate[:, 0]).sum())
+    assert n == 9
+    assert f"of which {n} of the 24 months fall inside this run, which ends 2027-12" in row["what"]
+    assert row["what"].startswith("2027-04: japan reduces its holdings by 10% a year for 24 months")
+
+
+def test_a_minerals_window_past_the_end_says_the_months_in_force_inside():
+    (w,) = _words([{"type": "minerals", "date": "2026-02-01", "action": "export_ban",
+                    "params": {"products": "heavy,magnet", "destinations": "allies", "months": 12}}], horizon=6)
+    # in force Feb 2026 .. Jan 2027 (the block's window); the run ends June 2026: Feb..Jun
+    assert "of which 5 of the 12 months in force fall inside this run, which ends 2026-06" in w
+
+
+def test_a_policy_path_past_the_end_says_the_run_refuses_it():
+    (w,) = _words([{"type": "policy_path", "date": "2026-06", "path": {"2028-06": 2.5}}])
+    assert "its last point is after this run, which ends 2027-12: the run refuses it" in w
