@@ -21,7 +21,7 @@ def test_list_has_every_shipped_scenario_with_story_and_events():
     assert rows["china-exit"]["story"].startswith("China sells everything")
     ev = rows["china-exit"]["events"]
     assert [e["type"] for e in ev] == ["sale"]
-    assert "China sells 100% of its holdings of Treasuries over 730 days" in ev[0]["what"]
+    assert "China, Mainland sells 100% of its holdings of Treasuries over 730 days" in ev[0]["what"]
     assert rows["baseline"]["events"] == []
     table = runner.invoke(app, ["scenarios"])
     assert table.exit_code == 0 and "davos-2026" in table.stdout and "sale x8" in table.stdout

@@ -94,7 +94,7 @@ def test_a_programme_past_the_end_says_the_months_inside():
     n = int(np.isfinite(s.prog_rate[:, 0]).sum())
     assert n == 9
     assert f"of which {n} of the 24 months fall inside this run, which ends 2027-12" in row["what"]
-    assert row["what"].startswith("2027-04: japan reduces its holdings by 10% a year for 24 months")
+    assert row["what"].startswith("2027-04: Japan reduces its holdings by 10% a year for 24 months")
 
 
 def test_a_minerals_window_past_the_end_says_the_months_in_force_inside():
@@ -107,3 +107,64 @@ def test_a_minerals_window_past_the_end_says_the_months_in_force_inside():
 def test_a_policy_path_past_the_end_says_the_run_refuses_it():
     (w,) = _words([{"type": "policy_path", "date": "2026-06", "path": {"2028-06": 2.5}}])
     assert "its last point is after this run, which ends 2027-12: the run refuses it" in w
+
+
+def test_holders_are_named_by_their_display_names_whatever_the_yaml_spelling():
+    words = _words([{"type": "sale", "date": "2026-01", "holder": "china_mainland", "amount_bn": 10},
+                    {"type": "programme", "date": "2026-02", "holder": "JAPAN", "rate_per_year": -0.1},
+                    {"type": "sanction", "date": "2026-03", "holder": "china"}])
+    assert words[0].startswith("2026-01: China, Mainland sells USD 10bn of Treasuries")
+    assert words[1].startswith("2026-02: Japan reduces its holdings by 10% a year")
+    assert words[2] == "2026-03: China, Mainland's Treasuries are frozen."
+
+
+def test_minerals_parameters_are_shown_with_units_not_as_raw_floats():
+    (w,) = _words([{"type": "minerals", "date": "2026-01-14", "action": "proclamation_232",
+                    "params": {"outcome": "tariff", "tariff_rate": 0.1 + 0.2, "negotiation_days": 180.0,
+                               "floor_usd_kg": 110.0}}])
+    assert "(outcome: tariff, tariff_rate: 30%, negotiation_days: 180 days, floor_usd_kg: 110 USD/kg)" in w, w
+    (w,) = _words([{"type": "minerals", "date": "2026-02", "action": "decouple",
+                    "params": {"region": "US", "share": 0.5, "products": "heavy,magnet"}}])
+    assert "(region: US, share: 50%, products: heavy, magnet)" in w, w
+    (w,) = _words([{"type": "minerals", "date": "2026-02", "action": "new_capacity",
+                    "params": {"region": "US", "stage": "magnet", "tonnes_per_year": 10000, "ramp_months": 18}}])
+    assert "tonnes_per_year: 10,000 t/yr, ramp_months: 18 months" in w, w
+
+
+def test_every_minerals_number_parameter_has_a_unit():
+    from treasurylab.model.minerals import EVENT_KINDS, PARAM_UNITS
+
+    nums = {k for spec in EVENT_KINDS.values() for k, (kind, _) in spec.items() if kind == "num"}
+    assert nums <= set(PARAM_UNITS), nums - set(PARAM_UNITS)
+
+
+#: what may follow a number in the words: its unit (or the 'N of the M months' of a cut)
+_UNIT_AFTER = re.compile(r"[\s-]?(%|bp|days?\b|months?\b|month half-life|x their|USD/kg|t/yr|t\b|\(SCALE\)|of the \d)")
+_NUMBER = re.compile(r"(?<![\w.(-])[+-]?\d[\d,]*(?:\.\d+)?")
+
+
+def test_every_number_in_the_words_carries_a_unit():
+    events = [
+        {"type": "threat", "date": "2026-01-22", "strength": 0.6, "months": 36},
+        {"type": "sale", "date": "2026-01-20", "holder": "denmark", "amount_bn": 1500, "days": 1096},
+        {"type": "sale", "date": "2026-02", "holder": "japan", "share": 0.25, "days": 900},
+        {"type": "programme", "date": "2026-01", "holder": "china", "rate_per_year": -0.08, "months": 36},
+        {"type": "backstop", "date": "2026-02", "on": True, "trigger_bp": 25},
+        {"type": "issuance_mix", "date": "2026-04", "bill_share": 0.3},
+        {"type": "fiscal_slippage", "date": "2026-03", "pct_gdp": 2, "months": 36},
+        {"type": "fiscal", "date": "2026-05", "purchases_pct_gdp": 1, "transfers_pct_gdp": 0.5, "months": 36},
+        {"type": "term_premium", "date": "2026-06", "size_bp": 100, "tenors": ["10y"], "months": 36, "decay_months": 6},
+        {"type": "credit_spread", "date": "2026-07", "baa_bp": 150, "mortgage_bp": 50, "months": 36},
+        {"type": "policy_path", "date": "2026-08", "path": {"2027-01": 2.5}},
+        {"type": "uncertainty", "date": "2027-10", "volatility": 2.7, "trust_drop": 0.1, "months": 6},
+        {"type": "minerals", "date": "2026-02-01", "action": "export_ban",
+         "params": {"products": "heavy,magnet", "destinations": "allies", "months": 36}},
+        {"type": "minerals", "date": "2026-02-04", "action": "stockpile_release", "params": {"region": "US", "tonnes": 500}},
+    ]
+    for w in _words(events):
+        text = re.sub(r"\d{4}-\d{2}(-\d{2})?", "DATE", w)
+        text = re.sub(r"USD [\d,.]+bn", "AMOUNT", text)
+        text = re.sub(r"\((index )?0-1\)", "(SCALE)", text)            # a 0-1 index says its scale
+        text = text.replace("10y tenor", "tenor").replace("10-year", "ten-year")
+        for m in _NUMBER.finditer(text):
+            assert _UNIT_AFTER.match(text, m.end()), (w, m.group())

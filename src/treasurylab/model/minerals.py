@@ -145,6 +145,14 @@ EVENT_KINDS: dict[str, dict[str, tuple[str, bool]]] = {
     "new_capacity": {"region": ("str", True), "stage": ("str", True), "tonnes_per_year": ("num", True),
                      "ramp_months": ("num", False)},
 }
+#: the unit of each numeric parameter of a minerals event (and of ``months``, its duration or, for
+#: ``subsidy``, ``stockpile_release`` and ``ally_delay``, the months of their own parameter): the words
+#: of a scenario show every number with it; a fraction is shown as a percent
+PARAM_UNITS: dict[str, str] = {
+    "share": "%", "tariff_rate": "%", "negotiation_days": "days", "floor_usd_kg": "USD/kg",
+    "level_usd_kg": "USD/kg", "months": "months", "tonnes": "t", "tonnes_per_year": "t/yr",
+    "ramp_months": "months",
+}
 KIND_ALIASES = {"licence": "export_licence", "license": "export_licence", "export_license": "export_licence",
                 "export_control": "export_licence", "ban": "export_ban", "embargo": "export_ban",
                 "proclamation": "proclamation_232", "proclamation_11001": "proclamation_232",

@@ -93,6 +93,18 @@ class RunWindow:
         y, m, d = ev.ymd
         return 12 * y + m - 1 - self.start_ordinal, d
 
+    def holder(self, name: str) -> str:
+        """The holder's display name ('china_mainland' -> 'China, Mainland'); as given when unknown."""
+        if not self.names:
+            return name
+        from treasurylab.errors import BadInput
+        from treasurylab.model.holders import resolve_holder
+
+        try:
+            return self.names[resolve_holder(name, self.names)]
+        except BadInput:
+            return name
+
     def inside(self, what: str, verb: str = "falls") -> str:
         """The clause saying what of an event falls inside the run: '; of which WHAT falls inside this
         run, which ends YYYY-MM' (the one place it is written: :func:`passes_end` finds it)."""

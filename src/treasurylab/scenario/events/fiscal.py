@@ -37,8 +37,8 @@ class Fiscal(EventBase):
         s.transfers[t:end] += self.transfers_pct_gdp
 
     def describe(self, run: RunWindow | None = None) -> str:
-        parts = [f"purchases {self.purchases_pct_gdp:+g}%" if self.purchases_pct_gdp else "",
-                 f"transfers {self.transfers_pct_gdp:+g}%" if self.transfers_pct_gdp else ""]
+        parts = [f"purchases {self.purchases_pct_gdp:+g}% of GDP a year" if self.purchases_pct_gdp else "",
+                 f"transfers {self.transfers_pct_gdp:+g}% of GDP a year" if self.transfers_pct_gdp else ""]
         dur = f" for {self.months} months" if self.months else (f" {run.to_end()}" if run else "")
         cut = run.months_inside(run.at(self)[0], self.months) if run else ""
-        return f"{self.date}: fiscal policy - federal {' and '.join(p for p in parts if p)} of GDP a year{dur}{cut}."
+        return f"{self.date}: fiscal policy - federal {' and '.join(p for p in parts if p)}{dur}{cut}."

@@ -26,4 +26,4 @@ class FiscalSlippage(EventBase):
     def describe(self, run: RunWindow | None = None) -> str:
         dur = f" for {self.months} months" if self.months else (f" {run.to_end()}" if run else "")
         cut = run.months_inside(run.at(self)[0], self.months) if run else ""
-        return f"{self.date}: deficits run {self.pct_gdp:+g}% of GDP above the baseline{dur}{cut}."
+        return f"{self.date}: primary deficits run {self.pct_gdp:+g}% of GDP a year above the baseline{dur}{cut}."

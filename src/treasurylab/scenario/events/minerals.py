@@ -60,7 +60,7 @@ class Minerals(EventBase):
 
     def describe(self, run: RunWindow | None = None) -> str:
         what = ACTION_WORDS.get(self.action, f"minerals action '{self.action}'")
-        args = ", ".join(f"{k}={v}" for k, v in self.params.items())
+        args = ", ".join(f"{k}: {_param_text(k, v)}" for k, v in self.params.items())
         return f"{self.date}: minerals - {what}" + (f" ({args})" if args else "") + self._inside(run) + "."
 
     def _inside(self, run: RunWindow | None) -> str:
@@ -81,3 +81,20 @@ class Minerals(EventBase):
             return ""
         n = stop - max(t0, run.start_ordinal)
         return run.inside(f"{n} of the {months_text(t1 - t0)} in force", "fall" if n != 1 else "falls")
+
+
+def _param_text(key: str, value: float | str | bool) -> str:
+    """A minerals parameter as shown: with its unit (``model.minerals.PARAM_UNITS``), a fraction as a
+    percent, a list of names with spaces ('heavy, magnet')."""
+    from treasurylab.model.minerals import PARAM_UNITS
+
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        return ", ".join(x.strip() for x in value.split(",") if x.strip()) if "," in value else value
+    unit = PARAM_UNITS.get(key)
+    if unit == "%":
+        return f"{100 * value:.3g}%"
+    if unit == "months":
+        return months_text(value)
+    return f"{value:,.6g}" + (f" {unit}" if unit else "")

@@ -30,4 +30,5 @@ class Programme(EventBase):
         dur = f" for {self.months} months" if self.months else (f" {run.to_end()}" if run else "")
         cut = run.months_inside(run.at(self)[0], self.months) if run else ""
         verb = "reduces" if self.rate_per_year < 0 else "raises"
-        return f"{self.date}: {self.holder} {verb} its holdings by {abs(self.rate_per_year):.0%} a year{dur}{cut}."
+        who = run.holder(self.holder) if run else self.holder
+        return f"{self.date}: {who} {verb} its holdings by {abs(self.rate_per_year):.0%} a year{dur}{cut}."

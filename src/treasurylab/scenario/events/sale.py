@@ -64,6 +64,7 @@ class Sale(EventBase):
     def describe(self, run: RunWindow | None = None) -> str:
         size = _size(self.amount_bn, self.share)
         how = "announced in advance" if self.announced else "unannounced (a surprise to the market)"
+        who = run.holder(self.holder) if run else self.holder
         cut = ""
         if run is not None:
             from treasurylab.model.holders import DAYS_PER_MONTH
@@ -77,7 +78,7 @@ class Sale(EventBase):
                 got = inside / given * self.days / DAYS_PER_MONTH
                 cut = run.inside(f"{part} ({month_count(got)} of "
                                  f"{months_text(self.days / DAYS_PER_MONTH)})")
-        return f"{self.date}: {self.holder} sells {size} of Treasuries over {self.days} days, {how}{cut}."
+        return f"{self.date}: {who} sells {size} of Treasuries over {self.days:,} days, {how}{cut}."
 
 
 def _start_day(t: int, day: int) -> float:
@@ -88,9 +89,9 @@ def _start_day(t: int, day: int) -> float:
 
 
 def _size(amount_bn: float | None, share: float | None) -> str:
-    """'USD 300bn' or '25% of its holdings' (at the start)."""
+    """'USD 300bn', 'USD 0.1bn' or '25% of its holdings' (at the start)."""
     if amount_bn is not None:
-        return f"USD {amount_bn:,.3g}bn"
+        return f"USD {amount_bn:,.0f}bn" if amount_bn >= 100 else f"USD {amount_bn:,.3g}bn"
     return f"{share:.0%} of its holdings" if abs(100 * share - round(100 * share)) < 1e-9 else \
         f"{100 * share:.3g}% of its holdings"
 

@@ -46,4 +46,5 @@ class Sanction(EventBase):
         s.res_signal += n
 
     def describe(self, run: RunWindow | None = None) -> str:
-        return f"{self.date}: {self.holder}'s Treasuries are {'frozen' if self.freeze else 'unfrozen'}."
+        who = run.holder(self.holder) if run else self.holder
+        return f"{self.date}: {who}'s Treasuries are {'frozen' if self.freeze else 'unfrozen'}."

@@ -47,5 +47,5 @@ class Uncertainty(EventBase):
         if self.volatility > 1.0:
             bits.append(f"10-year moves {self.volatility:g}x their usual monthly size for {self.months} months{cut}")
         if self.trust_drop:
-            bits.append(f"trust in Treasuries down {self.trust_drop:g} (0-1)")
+            bits.append(f"trust in Treasuries down {self.trust_drop:g} (index 0-1)")
         return f"{self.date}: uncertainty - {'; '.join(bits)}."
