@@ -84,7 +84,8 @@ def test_a_new_kind_is_in_the_docs_and_the_report_text(windfall):
 
     md = render_events()
     assert "| [`windfall_test`](#windfall_test) | `date`, `pct_gdp`, `months` (3) | A one-off windfall" in md
-    assert "| `pct_gdp` | number | required | > 0, <= 5 | deficit cut, % of GDP a year |" in md
+    # a field named like a shipped one has its plausibility floor stated too (events.base, by field name)
+    assert "| `pct_gdp` | number | required | > 0, <= 5 | deficit cut, % of GDP a year; a value under 0.1" in md
     sc = parse_scenario(_doc([{"type": "windfall_test", "date": "2026-03", "pct_gdp": 1.5, "months": 2}]))
     assert sc.events[0].describe() == "2026-03: a windfall cuts deficits by 1.5% of GDP for 2 months."
 

@@ -104,6 +104,15 @@ def fail(message: str, code: int = 2, json_mode: bool = False) -> None:
     raise typer.Exit(code)
 
 
+def warn(lines: Any) -> None:
+    """One line on stderr per warning ('warning: ...'): a value kept as given that is likely a slip
+    (a scenario's ``warnings``); stdout stays the command's result, --json's document included."""
+    from treasurylab.errors import one_line
+
+    for line in lines or ():
+        sys.stderr.write(f"warning: {one_line(str(line))}\n")
+
+
 def guard(fn: Callable[[], Any], json_mode: bool = False) -> Any:
     from treasurylab.errors import TreasurylabError
 

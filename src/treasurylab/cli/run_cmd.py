@@ -156,6 +156,7 @@ def register(app: typer.Typer) -> None:
                 raise BadInput("must be a whole number >= 1", field="--save-paths", got=save_paths,
                                fix="e.g. --save-paths 1000 (leave it out to write no paths.nc)")
             sc = load_scenario(scenario)
+            output.warn(sc.warnings)                   # likely unit slips, kept as given
             if baseline is not None:
                 sc, note = with_baseline(sc, baseline)
                 if note:
@@ -224,6 +225,8 @@ def register(app: typer.Typer) -> None:
                 sa = load_scenario(a)                        # as its help shows it
             with output.as_typed({"SCENARIO": "B"}):
                 sb = load_scenario(b)
+            output.warn(sa.warnings)
+            output.warn(sb.warnings)
             big = not json_ and max(paths or sa.paths, paths or sb.paths) > BLOCK_SIZE
             from treasurylab.scenario.compare import common_draws, paired_rows
 

@@ -55,7 +55,8 @@ def _summary(name: str) -> dict[str, Any]:
 
     sc = load_scenario(name)
     return {"name": sc.name, "story": _story(sc), "start": sc.start, "horizon_months": sc.horizon,
-            "events": [{k: r[k] for k in ("type", "date", "what", "passes_end")} for r in event_rows(sc)]}
+            "events": [{k: r[k] for k in ("type", "date", "what", "passes_end")} for r in event_rows(sc)],
+            "warnings": list(sc.warnings)}
 
 
 def resolved_yaml(sc: Any) -> str:
@@ -110,6 +111,9 @@ def register(app: typer.Typer) -> None:
             _check_file_arg(name, "NAME")
             with as_typed({"SCENARIO": "NAME"}):                # the positional as its help shows it
                 sc = load_scenario(name)
+            from treasurylab.cli.output import warn
+
+            warn(sc.warnings)                          # likely unit slips, kept as given
             if yaml_only and not json_:
                 typer.echo(resolved_yaml(sc), nl=False)
                 return

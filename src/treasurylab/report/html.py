@@ -153,6 +153,7 @@ def render(result, band_sources: list[dict] | None = None) -> str:
         start=result.months[0], end=result.months[-1], baseline=sc.baseline, version=__version__,
         # each kind words itself (scenario/events), against this run's months (scenario/words)
         events=[r["what"] for r in event_rows(sc, len(result.months))],
+        warnings=list(getattr(sc, "warnings", ())),
         overrides=", ".join(f"{b}.{k}={v}" for b, ov in sc.overrides.items() for k, v in ov.items()),
         headline=result.headline(), outcomes=outcomes, regime_note=regime_note,
         plotlyjs=get_plotlyjs(), sources=sources_rows(sc.overrides), band_sources=band_sources or [], **sections,

@@ -499,6 +499,8 @@ class Result:
             "headline": self.headline(),
             "decomposition_y10": self.decomposition(),
             "events": self.event_rows(),
+            # likely unit slips found when the scenario was read, kept as given (scenario.spec.unit_warnings)
+            "warnings": list(getattr(self.scenario, "warnings", ())),
             "units": {v: unit(v) for v in self._variables()},
             "observed": {k: self._attrs()[k] for k in ("foreign_official_tic_bn",) if k in self._attrs()},
             "meta": {k: v for k, v in self.meta.items() if k not in ("files",)},

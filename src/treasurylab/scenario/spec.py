@@ -31,7 +31,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 
 from treasurylab.errors import BadInput, did_you_mean
@@ -60,6 +60,14 @@ class Scenario(Strict):
     baseline: str = "cbo-2026-02"
     events: list[union()] = Field(default_factory=list)  # every registered kind (scenario/events)
     overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    #: the loader's warnings (a value under its field's plausibility floor), set by :func:`parse_scenario`
+    _warnings: tuple[str, ...] = PrivateAttr(default=())
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """One line per likely unit slip found when the scenario was read (file and line when known),
+        e.g. "my.yaml line 7: events[0].size_bp: 0.5 bp is under 1 bp ... - did you mean 50 (bp)?"."""
+        return self._warnings
 
     @field_validator("name")
     @classmethod
@@ -258,7 +266,24 @@ def parse_scenario(data: Any, where_of=None, source: str = "<scenario>") -> Scen
     except ValidationError as exc:
         raise _error_from_pydantic(exc, data, where_of) from None
     check_semantics(sc, where_of)
+    sc._warnings = unit_warnings(sc, where_of)
     return sc
+
+
+def unit_warnings(sc: Scenario, where_of=lambda loc: "<scenario>") -> tuple[str, ...]:
+    """A line for each event field under its plausibility floor (``events.base.PLAUSIBILITY_FLOORS``):
+    kept as given (it is inside the bounds), named with its file and line, value, unit and what was
+    probably meant."""
+    from treasurylab.scenario.events.base import FIELD_UNITS
+
+    out = []
+    for i, ev in enumerate(sc.events):
+        for name, v, f in ev.unit_slips():
+            unit = FIELD_UNITS.get(name, "")
+            out.append(f"{where_of(('events', i, name))}: events[{i}].{name}: {v:g} {unit} is under {f.floor:g} "
+                       f"{unit}, more likely {f.slip} - did you mean {v * f.factor:g} ({unit})? "
+                       "(kept as given)")
+    return tuple(out)
 
 
 def baseline_window(baseline: str) -> tuple[int, int]:

@@ -124,7 +124,36 @@ def theta_mean() -> str:
     return f"`holders.theta_mean` {float(load_params('holders')['theta_mean']):g}"
 
 
+def words_cut() -> str:
+    """The words of a shipped sale run on a horizon shorter than the sale (china-exit on 12 months)."""
+    from treasurylab.scenario.spec import load_scenario
+    from treasurylab.scenario.words import event_rows
+
+    (row,) = event_rows(load_scenario("china-exit").with_(horizon=12))
+    return f"`{row['what']}`"
+
+
+def unit_floors() -> str:
+    """Each field's plausibility floor (events.base.PLAUSIBILITY_FLOORS) with its reason, and one warning."""
+    from treasurylab.scenario.events.base import FIELD_UNITS, PLAUSIBILITY_FLOORS
+    from treasurylab.scenario.spec import load_scenario_text
+
+    by: dict = {}
+    for name, f in PLAUSIBILITY_FLOORS.items():
+        by.setdefault(f, []).append(name)
+    lines = []
+    for f, names in by.items():
+        unit = FIELD_UNITS[names[0]]
+        lines.append(f"- {', '.join(f'`{n}`' for n in names)}: under {f.floor:g} {unit} (not 0), likely {f.slip}; "
+                     f"{f.why}.")
+    sc = load_scenario_text("name: s\nstart: 2026-01\nhorizon: 24\nevents:\n"
+                            "  - {type: term_premium, date: 2026-02, size_bp: 0.5}\n", "my.yaml")
+    return "\n".join(lines) + f"\n\nFor example: `warning: {sc.warnings[0]}`"
+
+
 SECTIONS = {
+    "scen-words-cut": words_cut,
+    "scen-unit-floors": unit_floors,
     "scen-term-premium": term_premium,
     "scen-term-premium-decay": term_premium_decay,
     "scen-credit-spread": credit_spread,

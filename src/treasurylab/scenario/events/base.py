@@ -41,6 +41,44 @@ FIELD_UNITS: dict[str, str] = {
 }
 
 
+@dataclass(frozen=True)
+class Floor:
+    """A field's plausibility floor: a value that is not 0 but smaller in size than ``floor`` is kept
+    (it is inside the field's bounds) and warned about, as the unit slip ``slip`` more likely than
+    meant; ``factor`` turns it into what was probably meant ('did you mean 50 (bp)?')."""
+
+    floor: float
+    factor: float
+    slip: str
+    why: str                            # the floor's reason, an assumption
+
+
+_BP_FLOOR = Floor(1.0, 100.0, "a percent written for bp (0.5 for 50 bp)",
+                  "assumption: yields are published to 0.01 percentage point (1 bp; yields.cmt), so a shock "
+                  "under 1 bp is below what the data can show and far more likely a percent written for bp")
+_GDP_FLOOR = Floor(0.1, 100.0, "a fraction written for a percent (0.02 for 2% of GDP)",
+                   "assumption: the fiscal shocks studied are about 1% of GDP a year or more (FRB/US's "
+                   "fiscal experiments: 1% of GDP), and a fraction written for a percent falls under 0.1 "
+                   "for any shock up to 10% of GDP")
+
+#: plausibility floors by field name (a unit slip inside the bounds: warned about, not refused);
+#: the reference docs state each one with its field, the scenario loader checks them
+PLAUSIBILITY_FLOORS: dict[str, Floor] = {
+    "size_bp": _BP_FLOOR, "baa_bp": _BP_FLOOR, "mortgage_bp": _BP_FLOOR, "trigger_bp": _BP_FLOOR,
+    "pct_gdp": _GDP_FLOOR, "purchases_pct_gdp": _GDP_FLOOR, "transfers_pct_gdp": _GDP_FLOOR,
+}
+
+
+def floor_text(name: str) -> str:
+    """The field's floor in words for its docs ('' when it has none)."""
+    f = PLAUSIBILITY_FLOORS.get(name)
+    if f is None:
+        return ""
+    unit = FIELD_UNITS.get(name, "")
+    return (f"a value under {f.floor:g} {unit} (not 0) is kept but warned about as {f.slip}: did you mean "
+            f"{f.factor:g} times it? ({f.why})")
+
+
 def window_end(T: int, t: int, months: int | None) -> int:
     """The month (from the run's start) at which an event lasting ``months`` months from month ``t``
     stops, cut at the run's end ``T`` (``None``: to the end): the one home of that cut, which each kind's
@@ -311,6 +349,17 @@ class EventBase(Strict):
     def finish(cls, s: Schedules) -> None:
         """What the kind derives from the schedules once every event has been applied (e.g. what holds
         only while a state the events switch is in force); called once per kind, after the events."""
+
+    def unit_slips(self) -> list[tuple[str, float, Floor]]:
+        """(field, value, floor) of each field whose value is under its plausibility floor
+        (:data:`PLAUSIBILITY_FLOORS`): likely a unit slip, kept as given."""
+        out = []
+        for name in type(self).model_fields:
+            f, v = PLAUSIBILITY_FLOORS.get(name), getattr(self, name)
+            if f is not None and isinstance(v, (int, float)) and not isinstance(v, bool) and v != 0 \
+                    and abs(v) < f.floor:
+                out.append((name, float(v), f))
+        return out
 
     def check(self, index: int, where_of) -> None:
         """Checks at load that need the model's data (raise BadInput naming ``events[index]``)."""

@@ -25,7 +25,7 @@ from typing import Annotated, Any, Union
 
 from pydantic import Field
 
-from treasurylab.scenario.events.base import EventBase
+from treasurylab.scenario.events.base import EventBase, floor_text
 
 EVENT_TYPES: dict[str, type[EventBase]] = {}
 _LISTENERS: list[Callable[[], None]] = []
@@ -120,6 +120,7 @@ def field_rows(cls: type[EventBase]) -> list[dict[str, str]]:
         else:
             default = "none" if info.default is None else str(info.default).lower() \
                 if isinstance(info.default, bool) else f"{info.default}"
+        desc = "; ".join(x for x in (info.description or "", floor_text(name)) if x)
         rows.append({"field": name, "type": _type_name(info.annotation), "default": default,
-                     "bounds": _bounds(info), "description": info.description or ""})
+                     "bounds": _bounds(info), "description": desc})
     return rows

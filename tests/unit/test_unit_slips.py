@@ -1,0 +1,81 @@
+"""A unit slip inside a field's bounds (size_bp: 0.5 meant as 50 bp, pct_gdp: 0.02 meant as 2% of GDP) is
+kept but warned about: one line naming the file and line, the field, the value, its unit and what was
+probably meant; no shipped scenario warns."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from treasurylab.cli.main import app
+from treasurylab.scenario.events import EVENT_TYPES, field_rows
+from treasurylab.scenario.events.base import FIELD_UNITS, PLAUSIBILITY_FLOORS
+from treasurylab.scenario.spec import load_scenario, load_scenario_text, shipped
+
+HEAD = "name: s\nstart: 2026-01\nhorizon: 24\npaths: 2\nevents:\n"
+
+
+@pytest.mark.parametrize("name", shipped())
+def test_no_shipped_scenario_warns(name):
+    assert load_scenario(name).warnings == ()
+
+
+@pytest.mark.parametrize(("event", "field", "said"), [
+    ("{type: term_premium, date: 2026-02, size_bp: 0.5}", "size_bp",
+     "0.5 bp is under 1 bp, more likely a percent written for bp (0.5 for 50 bp) - did you mean 50 (bp)?"),
+    ("{type: credit_spread, date: 2026-02, baa_bp: -0.75}", "baa_bp", "did you mean -75 (bp)?"),
+    ("{type: backstop, date: 2026-02, on: true, trigger_bp: 0.25}", "trigger_bp", "did you mean 25 (bp)?"),
+    ("{type: fiscal_slippage, date: 2026-03, pct_gdp: 0.02}", "pct_gdp",
+     "0.02 % of GDP a year is under 0.1 % of GDP a year, more likely a fraction written for a percent "
+     "(0.02 for 2% of GDP) - did you mean 2 (% of GDP a year)?"),
+    ("{type: fiscal, date: 2026-03, transfers_pct_gdp: 0.01}", "transfers_pct_gdp", "did you mean 1 (% of GDP a year)?"),
+])
+def test_a_value_under_its_floor_is_kept_and_named_with_its_line(event, field, said):
+    sc = load_scenario_text(HEAD + "  - {type: threat, date: 2026-01, strength: 0.5}\n  - " + event + "\n", "my.yaml")
+    (w,) = sc.warnings
+    assert w.startswith(f"my.yaml line 7: events[1].{field}: "), w
+    assert said in w and w.endswith("(kept as given)"), w
+    assert getattr(sc.events[1], field) == pytest.approx(float(w.split(": ")[2].split()[0]))   # not changed
+
+
+@pytest.mark.parametrize("event", [
+    "{type: term_premium, date: 2026-02, size_bp: 1}",
+    "{type: credit_spread, date: 2026-02, baa_bp: -150}",
+    "{type: fiscal_slippage, date: 2026-03, pct_gdp: 0.1}",
+    "{type: fiscal, date: 2026-03, purchases_pct_gdp: 1, transfers_pct_gdp: 0}",
+])
+def test_values_at_or_over_the_floor_and_zero_defaults_do_not_warn(event):
+    assert load_scenario_text(HEAD + "  - " + event + "\n", "ok.yaml").warnings == ()
+
+
+def test_each_floor_has_a_unit_and_is_stated_in_its_fields_docs():
+    for kind, cls in EVENT_TYPES.items():
+        for row in field_rows(cls):
+            if row["field"] in PLAUSIBILITY_FLOORS:
+                assert FIELD_UNITS.get(row["field"]), (kind, row["field"])
+                assert "warned about" in row["description"] and "assumption:" in row["description"], row
+
+
+def test_run_and_scenarios_show_print_the_warning_on_stderr_and_in_json(tmp_path):
+    f = tmp_path / "slip.yaml"
+    f.write_text(HEAD + "  - {type: term_premium, date: 2026-02, size_bp: 0.5}\n")
+    runner = CliRunner()
+    res = runner.invoke(app, ["run", str(f), "--no-report", "--out", str(tmp_path / "o"), "--json"])
+    assert res.exit_code == 0, res.output
+    (w,) = json.loads(res.stdout)["warnings"]
+    assert "line 6: events[0].size_bp: 0.5 bp" in w and "did you mean 50 (bp)?" in w
+    assert res.stderr.splitlines() == [f"warning: {w}"]
+    res = runner.invoke(app, ["scenarios", "show", str(f), "--json"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["warnings"] == [w]
+    assert f"warning: {w}" in res.stderr
+
+
+def test_the_report_words_carry_the_warning():
+    from treasurylab.report.html import render
+    from treasurylab.scenario.runner import run
+
+    sc = load_scenario_text(HEAD + "  - {type: fiscal_slippage, date: 2026-03, pct_gdp: 0.02}\n", "my.yaml")
+    html = render(run(sc, paths=2))
+    assert "Warning: my.yaml line 6: events[0].pct_gdp: 0.02 % of GDP a year" in html
