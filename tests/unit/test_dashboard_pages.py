@@ -242,3 +242,37 @@ def test_yield_curve_shows_a_missing_tenor_as_a_gap_and_says_so():
     assert "3Y" in pts and (pts["3Y"] is None or math.isnan(pts["3Y"]))
     assert not latest.connectgaps
     assert "2026-07-22 has no 3Y value" in _text(card)
+
+
+def test_auctions_card_leaves_out_the_offerings_the_auction_indicators_leave_out(monkeypatch):
+    """The $0.025bn offerings (2-, 5-, 10- and 20-year notes, 2019-2022; indirect share 0%) are not a market's
+    auction: the auction indicators leave them out, and so does the card - its chart and its 'lower than X% of
+    auctions since 2009' - by the indicators' own rule (changing that rule's cut changes the card too)."""
+    import numpy as np
+
+    from treasurylab import data
+    from treasurylab.monitor import indicators as I
+
+    def parts(tenor):
+        card = P.auctions_card(tenor)
+        return _figure(card).data[0], _text(card)
+
+    for tenor in ("2-Year", "5-Year", "10-Year", "20-Year"):
+        raw = data.series("treasury.auctions", tenor=tenor)
+        small = set(raw.loc[(raw["date"] >= "2009-01-01") & (raw["offering_bn"] < I.MIN_OFFERING_BN), "date"])
+        assert small, tenor
+        trace, note = parts(tenor)
+        xs = {str(x)[:10] for x in trace.x}
+        assert not small & xs, (tenor, small & xs)
+        ys = np.asarray(trace.y, dtype=float)
+        lower = 100 - 100 * float((ys < ys[-1]).mean())
+        assert f"lower than {lower:.0f}% of {tenor} auctions since 2009" in note, (tenor, note)
+        assert f"{len(small)} {tenor} offering{'s' if len(small) > 1 else ''} under $1bn" in note, (tenor, note)
+    # one rule: the card follows the indicators' cut
+    monkeypatch.setattr(I, "MIN_OFFERING_BN", 0.0)
+    P.auctions_card.cache_clear()
+    try:
+        trace, _ = parts("10-Year")
+        assert "2019-06-21" in {str(x)[:10] for x in trace.x}
+    finally:
+        P.auctions_card.cache_clear()

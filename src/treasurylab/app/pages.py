@@ -282,7 +282,12 @@ def auctions_card(tenor: str):
     # typed by the auctions file's maturity date, SOMA's CUSIP list or the auction's yield against the
     # market's (monitor/auction_types.py); auctions none of them can type stay, counted on the card
     from treasurylab.monitor.auction_types import classify
+    from treasurylab.monitor.indicators import MIN_OFFERING_BN, market_offering
 
+    # offerings under $1bn are not a market's auction (their indirect share is 0%): left out, by the auction
+    # indicators' rule, so the chart and the rank of the latest auction count what the indicators count
+    small = ~market_offering(df)
+    n_small, df = int(small.sum()), df[~small]
     if tenor.endswith("Year"):
         df = classify(df)
     else:   # bills are never TIPS or FRNs
@@ -316,8 +321,10 @@ def auctions_card(tenor: str):
                       "2009), bid-to-cover {:.2f}. Indirect share over the offering amount (total accepted less SOMA "
                       "add-ons; non-competitive awards stay in it); indirect is not foreign; the tail is a proxy "
                       "(high minus median yield, not the when-issued tail).").format(last["bid_to_cover"])
-                + (" Left out: " + " and ".join(f"{n} {tenor} {k} auctions" for k, n in sorted(n_out.items(), reverse=True))
-                   + "." if n_out else "")
+                + (" Left out: " + " and ".join([f"{n} {tenor} {k} auctions" for k, n in sorted(n_out.items(), reverse=True)]
+                                                 + ([f"{n_small} {tenor} offering{'s' if n_small > 1 else ''} under "
+                                                     f"${MIN_OFFERING_BN:g}bn (not a market's auction)"] if n_small else []))
+                   + "." if n_out or n_small else "")
                 + (" How each auction was typed: " + "; ".join(f"{k} ({n})" for k, n in sorted(how.items())) + "."
                    if set(how) - {"auctions file"} else "")
                 + (f" {unknown} auctions that neither the file, SOMA's CUSIPs nor the yields can tell from TIPS or "

@@ -94,14 +94,22 @@ def _rates(series: str) -> pd.Series:
 MIN_OFFERING_BN = 1.0
 
 
+def market_offering(df: pd.DataFrame) -> pd.Series:
+    """True for the rows of ``treasury.auctions`` that are a market's auction (an offering of
+    :data:`MIN_OFFERING_BN` or more): the one rule the auction indicators and the dashboard's auctions card
+    apply."""
+    return df["offering_bn"].ge(MIN_OFFERING_BN)
+
+
 def _auction(metric: str, tenor: str = "10-Year", security_type: str = "Note") -> pd.Series:
     """A metric of the tenor's nominal auctions: TIPS and FRNs of the same tenor (10-year TIPS: real yields near
     2%, their own bidders) are left out, and so are auctions that cannot be told from them
-    (:func:`treasurylab.monitor.auction_types.classify`) and offerings under :data:`MIN_OFFERING_BN`."""
+    (:func:`treasurylab.monitor.auction_types.classify`) and offerings under :data:`MIN_OFFERING_BN`
+    (:func:`market_offering`)."""
     from treasurylab.monitor.auction_types import classify
 
     df = classify(_series("treasury.auctions", tenor=tenor, security_type=security_type))
-    df = df[df["kind"].eq("nominal") & df["offering_bn"].ge(MIN_OFFERING_BN)]
+    df = df[df["kind"].eq("nominal") & market_offering(df)]
     d = df[["date", metric]].rename(columns={metric: "value"})
     return _to_series(d)
 
