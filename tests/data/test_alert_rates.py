@@ -1,7 +1,8 @@
 """How often each shipped rule fires over its own bundled history, judged at every past observation by the
-code that judges today's (rules.replay): a basis that states a rate states the one the history gives, and
-a rule that fires on more than 20% or less than 1% of its history is listed here with why, so a new one
-cannot slip in unnoticed (an alert that fires most of the time, or never, tells the reader little)."""
+code that judges today's (rules.replay): a rate a basis states is the replay's over the closed period it
+states (of the rule, or of the level or window it names with 'with key: value'), and a rule that fires on
+more than 20% or less than 1% of its history is listed here with why, so a new one cannot slip in unnoticed
+(an alert that fires most of the time, or never, tells the reader little)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pandas as pd
 import pytest
 
 from treasurylab.monitor import indicators
-from treasurylab.monitor.rules import Deadline, load_rules, replay
+from treasurylab.monitor.rules import Deadline, RuleFile, load_rules, replay
 
 LOW_PCT, HIGH_PCT = 1.0, 20.0
 MIN_JUDGED = 20   # fewer judged observations than this: no rate is measured
@@ -58,18 +59,84 @@ def test_rules_outside_1_to_20_percent_of_their_history_are_the_listed_ones(hist
     assert outside == set(OUTSIDE), {k: round(v, 1) for k, v in rates.items()}
 
 
-# "3% of Japan's 3-month changes since 2000 were below -50 bn"
-_STATED = re.compile(r"(\d+)% of [^;()]*? since (\d{4})")
+# a rate a basis states, over a closed period and with its counts where it gives them: "3% of Japan's 3-month
+# changes 2000-2025 (10 of 307) were below -50 bn", "10% of days 2016-09 to 2025-12" (judged observations dated
+# in the period, by rules.replay); an open period ("since 2007") would drift with every new observation
+_STATED = re.compile(r"(\d+(?:\.\d+)?)% of [^;()]*?\b(\d{4}(?:-\d{2})?)(?: to |-)(\d{4}(?:-\d{2})?)\b"
+                     r"(?: \((\d[\d,]*) of (\d[\d,]*)\))?")
+# a rate of a level or window the rule replaced or was compared with: "(with previous: 36, ...)", "(with kind:
+# threshold, above: 8.0)"; it applies to the rates after it in its sentence
+_WITH = re.compile(r"\bwith ((?:\w+: [\w.+-]+)(?:, \w+: [\w.+-]+)*)")
+_SENTENCE = re.compile(r"(?<=[\w)])\. (?=[A-Z])")
+_BOUNDS = ("below", "above", "at_most", "at_least", "below_percentile", "above_percentile")
+# every "N% of" in a basis is a stated rate checked here, a percentile rule's "N% of them (K)" checked with its
+# period in test_alert_levels.py and below, or a level's date ("the 56.77% of 2025q4")
+_ANY_RATE = re.compile(r"(\d+(?:\.\d+)?)% of (?!them \(|\d{4})")
 
 
-def test_a_rate_a_basis_states_is_the_history_s(histories):
+def _alternative(rule, spec: str):
+    """The rule with the keys of a basis's 'with key: value, ...' changed (a new kind keeps only the
+    indicator and the rule's id, title and basis; a new bound replaces the old one)."""
+    upd = {k: (v if not re.fullmatch(r"[-+]?\d+(\.\d+)?", v) else float(v) if "." in v else int(v))
+           for k, v in (kv.split(": ") for kv in spec.split(", "))}
+    d = rule.model_dump(exclude_none=True)
+    if "kind" in upd:
+        d = {k: d[k] for k in ("id", "title", "basis", "indicator")}
+    if set(upd) & set(_BOUNDS):
+        d = {k: v for k, v in d.items() if k not in _BOUNDS}
+    return RuleFile.model_validate({"rules": [{**d, **upd}]}).rules[0]
+
+
+def _judged(rule) -> pd.DataFrame:
+    s = indicators.series(rule.indicator)
+    h = replay(rule, s, indicators.published(rule.indicator, s.index))
+    return h[h["fired"].notna()]
+
+
+def _period(a: str, b: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """[first day, day after the last) of '2000'-'2025' or '2016-09'-'2025-12'."""
+    end = pd.Period(b if len(b) > 4 else f"{b}-12", "M") + 1
+    return pd.Timestamp(a if len(a) > 4 else f"{a}-01"), end.to_timestamp()
+
+
+def _stated_rates(rule):
+    """(rule or its alternative, stated text, percent, start, end, fired, judged) for every rate its basis
+    states; fired and judged are None where the basis gives no counts."""
+    for sentence in _SENTENCE.split(rule.basis or ""):
+        alt = _WITH.search(sentence)
+        for m in _STATED.finditer(sentence):
+            r = _alternative(rule, alt.group(1)) if alt and alt.start() < m.start() else rule
+            k, n = (int(x.replace(",", "")) if x else None for x in m.group(4, 5))
+            yield (r, m.group(0), m.group(1), *_period(m.group(2), m.group(3)), k, n)
+
+
+def test_a_rate_a_basis_states_is_the_replay_s_over_its_stated_period(histories):
+    """'12% of 13-week changes since 2007' was 12.1% through 2026-06 and 11.2% through 2025: a rate is stated
+    over a closed period, and it is the replay's over that period, to the digits it prints."""
     checked = 0
     for rule_id, (rule, h) in histories.items():
-        for m in _STATED.finditer(rule.basis or ""):
-            rate = _rate(h[h.index >= pd.Timestamp(m.group(2))])
-            assert abs(rate - int(m.group(1))) <= 0.5, (rule_id, m.group(0), round(rate, 2))
+        for r, text, pct, start, end, k, n in _stated_rates(rule):
+            hh = h if r is rule else _judged(r)
+            f = hh.loc[(hh.index >= start) & (hh.index < end), "fired"].astype(bool)
+            rate = 100.0 * float(f.mean())
+            digits = len(pct.partition(".")[2])
+            assert round(rate, digits) == pytest.approx(float(pct)), (rule_id, text, rate)
+            if k is not None:
+                assert (int(f.sum()), len(f)) == (k, n), (rule_id, text)
             checked += 1
-    assert checked >= 3
+    assert checked >= 8
+
+
+def test_every_rate_a_basis_states_is_checked(histories):
+    """No 'N% of' in a basis escapes the test above: each is a stated rate over a closed period (found in its
+    sentence, so its alternative is the one its sentence names), a percentile rule's 'N% of them (K)', or a
+    level's date."""
+    for rule_id, (rule, _) in histories.items():
+        basis = rule.basis or ""
+        stated = {m.start() for m in _STATED.finditer(basis)}
+        assert len(stated) == len(list(_stated_rates(rule))), rule_id
+        for m in _ANY_RATE.finditer(basis):
+            assert m.start() in stated, (rule_id, basis[m.start():m.start() + 80])
 
 
 # "Over 2009-2025 (198 auctions with 12 before them, from 2009-07) it fired at 8% of them (16), at most 7 in
