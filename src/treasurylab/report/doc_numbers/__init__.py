@@ -19,6 +19,7 @@ from treasurylab.report.doc_numbers import (
     scenarios,
     validation,
     validation_backstop,
+    validation_freeze,
     validation_market,
     validation_minerals,
     validation_stability,
@@ -29,7 +30,8 @@ from treasurylab.report.doc_numbers import (
 def all_sections() -> dict[str, Callable[[], str]]:
     out: dict[str, Callable[[], str]] = {}
     for mod in (fiscal, holders_market, minerals, scenarios, design, validation, validation_market,
-                validation_minerals, validation_backstop, validation_stability, validation_tipping):
+                validation_minerals, validation_backstop, validation_stability, validation_tipping,
+                validation_freeze):
         clash = set(out) & set(mod.SECTIONS)
         if clash:
             raise ValueError(f"generated section names used twice: {sorted(clash)}")

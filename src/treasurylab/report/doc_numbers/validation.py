@@ -3,7 +3,8 @@
 its ``uncertainty`` event, and the values the text quotes). The three replays take a few seconds and
 are run once per fill. (The page's market and rare-earth parts are in ``validation_market`` and
 ``validation_minerals``, the backstop in the coupled scenarios, the fiscal-slippage tables and the
-tipping map in ``validation_backstop``, ``validation_stability`` and ``validation_tipping``; its
+tipping map in ``validation_backstop``, ``validation_stability`` and ``validation_tipping``, the freezes in
+``validation_freeze``; its
 "Backtest" section is written by ``make backtest-docs``.)"""
 
 from __future__ import annotations
