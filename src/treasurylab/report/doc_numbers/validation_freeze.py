@@ -49,10 +49,10 @@ def deviation(months: int | None, holder: str = HOLDER, horizon: int = HORIZON, 
               seed: int = SEED, overrides: dict | None = None) -> dict[str, np.ndarray]:
     """Paired deviations from the same paths without the freeze: ``foreign_official`` (paths, months)
     and ``holder_sales`` (paths, agents), USD bn (sales + = sold), and the agents' ``names``."""
-    import treasurylab
+    from treasurylab.scenario.runner import run as run_scenario
 
-    base = treasurylab.run(freeze_doc(0, holder, horizon, paths, seed, overrides), workers=1).arrays
-    run = treasurylab.run(freeze_doc(months, holder, horizon, paths, seed, overrides), workers=1).arrays
+    base = run_scenario(freeze_doc(0, holder, horizon, paths, seed, overrides), workers=1).arrays
+    run = run_scenario(freeze_doc(months, holder, horizon, paths, seed, overrides), workers=1).arrays
     return {"foreign_official": run["foreign_official"] - base["foreign_official"],
             "holder_sales": run["holder_sales"] - base["holder_sales"], "names": list(run["holder"])}
 
