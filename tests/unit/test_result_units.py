@@ -9,7 +9,14 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from treasurylab.scenario.results import HEADLINE, OTHER_VARIABLES, VARIABLES, scale, unit
+from treasurylab.scenario.results import (
+    HEADLINE,
+    OTHER_VARIABLES,
+    VARIABLES,
+    month_labels,
+    scale,
+    unit,
+)
 from treasurylab.scenario.runner import run
 
 
@@ -77,6 +84,44 @@ def test_paths_nc_datetime_months_and_attrs(saved):
         assert ds["y10"].attrs["units"] == "percent"
         np.testing.assert_allclose(ds["y10"].values, res.ds["y10"].values * 100.0)
         ds["y10"].isel(path=0).resample(month="YS").mean()      # pandas/xarray time tools work on it
+
+
+def test_the_datasets_months_are_datetimes_that_xarrays_time_tools_read(saved):
+    """Result.ds["month"] held text ('2026-01'), so ``res.ds["y10"].resample(month="YS")`` raised a
+    TypeError, while paths.nc and Run.paths(var) had datetimes. It is now datetime64 (the first day of
+    each month, attrs as paths.nc's); a month written as text still selects it, and the summary,
+    Result.months and Result.arrays["month"] keep 'YYYY-MM' labels."""
+    res, out = saved
+    ds = res.ds
+    assert np.issubdtype(ds["month"].dtype, np.datetime64)
+    assert str(ds["month"].values[0])[:10] == f"{res.months[0]}-01" == "2026-01-01"
+    with xr.open_dataset(out / "paths.nc") as nc:
+        assert ds["month"].attrs == nc["month"].attrs == {"long_name": "month (first day)", "standard_name": "time"}
+        np.testing.assert_array_equal(ds["month"].values, nc["month"].values)
+    y10 = ds["y10"].values
+    yearly = ds["y10"].resample(month="YS").mean()
+    assert month_labels(yearly["month"]) == [f"{y}-01" for y in range(2026, 2036)]
+    np.testing.assert_allclose(yearly.values[:, 1], y10[:, 12:24].mean(axis=1))
+    i = res.months.index("2026-06")
+    june = ds["y10"].sel(month="2026-06")        # partial-string indexing: a one-month slice
+    assert june.sizes["month"] == 1 and month_labels(june["month"]) == ["2026-06"]
+    np.testing.assert_array_equal(june.squeeze("month").values, y10[:, i])
+    np.testing.assert_array_equal(ds["y10"].sel(month="2026-06-01").values, y10[:, i])   # a day: the month dropped
+    assert month_labels(ds["y10"].sel(month=slice("2026-03", "2026-05"))["month"]) == ["2026-03", "2026-04", "2026-05"]
+    assert res.months[:2] == ["2026-01", "2026-02"] and list(res.arrays["month"]) == res.months
+    assert list(res.summary["month"].iloc[:2]) == ["2026-01", "2026-02"]
+    assert list(pd.read_csv(out / "summary.csv")["month"].iloc[:2]) == ["2026-01", "2026-02"]
+
+
+def test_month_labels_of_every_form_a_month_coordinate_takes():
+    from treasurylab.scenario.results import month_coordinate
+
+    want = ["2025-12", "2026-01"]
+    assert month_labels(month_coordinate(want)) == want                       # datetime64[ns]
+    assert month_labels(xr.DataArray(month_coordinate(want), dims="month")) == want
+    assert month_labels(pd.to_datetime(["2025-12-01", "2026-01-01"]).to_pydatetime()) == want
+    assert month_labels(pd.period_range("2025-12", periods=2, freq="M").astype(object)) == want
+    assert month_labels(np.array(want)) == month_labels(want) == want
 
 
 def test_result_json_units_and_foreign_names(saved):
@@ -218,7 +263,9 @@ def test_arrays_are_the_datasets_own_and_the_report_reads_them_without_building_
     for k, v in ds.variables.items():
         if k in ds.data_vars:
             assert np.shares_memory(arrays[k], v.values), k
-        if v.dtype.kind in "fiub":
+        if k == "month":          # the Dataset's months are datetimes, the arrays' 'YYYY-MM' labels
+            assert list(arrays[k]) == month_labels(v) == res.months
+        elif v.dtype.kind in "fiub":
             assert np.array_equal(arrays[k], v.values), k
         else:
             assert [str(x) for x in arrays[k]] == [str(x) for x in v.values], k

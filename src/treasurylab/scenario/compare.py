@@ -39,7 +39,9 @@ def paired_months(ra, rb) -> list[str]:
                        got=f"{ra.paths} paths seed {ra.scenario.seed} vs {rb.paths} paths seed {rb.scenario.seed}",
                        fix="give --paths and --seed once for both scenarios (Python: compare(a, b, paths=N, "
                            "seed=S), or two runs made with the same paths and seed)")
-    ma, mb = [str(m) for m in da["month"]], [str(m) for m in db["month"]]
+    from treasurylab.scenario.results import month_labels
+
+    ma, mb = month_labels(da["month"]), month_labels(db["month"])
     T = min(len(ma), len(mb))
     if ma[:T] != mb[:T]:
         raise BadInput("the two scenarios start in different months", field="start",
@@ -115,7 +117,7 @@ def band_sources(sc, paths: int | None = None, seed: int | None = None, workers:
     """
     from treasurylab.scenario.ensemble import plan, start_blocks
     from treasurylab.scenario.executors import make_executor
-    from treasurylab.scenario.results import HEADLINE, label, scale
+    from treasurylab.scenario.results import HEADLINE, label, month_labels, scale
     from treasurylab.scenario.runner import _block
     from treasurylab.scenario.setup import prepare
 
@@ -133,7 +135,7 @@ def band_sources(sc, paths: int | None = None, seed: int | None = None, workers:
             and result.scenario.overrides == sc.overrides and len(result.arrays["path"]) == n):
         arrays = result.arrays
         ds["all"] = {var: arrays[var] for var in HEADLINE if var in arrays}
-        months = [str(m) for m in arrays["month"]]
+        months = month_labels(arrays["month"])
         variants.pop("all")
     todo = {name: prepare(sc.with_(overrides={**base_ov, "shocks": {**user, **ov}}, paths=n, seed=s_seed))
             for name, ov in variants.items()}

@@ -1,7 +1,10 @@
 """Results of a run: an xarray Dataset over (path, month[, holder]) and a p5/p50/p95 summary.
 
 ``Result.ds`` holds every recorded output, each with ``units``, ``long_name`` and ``source`` attrs
-(:func:`internal_attrs`). Variables shaped (path, month) are monthly paths (rates as decimals:
+(:func:`internal_attrs`), over a datetime64 ``month`` coordinate (the first day of each month, as in
+``paths.nc``: xarray's time tools work on it, ``.sel(month="2026-06")`` selects June 2026 by
+partial-string indexing, keeping a ``month`` axis of length 1); where text is needed the months are
+'YYYY-MM' labels (:func:`month_labels`): ``Result.months``, ``Result.arrays["month"]``, the summary. Variables shaped (path, month) are monthly paths (rates as decimals:
 ``units`` 'percent / 100'; money in USD bn); (path,) variables are per-path outcomes (``cascade_share``:
 share of foreign official holdings sold within 24 months; ``regime_exceeded``: the path hit a
 regime bound and was capped); (path, holder) variables are holder-level totals (``holder_sales``: cumulative sales beyond the
@@ -143,14 +146,30 @@ def shown_summary(summary) -> Any:
     return out
 
 
+#: the attrs of the ``month`` coordinate, in ``Result.ds`` as in ``paths.nc``
+MONTH_ATTRS = {"long_name": "month (first day)", "standard_name": "time"}
+
+
 def month_coordinate(months: list[str]) -> Any:
-    """'YYYY-MM' labels -> datetime64 (the first day of each month), for xarray and pandas."""
+    """'YYYY-MM' labels -> datetime64 (the first day of each month), for xarray and pandas: the
+    ``month`` coordinate of ``Result.ds`` and ``paths.nc``. :func:`month_labels` is its inverse."""
     return np.array([f"{str(m)[:7]}-01" for m in months], dtype="datetime64[ns]")
+
+
+def month_labels(values: Any) -> list[str]:
+    """The 'YYYY-MM' label of each month of a ``month`` coordinate: datetime64 (``Result.ds["month"]``,
+    ``paths.nc``), pandas Timestamps or Periods, or labels already. The one way to look a run's month
+    up as text (the summary, ``Result.months``, ``Result.arrays["month"]``, the comparison, the
+    calibration targets and the generated doc numbers all read months as 'YYYY-MM')."""
+    a = np.asarray(getattr(values, "values", values))
+    if np.issubdtype(a.dtype, np.datetime64):
+        return [str(m) for m in a.astype("datetime64[M]")]
+    return [str(m)[:7] for m in a]
 
 
 def summarise(ds) -> Any:
     """Tidy p5/p50/p95/mean across paths for every (path, month) variable."""
-    months = [str(m) for m in ds["month"].values]
+    months = month_labels(ds["month"])
     return summarise_arrays({name: da.values for name, da in ds.data_vars.items()
                              if da.dims == ("path", "month")}, months)
 
@@ -366,7 +385,8 @@ class Result:
 
     @property
     def arrays(self) -> dict[str, np.ndarray]:
-        """Every variable and coordinate of :attr:`ds` by name, as the numpy arrays the Dataset holds.
+        """Every variable and coordinate of :attr:`ds` by name, as the numpy arrays the Dataset holds,
+        but ``month`` as 'YYYY-MM' labels (the Dataset's coordinate is datetime64; :func:`month_labels`).
 
         Read without building the Dataset where the runner left it unbuilt: building one imports
         dask's array module through xarray's array-type checks (~0.4-0.6 s of a report run's process,
@@ -374,7 +394,8 @@ class Result:
         reading plain arrays, do not need."""
         if self._arrays is None:
             ds = self.ds
-            return {k: v.values for k, v in ds.variables.items()}
+            # months as 'YYYY-MM' labels, as the runner's arrays give them (the Dataset's are datetime64)
+            return {k: (np.asarray(month_labels(v)) if k == "month" else v.values) for k, v in ds.variables.items()}
         if callable(self._arrays):
             self._arrays = self._arrays()
         return self._arrays
@@ -396,7 +417,7 @@ class Result:
     def months(self) -> list[str]:
         if self.head is not None:
             return list(self.head.months)
-        return [str(m) for m in self.ds["month"].values]
+        return month_labels(self.ds["month"])
 
     def _attrs(self) -> dict:
         return self.head.attrs if self.head is not None else self.ds.attrs
@@ -582,7 +603,7 @@ class Result:
                 ds[k] = ds[k] * sc
             ds[k].attrs = {"long_name": lab, "units": u, "source": src}
         ds = ds.assign_coords(month=month_coordinate(self.months))
-        ds["month"].attrs = {"long_name": "month (first day)", "standard_name": "time"}
+        ds["month"].attrs = dict(MONTH_ATTRS)
         ds.attrs = {k: str(v) for k, v in ds.attrs.items()}
         ds.attrs["Conventions"] = "CF-1.8"
         ds.attrs["title"] = f"treasurylab scenario {ds.attrs.get('scenario', '')}: every kept path by month"

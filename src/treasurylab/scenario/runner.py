@@ -96,15 +96,25 @@ def _streamed(setup, sc, ex, monthly: dict, keep: int, progress) -> tuple[dict, 
 
 
 def _dataset(setup, arrays: dict, sc) -> Any:
+    return _build_dataset(*_dataset_parts(setup, arrays, sc))
+
+
+def _build_dataset(data_vars: dict, coords: dict, attrs: dict) -> Any:
+    """The xarray Dataset of :func:`_dataset_parts`: its ``month`` coordinate datetime64 (the first day
+    of each month, ``results.MONTH_ATTRS``), as ``paths.nc``'s, so that xarray's time tools work on it;
+    the parts keep 'YYYY-MM' labels (``Result.arrays["month"]``)."""
     import xarray as xr
 
-    data_vars, coords, attrs = _dataset_parts(setup, arrays, sc)
+    from treasurylab.scenario.results import MONTH_ATTRS, month_coordinate
+
+    coords = {**coords, "month": ("month", month_coordinate(coords["month"]), dict(MONTH_ATTRS))}
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
 
 def _dataset_parts(setup, arrays: dict, sc) -> tuple[dict, dict, dict]:
     """The Dataset's variables ({name: (dims, array, attrs)}: units in ``attrs``, see
-    ``results.internal_attrs``), coordinates and attrs, without xarray."""
+    ``results.internal_attrs``), coordinates (``month`` as 'YYYY-MM' labels; :func:`_build_dataset`
+    makes them datetimes) and attrs, without xarray."""
     import numpy as np
 
     from treasurylab.scenario.results import internal_attrs
@@ -247,9 +257,7 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
     def build() -> Any:
         # built on first use of Result.ds only (notebooks, --save-paths, the targets): importing
         # xarray and building a Dataset costs ~1 s of a 10,000-path run's process
-        import xarray as xr
-
-        return xr.Dataset(variables(), coords=coords, attrs=attrs)
+        return _build_dataset(variables(), coords, attrs)
 
     def arrays() -> dict[str, np.ndarray]:
         # what Result.arrays reads: the same arrays the Dataset is (or will be) built on

@@ -9,6 +9,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from treasurylab.scenario.results import month_labels
+
 PATHS, SEED, START, HORIZON = 256, 1, "2026-01", 60
 AFTER = (4, 12, 24, 60)            # months after the start, as the page reads them
 BP = ("y10", "policy_rate", "mortgage", "baa")   # rates, shown in bp; the rest (gap, unemployment) in pp
@@ -74,7 +76,7 @@ def credit_spread() -> str:
 def policy_vs_cbo() -> str:
     """The policy rate against CBO's path in the month the path reaches its point (January 2027)."""
     s = _run("policy_path")
-    i = [str(m) for m in s["month"].to_numpy()].index("2027-01")
+    i = month_labels(s["month"]).index("2027-01")
     vs_cbo = float((s["policy_rate"].median("path") - s["base_policy_rate"]).to_numpy()[i]) * 1e4
     return f"{vs_cbo:+.0f} bp against\nCBO's path in January 2027"
 

@@ -21,6 +21,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from treasurylab.scenario.results import month_labels
+
 # ---- the published estimates (market targets) and the pace experiment
 # target id -> (row label, reference, source), as the page states them
 _ESTIMATES = {
@@ -100,7 +102,7 @@ def _slippage() -> dict:
     from treasurylab.scenario.targets import stability as S
 
     ds = slippage_ds()      # the same run as the section's tables
-    i = list(ds.month.values).index(S.MONTH)
+    i = month_labels(ds["month"]).index(S.MONTH)
 
     def med(v: str) -> float:
         return float(np.median(ds[v].values[:, i]))
@@ -344,7 +346,7 @@ def _davos(weight: float | None = None, off: str | None = None) -> dict:
     from treasurylab.scenario.runner import run
 
     ds = run(_davos_scenario(weight, off), paths=DAVOS_PATHS, workers=1).ds
-    months = list(ds.month.values)
+    months = month_labels(ds["month"])
     i = months.index(DAVOS_MONTH)
     dev = (ds["y10"].values - ds["base_y10"].values[None, :]) * 1e4
     psi10 = float(load_params("market")["trust_bp"]["10y"])

@@ -16,6 +16,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from treasurylab.scenario.results import month_labels
+
 MONTHS = ("2027-12", "2030-12", "2032-12", "2033-12", "2035-12")
 KAPPAS = (0.0, 0.1, 0.2, 0.3, 0.5, 1.0)
 KAPPA_P95_MONTH = "2030-12"
@@ -53,7 +55,7 @@ def slippage_ds():
 
 
 def _i(ds, month: str) -> int:
-    return list(ds.month.values).index(month)
+    return month_labels(ds["month"]).index(month)
 
 
 @lru_cache(maxsize=1)
@@ -143,7 +145,7 @@ def caveat_foreign() -> str:
     ds = slippage_ds()
     h0 = float(ds.attrs["foreign_official_tic_bn"])
     med = np.median(_sold(), axis=0) / h0
-    months = [str(m) for m in ds.month.values]
+    months = month_labels(ds["month"])
     start = next((m[:4] for m, v in zip(months, med) if v > 0.01), None)
     when = f"from about {start}" if start else "never"
     return (f"in the median {when} ({100 * med[-1]:.0f}% of foreign official holdings sold beyond the baseline by "

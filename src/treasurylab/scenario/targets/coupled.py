@@ -26,7 +26,7 @@ def targets() -> list[TargetResult]:
     ds = res.ds
     T = ds.sizes["month"]
     k0 = 3   # the fiscal baseline starts in October 2025; the scenario in January 2026
-    anc = JO.anchored("2026-02", str(ds["month"].values[0]), load_params("fiscal"), load_params("jumpoff"))
+    anc = JO.anchored("2026-02", res.months[0], load_params("fiscal"), load_params("jumpoff"))
     base, cbo = anc.base_run, anc.inputs
     src = "CBO, The Budget and Economic Outlook: 2026 to 2036 (Feb 2026); calibration.md s1.2"
     y10 = float(np.max(np.abs(ds["y10"].values / cbo.yields[k0:k0 + T, 3] - 1.0)))

@@ -83,7 +83,7 @@ def davos_run(paths: int = PATHS) -> dict:
     bought = 0.0
     for t in range(2):
         bought += float(R.reserves_step(S.rp, rs, signal=S.res_signal[t]).buy_t[0, j])
-    return {"months": list(ds.month.values), "dev_p50": np.median(dev, axis=0),
+    return {"months": res.months, "dev_p50": np.median(dev, axis=0),
             "dev_p95": np.percentile(dev, 95, axis=0), "pboc_jan_feb_t": bought,
             "cascade_p95": float(np.quantile(ds["cascade_share"].values, 0.95)),
             "cascade_p50": float(np.median(ds["cascade_share"].values))}

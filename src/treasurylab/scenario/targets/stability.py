@@ -90,7 +90,7 @@ def first_round(month: str = MONTH) -> dict:
                               "stock_bp_per_pp_gdp": zero, "flow_amplitude_bp": zero, "trust_bp": zero},
                              paths=2), workers=1)
     ds = res.ds
-    i = list(ds.month.values).index(month)
+    i = res.months.index(month)
     d1 = float(np.median(ds["debt_gdp"].values[:, i]) - ds["base_debt_gdp"].values[i]) * 100.0
     f1 = float(np.median(ds["deficit_gdp"].values[:, i]) - ds["base_deficit_gdp"].values[i]) * 100.0
     years = float(load_params("coupled")["projection_years"])
@@ -107,7 +107,7 @@ def slippage_median(month: str = MONTH, paths: int = PATHS, **market_overrides) 
 
     res = run(_slippage_dict(market_overrides or None, paths=paths), workers=1)
     ds = res.ds
-    i = list(ds.month.values).index(month)
+    i = res.months.index(month)
     dev = (ds["y10"].values[:, i] - ds["base_y10"].values[i]) * 1e4
     return {"p50": float(np.median(dev)), "p95": float(np.percentile(dev, 95))}
 
