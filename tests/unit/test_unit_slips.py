@@ -79,3 +79,33 @@ def test_the_report_words_carry_the_warning():
     sc = load_scenario_text(HEAD + "  - {type: fiscal_slippage, date: 2026-03, pct_gdp: 0.02}\n", "my.yaml")
     html = render(run(sc, paths=2))
     assert "Warning: my.yaml line 6: events[0].pct_gdp: 0.02 % of GDP a year" in html
+
+
+def test_treasurylab_run_in_python_raises_each_warning_as_a_userwarning(tmp_path):
+    """treasurylab.run() kept a likely unit slip silently (only result.json and the report had it): each
+    warning is now a Python UserWarning with the same text, issued before the run, once per warning."""
+    import warnings
+
+    import treasurylab
+
+    f = tmp_path / "slip.yaml"
+    f.write_text(HEAD + "  - {type: term_premium, date: 2026-02, size_bp: 0.5}\n"
+                 "  - {type: fiscal_slippage, date: 2026-03, pct_gdp: 0.02}\n")
+    want = load_scenario(str(f)).warnings
+    assert len(want) == 2
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        res = treasurylab.run(str(f), paths=2, workers=1)
+    slips = [w for w in got if issubclass(w.category, UserWarning) and "kept as given" in str(w.message)]
+    assert [str(w.message) for w in slips] == list(want)
+    assert all(w.filename == __file__ for w in slips)          # pointed at the caller's line
+    assert list(res.to_dict()["warnings"]) == list(want)        # and still in result.json's record
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        treasurylab.run("baseline", paths=2, workers=1)
+    assert not [w for w in got if "kept as given" in str(w.message)]
+    with warnings.catch_warnings(record=True) as got:         # compare(a, b) runs them the same way
+        warnings.simplefilter("always")
+        treasurylab.compare("baseline", str(f), paths=2, workers=1)
+    slips = [w for w in got if "kept as given" in str(w.message)]
+    assert [str(w.message) for w in slips] == list(want) and all(w.filename == __file__ for w in slips)

@@ -1,7 +1,9 @@
 """The notebook API: ``treasurylab.run(...)`` and ``treasurylab.compare(a, b)``.
 
 ``run`` takes what the runner takes (a shipped name, a YAML path, a dict or a Scenario; ``paths``,
-``seed``, ``workers``...) and returns a :class:`Run`:
+``seed``, ``workers``...) and returns a :class:`Run`; a likely unit slip in the scenario (kept as given,
+``Scenario.warnings``) is issued first as a ``UserWarning``, one per warning, with the text
+``treasurylab run`` prints:
 
 - ``summary()``: p5/p50/p95/mean by variable and month, in the units shown on screen, with a ``unit``
   column (a pandas DataFrame);
@@ -199,10 +201,27 @@ class Comparison:
 
 
 def run(spec_or_path: Any, **kw: Any) -> Run:
-    """Run a scenario (see ``treasurylab.scenario.runner.run`` for the arguments) for a notebook."""
-    from treasurylab.scenario.runner import run as _run
+    """Run a scenario (see ``treasurylab.scenario.runner.run`` for the arguments) for a notebook.
 
-    return Run(_run(spec_or_path, **kw))
+    Each of the scenario's warnings (a likely unit slip kept as given, ``Scenario.warnings``) is
+    issued first as a Python ``UserWarning`` with the text ``treasurylab run`` prints."""
+    return _run_warned(spec_or_path, kw, stacklevel=3)
+
+
+def _run_warned(spec_or_path: Any, kw: dict, stacklevel: int) -> Run:
+    """``run``, its warnings issued ``stacklevel`` frames up (the user's call, through ``compare`` too)."""
+    import warnings
+
+    from treasurylab.scenario.runner import run as _run
+    from treasurylab.scenario.spec import load_scenario, located
+
+    sc = load_scenario(spec_or_path)
+    for line in sc.warnings:
+        warnings.warn(line, UserWarning, stacklevel=stacklevel)
+    try:
+        return Run(_run(sc, **kw))
+    except BadInput as exc:       # a check made at set-up names the file and line, as the CLI's run does
+        raise located(exc, spec_or_path) from None
 
 
 def compare(a: Any, b: Any, **kw: Any) -> Comparison:
@@ -218,6 +237,6 @@ def compare(a: Any, b: Any, **kw: Any) -> Comparison:
     sa = done or load_scenario(a)
     sb = done or load_scenario(b)
     n, s = common_draws(sa, sb, kw.pop("paths", None), kw.pop("seed", None))
-    ra = a if isinstance(a, Run) else run(a, paths=n, seed=s, **kw)
-    rb = b if isinstance(b, Run) else run(b, paths=n, seed=s, **kw)
+    ra = a if isinstance(a, Run) else _run_warned(a, dict(kw, paths=n, seed=s), stacklevel=3)
+    rb = b if isinstance(b, Run) else _run_warned(b, dict(kw, paths=n, seed=s), stacklevel=3)
     return Comparison(ra, rb)
