@@ -68,9 +68,10 @@ def test_merge_keeps_scalars_and_concatenates_arrays():
 
 def test_set_path_and_errors():
     d = {"events": [{"type": "sale", "amount_bn": 1}, {"type": "threat", "strength": 0.1}]}
-    set_path(d, "events[type=threat].strength", 0.9, "s.yaml")
-    set_path(d, "events[0].amount_bn", 7, "s.yaml")
-    set_path(d, "overrides.macro.taylor_gap", 1.0, "s.yaml")
+    # each returns the location it set, as the scenario loader names it (a warning's file and line)
+    assert set_path(d, "events[type=threat].strength", 0.9, "s.yaml") == ("events", 1, "strength")
+    assert set_path(d, "events[0].amount_bn", 7, "s.yaml") == ("events", 0, "amount_bn")
+    assert set_path(d, "overrides.macro.taylor_gap", 1.0, "s.yaml") == ("overrides", "macro", "taylor_gap")
     assert d["events"][1]["strength"] == 0.9 and d["events"][0]["amount_bn"] == 7
     assert d["overrides"] == {"macro": {"taylor_gap": 1.0}}
     with pytest.raises(BadInput, match="no event of this type"):

@@ -109,3 +109,29 @@ def test_treasurylab_run_in_python_raises_each_warning_as_a_userwarning(tmp_path
         treasurylab.compare("baseline", str(f), paths=2, workers=1)
     slips = [w for w in got if "kept as given" in str(w.message)]
     assert [str(w.message) for w in slips] == list(want) and all(w.filename == __file__ for w in slips)
+
+
+def test_sweep_prints_each_warning_once_and_keeps_them_in_sweep_json(tmp_path):
+    """A sweep read its scenario's slips without a word (every grid point is a scenario of its own): each
+    distinct warning is now one line on stderr, before the run, not one per grid point, and under
+    ``warnings`` in ``sweep --json`` and sweep.json. A slip in the scenario file names that file's line;
+    one the grid sets names the sweep file's line."""
+    base = tmp_path / "base.yaml"
+    base.write_text(HEAD + "  - {type: term_premium, date: 2026-02, size_bp: 0.5}\n"
+                    "  - {type: fiscal_slippage, date: 2026-03, pct_gdp: 1}\n")
+    f = tmp_path / "w.sweep.yaml"
+    f.write_text(f"name: w\nscenario: {base}\npaths: 2\nseed: 1\nmetric: y10.p50@12\ngrid:\n"
+                 "  events[type=fiscal_slippage].pct_gdp: [0.02, 1]\n  horizon: [12, 24]\n")
+    r = CliRunner().invoke(app, ["sweep", str(f), "--workers", "1", "--out", str(tmp_path / "o"), "--json"])
+    assert r.exit_code == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert len(doc["points"]) == 4
+    w_base, w_grid = doc["warnings"]
+    assert w_base.startswith(f"{base} line 6: events[0].size_bp: 0.5 bp is under 1 bp"), w_base
+    assert w_base == load_scenario(str(base)).warnings[0]             # the text run prints for the file
+    assert w_grid.startswith(f"{f} line 7: events[1].pct_gdp: 0.02 % of GDP a year"), w_grid
+    assert "did you mean 2 (% of GDP a year)?" in w_grid
+    assert [x for x in r.stderr.splitlines() if x.startswith("warning:")] == [f"warning: {w_base}", f"warning: {w_grid}"]
+    assert json.loads((tmp_path / "o" / "sweep.json").read_text())["warnings"] == doc["warnings"]
+    r = CliRunner().invoke(app, ["sweep", "tipping-point", "--workers", "1", "--paths", "2", "--json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)["warnings"] == [] and "warning:" not in r.stderr

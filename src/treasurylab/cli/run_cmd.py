@@ -284,7 +284,9 @@ def register(app: typer.Typer) -> None:
             files = {}
             with (result_folder(out) if out else nullcontext()) as stage:   # locked before the sweep
                 with _progress(not json_, "sweep") as cb:
-                    res = sweep(spec, workers=workers, cluster=cluster, paths=paths, seed=seed, progress=cb)
+                    # each likely unit slip once, not once per grid point, before the run
+                    res = sweep(spec, workers=workers, cluster=cluster, paths=paths, seed=seed, progress=cb,
+                                warn=lambda line: output.warn([line]))
                 if out:
                     folder = Path(out)
                     from treasurylab.report.html import write_sweep_html

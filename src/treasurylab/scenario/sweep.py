@@ -70,10 +70,12 @@ def _check_metric(metric: str, where: str) -> None:
                        + ", ".join(VARIABLES) + " (e.g. y10.p50@24)")
 
 
-def set_path(data: dict, key: str, value: Any, where: str) -> None:
-    """Set ``key`` (e.g. 'events[type=sale].amount_bn') inside the scenario's plain data."""
+def set_path(data: dict, key: str, value: Any, where: str) -> tuple:
+    """Set ``key`` (e.g. 'events[type=sale].amount_bn') inside the scenario's plain data; returns the
+    location set, as the scenario's loader names it (``('events', 1, 'amount_bn')``)."""
     node: Any = data
     parts = key.split(".")
+    loc: list = []
     for i, part in enumerate(parts):
         m = _KEY_RE.match(part)
         if not m:
@@ -84,10 +86,11 @@ def set_path(data: dict, key: str, value: Any, where: str) -> None:
         if not isinstance(node, dict):
             raise BadInput("cannot go inside a value", where=where, field=f"grid.{key}", got=part,
                            fix="check the path against the scenario file")
+        loc.append(name)
         if idx is None:
             if last:
                 node[name] = value
-                return
+                return tuple(loc)
             if name not in node:
                 if name in ("overrides",) or (len(parts) > 1 and parts[0] == "overrides"):
                     node[name] = {}
@@ -113,10 +116,12 @@ def set_path(data: dict, key: str, value: Any, where: str) -> None:
             if j >= len(seq):
                 raise BadInput("index out of range", where=where, field=f"grid.{key}", got=j,
                                fix=f"the scenario has {len(seq)} events (0-{len(seq) - 1})")
+        loc.append(j)
         if last:
             seq[j] = value
-            return
+            return tuple(loc)
         node = seq[j]
+    return tuple(loc)
 
 
 def metric_value(result, metric: str) -> float:
@@ -171,6 +176,8 @@ class SweepResult:
     keys: list[str]
     axes: list[list[Any]]
     rows: list[dict] = field(default_factory=list)
+    #: each distinct likely unit slip of the grid's scenarios, once (:func:`point_warnings`)
+    warnings: list[str] = field(default_factory=list)
 
     def grid2d(self):
         """(x values, y values, matrix[y, x]) for a two-key grid (first key on x)."""
@@ -186,7 +193,8 @@ class SweepResult:
 
     def to_dict(self) -> dict:
         return {"sweep": self.spec.name, "scenario": self.spec.scenario, "metric": self.spec.metric,
-                "keys": self.keys, "axes": self.axes, "points": self.rows, "units": self.units()}
+                "keys": self.keys, "axes": self.axes, "points": self.rows, "units": self.units(),
+                "warnings": list(self.warnings)}
 
     def units(self) -> dict[str, str]:
         """The unit of each number of a point: ``value`` (the metric's) and each numeric grid key's."""
@@ -231,10 +239,31 @@ def load_sweep(path_or_dict: Any) -> tuple[SweepSpec, Callable]:
     return spec, where_of
 
 
+def point_warnings(sc, base_where: Callable, changed: dict[tuple, str]) -> tuple[str, ...]:
+    """The likely unit slips of a grid point's scenario ``sc`` (``spec.unit_warnings``), each named by
+    where its value was written: the line of the sweep file's ``grid:`` or ``set:`` key that set it
+    (``changed``: location -> that place), else the scenario file's own line (``base_where``). A slip
+    of the scenario file is then the same line at every point, and one the grid sets the same line
+    at every point with that value, so the sweep warns once per slip, not once per point."""
+    from treasurylab.scenario.spec import unit_warnings
+
+    def where(loc: tuple) -> str:
+        for n in range(len(loc), 0, -1):
+            if loc[:n] in changed:
+                return changed[loc[:n]]
+        return base_where(loc)
+
+    return unit_warnings(sc, where)
+
+
 def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = None,
           paths: int | None = None, seed: int | None = None,
-          progress: Callable[[int, int], None] | None = None) -> SweepResult:
-    """Run every point of the grid; each point's metric in ``SweepResult.rows``."""
+          progress: Callable[[int, int], None] | None = None,
+          warn: Callable[[str], None] | None = None) -> SweepResult:
+    """Run every point of the grid; each point's metric in ``SweepResult.rows``.
+
+    Each distinct likely unit slip of the points' scenarios (:func:`point_warnings`) is in
+    ``SweepResult.warnings`` and given to ``warn`` once, before the run."""
     from treasurylab.scenario.ensemble import merge, plan
     from treasurylab.scenario.executors import make_executor
     from treasurylab.scenario.results import Result
@@ -250,16 +279,19 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
             raise
         raise BadInput(exc.problem, where=where_of(("scenario",)), field="scenario", got=exc.got,
                        fix=exc.fix) from None
-    base = load_yaml(base_path).data
+    base_doc = load_yaml(base_path)
+    base = base_doc.data
     keys = list(spec.grid)
     axes = [list(spec.grid[k]) for k in keys]
     points = []
+    slips: dict[str, None] = {}
     for combo in itertools.product(*axes):
         d = copy.deepcopy(base)
+        changed: dict[tuple, str] = {}
         for k, v in spec.set.items():
-            set_path(d, k, v, where_of(("set", k)))
+            changed[set_path(d, k, v, where_of(("set", k)))] = where_of(("set", k))
         for k, v in zip(keys, combo):
-            set_path(d, k, v, where_of(("grid", k)))
+            changed[set_path(d, k, v, where_of(("grid", k)))] = where_of(("grid", k))
         if paths is not None or spec.paths is not None:
             d["paths"] = paths if paths is not None else spec.paths
         if seed is not None or spec.seed is not None:
@@ -267,7 +299,11 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
         label = ", ".join(f"{k}={v}" for k, v in zip(keys, combo))
         sc = parse_scenario(d, where_of=lambda loc, lab=label: f"{base_path} with {lab}")
         points.append((combo, sc))
+        slips.update(dict.fromkeys(point_warnings(sc, base_doc.where, changed)))
     load_scenario(base_path)  # the base itself must be valid too
+    for line in slips:
+        if warn is not None:
+            warn(line)
     tasks, owners = [], []
     from treasurylab.scenario.parallel import before_fork
     from treasurylab.scenario.setup import prepare
@@ -284,7 +320,7 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
     finally:
         if hasattr(ex, "close"):
             ex.close()
-    res = SweepResult(spec, keys, axes)
+    res = SweepResult(spec, keys, axes, warnings=list(slips))
     for i, (combo, sc) in enumerate(points):
         mine = [p for p, o in zip(parts, owners) if o == i]
         r = Result(sc, _dataset(setups[i], merge(mine), sc), {"seed": sc.seed})
