@@ -95,3 +95,68 @@ def test_the_page_callback_passes_the_address_query(client_and_submissions):
     res = client.post("/_dash-update-component", data=json.dumps(req), content_type="application/json")
     assert res.status_code == 200
     assert '"value": "china-exit"' in res.get_data(as_text=True).replace('"value":"', '"value": "')
+
+
+SLIP = ("name: slip\nstart: 2026-01\nhorizon: 24\npaths: 2\nevents:\n"
+        "  - {type: term_premium, date: 2026-02, size_bp: 0.5}\n")
+
+
+def _said(sc) -> str:
+    (w,) = sc.warnings
+    assert "did you mean 50 (bp)?" in w
+    return f"warning: {w}"
+
+
+def test_an_uploaded_scenarios_warnings_are_shown_on_upload_and_next_to_its_run(client_and_submissions):
+    """The Scenarios page said 'valid scenario' for a file with a likely unit slip (size_bp: 0.5) and
+    ran it without a word: the upload message, the run's status and its results now show each warning,
+    with the text 'treasurylab run' prints."""
+    import base64
+
+    from treasurylab.scenario.spec import load_scenario_text
+
+    client, seen = client_and_submissions
+    said = _said(load_scenario_text(SLIP, "slip.yaml"))
+    contents = "data:application/x-yaml;base64," + base64.b64encode(SLIP.encode()).decode()
+    req = {"output": "..upload-msg.children...upload-store.data...scenario.value..",
+           "outputs": [{"id": "upload-msg", "property": "children"}, {"id": "upload-store", "property": "data"},
+                       {"id": "scenario", "property": "value"}],
+           "inputs": [{"id": "upload", "property": "contents", "value": contents}],
+           "state": [{"id": "upload", "property": "filename", "value": "slip.yaml"}],
+           "changedPropIds": ["upload.contents"]}
+    res = client.post("/_dash-update-component", data=json.dumps(req), content_type="application/json")
+    body = res.get_data(as_text=True)
+    assert res.status_code == 200 and "valid scenario" in body and said in body
+    run = _run_request(1)
+    run["state"][0]["value"] = "__upload__"
+    run["state"][4]["value"] = {"text": SLIP, "name": "slip.yaml"}
+    res = client.post("/_dash-update-component", data=json.dumps(run), content_type="application/json")
+    body = res.get_data(as_text=True)
+    assert res.status_code == 200 and "queued: slip" in body and said in body and len(seen) == 1
+    res = client.post("/_dash-update-component", data=json.dumps(_run_request(1)), content_type="application/json")
+    assert "warning:" not in res.get_data(as_text=True)                  # a shipped scenario has none
+
+
+def test_a_runs_warnings_stay_next_to_its_status_while_it_runs_and_when_it_is_done():
+    import threading
+
+    from treasurylab.app import jobs as J
+    from treasurylab.app.server import run_status
+    from treasurylab.scenario.spec import load_scenario, load_scenario_text
+
+    sc = load_scenario_text(SLIP, "slip.yaml")
+    said = _said(sc)
+    go = threading.Event()
+    q = J.JobQueue(lambda *a: go.wait(10) and [], max_in_flight=1, max_queued=2)
+    job = q.get(q.submit(sc.name, sc, 2, 0))
+    assert job.warnings == sc.warnings
+    assert said in str(run_status(job)) and f"run-{job.status}" in str(run_status(job))
+    go.set()
+    for _ in range(200):
+        if job.status == "done":
+            break
+        threading.Event().wait(0.05)
+    assert job.status == "done" and said in str(run_status(job)) and "run-done" in str(run_status(job))
+    plain = q.get(q.submit("baseline", load_scenario("baseline"), 2, 0))
+    assert plain.warnings == () and "warning:" not in str(run_status(plain))
+    q.close()

@@ -36,6 +36,7 @@ class Job:
     total: int = 1
     error: str = ""
     figures: list = field(default_factory=list)   # [(div id, title, plotly figure dict, as-of text)]
+    warnings: tuple[str, ...] = ()  # the scenarios' likely unit slips, kept as given (Scenario.warnings)
 
 
 class Busy(Exception):
@@ -87,7 +88,8 @@ class JobQueue:
         with self._lock:
             if self._pending() >= self._cap:
                 raise Busy(f"{self._pending()} runs are queued or running; try again when one finishes")
-            job = Job(secrets.token_urlsafe(12), label)
+            job = Job(secrets.token_urlsafe(12), label,
+                      warnings=tuple(w for sc in (spec, compare) for w in getattr(sc, "warnings", ())))
             self._jobs[job.id] = job
             done = [k for k, j in self._jobs.items() if j.status in ("done", "failed")]
             for k in done[: max(0, len(done) - self._keep)]:

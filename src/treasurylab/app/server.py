@@ -141,7 +141,8 @@ def create_app() -> Dash:
             sc = S.validate_text(text, filename)
         except BadInput as exc:
             return html.P(str(exc), className="error", id="upload-error"), None, no_update
-        return (html.P(f"valid scenario '{sc.name}' ({len(sc.events)} events)", className="ok", id="upload-ok"),
+        return ([html.P(f"valid scenario '{sc.name}' ({len(sc.events)} events)", className="ok", id="upload-ok"),
+                 *warning_lines(sc.warnings, "upload-warnings")],
                 {"text": text, "name": filename}, "__upload__")
 
     @app.callback(Output("run-status", "children"), Output("job-store", "data"), Output("poll", "disabled"),
@@ -161,7 +162,7 @@ def create_app() -> Dash:
             return html.P(str(exc), className="error"), None, True
         except J.Busy as exc:
             return html.P(f"busy: {exc}", className="error"), None, True
-        return html.P(f"queued: {sc.name}", id="run-queued"), jid, False
+        return [html.P(f"queued: {sc.name}", id="run-queued"), *warning_lines(sc.warnings)], jid, False
 
     @app.callback(Output("run-progress", "value"), Output("run-progress", "max"), Output("run-results", "children"),
                   Output("poll", "disabled", allow_duplicate=True), Output("run-status", "children", allow_duplicate=True),
@@ -170,7 +171,7 @@ def create_app() -> Dash:
         job = queue().get(jid) if isinstance(jid, str) else None
         if job is None:
             return "0", "1", no_update, True, html.P("no such run", className="error")
-        status = html.P(f"{job.status}: {job.label} ({job.done}/{job.total} blocks)", id=f"run-{job.status}")
+        status = run_status(job)
         if job.status == "failed":
             return "0", "1", html.P(job.error, className="error"), True, status
         if job.status != "done":
@@ -178,6 +179,21 @@ def create_app() -> Dash:
         return str(job.total), str(job.total), result_cards(job), True, status
 
     return app
+
+
+def warning_lines(lines, div_id: str = "run-warnings") -> list:
+    """A scenario's likely unit slips (kept as given), one line each as ``treasurylab run`` prints them
+    on stderr ('warning: FILE line N: ...'); [] when there are none."""
+    if not lines:
+        return []
+    return [html.Div([html.P(f"warning: {w}", className="warning") for w in lines], id=div_id)]
+
+
+def run_status(job: J.Job) -> list:
+    """The run's status line (``run-<status>``) with its scenario's warnings under it, from queued to
+    done or failed (the page's fan charts come below)."""
+    return [html.P(f"{job.status}: {job.label} ({job.done}/{job.total} blocks)", id=f"run-{job.status}"),
+            *warning_lines(job.warnings)]
 
 
 def result_cards(job: J.Job) -> list:
