@@ -292,3 +292,20 @@ def test_a_run_starts_no_earlier_than_its_inputs():
         M.simulate(INP, [], start="1900-01", months=3)
     assert info.value.field == "start" and M.FIRST_MONTH in str(info.value)
     assert M.simulate(INP, [], start=M.FIRST_MONTH, months=1).months[0] == M.FIRST_MONTH
+
+
+def test_an_alias_of_a_kind_whose_months_is_its_own_parameter_keeps_it():
+    """'action: stockpile' (an alias of stockpile_release) with months: 1 (of demand) was refused with
+    'give exactly one of tonnes or months': the months were taken as the event's duration, as for an
+    export ban, because the check read the kind as written, not its canonical name."""
+    from treasurylab.scenario.spec import parse_scenario
+
+    def ev(action):
+        return M.MineralsEvent.from_scenario({"type": "minerals", "date": "2026-02", "action": action,
+                                              "params": {"region": "US", "months": 1}})
+
+    assert ev("stockpile").params == ev("stockpile_release").params == {"region": "US", "months": 1}
+    assert ev("stockpile").end is None
+    sc = parse_scenario({"name": "w", "start": "2026-01", "horizon": 12, "paths": 2, "events": [
+        {"type": "minerals", "date": "2026-02", "action": "stockpile", "params": {"region": "US", "months": 1}}]})
+    assert sc.events[0].params == {"region": "US", "months": 1}

@@ -159,6 +159,22 @@ KIND_ALIASES = {"licence": "export_licence", "license": "export_licence", "expor
                 "directive_180_days": "proclamation_232", "floor": "price_floor", "stockpile": "stockpile_release",
                 "capacity": "new_capacity", "exemptions": "exemption"}
 OUTCOMES = ("open", "agreement", "tariff", "tariff_and_agreement")
+#: the products an event of these kinds covers when it names none
+DEFAULT_PRODUCTS = {"export_licence": ("heavy", "magnet"), "export_ban": ("heavy", "magnet"),
+                    "exemption": PRODUCTS, "decouple": PRODUCTS}
+
+
+def canonical_kind(name: Any) -> str:
+    """An event kind as written ('ban', 'Export-Licence') -> its name in :data:`EVENT_KINDS`
+    (unknown names are returned normalised, for the caller to refuse)."""
+    k = str(name).strip().lower().replace("-", "_").replace(" ", "_")
+    return KIND_ALIASES.get(k, k)
+
+
+def product_list(value: Any, kind: str) -> list[str]:
+    """The products (``PRODUCTS`` names) an event of ``kind`` covers: ``value`` as written ('heavy,
+    magnets', 'all'), or the kind's default (:data:`DEFAULT_PRODUCTS`). BadInput for an unknown name."""
+    return _products(_names(value), "products", DEFAULT_PRODUCTS.get(canonical_kind(kind), PRODUCTS))
 
 
 # ------------------------------------------------------------------------------------------------
@@ -187,7 +203,8 @@ class MineralsEvent:
         params = dict(get("params", None) or {})
         end = params.pop("end", None)
         kind = str(get("action", None) or get("kind", ""))
-        dur = params.get("months") if kind not in ("stockpile_release", "subsidy", "ally_delay") else None
+        # 'months' is the duration, except for the kinds whose own parameter it is (also by an alias)
+        dur = params.get("months") if canonical_kind(kind) not in ("stockpile_release", "subsidy", "ally_delay") else None
         if dur is not None:
             params.pop("months")
         start = str(get("date", None) or get("start", ""))
@@ -301,8 +318,7 @@ def _num(p: Mapping, key: str, field_name: str, lo: float | None = None, hi: flo
 
 def _compile_one(ev: MineralsEvent, i: int) -> _Ev:
     base = f"minerals.events[{i}]"
-    kind = str(ev.kind).strip().lower().replace("-", "_").replace(" ", "_")
-    kind = KIND_ALIASES.get(kind, kind)
+    kind = canonical_kind(ev.kind)
     if kind not in EVENT_KINDS:
         raise BadInput("unknown minerals event kind", field=f"{base}.action", got=ev.kind,
                        fix=did_you_mean(str(ev.kind), EVENT_KINDS) + " (kinds: " + ", ".join(EVENT_KINDS) + ")")
@@ -325,8 +341,7 @@ def _compile_one(ev: MineralsEvent, i: int) -> _Ev:
     f = f"{base}.params"
     q: dict[str, Any] = {}
     if kind in ("export_licence", "export_ban", "exemption"):
-        q["products"] = _products(_names(p.get("products")), f"{f}.products",
-                                  ("heavy", "magnet") if kind != "exemption" else PRODUCTS)
+        q["products"] = _products(_names(p.get("products")), f"{f}.products", DEFAULT_PRODUCTS[kind])
         q["dest"] = _dest_mask(_names(p.get("destinations")), f"{f}.destinations")
         if kind == "export_ban":
             q["share"] = 0.0
@@ -374,7 +389,7 @@ def _compile_one(ev: MineralsEvent, i: int) -> _Ev:
         q["dest"] = _dest_mask([r], f"{f}.region")
         q["region"] = r
         q["share"] = _num(p, "share", f"{f}.share", 0, 1)
-        q["products"] = _products(_names(p.get("products")), f"{f}.products", PRODUCTS)
+        q["products"] = _products(_names(p.get("products")), f"{f}.products", DEFAULT_PRODUCTS[kind])
     elif kind == "ally_delay":
         r = match_region(p["region"], f"{f}.region", REGIONS)
         if r == "China":
