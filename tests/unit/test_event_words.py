@@ -122,13 +122,57 @@ def test_minerals_parameters_are_shown_with_units_not_as_raw_floats():
     (w,) = _words([{"type": "minerals", "date": "2026-01-14", "action": "proclamation_232",
                     "params": {"outcome": "tariff", "tariff_rate": 0.1 + 0.2, "negotiation_days": 180.0,
                                "floor_usd_kg": 110.0}}])
-    assert "(outcome: tariff, tariff_rate: 30%, negotiation_days: 180 days, floor_usd_kg: 110 USD/kg)" in w, w
+    assert ("Section 232 proclamation on processed critical minerals: agreements and price floors are negotiated "
+            "for 180 days, then a tariff of 30% is imposed (floor_usd_kg: 110 USD/kg)") in w, w   # no floor
     (w,) = _words([{"type": "minerals", "date": "2026-02", "action": "decouple",
                     "params": {"region": "US", "share": 0.5, "products": "heavy,magnet"}}])
-    assert "(region: US, share: 50%, products: heavy, magnet)" in w, w
+    assert "the US caps its purchases of heavy rare earths and magnets from China at 50% of the usual flow" in w, w
     (w,) = _words([{"type": "minerals", "date": "2026-02", "action": "new_capacity",
                     "params": {"region": "US", "stage": "magnet", "tonnes_per_year": 10000, "ramp_months": 18}}])
-    assert "tonnes_per_year: 10,000 t/yr, ramp_months: 18 months" in w, w
+    assert "10,000 t/yr of new magnet capacity comes on line in the US, ramping up over 18 months" in w, w
+
+
+#: one minerals event of every kind, with every parameter it takes (a 24-month run from 2026-01)
+_MINERALS = [
+    ("export_licence", {"products": "heavy,magnet", "destinations": "US,EU", "share": 0.5, "months": 6}),
+    ("ban", {"products": "heavy", "destinations": "Korea", "end": "2026-09-01"}),
+    ("extraterritorial", {"suspended_until": "2026-11-10", "extended": False, "share": 0.2}),
+    ("exemption", {"destinations": "Japan", "products": "magnet", "share": 0.8}),
+    ("proclamation_232", {"outcome": "tariff_and_agreement", "negotiation_days": 180, "tariff_rate": 0.3,
+                          "floor_usd_kg": 120}),
+    ("price_floor", {"level_usd_kg": 110, "regions": "US,Japan"}),
+    ("subsidy", {"months": 6, "regions": "US", "stages": "separation"}),
+    ("stockpile_release", {"region": "US", "tonnes": 500}),
+    ("stockpile", {"region": "Japan", "months": 2}),
+    ("decouple", {"region": "EU", "share": 0.5, "products": "magnet"}),
+    ("ally_delay", {"region": "Korea", "months": 9}),
+    ("new_capacity", {"region": "Australia", "stage": "heavy_separation", "tonnes_per_year": 5000, "ramp_months": 18}),
+]
+
+
+def test_minerals_words_are_sentences_not_parameter_lists():
+    """The minerals words listed parameters by name, repeating the unit ('(region: EU, months: 6 months)',
+    'months: 6 months'): each kind now reads as a sentence with its units, as the other kinds do."""
+    from treasurylab.model.minerals import EVENT_KINDS, canonical_kind
+
+    assert {canonical_kind(a) for a, _ in _MINERALS} == set(EVENT_KINDS)
+    words = _words([{"type": "minerals", "date": "2026-02", "action": a, "params": p} for a, p in _MINERALS])
+    keys = {k for spec in EVENT_KINDS.values() for k in spec} | {"months", "end"}
+    for w in words:
+        assert not [k for k in keys if f"{k}:" in w], w
+        assert "_" not in w, w                                  # no parameter or stage names as written
+    _assert_units(words)
+    said = dict(zip([a for a, _ in _MINERALS], words))
+    assert said["export_licence"] == ("2026-02: minerals - China requires export licences for heavy rare earths and "
+                                      "magnets to the US and the EU at 50% of the usual flow for 6 months.")
+    assert said["ban"] == ("2026-02: minerals - China bans exports of heavy rare earths to Korea until "
+                           "2026-09-01.")
+    assert said["ally_delay"] == ("2026-02: minerals - Korea joins the partner arrangements (price floors, "
+                                  "subsidies, agreements) 9 months late.")
+    assert said["stockpile"] == ("2026-02: minerals - a government stockpile releases magnets worth 2 months of "
+                                 "demand to users in Japan.")
+    assert said["proclamation_232"].endswith("negotiated for 180 days, then a tariff of 30% is imposed and "
+                                             "agreements set an NdPr price floor of 120 USD/kg.")
 
 
 def test_every_minerals_number_parameter_has_a_unit():
@@ -161,10 +205,14 @@ def test_every_number_in_the_words_carries_a_unit():
          "params": {"products": "heavy,magnet", "destinations": "allies", "months": 36}},
         {"type": "minerals", "date": "2026-02-04", "action": "stockpile_release", "params": {"region": "US", "tonnes": 500}},
     ]
-    for w in _words(events):
+    _assert_units(_words(events))
+
+
+def _assert_units(words: list[str]) -> None:
+    for w in words:
         text = re.sub(r"\d{4}-\d{2}(-\d{2})?", "DATE", w)
         text = re.sub(r"USD [\d,.]+bn", "AMOUNT", text)
         text = re.sub(r"\((index )?0-1\)", "(SCALE)", text)            # a 0-1 index says its scale
-        text = text.replace("10y tenor", "tenor").replace("10-year", "ten-year")
+        text = text.replace("10y tenor", "tenor").replace("10-year", "ten-year").replace("Section 232", "Section")
         for m in _NUMBER.finditer(text):
             assert _UNIT_AFTER.match(text, m.end()), (w, m.group())

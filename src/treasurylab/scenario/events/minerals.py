@@ -10,21 +10,11 @@ from pydantic import Field
 from treasurylab.scenario.events.base import EventBase, RunWindow, Schedules, months_text
 from treasurylab.scenario.events.registry import register
 
-#: the minerals-block actions in words (the params are appended as given)
-ACTION_WORDS = {
-    "export_licence": "China requires export licences for rare-earth products",
-    "export_ban": "China bans rare-earth exports",
-    "extraterritorial": "China's extraterritorial rules (foreign-made goods with Chinese content)",
-    "exemption": "China exempts some destinations from its controls",
-    "proclamation_232": "Section 232 proclamation on processed critical minerals (negotiate agreements/price floors)",
-    "price_floor": "a price floor for NdPr among partners",
-    "subsidy": "partner subsidies pull non-China projects forward",
-    "stockpile_release": "a government stockpile is released",
-    "decouple": "a region stops buying from China",
-    "ally_delay": "an ally delays joining the partner arrangements",
-    "new_capacity": "new non-China processing capacity comes on line",
-}
-
+#: the products of the minerals block (``model.minerals.PRODUCTS``) in words
+PRODUCT_WORDS = {"ndpr": "NdPr oxide", "heavy": "heavy rare earths", "metal": "rare-earth metal",
+                 "magnet": "magnets"}
+#: region names read with an article in a sentence ('the US')
+_WITH_THE = ("US", "EU", "UK", "Rest of world")
 
 @register
 class Minerals(EventBase):
@@ -59,9 +49,20 @@ class Minerals(EventBase):
                            got=exc.got, fix=exc.fix) from None
 
     def describe(self, run: RunWindow | None = None) -> str:
-        what = ACTION_WORDS.get(self.action, f"minerals action '{self.action}'")
-        args = ", ".join(f"{k}: {_param_text(k, v)}" for k, v in self.params.items())
-        return f"{self.date}: minerals - {what}" + (f" ({args})" if args else "") + self._inside(run) + "."
+        """A sentence with a unit on every number: 'China bans exports of heavy rare earths and magnets
+        to allies for 12 months'. A parameter the sentence does not word is appended as 'key: value'."""
+        from treasurylab.model.minerals import canonical_kind
+
+        p = dict(self.params)
+        kind = canonical_kind(self.action)
+        build = _SENTENCES.get(kind)
+        what = build(p, kind) if build is not None else f"minerals action '{self.action}'"
+        if kind not in ("stockpile_release", "subsidy", "ally_delay") and "months" in p:
+            what += f" for {_param_text('months', p.pop('months'))}"
+        if "end" in p:
+            what += f" until {p.pop('end')}"
+        rest = ", ".join(f"{k}: {_param_text(k, v)}" for k, v in p.items())
+        return f"{self.date}: minerals - {what}" + (f" ({rest})" if rest else "") + self._inside(run) + "."
 
     def _inside(self, run: RunWindow | None) -> str:
         """The clause for a window (``months`` or ``end``) that passes the run's last month, from the
@@ -98,3 +99,125 @@ def _param_text(key: str, value: float | str | bool) -> str:
     if unit == "months":
         return months_text(value)
     return f"{value:,.6g}" + (f" {unit}" if unit else "")
+
+
+def _and(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _products(p: dict, kind: str) -> str:
+    """The products the event covers, in words (its kind's default when it names none)."""
+    from treasurylab.errors import BadInput
+    from treasurylab.model.minerals import product_list
+
+    v = p.pop("products", None)
+    try:
+        names = product_list(v, kind)
+    except BadInput:                       # refused by the loader; words for what was written
+        return _param_text("products", v)
+    return _and([PRODUCT_WORDS.get(n, n) for n in names])
+
+
+def _the(name: str) -> str:
+    return f"the {name}" if name in _WITH_THE else name
+
+
+def _places(p: dict, key: str, everyone: str) -> str:
+    """Regions as written ('US,EU' -> 'the US and the EU'); ``everyone`` when none is named or 'all'."""
+    v = p.pop(key, None)
+    names = [x.strip() for x in str(v).split(",") if x.strip()] if v is not None else []
+    if not names or any(n.lower() in ("all", "all_ex_china", "world", "everyone") for n in names):
+        return everyone
+    return _and([_the(n) for n in names])
+
+
+def _share_of_flow(p: dict) -> str:
+    return f" at {_param_text('share', p.pop('share'))} of the usual flow" if "share" in p else ""
+
+
+def _licence(p: dict, kind: str) -> str:
+    return (f"China requires export licences for {_products(p, kind)} to {_places(p, 'destinations', 'every destination')}"
+            + _share_of_flow(p))
+
+
+def _ban(p: dict, kind: str) -> str:
+    return f"China bans exports of {_products(p, kind)} to {_places(p, 'destinations', 'every destination')}"
+
+
+def _extraterritorial(p: dict, kind: str) -> str:
+    out = "China's extraterritorial rules (foreign-made goods with Chinese content) limit heavy rare earths and magnets"
+    out += f" to {_param_text('share', p.pop('share'))} of the usual flow" if "share" in p else ""
+    extended, until = p.pop("extended", False), p.pop("suspended_until", None)
+    if extended:
+        return out + ", their suspension extended past the run (they never bite)"
+    return out + (f", from {until} when their suspension lapses" if until is not None else "")
+
+
+def _exemption(p: dict, kind: str) -> str:
+    return (f"China exempts {_places(p, 'destinations', 'every destination')} from its controls on "
+            f"{_products(p, kind)}" + _share_of_flow(p))
+
+
+def _proclamation(p: dict, kind: str) -> str:
+    days = f" for {_param_text('negotiation_days', p.pop('negotiation_days'))}" if "negotiation_days" in p else ""
+    outcome = str(p.pop("outcome", "open")).lower()
+    tariff = floor = ""
+    if outcome in ("tariff", "tariff_and_agreement"):
+        rate = f" of {_param_text('tariff_rate', p.pop('tariff_rate'))}" if "tariff_rate" in p else ""
+        tariff = f"a tariff{rate} is imposed"
+    if outcome in ("agreement", "tariff_and_agreement"):
+        level = f" of {_param_text('floor_usd_kg', p.pop('floor_usd_kg'))}" if "floor_usd_kg" in p else ""
+        floor = f"agreements set an NdPr price floor{level}"
+    then = " and ".join(x for x in (tariff, floor) if x) or ("nothing is decided" if outcome == "open" else outcome)
+    return ("Section 232 proclamation on processed critical minerals: agreements and price floors are "
+            f"negotiated{days}, then {then}")
+
+
+def _floor(p: dict, kind: str) -> str:
+    level = f" at {_param_text('level_usd_kg', p.pop('level_usd_kg'))}" if "level_usd_kg" in p else ""
+    return f"a price floor for NdPr{level} in {_places(p, 'regions', 'every partner region')}"
+
+
+def _subsidy(p: dict, kind: str) -> str:
+    by = f" by up to {_param_text('months', p.pop('months'))}" if "months" in p else ""
+    stages = _places(p, "stages", "").replace("_", " ")
+    return (f"subsidies in {_places(p, 'regions', 'every partner region')} pull non-China "
+            + (f"{stages} " if stages else "") + f"projects forward{by}")
+
+
+def _stockpile(p: dict, kind: str) -> str:
+    where = _the(str(p.pop("region", "?")))
+    if "tonnes" in p:
+        return f"a government stockpile releases {_param_text('tonnes', p.pop('tonnes'))} of magnets to users in {where}"
+    if "months" in p:
+        return (f"a government stockpile releases magnets worth {_param_text('months', p.pop('months'))} of "
+                f"demand to users in {where}")
+    return f"a government stockpile is released to users in {where}"
+
+
+def _decouple(p: dict, kind: str) -> str:
+    region = _the(str(p.pop("region", "?")))
+    cap = f" at {_param_text('share', p.pop('share'))} of the usual flow" if "share" in p else ""
+    return f"{region} caps its purchases of {_products(p, kind)} from China{cap}"
+
+
+def _ally_delay(p: dict, kind: str) -> str:
+    region = _the(str(p.pop("region", "?")))
+    late = f" {_param_text('months', p.pop('months'))} late" if "months" in p else " late"
+    return f"{region} joins the partner arrangements (price floors, subsidies, agreements){late}"
+
+
+def _capacity(p: dict, kind: str) -> str:
+    size = _param_text("tonnes_per_year", p.pop("tonnes_per_year")) + " of " if "tonnes_per_year" in p else ""
+    stage, region = str(p.pop("stage", "?")).replace("_", " "), _the(str(p.pop("region", "?")))
+    ramp = f", ramping up over {_param_text('ramp_months', p.pop('ramp_months'))}" if "ramp_months" in p else ""
+    return f"{size}new {stage} capacity comes on line in {region}{ramp}"
+
+
+#: each action's sentence, from its parameters (each builder pops what it words)
+_SENTENCES = {
+    "export_licence": _licence, "export_ban": _ban, "extraterritorial": _extraterritorial,
+    "exemption": _exemption, "proclamation_232": _proclamation, "price_floor": _floor, "subsidy": _subsidy,
+    "stockpile_release": _stockpile, "decouple": _decouple, "ally_delay": _ally_delay, "new_capacity": _capacity,
+}
