@@ -286,3 +286,21 @@ def test_an_unfreeze_ends_the_rivals_fear_and_the_reserve_signal():
     assert np.array_equal(both.political[4:], none.political[4:])
     assert np.array_equal(both.res_signal[4:], none.res_signal[4:])
     assert np.array_equal(both.political[:2], none.political[:2]) and not both.frozen[4:, j].any()
+
+
+def test_a_freezes_weight_in_the_reserve_signal_is_a_parameter():
+    """Each freeze in force adds `coupled.reserves_freeze_weight` to the reserve managers' signal (it was
+    a hard-coded 1 in the sanction event), so the weight has one home with its source and can be swept."""
+    from treasurylab.params import load_params
+    from treasurylab.scenario.setup import prepare
+
+    w = float(load_params("coupled")["reserves_freeze_weight"])
+    assert w > 0
+    two = [{"type": "sanction", "holder": "Hong Kong", "date": "2026-03"},
+           {"type": "sanction", "holder": "Denmark", "date": "2026-05"}]
+    s = prepare(parse_scenario(_doc(two)))
+    assert np.all(s.res_signal[:2] == 0.0)
+    assert np.allclose(s.res_signal[2:4], w) and np.allclose(s.res_signal[4:], 2 * w)
+    doc = {**_doc(two), "overrides": {"coupled": {"reserves_freeze_weight": 0.25}}}
+    s = prepare(parse_scenario(doc))
+    assert np.allclose(s.res_signal[2:4], 0.25) and np.allclose(s.res_signal[4:], 0.5)

@@ -37,13 +37,14 @@ class Sanction(EventBase):
     def finish(cls, s: Schedules) -> None:
         """The freezes' effects in the months they are in force, from the frozen schedule itself (so an
         unfreeze ends them exactly): rivals' fear per holder frozen, a frozen holder's own political
-        signal nil (it cannot sell), the reserve managers' signal +1 per holder frozen."""
+        signal nil (it cannot sell), the reserve managers' signal + `coupled.reserves_freeze_weight` per
+        holder frozen."""
         n = s.frozen.sum(axis=1).astype(float)          # holders frozen in each month
         if not n.any():
             return
         s.political += (s.cp["sanction_rival_fear"] * n)[:, None] * s.rivals
         s.political[s.frozen] = 0.0
-        s.res_signal += n
+        s.res_signal += s.cp["reserves_freeze_weight"] * n
 
     def describe(self, run: RunWindow | None = None) -> str:
         who = run.holder(self.holder) if run else self.holder
