@@ -8,15 +8,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from treasurylab.report.doc_numbers import validation_freeze as V
+from treasurylab.scenario.targets import episodes as E
 
 PATHS, SEED, MONTH = 400, 11, 36
+HOLDER = "Hong Kong"
 
 
 @pytest.fixture(scope="module")
 def deviations() -> dict:
     """Deviation of foreign official holdings (paths, months), USD bn, by months frozen (None: in force)."""
-    return {d: V.deviation(d, horizon=MONTH + 1, paths=PATHS, seed=SEED)["foreign_official"]
+    return {d: E.deviation(d, HOLDER, horizon=MONTH + 1, paths=PATHS, seed=SEED)["foreign_official"]
             for d in (1, 3, 12, None)}
 
 
@@ -34,7 +35,7 @@ def test_a_one_month_freezes_effect_ends_with_it(deviations):
     at their own pace of the 36 months before (TIC, computed here from the bundled files); a freeze
     lifted after one month must move the median by less. Until an unfreeze ended the rivals' fear and
     the reserve signal, the median was -549bn at 36 months."""
-    bound = V.excess_sales_bn(months=24)
+    bound = E.excess_sales_bn(months=24)
     assert 0 < bound < 200, f"the rivals' excess sales after 2022: {bound:.1f}bn"
     one = deviations[1]
     after_freeze, end = float(np.median(one[:, 2])), float(np.median(one[:, MONTH - 1]))

@@ -3,7 +3,8 @@ holdings lasts in the model (paired runs: a freeze of Hong Kong for 1, 3 or 12 m
 of the run, against the same paths without it), and what official holders did after the one large
 freeze on record, that of Russia's reserves from February 2022, in the bundled TIC files (net
 purchases: S1 long-term plus Table 3's bills to 2023-01, Table 3 from 2023-02; ``data.tic_flows``).
-Five short runs of 1,000 paths and two of 25 months, a few seconds in all."""
+Five short runs of 1,000 paths and two of 25 months, a few seconds in all. The runs, the 2022 case and
+the TIC windows are those of the calibration target (scenario/targets/episodes.py), their one home."""
 
 from __future__ import annotations
 
@@ -11,55 +12,32 @@ from functools import lru_cache
 
 import numpy as np
 
-PATHS, SEED = 1000, 2026
+from treasurylab.scenario.targets import episodes as E
+from treasurylab.scenario.targets.episodes import (
+    AFTER,
+    BEFORE,
+    deviation,
+    excess_sales_bn,
+    freeze2022,
+    holders_spec,
+    months_between,
+    net_purchases_windows,
+    rivals,
+)
+
+PATHS, SEED, FREEZE = E.FREEZE_PATHS, E.FREEZE_SEED, E.FREEZE_MONTH   # as the 2022 case's runs
+
 HOLDER = "Hong Kong"              # the holder frozen in the model's runs (a rival itself: China is left)
-START, FREEZE = "2026-01", "2026-02"
 DURATIONS = (1, 3, 12, None)      # months frozen; None: in force to the end of the run
 AT = (12, 24, 36)                 # months after the start at which the deviation is read
 HORIZON = max(AT) + 1
-# the 2022 episode: Russia's central-bank reserves were frozen from 26-28 February 2022 (still in force)
-BEFORE = ("2019-03", "2022-02")   # the 36 months before: each holder's own pace, the reference
-AFTER = {12: ("2022-03", "2023-02"), 24: ("2022-03", "2024-02")}
 OTHERS = ("Japan", "Saudi Arabia", "India", "Taiwan", "Singapore", "Korea, South", "United Arab Emirates",
           "Kuwait")
 
 
-def _month(start: str, k: int) -> str:
-    y, m = int(start[:4]), int(start[5:7]) - 1 + k
-    return f"{y + m // 12}-{m % 12 + 1:02d}"
-
-
-def freeze_doc(months: int | None, holder: str = HOLDER, horizon: int = HORIZON, paths: int = PATHS,
-               seed: int = SEED, overrides: dict | None = None) -> dict:
-    """A scenario (dict) freezing ``holder`` from February 2026 for ``months`` months (an unfreeze
-    then; None: to the end of the run; 0: no event), on the baseline's start, vintage and world."""
-    events = []
-    if months != 0:
-        events.append({"type": "sanction", "date": FREEZE, "holder": holder})
-        if months is not None:
-            events.append({"type": "sanction", "date": _month(FREEZE, months), "holder": holder, "freeze": False})
-    doc = {"name": f"freeze-{months}", "description": "a freeze of one holder", "start": START,
-           "horizon": horizon, "paths": paths, "seed": seed, "baseline": "cbo-2026-02", "events": events}
-    if overrides:
-        doc["overrides"] = overrides
-    return doc
-
-
-def deviation(months: int | None, holder: str = HOLDER, horizon: int = HORIZON, paths: int = PATHS,
-              seed: int = SEED, overrides: dict | None = None) -> dict[str, np.ndarray]:
-    """Paired deviations from the same paths without the freeze: ``foreign_official`` (paths, months)
-    and ``holder_sales`` (paths, agents), USD bn (sales + = sold), and the agents' ``names``."""
-    from treasurylab.scenario.runner import run as run_scenario
-
-    base = run_scenario(freeze_doc(0, holder, horizon, paths, seed, overrides), workers=1).arrays
-    run = run_scenario(freeze_doc(months, holder, horizon, paths, seed, overrides), workers=1).arrays
-    return {"foreign_official": run["foreign_official"] - base["foreign_official"],
-            "holder_sales": run["holder_sales"] - base["holder_sales"], "names": list(run["holder"])}
-
-
 @lru_cache(maxsize=8)
 def _runs(months: int | None) -> dict:
-    return deviation(months)
+    return deviation(months, HOLDER, HORIZON)
 
 
 def _q(x: np.ndarray) -> str:
@@ -96,64 +74,20 @@ def one_month() -> str:
             f"{100 * np.mean(china > 100):.1f}%")
 
 
-@lru_cache(maxsize=2)
-def _holdings_spec():
-    from treasurylab.scenario.setup import prepare
-    from treasurylab.scenario.spec import load_scenario
-
-    return prepare(load_scenario(freeze_doc(0, horizon=2, paths=1))).hspecs[0]
-
-
 def _holdings0(name: str) -> float:
-    sp = _holdings_spec()
+    sp = holders_spec()
     return float(sp.holdings0[list(sp.names).index(name)])
 
 
-def rivals() -> list[str]:
-    """The holders a freeze provokes (holders.yaml deterrence < 0)."""
-    sp = _holdings_spec()
-    return [n for n, d, k in zip(sp.names, sp.deterrence, sp.kind) if d < 0 and k == "foreign"]
-
-
 # ---------------------------------------------------------------------------------------------- history
-
-@lru_cache(maxsize=32)
-def _flows(name: str) -> dict:
-    """Net purchases (USD bn, < 0 net sales) over the windows, and holdings at the end of Feb 2022."""
-    from treasurylab.data import tic_flows
-
-    holder, df = tic_flows.monthly_flows(name)
-    by = df.set_index("date")
-    out = {"holder": holder, "h0": float(by["holdings"][BEFORE[1]])}
-    for key, (a, b) in {"before": BEFORE, **AFTER}.items():
-        win = df[(df["date"] >= a) & (df["date"] <= b)]["net_purchases"]
-        if win.isna().any():
-            raise ValueError(f"{holder}: no net purchases for every month of {a}..{b}")
-        out[key] = float(win.sum())
-    return out
-
-
-def _months(a: str, b: str) -> int:
-    return (int(b[:4]) - int(a[:4])) * 12 + int(b[5:7]) - int(a[5:7]) + 1
-
-
-def excess_sales_bn(names: list[str] | None = None, months: int = 24) -> float:
-    """Net sales of ``names`` (default: the rivals) in the ``months`` after the 2022 freeze beyond their
-    own pace of the 36 months before (USD bn, > 0: sold more than before)."""
-    total = 0.0
-    for n in names or rivals():
-        f = _flows(n)
-        total += -(f[months] - f["before"] * months / _months(*BEFORE))
-    return total
-
 
 def history_table() -> str:
     lines = ["| holder | holdings Feb 2022 | net purchases, 36 months before (per 12 months) | "
              "12 months after | 24 months after | sold beyond the earlier pace, 24 months |",
              "|---|---|---|---|---|---|"]
     for n in [*rivals(), *OTHERS]:
-        f = _flows(n)
-        lines.append(f"| {f['holder']} | {f['h0']:,.1f} | {f['before'] * 12 / _months(*BEFORE):+,.1f} | "
+        f = net_purchases_windows(n)
+        lines.append(f"| {f['holder']} | {f['h0']:,.1f} | {f['before'] * 12 / months_between(*BEFORE):+,.1f} | "
                      f"{f[12]:+,.1f} | {f[24]:+,.1f} | {excess_sales_bn([n]):+,.1f} |")
     return "\n".join(lines)
 
@@ -182,28 +116,21 @@ def official() -> str:
 def rivals_history() -> str:
     parts = []
     for n in rivals():
-        f = _flows(n)
+        f = net_purchases_windows(n)
         parts.append(f"{f['holder']} {f[24]:+,.1f}bn ({100 * f[24] / f['h0']:+.0f}% of its Feb 2022 holdings)")
     return (f"net purchases in the 24 months after the freeze: {', '.join(parts)}; together "
             f"${excess_sales_bn():,.0f}bn more sold than at their own pace of the 36 months before")
 
 
-@lru_cache(maxsize=1)
 def _analog() -> dict:
-    """The 2022 case in the model: a freeze in force of the smallest holder that is neither a rival nor
-    an absorber (standing for Russia, which TIC no longer lists), read 12 and 24 months on."""
-    sp = _holdings_spec()
-    ok = [i for i, (n, k) in enumerate(zip(sp.names, sp.kind))
-          if k == "foreign" and not sp.absorber[i] and n not in rivals()]
-    who = sp.names[min(ok, key=lambda i: sp.holdings0[i])]
-    out = {"holder": who}
+    """The 2022 case in the model (``episodes.freeze2022``), read 12 and 24 months on."""
+    out = {}
     for m in AFTER:
-        r = deviation(None, holder=who, horizon=m + 1)
-        idx = [r["names"].index(n) for n in rivals()]
-        s = r["holder_sales"][:, idx].sum(axis=1)
+        c = freeze2022(m)
+        s = c["rivals_bn"]
+        out["holder"] = c["holder"]
         out[m] = {"p50": float(np.median(s)), "p5": float(np.percentile(s, 5)), "p95": float(np.percentile(s, 95)),
-                  "le": float(np.mean(s <= excess_sales_bn(months=m))),
-                  "fo": float(np.median(r["foreign_official"][:, -1]))}
+                  "le": float(np.mean(s <= excess_sales_bn(months=m))), "fo": c["fo_p50"]}
     return out
 
 

@@ -18,6 +18,13 @@ afterwards bounds the assumption parameters of the threat channel:
 
 Equations: 5-day change sd = std(y_{d+5} - y_d); band_y10 = observed +- 2 sd;
 PBoC 2-month purchases = gold_t(Feb 2026) - gold_t(Dec 2025) in the model and in the data.
+
+The 2022 freeze of Russia's central-bank reserves (from 26-28 February 2022, still in force) is the
+one large freeze on record. Its case in the model, ``freeze2022``: a freeze in force of the smallest
+holder that is neither a rival nor an absorber (standing for Russia, which TIC no longer lists), paired
+with the same paths without it (``deviation``); what the rivals (holders.yaml deterrence < 0) sold
+beyond those paths is set against what China and Hong Kong sold in the months after February 2022
+beyond their own earlier pace (TIC net purchases, ``data.tic_flows``; ``excess_sales_bn``).
 """
 
 from __future__ import annotations
@@ -108,3 +115,111 @@ def targets() -> list[TargetResult]:
                 reference=f"{pb['jan_feb_2026']:.1f} ({pb['lo']:.1f}-{pb['hi']:.1f})",
                 source="curated.pboc_gold_monthly (PBoC via Jinshi, newsbytesapp); calibration.md s6; " + SRC_DAVOS),
     ]
+
+
+# ------------------------------------------------------------------ the 2022 freeze of Russia's reserves
+
+FREEZE_PATHS, FREEZE_SEED = 1000, 2026
+FREEZE_START, FREEZE_MONTH = "2026-01", "2026-02"
+BEFORE = ("2019-03", "2022-02")   # the 36 months before the freeze: each holder's own pace, the reference
+AFTER = {12: ("2022-03", "2023-02"), 24: ("2022-03", "2024-02")}
+
+
+def _month(start: str, k: int) -> str:
+    y, m = int(start[:4]), int(start[5:7]) - 1 + k
+    return f"{y + m // 12}-{m % 12 + 1:02d}"
+
+
+def months_between(a: str, b: str) -> int:
+    return (int(b[:4]) - int(a[:4])) * 12 + int(b[5:7]) - int(a[5:7]) + 1
+
+
+def freeze_doc(months: int | None, holder: str, horizon: int, paths: int = FREEZE_PATHS,
+               seed: int = FREEZE_SEED, overrides: dict | None = None) -> dict:
+    """A scenario (dict) freezing ``holder`` from February 2026 for ``months`` months (an unfreeze
+    then; None: to the end of the run; 0: no event), on the baseline's start, vintage and world."""
+    events = []
+    if months != 0:
+        events.append({"type": "sanction", "date": FREEZE_MONTH, "holder": holder})
+        if months is not None:
+            events.append({"type": "sanction", "date": _month(FREEZE_MONTH, months), "holder": holder,
+                           "freeze": False})
+    doc = {"name": f"freeze-{months}", "description": "a freeze of one holder", "start": FREEZE_START,
+           "horizon": horizon, "paths": paths, "seed": seed, "baseline": "cbo-2026-02", "events": events}
+    if overrides:
+        doc["overrides"] = overrides
+    return doc
+
+
+def deviation(months: int | None, holder: str, horizon: int, paths: int = FREEZE_PATHS,
+              seed: int = FREEZE_SEED, overrides: dict | None = None) -> dict[str, np.ndarray]:
+    """Paired deviations from the same paths without the freeze: ``foreign_official`` (paths, months)
+    and ``holder_sales`` (paths, agents), USD bn (sales + = sold), and the agents' ``names``."""
+    from treasurylab.scenario.runner import run as run_scenario
+
+    base = run_scenario(freeze_doc(0, holder, horizon, paths, seed, overrides), workers=1).arrays
+    run = run_scenario(freeze_doc(months, holder, horizon, paths, seed, overrides), workers=1).arrays
+    return {"foreign_official": run["foreign_official"] - base["foreign_official"],
+            "holder_sales": run["holder_sales"] - base["holder_sales"], "names": list(run["holder"])}
+
+
+@lru_cache(maxsize=1)
+def holders_spec():
+    """The holders at the start of the freeze runs (names, holdings, deterrence, kind, absorber)."""
+    from treasurylab.scenario.setup import prepare
+    from treasurylab.scenario.spec import load_scenario
+
+    return prepare(load_scenario(freeze_doc(0, "China", horizon=2, paths=1))).hspecs[0]
+
+
+def rivals() -> list[str]:
+    """The holders a freeze provokes (holders.yaml deterrence < 0)."""
+    sp = holders_spec()
+    return [n for n, d, k in zip(sp.names, sp.deterrence, sp.kind) if d < 0 and k == "foreign"]
+
+
+def analog_holder() -> str:
+    """Russia's stand-in: the smallest holder that is neither a rival nor an absorber."""
+    sp = holders_spec()
+    ok = [i for i, (n, k) in enumerate(zip(sp.names, sp.kind))
+          if k == "foreign" and not sp.absorber[i] and n not in rivals()]
+    return sp.names[min(ok, key=lambda i: sp.holdings0[i])]
+
+
+@lru_cache(maxsize=32)
+def net_purchases_windows(name: str, before: tuple[str, str] = BEFORE) -> dict:
+    """Net purchases (USD bn, < 0 net sales) of ``name`` over ``before`` and the windows of ``AFTER``,
+    and its holdings at the end of Feb 2022 (``h0``)."""
+    from treasurylab.data import tic_flows as TF
+
+    holder, df = TF.monthly_flows(name)
+    by = df.set_index("date")
+    out = {"holder": holder, "h0": float(by["holdings"][BEFORE[1]])}
+    for key, (a, b) in {"before": before, **AFTER}.items():
+        win = df[(df["date"] >= a) & (df["date"] <= b)]["net_purchases"]
+        if win.isna().any():
+            raise ValueError(f"{holder}: no net purchases for every month of {a}..{b}")
+        out[key] = float(win.sum())
+    return out
+
+
+def excess_sales_bn(names: list[str] | None = None, months: int = 24, before: tuple[str, str] = BEFORE) -> float:
+    """Net sales of ``names`` (default: the rivals) in the ``months`` after the 2022 freeze beyond their
+    own pace over ``before`` (USD bn, > 0: sold more than before)."""
+    total = 0.0
+    for n in names or rivals():
+        f = net_purchases_windows(n, before)
+        total += -(f[months] - f["before"] * months / months_between(*before))
+    return total
+
+
+@lru_cache(maxsize=4)
+def freeze2022(months: int, paths: int = FREEZE_PATHS, seed: int = FREEZE_SEED) -> dict:
+    """The 2022 case in the model, read ``months`` after the freeze: the rivals' sales beyond the same
+    paths without it (``rivals_bn``, (paths,) USD bn) and the median deviation of foreign official
+    holdings (``fo_p50``)."""
+    who = analog_holder()
+    r = deviation(None, holder=who, horizon=months + 1, paths=paths, seed=seed)
+    idx = [r["names"].index(n) for n in rivals()]
+    return {"holder": who, "rivals_bn": r["holder_sales"][:, idx].sum(axis=1),
+            "fo_p50": float(np.median(r["foreign_official"][:, -1]))}
