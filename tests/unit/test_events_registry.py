@@ -280,8 +280,9 @@ def test_an_unfreeze_ends_the_rivals_fear_and_the_reserve_signal():
     assert rivals.any()
     for s in (frozen, both):                       # March and April: frozen in both
         assert np.allclose(s.political[2:4][:, rivals & (np.arange(len(rivals)) != j)], fear)
-        assert np.all(s.political[2:4, j] == 0.0) and np.all(s.res_signal[2:4] == 1.0)
-    assert np.all(frozen.res_signal[4:] == 1.0) and np.allclose(frozen.political[4:][:, rivals & (np.arange(len(rivals)) != j)], fear)
+        assert np.all(s.political[2:4, j] == 0.0) and np.allclose(s.res_signal[2:4], s.cp["reserves_freeze_weight"])
+    assert np.allclose(frozen.res_signal[4:], frozen.cp["reserves_freeze_weight"])
+    assert np.allclose(frozen.political[4:][:, rivals & (np.arange(len(rivals)) != j)], fear)
     # from the unfreeze on, exactly the inputs of a run with no event
     assert np.array_equal(both.political[4:], none.political[4:])
     assert np.array_equal(both.res_signal[4:], none.res_signal[4:])

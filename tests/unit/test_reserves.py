@@ -98,3 +98,23 @@ def test_gold_rate_response_is_recomputed_from_the_data():
     assert float(load_params("reserves")["gold_rate_semi_elasticity"]) == round(est["b"], 3)
     assert est["b"] + 2 * est["se"] < 0 and est["b_real"] + 2 * est["se_real"] < 0
     assert est["n"] == 27 and (est["first"], est["last"]) == ("2019Q2", "2025Q4")
+
+
+def test_a_freezes_reserve_weight_is_sized_on_the_gold_bought_after_2022():
+    """coupled.yaml's reserves_freeze_weight is params/reserves_estimate's sizing on the bundled data:
+    central banks' gold buying in 2022-2025 (WGC, the freeze of Russia's reserves in force) beyond their
+    2010-2021 pace, valued at each year's WGC-implied price, against the model's extra gold at signal 1
+    valued at its starting price. A weight of 1 had the model buy half as much again, in dollars."""
+    from treasurylab.params import load_params
+    from treasurylab.params.reserves_estimate import freeze_gold_excess, freeze_reserve_weight
+
+    ex = freeze_gold_excess()
+    assert ex["before_t"] == 473.0 and ex["before_years"] == "2010/2021"
+    assert sorted(ex["years"]) == [2022, 2023, 2024, 2025]
+    for y, row in ex["years"].items():
+        assert row["excess_t"] > 0 and 1500 < row["price"] < 4500, (y, row)
+        assert row["usd_bn"] == pytest.approx(row["excess_t"] * row["price"] * OZ_PER_TONNE / 1e9)
+    assert ex["lo_usd_bn"] < ex["mean_usd_bn"] < ex["hi_usd_bn"]
+    w = freeze_reserve_weight()
+    assert 0 < w < 1
+    assert float(load_params("coupled")["reserves_freeze_weight"]) == round(w, 2)

@@ -8,6 +8,11 @@
   its 2023 225 t, the other central banks the record year of WGC's central-bank total (2024's revised
   1,092.4 t), both read from curated.cb_gold_purchases_annual, so the response parameters cannot drift
   from the figures their assumption names.
+* A freeze in force (coupled.reserves_freeze_weight): the managers' gold bought beyond their base in
+  the freeze's first 12 months, in USD at the model's price, lies within the yearly excess of central
+  banks' gold buying after the 2022 freeze of Russia's reserves over their 2010-2021 pace (2022-2025,
+  each year's tonnes at its mean WGC-implied price; params/reserves_estimate.freeze_gold_excess). The
+  freeze goes through the scenario's event and the reserves kernel, as a run sees it.
 * The gold-price response: +100 t of extra official buying in a month raises the price by
   eta x 100 / 5,002 (labelled assumption, eta = 1 -> ~2%); reported, not a target.
 """
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from treasurylab.params.reserves_estimate import freeze_gold_excess
 from treasurylab.scenario.targets import TargetResult, between, within
 
 BLOCK = "reserves"
@@ -69,11 +75,33 @@ def record_paces() -> dict:
             "others": float(total.max()), "others_year": str(total.idxmax())}
 
 
+def freeze_gold_usd(overrides: dict | None = None, months: int = 12) -> float:
+    """USD bn of gold the reserve managers buy beyond their base in the first ``months`` of a freeze in
+    force (the 2022 case's freeze, ``episodes.freeze_doc``), valued at the model's price each month."""
+    from treasurylab.model import reserves as R
+    from treasurylab.scenario.setup import prepare
+    from treasurylab.scenario.spec import load_scenario
+    from treasurylab.scenario.targets import episodes as E
+    from treasurylab.units import OZ_PER_TONNE
+
+    t0 = E.months_between(E.FREEZE_START, E.FREEZE_MONTH) - 1      # the freeze's first month in the run
+    S = prepare(load_scenario(E.freeze_doc(None, E.analog_holder(), horizon=t0 + months, paths=1,
+                                           overrides=overrides)))
+    rs = R.init_reserves(S.rp, 1)
+    usd = 0.0
+    for t in range(t0 + months):
+        out = R.reserves_step(S.rp, rs, signal=S.res_signal[t])
+        if t >= t0:
+            usd += float(((out.buy_t[0] - S.rp.base_t_per_month) * out.price[0]).sum()) * OZ_PER_TONNE / 1e9
+    return usd
+
+
 def targets() -> list[TargetResult]:
     err, n = pboc_path_error()
     a = annual_buying()
     s1 = annual_buying(signal=1.0)
     rec = record_paces()
+    ex = freeze_gold_excess()
     return [
         between("reserves.pboc.monthly_path", BLOCK,
                 f"PBoC gold path 2024-01 onward ({n} months) reproduced from reported monthly changes: max error",
@@ -91,4 +119,12 @@ def targets() -> list[TargetResult]:
                f"WGC's central-bank total ({rec['others_year']})",
                s1["total"] - s1["pboc"], rec["others"], rel=0.005, unit="tonnes",
                source=SRC + "; reserves.yaml managers"),
+        between("reserves.freeze.gold_usd_year", BLOCK,
+                f"a freeze in force: gold bought beyond the base in its first 12 months (USD, model price) vs "
+                f"central banks' yearly excess over {ex['before_years']} ({ex['before_t']:.0f} t a year) in "
+                f"{min(ex['years'])}-{max(ex['years'])}, at each year's price (band: the smallest and largest year)",
+                freeze_gold_usd(), ex["lo_usd_bn"], ex["hi_usd_bn"], unit="USD bn",
+                reference=f"{ex['mean_usd_bn']:.1f} ({ex['lo_usd_bn']:.1f}-{ex['hi_usd_bn']:.1f})",
+                source=SRC + "; wgc.gold_reserves (implied price); curated.cb_gold_purchases_annual; "
+                             "coupled.yaml reserves_freeze_weight"),
     ]
