@@ -42,3 +42,20 @@ def test_a_one_month_freezes_effect_ends_with_it(deviations):
     assert -end < bound, f"one-month freeze: median {end:+.1f}bn at month {MONTH}, bound {bound:.1f}bn"
     # nothing more is sold in the median once the freeze has ended (the deviation is a level)
     assert end > after_freeze - 0.05 * bound, (after_freeze, end)
+
+
+def test_the_2022_case_lands_within_what_the_rivals_sold():
+    """The 2022 case in the model (a freeze in force of a small non-rival holder, standing for Russia):
+    the rivals' sales beyond the same paths without it, 24 months on, median and mean, lie between what
+    China and Hong Kong sold beyond their own pace of the 36 and of the 24 months before February 2022
+    ($52bn and $129bn, TIC). With a freeze worth 1 in the reserve signal and a rival fear of 0.3 the
+    median was $441bn and no path was at or below history."""
+    lo, hi = E.history_range(24)
+    assert 40 < lo < 60 and 120 < hi < 140, (lo, hi)
+    ts = {t.id: t for t in E.targets()}
+    for k in ("median", "mean"):
+        t = ts[f"episodes.freeze2022.rivals_24m_{k}"]
+        assert (t.lower, t.upper) == (lo, hi)
+        assert t.passed, (t.id, t.model_value, lo, hi)
+    old = E.freeze2022(24, overrides={"coupled": {"reserves_freeze_weight": 1.0, "sanction_rival_fear": 0.3}})
+    assert np.median(old["rivals_bn"]) > 3 * hi and old["rivals_bn"].mean() > 2 * hi

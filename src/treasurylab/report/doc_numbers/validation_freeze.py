@@ -16,9 +16,11 @@ from treasurylab.scenario.targets import episodes as E
 from treasurylab.scenario.targets.episodes import (
     AFTER,
     BEFORE,
+    BEFORE_24,
     deviation,
     excess_sales_bn,
     freeze2022,
+    history_range,
     holders_spec,
     months_between,
     net_purchases_windows,
@@ -119,29 +121,86 @@ def rivals_history() -> str:
         f = net_purchases_windows(n)
         parts.append(f"{f['holder']} {f[24]:+,.1f}bn ({100 * f[24] / f['h0']:+.0f}% of its Feb 2022 holdings)")
     return (f"net purchases in the 24 months after the freeze: {', '.join(parts)}; together "
-            f"${excess_sales_bn():,.0f}bn more sold than at their own pace of the 36 months before")
+            f"${excess_sales_bn():,.0f}bn more sold than at their own pace of the 36 months before "
+            f"({BEFORE[0]}..{BEFORE[1]}), ${excess_sales_bn(before=BEFORE_24):,.0f}bn more than at that of the 24 "
+            f"months before ({BEFORE_24[0]}..{BEFORE_24[1]}, when China was a net buyer)")
 
 
-def _analog() -> dict:
-    """The 2022 case in the model (``episodes.freeze2022``), read 12 and 24 months on."""
-    out = {}
-    for m in AFTER:
-        c = freeze2022(m)
-        s = c["rivals_bn"]
-        out["holder"] = c["holder"]
-        out[m] = {"p50": float(np.median(s)), "p5": float(np.percentile(s, 5)), "p95": float(np.percentile(s, 95)),
-                  "le": float(np.mean(s <= excess_sales_bn(months=m))), "fo": c["fo_p50"]}
-    return out
+# the calibration before the 2022 case was a target: a freeze worth a full 1 in the reserve signal and a
+# rival fear of 0.3 (coupled.yaml until then); rerun here with today's model for the comparison
+OLD = {"reserves_freeze_weight": 1.0, "sanction_rival_fear": 0.3}
+
+
+def _params() -> dict:
+    from treasurylab.params import load_params
+
+    cp = load_params("coupled")
+    return {k: float(cp[k]) for k in OLD}
+
+
+def _case(m: int, overrides: dict | None) -> dict:
+    c = freeze2022(m, overrides=overrides)
+    s = c["rivals_bn"]
+    return {"p5": float(np.percentile(s, 5)), "p50": float(np.median(s)), "p95": float(np.percentile(s, 95)),
+            "mean": float(s.mean()), "le": float(np.mean(s <= history_range(m)[1])), "fo": c["fo_p50"],
+            "holder": c["holder"]}
 
 
 def analog() -> str:
-    a = _analog()
-    cells = [f"{m} months on: the rivals' sales beyond the baseline p5 / p50 / p95 ${a[m]['p5']:,.0f} / "
-             f"${a[m]['p50']:,.0f} / ${a[m]['p95']:,.0f}bn (history: ${excess_sales_bn(months=m):,.0f}bn, "
-             f"at or below it on {100 * a[m]['le']:.0f}% of paths), foreign official holdings "
-             f"{a[m]['fo']:+,.0f}bn in the median" for m in AFTER]
-    return (f"a freeze of {a['holder']} in force, standing for Russia, which TIC no longer lists (the smallest "
-            f"holder that is neither a rival nor an absorber); " + "; ".join(cells))
+    return (f"a freeze of {_case(24, None)['holder']} in force, standing for Russia, which TIC no longer lists "
+            f"(the smallest holder that is neither a rival nor an absorber); {PATHS:,} paths, seed {SEED}, "
+            f"world shocks on, each against the same paths without the freeze")
+
+
+def analog_table() -> str:
+    def row(label: str, ov: dict | None) -> str:
+        cells = []
+        for m in AFTER:
+            c = _case(m, ov)
+            cells += [f"${c['p5']:,.0f} / **${c['p50']:,.0f}** / ${c['p95']:,.0f}", f"${c['mean']:,.0f}",
+                      f"{100 * c['le']:.0f}%"]
+        return f"| {label} | " + " | ".join(cells) + f" | {_case(24, ov)['fo']:+,.0f} |"
+
+    h = {m: history_range(m) for m in AFTER}
+    now = _params()
+    lines = ["| rivals' sales beyond the same paths, USD bn | " + " | ".join(
+                 f"{m} months: p5 / **p50** / p95 | mean | at or below ${h[m][1]:,.0f}bn" for m in AFTER)
+             + " | foreign official holdings, 24 months, median |",
+             "|---|" + "---|" * (3 * len(AFTER) + 1),
+             "| history: China and Hong Kong beyond their own pace of the 36 / 24 months before | " + " | ".join(
+                 f"${h[m][0]:,.0f} / ${h[m][1]:,.0f}bn | | " for m in AFTER) + " |  |",
+             row(f"before: freeze weight {OLD['reserves_freeze_weight']:g}, rival fear {OLD['sanction_rival_fear']:g}",
+                 {"coupled": OLD}),
+             row(f"**today**: freeze weight {now['reserves_freeze_weight']:g}, rival fear "
+                 f"{now['sanction_rival_fear']:g}", None)]
+    return "\n".join(lines)
+
+
+def gold() -> str:
+    """The freeze's weight in the reserve signal, sized on the gold bought after 2022."""
+    from treasurylab.params.reserves_estimate import (
+        freeze_gold_excess,
+        model_gold_usd_bn_at_signal_1,
+    )
+    from treasurylab.scenario.targets.reserves import freeze_reallocation
+
+    ex = freeze_gold_excess()
+    ys = sorted(ex["years"])
+    yr = ex["years"]
+    now, old = freeze_reallocation(), freeze_reallocation({"coupled": {"reserves_freeze_weight": 1.0}})
+    w = _params()["reserves_freeze_weight"]
+    def each(key: str, fmt: str) -> str:
+        return " / ".join(fmt.format(yr[y][key]) for y in ys)
+
+    return (f"central banks bought {each('bought_t', '{:,.0f}')} t of gold in {' / '.join(map(str, ys))} against "
+            f"{ex['before_t']:,.0f} t a year in {ex['before_years'].replace('/', '-')} (WGC): "
+            f"{each('excess_t', '{:,.0f}')} t more, worth {each('usd_bn', '${:,.1f}')}bn at each year's mean "
+            f"WGC-implied price ({each('price', '${:,.0f}')} an ounce), ${ex['mean_usd_bn']:,.1f}bn a year. "
+            f"At signal 1 the model's managers buy ${model_gold_usd_bn_at_signal_1():,.1f}bn a year beyond their "
+            f"base at the start price, so a freeze adds {w:g} to the signal: in a freeze's first year they buy "
+            f"${now['gold']:,.1f}bn of gold (at 1: ${old['gold']:,.1f}bn), move ${now['other']:,.0f}bn of reserves "
+            f"to non-dollar assets (at 1: ${old['other']:,.0f}bn) and sell ${now['treasuries']:,.0f}bn of "
+            f"Treasuries to fund both (at 1: ${old['treasuries']:,.0f}bn)")
 
 
 SECTIONS = {
@@ -152,4 +211,6 @@ SECTIONS = {
     "val-freeze-rivals": rivals_history,
     "val-freeze-official": official,
     "val-freeze-analog": analog,
+    "val-freeze-analog-table": analog_table,
+    "val-freeze-gold": gold,
 }

@@ -24,7 +24,18 @@ one large freeze on record. Its case in the model, ``freeze2022``: a freeze in f
 holder that is neither a rival nor an absorber (standing for Russia, which TIC no longer lists), paired
 with the same paths without it (``deviation``); what the rivals (holders.yaml deterrence < 0) sold
 beyond those paths is set against what China and Hong Kong sold in the months after February 2022
-beyond their own earlier pace (TIC net purchases, ``data.tic_flows``; ``excess_sales_bn``).
+beyond their own earlier pace (TIC net purchases, ``data.tic_flows``; ``excess_sales_bn``):
+
+* **Rivals' sales, 24 months on.** The median and the mean over paths of the rivals' sales beyond the
+  same paths without the freeze (1,000 paths, seed 2026, world shocks on) must lie between what China
+  and Hong Kong sold in 2022-03..2024-02 beyond their own pace of the 36 months before (2019-03..2022-02)
+  and beyond that of the 24 months before (2020-03..2022-02, when China was a net buyer): no pace is
+  the true counterfactual, so the range between the two is the band (``history_range``). The mean is
+  held as well as the median because the rivals' response is two-humped (a cascade or none): the
+  median says what most paths do, the mean bounds how many cascade.
+
+Equations: excess = -(net purchases after - net purchases before x months after / months before),
+summed over the rivals; model = sum over rivals of (holder sales with the freeze - without).
 """
 
 from __future__ import annotations
@@ -101,6 +112,25 @@ def targets() -> list[TargetResult]:
     pb = observed_pboc()
     m = davos_run()
     tol = 2.0 * ew["sd5_bp"]
+    return [*_davos(ew, pb, m, tol), *_freeze2022_targets()]
+
+
+def _freeze2022_targets() -> list[TargetResult]:
+    lo, hi = history_range(24)
+    s = freeze2022(24)["rivals_bn"]
+    src = ("TIC net purchases (S1 long-term + Table 3 bills to 2023-01, Table 3 from 2023-02; data.tic_flows), "
+           "China and Hong Kong; Russia's reserves frozen from 26-28 Feb 2022; coupled.yaml sanction_rival_fear, "
+           "reserves_freeze_weight")
+    what = (f"2022 freeze case ({analog_holder()} frozen in force, for Russia): the rivals' sales beyond the same "
+            f"paths 24 months on, {{}} of {len(s):,} paths, vs China + Hong Kong's sales 2022-03..2024-02 beyond "
+            f"their own pace of {BEFORE[0]}..{BEFORE[1]} (${lo:.0f}bn) and of {BEFORE_24[0]}..{BEFORE_24[1]} "
+            f"(${hi:.0f}bn)")
+    return [between(f"episodes.freeze2022.rivals_24m_{k}", BLOCK, what.format(k), float(v), lo, hi,
+                    unit="USD bn", reference=f"{lo:.1f}-{hi:.1f}", source=src)
+            for k, v in (("median", np.median(s)), ("mean", np.mean(s)))]
+
+
+def _davos(ew: dict, pb: dict, m: dict, tol: float) -> list[TargetResult]:
     return [
         between("episodes.davos2026.y10_event_window", BLOCK,
                 f"davos-2026: median 10y deviation in Jan 2026 vs DGS10 {ew['from']} -> {ew['to']} "
@@ -122,6 +152,7 @@ def targets() -> list[TargetResult]:
 FREEZE_PATHS, FREEZE_SEED = 1000, 2026
 FREEZE_START, FREEZE_MONTH = "2026-01", "2026-02"
 BEFORE = ("2019-03", "2022-02")   # the 36 months before the freeze: each holder's own pace, the reference
+BEFORE_24 = ("2020-03", "2022-02")  # the 24 months before: the other reference pace (China a net buyer)
 AFTER = {12: ("2022-03", "2023-02"), 24: ("2022-03", "2024-02")}
 
 
@@ -213,13 +244,27 @@ def excess_sales_bn(names: list[str] | None = None, months: int = 24, before: tu
     return total
 
 
-@lru_cache(maxsize=4)
-def freeze2022(months: int, paths: int = FREEZE_PATHS, seed: int = FREEZE_SEED) -> dict:
+def history_range(months: int) -> tuple[float, float]:
+    """What the rivals sold in the ``months`` after the 2022 freeze beyond their own pace of the 36 and
+    of the 24 months before (USD bn), smaller first."""
+    a, b = excess_sales_bn(months=months, before=BEFORE), excess_sales_bn(months=months, before=BEFORE_24)
+    return min(a, b), max(a, b)
+
+
+def freeze2022(months: int, paths: int = FREEZE_PATHS, seed: int = FREEZE_SEED,
+               overrides: dict | None = None) -> dict:
     """The 2022 case in the model, read ``months`` after the freeze: the rivals' sales beyond the same
     paths without it (``rivals_bn``, (paths,) USD bn) and the median deviation of foreign official
-    holdings (``fo_p50``)."""
+    holdings (``fo_p50``); ``overrides``: parameter overrides of both runs."""
+    if overrides is None:
+        return _freeze2022(months, paths, seed)
+    return _freeze2022.__wrapped__(months, paths, seed, overrides)
+
+
+@lru_cache(maxsize=4)
+def _freeze2022(months: int, paths: int, seed: int, overrides: dict | None = None) -> dict:
     who = analog_holder()
-    r = deviation(None, holder=who, horizon=months + 1, paths=paths, seed=seed)
+    r = deviation(None, holder=who, horizon=months + 1, paths=paths, seed=seed, overrides=overrides)
     idx = [r["names"].index(n) for n in rivals()]
     return {"holder": who, "rivals_bn": r["holder_sales"][:, idx].sum(axis=1),
             "fo_p50": float(np.median(r["foreign_official"][:, -1]))}

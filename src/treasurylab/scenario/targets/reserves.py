@@ -75,9 +75,11 @@ def record_paces() -> dict:
             "others": float(total.max()), "others_year": str(total.idxmax())}
 
 
-def freeze_gold_usd(overrides: dict | None = None, months: int = 12) -> float:
-    """USD bn of gold the reserve managers buy beyond their base in the first ``months`` of a freeze in
-    force (the 2022 case's freeze, ``episodes.freeze_doc``), valued at the model's price each month."""
+def freeze_reallocation(overrides: dict | None = None, months: int = 12) -> dict:
+    """USD bn the reserve managers move in the first ``months`` of a freeze in force (the 2022 case's
+    freeze, ``episodes.freeze_doc``): ``gold`` bought beyond their base, valued at the model's price
+    each month; ``other``: reserves moved to non-dollar assets; ``treasuries``: the Treasuries sold to
+    fund both."""
     from treasurylab.model import reserves as R
     from treasurylab.scenario.setup import prepare
     from treasurylab.scenario.spec import load_scenario
@@ -88,12 +90,20 @@ def freeze_gold_usd(overrides: dict | None = None, months: int = 12) -> float:
     S = prepare(load_scenario(E.freeze_doc(None, E.analog_holder(), horizon=t0 + months, paths=1,
                                            overrides=overrides)))
     rs = R.init_reserves(S.rp, 1)
-    usd = 0.0
+    out = {"gold": 0.0, "other": 0.0, "treasuries": 0.0}
     for t in range(t0 + months):
-        out = R.reserves_step(S.rp, rs, signal=S.res_signal[t])
+        o = R.reserves_step(S.rp, rs, signal=S.res_signal[t])
         if t >= t0:
-            usd += float(((out.buy_t[0] - S.rp.base_t_per_month) * out.price[0]).sum()) * OZ_PER_TONNE / 1e9
-    return usd
+            gold = float(((o.buy_t[0] - S.rp.base_t_per_month) * o.price[0]).sum()) * OZ_PER_TONNE / 1e9
+            out["gold"] += gold
+            out["treasuries"] += float(o.treasury_sales_bn[0].sum())
+            out["other"] += float(o.treasury_sales_bn[0].sum()) / (S.rp.usd_share * S.rp.tsy_share) - gold
+    return out
+
+
+def freeze_gold_usd(overrides: dict | None = None, months: int = 12) -> float:
+    """USD bn of gold bought beyond the base in the first ``months`` of a freeze in force."""
+    return freeze_reallocation(overrides, months)["gold"]
 
 
 def targets() -> list[TargetResult]:
