@@ -128,7 +128,7 @@ def _cli_run(paths: int | None, repeats: int, target: str, scenario: str = "base
 
 def _rank_note(meta: dict) -> str:
     err = meta.get("quantile_rank_error")
-    return f", rank error <= {err:.2g}" if err else ""
+    return f", rank error {err:.2g}" if err else ""
 
 
 def _help() -> dict:

@@ -177,10 +177,9 @@ def test_streamed_run_on_the_cluster_equals_serial(cluster, monkeypatch):
 
     monkeypatch.setattr(R, "EXACT_PATHS", BLOCK_SIZE)
     monkeypatch.setattr(R, "WAVE_BLOCKS", 2)
-    monkeypatch.setattr(R, "SKETCH_K", 1024)
     paths = 3 * BLOCK_SIZE + 5
     dask = treasurylab.run("china-exit", paths=paths, seed=7, cluster=cluster, keep_paths=300)
     serial = treasurylab.run("china-exit", paths=paths, seed=7, workers=1, keep_paths=300)
-    assert dask.result.meta["quantiles"] == "sketch"
+    assert dask.result.meta["quantiles"] == "windows"
     assert dask.summary().equals(serial.summary()) and dask.ds.identical(serial.ds)
     assert dask.outcomes() == serial.outcomes()

@@ -11,11 +11,13 @@ regime bound and was capped); (path, holder) variables are holder-level totals (
 baseline, USD bn, + = sold).
 
 ``Result.summary`` is a tidy DataFrame ``variable, month, p5, p50, p95, mean`` of the monthly
-variables (quantiles across paths, numpy's default linear interpolation) in the model's internal
-units; :meth:`Result.summary_table` is the same in the units shown on screen (percent, bp, USD bn,
-% of GDP) with a ``unit`` column, and is what ``summary.csv``/``summary.parquet`` hold. ``paths.nc``
-carries ``units``, ``long_name`` and ``source`` on every variable (values in the shown units) and a
-datetime ``month`` coordinate (the first day of each month).
+variables (quantiles across paths, numpy's default linear interpolation; a run of more than
+``reduce.EXACT_PATHS`` paths reads the inverted empirical CDF instead, at most one order statistic
+away: ``scenario/reduce.py``) in the model's internal units; :meth:`Result.summary_table` is the
+same in the units shown on screen (percent, bp, USD bn, % of GDP) with a ``unit`` column, and is
+what ``summary.csv``/``summary.parquet`` hold. ``paths.nc`` carries ``units``, ``long_name`` and
+``source`` on every variable (values in the shown units) and a datetime ``month`` coordinate (the
+first day of each month).
 
 Names say what a variable holds: ``foreign_total`` is the holdings of *all* foreign holders in the
 model (TIC's grand total: official and private); TIC's foreign official total at the start month is

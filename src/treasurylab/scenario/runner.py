@@ -47,7 +47,8 @@ PER_PATH = ("cascade_share", "regime_exceeded", "fed_backstop_bn", "fed_backstop
 def _streamed(setup, sc, ex, monthly: dict, keep: int, progress) -> tuple[dict, Any, dict, float]:
     """A run of more than ``reduce.EXACT_PATHS`` paths, wave by wave (``scenario.reduce``): each
     wave's records are folded into the stream and released. Returns the kept sample (the first
-    ``keep`` paths, every output), the summary, the outcomes over all paths and the rank-error bound."""
+    ``keep`` paths, every output), the summary, the outcomes over all paths and the quantiles' rank
+    error (0 when every quantile is exact: ``reduce.Stream.rank_error``)."""
     import numpy as np
 
     from treasurylab.scenario.ensemble import plan, start_blocks
@@ -182,8 +183,8 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
     from treasurylab.scenario.reduce import EXACT_PATHS
 
     streamed = sc.paths > EXACT_PATHS
-    # exact: the records of every path once, plus the kept sample; streamed: one wave, the sketch
-    # and the sample (scenario/reduce.py), whatever the number of paths
+    # exact: the records of every path once, plus the kept sample; streamed: one wave, the quantile
+    # windows and the sample (scenario/reduce.py), whatever the number of paths
     held = EXACT_PATHS + min(keep, sc.paths) if streamed else sc.paths + min(keep, sc.paths)
     need_gb = held * sc.horizon * len(coupled.RECORD) * 8 * 1.1 / 1e9
     if need_gb > 16:
@@ -266,7 +267,7 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
     meta = {"seed": sc.seed, "paths": sc.paths, "blocks": n_blocks, "executor": ex.name,
             "workers": getattr(ex, "workers", 1), "seconds_prepare": round(t1 - t0, 3),
             "seconds_simulate": round(t2 - t1, 3), "paths_kept": int(attrs["paths_kept"]),
-            "quantiles": "sketch" if streamed else "exact", "quantile_rank_error": rank_error,
+            "quantiles": "windows" if streamed else "exact", "quantile_rank_error": rank_error,
             "jump_off": dict(setup.jump_off)}
     res = Result(sc, build, meta, _summary=summary, _outcomes=outcomes, head=head, _arrays=arrays)
     res.minerals = setup.minerals
