@@ -233,8 +233,8 @@ class Stream:
 
         Each row of the merged array is the row's kept values (a sorted run), then its waiting
         ones, sorted (stable: merge-based). Rows are merged a block of ~2 MB at a time, in place:
-        whole-array temporaries (indices, gathers) cost more in first-touch page faults than in
-        arithmetic (measured ~4x on the 2-core machine)."""
+        with whole-array temporaries (indices, gathers) the merges of 49 waves took 4.9 s of CPU
+        instead of 3.5 s (measured on the 2-core machine)."""
         if self.pending[j]:
             S = self.S
             m, off, old, waiting = self.m[j], self.off[j], self.kept[j], self.waiting[j]
