@@ -67,8 +67,11 @@ def keep_matplotlib_in_the_cache() -> None:
     os.environ["MPLCONFIGDIR"] = str(Path(base) / "treasurylab" / "matplotlib")
 
 
+@functools.cache
 def code_version() -> str:
-    """treasurylab's version plus a hash of its Python source (a few ms, once per process)."""
+    """treasurylab's version plus a hash of its Python source: read once per process (~10-15 ms for
+    the package's ~150 modules; every key of a run, ~15 of them, used to hash them again). The code
+    a process runs is the code it imported, so a hash taken once stays the right one for it."""
     from treasurylab import __version__
 
     pkg = Path(__file__).parent
