@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -188,6 +189,24 @@ def test_help_imports_nothing_heavy():
                          capture_output=True, text=True).stderr
     for heavy in ("numpy", "pandas", "xarray", "plotly", "pydantic"):
         assert f" {heavy}\n" not in out and f"| {heavy}\n" not in out, f"{heavy} imported by --help"
+
+
+def test_a_warm_run_without_report_never_imports_pandas(tmp_path):
+    """`run --no-report`, its prepared inputs in the disk cache: loading the scenario, prepare, the
+    summary, the tables and the result files (summary.csv, summary.parquet, result.json) need no
+    pandas (importing it was ~0.35 s of a 10,000-path run's process); the files are those pandas
+    would write (tests/unit/test_result_units.py)."""
+    code = ("import sys\nfrom treasurylab.cli.main import main\nsys.argv = ['treasurylab'] + sys.argv[1:]\n"
+            "try:\n    main()\nfinally:\n    print('IMPORTED', sorted({m.split('.')[0] for m in sys.modules} & "
+            "{'pandas', 'xarray', 'dask', 'plotly'}), file=sys.stderr)\n")
+    env = {**os.environ, "TREASURYLAB_CACHE_DIR": str(tmp_path / "cache")}
+    for i in range(2):                             # the first fills the cache of prepared inputs
+        p = subprocess.run([sys.executable, "-c", code, "run", "baseline", "-n", "40", "--workers", "1", "--no-report",
+                            "--out", str(tmp_path / f"o{i}"), "--json"], capture_output=True, text=True, env=env)
+        assert p.returncode == 0, p.stderr
+    assert "IMPORTED []" in p.stderr, p.stderr
+    doc = json.loads(p.stdout)
+    assert doc["headline"] and Path(doc["files"]["summary_parquet"]).exists()
 
 
 def _time(cmd) -> float:

@@ -56,6 +56,40 @@ def test_summary_csv_has_units_and_shown_values(saved):
     assert 1.0 < y10.min() and y10.max() < 15.0          # percent, not a decimal like 0.0412
 
 
+def test_summary_files_are_what_pandas_writes(saved, tmp_path):
+    """summary.csv and summary.parquet are written without pandas (a run's process never imports it):
+    the CSV is byte for byte ``summary_table().to_csv(index=False)``, the Parquet file holds the same
+    columns, types, values and nulls as ``to_parquet``."""
+    import pyarrow.parquet as pq
+
+    res, out = saved
+    table = res.summary_table()
+    table.to_csv(tmp_path / "pandas.csv", index=False)
+    assert (out / "summary.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+    table.to_parquet(tmp_path / "pandas.parquet", index=False)
+    ours, theirs = pq.read_table(out / "summary.parquet"), pq.read_table(tmp_path / "pandas.parquet")
+    assert ours.column_names == theirs.column_names
+    assert [c.null_count for c in ours.columns] == [c.null_count for c in theirs.columns]
+    pd.testing.assert_frame_equal(pd.read_parquet(out / "summary.parquet"), table)
+
+
+def test_csv_and_parquet_writers_match_pandas_on_awkward_values(tmp_path):
+    from treasurylab.scenario.results import write_csv, write_parquet
+
+    cols = {"text": np.array(["a,b", 'say "x"', "plain", "", "ü", "two\nlines", "z", "w"], dtype=object),
+            "f": np.array([np.nan, np.inf, -np.inf, -0.0, 1e-20, 1.2345678901234567e20, 0.1 + 0.2, np.nan]),
+            "g": np.array([1e16, 9999999999999998.0, 1e-4, 0.00009999, 5e-324, 1.7976931348623157e308, -1.5, 2.0])}
+    write_csv(tmp_path / "ours.csv", cols)
+    pd.DataFrame(cols).to_csv(tmp_path / "pandas.csv", index=False)
+    assert (tmp_path / "ours.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+    write_parquet(tmp_path / "ours.parquet", cols)
+    pd.DataFrame(cols).to_parquet(tmp_path / "pandas.parquet", index=False)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "ours.parquet"), pd.read_parquet(tmp_path / "pandas.parquet"))
+    import pyarrow.parquet as pq
+
+    assert pq.read_table(tmp_path / "ours.parquet")["f"].null_count == 2      # NaN as null, as pandas writes it
+
+
 def test_every_output_variable_has_a_unit():
     assert all(unit(v) for v in VARIABLES) and all(unit(v) for v in OTHER_VARIABLES)
     assert unit("y10") == "percent" and unit("base_debt_gdp") == "% of GDP"

@@ -58,56 +58,77 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from treasurylab.errors import BadInput
 
+if TYPE_CHECKING:     # imported where a rule is applied: a run that only needs as_date never loads pandas
+    import pandas as pd
+
 
 def _day(s: pd.Series) -> pd.Series:
+    import pandas as pd
+
     return pd.to_datetime(s.astype(str).str.slice(0, 10), format="%Y-%m-%d")
 
 
 def _month_end(s: pd.Series) -> pd.Series:
+    import pandas as pd
+
     first = pd.to_datetime(s.astype(str).str.slice(0, 7), format="%Y-%m")
     return first + pd.offsets.MonthEnd(0)
 
 
 def _next_month_first(s: pd.Series) -> pd.Series:
+    import pandas as pd
+
     first = pd.to_datetime(s.astype(str).str.slice(0, 7), format="%Y-%m")
     return first + pd.offsets.MonthBegin(1)
 
 
 def _next_business_day(s: pd.Series) -> pd.Series:
+    import pandas as pd
+
     d = _day(s)
     return pd.Series(pd.DatetimeIndex(d) + pd.offsets.BDay(1), index=s.index)
 
 
 def _tuesday_after_week(s: pd.Series) -> pd.Series:
+    import pandas as pd
+
     d = _day(s)
     return d + pd.to_timedelta((4 - d.dt.day_of_week) % 7 + 4, unit="D")
 
 
 def _fiscal_year_nov10(s: pd.Series) -> pd.Series:
+    import pandas as pd
+
     return pd.to_datetime(s.astype(int).astype(str) + "-11-10", format="%Y-%m-%d")
+
+
+def _days(n: int):
+    import pandas as pd
+
+    return pd.Timedelta(days=n)
 
 
 #: dataset id -> (column holding the period, rule from that column to the publication date)
 RULES: dict[str, tuple[str, Callable[[pd.Series], pd.Series]]] = {
-    "yields.cmt": ("date", lambda s: _day(s) + pd.Timedelta(days=1)),
-    "rates.daily": ("date", lambda s: _day(s) + pd.Timedelta(days=1)),
-    "fed.treasuries": ("date", lambda s: _day(s) + pd.Timedelta(days=1)),
-    "fed.custody_foreign_official": ("date", lambda s: _day(s) + pd.Timedelta(days=1)),
-    "fed.h41.foreign_official": ("date", lambda s: _day(s) + pd.Timedelta(days=1)),
+    "yields.cmt": ("date", lambda s: _day(s) + _days(1)),
+    "rates.daily": ("date", lambda s: _day(s) + _days(1)),
+    "fed.treasuries": ("date", lambda s: _day(s) + _days(1)),
+    "fed.custody_foreign_official": ("date", lambda s: _day(s) + _days(1)),
+    "fed.h41.foreign_official": ("date", lambda s: _day(s) + _days(1)),
     "mortgage.rate30": ("date", _day),
     "treasury.auctions": ("date", _day),
     "fred.baa10y": ("date", _next_business_day),
-    "tic.holdings": ("date", lambda s: _month_end(s) + pd.Timedelta(days=49)),
-    "tic.holdings.vintage-2026-07": ("date", lambda s: _month_end(s) + pd.Timedelta(days=49)),
-    "tic.table3.vintage-2026-07": ("date", lambda s: _month_end(s) + pd.Timedelta(days=49)),
-    "tic.s1.vintage-2026-07": ("date", lambda s: _month_end(s) + pd.Timedelta(days=49)),
-    "mspd.summary": ("date", lambda s: _month_end(s) + pd.Timedelta(days=7)),
+    "tic.holdings": ("date", lambda s: _month_end(s) + _days(49)),
+    "tic.holdings.vintage-2026-07": ("date", lambda s: _month_end(s) + _days(49)),
+    "tic.table3.vintage-2026-07": ("date", lambda s: _month_end(s) + _days(49)),
+    "tic.s1.vintage-2026-07": ("date", lambda s: _month_end(s) + _days(49)),
+    "mspd.summary": ("date", lambda s: _month_end(s) + _days(7)),
     "cbo.eval.baselines": ("baseline_date", _next_month_first),
     "cbo.eval.actuals": ("fiscal_year", _fiscal_year_nov10),
     "cbo.eval.gdp": ("fiscal_year", _fiscal_year_nov10),
@@ -140,6 +161,8 @@ def as_date(x) -> dt.date:
 
 def published(dataset_id: str, df: pd.DataFrame) -> pd.Series:
     """The publication date (``datetime64``) of every row of ``df``, a table of ``dataset_id``."""
+    import pandas as pd
+
     if dataset_id in ECON_VINTAGES:
         d = _next_month_first(pd.Series([ECON_VINTAGES[dataset_id]]))[0]
         return pd.Series(d, index=df.index)
@@ -160,6 +183,8 @@ def published(dataset_id: str, df: pd.DataFrame) -> pd.Series:
 
 def release_date(dataset_id: str, period: str) -> dt.date:
     """The publication date of one period of a dataset (e.g. a CBO vintage '2025-01')."""
+    import pandas as pd
+
     col, _ = RULES.get(dataset_id, ("date", None))
     return published(dataset_id, pd.DataFrame({col: [period]})).iloc[0].date()
 

@@ -32,9 +32,10 @@ import os
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from treasurylab.data import catalog
 from treasurylab.data.catalog import SNAPSHOT_DIR, Dataset
@@ -277,6 +278,8 @@ def load(
         try:
             prov = json.loads(js.read_text())
             if stored_ok(pq, prov):
+                import pandas as pd
+
                 df = pd.read_parquet(pq)
         except (OSError, ValueError):
             pass

@@ -30,6 +30,7 @@ month after L).
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -208,15 +209,14 @@ class Anchored:
     phis: dict[str, float]
     cbo_policy_at_last: float | None  # CBO's policy rate in the last observed month (None: not covered)
     debt_gap_bn: float                # observed - baseline debt at the newest MSPD month (0 if none)
+    released: dt.date                 # when CBO published the vintage (data.asof's rule), for summary()
 
     def summary(self, start: str) -> dict:
         """What the run started from, for the results' metadata (JSON-ready)."""
-        from treasurylab.data.asof import release_date
-
         j = self.jump
         k = int(np.searchsorted(j.months, j.last_month))
         vintage = str(self.inputs.vintage)
-        released = release_date("cbo.eval.baselines", vintage)
+        released = self.released
         out = {"as_of": j.as_of, "last_observed_month": _ms(j.last_month),
                "y10_observed": float(j.curve[k, 3]), "y2_observed": float(j.curve[k, 1]),
                "policy_observed": float(j.policy[k]), "tic_month": j.tic_month,
@@ -260,8 +260,10 @@ def anchored(vintage: str, start: str, fparams, jparams, mparams=None) -> Anchor
     cbo_pol = None
     if lo <= jump.last_month <= hi:
         cbo_pol = float(macro_baseline(_ms(jump.last_month), 1, mparams, vintage=vintage).policy[0])
+    from treasurylab.data.asof import release_date
+
     return Anchored(inputs=b, base_run=base, jump=jump, phis=phis, cbo_policy_at_last=cbo_pol,
-                    debt_gap_bn=float(gap_bn))
+                    debt_gap_bn=float(gap_bn), released=release_date("cbo.eval.baselines", str(b.vintage)))
 
 
 def latest_start() -> str:

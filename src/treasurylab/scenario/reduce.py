@@ -339,7 +339,8 @@ class Stream:
         return vals
 
     def summary(self, months: list[str]):
-        """The tidy summary (variable, month, p5, p50, p95, mean), as ``results.summarise_arrays``."""
-        from treasurylab.scenario.results import tidy_summary
+        """The summary (``results.Summary``: p5, p50, p95 and mean by variable and month), as
+        ``results.summary_of_arrays`` gives it for an exact run."""
+        from treasurylab.scenario.results import Summary
 
-        return tidy_summary(self.names, months, self.quantiles(), self.sums / max(self.n, 1))
+        return Summary(tuple(self.names), tuple(months), self.quantiles(), self.sums / max(self.n, 1))

@@ -140,12 +140,9 @@ def internal_attrs(var: str) -> dict:
 
 def shown_summary(summary) -> Any:
     """``summary`` (internal units) in the units shown on screen, with a ``unit`` column after ``month``."""
-    out = summary.copy()
-    k = out["variable"].map(scale).astype(float)
-    for c in ("p5", "p50", "p95", "mean"):
-        out[c] = out[c] * k
-    out.insert(2, "unit", out["variable"].map(unit))
-    return out
+    import pandas as pd
+
+    return pd.DataFrame(Summary.of_frame(summary).shown_columns())
 
 
 #: the attrs of the ``month`` coordinate, in ``Result.ds`` as in ``paths.nc``
@@ -171,13 +168,22 @@ def month_labels(values: Any) -> list[str]:
 
 def summarise(ds) -> Any:
     """Tidy p5/p50/p95/mean across paths for every (path, month) variable."""
+    return _summary_of_dataset(ds).frame()
+
+
+def _summary_of_dataset(ds) -> Summary:
     months = month_labels(ds["month"])
-    return summarise_arrays({name: da.values for name, da in ds.data_vars.items()
-                             if da.dims == ("path", "month")}, months)
+    return summary_of_arrays({name: da.values for name, da in ds.data_vars.items()
+                              if da.dims == ("path", "month")}, months)
 
 
 def summarise_arrays(arrays: dict, months: list[str]) -> Any:
-    """The summary of ``{name: (path, month) array}`` (other shapes are skipped), in dict order.
+    """The tidy summary (a DataFrame) of ``{name: (path, month) array}``: :func:`summary_of_arrays`."""
+    return summary_of_arrays(arrays, months).frame()
+
+
+def summary_of_arrays(arrays: dict, months: list[str]) -> Summary:
+    """The :class:`Summary` of ``{name: (path, month) array}`` (other shapes are skipped), in dict order.
 
     Quantiles are numpy's (``np.quantile``, linear interpolation), computed by
     :func:`sorted_quantiles` from a copy of each variable's (month, path) rows ordered by
@@ -186,8 +192,6 @@ def summarise_arrays(arrays: dict, months: list[str]) -> Any:
     partition release the GIL). For 100,000 paths x 120 months x 17 variables this took ~6.7 s as one
     ``np.quantile`` call per variable.
     """
-    import pandas as pd
-
     todo = []
     for name, v in arrays.items():
         a = np.asarray(v, dtype=float)
@@ -211,23 +215,76 @@ def summarise_arrays(arrays: dict, months: list[str]) -> Any:
     else:
         work(todo)
     if not todo:
-        return pd.DataFrame(columns=["variable", "month", "p5", "p50", "p95", "mean"])
-    return tidy_summary([name for name, _ in todo], months,
-                        np.concatenate([res[name] for name, _ in todo], axis=1),
-                        np.concatenate([a.mean(axis=0) for _, a in todo]))
+        return Summary((), tuple(months), np.zeros((3, 0)), np.zeros(0))
+    return Summary(tuple(name for name, _ in todo), tuple(months),
+                   np.concatenate([res[name] for name, _ in todo], axis=1),
+                   np.concatenate([a.mean(axis=0) for _, a in todo]))
 
 
-def tidy_summary(names: list[str], months: list[str], q: np.ndarray, mean: np.ndarray) -> Any:
-    """The tidy summary (variable, month, p5, p50, p95, mean) of ``names`` x ``months`` series:
-    ``q`` (3, S) their p5/p50/p95 and ``mean`` (S,), S = len(names) x len(months), variable-major.
-    One home for the layout, used by the exact summary and by the streamed one (scenario/reduce.py)."""
-    import pandas as pd
+#: the columns of the tidy summary (internal units); ``unit`` follows ``month`` where values are shown
+SUMMARY_COLUMNS = ("variable", "month", "p5", "p50", "p95", "mean")
 
-    return pd.DataFrame({
-        "variable": np.repeat(np.array(list(names), dtype=object), len(months)),
-        "month": np.array(list(months) * len(names), dtype=object),
-        "p5": q[0], "p50": q[1], "p95": q[2], "mean": mean,
-    })
+
+@dataclass(frozen=True, eq=False)
+class Summary:
+    """p5/p50/p95 and mean of ``names`` x ``months`` series, as arrays: ``q`` (3, S) and ``mean``
+    (S,), S = len(names) x len(months), variable-major. What a run computes (the exact summary and
+    the streamed one, scenario/reduce.py); :meth:`frame` is the tidy DataFrame (``Result.summary``)
+    and :meth:`shown_columns` what ``summary.csv`` holds. Kept as arrays so that a run whose summary
+    goes only to its files and the printed tables never imports pandas (~0.3 s of a process)."""
+
+    names: tuple[str, ...]
+    months: tuple[str, ...]
+    q: np.ndarray
+    mean: np.ndarray
+
+    @classmethod
+    def of_frame(cls, df) -> Summary:
+        """The arrays of a tidy summary DataFrame (whole variables, each over the same months in order)."""
+        var = [str(v) for v in df["variable"]]
+        names = tuple(dict.fromkeys(var))
+        months = tuple(str(m) for m in df["month"][: var.count(names[0])]) if names else ()
+        q = np.array([df[c].to_numpy(dtype=float) for c in ("p5", "p50", "p95")]).reshape(3, len(var))
+        out = cls(names, months, q, df["mean"].to_numpy(dtype=float))
+        if len(var) != len(names) * len(months) or list(out.column("variable")) != var \
+                or [str(m) for m in df["month"]] != list(out.column("month")):
+            raise ValueError("not a tidy summary: every variable over the same months, variable by variable")
+        return out
+
+    def column(self, name: str) -> np.ndarray:
+        """One column of the tidy layout (the one home of that layout: variable-major, months inside)."""
+        if name == "variable":
+            return np.repeat(np.array(list(self.names), dtype=object), len(self.months))
+        if name == "month":
+            return np.array(list(self.months) * len(self.names), dtype=object)
+        if name == "mean":
+            return self.mean
+        return self.q[("p5", "p50", "p95").index(name)]
+
+    def frame(self) -> Any:
+        """The tidy summary DataFrame: ``variable, month, p5, p50, p95, mean`` (internal units)."""
+        import pandas as pd
+
+        return pd.DataFrame({c: self.column(c) for c in SUMMARY_COLUMNS})
+
+    def get(self, var: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(q (3, T), mean (T,)) of ``var`` over the months, or None when the summary lacks it."""
+        if var not in self.names:
+            return None
+        T = len(self.months)
+        i = self.names.index(var) * T
+        return self.q[:, i:i + T], self.mean[i:i + T]
+
+    def shown_columns(self) -> dict[str, np.ndarray]:
+        """The columns of ``summary.csv``: values in the units shown on screen, a ``unit`` column
+        after ``month`` (:func:`scale`, :func:`unit`)."""
+        T = len(self.months)
+        k = np.repeat(np.array([scale(v) for v in self.names], dtype=float), T)
+        cols = {"variable": self.column("variable"), "month": self.column("month"),
+                "unit": np.repeat(np.array([unit(v) for v in self.names], dtype=object), T)}
+        for c in ("p5", "p50", "p95", "mean"):
+            cols[c] = self.column(c) * k
+        return cols
 
 
 def _positions(n: int, qs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -404,9 +461,18 @@ class Result:
 
     @property
     def summary(self):
-        if self._summary is None:
-            self._summary = summarise(self.ds)
+        """The tidy summary DataFrame (variable, month, p5, p50, p95, mean; internal units)."""
+        if not _is_frame(self._summary):
+            self._summary = self._quantiles().frame()
         return self._summary
+
+    def _quantiles(self) -> Summary:
+        """The summary as arrays (what the tables and files read: no pandas needed for them)."""
+        if self._summary is None:
+            self._summary = _summary_of_dataset(self.ds)
+        if isinstance(self._summary, Summary):
+            return self._summary
+        return Summary.of_frame(self._summary)
 
     @property
     def paths(self) -> int:
@@ -443,17 +509,16 @@ class Result:
         """Rows (variable, month, p5, p50, p95) in shown units at a few months (default 12, 24, end)."""
         T = len(self.months)
         idx = sorted({i for i in (at or [11, 23, T - 1]) if 0 <= i < T})
-        s = self.summary
+        s = self._quantiles()
         rows = []
         for var in HEADLINE:
-            sub = s[s["variable"] == var]
-            if sub.empty:
+            got = s.get(var)
+            if got is None:
                 continue
-            k = scale(var)
+            q, k = got[0], scale(var)
             for i in idx:
-                r = sub.iloc[i]
-                rows.append({"variable": var, "label": label(var), "unit": unit(var), "month": r["month"],
-                             "p5": float(r["p5"]) * k, "p50": float(r["p50"]) * k, "p95": float(r["p95"]) * k})
+                rows.append({"variable": var, "label": label(var), "unit": unit(var), "month": s.months[i],
+                             "p5": float(q[0, i]) * k, "p50": float(q[1, i]) * k, "p95": float(q[2, i]) * k})
         return rows
 
     def decomposition(self, at: list[int] | None = None) -> list[dict]:
@@ -465,13 +530,13 @@ class Result:
         (``scenario.compare.paired_rows`` is)."""
         T = len(self.months)
         idx = sorted({i for i in (at or [11, 23, T - 1]) if 0 <= i < T})
-        s = self.summary
+        s = self._quantiles()
         parts = (("event_premium", "term-premium event"), ("flow_premium", "flows (selling)"),
                  ("fiscal_premium", "fiscal and trust premia"), ("expected_short_dev", "expected policy path"))
 
         def mean(var: str) -> list[float] | None:
-            sub = s[s["variable"] == var]
-            return None if sub.empty else [float(sub.iloc[i]["mean"]) for i in idx]
+            got = s.get(var)
+            return None if got is None else [float(got[1][i]) for i in idx]
 
         y = mean("y10")
         base = self._base("y10")
@@ -573,9 +638,9 @@ class Result:
                     os.unlink(tmp)
             files[name.split(".")[0] + "_" + name.split(".")[-1]] = str(final / name)
 
-        table = self.summary_table()
-        atomic("summary.csv", lambda p: table.to_csv(p, index=False))
-        atomic("summary.parquet", lambda p: table.to_parquet(p, index=False))
+        table = self._quantiles().shown_columns()       # summary_table()'s columns, without pandas
+        atomic("summary.csv", lambda p: write_csv(p, table))
+        atomic("summary.parquet", lambda p: write_parquet(p, table))
         if save_paths is not None:
             if isinstance(save_paths, bool) or not isinstance(save_paths, int) or save_paths < 1:
                 from treasurylab.errors import BadInput
@@ -610,6 +675,55 @@ class Result:
         ds.attrs["Conventions"] = "CF-1.8"
         ds.attrs["title"] = f"treasurylab scenario {ds.attrs.get('scenario', '')}: every kept path by month"
         return ds
+
+
+def _is_frame(x: Any) -> bool:
+    return x is not None and not isinstance(x, Summary)
+
+
+def write_csv(path: str | Path, columns: dict[str, np.ndarray]) -> None:
+    """``pandas.DataFrame(columns).to_csv(path, index=False)``, byte for byte, without pandas: the
+    csv module pandas writes with (minimal quoting, ``os.linesep``), floats as numpy prints them
+    (``astype(str)``: the shortest repr), NaN as an empty field (tests/unit/test_result_units.py)."""
+    import csv
+    import os
+
+    cols = []
+    for v in columns.values():
+        v = np.asarray(v)
+        if v.dtype.kind == "f":
+            v = np.where(np.isnan(v), "", v.astype(str)).astype(object)
+        cols.append(v)
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f, lineterminator=os.linesep)
+        w.writerow(list(columns))
+        w.writerows(zip(*cols))
+
+
+def write_parquet(path: str | Path, columns: dict[str, np.ndarray]) -> None:
+    """``pandas.DataFrame(columns).to_parquet(path, index=False)`` without pandas: the same pyarrow
+    writer, the same column types (text as large strings, as pandas 3 writes its ``str`` columns, numbers as float64, NaN as null, as pandas
+    converts them) and values, less pandas' own schema metadata. The arrays are built from their
+    buffers: pyarrow's ``pa.array`` imports pandas (~0.3 s) to check for pandas objects."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def arrow(v) -> Any:
+        v = np.asarray(v)
+        n = len(v)
+        if v.dtype.kind == "f":
+            v = np.ascontiguousarray(v, dtype=np.float64)
+            nan = np.isnan(v)
+            valid = pa.py_buffer(np.packbits(~nan, bitorder="little")) if nan.any() else None
+            return pa.Array.from_buffers(pa.float64(), n, [valid, pa.py_buffer(v)], null_count=int(nan.sum()))
+        data = [str(x).encode("utf-8") for x in v]
+        offsets = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum([len(b) for b in data], out=offsets[1:])
+        return pa.Array.from_buffers(pa.large_string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))])
+
+    table = pa.Table.from_arrays([arrow(v) for v in columns.values()], names=list(columns))
+    table.validate(full=True)
+    pq.write_table(table, str(path))
 
 
 def _finite(o: Any) -> Any:

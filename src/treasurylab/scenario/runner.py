@@ -220,9 +220,9 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
     t2 = time.perf_counter()
     trimmed = not streamed and sc.paths > keep
     if trimmed:
-        from treasurylab.scenario.results import outcomes_of, summarise_arrays
+        from treasurylab.scenario.results import outcomes_of, summary_of_arrays
 
-        summary = summarise_arrays(arrays, [str(m) for m in setup.months])
+        summary = summary_of_arrays(arrays, [str(m) for m in setup.months])
         outcomes = outcomes_of(arrays.get)
         # the kept paths stay views of the run's full arrays until the Dataset is built: build()
         # copies them out and lets the full map go then. A run whose paths are never looked at
@@ -230,9 +230,9 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
         # memory 760 -> 587 MB, measured on the 2-core machine)
         arrays = {k: (v[:keep] if isinstance(v, np.ndarray) and v.ndim >= 1 else v) for k, v in arrays.items()}
     if summary is None:       # what the files and tables need, from the arrays (the Dataset waits)
-        from treasurylab.scenario.results import outcomes_of, summarise_arrays
+        from treasurylab.scenario.results import outcomes_of, summary_of_arrays
 
-        summary = summarise_arrays(arrays, [str(m) for m in setup.months])
+        summary = summary_of_arrays(arrays, [str(m) for m in setup.months])
         outcomes = outcomes_of(arrays.get)
     data_vars, coords, attrs = _dataset_parts(setup, arrays, sc)
     attrs["paths"] = int(sc.paths)
