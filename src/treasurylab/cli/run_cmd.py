@@ -22,9 +22,10 @@ def _progress(enabled: bool, what: str):
     """A rich progress bar on stderr; yields a callback(done, total) (or None when disabled).
 
     Only when stderr is a terminal: in a pipe, a log file or under ``--json`` a bar is noise (rich
-    would still write a blank line), and the JSON reader must see nothing but the document."""
-    console = output._console(stderr=True)
-    if not enabled or not console.is_terminal:
+    would still write a blank line), and the JSON reader must see nothing but the document. Disabled
+    (``--json``, or a run of one block), rich is not even imported."""
+    console = output._console(stderr=True) if enabled else None
+    if console is None or not console.is_terminal:
         yield None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
