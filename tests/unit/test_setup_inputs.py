@@ -51,6 +51,23 @@ def test_each_parameter_file_is_read_once_per_run(loads):
     assert not loads, dict(loads)
 
 
+def test_data_files_are_fingerprinted_once_per_run(monkeypatch):
+    """The disk cache's keys include a fingerprint of the data files (a stat of each); a run takes it
+    once for all the inputs it keys (it was taken once per input: 10 times, ~4 ms each), and the rolled-forward
+    ladder's key (fiscal_inputs) once more."""
+    from treasurylab.data import store
+    from treasurylab.scenario import fiscal_inputs as FI
+    from treasurylab.scenario.runner import run
+
+    calls = []
+    orig = store.fingerprint
+    monkeypatch.setattr(store, "fingerprint", lambda: calls.append(1) or orig())
+    monkeypatch.setattr(S, "_CACHE", {})
+    FI._ladder_cached.cache_clear()
+    run(SCENARIO, workers=1)
+    assert 1 <= len(calls) <= 2, len(calls)
+
+
 def test_validation_and_prepare_build_each_block_once(monkeypatch):
     from treasurylab.scenario import holders_inputs
     from treasurylab.scenario.spec import load_scenario

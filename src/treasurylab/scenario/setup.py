@@ -110,9 +110,17 @@ def _on_disk(kind: str, parts: dict, build):
     ``parts`` and the data's fingerprint: the holders' and the reserves' inputs are read from several
     data files (~0.2 s of every run's ``prepare``) yet depend only on the data and the parameters."""
     from treasurylab.cache import cached
+
+    return cached(kind, {**parts, "data": data_fingerprint()}, build)
+
+
+def data_fingerprint() -> str:
+    """``data.store.fingerprint()`` (a stat of every data file, ~4 ms), once per process like every
+    input memoised here: the builders that key the disk cache on it are themselves built once per
+    process, so a data file changed while a process runs was never seen by it anyway."""
     from treasurylab.data.store import fingerprint
 
-    return cached(kind, {**parts, "data": fingerprint()}, build)
+    return _cached(("data_fingerprint",), fingerprint)
 
 
 def reserves_params(overrides: dict | None = None, holder_names: tuple[str, ...] | None = None):

@@ -307,9 +307,9 @@ def baseline_window(baseline: str) -> tuple[int, int]:
     def make_cached() -> tuple[int, int]:
         # reading CBO's tables costs ~0.5 s; the window depends only on them and the fiscal block
         from treasurylab.cache import cached
-        from treasurylab.data.store import fingerprint
+        from treasurylab.scenario.setup import data_fingerprint
 
-        parts = {"baseline": baseline, "fiscal": dict(block_params("fiscal")), "data": fingerprint()}
+        parts = {"baseline": baseline, "fiscal": dict(block_params("fiscal")), "data": data_fingerprint()}
         return tuple(cached("baseline_window", parts, make))
 
     return _cached(("baseline_window", baseline), make_cached)
