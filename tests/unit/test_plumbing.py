@@ -109,3 +109,25 @@ def test_huge_page_advice_is_off_during_a_run_and_put_back_after():
         assert P._set_hugepage_advice(False) is False            # a caller's "off" stays off
     finally:
         P._set_hugepage_advice(prev)
+
+
+def test_glibc_is_found_without_a_subprocess(monkeypatch):
+    """The memory tuning's libc handle comes from its soname: ``ctypes.util.find_library`` ran
+    ``ldconfig -p`` in a subprocess before every run's workers were forked."""
+    import subprocess
+    import sys
+
+    from treasurylab.scenario import parallel
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("glibc's soname is a Linux name")
+
+    def no_subprocess(*a, **k):
+        raise AssertionError("a subprocess was started to find libc")
+
+    monkeypatch.setattr(subprocess, "Popen", no_subprocess)
+    parallel._libc.cache_clear()
+    try:
+        assert parallel._libc() is not None and hasattr(parallel._libc(), "malloc_trim")
+    finally:
+        parallel._libc.cache_clear()
