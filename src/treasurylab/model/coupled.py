@@ -113,7 +113,7 @@ def warm_process(setup: Any = None) -> None:
     scans the loaded libraries, ~10 ms) are then inherited by every forked worker instead of being
     redone at the start of each worker's first block. Results are unchanged.
     """
-    from treasurylab.model import fiscal, holders, macro, market, reserves, state  # noqa: F401
+    from treasurylab.model import fiscal, holders, macro, market, reserves, shocks, state  # noqa: F401
 
     with one_blas_thread():
         pass
