@@ -4,6 +4,7 @@ probably meant; no shipped scenario warns."""
 
 from __future__ import annotations
 
+import html
 import json
 
 import pytest
@@ -133,5 +134,10 @@ def test_sweep_prints_each_warning_once_and_keeps_them_in_sweep_json(tmp_path):
     assert "did you mean 2 (% of GDP a year)?" in w_grid
     assert [x for x in r.stderr.splitlines() if x.startswith("warning:")] == [f"warning: {w_base}", f"warning: {w_grid}"]
     assert json.loads((tmp_path / "o" / "sweep.json").read_text())["warnings"] == doc["warnings"]
+    # the map's page heads with them too (a reader of sweep.html alone sees them), escaped
+    page = (tmp_path / "o" / "sweep.html").read_text()
+    for w in doc["warnings"]:
+        assert f"Warning: {html.escape(w)}</p>" in page
+    assert page.count("<p class=\"flag\"") == 2 and "plotly" in page
     r = CliRunner().invoke(app, ["sweep", "tipping-point", "--workers", "1", "--paths", "2", "--json"])
     assert r.exit_code == 0 and json.loads(r.stdout)["warnings"] == [] and "warning:" not in r.stderr

@@ -186,8 +186,11 @@ def sweep_figure(res):
 
 
 def write_sweep_html(res, path):
-    """Write the sweep's map as a self-contained HTML page (atomically); None if the grid is not 2-D."""
-    from pathlib import Path
+    """Write the sweep's map as a self-contained HTML page (atomically); None if the grid is not 2-D.
+
+    The sweep's likely unit slips (``SweepResult.warnings``, also printed and in sweep.json) head the
+    page, one line each, as the run report shows a scenario's: a reader of the map alone sees them."""
+    from html import escape  # the standard library's (this module is treasurylab.report.html)
 
     fig = sweep_figure(res)
     if fig is None:
@@ -195,6 +198,14 @@ def write_sweep_html(res, path):
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     tmp = p.with_name(f".{p.name}.tmp")
-    fig.write_html(str(tmp), include_plotlyjs=True, full_html=True)
+    warns = list(getattr(res, "warnings", ()) or ())
+    if warns:
+        head = "".join(f'<p class="flag" style="color:#a30;font-family:sans-serif">Warning: {escape(w)}</p>'
+                       for w in warns)
+        page = (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{escape(res.spec.name)}"
+                f"</title></head><body>{head}{fig.to_html(include_plotlyjs=True, full_html=False)}</body></html>")
+        tmp.write_text(page, encoding="utf-8")
+    else:
+        fig.write_html(str(tmp), include_plotlyjs=True, full_html=True)
     tmp.replace(p)
     return p
