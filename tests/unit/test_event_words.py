@@ -216,3 +216,63 @@ def _assert_units(words: list[str]) -> None:
         text = text.replace("10y tenor", "tenor").replace("10-year", "ten-year").replace("Section 232", "Section")
         for m in _NUMBER.finditer(text):
             assert _UNIT_AFTER.match(text, m.end()), (w, m.group())
+
+
+def _sc_over(events: list[dict], horizon: int, overrides: dict):
+    return parse_scenario({"name": "w", "start": "2026-01", "horizon": horizon, "paths": 2, "events": events,
+                           "overrides": overrides})
+
+
+_PROC = {"type": "minerals", "date": "2026-01-14", "action": "proclamation_232", "params": {"outcome": "agreement"}}
+_EU_LATE = {"type": "minerals", "date": "2026-02-04", "action": "ally_delay", "params": {"region": "EU", "months": 6}}
+
+
+def test_an_ally_delay_that_outlasts_the_run_says_how_much_of_it_falls_inside():
+    """The delay counts from when partner support starts (the minerals block's own schedule): the
+    agreements of a proclamation start support after its negotiation days (180 by default: 2026-07),
+    so EU support waits until 2027-01, after a run ending 2026-10."""
+    from treasurylab.model.minerals import support_months
+    from treasurylab.scenario.setup import minerals_inputs
+
+    sc = _sc([_PROC, _EU_LATE], horizon=10)
+    start, delayed = support_months(sc.events, minerals_inputs(None).p)["EU"]
+    assert (start % 12 + 1, delayed - start) == (7, 6)               # July, six months later
+    rows = event_rows(sc)
+    assert rows[1]["passes_end"], rows[1]["what"]
+    assert rows[1]["what"].endswith("6 months late; of which 4 of the 6 months of delay fall inside this run, "
+                                    "which ends 2026-10: partner support reaches the EU in 2027-01."), rows[1]["what"]
+    # shorter negotiations (an override of the block's parameter): support from 2026-03, delay over by 2026-09
+    rows = event_rows(_sc_over([_PROC, _EU_LATE], 10, {"minerals": {"negotiation_days": 60}}))
+    assert not rows[1]["passes_end"], rows[1]["what"]
+    # support that starts only after the run: none of the delay falls inside it
+    rows = event_rows(_sc([_PROC, _EU_LATE], horizon=5))
+    assert "of which none of the 6 months of delay falls inside this run, which ends 2026-05" in rows[1]["what"]
+
+
+def test_an_ally_delay_inside_the_run_says_nothing_of_its_end():
+    rows = event_rows(_sc([_PROC, _EU_LATE], horizon=24))
+    assert not rows[1]["passes_end"] and "inside this run" not in rows[1]["what"], rows[1]["what"]
+
+
+def test_a_minerals_parameter_left_out_shows_the_default_the_block_uses():
+    """rare-earth-180-days gives neither the negotiation days nor the floor: the words show the block's
+    180 days and 110 USD/kg, and a scenario's override of them as overridden."""
+    from treasurylab.scenario.spec import load_scenario
+
+    w = event_rows(load_scenario("rare-earth-180-days"))[0]["what"]
+    assert ("agreements and price floors are negotiated for 180 days (default), then agreements set an NdPr "
+            "price floor of 110 USD/kg (default)") in w, w
+    (w, *_) = [r["what"] for r in event_rows(_sc_over([_PROC], 24, {"minerals": {"negotiation_days": 90,
+                                                                                 "ndpr_floor_usd_kg": 95}}))]
+    assert "negotiated for 90 days (the scenario's override), then agreements set an NdPr price floor of " \
+           "95 USD/kg (the scenario's override)" in w, w
+    words = _words([{"type": "minerals", "date": "2026-02", "action": "price_floor", "params": {}},
+                    {"type": "minerals", "date": "2026-02", "action": "subsidy", "params": {}},
+                    {"type": "minerals", "date": "2026-02", "action": "extraterritorial", "params": {}},
+                    {"type": "minerals", "date": "2026-01", "action": "proclamation_232",
+                     "params": {"outcome": "tariff"}}])
+    assert "a price floor for NdPr at 110 USD/kg (default) in every partner region" in words[0], words[0]
+    assert "projects forward by up to 6 months (default)" in words[1], words[1]
+    assert "limit heavy rare earths and magnets to 10% (default) of the usual flow" in words[2], words[2]
+    assert "then a tariff of 25% (default) is imposed" in words[3], words[3]
+    _assert_units(words)

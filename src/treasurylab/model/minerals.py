@@ -153,6 +153,16 @@ PARAM_UNITS: dict[str, str] = {
     "level_usd_kg": "USD/kg", "months": "months", "tonnes": "t", "tonnes_per_year": "t/yr",
     "ramp_months": "months",
 }
+#: the block parameter (minerals.yaml) an event of a kind uses for a parameter it leaves out, by kind
+#: and event parameter: the one home of those defaults, which the block reads (:func:`default_of`) and
+#: a scenario's words show
+EVENT_DEFAULTS: dict[str, dict[str, str]] = {
+    "proclamation_232": {"negotiation_days": "negotiation_days", "tariff_rate": "tariff_rate",
+                         "floor_usd_kg": "ndpr_floor_usd_kg"},
+    "price_floor": {"level_usd_kg": "ndpr_floor_usd_kg"},
+    "subsidy": {"months": "subsidy_lead_time_cut_months"},
+    "extraterritorial": {"share": "extraterritorial_share"},
+}
 KIND_ALIASES = {"licence": "export_licence", "license": "export_licence", "export_license": "export_licence",
                 "export_control": "export_licence", "ban": "export_ban", "embargo": "export_ban",
                 "proclamation": "proclamation_232", "proclamation_11001": "proclamation_232",
@@ -169,6 +179,12 @@ def canonical_kind(name: Any) -> str:
     (unknown names are returned normalised, for the caller to refuse)."""
     k = str(name).strip().lower().replace("-", "_").replace(" ", "_")
     return KIND_ALIASES.get(k, k)
+
+
+def default_of(kind: str, key: str, p: Mapping[str, Any]) -> float:
+    """The value the block uses for parameter ``key`` of an event of ``kind`` that leaves it out: the
+    block parameter :data:`EVENT_DEFAULTS` names, from the resolved parameters ``p``."""
+    return float(p[EVENT_DEFAULTS[canonical_kind(kind)][key]])
 
 
 def product_list(value: Any, kind: str) -> list[str]:
@@ -761,12 +777,24 @@ def _support_months(evs: list[_Ev], p: Mapping[str, Any], t_first: int) -> tuple
     return first, np.array([])
 
 
+def support_months(events: Iterable[Any], p: Mapping[str, Any]) -> dict[str, tuple[int, int]]:
+    """Region -> (first month partner support would start without an ``ally_delay``, the month it starts
+    with the region's delay) as ordinals, for the regions some event supports, from the schedule the
+    block runs (a proclamation's agreements after its negotiation days under the parameters ``p``)."""
+    evs = [_compile_one(ev if isinstance(ev, MineralsEvent) else MineralsEvent.from_scenario(ev), i)
+           for i, ev in enumerate(events)]
+    delays = {e.p["region"]: int(e.p["months"]) for e in evs if e.kind == "ally_delay"}
+    first, _ = _support_months(evs, p, 0)
+    return {REGIONS[r]: (int(first[r]) - delays.get(REGIONS[r], 0), int(first[r]))
+            for r in range(R) if first[r] < BIG}
+
+
 def _proc_month(e: _Ev, p: Mapping[str, Any]) -> int:
     """Month when the negotiation window of Proclamation 11001 closes (date + negotiation days)."""
     import datetime as dt
 
     o, d = month_ordinal(e.p["date"], "proclamation_232.date")
-    days = e.p["days"] if e.p["days"] is not None else float(p["negotiation_days"])
+    days = e.p["days"] if e.p["days"] is not None else default_of("proclamation_232", "negotiation_days", p)
     day0 = dt.date(o // 12, o % 12 + 1, d) + dt.timedelta(days=int(days))
     return 12 * day0.year + day0.month - 1 + (1 if day0.day > 15 else 0)
 
@@ -788,7 +816,7 @@ def _project_starts(inp: MineralsInputs, evs: list[_Ev]) -> list[tuple[int, int,
             if e.kind == "subsidy" and e.p["regions"][r] and e.p["stages"][s]:
                 t_sub = e.t0 + delays.get(REGIONS[r], 0)
                 if st > t_sub:
-                    cut = int(e.p["months"] if e.p["months"] is not None else p["subsidy_lead_time_cut_months"])
+                    cut = int(e.p["months"] if e.p["months"] is not None else default_of("subsidy", "months", p))
                     st = min(st, max(st - cut, t_sub + lead))   # earlier, never before support + lead
         if sens and support[r] > st:
             # no support yet at its start: it slips, or starts a lead time after support arrives
@@ -835,7 +863,7 @@ def _share_paths(evs: list[_Ev], p: Mapping[str, Any], ords: np.ndarray) -> dict
                 out[pr][active[:, None] & mask[None, :]] = np.minimum(
                     out[pr], sh[:, None])[active[:, None] & mask[None, :]]
         elif e.kind == "extraterritorial":
-            sh = float(e.p["share"] if e.p["share"] is not None else p["extraterritorial_share"])
+            sh = float(e.p["share"] if e.p["share"] is not None else default_of("extraterritorial", "share", p))
             for pr in ("heavy", "magnet"):
                 out[pr][active] = np.minimum(out[pr][active], sh)
         elif e.kind == "exemption":
@@ -920,15 +948,15 @@ def simulate(inputs: MineralsInputs | None = None, events: Iterable[Any] = (), s
     tariff = np.zeros(T)
     for e in evs:
         if e.kind == "price_floor":
-            lvl = e.p["level"] if e.p["level"] is not None else float(p["ndpr_floor_usd_kg"])
+            lvl = e.p["level"] if e.p["level"] is not None else default_of("price_floor", "level_usd_kg", p)
             floor[(ords >= e.t0) & (ords < e.t1)] = np.maximum(floor[(ords >= e.t0) & (ords < e.t1)], lvl)
         if e.kind == "proclamation_232":
             t_end = _proc_month(e, p)
             after = (ords >= t_end) & (ords < e.t1)
             if e.p["outcome"] in ("tariff", "tariff_and_agreement"):
-                tariff[after] = e.p["tariff"] if e.p["tariff"] is not None else float(p["tariff_rate"])
+                tariff[after] = e.p["tariff"] if e.p["tariff"] is not None else default_of("proclamation_232", "tariff_rate", p)
             if e.p["outcome"] in ("agreement", "tariff_and_agreement"):
-                lvl = e.p["floor"] if e.p["floor"] is not None else float(p["ndpr_floor_usd_kg"])
+                lvl = e.p["floor"] if e.p["floor"] is not None else default_of("proclamation_232", "floor_usd_kg", p)
                 floor[after] = np.maximum(floor[after], lvl)
     releases = np.zeros((T, C))
     for e in evs:

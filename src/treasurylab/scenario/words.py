@@ -14,8 +14,9 @@ from treasurylab.scenario.events.base import RunWindow, passes_end
 
 
 def run_window(sc: Any, months: int | None = None) -> RunWindow:
-    """The run of scenario ``sc``: its start, ``months`` (default its horizon) and the holders' display
-    names under its overrides (as given when the holders block cannot be built)."""
+    """The run of scenario ``sc``: its start, ``months`` (default its horizon), the holders' display
+    names under its overrides (as given when the holders block cannot be built) and, when it has
+    minerals events, the minerals block's parameters under its overrides and those events."""
     try:
         from treasurylab.scenario.setup import holder_names
 
@@ -23,7 +24,21 @@ def run_window(sc: Any, months: int | None = None) -> RunWindow:
         names = tuple(holder_names(ho))
     except ImportError:
         names = ()
-    return RunWindow(start=sc.start, T=int(months if months is not None else sc.horizon), names=names)
+    minerals = tuple(ev for ev in sc.events if ev.type == "minerals")
+    params, overridden = None, frozenset()
+    if minerals:
+        from treasurylab.errors import BadInput
+
+        mov = (sc.overrides or {}).get("minerals")
+        try:
+            from treasurylab.scenario.setup import minerals_inputs
+
+            params = minerals_inputs(mov).p
+            overridden = frozenset(mov or ()) if isinstance(mov, dict) else frozenset()
+        except (ImportError, BadInput):
+            params = None
+    return RunWindow(start=sc.start, T=int(months if months is not None else sc.horizon), names=names,
+                     minerals_params=params, minerals_overridden=overridden, minerals_events=minerals)
 
 
 def event_rows(sc: Any, months: int | None = None) -> list[dict]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -114,6 +115,11 @@ class RunWindow:
     start: str                          # first simulated month, 'YYYY-MM'
     T: int                              # months the model runs
     names: tuple[str, ...] = ()
+    #: the minerals block's parameters under the scenario's overrides (None: not known), the names of
+    #: those the scenario overrides, and the scenario's minerals events (what partner support needs)
+    minerals_params: Mapping[str, Any] | None = field(default=None, compare=False)
+    minerals_overridden: frozenset[str] = frozenset()
+    minerals_events: tuple[Any, ...] = ()
 
     @property
     def start_ordinal(self) -> int:

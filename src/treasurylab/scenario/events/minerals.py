@@ -56,13 +56,14 @@ class Minerals(EventBase):
         p = dict(self.params)
         kind = canonical_kind(self.action)
         build = _SENTENCES.get(kind)
-        what = build(p, kind) if build is not None else f"minerals action '{self.action}'"
+        what = build(p, kind, _Defaults(kind, run)) if build is not None else f"minerals action '{self.action}'"
         if kind not in ("stockpile_release", "subsidy", "ally_delay") and "months" in p:
             what += f" for {_param_text('months', p.pop('months'))}"
         if "end" in p:
             what += f" until {p.pop('end')}"
         rest = ", ".join(f"{k}: {_param_text(k, v)}" for k, v in p.items())
-        return f"{self.date}: minerals - {what}" + (f" ({rest})" if rest else "") + self._inside(run) + "."
+        return (f"{self.date}: minerals - {what}" + (f" ({rest})" if rest else "") + self._inside(run)
+                + (self._late(run) if kind == "ally_delay" else "") + ".")
 
     def _inside(self, run: RunWindow | None) -> str:
         """The clause for a window (``months`` or ``end``) that passes the run's last month, from the
@@ -82,6 +83,56 @@ class Minerals(EventBase):
             return ""
         n = stop - max(t0, run.start_ordinal)
         return run.inside(f"{n} of the {months_text(t1 - t0)} in force", "fall" if n != 1 else "falls")
+
+    def _late(self, run: RunWindow | None) -> str:
+        """For an ``ally_delay`` whose delay outlasts the run: how many of its months fall inside, and
+        when partner support reaches the region, from the block's own support schedule
+        (``model.minerals.support_months`` over the scenario's minerals events)."""
+        if run is None or run.minerals_params is None or not run.minerals_events:
+            return ""
+        from treasurylab.errors import BadInput
+
+        try:
+            from treasurylab.model.minerals import match_region, support_months
+
+            region = match_region(self.params.get("region"))
+            starts = support_months(run.minerals_events, run.minerals_params).get(region)
+        except (ImportError, BadInput):
+            return ""
+        stop = run.start_ordinal + run.T            # the first month after the run
+        if starts is None or starts[1] <= stop:
+            return ""
+        s0, s1 = starts
+        n = stop - max(s0, run.start_ordinal)
+        if n <= 0:
+            return run.inside(f"none of the {months_text(s1 - s0)} of delay")
+        return (run.inside(f"{n} of the {months_text(s1 - s0)} of delay", "fall" if n != 1 else "falls")
+                + f": partner support reaches {_the(region)} in {s1 // 12:04d}-{s1 % 12 + 1:02d}")
+
+
+class _Defaults:
+    """What an event of ``kind`` that leaves a parameter out gets: the block parameter
+    ``model.minerals.EVENT_DEFAULTS`` names, from the run's resolved minerals parameters, with its unit
+    and whether it is the model's default or the scenario's override ('180 days (default)')."""
+
+    def __init__(self, kind: str, run: RunWindow | None) -> None:
+        self.kind, self.run = kind, run
+
+    def text(self, key: str) -> str | None:
+        """The default of ``key`` in words; None when there is none or the parameters are not known."""
+        from treasurylab.model.minerals import EVENT_DEFAULTS, default_of
+
+        run = self.run
+        name = EVENT_DEFAULTS.get(self.kind, {}).get(key)
+        if run is None or run.minerals_params is None or name is None:
+            return None
+        how = "the scenario's override" if name in run.minerals_overridden else "default"
+        return f"{_param_text(key, default_of(self.kind, key, run.minerals_params))} ({how})"
+
+
+def _given(p: dict, key: str, d: _Defaults) -> str | None:
+    """Parameter ``key`` in words: as given (popped from ``p``), else the default the block uses."""
+    return _param_text(key, p.pop(key)) if key in p else d.text(key)
 
 
 def _param_text(key: str, value: float | str | bool) -> str:
@@ -136,57 +187,63 @@ def _share_of_flow(p: dict) -> str:
     return f" at {_param_text('share', p.pop('share'))} of the usual flow" if "share" in p else ""
 
 
-def _licence(p: dict, kind: str) -> str:
+def _licence(p: dict, kind: str, d: _Defaults) -> str:
     return (f"China requires export licences for {_products(p, kind)} to {_places(p, 'destinations', 'every destination')}"
             + _share_of_flow(p))
 
 
-def _ban(p: dict, kind: str) -> str:
+def _ban(p: dict, kind: str, d: _Defaults) -> str:
     return f"China bans exports of {_products(p, kind)} to {_places(p, 'destinations', 'every destination')}"
 
 
-def _extraterritorial(p: dict, kind: str) -> str:
+def _extraterritorial(p: dict, kind: str, d: _Defaults) -> str:
     out = "China's extraterritorial rules (foreign-made goods with Chinese content) limit heavy rare earths and magnets"
-    out += f" to {_param_text('share', p.pop('share'))} of the usual flow" if "share" in p else ""
+    share = _given(p, "share", d)
+    out += f" to {share} of the usual flow" if share else ""
     extended, until = p.pop("extended", False), p.pop("suspended_until", None)
     if extended:
         return out + ", their suspension extended past the run (they never bite)"
     return out + (f", from {until} when their suspension lapses" if until is not None else "")
 
 
-def _exemption(p: dict, kind: str) -> str:
+def _exemption(p: dict, kind: str, d: _Defaults) -> str:
     return (f"China exempts {_places(p, 'destinations', 'every destination')} from its controls on "
             f"{_products(p, kind)}" + _share_of_flow(p))
 
 
-def _proclamation(p: dict, kind: str) -> str:
-    days = f" for {_param_text('negotiation_days', p.pop('negotiation_days'))}" if "negotiation_days" in p else ""
+def _proclamation(p: dict, kind: str, d: _Defaults) -> str:
+    days = _given(p, "negotiation_days", d)
+    days = f" for {days}" if days else ""
     outcome = str(p.pop("outcome", "open")).lower()
     tariff = floor = ""
     if outcome in ("tariff", "tariff_and_agreement"):
-        rate = f" of {_param_text('tariff_rate', p.pop('tariff_rate'))}" if "tariff_rate" in p else ""
+        rate = _given(p, "tariff_rate", d)
+        rate = f" of {rate}" if rate else ""
         tariff = f"a tariff{rate} is imposed"
     if outcome in ("agreement", "tariff_and_agreement"):
-        level = f" of {_param_text('floor_usd_kg', p.pop('floor_usd_kg'))}" if "floor_usd_kg" in p else ""
+        level = _given(p, "floor_usd_kg", d)
+        level = f" of {level}" if level else ""
         floor = f"agreements set an NdPr price floor{level}"
     then = " and ".join(x for x in (tariff, floor) if x) or ("nothing is decided" if outcome == "open" else outcome)
     return ("Section 232 proclamation on processed critical minerals: agreements and price floors are "
             f"negotiated{days}, then {then}")
 
 
-def _floor(p: dict, kind: str) -> str:
-    level = f" at {_param_text('level_usd_kg', p.pop('level_usd_kg'))}" if "level_usd_kg" in p else ""
+def _floor(p: dict, kind: str, d: _Defaults) -> str:
+    level = _given(p, "level_usd_kg", d)
+    level = f" at {level}" if level else ""
     return f"a price floor for NdPr{level} in {_places(p, 'regions', 'every partner region')}"
 
 
-def _subsidy(p: dict, kind: str) -> str:
-    by = f" by up to {_param_text('months', p.pop('months'))}" if "months" in p else ""
+def _subsidy(p: dict, kind: str, d: _Defaults) -> str:
+    by = _given(p, "months", d)
+    by = f" by up to {by}" if by else ""
     stages = _places(p, "stages", "").replace("_", " ")
     return (f"subsidies in {_places(p, 'regions', 'every partner region')} pull non-China "
             + (f"{stages} " if stages else "") + f"projects forward{by}")
 
 
-def _stockpile(p: dict, kind: str) -> str:
+def _stockpile(p: dict, kind: str, d: _Defaults) -> str:
     where = _the(str(p.pop("region", "?")))
     if "tonnes" in p:
         return f"a government stockpile releases {_param_text('tonnes', p.pop('tonnes'))} of magnets to users in {where}"
@@ -196,19 +253,19 @@ def _stockpile(p: dict, kind: str) -> str:
     return f"a government stockpile is released to users in {where}"
 
 
-def _decouple(p: dict, kind: str) -> str:
+def _decouple(p: dict, kind: str, d: _Defaults) -> str:
     region = _the(str(p.pop("region", "?")))
     cap = f" at {_param_text('share', p.pop('share'))} of the usual flow" if "share" in p else ""
     return f"{region} caps its purchases of {_products(p, kind)} from China{cap}"
 
 
-def _ally_delay(p: dict, kind: str) -> str:
+def _ally_delay(p: dict, kind: str, d: _Defaults) -> str:
     region = _the(str(p.pop("region", "?")))
     late = f" {_param_text('months', p.pop('months'))} late" if "months" in p else " late"
     return f"{region} joins the partner arrangements (price floors, subsidies, agreements){late}"
 
 
-def _capacity(p: dict, kind: str) -> str:
+def _capacity(p: dict, kind: str, d: _Defaults) -> str:
     size = _param_text("tonnes_per_year", p.pop("tonnes_per_year")) + " of " if "tonnes_per_year" in p else ""
     stage, region = str(p.pop("stage", "?")).replace("_", " "), _the(str(p.pop("region", "?")))
     ramp = f", ramping up over {_param_text('ramp_months', p.pop('ramp_months'))}" if "ramp_months" in p else ""
