@@ -254,6 +254,33 @@ def test_an_ally_delay_inside_the_run_says_nothing_of_its_end():
     assert not rows[1]["passes_end"] and "inside this run" not in rows[1]["what"], rows[1]["what"]
 
 
+@pytest.mark.parametrize("kind", ["term_premium", "credit_spread"])
+def test_a_fade_cut_by_the_run_says_how_much_of_it_falls_inside(kind):
+    """Held 6 months from 2026-07 then halving every 6 months: the fade starts 2027-01, and a run ending
+    2027-06 holds 6 months of it, with half the size (from the set-up's own schedule) still in force."""
+    ev = ({"type": "term_premium", "date": "2026-07", "size_bp": 100, "months": 6, "decay_months": 6}
+          if kind == "term_premium" else
+          {"type": "credit_spread", "date": "2026-07", "baa_bp": 100, "months": 6, "decay_months": 6})
+    sc = _sc([ev], horizon=18)
+    s = prepare(sc)
+    left = (s.tp_add[-1, 3] if kind == "term_premium" else s.spread_add[-1, 1]) * 1e4
+    assert left == pytest.approx(50)
+    (row,) = event_rows(sc)
+    assert row["passes_end"], row["what"]
+    assert row["what"].endswith(f"; of which 6 months of the fade fall inside this run, which ends 2027-06, "
+                                f"where {'' if kind == 'term_premium' else 'Baa '}+{left:.0f} bp is still in force."), row["what"]
+
+
+def test_a_fade_over_inside_the_run_or_after_it_is_said_so():
+    # over inside the run: under 1 bp (the data's resolution) left by the last month
+    (w,) = _words([{"type": "term_premium", "date": "2026-01", "size_bp": 50, "months": 3, "decay_months": 1}])
+    assert "inside this run" not in w, w
+    # held to the run's last month: its fade falls entirely after it
+    (row,) = event_rows(_sc([{"type": "credit_spread", "date": "2026-01", "mortgage_bp": 40, "months": 24,
+                              "decay_months": 3}]))
+    assert row["what"].endswith("; of which none of the fade falls inside this run, which ends 2027-12."), row["what"]
+
+
 def test_a_minerals_parameter_left_out_shows_the_default_the_block_uses():
     """rare-earth-180-days gives neither the negotiation days nor the floor: the words show the block's
     180 days and 110 USD/kg, and a scenario's override of them as overridden."""

@@ -54,7 +54,11 @@ class Floor:
     why: str                            # the floor's reason, an assumption
 
 
-_BP_FLOOR = Floor(1.0, 100.0, "a percent written for bp (0.5 for 50 bp)",
+#: the smallest rate move the data can show, bp: yields and spreads are published to 0.01 percentage
+#: point (yields.cmt, FRED BAA10Y)
+BP_RESOLUTION = 1.0
+
+_BP_FLOOR = Floor(BP_RESOLUTION, 100.0, "a percent written for bp (0.5 for 50 bp)",
                   "assumption: yields are published to 0.01 percentage point (1 bp; yields.cmt), so a shock "
                   "under 1 bp is below what the data can show and far more likely a percent written for bp")
 _GDP_FLOOR = Floor(0.1, 100.0, "a fraction written for a percent (0.02 for 2% of GDP)",
@@ -85,6 +89,19 @@ def window_end(T: int, t: int, months: int | None) -> int:
     stops, cut at the run's end ``T`` (``None``: to the end): the one home of that cut, which each kind's
     ``apply`` writes and its words report."""
     return T if months is None else min(T, t + int(months))
+
+
+def event_shape(T: int, t: int, months: int | None, decay_months: float) -> np.ndarray:
+    """[T] profile of an event from month ``t`` in a run of ``T`` months: 1 for ``months`` months (to
+    the end when None), then halving every ``decay_months`` (0: off at once). The one home of the hold
+    and fade that the kinds' ``apply`` writes and their words report."""
+    out = np.zeros(T)
+    end = window_end(T, t, months)
+    out[t:end] = 1.0
+    if end < T and decay_months > 0:
+        k = np.arange(1, T - end + 1, dtype=float)
+        out[end:] = 0.5 ** (k / decay_months)
+    return out
 
 
 #: the words that end the clause of an event cut at the run's end (:meth:`RunWindow.inside`)
@@ -161,6 +178,25 @@ class RunWindow:
             return ""
         n = window_end(self.T, t, months) - t
         return self.inside(f"{n} of the {months_text(months)}", "fall" if n != 1 else "falls")
+
+    def fade_inside(self, t: int, months: int | None, decay_months: float, sizes: list[tuple[str, float]]) -> str:
+        """The clause for an event held ``months`` months from month ``t`` and then fading with a
+        half-life of ``decay_months`` (sizes: (label, bp) of what fades) whose fade is not over by the
+        run's end, from the profile the set-up writes (:func:`event_shape`): how many months of the fade
+        fall inside and what is still in force in the run's last month. The fade is over when less than
+        :data:`BP_RESOLUTION` of each size is left. '' when the hold passes the run's end
+        (:meth:`months_inside` says so) or there is no fade."""
+        if months is None or not decay_months or t + months > self.T:
+            return ""
+        if t + months == self.T:
+            return self.inside("none of the fade")
+        left = event_shape(self.T, t, months, decay_months)[-1]
+        still = [f"{label}{bp * left:+.0f} bp" for label, bp in sizes if abs(bp * left) >= BP_RESOLUTION]
+        if not still:
+            return ""
+        n = self.T - (t + months)
+        return (self.inside(f"{months_text(n)} of the fade", "fall" if n != 1 else "falls")
+                + f", where {' and '.join(still)} {'is' if len(still) == 1 else 'are'} still in force")
 
     def to_end(self) -> str:
         """'to the end of the run (YYYY-MM)'."""
@@ -289,15 +325,8 @@ class Schedules:
         self.claim(what, months, field_, got, fix="keep one of the two, or date them in different months")
 
     def shape(self, t: int, months: int | None, decay_months: float) -> np.ndarray:
-        """[T] profile of an event from month ``t``: 1 for ``months`` months (to the end when None),
-        then halving every ``decay_months`` (0: off at once)."""
-        out = np.zeros(self.T)
-        end = window_end(self.T, t, months)
-        out[t:end] = 1.0
-        if end < self.T and decay_months > 0:
-            k = np.arange(1, self.T - end + 1, dtype=float)
-            out[end:] = 0.5 ** (k / decay_months)
-        return out
+        """[T] profile of an event from month ``t`` (:func:`event_shape`)."""
+        return event_shape(self.T, t, months, decay_months)
 
     def holder(self, name: str, field_: str) -> int:
         """The index of holder ``name`` (forgiving: 'China' -> 'China, Mainland'); BadInput names

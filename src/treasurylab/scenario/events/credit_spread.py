@@ -43,6 +43,9 @@ class CreditSpread(EventBase):
         parts = [f"Baa spread {self.baa_bp:+g} bp" if self.baa_bp else "",
                  f"mortgage spread {self.mortgage_bp:+g} bp" if self.mortgage_bp else ""]
         dur = f"for {self.months} months" if self.months else (run.to_end() if run else "to the end of the run")
-        cut = run.months_inside(run.at(self)[0], self.months) if run else ""
+        t = run.at(self)[0] if run else 0
+        sizes = [(name, bp) for name, bp in (("Baa ", self.baa_bp), ("mortgage ", self.mortgage_bp)) if bp]
+        cut = (run.months_inside(t, self.months)
+               + run.fade_inside(t, self.months, self.decay_months, sizes)) if run else ""
         fade = f", then fading with a {self.decay_months:g}-month half-life" if self.decay_months and self.months else ""
         return f"{self.date}: credit spreads widen - {' and '.join(p for p in parts if p)} {dur}{fade}{cut}."

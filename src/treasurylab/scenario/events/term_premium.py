@@ -62,6 +62,8 @@ class TermPremium(EventBase):
         where = "the whole curve" if self.tenors == "all" else "the " + ", ".join(self.tenors) + " tenor" + \
             ("s" if len(self.tenors) > 1 else "")
         dur = f"for {self.months} months" if self.months else (run.to_end() if run else "to the end of the run")
-        cut = run.months_inside(run.at(self)[0], self.months) if run else ""
+        t = run.at(self)[0] if run else 0
+        cut = (run.months_inside(t, self.months) + run.fade_inside(t, self.months, self.decay_months,
+                                                                  [("", self.size_bp)])) if run else ""
         fade = f", then fading with a {self.decay_months:g}-month half-life" if self.decay_months and self.months else ""
         return f"{self.date}: the term premium of {where} {self.size_bp:+g} bp {dur}{fade}{cut}."
