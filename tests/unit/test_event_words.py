@@ -297,8 +297,11 @@ def test_a_minerals_parameter_left_out_shows_the_default_the_block_uses():
                     {"type": "minerals", "date": "2026-02", "action": "subsidy", "params": {}},
                     {"type": "minerals", "date": "2026-02", "action": "extraterritorial", "params": {}},
                     {"type": "minerals", "date": "2026-01", "action": "proclamation_232",
-                     "params": {"outcome": "tariff"}}])
+                     "params": {"outcome": "tariff"}},
+                    {"type": "minerals", "date": "2026-02", "action": "new_capacity",
+                     "params": {"region": "US", "stage": "magnet", "tonnes_per_year": 1000}}])
     assert "a price floor for NdPr at 110 USD/kg (default) in every partner region" in words[0], words[0]
+    assert "comes on line in the US, ramping up over 24 months (default)" in words[4], words[4]
     assert "projects forward by up to 6 months (default)" in words[1], words[1]
     assert "limit heavy rare earths and magnets to 10% (default) of the usual flow" in words[2], words[2]
     assert "then a tariff of 25% (default) is imposed" in words[3], words[3]

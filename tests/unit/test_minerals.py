@@ -309,3 +309,21 @@ def test_an_alias_of_a_kind_whose_months_is_its_own_parameter_keeps_it():
     sc = parse_scenario({"name": "w", "start": "2026-01", "horizon": 12, "paths": 2, "events": [
         {"type": "minerals", "date": "2026-02", "action": "stockpile", "params": {"region": "US", "months": 1}}]})
     assert sc.events[0].params == {"region": "US", "months": 1}
+
+
+def test_new_capacity_without_a_ramp_takes_the_block_parameter():
+    """A new_capacity event with no ramp_months ramps over minerals.new_capacity_ramp_months (the
+    pipeline's median, 24 months; a hard-coded 12 before), and an override of that parameter moves it."""
+    ords = np.arange(12 * 2026, 12 * 2030)
+    us, mag = REGIONS.index("US"), STAGES.index("magnet")
+
+    def path(inp, **ramp):
+        ev = M.MineralsEvent("new_capacity", "2026-02", None,
+                             {"region": "US", "stage": "magnet", "tonnes_per_year": 12000, **ramp})
+        return M._capacity_path(inp, [M._compile_one(ev, 0)], ords)[:, mag, us]
+
+    assert INP.p["new_capacity_ramp_months"] == 24
+    np.testing.assert_array_equal(path(INP), path(INP, ramp_months=24))
+    assert not np.array_equal(path(INP), path(INP, ramp_months=12))
+    six = build({"new_capacity_ramp_months": 6})
+    np.testing.assert_array_equal(path(six), path(six, ramp_months=6))

@@ -162,6 +162,7 @@ EVENT_DEFAULTS: dict[str, dict[str, str]] = {
     "price_floor": {"level_usd_kg": "ndpr_floor_usd_kg"},
     "subsidy": {"months": "subsidy_lead_time_cut_months"},
     "extraterritorial": {"share": "extraterritorial_share"},
+    "new_capacity": {"ramp_months": "new_capacity_ramp_months"},
 }
 KIND_ALIASES = {"licence": "export_licence", "license": "export_licence", "export_license": "export_licence",
                 "export_control": "export_licence", "ban": "export_ban", "embargo": "export_ban",
@@ -419,7 +420,8 @@ def _compile_one(ev: MineralsEvent, i: int) -> _Ev:
         if q["tpy"] < 0:
             raise BadInput("capacity must be >= 0", field=f"{f}.tonnes_per_year", got=q["tpy"],
                            fix="give the capacity added in t/yr (to remove capacity use an export ban or a capacity override)")
-        q["ramp"] = int(_num(p, "ramp_months", f"{f}.ramp_months", 0, 240)) if "ramp_months" in p else 12
+        # None: the block's default (new_capacity_ramp_months), read where the projects are started
+        q["ramp"] = int(_num(p, "ramp_months", f"{f}.ramp_months", 0, 240)) if "ramp_months" in p else None
     return _Ev(kind, t0, t1, q, f"{base} ({kind} {ev.start})")
 
 
@@ -807,7 +809,9 @@ def _project_starts(inp: MineralsInputs, evs: list[_Ev]) -> list[tuple[int, int,
     out = []
     projs = [(pr.region, pr.stage, pr.start, pr.capacity, pr.ramp_months, pr.support_sensitive)
              for pr in inp.projects]
-    projs += [(e.p["r"], e.p["s"], e.t0, e.p["tpy"], e.p["ramp"], False) for e in evs if e.kind == "new_capacity"]
+    projs += [(e.p["r"], e.p["s"], e.t0, e.p["tpy"],
+               e.p["ramp"] if e.p["ramp"] is not None else int(default_of("new_capacity", "ramp_months", p)), False)
+              for e in evs if e.kind == "new_capacity"]
     lead = int(p["min_lead_months"])
     slip = int(p["delay_without_support_months"])
     for r, s, start, capy, ramp, sens in projs:

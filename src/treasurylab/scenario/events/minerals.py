@@ -268,7 +268,8 @@ def _ally_delay(p: dict, kind: str, d: _Defaults) -> str:
 def _capacity(p: dict, kind: str, d: _Defaults) -> str:
     size = _param_text("tonnes_per_year", p.pop("tonnes_per_year")) + " of " if "tonnes_per_year" in p else ""
     stage, region = str(p.pop("stage", "?")).replace("_", " "), _the(str(p.pop("region", "?")))
-    ramp = f", ramping up over {_param_text('ramp_months', p.pop('ramp_months'))}" if "ramp_months" in p else ""
+    ramp_text = _given(p, "ramp_months", d)
+    ramp = f", ramping up over {ramp_text}" if ramp_text else ""
     return f"{size}new {stage} capacity comes on line in {region}{ramp}"
 
 
