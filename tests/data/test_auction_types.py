@@ -58,3 +58,20 @@ def test_auction_cards_leave_out_tips_and_count_what_is_unknown():
     xs, note = parts("5-Year")
     unknown = T.classify(_bonds("5-Year").query("date >= '2009-01-01'"))["kind"].isna().sum()
     assert unknown > 0 and f"{unknown} auctions that neither the file, SOMA's CUSIPs nor the yields" in note
+
+
+def test_two_year_frns_are_told_by_their_missing_high_yield():
+    # an FRN auction clears at a discount margin, not a yield: the file's high_yield is empty for it. 91282CRD5
+    # (2026-07-29, $30bn) is a 2-year FRN SOMA could not hold in 2022; 91282CRB9 (2026-07-27) the 2-year note
+    c = T.classify(_bonds("2-Year")).set_index(["date", "cusip"])
+    assert c.loc[("2026-07-29", "91282CRD5"), "kind"] == "FRN"
+    assert c.loc[("2026-07-29", "91282CRD5"), "kind_source"] == T.FRN_SOURCE
+    assert c.loc[("2026-06-24", "91282CQM6"), "kind"] == "FRN"       # its reopening, 1-Year 10-Month
+    assert pd.isna(c.loc[("2026-07-27", "91282CRB9"), "kind"])      # a 2-year note: not told here
+    no_yield = c["high_yield"].isna()
+    assert no_yield.sum() == 153 and c.loc[no_yield, "kind"].eq("FRN").all()
+    assert c.index.get_level_values("date")[no_yield].min() == "2014-01-29"      # the first FRN auction
+    # the field agrees with SOMA on every 2-year issue SOMA typed, FRN or note
+    soma = c[c["kind_source"] == "SOMA 2022-02-16 by CUSIP"]
+    assert soma["kind"].eq("FRN").sum() > 20 and soma["kind"].eq("nominal").sum() > 20
+    assert (soma["kind"].eq("FRN") == soma["high_yield"].isna()).all()

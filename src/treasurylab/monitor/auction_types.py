@@ -1,13 +1,20 @@
 """TIPS, FRN or nominal: the auctions whose maturity date cannot tell (``inflation_indexed`` null in
 ``treasury.auctions``: a 30-year issue maturing on 15 February, the 5-year notes, the 2-year notes and FRNs).
 
-The bundled auctions file dropped Fiscal Data's TIPS and FRN flags; two bundled official files settle most
-of what its maturity dates leave open, issue by issue (a reopening keeps its issue's CUSIP, so an issue typed
-once types every auction of it):
+The bundled auctions file dropped Fiscal Data's TIPS and FRN flags; two bundled official files and one field
+of the auctions file itself settle most of what its maturity dates leave open, issue by issue (a reopening
+keeps its issue's CUSIP, so an issue typed once types every auction of it):
 
 1. **SOMA by CUSIP**: the New York Fed's SOMA holdings of 16 February 2022 (``fed.soma.2022-02-16``) type every
    security they hold (``NotesBonds``, ``TIPS``, ``FRNs``): source, the holdings file itself.
-2. **The auction's yield against the market's**: for an issue SOMA did not hold then, the high yield of one
+2. **FRN: a note auctioned without a high yield** (the auctions file's ``high_yield`` empty): a floating-rate
+   note's auction clears at a discount margin over the 13-week bill (Fiscal Data's ``high_discnt_margin``, a
+   field the bundled file did not copy), not at a yield, so its ``high_yield`` is empty; every fixed-rate note
+   and bond in the file has one. In the bundled file the notes without a high yield are exactly the 2-year
+   FRNs: 153 auctions from 29 January 2014 (Treasury's first FRN auction) to July 2026, each new issue
+   (``2-Year``) with its two reopenings (``1-Year 11-Month``, ``1-Year 10-Month``); the 24 of them that SOMA
+   types are FRNs and the 24 2-year notes it types nominal have a high yield (tests/data/test_auction_types.py).
+3. **The auction's yield against the market's**: for an issue SOMA did not hold then, the high yield of one
    of its auctions against the same tenor's nominal and real (TIPS) market yields of the auction day or up to
    :data:`MAX_LAG_DAYS` days before (H.15 via FRED: ``yields.cmt`` DGS5/10/20/30, ``rates.daily``
    DFII5/10/20/30). A TIPS auction clears at a real yield, a nominal one at a nominal yield; the nearer of
@@ -19,7 +26,7 @@ once types every auction of it):
    issue that SOMA types is typed the same way by this rule (tests/data/test_auction_types.py).
    An issue whose auctions disagree stays unknown.
 
-What neither settles stays unknown, and the dashboard counts it on the card.
+What none of them settles stays unknown, and the dashboard counts it on the card.
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ MIN_MARGIN_PP = 0.5
 #: tenor -> (nominal CMT series in yields.cmt, real yield series in rates.daily)
 MARKET = {"5-Year": ("DGS5", "DFII5"), "10-Year": ("DGS10", "DFII10"), "20-Year": ("DGS20", "DFII20"),
           "30-Year": ("DGS30", "DFII30")}
+FRN_SOURCE = "auctions file: no high yield (FRN)"
 _SOMA = {"TIPS": "TIPS", "NotesBonds": "nominal", "FRNs": "FRN", "Bills": "nominal"}
 
 
@@ -93,6 +101,8 @@ def classify(df: pd.DataFrame) -> pd.DataFrame:
         soma = out.loc[todo, "cusip"].map(_soma_types())
         hit = soma.dropna().index
         out.loc[hit, "kind"], out.loc[hit, "kind_source"] = soma[hit], "SOMA 2022-02-16 by CUSIP"
+        frn = todo & out["kind"].isna() & out["security_type"].eq("Note") & out["high_yield"].isna()
+        out.loc[frn, "kind"], out.loc[frn, "kind_source"] = "FRN", FRN_SOURCE
         rest = todo & out["kind"].isna()
         if rest.any():
             by_y = out.loc[rest, "cusip"].map(_by_yield(out[rest]))
