@@ -67,7 +67,8 @@ def test_two_year_frns_are_told_by_their_missing_high_yield():
     assert c.loc[("2026-07-29", "91282CRD5"), "kind"] == "FRN"
     assert c.loc[("2026-07-29", "91282CRD5"), "kind_source"] == T.FRN_SOURCE
     assert c.loc[("2026-06-24", "91282CQM6"), "kind"] == "FRN"       # its reopening, 1-Year 10-Month
-    assert pd.isna(c.loc[("2026-07-27", "91282CRB9"), "kind"])      # a 2-year note: not told here
+    assert c.loc[("2026-07-27", "91282CRB9"), "kind"] == "nominal"       # a 2-year note: no 2-year TIPS exist
+    assert c.loc[("2026-07-27", "91282CRB9"), "kind_source"] == T.NO_TIPS_SOURCE
     no_yield = c["high_yield"].isna()
     assert no_yield.sum() == 153 and c.loc[no_yield, "kind"].eq("FRN").all()
     assert c.index.get_level_values("date")[no_yield].min() == "2014-01-29"      # the first FRN auction
@@ -75,3 +76,13 @@ def test_two_year_frns_are_told_by_their_missing_high_yield():
     soma = c[c["kind_source"] == "SOMA 2022-02-16 by CUSIP"]
     assert soma["kind"].eq("FRN").sum() > 20 and soma["kind"].eq("nominal").sum() > 20
     assert (soma["kind"].eq("FRN") == soma["high_yield"].isna()).all()
+
+
+def test_every_two_year_auction_since_2009_is_typed():
+    # FRNs by their missing high yield, the notes by their high yield (Treasury sells no 2-year TIPS); where
+    # SOMA typed an issue, both rules type it the same way
+    c = T.classify(_bonds("2-Year").query("date >= '2009-01-01'"))
+    assert c["kind"].notna().all(), c[c["kind"].isna()]
+    soma = c[c["kind_source"] == "SOMA 2022-02-16 by CUSIP"]
+    by_rule = soma["high_yield"].isna().map({True: "FRN", False: "nominal"})
+    assert (soma["kind"] == by_rule).all()
