@@ -57,7 +57,29 @@ def test_auction_cards_leave_out_tips_and_count_what_is_unknown():
     assert "34 30-Year TIPS auctions" in note and "cannot tell" not in note
     xs, note = parts("5-Year")
     unknown = T.classify(_bonds("5-Year").query("date >= '2009-01-01'"))["kind"].isna().sum()
-    assert unknown > 0 and f"{unknown} auctions that neither the file, SOMA's CUSIPs nor the yields" in note
+    assert unknown > 0 and f"{unknown} 5-Year auctions that neither the file, SOMA's CUSIPs nor the yields" in note
+    xs, note = parts("2-Year")
+    assert "2026-07-29" not in xs and "2026-07-27" in xs        # the July FRN out, the July note in
+    assert "151 2-Year FRN auctions" in note and "cannot tell" not in note
+
+
+def test_the_auctions_card_counts_the_auctions_the_indicators_count():
+    """One rule (indicators.tenor_auctions): an auction that cannot be told from TIPS or FRNs is left out of the
+    auction indicators' series and of the card alike (the card counts it in its note), so the chart, its 'lower
+    than X% of auctions since 2009' and the indicator read the same auctions, tenor by tenor."""
+    from dash import dcc
+
+    from treasurylab.app import pages as P
+    from treasurylab.monitor import indicators as I
+
+    for tenor in ("2-Year", "5-Year", "10-Year", "20-Year", "30-Year"):
+        card = P.auctions_card(tenor)
+        fig = next(k for k in card.children if isinstance(k, dcc.Graph)).figure
+        card_dates = [str(x)[:10] for x in fig.data[0].x]
+        ind = I._auction("indirect_share", tenor)
+        ind_dates = list(ind[ind.index >= "2009-01-01"].index.strftime("%Y-%m-%d"))
+        assert card_dates == ind_dates, (tenor, sorted(set(card_dates) ^ set(ind_dates))[:5])
+        assert list(fig.data[0].y) == list(ind[ind.index >= "2009-01-01"].values), tenor
 
 
 def test_two_year_frns_are_told_by_their_missing_high_yield():

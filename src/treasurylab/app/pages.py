@@ -273,30 +273,19 @@ def page_demand_static():
 
 @lru_cache(maxsize=16)
 def auctions_card(tenor: str):
-    from treasurylab import data
+    # the auctions the auction indicators count, by their one rule (monitor/indicators.py tenor_auctions): TIPS
+    # and FRNs of the tenor (typed by the auctions file, SOMA's CUSIP list or the auction's yield against the
+    # market's, monitor/auction_types.py), auctions none of them can type and offerings under $1bn are left
+    # out, each counted in the note
+    from treasurylab.monitor.indicators import MIN_OFFERING_BN, tenor_auctions
 
-    df = data.series("treasury.auctions", tenor=tenor)
-    df = df[df["security_type"].isin(["Note", "Bond"]) if tenor.endswith("Year") else df["security_type"] == "Bill"]
+    df = tenor_auctions(tenor)
     df = df[df["date"] >= "2009-01-01"]
-    # TIPS and FRNs of the same tenor (10-year TIPS: real yields near 2%) are other markets: left out, each
-    # typed by the auctions file's maturity date, SOMA's CUSIP list or the auction's yield against the
-    # market's (monitor/auction_types.py); auctions none of them can type stay, counted on the card
-    from treasurylab.monitor.auction_types import classify
-    from treasurylab.monitor.indicators import MIN_OFFERING_BN, market_offering
-
-    # offerings under $1bn are not a market's auction (their indirect share is 0%): left out, by the auction
-    # indicators' rule, so the chart and the rank of the latest auction count what the indicators count
-    small = ~market_offering(df)
-    n_small, df = int(small.sum()), df[~small]
-    if tenor.endswith("Year"):
-        df = classify(df)
-    else:   # bills are never TIPS or FRNs
-        df = df.assign(kind="nominal", kind_source="auctions file")
-    out = df["kind"].isin(["TIPS", "FRN"])
-    unknown = int(df["kind"].isna().sum())
-    n_out = df[out].groupby("kind").size().to_dict()
-    how = df[out | df["kind"].eq("nominal")].groupby("kind_source").size().to_dict()
-    df = df[~out]
+    left = df["left_out"].value_counts().to_dict()
+    n_small, unknown = left.get("under_min_offering", 0), left.get("unknown", 0)
+    n_out = {k: left[k] for k in ("TIPS", "FRN") if k in left}
+    how = df[df["left_out"].isna() | df["left_out"].isin(["TIPS", "FRN"])].groupby("kind_source").size().to_dict()
+    df = df[df["left_out"].isna()]
     if df.empty:
         return card(f"Auctions: {tenor}", None, source=_src("treasury.auctions"), as_of=None,
                     reason=f"no {tenor} auction with results in the store")
@@ -312,7 +301,12 @@ def auctions_card(tenor: str):
                              hovertemplate="%{x}: %{y:.1f} bp (high minus median yield)<extra>tail proxy</extra>"))
     last = df.iloc[-1]
     pct = float((df["indirect_share"] < last["indirect_share"]).mean() * 100)
-    kind = "nominal " if n_out and not unknown else ""
+    kind = "nominal " if n_out or unknown else ""
+    out_parts = ([f"{n} {tenor} {k} auctions" for k, n in sorted(n_out.items(), reverse=True)]
+                 + ([f"{unknown} {tenor} auction{'s' if unknown > 1 else ''} that neither the file, SOMA's CUSIPs nor "
+                     "the yields can tell from TIPS or FRNs"] if unknown else [])
+                 + ([f"{n_small} {tenor} offering{'s' if n_small > 1 else ''} under ${MIN_OFFERING_BN:g}bn (not a "
+                     "market's auction)"] if n_small else []))
     fig.update_layout(title=f"{tenor} {kind}auctions since 2009", yaxis_title="percent",
                       yaxis2=dict(overlaying="y", side="right", title="ratio / bp"))
     return card(f"Auctions: {tenor}", fig, source=_src("treasury.auctions"), as_of=last["date"],
@@ -321,14 +315,9 @@ def auctions_card(tenor: str):
                       "2009), bid-to-cover {:.2f}. Indirect share over the offering amount (total accepted less SOMA "
                       "add-ons; non-competitive awards stay in it); indirect is not foreign; the tail is a proxy "
                       "(high minus median yield, not the when-issued tail).").format(last["bid_to_cover"])
-                + (" Left out: " + " and ".join([f"{n} {tenor} {k} auctions" for k, n in sorted(n_out.items(), reverse=True)]
-                                                 + ([f"{n_small} {tenor} offering{'s' if n_small > 1 else ''} under "
-                                                     f"${MIN_OFFERING_BN:g}bn (not a market's auction)"] if n_small else []))
-                   + "." if n_out or n_small else "")
+                + (" Left out: " + "; ".join(out_parts) + " (so do the auction indicators)." if out_parts else "")
                 + (" How each auction was typed: " + "; ".join(f"{k} ({n})" for k, n in sorted(how.items())) + "."
-                   if set(how) - {"auctions file"} else "")
-                + (f" {unknown} auctions that neither the file, SOMA's CUSIPs nor the yields can tell from TIPS or "
-                   "FRNs are included." if unknown else ""))
+                   if set(how) - {"auctions file"} else ""))
 
 
 # ---------------------------------------------------------------- rates

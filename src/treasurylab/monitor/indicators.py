@@ -101,16 +101,37 @@ def market_offering(df: pd.DataFrame) -> pd.Series:
     return df["offering_bn"].ge(MIN_OFFERING_BN)
 
 
-def _auction(metric: str, tenor: str = "10-Year", security_type: str = "Note") -> pd.Series:
-    """A metric of the tenor's nominal auctions: TIPS and FRNs of the same tenor (10-year TIPS: real yields near
-    2%, their own bidders) are left out, and so are auctions that cannot be told from them
-    (:func:`treasurylab.monitor.auction_types.classify`) and offerings under :data:`MIN_OFFERING_BN`
-    (:func:`market_offering`)."""
+#: why an auction is not in its tenor's nominal auction series (``left_out`` of :func:`tenor_auctions`)
+LEFT_OUT = ("under_min_offering", "TIPS", "FRN", "unknown")
+
+
+def tenor_auctions(tenor: str) -> pd.DataFrame:
+    """Every auction of ``tenor`` in ``treasury.auctions`` (its notes and bonds for an ``n-Year`` tenor, its bills
+    for the others), typed by :func:`treasurylab.monitor.auction_types.classify`, with ``left_out``: NA for the
+    tenor's nominal market auctions, else why not (:data:`LEFT_OUT`): an offering under :data:`MIN_OFFERING_BN`
+    (:func:`market_offering`), a TIPS or FRN auction (same tenor, another market: 10-year TIPS clear at real
+    yields near 2%, with their own bidders), or ``unknown``, an auction nothing can tell from them.
+
+    The one rule of the auction indicators and the dashboard's auctions card, so the two count the same
+    auctions. Unknown auctions are left out, not kept with a flag: the series feed the watch's rules (a level
+    and a percentile rank of the indirect share), where one FRN or TIPS auction among the notes reads as a
+    move of the notes' demand (in July 2026 the 2-year FRN's indirect share was 63.1%, the 2-year note's
+    55.6%); the card counts what is left out, so the cost is shown (since 2009, three 5-year auctions)."""
     from treasurylab.monitor.auction_types import classify
 
-    df = classify(_series("treasury.auctions", tenor=tenor, security_type=security_type))
-    df = df[df["kind"].eq("nominal") & market_offering(df)]
-    d = df[["date", metric]].rename(columns={metric: "value"})
+    df = _series("treasury.auctions", tenor=tenor)
+    df = classify(df[df["security_type"].isin(["Note", "Bond"]) if tenor.endswith("Year")
+                     else df["security_type"].eq("Bill")])
+    why = df["kind"].where(df["kind"].isin(["TIPS", "FRN"]))
+    why = why.mask(df["kind"].isna(), "unknown").mask(~market_offering(df), "under_min_offering")
+    return df.assign(left_out=why.astype("object"))
+
+
+def _auction(metric: str, tenor: str = "10-Year") -> pd.Series:
+    """A metric of the tenor's nominal market auctions (:func:`tenor_auctions`: TIPS, FRNs, auctions that
+    cannot be told from them and offerings under :data:`MIN_OFFERING_BN` left out)."""
+    df = tenor_auctions(tenor)
+    d = df.loc[df["left_out"].isna(), ["date", metric]].rename(columns={metric: "value"})
     return _to_series(d)
 
 
