@@ -56,8 +56,13 @@ def test_auction_cards_leave_out_tips_and_count_what_is_unknown():
     assert "2026-08-20" not in xs and "2026-02-19" not in xs and "2026-08-13" in xs
     assert "34 30-Year TIPS auctions" in note and "cannot tell" not in note
     xs, note = parts("5-Year")
-    unknown = T.classify(_bonds("5-Year").query("date >= '2009-01-01'"))["kind"].isna().sum()
-    assert unknown > 0 and f"{unknown} 5-Year auctions that neither the file, SOMA's CUSIPs nor the yields" in note
+    assert "50 5-Year TIPS auctions" in note and "cannot tell" not in note and "2026-07-27" in xs
+    # 3-year notes mature on the 15th, as TIPS do, and SOMA held few of them: most stay unknown, left out
+    xs, note = parts("3-Year")
+    unknown = T.classify(_bonds("3-Year"))
+    unknown = unknown[unknown["date"] >= "2009-01-01"]
+    assert unknown["kind"].isna().sum() > 100 and not set(unknown.loc[unknown["kind"].isna(), "date"]) & xs
+    assert f"{unknown['kind'].isna().sum()} 3-Year auctions that neither the file, SOMA's CUSIPs nor the yields" in note
     xs, note = parts("2-Year")
     assert "2026-07-29" not in xs and "2026-07-27" in xs        # the July FRN out, the July note in
     assert "151 2-Year FRN auctions" in note and "cannot tell" not in note
@@ -72,7 +77,7 @@ def test_the_auctions_card_counts_the_auctions_the_indicators_count():
     from treasurylab.app import pages as P
     from treasurylab.monitor import indicators as I
 
-    for tenor in ("2-Year", "5-Year", "10-Year", "20-Year", "30-Year"):
+    for tenor in ("2-Year", "3-Year", "5-Year", "10-Year", "20-Year", "30-Year"):
         card = P.auctions_card(tenor)
         fig = next(k for k in card.children if isinstance(k, dcc.Graph)).figure
         card_dates = [str(x)[:10] for x in fig.data[0].x]
@@ -89,8 +94,8 @@ def test_two_year_frns_are_told_by_their_missing_high_yield():
     assert c.loc[("2026-07-29", "91282CRD5"), "kind"] == "FRN"
     assert c.loc[("2026-07-29", "91282CRD5"), "kind_source"] == T.FRN_SOURCE
     assert c.loc[("2026-06-24", "91282CQM6"), "kind"] == "FRN"       # its reopening, 1-Year 10-Month
-    assert c.loc[("2026-07-27", "91282CRB9"), "kind"] == "nominal"       # a 2-year note: no 2-year TIPS exist
-    assert c.loc[("2026-07-27", "91282CRB9"), "kind_source"] == T.NO_TIPS_SOURCE
+    assert c.loc[("2026-07-27", "91282CRB9"), "kind"] == "nominal"       # a 2-year note, maturing 2028-07-31
+    assert c.loc[("2026-07-27", "91282CRB9"), "kind_source"] == T.OFF_15TH_SOURCE
     no_yield = c["high_yield"].isna()
     assert no_yield.sum() == 153 and c.loc[no_yield, "kind"].eq("FRN").all()
     assert c.index.get_level_values("date")[no_yield].min() == "2014-01-29"      # the first FRN auction
@@ -101,10 +106,30 @@ def test_two_year_frns_are_told_by_their_missing_high_yield():
 
 
 def test_every_two_year_auction_since_2009_is_typed():
-    # FRNs by their missing high yield, the notes by their high yield (Treasury sells no 2-year TIPS); where
+    # FRNs by their missing high yield, the notes by their high yield and month-end maturity (no TIPS); where
     # SOMA typed an issue, both rules type it the same way
     c = T.classify(_bonds("2-Year").query("date >= '2009-01-01'"))
     assert c["kind"].notna().all(), c[c["kind"].isna()]
     soma = c[c["kind_source"] == "SOMA 2022-02-16 by CUSIP"]
     by_rule = soma["high_yield"].isna().map({True: "FRN", False: "nominal"})
     assert (soma["kind"] == by_rule).all()
+
+
+def test_tips_mature_on_the_15th_and_the_notes_maturing_off_it_are_typed():
+    # every auction typed TIPS by the file, SOMA or the yields matures on the 15th; every auction the
+    # maturity-day rule would call nominal that the others type is nominal there
+    import numpy as np
+
+    parts = [T.classify(g) for _, g in data.series("treasury.auctions").query("security_type != 'Bill'").groupby("tenor")]
+    c = pd.concat(parts)
+    day = pd.to_datetime(c["maturity_date"]).dt.day
+    assert day[c["kind"].eq("TIPS")].eq(T.TIPS_MATURITY_DAY).all() and c["kind"].eq("TIPS").sum() > 250
+    off = day.ne(T.TIPS_MATURITY_DAY) & c["high_yield"].notna()
+    other = c["kind_source"].ne(T.OFF_15TH_SOURCE) & c["kind"].notna()
+    assert c.loc[off & other, "kind"].eq("nominal").all() and (off & other).sum() > 450
+    # the 5-year notes since 2009 that neither SOMA nor the yields could type (the market yields of the bundled
+    # files end before 2026-07-27's auction) mature on a month's last day
+    five = c[(c["tenor"] == "5-Year") & (c["date"] >= "2009-01-01")].set_index("date")
+    assert five["kind"].notna().all()
+    assert five.loc[["2009-01-29", "2009-02-25", "2026-07-27"], "kind_source"].eq(T.OFF_15TH_SOURCE).all()
+    assert not np.isnan(five.loc["2026-07-27", "high_yield"])

@@ -14,10 +14,14 @@ keeps its issue's CUSIP, so an issue typed once types every auction of it):
    FRNs: 153 auctions from 29 January 2014 (Treasury's first FRN auction) to July 2026, each new issue
    (``2-Year``) with its two reopenings (``1-Year 11-Month``, ``1-Year 10-Month``); the 24 of them that SOMA
    types are FRNs and the 24 2-year notes it types nominal have a high yield (tests/data/test_auction_types.py).
-   **A 2-year note with a high yield is nominal** (:data:`NO_TIPS_TENORS`): Treasury has never sold TIPS of
-   that term (TreasuryDirect, "Treasury Inflation-Protected Securities (TIPS)": terms of 5, 10 and 30 years;
-   20-year TIPS 2004-2009), so once the FRNs are told by their missing high yield the rest of the tenor (its
-   terms in the file: ``2-Year`` and the FRNs' reopenings) is fixed-rate notes.
+   **A note or bond with a high yield maturing on a day other than the 15th is nominal**: not an FRN (it has a
+   high yield) and not TIPS, which mature on the 15th of a month (assumption, from Treasury's TIPS schedule:
+   the maturity dates of the parser's rule for the 10-, 20- and 30-year tenors, 5-year TIPS on the 15th as
+   well; all 258 TIPS auctions typed in the bundled file, 1997-2026, mature on the 15th, and every
+   auction this rule types that SOMA, the yield rule or the file's maturity date also types is nominal there,
+   tests/data/test_auction_types.py). It types the 2-, 5- and 7-year notes of recent years, which mature on a
+   month's last day (every 2-, 5- and 7-year auction since 2009 is typed); not the 3-year notes, which mature
+   on the 15th.
 3. **The auction's yield against the market's**: for an issue SOMA did not hold then, the high yield of one
    of its auctions against the same tenor's nominal and real (TIPS) market yields of the auction day or up to
    :data:`MAX_LAG_DAYS` days before (H.15 via FRED: ``yields.cmt`` DGS5/10/20/30, ``rates.daily``
@@ -44,10 +48,8 @@ MIN_MARGIN_PP = 0.5
 MARKET = {"5-Year": ("DGS5", "DFII5"), "10-Year": ("DGS10", "DFII10"), "20-Year": ("DGS20", "DFII20"),
           "30-Year": ("DGS30", "DFII30")}
 FRN_SOURCE = "auctions file: no high yield (FRN)"
-#: tenors Treasury never sold as TIPS (TreasuryDirect's TIPS terms: 5, 10, 30 years; 20 years 2004-2009) whose
-#: terms in the bundled file round to no TIPS reopening: a note of them with a high yield is nominal
-NO_TIPS_TENORS = ("2-Year",)
-NO_TIPS_SOURCE = "auctions file: high yield, no TIPS of the term"
+TIPS_MATURITY_DAY = 15
+OFF_15TH_SOURCE = "auctions file: high yield, matures off the 15th"
 _SOMA = {"TIPS": "TIPS", "NotesBonds": "nominal", "FRNs": "FRN", "Bills": "nominal"}
 
 
@@ -111,9 +113,9 @@ def classify(df: pd.DataFrame) -> pd.DataFrame:
         out.loc[hit, "kind"], out.loc[hit, "kind_source"] = soma[hit], "SOMA 2022-02-16 by CUSIP"
         frn = todo & out["kind"].isna() & out["security_type"].eq("Note") & out["high_yield"].isna()
         out.loc[frn, "kind"], out.loc[frn, "kind_source"] = "FRN", FRN_SOURCE
-        fixed = (todo & out["kind"].isna() & out["security_type"].eq("Note") & out["high_yield"].notna()
-                 & out["tenor"].isin(NO_TIPS_TENORS))
-        out.loc[fixed, "kind"], out.loc[fixed, "kind_source"] = "nominal", NO_TIPS_SOURCE
+        off = pd.to_datetime(out["maturity_date"], errors="coerce").dt.day.ne(TIPS_MATURITY_DAY)
+        fixed = todo & out["kind"].isna() & out["high_yield"].notna() & out["maturity_date"].notna() & off
+        out.loc[fixed, "kind"], out.loc[fixed, "kind_source"] = "nominal", OFF_15TH_SOURCE
         rest = todo & out["kind"].isna()
         if rest.any():
             by_y = out.loc[rest, "cusip"].map(_by_yield(out[rest]))
