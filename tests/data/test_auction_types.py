@@ -35,7 +35,7 @@ def test_the_yield_rule_types_every_issue_as_soma_does():
     for tenor in ("5-Year", "10-Year", "20-Year", "30-Year"):
         df = _bonds(tenor)
         df = df[df["cusip"].isin(soma.index)].assign(inflation_indexed=pd.NA)
-        by_yield = T._by_yield(df)
+        by_yield = T._by_yield(df)["kind"]
         assert (soma.reindex(by_yield.index) == by_yield).all(), tenor
         checked += len(by_yield)
     assert checked > 150
@@ -133,3 +133,21 @@ def test_tips_mature_on_the_15th_and_the_notes_maturing_off_it_are_typed():
     assert five["kind"].notna().all()
     assert five.loc[["2009-01-29", "2009-02-25", "2026-07-27"], "kind_source"].eq(T.OFF_15TH_SOURCE).all()
     assert not np.isnan(five.loc["2026-07-27", "high_yield"])
+
+
+def test_the_whole_file_at_once_is_classified_as_each_tenor_alone():
+    """classify() on auctions of several tenors at once (an issue's reopenings carry other tenor labels,
+    e.g. '6-Year') named each yield-rule source by the row's own tenor and raised KeyError for a tenor
+    with no market series; the source is now the series the issue's votes were read against. Each
+    tenor's kinds and sources are what classifying that tenor alone gives, wherever the tenor alone
+    settles them."""
+    allb = data.series("treasury.auctions")
+    allb = allb[allb["security_type"].isin(["Note", "Bond"])]
+    whole = T.classify(allb).set_index(["date", "cusip", "tenor"])
+    for tenor in ("5-Year", "10-Year", "30-Year"):
+        alone = T.classify(_bonds(tenor)).set_index(["date", "cusip", "tenor"])
+        known = alone["kind"].notna()
+        assert known.sum() > 0
+        pd.testing.assert_series_equal(whole.loc[alone.index[known], "kind"], alone.loc[known, "kind"])
+        pd.testing.assert_series_equal(whole.loc[alone.index[known], "kind_source"], alone.loc[known, "kind_source"])
+    assert whole["kind_source"].dropna().str.startswith(("auctions file", "SOMA", "auction yield vs DGS")).all()

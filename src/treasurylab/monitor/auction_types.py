@@ -73,8 +73,11 @@ def _market(tenor: str) -> pd.DataFrame | None:
     return pd.concat(out, axis=1).dropna().sort_index()
 
 
-def _by_yield(df: pd.DataFrame) -> pd.Series:
-    """Issue kind by the yield rule (index: cusip), from every auction of the issue the rule can read."""
+def _by_yield(df: pd.DataFrame) -> pd.DataFrame:
+    """Issue kind by the yield rule (index: cusip; columns ``kind`` and ``source``, the market series
+    that settled it), from every auction of the issue the rule can read. An issue's reopenings carry
+    other tenor labels ('9-Year 10-Month'): the source is the series its votes were read against, not
+    the row's own tenor's, which may have no market series."""
     votes = []
     for tenor, g in df.groupby("tenor"):
         mkt = _market(str(tenor))
@@ -88,12 +91,15 @@ def _by_yield(df: pd.DataFrame) -> pd.Series:
         kind = pd.Series(pd.NA, index=a.index, dtype="object")
         kind[(d_real <= MAX_DISTANCE_PP) & (d_nom - d_real >= MIN_MARGIN_PP)] = "TIPS"
         kind[(d_nom <= MAX_DISTANCE_PP) & (d_real - d_nom >= MIN_MARGIN_PP)] = "nominal"
-        votes.append(pd.DataFrame({"cusip": a["cusip"], "kind": kind}).dropna())
+        votes.append(pd.DataFrame({"cusip": a["cusip"], "kind": kind,
+                                   "source": f"auction yield vs {nom} / {real}"}).dropna())
     if not votes:
-        return pd.Series(dtype="object")
+        return pd.DataFrame({"kind": pd.Series(dtype="object"), "source": pd.Series(dtype="object")})
     v = pd.concat(votes)
-    agree = v.groupby("cusip")["kind"].agg(lambda k: k.iloc[0] if k.nunique() == 1 else pd.NA)
-    return agree.dropna()
+    g = v.groupby("cusip")
+    agree = pd.DataFrame({"kind": g["kind"].agg(lambda k: k.iloc[0] if k.nunique() == 1 else pd.NA),
+                          "source": g["source"].agg(lambda x: " and ".join(dict.fromkeys(x)))})
+    return agree.dropna(subset=["kind"])
 
 
 def classify(df: pd.DataFrame) -> pd.DataFrame:
@@ -118,9 +124,10 @@ def classify(df: pd.DataFrame) -> pd.DataFrame:
         out.loc[fixed, "kind"], out.loc[fixed, "kind_source"] = "nominal", OFF_15TH_SOURCE
         rest = todo & out["kind"].isna()
         if rest.any():
-            by_y = out.loc[rest, "cusip"].map(_by_yield(out[rest]))
+            votes = _by_yield(out[rest])
+            by_y = out.loc[rest, "cusip"].map(votes["kind"])
             hit = by_y.dropna().index
-            src = out.loc[hit, "tenor"].map(lambda t: "auction yield vs {} / {}".format(*MARKET[t]))
+            src = out.loc[hit, "cusip"].map(votes["source"])
             out.loc[hit, "kind"], out.loc[hit, "kind_source"] = by_y[hit], src
     fill = out["inflation_indexed"].isna() & out["kind"].isin(["TIPS", "nominal", "FRN"])
     out["inflation_indexed"] = out["inflation_indexed"].astype("boolean")
