@@ -114,20 +114,30 @@ def _days(n: int):
     return pd.Timedelta(days=n)
 
 
+def _next_day(s: pd.Series) -> pd.Series:
+    """Daily files (H.15, H.4.1, the custody series): an observation is published the next day."""
+    return _day(s) + _days(1)
+
+
+def _tic_release(s: pd.Series) -> pd.Series:
+    """TIC: a month's holdings are published about 49 days after its end (mid second month)."""
+    return _month_end(s) + _days(49)
+
+
 #: dataset id -> (column holding the period, rule from that column to the publication date)
 RULES: dict[str, tuple[str, Callable[[pd.Series], pd.Series]]] = {
-    "yields.cmt": ("date", lambda s: _day(s) + _days(1)),
-    "rates.daily": ("date", lambda s: _day(s) + _days(1)),
-    "fed.treasuries": ("date", lambda s: _day(s) + _days(1)),
-    "fed.custody_foreign_official": ("date", lambda s: _day(s) + _days(1)),
-    "fed.h41.foreign_official": ("date", lambda s: _day(s) + _days(1)),
+    "yields.cmt": ("date", _next_day),
+    "rates.daily": ("date", _next_day),
+    "fed.treasuries": ("date", _next_day),
+    "fed.custody_foreign_official": ("date", _next_day),
+    "fed.h41.foreign_official": ("date", _next_day),
     "mortgage.rate30": ("date", _day),
     "treasury.auctions": ("date", _day),
     "fred.baa10y": ("date", _next_business_day),
-    "tic.holdings": ("date", lambda s: _month_end(s) + _days(49)),
-    "tic.holdings.vintage-2026-07": ("date", lambda s: _month_end(s) + _days(49)),
-    "tic.table3.vintage-2026-07": ("date", lambda s: _month_end(s) + _days(49)),
-    "tic.s1.vintage-2026-07": ("date", lambda s: _month_end(s) + _days(49)),
+    "tic.holdings": ("date", _tic_release),
+    "tic.holdings.vintage-2026-07": ("date", _tic_release),
+    "tic.table3.vintage-2026-07": ("date", _tic_release),
+    "tic.s1.vintage-2026-07": ("date", _tic_release),
     "mspd.summary": ("date", lambda s: _month_end(s) + _days(7)),
     "cbo.eval.baselines": ("baseline_date", _next_month_first),
     "cbo.eval.actuals": ("fiscal_year", _fiscal_year_nov10),
