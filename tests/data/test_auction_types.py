@@ -57,12 +57,15 @@ def test_auction_cards_leave_out_tips_and_count_what_is_unknown():
     assert "34 30-Year TIPS auctions" in note and "cannot tell" not in note
     xs, note = parts("5-Year")
     assert "50 5-Year TIPS auctions" in note and "cannot tell" not in note and "2026-07-27" in xs
-    # 3-year notes mature on the 15th, as TIPS do, and SOMA held few of them: most stay unknown, left out
+    # 3-year notes mature on the 15th, as TIPS do, and SOMA held few of them; no TIPS of the term exist, so the
+    # card shows every 3-year auction since 2009 (176 were left out as unknown), typed by SOMA or rule 4
     xs, note = parts("3-Year")
-    unknown = T.classify(_bonds("3-Year"))
-    unknown = unknown[unknown["date"] >= "2009-01-01"]
-    assert unknown["kind"].isna().sum() > 100 and not set(unknown.loc[unknown["kind"].isna(), "date"]) & xs
-    assert f"{unknown['kind'].isna().sum()} 3-Year auctions that neither the file, SOMA's CUSIPs nor the yields" in note
+    three = T.classify(_bonds("3-Year"))
+    three = three[three["date"] >= "2009-01-01"]
+    assert three["kind"].eq("nominal").all() and set(three["date"]) == xs and len(xs) > 200
+    assert "cannot tell" not in note and "Left out" not in note
+    n_rule = three["kind_source"].eq(T.NO_TIPS_TERM_SOURCE).sum()
+    assert n_rule > 150 and f"{T.NO_TIPS_TERM_SOURCE} ({n_rule})" in note
     xs, note = parts("2-Year")
     assert "2026-07-29" not in xs and "2026-07-27" in xs        # the July FRN out, the July note in
     assert "151 2-Year FRN auctions" in note and "cannot tell" not in note
@@ -151,3 +154,32 @@ def test_the_whole_file_at_once_is_classified_as_each_tenor_alone():
         pd.testing.assert_series_equal(whole.loc[alone.index[known], "kind"], alone.loc[known, "kind"])
         pd.testing.assert_series_equal(whole.loc[alone.index[known], "kind_source"], alone.loc[known, "kind_source"])
     assert whole["kind_source"].dropna().str.startswith(("auctions file", "SOMA", "auction yield vs DGS")).all()
+
+
+def test_no_tips_of_the_term_in_the_file_types_the_three_year_notes():
+    """Rule 4: Treasury has never sold 3-year TIPS, and the file agrees: the tenors of its auctions typed TIPS
+    by the other rules never include 2, 3 or 7 years, and each TIPS issue was first sold as a 5-, 10-, 20- or
+    30-year one. A note or bond with a high yield of an issue with no auction of a TIPS tenor is nominal;
+    wherever another rule types such an auction, it types it nominal too."""
+    whole = T._notes_and_bonds()
+    others = T._classify(whole, by_term=False)
+    tips = others[others["kind"].eq("TIPS")]
+    assert T.tips_terms() == frozenset(tips["tenor"]) and len(tips) > 250
+    assert not {"2-Year", "3-Year", "7-Year"} & T.tips_terms() and {"5-Year", "10-Year", "30-Year"} <= T.tips_terms()
+    first = whole[whole["reopening"].eq("No")].drop_duplicates("cusip").set_index("cusip")["security_term"]
+    assert set(tips["cusip"].map(first)) <= {"5-Year", "5-Year 6-Month", "10-Year", "20-Year", "20-Year 6-Month",
+                                              "30-Year", "30-Year 6-Month"}
+    rule = T.no_tips_term(whole)
+    both = rule & others["kind"].notna()
+    assert others.loc[both, "kind"].eq("nominal").all() and both.sum() > 900
+    soma = both & others["kind_source"].eq("SOMA 2022-02-16 by CUSIP")
+    assert soma.sum() > 100 and (soma & whole["tenor"].eq("3-Year")).sum() > 30
+    # the rule reads the issue: 9128273T7, the January 2008 10-year TIPS reopened in October 1998 as '9-Year
+    # 3-Month' (a tenor with no typed TIPS), is not called nominal
+    tips_reopening = whole["cusip"].eq("9128273T7") & whole["security_term"].eq("9-Year 3-Month")
+    assert tips_reopening.sum() == 1 and not rule[tips_reopening].any()
+    assert T.classify(whole).loc[tips_reopening, "kind"].isna().all()
+    # every 3-year auction since 2009 is typed; the rule types those neither SOMA nor the others could
+    three = T.classify(_bonds("3-Year").query("date >= '2009-01-01'"))
+    assert three["kind"].eq("nominal").all()
+    assert three["kind_source"].eq(T.NO_TIPS_TERM_SOURCE).sum() == 176

@@ -21,7 +21,7 @@ keeps its issue's CUSIP, so an issue typed once types every auction of it):
    auction this rule types that SOMA, the yield rule or the file's maturity date also types is nominal there,
    tests/data/test_auction_types.py). It types the 2-, 5- and 7-year notes of recent years, which mature on a
    month's last day (every 2-, 5- and 7-year auction since 2009 is typed); not the 3-year notes, which mature
-   on the 15th.
+   on the 15th (rule 4 types them).
 3. **The auction's yield against the market's**: for an issue SOMA did not hold then, the high yield of one
    of its auctions against the same tenor's nominal and real (TIPS) market yields of the auction day or up to
    :data:`MAX_LAG_DAYS` days before (H.15 via FRED: ``yields.cmt`` DGS5/10/20/30, ``rates.daily``
@@ -33,11 +33,26 @@ keeps its issue's CUSIP, so an issue typed once types every auction of it):
    breakeven is narrow, as for 5-year notes late in 2008, the rule leaves the auction unknown). Every
    issue that SOMA types is typed the same way by this rule (tests/data/test_auction_types.py).
    An issue whose auctions disagree stays unknown.
+4. **No TIPS of its term in the file -> nominal**: a note or bond with a high yield, of an issue none of whose
+   auctions in the bundled file is of a tenor (:func:`treasurylab.data.parsers.auctions_csv.tenor`) that the
+   file's maturity date, SOMA or the yields type TIPS anywhere in the file (:func:`tips_terms`), or lacks a high
+   yield. Treasury has never sold TIPS of any term but 5, 10, 20 and 30 years (TreasuryDirect's TIPS terms;
+   20 years 2004-2009), and the file agrees: its 265 auctions typed TIPS (108 issues) are of issues first sold
+   as 5-, 10-, 20- or 30-year TIPS (or 5-Year 6-Month, 20-Year 6-Month, 30-Year 6-Month) and carry 4-, 5-, 6-,
+   10-, 20-, 21-, 29-, 30- and 31-year tenors (``4-Year 4-Month``: the December reopening of April's 5-year
+   TIPS); never a 2-, 3-, 7- or 15-year one. The rule reads the issue, not the row, because a TIPS reopening
+   can carry a tenor with no typed TIPS: 9128273T7, the January 2008 10-year TIPS, was reopened in October
+   1998 as ``9-Year 3-Month``; its 10-year auction keeps the issue out (it stays unknown). It types the 3-year
+   notes, which mature on the 15th: 200 auctions, 176 of them since 2009 (every 3-year auction since 2009 is
+   typed). Of the 902 auctions it would type that the other rules also type (2-, 3-, 7- and 15-year), every
+   one is nominal there, 138 of them by SOMA's CUSIPs (35 3-year); tests/data/test_auction_types.py.
 
 What none of them settles stays unknown, and the dashboard counts it on the card.
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 import pandas as pd
 
@@ -50,6 +65,7 @@ MARKET = {"5-Year": ("DGS5", "DFII5"), "10-Year": ("DGS10", "DFII10"), "20-Year"
 FRN_SOURCE = "auctions file: no high yield (FRN)"
 TIPS_MATURITY_DAY = 15
 OFF_15TH_SOURCE = "auctions file: high yield, matures off the 15th"
+NO_TIPS_TERM_SOURCE = "auctions file: high yield, a term with no TIPS in the file"
 _SOMA = {"TIPS": "TIPS", "NotesBonds": "nominal", "FRNs": "FRN", "Bills": "nominal"}
 
 
@@ -106,6 +122,11 @@ def classify(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` (rows of ``treasury.auctions``) with ``kind`` (``TIPS``, ``nominal``, ``FRN`` or NA: unknown)
     and ``kind_source`` (``auctions file`` - its flag or maturity date -, ``SOMA 2022-02-16 by CUSIP``,
     ``auction yield vs DGSn/DFIIn``, or NA); ``inflation_indexed`` is filled where the kind is now known."""
+    return _classify(df, by_term=True)
+
+
+def _classify(df: pd.DataFrame, by_term: bool) -> pd.DataFrame:
+    """:func:`classify`; ``by_term=False`` leaves out rule 4, which reads the other rules' TIPS of the whole file."""
     out = df.copy()
     known = out["inflation_indexed"].notna()
     out["kind"] = pd.Series(pd.NA, index=out.index, dtype="object")
@@ -129,7 +150,48 @@ def classify(df: pd.DataFrame) -> pd.DataFrame:
             hit = by_y.dropna().index
             src = out.loc[hit, "cusip"].map(votes["source"])
             out.loc[hit, "kind"], out.loc[hit, "kind_source"] = by_y[hit], src
+        rest = todo & out["kind"].isna()
+        if by_term and rest.any():
+            term = rest & no_tips_term(out)
+            out.loc[term, "kind"], out.loc[term, "kind_source"] = "nominal", NO_TIPS_TERM_SOURCE
     fill = out["inflation_indexed"].isna() & out["kind"].isin(["TIPS", "nominal", "FRN"])
     out["inflation_indexed"] = out["inflation_indexed"].astype("boolean")
     out.loc[fill, "inflation_indexed"] = out.loc[fill, "kind"].eq("TIPS")
     return out
+
+
+def _notes_and_bonds() -> pd.DataFrame:
+    from treasurylab import data
+
+    a = data.series("treasury.auctions")
+    return a[a["security_type"].isin(["Note", "Bond"])]
+
+
+@lru_cache(maxsize=2)
+def _tips_terms(fingerprint: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(the tenors of the bundled file's auctions that rules 1-3 and the file's maturity date type TIPS, the CUSIPs of
+    the issues with an auction of one of those tenors or without a high yield), for the data ``fingerprint``
+    (:func:`treasurylab.data.store.fingerprint`: classifying the whole file takes ~0.2 s, once per data)."""
+    whole = _notes_and_bonds()
+    typed = _classify(whole, by_term=False)
+    tenors = frozenset(typed.loc[typed["kind"].eq("TIPS"), "tenor"].astype(str))
+    excluded = whole["tenor"].isin(tenors) | whole["high_yield"].isna()
+    return tenors, frozenset(whole.loc[excluded, "cusip"].astype(str))
+
+
+def tips_terms() -> frozenset[str]:
+    """The tenors (:func:`treasurylab.data.parsers.auctions_csv.tenor`) of every auction in the bundled file typed
+    TIPS by the file's maturity date, SOMA's CUSIPs or the yields (rule 4's evidence)."""
+    from treasurylab.data import store
+
+    return _tips_terms(store.fingerprint())[0]
+
+
+def no_tips_term(df: pd.DataFrame) -> pd.Series:
+    """Rule 4 for each row of ``df`` (whatever the other rules say): a note or bond with a high yield of an issue
+    none of whose auctions in the bundled file is of a tenor with TIPS there or lacks a high yield."""
+    from treasurylab.data import store
+
+    tenors, excluded = _tips_terms(store.fingerprint())
+    return (df["security_type"].isin(["Note", "Bond"]) & df["high_yield"].notna() & ~df["tenor"].isin(tenors)
+            & ~df["cusip"].astype(str).isin(excluded) & df["cusip"].astype(str).str.len().gt(0))

@@ -116,8 +116,8 @@ def tenor_auctions(tenor: str) -> pd.DataFrame:
     auctions. Unknown auctions are left out, not kept with a flag: the series feed the watch's rules (a level
     and a percentile rank of the indirect share), where one FRN or TIPS auction among the notes reads as a
     move of the notes' demand (in July 2026 the 2-year FRN's indirect share was 63.1%, the 2-year note's
-    55.6%); the card counts what is left out, so the cost is shown (since 2009 none of the 2-, 5-, 7-, 10-, 20- or
-    30-year auctions; most of the 3-year notes, which mature on the 15th like TIPS)."""
+    55.6%); the card counts what is left out, so the cost is shown (since 2009 none of the 2-, 3-, 5-, 7-, 10-, 20- or
+    30-year auctions: the 3-year notes, which mature on the 15th like TIPS, are typed as a term with no TIPS)."""
     from treasurylab.monitor.auction_types import classify
 
     df = _series("treasury.auctions", tenor=tenor)
