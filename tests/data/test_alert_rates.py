@@ -74,6 +74,15 @@ _BOUNDS = ("below", "above", "at_most", "at_least", "below_percentile", "above_p
 _ANY_RATE = re.compile(r"(\d+(?:\.\d+)?)% of (?!them \(|\d{4})")
 
 
+# a count of firings of a level the rule replaced, in a sub-period of the period its sentence names last ("the
+# fixed 90th percentile of 2009-2025 it replaces (with kind: threshold, above: 8.0) failed: 12 of its 18 firings
+# fell in 5 years (2020-03 to 2025-03)"): K firings in the sub-period of the N in the named period
+_COUNTED = re.compile(r"(\d+) of its (\d+) (?:times|firings) (?:fell )?in (?:\d+ years \()?(\d{4}(?:-\d{2})?)(?: to |-)"
+                      r"(\d{4}(?:-\d{2})?)\b")
+_OF_PERIOD = re.compile(r"\bof (\d{4}(?:-\d{2})?)(?: to |-)(\d{4}(?:-\d{2})?)\b")
+_ANY_COUNT = re.compile(r"\d+ of its \d+")
+
+
 def _alternative(rule, spec: str):
     """The rule with the keys of a basis's 'with key: value, ...' changed (a new kind keeps only the
     indicator and the rule's id, title and basis; a new bound replaces the old one)."""
@@ -110,6 +119,34 @@ def _stated_rates(rule):
             yield (r, m.group(0), m.group(1), *_period(m.group(2), m.group(3)), k, n)
 
 
+def _stated_counts(rule):
+    """(rule or its alternative, stated text, fired in the sub-period, fired in the period, sub-period, period)
+    for every 'K of its N times/firings in ...' its basis states; the period is the last 'of YYYY-YYYY' before
+    it in its sentence, None where there is none."""
+    for sentence in _SENTENCE.split(rule.basis or ""):
+        alt = _WITH.search(sentence)
+        for m in _COUNTED.finditer(sentence):
+            r = _alternative(rule, alt.group(1)) if alt and alt.start() < m.start() else rule
+            whole = [w for w in _OF_PERIOD.finditer(sentence) if w.end() <= m.start()]
+            yield (r, m.group(0), int(m.group(1)), int(m.group(2)), _period(m.group(3), m.group(4)),
+                   _period(*whole[-1].groups()) if whole else None)
+
+
+def test_a_count_of_firings_a_basis_states_is_the_replay_s(histories):
+    """'The fixed 10th percentile of 2009-2025 it replaces (with kind: threshold, below: 37.9) fired 20 of its
+    N times in 2009-2014': N is the replayed level's firings over 2009-2025, 20 those of them in 2009-2014."""
+    checked = 0
+    for rule_id, (rule, h) in histories.items():
+        for r, text, k, n, (s0, s1), whole in _stated_counts(rule):
+            assert whole is not None, (rule_id, text)
+            hh = h if r is rule else _judged(r)
+            hits = hh.index[hh["fired"].astype(bool)]
+            hits = hits[(hits >= whole[0]) & (hits < whole[1])]
+            assert (int(((hits >= s0) & (hits < s1)).sum()), len(hits)) == (k, n), (rule_id, text)
+            checked += 1
+    assert checked >= 2
+
+
 def test_a_rate_a_basis_states_is_the_replay_s_over_its_stated_period(histories):
     """'12% of 13-week changes since 2007' was 12.1% through 2026-06 and 11.2% through 2025: a rate is stated
     over a closed period, and it is the replay's over that period, to the digits it prints."""
@@ -130,13 +167,17 @@ def test_a_rate_a_basis_states_is_the_replay_s_over_its_stated_period(histories)
 def test_every_rate_a_basis_states_is_checked(histories):
     """No 'N% of' in a basis escapes the test above: each is a stated rate over a closed period (found in its
     sentence, so its alternative is the one its sentence names), a percentile rule's 'N% of them (K)', or a
-    level's date."""
+    level's date; no 'K of its N' escapes the count test."""
     for rule_id, (rule, _) in histories.items():
         basis = rule.basis or ""
         stated = {m.start() for m in _STATED.finditer(basis)}
         assert len(stated) == len(list(_stated_rates(rule))), rule_id
         for m in _ANY_RATE.finditer(basis):
             assert m.start() in stated, (rule_id, basis[m.start():m.start() + 80])
+        counted = {m.start() for m in _COUNTED.finditer(basis)}
+        assert len(counted) == len(list(_stated_counts(rule))), rule_id
+        for m in _ANY_COUNT.finditer(basis):
+            assert m.start() in counted, (rule_id, basis[m.start():m.start() + 80])
 
 
 # "Over 2009-2025 (198 auctions with 12 before them, from 2009-07) it fired at 8% of them (16), at most 7 in
@@ -148,7 +189,7 @@ TOLERANCE_PP = 3.0
 
 @pytest.mark.parametrize("rule_id", [r.id for r in load_rules() if r.kind == "percentile"])
 def test_a_trailing_percentile_fires_near_its_percentile_and_spread_over_time(histories, rule_id):
-    """A fixed level of 2009-2025 fired in clusters as a series drifted (the indirect share's 37.9%: 20 of 21
+    """A fixed level of 2009-2025 fired in clusters as a series drifted (the indirect share's 37.9%: 20 of 20
     times in 2009-2014; the tail's 8.0 bp: 12 of 18 in 2020-2025). A trailing percentile is checked over the
     period its basis states, on the observations with a full window before them: it fires at its percentile
     +- 3 points, and no 5-year span holds more than half of its firings."""
