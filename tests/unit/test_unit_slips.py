@@ -141,3 +141,31 @@ def test_sweep_prints_each_warning_once_and_keeps_them_in_sweep_json(tmp_path):
     assert page.count("<p class=\"flag\"") == 2 and "plotly" in page
     r = CliRunner().invoke(app, ["sweep", "tipping-point", "--workers", "1", "--paths", "2", "--json"])
     assert r.exit_code == 0 and json.loads(r.stdout)["warnings"] == [] and "warning:" not in r.stderr
+
+
+def test_a_policy_path_rate_given_as_a_decimal_is_warned_about_in_run_json_and_python(tmp_path):
+    """policy_path rates are percent (its field: 'policy rate in percent'); a point under the model's
+    lower bound in percent (macro.lower_bound, the midpoint of 0-0.25%) but not 0 is warned about as a
+    decimal written for a percent, on each surface the other floors reach; 0 and 0.125 are not."""
+    import warnings
+
+    import treasurylab
+    from treasurylab.params import load_params
+
+    assert PLAUSIBILITY_FLOORS["path"].floor == pytest.approx(100 * load_params("macro")["lower_bound"])
+    f = tmp_path / "pp.yaml"
+    f.write_text(HEAD + "  - {type: policy_path, date: 2026-02, path: {2026-06: 0.04, 2026-09: 3}}\n")
+    (w,) = load_scenario(str(f)).warnings
+    assert w.startswith(f"{f} line 6: events[0].path.2026-06: 0.04 percent is under 0.125 percent, more likely "
+                        "a decimal written for a percent (0.04 for 4%) - did you mean 4 (percent)?"), w
+    res = CliRunner().invoke(app, ["run", str(f), "--no-report", "--out", str(tmp_path / "o"), "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["warnings"] == [w] and res.stderr.splitlines() == [f"warning: {w}"]
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        out = treasurylab.run(str(f), paths=2, workers=1)
+    assert [str(x.message) for x in got if "kept as given" in str(x.message)] == [w]
+    assert list(out.to_dict()["warnings"]) == [w]
+    for ok in ("{2026-06: 0, 2026-09: 3}", "{2026-06: 0.125}", "{2026-06: -0.5}"):
+        sc = load_scenario_text(HEAD + f"  - {{type: policy_path, date: 2026-02, path: {ok}}}\n", "ok.yaml")
+        assert sc.warnings == (), ok

@@ -273,16 +273,19 @@ def parse_scenario(data: Any, where_of=None, source: str = "<scenario>") -> Scen
 def unit_warnings(sc: Scenario, where_of=lambda loc: "<scenario>") -> tuple[str, ...]:
     """A line for each event field under its plausibility floor (``events.base.PLAUSIBILITY_FLOORS``):
     kept as given (it is inside the bounds), named with its file and line, value, unit and what was
-    probably meant."""
+    probably meant; then a line for each of an event's doubts (``EventBase.doubts``: kept as given, but
+    with no effect in this run), named with its file and line."""
     from treasurylab.scenario.events.base import FIELD_UNITS
 
     out = []
     for i, ev in enumerate(sc.events):
         for name, v, f in ev.unit_slips():
-            unit = FIELD_UNITS.get(name, "")
-            out.append(f"{where_of(('events', i, name))}: events[{i}].{name}: {v:g} {unit} is under {f.floor:g} "
-                       f"{unit}, more likely {f.slip} - did you mean {v * f.factor:g} ({unit})? "
+            unit = FIELD_UNITS.get(name.split(".")[0], "")
+            out.append(f"{where_of(('events', i, *name.split('.')))}: events[{i}].{name}: {v:g} {unit} is under "
+                       f"{f.floor:g} {unit}, more likely {f.slip} - did you mean {v * f.factor:g} ({unit})? "
                        "(kept as given)")
+        for name, words in ev.doubts(sc):
+            out.append(f"{where_of(('events', i, *name.split('.')))}: events[{i}].{name}: {words} (kept as given)")
     return tuple(out)
 
 

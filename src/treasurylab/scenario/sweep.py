@@ -165,7 +165,7 @@ def key_unit(key: str) -> str | None:
     m = _KEY_RE.match(parts[0])
     if m and m.group(1) == "events" and len(parts) >= 2:
         if parts[1] == "path" and len(parts) == 3:          # policy_path: month -> policy rate
-            return "percent"
+            return FIELD_UNITS["path"]
         return FIELD_UNITS.get(parts[1]) if len(parts) == 2 else None
     return _TOP_UNITS.get(key) if len(parts) == 1 else None
 

@@ -21,6 +21,7 @@ import datetime as _dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, ClassVar
 
 import numpy as np
@@ -39,6 +40,7 @@ FIELD_UNITS: dict[str, str] = {
     "trigger_bp": "bp", "size_bp": "bp", "baa_bp": "bp", "mortgage_bp": "bp",
     "pct_gdp": "% of GDP a year", "purchases_pct_gdp": "% of GDP a year", "transfers_pct_gdp": "% of GDP a year",
     "volatility": "times the usual monthly move",
+    "path": "percent",                 # policy_path: month -> policy rate
 }
 
 
@@ -46,12 +48,25 @@ FIELD_UNITS: dict[str, str] = {
 class Floor:
     """A field's plausibility floor: a value that is not 0 but smaller in size than ``floor`` is kept
     (it is inside the field's bounds) and warned about, as the unit slip ``slip`` more likely than
-    meant; ``factor`` turns it into what was probably meant ('did you mean 50 (bp)?')."""
+    meant; ``factor`` turns it into what was probably meant ('did you mean 50 (bp)?'). ``at``: the
+    floor, or (block, parameter, scale) for a model parameter's default times ``scale``, read when first
+    needed (its one home stays the parameter file)."""
 
-    floor: float
+    at: float | tuple[str, str, float]
     factor: float
     slip: str
     why: str                            # the floor's reason, an assumption
+
+    @property
+    def floor(self) -> float:
+        return _param_floor(*self.at) if isinstance(self.at, tuple) else float(self.at)
+
+
+@cache
+def _param_floor(block: str, name: str, scale: float) -> float:
+    from treasurylab.params import load_params
+
+    return float(load_params(block)[name]) * scale
 
 
 #: the smallest rate move the data can show, bp: yields and spreads are published to 0.01 percentage
@@ -66,11 +81,21 @@ _GDP_FLOOR = Floor(0.1, 100.0, "a fraction written for a percent (0.02 for 2% of
                    "fiscal experiments: 1% of GDP), and a fraction written for a percent falls under 0.1 "
                    "for any shock up to 10% of GDP")
 
-#: plausibility floors by field name (a unit slip inside the bounds: warned about, not refused);
-#: the reference docs state each one with its field, the scenario loader checks them
+#: a policy_path rate is a percent (its field and docs: 'month -> policy rate in percent'); the floor
+#: is the model's lower bound in percent (macro.lower_bound, 0.00125 as a decimal rate: 0.125%)
+_RATE_FLOOR = Floor(("macro", "lower_bound", 100.0), 100.0, "a decimal written for a percent (0.04 for 4%)",
+                    "assumption: the FOMC has never set its target range under 0-0.25%, whose midpoint is the "
+                    "model's lower bound for the policy rate (macro.lower_bound), so a rate above 0 but under "
+                    "it is far more likely a decimal written for a percent, which falls under it for any rate "
+                    "under 100 times the bound")
+
+#: plausibility floors by field name (a unit slip inside the bounds: warned about, not refused); a
+#: mapping field's floor holds for each of its values (``path.2027-06``); the reference docs state each
+#: one with its field, the scenario loader checks them
 PLAUSIBILITY_FLOORS: dict[str, Floor] = {
     "size_bp": _BP_FLOOR, "baa_bp": _BP_FLOOR, "mortgage_bp": _BP_FLOOR, "trigger_bp": _BP_FLOOR,
     "pct_gdp": _GDP_FLOOR, "purchases_pct_gdp": _GDP_FLOOR, "transfers_pct_gdp": _GDP_FLOOR,
+    "path": _RATE_FLOOR,
 }
 
 
@@ -133,7 +158,8 @@ class RunWindow:
     T: int                              # months the model runs
     names: tuple[str, ...] = ()
     #: the minerals block's parameters under the scenario's overrides (None: not known), the names of
-    #: those the scenario overrides, and the scenario's minerals events (what partner support needs)
+    #: those the scenario overrides, and the minerals events the block runs (the scenario's, after the
+    #: 2025 policy record: ``model.minerals.scenario_events``; what partner support needs)
     minerals_params: Mapping[str, Any] | None = field(default=None, compare=False)
     minerals_overridden: frozenset[str] = frozenset()
     minerals_events: tuple[Any, ...] = ()
@@ -387,14 +413,24 @@ class EventBase(Strict):
 
     def unit_slips(self) -> list[tuple[str, float, Floor]]:
         """(field, value, floor) of each field whose value is under its plausibility floor
-        (:data:`PLAUSIBILITY_FLOORS`): likely a unit slip, kept as given."""
+        (:data:`PLAUSIBILITY_FLOORS`): likely a unit slip, kept as given. A mapping field's values are
+        each checked, named ``field.key`` ('path.2027-06')."""
         out = []
         for name in type(self).model_fields:
             f, v = PLAUSIBILITY_FLOORS.get(name), getattr(self, name)
-            if f is not None and isinstance(v, (int, float)) and not isinstance(v, bool) and v != 0 \
-                    and abs(v) < f.floor:
-                out.append((name, float(v), f))
+            if f is None:
+                continue
+            items = [(f"{name}.{k}", x) for k, x in v.items()] if isinstance(v, Mapping) else [(name, v)]
+            for at, x in items:
+                if isinstance(x, (int, float)) and not isinstance(x, bool) and x != 0 and abs(x) < f.floor:
+                    out.append((at, float(x), f))
         return out
+
+    def doubts(self, sc: Any) -> list[tuple[str, str]]:
+        """(field, words) of each thing this event of scenario ``sc`` says that the run keeps as given
+        but that very likely does not do what was meant (an action with no effect in this run); the
+        loader warns about each as it does about a unit slip (``spec.unit_warnings``)."""
+        return []
 
     def check(self, index: int, where_of) -> None:
         """Checks at load that need the model's data (raise BadInput naming ``events[index]``)."""
