@@ -306,3 +306,35 @@ def test_a_minerals_parameter_left_out_shows_the_default_the_block_uses():
     assert "limit heavy rare earths and magnets to 10% (default) of the usual flow" in words[2], words[2]
     assert "then a tariff of 25% (default) is imposed" in words[3], words[3]
     _assert_units(words)
+
+
+_KOREA_LATE = {"type": "minerals", "date": "2026-02", "action": "ally_delay", "params": {"region": "Korea", "months": 9}}
+
+
+def test_an_ally_delay_for_a_region_nothing_supports_says_it_has_no_effect():
+    """An ally_delay delays partner support and nothing else (model.minerals.supported_regions): for a
+    region that no event of the run supports (the policy record's DoD floor supports the US only) the
+    run is the same without it, and the words and the loader's warnings say so, naming the regions it
+    could act on; where an event supports the region it is not said."""
+    from treasurylab.model.minerals import scenario_events, simulate_scenario, supported_regions
+
+    sc = _sc([_KOREA_LATE], horizon=24)
+    on = supported_regions(scenario_events(sc))
+    assert "Korea" not in on and on == ("US",)
+    with_, without = simulate_scenario(sc), simulate_scenario(_sc([], horizon=24))
+    for name in ("capacity", "production", "us_output_gap_pp"):                # no effect in the block
+        assert np.array_equal(getattr(with_, name), getattr(without, name)), name
+    (row,) = event_rows(sc)
+    assert row["what"].endswith("9 months late; it has no effect in this run: no event of the run (the 2025 "
+                                "policy record included) gives Korea partner support for it to delay; it could "
+                                "act only on the US."), row["what"]
+    (w,) = sc.warnings
+    assert w.startswith("<scenario>: events[0].params.region: this ally_delay has no effect in this run") and \
+        w.endswith("it could act only on the US (kept as given)"), w
+    # supported (a proclamation's agreements reach every region but China): no such words, no warning
+    sc = _sc([_PROC, _KOREA_LATE], horizon=24)
+    assert sc.warnings == () and "no effect" not in event_rows(sc)[1]["what"]
+    # the US, supported by the policy record's floor
+    sc = _sc([{**_KOREA_LATE, "params": {"region": "US", "months": 9}}], horizon=24)
+    assert sc.warnings == () and "no effect" not in event_rows(sc)[0]["what"]
+

@@ -80,7 +80,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -762,18 +762,26 @@ def _ord_label(o: int) -> str:
     return f"{o // 12:04d}-{o % 12 + 1:02d}"
 
 
+def _supports(evs: list[_Ev]) -> Iterator[tuple[_Ev, np.ndarray]]:
+    """Each event that gives partner support, with the regions it supports ([R] bool): a price floor or
+    a subsidy in its regions, a proclamation whose outcome includes agreements in every region but
+    China. The one home of what 'supports' means: an ``ally_delay`` delays that support and nothing
+    else, so for a region no event supports it changes nothing."""
+    for e in evs:
+        if e.kind in ("price_floor", "subsidy"):
+            yield e, e.p["regions"]
+        elif e.kind == "proclamation_232" and e.p["outcome"] in ("agreement", "tariff_and_agreement"):
+            mask = np.ones(R, bool)
+            mask[CN] = False
+            yield e, mask
+
+
 def _support_months(evs: list[_Ev], p: Mapping[str, Any], t_first: int) -> tuple[np.ndarray, np.ndarray]:
     """(first month with support per region (BIG if none), subsidy lead-time cuts per (event) list)."""
     first = np.full(R, BIG, dtype=np.int64)
     delays = {e.p["region"]: int(e.p["months"]) for e in evs if e.kind == "ally_delay"}
-    for e in evs:
-        if e.kind in ("price_floor", "subsidy"):
-            mask, t0 = e.p["regions"], e.t0
-        elif e.kind == "proclamation_232" and e.p["outcome"] in ("agreement", "tariff_and_agreement"):
-            mask, t0 = np.ones(R, bool), _proc_month(e, p)
-            mask[CN] = False
-        else:
-            continue
+    for e, mask in _supports(evs):
+        t0 = _proc_month(e, p) if e.kind == "proclamation_232" else e.t0
         for r in np.nonzero(mask)[0]:
             first[r] = min(first[r], t0 + delays.get(REGIONS[r], 0))
     return first, np.array([])
@@ -789,6 +797,17 @@ def support_months(events: Iterable[Any], p: Mapping[str, Any]) -> dict[str, tup
     first, _ = _support_months(evs, p, 0)
     return {REGIONS[r]: (int(first[r]) - delays.get(REGIONS[r], 0), int(first[r]))
             for r in range(R) if first[r] < BIG}
+
+
+def supported_regions(events: Iterable[Any]) -> tuple[str, ...]:
+    """The regions (in :data:`REGIONS` order) that some of ``events`` gives partner support
+    (:func:`_supports`): the only regions an ``ally_delay`` can act on."""
+    evs = [_compile_one(ev if isinstance(ev, MineralsEvent) else MineralsEvent.from_scenario(ev), i)
+           for i, ev in enumerate(events)]
+    on = np.zeros(R, bool)
+    for _, mask in _supports(evs):
+        on |= mask
+    return tuple(REGIONS[r] for r in np.nonzero(on)[0])
 
 
 def _proc_month(e: _Ev, p: Mapping[str, Any]) -> int:

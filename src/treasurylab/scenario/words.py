@@ -37,6 +37,12 @@ def run_window(sc: Any, months: int | None = None) -> RunWindow:
             overridden = frozenset(mov or ()) if isinstance(mov, dict) else frozenset()
         except (ImportError, BadInput):
             params = None
+        try:       # the events the block runs: the scenario's, after the 2025 policy record
+            from treasurylab.model.minerals import scenario_events
+
+            minerals = tuple(scenario_events(sc))
+        except (ImportError, BadInput):
+            pass
     return RunWindow(start=sc.start, T=int(months if months is not None else sc.horizon), names=names,
                      minerals_params=params, minerals_overridden=overridden, minerals_events=minerals)
 

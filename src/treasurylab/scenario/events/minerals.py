@@ -84,17 +84,37 @@ class Minerals(EventBase):
         n = stop - max(t0, run.start_ordinal)
         return run.inside(f"{n} of the {months_text(t1 - t0)} in force", "fall" if n != 1 else "falls")
 
+    def doubts(self, sc) -> list[tuple[str, str]]:
+        """An ``ally_delay`` for a region no event of the run supports: it has no effect in this run."""
+        if canonical_kind_of(self.action) != "ally_delay":
+            return []
+        from treasurylab.errors import BadInput
+
+        try:
+            from treasurylab.model.minerals import scenario_events
+
+            words = _no_effect(self.params.get("region"), scenario_events(sc))
+        except (ImportError, BadInput):
+            return []
+        return [("params.region", f"this ally_delay {words}")] if words else []
+
     def _late(self, run: RunWindow | None) -> str:
-        """For an ``ally_delay`` whose delay outlasts the run: how many of its months fall inside, and
-        when partner support reaches the region, from the block's own support schedule
-        (``model.minerals.support_months`` over the scenario's minerals events)."""
-        if run is None or run.minerals_params is None or not run.minerals_events:
+        """For an ``ally_delay``: that it has no effect in this run when no event of the run supports
+        its region (:func:`_no_effect`); else, when its delay outlasts the run, how many of its months
+        fall inside, and when partner support reaches the region, from the block's own support schedule
+        (``model.minerals.support_months`` over the minerals events the block runs)."""
+        if run is None or not run.minerals_events:
             return ""
         from treasurylab.errors import BadInput
 
         try:
             from treasurylab.model.minerals import match_region, support_months
 
+            none = _no_effect(self.params.get("region"), run.minerals_events)
+            if none:
+                return f"; it {none}"
+            if run.minerals_params is None:
+                return ""
             region = match_region(self.params.get("region"))
             starts = support_months(run.minerals_events, run.minerals_params).get(region)
         except (ImportError, BadInput):
@@ -108,6 +128,30 @@ class Minerals(EventBase):
             return run.inside(f"none of the {months_text(s1 - s0)} of delay")
         return (run.inside(f"{n} of the {months_text(s1 - s0)} of delay", "fall" if n != 1 else "falls")
                 + f": partner support reaches {_the(region)} in {s1 // 12:04d}-{s1 % 12 + 1:02d}")
+
+
+def canonical_kind_of(action: str) -> str:
+    """The minerals block's name for an action as written ('ban': export_ban); as written without the block."""
+    try:
+        from treasurylab.model.minerals import canonical_kind
+    except ImportError:
+        return str(action)
+    return canonical_kind(action)
+
+
+def _no_effect(region: object, events) -> str:
+    """'has no effect in this run: ...' for an ``ally_delay`` of ``region`` when none of ``events`` (the
+    minerals events the block runs, the 2025 policy record included) supports it: the delay acts only on
+    partner support (``model.minerals.supported_regions``); '' when some event supports it."""
+    from treasurylab.model.minerals import match_region, supported_regions
+
+    r = match_region(region)
+    on = supported_regions(events)
+    if r in on:
+        return ""
+    could = _and([_the(x) for x in on]) if on else "no region"
+    return (f"has no effect in this run: no event of the run (the 2025 policy record included) gives {_the(r)} "
+            f"partner support for it to delay; it could act only on {could}")
 
 
 class _Defaults:
