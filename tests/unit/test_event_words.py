@@ -338,3 +338,28 @@ def test_an_ally_delay_for_a_region_nothing_supports_says_it_has_no_effect():
     sc = _sc([{**_KOREA_LATE, "params": {"region": "US", "months": 9}}], horizon=24)
     assert sc.warnings == () and "no effect" not in event_rows(sc)[0]["what"]
 
+
+def test_an_export_licence_without_a_share_says_the_blocks_month_by_month_default():
+    """The block's default for an export_licence without `share` changes with the months in force
+    (model.minerals.licence_default_share): the words give it as the block runs it, by product."""
+    from treasurylab.model import minerals as MN
+    from treasurylab.scenario.setup import minerals_inputs
+
+    ev = {"type": "minerals", "date": "2026-02-20", "action": "export_licence", "params": {"months": 8}}
+    sc = _sc([ev], horizon=24)
+    (w,) = _words([ev])
+    p = minerals_inputs(None).p
+    # the block's own share paths for the event (a date after the 15th takes effect the next month)
+    ords = np.arange(12 * 2026 + 2, 12 * 2026 + 8)                      # 2026-03 to 2026-08, in force
+    paths = MN._share_paths([MN._compile_one(MN.MineralsEvent.from_scenario(sc.events[0]), 0)], p, ords)
+    heavy, magnet = paths["heavy"][:, MN.REGIONS.index("US")], paths["magnet"][:, MN.CONSUMERS.index("US")]
+    n = int(np.argmax(magnet != magnet[0]))
+    assert n == p["licence_processing_months"] and (heavy == heavy[0]).all()
+    assert (f"at the block's default share of the usual flow (heavy rare earths {100 * heavy[0]:g}% throughout; "
+            f"magnets {100 * magnet[0]:g}% in 2026-03 to 2026-0{2 + n}, then {100 * magnet[-1]:g}% from "
+            f"2026-0{3 + n}) for 8 months.") in w, w
+    # an override of the block's parameters moves it; an event with a share says only its share
+    over = _sc_over([ev], 24, {"minerals": {"licence_share_initial": 0.1}})
+    assert "magnets 10% in 2026-03" in event_rows(over)[0]["what"]
+    (w,) = _words([{**ev, "params": {"share": 0.5, "months": 8}}])
+    assert "at 50% of the usual flow for 8 months." in w and "default" not in w

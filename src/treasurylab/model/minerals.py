@@ -862,6 +862,16 @@ def _capacity_path(inp: MineralsInputs, evs: list[_Ev], ords: np.ndarray) -> np.
     return cap / 12.0
 
 
+def licence_default_share(p: Mapping[str, Any], product: str, k: np.ndarray) -> np.ndarray:
+    """The share of the usual flow of ``product`` an ``export_licence`` without ``share`` lets through
+    in its ``k``-th month in force (k = 0 its first), under the block's parameters ``p``: the April
+    2025 pattern, a near halt while licences are processed (``licence_share_initial`` for
+    ``licence_processing_months``), then partial (``licence_share_settled`` of the product). The one
+    home of that default, which the block runs and a scenario's words summarise."""
+    early = np.asarray(k) < int(p["licence_processing_months"])
+    return np.where(early, float(p["licence_share_initial"]), float(p["licence_share_settled"][product]))
+
+
 def _share_paths(evs: list[_Ev], p: Mapping[str, Any], ords: np.ndarray) -> dict[str, np.ndarray]:
     """Licence share (T, product, destination) for China's exports; 1 = unrestricted."""
     T = len(ords)
@@ -873,13 +883,9 @@ def _share_paths(evs: list[_Ev], p: Mapping[str, Any], ords: np.ndarray) -> dict
             continue
         if e.kind in ("export_licence", "export_ban", "decouple"):
             share = e.p["share"]
-            if share is None:  # the April 2025 pattern: a near halt while licences are processed, then partial
-                k = ords - e.t0
-                early = k < int(p["licence_processing_months"])
             for pr in e.p["products"]:
                 if share is None:
-                    sh = np.where(early, float(p["licence_share_initial"]),
-                                  float(p["licence_share_settled"][pr]))
+                    sh = licence_default_share(p, pr, ords - e.t0)
                 else:
                     sh = np.full(T, float(share))
                 mask = e.p["dest"][1] if pr == "magnet" else e.p["dest"][0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+import numpy as np
 from pydantic import Field
 
 from treasurylab.scenario.events.base import EventBase, RunWindow, Schedules, months_text
@@ -56,7 +57,7 @@ class Minerals(EventBase):
         p = dict(self.params)
         kind = canonical_kind(self.action)
         build = _SENTENCES.get(kind)
-        what = build(p, kind, _Defaults(kind, run)) if build is not None else f"minerals action '{self.action}'"
+        what = build(p, kind, _Defaults(kind, run, self)) if build is not None else f"minerals action '{self.action}'"
         if kind not in ("stockpile_release", "subsidy", "ally_delay") and "months" in p:
             what += f" for {_param_text('months', p.pop('months'))}"
         if "end" in p:
@@ -159,8 +160,45 @@ class _Defaults:
     ``model.minerals.EVENT_DEFAULTS`` names, from the run's resolved minerals parameters, with its unit
     and whether it is the model's default or the scenario's override ('180 days (default)')."""
 
-    def __init__(self, kind: str, run: RunWindow | None) -> None:
-        self.kind, self.run = kind, run
+    def __init__(self, kind: str, run: RunWindow | None, ev: Minerals | None = None) -> None:
+        self.kind, self.run, self.ev = kind, run, ev
+
+    def licence_share(self, products: list[str]) -> str:
+        """The share of the usual flow an ``export_licence`` without ``share`` lets through, month by
+        month over its months inside the run, as the block computes it
+        (``model.minerals.licence_default_share``): "the block's default share of the usual flow (26% in
+        2026-02 to 2026-04, then 80% from 2026-05)", by product where they differ; without the months
+        when the run is not known."""
+        out = "the block's default share of the usual flow"
+        run = self.run
+        if run is None or run.minerals_params is None or self.ev is None:
+            return out
+        from treasurylab.errors import BadInput
+
+        try:
+            from treasurylab.model.minerals import event_months, licence_default_share
+
+            t0, t1 = event_months(self.ev)
+        except (ImportError, BadInput):
+            return out
+        stop = run.start_ordinal + run.T
+        ords = np.arange(max(t0, run.start_ordinal), stop if t1 is None else min(t1, stop))
+        if not len(ords):
+            return out
+        by: dict[str, list[str]] = {}
+        for pr in products:
+            sh = licence_default_share(run.minerals_params, pr, ords - t0)
+            cut = [0] + [i for i in range(1, len(sh)) if sh[i] != sh[i - 1]]
+            if len(cut) == 1:
+                text = f"{100 * sh[0]:.3g}% throughout"
+            else:
+                parts = [f"{100 * sh[a]:.3g}% in {_label(ords[a])} to {_label(ords[b - 1])}"
+                         for a, b in zip(cut[:-1], cut[1:])]
+                text = ", then ".join(parts + [f"{100 * sh[cut[-1]]:.3g}% from {_label(ords[cut[-1]])}"])
+            by.setdefault(text, []).append(PRODUCT_WORDS.get(pr, pr))
+        if len(by) == 1:
+            return f"{out} ({next(iter(by))})"
+        return f"{out} (" + "; ".join(f"{_and(names)} {text}" for text, names in by.items()) + ")"
 
     def text(self, key: str) -> str | None:
         """The default of ``key`` in words; None when there is none or the parameters are not known."""
@@ -231,9 +269,22 @@ def _share_of_flow(p: dict) -> str:
     return f" at {_param_text('share', p.pop('share'))} of the usual flow" if "share" in p else ""
 
 
+def _label(o: int) -> str:
+    """An ordinal month (12 * year + month - 1) as 'YYYY-MM'."""
+    return f"{o // 12:04d}-{o % 12 + 1:02d}"
+
+
 def _licence(p: dict, kind: str, d: _Defaults) -> str:
+    from treasurylab.errors import BadInput
+    from treasurylab.model.minerals import product_list
+
+    try:
+        names = product_list(p.get("products"), kind)
+    except BadInput:                       # refused by the loader
+        names = []
+    share = _share_of_flow(p) if "share" in p else f" at {d.licence_share(names)}"
     return (f"China requires export licences for {_products(p, kind)} to {_places(p, 'destinations', 'every destination')}"
-            + _share_of_flow(p))
+            + share)
 
 
 def _ban(p: dict, kind: str, d: _Defaults) -> str:
