@@ -46,3 +46,65 @@ def test_every_shipped_event_has_words():
         for e in load_scenario(name).events:
             w = event_words(e)
             assert w.startswith(e.date + ": ") and len(w) > len(e.date) + 20, (name, e)
+
+
+def _full_rows(name):
+    """The listing's rows built the long way: the scenario checked in full (check_semantics) and each
+    event worded against a run window with the minerals block's full inputs (its curated tables) and
+    the holders' spec with its fitted programmes, as a run has them."""
+    from treasurylab.scenario.events.base import RunWindow, passes_end
+    from treasurylab.scenario.setup import holders_spec, minerals_inputs
+
+    sc = load_scenario(name)
+    mov = sc.overrides.get("minerals")
+    mev = tuple(ev for ev in sc.events if ev.type == "minerals")
+    run = RunWindow(start=sc.start, T=sc.horizon, names=tuple(holders_spec(sc.overrides.get("holders")).names),
+                    minerals_params=minerals_inputs(mov).p if mev else None,
+                    minerals_overridden=frozenset(mov or ()), minerals_events=mev)
+    return [{"type": ev.type, "date": ev.date, "what": (w := ev.describe(run)), "passes_end": passes_end(w)}
+            for ev in sc.events]
+
+
+def test_list_says_what_the_full_inputs_say():
+    """The listing (schema-checked files, the minerals parameters alone, the holders' names alone)
+    words every event of every shipped scenario as the full inputs do, defaults with their values."""
+    res = runner.invoke(app, ["scenarios", "--json"])
+    assert res.exit_code == 0, res.stderr
+    rows = {r["name"]: r for r in json.loads(res.stdout)["scenarios"]}
+    for name in shipped():
+        sc = load_scenario(name)
+        assert rows[name]["events"] == _full_rows(name), name
+        assert rows[name]["warnings"] == list(sc.warnings) and rows[name]["start"] == sc.start
+    words = " ".join(e["what"] for e in rows["rare-earth-180-days"]["events"])
+    assert "negotiated for 180 days (default)" in words and "110 USD/kg (default)" in words
+    table = runner.invoke(app, ["scenarios"]).stdout
+    for name in shipped():
+        assert name in table
+    assert "minerals x" in table or "minerals (" in table
+
+
+def test_list_builds_no_minerals_chain_and_no_fitted_holders(monkeypatch):
+    """By instrumentation: the listing (both forms) neither builds the minerals block's inputs (its
+    curated tables) nor runs it, nor fits the holders' programmes; the plain table reads no data."""
+    import treasurylab.model.minerals as MN
+    import treasurylab.params.minerals_inputs as MI
+    import treasurylab.scenario.holders_inputs as HI
+    import treasurylab.scenario.setup as S
+
+    def boom(*a, **k):
+        raise AssertionError("the listing built it")
+
+    for mod, fn in ((S, "minerals_inputs"), (MI, "build"), (MN, "simulate_scenario"), (S, "holders_spec"),
+                    (HI, "build_holders_spec"), (HI, "flow_fitted_rates")):
+        monkeypatch.setattr(mod, fn, boom)
+    S._CACHE.clear()
+    res = runner.invoke(app, ["scenarios", "--json"])
+    assert res.exit_code == 0, res.stdout + res.stderr
+    assert len(json.loads(res.stdout)["scenarios"]) == len(shipped())
+    monkeypatch.setattr(S, "holder_names", boom)
+    monkeypatch.setattr(S, "minerals_params", boom)
+    import treasurylab.scenario.spec as SP
+
+    monkeypatch.setattr(SP, "baseline_window", boom)
+    res = runner.invoke(app, ["scenarios"])
+    assert res.exit_code == 0 and "davos-2026" in res.stdout, res.stdout + res.stderr

@@ -145,3 +145,16 @@ def test_setup_is_frozen_and_its_arrays_read_only():
     # the kernel only reads it: a block runs on it as built
     out = coupled.simulate(s, 4, np.random.default_rng(0))
     assert np.isfinite(out["y10"]).all()
+
+
+def test_holder_names_alone_are_the_specs_names_and_minerals_params_the_inputs_params():
+    """The names-only and parameters-only builders the words use give what the full builders give."""
+    from treasurylab.scenario import setup as S
+    from treasurylab.scenario.holders_inputs import agent_names, build_holders_spec
+
+    ov = {"extra_agents": {"Example fund": 1.0}}
+    assert agent_names(ov) == tuple(build_holders_spec(ov).names) and "Example fund" in agent_names(ov)
+    S._CACHE.clear()
+    assert S.holder_names(None) == tuple(S.holders_spec(None).names)
+    mov = {"negotiation_days": 90, "capacity": {"Japan.magnet": 15000}}
+    assert S.minerals_params(mov) == S.minerals_inputs(mov).p and S.minerals_params(mov)["negotiation_days"] == 90

@@ -133,15 +133,22 @@ def _rows(name: str) -> tuple[dict, ...]:
     return table_rows(name)
 
 
-def build(overrides: Mapping[str, Any] | None = None, where: str = "overrides", params=None) -> MineralsInputs:
-    """The minerals block's inputs with overrides; ``params``: the block's default ParamSet when the
-    caller has it (read from minerals.yaml otherwise)."""
+def resolved_params(overrides: Mapping[str, Any] | None = None, where: str = "overrides", params=None):
+    """The block's parameters under ``overrides`` without its curated tables: ``(ParamSet, plain dict
+    (MineralsInputs.p), the capacity overrides)``; what an event's words need (its defaults), and the
+    first step of :func:`build`. ``params``: the block's default ParamSet when the caller has it."""
     from treasurylab.params import load_params
 
     overrides = dict(overrides or {})
     cap_over = overrides.pop("capacity", None) or {}
     ps = (load_params("minerals") if params is None else params).with_overrides(overrides, where=where)
-    p = {k: ps[k] for k in ps}
+    return ps, {k: ps[k] for k in ps}, cap_over
+
+
+def build(overrides: Mapping[str, Any] | None = None, where: str = "overrides", params=None) -> MineralsInputs:
+    """The minerals block's inputs with overrides; ``params``: the block's default ParamSet when the
+    caller has it (read from minerals.yaml otherwise)."""
+    ps, p, cap_over = resolved_params(overrides, where, params)
 
     R, S, C, U = len(REGIONS), len(STAGES), len(CONSUMERS), len(END_USES)
     cap = np.zeros((S, R))

@@ -315,15 +315,21 @@ def _resolve_map(mapping: Mapping[str, Any], names: list[str], field: str) -> di
     return out
 
 
-def build_holders_spec(overrides: Mapping[str, Any] | None = None, month: str | None = None,
-                       where: str = "overrides", params=None):
-    """The holders' :class:`HoldersSpec` at ``month`` (default latest TIC month) with parameter overrides;
-    ``params``: the block's default ParamSet when the caller has it (read from holders.yaml otherwise)."""
-    from treasurylab.model.holders import HoldersSpec
+def agent_names(overrides: Mapping[str, Any] | None = None, month: str | None = None,
+                where: str = "overrides", params=None) -> tuple[str, ...]:
+    """The names of the holders' agents, in :func:`build_holders_spec`'s order, without fitting their
+    programmes (TIC's flow vintages, ~1 s on a cold cache): what an event's holder is resolved
+    against and named by."""
     from treasurylab.params.load import load_params
 
-    base = load_params("holders") if params is None else params
-    ps = base.with_overrides(overrides, where=where)
+    ps = (load_params("holders") if params is None else params).with_overrides(overrides, where=where)
+    return tuple(_agents(ps, month)[1])
+
+
+def _agents(ps, month: str | None):
+    """``(month, names, values USD bn, kinds, notes)`` of the agents at the TIC ``month`` (None: the
+    latest): TIC's countries, the parameters' extra agents carved out of All Other, the Fed and the
+    domestic sectors (the one place the list of agents is made)."""
     month, cur = tic_latest(month)
     countries = cur[cur["row_type"] == "country"]
     names = [str(c) for c in countries["country"]]
@@ -388,6 +394,19 @@ def build_holders_spec(overrides: Mapping[str, Any] | None = None, month: str | 
         values.append(0.0)
         kind.append("domestic")
 
+    return month, names, values, kind, notes
+
+
+def build_holders_spec(overrides: Mapping[str, Any] | None = None, month: str | None = None,
+                       where: str = "overrides", params=None):
+    """The holders' :class:`HoldersSpec` at ``month`` (default latest TIC month) with parameter overrides;
+    ``params``: the block's default ParamSet when the caller has it (read from holders.yaml otherwise)."""
+    from treasurylab.model.holders import HoldersSpec
+    from treasurylab.params.load import load_params
+
+    base = load_params("holders") if params is None else params
+    ps = base.with_overrides(overrides, where=where)
+    month, names, values, kind, notes = _agents(ps, month)
     a = len(names)
     h0 = np.array(values, dtype=float)
 

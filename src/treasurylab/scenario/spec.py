@@ -252,8 +252,9 @@ def _error_from_pydantic(exc: ValidationError, data: Any, where_of, model: Any =
     return BadInput(msg, where=where_of(loc), field=_field_name(loc), got=got, fix=fix)
 
 
-def parse_scenario(data: Any, where_of=None, source: str = "<scenario>") -> Scenario:
-    """Validate plain data (from YAML or Python) into a :class:`Scenario` (raises BadInput)."""
+def parse_scenario(data: Any, where_of=None, source: str = "<scenario>", checks: bool = True) -> Scenario:
+    """Validate plain data (from YAML or Python) into a :class:`Scenario` (raises BadInput); ``checks=False``
+    skips :func:`check_semantics`, the checks against the data (see :func:`load_scenario`)."""
     where_of = where_of or (lambda loc: source)
     if not isinstance(data, dict):
         raise BadInput("a scenario must be a mapping of keys (name:, start:, ...)", where=where_of(()),
@@ -265,7 +266,8 @@ def parse_scenario(data: Any, where_of=None, source: str = "<scenario>") -> Scen
         sc = Scenario.model_validate(data)
     except ValidationError as exc:
         raise _error_from_pydantic(exc, data, where_of) from None
-    check_semantics(sc, where_of)
+    if checks:
+        check_semantics(sc, where_of)
     sc._warnings = unit_warnings(sc, where_of)
     return sc
 
@@ -468,14 +470,19 @@ def load_scenario_text(text: str, path: str = "<scenario>") -> Scenario:
     return parse_scenario(doc.data, where_of=doc.where, source=str(path))
 
 
-def load_scenario(name_or_path: str | Path | dict | Scenario) -> Scenario:
-    """A :class:`Scenario` from a shipped name, a YAML path, a dict or a Scenario."""
+def load_scenario(name_or_path: str | Path | dict | Scenario, checks: bool = True) -> Scenario:
+    """A :class:`Scenario` from a shipped name, a YAML path, a dict or a Scenario. ``checks=False``
+    validates the file against the schema only (fields, types, bounds, event kinds), not against the
+    data (:func:`check_semantics`: the baseline's window, the holders, the overridden blocks, each
+    event's own check), which reads the CBO baseline, TIC and the parameter files (~2 s on a cold
+    cache): for ``treasurylab scenarios``, which lists the shipped files, each of them checked in full
+    by the test suite and again by any command that runs or shows one."""
     if isinstance(name_or_path, Scenario):
         return name_or_path
     if isinstance(name_or_path, dict):
-        return parse_scenario(name_or_path)
+        return parse_scenario(name_or_path, checks=checks)
     from treasurylab.yamlio import load_yaml
 
     path = resolve(name_or_path)
     doc = load_yaml(path)
-    return parse_scenario(doc.data, where_of=doc.where, source=str(path))
+    return parse_scenario(doc.data, where_of=doc.where, source=str(path), checks=checks)

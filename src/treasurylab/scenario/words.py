@@ -31,9 +31,9 @@ def run_window(sc: Any, months: int | None = None) -> RunWindow:
 
         mov = (sc.overrides or {}).get("minerals")
         try:
-            from treasurylab.scenario.setup import minerals_inputs
+            from treasurylab.scenario.setup import minerals_params
 
-            params = minerals_inputs(mov).p
+            params = minerals_params(mov)
             overridden = frozenset(mov or ()) if isinstance(mov, dict) else frozenset()
         except (ImportError, BadInput):
             params = None
