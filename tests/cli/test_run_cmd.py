@@ -62,6 +62,13 @@ def test_run_human_table(tmp_path):
     res = runner.invoke(app, ["run", "baseline", "-n", "5", "--out", str(tmp_path), "--no-report"])
     assert res.exit_code == 0, res.output
     assert "10-year yield" in res.stdout and "p50" in res.stdout
+    # the foreign official row's definition is under the table; a run with no events is not told to
+    # compare itself with the baseline
+    assert "note: foreign official holdings: TIC's official total at the start" in res.stdout
+    assert "compare baseline baseline" not in res.stdout
+    ev = runner.invoke(app, ["run", "china-exit", "-n", "5", "--out", str(tmp_path / "c"), "--no-report"])
+    assert ev.exit_code == 0, ev.output
+    assert "`treasurylab compare baseline china-exit` gives the events' effect" in " ".join(ev.stdout.split())
 
 
 OUTCOME_LINE = re.compile(r"^(p_cascade_half_24m|cascade_share_p50|cascade_share_p95|p_regime_exceeded): (.*)$", re.M)

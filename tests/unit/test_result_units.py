@@ -350,3 +350,28 @@ def test_every_numeric_event_field_has_a_unit():
             if args & {int, float} and name not in FIELD_UNITS:
                 missing.append(f"{kind}.{name}")
     assert not missing, missing
+
+
+def test_a_short_label_with_its_note_under_the_tables_and_in_the_files(saved, tmp_path):
+    """The foreign official path is a model stand-in (TIC has no official/private split by country):
+    its label stays short in tables and charts, its definition is printed under the headline table
+    (terminal, result.json, the HTML report, notebooks) and kept in the files' long_name."""
+    import html
+
+    from treasurylab.report.html import render
+    from treasurylab.report.notebook import Run
+    from treasurylab.scenario.results import NOTES, label
+
+    res, out = saved
+    note = NOTES["foreign_official"]
+    assert label("foreign_official") == "foreign official holdings (USD bn)"
+    want = f"foreign official holdings: {note}"
+    assert res.headline_notes() == [want]
+    doc = json.loads((out / "result.json").read_text())
+    assert doc["headline_notes"] == [want]
+    assert all(note not in r["label"] for r in doc["headline"])
+    with xr.open_dataset(out / "paths.nc") as ds:
+        assert ds["foreign_official"].attrs["long_name"] == f"foreign official holdings ({note})"
+    assert res.ds["foreign_official"].attrs["long_name"] == f"foreign official holdings ({note})"
+    assert want in html.unescape(render(res))
+    assert want in html.unescape(Run(res)._repr_html_())

@@ -186,6 +186,8 @@ def register(app: typer.Typer) -> None:
                 print_json(res.to_dict())
                 return
             table(_rows(res), title=f"{sc.name}: {res.paths:,} paths, seed {res.meta['seed']}")
+            for note in res.headline_notes():
+                typer.echo(f"note: {note}")
             for r in res.event_rows():          # an event cut at the run's end: what is inside
                 if r["passes_end"]:
                     typer.echo(f"note: {r['field']}: {r['what']}")
@@ -193,9 +195,11 @@ def register(app: typer.Typer) -> None:
             if dec:
                 table([{k: (v if k == "month" else f"{v:+.1f}") for k, v in r.items()} for r in dec],
                       title="10-year change from the baseline, by source (bp, mean across paths)")
+                # the paired comparison only where there are events to compare (not `compare baseline baseline`)
+                hint = (f"; `treasurylab compare baseline {scenario}` gives the events' effect path by path"
+                        if sc.events else "")
                 typer.echo(f"other: the mean of the paths' random shocks over {res.paths:,} paths (not zero with "
-                           "few paths: a run with no events shows it too) and the regime cap; `treasurylab "
-                           f"compare baseline {scenario}` gives the events' effect path by path")
+                           f"few paths: a run with no events shows it too) and the regime cap{hint}")
             from treasurylab.scenario.results import outcome_line
 
             for k, v in res.outcomes().items():

@@ -155,7 +155,7 @@ def render(result, band_sources: list[dict] | None = None) -> str:
         events=[r["what"] for r in event_rows(sc, len(result.months))],
         warnings=list(getattr(sc, "warnings", ())),
         overrides=", ".join(f"{b}.{k}={v}" for b, ov in sc.overrides.items() for k, v in ov.items()),
-        headline=result.headline(), outcomes=outcomes, regime_note=regime_note,
+        headline=result.headline(), headline_notes=result.headline_notes(), outcomes=outcomes, regime_note=regime_note,
         plotlyjs=get_plotlyjs(), sources=sources_rows(sc.overrides), band_sources=band_sources or [], **sections,
     )
 

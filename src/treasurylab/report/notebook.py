@@ -95,11 +95,12 @@ class Run:
         body = "".join(
             f"<tr><td>{html.escape(r['label'])}</td><td>{html.escape(r['unit'])}</td><td>{r['month']}</td>"
             f"<td>{r['p5']:,.2f}</td><td>{r['p50']:,.2f}</td><td>{r['p95']:,.2f}</td></tr>" for r in rows)
+        notes = "".join(f"<p>{html.escape(n)}</p>" for n in self.result.headline_notes())
         out = self.result.outcomes()
         extra = "".join(f"<li>{html.escape(k)}: {v:.3g}</li>" for k, v in out.items())
         return (f"<div><b>{html.escape(self.name)}</b> - {self.result.paths:,} paths, seed "
                 f"{self.result.meta.get('seed')}, {self.result.months[0]}..{self.result.months[-1]}"
-                f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+                f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{notes}"
                 + (f"<ul>{extra}</ul>" if extra else "") + "</div>")
 
     def __repr__(self) -> str:

@@ -62,12 +62,17 @@ VARIABLES: dict[str, tuple[str, str, float]] = {
     "deficit_gdp": ("deficit", "% of GDP", 100.0),
     "debt_gdp": ("debt held by the public", "% of GDP", 100.0),
     "foreign_total": ("foreign holdings, official and private", "USD bn", 1.0),
-    "foreign_official": ("foreign official holdings (TIC's official total at the start less the non-absorbing "
-                         "foreign holders' net sales)", "USD bn", 1.0),
+    "foreign_official": ("foreign official holdings", "USD bn", 1.0),
     "trust": ("trust index", "0-1", 1.0),
     "gold_price": ("gold price", "USD/oz", 1.0),
     "event_premium": ("term-premium event", "bp", 1e4),
     "unemployment": ("unemployment rate", "%", 100.0),
+}
+
+#: what a variable's short label leaves out: shown under the tables and charts that show it, and part of
+#: its ``long_name`` in files (``describe``)
+NOTES: dict[str, str] = {
+    "foreign_official": "TIC's official total at the start less the non-absorbing foreign holders' net sales",
 }
 
 #: the variables of the headline table and the golden files
@@ -123,6 +128,8 @@ def describe(var: str) -> tuple[str, str, float, str]:
     base = var.startswith("base_")
     name = var[5:] if base else var
     lab, _, k = VARIABLES.get(name) or OTHER_VARIABLES.get(name) or (name, "", 1.0)
+    if name in NOTES:
+        lab = f"{lab} ({NOTES[name]})"
     if base:
         lab = f"{lab}, baseline"
     return lab, unit(var), k, BASE_SOURCE if base else MODEL_SOURCE
@@ -521,6 +528,12 @@ class Result:
                              "p5": float(q[0, i]) * k, "p50": float(q[1, i]) * k, "p95": float(q[2, i]) * k})
         return rows
 
+    def headline_notes(self) -> list[str]:
+        """'label: note' for each variable of :meth:`headline` whose short label leaves something out
+        (:data:`NOTES`), to print under the table."""
+        s = self._quantiles()
+        return [f"{VARIABLES[v][0]}: {NOTES[v]}" for v in HEADLINE if v in NOTES and s.get(v) is not None]
+
     def decomposition(self, at: list[int] | None = None) -> list[dict]:
         """The 10-year's change from the baseline split into its sources, in bp, at a few months
         (default 12, 24, end): a term-premium event, flows (selling), the fiscal and trust premia, the
@@ -585,6 +598,7 @@ class Result:
             "outcomes": self.outcomes(),
             "outcome_units": {k: "1" for k in self.outcomes()},
             "headline": self.headline(),
+            "headline_notes": self.headline_notes(),
             "decomposition_y10": self.decomposition(),
             "events": self.event_rows(),
             # likely unit slips found when the scenario was read, kept as given (scenario.spec.unit_warnings)
