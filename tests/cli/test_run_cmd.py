@@ -81,6 +81,7 @@ def test_run_and_compare_say_what_each_outcome_counts(tmp_path):
     assert res.exit_code == 0, res.output
     res2 = runner.invoke(app, ["compare", "baseline", "china-exit", "-n", "5"])
     assert res2.exit_code == 0, res2.output
+    assert "note: foreign official holdings: TIC's official total at the start" in res2.stdout
     for out in (res.stdout, res2.stdout):
         lines = dict(OUTCOME_LINE.findall(out))
         assert len(lines) == 4, out

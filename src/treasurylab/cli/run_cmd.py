@@ -257,6 +257,8 @@ def register(app: typer.Typer) -> None:
             # on screen the unit is in the variable's label: '10-year yield (%)'
             table([{k: v for k, v in r.items() if k != "unit"} for r in rows],
                   title=f"{name_b} - {name_a}, paired per path (same seed, same world)")
+            for note in ra.headline_notes():
+                typer.echo(f"note: {note}")
             from treasurylab.scenario.results import outcome_line
 
             for k in sorted(set(oa) | set(ob)):
