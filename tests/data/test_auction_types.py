@@ -153,7 +153,8 @@ def test_the_whole_file_at_once_is_classified_as_each_tenor_alone():
         assert known.sum() > 0
         pd.testing.assert_series_equal(whole.loc[alone.index[known], "kind"], alone.loc[known, "kind"])
         pd.testing.assert_series_equal(whole.loc[alone.index[known], "kind_source"], alone.loc[known, "kind_source"])
-    assert whole["kind_source"].dropna().str.startswith(("auctions file", "SOMA", "auction yield vs DGS")).all()
+    assert whole["kind_source"].dropna().str.startswith(("auctions file", "SOMA", "auction yield vs DGS",
+                                                                T.ISSUE_SOURCE)).all()
 
 
 def test_no_tips_of_the_term_in_the_file_types_the_three_year_notes():
@@ -178,8 +179,45 @@ def test_no_tips_of_the_term_in_the_file_types_the_three_year_notes():
     # 3-Month' (a tenor with no typed TIPS), is not called nominal
     tips_reopening = whole["cusip"].eq("9128273T7") & whole["security_term"].eq("9-Year 3-Month")
     assert tips_reopening.sum() == 1 and not rule[tips_reopening].any()
-    assert T.classify(whole).loc[tips_reopening, "kind"].isna().all()
+    assert T._classify(whole, by_term=True).loc[tips_reopening, "kind"].isna().all()
+    assert T.classify(whole).loc[tips_reopening, "kind"].eq("TIPS").all()       # rule 5: its issue is TIPS
     # every 3-year auction since 2009 is typed; the rule types those neither SOMA nor the others could
     three = T.classify(_bonds("3-Year").query("date >= '2009-01-01'"))
     assert three["kind"].eq("nominal").all()
     assert three["kind_source"].eq(T.NO_TIPS_TERM_SOURCE).sum() == 176
+
+
+def test_an_issue_typed_by_its_other_auctions_types_its_reopenings():
+    """Rule 5: the file's maturity date types the row, SOMA and the yields the issue; a reopening whose tenor the
+    maturity-date rule does not read ('9-Year 3-Month', '6-Year 10-Month') takes its issue's kind where every typed
+    auction of the issue agrees. Classified tenor by tenor, as the cards do, the rule still reads the whole file."""
+    whole = T._notes_and_bonds()
+    before = T._classify(whole, by_term=True)
+    after = T.classify(whole)
+    # nothing typed before changes
+    typed = before["kind"].notna()
+    pd.testing.assert_series_equal(after.loc[typed, "kind"], before.loc[typed, "kind"])
+    pd.testing.assert_series_equal(after.loc[typed, "kind_source"], before.loc[typed, "kind_source"])
+    carried = after["kind_source"].eq(T.ISSUE_SOURCE)
+    assert carried.sum() > 0 and before.loc[carried, "kind"].isna().all()
+    # each carried kind is the one kind of its issue's other typed auctions
+    kinds = before[typed].groupby("cusip")["kind"].agg(set)
+    for i in after.index[carried]:
+        assert kinds[after.at[i, "cusip"]] == {after.at[i, "kind"]}
+    # no issue's typed auctions disagree in the bundled file
+    assert (kinds.map(len) == 1).all() and not T.disagreeing_issues()
+    c = after.set_index(["date", "cusip"])
+    # 9128273T7, the January 2008 10-year TIPS (first sold 1998-01-08, maturing 15 January: the file types it TIPS),
+    # reopened 1998-10-07 as '9-Year 3-Month'
+    assert c.loc[("1998-10-07", "9128273T7"), "kind"] == "TIPS"
+    assert c.loc[("1998-01-08", "9128273T7"), "kind_source"] == "auctions file"
+    # October 2008's reopenings of 10-year notes maturing on the 15th of a refunding month
+    for key in (("2008-10-08", "912828EE6"), ("2008-10-08", "912828DV9"), ("2008-10-09", "912828DM9"),
+                ("2008-10-09", "912828HR4")):
+        assert c.loc[key, "kind"] == "nominal", key
+    seven = T.classify(_bonds("7-Year")).set_index(["date", "cusip"])
+    assert seven.loc[("2008-10-08", "912828EE6"), "kind"] == "nominal"
+    assert seven.loc[("2008-10-08", "912828EE6"), "kind_source"] == T.ISSUE_SOURCE
+    # an issue none of whose auctions is typed stays unknown (9128273A8, 1997's 5-year, and its reopening)
+    assert c.loc[("1997-07-09", "9128273A8"), "kind"] is pd.NA
+    assert c.loc[("1997-10-08", "9128273A8"), "kind"] is pd.NA

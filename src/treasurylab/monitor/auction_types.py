@@ -42,10 +42,26 @@ keeps its issue's CUSIP, so an issue typed once types every auction of it):
    10-, 20-, 21-, 29-, 30- and 31-year tenors (``4-Year 4-Month``: the December reopening of April's 5-year
    TIPS); never a 2-, 3-, 7- or 15-year one. The rule reads the issue, not the row, because a TIPS reopening
    can carry a tenor with no typed TIPS: 9128273T7, the January 2008 10-year TIPS, was reopened in October
-   1998 as ``9-Year 3-Month``; its 10-year auction keeps the issue out (it stays unknown). It types the 3-year
+   1998 as ``9-Year 3-Month``; its 10-year auction keeps the issue out (rule 5 types it TIPS). It types the 3-year
    notes, which mature on the 15th: 200 auctions, 176 of them since 2009 (every 3-year auction since 2009 is
    typed). Of the 902 auctions it would type that the other rules also type (2-, 3-, 7- and 15-year), every
    one is nominal there, 138 of them by SOMA's CUSIPs (35 3-year); tests/data/test_auction_types.py.
+5. **An issue's kind carried to its untyped auctions**: SOMA and the yields type an issue, but the file's maturity
+   date types a row, read against its tenor, and a reopening's term is shorter (``9-Year 3-Month`` rounds to a
+   9-year tenor, whose maturity months the file's rule does not read). An auction none of rules 1-4 types takes
+   the kind of the other auctions of its issue (CUSIP) in the bundled file, where every one of them that the
+   file's maturity date or rules 1-4 type is of that one kind (:func:`issue_kinds`); an issue whose typed auctions
+   disagree is left as it is (:func:`disagreeing_issues`: none in the bundled file, 2,056 issues typed). It types
+   5 auctions, none since 2009, and changes none typed before: 9128273T7's ``9-Year 3-Month`` reopening of
+   1998-10-07 (TIPS: the file types the issue's 1998-01-08 10-year auction, maturing 15 January), and four
+   reopenings of 10-year notes on 8-9 October 2008, ``6-Year 10-Month``, ``6-Year 7-Month`` (7-year tenor),
+   ``6-Year 4-Month`` (6-year) and ``9-Year 4-Month`` (9-year), nominal as the file types each issue's 10-year
+   auctions (maturing on the 15th of February, May or August). It reads the whole file, so a tenor classified
+   alone (the cards) types them too. Issues with no typed auction stay unknown: 9128273A8, auctioned 1997-07-09
+   as a 5-year note maturing 2002-07-15 at 3.744% (the 5-year notes of 1997-06-25 and 1997-07-23 stopped at 6.298%
+   and 6.024%, the 10-year TIPS of January and April 1997 at 3.449% and 3.650%: by the file's own yields the
+   first 5-year TIPS, but no bundled real yield reaches 1997 and 5-year notes of 2004-2006 also matured on 15
+   January or July), its ``4-Year 9-Month`` reopening and the 1998-2002 5-year issues maturing on the 15th.
 
 What none of them settles stays unknown, and the dashboard counts it on the card.
 """
@@ -66,6 +82,7 @@ FRN_SOURCE = "auctions file: no high yield (FRN)"
 TIPS_MATURITY_DAY = 15
 OFF_15TH_SOURCE = "auctions file: high yield, matures off the 15th"
 NO_TIPS_TERM_SOURCE = "auctions file: high yield, a term with no TIPS in the file"
+ISSUE_SOURCE = "its issue's other auctions"
 _SOMA = {"TIPS": "TIPS", "NotesBonds": "nominal", "FRNs": "FRN", "Bills": "nominal"}
 
 
@@ -121,12 +138,13 @@ def _by_yield(df: pd.DataFrame) -> pd.DataFrame:
 def classify(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` (rows of ``treasury.auctions``) with ``kind`` (``TIPS``, ``nominal``, ``FRN`` or NA: unknown)
     and ``kind_source`` (``auctions file`` - its flag or maturity date -, ``SOMA 2022-02-16 by CUSIP``,
-    ``auction yield vs DGSn/DFIIn``, or NA); ``inflation_indexed`` is filled where the kind is now known."""
-    return _classify(df, by_term=True)
+    ``auction yield vs DGSn/DFIIn``, the rules' other sources, :data:`ISSUE_SOURCE` (rule 5) or NA); ``inflation_indexed`` is filled where the kind is now known."""
+    return _classify(df, by_term=True, by_issue=True)
 
 
-def _classify(df: pd.DataFrame, by_term: bool) -> pd.DataFrame:
-    """:func:`classify`; ``by_term=False`` leaves out rule 4, which reads the other rules' TIPS of the whole file."""
+def _classify(df: pd.DataFrame, by_term: bool, by_issue: bool = False) -> pd.DataFrame:
+    """:func:`classify`; ``by_term=False`` leaves out rule 4, which reads the other rules' TIPS of the whole file,
+    ``by_issue=False`` rule 5, which reads the kinds rules 1-4 give the whole file's issues."""
     out = df.copy()
     known = out["inflation_indexed"].notna()
     out["kind"] = pd.Series(pd.NA, index=out.index, dtype="object")
@@ -154,6 +172,10 @@ def _classify(df: pd.DataFrame, by_term: bool) -> pd.DataFrame:
         if by_term and rest.any():
             term = rest & no_tips_term(out)
             out.loc[term, "kind"], out.loc[term, "kind_source"] = "nominal", NO_TIPS_TERM_SOURCE
+        rest = todo & out["kind"].isna()
+        if by_issue and rest.any():
+            carried = out.loc[rest, "cusip"].astype(str).map(issue_kinds()).dropna()
+            out.loc[carried.index, "kind"], out.loc[carried.index, "kind_source"] = carried, ISSUE_SOURCE
     fill = out["inflation_indexed"].isna() & out["kind"].isin(["TIPS", "nominal", "FRN"])
     out["inflation_indexed"] = out["inflation_indexed"].astype("boolean")
     out.loc[fill, "inflation_indexed"] = out.loc[fill, "kind"].eq("TIPS")
@@ -195,3 +217,29 @@ def no_tips_term(df: pd.DataFrame) -> pd.Series:
     tenors, excluded = _tips_terms(store.fingerprint())
     return (df["security_type"].isin(["Note", "Bond"]) & df["high_yield"].notna() & ~df["tenor"].isin(tenors)
             & ~df["cusip"].astype(str).isin(excluded) & df["cusip"].astype(str).str.len().gt(0))
+
+
+@lru_cache(maxsize=2)
+def _issue_kinds(fingerprint: str) -> tuple[dict[str, str], frozenset[str]]:
+    """({CUSIP: kind} of the bundled file's issues whose auctions typed by the file's maturity date and rules 1-4 are
+    all of one kind, the CUSIPs of the issues whose typed auctions disagree), for the data ``fingerprint``."""
+    typed = _classify(_notes_and_bonds(), by_term=True).dropna(subset=["kind"])
+    typed = typed[typed["cusip"].astype(str).str.len().gt(0)]
+    kinds = typed.groupby(typed["cusip"].astype(str))["kind"].agg(lambda k: frozenset(k))
+    one = kinds[kinds.map(len).eq(1)]
+    return {c: next(iter(k)) for c, k in one.items()}, frozenset(kinds.index[kinds.map(len).gt(1)])
+
+
+def issue_kinds() -> dict[str, str]:
+    """Rule 5's evidence: {CUSIP: kind} of every issue in the bundled file whose typed auctions (the file's maturity
+    date, rules 1-4) all agree."""
+    from treasurylab.data import store
+
+    return _issue_kinds(store.fingerprint())[0]
+
+
+def disagreeing_issues() -> frozenset[str]:
+    """The CUSIPs of the bundled file's issues whose typed auctions disagree (rule 5 leaves them as they are)."""
+    from treasurylab.data import store
+
+    return _issue_kinds(store.fingerprint())[1]
