@@ -226,32 +226,3 @@ def test_a_failed_fold_stops_the_wave_running_behind_it(small_stream, monkeypatc
     with pytest.raises(RuntimeError, match="fold failed"):
         run("baseline", paths=6000, seed=4, workers=2, keep_paths=100)
     assert not parallel.kept_pool_alive(2)
-
-
-def test_waves_record_into_two_maps_taken_in_turn(small_stream, monkeypatch):
-    """A streamed run records its full waves into two shared maps taken in turn (wave i + 2 into wave
-    i's pages) and its shorter last wave into a map of its own; what it folds and keeps is what an
-    exact run of the same paths gives, bit for bit."""
-    from treasurylab.scenario import parallel
-    from treasurylab.scenario.runner import run
-
-    made: list[int] = []
-    real = parallel.SharedOutputs
-
-    class Counted(real):
-        def __init__(self, monthly, paths):
-            made.append(paths)
-            super().__init__(monthly, paths)
-
-    monkeypatch.setattr(parallel, "SharedOutputs", Counted)
-    a = run("davos-2026", paths=8000, seed=5, workers=2, keep_paths=8000)     # waves 2560 x 3 + 320
-    assert a.meta["quantiles"] == "windows" and a.meta["quantile_rank_error"] == 0.0
-    assert made == [2560, 2560, 320]
-    monkeypatch.setattr(R, "EXACT_PATHS", 10_000)
-    e = run("davos-2026", paths=8000, seed=5, workers=2, keep_paths=8000)
-    assert e.meta["quantiles"] == "exact"
-    for var in ("y10", "debt_gdp", "foreign_total"):
-        x = e.ds[var].values
-        np.testing.assert_array_equal(a.ds[var].values, x, err_msg=var)
-        got = a.summary[a.summary["variable"] == var]["p50"].to_numpy()
-        np.testing.assert_array_equal(got, np.quantile(x, 0.5, axis=0, method="inverted_cdf"), err_msg=var)

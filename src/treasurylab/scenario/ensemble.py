@@ -90,13 +90,12 @@ class PendingBlocks:
     """Blocks handed to an executor by :func:`start_blocks`; ``result()`` waits for them and returns
     what :func:`run_blocks` returns, ``cancel()`` gives up on them."""
 
-    def __init__(self, pending, blocks: list[Block], shared=None, own_shared: bool = True) -> None:
+    def __init__(self, pending, blocks: list[Block], shared=None) -> None:
         self._pending, self._blocks, self._shared = pending, blocks, shared
-        self._own = own_shared           # a map of the caller's stays open for its next use
 
     def cancel(self) -> None:
         self._pending.cancel()
-        if self._shared is not None and self._own:
+        if self._shared is not None:
             self._shared.close()
 
     def result(self) -> dict[str, Any]:
@@ -106,8 +105,7 @@ class PendingBlocks:
         try:
             parts = self._pending.result()
         finally:
-            if self._own:
-                shared.close()      # workers open the map through its descriptor until they are done
+            shared.close()          # workers open the map through its descriptor until they are done
         bufs = shared.bufs
         for part, b in zip(parts, self._blocks):   # workers that could not see the map sent their arrays
             for name, buf in bufs.items():
@@ -121,13 +119,9 @@ class PendingBlocks:
 def start_blocks(fn: Callable, payload: Any, paths: int, seed: int, executor=None,
                  progress: Callable[[int, int], None] | None = None,
                  block_size: int = BLOCK_SIZE, monthly: dict[str, int] | None = None,
-                 blocks: list[Block] | None = None, shared=None) -> PendingBlocks:
+                 blocks: list[Block] | None = None) -> PendingBlocks:
     """:func:`run_blocks`, handed to the executor now and waited for by ``result()``: a streamed run
-    (``runner._streamed``) folds one wave's records while the workers run the next.
-
-    ``shared``: a :class:`~treasurylab.scenario.parallel.SharedOutputs` of the caller's for these
-    paths and ``monthly``, recorded into instead of a new map (the caller closes it; every block
-    writes every row of its columns, so nothing of an earlier use is left in what is returned)."""
+    (``runner._streamed``) folds one wave's records while the workers run the next."""
     from dataclasses import replace
 
     from treasurylab.scenario.executors import SerialExecutor
@@ -144,19 +138,13 @@ def start_blocks(fn: Callable, payload: Any, paths: int, seed: int, executor=Non
     if not monthly:
         return PendingBlocks(_submit(ex, fn, tasks, progress), blocks)
     before_fork(ex, payload)
-    own = shared is None
-    if own:
-        shared = SharedOutputs(monthly, paths)
-    elif shared.paths != paths or list(shared.bufs) != list(monthly):
-        raise ValueError(f"shared map of {shared.paths} paths and {list(shared.bufs)} does not fit "
-                         f"{paths} paths and {list(monthly)}")
+    shared = SharedOutputs(monthly, paths)
     try:
         # processes open the map from its description; this process writes into it directly
         task_fn = shared.task(fn, to_processes=getattr(ex, "name", "") == "processes")
-        return PendingBlocks(_submit(ex, task_fn, tasks, progress), blocks, shared, own)
+        return PendingBlocks(_submit(ex, task_fn, tasks, progress), blocks, shared)
     except BaseException:
-        if own:
-            shared.close()
+        shared.close()
         raise
 
 

@@ -88,18 +88,8 @@ class SharedOutputs:
             self.desc = (f"/proc/{os.getpid()}/fd/{fd}", fd, nbytes, dict(monthly), paths)
         else:   # only this process sees it: workers return their arrays
             mm = mmap.mmap(-1, nbytes)
-        self._fd, self._mm = fd, mm
-        self.paths = paths
+        self._fd = fd
         self.bufs = _views(mm, monthly, paths)
-
-    def drop_pages(self) -> None:
-        """Unmap this process's pages of the map (``MADV_DONTNEED``), keeping the memory file's: a map
-        kept for another use then holds no resident pages in this process between uses (its memory
-        is counted once, where it is written), and the next read maps the same pages again (no new
-        page, no zeroing). Nothing where the map is anonymous (the data would be lost) or where
-        ``madvise`` is missing."""
-        if self.desc is not None and hasattr(mmap, "MADV_DONTNEED"):
-            self._mm.madvise(mmap.MADV_DONTNEED)
 
     def close(self) -> None:
         """Close the memory file's descriptor (the map stays while the arrays live)."""

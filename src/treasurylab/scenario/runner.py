@@ -52,7 +52,6 @@ def _streamed(setup, sc, ex, monthly: dict, keep: int, progress) -> tuple[dict, 
     import numpy as np
 
     from treasurylab.scenario.ensemble import plan, start_blocks
-    from treasurylab.scenario.parallel import SharedOutputs
     from treasurylab.scenario.reduce import WAVE_BLOCKS, Stream
     from treasurylab.scenario.results import outcomes_of
 
@@ -62,38 +61,20 @@ def _streamed(setup, sc, ex, monthly: dict, keep: int, progress) -> tuple[dict, 
     per_path: dict[str, list] = {k: [] for k in PER_PATH}
     kept = 0
     starts = list(range(0, len(blocks), WAVE_BLOCKS))
-    # two maps of a full wave, taken in turn: wave i + 2 records into wave i's pages, which the fold
-    # is done with by then (one wave runs while the one before it is folded). A new map for every
-    # wave cost a page fault and a zeroed page per 4 KB written (12,000 a 2,560-path block) and an
-    # unmapping per wave; a shorter last wave gets a map of its own. After its fold, this process
-    # drops its own pages of a kept map (SharedOutputs.drop_pages): the memory is the same, but it is
-    # not counted a second time in this process's resident size
-    wave_paths = sum(b.size for b in blocks[:WAVE_BLOCKS])
-    maps: list = []
-    wave_map: list = []               # the kept map of each wave started, or None
 
-    def start(i: int):
-        w0 = starts[i]
-        wave = blocks[w0:w0 + WAVE_BLOCKS]
-        shared = None
-        if sum(b.size for b in wave) == wave_paths:
-            if len(maps) <= i % 2:
-                maps.append(SharedOutputs(monthly, wave_paths))
-            shared = maps[i % 2]
-        wave_map.append(shared)
+    def start(w0: int):
         cb = None if progress is None else (lambda d, _n, w0=w0: progress(w0 + d, len(blocks)))
         return start_blocks(_block, setup, sc.paths, sc.seed, ex, progress=cb, monthly=monthly,
-                            blocks=wave, shared=shared)
+                            blocks=blocks[w0:w0 + WAVE_BLOCKS])
 
     # one wave ahead: the workers run wave i + 1 while this process folds wave i into the stream
     # (the fold took about half as long as a wave's blocks, with the workers idle, when it ran
     # between waves); the stream still sees the waves in order, so the numbers are the same
-    pending = None
+    pending = start(starts[0])
     try:
-        pending = start(0)
         for i, w0 in enumerate(starts):
             arrays = pending.result()
-            pending = start(i + 1) if i + 1 < len(starts) else None
+            pending = start(starts[i + 1]) if i + 1 < len(starts) else None
             stream.add({k: arrays[k] for k in monthly})
             for k in PER_PATH:
                 if k in arrays:
@@ -104,16 +85,11 @@ def _streamed(setup, sc, ex, monthly: dict, keep: int, progress) -> tuple[dict, 
                     if isinstance(v, np.ndarray) and v.ndim >= 1:
                         sample.setdefault(k, []).append(v[:take].copy())
                 kept += take
-            del arrays
-            if wave_map[i] is not None:
-                wave_map[i].drop_pages()
+            del arrays                            # the wave's map is unmapped here
     except BaseException:
         if pending is not None:               # a failed fold (or Ctrl-C) leaves no wave running
             pending.cancel()
         raise
-    finally:
-        for m in maps:
-            m.close()
     full = {k: np.concatenate(v) for k, v in per_path.items() if v}
     arrays = {k: np.concatenate(v, axis=0) for k, v in sample.items()}
     summary = stream.summary([str(m) for m in setup.months])
