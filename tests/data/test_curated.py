@@ -178,3 +178,17 @@ def test_curated_datasets_registered():
     ids = set(datasets())
     for name in ("maturity_profile", "ownership_by_sector", "pboc_gold_monthly", "cb_gold_purchases_annual"):
         assert f"curated.{name}" in ids
+
+
+def test_parse_reads_the_file_once(monkeypatch):
+    """A curated table is read (YAML with line numbers, the slow part of its parse on a cold store:
+    ~0.1 s for ownership_by_sector, which every holders' list needs) once, for the checks and the
+    table alike (a broken row is refused with its line: test_missing_unit_or_source_is_refused)."""
+    import treasurylab.data.parsers.curated_yaml as CY
+
+    reads = []
+    real = CY.load_yaml
+    monkeypatch.setattr(CY, "load_yaml", lambda p: reads.append(p) or real(p))
+    df = CY.parse([CURATED / "ownership_by_sector.yaml"])
+    assert len(reads) == 1 and len(df) > 0 and df["line"].min() > 0
+    assert CY.check_rows(CURATED / "ownership_by_sector.yaml") == [] and len(reads) == 2

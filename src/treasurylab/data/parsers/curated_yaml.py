@@ -36,9 +36,10 @@ def _blank(v) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
-def check_rows(path: Path) -> list[str]:
-    """Every problem in a curated table, as 'file line N: field: problem' (empty list when the file is sound)."""
-    doc = load_yaml(path)
+def check_rows(path: Path, doc=None) -> list[str]:
+    """Every problem in a curated table, as 'file line N: field: problem' (empty list when the file is
+    sound); ``doc``: the file's :class:`~treasurylab.yamlio.YamlDoc` when the caller has read it."""
+    doc = load_yaml(path) if doc is None else doc
     name = Path(path).name
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("rows"), list) or not data["rows"]:
@@ -72,12 +73,12 @@ def check_rows(path: Path) -> list[str]:
 
 def parse(paths: list[Path]) -> pd.DataFrame:
     path = Path(paths[0])
-    problems = check_rows(path)
+    doc = load_yaml(path)   # read once: the checks and the table use the same document
+    problems = check_rows(path, doc)
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise DataError(first + more, fix="give every row value, unit, date and a source or an assumption")
-    doc = load_yaml(path)
     rows = []
     for i, row in enumerate(doc.data["rows"]):
         r = dict(row)
