@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import numbers
 from typing import Literal
 
 import numpy as np
 from pydantic import Field, field_validator
 
-from treasurylab.scenario.events.base import EventBase, RunWindow, Schedules, parse_date
+from treasurylab.scenario.events.base import EventBase, ItemError, RunWindow, Schedules, parse_date
 from treasurylab.scenario.events.registry import register
 
 
@@ -36,10 +37,15 @@ class PolicyPath(EventBase):
         for k, r in v.items():
             key = k.isoformat()[:7] if hasattr(k, "isoformat") else str(k)
             try:
-                parse_date(key)
+                y, m, _ = parse_date(key)
             except ValueError:
                 raise ValueError(f"point {key!r}: not a month - write YYYY-MM") from None
-            if isinstance(r, bool) or not isinstance(r, (int, float)) or not np.isfinite(r):
+            key = f"{y:04d}-{m:02d}"      # a point is a month: '2026-06-20' is read as 2026-06, as a YAML date is
+            if key in out:    # two days of one month (2026-06-01, 2026-06-20): one would be dropped unseen
+                raise ItemError(f"a second point in {key} - the path has one rate a month: give each month once",
+                                key, r)
+            # any real number (numpy's float32 from a notebook too), never a bool or text
+            if isinstance(r, bool) or not isinstance(r, numbers.Real) or not np.isfinite(r):
                 raise ValueError(f"point {key}: the rate must be a finite number of percent")
             if not -1.0 <= float(r) <= 20.0:
                 raise ValueError(f"point {key}: {r}% is outside -1% to 20%")
