@@ -63,3 +63,33 @@ def test_policy_path_takes_numpy_numbers_from_a_notebook(rate):
 def test_policy_path_refuses_numpy_non_finite(rate):
     with pytest.raises(BadInput, match=r"events\[0\]\.path.*finite"):
         load_scenario(_pp(rate))
+
+
+# -- minerals parameters ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, needle", [
+    ("{a: 1}", "must be a number, a name or true/false"),
+    ("[EU, Korea]", "must be a number, a name or true/false"),
+])
+def test_a_minerals_parameter_of_the_wrong_shape_is_named_by_its_key(value, needle):
+    msg = _refused(HEAD + f"events: [{{type: minerals, date: 2026-02, action: ally_delay, "
+                          f"params: {{region: {value}, months: 6}}}}]\n")
+    # pydantic named its union's first branch ('params.region.float') and asked for a number
+    assert "events[0].params.region:" in msg and ".float" not in msg and needle in msg, msg
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, np.float64("-inf")])
+def test_a_non_finite_minerals_parameter_from_python_is_named_by_its_key(value):
+    d = {"name": "x", "start": "2026-01", "horizon": 24,
+         "events": [{"type": "minerals", "date": "2026-03", "action": "ally_delay",
+                     "params": {"region": "EU", "months": value}}]}
+    with pytest.raises(BadInput) as ei:
+        load_scenario(d)
+    assert "events[0].params.months:" in str(ei.value) and "not a finite number" in str(ei.value)
+
+
+def test_minerals_parameters_from_numpy_are_read_as_numbers():
+    d = {"name": "x", "start": "2026-01", "horizon": 24,
+         "events": [{"type": "minerals", "date": "2026-03", "action": "export_licence",
+                     "params": {"share": np.float32(0.5), "months": 6}}]}
+    assert load_scenario(d, checks=False).events[0].params == {"share": 0.5, "months": 6}

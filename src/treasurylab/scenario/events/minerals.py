@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import numbers
 import re
 from typing import Literal
 
 import numpy as np
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from treasurylab.scenario.events.base import EventBase, RunWindow, Schedules, months_text
+from treasurylab.scenario.events.base import EventBase, ItemError, RunWindow, Schedules, months_text
 from treasurylab.scenario.events.registry import register
 
 #: the products of the minerals block (``model.minerals.PRODUCTS``) in words
@@ -29,6 +30,27 @@ class Minerals(EventBase):
     action: str = Field(description="the minerals block's event kind (see docs/minerals.md)")
     params: dict[str, float | str | bool] = Field(default_factory=dict,
                                                   description="the action's parameters (and `end` or `months`)")
+
+    @field_validator("params", mode="before")
+    @classmethod
+    def _values(cls, v):
+        """Each parameter is a finite number, a name or true/false, named by its key when it is not:
+        pydantic's union would name its first branch (``params.region.float``) and ask for a number."""
+        if not isinstance(v, dict):
+            return v
+        out = {}
+        for k, x in v.items():
+            if isinstance(x, (bool, str)):
+                out[k] = x
+            elif isinstance(x, numbers.Real):
+                if not np.isfinite(float(x)):
+                    raise ItemError("not a finite number - write a plain number (.nan and .inf are not accepted)",
+                                    k, x)
+                out[k] = x if isinstance(x, (int, float)) else float(x)      # numpy scalars as floats
+            else:
+                raise ItemError("must be a number, a name or true/false - e.g. region: EU, months: 6, share: 0.5",
+                                k, x)
+        return out
 
     def apply(self, s: Schedules, t: int, day: int, field_: str) -> None:
         # the minerals block runs once over all of a scenario's minerals events (they interact)
