@@ -93,3 +93,29 @@ def test_minerals_parameters_from_numpy_are_read_as_numbers():
          "events": [{"type": "minerals", "date": "2026-03", "action": "export_licence",
                      "params": {"share": np.float32(0.5), "months": 6}}]}
     assert load_scenario(d, checks=False).events[0].params == {"share": 0.5, "months": 6}
+
+
+# -- seeds and workers -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("cmd", [["run", "baseline", "--no-report"], ["compare", "baseline", "davos-2026"]])
+def test_cli_seed_above_the_files_bound_is_refused(cmd, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    line = _cli([*cmd, "--paths", "5", "--seed", str(MAX_SEED + 1)])
+    assert "--seed" in line and f"{MAX_SEED:,}" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("call", ["run", "compare"])
+def test_python_seed_above_the_files_bound_is_refused(call):
+    fn = {"run": lambda s: treasurylab.run("baseline", paths=5, seed=s),
+          "compare": lambda s: treasurylab.compare("baseline", "davos-2026", paths=5, seed=s)}[call]
+    with pytest.raises(BadInput, match="seed"):
+        fn(MAX_SEED + 1)
+    # the bound itself is the file's: a scenario may say it
+    assert load_scenario({"name": "x", "seed": MAX_SEED}, checks=False).seed == MAX_SEED
+
+
+@pytest.mark.parametrize("workers", [math.nan, 2.5, True])
+def test_python_workers_must_be_a_whole_number(workers):
+    with pytest.raises(BadInput, match="workers"):
+        treasurylab.run("baseline", paths=5, workers=workers)

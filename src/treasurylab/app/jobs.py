@@ -83,8 +83,9 @@ class JobQueue:
         if isinstance(paths, bool) or not isinstance(paths, int) or not 1 <= paths <= MAX_PATHS:
             raise BadInput(f"must be a whole number from 1 to {MAX_PATHS}", field="paths", got=paths,
                            fix=f"choose at most {MAX_PATHS} paths here (the CLI runs more)")
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise BadInput("must be a whole number >= 0", field="seed", got=seed, fix="e.g. 7")
+        from treasurylab.scenario.spec import check_seed
+
+        check_seed(seed, "seed", fix="e.g. 7")
         with self._lock:
             if self._pending() >= self._cap:
                 raise Busy(f"{self._pending()} runs are queued or running; try again when one finishes")

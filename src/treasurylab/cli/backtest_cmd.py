@@ -70,9 +70,9 @@ def register(app: typer.Typer) -> None:
                 write_pit_plots,
             )
             from treasurylab.scenario import backtest as B
+            from treasurylab.scenario.spec import check_seed
 
-            if seed < 0:
-                raise BadInput("must be a whole number >= 0", field="--seed", got=seed, fix="e.g. --seed 7")
+            check_seed(seed, "--seed")
             if out is not None:           # as run, sweep and demo: a missing parent is refused, not created
                 check_out_dir(out, "--out")
             if write_docs:

@@ -49,10 +49,14 @@ def _check_common(paths=None, seed=None, workers=None, cluster=None, out=None) -
     if paths is not None and not 1 <= paths <= MAX_PATHS:
         raise BadInput(f"must be a whole number >= 1 and at most {MAX_PATHS:,}", field="--paths", got=paths,
                        fix="e.g. --paths 1000")
-    if seed is not None and seed < 0:
-        raise BadInput("must be a whole number >= 0", field="--seed", got=seed, fix="e.g. --seed 7")
-    if workers is not None and workers < 1:
-        raise BadInput("must be >= 1", field="--workers", got=workers, fix="give 1 for serial, 2+ for processes")
+    if seed is not None:
+        from treasurylab.scenario.spec import check_seed
+
+        check_seed(seed, "--seed")
+    if workers is not None:
+        from treasurylab.scenario.executors import check_workers
+
+        check_workers(workers)
     if cluster is not None:
         from treasurylab.scenario.executors import check_address
 
@@ -151,11 +155,11 @@ def register(app: typer.Typer) -> None:
 
             _check_file_arg(scenario, "SCENARIO")
             _check_common(paths=paths, seed=seed, workers=workers, cluster=cluster, out=out)
-            if save_paths is not None and save_paths < 1:
-                from treasurylab.errors import BadInput
+            from treasurylab.scenario.results import check_save_paths
+            from treasurylab.scenario.runner import KEEP_PATHS
 
-                raise BadInput("must be a whole number >= 1", field="--save-paths", got=save_paths,
-                               fix="e.g. --save-paths 1000 (leave it out to write no paths.nc)")
+            if save_paths is not None:
+                check_save_paths(save_paths, field="--save-paths")
             sc = load_scenario(scenario)
             output.warn(sc.warnings)                   # likely unit slips, kept as given
             if baseline is not None:
@@ -163,6 +167,8 @@ def register(app: typer.Typer) -> None:
                 if note:
                     typer.echo(f"note: {note}", err=True)
             n = paths if paths is not None else sc.paths
+            if save_paths is not None:      # refused before the run: no run is wasted, nothing written
+                check_save_paths(save_paths, min(n, KEEP_PATHS), field="--save-paths")
             folder = Path(out) if out else Path("out") / sc.name
             # locked and staged before the run: a second writer or an unwritable folder is refused
             # now, and the result set appears all at once (scenario/resultdir.py)

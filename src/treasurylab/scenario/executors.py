@@ -285,12 +285,20 @@ class DaskExecutor:
         self._client.close()
 
 
+def check_workers(workers: Any) -> None:
+    """The one check of a number of local workers (``--workers``, ``run(workers=...)``): a whole number >= 1
+    (a NaN, 2.5 or True passed every ``< 1`` test and ran serially or as a float)."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise BadInput("must be a whole number >= 1", field="--workers", got=workers,
+                       fix="give 1 for serial, 2+ for processes")
+
+
 def make_executor(workers: int | None = None, cluster: str | None = None, n_tasks: int = 1):
     """The executor for ``n_tasks`` blocks: Dask if ``cluster``, else processes, else serial."""
     if cluster:
         return DaskExecutor(cluster)
-    if workers is not None and workers < 1:
-        raise BadInput("must be >= 1", field="--workers", got=workers, fix="give 1 for serial, 2+ for processes")
+    if workers is not None:
+        check_workers(workers)
     w = workers if workers is not None else (os.cpu_count() or 1)
     w = min(w, n_tasks)
     return ProcessExecutor(w, keep_alive=True) if w > 1 else SerialExecutor()

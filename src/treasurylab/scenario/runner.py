@@ -171,8 +171,9 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
                            fix="e.g. --paths 1000")
         changes["paths"] = paths
     if seed is not None:
-        if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-            raise BadInput("must be a whole number >= 0", field="seed", got=seed, fix="e.g. --seed 7")
+        from treasurylab.scenario.spec import check_seed
+
+        check_seed(seed)
         changes["seed"] = seed
     if changes:
         sc = sc.with_(**changes)

@@ -46,6 +46,15 @@ _NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 #: the most paths one run may have (a scenario file's ``paths``, ``--paths``, ``run(paths=...)``)
 MAX_PATHS = 10_000_000
+#: the largest seed (a scenario file's ``seed``, ``--seed``, ``run(seed=...)``, the dashboard's): a signed
+#: 64-bit integer, so that result.json's readers and the files' integer attributes hold it exactly
+MAX_SEED = 2**63 - 1
+
+
+def check_seed(seed: Any, field: str = "seed", fix: str = "e.g. --seed 7") -> None:
+    """The one check of a seed given outside a scenario file (the file's own is its field's bounds)."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        raise BadInput(f"must be a whole number >= 0 and at most {MAX_SEED:,}", field=field, got=seed, fix=fix)
 
 
 class Scenario(Strict):
@@ -56,7 +65,7 @@ class Scenario(Strict):
     start: str = "2026-01"
     horizon: int = Field(60, ge=1, le=600, description="months")
     paths: int = Field(1000, ge=1, le=MAX_PATHS)
-    seed: int = Field(0, ge=0, le=2**63 - 1)
+    seed: int = Field(0, ge=0, le=MAX_SEED)
     baseline: str = "cbo-2026-02"
     events: list[union()] = Field(default_factory=list)  # every registered kind (scenario/events)
     overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
