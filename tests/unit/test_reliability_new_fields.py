@@ -119,3 +119,19 @@ def test_python_seed_above_the_files_bound_is_refused(call):
 def test_python_workers_must_be_a_whole_number(workers):
     with pytest.raises(BadInput, match="workers"):
         treasurylab.run("baseline", paths=5, workers=workers)
+
+
+# -- --save-paths ----------------------------------------------------------------------------------
+
+def test_save_paths_beyond_the_runs_paths_is_refused_before_the_run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    line = _cli(["run", "baseline", "--paths", "5", "--save-paths", "6", "--no-report", "--out", "o"])
+    assert "--save-paths" in line and "5 paths" in line
+    assert list(tmp_path.iterdir()) == []        # refused before the run: no folder, nothing written
+
+
+def test_result_save_refuses_more_paths_than_it_keeps(tmp_path):
+    res = treasurylab.run("baseline", paths=5, seed=1)
+    with pytest.raises(BadInput, match="more than the 5 paths"):
+        res.save(tmp_path / "o", save_paths=6)
+    assert "paths_nc" in res.save(tmp_path / "o", save_paths=5)

@@ -426,6 +426,20 @@ class Head:
     base: dict                        # name -> (month,) baseline path, as ``base_<name>`` holds it
 
 
+def check_save_paths(save_paths: Any, kept: int | None = None, field: str = "save_paths") -> None:
+    """The one check of how many paths to write to paths.nc (``--save-paths``, ``Result.save(save_paths=)``): a
+    whole number >= 1 and, when ``kept`` (the paths the run keeps: its paths, at most ``runner.KEEP_PATHS``) is
+    known, at most that: more wrote the kept paths only, with no word that fewer were written."""
+    from treasurylab.errors import BadInput
+
+    if isinstance(save_paths, bool) or not isinstance(save_paths, int) or save_paths < 1:
+        raise BadInput("must be a whole number >= 1", field=field, got=save_paths,
+                       fix="e.g. --save-paths 1000 (leave it out to write no paths.nc)")
+    if kept is not None and save_paths > kept:
+        raise BadInput(f"more than the {kept:,} paths the run keeps", field=field, got=save_paths,
+                       fix=f"give at most {kept:,}")
+
+
 @dataclass
 class Result:
     """One run: the scenario, the Dataset, its summary and run metadata (``treasurylab.run`` wraps it in a notebook ``Run``).
@@ -656,11 +670,7 @@ class Result:
         atomic("summary.csv", lambda p: write_csv(p, table))
         atomic("summary.parquet", lambda p: write_parquet(p, table))
         if save_paths is not None:
-            if isinstance(save_paths, bool) or not isinstance(save_paths, int) or save_paths < 1:
-                from treasurylab.errors import BadInput
-
-                raise BadInput("must be a whole number >= 1", field="save_paths", got=save_paths,
-                               fix="e.g. --save-paths 1000 (paths written to paths.nc)")
+            check_save_paths(save_paths, int(self.meta.get("paths_kept", self.ds.sizes["path"])))
             ds = self.dataset_for_file(save_paths)
             atomic("paths.nc", lambda p: ds.to_netcdf(p, engine="scipy"))
         files.update(also or {})
