@@ -135,3 +135,30 @@ def test_result_save_refuses_more_paths_than_it_keeps(tmp_path):
     with pytest.raises(BadInput, match="more than the 5 paths"):
         res.save(tmp_path / "o", save_paths=6)
     assert "paths_nc" in res.save(tmp_path / "o", save_paths=5)
+
+
+# -- watch rules -----------------------------------------------------------------------------------
+
+RULE = "rules:\n  - id: r\n    title: t\n"
+
+
+@pytest.mark.parametrize("body, field", [
+    ("kind: change\n    indicator: china_holdings\n    window: 0m\n    below: 1\n", "rules[0].window"),
+    ("kind: change\n    indicator: china_holdings\n    window: 99999999y\n    below: 1\n", "rules[0].window"),
+    ("kind: change\n    indicator: china_holdings\n    window: 36526d\n    below: 1\n", "rules[0].window"),
+    ("kind: new_low\n    indicator: china_holdings\n    lookback: 0d\n", "rules[0].lookback"),
+    ("kind: new_low\n    indicator: china_holdings\n    lookback: 99999999y\n", "rules[0].lookback"),
+    ("kind: deadline\n    start: 2026-01-14\n    days: 1000000000\n    warn_days: 1\n", "rules[0]"),
+    ("kind: deadline\n    start: 9999-12-31\n    days: 10\n    warn_days: 1\n", "rules[0]"),
+])
+def test_watch_refuses_empty_or_overflowing_windows_and_clocks(body, field, tmp_path):
+    f = tmp_path / "r.yaml"
+    f.write_text(RULE + "    " + body)
+    line = _cli(["watch", "--rules", str(f)])
+    assert field in line and "internal error" not in line, line
+
+
+def test_watch_takes_a_century_window(tmp_path):
+    f = tmp_path / "r.yaml"
+    f.write_text(RULE + "    kind: new_low\n    indicator: china_holdings\n    lookback: 100y\n")
+    assert runner.invoke(app, ["watch", "--rules", str(f)]).exit_code in (0, 3)

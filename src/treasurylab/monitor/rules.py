@@ -61,9 +61,20 @@ def window_offset(w: str) -> pd.DateOffset:
             "m": pd.DateOffset(months=n), "y": pd.DateOffset(years=n)}[u]
 
 
+#: the longest window in each unit: 100 years. assumption: a century is longer than the history of every
+#: bundled dataset (the oldest, macro.federal_surplus, starts in 1901), so a longer window reads nothing more,
+#: and it keeps the window's date arithmetic inside pandas' dates (years 1677-2262)
+MAX_WINDOW = {"d": 36_525, "w": 5_218, "m": 1_200, "y": 100}
+
+
 def _check_window(v: str) -> str:
     if not isinstance(v, str) or not _WINDOW.match(v.strip()):
         raise ValueError("not a window - write a number and d, w, m or y, e.g. 13w, 3m, 90d, 1y")
+    m = _WINDOW.match(v.strip())
+    n, u = int(m.group(1)), m.group(2)
+    if not 1 <= n <= MAX_WINDOW[u]:
+        # a window of 0 compared a value with itself (a change of 0: a 'below 1' rule always fired)
+        raise ValueError(f"a window of {n}{u} - give 1{u} to {MAX_WINDOW[u]:,}{u} (100 years)")
     return v.strip()
 
 
@@ -206,6 +217,12 @@ class Deadline(_Base):
     def _one(self):
         if (self.days is None) == (self.days_param is None):
             raise ValueError("give exactly one of days, days_param - e.g. 'days: 180'")
+        if self.days is not None:
+            try:        # the clock's end must be a calendar date (it overflowed at evaluation: exit 1)
+                self.start + dt.timedelta(days=self.days)
+            except OverflowError:
+                raise ValueError(f"start {self.start} + {self.days:,} days is past the last calendar date "
+                                 "(9999-12-31) - give fewer days or an earlier start") from None
         return self
 
     def length(self) -> tuple[int, str]:
