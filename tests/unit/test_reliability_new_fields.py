@@ -162,3 +162,29 @@ def test_watch_takes_a_century_window(tmp_path):
     f = tmp_path / "r.yaml"
     f.write_text(RULE + "    kind: new_low\n    indicator: china_holdings\n    lookback: 100y\n")
     assert runner.invoke(app, ["watch", "--rules", str(f)]).exit_code in (0, 3)
+
+
+# -- sweep keys ------------------------------------------------------------------------------------
+
+def test_a_sweep_grid_reaches_a_policy_path_point_and_warns_of_its_decimal(tmp_path, monkeypatch):
+    # the point's key is a month: the key parser took only \w names ('not a field path')
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pp.yaml").write_text(HEAD + "events: [{type: policy_path, date: 2026-03, path: {2026-06: 2}}]\n")
+    (tmp_path / "s.sweep.yaml").write_text("name: s\nscenario: pp.yaml\npaths: 2\nseed: 1\nmetric: y10.p50@12\n"
+                                           "grid:\n  events[type=policy_path].path.2026-06: [0.04, 3]\n")
+    res = runner.invoke(app, ["sweep", "s.sweep.yaml", "--workers", "1", "--json"])
+    assert res.exit_code == 0, res.stderr
+    assert "events[0].path.2026-06: 0.04 percent" in res.stderr
+    import json
+
+    rows = json.loads(res.stdout)["points"]
+    assert [r["events[type=policy_path].path.2026-06"] for r in rows] == [0.04, 3]
+    assert rows[0]["value"] != rows[1]["value"]       # the point moved the path
+
+
+def test_a_bad_key_under_set_is_named_under_set(tmp_path):
+    (tmp_path / "s.sweep.yaml").write_text("name: s\nscenario: davos-2026\npaths: 2\nseed: 1\n"
+                                           "metric: p_cascade_half_24m\nset:\n  evnts.x: 1\n"
+                                           "grid:\n  events[type=threat].strength: [0.5]\n")
+    line = _cli(["sweep", str(tmp_path / "s.sweep.yaml"), "--workers", "1"])
+    assert "set.evnts.x" in line and "grid.evnts" not in line, line

@@ -42,7 +42,9 @@ from treasurylab.errors import BadInput, did_you_mean
 
 OUTCOMES = ("p_cascade_half_24m", "cascade_share_p50", "cascade_share_p95", "p_regime_exceeded")
 _METRIC_RE = re.compile(r"^(\w+)\.(p5|p50|p95|mean)@(\d+)$")
-_KEY_RE = re.compile(r"^(\w+)(?:\[(\d+|type=\w+)\])?$")
+#: a part of a grid or set key: a name, or a month (a policy_path point: ``events[type=policy_path].path.2026-06``),
+#: with an optional index
+_KEY_RE = re.compile(r"^(\w+|\d{4}-\d{2})(?:\[(\d+|type=\w+)\])?$")
 
 
 class SweepSpec(BaseModel):
@@ -70,21 +72,22 @@ def _check_metric(metric: str, where: str) -> None:
                        + ", ".join(VARIABLES) + " (e.g. y10.p50@24)")
 
 
-def set_path(data: dict, key: str, value: Any, where: str) -> tuple:
+def set_path(data: dict, key: str, value: Any, where: str, section: str = "grid") -> tuple:
     """Set ``key`` (e.g. 'events[type=sale].amount_bn') inside the scenario's plain data; returns the
-    location set, as the scenario's loader names it (``('events', 1, 'amount_bn')``)."""
+    location set, as the scenario's loader names it (``('events', 1, 'amount_bn')``). An error names the
+    key under ``section``, the sweep file's mapping that holds it (``grid`` or ``set``)."""
     node: Any = data
     parts = key.split(".")
     loc: list = []
     for i, part in enumerate(parts):
         m = _KEY_RE.match(part)
         if not m:
-            raise BadInput("not a field path", where=where, field=f"grid.{key}", got=part,
+            raise BadInput("not a field path", where=where, field=f"{section}.{key}", got=part,
                            fix="write e.g. events[type=threat].strength or overrides.macro.taylor_gap")
         name, idx = m.group(1), m.group(2)
         last = i == len(parts) - 1
         if not isinstance(node, dict):
-            raise BadInput("cannot go inside a value", where=where, field=f"grid.{key}", got=part,
+            raise BadInput("cannot go inside a value", where=where, field=f"{section}.{key}", got=part,
                            fix="check the path against the scenario file")
         loc.append(name)
         if idx is None:
@@ -95,26 +98,26 @@ def set_path(data: dict, key: str, value: Any, where: str) -> tuple:
                 if name in ("overrides",) or (len(parts) > 1 and parts[0] == "overrides"):
                     node[name] = {}
                 else:
-                    raise BadInput("no such field in the scenario", where=where, field=f"grid.{key}", got=name,
+                    raise BadInput("no such field in the scenario", where=where, field=f"{section}.{key}", got=name,
                                    fix=did_you_mean(name, list(node)))
             node = node[name]
             continue
         seq = node.get(name)
         if not isinstance(seq, list):
-            raise BadInput("not a list in the scenario", where=where, field=f"grid.{key}", got=name,
+            raise BadInput("not a list in the scenario", where=where, field=f"{section}.{key}", got=name,
                            fix="only events[...] can be indexed")
         if idx.startswith("type="):
             want = idx[5:]
             hits = [j for j, e in enumerate(seq) if isinstance(e, dict) and e.get("type") == want]
             if not hits:
                 types = [e.get("type") for e in seq if isinstance(e, dict)]
-                raise BadInput("the scenario has no event of this type", where=where, field=f"grid.{key}",
+                raise BadInput("the scenario has no event of this type", where=where, field=f"{section}.{key}",
                                got=want, fix=f"its events are: {', '.join(map(str, types)) or 'none'}")
             j = hits[0]
         else:
             j = int(idx)
             if j >= len(seq):
-                raise BadInput("index out of range", where=where, field=f"grid.{key}", got=j,
+                raise BadInput("index out of range", where=where, field=f"{section}.{key}", got=j,
                                fix=f"the scenario has {len(seq)} events (0-{len(seq) - 1})")
         loc.append(j)
         if last:
@@ -289,7 +292,7 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
         d = copy.deepcopy(base)
         changed: dict[tuple, str] = {}
         for k, v in spec.set.items():
-            changed[set_path(d, k, v, where_of(("set", k)))] = where_of(("set", k))
+            changed[set_path(d, k, v, where_of(("set", k)), "set")] = where_of(("set", k))
         for k, v in zip(keys, combo):
             changed[set_path(d, k, v, where_of(("grid", k)))] = where_of(("grid", k))
         if paths is not None or spec.paths is not None:
