@@ -11,7 +11,8 @@ offline (``TREASURYLAB_OFFLINE=1``), with the test store:
 
 Path counts are kept small so the whole file runs in well under a minute: ``run``, ``compare``,
 ``sweep`` and ``demo`` get ``--paths 16`` (a documented count above 16 is lowered to 16) and
-``paths=N`` in Python becomes ``paths=16``. Nothing else in a command is changed.
+``paths=N`` in Python becomes ``paths=16``; ``--save-paths N`` and ``save_paths=N`` are lowered to 16 with
+them (more paths than a run keeps are refused). Nothing else in a command is changed.
 
 Skipping is explicit and visible in the docs: a line ``<!-- docs-test: skip: REASON -->`` right
 above a fence skips that block, and a shell line whose comment contains ``docs-test: skip`` is not run
@@ -72,6 +73,9 @@ def _small_paths(argv: list[str]) -> list[str]:
         return argv
     out = list(argv)
     for k, a in enumerate(out[:-1]):
+        if a == "--save-paths":
+            out[k + 1] = str(min(int(out[k + 1]), SMALL_PATHS))
+    for k, a in enumerate(out[:-1]):
         if a in ("--paths", "-n"):
             out[k + 1] = str(min(int(out[k + 1]), SMALL_PATHS))
             return out
@@ -117,7 +121,7 @@ def test_documented_block_runs(where, line, lang, code, skip, tmp_path, monkeypa
                 continue
             _run_shell_line(raw)
     else:
-        src = re.sub(r"\bpaths=\d+", f"paths={SMALL_PATHS}", code)
+        src = re.sub(r"\b(save_)?paths=\d+", lambda m: f"{m.group(1) or ''}paths={SMALL_PATHS}", code)
         ns = _NAMESPACES.setdefault(where, {"__name__": "__docs__"})
         exec(compile(src, f"{where}:{line}", "exec"), ns)
 
