@@ -188,3 +188,23 @@ def test_a_bad_key_under_set_is_named_under_set(tmp_path):
                                            "grid:\n  events[type=threat].strength: [0.5]\n")
     line = _cli(["sweep", str(tmp_path / "s.sweep.yaml"), "--workers", "1"])
     assert "set.evnts.x" in line and "grid.evnts" not in line, line
+
+
+@pytest.mark.parametrize("action, params, field", [
+    ("ally_delay", "{region: EU, months: 2.5}", "events[0].params.months"),
+    ("subsidy", "{months: 6.5, regions: all}", "events[0].params.months"),
+    ("export_ban", "{months: 0.5}", "events[0].params.months"),
+    ("new_capacity", "{region: US, stage: magnet, tonnes_per_year: 1000, ramp_months: 12.5}",
+     "events[0].params.ramp_months"),
+])
+def test_minerals_months_must_be_whole(action, params, field):
+    # the block counts whole months (int()): a fraction was cut without a word
+    msg = _refused(HEAD + f"events: [{{type: minerals, date: 2026-02, action: {action}, params: {params}}}]\n")
+    assert field in msg and "whole number of months" in msg, msg
+
+
+def test_a_stockpile_release_in_months_of_demand_may_be_a_fraction():
+    # months of demand are a quantity, not a count of months
+    sc = load_scenario_text(HEAD + "events: [{type: minerals, date: 2026-02, action: stockpile_release, "
+                                   "params: {region: EU, months: 1.5}}]\n", "s.yaml")
+    assert sc.events[0].params["months"] == 1.5

@@ -228,7 +228,7 @@ class MineralsEvent:
         if end is None and dur is not None:
             o, _ = month_ordinal(start, "date")
             # the same check as every other number of the block (a string or NaN is bad input)
-            o += int(_num({"months": dur}, "months", "minerals.events[0].params.months", 0, 1200))
+            o += int(_num({"months": dur}, "months", "minerals.events[0].params.months", 0, 1200, whole=True))
             end = f"{o // 12:04d}-{o % 12 + 1:02d}"
         return cls(kind, start, None if end is None else str(end), params)
 
@@ -321,11 +321,18 @@ def validate_events(events: Iterable[Any], inputs: MineralsInputs | None = None)
     return out
 
 
-def _num(p: Mapping, key: str, field_name: str, lo: float | None = None, hi: float | None = None) -> float:
+def _num(p: Mapping, key: str, field_name: str, lo: float | None = None, hi: float | None = None,
+         whole: bool = False) -> float:
+    """``p[key]`` as a finite number within ``lo``..``hi``; ``whole``: a count of months the block cuts to a
+    whole number (a duration, a delay, a ramp; not a stockpile's months of demand, a quantity)."""
     v = p[key]
     if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(float(v)):
         raise BadInput("must be a number", field=field_name, got=v, fix="write a plain number")
     v = float(v)
+    if whole and not v.is_integer():
+        # the block counts whole months: 2.5 was cut to 2 without a word
+        raise BadInput("must be a whole number of months", field=field_name, got=v,
+                       fix=f"write {math.floor(v):g} or {math.ceil(v):g}")
     if lo is not None and v < lo:
         raise BadInput(f"must be >= {lo:g}", field=field_name, got=v, fix=f"use a value >= {lo:g}")
     if hi is not None and v > hi:
@@ -386,7 +393,7 @@ def _compile_one(ev: MineralsEvent, i: int) -> _Ev:
         q["level"] = _num(p, "level_usd_kg", f"{f}.level_usd_kg", 0, 10000) if "level_usd_kg" in p else None
         q["regions"] = _region_mask(_names(p.get("regions")), f"{f}.regions")
     elif kind == "subsidy":
-        q["months"] = _num(p, "months", f"{f}.months", 0, 120) if "months" in p else None
+        q["months"] = _num(p, "months", f"{f}.months", 0, 120, whole=True) if "months" in p else None
         q["regions"] = _region_mask(_names(p.get("regions")), f"{f}.regions")
         st = _names(p.get("stages"))
         q["stages"] = np.ones(S, bool) if not st or st == ["all"] else np.isin(
@@ -412,7 +419,7 @@ def _compile_one(ev: MineralsEvent, i: int) -> _Ev:
         if r == "China":
             raise BadInput("China is not an ally", field=f"{f}.region", got=p["region"], fix="name an allied region")
         q["region"] = r
-        q["months"] = _num(p, "months", f"{f}.months", 0, 120)
+        q["months"] = _num(p, "months", f"{f}.months", 0, 120, whole=True)
     elif kind == "new_capacity":
         q["r"] = REGIONS.index(match_region(p["region"], f"{f}.region"))
         q["s"] = STAGES.index(match_stage(p["stage"], f"{f}.stage"))
@@ -421,7 +428,7 @@ def _compile_one(ev: MineralsEvent, i: int) -> _Ev:
             raise BadInput("capacity must be >= 0", field=f"{f}.tonnes_per_year", got=q["tpy"],
                            fix="give the capacity added in t/yr (to remove capacity use an export ban or a capacity override)")
         # None: the block's default (new_capacity_ramp_months), read where the projects are started
-        q["ramp"] = int(_num(p, "ramp_months", f"{f}.ramp_months", 0, 240)) if "ramp_months" in p else None
+        q["ramp"] = int(_num(p, "ramp_months", f"{f}.ramp_months", 0, 240, whole=True)) if "ramp_months" in p else None
     return _Ev(kind, t0, t1, q, f"{base} ({kind} {ev.start})")
 
 
