@@ -191,6 +191,18 @@ def test_sweep_json_and_bad_sweep(tmp_path):
     assert res.exit_code == 2 and "metric" in res.stderr and "line 3" in res.stderr
 
 
+def test_sweep_too_large_is_refused_in_one_line(tmp_path):
+    f = tmp_path / "big.sweep.yaml"
+    xs = ", ".join(str(i) for i in range(300))
+    f.write_text(f"name: big\nscenario: davos-2026\npaths: 5\ngrid:\n  events[type=threat].strength: [{xs}]\n"
+                 f"  events[type=sale].amount_bn: [{xs}]\n")
+    res = runner.invoke(app, ["sweep", str(f), "--out", str(tmp_path / "o")])
+    lines = res.stderr.strip().splitlines()
+    assert res.exit_code == 2 and len(lines) == 1, res.stderr
+    assert "grid" in lines[0] and "90,000 points" in lines[0] and "line 4" in lines[0] and "fewer points" in lines[0]
+    assert not (tmp_path / "o").exists()          # nothing written
+
+
 def test_help_imports_nothing_heavy():
     # the start-up time itself is measured by the benchmark (docs/benchmarks.md), never asserted
     out = subprocess.run([sys.executable, "-X", "importtime", "-c", "import treasurylab.cli.main"],

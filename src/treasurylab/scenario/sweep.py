@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -259,11 +260,65 @@ def point_warnings(sc, base_where: Callable, changed: dict[tuple, str]) -> tuple
     return unit_warnings(sc, where)
 
 
+#: assumption: the most points a sweep may have. Each point costs, before its paths, ~16 ms to prepare
+#: and ~34 ms of a block's fixed cost (the tipping-point sweep's points, measured on a 2-core machine:
+#: a 5-path block 34 ms, a 2,560-path block 314 ms), ~50 ms of CPU a point: 10,000 points are ~500 s
+#: of CPU, minutes on two cores. A point is prepared in this process even with a cluster, so the
+#: bound holds there too. Without it a 300 x 300 grid reached ~6.6 GB before running a block.
+MAX_POINTS = 10_000
+#: assumption: the most paths of all points together (points x paths) a sweep may run on local workers:
+#: ~0.11 ms of CPU a path beyond a block's fixed cost (measured as above), so 4,000,000 are ~440 s of
+#: CPU, minutes on two cores; a cluster (``--cluster``) lifts it, its workers run the blocks
+MAX_POINT_PATHS = 4_000_000
+
+
+def _whole(v: Any) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool) and v > 0
+
+
+def grid_size(spec: SweepSpec, base: dict, paths: int | None) -> tuple[int, int]:
+    """(points, paths of all points together) of a sweep, from its file alone: no point is built. A
+    point's paths are ``paths`` (the call's), else the sweep file's, else the grid's ``paths`` axis,
+    else its ``set``, else the scenario's (as the points are built: a value that is not a whole
+    number counts 0 here and is refused when its point is parsed)."""
+    from treasurylab.scenario.spec import Scenario
+
+    n = math.prod(len(v) for v in spec.grid.values())
+    each = paths if paths is not None else spec.paths
+    if each is not None:
+        return n, n * each
+    if "paths" in spec.grid:
+        axis = spec.grid["paths"]
+        return n, n // len(axis) * sum(v for v in axis if _whole(v))
+    p = spec.set.get("paths", base.get("paths", Scenario.model_fields["paths"].default))
+    return n, n * (p if _whole(p) else 0)
+
+
+def check_size(spec: SweepSpec, base: dict, paths: int | None, cluster: str | None, where: str) -> None:
+    """Refuse, before any point is built, a grid of more than :data:`MAX_POINTS` points or, on local
+    workers, more than :data:`MAX_POINT_PATHS` paths in all."""
+    n, total = grid_size(spec, base, paths)
+    shape = " x ".join(str(len(v)) for v in spec.grid.values())
+    if n > MAX_POINTS:
+        raise BadInput(f"too many points: {shape} = {n:,} points, the bound is {MAX_POINTS:,} "
+                       f"(~50 ms of CPU a point before its paths)", where=where, field="grid",
+                       fix="fewer points (fewer values per key, or fewer keys), or split the grid into "
+                           "several sweeps")
+    if not cluster and total > MAX_POINT_PATHS:
+        raise BadInput(f"too many paths: {shape} = {n:,} points, {total:,} paths in all, the bound is "
+                       f"{MAX_POINT_PATHS:,} on local workers", where=where, field="grid",
+                       fix="fewer points or paths (--paths or the sweep's paths:), or run it on a cluster "
+                           "(--cluster)")
+
+
 def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = None,
           paths: int | None = None, seed: int | None = None,
           progress: Callable[[int, int], None] | None = None,
           warn: Callable[[str], None] | None = None) -> SweepResult:
     """Run every point of the grid; each point's metric in ``SweepResult.rows``.
+
+    A grid over :data:`MAX_POINTS` points, or over :data:`MAX_POINT_PATHS` paths in all on local
+    workers, is refused before any point is built (:func:`check_size`).
 
     Each distinct likely unit slip of the points' scenarios (:func:`point_warnings`) is in
     ``SweepResult.warnings`` and given to ``warn`` once, before the run."""
@@ -284,6 +339,7 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
                        fix=exc.fix) from None
     base_doc = load_yaml(base_path)
     base = base_doc.data
+    check_size(spec, base if isinstance(base, dict) else {}, paths, cluster, where_of(("grid",)))
     keys = list(spec.grid)
     axes = [list(spec.grid[k]) for k in keys]
     points = []

@@ -120,6 +120,12 @@ def block_size() -> str:
     return f"{BLOCK_SIZE:,}"
 
 
+def sweep_bounds() -> str:
+    from treasurylab.scenario.sweep import MAX_POINT_PATHS, MAX_POINTS
+
+    return f"more than {MAX_POINTS:,} points, or (on local workers) more than {MAX_POINT_PATHS:,} paths in all"
+
+
 def theta_mean() -> str:
     from treasurylab.params import load_params
 
@@ -154,6 +160,7 @@ def unit_floors() -> str:
 
 
 SECTIONS = {
+    "scen-sweep-bounds": sweep_bounds,
     "scen-words-cut": words_cut,
     "scen-unit-floors": unit_floors,
     "scen-term-premium": term_premium,

@@ -1,0 +1,74 @@
+"""Sweeps too large are refused before any point is built."""
+
+from __future__ import annotations
+
+import pytest
+
+from treasurylab.errors import BadInput
+from treasurylab.scenario import setup as setup_mod
+from treasurylab.scenario import spec as spec_mod
+from treasurylab.scenario import sweep as sweep_mod
+from treasurylab.scenario.sweep import MAX_POINT_PATHS, MAX_POINTS, sweep
+
+
+def _grid(n_x: int, n_y: int, paths: int = 5) -> dict:
+    return {"name": "big", "scenario": "davos-2026", "paths": paths, "seed": 1,
+            "grid": {"events[type=threat].strength": [i / n_x for i in range(n_x)],
+                     "events[type=sale].amount_bn": [1 + i for i in range(n_y)]}}
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Count the points parsed and prepared (instrumentation, not timing)."""
+    calls = {"parse": 0, "prepare": 0}
+    parse, prepare = spec_mod.parse_scenario, setup_mod.prepare
+
+    def parse_counted(*a, **k):
+        calls["parse"] += 1
+        return parse(*a, **k)
+
+    def prepare_counted(*a, **k):
+        calls["prepare"] += 1
+        return prepare(*a, **k)
+
+    monkeypatch.setattr(spec_mod, "parse_scenario", parse_counted)
+    monkeypatch.setattr(setup_mod, "prepare", prepare_counted)
+    return calls
+
+
+def test_audit_grid_is_refused_before_any_point(counted):
+    # the audit's 5,000 x 5,000 grid (11 GB after ~10 minutes, still building points)
+    with pytest.raises(BadInput) as e:
+        sweep(_grid(5000, 5000))
+    assert e.value.field == "grid"
+    assert "25,000,000 points" in str(e.value) and f"{MAX_POINTS:,}" in str(e.value)
+    assert "fewer" in e.value.fix
+    assert counted == {"parse": 0, "prepare": 0}
+    # the audit's 300 x 300 grid at 5 paths (6.6 GB within ~2 minutes)
+    with pytest.raises(BadInput, match="90,000 points"):
+        sweep(_grid(300, 300))
+    assert counted == {"parse": 0, "prepare": 0}
+
+
+def test_points_times_paths_bound(counted):
+    paths = MAX_POINT_PATHS // 4 + 1
+    with pytest.raises(BadInput) as e:
+        sweep(_grid(2, 2, paths=paths))
+    msg = str(e.value)
+    assert e.value.field == "grid" and f"{4 * paths:,}" in msg and f"{MAX_POINT_PATHS:,}" in msg
+    assert "--cluster" in e.value.fix
+    assert counted == {"parse": 0, "prepare": 0}
+    # --paths of the call counts, not the file's
+    with pytest.raises(BadInput, match="paths"):
+        sweep(_grid(2, 2, paths=1), paths=paths)
+    assert counted == {"parse": 0, "prepare": 0}
+
+
+def test_point_paths_counts_a_paths_axis():
+    spec, _ = sweep_mod.load_sweep({"name": "p", "scenario": "davos-2026",
+                                    "grid": {"paths": [10, 30], "horizon": [12, 24, 36]}})
+    assert sweep_mod.grid_size(spec, {"paths": 7}, None) == (6, 3 * (10 + 30))
+    spec, _ = sweep_mod.load_sweep({"name": "p", "scenario": "davos-2026", "paths": 5,
+                                    "grid": {"paths": [10, 30], "horizon": [12, 24, 36]}})
+    assert sweep_mod.grid_size(spec, {"paths": 7}, None) == (6, 30)     # the file's paths win
+    assert sweep_mod.grid_size(spec, {"paths": 7}, 2) == (6, 12)        # and --paths over it
