@@ -1,6 +1,10 @@
-"""Sweeps too large are refused before any point is built."""
+"""Sweeps too large are refused before any point is built; the others prepare their points a wave at
+a time, so memory is bounded by the points in flight, not by the grid."""
 
 from __future__ import annotations
+
+import gc
+import weakref
 
 import pytest
 
@@ -72,3 +76,23 @@ def test_point_paths_counts_a_paths_axis():
                                     "grid": {"paths": [10, 30], "horizon": [12, 24, 36]}})
     assert sweep_mod.grid_size(spec, {"paths": 7}, None) == (6, 30)     # the file's paths win
     assert sweep_mod.grid_size(spec, {"paths": 7}, 2) == (6, 12)        # and --paths over it
+
+
+def test_points_are_prepared_a_wave_at_a_time(monkeypatch):
+    alive: weakref.WeakSet = weakref.WeakSet()
+    most = [0]
+    prepare = setup_mod.prepare
+
+    def tracked(sc):
+        gc.collect()
+        s = prepare(sc)
+        alive.add(s)
+        most[0] = max(most[0], len(alive))
+        return s
+
+    monkeypatch.setattr(setup_mod, "prepare", tracked)
+    res = sweep(_grid(8, 5, paths=1), workers=1)
+    assert len(res.rows) == 40
+    # two waves in flight at most (the one collected, the next one running)
+    assert most[0] <= 2 * sweep_mod.wave_points(1, 1)
+    assert most[0] < 40

@@ -17,7 +17,9 @@ A sweep file (``scenarios/tipping-point.sweep.yaml``)::
 Grid keys address the scenario's fields: ``name``, ``events[i].field``, ``events[type=T].field``
 (the first event of type T), ``overrides.BLOCK.PARAM``. The full product of the grid is run, every
 point with the same seed (common random numbers, so neighbouring points differ by the change and not
-by noise). All (point, block) tasks go to one executor, so a cluster is kept busy.
+by noise). The points are prepared and run a wave at a time (:func:`wave_points`; the next wave is
+handed to the executor while this one is reduced to its metric), so memory is bounded by the points
+in flight, and a grid too large is refused before any point is built (:func:`check_size`).
 
 The flagship sweep is the tipping-point map: threat strength x initial sale size -> probability that
 more than half of foreign official holdings are sold within 24 months (``p_cascade_half_24m``: the
@@ -311,6 +313,14 @@ def check_size(spec: SweepSpec, base: dict, paths: int | None, cluster: str | No
                            "(--cluster)")
 
 
+def wave_points(workers: int, blocks_a_point: int) -> int:
+    """Points prepared and run at a time: enough for :data:`reduce.WAVE_BLOCKS` blocks and two a worker
+    (so that the workers stay busy), at least one."""
+    from treasurylab.scenario.reduce import WAVE_BLOCKS
+
+    return max(1, -(-max(WAVE_BLOCKS, 2 * workers) // max(1, blocks_a_point)))
+
+
 def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = None,
           paths: int | None = None, seed: int | None = None,
           progress: Callable[[int, int], None] | None = None,
@@ -318,7 +328,11 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
     """Run every point of the grid; each point's metric in ``SweepResult.rows``.
 
     A grid over :data:`MAX_POINTS` points, or over :data:`MAX_POINT_PATHS` paths in all on local
-    workers, is refused before any point is built (:func:`check_size`).
+    workers, is refused before any point is built (:func:`check_size`). Every point is parsed first
+    (a bad point is refused before any block runs), keeping nothing but its warnings; the points are
+    then built again, prepared and run a wave at a time (:func:`wave_points`, the next wave running
+    while this one is reduced to its metric), so memory is bounded by the points in flight. Every
+    point has the same seed, so the order of the waves changes no number.
 
     Each distinct likely unit slip of the points' scenarios (:func:`point_warnings`) is in
     ``SweepResult.warnings`` and given to ``warn`` once, before the run."""
@@ -342,9 +356,8 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
     check_size(spec, base if isinstance(base, dict) else {}, paths, cluster, where_of(("grid",)))
     keys = list(spec.grid)
     axes = [list(spec.grid[k]) for k in keys]
-    points = []
-    slips: dict[str, None] = {}
-    for combo in itertools.product(*axes):
+
+    def point(combo: tuple) -> tuple[Any, dict]:
         d = copy.deepcopy(base)
         changed: dict[tuple, str] = {}
         for k, v in spec.set.items():
@@ -356,34 +369,66 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
         if seed is not None or spec.seed is not None:
             d["seed"] = seed if seed is not None else spec.seed
         label = ", ".join(f"{k}={v}" for k, v in zip(keys, combo))
-        sc = parse_scenario(d, where_of=lambda loc, lab=label: f"{base_path} with {lab}")
-        points.append((combo, sc))
+        return parse_scenario(d, where_of=lambda loc, lab=label: f"{base_path} with {lab}"), changed
+
+    slips: dict[str, None] = {}
+    n_tasks = 0
+    for combo in itertools.product(*axes):
+        sc, changed = point(combo)
+        n_tasks += len(plan(sc.paths, sc.seed))
         slips.update(dict.fromkeys(point_warnings(sc, base_doc.where, changed)))
     load_scenario(base_path)  # the base itself must be valid too
     for line in slips:
         if warn is not None:
             warn(line)
-    tasks, owners = [], []
+    from treasurylab.scenario import setup as setup_mod
     from treasurylab.scenario.parallel import before_fork
-    from treasurylab.scenario.setup import prepare
 
-    setups = [prepare(sc) for _, sc in points]
-    for i, (_, sc) in enumerate(points):
-        for b in plan(sc.paths, sc.seed):
-            tasks.append((setups[i], b))
-            owners.append(i)
-    ex = make_executor(workers, cluster, len(tasks))
-    before_fork(ex, setups[0] if setups else None)
+    res = SweepResult(spec, keys, axes, warnings=list(slips))
+    ex = make_executor(workers, cluster, n_tasks)
+    combos = itertools.product(*axes)
+    done = [0]
+
+    def start():
+        """Build, prepare and hand over the next wave; None when the grid is done."""
+        wave: list = []
+        tasks: list = []
+        for combo in combos:
+            sc, _ = point(combo)
+            setup = setup_mod.prepare(sc)
+            if not wave and not tasks and done[0] == 0:
+                before_fork(ex, setup)
+            blocks = plan(sc.paths, sc.seed)
+            wave.append((combo, sc, setup, len(blocks)))
+            tasks += [(setup, b) for b in blocks]
+            if len(wave) >= wave_points(ex.workers, len(blocks)):
+                break
+        if not wave:
+            return None
+        off = done[0]
+        done[0] += len(tasks)
+        cb = None if progress is None else (lambda d, _n, off=off: progress(off + d, n_tasks))
+        return wave, ex.submit(_block, tasks, progress=cb)
+
+    pending = None
     try:
-        parts = ex.map(_block, tasks, progress=progress)
+        pending = start()
+        while pending is not None:
+            wave, handed = pending
+            parts = handed.result()
+            pending = start()            # the next wave runs while this one is reduced
+            for combo, sc, setup, nb in wave:
+                mine, parts = parts[:nb], parts[nb:]
+                r = Result(sc, _dataset(setup, merge(mine), sc), {"seed": sc.seed})
+                row = {k: v for k, v in zip(keys, combo)}
+                row["value"] = metric_value(r, spec.metric)
+                res.rows.append(row)
+            del wave, parts, mine, r, setup, sc   # nothing of this wave outlives it
+    except BaseException:
+        if pending is not None:
+            pending[1].cancel()
+        raise
     finally:
         if hasattr(ex, "close"):
             ex.close()
-    res = SweepResult(spec, keys, axes, warnings=list(slips))
-    for i, (combo, sc) in enumerate(points):
-        mine = [p for p, o in zip(parts, owners) if o == i]
-        r = Result(sc, _dataset(setups[i], merge(mine), sc), {"seed": sc.seed})
-        row = {k: v for k, v in zip(keys, combo)}
-        row["value"] = metric_value(r, spec.metric)
-        res.rows.append(row)
     return res
