@@ -208,3 +208,41 @@ def test_a_stockpile_release_in_months_of_demand_may_be_a_fraction():
     sc = load_scenario_text(HEAD + "events: [{type: minerals, date: 2026-02, action: stockpile_release, "
                                    "params: {region: EU, months: 1.5}}]\n", "s.yaml")
     assert sc.events[0].params["months"] == 1.5
+
+
+# -- a minerals event re-checked at set-up is named by the user's index ------------------------------
+
+def _minerals_second(action: str, params: dict) -> dict:
+    # a policy_path first, so the minerals event is the user's events[1] (and the block's events[4]
+    # once the 2025 policy record's four events are put before it)
+    return {"name": "x", "start": "2026-01", "horizon": 24, "paths": 4, "seed": 1,
+            "events": [{"type": "policy_path", "date": "2026-03", "path": {"2026-06": 3}},
+                       {"type": "minerals", "date": "2026-02", "action": action, "params": params}]}
+
+
+@pytest.mark.parametrize("action, params, field", [
+    ("export_bann", {}, "events[1].action"),
+    ("export_ban", {"months": 0.5}, "events[1].params.months"),
+    ("ally_delay", {"region": "Atlantis", "months": 6}, "events[1].params.region"),
+])
+def test_a_bad_minerals_event_given_to_run_is_named_by_the_users_index(action, params, field):
+    d = _minerals_second(action, params)
+    with pytest.raises(BadInput) as at_load:
+        load_scenario(d)
+    with pytest.raises(BadInput) as at_run:
+        treasurylab.run(load_scenario(d, checks=False), paths=4)
+    assert at_load.value.field == field, str(at_load.value)
+    # the set-up's re-check named the block's list, after the policy record (minerals.events[4])
+    assert at_run.value.field == field, str(at_run.value)
+    assert "minerals.events[" not in str(at_run.value) and at_run.value.problem == at_load.value.problem
+
+
+def test_a_minerals_policy_mix_is_named_by_the_users_indices(tmp_path):
+    d = _minerals_second("export_ban", {"products": "magnet", "destinations": "all"})
+    d["events"].append({"type": "minerals", "date": "2026-03", "action": "exemption",
+                        "params": {"products": "magnet", "destinations": "all"}})
+    with pytest.raises(BadInput) as ei:
+        treasurylab.run(d, paths=4)
+    msg = str(ei.value)
+    assert ei.value.field.startswith("events[2] ") and "ban: events[1] " in msg, msg
+    assert "minerals.events[" not in msg, msg

@@ -79,6 +79,7 @@ i.e. what a fully non-Chinese chain could deliver; ``chain_lp_magnets`` cross-ch
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -114,6 +115,7 @@ __all__ = [
     "policy_record_2025",
     "replay_2025",
     "scenario_events",
+    "scenario_fields",
     "simulate",
     "simulate_scenario",
     "validate_events",
@@ -211,8 +213,9 @@ class MineralsEvent:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_scenario(cls, ev: Any) -> MineralsEvent:
-        """From a scenario event ``{type: minerals, date, action, params}`` (object or dict).
+    def from_scenario(cls, ev: Any, index: int = 0) -> MineralsEvent:
+        """From a scenario event ``{type: minerals, date, action, params}`` (object or dict), the
+        block's event ``index`` (its errors name ``minerals.events[index]``).
 
         ``params`` may carry ``end`` (a date) or ``months`` (duration) besides the kind's parameters;
         lists may be written as comma-separated text ("US,EU,Japan")."""
@@ -226,9 +229,10 @@ class MineralsEvent:
             params.pop("months")
         start = str(get("date", None) or get("start", ""))
         if end is None and dur is not None:
-            o, _ = month_ordinal(start, "date")
+            o, _ = month_ordinal(start, f"minerals.events[{index}].date")
             # the same check as every other number of the block (a string or NaN is bad input)
-            o += int(_num({"months": dur}, "months", "minerals.events[0].params.months", 0, 1200, whole=True))
+            o += int(_num({"months": dur}, "months", f"minerals.events[{index}].params.months", 0, 1200,
+                          whole=True))
             end = f"{o // 12:04d}-{o % 12 + 1:02d}"
         return cls(kind, start, None if end is None else str(end), params)
 
@@ -314,7 +318,7 @@ def validate_events(events: Iterable[Any], inputs: MineralsInputs | None = None)
     out = []
     for i, ev in enumerate(events or ()):
         if not isinstance(ev, MineralsEvent):
-            ev = MineralsEvent.from_scenario(ev)
+            ev = MineralsEvent.from_scenario(ev, i)
         out.append(ev)
         _compile_one(ev, i)
     _check_mix([_compile_one(ev, i) for i, ev in enumerate(out)])
@@ -1192,31 +1196,68 @@ def chain_lp_magnets(inputs: MineralsInputs | None = None, month: str = "2026-07
     return float(x["mg"].sum())
 
 
+def _scenario_events(sc: Any, include_policy_record: bool) -> tuple[list[MineralsEvent], list[str]]:
+    """The block's events of a scenario and, for each, what names it to the user (see
+    :func:`scenario_events`, :func:`scenario_fields`)."""
+    own = [(i, e) for i, e in enumerate(getattr(sc, "events", []) or [])
+           if (e.get("type") if isinstance(e, Mapping) else getattr(e, "type", None)) == "minerals"]
+    evs = []
+    for i, e in own:
+        try:
+            evs.append(MineralsEvent.from_scenario(e))
+        except BadInput as exc:
+            raise scenario_fields(exc, [f"events[{i}]"]) from None
+    names = [f"events[{i}]" for i, _ in own]
+    if not include_policy_record:
+        return evs, names
+    kinds = {KIND_ALIASES.get(e.kind, e.kind) for e in evs}
+    single = ("proclamation_232", "extraterritorial")  # a scenario's own version replaces the record's
+    base = [e for e in policy_record_2025() if not (e.kind in single and e.kind in kinds)]
+    return base + evs, [f"the 2025 policy record's {e.kind}" for e in base] + names
+
+
 def scenario_events(sc: Any, include_policy_record: bool = True) -> list[MineralsEvent]:
     """The minerals events of a scenario (``type: minerals`` entries), after the 2025 policy record.
 
     The policy record (April 2025 licensing, the suspended October 2025 rules, the DoD floor and
     Proclamation 11001 with an open outcome) predates a 2026 run, so it is added unless the scenario
     sets ``include_policy_record=False``; a scenario ``proclamation_232`` or ``extraterritorial`` event
-    replaces the record's."""
-    evs = [MineralsEvent.from_scenario(e) for e in getattr(sc, "events", []) or []
-           if (e.get("type") if isinstance(e, Mapping) else getattr(e, "type", None)) == "minerals"]
-    if not include_policy_record:
-        return evs
-    own = {KIND_ALIASES.get(e.kind, e.kind) for e in evs}
-    single = ("proclamation_232", "extraterritorial")  # a scenario's own version replaces the record's
-    base = [e for e in policy_record_2025() if not (e.kind in single and e.kind in own)]
-    return base + evs
+    replaces the record's. A bad event is named by its index in the scenario (``events[3]``)."""
+    return _scenario_events(sc, include_policy_record)[0]
+
+
+_BLOCK_EVENT = re.compile(r"minerals\.events\[(\d+)\]")
+
+
+def scenario_fields(exc: BadInput, names: list[str], where: str | None = None) -> BadInput:
+    """``exc`` with each block event it names (``minerals.events[k]``, an index in the block's list)
+    named as the user wrote it, ``names[k]`` (``events[3]``: the block's list puts the 2025 policy
+    record first, so its indices are not the scenario's). The one home of that mapping: the scenario's
+    load-time check and the run's set-up name an event alike."""
+    def name(m: re.Match) -> str:
+        k = int(m.group(1))
+        return names[k] if k < len(names) else m.group(0)
+
+    def sub(text: Any) -> Any:
+        return _BLOCK_EVENT.sub(name, text) if isinstance(text, str) else text
+
+    return BadInput(sub(exc.problem), field=sub(exc.field), got=exc.got, fix=sub(exc.fix),
+                    where=where if where is not None else exc.where)
 
 
 def simulate_scenario(sc: Any, inputs: MineralsInputs | None = None) -> MineralsResult:
-    """Run the block for a scenario object (``start``, ``horizon``, ``events``, ``overrides``)."""
+    """Run the block for a scenario object (``start``, ``horizon``, ``events``, ``overrides``); a bad
+    event is named by its index in the scenario (``events[3]``), not in the block's list."""
     if inputs is None:
         from treasurylab.params.minerals_inputs import build
 
         inputs = build((getattr(sc, "overrides", None) or {}).get("minerals"), where="overrides.minerals")
-    return simulate(inputs, scenario_events(sc), start=str(getattr(sc, "start", "2026-01")),
-                    months=int(getattr(sc, "horizon", 120)))
+    evs, names = _scenario_events(sc, True)
+    try:
+        return simulate(inputs, evs, start=str(getattr(sc, "start", "2026-01")),
+                        months=int(getattr(sc, "horizon", 120)))
+    except BadInput as exc:
+        raise scenario_fields(exc, names) from None
 
 
 def allocate(inputs: MineralsInputs | None, capacity: np.ndarray, demand: np.ndarray, stock: np.ndarray,

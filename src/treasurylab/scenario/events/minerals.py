@@ -68,8 +68,9 @@ class Minerals(EventBase):
         except BadInput as exc:
             sub = re.sub(r"^minerals\.events\[\d+\]\.?", "", exc.field or "") or "action"
             loc = ("events", index) + tuple(sub.split(".")[:2])
-            raise BadInput(exc.problem, where=where_of(loc), field=f"events[{index}].{sub}",
-                           got=exc.got, fix=exc.fix) from None
+            named = MN.scenario_fields(exc, [f"events[{index}]"])
+            raise BadInput(named.problem, where=where_of(loc), field=f"events[{index}].{sub}",
+                           got=exc.got, fix=named.fix) from None
 
     def describe(self, run: RunWindow | None = None) -> str:
         """A sentence with a unit on every number: 'China bans exports of heavy rare earths and magnets
