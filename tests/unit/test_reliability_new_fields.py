@@ -246,3 +246,36 @@ def test_a_minerals_policy_mix_is_named_by_the_users_indices(tmp_path):
     msg = str(ei.value)
     assert ei.value.field.startswith("events[2] ") and "ban: events[1] " in msg, msg
     assert "minerals.events[" not in msg, msg
+
+
+# -- a grid value the scenario refuses is named by the sweep file's grid line --------------------------
+
+@pytest.mark.parametrize("value, shown, needle", [
+    ("'nan'", "'nan'", "finite number of percent"),
+    ("{a: 1}", "{'a': 1}", "finite number of percent"),
+    ("500", "500", "outside -1% to 20%"),
+])
+def test_a_grid_value_the_scenario_refuses_names_the_sweep_files_grid_line(value, shown, needle, tmp_path,
+                                                                           monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pp.yaml").write_text(HEAD + "events: [{type: policy_path, date: 2026-03, path: {2026-06: 2}}]\n")
+    sweep = tmp_path / "s.sweep.yaml"
+    sweep.write_text("name: s\nscenario: pp.yaml\npaths: 2\nseed: 1\nmetric: y10.p50@12\n"
+                     f"grid:\n  events[type=policy_path].path.2026-06: [3, {value}]\n")
+    line = _cli(["sweep", str(sweep), "--workers", "1"])
+    # the line named the base scenario by its full path with the event's field; the value was the
+    # sweep file's, on its line 7
+    want = f"{sweep} line 7: grid.events[type=policy_path].path.2026-06 = {shown}: events[0].path"
+    assert line.startswith("error: " + want), line
+    assert str(tmp_path / "pp.yaml") not in line and needle in line and "see docs/scenarios.md" in line, line
+
+
+def test_a_set_value_the_scenario_refuses_names_the_sweep_files_set_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pp.yaml").write_text(HEAD + "events: [{type: policy_path, date: 2026-03, path: {2026-06: 2}}]\n")
+    sweep = tmp_path / "s.sweep.yaml"
+    sweep.write_text("name: s\nscenario: pp.yaml\npaths: 2\nseed: 1\nmetric: y10.p50@12\n"
+                     "set:\n  events[type=policy_path].date: 2031-01\ngrid:\n  horizon: [24]\n")
+    line = _cli(["sweep", str(sweep), "--workers", "1"])
+    assert line.startswith(f"error: {sweep} line 7: set.events[type=policy_path].date = "), line
+    assert "events[0].date: outside the run" in line, line

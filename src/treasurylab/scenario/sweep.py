@@ -41,7 +41,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from treasurylab.errors import BadInput, did_you_mean
+from treasurylab.errors import BadInput, cut, did_you_mean
 
 OUTCOMES = ("p_cascade_half_24m", "cascade_share_p50", "cascade_share_p95", "p_regime_exceeded")
 _METRIC_RE = re.compile(r"^(\w+)\.(p5|p50|p95|mean)@(\d+)$")
@@ -262,6 +262,18 @@ def point_warnings(sc, base_where: Callable, changed: dict[tuple, str]) -> tuple
     return unit_warnings(sc, where)
 
 
+def point_where(loc: tuple, given: dict[tuple, str], otherwise: str) -> str:
+    """Where a grid point's scenario is refused at ``loc``: the sweep file's ``grid:`` or ``set:`` line
+    that set a value there, or inside it (the scenario names a policy path's point by the path), with
+    that value (``given``: location -> 'FILE line N: grid.KEY = VALUE'); else ``otherwise``. A value
+    the scenario refuses was written in the sweep file, not in the scenario file."""
+    for at, place in given.items():
+        # a field set by the sweep, or one inside it; or the event (or block) that holds it
+        if loc[:len(at)] == at or (len(loc) >= 2 and at[:len(loc)] == loc):
+            return place
+    return otherwise
+
+
 #: assumption: the most points a sweep may have. Each point costs, before its paths, ~16 ms to prepare
 #: and ~34 ms of a block's fixed cost (the tipping-point sweep's points, measured on a 2-core machine:
 #: a 5-path block 34 ms, a 2,560-path block 314 ms), ~50 ms of CPU a point: 10,000 points are ~500 s
@@ -360,16 +372,19 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
     def point(combo: tuple) -> tuple[Any, dict]:
         d = copy.deepcopy(base)
         changed: dict[tuple, str] = {}
-        for k, v in spec.set.items():
-            changed[set_path(d, k, v, where_of(("set", k)), "set")] = where_of(("set", k))
-        for k, v in zip(keys, combo):
-            changed[set_path(d, k, v, where_of(("grid", k)))] = where_of(("grid", k))
+        given: dict[tuple, str] = {}         # location -> the sweep line and value that set it
+        for section, items in (("set", spec.set.items()), ("grid", zip(keys, combo))):
+            for k, v in items:
+                loc = set_path(d, k, v, where_of((section, k)), section)
+                changed[loc] = where_of((section, k))
+                given[loc] = f"{where_of((section, k))}: {section}.{k} = {cut(repr(v))}"
         if paths is not None or spec.paths is not None:
             d["paths"] = paths if paths is not None else spec.paths
         if seed is not None or spec.seed is not None:
             d["seed"] = seed if seed is not None else spec.seed
         label = ", ".join(f"{k}={v}" for k, v in zip(keys, combo))
-        return parse_scenario(d, where_of=lambda loc, lab=label: f"{base_path} with {lab}"), changed
+        return parse_scenario(d, where_of=lambda loc, lab=label: point_where(loc, given, f"{base_path} with {lab}")), \
+            changed
 
     slips: dict[str, None] = {}
     n_tasks = 0
