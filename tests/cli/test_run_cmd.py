@@ -191,6 +191,26 @@ def test_sweep_json_and_bad_sweep(tmp_path):
     assert res.exit_code == 2 and "metric" in res.stderr and "line 3" in res.stderr
 
 
+def test_a_sweep_reads_its_scenario_file_from_its_own_folder(tmp_path, monkeypatch):
+    """A sweep written next to its scenario runs from any folder: a relative `scenario:` path is read
+    from the sweep file's folder (it was read from the current folder: 'file not found')."""
+    d = tmp_path / "work"
+    d.mkdir()
+    (d / "mine.yaml").write_text("name: mine\nstart: 2026-01\nhorizon: 24\nevents:\n"
+                                 "  - {type: threat, date: 2026-02, strength: 0.5}\n")
+    (d / "mine.sweep.yaml").write_text("name: m\nscenario: mine.yaml\npaths: 10\nseed: 1\n"
+                                       "grid:\n  events[type=threat].strength: [0, 1]\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    doc = _json(runner.invoke(app, ["sweep", str(d / "mine.sweep.yaml"), "--json"]))
+    assert len(doc["points"]) == 2
+    # a path that is not beside the sweep file is still read from the current folder, and refused there
+    (d / "mine.sweep.yaml").write_text("name: m\nscenario: other.yaml\ngrid:\n  horizon: [12]\n")
+    res = runner.invoke(app, ["sweep", str(d / "mine.sweep.yaml")])
+    assert res.exit_code == 2 and "scenario" in res.stderr and "other.yaml" in res.stderr, res.stderr
+
+
 def test_sweep_too_large_is_refused_in_one_line(tmp_path):
     f = tmp_path / "big.sweep.yaml"
     xs = ", ".join(str(i) for i in range(300))

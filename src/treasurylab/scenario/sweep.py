@@ -212,6 +212,18 @@ class SweepResult:
         return out
 
 
+def _beside(scenario: str, sweep_file: Any) -> str:
+    """A sweep's ``scenario:`` as a file path read from the sweep file's own folder when a relative path
+    is found there (a sweep written next to its scenario runs from any folder, as an include would);
+    otherwise as given: a shipped name, or a path from the current folder."""
+    p = Path(scenario)
+    if isinstance(sweep_file, (str, Path)) and not p.is_absolute() and p.suffix in (".yaml", ".yml"):
+        near = Path(sweep_file).parent / p
+        if Path(sweep_file).is_file() and near.is_file():
+            return str(near)
+    return scenario
+
+
 def load_sweep(path_or_dict: Any) -> tuple[SweepSpec, Callable]:
     from treasurylab.scenario.spec import _error_from_pydantic, shipped_dir
     from treasurylab.yamlio import load_yaml
@@ -357,7 +369,7 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
 
     spec, where_of = load_sweep(path_or_dict)
     try:
-        base_path = resolve(spec.scenario)
+        base_path = resolve(_beside(spec.scenario, path_or_dict))
     except BadInput as exc:              # the sweep file's own key, not the command's argument
         if exc.field != "SCENARIO":
             raise
