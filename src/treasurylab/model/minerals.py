@@ -88,6 +88,7 @@ from typing import Any
 import numpy as np
 
 from treasurylab.errors import BadInput, did_you_mean
+from treasurylab.params.macro_inputs import ordinal_label
 from treasurylab.params.minerals_inputs import (
     CONSUMER_OF,
     CONSUMERS,
@@ -233,7 +234,7 @@ class MineralsEvent:
             # the same check as every other number of the block (a string or NaN is bad input)
             o += int(_num({"months": dur}, "months", f"minerals.events[{index}].params.months", 0, 1200,
                           whole=True))
-            end = f"{o // 12:04d}-{o % 12 + 1:02d}"
+            end = ordinal_label(o)
         return cls(kind, start, None if end is None else str(end), params)
 
 
@@ -769,10 +770,6 @@ class _LP:
 # Capacity paths and policy schedules (known before the time loop)
 # ------------------------------------------------------------------------------------------------
 
-def _ord_label(o: int) -> str:
-    return f"{o // 12:04d}-{o % 12 + 1:02d}"
-
-
 def _supports(evs: list[_Ev]) -> Iterator[tuple[_Ev, np.ndarray]]:
     """Each event that gives partner support, with the regions it supports ([R] bool): a price floor or
     a subsidy in its regions, a proclamation whose outcome includes agreements in every region but
@@ -1085,7 +1082,7 @@ def simulate(inputs: MineralsInputs | None = None, events: Iterable[Any] = (), s
     D_ex = D_c[:, [c for c in range(C) if c != CN_C]].sum(axis=1)
     cov_stage, cov_chain = _coverage(cap_m, D_ex, inp)
     return MineralsResult(
-        months=[_ord_label(o) for o in ords], production=production, capacity=cap_m, china_exports=exports,
+        months=[ordinal_label(o) for o in ords], production=production, capacity=cap_m, china_exports=exports,
         deliveries=deliveries, demand=D_cu, shortfall=shortfall, inventory_months=inv_m, prices=prices,
         value_lost_bn=value_lost, germany_value_lost_bn=value_lost[:, CONSUMERS.index("EU")] * float(p["germany_share_of_eu"]),
         us_output_gap_pp=gap, coverage_stage=cov_stage, coverage_chain=cov_chain,
@@ -1168,7 +1165,7 @@ def answer_180_days(inputs: MineralsInputs | None = None, events: Iterable[Any] 
     D_ex = np.array([D_c[[c for c in range(C) if c != CN_C]].sum()])
     stage, chain = _coverage(cap_m, D_ex, inp)
     return {
-        "date": day.isoformat(), "month": _ord_label(t), "days": int(days),
+        "date": day.isoformat(), "month": ordinal_label(t), "days": int(days),
         "stage_only": {s: float(stage[0, i]) for i, s in enumerate(STAGES)},
         "chain": {s: float(chain[0, i]) for i, s in enumerate(STAGES)},
         "non_china_capacity_per_year": {s: float(cap_m[0, i, [r for r in range(R) if r != CN]].sum() * 12)

@@ -110,7 +110,9 @@ class Minerals(EventBase):
 
     def doubts(self, sc) -> list[tuple[str, str]]:
         """An ``ally_delay`` for a region no event of the run supports: it has no effect in this run."""
-        if canonical_kind_of(self.action) != "ally_delay":
+        from treasurylab.model.minerals import canonical_kind
+
+        if canonical_kind(self.action) != "ally_delay":
             return []
         from treasurylab.errors import BadInput
 
@@ -133,6 +135,7 @@ class Minerals(EventBase):
 
         try:
             from treasurylab.model.minerals import match_region, support_months
+            from treasurylab.params.macro_inputs import ordinal_label
 
             none = _no_effect(self.params.get("region"), run.minerals_events)
             if none:
@@ -151,16 +154,7 @@ class Minerals(EventBase):
         if n <= 0:
             return run.inside(f"none of the {months_text(s1 - s0)} of delay")
         return (run.inside(f"{n} of the {months_text(s1 - s0)} of delay", "fall" if n != 1 else "falls")
-                + f": partner support reaches {_the(region)} in {s1 // 12:04d}-{s1 % 12 + 1:02d}")
-
-
-def canonical_kind_of(action: str) -> str:
-    """The minerals block's name for an action as written ('ban': export_ban); as written without the block."""
-    try:
-        from treasurylab.model.minerals import canonical_kind
-    except ImportError:
-        return str(action)
-    return canonical_kind(action)
+                + f": partner support reaches {_the(region)} in {ordinal_label(s1)}")
 
 
 def _no_effect(region: object, events) -> str:
@@ -200,6 +194,7 @@ class _Defaults:
 
         try:
             from treasurylab.model.minerals import event_months, licence_default_share
+            from treasurylab.params.macro_inputs import ordinal_label
 
             t0, t1 = event_months(self.ev)
         except (ImportError, BadInput):
@@ -215,9 +210,9 @@ class _Defaults:
             if len(cut) == 1:
                 text = f"{100 * sh[0]:.3g}% throughout"
             else:
-                parts = [f"{100 * sh[a]:.3g}% in {_label(ords[a])} to {_label(ords[b - 1])}"
+                parts = [f"{100 * sh[a]:.3g}% in {ordinal_label(ords[a])} to {ordinal_label(ords[b - 1])}"
                          for a, b in zip(cut[:-1], cut[1:])]
-                text = ", then ".join(parts + [f"{100 * sh[cut[-1]]:.3g}% from {_label(ords[cut[-1]])}"])
+                text = ", then ".join(parts + [f"{100 * sh[cut[-1]]:.3g}% from {ordinal_label(ords[cut[-1]])}"])
             by.setdefault(text, []).append(PRODUCT_WORDS.get(pr, pr))
         if len(by) == 1:
             return f"{out} ({next(iter(by))})"
@@ -290,11 +285,6 @@ def _places(p: dict, key: str, everyone: str) -> str:
 
 def _share_of_flow(p: dict) -> str:
     return f" at {_param_text('share', p.pop('share'))} of the usual flow" if "share" in p else ""
-
-
-def _label(o: int) -> str:
-    """An ordinal month (12 * year + month - 1) as 'YYYY-MM'."""
-    return f"{o // 12:04d}-{o % 12 + 1:02d}"
 
 
 def _licence(p: dict, kind: str, d: _Defaults) -> str:
