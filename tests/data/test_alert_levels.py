@@ -119,3 +119,21 @@ def test_auction_indicators_leave_out_offerings_under_1bn():
     for name in ("auction_indirect_10y", "auction_btc_10y", "auction_tail_10y"):
         s = indicators.series(name)
         assert pd.Timestamp("2019-06-21") not in s.index and pd.Timestamp("2019-06-12") in s.index, name
+
+
+def test_the_replaced_indirect_level_is_stated_for_the_series_read_today():
+    """The fixed level the trailing indirect-share rule replaced, 37.9, was the 10th percentile of 2009-2025 as
+    the series was read when it was set; the basis also states that percentile (Weibull) of the series read
+    today, and that both levels fire at the same auctions, all in the years it names."""
+    rule = _rule("indirect_10y_below_p10")
+    m = re.search(r"below: (\d+\.\d), that percentile as the series was read when the level was set; (\d+\.\d) on "
+                  r"the series read today\) fired (\d+) of its (\d+) times in (\d{4})-(\d{4}), at either level", rule.basis)
+    assert m, rule.basis
+    old, new, k, n, y0, y1 = m.groups()
+    s = indicators.series(rule.indicator)
+    h = s[(s.index >= "2009-01-01") & (s.index <= "2025-12-31")]
+    assert round(float(np.quantile(h.to_numpy(), 0.10, method="weibull")), 1) == float(new)
+    for level in (float(old), float(new)):
+        fired = h.index[h.to_numpy() < level]
+        assert len(fired) == int(n) == int(k), level
+        assert (fired.year >= int(y0)).all() and (fired.year <= int(y1)).all(), level
