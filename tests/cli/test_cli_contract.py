@@ -473,3 +473,28 @@ def test_every_command_module_is_registered():
 
     on_disk = sorted(p.stem for p in Path(cli_pkg.__file__).parent.glob("*_cmd.py"))
     assert sorted(COMMAND_MODULES) == on_disk
+
+
+def _command_paths(group, prefix=()):
+    for name, cmd in group.commands.items():
+        yield (*prefix, name)
+        if hasattr(cmd, "commands"):
+            yield from _command_paths(cmd, (*prefix, name))
+
+
+def test_no_flag_shows_a_value_in_any_help():
+    """Every flag's help line showed '<bool>' in the value column ('--json  <bool>  Print one JSON document.',
+    '--help  <bool>'), as if it took a value; a flag takes none. Options that take a value keep theirs."""
+    import typer
+
+    group = typer.main.get_command(app)
+    paths = list(_command_paths(group))
+    assert len(paths) > 15 and ("data", "list") in paths
+    for path in [(), *paths]:
+        res = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "120"})
+        assert res.exit_code == 0, path
+        assert "<bool>" not in res.stdout, (path, [x for x in res.stdout.splitlines() if "<bool>" in x])
+        help_line = next(x for x in res.stdout.splitlines() if "--help" in x and "Show this message" in x)
+        assert "<" not in help_line, (path, help_line)
+    run_help = runner.invoke(app, ["run", "--help"], env={"COLUMNS": "120"}).stdout
+    assert re.search(r"--paths\b.*<int>", run_help) and re.search(r"--json\s+Print one JSON", run_help)

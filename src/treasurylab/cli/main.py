@@ -33,6 +33,8 @@ class _Group(TyperGroup):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         argv = list(sys.argv[1:] if args is None else args)
+        if "--help" in argv or "-h" in argv or not argv:
+            _no_flag_metavars(self)
         if set(argv) == {"--version", "--json"}:             # one JSON document, as every command gives
             from treasurylab import __version__
             from treasurylab.cli.output import print_json
@@ -51,6 +53,18 @@ class _Group(TyperGroup):
             sys.stderr.write("error: aborted\n")
             sys.exit(1)
         sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _no_flag_metavars(group) -> None:
+    """Give every on/off flag of every command an empty metavar: a flag takes no value, and typer's help
+    showed ``<bool>`` in the value column of each (``--json  <bool>  Print one JSON document.``)."""
+    # --help is made on demand and then kept (click caches it on the command), so it is made here
+    helper = group.get_help_option(group.context_class(group, info_name=group.name))
+    for p in [*group.params, *([helper] if helper is not None else [])]:
+        if getattr(p, "is_flag", False) and p.metavar is None:
+            p.metavar = ""
+    for cmd in getattr(group, "commands", {}).values():
+        _no_flag_metavars(cmd)
 
 
 def _json_flag(argv: list[str]) -> bool:
@@ -92,9 +106,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    # metavar "": a flag takes no value, so its help shows none (typer would show <bool>)
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, metavar="",
-                                 help="Print the version."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
     """Scenario engine and monitor for the US Treasury market under foreign de-risking."""
 
