@@ -306,7 +306,8 @@ def grid_size(spec: SweepSpec, base: dict, paths: int | None) -> tuple[int, int]
     """(points, paths of all points together) of a sweep, from its file alone: no point is built. A
     point's paths are ``paths`` (the call's), else the sweep file's, else the grid's ``paths`` axis,
     else its ``set``, else the scenario's (as the points are built: a value that is not a whole
-    number counts 0 here and is refused when its point is parsed)."""
+    number counts 0 here and is refused when its point is parsed; a grid or set value that the call's
+    or the file's would replace is refused before, :func:`check_given_once`)."""
     from treasurylab.scenario.spec import Scenario
 
     n = math.prod(len(v) for v in spec.grid.values())
@@ -335,6 +336,26 @@ def check_size(spec: SweepSpec, base: dict, paths: int | None, cluster: str | No
                        f"{MAX_POINT_PATHS:,} on local workers", where=where, field="grid",
                        fix="fewer points or paths (--paths or the sweep's paths:), or run it on a cluster "
                            "(--cluster)")
+
+
+def check_given_once(spec: SweepSpec, paths: int | None, seed: int | None, where_of: Callable) -> None:
+    """Refuse a ``paths`` or ``seed`` that a point gets from two places with different values: a grid
+    axis (or ``set`` key) of it and the run's (``--paths``/``--seed``) or the sweep file's own, which
+    every point would run instead (a sweep of another size than written). The same value in both
+    places changes nothing and is run."""
+    for name, call in (("paths", paths), ("seed", seed)):
+        over = call if call is not None else getattr(spec, name)
+        if over is None:
+            continue
+        said = f"--{name} {over}" if call is not None else f"the sweep file's {name}: {over}"
+        for section, values in (("set", [spec.set[name]] if name in spec.set else []),
+                                ("grid", spec.grid.get(name, []))):
+            if any(isinstance(v, bool) or v != over for v in values):
+                got = values[0] if section == "set" else values
+                raise BadInput(f"clashes with {said}, which every point would run instead",
+                               where=where_of((section, name)), field=f"{section}.{name}", got=got,
+                               fix=f"give {name} in one place: drop this key, or "
+                                   + (f"--{name}" if call is not None else f"the sweep file's {name}:"))
 
 
 def wave_points(workers: int, blocks_a_point: int) -> int:
@@ -368,6 +389,7 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
     from treasurylab.yamlio import load_yaml
 
     spec, where_of = load_sweep(path_or_dict)
+    check_given_once(spec, paths, seed, where_of)
     try:
         base_path = resolve(_beside(spec.scenario, path_or_dict))
     except BadInput as exc:              # the sweep file's own key, not the command's argument

@@ -1,0 +1,76 @@
+"""What a sweep's points are: a grid (or set) value of paths or seed is run as written or refused,
+never silently replaced; a point the scenario refuses is named where the refused value was written."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from treasurylab.cli.main import app
+
+runner = CliRunner()
+HEAD = "name: x\nstart: 2026-01\nhorizon: 24\npaths: 5\nseed: 1\n"
+#: a policy-path event late in the run: a horizon of 6 months leaves it outside the run
+PP = HEAD + "events:\n  - type: policy_path\n    date: 2026-12\n    path: {2027-01: 2}\n"
+
+
+def _cli(args) -> str:
+    res = runner.invoke(app, args)
+    lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
+    assert res.exit_code == 2, (res.exit_code, res.stdout, res.stderr)
+    assert len(lines) == 1 and "Traceback" not in res.stderr, res.stderr
+    return lines[0]
+
+
+def _files(tmp_path, sweep_text: str):
+    (tmp_path / "pp.yaml").write_text(PP)
+    f = tmp_path / "s.sweep.yaml"
+    f.write_text("name: s\nscenario: pp.yaml\nmetric: y10.p50@6\n" + sweep_text)
+    return f
+
+
+# -- paths (or seed) given twice -------------------------------------------------------------------
+
+def test_a_paths_axis_clashing_with_the_sweep_files_paths_is_refused(tmp_path):
+    # the grid's 3 and 4 paths were both run with 2 paths: a sweep of another size than written
+    f = _files(tmp_path, "paths: 2\nseed: 1\ngrid:\n  paths: [3, 4]\n")
+    line = _cli(["sweep", str(f), "--workers", "1"])
+    assert line.startswith(f"error: {f} line 7: grid.paths: "), line
+    assert "paths: 2" in line and "[3, 4]" in line and "one place" in line, line
+
+
+def test_a_paths_axis_clashing_with_the_paths_option_is_refused(tmp_path):
+    f = _files(tmp_path, "seed: 1\ngrid:\n  paths: [3, 4]\n")
+    line = _cli(["sweep", str(f), "--workers", "1", "--paths", "2"])
+    assert line.startswith(f"error: {f} line 6: grid.paths: "), line
+    assert "--paths 2" in line and "[3, 4]" in line and "one place" in line, line
+
+
+def test_a_set_paths_clashing_is_refused_and_a_seed_axis_too(tmp_path):
+    f = _files(tmp_path, "paths: 2\nseed: 1\nset:\n  paths: 3\ngrid:\n  horizon: [24]\n")
+    line = _cli(["sweep", str(f), "--workers", "1"])
+    assert line.startswith(f"error: {f} line 7: set.paths: ") and "paths: 2" in line and "(got 3)" in line, line
+    f = _files(tmp_path, "paths: 2\nseed: 1\ngrid:\n  seed: [1, 2]\n")
+    line = _cli(["sweep", str(f), "--workers", "1"])
+    assert line.startswith(f"error: {f} line 7: grid.seed: ") and "seed: 1" in line and "[1, 2]" in line, line
+    line = _cli(["sweep", str(_files(tmp_path, "paths: 2\ngrid:\n  seed: [1, 2]\n")), "--workers", "1",
+                 "--seed", "7"])
+    assert "grid.seed: " in line and "--seed 7" in line, line
+
+
+def test_the_same_paths_in_both_places_is_run(tmp_path):
+    # equal values change nothing: allowed
+    f = _files(tmp_path, "paths: 2\nseed: 1\ngrid:\n  paths: [2]\n")
+    res = runner.invoke(app, ["sweep", str(f), "--workers", "1", "--json"])
+    assert res.exit_code == 0, res.stderr
+    assert [r["paths"] for r in json.loads(res.stdout)["points"]] == [2]
+    res = runner.invoke(app, ["sweep", str(f), "--workers", "1", "--paths", "2", "--json"])
+    assert res.exit_code == 0, res.stderr
+
+
+def test_a_paths_axis_alone_runs_each_points_paths(tmp_path):
+    f = _files(tmp_path, "seed: 1\ngrid:\n  paths: [3, 4]\n")
+    res = runner.invoke(app, ["sweep", str(f), "--workers", "1", "--json"])
+    assert res.exit_code == 0, res.stderr
+    assert [r["paths"] for r in json.loads(res.stdout)["points"]] == [3, 4]
