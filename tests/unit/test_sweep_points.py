@@ -74,3 +74,30 @@ def test_a_paths_axis_alone_runs_each_points_paths(tmp_path):
     res = runner.invoke(app, ["sweep", str(f), "--workers", "1", "--json"])
     assert res.exit_code == 0, res.stderr
     assert [r["paths"] for r in json.loads(res.stdout)["points"]] == [3, 4]
+
+
+# -- a point refused at a value the sweep did not write --------------------------------------------
+
+def test_a_base_value_a_grid_point_leaves_outside_the_run_names_the_scenarios_line(tmp_path):
+    # horizon 6 (the grid's) leaves the base's event date (pp.yaml line 8) outside the run: the line
+    # read 'pp.yaml with horizon=6', naming no line
+    f = _files(tmp_path, "paths: 2\nseed: 1\ngrid:\n  horizon: [24, 6]\n")
+    line = _cli(["sweep", str(f), "--workers", "1"])
+    base = tmp_path / "pp.yaml"
+    assert line.startswith(f"error: {base} line 8 with horizon=6: events[0].date: outside the run"), line
+
+
+def test_a_base_value_a_set_key_leaves_outside_the_run_names_the_scenarios_line_and_the_set_key(tmp_path):
+    # the set key made the point bad; the line named only the grid's seed=1
+    f = _files(tmp_path, "paths: 2\nset:\n  horizon: 6\ngrid:\n  seed: [1, 2]\n")
+    line = _cli(["sweep", str(f), "--workers", "1"])
+    base = tmp_path / "pp.yaml"
+    assert line.startswith(f"error: {base} line 8 with horizon=6, seed=1: events[0].date: outside the run"), line
+
+
+def test_a_base_scenario_bad_on_its_own_is_named_as_its_loader_names_it(tmp_path):
+    # every point failed on it first, named 'pp.yaml with horizon=24', as if the grid had caused it
+    f = _files(tmp_path, "paths: 2\nseed: 1\ngrid:\n  horizon: [24]\n")
+    (tmp_path / "pp.yaml").write_text(PP.replace("date: 2026-12", "date: 2029-12"))
+    line = _cli(["sweep", str(f), "--workers", "1"])
+    assert line.startswith(f"error: {tmp_path / 'pp.yaml'} line 8: events[0].date: outside the run"), line

@@ -277,8 +277,9 @@ def point_warnings(sc, base_where: Callable, changed: dict[tuple, str]) -> tuple
 def point_where(loc: tuple, given: dict[tuple, str], otherwise: str) -> str:
     """Where a grid point's scenario is refused at ``loc``: the sweep file's ``grid:`` or ``set:`` line
     that set a value there, or inside it (the scenario names a policy path's point by the path), with
-    that value (``given``: location -> 'FILE line N: grid.KEY = VALUE'); else ``otherwise``. A value
-    the scenario refuses was written in the sweep file, not in the scenario file."""
+    that value (``given``: location -> 'FILE line N: grid.KEY = VALUE'); else ``otherwise`` (the
+    scenario file's line of the value, with the point's changes). A value the scenario refuses was
+    written in the sweep file, not in the scenario file, unless the sweep did not set it."""
     for at, place in given.items():
         # a field set by the sweep, or one inside it; or the event (or block) that holds it
         if loc[:len(at)] == at or (len(loc) >= 2 and at[:len(loc)] == loc):
@@ -400,6 +401,9 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
     base_doc = load_yaml(base_path)
     base = base_doc.data
     check_size(spec, base if isinstance(base, dict) else {}, paths, cluster, where_of(("grid",)))
+    # the base itself must be valid too: checked first, so that its own fault is named by its
+    # loader (its line), not as every point's
+    load_scenario(base_path)
     keys = list(spec.grid)
     axes = [list(spec.grid[k]) for k in keys]
 
@@ -416,9 +420,11 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
             d["paths"] = paths if paths is not None else spec.paths
         if seed is not None or spec.seed is not None:
             d["seed"] = seed if seed is not None else spec.seed
-        label = ", ".join(f"{k}={v}" for k, v in zip(keys, combo))
-        return parse_scenario(d, where_of=lambda loc, lab=label: point_where(loc, given, f"{base_path} with {lab}")), \
-            changed
+        # a value the sweep did not write: the scenario file's own line of it (as its loader names
+        # it), with the point's changes that made it wrong
+        label = ", ".join(f"{k}={v}" for k, v in (*spec.set.items(), *zip(keys, combo)))
+        return parse_scenario(d, where_of=lambda loc, lab=label:
+                              point_where(loc, given, f"{base_doc.where(loc)} with {lab}")), changed
 
     slips: dict[str, None] = {}
     n_tasks = 0
@@ -426,7 +432,6 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
         sc, changed = point(combo)
         n_tasks += len(plan(sc.paths, sc.seed))
         slips.update(dict.fromkeys(point_warnings(sc, base_doc.where, changed)))
-    load_scenario(base_path)  # the base itself must be valid too
     for line in slips:
         if warn is not None:
             warn(line)
