@@ -54,8 +54,9 @@ def test_make_executor_choices():
     assert isinstance(make_executor(1, None, 10), SerialExecutor)
     ex = make_executor(2, None, 10)
     assert isinstance(ex, ProcessExecutor) and ex.workers == 2
-    with pytest.raises(BadInput, match="--workers"):
+    with pytest.raises(BadInput, match="^workers: ") as ei:      # the Python caller's name, not the CLI's
         make_executor(0, None, 3)
+    assert ei.value.field == "workers"
     with pytest.raises(BadInput, match="tcp://"):
         make_executor(None, "localhost:8786", 3)
 

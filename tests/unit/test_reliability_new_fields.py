@@ -121,6 +121,28 @@ def test_python_workers_must_be_a_whole_number(workers):
         treasurylab.run("baseline", paths=5, workers=workers)
 
 
+@pytest.mark.parametrize("call", ["run", "compare", "sweep"])
+def test_python_workers_are_named_as_the_caller_wrote_them(call):
+    # the Python caller wrote workers=, not --workers (the line named the CLI's option)
+    from treasurylab.scenario.sweep import sweep
+
+    fn = {"run": lambda: treasurylab.run("baseline", paths=5, workers=2.5),
+          "compare": lambda: treasurylab.compare("baseline", "davos-2026", paths=5, workers=2.5),
+          "sweep": lambda: sweep({"name": "s", "scenario": "davos-2026", "paths": 2, "seed": 1,
+                                  "grid": {"events[type=threat].strength": [0.5]}}, workers=2.5)}[call]
+    with pytest.raises(BadInput) as ei:
+        fn()
+    assert ei.value.field == "workers" and "--workers" not in str(ei.value), str(ei.value)
+
+
+@pytest.mark.parametrize("cmd", [["run", "baseline", "--no-report"], ["compare", "baseline", "davos-2026"],
+                                 ["sweep", "tipping-point"], ["demo"]])
+def test_cli_workers_are_named_as_the_option(cmd, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    line = _cli([*cmd, "--workers", "0"])
+    assert line.startswith("error: --workers: must be a whole number >= 1"), line
+
+
 # -- --save-paths ----------------------------------------------------------------------------------
 
 def test_save_paths_beyond_the_runs_paths_is_refused_before_the_run(tmp_path, monkeypatch):

@@ -56,7 +56,7 @@ def _check_common(paths=None, seed=None, workers=None, cluster=None, out=None) -
     if workers is not None:
         from treasurylab.scenario.executors import check_workers
 
-        check_workers(workers)
+        check_workers(workers, "--workers")
     if cluster is not None:
         from treasurylab.scenario.executors import check_address
 

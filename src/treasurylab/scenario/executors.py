@@ -285,11 +285,12 @@ class DaskExecutor:
         self._client.close()
 
 
-def check_workers(workers: Any) -> None:
+def check_workers(workers: Any, field: str = "workers") -> None:
     """The one check of a number of local workers (``--workers``, ``run(workers=...)``): a whole number >= 1
-    (a NaN, 2.5 or True passed every ``< 1`` test and ran serially or as a float)."""
+    (a NaN, 2.5 or True passed every ``< 1`` test and ran serially or as a float). ``field``: the name the
+    caller wrote (the CLI passes ``--workers``; ``workers`` is the Python API's keyword)."""
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise BadInput("must be a whole number >= 1", field="--workers", got=workers,
+        raise BadInput("must be a whole number >= 1", field=field, got=workers,
                        fix="give 1 for serial, 2+ for processes")
 
 
