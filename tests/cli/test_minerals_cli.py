@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from treasurylab.cli.main import app
@@ -89,3 +90,36 @@ def test_bad_input_json_mode_prints_one_document():
     assert res.exit_code == 2
     doc = json.loads(res.stdout)
     assert doc["exit_code"] == 2 and "months" in doc["error"]
+
+
+CLASHES = {
+    # a ban and an exemption of the same destination and product in the same months; the exemption first
+    "ban_exemption": ("  - {type: minerals, date: 2026-03-01, action: exemption, params: {destinations: US}}\n"
+                      "  - {type: minerals, date: 2026-02-01, action: export_ban, params: {destinations: US}}\n",
+                      "the other: events[1] (exemption 2026-03-01)"),
+    "two_proclamations": ("  - {type: minerals, date: 2026-02-01, action: proclamation_232}\n"
+                          "  - {type: minerals, date: 2026-03-01, action: proclamation_232}\n",
+                          "the other: events[1] (proclamation_232 2026-02-01)"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CLASHES))
+def test_clashing_events_named_at_load_by_the_second_events_line(tmp_path, case):
+    """A clash of minerals events is refused when the file is loaded: the second event's file and line
+    (line 6: after an event of another kind), the first event's index; the run's set-up names it alike
+    (the same rule)."""
+    from treasurylab.errors import BadInput
+    from treasurylab.model.minerals import simulate_scenario
+    from treasurylab.scenario.spec import load_scenario
+
+    events, first = CLASHES[case]
+    f = tmp_path / "mix.yaml"
+    f.write_text("name: mix\nstart: 2026-01\nhorizon: 24\nevents:\n"
+                 "  - {type: sale, date: 2026-02, holder: China, amount_bn: 5}\n" + events)
+    line = _bad(["run", str(f), "--paths", "16"], f"{f.name} line 7: events[2] (", "infeasible policy mix", first)
+    with pytest.raises(BadInput) as load:
+        load_scenario(f)
+    assert str(load.value) == line.removeprefix("error: ")
+    with pytest.raises(BadInput) as setup:        # the set-up (no file) checks with the same rule
+        simulate_scenario(load_scenario(f, checks=False))
+    assert setup.value.field.startswith("events[2]") and setup.value.problem == load.value.problem

@@ -266,7 +266,7 @@ def test_a_minerals_policy_mix_is_named_by_the_users_indices(tmp_path):
     with pytest.raises(BadInput) as ei:
         treasurylab.run(d, paths=4)
     msg = str(ei.value)
-    assert ei.value.field.startswith("events[2] ") and "ban: events[1] " in msg, msg
+    assert ei.value.field.startswith("events[2] ") and "the other: events[1] (export_ban " in msg, msg
     assert "minerals.events[" not in msg, msg
 
 

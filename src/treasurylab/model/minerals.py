@@ -260,6 +260,7 @@ class _Ev:
     t1: int            # first month no longer effective (BIG if open)
     p: dict[str, Any]
     label: str
+    index: int = 0     # in the block's list (its errors name minerals.events[index])
 
 
 def _dest_mask(names: list[str], field_name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -434,7 +435,7 @@ def _compile_one(ev: MineralsEvent, i: int) -> _Ev:
                            fix="give the capacity added in t/yr (to remove capacity use an export ban or a capacity override)")
         # None: the block's default (new_capacity_ramp_months), read where the projects are started
         q["ramp"] = int(_num(p, "ramp_months", f"{f}.ramp_months", 0, 240, whole=True)) if "ramp_months" in p else None
-    return _Ev(kind, t0, t1, q, f"{base} ({kind} {ev.start})")
+    return _Ev(kind, t0, t1, q, f"{base} ({kind} {ev.start})", i)
 
 
 def _region_mask(names: list[str], field_name: str) -> np.ndarray:
@@ -452,12 +453,15 @@ def _region_mask(names: list[str], field_name: str) -> np.ndarray:
     return m
 
 
-def _check_mix(evs: list[_Ev]) -> None:
-    """Reject incoherent policy mixes with one clear message."""
+def _clash(evs: list[_Ev]) -> tuple[_Ev, _Ev, str, str] | None:
+    """The first incoherent pair of events, as (the later event in the list, the earlier one, the
+    problem, the fix), or None: two Proclamation 11001 events, or an export ban and an exemption that
+    cover the same destination and product in the same months. The one home of that rule: the run's
+    set-up (:func:`_check_mix`) and a scenario's load-time check (:func:`scenario_clash`) apply it."""
     procs = [e for e in evs if e.kind == "proclamation_232"]
     if len(procs) > 1:
-        raise BadInput("infeasible policy mix: more than one Proclamation 11001 event", field=procs[1].label,
-                       fix="keep one proclamation_232 event and choose its outcome")
+        return (procs[1], procs[0], "infeasible policy mix: more than one Proclamation 11001 event",
+                f"keep one proclamation_232 event and choose its outcome (the other: {procs[0].label})")
     bans = [e for e in evs if e.kind == "export_ban"]
     exs = [e for e in evs if e.kind == "exemption"]
     for b in bans:
@@ -466,12 +470,19 @@ def _check_mix(evs: list[_Ev]) -> None:
             prods = set(b.p["products"]) & set(x.p["products"])
             dests = (b.p["dest"][0] & x.p["dest"][0]).any() or (b.p["dest"][1] & x.p["dest"][1]).any()
             if overlap_t and prods and dests:
-                raise BadInput("infeasible policy mix: an export ban and an exemption cover the same "
-                               "destination and product in the same months", field=x.label,
-                               fix=f"end one before the other starts (ban: {b.label})")
-    for e in evs:
-        if e.kind in ("proclamation_232", "price_floor"):
-            pass
+                first, later = sorted((b, x), key=lambda e: e.index)
+                return (later, first, "infeasible policy mix: an export ban and an exemption cover the same "
+                        "destination and product in the same months",
+                        f"end one before the other starts (the other: {first.label})")
+    return None
+
+
+def _check_mix(evs: list[_Ev]) -> None:
+    """Reject incoherent policy mixes (:func:`_clash`) with one clear message naming the later event."""
+    clash = _clash(evs)
+    if clash is not None:
+        later, _, problem, fix = clash
+        raise BadInput(problem, field=later.label, fix=fix)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1193,11 +1204,16 @@ def chain_lp_magnets(inputs: MineralsInputs | None = None, month: str = "2026-07
     return float(x["mg"].sum())
 
 
+def _own_events(sc: Any) -> list[tuple[int, Any]]:
+    """(index in the scenario, event) of each of a scenario's own minerals events."""
+    return [(i, e) for i, e in enumerate(getattr(sc, "events", []) or [])
+            if (e.get("type") if isinstance(e, Mapping) else getattr(e, "type", None)) == "minerals"]
+
+
 def _scenario_events(sc: Any, include_policy_record: bool) -> tuple[list[MineralsEvent], list[str]]:
     """The block's events of a scenario and, for each, what names it to the user (see
     :func:`scenario_events`, :func:`scenario_fields`)."""
-    own = [(i, e) for i, e in enumerate(getattr(sc, "events", []) or [])
-           if (e.get("type") if isinstance(e, Mapping) else getattr(e, "type", None)) == "minerals"]
+    own = _own_events(sc)
     evs = []
     for i, e in own:
         try:
@@ -1240,6 +1256,21 @@ def scenario_fields(exc: BadInput, names: list[str], where: str | None = None) -
 
     return BadInput(sub(exc.problem), field=sub(exc.field), got=exc.got, fix=sub(exc.fix),
                     where=where if where is not None else exc.where)
+
+
+def scenario_clash(sc: Any) -> tuple[int, BadInput] | None:
+    """The first clash of the minerals events a run of scenario ``sc`` would set up (the 2025 policy
+    record included), by the rule the set-up applies (:func:`_clash`): (the scenario index of the later
+    event, the error naming both events as the user wrote them), or None. For the load-time check,
+    which names the later event's line; each event on its own is assumed checked already."""
+    evs, names = _scenario_events(sc, True)
+    clash = _clash([_compile_one(ev, i) for i, ev in enumerate(evs)])
+    if clash is None:
+        return None
+    later, _, problem, fix = clash
+    named = scenario_fields(BadInput(problem, field=later.label, fix=fix), names)
+    own = _own_events(sc)       # the block's list ends with them, after the policy record's
+    return own[later.index - (len(names) - len(own))][0], named
 
 
 def simulate_scenario(sc: Any, inputs: MineralsInputs | None = None) -> MineralsResult:

@@ -373,6 +373,8 @@ def check_semantics(sc: Scenario, where_of=lambda loc: "<scenario>") -> None:
     _check_holders(sc, where_of)
     for i, ev in enumerate(sc.events):
         ev.check(i, where_of)   # each kind's own checks against the model's data (e.g. minerals actions)
+    for cls in dict.fromkeys(type(ev) for ev in sc.events):
+        cls.check_together(sc, where_of)   # e.g. two minerals events that may not overlap
     blocks = list_blocks()
     for block, ov in sc.overrides.items():
         if block not in blocks:

@@ -435,6 +435,12 @@ class EventBase(Strict):
     def check(self, index: int, where_of) -> None:
         """Checks at load that need the model's data (raise BadInput naming ``events[index]``)."""
 
+    @classmethod
+    def check_together(cls, sc: Any, where_of) -> None:
+        """Checks at load of the kind's events of scenario ``sc`` taken together (each already checked
+        alone by :meth:`check`): raise BadInput naming the event at fault with its line; called once
+        per kind the scenario has."""
+
     def describe(self, run: RunWindow | None = None) -> str:
         """One sentence in words, starting with the date (for reports); with ``run``, holders by their
         display names and what falls inside the run of an event that passes its end."""

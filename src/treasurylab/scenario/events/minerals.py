@@ -72,6 +72,22 @@ class Minerals(EventBase):
             raise BadInput(named.problem, where=where_of(loc), field=f"events[{index}].{sub}",
                            got=exc.got, fix=named.fix) from None
 
+    @classmethod
+    def check_together(cls, sc, where_of) -> None:
+        """Two events the block refuses together (``model.minerals.scenario_clash``, the rule the run's
+        set-up applies): named by the later event's line, with the earlier one's index."""
+        from treasurylab.errors import BadInput
+
+        try:
+            from treasurylab.model.minerals import scenario_clash
+        except ImportError:
+            return
+        clash = scenario_clash(sc)
+        if clash is not None:
+            index, exc = clash
+            raise BadInput(exc.problem, where=where_of(("events", index)), field=exc.field, got=exc.got,
+                           fix=exc.fix)
+
     def describe(self, run: RunWindow | None = None) -> str:
         """A sentence with a unit on every number: 'China bans exports of heavy rare earths and magnets
         to allies for 12 months'. A parameter the sentence does not word is appended as 'key: value'."""
