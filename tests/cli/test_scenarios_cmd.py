@@ -60,7 +60,8 @@ def _full_rows(name):
     mev = tuple(ev for ev in sc.events if ev.type == "minerals")
     run = RunWindow(start=sc.start, T=sc.horizon, names=tuple(holders_spec(sc.overrides.get("holders")).names),
                     minerals_params=minerals_inputs(mov).p if mev else None,
-                    minerals_overridden=frozenset(mov or ()), minerals_events=mev)
+                    minerals_overridden=frozenset(mov or ()), minerals_events=mev,
+                    minerals_projects=minerals_inputs(mov).projects if mev else None)
     return [{"type": ev.type, "date": ev.date, "what": (w := ev.describe(run)), "passes_end": passes_end(w)}
             for ev in sc.events]
 

@@ -167,8 +167,12 @@ def test_minerals_words_are_sentences_not_parameter_lists():
                                       "magnets to the US and the EU at 50% of the usual flow for 6 months.")
     assert said["ban"] == ("2026-02: minerals - China bans exports of heavy rare earths to Korea until "
                            "2026-09-01.")
+    # the proclamation's agreements support Korea, where no project waits for support
     assert said["ally_delay"] == ("2026-02: minerals - Korea joins the partner arrangements (price floors, "
-                                  "subsidies, agreements) 9 months late.")
+                                  "subsidies, agreements) 9 months late; it changes nothing in this run: events "
+                                  "of the run support Korea, but no project in Korea (the block's project "
+                                  "pipeline or new capacity the scenario adds) starts at another month for the "
+                                  "delay.")
     assert said["stockpile"] == ("2026-02: minerals - a government stockpile releases magnets worth 2 months of "
                                  "demand to users in Japan.")
     assert said["proclamation_232"].endswith("negotiated for 180 days, then a tariff of 30% is imposed and "
@@ -224,29 +228,37 @@ def _sc_over(events: list[dict], horizon: int, overrides: dict):
 
 
 _PROC = {"type": "minerals", "date": "2026-01-14", "action": "proclamation_232", "params": {"outcome": "agreement"}}
-_EU_LATE = {"type": "minerals", "date": "2026-02-04", "action": "ally_delay", "params": {"region": "EU", "months": 6}}
+_EU_LATE = {"type": "minerals", "date": "2026-02-04", "action": "ally_delay", "params": {"region": "EU", "months": 12}}
 
 
 def test_an_ally_delay_that_outlasts_the_run_says_how_much_of_it_falls_inside():
     """The delay counts from when partner support starts (the minerals block's own schedule): the
     agreements of a proclamation start support after its negotiation days (180 by default: 2026-07),
-    so EU support waits until 2027-01, after a run ending 2026-10."""
-    from treasurylab.model.minerals import support_months
+    so EU support waits until 2027-07, after a run ending 2026-10; the EU's magnet project (2027-01,
+    waiting for support) starts later for it. A 6-month delay moves no project: it changes nothing."""
+    from treasurylab.model.minerals import moved_by_delay, scenario_events, support_months
     from treasurylab.scenario.setup import minerals_inputs
 
     sc = _sc([_PROC, _EU_LATE], horizon=10)
     start, delayed = support_months(sc.events, minerals_inputs(None).p)["EU"]
-    assert (start % 12 + 1, delayed - start) == (7, 6)               # July, six months later
+    assert (start % 12 + 1, delayed - start) == (7, 12)              # July, twelve months later
+    inp = minerals_inputs(None)
+    assert moved_by_delay(inp.projects, inp.p, scenario_events(sc), "EU") == 1
     rows = event_rows(sc)
     assert rows[1]["passes_end"], rows[1]["what"]
-    assert rows[1]["what"].endswith("6 months late; of which 4 of the 6 months of delay fall inside this run, "
-                                    "which ends 2026-10: partner support reaches the EU in 2027-01."), rows[1]["what"]
-    # shorter negotiations (an override of the block's parameter): support from 2026-03, delay over by 2026-09
-    rows = event_rows(_sc_over([_PROC, _EU_LATE], 10, {"minerals": {"negotiation_days": 60}}))
-    assert not rows[1]["passes_end"], rows[1]["what"]
+    assert rows[1]["what"].endswith("12 months late; of which 4 of the 12 months of delay fall inside this run, "
+                                    "which ends 2026-10: partner support reaches the EU in 2027-07."), rows[1]["what"]
+    # shorter negotiations (an override of the block's parameter): support from 2026-03, delay over by 2027-03
+    rows = event_rows(_sc_over([_PROC, _EU_LATE], 16, {"minerals": {"negotiation_days": 60}}))
+    assert not rows[1]["passes_end"] and "changes nothing" not in rows[1]["what"], rows[1]["what"]
     # support that starts only after the run: none of the delay falls inside it
     rows = event_rows(_sc([_PROC, _EU_LATE], horizon=5))
-    assert "of which none of the 6 months of delay falls inside this run, which ends 2026-05" in rows[1]["what"]
+    assert "of which none of the 12 months of delay falls inside this run, which ends 2026-05" in rows[1]["what"]
+    # six months: the EU's project starts when it would have anyway
+    six = {**_EU_LATE, "params": {"region": "EU", "months": 6}}
+    assert moved_by_delay(inp.projects, inp.p, scenario_events(_sc([_PROC, six], horizon=10)), "EU") == 0
+    what = event_rows(_sc([_PROC, six], horizon=10))[1]["what"]
+    assert "6 months late; it changes nothing in this run" in what and "inside this run" not in what, what
 
 
 def test_an_ally_delay_inside_the_run_says_nothing_of_its_end():
@@ -337,6 +349,39 @@ def test_an_ally_delay_for_a_region_nothing_supports_says_it_has_no_effect():
     # the US, supported by the policy record's floor
     sc = _sc([{**_KOREA_LATE, "params": {"region": "US", "months": 9}}], horizon=24)
     assert sc.warnings == () and "no effect" not in event_rows(sc)[0]["what"]
+
+
+def test_an_ally_delay_for_a_supported_region_with_no_project_to_move_says_it_changes_nothing():
+    """rare-earth-180-days delays Korea by 6 months: the proclamation's agreements and the subsidies
+    support Korea, but no project of the block's pipeline is in Korea, so no start moves and the run is
+    the same without the delay; its words say so. The EU's delay moves a project: no such words."""
+    from treasurylab.model.minerals import moved_by_delay, scenario_events, simulate_scenario
+    from treasurylab.scenario.setup import minerals_inputs
+    from treasurylab.scenario.spec import load_scenario
+
+    sc = load_scenario("rare-earth-180-days")
+    delays = {ev.params["region"]: i for i, ev in enumerate(sc.events) if ev.action == "ally_delay"}
+    korea, eu = delays["Korea"], delays["EU"]
+    inputs = minerals_inputs(None)
+    assert moved_by_delay(inputs.projects, inputs.p, scenario_events(sc), "Korea") == 0
+    assert moved_by_delay(inputs.projects, inputs.p, scenario_events(sc), "EU") > 0
+    without = sc.with_(events=[ev for i, ev in enumerate(sc.events) if i != korea])
+    a, b = simulate_scenario(sc), simulate_scenario(without)
+    for name in ("capacity", "production", "us_output_gap_pp"):                # no effect in the block
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    rows = event_rows(sc)
+    assert rows[korea]["what"].endswith(
+        "6 months late; it changes nothing in this run: events of the run support Korea, but no project in "
+        "Korea (the block's project pipeline or new capacity the scenario adds) starts at another month for the "
+        "delay."), rows[korea]["what"]
+    assert "changes nothing" not in rows[eu]["what"], rows[eu]["what"]
+    # a new Korean project the subsidies pull forward: the delay moves it, and the words no longer say so
+    cap = parse_scenario({"name": "k", "start": "2026-01", "horizon": 60, "events": [
+        {"type": "minerals", "date": "2027-06", "action": "new_capacity",
+         "params": {"region": "Korea", "stage": "magnet", "tonnes_per_year": 1000}}]}).events
+    more = sc.with_(events=[*sc.events, *cap])
+    assert moved_by_delay(inputs.projects, inputs.p, scenario_events(more), "Korea") == 1
+    assert "changes nothing" not in event_rows(more)[korea]["what"]
 
 
 def test_an_export_licence_without_a_share_says_the_blocks_month_by_month_default():

@@ -839,14 +839,15 @@ def _proc_month(e: _Ev, p: Mapping[str, Any]) -> int:
     return 12 * day0.year + day0.month - 1 + (1 if day0.day > 15 else 0)
 
 
-def _project_starts(inp: MineralsInputs, evs: list[_Ev]) -> list[tuple[int, int, int, float, int]]:
-    """(region, stage, effective start, capacity t/yr, ramp months) per project, after policies."""
-    p = inp.p
+def _project_starts(projects: Iterable[Any], p: Mapping[str, Any],
+                    evs: list[_Ev]) -> list[tuple[int, int, int, float, int]]:
+    """(region, stage, effective start, capacity t/yr, ramp months) per project (the pipeline
+    ``projects``, then the ``new_capacity`` events), after policies, under the block's parameters ``p``."""
     support, _ = _support_months(evs, p, 0)
     delays = {e.p["region"]: int(e.p["months"]) for e in evs if e.kind == "ally_delay"}
     out = []
     projs = [(pr.region, pr.stage, pr.start, pr.capacity, pr.ramp_months, pr.support_sensitive)
-             for pr in inp.projects]
+             for pr in projects]
     projs += [(e.p["r"], e.p["s"], e.t0, e.p["tpy"],
                e.p["ramp"] if e.p["ramp"] is not None else int(default_of("new_capacity", "ramp_months", p)), False)
               for e in evs if e.kind == "new_capacity"]
@@ -867,6 +868,22 @@ def _project_starts(inp: MineralsInputs, evs: list[_Ev]) -> list[tuple[int, int,
     return out
 
 
+def moved_by_delay(projects: Iterable[Any], p: Mapping[str, Any], events: Iterable[Any], region: str) -> int:
+    """How many projects (the pipeline ``projects``, ``MineralsInputs.projects``, and the
+    ``new_capacity`` events) start at another month because of ``region``'s ``ally_delay`` among
+    ``events``, under the block's parameters ``p`` (the block's starts, :func:`_project_starts`, with and
+    without it): what the delay changes, as it acts on project starts only; 0 when it changes nothing
+    in the run (also for a region no event supports)."""
+    evs = [_compile_one(ev if isinstance(ev, MineralsEvent) else MineralsEvent.from_scenario(ev), i)
+           for i, ev in enumerate(events)]
+    rest = [e for e in evs if not (e.kind == "ally_delay" and e.p["region"] == region)]
+    if len(rest) == len(evs):
+        return 0
+    projects = tuple(projects)
+    return sum(a != b for a, b in zip(_project_starts(projects, p, evs), _project_starts(projects, p, rest),
+                                      strict=True))
+
+
 def _capacity_path(inp: MineralsInputs, evs: list[_Ev], ords: np.ndarray) -> np.ndarray:
     """(T, S, R) capacity in t/month."""
     p = inp.p
@@ -875,7 +892,7 @@ def _capacity_path(inp: MineralsInputs, evs: list[_Ev], ords: np.ndarray) -> np.
     cap = np.repeat(inp.base_capacity[None, :, :], T, axis=0).astype(float)
     cn = inp.base_capacity[:, CN] * (1 + float(p["china_headroom"]))
     cap[:, :, CN] = cn[None, :] * (1 + float(p["china_capacity_growth"])) ** np.maximum(years, 0)[:, None]
-    for r, s, st, capy, ramp in _project_starts(inp, evs):
+    for r, s, st, capy, ramp in _project_starts(inp.projects, p, evs):
         frac = np.clip((ords - st + 1) / max(ramp, 1), 0, 1) if ramp > 0 else (ords >= st).astype(float)
         cap[:, s, r] += capy * frac
     return cap / 12.0

@@ -145,6 +145,22 @@ def resolved_params(overrides: Mapping[str, Any] | None = None, where: str = "ov
     return ps, {k: ps[k] for k in ps}, cap_over
 
 
+def pipeline() -> tuple[Project, ...]:
+    """The curated project pipeline (rare_earths_projects), the same under every override: what a
+    run's capacity adds over time, and all an ``ally_delay``'s words need of the curated tables."""
+    projects = []
+    for row in _rows("rare_earths_projects"):
+        r = REGIONS.index(match_region(row["region"], "rare_earths_projects.region"))
+        s = STAGES.index(match_stage(row["stage"], "rare_earths_projects.stage"))
+        start, _ = month_ordinal(row["start"], "rare_earths_projects.start")
+        if row["value"] < 0:
+            raise BadInput("project capacity must be >= 0", field=f"rare_earths_projects.{row['project']}",
+                           got=row["value"], fix="give the capacity added, in t/yr")
+        projects.append(Project(str(row["project"]), r, s, float(row["value"]), start,
+                                max(0, int(row.get("ramp_months", 0))), bool(row.get("support_sensitive", False))))
+    return tuple(projects)
+
+
 def build(overrides: Mapping[str, Any] | None = None, where: str = "overrides", params=None) -> MineralsInputs:
     """The minerals block's inputs with overrides; ``params``: the block's default ParamSet when the
     caller has it (read from minerals.yaml otherwise)."""
@@ -175,16 +191,7 @@ def build(overrides: Mapping[str, Any] | None = None, where: str = "overrides", 
         raise BadInput("capacity must be >= 0", where=where, field=f"capacity.{REGIONS[r]}.{STAGES[s]}",
                        got=float(cap[s, r]), fix="give a non-negative capacity (0 for none)")
 
-    projects = []
-    for row in _rows("rare_earths_projects"):
-        r = REGIONS.index(match_region(row["region"], "rare_earths_projects.region"))
-        s = STAGES.index(match_stage(row["stage"], "rare_earths_projects.stage"))
-        start, _ = month_ordinal(row["start"], "rare_earths_projects.start")
-        if row["value"] < 0:
-            raise BadInput("project capacity must be >= 0", field=f"rare_earths_projects.{row['project']}",
-                           got=row["value"], fix="give the capacity added, in t/yr")
-        projects.append(Project(str(row["project"]), r, s, float(row["value"]), start,
-                                max(0, int(row.get("ramp_months", 0))), bool(row.get("support_sensitive", False))))
+    projects = pipeline()
 
     demand = np.zeros(C)
     share = np.zeros((C, U))
@@ -215,4 +222,4 @@ def build(overrides: Mapping[str, Any] | None = None, where: str = "overrides", 
     if np.isnan(vpt).any():
         u = END_USES[int(np.argmax(np.isnan(vpt)))]
         raise BadInput("missing end use", field=f"minerals.value_per_tonne.{u}", fix="give USD m per t for every end use")
-    return MineralsInputs(cap, tuple(projects), demand, share, inv, heavy, vpt, p, ps)
+    return MineralsInputs(cap, projects, demand, share, inv, heavy, vpt, p, ps)

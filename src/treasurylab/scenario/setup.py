@@ -151,6 +151,15 @@ def minerals_inputs(overrides: dict | None = None):
     return _cached(("minerals_inputs", _key(overrides)), make)
 
 
+def minerals_pipeline() -> tuple:
+    """The minerals block's curated project pipeline (``params.minerals_inputs.pipeline``, the same
+    under every override), through the disk cache: all an ``ally_delay``'s words need of the curated
+    tables, without building the block's inputs."""
+    from treasurylab.params.minerals_inputs import pipeline
+
+    return _cached(("minerals_pipeline",), lambda: _on_disk("minerals_pipeline", {}, pipeline))
+
+
 def minerals_params(overrides: dict | None = None) -> dict:
     """The minerals block's parameters under a scenario's overrides (``MineralsInputs.p``), without
     its curated tables: all an event's words need (the defaults an event leaves out, partner support's

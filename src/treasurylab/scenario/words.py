@@ -25,7 +25,7 @@ def run_window(sc: Any, months: int | None = None) -> RunWindow:
     except ImportError:
         names = ()
     minerals = tuple(ev for ev in sc.events if ev.type == "minerals")
-    params, overridden = None, frozenset()
+    params, overridden, projects = None, frozenset(), None
     if minerals:
         from treasurylab.errors import BadInput
 
@@ -37,6 +37,15 @@ def run_window(sc: Any, months: int | None = None) -> RunWindow:
             overridden = frozenset(mov or ()) if isinstance(mov, dict) else frozenset()
         except (ImportError, BadInput):
             params = None
+        try:       # what an ally_delay can move: the project pipeline (one curated table, read only here)
+            from treasurylab.model.minerals import canonical_kind
+
+            if any(canonical_kind(ev.action) == "ally_delay" for ev in minerals):
+                from treasurylab.scenario.setup import minerals_pipeline
+
+                projects = minerals_pipeline()
+        except (ImportError, BadInput):
+            projects = None
         try:       # the events the block runs: the scenario's, after the 2025 policy record
             from treasurylab.model.minerals import scenario_events
 
@@ -44,7 +53,8 @@ def run_window(sc: Any, months: int | None = None) -> RunWindow:
         except (ImportError, BadInput):
             pass
     return RunWindow(start=sc.start, T=int(months if months is not None else sc.horizon), names=names,
-                     minerals_params=params, minerals_overridden=overridden, minerals_events=minerals)
+                     minerals_params=params, minerals_overridden=overridden, minerals_events=minerals,
+                     minerals_projects=projects)
 
 
 def event_rows(sc: Any, months: int | None = None) -> list[dict]:

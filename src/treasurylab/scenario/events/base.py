@@ -163,6 +163,9 @@ class RunWindow:
     minerals_params: Mapping[str, Any] | None = field(default=None, compare=False)
     minerals_overridden: frozenset[str] = frozenset()
     minerals_events: tuple[Any, ...] = ()
+    #: the minerals block's project pipeline (``MineralsInputs.projects``: what an ``ally_delay`` can
+    #: move), read only for a scenario with an ``ally_delay`` (None: not known)
+    minerals_projects: tuple[Any, ...] | None = field(default=None, compare=False)
 
     @property
     def start_ordinal(self) -> int:

@@ -142,7 +142,8 @@ class Minerals(EventBase):
 
     def _late(self, run: RunWindow | None) -> str:
         """For an ``ally_delay``: that it has no effect in this run when no event of the run supports
-        its region (:func:`_no_effect`); else, when its delay outlasts the run, how many of its months
+        its region (:func:`_no_effect`), or when no project's start moves for it
+        (``model.minerals.moved_by_delay``: nothing in the region for the support to bring forward); else, when its delay outlasts the run, how many of its months
         fall inside, and when partner support reaches the region, from the block's own support schedule
         (``model.minerals.support_months`` over the minerals events the block runs)."""
         if run is None or not run.minerals_events:
@@ -150,15 +151,20 @@ class Minerals(EventBase):
         from treasurylab.errors import BadInput
 
         try:
-            from treasurylab.model.minerals import match_region, support_months
+            from treasurylab.model.minerals import match_region, moved_by_delay, support_months
             from treasurylab.params.macro_inputs import ordinal_label
 
             none = _no_effect(self.params.get("region"), run.minerals_events)
             if none:
                 return f"; it {none}"
+            region = match_region(self.params.get("region"))
+            if run.minerals_projects is not None and run.minerals_params is not None and not moved_by_delay(
+                    run.minerals_projects, run.minerals_params, run.minerals_events, region):
+                return (f"; it changes nothing in this run: events of the run support {_the(region)}, but no "
+                        f"project in {_the(region)} (the block's project pipeline or new capacity the scenario adds) "
+                        "starts at another month for the delay")
             if run.minerals_params is None:
                 return ""
-            region = match_region(self.params.get("region"))
             starts = support_months(run.minerals_events, run.minerals_params).get(region)
         except (ImportError, BadInput):
             return ""
