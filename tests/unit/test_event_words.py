@@ -405,6 +405,26 @@ def test_an_export_licence_without_a_share_says_the_blocks_month_by_month_defaul
             f"2026-0{3 + n}) for 8 months.") in w, w
     # an override of the block's parameters moves it; an event with a share says only its share
     over = _sc_over([ev], 24, {"minerals": {"licence_share_initial": 0.1}})
-    assert "magnets 10% in 2026-03" in event_rows(over)[0]["what"]
+    assert "magnets 10% (the scenario's override) in 2026-03" in event_rows(over)[0]["what"]
+
+
+def test_an_export_licence_default_marks_the_months_whose_share_the_scenario_overrides():
+    """The default share of a month comes from one parameter of the block (licence_share_initial while
+    licences are processed, then licence_share_settled by product): where the scenario overrides it,
+    that month's share is marked as the scenario's override, the others are not."""
+    ev = {"type": "minerals", "date": "2026-02-20", "action": "export_licence", "params": {"months": 8}}
+    settled = {"ndpr": 0.8, "heavy": 0.26, "metal": 0.8, "magnet": 0.5}
+    (w,) = [r["what"] for r in event_rows(_sc_over([ev], 24, {"minerals": {"licence_share_settled": settled}}))]
+    assert ("(heavy rare earths 26% in 2026-03 to 2026-05, then 26% (the scenario's override) from 2026-06; "
+            "magnets 26% in 2026-03 to 2026-05, then 50% (the scenario's override) from 2026-06)") in w, w
+    (w,) = [r["what"] for r in event_rows(_sc_over([ev], 24, {"minerals": {"licence_share_initial": 0.1}}))]
+    assert ("(heavy rare earths 10% (the scenario's override) in 2026-03 to 2026-05, then 26% from 2026-06; "
+            "magnets 10% (the scenario's override) in 2026-03 to 2026-05, then 80% from 2026-06)") in w, w
+    both = {"licence_share_initial": 0.3, "licence_share_settled": {**settled, "heavy": 0.3}}
+    (w,) = [r["what"] for r in event_rows(_sc_over([ev], 24, {"minerals": both}))]
+    assert "heavy rare earths 30% (the scenario's override) throughout" in w, w
+    # an override of another parameter marks no month
+    (w,) = [r["what"] for r in event_rows(_sc_over([ev], 24, {"minerals": {"licence_processing_months": 2}}))]
+    assert "override" not in w and "magnets 26% in 2026-03 to 2026-04, then 80% from 2026-05" in w, w
     (w,) = _words([{**ev, "params": {"share": 0.5, "months": 8}}])
     assert "at 50% of the usual flow for 8 months." in w and "default" not in w

@@ -903,9 +903,21 @@ def licence_default_share(p: Mapping[str, Any], product: str, k: np.ndarray) -> 
     in its ``k``-th month in force (k = 0 its first), under the block's parameters ``p``: the April
     2025 pattern, a near halt while licences are processed (``licence_share_initial`` for
     ``licence_processing_months``), then partial (``licence_share_settled`` of the product). The one
-    home of that default, which the block runs and a scenario's words summarise."""
-    early = np.asarray(k) < int(p["licence_processing_months"])
-    return np.where(early, float(p["licence_share_initial"]), float(p["licence_share_settled"][product]))
+    home of that default, which the block runs and a scenario's words summarise (with the parameter
+    each month's share comes from, :func:`licence_default_param`)."""
+    return np.where(_licence_processing(p, k), float(p["licence_share_initial"]),
+                    float(p["licence_share_settled"][product]))
+
+
+def licence_default_param(p: Mapping[str, Any], k: np.ndarray) -> np.ndarray:
+    """The block parameter :func:`licence_default_share` takes the ``k``-th month's share from:
+    ``licence_share_initial`` while licences are processed, then ``licence_share_settled``."""
+    return np.where(_licence_processing(p, k), "licence_share_initial", "licence_share_settled")
+
+
+def _licence_processing(p: Mapping[str, Any], k: np.ndarray) -> np.ndarray:
+    """Whether an export licence's ``k``-th month in force is still in its processing months."""
+    return np.asarray(k) < int(p["licence_processing_months"])
 
 
 def _share_paths(evs: list[_Ev], p: Mapping[str, Any], ords: np.ndarray) -> dict[str, np.ndarray]:

@@ -206,8 +206,9 @@ class _Defaults:
         """The share of the usual flow an ``export_licence`` without ``share`` lets through, month by
         month over its months inside the run, as the block computes it
         (``model.minerals.licence_default_share``): "the block's default share of the usual flow (26% in
-        2026-02 to 2026-04, then 80% from 2026-05)", by product where they differ; without the months
-        when the run is not known."""
+        2026-02 to 2026-04, then 80% from 2026-05)", by product where they differ, a month whose share
+        comes from a parameter the scenario overrides marked "(the scenario's override)"
+        (``model.minerals.licence_default_param``); without the months when the run is not known."""
         out = "the block's default share of the usual flow"
         run = self.run
         if run is None or run.minerals_params is None or self.ev is None:
@@ -215,7 +216,11 @@ class _Defaults:
         from treasurylab.errors import BadInput
 
         try:
-            from treasurylab.model.minerals import event_months, licence_default_share
+            from treasurylab.model.minerals import (
+                event_months,
+                licence_default_param,
+                licence_default_share,
+            )
             from treasurylab.params.macro_inputs import ordinal_label
 
             t0, t1 = event_months(self.ev)
@@ -225,16 +230,19 @@ class _Defaults:
         ords = np.arange(max(t0, run.start_ordinal), stop if t1 is None else min(t1, stop))
         if not len(ords):
             return out
+        over = [name in run.minerals_overridden for name in licence_default_param(run.minerals_params, ords - t0)]
         by: dict[str, list[str]] = {}
         for pr in products:
             sh = licence_default_share(run.minerals_params, pr, ords - t0)
-            cut = [0] + [i for i in range(1, len(sh)) if sh[i] != sh[i - 1]]
+            cut = [0] + [i for i in range(1, len(sh)) if (sh[i], over[i]) != (sh[i - 1], over[i - 1])]
+
+            share = [f"{100 * x:.3g}%" + (" (the scenario's override)" if o else "") for x, o in zip(sh, over)]
             if len(cut) == 1:
-                text = f"{100 * sh[0]:.3g}% throughout"
+                text = f"{share[0]} throughout"
             else:
-                parts = [f"{100 * sh[a]:.3g}% in {ordinal_label(ords[a])} to {ordinal_label(ords[b - 1])}"
+                parts = [f"{share[a]} in {ordinal_label(ords[a])} to {ordinal_label(ords[b - 1])}"
                          for a, b in zip(cut[:-1], cut[1:])]
-                text = ", then ".join(parts + [f"{100 * sh[cut[-1]]:.3g}% from {ordinal_label(ords[cut[-1]])}"])
+                text = ", then ".join(parts + [f"{share[cut[-1]]} from {ordinal_label(ords[cut[-1]])}"])
             by.setdefault(text, []).append(PRODUCT_WORDS.get(pr, pr))
         if len(by) == 1:
             return f"{out} ({next(iter(by))})"
