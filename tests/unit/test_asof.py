@@ -136,12 +136,13 @@ def test_publication_rules():
 
 
 def test_jump_off_sees_only_published_months():
-    from treasurylab.scenario.jumpoff import _ms, observe
+    from treasurylab.params.macro_inputs import ordinal_label
+    from treasurylab.scenario.jumpoff import observe
 
     j = observe("2026-01")
-    assert _ms(j.last_month) == "2025-12"       # daily yields: the next day
+    assert ordinal_label(j.last_month) == "2025-12"       # daily yields: the next day
     assert j.tic_month == "2025-10"              # December's TIC is out mid-February
-    assert _ms(j.debt_month) == "2025-11"        # December's MSPD is out early January
+    assert ordinal_label(j.debt_month) == "2025-11"        # December's MSPD is out early January
     # the observed December 2-year, not CBO's interpolated calendar-year average (3.88%)
     assert j.curve[-1, 1] == pytest.approx(0.0350, abs=5e-4)
 

@@ -283,13 +283,14 @@ def test_policy_rate_band_is_published_against_the_fed_funds_record():
 def test_an_origin_with_no_outcome_yet_is_refused_naming_the_range():
     """'backtest --first 2030 --last 2031' scored nothing and exited 0."""
     from treasurylab.errors import BadInput
+    from treasurylab.params.macro_inputs import ordinal_label
 
     last = B.last_origin()
     hist = B._history()
     assert B._mi(last) - 1 + min(B.HORIZONS_M) in hist.y10               # the last origin has its outcome
     assert B._mi(last) + min(B.HORIZONS_M) not in hist.y10                # the next one has none
     B.check_inputs([last], 100)
-    after = B._ms(B._mi(last) + 1)
+    after = ordinal_label(B._mi(last) + 1)
     with pytest.raises(BadInput) as info:
         B.check_inputs(["2020-01", after], 100, field="--origins")
     assert info.value.field == "--origins" and info.value.got == after

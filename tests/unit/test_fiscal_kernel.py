@@ -319,3 +319,18 @@ def test_state_copy_evolves_like_a_deepcopy_and_leaves_the_original_alone():
         for k in oa:
             assert np.array_equal(oa[k], od[k]), k
     assert np.array_equal(s0._cal, cal0) and np.array_equal(s0.nom_out, out0) and s0.t_next == 1
+
+
+def test_fiscal_year_of_an_ordinal_month_runs_october_to_september():
+    """model.fiscal.fiscal_year, the one home of the mapping the CBO inputs, the fiscal doc numbers
+    and the kernel's fiscal-year sums use: the calendar's definition (October starts the next fiscal
+    year), for ints and arrays alike."""
+    import datetime as dt
+
+    ords = np.arange(12 * 2019, 12 * 2031)
+    want = [dt.date(o // 12, o % 12 + 1, 1).year + (o % 12 + 1 >= 10) for o in ords]
+    assert [F.fiscal_year(int(o)) for o in ords] == want
+    assert F.fiscal_year(ords).tolist() == want
+    assert F.fiscal_year(12 * 2025 + 8) == 2025 and F.fiscal_year(12 * 2025 + 9) == 2026    # Sep, Oct 2025
+    years, totals = F.fiscal_year_totals(np.ones(24), "2025-10")
+    assert years.tolist() == [2026, 2027] and totals.tolist() == [[12.0, 12.0]]

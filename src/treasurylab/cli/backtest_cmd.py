@@ -24,6 +24,7 @@ from treasurylab.cli.output import guard, print_json, table
 
 def _origins(first: int, last: int, month: int, every: int, listed: str | None) -> list[str]:
     from treasurylab.errors import BadInput
+    from treasurylab.params.macro_inputs import ordinal_label
 
     if listed:
         return [o.strip() for o in listed.split(",") if o.strip()]
@@ -34,7 +35,7 @@ def _origins(first: int, last: int, month: int, every: int, listed: str | None) 
     if last < first:
         raise BadInput("last before first", field="--first/--last", got=f"{first} > {last}", fix="swap them")
     o0, o1 = first * 12 + month - 1, last * 12 + month - 1
-    return [f"{o // 12:04d}-{o % 12 + 1:02d}" for o in range(o0, o1 + 1, every)]
+    return [ordinal_label(o) for o in range(o0, o1 + 1, every)]
 
 
 def register(app: typer.Typer) -> None:

@@ -820,6 +820,12 @@ def simulate(ladder: Ladder, params: Mapping[str, Any], mix: IssuanceMix | list[
 
 
 # --- fiscal years -------------------------------------------------------------------------------
+def fiscal_year(o):
+    """The federal fiscal year (October to September) of ordinal month ``o`` (12 * year + month - 1;
+    an int or an integer array): October 2025 (ordinal 24309) is in fiscal year 2026."""
+    return o // 12 + (o % 12 >= 9)
+
+
 def _fy_index(start: str, T: int) -> tuple[np.ndarray, np.ndarray]:
     try:
         y, m = (int(x) for x in str(start).split("-")[:2])
@@ -828,10 +834,7 @@ def _fy_index(start: str, T: int) -> tuple[np.ndarray, np.ndarray]:
     except ValueError:
         raise BadInput("not a month", field="start", got=start, fix="write YYYY-MM") from None
     months = np.arange(T) + (m - 1)
-    cal_year = y + months // 12
-    cal_month = months % 12 + 1
-    fy = cal_year + (cal_month >= 10)   # FY runs October to September
-    return fy, cal_month
+    return fiscal_year(12 * y + months), months % 12 + 1
 
 
 def fiscal_year_totals(monthly: np.ndarray, start: str, complete_only: bool = True) -> tuple[np.ndarray, np.ndarray]:

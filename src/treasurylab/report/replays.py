@@ -103,9 +103,11 @@ def events_for(ep: Episode, obs) -> list[dict]:
 
 
 def _months_after(base: str, k: int) -> list[str]:
+    from treasurylab.params.macro_inputs import ordinal_label
+
     y, m = (int(x) for x in base.split("-"))
     o = 12 * y + m - 1
-    return [f"{(o + i) // 12:04d}-{(o + i) % 12 + 1:02d}" for i in range(1, k + 1)]
+    return [ordinal_label(o + i) for i in range(1, k + 1)]
 
 
 def replay(ep: Episode, obs) -> dict:

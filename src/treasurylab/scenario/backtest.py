@@ -66,10 +66,6 @@ def _mi(s: str) -> int:
     return int(s[:4]) * 12 + int(s[5:7]) - 1
 
 
-def _ms(i: int) -> str:
-    return f"{i // 12:04d}-{i % 12 + 1:02d}"
-
-
 def default_origins(first: int = 1995, last: int = 2024, month: int = 1) -> list[str]:
     return [f"{y:04d}-{month:02d}" for y in range(first, last + 1)]
 
@@ -145,6 +141,7 @@ def model_centre(origin: str, horizon: int, jparams=None) -> tuple[np.ndarray, d
 
     The jump-off and the gap's persistence use only data published by the origin."""
     from treasurylab.params import load_params
+    from treasurylab.params.macro_inputs import ordinal_label
     from treasurylab.scenario import jumpoff as JO
 
     jp = jparams if jparams is not None else load_params("jumpoff")
@@ -162,7 +159,7 @@ def model_centre(origin: str, horizon: int, jparams=None) -> tuple[np.ndarray, d
         x, v = _econ_points(vintage, "treasury_note_rate_10yr")
         path = np.interp(np.concatenate([[L], months]) + 0.5, x, v) / 100.0
         centre = JO.reanchor(path, np.concatenate([[L], months]), obs, phi, L)[1:]
-    return centre, {"vintage": vintage, "phi": phi, "last_month": _ms(L)}
+    return centre, {"vintage": vintage, "phi": phi, "last_month": ordinal_label(L)}
 
 
 def asof_jumpoff_overrides(origin: str, jparams=None) -> dict:
@@ -518,7 +515,9 @@ def last_origin() -> str:
     """The newest origin with an outcome in the bundled data: its 12-month-ahead 10-year yield (the
     shortest horizon) is the newest complete month of DGS10. A later origin has nothing to be scored
     against (the fiscal outcomes, fiscal years of CBO's actuals, end earlier still)."""
-    return _ms(max(_history().y10) - min(HORIZONS_M) + 1)
+    from treasurylab.params.macro_inputs import ordinal_label
+
+    return ordinal_label(max(_history().y10) - min(HORIZONS_M) + 1)
 
 
 def check_inputs(origins: list[str], paths: int, field: str = "origins", paths_field: str = "paths") -> None:
@@ -543,6 +542,8 @@ def check_inputs(origins: list[str], paths: int, field: str = "origins", paths_f
 
 def backtest(origins: list[str] | None = None, paths: int = 2000, seed: int = 0) -> BacktestResult:
     """Run every forecaster from every origin and score it (deterministic for a seed)."""
+    from treasurylab.params.macro_inputs import ordinal_label
+
     origins = list(origins) if origins is not None else default_origins()
     check_inputs(origins, paths)
     hist = _history()
@@ -555,7 +556,7 @@ def backtest(origins: list[str] | None = None, paths: int = 2000, seed: int = 0)
             if tgt not in hist.y10:
                 continue
             for fc, ens in _y10_forecasts(o, h, hist, paths, rng).items():
-                res.rows.append(_score_row(o, "y10", h, fc, ens, hist.y10[tgt], {"target_month": _ms(tgt)}))
+                res.rows.append(_score_row(o, "y10", h, fc, ens, hist.y10[tgt], {"target_month": ordinal_label(tgt)}))
         res.rows.extend(_fiscal_rows(o, hist, rng, paths))
     res.summary = _summarise(res.rows)
     res.notes += [

@@ -60,10 +60,6 @@ def _mi(s: str) -> int:
     return y * 12 + m - 1
 
 
-def _ms(i: int) -> str:
-    return f"{i // 12:04d}-{i % 12 + 1:02d}"
-
-
 def _fiscal_params(params: Any = None):
     from treasurylab.params import load_params
 
@@ -86,6 +82,8 @@ def _monthly_cmt() -> dict[str, dict[int, float]]:
 
 def _cmt(tenor: str, m: int, fallbacks: tuple[str, ...] = ()) -> float:
     """CMT yield of ``tenor`` in month m; if missing, the fallbacks, then the nearest later month."""
+    from treasurylab.params.macro_inputs import ordinal_label
+
     c = _monthly_cmt()
     for t in (tenor,) + fallbacks:
         s = c.get(t, {})
@@ -97,7 +95,7 @@ def _cmt(tenor: str, m: int, fallbacks: tuple[str, ...] = ()) -> float:
             first = min(s)
             if m < first:
                 return s[first]
-    raise BadInput("no Treasury yield for this month", field=f"yields.cmt {tenor}", got=_ms(m),
+    raise BadInput("no Treasury yield for this month", field=f"yields.cmt {tenor}", got=ordinal_label(m),
                    fix="choose a start month covered by the bundled yields (1962-2026)")
 
 
@@ -156,10 +154,11 @@ def _ladder_cached(start: str, frn_spread: float) -> LadderInfo:
 def _ladder_build(start: str, frn_spread: float) -> LadderInfo:
     from treasurylab.data.ladder import roll_forward
     from treasurylab.model.fiscal import MAX_TENOR_M, Ladder
+    from treasurylab.params.macro_inputs import ordinal_label
 
     s = _mi(start)
     try:
-        lad = roll_forward(_ms(s - 1))
+        lad = roll_forward(ordinal_label(s - 1))
     except BadInput as exc:
         raise BadInput("the initial ladder needs the MSPD data of the month before the start", field="start",
                        got=start, fix=f"choose a start month one month after a month the data covers ({exc.fix})"
@@ -188,8 +187,8 @@ def _ladder_build(start: str, frn_spread: float) -> LadderInfo:
         tips_coupon=cal(cl == "tips", pr * cp) * scale,
         frn_due=cal(cl == "frn", pr, 25) * scale,
         frn_spread=frn_spread,
-        start=_ms(s),
-        source=(f"treasurylab.data.ladder.roll_forward('{_ms(s - 1)}') (MSPD 2022-01 CUSIP seed rolled "
+        start=ordinal_label(s),
+        source=(f"treasurylab.data.ladder.roll_forward('{ordinal_label(s - 1)}') (MSPD 2022-01 CUSIP seed rolled "
                 f"forward on MSPD Table I totals), scaled by {scale:.4f} to CBO debt held by the public"),
     )
     bill3m = _cmt("3M", s - 1, ("6M",))
@@ -206,15 +205,18 @@ def initial_ladder(start: str = "2025-10", params: Any = None):
 def _cbo_debt_at(s: int) -> float:
     """CBO debt held by the public at the end of month s-1: the actual FY-end value if s is October,
     else linear interpolation of the FY-end actuals (or the latest baseline beyond the actuals)."""
+    from treasurylab.model.fiscal import fiscal_year
+    from treasurylab.params.macro_inputs import ordinal_label
+
     fy_end = _cbo_actual("debt")
-    y_prev = (s - 1) // 12 + ((s - 1) % 12 >= 9)      # fiscal year containing month s-1
+    y_prev = fiscal_year(s - 1)                        # fiscal year containing month s-1
     months_into = ((s - 1) % 12 - 9) % 12 + 1         # 12 at September
     lo, hi = fy_end.get(y_prev - 1), fy_end.get(y_prev)
     if hi is None:
         base = _baseline_fy("2026-02", "debt")
         hi = base.get(y_prev)
     if lo is None or hi is None:
-        raise BadInput("no CBO debt held by the public for this month", field="start", got=_ms(s),
+        raise BadInput("no CBO debt held by the public for this month", field="start", got=ordinal_label(s),
                        fix="choose a start month between 1985-10 and 2036-09")
     return lo + (hi - lo) * months_into / 12.0
 
@@ -261,6 +263,7 @@ def backtest(params: Any = None, years: tuple[int, ...] = (2023, 2024, 2025), of
     CBO's actuals. ``offset`` overrides ``other_interest_offset`` (0 gives gross interest only).
     """
     from treasurylab.model import fiscal as F
+    from treasurylab.params.macro_inputs import ordinal_label
 
     p = _fiscal_params(params)
     years = tuple(int(y) for y in years)
@@ -274,7 +277,7 @@ def backtest(params: Any = None, years: tuple[int, ...] = (2023, 2024, 2025), of
     start_m = (years[0] - 1) * 12 + 9
     T = 12 * len(years)
     months = start_m + np.arange(T)
-    fy_of = months // 12 + (months % 12 >= 9)
+    fy_of = F.fiscal_year(months)
     tenors = (("3M", ("6M",)), ("2Y", ("1Y", "3Y")), ("5Y", ()), ("10Y", ()), ("30Y", ("20Y", "10Y")))
     yields = np.array([[_cmt(t, int(m), fb) for t, fb in tenors] for m in months])
     cpi = _cpi_monthly_growth("2026-02")
@@ -289,17 +292,17 @@ def backtest(params: Any = None, years: tuple[int, ...] = (2023, 2024, 2025), of
     mixes = []
     for m in months:
         if int(m) not in share:
-            raise BadInput("no MSPD bill share for this month", field="years", got=_ms(int(m)),
+            raise BadInput("no MSPD bill share for this month", field="years", got=ordinal_label(int(m)),
                            fix="use fiscal years covered by mspd.summary")
         mixes.append(F.mix_from_params(p, bill_share=share[int(m)]))
     pp = dict(p)
     if offset is not None:
         pp["other_interest_offset"] = offset
-    res = F.simulate(initial_ladder(_ms(start_m), p), pp, mixes, yields=yields, bill_rate=yields[:, 0],
+    res = F.simulate(initial_ladder(ordinal_label(start_m), p), pp, mixes, yields=yields, bill_rate=yields[:, 0],
                      primary_deficit=pdef, ngdp=ngdp, inflation=infl, other_means=om, n_paths=1, horizon=T)
-    _, gross = F.fiscal_year_totals(res["interest_gross"], _ms(start_m))
-    _, net = F.fiscal_year_totals(res["net_interest"], _ms(start_m))
-    _, dend = F.fiscal_year_end(res["debt"], _ms(start_m))
+    _, gross = F.fiscal_year_totals(res["interest_gross"], ordinal_label(start_m))
+    _, net = F.fiscal_year_totals(res["net_interest"], ordinal_label(start_m))
+    _, dend = F.fiscal_year_end(res["debt"], ordinal_label(start_m))
     rows = [{"fiscal_year": y, "model_interest_on_debt": float(gross[0, i]), "model_net_interest": float(net[0, i]),
              "cbo_net_interest": ni[y], "model_debt": float(dend[0, i]), "cbo_debt": debt[y], "gdp": gdp[y]}
             for i, y in enumerate(years)]
@@ -434,6 +437,9 @@ def discount_to_bey(d: np.ndarray, days: int = 91) -> np.ndarray:
 
 def cbo_baseline_inputs(vintage: str = "2026-02", params: Any = None, years: int | None = None) -> BaselineInputs:
     """CBO's baseline of ``vintage`` as monthly inputs from October of its first fiscal year."""
+    from treasurylab.model.fiscal import fiscal_year
+    from treasurylab.params.macro_inputs import ordinal_label
+
     if vintage not in _ECON_FOR_BASELINE:
         raise BadInput("no economic projections bundled for this baseline", field="vintage", got=vintage,
                        fix="use '2026-02' or '2025-01'")
@@ -452,7 +458,7 @@ def cbo_baseline_inputs(vintage: str = "2026-02", params: Any = None, years: int
     T = 12 * len(fys)
     months = start_m + np.arange(T)
     mid = months + 0.5
-    fy_of = months // 12 + (months % 12 >= 9)
+    fy_of = fiscal_year(months)
 
     def interp(var: str) -> np.ndarray:
         x, v = _econ_points(econ, var)
@@ -484,7 +490,7 @@ def cbo_baseline_inputs(vintage: str = "2026-02", params: Any = None, years: int
         om[sel] = (debt[y] - d_prev - (-deficit[y])) / 12.0
     gdp_fy = {int(y): float(ngdp[fy_of == y].mean()) for y in fys}
     return BaselineInputs(
-        vintage=vintage, start=_ms(start_m), fiscal_years=fys, curve_tenors_m=CURVE_TENORS_M,
+        vintage=vintage, start=ordinal_label(start_m), fiscal_years=fys, curve_tenors_m=CURVE_TENORS_M,
         yields=build_curve(bill, y10, params), bill_rate=bill, primary_deficit=pdef, revenue=revm,
         other_means=om, ngdp=ngdp, inflation=infl,
         cbo_net_interest={int(y): ni[y] for y in fys}, cbo_debt={int(y): debt[y] for y in fys},

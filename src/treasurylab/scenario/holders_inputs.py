@@ -135,8 +135,10 @@ def flow_path(holdings_start: float, net_purchases) -> np.ndarray:
 
 
 def _window(end_month: str, window_months: int) -> list[str]:
+    from treasurylab.params.macro_inputs import ordinal_label
+
     e = int(end_month[:4]) * 12 + int(end_month[5:7]) - 1
-    return [f"{m // 12:04d}-{m % 12 + 1:02d}" for m in range(e - window_months + 1, e + 1)]
+    return [ordinal_label(m) for m in range(e - window_months + 1, e + 1)]
 
 
 def _published_flows(name: str, end_month: str):
@@ -226,9 +228,10 @@ def fitted_rates(names, window_months: int, end_month: str | None = None) -> dic
 @lru_cache(maxsize=32)  # the bundled data do not change within a process
 def _fed_at(month: str) -> float:
     from treasurylab import data
+    from treasurylab.params.macro_inputs import ordinal_label
 
     y, m = int(month[:4]), int(month[5:7])
-    nxt = f"{y + (m == 12):04d}-{(m % 12) + 1:02d}"
+    nxt = ordinal_label(12 * y + m)                 # the month after (ordinal 12 * y + m - 1)
     fed = data.series("fed.treasuries")
     fed = fed[fed["date"].astype(str) < nxt]
     if fed.empty:

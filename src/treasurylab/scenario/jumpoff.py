@@ -47,10 +47,6 @@ def _mi(s: str) -> int:
     return int(s[:4]) * 12 + int(s[5:7]) - 1
 
 
-def _ms(i: int) -> str:
-    return f"{i // 12:04d}-{i % 12 + 1:02d}"
-
-
 @dataclass(frozen=True)
 class JumpOff:
     """What was observed (published) by the first day of the start month."""
@@ -81,11 +77,12 @@ def _monthly(df, key: str) -> dict[str, dict[int, float]]:
 def observe(as_of: str) -> JumpOff:
     """The observations published on or before ``as_of`` ('YYYY-MM' = its first day, or a date)."""
     from treasurylab.data.asof import as_date, series_asof
+    from treasurylab.params.macro_inputs import ordinal_label
 
     d = as_date(as_of)
     cut_month = d.year * 12 + d.month - 1          # months before this one are complete by its first day
     cmt = series_asof("yields.cmt", d)
-    c = _monthly(cmt[cmt["date"].astype(str) < f"{_ms(cut_month)}-01"], "tenor")
+    c = _monthly(cmt[cmt["date"].astype(str) < f"{ordinal_label(cut_month)}-01"], "tenor")
     tens = c.get("10Y", {})
     if not tens:
         raise BadInput("no Treasury yields published before the start", field="start", got=str(d),
@@ -100,7 +97,7 @@ def observe(as_of: str) -> JumpOff:
             col = np.where(np.isnan(col), fill, col)
         curve[:, j] = col
     ff = series_asof("rates.daily", d, series="DFF")
-    f = _monthly(ff[ff["date"].astype(str) < f"{_ms(cut_month)}-01"], "series").get("DFF", {})
+    f = _monthly(ff[ff["date"].astype(str) < f"{ordinal_label(cut_month)}-01"], "series").get("DFF", {})
     policy = np.array([f.get(int(m), np.nan) for m in months])
     tic = series_asof("tic.holdings", d)
     tic_month = str(max(tic["date"].astype(str))) if len(tic) else None
@@ -160,6 +157,8 @@ def reanchor(path: np.ndarray, months: np.ndarray, observed: dict[int, float] | 
 def anchor_fiscal_inputs(b, jump: JumpOff, phis: dict[str, float]):
     """CBO's fiscal baseline inputs (``fiscal_inputs.BaselineInputs``) with the curve and the bill
     rate re-anchored on the jump-off: observed up to L, then the decaying gap."""
+    from treasurylab.params.macro_inputs import ordinal_label
+
     months = _mi(b.start) + np.arange(b.horizon)
     yields = b.yields.copy()
     for j in range(5):
@@ -167,7 +166,7 @@ def anchor_fiscal_inputs(b, jump: JumpOff, phis: dict[str, float]):
         phi = phis["short"] if j == 0 else phis["long"]
         yields[:, j] = reanchor(b.yields[:, j], months, obs, phi, jump.last_month)
     return replace(b, yields=yields, bill_rate=yields[:, 0].copy(),
-                   source=b.source + f"; re-anchored on observed yields to {_ms(jump.last_month)} "
+                   source=b.source + f"; re-anchored on observed yields to {ordinal_label(jump.last_month)} "
                                      f"(published by {jump.as_of}), gap decaying (scenario/jumpoff.py)")
 
 
@@ -213,14 +212,16 @@ class Anchored:
 
     def summary(self, start: str) -> dict:
         """What the run started from, for the results' metadata (JSON-ready)."""
+        from treasurylab.params.macro_inputs import ordinal_label
+
         j = self.jump
         k = int(np.searchsorted(j.months, j.last_month))
         vintage = str(self.inputs.vintage)
         released = self.released
-        out = {"as_of": j.as_of, "last_observed_month": _ms(j.last_month),
+        out = {"as_of": j.as_of, "last_observed_month": ordinal_label(j.last_month),
                "y10_observed": float(j.curve[k, 3]), "y2_observed": float(j.curve[k, 1]),
                "policy_observed": float(j.policy[k]), "tic_month": j.tic_month,
-               "debt_month": _ms(j.debt_month) if j.debt_month is not None else None,
+               "debt_month": ordinal_label(j.debt_month) if j.debt_month is not None else None,
                "debt_gap_bn": self.debt_gap_bn,
                "half_life_months": {k_: half_life(v) for k_, v in self.phis.items()},
                "baseline_available_from": released.isoformat(),
@@ -241,7 +242,7 @@ class Anchored:
 def anchored(vintage: str, start: str, fparams, jparams, mparams=None) -> Anchored:
     """CBO's baseline ``vintage`` for a run from ``start`` re-anchored on what was published by then
     (``mparams``: the macro block's ParamSet when the caller has it, read from macro.yaml otherwise)."""
-    from treasurylab.params.macro_inputs import macro_baseline, macro_span
+    from treasurylab.params.macro_inputs import macro_baseline, macro_span, ordinal_label
     from treasurylab.scenario import fiscal_inputs as FI
 
     jump = observe(str(start)[:7])
@@ -259,7 +260,7 @@ def anchored(vintage: str, start: str, fparams, jparams, mparams=None) -> Anchor
     lo, hi = macro_span(vintage)
     cbo_pol = None
     if lo <= jump.last_month <= hi:
-        cbo_pol = float(macro_baseline(_ms(jump.last_month), 1, mparams, vintage=vintage).policy[0])
+        cbo_pol = float(macro_baseline(ordinal_label(jump.last_month), 1, mparams, vintage=vintage).policy[0])
     from treasurylab.data.asof import release_date
 
     return Anchored(inputs=b, base_run=base, jump=jump, phis=phis, cbo_policy_at_last=cbo_pol,
@@ -269,9 +270,10 @@ def anchored(vintage: str, start: str, fparams, jparams, mparams=None) -> Anchor
 def latest_start() -> str:
     """The month after the newest observation of the bundled daily yields ('start: latest')."""
     from treasurylab import data
+    from treasurylab.params.macro_inputs import ordinal_label
 
     d = max(data.series("yields.cmt", series="DGS10")["date"].astype(str))
-    return _ms(_mi(d[:7]) + 1)
+    return ordinal_label(_mi(d[:7]) + 1)
 
 
 def as_date_of(month: str):

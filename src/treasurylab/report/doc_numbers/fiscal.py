@@ -84,9 +84,11 @@ def curve_ols() -> str:
 
 
 def _fy_curve(fy: int) -> str:
+    from treasurylab.model.fiscal import fiscal_year
+
     b = _baseline()["inputs"]
     months = np.arange(b.horizon) + (int(b.start[:4]) * 12 + int(b.start[5:7]) - 1)
-    fy_of = months // 12 + (months % 12 >= 9)
+    fy_of = fiscal_year(months)
     avg = 100.0 * b.yields[fy_of == fy].mean(axis=0)
     return ", ".join(f"{v:.2f}" for v in avg) + "%"
 

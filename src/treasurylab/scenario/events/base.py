@@ -175,8 +175,9 @@ class RunWindow:
     @property
     def end(self) -> str:
         """The run's last month, 'YYYY-MM'."""
-        o = self.start_ordinal + self.T - 1
-        return f"{o // 12:04d}-{o % 12 + 1:02d}"
+        from treasurylab.params.macro_inputs import ordinal_label
+
+        return ordinal_label(self.start_ordinal + self.T - 1)
 
     def at(self, ev: EventBase) -> tuple[int, int]:
         """(month from the run's start, day of month) of an event, as the set-up places it."""

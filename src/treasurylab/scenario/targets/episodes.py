@@ -157,8 +157,9 @@ AFTER = {12: ("2022-03", "2023-02"), 24: ("2022-03", "2024-02")}
 
 
 def _month(start: str, k: int) -> str:
-    y, m = int(start[:4]), int(start[5:7]) - 1 + k
-    return f"{y + m // 12}-{m % 12 + 1:02d}"
+    from treasurylab.params.macro_inputs import ordinal_label
+
+    return ordinal_label(12 * int(start[:4]) + int(start[5:7]) - 1 + k)
 
 
 def months_between(a: str, b: str) -> int:
