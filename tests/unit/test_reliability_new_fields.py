@@ -301,3 +301,40 @@ def test_a_set_value_the_scenario_refuses_names_the_sweep_files_set_line(tmp_pat
     line = _cli(["sweep", str(sweep), "--workers", "1"])
     assert line.startswith(f"error: {sweep} line 7: set.events[type=policy_path].date = "), line
     assert "events[0].date: outside the run" in line, line
+
+
+# -- a table parameter overridden in part ----------------------------------------------------------
+
+@pytest.mark.parametrize("override, field, needle", [
+    # these were 'internal error: KeyError' (exit 1), in the run and in the words alike
+    ("minerals: {licence_share_settled: {magnet: 0.5}}", "minerals.licence_share_settled.ndpr", "every product"),
+    ("minerals: {price_base: {ndpr: 80}}", "minerals.price_base.dy", "every oxide"),
+    ("minerals: {price_elasticity: {ndpr: 0.5, dy: 1, tb: 1, magnet: 1, nd: 2}}", "minerals.price_elasticity.nd",
+     "unknown product"),
+    # this one ran, with every other region's heavy content silently 0
+    ("minerals: {heavy_content: {China: 0.1}}", "minerals.heavy_content.Myanmar/Laos", "every region"),
+    ("minerals: {value_per_tonne: {wind: 1}}", "minerals.value_per_tonne.ev_traction", "every end use"),
+    # 'not a valid override for block macro (KeyError: mortgage)'
+    ("macro: {fci_weights: {y10: 1}}", "macro.fci_weights.mortgage", "every rate"),
+    ("macro: {fci_weights: {y10: 1, mortage: 1, baa: 1}}", "macro.fci_weights.mortage", "did you mean 'mortgage'"),
+])
+def test_a_table_overridden_in_part_is_refused_naming_the_missing_key(override, field, needle, tmp_path):
+    f = tmp_path / "p.yaml"
+    f.write_text(HEAD + "events: [{type: minerals, date: 2026-03, action: export_licence}]\n"
+                 f"overrides:\n  {override}\n")
+    line = _cli(["run", str(f), "--no-report", "--out", str(tmp_path / "out")])
+    assert f"p.yaml line 8: {field}:" in line and needle in line, line
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_whole_table_override_with_region_aliases_runs():
+    from treasurylab.params import load_params
+    from treasurylab.params.minerals_inputs import build
+
+    table = dict(load_params("minerals")["heavy_content"])
+    table["Myanmar"] = table.pop("Myanmar/Laos")           # an alias of the region
+    table["China"] = 0.5 * table["China"]
+    inp = build({"heavy_content": table})
+    base = build()
+    assert inp.heavy_content[0] == 0.5 * base.heavy_content[0]
+    assert (inp.heavy_content[1:] == base.heavy_content[1:]).all()

@@ -108,12 +108,20 @@ class MacroParams:
     @classmethod
     def from_params(cls, ps) -> MacroParams:
         """Build from a :class:`treasurylab.params.ParamSet` of block 'macro'."""
+        from treasurylab.errors import BadInput, did_you_mean
+
         w = dict(ps["fci_weights"])
+        rates = ("y10", "mortgage", "baa", "fed_funds")
+        for k in w:
+            if k not in rates:
+                raise BadInput("unknown rate", field=f"macro.fci_weights.{k}", fix=did_you_mean(str(k), rates))
+        missing = [k for k in rates[:3] if k not in w]
+        if missing:       # an override replaces the whole table: a weight left out is not the default's
+            raise BadInput("needs a weight for every rate", field=f"macro.fci_weights.{missing[0]}",
+                           got=sorted(map(str, w)), fix="give y10, mortgage and baa (fed_funds is 0 when left out)")
         w.setdefault("fed_funds", 0.0)
         total = float(w["y10"]) + float(w["mortgage"]) + float(w["baa"]) + float(w["fed_funds"])
         if total <= 0:
-            from treasurylab.errors import BadInput
-
             raise BadInput("weights must not all be zero", field="macro.fci_weights", got=w,
                            fix="give positive weights for y10, mortgage and baa")
         names = {f.name for f in fields(cls)} - {"w10", "wm", "wb", "wf"}
