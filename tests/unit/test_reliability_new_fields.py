@@ -305,15 +305,21 @@ def test_a_set_value_the_scenario_refuses_names_the_sweep_files_set_line(tmp_pat
 
 # -- a table parameter overridden in part ----------------------------------------------------------
 
+ALL_KEYS = "needs a value for every key of the default"
+
+
 @pytest.mark.parametrize("override, field, needle", [
     # these were 'internal error: KeyError' (exit 1), in the run and in the words alike
-    ("minerals: {licence_share_settled: {magnet: 0.5}}", "minerals.licence_share_settled.ndpr", "every product"),
-    ("minerals: {price_base: {ndpr: 80}}", "minerals.price_base.dy", "every oxide"),
+    ("minerals: {licence_share_settled: {magnet: 0.5}}", "minerals.licence_share_settled.ndpr", ALL_KEYS),
+    ("minerals: {price_base: {ndpr: 80}}", "minerals.price_base.dy", ALL_KEYS),
     ("minerals: {price_elasticity: {ndpr: 0.5, dy: 1, tb: 1, magnet: 1, nd: 2}}", "minerals.price_elasticity.nd",
      "unknown product"),
-    # this one ran, with every other region's heavy content silently 0
-    ("minerals: {heavy_content: {China: 0.1}}", "minerals.heavy_content.Myanmar/Laos", "every region"),
-    ("minerals: {value_per_tonne: {wind: 1}}", "minerals.value_per_tonne.ev_traction", "every end use"),
+    ("minerals: {value_per_tonne: {wind: 1}}", "minerals.value_per_tonne.ev_traction", ALL_KEYS),
+    # these ran, with every key left out silently at 0: other regions' heavy content, the allies' deterrence
+    # (a threat then no longer deterred Europe), the Gulf's political risk
+    ("minerals: {heavy_content: {China: 0.1}}", "minerals.heavy_content.Myanmar/Laos", ALL_KEYS),
+    ("holders: {deterrence: {'China, Mainland': 0}}", "holders.deterrence.asian_official", ALL_KEYS),
+    ("holders: {political_risk: {'China, Mainland': 0.2}}", "holders.political_risk.Hong Kong", ALL_KEYS),
     # 'not a valid override for block macro (KeyError: mortgage)'
     ("macro: {fci_weights: {y10: 1}}", "macro.fci_weights.mortgage", "every rate"),
     ("macro: {fci_weights: {y10: 1, mortage: 1, baa: 1}}", "macro.fci_weights.mortage", "did you mean 'mortgage'"),
@@ -327,14 +333,28 @@ def test_a_table_overridden_in_part_is_refused_naming_the_missing_key(override, 
     assert not (tmp_path / "out").exists()
 
 
-def test_a_whole_table_override_with_region_aliases_runs():
+def test_a_whole_table_override_changes_only_the_keys_changed():
     from treasurylab.params import load_params
     from treasurylab.params.minerals_inputs import build
 
     table = dict(load_params("minerals")["heavy_content"])
-    table["Myanmar"] = table.pop("Myanmar/Laos")           # an alias of the region
     table["China"] = 0.5 * table["China"]
-    inp = build({"heavy_content": table})
-    base = build()
+    inp, base = build({"heavy_content": table}), build()
     assert inp.heavy_content[0] == 0.5 * base.heavy_content[0]
     assert (inp.heavy_content[1:] == base.heavy_content[1:]).all()
+
+
+def test_a_sweep_key_inside_a_table_changes_that_key_only(tmp_path):
+    """A grid on overrides.holders.deterrence.asian_official built {asian_official: v} as the whole table,
+    so every point also dropped the other groups' deterrence; a point now starts from the default table."""
+    from treasurylab.params import load_params
+    from treasurylab.scenario.sweep import set_path
+
+    data = {"name": "x", "events": []}
+    set_path(data, "overrides.holders.deterrence.asian_official", 0.4, "s.sweep.yaml")
+    want = {**load_params("holders")["deterrence"], "asian_official": 0.4}
+    assert data["overrides"]["holders"]["deterrence"] == want
+    # a scenario's own table is changed in place, not replaced
+    data = {"name": "x", "overrides": {"holders": {"deterrence": dict(want, americas=0.0)}}}
+    set_path(data, "overrides.holders.deterrence.gulf_official", 0.0, "s.sweep.yaml")
+    assert data["overrides"]["holders"]["deterrence"] == dict(want, americas=0.0, gulf_official=0.0)

@@ -71,6 +71,14 @@ class ParamSet(Mapping):
                     fix=did_you_mean(name, meta),
                 )
             _check_shape(meta[name].value, value, f"{self.block}.{name}", where)
+            if meta[name].complete and isinstance(value, dict):
+                missing = [k for k in meta[name].value if k not in value]
+                if missing:
+                    raise BadInput(
+                        "needs a value for every key of the default (an override replaces the whole table)",
+                        where=where, field=f"{self.block}.{name}.{missing[0]}", got=sorted(map(str, value)),
+                        fix=f"give {', '.join(map(str, meta[name].value))} (the defaults are in "
+                            f"params/defaults/{self.block}.yaml)")
             new = meta[name].model_copy(update={"value": value})
             _check_bounds(new, f"{self.block}.{name}", where)
             meta[name] = new

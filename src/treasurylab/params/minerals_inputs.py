@@ -142,40 +142,29 @@ def resolved_params(overrides: Mapping[str, Any] | None = None, where: str = "ov
     overrides = dict(overrides or {})
     cap_over = overrides.pop("capacity", None) or {}
     ps = (load_params("minerals") if params is None else params).with_overrides(overrides, where=where)
-    _check_complete(ps, set(overrides), where)
+    _check_known(ps, set(overrides), where)
     return ps, {k: ps[k] for k in ps}, cap_over
 
 
-#: the block's tables that need a value for every key of their default (what each key is): an override
-#: replaces a whole table, and the block reads every key of these (heavy content: a region left out
-#: would silently hold no heavy rare earths)
-COMPLETE_TABLES = {"price_base": "oxide", "price_elasticity": "product", "licence_share_settled": "product",
-                   "value_per_tonne": "end use", "heavy_content": "region"}
+#: the block's tables keyed by a fixed set of names (what each key is); every key must be given
+#: (``complete: true`` in minerals.yaml, checked by the params layer) and no other
+KEYED_TABLES = {"price_base": "oxide", "price_elasticity": "product", "licence_share_settled": "product",
+                "value_per_tonne": "end use"}
 
 
-def _check_complete(ps, overridden: set, where: str) -> None:
-    """A table of :data:`COMPLETE_TABLES` that an override left without one of its keys is bad input
-    naming the key (it was ``internal error: KeyError: 'dy'`` for ``price_base: {ndpr: 80}``)."""
+def _check_known(ps, overridden: set, where: str) -> None:
+    """A key of a :data:`KEYED_TABLES` override that the block does not know is bad input named with
+    did-you-mean (it would be carried and never read)."""
     from treasurylab.params import load_params
 
-    for name, what in COMPLETE_TABLES.items():
+    for name, what in KEYED_TABLES.items():
         if name not in overridden:
             continue
         default = load_params("minerals")[name]
-        given = ps[name]
-        if name == "heavy_content":     # regions may be written by an alias ('Myanmar', 'USA')
-            have = {match_region(k, f"minerals.{name}.{k}") for k in given}
-        else:
-            unknown = [k for k in given if k not in default]
-            if unknown:
-                raise BadInput(f"unknown {what}", where=where, field=f"minerals.{name}.{unknown[0]}",
-                               fix=did_you_mean(str(unknown[0]), list(default)))
-            have = set(given)
-        missing = [k for k in default if k not in have]
-        if missing:
-            raise BadInput(f"needs a value for every {what} (an override replaces the whole table)", where=where,
-                           field=f"minerals.{name}.{missing[0]}", got=sorted(map(str, given)),
-                           fix=f"give {', '.join(map(str, default))} (the defaults are in params/defaults/minerals.yaml)")
+        unknown = [k for k in ps[name] if k not in default]
+        if unknown:
+            raise BadInput(f"unknown {what}", where=where, field=f"minerals.{name}.{unknown[0]}",
+                           fix=did_you_mean(str(unknown[0]), list(default)))
 
 
 def pipeline() -> tuple[Project, ...]:
@@ -251,5 +240,5 @@ def build(overrides: Mapping[str, Any] | None = None, where: str = "overrides", 
     heavy = np.zeros(R)
     for name, v in hc.items():
         heavy[REGIONS.index(match_region(name, "minerals.heavy_content"))] = float(v)
-    vpt = np.array([float(p["value_per_tonne"][u]) for u in END_USES])     # every end use: _check_complete
+    vpt = np.array([float(p["value_per_tonne"][u]) for u in END_USES])     # every end use: complete: true
     return MineralsInputs(cap, projects, demand, share, inv, heavy, vpt, p, ps)

@@ -43,6 +43,9 @@ class Param(BaseModel):
     min: float | None = None
     max: float | None = None
     alternatives: dict[str, Any] | None = None  # documented alternative calibrations (name -> value)
+    # a table (mapping) whose every key the model reads, where one left out would be read as 0 or fail:
+    # an override, which replaces the whole table, must then give every key of the default
+    complete: bool = False
 
     @field_validator("date", mode="before")
     @classmethod

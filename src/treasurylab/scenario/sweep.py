@@ -75,6 +75,23 @@ def _check_metric(metric: str, where: str) -> None:
                        + ", ".join(VARIABLES) + " (e.g. y10.p50@24)")
 
 
+def _default_table(parts: list[str], i: int) -> dict:
+    """What a sweep key starts from where the scenario has nothing at ``parts[:i + 1]``: for one key of
+    a table parameter (``overrides.holders.deterrence.asian_official``), a copy of the default table, so
+    the point changes that key only (an override replaces the whole table: starting from {} left every
+    other key out); an empty mapping otherwise."""
+    if i == 2 and parts[0] == "overrides" and len(parts) > 3:
+        from treasurylab.params import list_blocks, load_params
+
+        if parts[1] in list_blocks():
+            meta = load_params(parts[1]).meta.get(parts[2])
+            if meta is not None and isinstance(meta.value, dict):
+                import copy
+
+                return copy.deepcopy(meta.value)
+    return {}
+
+
 def set_path(data: dict, key: str, value: Any, where: str, section: str = "grid") -> tuple:
     """Set ``key`` (e.g. 'events[type=sale].amount_bn') inside the scenario's plain data; returns the
     location set, as the scenario's loader names it (``('events', 1, 'amount_bn')``). An error names the
@@ -99,7 +116,7 @@ def set_path(data: dict, key: str, value: Any, where: str, section: str = "grid"
                 return tuple(loc)
             if name not in node:
                 if name in ("overrides",) or (len(parts) > 1 and parts[0] == "overrides"):
-                    node[name] = {}
+                    node[name] = _default_table(parts, i)
                 else:
                     raise BadInput("no such field in the scenario", where=where, field=f"{section}.{key}", got=name,
                                    fix=did_you_mean(name, list(node)))
