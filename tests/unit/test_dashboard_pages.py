@@ -276,3 +276,19 @@ def test_auctions_card_leaves_out_the_offerings_the_auction_indicators_leave_out
         assert "2019-06-21" in {str(x)[:10] for x in trace.x}
     finally:
         P.auctions_card.cache_clear()
+
+
+def test_overview_claims_give_the_claimed_number_its_own_unit_and_never_round_a_value_to_zero():
+    """The claims card showed one unit column, the data's: the Danish sale's claimed 0.10 (USD bn) read as
+    '0.10 % of marketable debt', and its share, 0.00033%, was printed as 0.00."""
+    from treasurylab.report.claims import check_claims
+
+    rows = _rows(_by_id(P.page_overview(), "card-claims"))
+    head, body = rows[0], {r[0]: r for r in rows[1:]}
+    want = {r["claim"]: r for r in check_claims() if r["id"] == "danish_sale_vs_market"}
+    (text, r), = want.items()
+    row = body[text]
+    assert row[head.index("claimed")] == "0.10" and row[head.index("claimed unit")] == r["unit"] == "USD bn"
+    assert row[head.index("unit of today's value")] == r["data_unit"] == "% of marketable debt"
+    shown = row[head.index("today's value")]
+    assert float(shown) != 0 and abs(float(shown) - r["data_value"]) <= 0.05 * abs(r["data_value"])

@@ -5,6 +5,7 @@ An empty card says why it is empty (``reason``), never shows a blank plot.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -49,6 +50,15 @@ def hover_with_units(fig: Any) -> None:
         t.hovertemplate = "%{x}: %{y:,.2f} " + unit + "<extra>%{fullData.name}</extra>"
 
 
+def cell_number(v: float) -> str:
+    """A table's number: two decimals, except a value that would read 0.00 though it is not zero, which
+    keeps two significant digits (0.00033, not 0.00: the Danish sale's share of marketable debt;
+    0.0085, not 0.01)."""
+    if v == 0 or not math.isfinite(v) or abs(v) >= 0.01:
+        return f"{v:,.2f}"
+    return f"{v:.{1 - math.floor(math.log10(abs(v)))}f}"
+
+
 def table(rows: list[dict], columns: list[tuple[str, str]], links: dict[str, str] | None = None,
           cell_links: dict[str, str] | None = None):
     """A plain HTML table; with ``links`` a row's first column links to the page path in its ``_link``;
@@ -59,7 +69,7 @@ def table(rows: list[dict], columns: list[tuple[str, str]], links: dict[str, str
         cells = []
         for j, (key, _) in enumerate(columns):
             v = r.get(key)
-            text = f"{v:,.2f}" if isinstance(v, float) else ("" if v is None else str(v))
+            text = cell_number(v) if isinstance(v, float) else ("" if v is None else str(v))
             if j == 0 and links and r.get("_link"):
                 cells.append(html.Td(dcc.Link(text, href=r["_link"])))
             elif cell_links and key in cell_links and r.get(cell_links[key]) and text:

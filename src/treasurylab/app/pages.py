@@ -114,8 +114,8 @@ def page_overview():
     for r in check_claims():
         k = kinds.get(r["id"], "none")
         rows.append({**r, "_link": _CLAIM_PAGE.get(k.split("_")[0], "/sources")})
-    claims = table(rows, [("claim", "claim (link: its page)"), ("claimed", "claimed"), ("data_value", "today's value"),
-                          ("data_unit", "unit"), ("as_of", "as of"), ("verdict", "verdict")], links={"": ""})
+    claims = table(rows, [("claim", "claim (link: its page)"), ("claimed", "claimed"), ("unit", "claimed unit"),
+                          ("data_value", "today's value"), ("data_unit", "unit of today's value"), ("as_of", "as of"), ("verdict", "verdict")], links={"": ""})
     changed = []
     for name in ("china_holdings", "japan_holdings", "foreign_official_tic", "custody_foreign_official",
                  "auction_indirect_10y", "yield_10y", "pboc_gold"):
