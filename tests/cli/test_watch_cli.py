@@ -135,3 +135,20 @@ def test_a_file_of_deadlines_only_starts_at_its_clock(tmp_path):
     assert res.exit_code == 2 and "from 2026-01-14 to today" in res.stderr, res.output
     res = runner.invoke(app, ["watch", "--rules", str(rules), "--as-of", "2026-01-14", "--json"])
     assert json.loads(res.stdout)["alerts"][0]["value"] == 180
+
+
+def test_the_table_says_which_date_is_the_observation_and_which_the_publication():
+    """The table had one 'date' column: 2026-04 for China's holdings is the month observed, published
+    2026-06-18 (the --json 'published'); a reader could not tell an observation from a release date."""
+    doc = json.loads(runner.invoke(app, ["watch", "--as-of", "2026-07-01", "--json"]).stdout)
+    want = {a["id"]: a for a in doc["alerts"]}
+    text = runner.invoke(app, ["watch", "--as-of", "2026-07-01"]).stdout
+    head = next(line for line in text.splitlines() if "status" in line and "id" in line)
+    cols = [c.strip() for c in head.strip("┃ ").split("┃")]
+    assert "date" not in cols and "observed" in cols and "published" in cols, cols
+    for rid in ("china_below_650", "custody_down_50_13w", "ten_year_above_5"):
+        row = next(line for line in text.splitlines() if f" {rid} " in line and line.startswith("│"))
+        cells = [c.strip() for c in row.strip("│ ").split("│")]
+        assert cells[cols.index("observed")] == want[rid]["date"]
+        assert cells[cols.index("published")] == want[rid]["published"] and want[rid]["published"]
+    assert want["china_below_650"]["date"] == "2026-04" and want["china_below_650"]["published"] > "2026-05"

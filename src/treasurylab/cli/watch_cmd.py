@@ -2,8 +2,9 @@
 
     treasurylab watch [--rules RULES.yaml] [--as-of YYYY-MM-DD] [--json]
 
-Prints each rule's status (fired / quiet / no data) with the value, its date and a sentence, and why
-the rule's level is what it is (``basis``: a source, or an assumption with its reason). The rules
+Prints each rule's status (fired / quiet / no data) with the value, the date it is for (``observed``), the
+date its publisher released it (``published``, blank where the store does not record it) and a sentence,
+and why the rule's level is what it is (``basis``: a source, or an assumption with its reason). The rules
 are ``treasurylab/monitor/rules.yaml`` unless ``--rules`` names another file written the same way.
 Run ``treasurylab data update`` first (online) to evaluate on fresh data.
 
@@ -59,8 +60,11 @@ def register(app: typer.Typer) -> None:
                             "as_of": when.isoformat() if when else None, "counts": counts,
                             "exit_code": EXIT_FIRED if fired else 0, "alerts": rows})
             else:
-                table(rows, columns=["status", "id", "value", "unit", "date", "change", "change_unit", "condition"],
-                      title="Alerts (treasurylab watch)")
+                # 'date' is the observation's (the month, week or day the value is for); 'published' is
+                # when its publisher released it (--as-of judges by it); a deadline's date is the day counted
+                table([{**r, "observed": r["date"]} for r in rows],
+                      columns=["status", "id", "value", "unit", "observed", "published", "change", "change_unit",
+                               "condition"], title="Alerts (treasurylab watch)")
                 for r in rows:
                     typer.echo(f"[{r['status']}] {r['id']}: {r['message']}")
                     if r.get("basis"):
