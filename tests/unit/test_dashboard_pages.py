@@ -292,3 +292,18 @@ def test_overview_claims_give_the_claimed_number_its_own_unit_and_never_round_a_
     assert row[head.index("unit of today's value")] == r["data_unit"] == "% of marketable debt"
     shown = row[head.index("today's value")]
     assert float(shown) != 0 and abs(float(shown) - r["data_value"]) <= 0.05 * abs(r["data_value"])
+
+
+def test_overview_alerts_say_which_date_is_the_observation_and_which_the_publication():
+    """The alerts card had one 'date' column (2026-04 for China's holdings: the month observed, released
+    2026-06-18); it now shows both, as `treasurylab watch` does."""
+    rows = _rows(_by_id(P.page_overview(), "card-alerts"))
+    head, body = rows[0], {r[0]: r for r in rows[1:]}
+    assert "date" not in head and "observed" in head and "published" in head, head
+    from treasurylab.monitor.rules import evaluate, load_rules
+
+    for a in evaluate(load_rules()):
+        if a["published"]:
+            row = body[a["title"]]
+            assert row[head.index("observed")] == a["date"] and row[head.index("published")] == a["published"]
+    assert body["China's Treasury holdings below $650bn (TIC)"][head.index("observed")] == "2026-04"

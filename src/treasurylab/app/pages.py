@@ -100,7 +100,7 @@ def alerts_table():
                                   else page.get(a["indicator"] or "", "minerals")),
              "_scenario_link": scenario_href(a["scenario"]) if a.get("scenario") else None} for a in alerts()]
     return table(rows, [("title", "alert"), ("status", "status"), ("value", "value"), ("unit", "unit"),
-                        ("date", "date"), ("message", "reading"), ("basis", "why this level"),
+                        ("date", "observed"), ("published", "published"), ("message", "reading"), ("basis", "why this level"),
                         ("scenario", "play it forward")], links={"": ""},
                  cell_links={"scenario": "_scenario_link"})
 
@@ -115,7 +115,8 @@ def page_overview():
         k = kinds.get(r["id"], "none")
         rows.append({**r, "_link": _CLAIM_PAGE.get(k.split("_")[0], "/sources")})
     claims = table(rows, [("claim", "claim (link: its page)"), ("claimed", "claimed"), ("unit", "claimed unit"),
-                          ("data_value", "today's value"), ("data_unit", "unit of today's value"), ("as_of", "as of"), ("verdict", "verdict")], links={"": ""})
+                          ("data_value", "today's value"), ("data_unit", "unit of today's value"), ("as_of", "as of"),
+                          ("verdict", "verdict")], links={"": ""})
     changed = []
     for name in ("china_holdings", "japan_holdings", "foreign_official_tic", "custody_foreign_official",
                  "auction_indirect_10y", "yield_10y", "pboc_gold"):
