@@ -152,3 +152,24 @@ def test_the_table_says_which_date_is_the_observation_and_which_the_publication(
         assert cells[cols.index("observed")] == want[rid]["date"]
         assert cells[cols.index("published")] == want[rid]["published"] and want[rid]["published"]
     assert want["china_below_650"]["date"] == "2026-04" and want["china_below_650"]["published"] > "2026-05"
+
+
+def test_readme_names_the_first_date_watch_accepts_and_the_rule_it_comes_from():
+    """README said the shipped rules' first usable date was the 10-year yield's, January 1962; watch
+    refuses dates before 1961-09-15, the term premium's first 3-month change (ACM from June 1961)."""
+    import re
+    from pathlib import Path
+
+    from treasurylab.monitor import indicators
+    from treasurylab.monitor.rules import earliest_usable, load_rules
+
+    rules = load_rules()
+    first = earliest_usable(rules, indicators.series)
+    which = [r.id for r in rules if earliest_usable([r], indicators.series) == first]
+    readme = " ".join((Path(__file__).parents[2] / "README.md").read_text().split())
+    said = re.search(r"`--as-of` takes a date from the first observation any rule can use \(([^)]*)\)", readme)
+    assert said, "README's --as-of sentence"
+    assert first.isoformat() in said.group(1) and which == ["term_premium_up_p95_3m"]
+    assert "term premium" in said.group(1)
+    res = runner.invoke(app, ["watch", "--as-of", first.isoformat()])
+    assert res.exit_code in (0, EXIT_FIRED)
