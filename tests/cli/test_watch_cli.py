@@ -173,3 +173,26 @@ def test_readme_names_the_first_date_watch_accepts_and_the_rule_it_comes_from():
     assert "term premium" in said.group(1)
     res = runner.invoke(app, ["watch", "--as-of", first.isoformat()])
     assert res.exit_code in (0, EXIT_FIRED)
+
+
+def test_each_alert_says_how_old_its_latest_observation_is():
+    """Judged today, custody (weekly, released the next day) was last observed 2026-06-24 and the table
+    did not say so: a reader took a months-old week for this week's reading. Each row now gives the
+    age of its observation against the day judged (--as-of, else today), in data.age's words."""
+    import datetime as dt
+
+    from treasurylab.data import age
+
+    for args, day in ((["--as-of", "2026-07-01"], dt.date(2026, 7, 1)), ([], dt.date.today())):
+        doc = json.loads(runner.invoke(app, ["watch", "--json", *args]).stdout)
+        text = runner.invoke(app, ["watch", *args]).stdout
+        head = next(line for line in text.splitlines() if "status" in line and " id " in line)
+        cols = [c.strip() for c in head.strip("┃ ").split("┃")]
+        for a in doc["alerts"]:
+            want = "" if a["kind"] == "deadline" else age(a["date"], day)
+            assert a["age"] == (want or None), (a["id"], a["age"], want)
+            row = next(line for line in text.splitlines() if f" {a['id']} " in line and line.startswith("│"))
+            assert [c.strip() for c in row.strip("│ ").split("│")][cols.index("age")] == want
+    custody = next(a for a in json.loads(runner.invoke(app, ["watch", "--json", "--as-of", "2026-07-01"]).stdout)[
+        "alerts"] if a["id"] == "custody_down_50_13w")
+    assert custody["age"] == "7 days"

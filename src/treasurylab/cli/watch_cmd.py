@@ -3,7 +3,8 @@
     treasurylab watch [--rules RULES.yaml] [--as-of YYYY-MM-DD] [--json]
 
 Prints each rule's status (fired / quiet / no data) with the value, the date it is for (``observed``), the
-date its publisher released it (``published``, blank where the store does not record it) and a sentence,
+date its publisher released it (``published``, blank where the store does not record it), how old the
+observation is on the day judged (``age``) and a sentence,
 and why the rule's level is what it is (``basis``: a source, or an assumption with its reason). The rules
 are ``treasurylab/monitor/rules.yaml`` unless ``--rules`` names another file written the same way.
 Run ``treasurylab data update`` first (online) to evaluate on fresh data.
@@ -63,7 +64,7 @@ def register(app: typer.Typer) -> None:
                 # 'date' is the observation's (the month, week or day the value is for); 'published' is
                 # when its publisher released it (--as-of judges by it); a deadline's date is the day counted
                 table([{**r, "observed": r["date"]} for r in rows],
-                      columns=["status", "id", "value", "unit", "observed", "published", "change", "change_unit",
+                      columns=["status", "id", "value", "unit", "observed", "published", "age", "change", "change_unit",
                                "condition"], title="Alerts (treasurylab watch)")
                 for r in rows:
                     typer.echo(f"[{r['status']}] {r['id']}: {r['message']}")

@@ -395,7 +395,7 @@ def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, A
     row: dict[str, Any] = {"id": rule.id, "title": rule.title, "kind": rule.kind, "status": "quiet",
                            "fired": False, "value": None, "date": None, "reference_value": None,
                            "reference_date": None, "condition": "", "unit": "", "change": None,
-                           "change_unit": "", "message": "", "published": None,
+                           "change_unit": "", "message": "", "published": None, "age": None,
                            "indicator": getattr(rule, "indicator", None), "scenario": rule.scenario,
                            "basis": rule.basis}
     if isinstance(rule, Deadline):
@@ -424,6 +424,7 @@ def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, A
     except Unavailable as exc:
         row.update(status="no data", message=str(exc))
         return row
+    from treasurylab.data import age
     from treasurylab.monitor.indicators import published
 
     pub = published(rule.indicator, s.index)
@@ -437,6 +438,8 @@ def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, A
     last_d, last = s.index[-1], float(s.iloc[-1])
     row.update(value=last, date=date_label(last_d, ind.frequency),
                published=pub[-1].date().isoformat() if pub is not None else None)
+    # how old the observation is on the day judged, so a months-old week is not read as this week's
+    row["age"] = age(row["date"], as_of or dt.date.today())
     judged = not pd.isna(h["fired"])
     if judged:
         row["fired"] = bool(h["fired"])
