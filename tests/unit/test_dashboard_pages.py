@@ -307,3 +307,14 @@ def test_overview_alerts_say_which_date_is_the_observation_and_which_the_publica
             row = body[a["title"]]
             assert row[head.index("observed")] == a["date"] and row[head.index("published")] == a["published"]
     assert body["China's Treasury holdings below $650bn (TIC)"][head.index("observed")] == "2026-04"
+
+
+def test_overview_alerts_say_how_old_each_observation_is():
+    """As `treasurylab watch` does: custody's week of 2026-06-24 seen in December is months old."""
+    rows = _rows(_by_id(P.page_overview(), "card-alerts"))
+    head, body = rows[0], {r[0]: r for r in rows[1:]}
+    from treasurylab.monitor.rules import evaluate, load_rules
+
+    for a in evaluate(load_rules()):
+        assert body[a["title"]][head.index("age")] == (a["age"] or ""), a["id"]
+    assert any(a["age"] for a in evaluate(load_rules()))

@@ -100,7 +100,7 @@ def alerts_table():
                                   else page.get(a["indicator"] or "", "minerals")),
              "_scenario_link": scenario_href(a["scenario"]) if a.get("scenario") else None} for a in alerts()]
     return table(rows, [("title", "alert"), ("status", "status"), ("value", "value"), ("unit", "unit"),
-                        ("date", "observed"), ("published", "published"), ("message", "reading"), ("basis", "why this level"),
+                        ("date", "observed"), ("published", "published"), ("age", "age"), ("message", "reading"), ("basis", "why this level"),
                         ("scenario", "play it forward")], links={"": ""},
                  cell_links={"scenario": "_scenario_link"})
 
