@@ -12,6 +12,8 @@ from treasurylab.cli.main import app
 from treasurylab.monitor.rules import EXIT_FIRED
 
 runner = CliRunner()
+# piped without COLUMNS every table row stays on one line (a set COLUMNS, as under xdist, wraps cells)
+ONE_LINE_ROWS = {"COLUMNS": None}
 
 CUSTODY_RULE = """rules:
   - id: custody_down_50_13w
@@ -142,7 +144,7 @@ def test_the_table_says_which_date_is_the_observation_and_which_the_publication(
     2026-06-18 (the --json 'published'); a reader could not tell an observation from a release date."""
     doc = json.loads(runner.invoke(app, ["watch", "--as-of", "2026-07-01", "--json"]).stdout)
     want = {a["id"]: a for a in doc["alerts"]}
-    text = runner.invoke(app, ["watch", "--as-of", "2026-07-01"]).stdout
+    text = runner.invoke(app, ["watch", "--as-of", "2026-07-01"], env=ONE_LINE_ROWS).stdout
     head = next(line for line in text.splitlines() if "status" in line and "id" in line)
     cols = [c.strip() for c in head.strip("┃ ").split("┃")]
     assert "date" not in cols and "observed" in cols and "published" in cols, cols
@@ -185,7 +187,7 @@ def test_each_alert_says_how_old_its_latest_observation_is():
 
     for args, day in ((["--as-of", "2026-07-01"], dt.date(2026, 7, 1)), ([], dt.date.today())):
         doc = json.loads(runner.invoke(app, ["watch", "--json", *args]).stdout)
-        text = runner.invoke(app, ["watch", *args]).stdout
+        text = runner.invoke(app, ["watch", *args], env=ONE_LINE_ROWS).stdout
         head = next(line for line in text.splitlines() if "status" in line and " id " in line)
         cols = [c.strip() for c in head.strip("┃ ").split("┃")]
         for a in doc["alerts"]:
