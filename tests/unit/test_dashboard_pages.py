@@ -318,3 +318,21 @@ def test_overview_alerts_say_how_old_each_observation_is():
     for a in evaluate(load_rules()):
         assert body[a["title"]][head.index("age")] == (a["age"] or ""), a["id"]
     assert any(a["age"] for a in evaluate(load_rules()))
+
+
+def test_overview_claims_write_whole_numbers_with_separators_and_no_unit_without_a_number():
+    """9355 stood next to 9,359.30; a claim with no number (Japan's seabed trial) showed a claimed unit;
+    a share of a reference said '% of the reference'; a project's planned start read as a date of data."""
+    from treasurylab.report.claims import check_claims
+
+    rows = _rows(_by_id(P.page_overview(), "card-claims"))
+    head, body = rows[0], {r[0]: r for r in rows[1:]}
+    by_id = {r["id"]: r for r in check_claims()}
+    rec = body[by_id["foreign_total_record"]["claim"]]
+    assert rec[head.index("claimed")] == "9,355" and rec[head.index("today's value")] == "9,359.30"
+    sea = body[by_id["japan_seabed"]["claim"]]
+    assert sea[head.index("claimed")] == "" and sea[head.index("claimed unit")] == ""
+    assert sea[head.index("unit of today's value")] == "t REO/yr"
+    assert sea[head.index("as of")].startswith("planned start ")
+    turn = body[by_id["danish_sale_vs_turnover"]["claim"]]
+    assert turn[head.index("unit of today's value")] == "% of one day's trading"

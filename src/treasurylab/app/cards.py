@@ -69,7 +69,12 @@ def table(rows: list[dict], columns: list[tuple[str, str]], links: dict[str, str
         cells = []
         for j, (key, _) in enumerate(columns):
             v = r.get(key)
-            text = cell_number(v) if isinstance(v, float) else ("" if v is None else str(v))
+            if isinstance(v, float):
+                text = cell_number(v)
+            elif isinstance(v, int) and not isinstance(v, bool):
+                text = f"{v:,}"              # 9,355 beside 9,359.30, not 9355
+            else:
+                text = "" if v is None else str(v)
             if j == 0 and links and r.get("_link"):
                 cells.append(html.Td(dcc.Link(text, href=r["_link"])))
             elif cell_links and key in cell_links and r.get(cell_links[key]) and text:

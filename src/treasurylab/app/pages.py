@@ -113,7 +113,9 @@ def page_overview():
     rows = []
     for r in check_claims():
         k = kinds.get(r["id"], "none")
-        rows.append({**r, "_link": _CLAIM_PAGE.get(k.split("_")[0], "/sources")})
+        # a claim without a number has no claimed unit to show (its unit is the check's, beside today's value)
+        rows.append({**r, "unit": r["unit"] if r.get("claimed") is not None else "",
+                     "_link": _CLAIM_PAGE.get(k.split("_")[0], "/sources")})
     claims = table(rows, [("claim", "claim (link: its page)"), ("claimed", "claimed"), ("unit", "claimed unit"),
                           ("data_value", "today's value"), ("data_unit", "unit of today's value"), ("as_of", "as of"),
                           ("verdict", "verdict")], links={"": ""})

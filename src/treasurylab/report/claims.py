@@ -201,10 +201,11 @@ def check_sale_vs_reference(d: _Data, claim: dict, *, amount: float) -> Evidence
     ref = claim.get("reference")
     if not isinstance(ref, dict) or not isinstance(ref.get("value"), (int, float)) or not ref.get("source"):
         raise BadInput("this check needs a reference with a number and its source",
-                       field="reference", fix="add reference: {value: ..., unit: ..., source: ..., date: ...}")
+                       field="reference", fix="add reference: {value: ..., unit: ..., name: ..., source: ..., date: ...}")
     v = float(ref["value"])
+    # the unit names what the share is of (the reference's own name, e.g. one day's trading)
     return Evidence(
-        100.0 * amount / v, "% of the reference", "reference in claims.yaml",
+        100.0 * amount / v, f"% of {ref.get('name') or 'the reference'}", "reference in claims.yaml",
         str(ref.get("date", "")),
         f"${amount * 1000:,.0f}M against {v:,.0f} {ref.get('unit', '')} "
         f"({str(ref['source']).split(':')[0]}); not a bundled dataset",
@@ -324,8 +325,9 @@ def check_re_project(d: _Data, claim: dict, *, project: str, stage: str) -> Evid
     r = p[p["project"] == project].iloc[0]
     cap = d.series("curated.rare_earths_capacity", stage=stage)
     world = float(cap["value"].sum())
+    # a project's start is a plan, often a future month: said so where a date of data would stand
     return Evidence(
-        float(r["value"]), str(r["unit"]), "curated.rare_earths_projects", str(r["start"]),
+        float(r["value"]), str(r["unit"]), "curated.rare_earths_projects", f"planned start {r['start']}",
         f"starts {r['start']}, ramps over {int(r['ramp_months'])} months, "
         f"{100 * float(r['value']) / world:.2f}% of world {stage} capacity ({world:,.0f} {cap['unit'].iloc[0]})",
     )
