@@ -12,7 +12,7 @@ from treasurylab.errors import BadInput
 from treasurylab.scenario import setup as setup_mod
 from treasurylab.scenario import spec as spec_mod
 from treasurylab.scenario import sweep as sweep_mod
-from treasurylab.scenario.sweep import MAX_POINT_PATHS, MAX_POINTS, sweep
+from treasurylab.scenario.sweep import MAX_PATH_MONTHS, MAX_POINTS, sweep
 
 
 def _grid(n_x: int, n_y: int, paths: int = 5) -> dict:
@@ -55,11 +55,11 @@ def test_audit_grid_is_refused_before_any_point(counted):
 
 
 def test_points_times_paths_bound(counted):
-    paths = MAX_POINT_PATHS // 4 + 1
+    paths = MAX_PATH_MONTHS // (4 * 60) + 1                  # davos-2026 runs 60 months
     with pytest.raises(BadInput) as e:
         sweep(_grid(2, 2, paths=paths))
     msg = str(e.value)
-    assert e.value.field == "grid" and f"{4 * paths:,}" in msg and f"{MAX_POINT_PATHS:,}" in msg
+    assert e.value.field == "grid" and f"{4 * paths * 60:,} path-months" in msg and f"{MAX_PATH_MONTHS:,}" in msg
     assert "--cluster" in e.value.fix
     assert counted == {"parse": 0, "prepare": 0}
     # --paths of the call counts, not the file's
@@ -71,11 +71,41 @@ def test_points_times_paths_bound(counted):
 def test_point_paths_counts_a_paths_axis():
     spec, _ = sweep_mod.load_sweep({"name": "p", "scenario": "davos-2026",
                                     "grid": {"paths": [10, 30], "horizon": [12, 24, 36]}})
-    assert sweep_mod.grid_size(spec, {"paths": 7}, None) == (6, 3 * (10 + 30))
+    # path-months: every paths value meets every horizon value once
+    assert sweep_mod.grid_size(spec, {"paths": 7}, None) == (6, (10 + 30) * (12 + 24 + 36))
     spec, _ = sweep_mod.load_sweep({"name": "p", "scenario": "davos-2026", "paths": 5,
                                     "grid": {"paths": [10, 30], "horizon": [12, 24, 36]}})
-    assert sweep_mod.grid_size(spec, {"paths": 7}, None) == (6, 30)     # the file's paths win
-    assert sweep_mod.grid_size(spec, {"paths": 7}, 2) == (6, 12)        # and --paths over it
+    assert sweep_mod.grid_size(spec, {"paths": 7}, None) == (6, 2 * 5 * 72)   # the file's paths win
+    assert sweep_mod.grid_size(spec, {"paths": 7}, 2) == (6, 2 * 2 * 72)      # and --paths over it
+    # the months: the set's, else the scenario's
+    spec, _ = sweep_mod.load_sweep({"name": "p", "scenario": "davos-2026", "set": {"horizon": 120},
+                                    "grid": {"paths": [10, 30]}})
+    assert sweep_mod.grid_size(spec, {"horizon": 60}, None) == (2, 40 * 120)
+    spec, _ = sweep_mod.load_sweep({"name": "p", "scenario": "davos-2026", "grid": {"paths": [10, 30]}})
+    assert sweep_mod.grid_size(spec, {"horizon": 60}, None) == (2, 40 * 60)
+
+
+def test_a_long_horizon_counts_its_months(counted, tmp_path):
+    """The bound is on paths x months: a grid that passes at davos-2026's 60 months is refused at 120
+    (it counted paths only, and let the 120-month grid through at twice the cost), exit 2 on one line
+    naming the grid and the fix."""
+    from typer.testing import CliRunner
+
+    from treasurylab.cli.main import app
+
+    paths = MAX_PATH_MONTHS // (4 * 60) - 1                  # 4 points x 60 months: within the bound
+    assert 4 * paths < 4_000_000                             # and within the old bound in paths
+    sweep_mod.check_size(sweep_mod.load_sweep(_grid(2, 2, paths=paths))[0], {"horizon": 60}, None, None, "x")
+    f = tmp_path / "long.sweep.yaml"
+    f.write_text(f"name: long\nscenario: davos-2026\npaths: {paths}\nseed: 1\nset:\n  horizon: 120\n"
+                 "grid:\n  events[type=threat].strength: [0, 0.5]\n  events[type=sale].amount_bn: [1, 2]\n")
+    r = CliRunner().invoke(app, ["sweep", str(f)])
+    assert r.exit_code == 2, r.output
+    lines = [ln for ln in r.output.strip().splitlines() if ln.strip()]
+    assert len(lines) == 1, r.output
+    assert "grid" in lines[0] and f"{4 * paths * 120:,} path-months" in lines[0]
+    assert "horizon" in lines[0] and "--cluster" in lines[0]
+    assert counted == {"parse": 0, "prepare": 0}
 
 
 def test_points_are_prepared_a_wave_at_a_time(monkeypatch):
@@ -96,3 +126,4 @@ def test_points_are_prepared_a_wave_at_a_time(monkeypatch):
     # two waves in flight at most (the one collected, the next one running)
     assert most[0] <= 2 * sweep_mod.wave_points(1, 1)
     assert most[0] < 40
+

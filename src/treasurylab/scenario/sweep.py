@@ -310,38 +310,54 @@ def point_where(loc: tuple, given: dict[tuple, str], otherwise: str) -> str:
 #: of CPU, minutes on two cores. A point is prepared in this process even with a cluster, so the
 #: bound holds there too. Without it a 300 x 300 grid reached ~6.6 GB before running a block.
 MAX_POINTS = 10_000
-#: assumption: the most paths of all points together (points x paths) a sweep may run on local workers:
-#: ~0.11 ms of CPU a path beyond a block's fixed cost (measured as above), so 4,000,000 are ~440 s of
-#: CPU, minutes on two cores; a cluster (``--cluster``) lifts it, its workers run the blocks
-MAX_POINT_PATHS = 4_000_000
+#: assumption: the most path-months of all points together (each point's paths x its months) a sweep
+#: may run on local workers: ~0.11 ms of CPU a path beyond a block's fixed cost, measured as above on
+#: the tipping-point sweep's points, which run davos-2026's 60 months: ~1.8 us a path-month (linear
+#: in months: a 2,560-path davos-2026 block less a 5-path one, measured again on the 2-core machine on
+#: 2026-12-07, took 1.62 us a path-month at 60 and at 120 months), so 240,000,000 are ~440 s of CPU,
+#: minutes on two cores (the
+#: bound was 4,000,000 paths, the same cost at 60 months; counted in paths it let a grid of 120-month
+#: points through at twice that). A cluster (``--cluster``) lifts it, its workers run the blocks
+MAX_PATH_MONTHS = 240_000_000
 
 
 def _whole(v: Any) -> bool:
     return isinstance(v, int) and not isinstance(v, bool) and v > 0
 
 
+def _axis(spec: SweepSpec, base: dict, name: str, given: int | None, default: int) -> list[int]:
+    """The values a field (``paths`` or ``horizon``) takes over the points, from the sweep file alone:
+    ``given`` (the call's or the file's), else the grid's axis of it, else its ``set``, else the
+    scenario's, else the scenario's default (a value that is not a whole number counts 0 here and is
+    refused when its point is parsed)."""
+    if given is not None:
+        return [given]
+    if name in spec.grid:
+        return [v if _whole(v) else 0 for v in spec.grid[name]]
+    v = spec.set.get(name, base.get(name, default))
+    return [v if _whole(v) else 0]
+
+
 def grid_size(spec: SweepSpec, base: dict, paths: int | None) -> tuple[int, int]:
-    """(points, paths of all points together) of a sweep, from its file alone: no point is built. A
-    point's paths are ``paths`` (the call's), else the sweep file's, else the grid's ``paths`` axis,
-    else its ``set``, else the scenario's (as the points are built: a value that is not a whole
-    number counts 0 here and is refused when its point is parsed; a grid or set value that the call's
-    or the file's would replace is refused before, :func:`check_given_once`)."""
+    """(points, path-months of all points together: each point's paths x its months) of a sweep, from
+    its file alone: no point is built. A point's paths are ``paths`` (the call's), else the sweep
+    file's, else the grid's ``paths`` axis, else its ``set``, else the scenario's (a grid or set value
+    that the call's or the file's would replace is refused before, :func:`check_given_once`); its
+    months the grid's ``horizon`` axis, else its ``set``, else the scenario's."""
     from treasurylab.scenario.spec import Scenario
 
     n = math.prod(len(v) for v in spec.grid.values())
     each = paths if paths is not None else spec.paths
-    if each is not None:
-        return n, n * each
-    if "paths" in spec.grid:
-        axis = spec.grid["paths"]
-        return n, n // len(axis) * sum(v for v in axis if _whole(v))
-    p = spec.set.get("paths", base.get("paths", Scenario.model_fields["paths"].default))
-    return n, n * (p if _whole(p) else 0)
+    ps = _axis(spec, base, "paths", each, Scenario.model_fields["paths"].default)
+    ms = _axis(spec, base, "horizon", None, Scenario.model_fields["horizon"].default)
+    # the grid is a product: the paths and horizon axes (one value each where not a grid axis) meet
+    # every value of the other keys equally often
+    return n, n // (len(ps) * len(ms)) * sum(ps) * sum(ms)
 
 
 def check_size(spec: SweepSpec, base: dict, paths: int | None, cluster: str | None, where: str) -> None:
     """Refuse, before any point is built, a grid of more than :data:`MAX_POINTS` points or, on local
-    workers, more than :data:`MAX_POINT_PATHS` paths in all."""
+    workers, more than :data:`MAX_PATH_MONTHS` path-months in all (each point's paths x its months)."""
     n, total = grid_size(spec, base, paths)
     shape = " x ".join(str(len(v)) for v in spec.grid.values())
     if n > MAX_POINTS:
@@ -349,11 +365,12 @@ def check_size(spec: SweepSpec, base: dict, paths: int | None, cluster: str | No
                        f"(~50 ms of CPU a point before its paths)", where=where, field="grid",
                        fix="fewer points (fewer values per key, or fewer keys), or split the grid into "
                            "several sweeps")
-    if not cluster and total > MAX_POINT_PATHS:
-        raise BadInput(f"too many paths: {shape} = {n:,} points, {total:,} paths in all, the bound is "
-                       f"{MAX_POINT_PATHS:,} on local workers", where=where, field="grid",
-                       fix="fewer points or paths (--paths or the sweep's paths:), or run it on a cluster "
-                           "(--cluster)")
+    if not cluster and total > MAX_PATH_MONTHS:
+        raise BadInput(f"too many path-months: {shape} = {n:,} points, {total:,} path-months in all (each "
+                       f"point's paths x its months), the bound is {MAX_PATH_MONTHS:,} on local workers",
+                       where=where, field="grid",
+                       fix="fewer points, paths (--paths or the sweep's paths:) or months (horizon), or run it "
+                           "on a cluster (--cluster)")
 
 
 def check_given_once(spec: SweepSpec, paths: int | None, seed: int | None, where_of: Callable) -> None:
@@ -390,7 +407,7 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
           warn: Callable[[str], None] | None = None) -> SweepResult:
     """Run every point of the grid; each point's metric in ``SweepResult.rows``.
 
-    A grid over :data:`MAX_POINTS` points, or over :data:`MAX_POINT_PATHS` paths in all on local
+    A grid over :data:`MAX_POINTS` points, or over :data:`MAX_PATH_MONTHS` path-months in all on local
     workers, is refused before any point is built (:func:`check_size`). Every point is parsed first
     (a bad point is refused before any block runs), keeping nothing but its warnings; the points are
     then built again, prepared and run a wave at a time (:func:`wave_points`, the next wave running

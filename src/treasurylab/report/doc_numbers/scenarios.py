@@ -121,9 +121,10 @@ def block_size() -> str:
 
 
 def sweep_bounds() -> str:
-    from treasurylab.scenario.sweep import MAX_POINT_PATHS, MAX_POINTS
+    from treasurylab.scenario.sweep import MAX_PATH_MONTHS, MAX_POINTS
 
-    return f"more than {MAX_POINTS:,} points, or (on local workers) more than {MAX_POINT_PATHS:,} paths in all"
+    return (f"more than {MAX_POINTS:,} points, or (on local workers) more than {MAX_PATH_MONTHS:,} path-months "
+            "in all")
 
 
 def theta_mean() -> str:
