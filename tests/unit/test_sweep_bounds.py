@@ -127,3 +127,31 @@ def test_points_are_prepared_a_wave_at_a_time(monkeypatch):
     assert most[0] <= 2 * sweep_mod.wave_points(1, 1)
     assert most[0] < 40
 
+
+def test_a_large_point_is_reduced_as_run_reduces_it(monkeypatch):
+    """A point of more than reduce.EXACT_PATHS paths is folded a wave of blocks at a time, as a run
+    of its paths is (its memory does not grow with its paths): its value is the run's, to the bit
+    (the streamed quantiles, not linear ones over every path held at once); a smaller point's is
+    the exact run's."""
+    from treasurylab.scenario import reduce as R
+    from treasurylab.scenario.runner import run
+
+    monkeypatch.setattr(R, "EXACT_PATHS", 3000)
+    monkeypatch.setattr(R, "WAVE_BLOCKS", 1)
+    chunks: list[int] = []
+    add = R.Stream.add
+
+    def counted(self, arrays):
+        chunks.append(next(iter(arrays.values())).shape[0])
+        return add(self, arrays)
+
+    monkeypatch.setattr(R.Stream, "add", counted)
+    res = sweep({"name": "s", "scenario": "davos-2026", "seed": 3, "metric": "y10.p95@12",
+                 "set": {"horizon": 24}, "grid": {"paths": [2000, 6000]}}, workers=2)
+    assert chunks == [2560, 2560, 880]                      # the 6,000-path point, a block a wave
+    for row in res.rows:
+        sc = spec_mod.load_scenario("davos-2026").with_(horizon=24, paths=row["paths"], seed=3)
+        r = run(sc, workers=1)
+        assert r.meta["quantiles"] == ("windows" if row["paths"] > 3000 else "exact")
+        assert row["value"] == sweep_mod.metric_value(r, "y10.p95@12")
+

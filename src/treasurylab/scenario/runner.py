@@ -40,6 +40,24 @@ def _block(task, out: dict | None = None) -> dict:
     return coupled.simulate(setup, block.size, block.rng(), out=out)
 
 
+def monthly_records(setup) -> dict[str, int]:
+    """The (path, month) records of a run of ``setup`` that travel through a shared map: {name: months}."""
+    from treasurylab.model import coupled
+
+    return {k: setup.T for k in coupled.RECORD if k != "gold_price" or setup.rp is not None}
+
+
+def reduce_streamed(setup, sc, ex, progress=None) -> tuple[Any, dict, float]:
+    """The summary, outcomes and quantiles' rank error of a run of more than ``reduce.EXACT_PATHS``
+    paths, as :func:`run` reduces it (:func:`_streamed`, no paths kept): what a sweep's point of that
+    size is reduced by, so that its memory is one wave's records, whatever its paths."""
+    from treasurylab.scenario.parallel import no_hugepage_advice
+
+    with no_hugepage_advice():
+        _, summary, outcomes, rank_error = _streamed(setup, sc, ex, monthly_records(setup), 0, progress)
+    return summary, outcomes, rank_error
+
+
 #: per-path outcomes kept for every path of a streamed run (one number a path)
 PER_PATH = ("cascade_share", "regime_exceeded", "fed_backstop_bn", "fed_backstop_gross_bn")
 
@@ -209,7 +227,7 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
 
     try:
         # the (path, month) records travel through a shared map, not through pipes
-        monthly = {k: setup.T for k in coupled.RECORD if k != "gold_price" or setup.rp is not None}
+        monthly = monthly_records(setup)
         with no_hugepage_advice():
             if streamed:
                 arrays, summary, outcomes, rank_error = _streamed(setup, sc, ex, monthly, keep, progress)

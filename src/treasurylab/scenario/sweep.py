@@ -17,9 +17,10 @@ A sweep file (``scenarios/tipping-point.sweep.yaml``)::
 Grid keys address the scenario's fields: ``name``, ``events[i].field``, ``events[type=T].field``
 (the first event of type T), ``overrides.BLOCK.PARAM``. The full product of the grid is run, every
 point with the same seed (common random numbers, so neighbouring points differ by the change and not
-by noise). The points are prepared and run a wave at a time (:func:`wave_points`; the next wave is
-handed to the executor while this one is reduced to its metric), so memory is bounded by the points
-in flight, and a grid too large is refused before any point is built (:func:`check_size`).
+by noise). The points are prepared and run a wave at a time (:func:`wave_points`), and a point of more
+than ``reduce.EXACT_PATHS`` paths is reduced as ``run`` reduces it (streamed, a wave of blocks at a
+time), so memory is bounded by the blocks in flight, not by the grid or a point's paths; a grid too
+large is refused before any point is built (:func:`check_size`).
 
 The flagship sweep is the tipping-point map: threat strength x initial sale size -> probability that
 more than half of foreign official holdings are sold within 24 months (``p_cascade_half_24m``: the
@@ -410,16 +411,19 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
     A grid over :data:`MAX_POINTS` points, or over :data:`MAX_PATH_MONTHS` path-months in all on local
     workers, is refused before any point is built (:func:`check_size`). Every point is parsed first
     (a bad point is refused before any block runs), keeping nothing but its warnings; the points are
-    then built again, prepared and run a wave at a time (:func:`wave_points`, the next wave running
-    while this one is reduced to its metric), so memory is bounded by the points in flight. Every
+    then built again, prepared and run a wave at a time (:func:`wave_points`), so memory is
+    bounded by the points in flight. A point is reduced as ``run`` reduces its paths: one of more
+    than ``reduce.EXACT_PATHS`` paths is a wave of its own, its blocks folded a wave of blocks at a
+    time (``runner.reduce_streamed``), so memory does not grow with a point's paths either. Every
     point has the same seed, so the order of the waves changes no number.
 
     Each distinct likely unit slip of the points' scenarios (:func:`point_warnings`) is in
     ``SweepResult.warnings`` and given to ``warn`` once, before the run."""
     from treasurylab.scenario.ensemble import merge, plan
     from treasurylab.scenario.executors import make_executor
-    from treasurylab.scenario.results import Result
-    from treasurylab.scenario.runner import _block, _dataset
+    from treasurylab.scenario.reduce import EXACT_PATHS
+    from treasurylab.scenario.results import Result, outcomes_of, summary_of_arrays
+    from treasurylab.scenario.runner import _block, reduce_streamed
     from treasurylab.scenario.spec import load_scenario, parse_scenario, resolve
     from treasurylab.yamlio import load_yaml
 
@@ -476,20 +480,31 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
     ex = make_executor(workers, cluster, n_tasks)
     combos = itertools.product(*axes)
     done = [0]
+    ahead: list = []                     # a streamed point met while a wave was filled: the next wave
 
     def start():
-        """Build, prepare and hand over the next wave; None when the grid is done."""
+        """Build, prepare and hand over the next wave; None when the grid is done. A point of more
+        than ``reduce.EXACT_PATHS`` paths is a wave of its own, run as the runner runs it (a wave
+        of blocks at a time, folded into the stream) when it is collected, not handed over here."""
         wave: list = []
         tasks: list = []
-        for combo in combos:
+        for combo in itertools.chain([ahead.pop()] if ahead else [], combos):
             # built and parsed again rather than kept from the first pass: ~0.15 ms a tipping-point
             # point (warm, measured), against ~3.7 KB a kept point (tracemalloc; ~37 MB at
             # MAX_POINTS); so the memory stays bounded by the points in flight, not by the grid
             sc, _ = point(combo)
+            if sc.paths > EXACT_PATHS and wave:
+                ahead.append(combo)
+                break
             setup = setup_mod.prepare(sc)
             if not wave and not tasks and done[0] == 0:
                 before_fork(ex, setup)
             blocks = plan(sc.paths, sc.seed)
+            off = done[0] + len(tasks)
+            if sc.paths > EXACT_PATHS:
+                done[0] += len(blocks)
+                cb = None if progress is None else (lambda d, _n, off=off: progress(off + d, n_tasks))
+                return [(combo, sc, setup, cb)], None
             wave.append((combo, sc, setup, len(blocks)))
             tasks += [(setup, b) for b in blocks]
             if len(wave) >= wave_points(ex.workers, len(blocks)):
@@ -501,23 +516,36 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
         cb = None if progress is None else (lambda d, _n, off=off: progress(off + d, n_tasks))
         return wave, ex.submit(_block, tasks, progress=cb)
 
-    pending = None
+    def collect(pending) -> None:
+        """Wait for a wave and reduce each of its points to the metric, as ``run`` reduces a run of
+        its paths: exact quantiles over the merged blocks, or the stream (``reduce_streamed``)."""
+        wave, handed = pending
+        parts = handed.result() if handed is not None else None
+        for item in wave:
+            combo, sc = item[0], item[1]
+            if handed is None:
+                summary, outcomes, _ = reduce_streamed(item[2], sc, ex, item[3])
+            else:
+                mine, parts = parts[:item[3]], parts[item[3]:]
+                arrays = merge(mine, release=True)
+                del mine
+                summary = summary_of_arrays(arrays, [str(m) for m in item[2].months])
+                outcomes = outcomes_of(arrays.get)
+                del arrays
+            row = {k: v for k, v in zip(keys, combo)}
+            row["value"] = metric_value(Result(sc, None, _summary=summary, _outcomes=outcomes), spec.metric)
+            res.rows.append(row)
+
+    pending = nxt = None
     try:
         pending = start()
         while pending is not None:
-            wave, handed = pending
-            parts = handed.result()
-            pending = start()            # the next wave runs while this one is reduced
-            for combo, sc, setup, nb in wave:
-                mine, parts = parts[:nb], parts[nb:]
-                r = Result(sc, _dataset(setup, merge(mine), sc), {"seed": sc.seed})
-                row = {k: v for k, v in zip(keys, combo)}
-                row["value"] = metric_value(r, spec.metric)
-                res.rows.append(row)
-            del wave, parts, mine, r, setup, sc   # nothing of this wave outlives it
+            collect(pending)
+            pending = start()
     except BaseException:
-        if pending is not None:
-            pending[1].cancel()
+        for p in (pending, nxt):
+            if p is not None and p[1] is not None:
+                p[1].cancel()
         raise
     finally:
         if hasattr(ex, "close"):
