@@ -155,3 +155,28 @@ def test_a_large_point_is_reduced_as_run_reduces_it(monkeypatch):
         assert r.meta["quantiles"] == ("windows" if row["paths"] > 3000 else "exact")
         assert row["value"] == sweep_mod.metric_value(r, "y10.p95@12")
 
+
+def test_the_next_wave_is_prepared_before_this_one_is_collected(monkeypatch):
+    """The workers need not wait while a wave is prepared: the next wave is prepared and handed over
+    before this one is collected (so two waves are prepared before the first is collected)."""
+    from treasurylab.scenario import executors
+
+    log: list[str] = []
+    prepare, result = setup_mod.prepare, executors.Pending.result
+
+    def prepared(sc):
+        log.append("prepare")
+        return prepare(sc)
+
+    def collected(self):
+        log.append("collect")
+        return result(self)
+
+    monkeypatch.setattr(setup_mod, "prepare", prepared)
+    monkeypatch.setattr(executors.Pending, "result", collected)
+    res = sweep(_grid(4, 5, paths=1), workers=1)
+    wave = sweep_mod.wave_points(1, 1)
+    assert len(res.rows) == 20 and wave == 8
+    first = log.index("collect")
+    assert log[:first].count("prepare") == 2 * wave
+    assert log.count("collect") == 3

@@ -17,7 +17,8 @@ A sweep file (``scenarios/tipping-point.sweep.yaml``)::
 Grid keys address the scenario's fields: ``name``, ``events[i].field``, ``events[type=T].field``
 (the first event of type T), ``overrides.BLOCK.PARAM``. The full product of the grid is run, every
 point with the same seed (common random numbers, so neighbouring points differ by the change and not
-by noise). The points are prepared and run a wave at a time (:func:`wave_points`), and a point of more
+by noise). The points are prepared and run a wave at a time (:func:`wave_points`; the next wave is
+handed to the executor before this one is collected and reduced to its metric), and a point of more
 than ``reduce.EXACT_PATHS`` paths is reduced as ``run`` reduces it (streamed, a wave of blocks at a
 time), so memory is bounded by the blocks in flight, not by the grid or a point's paths; a grid too
 large is refused before any point is built (:func:`check_size`).
@@ -411,7 +412,8 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
     A grid over :data:`MAX_POINTS` points, or over :data:`MAX_PATH_MONTHS` path-months in all on local
     workers, is refused before any point is built (:func:`check_size`). Every point is parsed first
     (a bad point is refused before any block runs), keeping nothing but its warnings; the points are
-    then built again, prepared and run a wave at a time (:func:`wave_points`), so memory is
+    then built again, prepared and run a wave at a time (:func:`wave_points`; the next wave is
+    prepared and handed over before this one is collected and reduced to its metric), so memory is
     bounded by the points in flight. A point is reduced as ``run`` reduces its paths: one of more
     than ``reduce.EXACT_PATHS`` paths is a wave of its own, its blocks folded a wave of blocks at a
     time (``runner.reduce_streamed``), so memory does not grow with a point's paths either. Every
@@ -536,12 +538,18 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
             row["value"] = metric_value(Result(sc, None, _summary=summary, _outcomes=outcomes), spec.metric)
             res.rows.append(row)
 
+    # the next wave is prepared and handed over before this one is collected, so that the workers
+    # do not wait while it is prepared; two waves are in flight at most, as when the next wave was
+    # handed over after this one was collected
     pending = nxt = None
     try:
         pending = start()
+        nxt = start() if pending is not None else None
         while pending is not None:
             collect(pending)
-            pending = start()
+            pending, nxt = nxt, None        # nothing of the collected wave outlives it
+            if pending is not None:
+                nxt = start()
     except BaseException:
         for p in (pending, nxt):
             if p is not None and p[1] is not None:
