@@ -17,7 +17,13 @@ def test_the_browser_writes_nothing_into_the_users_home(tmp_path, monkeypatch, l
     for k in ("HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME"):
         monkeypatch.delenv(k, raising=False)
     monkeypatch.setenv("HOME", str(home))
+    # a temporary folder of this test's own: a browser another test starts at the same time (the other
+    # xdist worker) makes its home in the shared one, and was counted as this one's
+    private = tmp_path / "tmp"
+    private.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private))
     before = set(Path(tempfile.gettempdir()).glob("treasurylab-browser-*"))
+    assert before == set()
     with launch_browser() as b:
         page = b.new_page()
         page.set_content("<p>treasurylab</p>")
