@@ -156,6 +156,29 @@ def test_the_table_says_which_date_is_the_observation_and_which_the_publication(
     assert want["china_below_650"]["date"] == "2026-04" and want["china_below_650"]["published"] > "2026-05"
 
 
+def test_as_of_does_not_see_pboc_gold_or_cofer_before_their_release():
+    """On 1 March 2026 watch judged February's PBoC gold (released on 7 March) and COFER 2025q4 (released at
+    the end of March) as known, with a blank 'published'; now each row says when its value was published."""
+    doc = json.loads(runner.invoke(app, ["watch", "--as-of", "2026-03-01", "--json"]).stdout)
+    got = {a["id"]: a for a in doc["alerts"]}
+    gold, cofer = got["pboc_month_without_gold"], got["dollar_reserve_share_below_55"]
+    assert gold["date"] == "2026-01" and gold["published"] == "2026-02-07" and gold["reference_date"] == "2025-12"
+    # the bundled COFER shares hold 2025q4 alone: before its release there is nothing to judge
+    assert cofer["status"] == "no data" and cofer["date"] is None and "2026-03-01" in cofer["message"]
+    late = {a["id"]: a for a in json.loads(runner.invoke(app, ["watch", "--as-of", "2026-03-31", "--json"]).stdout)["alerts"]}
+    assert late["dollar_reserve_share_below_55"]["date"] == "2025q4"
+    assert late["dollar_reserve_share_below_55"]["published"] == "2026-03-31"
+    for a in doc["alerts"]:
+        if a["kind"] != "deadline" and a["value"] is not None:
+            assert a["published"] and a["published"] <= "2026-03-01", a
+    text = runner.invoke(app, ["watch", "--as-of", "2026-03-01"], env=ONE_LINE_ROWS).stdout
+    head = next(line for line in text.splitlines() if "status" in line and "id" in line)
+    cols = [c.strip() for c in head.strip("┃ ").split("┃")]
+    row = next(line for line in text.splitlines() if " pboc_month_without_gold " in line and line.startswith("│"))
+    cells = [c.strip() for c in row.strip("│ ").split("│")]
+    assert cells[cols.index("observed")] == "2026-01" and cells[cols.index("published")] == "2026-02-07"
+
+
 def test_readme_names_the_first_date_watch_accepts_and_the_rule_it_comes_from():
     """README said the shipped rules' first usable date was the 10-year yield's, January 1962; watch
     refuses dates before 1961-09-15, the term premium's first 3-month change (ACM from June 1961)."""

@@ -135,6 +135,45 @@ def test_publication_rules():
         assert published(name, idx) is not None, name
 
 
+def test_every_indicator_and_every_dataset_the_shipped_rules_read_has_a_publication_rule():
+    """Without a rule an indicator was cut at its observation date, so a month dated by its first day (PBoC
+    gold's 2026-02) was judged known on that day; every dataset behind an indicator needs its own rule."""
+    from treasurylab.monitor.indicators import INDICATORS, published
+    from treasurylab.monitor.rules import Deadline, load_rules
+
+    shipped = {r.indicator for r in load_rules() if not isinstance(r, Deadline)}
+    assert shipped <= set(INDICATORS)
+    missing = [(i.id, d) for i in INDICATORS.values() for d in i.datasets
+               if d not in A.RULES and not (d in A.SERIES_RULES and i.series in A.SERIES_RULES[d][2])]
+    assert missing == []
+    for name, ind in INDICATORS.items():
+        idx = pd.DatetimeIndex(["2026-01-01", "2026-02-01", "2026-03-01"])
+        pub = published(name, idx)
+        assert pub is not None, name
+        # an observation is never public before its period ends: a month or quarter dated by its first day
+        # ends with it, a day or a week (dated by its last day) on that day
+        end = {"monthly": idx + pd.offsets.MonthEnd(0),
+               "quarterly": idx + pd.offsets.QuarterEnd(0)}.get(ind.frequency.split()[0], idx)
+        assert (pub >= end).all(), (name, list(pub), list(end))
+
+
+def test_pboc_gold_and_cofer_are_published_after_their_period():
+    # SAFE releases month M's reserve assets, gold included, on the 7th of M+1 (the table's first reports)
+    assert A.release_date("curated.pboc_gold_monthly", "2026-02") == pd.Timestamp("2026-03-07").date()
+    assert A.release_date("curated.pboc_gold_monthly", "2025-12") == pd.Timestamp("2026-01-07").date()
+    # COFER: the last business day of the next quarter, rounded to its last day (2025q4: IMF update 2026-03-27)
+    assert A.release_date("imf.cofer", "2025q4") == pd.Timestamp("2026-03-31").date()
+    assert A.release_date("imf.cofer", "2025q3") == pd.Timestamp("2025-12-31").date()
+    assert A.release_date("imf.cofer", "2025-10-01") == pd.Timestamp("2026-03-31").date()
+    # as of 1 March 2026 neither February's gold nor 2025q4's COFER is seen
+    gold = A.series_asof("curated.pboc_gold_monthly", "2026-03-01", metric="gold_moz")
+    assert gold["date"].max() == "2026-01" and gold["published"].max() == pd.Timestamp("2026-02-07")
+    cofer = A.series_asof("imf.cofer", "2026-03-01")
+    assert "2025q4" not in set(cofer["date"]) and "2025q3" in set(cofer["date"])
+    # Table 5 of TIC comes out in the same release as the holdings history
+    assert A.release_date("tic.table5.vintage-2026-07", "2026-04") == A.release_date("tic.holdings", "2026-04")
+
+
 def test_jump_off_sees_only_published_months():
     from treasurylab.params.macro_inputs import ordinal_label
     from treasurylab.scenario.jumpoff import observe

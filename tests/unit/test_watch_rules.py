@@ -132,10 +132,23 @@ def test_as_of_cuts_the_series_at_what_was_published_by_then():
     r = _run(mort, pd.Series([6.3, 6.4], index=pd.to_datetime(["2026-05-07", "2026-05-14"])),
              as_of=dt.date(2026, 5, 14))
     assert r["date"] == "2026-05-14" and r["published"] == "2026-05-14"
-    # with no publication rule (a curated table) the cut is the observation date, as before
+    # PBoC gold, a month dated by its first day, is released on the 7th of the next month (SAFE): on
+    # 1 March 2026 February is not public (it was judged known, with no 'published'), January is
     gold = {"id": "g", "title": "gold", "kind": "threshold", "indicator": "pboc_gold", "below": 1}
-    r = _run(gold, _monthly([74.0, 74.1], end="2026-02-01"), as_of=dt.date(2026, 2, 1))
-    assert r["date"] == "2026-02" and r["published"] is None
+    g = _monthly([74.15, 74.19, 74.22], end="2026-02-01")             # 2025-12 .. 2026-02
+    r = _run(gold, g, as_of=dt.date(2026, 3, 1))
+    assert r["date"] == "2026-01" and r["published"] == "2026-02-07"
+    assert _run(gold, g, as_of=dt.date(2026, 3, 6))["date"] == "2026-01"
+    r = _run(gold, g, as_of=dt.date(2026, 3, 7))
+    assert r["date"] == "2026-02" and r["published"] == "2026-03-07"
+    # COFER: a quarter is released on the last business day of the quarter after it (IMF): 2025q4 is not
+    # known on 1 March 2026, 2025q3 (released by 2025-12-31) is
+    cofer = {"id": "f", "title": "cofer", "kind": "threshold", "indicator": "cofer_usd_share", "below": 55}
+    q = pd.Series([56.92, 56.77], index=pd.to_datetime(["2025-07-01", "2025-10-01"]))
+    r = _run(cofer, q, as_of=dt.date(2026, 3, 1))
+    assert r["date"] == "2025q3" and r["published"] == "2025-12-31"
+    r = _run(cofer, q, as_of=dt.date(2026, 3, 31))
+    assert r["date"] == "2025q4" and r["published"] == "2026-03-31"
 
 
 def test_unavailable_indicator_is_no_data_with_the_reason():

@@ -42,6 +42,19 @@ varies (a conservative rule can only hide data, never leak it):
   (FRED): the Board updates the three-factor model's data weekly (its data catalog entry, "modified
   R/P1W"; FRED's THREEFY3 shows the Friday 2024-10-11 value updated on Tuesday 2024-10-15) - rule:
   the Tuesday after the week of the observation (its Friday + 4 days).
+* ``curated.pboc_gold_monthly`` (PBoC official gold reserves, end of month M, dated by M's first day):
+  SAFE releases China's official reserve assets, the PBoC's gold among them, on the 7th of M+1 (the
+  first report the table cites for a month is dated that 7th: end-January 2022 in Xinhua of 2022-02-07,
+  end-September 2025 in FXStreet of 2025-10-07, end-February 2026 in Jinshi of 2026-03-07; later reports,
+  such as Bloomberg's of 2023-01-08, are no earlier) - rule: the 7th of M+1. assumption: a release is
+  never earlier than the 7th (none the table cites is), so a month is never seen before it ends.
+* ``imf.cofer`` (COFER, quarter Q, dated ``YYYYqN`` or by the quarter's first day): "end-of-period
+  quarterly data with a one-quarter lag ... released on the last business day of each quarter" (IMF
+  DataHelp, "What is the release schedule for COFER data?"); the bundled 2025q4 response carries the IMF
+  update date 2026-03-27 (PROVENANCE.md) - rule: the last calendar day of the quarter after Q (the later
+  side of its last business day).
+* ``tic.table5.vintage-2026-07`` (TIC Table 5, the latest months of the holdings by country): published
+  in the same monthly TIC release as the history file - rule: the TIC rule above.
 * ``cbo.eval.baselines`` and ``cbo.econ.<vintage>``: CBO's report is released during the month its
   baseline is dated (January 17, 2025; February 2026) - rule: the first day of the next month.
 * ``cbo.eval.actuals`` and ``cbo.eval.gdp`` (fiscal year Y, ending September 30): the Monthly
@@ -124,6 +137,30 @@ def _tic_release(s: pd.Series) -> pd.Series:
     return _month_end(s) + _days(49)
 
 
+def _pboc_release(s: pd.Series) -> pd.Series:
+    """SAFE's monthly reserve release: month M (dated by its first day) is published on the 7th of M+1."""
+    return _next_month_first(s) + _days(6)
+
+
+def _quarter_end(s: pd.Series) -> pd.Series:
+    """The last day of the quarter a period falls in: 'YYYYqN' or any date inside the quarter."""
+    import pandas as pd
+
+    t = s.astype(str)
+    month = t.str.slice(0, 7)
+    q = t.str.extract(r"^(\d{4})[qQ]([1-4])$")
+    has_q = q[0].notna()
+    month[has_q] = q.loc[has_q, 0] + "-" + q.loc[has_q, 1].map(lambda n: f"{3 * int(n):02d}")
+    return pd.to_datetime(month, format="%Y-%m") + pd.offsets.QuarterEnd(0)
+
+
+def _cofer_release(s: pd.Series) -> pd.Series:
+    """COFER: quarter Q is released on the last business day of the quarter after it (later side: its last day)."""
+    import pandas as pd
+
+    return _quarter_end(s) + pd.offsets.QuarterEnd(1)
+
+
 #: dataset id -> (column holding the period, rule from that column to the publication date)
 RULES: dict[str, tuple[str, Callable[[pd.Series], pd.Series]]] = {
     "yields.cmt": ("date", _next_day),
@@ -138,6 +175,9 @@ RULES: dict[str, tuple[str, Callable[[pd.Series], pd.Series]]] = {
     "tic.holdings.vintage-2026-07": ("date", _tic_release),
     "tic.table3.vintage-2026-07": ("date", _tic_release),
     "tic.s1.vintage-2026-07": ("date", _tic_release),
+    "tic.table5.vintage-2026-07": ("date", _tic_release),
+    "curated.pboc_gold_monthly": ("date", _pboc_release),
+    "imf.cofer": ("date", _cofer_release),
     "mspd.summary": ("date", lambda s: _month_end(s) + _days(7)),
     "cbo.eval.baselines": ("baseline_date", _next_month_first),
     "cbo.eval.actuals": ("fiscal_year", _fiscal_year_nov10),

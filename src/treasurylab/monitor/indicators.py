@@ -211,10 +211,9 @@ def published(indicator_id: str, index: pd.DatetimeIndex) -> pd.DatetimeIndex | 
     """When each observation of the indicator became public, by the publication rule of its dataset
     (:data:`treasurylab.data.asof.RULES`: TIC end of month + 49 days, daily rates and H.4.1's weekly lines
     the next day, auctions and the mortgage survey the same day, the ACM term premium and the Baa spread the
-    next business day (:data:`~treasurylab.data.asof.SERIES_RULES` for a dataset of several series), ...),
-    or None where its datasets have no rule (curated tables, COFER: then the observation date is all that is
-    known). TIC Table 5 comes out in the same monthly release as the history file, so it takes that file's
-    rule."""
+    next business day (:data:`~treasurylab.data.asof.SERIES_RULES` for a dataset of several series), PBoC
+    gold the 7th of the next month, COFER the end of the next quarter, ...), or None where its datasets have
+    no rule (then the observation date is all that is known; every indicator here has one, a test checks)."""
     from treasurylab.data.asof import RULES, SERIES_RULES
 
     ind = get(indicator_id)

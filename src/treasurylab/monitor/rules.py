@@ -25,7 +25,8 @@ Evaluation (:func:`evaluate`) returns one row per rule: ``status`` is ``fired``,
 sentence, and ``published``: when the value was published, by its dataset's rule in
 :data:`treasurylab.data.asof.RULES` (None where there is no rule). ``as_of`` keeps only what was
 published by that date (the alerts as they stood then: TIC's April figure is not seen before mid-June;
-a series with no rule is cut at its observation date) and dates the deadline clocks; default: today
+PBoC gold's February not before 7 March; a series with no rule, none of the shipped indicators', is cut at its
+observation date) and dates the deadline clocks; default: today
 for clocks, all data for series. An ``as_of`` before the earliest observation any of the rules can use
 (the first one published, over their indicators; the start of a deadline clock for a file of deadlines
 only) or after today is refused (BadInput): before it every rule would say "no data" and a clock would
