@@ -179,6 +179,23 @@ def test_as_of_does_not_see_pboc_gold_or_cofer_before_their_release():
     assert cells[cols.index("observed")] == "2026-01" and cells[cols.index("published")] == "2026-02-07"
 
 
+def test_a_long_passed_deadline_is_not_a_standing_alert_nor_negative_days_left():
+    """In December the table showed Proclamation 11001's clock at '-147 days left', fired; 30 days after
+    the end it is quiet and says when the deadline passed."""
+    doc = json.loads(runner.invoke(app, ["watch", "--as-of", "2026-12-01", "--json"]).stdout)
+    clock = next(a for a in doc["alerts"] if a["id"] == "proclamation_11001_30_days")
+    assert clock["status"] == "quiet" and clock["value"] == 141 and clock["unit"] == "days since it passed"
+    assert "passed on 2026-07-13, 141 days ago" in clock["message"]
+    text = runner.invoke(app, ["watch", "--as-of", "2026-12-01"], env=ONE_LINE_ROWS).stdout
+    head = next(line for line in text.splitlines() if "status" in line and "id" in line)
+    cols = [c.strip() for c in head.strip("┃ ").split("┃")]
+    row = next(line for line in text.splitlines() if " proclamation_11001_30_days " in line and line.startswith("│"))
+    cells = [c.strip() for c in row.strip("│ ").split("│")]
+    assert cells[cols.index("status")] == "quiet" and cells[cols.index("value")] == "141"
+    assert cells[cols.index("unit")] == "days since it passed" and "days left" not in cells[cols.index("unit")]
+    assert "-141" not in text and "[quiet] proclamation_11001_30_days: the deadline passed on 2026-07-13" in text
+
+
 def test_readme_names_the_first_date_watch_accepts_and_the_rule_it_comes_from():
     """README said the shipped rules' first usable date was the 10-year yield's, January 1962; watch
     refuses dates before 1961-09-15, the term premium's first 3-month change (ACM from June 1961)."""

@@ -101,8 +101,31 @@ def test_deadline_counts_days_left_on_the_evaluation_date():
     assert early["status"] == "quiet" and early["value"] == 73 and early["reference_date"] == "2026-07-13"
     late = _run(dl, None, as_of=dt.date(2026, 6, 13))
     assert late["fired"] and late["value"] == 30
-    past = _run({**dl, "days": None, "days_param": "minerals.negotiation_days"}, None, as_of=dt.date(2026, 8, 1))
-    assert past["fired"] and past["value"] == -19 and "passed" in past["message"]
+    on_day = _run(dl, None, as_of=dt.date(2026, 7, 13))
+    assert on_day["fired"] and on_day["value"] == 0 and on_day["unit"] == "days left"
+
+
+def test_a_passed_deadline_fires_for_a_stated_window_then_says_when_it_passed():
+    """The deadline fired forever with '-147 days left'; now it stays fired ``after_days`` (default: its
+    ``warn_days``) after the end, counted as days since it passed, then is information, not an alert."""
+    dl = {"id": "d", "title": "180 days", "kind": "deadline", "start": "2026-01-14",
+          "days_param": "minerals.negotiation_days", "warn_days": 30}
+    past = _run(dl, None, as_of=dt.date(2026, 8, 1))                  # 19 days after 2026-07-13
+    assert past["fired"] and past["value"] == 19 and past["unit"] == "days since it passed"
+    assert "passed on 2026-07-13, 19 days ago" in past["message"] and "until 2026-08-12" in past["message"]
+    last = _run(dl, None, as_of=dt.date(2026, 8, 12))
+    assert last["fired"] and last["value"] == 30
+    long_ago = _run(dl, None, as_of=dt.date(2026, 12, 7))
+    assert long_ago["status"] == "quiet" and not long_ago["fired"] and long_ago["value"] == 147
+    assert long_ago["unit"] == "days since it passed" and "days left" not in long_ago["message"]
+    assert "passed on 2026-07-13, 147 days ago" in long_ago["message"]
+    assert "30 days after" in long_ago["condition"]
+    # after_days: 0 - quiet from the day after the deadline
+    r = _run({**dl, "after_days": 0}, None, as_of=dt.date(2026, 7, 14))
+    assert not r["fired"] and r["value"] == 1 and "passed on 2026-07-13, 1 day ago" in r["message"]
+    for day in (dt.date(2026, 5, 1), dt.date(2026, 7, 13), dt.date(2026, 8, 1), dt.date(2026, 12, 7)):
+        r = _run(dl, None, as_of=day)
+        assert r["value"] >= 0 and "-" not in f"{r['value']:g}", (day, r)
 
 
 def test_as_of_cuts_the_series_at_what_was_published_by_then():

@@ -14,8 +14,10 @@ A rules file is ``rules:`` followed by a list; each rule has ``id``, ``title`` a
   plotting position, so a value drawn like the window's falls below a 10th percentile 10% of the time): a
   level that follows a series whose history drifts;
 - ``deadline``: ``days`` after ``start`` (or a parameter's value: ``days_param: minerals.negotiation_days``)
-  ends a clock; the rule fires when ``warn_days`` or fewer are left on the evaluation date (a passed
-  deadline fires too, with a negative number of days left).
+  ends a clock; the rule fires when ``warn_days`` or fewer are left on the evaluation date and stays
+  fired ``after_days`` (default: ``warn_days``) after the end, counted in days since it passed; later it
+  is quiet and says "passed on DATE, N days ago" (information, not a standing alert). Never a negative
+  number of days left.
 
 Every rule may say why its level is what it is (``basis``: ``source: <citation>`` or ``assumption:
 <reason>``); the shipped rules all do, and each alert row carries it.
@@ -213,6 +215,11 @@ class Deadline(_Base):
     days: int | None = Field(default=None, ge=1)
     days_param: str | None = None
     warn_days: int = Field(ge=0)
+    # days after the end that the rule stays fired (None: warn_days, the warning's length after it as before it)
+    after_days: int | None = Field(default=None, ge=0)
+
+    def after(self) -> int:
+        return self.warn_days if self.after_days is None else self.after_days
 
     @model_validator(mode="after")
     def _one(self):
@@ -273,7 +280,7 @@ def _error(exc: ValidationError, doc) -> BadInput:
     if err["type"] == "extra_forbidden":
         msg, fix = "unknown key", "allowed keys depend on kind: indicator, below/above/at_most/at_least, " \
                                   "window, scale, lookback, previous, below_percentile/above_percentile, start, days, " \
-                                  "days_param, warn_days; any kind: " \
+                                  "days_param, warn_days, after_days; any kind: " \
                                   "id, title, basis, scenario"
     elif err["type"] in ("union_tag_invalid", "union_tag_not_found"):
         msg, fix = "unknown or missing kind", "kind is one of threshold, change, new_low, new_high, percentile, " \
@@ -298,6 +305,10 @@ def load_rules(path: Path | str | None = None) -> list:
         return RuleFile.model_validate(doc.data).rules
     except ValidationError as exc:
         raise _error(exc, doc) from None
+
+
+def _n_days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
 
 
 def _fmt(x: float) -> str:
@@ -408,14 +419,22 @@ def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, A
                        condition=f"days left <= {rule.warn_days} ({days} days from {rule.start}, {basis})",
                        message=f"the clock starts on {rule.start}, after {today}")
             return row
-        left = (end - today).days
-        row.update(value=float(left), date=today.isoformat(), reference_date=end.isoformat(), unit="days left",
-                   condition=f"days left <= {rule.warn_days} ({days} days from {rule.start}, {basis})",
-                   fired=left <= rule.warn_days)
-        row["message"] = (f"{left} days left to {end} ({days} days from {rule.start})" if left >= 0 else
-                          f"the deadline {end} passed {-left} days ago ({days} days from {rule.start})")
-        row["message"] += (f": {rule.warn_days} days or fewer fire it" if row["fired"] else
-                           f": more than the {rule.warn_days} days that fire it")
+        left, after = (end - today).days, rule.after()
+        until = end + dt.timedelta(days=after)
+        row.update(date=today.isoformat(), reference_date=end.isoformat(),
+                   condition=f"days left <= {rule.warn_days}, until {_n_days(after)} after the end "
+                             f"({days} days from {rule.start}, {basis})",
+                   fired=-after <= left <= rule.warn_days)
+        if left >= 0:
+            row.update(value=float(left), unit="days left")
+            row["message"] = f"{_n_days(left)} left to {end} ({days} days from {rule.start})" + (
+                f": {rule.warn_days} days or fewer fire it" if row["fired"] else
+                f": more than the {rule.warn_days} days that fire it")
+        else:       # passed: the days since, never a negative number of days left
+            row.update(value=float(-left), unit="days since it passed")
+            row["message"] = f"the deadline passed on {end}, {_n_days(-left)} ago ({days} days from {rule.start})" + (
+                f": fired until {until}, {_n_days(after)} after it" if row["fired"] else
+                f": information, no longer an alert (it fired until {until}, {_n_days(after)} after it)")
         row["status"] = "fired" if row["fired"] else "quiet"
         return row
     ind = INDICATORS[rule.indicator]
