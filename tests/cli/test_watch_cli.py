@@ -238,3 +238,37 @@ def test_each_alert_says_how_old_its_latest_observation_is():
     custody = next(a for a in json.loads(runner.invoke(app, ["watch", "--json", "--as-of", "2026-07-01"]).stdout)[
         "alerts"] if a["id"] == "custody_down_50_13w")
     assert custody["age"] == "7 days"
+
+
+def test_the_table_and_the_sentence_write_each_number_alike_at_the_indicators_precision():
+    """The table showed the term premium as 0.8159 percent and a change of 0.4156 bp while the sentence
+    under it said 0.82 and 0.42 bp: two formatting rules. Now one (monitor.indicators.Indicator.fmt), with
+    the digits the indicator is published to, writes the table's value and change and the sentence's."""
+    from treasurylab.monitor.indicators import INDICATORS
+
+    for as_of in ("2026-07-01", "2026-03-31"):
+        doc = json.loads(runner.invoke(app, ["watch", "--as-of", as_of, "--json"]).stdout)
+        text = runner.invoke(app, ["watch", "--as-of", as_of], env=ONE_LINE_ROWS).stdout
+        head = next(line for line in text.splitlines() if "status" in line and " id " in line)
+        cols = [c.strip() for c in head.strip("┃ ").split("┃")]
+        for a in doc["alerts"]:
+            if a["value"] is None:
+                continue
+            row = next(line for line in text.splitlines() if f" {a['id']} " in line and line.startswith("│"))
+            cells = [c.strip() for c in row.strip("│ ").split("│")]
+            value, change = cells[cols.index("value")], cells[cols.index("change")]
+            assert f"{value} {a['unit']}" in a["message"] if a["kind"] != "deadline" else value in a["message"], \
+                (a["id"], value, a["message"])
+            if a["change"] is not None:
+                assert f"a change of {change} {a['change_unit']}" in a["message"], (a["id"], change, a["message"])
+            if a["indicator"]:
+                d = INDICATORS[a["indicator"]].decimals
+                assert value.rpartition(".")[2] == value if d == 0 else len(value.rpartition(".")[2]) == d, \
+                    (a["id"], value, d)
+    tp = next(a for a in json.loads(runner.invoke(app, ["watch", "--as-of", "2026-07-01", "--json"]).stdout)["alerts"]
+              if a["id"] == "term_premium_up_p95_3m")
+    text = runner.invoke(app, ["watch", "--as-of", "2026-07-01"], env=ONE_LINE_ROWS).stdout
+    row = next(line for line in text.splitlines() if " term_premium_up_p95_3m " in line and line.startswith("│"))
+    # 0.51 percent against 0.69: a change of -18 bp at the same precision (a basis point), not -17.54
+    assert f" {tp['value']:.2f} " in row and f" {tp['change']:.0f} " in row and f"{tp['value']:.4f}" not in row
+    assert f"a change of {tp['change']:.0f} bp" in tp["message"] and tp["shown"]["change"] == f"{tp['change']:.0f}"

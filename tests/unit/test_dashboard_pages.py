@@ -309,6 +309,8 @@ def test_overview_alerts_say_which_date_is_the_observation_and_which_the_publica
         row = body[a["title"]]
         assert a["published"], a["id"]
         assert row[head.index("observed")] == a["date"] and row[head.index("published")] == a["published"]
+        # the value as the reading beside it writes it (0.51 percent, not a table's own 0.5123 or 0.51 vs 2,636.95)
+        assert f"{row[head.index('value')]} {a['unit']}" in row[head.index("reading")], a["id"]
     assert body["China's Treasury holdings below $650bn (TIC)"][head.index("observed")] == "2026-04"
 
 

@@ -220,7 +220,7 @@ def test_every_sentence_says_why_the_rule_fired_or_stayed_quiet():
     fired = _run(TH, _monthly([700, 649.9]))["message"]
     assert fired.endswith("649.9 USD bn on 2026-04: below 650 USD bn")
     ch = _run(CH, _weekly([2680.0] + [2690.0] * 12 + [2640.0]))["message"]
-    assert ch.endswith("a change of -40 USD bn: not below -50 USD bn")
+    assert ch.endswith("a change of -40.0 USD bn: not below -50 USD bn")
     lo = {"id": "l", "title": "new low", "kind": "new_low", "indicator": "china_holdings", "lookback": "17y"}
     low = _run(lo, _monthly([700.0, 652.3, 651.1]))["message"]
     assert "651.1 USD bn on 2026-04" in low and "652.3 USD bn on 2026-03" in low and low.endswith(": a new low")
@@ -262,8 +262,8 @@ def test_percentile_rule_judges_the_latest_against_the_previous_observations():
     # Weibull position 0.1 * 13 = 1.3: 55 + 0.3 * (57 - 55) = 55.6
     r = _run(PC, _auctions([10.0] + prev + [55.5]))                    # the 10.0 lies outside the 12
     assert r["fired"] and r["reference_value"] == pytest.approx(55.6)
-    assert "10th percentile of the previous 12 auctions" in r["message"] and "55.6 percent" in r["message"]
-    assert r["message"].endswith(": below it") and "55.6 percent" in r["condition"]
+    assert "10th percentile of the previous 12 auctions" in r["message"] and "55.60 percent" in r["message"]
+    assert r["message"].endswith(": below it") and "55.60 percent" in r["condition"]
     assert r["reference_date"] == "2025-01-10"              # the last of the 12
     q = _run(PC, _auctions([10.0] + prev + [55.7]))
     assert q["status"] == "quiet" and q["message"].endswith(": not below it")

@@ -95,8 +95,11 @@ def scenario_href(name: str) -> str:
 
 
 def alerts_table():
+    from treasurylab.monitor.rules import shown_numbers
+
     page = {i.id: i.page for i in I.INDICATORS.values()}
-    rows = [{**a, "_link": "/" + ("" if page.get(a["indicator"] or "", "minerals") == "overview"
+    # value and change as the reading beside them writes them (monitor.rules.shown_numbers: one rule)
+    rows = [{**a, **shown_numbers(a), "_link": "/" + ("" if page.get(a["indicator"] or "", "minerals") == "overview"
                                   else page.get(a["indicator"] or "", "minerals")),
              "_scenario_link": scenario_href(a["scenario"]) if a.get("scenario") else None} for a in alerts()]
     return table(rows, [("title", "alert"), ("status", "status"), ("value", "value"), ("unit", "unit"),

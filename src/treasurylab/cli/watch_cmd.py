@@ -40,7 +40,13 @@ def register(app: typer.Typer) -> None:
 
         def body() -> int:
             from treasurylab.errors import BadInput
-            from treasurylab.monitor.rules import EXIT_FIRED, SHIPPED_RULES, evaluate, load_rules
+            from treasurylab.monitor.rules import (
+                EXIT_FIRED,
+                SHIPPED_RULES,
+                evaluate,
+                load_rules,
+                shown_numbers,
+            )
 
             if rules is not None and not rules.is_file():
                 raise BadInput("is a folder, not a file" if rules.is_dir() else "no such file", field="--rules",
@@ -63,7 +69,8 @@ def register(app: typer.Typer) -> None:
             else:
                 # 'date' is the observation's (the month, week or day the value is for); 'published' is
                 # when its publisher released it (--as-of judges by it); a deadline's date is the day counted
-                table([{**r, "observed": r["date"]} for r in rows],
+                # the value and change as the sentence below writes them (one rule: the indicator's digits)
+                table([{**r, **shown_numbers(r), "observed": r["date"]} for r in rows],
                       columns=["status", "id", "value", "unit", "observed", "published", "age", "change", "change_unit",
                                "condition"], title="Alerts (treasurylab watch)")
                 for r in rows:

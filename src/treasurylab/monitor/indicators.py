@@ -12,6 +12,7 @@ file of the same vintage before them (``tic.holdings.vintage-2026-07``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -32,6 +33,20 @@ class Indicator:
     read: Callable[[], pd.Series]
     page: str = "overview"
     series: str | None = None   # the series of a dataset that holds several (for its publication rule)
+    # the decimals its numbers are written with (value, change, reference, level), in the table and the
+    # sentence alike: the precision it is published to - percent to 0.01 (H.15, PMMS, COFER, the auctions'
+    # shares), PBoC gold to 0.01 Moz (SAFE), the 10-year tail to 0.1 bp (yields to 0.001 percent), TIC's
+    # USD bn to 0.1; H.4.1's lines, published in USD millions, are written to TIC's 0.1 bn so that custody
+    # and TIC compare digit for digit; the ACM term premium, published to 0.0001 percent, to 0.01, the
+    # basis point of the yields it is estimated from
+    decimals: int = 2
+
+    def fmt(self, x: float, scale: float = 1.0) -> str:
+        """A number of this indicator as the watch writes it everywhere: ``decimals`` digits, thousands
+        separated (2,636.9 USD bn; 0.51 percent); a change multiplied by ``scale`` (100: percent to bp) keeps
+        the same precision, so two fewer digits (0.51 against 0.69 percent is a change of -18 bp)."""
+        shift = round(math.log10(scale)) if scale > 0 and math.isclose(10 ** round(math.log10(scale)), scale) else 0
+        return fmt_number(x, max(self.decimals - shift, 0))
 
     def change_unit(self) -> tuple[str, float]:
         """The unit of a change of this indicator and the factor to it: a change of a percent is not a
@@ -39,6 +54,12 @@ class Indicator:
         if self.unit == "percent":
             return ("bp", 100.0) if self.page == "rates" else ("percentage points", 1.0)
         return self.unit, 1.0
+
+
+def fmt_number(x: float, decimals: int) -> str:
+    """``x`` with ``decimals`` digits and thousands separators; a value that rounds to zero is 0, never -0."""
+    r = round(float(x), decimals)
+    return f"{(r if r != 0 else 0.0):,.{decimals}f}"
 
 
 def _series(ds_id: str, **filters) -> pd.DataFrame:
@@ -151,20 +172,20 @@ def _cofer() -> pd.Series:
 _I = [
     Indicator("china_holdings", "China, Mainland: Treasury holdings (TIC)", "USD bn",
               ("tic.table5.vintage-2026-07", "tic.holdings.vintage-2026-07"), "monthly",
-              lambda: _tic(country="China, Mainland"), "holders"),
+              lambda: _tic(country="China, Mainland"), "holders", decimals=1),
     Indicator("japan_holdings", "Japan: Treasury holdings (TIC)", "USD bn",
               ("tic.table5.vintage-2026-07", "tic.holdings.vintage-2026-07"), "monthly",
-              lambda: _tic(country="Japan"), "holders"),
+              lambda: _tic(country="Japan"), "holders", decimals=1),
     Indicator("foreign_official_tic", "Foreign official holdings of Treasuries (TIC)", "USD bn",
               ("tic.table5.vintage-2026-07", "tic.holdings.vintage-2026-07"), "monthly",
-              lambda: _tic(row_type="foreign_official"), "holders"),
+              lambda: _tic(row_type="foreign_official"), "holders", decimals=1),
     Indicator("custody_foreign_official", "Custody holdings for foreign official accounts (H.4.1)", "USD bn",
               ("fed.custody_foreign_official",), "weekly",
-              lambda: _to_series(_series("fed.custody_foreign_official")), "demand"),
+              lambda: _to_series(_series("fed.custody_foreign_official")), "demand", decimals=1),
     Indicator("rrp_foreign_official", "Foreign official reverse repo pool (H.4.1)", "USD bn",
-              ("fed.h41.foreign_official",), "weekly", lambda: _h41("rrp_foreign_official"), "demand"),
+              ("fed.h41.foreign_official",), "weekly", lambda: _h41("rrp_foreign_official"), "demand", decimals=1),
     Indicator("fima_repo", "FIMA repo facility drawn (H.4.1)", "USD bn",
-              ("fed.h41.foreign_official",), "weekly", lambda: _h41("fima_repo"), "demand"),
+              ("fed.h41.foreign_official",), "weekly", lambda: _h41("fima_repo"), "demand", decimals=1),
     Indicator("auction_indirect_10y", "10-year note auctions: indirect bidders' share of the offering (SOMA add-ons "
               "excluded)", "percent",
               ("treasury.auctions",), "per auction", lambda: _auction("indirect_share"), "demand"),
@@ -172,7 +193,7 @@ _I = [
               ("treasury.auctions",), "per auction", lambda: _auction("bid_to_cover"), "demand"),
     Indicator("auction_tail_10y", "10-year note auctions: tail proxy (high minus median yield, not the when-issued "
               "tail)", "bp",
-              ("treasury.auctions",), "per auction", lambda: _auction("tail_proxy_bp"), "demand"),
+              ("treasury.auctions",), "per auction", lambda: _auction("tail_proxy_bp"), "demand", decimals=1),
     Indicator("yield_10y", "10-year Treasury yield (CMT)", "percent", ("yields.cmt",), "daily",
               lambda: _cmt("DGS10"), "rates"),
     Indicator("real_yield_10y", "10-year TIPS real yield", "percent", ("rates.daily",), "daily",
@@ -189,7 +210,7 @@ _I = [
     Indicator("baa_spread", "Baa corporate spread over the 10-year", "percentage points", ("fred.baa10y",),
               "daily", lambda: _to_series(_series("fred.baa10y")), "rates"),
     Indicator("fed_treasuries", "Fed holdings of Treasuries (H.4.1)", "USD bn", ("fed.treasuries",), "weekly",
-              lambda: _to_series(_series("fed.treasuries")), "holders"),
+              lambda: _to_series(_series("fed.treasuries")), "holders", decimals=1),
     Indicator("pboc_gold", "PBoC official gold reserves", "million troy oz", ("curated.pboc_gold_monthly",),
               "monthly", _pboc, "reserves"),
     Indicator("cofer_usd_share", "US dollar share of allocated FX reserves (COFER)", "percent", ("imf.cofer",),

@@ -467,7 +467,7 @@ def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, A
     if isinstance(rule, Threshold):
         k, v = rule.bound()
         row["condition"] = f"{k.replace('_', ' ')} {_fmt(v)} {ind.unit}"
-        row["message"] = f"{ind.title}: {_fmt(last)} {ind.unit} on {row['date']}: {_verdict(rule, row['fired'], ind.unit)}"
+        row["message"] = f"{ind.title}: {ind.fmt(last)} {ind.unit} on {row['date']}: {_verdict(rule, row['fired'], ind.unit)}"
     elif isinstance(rule, Change):
         k, v = rule.bound()
         unit = "bp" if rule.scale == 100 else ind.unit
@@ -480,9 +480,9 @@ def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, A
         # unit (bp when scale turns a percent into basis points), so the two are never mislabelled
         row.update(reference_value=float(h["reference_value"]), reference_date=ref_label, change=chg,
                    change_unit=unit)
-        row["message"] = (f"{ind.title}: {_fmt(last)} {ind.unit} on {row['date']} against "
-                          f"{_fmt(row['reference_value'])} {ind.unit} on {row['reference_date']}, a change of "
-                          f"{_fmt(chg)} {unit}: {_verdict(rule, row['fired'], unit)}")
+        row["message"] = (f"{ind.title}: {ind.fmt(last)} {ind.unit} on {row['date']} against "
+                          f"{ind.fmt(row['reference_value'])} {ind.unit} on {row['reference_date']}, a change of "
+                          f"{ind.fmt(chg, rule.scale)} {unit}: {_verdict(rule, row['fired'], unit)}")
     elif isinstance(rule, Percentile):
         side, pct = rule.side()
         what = f"the {_ordinal(pct)} percentile of the previous {rule.previous} {_FREQ_WORD.get(ind.frequency, 'observations')}"
@@ -493,9 +493,9 @@ def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, A
             return row
         lv = float(h["level"])
         row.update(reference_value=lv, reference_date=ref_label)
-        row["condition"] += f" ({_fmt(lv)} {ind.unit})"
-        row["message"] = (f"{ind.title}: {_fmt(last)} {ind.unit} on {row['date']}; {what} "
-                          f"({date_label(h['first_date'], ind.frequency)} to {ref_label}) is {_fmt(lv)} {ind.unit}: "
+        row["condition"] += f" ({ind.fmt(lv)} {ind.unit})"
+        row["message"] = (f"{ind.title}: {ind.fmt(last)} {ind.unit} on {row['date']}; {what} "
+                          f"({date_label(h['first_date'], ind.frequency)} to {ref_label}) is {ind.fmt(lv)} {ind.unit}: "
                           + ("" if row["fired"] else "not ") + f"{side} it")
     else:
         row["condition"] = f"{rule.kind.replace('_', ' ')} over {rule.lookback}"
@@ -504,12 +504,20 @@ def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, A
             return row
         row.update(reference_value=float(h["reference_value"]), reference_date=ref_label)
         word = "lowest" if rule.kind == "new_low" else "highest"
-        row["message"] = (f"{ind.title}: {_fmt(last)} {ind.unit} on {row['date']}; the {word} before it within "
-                          f"{rule.lookback} was {_fmt(row['reference_value'])} {ind.unit} on {row['reference_date']}: "
+        row["message"] = (f"{ind.title}: {ind.fmt(last)} {ind.unit} on {row['date']}; the {word} before it within "
+                          f"{rule.lookback} was {ind.fmt(row['reference_value'])} {ind.unit} on {row['reference_date']}: "
                           + ("a " if row["fired"] else "not a ") + rule.kind.replace("_", " "))
     row["fired"] = bool(row["fired"])
     row["status"] = "fired" if row["fired"] else "quiet"
     return row
+
+
+def shown_numbers(row: dict[str, Any]) -> dict[str, str]:
+    """The ``value`` and ``change`` of an evaluated row written as its sentence writes them (the
+    indicator's :meth:`~treasurylab.monitor.indicators.Indicator.fmt`; a deadline's whole days, kept by
+    :func:`evaluate` in ``shown``), for a table beside the sentence: the watch's and the dashboard's; blank
+    where there is none."""
+    return dict(row.get("shown") or {"value": "", "change": ""})
 
 
 def evaluate(rules: list, as_of: dt.date | None = None, get_series=None) -> list[dict[str, Any]]:
@@ -530,7 +538,18 @@ def evaluate(rules: list, as_of: dt.date | None = None, get_series=None) -> list
 
     if as_of is not None:
         check_as_of(rules, as_of, cached)
-    return [evaluate_rule(r, cached, as_of) for r in rules]
+    return [_with_shown(r, evaluate_rule(r, cached, as_of)) for r in rules]
+
+
+def _with_shown(rule, row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` with ``shown``: its value and change as its sentence writes them (one rule for both)."""
+    from treasurylab.monitor.indicators import INDICATORS, fmt_number
+
+    ind = INDICATORS.get(row.get("indicator") or "")
+    fmt = ind.fmt if ind else (lambda x, scale=1.0: fmt_number(x, 0))    # a deadline: whole days
+    row["shown"] = {"value": "" if row["value"] is None else fmt(row["value"]),
+                    "change": "" if row["change"] is None else fmt(row["change"], getattr(rule, "scale", 1.0))}
+    return row
 
 
 def earliest_usable(rules: list, get_series) -> dt.date | None:
