@@ -269,6 +269,8 @@ def test_the_table_and_the_sentence_write_each_number_alike_at_the_indicators_pr
               if a["id"] == "term_premium_up_p95_3m")
     text = runner.invoke(app, ["watch", "--as-of", "2026-07-01"], env=ONE_LINE_ROWS).stdout
     row = next(line for line in text.splitlines() if " term_premium_up_p95_3m " in line and line.startswith("│"))
-    # 0.51 percent against 0.69: a change of -18 bp at the same precision (a basis point), not -17.54
-    assert f" {tp['value']:.2f} " in row and f" {tp['change']:.0f} " in row and f"{tp['value']:.4f}" not in row
-    assert f"a change of {tp['change']:.0f} bp" in tp["message"] and tp["shown"]["change"] == f"{tp['change']:.0f}"
+    # 0.512 percent against 0.688: a change of -17.5 bp at the same precision (a tenth of a basis point),
+    # not -17.54; at a basis point a quiet quarter read '0.82 against 0.81, a change of 0 bp'
+    assert f" {tp['value']:.3f} " in row and f" {tp['change']:.1f} " in row and f"{tp['value']:.4f}" not in row
+    assert abs(tp["change"]) >= 10
+    assert f"a change of {tp['change']:.1f} bp" in tp["message"] and tp["shown"]["change"] == f"{tp['change']:.1f}"

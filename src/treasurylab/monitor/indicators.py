@@ -37,8 +37,9 @@ class Indicator:
     # sentence alike: the precision it is published to - percent to 0.01 (H.15, PMMS, COFER, the auctions'
     # shares), PBoC gold to 0.01 Moz (SAFE), the 10-year tail to 0.1 bp (yields to 0.001 percent), TIC's
     # USD bn to 0.1; H.4.1's lines, published in USD millions, are written to TIC's 0.1 bn so that custody
-    # and TIC compare digit for digit; the ACM term premium, published to 0.0001 percent, to 0.01, the
-    # basis point of the yields it is estimated from
+    # and TIC compare digit for digit; the ACM term premium, published to 0.0001 percent, to 0.001, so
+    # that its 3-month change is written to 0.1 bp (to 0.01 a quiet quarter read "0.82 against 0.81, a
+    # change of 0 bp")
     decimals: int = 2
 
     def fmt(self, x: float, scale: float = 1.0) -> str:
@@ -204,7 +205,7 @@ _I = [
     # and the scenario fans draw (report/history.py), so the Rates page, the alert and the fans agree
     Indicator("term_premium_10y", "10-year term premium (ACM, New York Fed)", "percent", ("macro.term_premium",),
               "daily", lambda: _to_series(_series("macro.term_premium", series="ACMTP10")), "rates",
-              series="ACMTP10"),
+              series="ACMTP10", decimals=3),
     Indicator("mortgage_30y", "30-year fixed mortgage rate (Freddie Mac PMMS)", "percent", ("mortgage.rate30",),
               "weekly", lambda: _by_file("MORTGAGE30US.csv", "MORTGAGE30US"), "rates"),
     Indicator("baa_spread", "Baa corporate spread over the 10-year", "percentage points", ("fred.baa10y",),
