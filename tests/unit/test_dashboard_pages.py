@@ -341,3 +341,25 @@ def test_overview_claims_write_whole_numbers_with_separators_and_no_unit_without
     assert sea[head.index("as of")].startswith("planned start ")
     turn = body[by_id["danish_sale_vs_turnover"]["claim"]]
     assert turn[head.index("unit of today's value")] == "% of one day's trading"
+
+
+def test_sources_page_flags_a_stale_dataset_and_keeps_a_current_one_current():
+    def status(as_of):
+        rows = _rows(_by_id(P.page_sources(as_of), "card-sources"))
+        head, body = rows[0], {r[0]: r for r in rows[1:]}
+        return lambda ds: body[ds][head.index("status")]
+
+    december = status("2026-12-07")
+    assert december("fed.custody_foreign_official") == \
+        "stale: last observed 2026-06-24, next release was due ~2026-07-02"
+    assert december("tic.s1.vintage-2026-07").startswith("loaded; not judged")
+    june = status("2026-06-26")
+    assert june("fed.custody_foreign_official").startswith("current: last observed 2026-06-24")
+
+
+def test_the_demand_reading_says_when_it_reads_a_stale_series():
+    stale = _by_id(P.page_demand_static("2026-12-07"), "card-reading")
+    assert "(stale data)" in _text(stale.children[0])
+    assert "stale: last observed 2026-06-24, next release was due ~2026-07-02" in _text(stale)
+    fresh = _by_id(P.page_demand_static("2026-06-26"), "card-reading")
+    assert "stale" not in _text(fresh)

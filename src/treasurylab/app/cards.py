@@ -19,8 +19,11 @@ LAYOUT = dict(template="plotly_white", margin=dict(l=55, r=15, t=70, b=45), heig
 
 
 def card(title: str, fig: Any = None, *, source: str, as_of: str | None, reason: str | None = None,
-         body: Any = None, card_id: str | None = None, note: str | None = None):
+         body: Any = None, card_id: str | None = None, note: str | None = None, stale: str | None = None):
+    """``stale``: the stale flag of a dataset the card reads (data/freshness.py), shown under the title."""
     kids: list[Any] = [html.H3(title)]
+    if stale:
+        kids.append(html.P(stale, className="stale"))
     if fig is not None:
         hover_with_units(fig)
         own_margin = fig.layout.margin.b is not None   # a report figure with its source line keeps its room

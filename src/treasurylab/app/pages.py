@@ -229,8 +229,18 @@ def page_holders_static():
 
 
 # ---------------------------------------------------------------- foreign demand, weekly
-@lru_cache(maxsize=1)
-def page_demand_static():
+def _stale(*ids: str, as_of=None) -> str | None:
+    """The stale flags of the datasets a card reads ('fed.custody_foreign_official stale: last observed
+    ..., next release was due ~...'), or None when none is stale (data/freshness.py judges)."""
+    from treasurylab.data.freshness import freshness
+
+    flags = [f for f in (freshness(i, as_of=as_of) for i in ids) if f.stale]
+    return "; ".join(f"{f.dataset} {f.status()}" for f in flags) or None
+
+
+@lru_cache(maxsize=4)
+def page_demand_static(as_of=None):
+    """``as_of``: the day the stale flags judge (default today)."""
     from treasurylab.monitor import demand
 
     cus, why = _ind("custody_foreign_official")
@@ -241,9 +251,11 @@ def page_demand_static():
         out.append(card("Custody holdings", None, source=_src("fed.custody_foreign_official"), as_of=None, reason=why))
         return out
     r = demand.read(cus, rrp, fima)
-    out.append(card(f"Reading: {r.label}", body=html.P(r.sentence, className="reading"),
+    stale = _stale("fed.custody_foreign_official", as_of=as_of)
+    out.append(card(f"Reading: {r.label}" + (" (stale data)" if stale else ""),
+                    body=html.P(r.sentence, className="reading"),
                     source=_src("fed.custody_foreign_official", "fed.h41.foreign_official"), as_of=r.as_of,
-                    note="Rule: " + demand.RULE, card_id="card-reading"))
+                    note="Rule: " + demand.RULE, card_id="card-reading", stale=stale))
     recent = cus[cus.index >= cus.index[-1] - pd.DateOffset(years=3)]
     fig = go.Figure(go.Scatter(x=recent.index, y=recent.values, name="custody (Wednesday level)", mode="lines"))
     ch = go.Figure()
@@ -532,10 +544,14 @@ def page_minerals():
 
 
 # ---------------------------------------------------------------- sources
-@lru_cache(maxsize=1)
-def page_sources():
+@lru_cache(maxsize=4)
+def page_sources(as_of=None):
+    """``as_of``: the day the stale flags judge (default today)."""
+    import datetime as dt
+
     from treasurylab import data
     from treasurylab.data import store
+    from treasurylab.data.freshness import GRACE_DAYS, freshness
 
     rows = []
     for ds in data.datasets().values():
@@ -544,9 +560,10 @@ def page_sources():
             col = ds.date_column if ds.date_column in df.columns else None
             latest = str(df[col].astype(str).max()) if col and len(df) else "(no date column)"
             upd = df.attrs["provenance"].get("updated_from")
+            f = freshness(ds.id, as_of=as_of, df=df)
             rows.append({"id": ds.id, "title": ds.title, "latest": latest, "frequency": ds.frequency,
                          "retrieved": ds.retrieved, "refreshed": (upd or {}).get("retrieved", "bundled snapshot"),
-                         "status": "OK"})
+                         "status": f.status() if f.judged else f"loaded; {f.status()}"})
         except Exception as exc:
             rows.append({"id": ds.id, "title": ds.title, "latest": "", "frequency": ds.frequency,
                          "retrieved": ds.retrieved, "refreshed": "", "status": f"FAIL: {exc}"})
@@ -556,7 +573,10 @@ def page_sources():
             card("Datasets: latest observation, frequency and release lag, refresh", body=table(rows, [
                 ("id", "dataset"), ("title", "title"), ("latest", "latest observation"), ("frequency", "frequency / lag"),
                 ("retrieved", "snapshot retrieved"), ("refreshed", "last refreshed"), ("status", "status")]),
-                source="treasurylab data list / the store's provenance records", as_of="per row", card_id="card-sources"),
+                source="treasurylab data list / the store's provenance records", as_of="per row", card_id="card-sources",
+                note=f"Stale: the day judged ({(as_of or dt.date.today())}) is past the day the next release was due "
+                     f"(the period after the last observation, by the publisher's calendar in data/asof.py) plus "
+                     f"{GRACE_DAYS} days (assumption: a week covers a release's ordinary slips, such as a holiday)."),
             card("Indicators with no data here", body=table(missing, [("id", "indicator"), ("title", "title"), ("why", "why")])
                  if missing else html.P("every indicator has data"), source="treasurylab.monitor.indicators",
                  as_of=None, card_id="card-missing")]

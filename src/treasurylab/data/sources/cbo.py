@@ -50,6 +50,7 @@ DATASETS = [
     ),
     Dataset(
         id="cbo.eval.actuals",
+        release_every="Y",
         title="Actual federal budget outcomes used by CBO to evaluate its projections",
         unit="USD bn",
         frequency="annual (fiscal year)",
@@ -79,6 +80,7 @@ DATASETS = [
     ),
     Dataset(
         id="cbo.eval.gdp",
+        release_every="Y",
         title="Nominal GDP by fiscal year (CBO eval-projections)",
         unit="USD bn",
         frequency="annual (fiscal year)",

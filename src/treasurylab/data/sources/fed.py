@@ -45,6 +45,7 @@ _UNIT_NOTE = "converted from USD millions (FRED unit) to USD bn by dividing by 1
 DATASETS = [
     Dataset(
         id="fed.treasuries",
+        release_every="W",
         title="Fed assets: securities held outright, U.S. Treasury securities (TREAST, Wednesday level)",
         unit="USD bn",
         frequency="weekly (Wednesday)",

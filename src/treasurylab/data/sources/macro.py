@@ -102,6 +102,7 @@ _MACRO_CHARTS = "Thecoderstef/Macro-Charts"
 DATASETS = [
     _ds(
         id="macro.term_premium",
+        release_every="B",
         title="10-year Treasury term premium: Adrian-Crump-Moench (ACMTP10) and Kim-Wright (THREEFYTP10)",
         unit="percent",
         frequency=("daily (business days); ACM updated daily, published the next business day; Kim-Wright "
@@ -206,6 +207,7 @@ DATASETS = [
         ("ChieNwosu/quantpath-mortgage-rate-intelligence", "5f07b6e6993f33300d7959d24a93d6f251ed81a7",
          "data/raw/MORTGAGE30US.csv"),
         id="mortgage.rate30",
+        release_every="W",
         title="30-year fixed rate mortgage average in the United States (MORTGAGE30US)",
         unit="percent",
         frequency="weekly (Thursday)",

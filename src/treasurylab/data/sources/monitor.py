@@ -36,6 +36,7 @@ def parse_custody(paths: list[Path]) -> pd.DataFrame:
 DATASETS = [
     Dataset(
         id="fed.custody_foreign_official",
+        release_every="W",
         title="Marketable Treasuries held in custody for foreign official and international accounts (WMTSECL1, Wednesday level)",
         unit="USD bn",
         frequency="weekly (Wednesday); released Thursday, lag 1 day",
@@ -62,6 +63,7 @@ DATASETS = [
     ),
     Dataset(
         id="fed.h41.foreign_official",
+        release_every="W",
         title="H.4.1 foreign official lines: custody holdings, foreign official reverse repos, FIMA repo",
         unit="USD bn",
         frequency="weekly (week ended Wednesday), one week per release file; released Thursday",
@@ -87,6 +89,7 @@ DATASETS = [
     ),
     Dataset(
         id="treasury.auctions",
+        release_every="W",     # bills are auctioned every week (TreasuryDirect's auction schedule)
         title="Treasury securities auctions: bid-to-cover, indirect bidders' share, tail proxy",
         unit="percent (indirect_share); USD bn (offering_bn, accepted_bn); percent (yields); bp (tail_proxy_bp)",
         frequency="per auction",
@@ -126,6 +129,7 @@ DATASETS = [
     ),
     Dataset(
         id="fred.baa10y",
+        release_every="B",
         title="Moody's Seasoned Baa Corporate Bond Yield relative to the 10-Year Treasury (BAA10Y)",
         unit="percentage points",
         frequency="daily (business days); published the next business day",

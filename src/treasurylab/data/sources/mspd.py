@@ -20,6 +20,7 @@ from treasurylab.data.parsers import mspd_prn, mspd_summary_csv
 DATASETS = [
     Dataset(
         id="mspd.summary",
+        release_every="M",
         title="Monthly Statement of the Public Debt, Table I: Treasury securities outstanding by type and class",
         unit="USD bn",
         frequency="monthly (month-end)",

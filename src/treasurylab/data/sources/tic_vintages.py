@@ -94,6 +94,7 @@ DATASETS = [
     _vintage_file(
         "slt_table3.txt", parse_table3, tic_slt_table3,
         id="tic.table3.vintage-2026-07",
+        release_every="M",     # the monthly TIC release (the history file above is not: it is revised yearly)
         title="TIC Table 3: U.S. Treasury securities held by foreign residents, by country, official split",
         caveats=(
             "converted from USD millions to USD bn",

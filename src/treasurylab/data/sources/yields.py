@@ -61,6 +61,7 @@ _FRED_MERGED = (
 DATASETS = [
     Dataset(
         id="yields.cmt",
+        release_every="B",
         title="Treasury constant-maturity yields, daily (FRED DGS1MO ... DGS30)",
         unit="percent",
         frequency="daily (business days)",
@@ -123,6 +124,7 @@ DATASETS = [
     ),
     Dataset(
         id="rates.daily",
+        release_every="B",
         title="Policy, money-market, real-yield, breakeven and curve-spread rates, daily (FRED)",
         unit="percent (spreads T10Y2Y, T10Y3M in percentage points)",
         frequency="daily",

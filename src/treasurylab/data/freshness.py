@@ -1,0 +1,90 @@
+"""Is a dataset current? Its next release was due when the publisher's calendar says the period after
+its last observation is published; past that date plus a grace, the dataset is *stale*.
+
+One rule for every dataset that has both a release cadence (``Dataset.release_every`` in the catalog)
+and a publication-date rule (:mod:`treasurylab.data.asof`): the last observation published by the day
+judged (today or an as-of date), the period after it (a business day, a week, a month or a year
+later), the publication date of that period by the dataset's as-of rule, plus :data:`GRACE_DAYS`.
+A dataset without a cadence (irregular, a frozen vintage, a history file) or without a rule is not
+judged: :attr:`Freshness.judged` is False and its status says why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+#: assumption: a week past the due day. Publishers' calendars slip by a day or two (a holiday moves the
+#: H.4.1 from Thursday to Friday, TIC's mid-month day varies); a week covers those without calling a
+#: dataset current when a whole weekly release, or a monthly one by more than a week, is missing.
+GRACE_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Freshness:
+    dataset: str
+    judged: bool                     # False: no cadence or no release rule (``why`` says which)
+    stale: bool = False
+    last: str | None = None          # the last observation published by ``as_of`` (the dataset's period text)
+    next_due: dt.date | None = None  # when the release of the period after ``last`` was due
+    as_of: dt.date | None = None
+    why: str = ""
+
+    def status(self) -> str:
+        """'stale: last observed 2026-06-24, next release was due ~2026-07-02', 'current: ...' or why
+        it is not judged."""
+        if not self.judged:
+            return f"not judged: {self.why}"
+        if self.stale:
+            return f"stale: last observed {self.last}, next release was due ~{self.next_due.isoformat()}"
+        return f"current: last observed {self.last}, next release due ~{self.next_due.isoformat()}"
+
+
+def _next_period(text: str, every: str) -> str:
+    """The period after ``text`` (the dataset's own period text) for a cadence ``every``."""
+    import pandas as pd
+
+    s = str(text)
+    if every == "Y":
+        return str(int(s) + 1) if s.isdigit() else str(pd.Period(s, "M") + 12)
+    if every == "M":
+        if len(s) == 7:
+            return str(pd.Period(s, "M") + 1)
+        return (pd.Timestamp(s[:10]) + pd.offsets.MonthEnd(1)).date().isoformat()  # a month-end date
+    d = pd.Timestamp(s[:10])
+    step = pd.offsets.BDay(1) if every == "B" else pd.Timedelta(days=7)
+    return (d + step).date().isoformat()
+
+
+def freshness(dataset_id: str, as_of=None, df=None) -> Freshness:
+    """Whether ``dataset_id`` is stale on ``as_of`` (a date or 'YYYY-MM[-DD]'; default today).
+    ``df``: the dataset's table when the caller has it (else it is read from the store)."""
+    import numpy as np
+
+    from treasurylab.data import asof as A
+    from treasurylab.data.catalog import get
+
+    ds = get(dataset_id)
+    day = A.as_date(as_of) if as_of is not None else dt.date.today()
+    if ds.release_every is None:
+        return Freshness(ds.id, False, as_of=day, why="no release cadence recorded (irregular, a frozen vintage or a history file, or "
+                         "a calendar not yet written)")
+    if ds.id not in A.RULES and ds.id not in A.SERIES_RULES:
+        return Freshness(ds.id, False, as_of=day, why="no publication-date rule in data/asof.py")
+    col = A.RULES[ds.id][0] if ds.id in A.RULES else A.SERIES_RULES[ds.id][1]
+    if df is None:
+        from treasurylab import data
+
+        df = data.series(ds.id)
+    pub = A.published(ds.id, df).to_numpy()
+    seen = df[pub <= np.datetime64(day)]
+    if seen.empty:
+        return Freshness(ds.id, False, as_of=day, why=f"nothing published by {day.isoformat()}")
+    periods = seen[col].astype(str)
+    last = periods.max() if ds.release_every != "Y" or not periods.str.isdigit().all() else str(periods.astype(int).max())
+    nxt = seen[periods == last].copy()
+    nxt[col] = _next_period(last, ds.release_every)
+    if col == "fiscal_year":
+        nxt[col] = nxt[col].astype(int)
+    due = A.published(ds.id, nxt).min().date()
+    return Freshness(ds.id, True, stale=day > due + dt.timedelta(days=GRACE_DAYS), last=last, next_due=due, as_of=day)
