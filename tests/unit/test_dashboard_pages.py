@@ -116,6 +116,20 @@ def test_cofer_shows_the_world_share_not_the_stale_1999_group_series_by_code():
     assert "1999" in _text(card)          # the note says why the group series are left out
 
 
+def _axis_of(fig, trace):
+    """The y axis a trace is drawn on ('y', 'y2', 'y3': yaxis, yaxis2, yaxis3)."""
+    return fig.layout["yaxis" + (getattr(trace, "yaxis", None) or "y")[1:]]
+
+
+def test_auctions_chart_gives_each_quantity_its_own_axis_with_its_unit():
+    # the bid-to-cover ratio and the tail in basis points shared one right axis titled 'ratio / bp'
+    fig = _figure(P.auctions_card("10-Year"))
+    titles = {t.name: _axis_of(fig, t).title.text for t in fig.data}
+    assert titles == {"indirect share of the offering (%)": "percent of the offering",
+                      "bid-to-cover": "ratio (bids / accepted)", "tail proxy (bp)": "bp"}
+    assert len({getattr(t, "yaxis", None) or "y" for t in fig.data}) == 3
+
+
 def test_every_hover_gives_the_value_with_its_unit():
     from dash import dcc
 
@@ -126,11 +140,9 @@ def test_every_hover_gives_the_value_with_its_unit():
         for g in (n for c in page for n in _walk(c) if isinstance(n, dcc.Graph)):
             fig = g.figure
             for t in fig.data:
-                axis = fig.layout.yaxis2 if getattr(t, "yaxis", None) == "y2" else fig.layout.yaxis
-                unit = axis.title.text
+                unit = _axis_of(fig, t).title.text
                 assert t.hovertemplate, (fig.layout.title.text, t.name)
-                if unit != "ratio / bp":
-                    assert unit in t.hovertemplate, (fig.layout.title.text, t.name, t.hovertemplate)
+                assert unit in t.hovertemplate, (fig.layout.title.text, t.name, t.hovertemplate)
                 seen += 1
     assert seen > 20
     auc = {t.name: t.hovertemplate for t in _figure(P.auctions_card("10-Year")).data}

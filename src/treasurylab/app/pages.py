@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dash import html
+from plotly.subplots import make_subplots
 
 from treasurylab.app.cards import card, table
 from treasurylab.monitor import indicators as I
@@ -308,15 +309,23 @@ def auctions_card(tenor: str):
         return card(f"Auctions: {tenor}", None, source=_src("treasury.auctions"), as_of=None,
                     reason=f"no {tenor} auction with results in the store")
     x = pd.to_datetime(df["date"])
-    fig = go.Figure()
+    # one panel per quantity, each with its unit (a ratio and basis points on one shared axis read neither)
+    tails = df["tail_proxy_bp"].notna().any()
+    fig = make_subplots(rows=3 if tails else 2, cols=1, shared_xaxes=True, vertical_spacing=0.05,
+                        row_heights=[0.45, 0.275, 0.275] if tails else [0.6, 0.4])
     fig.add_trace(go.Scatter(x=x, y=df["indirect_share"], name="indirect share of the offering (%)", mode="markers+lines",
                              hovertemplate="%{x}: %{y:.1f} percent of the offering (SOMA add-ons excluded)"
-                                           "<extra>indirect bidders</extra>"))
-    fig.add_trace(go.Scatter(x=x, y=df["bid_to_cover"], name="bid-to-cover", yaxis="y2", mode="lines",
-                             hovertemplate="%{x}: %{y:.2f} (bids / accepted, ratio)<extra>bid-to-cover</extra>"))
-    if df["tail_proxy_bp"].notna().any():
-        fig.add_trace(go.Bar(x=x, y=df["tail_proxy_bp"], name="tail proxy (bp)", yaxis="y2", opacity=0.4,
-                             hovertemplate="%{x}: %{y:.1f} bp (high minus median yield)<extra>tail proxy</extra>"))
+                                           "<extra>indirect bidders</extra>"), row=1, col=1)
+    fig.add_trace(go.Scatter(x=x, y=df["bid_to_cover"], name="bid-to-cover", mode="lines",
+                             hovertemplate="%{x}: %{y:.2f} ratio (bids / accepted)<extra>bid-to-cover</extra>"),
+                  row=2, col=1)
+    fig.update_yaxes(title_text="percent of the offering", row=1, col=1)
+    fig.update_yaxes(title_text="ratio (bids / accepted)", row=2, col=1)
+    if tails:
+        fig.add_trace(go.Bar(x=x, y=df["tail_proxy_bp"], name="tail proxy (bp)", opacity=0.6,
+                             hovertemplate="%{x}: %{y:.1f} bp (high minus median yield)<extra>tail proxy</extra>"),
+                      row=3, col=1)
+        fig.update_yaxes(title_text="bp", row=3, col=1)
     last = df.iloc[-1]
     pct = float((df["indirect_share"] < last["indirect_share"]).mean() * 100)
     kind = "nominal " if n_out or unknown else ""
@@ -325,8 +334,7 @@ def auctions_card(tenor: str):
                      "the yields can tell from TIPS or FRNs"] if unknown else [])
                  + ([f"{n_small} {tenor} offering{'s' if n_small > 1 else ''} under ${MIN_OFFERING_BN:g}bn (not a "
                      "market's auction)"] if n_small else []))
-    fig.update_layout(title=f"{tenor} {kind}auctions since 2009", yaxis_title="percent",
-                      yaxis2=dict(overlaying="y", side="right", title="ratio / bp"))
+    fig.update_layout(title=f"{tenor} {kind}auctions since 2009", height=560)
     return card(f"Auctions: {tenor}", fig, source=_src("treasury.auctions"), as_of=last["date"],
                 card_id="card-auctions",
                 note=(f"Latest: indirect {last['indirect_share']:.1f}% (lower than {100 - pct:.0f}% of {tenor} auctions since "
