@@ -375,3 +375,11 @@ def test_the_demand_reading_says_when_it_reads_a_stale_series():
     assert "stale: last observed 2026-06-24, next release was due ~2026-07-02" in _text(stale)
     fresh = _by_id(P.page_demand_static("2026-06-26"), "card-reading")
     assert "stale" not in _text(fresh)
+
+
+def test_holders_chart_marks_every_series_break_with_a_dotted_full_height_line():
+    fig = _figure(_by_id(P.holders_by_country(("Japan", "Belgium")), "card-tic-countries"))
+    lines = [sh for sh in fig.layout.shapes if sh.type == "line"]
+    assert sorted(str(sh.x0)[:7] for sh in lines) == P._breaks() and len(P._breaks()) > 10
+    assert all(sh.x0 == sh.x1 and sh.yref == "y domain" and (sh.y0, sh.y1) == (0, 1) and sh.line.dash == "dot"
+               for sh in lines)
