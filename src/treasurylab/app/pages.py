@@ -587,7 +587,9 @@ def page_sources(as_of=None):
                 source="treasurylab data list / the store's provenance records", as_of="per row", card_id="card-sources",
                 note=f"Stale: the day judged ({(as_of or dt.date.today())}) is past the day the next release was due "
                      f"(the period after the last observation, by the publisher's calendar in data/asof.py) plus "
-                     f"{GRACE_DAYS} days (assumption: a week covers a release's ordinary slips, such as a holiday)."),
+                     f"{GRACE_DAYS} days (assumption: a week covers a release's ordinary slips, such as a holiday). "
+                     "Not judged: a dataset with no release calendar recorded (irregular, a frozen vintage, a "
+                     "history file, or a calendar not yet written)."),
             card("Indicators with no data here", body=table(missing, [("id", "indicator"), ("title", "title"), ("why", "why")])
                  if missing else html.P("every indicator has data"), source="treasurylab.monitor.indicators",
                  as_of=None, card_id="card-missing")]

@@ -5,8 +5,8 @@ One rule for every dataset that has both a release cadence (``Dataset.release_ev
 and a publication-date rule (:mod:`treasurylab.data.asof`): the last observation published by the day
 judged (today or an as-of date), the period after it (a business day, a week, a month or a year
 later), the publication date of that period by the dataset's as-of rule, plus :data:`GRACE_DAYS`.
-A dataset without a cadence (irregular, a frozen vintage, a history file) or without a rule is not
-judged: :attr:`Freshness.judged` is False and its status says why.
+A dataset without a cadence (irregular, a frozen vintage, a history file, or a calendar not yet
+written) or without a rule is not judged: :attr:`Freshness.judged` is False and its status says why.
 """
 
 from __future__ import annotations
@@ -67,8 +67,7 @@ def freshness(dataset_id: str, as_of=None, df=None) -> Freshness:
     ds = get(dataset_id)
     day = A.as_date(as_of) if as_of is not None else dt.date.today()
     if ds.release_every is None:
-        return Freshness(ds.id, False, as_of=day, why="no release cadence recorded (irregular, a frozen vintage or a history file, or "
-                         "a calendar not yet written)")
+        return Freshness(ds.id, False, as_of=day, why="no release calendar recorded")
     if ds.id not in A.RULES and ds.id not in A.SERIES_RULES:
         return Freshness(ds.id, False, as_of=day, why="no publication-date rule in data/asof.py")
     col = A.RULES[ds.id][0] if ds.id in A.RULES else A.SERIES_RULES[ds.id][1]
