@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from treasurylab.data.freshness import GRACE_DAYS, freshness
 
 CUSTODY = "fed.custody_foreign_official"
@@ -66,5 +68,24 @@ def test_every_dataset_with_a_cadence_has_a_publication_rule():
 
     for ds in data.datasets().values():
         if ds.release_every is not None:
-            assert ds.release_every in {"B", "W", "M", "Y"}, ds.id
+            assert ds.release_every in {"B", "W", "M", "Q", "Y"}, ds.id
             assert ds.id in asof.RULES or ds.id in asof.SERIES_RULES, ds.id
+
+
+@pytest.mark.parametrize("dataset, before, after, last", [
+    # PBoC gold for February is out on 7 March (data/asof.py), March's due 7 April: stale after the 14th
+    ("curated.pboc_gold_monthly", "2026-04-14", "2026-04-15", "2026-02"),
+    # COFER 2025q4 out at the end of 2026q1, 2026q1 due at the end of 2026q2: stale from 8 July
+    ("imf.cofer", "2026-07-07", "2026-07-08", "2025q4"),
+])
+def test_the_reserve_datasets_with_a_publication_rule_are_judged(dataset, before, after, last):
+    """PBoC gold and COFER got publication rules (data/asof.py) and a release cadence, so the stale flag
+    judges them (quarterly periods included) instead of 'not judged'."""
+    f0, f1 = freshness(dataset, before), freshness(dataset, after)
+    assert f0.judged and f1.judged and f0.last == f1.last == last
+    assert not f0.stale and f1.stale
+
+
+def test_tic_table5_is_judged_like_table3():
+    a, b = freshness("tic.table5.vintage-2026-07", "2026-12-07"), freshness("tic.table3.vintage-2026-07", "2026-12-07")
+    assert a.judged and b.judged and a.next_due == b.next_due and a.stale

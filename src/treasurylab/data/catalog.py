@@ -46,7 +46,7 @@ class Dataset:
     attribution: str = ""
     update_url: str | None = None  # where `data update` fetches a fresh copy (None: no online source)
     # how often the publisher releases the next period: "B" (business day), "W" (week), "M" (month),
-    # "Y" (year); with the dataset's rule in data/asof.py it says when the next release is due
+    # "Q" (quarter), "Y" (year); with the dataset's rule in data/asof.py it says when the next release is due
     # (data/freshness.py). None: irregular, a frozen vintage or a history file - not judged stale
     release_every: str | None = None
 

@@ -45,6 +45,10 @@ def _next_period(text: str, every: str) -> str:
     import pandas as pd
 
     s = str(text)
+    if every == "Q":                     # 'YYYYqN' (COFER) or a quarter's first day
+        q = pd.Period(s.upper(), "Q") if "q" in s.lower() else pd.Period(s[:10], "Q")
+        nq = q + 1
+        return f"{nq.year}q{nq.quarter}" if "q" in s.lower() else nq.start_time.date().isoformat()
     if every == "Y":
         return str(int(s) + 1) if s.isdigit() else str(pd.Period(s, "M") + 12)
     if every == "M":

@@ -23,7 +23,7 @@ CURATED_DIR = "../curated"
 
 def curated_dataset(name: str, title: str, unit: str, frequency: str, source: str, retrieved: str,
                     *, date_column: str | None = "date", caveats: tuple[str, ...] = (),
-                    country_column: str | None = None) -> Dataset:
+                    country_column: str | None = None, release_every: str | None = None) -> Dataset:
     """A Dataset ``curated.<name>`` reading ``data/curated/<name>.yaml`` with the curated-table parser."""
     return Dataset(
         id=f"curated.{name}",
@@ -38,6 +38,7 @@ def curated_dataset(name: str, title: str, unit: str, frequency: str, source: st
         retrieved=retrieved,
         date_column=date_column,
         country_column=country_column,
+        release_every=release_every,
         caveats=caveats + ("each row carries its own unit, date and source (or assumption)",),
     )
 
@@ -72,6 +73,7 @@ DATASETS = [
         frequency="monthly (end of month)",
         source="PBoC monthly reserve data as reported (per row), checked against WGC/IMF IFS quarterly tonnes",
         retrieved="2026-07-01",
+        release_every="M",     # the PBoC's monthly reserve release (data/asof.py: about the 7th)
     ),
     curated_dataset(
         "cb_gold_purchases_annual",

@@ -23,6 +23,7 @@ DATASETS = [
         title="Currency Composition of Official Foreign Exchange Reserves (COFER), latest quarters",
         unit="percent (share_pct) or USD bn (allocated_reserves); see the unit column",
         frequency="quarterly",
+        release_every="Q",     # COFER's quarterly release (data/asof.py: a quarter after the quarter observed)
         publisher="International Monetary Fund, Statistics Department",
         source=(
             "api.imf.org SDMX 2.1 dataflow IMF.STA:COFER 7.0.1 (prepared 2026-06-28, IMF update 2026-03-27); "

@@ -88,6 +88,7 @@ DATASETS = [
     _vintage_file(
         "slt_table5.txt", parse_table5, tic_slt_table5,
         id="tic.table5.vintage-2026-07",
+        release_every="M",     # the monthly TIC release, as Table 3's
         title="TIC Table 5: Major Foreign Holders of Treasury Securities (13 months), vintage of July 2026",
         caveats=("rolling 13 months (2025-04 to 2026-04); older months are in the history file",),
     ),
