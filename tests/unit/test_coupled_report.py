@@ -46,3 +46,21 @@ def test_report_html_self_contained_with_sources(tmp_path):
     n = sum(len(load_params(b)) for b in list_blocks())
     assert html.count("<tr><td>") - 1 >= n
     assert "minerals" not in re.findall(r'<h2 id="(\w+)"', html)   # no minerals events, no section
+
+
+def test_report_says_what_each_outcome_and_band_counts():
+    """The report's outcomes carry the words the terminal prints (p_cascade_half_24m: 0.000 alone said
+    nothing), the headline says its p5 / p95 are percentiles across the run's paths, and the meta line
+    does not call the levels in the tables deviations."""
+    import html as H
+
+    from treasurylab.report.html import render
+    from treasurylab.scenario.results import OUTCOME_MEANING
+    from treasurylab.scenario.runner import run
+
+    res = run("baseline", paths=16, workers=1)
+    page = H.unescape(render(res))
+    for name, meaning in OUTCOME_MEANING.items():
+        assert re.search(rf"{name}: <b>[0-9.]+</b> \({re.escape(meaning)}\)", page), name
+    assert "5th, 50th (median) and 95th percentiles across the 16 paths" in page
+    assert "All numbers are deviations" not in page

@@ -135,6 +135,7 @@ def render(result, band_sources: list[dict] | None = None) -> str:
     from plotly.offline import get_plotlyjs
 
     from treasurylab import __version__
+    from treasurylab.scenario.results import OUTCOME_MEANING
     from treasurylab.scenario.words import event_rows
 
     sc = result.scenario
@@ -155,7 +156,8 @@ def render(result, band_sources: list[dict] | None = None) -> str:
         events=[r["what"] for r in event_rows(sc, len(result.months))],
         warnings=list(getattr(sc, "warnings", ())),
         overrides=", ".join(f"{b}.{k}={v}" for b, ov in sc.overrides.items() for k, v in ov.items()),
-        headline=result.headline(), headline_notes=result.headline_notes(), outcomes=outcomes, regime_note=regime_note,
+        headline=result.headline(), headline_notes=result.headline_notes(), outcomes=outcomes, outcome_meaning=OUTCOME_MEANING,
+        regime_note=regime_note,
         plotlyjs=get_plotlyjs(), sources=sources_rows(sc.overrides), band_sources=band_sources or [], **sections,
     )
 
