@@ -302,3 +302,16 @@ def test_a_check_made_at_set_up_names_the_file_and_line(tmp_path, cmd):
 
         with pytest.raises(BadInput, match="line 7: events"):
             run(str(f), paths=4)
+
+
+def test_compare_table_says_its_paths_seed_and_what_the_difference_percentiles_are(monkeypatch):
+    """The paired table named neither how many paths nor which seed (run's title does, and so does
+    the notebook's table), and 'difference p5' under '10-year yield (%)' did not say it is a
+    percentile across paths of each path's B - A, in percentage points for a variable in percent."""
+    monkeypatch.setenv("COLUMNS", "400")
+    res = runner.invoke(app, ["compare", "baseline", "fiscal-slippage", "-n", "20", "--seed", "3"])
+    assert res.exit_code == 0, res.output
+    assert "fiscal-slippage - baseline, paired per path (same seed, same world): 20 paths, seed 3" in res.stdout
+    assert ("difference p5 / p50 / p95: the 5th, 50th and 95th percentiles across the 20 paths of "
+            "fiscal-slippage minus baseline on the same path, in the variable's unit; for a unit in % "
+            "the difference is in percentage points (pp)") in " ".join(res.stdout.split())

@@ -262,7 +262,13 @@ def register(app: typer.Typer) -> None:
                 return
             # on screen the unit is in the variable's label: '10-year yield (%)'
             table([{k: v for k, v in r.items() if k != "unit"} for r in rows],
-                  title=f"{name_b} - {name_a}, paired per path (same seed, same world)")
+                  title=f"{name_b} - {name_a}, paired per path (same seed, same world): {n_paths:,} paths, "
+                        f"seed {s_seed}")
+            kept = len(ra.arrays["path"])                 # the paths each run keeps (runner.KEEP_PATHS)
+            over = f"{kept:,} paths" + (f" kept (the first of {n_paths:,})" if kept < n_paths else "")
+            typer.echo(f"difference p5 / p50 / p95: the 5th, 50th and 95th percentiles across the {over} "
+                       f"of {name_b} minus {name_a} on the same path, in the variable's unit; for a unit in % the "
+                       f"difference is in percentage points (pp)")
             for note in ra.headline_notes():
                 typer.echo(f"note: {note}")
             from treasurylab.scenario.results import outcome_line
