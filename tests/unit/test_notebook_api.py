@@ -141,3 +141,20 @@ def test_compare_difference_fan(base, exit_):
     assert "Source" in notes and "8 paths" in notes and "seed 1" in notes
     with pytest.raises(BadInput, match="not a monthly output"):
         treasurylab.compare(base, exit_).difference_fan("y11")
+
+
+def test_compare_fan_legend_says_which_scenario_each_band_is(base, exit_):
+    """The overlaid fan named only B's traces ('median' was A's, unnamed), drew both fans' bands in the
+    same blue, and listed the one CBO baseline twice: each band and median now names its scenario, B's
+    are drawn in their own colour, and what both runs share (observed, CBO baseline) is drawn once."""
+    fig = treasurylab.compare(base, exit_).fan("y10")
+    names = [t.name for t in fig.data if t.showlegend is not False]
+    assert len(names) == len(set(names)), names
+    assert names.count("CBO baseline") == 1 and "observed" in names
+    for side in ("baseline", "china-exit"):
+        for what in ("p5-p95", "p25-p75", "median"):
+            assert f"{what} ({side})" in names, (what, side, names)
+    fill = {t.name: t.fillcolor for t in fig.data if t.name and t.name.startswith("p5-p95")}
+    assert fill["p5-p95 (baseline)"] != fill["p5-p95 (china-exit)"]
+    groups = {t.legendgroup for t in fig.data if t.name and t.name.startswith("p5-p95")}
+    assert len(groups) == 2                  # a click on one side's band hides that side's only

@@ -146,17 +146,37 @@ class Comparison:
                              **{f"difference {q}": [r[f"diff_{q}"] for r in rows] for q in ("p5", "p50", "p95")}})
 
     def fan(self, var: str = "y10"):
-        """Both fans on one chart (the second's traces follow the first's), history once."""
+        """Both fans on one chart (the second's traces follow the first's, in a colour of their own),
+        each band and median named with its scenario; what both share (the observed history, the CBO
+        baseline when both runs have the same vintage) is drawn once."""
+        from treasurylab.report.figures import PALETTE, _rgba
+
         fa = self.a.fan(var)
         fb = self.b.fan(var)
+        name_a, name_b = self._names()
+        shared = {"observed", "observed since the start"}
+        if self.a.result.scenario.baseline == self.b.result.scenario.baseline:
+            shared.add("CBO baseline")
+        for t in fa.data:
+            if t.name and t.name not in shared:
+                t.name = f"{t.name} ({name_a})"
+                t.legendgroup = f"{t.legendgroup} ({name_a})" if t.legendgroup else t.legendgroup
+        colour = PALETTE[3]
+        alpha = {"p5-p95": 0.15, "p25-p75": 0.35}
         for t in fb.data:
-            if t.name == "observed":
-                continue                                   # the history is drawn once
-            t.name = f"{t.name} ({self.b.name})" if t.name else t.name
+            if t.name in shared:
+                continue                                   # drawn once, with the first fan
+            if t.fill:
+                t.fillcolor = _rgba(colour, alpha.get(t.legendgroup, 0.25))
+            if t.name == "median":
+                t.line.color = colour
             if getattr(t, "line", None) is not None and t.line.color:
                 t.line.dash = "dot"
+            t.legendgroup = f"{t.legendgroup} ({name_b})" if t.legendgroup else t.legendgroup
+            t.name = f"{t.name} ({name_b})" if t.name else t.name
             fa.add_trace(t)
-        fa.update_layout(title=f"{fa.layout.title.text} vs {self.b.name}")
+        title = fa.layout.title.text
+        fa.update_layout(title=f"{title[:len(title) - len(self.a.name)]}{name_a} vs {name_b}")
         return fa
 
     def difference_fan(self, var: str = "y10"):
