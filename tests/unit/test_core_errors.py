@@ -26,6 +26,10 @@ def test_did_you_mean():
     ("uk", "United Kingdom"),
     ("south korea", "Korea, South"),
     ("japan", "Japan"),
+    # China's official name: it was 'unknown holder ... did you mean Korea, South?' (the alias of
+    # 'republic of korea' was the nearest), while 'republic of korea' itself was matched
+    ("People's Republic of China", "China, Mainland"),
+    ("Peoples Republic of China", "China, Mainland"),
 ])
 def test_match_country(text, want):
     choices = ["China, Mainland", "Japan", "United Kingdom", "Korea, South", "Taiwan", "Grand Total"]

@@ -16,6 +16,8 @@ from treasurylab.errors import BadInput, did_you_mean
 ALIASES = {
     "china": "China, Mainland",
     "prc": "China, Mainland",
+    "people s republic of china": "China, Mainland",      # norm() reads the apostrophe as a space
+    "peoples republic of china": "China, Mainland",
     "mainland china": "China, Mainland",
     "uk": "United Kingdom",
     "britain": "United Kingdom",
