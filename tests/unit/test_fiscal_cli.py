@@ -62,3 +62,16 @@ def test_calibrate_lists_every_fiscal_target_as_json():
     ids = {t["id"] for t in doc["targets"]}
     assert "fiscal.net_interest.total_2027_2036" in ids and "fiscal.rule_of_thumb.0_1pp" in ids
     assert doc["failed"] == 0 and res.exit_code == 0
+
+
+def test_fiscal_table_headers_say_what_each_column_is(monkeypatch):
+    """'CBO (USD bn)' did not say CBO's what (it is CBO's net interest, beside the model's), 'avg rate'
+    not of what, and 'rollover' not over what period (the fiscal year's total)."""
+    monkeypatch.setenv("COLUMNS", "400")
+    res = runner.invoke(app, ["fiscal", "--years", "2"])
+    assert res.exit_code == 0, res.output
+    head = " ".join(res.stdout.split())
+    for col in ("CBO net interest (USD bn)", "average interest rate on the debt (%)",
+                "rollover in the year (USD bn)"):
+        assert col in head, col
+    assert "┃ CBO (USD bn)" not in head

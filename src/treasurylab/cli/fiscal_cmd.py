@@ -131,14 +131,14 @@ def register(app: typer.Typer) -> None:
                 typer.echo(fiscal_verdict(rows, vintage, rate_shift_bp) + "\n")
                 shown = [{"fiscal year": r["fiscal_year"],
                           "net interest (USD bn)": f"{r['net_interest']:,.0f}",
-                          "CBO (USD bn)": f"{r['cbo_net_interest']:,.0f}",
+                          "CBO net interest (USD bn)": f"{r['cbo_net_interest']:,.0f}",
                           "net interest (% of GDP)": f"{r['net_interest_pct_gdp']:.1f}",
                           "debt (% of GDP)": f"{r['debt_pct_gdp']:.1f}",
                           "CBO debt (% of GDP)": f"{r['cbo_debt_pct_gdp']:.1f}",
-                          "avg rate (%)": f"{r['avg_rate_pct']:.2f}",
+                          "average interest rate on the debt (%)": f"{r['avg_rate_pct']:.2f}",
                           "WAM (months)": f"{r['wam_months']:.0f}",
                           "bills (% of debt)": f"{r['bill_share_pct']:.1f}",
-                          "rollover (USD bn)": f"{r['rollover']:,.0f}"} for r in rows]
+                          "rollover in the year (USD bn)": f"{r['rollover']:,.0f}"} for r in rows]
                 table(shown, title=f"Fiscal projection on CBO's {vintage} baseline")
 
         guard(body, json_)
