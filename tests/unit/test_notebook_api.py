@@ -158,3 +158,10 @@ def test_compare_fan_legend_says_which_scenario_each_band_is(base, exit_):
     assert fill["p5-p95 (baseline)"] != fill["p5-p95 (china-exit)"]
     groups = {t.legendgroup for t in fig.data if t.name and t.name.startswith("p5-p95")}
     assert len(groups) == 2                  # a click on one side's band hides that side's only
+
+
+def test_compare_repr_names_both_runs(base, exit_):
+    """Outside a notebook the tutorial's last line of section 3 printed
+    '<treasurylab.report.notebook.Comparison object at 0x...>'; a Run says what it is, so does a comparison."""
+    r = repr(treasurylab.compare(base, exit_))
+    assert r == "<treasurylab Comparison china-exit - baseline, paired per path: 8 paths, seed 1, 60 months>"

@@ -200,6 +200,13 @@ class Comparison:
         return difference_fan(months, b - a, f"{VARIABLES.get(var, (var,))[0]}: {name_b} - {name_a}, path by path",
                               unit, axis_title=f"{name_b} - {name_a} ({unit})" if unit else None, source=src)
 
+    def __repr__(self) -> str:
+        name_a, name_b = self._names()
+        ra, rb = self.a.result, self.b.result
+        months = min(len(ra.months), len(rb.months))
+        return (f"<treasurylab Comparison {name_b} - {name_a}, paired per path: {ra.paths:,} paths, "
+                f"seed {ra.scenario.seed}, {months} months>")
+
     def _repr_html_(self) -> str:
         from treasurylab.scenario.compare import paired_rows
 
