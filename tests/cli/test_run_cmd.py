@@ -315,3 +315,13 @@ def test_compare_table_says_its_paths_seed_and_what_the_difference_percentiles_a
     assert ("difference p5 / p50 / p95: the 5th, 50th and 95th percentiles across the 20 paths of "
             "fiscal-slippage minus baseline on the same path, in the variable's unit; for a unit in % "
             "the difference is in percentage points (pp)") in " ".join(res.stdout.split())
+
+
+def test_run_table_says_what_its_percentiles_are(monkeypatch, tmp_path):
+    """run's table heads p5 / p50 / p95 with no word on what they are (percentiles across the run's
+    paths, month by month), as compare's difference percentiles now say theirs."""
+    monkeypatch.setenv("COLUMNS", "400")
+    res = runner.invoke(app, ["run", "baseline", "-n", "20", "--no-report", "--out", str(tmp_path / "o")])
+    assert res.exit_code == 0, res.output
+    assert ("p5 / p50 / p95: the 5th, 50th (median) and 95th percentiles across the 20 paths in each month; "
+            "90% of the paths lie between p5 and p95") in " ".join(res.stdout.split())

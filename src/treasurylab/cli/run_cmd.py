@@ -192,6 +192,8 @@ def register(app: typer.Typer) -> None:
                 print_json(res.to_dict())
                 return
             table(_rows(res), title=f"{sc.name}: {res.paths:,} paths, seed {res.meta['seed']}")
+            typer.echo(f"p5 / p50 / p95: the 5th, 50th (median) and 95th percentiles across the {res.paths:,} paths "
+                       f"in each month; 90% of the paths lie between p5 and p95")
             for note in res.headline_notes():
                 typer.echo(f"note: {note}")
             for r in res.event_rows():          # an event cut at the run's end: what is inside
