@@ -109,3 +109,15 @@ def test_list_builds_no_minerals_chain_and_no_fitted_holders(monkeypatch):
     monkeypatch.setattr(SP, "baseline_window", boom)
     res = runner.invoke(app, ["scenarios"])
     assert res.exit_code == 0 and "davos-2026" in res.stdout, res.stdout + res.stderr
+
+
+def test_the_list_never_cuts_a_story():
+    """Piped, a story over 140 characters was cut ('... and a Swedish fun...'); README: tables never cut
+    a value (piped, a row stays on one line at full width)."""
+    res = runner.invoke(app, ["scenarios"], env={"COLUMNS": ""})
+    assert res.exit_code == 0
+    long = [s for s in (" ".join(str(load_scenario(n, checks=False).description).split()) for n in shipped())
+            if len(s) > 140]
+    assert long, "no shipped story is long enough to test this"
+    for story in long:
+        assert story in res.stdout, story[:60]

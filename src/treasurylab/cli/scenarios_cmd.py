@@ -93,7 +93,8 @@ def register(app: typer.Typer) -> None:
                 print_json({"scenarios": rows, "count": len(rows)})
                 return
             # the table shows each event's type and date, not its words (which name the holders)
-            table([{"name": sc.name, "story": s if len(s := _story(sc)) <= 140 else s[:137] + "...",
+            # the whole story: a table never cuts a value (README); a terminal wraps it
+            table([{"name": sc.name, "story": _story(sc),
                     "events": _events_short([{"type": ev.type, "date": ev.date} for ev in sc.events])}
                    for sc in scs], title=f"{len(scs)} shipped scenarios ('treasurylab scenarios show NAME')")
 
