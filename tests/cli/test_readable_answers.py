@@ -18,7 +18,12 @@ def test_answer_180_opens_with_a_verdict_and_no_exponents():
     assert res.exit_code == 0, res.stderr
     first = res.stdout.splitlines()[0]
     assert first.startswith("By 2026-07-13 (day 180), supply without China could meet at most")
-    assert "The binding stage is heavy separation" in first
+    # the chain's 20% is bound by metal; heavy separation (13%) is scarcer only against a full recipe
+    a = json.loads(runner.invoke(app, ["minerals", "--answer-180", "--json"]).stdout)["answer_180_days"]
+    assert "bound by metal (20% on its own)" in first
+    assert "Heavy separation is the scarcest stage on its own (13%" in first
+    assert f"{a['stage_only']['heavy_separation'] / a['heavy_min_share']:.0%}" in first
+    assert "The binding stage is heavy separation" not in first
     for name in ("Germany", "Japan", "Korea", "US"):
         assert name in first
     assert not EXPONENT.search(res.stdout), res.stdout
@@ -32,7 +37,8 @@ def test_answer_180_cutoff_names_shortfalls_in_tonnes_and_months():
     short = a["shortfall_to_date"]
     assert set(short) == {"Germany", "Japan", "Korea", "US"}
     assert all(v["shortfall_t"] > 0 and v["shortfall_months"] > 0 for v in short.values())
-    assert a["binding_stage"] == min(a["stage_only"], key=a["stage_only"].get)
+    assert a["scarcest_stage"] == min(a["stage_only"], key=a["stage_only"].get)
+    assert abs(a["stage_only"][a["binding_stage"]] - a["chain"]["magnet"]) < 1e-9
     assert re.search(r"US [\d,]+ t \(\d+\.\d months of demand", a["verdict"])
 
 

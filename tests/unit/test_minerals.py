@@ -327,3 +327,19 @@ def test_new_capacity_without_a_ramp_takes_the_block_parameter():
     assert not np.array_equal(path(INP), path(INP, ramp_months=12))
     six = build({"new_capacity_ramp_months": 6})
     np.testing.assert_array_equal(path(six), path(six, ramp_months=6))
+
+
+def test_answer_180_days_names_the_stage_that_binds_the_non_chinese_chain():
+    # heavy separation is the scarcest stage against a full recipe, but makers can thrift heavies down to
+    # heavy_min_share, so the chain's magnet share is bound elsewhere (metal): the answer says which
+    ans = M.answer_180_days(INP, [], start="2026-01-14", days=180)
+    chain = ans["chain"]["magnet"]
+    assert ans["scarcest_stage"] == min(ans["stage_only"], key=ans["stage_only"].get) == "heavy_separation"
+    assert ans["stage_only"]["heavy_separation"] < chain
+    assert ans["binding_stage"] == "metal"
+    assert ans["stage_only"]["metal"] == pytest.approx(chain)
+    # with no thrifting possible the heavies bind the chain
+    strict = build({"heavy_min_share": 1.0})
+    b = M.answer_180_days(strict, [], start="2026-01-14", days=180)
+    assert b["binding_stage"] == "heavy_separation"
+    assert b["chain"]["magnet"] == pytest.approx(b["stage_only"]["heavy_separation"])

@@ -42,9 +42,17 @@ def shortfalls_by(M, inputs, events, month: str) -> dict[str, dict[str, float]]:
 
 
 def verdict_180(ans: dict, short: dict, days: int) -> str:
-    """The plain-language answer: the share met without China by stage, the binding stage, shortfalls."""
+    """The plain-language answer: the share met without China by stage, the stage that binds, shortfalls."""
     stages = ", ".join(f"{s.replace('_', ' ')} {pct(ans['chain'][s])}" for s in ans["chain"])
-    b = ans["binding_stage"]
+    b, low = ans["binding_stage"], ans["scarcest_stage"]
+    if b is None:
+        bind = "No stage binds: the non-Chinese chain meets every need."
+    else:
+        bind = f"The chain is bound by {b.replace('_', ' ')} ({pct(ans['stage_only'][b])} on its own)."
+    if low == "heavy_separation" and low != b:
+        bind += (f" Heavy separation is the scarcest stage on its own ({pct(ans['stage_only'][low])} of the "
+                 f"Dy+Tb a full recipe needs), but makers can thrift heavies to {ans['heavy_min_share']:.0%} "
+                 f"of it, so it carries {pct(min(1.0, ans['chain'][low] / ans['heavy_min_share']))} of magnets.")
     hit = {c: v for c, v in short.items() if v["shortfall_t"] > 0.5}
     if hit:
         loss = "; ".join(f"{c} {amount(v['shortfall_t'], 't')} ({v['shortfall_months']:.1f} months of demand, "
@@ -57,8 +65,7 @@ def verdict_180(ans: dict, short: dict, days: int) -> str:
               "'treasurylab minerals --answer-180 --scenario rare-earth-cutoff'.")
     return (f"By {ans['date']} (day {days}), supply without China could meet at most "
             f"{pct(ans['chain']['magnet'])} of non-China magnet demand. Share of non-China needs met by "
-            f"non-Chinese capacity, stage by stage along the chain: {stages}. The binding stage is "
-            f"{b.replace('_', ' ')} ({pct(ans['stage_only'][b])} on its own). {sh} "
+            f"non-Chinese capacity, stage by stage along the chain: {stages}. {bind} {sh} "
             "Germany is the EU scaled by its share of EU magnet use (germany_share_of_eu).")
 
 
@@ -127,7 +134,6 @@ def register(app: typer.Typer) -> None:
                 ans = M.answer_180_days(inputs, events, start="2026-01-14", days=days_)
                 short = shortfalls_by(M, inputs, events, ans["month"])
                 ans["shortfall_to_date"] = short
-                ans["binding_stage"] = min(M.STAGES, key=lambda s: ans["stage_only"][s])
                 ans["verdict"] = verdict_180(ans, short, days_)
                 if json_:
                     print_json({"answer_180_days": ans})

@@ -1187,6 +1187,9 @@ def answer_180_days(inputs: MineralsInputs | None = None, events: Iterable[Any] 
 
     ``stage_only``: non-China capacity online by then / ex-China requirement at that stage.
     ``chain``: the same, limited by non-China supply upstream (a fully non-Chinese chain).
+    ``binding_stage``: the most upstream stage that limits the chain's magnets (None when they meet every
+    need); ``scarcest_stage``: the lowest ``stage_only``, which binds only if heavies cannot be thrifted
+    (``heavy_min_share``).
     Policies act through the capacity they bring forward (subsidies, floors, agreements) by that day."""
     import datetime as dt
 
@@ -1204,10 +1207,20 @@ def answer_180_days(inputs: MineralsInputs | None = None, events: Iterable[Any] 
     D_c = inp.demand / 12.0 * (1 + float(inp.p["demand_growth"])) ** years[0]
     D_ex = np.array([D_c[[c for c in range(C) if c != CN_C]].sum()])
     stage, chain = _coverage(cap_m, D_ex, inp)
+    hm = float(inp.p["heavy_min_share"])
+    # what each stage alone lets the chain make, as a share of ex-China magnet needs: heavies go as far
+    # as thrifting to heavy_min_share lets them, so the scarcest stage against a full recipe need not bind
+    carries = [float(stage[0, i]) if s != "heavy_separation" else
+               (float(chain[0, i]) / hm if hm > 0 else np.inf) for i, s in enumerate(STAGES)]
+    made = float(chain[0, STAGES.index("magnet")])
+    bound = next((s for s, c in zip(STAGES, carries) if abs(c - made) < 1e-9), None) if made < 1 else None
     return {
         "date": day.isoformat(), "month": ordinal_label(t), "days": int(days),
         "stage_only": {s: float(stage[0, i]) for i, s in enumerate(STAGES)},
         "chain": {s: float(chain[0, i]) for i, s in enumerate(STAGES)},
+        "binding_stage": bound,
+        "scarcest_stage": STAGES[int(np.argmin(stage[0]))],
+        "heavy_min_share": hm,
         "non_china_capacity_per_year": {s: float(cap_m[0, i, [r for r in range(R) if r != CN]].sum() * 12)
                                         for i, s in enumerate(STAGES)},
         "ex_china_magnet_demand_per_year": float(D_ex[0] * 12),

@@ -192,8 +192,7 @@ def answer_180() -> str:
     parts = [f"{100 * a['stage_only'][s]:.0f}% {_STAGE_WORDS[s]}" for s in STAGES]
     parts[0] = parts[0].replace("% ", "% of ex-China needs ", 1)
     chain = a["chain"]["magnet"]
-    # the stage that binds the wholly non-Chinese chain: the most upstream one with that coverage
-    bound = next((s for s in STAGES if s != "magnet" and abs(a["stage_only"][s] - chain) < 1e-9), None)
+    bound = a["binding_stage"] if a["binding_stage"] != "magnet" else None
     bound_text = f", bound by {_STAGE_NAMES[bound]}" if bound else ""
     return (f"by {day.day} {day:%B %Y} non-Chinese capacity could cover {', '.join(parts[:-1])} and {parts[-1]} "
             f"({100 * chain:.0f}% for a wholly non-Chinese chain{bound_text})")
