@@ -56,3 +56,29 @@ def test_claims_opens_with_counts_and_no_exponents():
     assert res.stdout.startswith("Of ") and "can be checked against the bundled data" in res.stdout
     table_part = res.stdout.split("[1]")[0]
     assert not EXPONENT.search(table_part)
+
+
+def test_fiscal_rate_shift_reports_its_effect_against_the_same_run_without_it():
+    # README: 'treasurylab fiscal --rate-shift-bp 10 --vintage 2025-01  # CBO's rule of thumb, replayed':
+    # the effect of the shift is the shifted run minus the unshifted one, not the gap to CBO's baseline
+    from treasurylab.params import load_params
+    from treasurylab.scenario import fiscal_inputs as FI
+
+    res = runner.invoke(app, ["fiscal", "--rate-shift-bp", "10", "--vintage", "2025-01", "--json"])
+    assert res.exit_code == 0, res.stderr
+    doc = json.loads(res.stdout)
+    p = load_params("fiscal")
+    hi, lo = FI.run_baseline("2025-01", p, rate_shift=0.001), FI.run_baseline("2025-01", p)
+    want = {int(y): float(h - b) for y, h, b in zip(hi["fy"], hi["fy_deficit"], lo["fy_deficit"])}
+    got = {r["fiscal_year"]: r["extra_deficit_vs_no_shift"] for r in doc["fiscal_years"]}
+    assert got.keys() == want.keys() and all(abs(got[y] - want[y]) < 1e-6 for y in want)
+    total = sum(v for y, v in want.items() if 2026 <= y <= 2035)
+    assert abs(doc["meta"]["extra_deficits_fy2026_2035"] - total) < 1e-6
+    text = runner.invoke(app, ["fiscal", "--rate-shift-bp", "10", "--vintage", "2025-01"]).stdout
+    first = text.splitlines()[0]
+    assert f"adds USD {total:,.0f}bn to FY2026-2035 deficits" in first
+    assert "CBO's rule of thumb: USD 351bn" in first
+    assert "CBO net interest, no shift (USD bn)" in text
+    # without a shift there is no effect to report
+    plain = runner.invoke(app, ["fiscal", "--years", "2", "--json"])
+    assert "extra_deficit_vs_no_shift" not in plain.stdout

@@ -44,16 +44,33 @@ def _overrides(items: list[str] | None) -> dict:
     return out
 
 
-def fiscal_verdict(rows: list[dict], vintage: str, rate_shift_bp: float) -> str:
-    """One plain sentence: where debt and net interest end, against CBO's own numbers."""
+def fiscal_verdict(rows: list[dict], vintage: str, rate_shift_bp: float, meta: dict | None = None) -> str:
+    """One plain sentence: where debt and net interest end, against CBO's own numbers; with a rate shift,
+    a second: what the shift adds to deficits against the same run without it."""
     a, z = rows[0], rows[-1]
     shift = f" with every rate {rate_shift_bp:+.0f} bp" if rate_shift_bp else ""
     gap = z["net_interest"] - z["cbo_net_interest"]
-    return (f"On CBO's {vintage} baseline{shift}, debt held by the public goes from {a['debt_pct_gdp']:.1f}% of GDP "
+    text = (f"On CBO's {vintage} baseline{shift}, debt held by the public goes from {a['debt_pct_gdp']:.1f}% of GDP "
             f"in FY{a['fiscal_year']} to {z['debt_pct_gdp']:.1f}% in FY{z['fiscal_year']} (CBO: "
             f"{z['cbo_debt_pct_gdp']:.1f}%), and net interest from USD {a['net_interest']:,.0f}bn to USD "
             f"{z['net_interest']:,.0f}bn a year ({z['net_interest_pct_gdp']:.1f}% of GDP; USD {abs(gap):,.0f}bn "
-            f"{'above' if gap > 0 else 'below'} CBO's USD {z['cbo_net_interest']:,.0f}bn).")
+            f"{'above' if gap > 0 else 'below'} CBO's {'unshifted ' if rate_shift_bp else ''}"
+            f"USD {z['cbo_net_interest']:,.0f}bn).")
+    if not rate_shift_bp or meta is None:
+        return text
+    total = sum(r["extra_deficit_vs_no_shift"] for r in rows)
+    span = f"FY{a['fiscal_year']}-{z['fiscal_year']}"
+    text += (f" Against the same run without the shift, {rate_shift_bp:+.0f} bp from {meta['start']} adds "
+             f"USD {total:,.0f}bn to {span} deficits (net interest, including interest on the extra debt)")
+    ten = meta.get("extra_deficits_fy2026_2035")
+    if ten is not None:
+        text += f"; it adds USD {ten:,.0f}bn to FY2026-2035 deficits"
+        if vintage == "2025-01":
+            from treasurylab.scenario.targets.fiscal import CBO_RULE_OF_THUMB_0_1PP_BN as rot
+
+            text += (f" (CBO's rule of thumb: USD {rot * rate_shift_bp / 10:,.0f}bn, for a shift from 2025-01, "
+                     "Mar 2025)")
+    return text + "."
 
 
 def register(app: typer.Typer) -> None:
@@ -90,6 +107,8 @@ def register(app: typer.Typer) -> None:
                 p = p.with_overrides({"bill_share_target": bill_share}, where="--bill-share")
             F.mix_from_params(p)   # validate the issuance mix before running
             r = FI.run_baseline(vintage, p, rate_shift=rate_shift_bp / 1e4, years=years)
+            # the shift's effect: this run minus the same run without it (CBO's columns are unshifted)
+            r0 = FI.run_baseline(vintage, p, years=years) if rate_shift_bp else None
             b = r["inputs"]
             start = b.start
 
@@ -122,16 +141,22 @@ def register(app: typer.Typer) -> None:
                     "gross_issuance": float(fy("gross_issuance")[i]),
                     "deficit": float(r["fy_deficit"][i]),
                 })
+                if r0 is not None:
+                    rows[-1]["extra_deficit_vs_no_shift"] = float(r["fy_deficit"][i] - r0["fy_deficit"][i])
             meta = {"vintage": vintage, "start": start, "rate_shift_bp": rate_shift_bp,
                     "bill_share_target": float(p["bill_share_target"]), "ladder": r["ladder"].source,
                     "inputs": b.source, "units": "USD bn; percentages in percent; WAM in months"}
+            ten = [x["extra_deficit_vs_no_shift"] for x in rows if r0 is not None and 2026 <= x["fiscal_year"] <= 2035]
+            if r0 is not None and len(ten) == 10:
+                meta["extra_deficits_fy2026_2035"] = float(sum(ten))
             if json_:
                 print_json({"meta": meta, "fiscal_years": rows})
             else:
-                typer.echo(fiscal_verdict(rows, vintage, rate_shift_bp) + "\n")
+                typer.echo(fiscal_verdict(rows, vintage, rate_shift_bp, meta) + "\n")
+                cbo_head = "CBO net interest, no shift (USD bn)" if rate_shift_bp else "CBO net interest (USD bn)"
                 shown = [{"fiscal year": r["fiscal_year"],
                           "net interest (USD bn)": f"{r['net_interest']:,.0f}",
-                          "CBO net interest (USD bn)": f"{r['cbo_net_interest']:,.0f}",
+                          cbo_head: f"{r['cbo_net_interest']:,.0f}",
                           "net interest (% of GDP)": f"{r['net_interest_pct_gdp']:.1f}",
                           "debt (% of GDP)": f"{r['debt_pct_gdp']:.1f}",
                           "CBO debt (% of GDP)": f"{r['cbo_debt_pct_gdp']:.1f}",

@@ -26,6 +26,9 @@ from __future__ import annotations
 from treasurylab.scenario.targets import TargetResult, between, within
 
 _CBO26 = "CBO, The Budget and Economic Outlook: 2026 to 2036 (Feb 2026), cbo.eval.baselines 2026-02"
+#: CBO's interest-rate rule of thumb on its January 2025 baseline: all rates +0.1 pp from January 2025 add this
+#: much (USD bn) to FY2026-2035 deficits, and the rule scales linearly (source: _ROT)
+CBO_RULE_OF_THUMB_0_1PP_BN = 351.0
 _ROT = "CBO, Mar 2025 (pub 61249): +0.1 pp on all rates adds $351bn to 2026-2035 deficits; calibration.md s1.3"
 
 
@@ -70,7 +73,7 @@ def targets() -> list[TargetResult]:
     d1 = extra_deficits(0.01)
     out.append(within("fiscal.rule_of_thumb.0_1pp", "fiscal",
                       "All rates +0.1 pp from Jan 2025: extra deficits FY2026-2035 (Jan 2025 baseline)", d01,
-                      351.0, rel=0.15, unit="USD bn", source=_ROT))
+                      CBO_RULE_OF_THUMB_0_1PP_BN, rel=0.15, unit="USD bn", source=_ROT))
     out.append(within("fiscal.rule_of_thumb.1pp_scaling", "fiscal",
                       "Extra deficits at +1 pp / at +0.1 pp (CBO's rule scales linearly: 10x)", d1 / d01,
                       10.0, rel=0.10, unit="ratio",
