@@ -88,3 +88,22 @@ def test_a_chart_writes_no_matplotlib_folder_into_the_users_config(tmp_path):
     assert done.returncode == 0, done.stderr
     assert png.exists()
     assert sorted(p.name for p in home.iterdir()) in ([], [".cache"]), sorted(home.rglob("*"))
+
+
+def test_data_show_chart_says_which_date_is_the_last_observation_and_which_the_files(tmp_path):
+    # the footer's one 'as of 2025-12' was the last month observed, while the command prints 'files as of
+    # <download date>': a reader took the month for the date of the data
+    from typer.testing import CliRunner
+
+    from treasurylab import data
+    from treasurylab.cli.main import app
+
+    out = tmp_path / "h.html"
+    res = CliRunner().invoke(app, ["data", "show", "tic.holdings", "--country", "china", "--start", "2024-01",
+                                   "--plot", str(out)])
+    assert res.exit_code == 0, res.stderr
+    html = out.read_text()
+    last = data.series("tic.holdings", country="china")["date"].max()
+    assert f"last observation {str(last)[:7]}" in html
+    assert f"files as of {data.get('tic.holdings').retrieved}" in html
+    assert "; as of 2025" not in html

@@ -53,7 +53,7 @@ def test_tic_breaks_are_parsed_and_marked(tmp_path):
     df = data.series("tic.holdings", country="china,japan", series="current")
     out = write_plot(df, tmp_path / "c.html", "t", ds.unit, source="TIC", as_of="2025-12", breaks=br)
     html = out.read_text()
-    assert "Source: TIC" in html and "as of 2025-12" in html and "series breaks" in html
+    assert "Source: TIC" in html and "last observation 2025-12" in html and "series breaks" in html
     colours = {c for c in F.PALETTE[:2] if c in html}
     assert colours == set(F.PALETTE[:2])
 

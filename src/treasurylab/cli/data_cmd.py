@@ -135,12 +135,14 @@ def break_months(items) -> list[str]:
 def write_plot(
     df, path: Path, title: str, unit: str, date_column: str = "date", value_column: str = "value",
     source: str | None = None, as_of: str | None = None, breaks: list[str] | None = None,
+    files_as_of: str | None = None,
 ) -> Path:
     """Line chart of value over date, one line per group; PNG (matplotlib) or HTML (plotly, js inlined).
 
     Colours come from the colour-blind-safe palette (one per line, never reused: at most
-    ``MAX_PLOT_LINES`` lines, the palette's colours then dashed variants); ``source`` and ``as_of``
-    are written under the plot; ``breaks`` (YYYY-MM) are drawn as dotted vertical lines."""
+    ``MAX_PLOT_LINES`` lines, the palette's colours then dashed variants); ``source``, ``as_of`` (the
+    last observation) and ``files_as_of`` (when the files were retrieved) are written under the plot, each
+    named; ``breaks`` (YYYY-MM) are drawn as dotted vertical lines."""
     import pandas as pd
 
     from treasurylab.errors import BadInput
@@ -148,6 +150,7 @@ def write_plot(
 
     path = Path(path)
     suffix = path.suffix.lower()
+    dates = (f"; last observation {as_of}" if as_of else "") + (f"; files as of {files_as_of}" if files_as_of else "")
     if suffix not in (".png", ".html"):
         raise BadInput(
             "plot file must end in .png or .html",
@@ -204,7 +207,7 @@ def write_plot(
         if g or shown_breaks:
             ax.legend(fontsize=8, ncol=2)
         if source:
-            fig.text(0.01, 0.01, f"Source: {source}" + (f"; as of {as_of}" if as_of else ""), fontsize=7,
+            fig.text(0.01, 0.01, f"Source: {source}{dates}", fontsize=7,
                      color="#555555", ha="left", va="bottom")
         fig.tight_layout(rect=(0, 0.04, 1, 1))
         fig.savefig(path)
@@ -232,7 +235,7 @@ def write_plot(
         fig.update_layout(title=title, yaxis_title=unit, template="plotly_white",
                           margin=dict(l=60, r=20, t=50, b=90))
         if source:
-            add_source(fig, f"Source: {source}" + ("; dotted lines: series breaks" if breaks else ""), as_of)
+            add_source(fig, f"Source: {source}" + ("; dotted lines: series breaks" if breaks else "") + dates)
         fig.write_html(str(path), include_plotlyjs=True, full_html=True)
     return path
 
@@ -392,6 +395,7 @@ def register(app: typer.Typer) -> None:
                         source=ds.attribution or ds.publisher,
                         as_of=latest,
                         breaks=break_months(ds.series_breaks),
+                        files_as_of=ds.retrieved,
                     )
                 )
             if json_:
