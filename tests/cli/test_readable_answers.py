@@ -74,7 +74,8 @@ def test_fiscal_rate_shift_reports_its_effect_against_the_same_run_without_it():
     assert got.keys() == want.keys() and all(abs(got[y] - want[y]) < 1e-6 for y in want)
     total = sum(v for y, v in want.items() if 2026 <= y <= 2035)
     assert abs(doc["meta"]["extra_deficits_fy2026_2035"] - total) < 1e-6
-    text = runner.invoke(app, ["fiscal", "--rate-shift-bp", "10", "--vintage", "2025-01"]).stdout
+    # COLUMNS unset: piped, a table's header stays on one line (a set COLUMNS, as under xdist, wraps it)
+    text = runner.invoke(app, ["fiscal", "--rate-shift-bp", "10", "--vintage", "2025-01"], env={"COLUMNS": None}).stdout
     first = text.splitlines()[0]
     assert f"adds USD {total:,.0f}bn to FY2026-2035 deficits" in first
     assert "CBO's rule of thumb: USD 351bn" in first
