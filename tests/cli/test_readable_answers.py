@@ -79,7 +79,11 @@ def test_fiscal_rate_shift_reports_its_effect_against_the_same_run_without_it():
     first = text.splitlines()[0]
     assert f"adds USD {total:,.0f}bn to FY2026-2035 deficits" in first
     assert "CBO's rule of thumb: USD 351bn" in first
-    assert "CBO net interest, no shift (USD bn)" in text
+    assert "CBO net interest, no shift (USD bn)" in text and "CBO debt, no shift (% of GDP)" in text
+    # every CBO number of the answer says it is unshifted (the debt one did not)
+    assert "(CBO, unshifted: " in first and "CBO's unshifted USD" in first
+    plain_text = runner.invoke(app, ["fiscal", "--years", "2"], env={"COLUMNS": None}).stdout
+    assert "(CBO: " in plain_text and "unshifted" not in plain_text and "no shift" not in plain_text
     # without a shift there is no effect to report
     plain = runner.invoke(app, ["fiscal", "--years", "2", "--json"])
     assert "extra_deficit_vs_no_shift" not in plain.stdout

@@ -51,7 +51,8 @@ def fiscal_verdict(rows: list[dict], vintage: str, rate_shift_bp: float, meta: d
     shift = f" with every rate {rate_shift_bp:+.0f} bp" if rate_shift_bp else ""
     gap = z["net_interest"] - z["cbo_net_interest"]
     text = (f"On CBO's {vintage} baseline{shift}, debt held by the public goes from {a['debt_pct_gdp']:.1f}% of GDP "
-            f"in FY{a['fiscal_year']} to {z['debt_pct_gdp']:.1f}% in FY{z['fiscal_year']} (CBO: "
+            f"in FY{a['fiscal_year']} to {z['debt_pct_gdp']:.1f}% in FY{z['fiscal_year']} "
+            f"(CBO{', unshifted' if rate_shift_bp else ''}: "
             f"{z['cbo_debt_pct_gdp']:.1f}%), and net interest from USD {a['net_interest']:,.0f}bn to USD "
             f"{z['net_interest']:,.0f}bn a year ({z['net_interest_pct_gdp']:.1f}% of GDP; USD {abs(gap):,.0f}bn "
             f"{'above' if gap > 0 else 'below'} CBO's {'unshifted ' if rate_shift_bp else ''}"
@@ -153,13 +154,14 @@ def register(app: typer.Typer) -> None:
                 print_json({"meta": meta, "fiscal_years": rows})
             else:
                 typer.echo(fiscal_verdict(rows, vintage, rate_shift_bp, meta) + "\n")
-                cbo_head = "CBO net interest, no shift (USD bn)" if rate_shift_bp else "CBO net interest (USD bn)"
+                unshifted = ", no shift" if rate_shift_bp else ""     # CBO's own columns are never shifted
+                cbo_head = f"CBO net interest{unshifted} (USD bn)"
                 shown = [{"fiscal year": r["fiscal_year"],
                           "net interest (USD bn)": f"{r['net_interest']:,.0f}",
                           cbo_head: f"{r['cbo_net_interest']:,.0f}",
                           "net interest (% of GDP)": f"{r['net_interest_pct_gdp']:.1f}",
                           "debt (% of GDP)": f"{r['debt_pct_gdp']:.1f}",
-                          "CBO debt (% of GDP)": f"{r['cbo_debt_pct_gdp']:.1f}",
+                          f"CBO debt{unshifted} (% of GDP)": f"{r['cbo_debt_pct_gdp']:.1f}",
                           "average interest rate on the debt (%)": f"{r['avg_rate_pct']:.2f}",
                           "WAM (months)": f"{r['wam_months']:.0f}",
                           "bills (% of debt)": f"{r['bill_share_pct']:.1f}",
