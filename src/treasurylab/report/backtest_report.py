@@ -45,9 +45,16 @@ def pit_figure(result):
                              width=1 / PIT_BINS, showlegend=False),
                       row=i // cols + 1, col=i % cols + 1)
     fig.add_hline(y=1.0, line_dash="dot")
-    fig.update_layout(height=260 * rows, width=1000, title="PIT histograms (density; flat at 1 = calibrated)",
-                      margin={"t": 80})
+    fig.update_xaxes(title_text=PIT_X, range=[0, 1], row=rows)
+    fig.update_yaxes(title_text=PIT_Y, col=1)
+    fig.update_layout(height=260 * rows + 40, width=1000, title="PIT histograms (density; flat at 1 = calibrated)",
+                      margin={"t": 110})
     return fig
+
+
+#: the PIT plots' axes: the outcome's place in each forecast's paths, and the histogram's density
+PIT_X = "PIT: share of the forecast's paths below the outcome"
+PIT_Y = "density (1 = calibrated)"
 
 
 def write_pit_plots(result, folder: str | Path) -> list[str]:
@@ -67,7 +74,7 @@ def write_pit_plots(result, folder: str | Path) -> list[str]:
     panels = _panels(result)
     cols = 3
     rows = max(1, int(np.ceil(len(panels) / cols)))
-    fig, axes = plt.subplots(rows, cols, figsize=(11, 2.6 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(11, 2.6 * rows + 0.4), squeeze=False)
     edges = np.linspace(0, 1, PIT_BINS + 1)
     for ax in axes.flat[len(panels):]:
         ax.axis("off")
@@ -77,8 +84,13 @@ def write_pit_plots(result, folder: str | Path) -> list[str]:
         unit = "m" if s["target"] == "y10" else "y"
         ax.set_title(f"{LABELS[s['target']]} {s['horizon']}{unit}: {s['forecaster']} (n={s['n']})", fontsize=8)
         ax.set_xlim(0, 1)
+    for i, ax in enumerate(axes.flat[:len(panels)]):
+        if i % cols == 0:
+            ax.set_ylabel(PIT_Y, fontsize=7)
+        if i + cols >= len(panels):          # the lowest panel of its column
+            ax.set_xlabel(PIT_X, fontsize=7)
     fig.suptitle("Backtest PIT histograms (flat at 1 = calibrated)", fontsize=10)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0, 1, 0.96))     # the title above the first row's panel titles, not on them
     png = out / "backtest_pit.png"
     fig.savefig(png, dpi=100)
     plt.close(fig)
