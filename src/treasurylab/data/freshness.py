@@ -3,7 +3,7 @@ its last observation is published; past that date plus a grace, the dataset is *
 
 One rule for every dataset that has both a release cadence (``Dataset.release_every`` in the catalog)
 and a publication-date rule (:mod:`treasurylab.data.asof`): the last observation published by the day
-judged (today or an as-of date), the period after it (a business day, a week, a month or a year
+judged (today or an as-of date), the period after it (a business day, a week, a month, a quarter or a year
 later), the publication date of that period by the dataset's as-of rule, plus :data:`GRACE_DAYS`.
 A dataset without a cadence (irregular, a frozen vintage, a history file, or a calendar not yet
 written) or without a rule is not judged: :attr:`Freshness.judged` is False and its status says why.
