@@ -105,9 +105,11 @@ def figures_for(result) -> dict[str, list]:
         absorbed = -sum(values)
         labels.append("absorbed by price-sensitive investors")
         values.append(absorbed)
-        out["holders"].append(("holders-waterfall", F.holders_waterfall(
-            labels, values, title="Holdings change beyond the baseline, by holder (mean across paths)",
-            total_label="net")))
+        # holder_sales is cumulative over every month of the run (model/coupled.py): its window is the run's
+        title = (f"Holdings change beyond the baseline, by holder, {months[0]} to {months[-1]} "
+                 f"({len(months)} months; mean across paths)")
+        out["holders"].append(("holders-waterfall", F.holders_waterfall(labels, values, title=title,
+                                                                        total_label="net")))
     if "cascade_share" in arr:
         out["cascade"].append(("cascade-dist", F.cascade_distribution(arr["cascade_share"])))
     parts = {}
