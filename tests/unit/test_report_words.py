@@ -5,6 +5,7 @@ tables."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from treasurylab.report.html import figures_for
@@ -24,3 +25,28 @@ def test_the_holders_waterfall_says_over_which_months(res):
     n = len(res.months)
     assert f"{res.months[0]} to {res.months[-1]}" in title and f"{n} months" in title, title
     assert "mean across paths" in title
+
+
+def test_the_reports_decomposition_is_the_terminals_mean_across_paths(res):
+    """The report's chart was the median path of each part while the terminal's table was the mean across
+    paths: a median of parts does not add up to the median of the total; a mean does."""
+    (_, fig), = figures_for(res)["loop"]
+    assert "mean across paths" in fig.layout.title.text and "median" not in fig.layout.title.text
+    rows = res.decomposition()
+    bars = {t.name: dict(zip(t.x, t.y)) for t in fig.data if t.type == "bar"}
+    line = next(t for t in fig.data if t.type == "scatter")
+    total = dict(zip(line.x, line.y))
+    for r in rows:
+        m = r["month"]
+        for name, v in r.items():
+            if name in ("month", "total_bp"):
+                continue
+            if name in bars:
+                assert bars[name][m] == pytest.approx(v, abs=1e-9), (name, m)
+            else:       # a part left out of the chart is zero in the table (no term-premium event)
+                assert v == pytest.approx(0.0, abs=1e-9), (name, m)
+        assert total[m] == pytest.approx(r["total_bp"], abs=1e-9)
+    # the bars add up to the total line in every month
+    months = list(line.x)
+    stacked = np.sum([[bars[n][m] for m in months] for n in bars], axis=0)
+    np.testing.assert_allclose(stacked, list(line.y), atol=1e-9)

@@ -8,8 +8,8 @@ Shared by the HTML report and the dashboard; no I/O, no model calls. Builders:
 - :func:`holders_waterfall` - change in holdings by holder (USD bn) and who absorbed it, to the total;
 - :func:`cascade_distribution` - histogram of the share of foreign official holdings sold within 24
   months, with the 50% tipping line;
-- :func:`loop_decomposition` - the 10-year's deviation from baseline split into flows (term premium),
-  fiscal premium and the policy-rate (expected path) part, median path, stacked;
+- :func:`loop_decomposition` - the 10-year's deviation from baseline split into its sources (bp by month,
+  stacked; the report gives it ``Result.decomposition``, means across paths, so the parts add up);
 - :func:`tipping_map` - heat map of a probability over two swept parameters.
 
 Every chart uses :data:`PALETTE` (Okabe-Ito, safe for the common colour-vision deficiencies; one colour
@@ -154,16 +154,17 @@ def cascade_distribution(share_sold: np.ndarray, title: str = "Cascade size: sha
 
 
 def loop_decomposition(months: Sequence[str], parts: dict[str, np.ndarray], total: np.ndarray | None = None,
-                       title: str = "Where the 10-year move came from (median path, bp)"):
+                       title: str = "Where the 10-year's change from the baseline came from (bp, mean across paths)"):
+    """Stacked bars of ``parts`` (bp by month) and the ``total`` (bp) as a line."""
     import plotly.graph_objects as go
 
     fig = go.Figure()
     colors = PALETTE
     for i, (name, v) in enumerate(parts.items()):
-        fig.add_trace(go.Bar(x=list(months), y=np.asarray(v, dtype=float) * 1e4, name=name,
+        fig.add_trace(go.Bar(x=list(months), y=np.asarray(v, dtype=float), name=name,
                              marker_color=colors[i % len(colors)]))
     if total is not None:
-        fig.add_trace(go.Scatter(x=list(months), y=np.asarray(total, dtype=float) * 1e4, name="10y vs baseline",
+        fig.add_trace(go.Scatter(x=list(months), y=np.asarray(total, dtype=float), name="10y vs baseline",
                                  line=dict(color=PALETTE[7], width=2)))
     fig.update_layout(title=title, barmode="relative", yaxis_title="bp", **LAYOUT)
     return add_source(fig, MODEL_SOURCE)

@@ -112,16 +112,14 @@ def figures_for(result) -> dict[str, list]:
                                                                         total_label="net")))
     if "cascade_share" in arr:
         out["cascade"].append(("cascade-dist", F.cascade_distribution(arr["cascade_share"])))
-    parts = {}
-    for var, name in (("flow_premium", "flows (term premium)"), ("fiscal_premium", "fiscal premium"),
-                      ("expected_short_dev", "policy rate path"), ("event_premium", "term-premium event")):
-        if var in arr and (var != "event_premium" or np.any(arr[var])):
-            parts[name] = np.median(np.asarray(arr[var], dtype=float), axis=0)
-    if parts:
-        total = None
-        if "y10" in arr and "base_y10" in arr:
-            total = np.median(np.asarray(arr["y10"], dtype=float), axis=0) - arr["base_y10"]
-        out["loop"].append(("loop-decomposition", F.loop_decomposition(months, parts, total)))
+    # the terminal's split (Result.decomposition: means across paths, so the bars add up to the line)
+    rows = result.decomposition(at="all")
+    if rows:
+        names = [k for k in rows[0] if k not in ("month", "total_bp")]
+        parts = {name: np.array([r[name] for r in rows]) for name in names
+                 if name != "term-premium event" or any(r[name] for r in rows)}
+        total = np.array([r["total_bp"] for r in rows])
+        out["loop"].append(("loop-decomposition", F.loop_decomposition([r["month"] for r in rows], parts, total)))
     if getattr(result, "minerals", None) is not None:
         from treasurylab.report import minerals_figures as MF
 

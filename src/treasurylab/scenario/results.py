@@ -548,15 +548,17 @@ class Result:
         s = self._quantiles()
         return [f"{VARIABLES[v][0]}: {NOTES[v]}" for v in HEADLINE if v in NOTES and s.get(v) is not None]
 
-    def decomposition(self, at: list[int] | None = None) -> list[dict]:
+    def decomposition(self, at: list[int] | str | None = None) -> list[dict]:
         """The 10-year's change from the baseline split into its sources, in bp, at a few months
-        (default 12, 24, end): a term-premium event, flows (selling), the fiscal and trust premia, the
-        expected policy path, and what is left: the mean of the paths' random rate shocks (not zero over
-        a few hundred paths: a run with no events shows several bp) and the regime cap. Means across
-        paths, so the parts add up to the total; against CBO's path, not a paired no-event run
-        (``scenario.compare.paired_rows`` is)."""
+        (default 12, 24, end; ``at="all"``: every month): a term-premium event, flows (selling), the
+        fiscal and trust premia, the expected policy path, and what is left: the mean of the paths'
+        random rate shocks (not zero over a few hundred paths: a run with no events shows several bp)
+        and the regime cap. Means across paths, so the parts add up to the total (a mean of a sum is the
+        sum of the means; a median is not); against CBO's path, not a paired no-event run
+        (``scenario.compare.paired_rows`` is). The one home of this split: the terminal's table and the
+        report's chart both read it."""
         T = len(self.months)
-        idx = sorted({i for i in (at or [11, 23, T - 1]) if 0 <= i < T})
+        idx = list(range(T)) if at == "all" else sorted({i for i in (at or [11, 23, T - 1]) if 0 <= i < T})
         s = self._quantiles()
         parts = (("event_premium", "term-premium event"), ("flow_premium", "flows (selling)"),
                  ("fiscal_premium", "fiscal and trust premia"), ("expected_short_dev", "expected policy path"))
