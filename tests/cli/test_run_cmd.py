@@ -325,3 +325,14 @@ def test_run_table_says_what_its_percentiles_are(monkeypatch, tmp_path):
     assert res.exit_code == 0, res.output
     assert ("p5 / p50 / p95: the 5th, 50th (median) and 95th percentiles across the 20 paths in each month; "
             "90% of the paths lie between p5 and p95") in " ".join(res.stdout.split())
+
+
+def test_the_decomposition_tables_columns_are_worded_with_their_unit(tmp_path):
+    """One raw column name, 'total_bp', stood among worded headers ('flows (selling)', ...)."""
+    res = runner.invoke(app, ["run", "baseline", "-n", "8", "-s", "1", "--no-report", "--out", str(tmp_path / "o")])
+    assert res.exit_code == 0, res.output
+    out = res.stdout
+    assert "total_bp" not in out
+    head = next(ln for ln in out.splitlines() if "flows (selling)" in ln)
+    assert "total (bp)" in head, head
+    assert "by source (bp, mean across paths)" in out
