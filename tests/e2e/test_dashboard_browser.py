@@ -115,7 +115,7 @@ def test_run_davos_from_the_scenarios_page_draws_fan_charts(browser, server):
     page.wait_for_selector("#card-fan-y10 .js-plotly-plot", timeout=30000)
     page.wait_for_function(ALL_CHARTS_DRAWN, timeout=30000)
     names = page.evaluate("() => document.querySelector('#card-fan-y10 .js-plotly-plot').data.map(t => t.name)")
-    assert "median" in names and "p5-p95" in names and "p95" in names and "observed" in names
+    assert "median" in names and "p5-p95 of paths" in names and "p95" in names and "observed" in names
     assert "observed since the start" in names
     assert page.locator("#run-progress").get_attribute("value") == page.locator("#run-progress").get_attribute("max")
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -74,9 +74,9 @@ def test_fan_names_every_band_edge_and_draws_what_was_observed_since_the_start()
                       history=observed("y10", "2026-01"), since=since)
     names = [t.name for t in fig.data]
     assert all(names), names                       # no 'trace 0' / 'trace 2' on hover
-    assert {"p95", "p5-p95", "p75", "p25-p75", "median", "observed", "observed since the start"} <= set(names)
+    assert {"p95", "p5-p95 of paths", "p75", "p25-p75 of paths", "median", "observed", "observed since the start"} <= set(names)
     hovers = {t.name: t.hovertemplate for t in fig.data}
-    assert "<extra>p95</extra>" in hovers["p95"] and "<extra>p5</extra>" in hovers["p5-p95"]
+    assert "<extra>p95</extra>" in hovers["p95"] and "<extra>p5</extra>" in hovers["p5-p95 of paths"]
     assert all("%" in h for h in hovers.values())
     obs = next(t for t in fig.data if t.name == "observed since the start")
     assert list(obs.x) == list(since["month"]) and min(obs.x) == months[0]

@@ -15,7 +15,7 @@ def test_fan_chart_bands_are_path_quantiles():
     fig = F.fan_chart([f"2026-0{i+1}" for i in range(6)], a, "x", "%", 100.0, baseline=np.zeros(6))
     by = {t.name: np.asarray(t.y) for t in fig.data if t.name}
     np.testing.assert_allclose(by["median"], np.median(a, axis=0) * 100)
-    np.testing.assert_allclose(by["p5-p95"], np.quantile(a, 0.05, axis=0) * 100)
+    np.testing.assert_allclose(by["p5-p95 of paths"], np.quantile(a, 0.05, axis=0) * 100)
     assert "CBO baseline" in by
 
 

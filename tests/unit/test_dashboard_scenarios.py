@@ -22,7 +22,7 @@ def test_fans_name_their_band_edges_and_show_what_was_observed_since_the_start(d
     fig = _figure(y10)
     names = [t.name for t in fig.data]
     assert all(names), names                     # plotly would hover an unnamed trace as 'trace 0'
-    assert "p95" in names and "p75" in names and "p5-p95" in names
+    assert "p95" in names and "p75" in names and "p5-p95 of paths" in names
     obs = {t.name: t for t in fig.data if isinstance(t, go.Scatter)}
     before, since = obs["observed"], obs["observed since the start"]
     assert max(before.x) == "2025-12" and min(since.x) == "2026-01" and max(since.x) == "2026-07"

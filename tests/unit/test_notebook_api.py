@@ -127,13 +127,13 @@ def test_compare_repr_html_shows_the_paired_difference(base, exit_):
 def test_compare_difference_fan(base, exit_):
     fig = treasurylab.compare(base, exit_).difference_fan("debt_gdp")
     names = [t.name for t in fig.data]
-    assert {"p5-p95", "p25-p75", "median"} <= set(names) and "observed" not in names
+    assert {"p5-p95 of paths", "p25-p75 of paths", "median"} <= set(names) and "observed" not in names
     T = min(len(base.months), len(exit_.months))
     d = (exit_.ds["debt_gdp"].values - base.ds["debt_gdp"].values[:, :T]) * 100.0
     med = next(t for t in fig.data if t.name == "median")
     np.testing.assert_allclose(med.y, np.median(d, axis=0), atol=1e-9)
     assert list(med.x) == base.months[:T]
-    p5 = next(t for t in fig.data if t.name == "p5-p95")
+    p5 = next(t for t in fig.data if t.name == "p5-p95 of paths")
     np.testing.assert_allclose(p5.y, np.percentile(d, 5, axis=0), atol=1e-9)
     assert "pp of GDP" in fig.layout.yaxis.title.text
     assert any(sh.type == "line" and sh.y0 == 0 == sh.y1 for sh in fig.layout.shapes)   # the zero line
@@ -152,11 +152,11 @@ def test_compare_fan_legend_says_which_scenario_each_band_is(base, exit_):
     assert len(names) == len(set(names)), names
     assert names.count("CBO baseline") == 1 and "observed" in names
     for side in ("baseline", "china-exit"):
-        for what in ("p5-p95", "p25-p75", "median"):
+        for what in ("p5-p95 of paths", "p25-p75 of paths", "median"):
             assert f"{what} ({side})" in names, (what, side, names)
-    fill = {t.name: t.fillcolor for t in fig.data if t.name and t.name.startswith("p5-p95")}
-    assert fill["p5-p95 (baseline)"] != fill["p5-p95 (china-exit)"]
-    groups = {t.legendgroup for t in fig.data if t.name and t.name.startswith("p5-p95")}
+    fill = {t.name: t.fillcolor for t in fig.data if t.name and t.name.startswith("p5-p95 of paths")}
+    assert fill["p5-p95 of paths (baseline)"] != fill["p5-p95 of paths (china-exit)"]
+    groups = {t.legendgroup for t in fig.data if t.name and t.name.startswith("p5-p95 of paths")}
     assert len(groups) == 2                  # a click on one side's band hides that side's only
 
 

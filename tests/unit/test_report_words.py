@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from treasurylab.report import figures as F
 from treasurylab.report.html import figures_for
 from treasurylab.scenario.runner import run
 
@@ -50,3 +51,20 @@ def test_the_reports_decomposition_is_the_terminals_mean_across_paths(res):
     months = list(line.x)
     stacked = np.sum([[bars[n][m] for m in months] for n in bars], axis=0)
     np.testing.assert_allclose(stacked, list(line.y), atol=1e-9)
+
+
+@pytest.mark.parametrize("fig", [
+    lambda: F.fan_chart(["2026-01", "2026-02"], np.array([[1.0, 2.0], [2.0, 3.0], [3.0, 4.0]]), "t", "%"),
+    lambda: F.difference_fan(["2026-01", "2026-02"], np.array([[1.0, 2.0], [2.0, 3.0]]), "t", "pp"),
+])
+def test_fan_legends_say_the_bands_are_percentiles_of_paths(fig):
+    names = {t.name for t in fig().data if t.showlegend is not False}
+    assert {"p5-p95 of paths", "p25-p75 of paths"} <= names, names
+
+
+def test_the_runs_fan_in_python_names_its_bands_of_paths():
+    import treasurylab
+
+    fig = treasurylab.run("baseline", paths=8, seed=1, workers=1).fan("y10")
+    names = {t.name for t in fig.data if t.showlegend is not False}
+    assert {"p5-p95 of paths", "p25-p75 of paths"} <= names, names

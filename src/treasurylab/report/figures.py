@@ -37,6 +37,10 @@ TITLE_TOP = dict(title_y=0.985, title_yanchor="top", title_yref="container")
 #: every report figure's layout (the minerals block's too)
 LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=20, t=100, b=75), height=420,
                legend=LEGEND_TOP, colorway=list(PALETTE), **TITLE_TOP)
+#: the fans' band names in the legend (one home: the notebook's overlaid fans key on them too): the
+#: percentiles are across the run's paths in each month, which a bare "p5-p95" did not say
+BAND_OUTER = "p5-p95 of paths"
+BAND_INNER = "p25-p75 of paths"
 #: characters of a source line before it wraps (a report figure is ~560 px wide, 10 px text)
 SOURCE_WIDTH = 95
 
@@ -84,13 +88,13 @@ def fan_chart(months: Sequence[str], paths: np.ndarray, title: str, unit: str = 
         fig.add_trace(go.Scatter(x=list(history["month"]), y=list(history["value"]), name="observed",
                                  line=dict(color=hist_c, width=1.6), hovertemplate=hover("observed")))
     fig.add_trace(go.Scatter(x=x, y=q[4], line=dict(width=0), showlegend=False, name="p95",
-                             legendgroup="p5-p95", hovertemplate=hover("p95")))
-    fig.add_trace(go.Scatter(x=x, y=q[0], fill="tonexty", fillcolor=_rgba(band, 0.15), legendgroup="p5-p95",
-                             line=dict(width=0), name="p5-p95", hovertemplate=hover("p5")))
+                             legendgroup=BAND_OUTER, hovertemplate=hover("p95")))
+    fig.add_trace(go.Scatter(x=x, y=q[0], fill="tonexty", fillcolor=_rgba(band, 0.15), legendgroup=BAND_OUTER,
+                             line=dict(width=0), name=BAND_OUTER, hovertemplate=hover("p5")))
     fig.add_trace(go.Scatter(x=x, y=q[3], line=dict(width=0), showlegend=False, name="p75",
-                             legendgroup="p25-p75", hovertemplate=hover("p75")))
-    fig.add_trace(go.Scatter(x=x, y=q[1], fill="tonexty", fillcolor=_rgba(band, 0.35), legendgroup="p25-p75",
-                             line=dict(width=0), name="p25-p75", hovertemplate=hover("p25")))
+                             legendgroup=BAND_INNER, hovertemplate=hover("p75")))
+    fig.add_trace(go.Scatter(x=x, y=q[1], fill="tonexty", fillcolor=_rgba(band, 0.35), legendgroup=BAND_INNER,
+                             line=dict(width=0), name=BAND_INNER, hovertemplate=hover("p25")))
     fig.add_trace(go.Scatter(x=x, y=q[2], line=dict(color=band, width=2), name="median",
                              hovertemplate=hover("median")))
     if baseline is not None:

@@ -149,7 +149,7 @@ class Comparison:
         """Both fans on one chart (the second's traces follow the first's, in a colour of their own),
         each band and median named with its scenario; what both share (the observed history, the CBO
         baseline when both runs have the same vintage) is drawn once."""
-        from treasurylab.report.figures import PALETTE, _rgba
+        from treasurylab.report.figures import BAND_INNER, BAND_OUTER, PALETTE, _rgba
 
         fa = self.a.fan(var)
         fb = self.b.fan(var)
@@ -162,7 +162,7 @@ class Comparison:
                 t.name = f"{t.name} ({name_a})"
                 t.legendgroup = f"{t.legendgroup} ({name_a})" if t.legendgroup else t.legendgroup
         colour = PALETTE[3]
-        alpha = {"p5-p95": 0.15, "p25-p75": 0.35}
+        alpha = {BAND_OUTER: 0.15, BAND_INNER: 0.35}
         for t in fb.data:
             if t.name in shared:
                 continue                                   # drawn once, with the first fan
