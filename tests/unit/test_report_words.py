@@ -5,11 +5,13 @@ tables."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
 from treasurylab.report import figures as F
-from treasurylab.report.html import figures_for
+from treasurylab.report.html import figures_for, render
 from treasurylab.scenario.runner import run
 
 
@@ -68,3 +70,17 @@ def test_the_runs_fan_in_python_names_its_bands_of_paths():
     fig = treasurylab.run("baseline", paths=8, seed=1, workers=1).fan("y10")
     names = {t.name for t in fig.data if t.showlegend is not False}
     assert {"p5-p95 of paths", "p25-p75 of paths"} <= names, names
+
+
+def test_the_reports_tables_write_numbers_as_the_terminal_does(res):
+    """The report's headline wrote 1060.35 and 9417.79 where the terminal writes 1,060.35."""
+    from treasurylab.scenario.results import fmt_number
+
+    html = render(res)
+    cells = re.findall(r'<td class="num">([^<]*)</td>', html)
+    assert cells
+    assert not [c for c in cells if re.fullmatch(r"-?\d{4,}\.\d+", c)], "a number without its separators"
+    ni = next(r for r in res.headline() if r["variable"] == "net_interest")
+    assert f'<td class="num">{fmt_number(ni["p50"])}</td>' in html
+    assert "," in fmt_number(ni["p50"])
+    assert fmt_number(1060.354) == "1,060.35" and fmt_number(-2.5) == "-2.50"

@@ -121,13 +121,11 @@ def _run_from(source: str, sc, **kw):
         raise located(exc, source) from None
 
 
-def _num(v: float) -> str:
-    return f"{v:,.2f}" if abs(v) < 1e7 else f"{v:.4g}"
-
-
 def _rows(res) -> list[dict]:
-    return [{"variable": r["label"], "month": r["month"], "p5": _num(r["p5"]), "p50": _num(r["p50"]),
-             "p95": _num(r["p95"])} for r in res.headline()]
+    from treasurylab.scenario.results import fmt_number as num
+
+    return [{"variable": r["label"], "month": r["month"], "p5": num(r["p5"]), "p50": num(r["p50"]),
+             "p95": num(r["p95"])} for r in res.headline()]
 
 
 def register(app: typer.Typer) -> None:

@@ -135,12 +135,13 @@ def render(result, band_sources: list[dict] | None = None) -> str:
     from plotly.offline import get_plotlyjs
 
     from treasurylab import __version__
-    from treasurylab.scenario.results import OUTCOME_MEANING
+    from treasurylab.scenario.results import OUTCOME_MEANING, fmt_number
     from treasurylab.scenario.words import event_rows
 
     sc = result.scenario
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
                              autoescape=jinja2.select_autoescape(["html", "j2"]))
+    env.filters["num"] = fmt_number          # the terminal's number format (1,060.35), one home
     tpl = env.get_template("report.html.j2")
     figs = figures_for(result)
     sections = {k: [_div(f, i) for i, f in v] for k, v in figs.items()}

@@ -90,11 +90,13 @@ class Run:
         return fan_chart(self.result.months, ds[var].values, f"{lab}: {self.name}", unit, k, base, history=hist)
 
     def _repr_html_(self) -> str:
+        from treasurylab.scenario.results import fmt_number as num
+
         rows = self.result.headline()
         head = "".join(f"<th>{h}</th>" for h in ("variable", "unit", "month", "p5", "median", "p95"))
         body = "".join(
             f"<tr><td>{html.escape(r['label'])}</td><td>{html.escape(r['unit'])}</td><td>{r['month']}</td>"
-            f"<td>{r['p5']:,.2f}</td><td>{r['p50']:,.2f}</td><td>{r['p95']:,.2f}</td></tr>" for r in rows)
+            f"<td>{num(r['p5'])}</td><td>{num(r['p50'])}</td><td>{num(r['p95'])}</td></tr>" for r in rows)
         notes = "".join(f"<p>{html.escape(n)}</p>" for n in self.result.headline_notes())
         out = self.result.outcomes()
         extra = "".join(f"<li>{html.escape(k)}: {v:.3g}</li>" for k, v in out.items())
