@@ -22,6 +22,7 @@ def test_the_term_premium_cell_shows_both_series(monkeypatch):
     code = _block_with((ROOT / "docs" / "tutorial.md").read_text(encoding="utf-8"), "macro.term_premium\", start")
     lines = [ln for ln in code.strip().splitlines() if ln.strip()]
     ns: dict = {}
+    exec("from treasurylab import data", ns)              # the cell before it imports it
     exec("\n".join(lines[:-1]), ns)
     shown = eval(lines[-1].split("#")[0].strip(), ns)          # the cell's displayed value
     assert isinstance(shown, pd.DataFrame) and {"ACMTP10", "THREEFYTP10"} <= set(shown.columns)
