@@ -329,7 +329,8 @@ def test_run_table_says_what_its_percentiles_are(monkeypatch, tmp_path):
 
 def test_the_decomposition_tables_columns_are_worded_with_their_unit(tmp_path):
     """One raw column name, 'total_bp', stood among worded headers ('flows (selling)', ...)."""
-    res = runner.invoke(app, ["run", "baseline", "-n", "8", "-s", "1", "--no-report", "--out", str(tmp_path / "o")])
+    res = runner.invoke(app, ["run", "baseline", "-n", "8", "-s", "1", "--no-report", "--out", str(tmp_path / "o")],
+                        env={"COLUMNS": "400"})       # no folded headers, whatever the terminal the tests run in
     assert res.exit_code == 0, res.output
     out = res.stdout
     assert "total_bp" not in out
