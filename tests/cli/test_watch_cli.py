@@ -15,6 +15,19 @@ runner = CliRunner()
 # piped without COLUMNS every table row stays on one line (a set COLUMNS, as under xdist, wraps cells)
 ONE_LINE_ROWS = {"COLUMNS": None}
 
+
+def _table(text: str) -> tuple[list[str], dict[str, dict[str, str]]]:
+    """The watch table printed with ONE_LINE_ROWS: its columns, and its rows by alert id ({column: cell})."""
+    lines = text.splitlines()
+    head = next(line for line in lines if "status" in line and " id " in line)
+    cols = [c.strip() for c in head.strip("┃ ").split("┃")]
+    rows = {}
+    for line in lines:
+        cells = [c.strip() for c in line.strip("│ ").split("│")] if line.startswith("│") else []
+        if len(cells) == len(cols):
+            rows[cells[cols.index("id")]] = dict(zip(cols, cells))
+    return cols, rows
+
 CUSTODY_RULE = """rules:
   - id: custody_down_50_13w
     title: custody down more than $50bn in 13 weeks
@@ -145,14 +158,11 @@ def test_the_table_says_which_date_is_the_observation_and_which_the_publication(
     doc = json.loads(runner.invoke(app, ["watch", "--as-of", "2026-07-01", "--json"]).stdout)
     want = {a["id"]: a for a in doc["alerts"]}
     text = runner.invoke(app, ["watch", "--as-of", "2026-07-01"], env=ONE_LINE_ROWS).stdout
-    head = next(line for line in text.splitlines() if "status" in line and "id" in line)
-    cols = [c.strip() for c in head.strip("┃ ").split("┃")]
+    cols, rows = _table(text)
     assert "date" not in cols and "observed" in cols and "published" in cols, cols
     for rid in ("china_below_650", "custody_down_50_13w", "ten_year_above_5"):
-        row = next(line for line in text.splitlines() if f" {rid} " in line and line.startswith("│"))
-        cells = [c.strip() for c in row.strip("│ ").split("│")]
-        assert cells[cols.index("observed")] == want[rid]["date"]
-        assert cells[cols.index("published")] == want[rid]["published"] and want[rid]["published"]
+        assert rows[rid]["observed"] == want[rid]["date"]
+        assert rows[rid]["published"] == want[rid]["published"] and want[rid]["published"]
     assert want["china_below_650"]["date"] == "2026-04" and want["china_below_650"]["published"] > "2026-05"
 
 
@@ -171,12 +181,9 @@ def test_as_of_does_not_see_pboc_gold_or_cofer_before_their_release():
     for a in doc["alerts"]:
         if a["kind"] != "deadline" and a["value"] is not None:
             assert a["published"] and a["published"] <= "2026-03-01", a
-    text = runner.invoke(app, ["watch", "--as-of", "2026-03-01"], env=ONE_LINE_ROWS).stdout
-    head = next(line for line in text.splitlines() if "status" in line and "id" in line)
-    cols = [c.strip() for c in head.strip("┃ ").split("┃")]
-    row = next(line for line in text.splitlines() if " pboc_month_without_gold " in line and line.startswith("│"))
-    cells = [c.strip() for c in row.strip("│ ").split("│")]
-    assert cells[cols.index("observed")] == "2026-01" and cells[cols.index("published")] == "2026-02-07"
+    _, rows = _table(runner.invoke(app, ["watch", "--as-of", "2026-03-01"], env=ONE_LINE_ROWS).stdout)
+    gold_row = rows["pboc_month_without_gold"]
+    assert gold_row["observed"] == "2026-01" and gold_row["published"] == "2026-02-07"
 
 
 def test_a_long_passed_deadline_is_not_a_standing_alert_nor_negative_days_left():
@@ -187,12 +194,9 @@ def test_a_long_passed_deadline_is_not_a_standing_alert_nor_negative_days_left()
     assert clock["status"] == "quiet" and clock["value"] == 141 and clock["unit"] == "days since it passed"
     assert "passed on 2026-07-13, 141 days ago" in clock["message"]
     text = runner.invoke(app, ["watch", "--as-of", "2026-12-01"], env=ONE_LINE_ROWS).stdout
-    head = next(line for line in text.splitlines() if "status" in line and "id" in line)
-    cols = [c.strip() for c in head.strip("┃ ").split("┃")]
-    row = next(line for line in text.splitlines() if " proclamation_11001_30_days " in line and line.startswith("│"))
-    cells = [c.strip() for c in row.strip("│ ").split("│")]
-    assert cells[cols.index("status")] == "quiet" and cells[cols.index("value")] == "141"
-    assert cells[cols.index("unit")] == "days since it passed" and "days left" not in cells[cols.index("unit")]
+    row = _table(text)[1]["proclamation_11001_30_days"]
+    assert row["status"] == "quiet" and row["value"] == "141"
+    assert row["unit"] == "days since it passed" and "days left" not in row["unit"]
     assert "-141" not in text and "[quiet] proclamation_11001_30_days: the deadline passed on 2026-07-13" in text
 
 
@@ -228,13 +232,11 @@ def test_each_alert_says_how_old_its_latest_observation_is():
     for args, day in ((["--as-of", "2026-07-01"], dt.date(2026, 7, 1)), ([], dt.date.today())):
         doc = json.loads(runner.invoke(app, ["watch", "--json", *args]).stdout)
         text = runner.invoke(app, ["watch", *args], env=ONE_LINE_ROWS).stdout
-        head = next(line for line in text.splitlines() if "status" in line and " id " in line)
-        cols = [c.strip() for c in head.strip("┃ ").split("┃")]
+        rows = _table(text)[1]
         for a in doc["alerts"]:
             want = "" if a["kind"] == "deadline" else age(a["date"], day)
             assert a["age"] == (want or None), (a["id"], a["age"], want)
-            row = next(line for line in text.splitlines() if f" {a['id']} " in line and line.startswith("│"))
-            assert [c.strip() for c in row.strip("│ ").split("│")][cols.index("age")] == want
+            assert rows[a["id"]]["age"] == want
     custody = next(a for a in json.loads(runner.invoke(app, ["watch", "--json", "--as-of", "2026-07-01"]).stdout)[
         "alerts"] if a["id"] == "custody_down_50_13w")
     assert custody["age"] == "7 days"
@@ -249,14 +251,11 @@ def test_the_table_and_the_sentence_write_each_number_alike_at_the_indicators_pr
     for as_of in ("2026-07-01", "2026-03-31"):
         doc = json.loads(runner.invoke(app, ["watch", "--as-of", as_of, "--json"]).stdout)
         text = runner.invoke(app, ["watch", "--as-of", as_of], env=ONE_LINE_ROWS).stdout
-        head = next(line for line in text.splitlines() if "status" in line and " id " in line)
-        cols = [c.strip() for c in head.strip("┃ ").split("┃")]
+        rows = _table(text)[1]
         for a in doc["alerts"]:
             if a["value"] is None:
                 continue
-            row = next(line for line in text.splitlines() if f" {a['id']} " in line and line.startswith("│"))
-            cells = [c.strip() for c in row.strip("│ ").split("│")]
-            value, change = cells[cols.index("value")], cells[cols.index("change")]
+            value, change = rows[a["id"]]["value"], rows[a["id"]]["change"]
             assert f"{value} {a['unit']}" in a["message"] if a["kind"] != "deadline" else value in a["message"], \
                 (a["id"], value, a["message"])
             if a["change"] is not None:
@@ -268,9 +267,9 @@ def test_the_table_and_the_sentence_write_each_number_alike_at_the_indicators_pr
     tp = next(a for a in json.loads(runner.invoke(app, ["watch", "--as-of", "2026-07-01", "--json"]).stdout)["alerts"]
               if a["id"] == "term_premium_up_p95_3m")
     text = runner.invoke(app, ["watch", "--as-of", "2026-07-01"], env=ONE_LINE_ROWS).stdout
-    row = next(line for line in text.splitlines() if " term_premium_up_p95_3m " in line and line.startswith("│"))
+    row = _table(text)[1]["term_premium_up_p95_3m"]
     # 0.512 percent against 0.688: a change of -17.5 bp at the same precision (a tenth of a basis point),
     # not -17.54; at a basis point a quiet quarter read '0.82 against 0.81, a change of 0 bp'
-    assert f" {tp['value']:.3f} " in row and f" {tp['change']:.1f} " in row and f"{tp['value']:.4f}" not in row
+    assert row["value"] == f"{tp['value']:.3f}" and row["change"] == f"{tp['change']:.1f}"
     assert abs(tp["change"]) >= 10
     assert f"a change of {tp['change']:.1f} bp" in tp["message"] and tp["shown"]["change"] == f"{tp['change']:.1f}"

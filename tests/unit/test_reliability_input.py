@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
+from cli_refusal import refused
 from typer.testing import CliRunner
 
-from treasurylab.cli.main import app
 from treasurylab.errors import BadInput
 from treasurylab.scenario.spec import load_scenario, load_scenario_text
 from treasurylab.yamlio import MAX_DEPTH, load_yaml_text
@@ -134,14 +134,6 @@ def test_a_few_honest_aliases_are_still_read():
     assert doc.data["one"] == doc.data["two"] == {"x": 1, "y": 2}
 
 
-def _cli(args: list[str]):
-    res = runner.invoke(app, args)
-    lines = [x for x in res.stderr.splitlines() if x.strip()]
-    assert res.exit_code == 2, (res.exit_code, res.stdout, res.stderr)
-    assert len(lines) == 1 and "Traceback" not in res.stderr, res.stderr
-    return lines[0]
-
-
 @pytest.mark.parametrize("args, needle", [
     (["fiscal", "--rate-shift-bp", "nan"], "--rate-shift-bp"),
     (["fiscal", "--rate-shift-bp", "inf"], "--rate-shift-bp"),
@@ -155,14 +147,14 @@ def _cli(args: list[str]):
     (["minerals", "--target-share", "nan"], "--target-share"),
 ])
 def test_cli_float_options_and_set_refuse_non_finite_and_wrong_shapes(args, needle):
-    assert needle in _cli(args)
+    assert needle in refused(args)
 
 
 def test_cli_run_refuses_a_name_outside_out_and_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     f = tmp_path / "s.yaml"
     f.write_text(HEAD.replace("name: x", "name: ../../escaped"))
-    assert "name" in _cli(["run", str(f), "--no-report"])
+    assert "name" in refused(["run", str(f), "--no-report"])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.yaml"]
     assert not (tmp_path.parent.parent / "escaped").exists()
 
@@ -177,12 +169,12 @@ def test_error_lines_cut_huge_values_and_strip_control_characters():
 def test_a_ten_megabyte_name_gives_a_short_line(tmp_path):
     f = tmp_path / "big.yaml"
     f.write_text(HEAD.replace("name: x", "name: " + "n" * 10_000_000))
-    line = _cli(["run", str(f), "--no-report"])
+    line = refused(["run", str(f), "--no-report"])
     assert len(line) < 2000
 
 
 def test_cli_unknown_scenario_name_with_control_characters_is_escaped():
-    line = _cli(["run", "evil\x1b]0;title\x07name"])
+    line = refused(["run", "evil\x1b]0;title\x07name"])
     assert "\x1b" not in line and "\x07" not in line
 
 
@@ -197,7 +189,7 @@ def test_paths_of_shipped_scenarios_unchanged():
 @pytest.mark.parametrize("cmd", [["sweep"], ["run"], ["data", "load"]])
 def test_a_path_the_system_refuses_is_bad_input_not_an_internal_error(cmd):
     # found by the fuzzing: a 5,000-character name made the OS refuse the path (ENAMETOOLONG), exit 1
-    line = _cli(cmd + ["x" * 5000])
+    line = refused(cmd + ["x" * 5000])
     assert "internal error" not in line and len(line) < 1000
 
 

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 import pytest
+from cli_refusal import refused
 from typer.testing import CliRunner
 
 import treasurylab
@@ -30,14 +31,6 @@ def _refused(text: str) -> str:
     msg = str(ei.value)
     assert "\n" not in msg
     return msg
-
-
-def _cli(args) -> str:
-    res = runner.invoke(app, args)
-    lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
-    assert res.exit_code == 2, (res.exit_code, res.stdout, res.stderr)
-    assert len(lines) == 1 and "Traceback" not in res.stderr, res.stderr
-    return lines[0]
 
 
 # -- policy_path -----------------------------------------------------------------------------------
@@ -100,7 +93,7 @@ def test_minerals_parameters_from_numpy_are_read_as_numbers():
 @pytest.mark.parametrize("cmd", [["run", "baseline", "--no-report"], ["compare", "baseline", "davos-2026"]])
 def test_cli_seed_above_the_files_bound_is_refused(cmd, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    line = _cli([*cmd, "--paths", "5", "--seed", str(MAX_SEED + 1)])
+    line = refused([*cmd, "--paths", "5", "--seed", str(MAX_SEED + 1)])
     assert "--seed" in line and f"{MAX_SEED:,}" in line
     assert list(tmp_path.iterdir()) == []
 
@@ -139,7 +132,7 @@ def test_python_workers_are_named_as_the_caller_wrote_them(call):
                                  ["sweep", "tipping-point"], ["demo"]])
 def test_cli_workers_are_named_as_the_option(cmd, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    line = _cli([*cmd, "--workers", "0"])
+    line = refused([*cmd, "--workers", "0"])
     assert line.startswith("error: --workers: must be a whole number >= 1"), line
 
 
@@ -147,7 +140,7 @@ def test_cli_workers_are_named_as_the_option(cmd, tmp_path, monkeypatch):
 
 def test_save_paths_beyond_the_runs_paths_is_refused_before_the_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    line = _cli(["run", "baseline", "--paths", "5", "--save-paths", "6", "--no-report", "--out", "o"])
+    line = refused(["run", "baseline", "--paths", "5", "--save-paths", "6", "--no-report", "--out", "o"])
     assert "--save-paths" in line and "5 paths" in line
     assert list(tmp_path.iterdir()) == []        # refused before the run: no folder, nothing written
 
@@ -176,7 +169,7 @@ RULE = "rules:\n  - id: r\n    title: t\n"
 def test_watch_refuses_empty_or_overflowing_windows_and_clocks(body, field, tmp_path):
     f = tmp_path / "r.yaml"
     f.write_text(RULE + "    " + body)
-    line = _cli(["watch", "--rules", str(f)])
+    line = refused(["watch", "--rules", str(f)])
     assert field in line and "internal error" not in line, line
 
 
@@ -208,7 +201,7 @@ def test_a_bad_key_under_set_is_named_under_set(tmp_path):
     (tmp_path / "s.sweep.yaml").write_text("name: s\nscenario: davos-2026\npaths: 2\nseed: 1\n"
                                            "metric: p_cascade_half_24m\nset:\n  evnts.x: 1\n"
                                            "grid:\n  events[type=threat].strength: [0.5]\n")
-    line = _cli(["sweep", str(tmp_path / "s.sweep.yaml"), "--workers", "1"])
+    line = refused(["sweep", str(tmp_path / "s.sweep.yaml"), "--workers", "1"])
     assert "set.evnts.x" in line and "grid.evnts" not in line, line
 
 
@@ -284,7 +277,7 @@ def test_a_grid_value_the_scenario_refuses_names_the_sweep_files_grid_line(value
     sweep = tmp_path / "s.sweep.yaml"
     sweep.write_text("name: s\nscenario: pp.yaml\npaths: 2\nseed: 1\nmetric: y10.p50@12\n"
                      f"grid:\n  events[type=policy_path].path.2026-06: [3, {value}]\n")
-    line = _cli(["sweep", str(sweep), "--workers", "1"])
+    line = refused(["sweep", str(sweep), "--workers", "1"])
     # the line named the base scenario by its full path with the event's field; the value was the
     # sweep file's, on its line 7
     want = f"{sweep} line 7: grid.events[type=policy_path].path.2026-06 = {shown}: events[0].path"
@@ -298,7 +291,7 @@ def test_a_set_value_the_scenario_refuses_names_the_sweep_files_set_line(tmp_pat
     sweep = tmp_path / "s.sweep.yaml"
     sweep.write_text("name: s\nscenario: pp.yaml\npaths: 2\nseed: 1\nmetric: y10.p50@12\n"
                      "set:\n  events[type=policy_path].date: 2031-01\ngrid:\n  horizon: [24]\n")
-    line = _cli(["sweep", str(sweep), "--workers", "1"])
+    line = refused(["sweep", str(sweep), "--workers", "1"])
     assert line.startswith(f"error: {sweep} line 7: set.events[type=policy_path].date = "), line
     assert "events[0].date: outside the run" in line, line
 
@@ -328,7 +321,7 @@ def test_a_table_overridden_in_part_is_refused_naming_the_missing_key(override, 
     f = tmp_path / "p.yaml"
     f.write_text(HEAD + "events: [{type: minerals, date: 2026-03, action: export_licence}]\n"
                  f"overrides:\n  {override}\n")
-    line = _cli(["run", str(f), "--no-report", "--out", str(tmp_path / "out")])
+    line = refused(["run", str(f), "--no-report", "--out", str(tmp_path / "out")])
     assert f"p.yaml line 8: {field}:" in line and needle in line, line
     assert not (tmp_path / "out").exists()
 

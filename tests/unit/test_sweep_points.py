@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from cli_refusal import refused
 from typer.testing import CliRunner
 
 from treasurylab.cli.main import app
@@ -13,14 +14,6 @@ runner = CliRunner()
 HEAD = "name: x\nstart: 2026-01\nhorizon: 24\npaths: 5\nseed: 1\n"
 #: a policy-path event late in the run: a horizon of 6 months leaves it outside the run
 PP = HEAD + "events:\n  - type: policy_path\n    date: 2026-12\n    path: {2027-01: 2}\n"
-
-
-def _cli(args) -> str:
-    res = runner.invoke(app, args)
-    lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
-    assert res.exit_code == 2, (res.exit_code, res.stdout, res.stderr)
-    assert len(lines) == 1 and "Traceback" not in res.stderr, res.stderr
-    return lines[0]
 
 
 def _files(tmp_path, sweep_text: str):
@@ -35,26 +28,26 @@ def _files(tmp_path, sweep_text: str):
 def test_a_paths_axis_clashing_with_the_sweep_files_paths_is_refused(tmp_path):
     # the grid's 3 and 4 paths were both run with 2 paths: a sweep of another size than written
     f = _files(tmp_path, "paths: 2\nseed: 1\ngrid:\n  paths: [3, 4]\n")
-    line = _cli(["sweep", str(f), "--workers", "1"])
+    line = refused(["sweep", str(f), "--workers", "1"])
     assert line.startswith(f"error: {f} line 7: grid.paths: "), line
     assert "paths: 2" in line and "[3, 4]" in line and "one place" in line, line
 
 
 def test_a_paths_axis_clashing_with_the_paths_option_is_refused(tmp_path):
     f = _files(tmp_path, "seed: 1\ngrid:\n  paths: [3, 4]\n")
-    line = _cli(["sweep", str(f), "--workers", "1", "--paths", "2"])
+    line = refused(["sweep", str(f), "--workers", "1", "--paths", "2"])
     assert line.startswith(f"error: {f} line 6: grid.paths: "), line
     assert "--paths 2" in line and "[3, 4]" in line and "one place" in line, line
 
 
 def test_a_set_paths_clashing_is_refused_and_a_seed_axis_too(tmp_path):
     f = _files(tmp_path, "paths: 2\nseed: 1\nset:\n  paths: 3\ngrid:\n  horizon: [24]\n")
-    line = _cli(["sweep", str(f), "--workers", "1"])
+    line = refused(["sweep", str(f), "--workers", "1"])
     assert line.startswith(f"error: {f} line 7: set.paths: ") and "paths: 2" in line and "(got 3)" in line, line
     f = _files(tmp_path, "paths: 2\nseed: 1\ngrid:\n  seed: [1, 2]\n")
-    line = _cli(["sweep", str(f), "--workers", "1"])
+    line = refused(["sweep", str(f), "--workers", "1"])
     assert line.startswith(f"error: {f} line 7: grid.seed: ") and "seed: 1" in line and "[1, 2]" in line, line
-    line = _cli(["sweep", str(_files(tmp_path, "paths: 2\ngrid:\n  seed: [1, 2]\n")), "--workers", "1",
+    line = refused(["sweep", str(_files(tmp_path, "paths: 2\ngrid:\n  seed: [1, 2]\n")), "--workers", "1",
                  "--seed", "7"])
     assert "grid.seed: " in line and "--seed 7" in line, line
 
@@ -82,7 +75,7 @@ def test_a_base_value_a_grid_point_leaves_outside_the_run_names_the_scenarios_li
     # horizon 6 (the grid's) leaves the base's event date (pp.yaml line 8) outside the run: the line
     # read 'pp.yaml with horizon=6', naming no line
     f = _files(tmp_path, "paths: 2\nseed: 1\ngrid:\n  horizon: [24, 6]\n")
-    line = _cli(["sweep", str(f), "--workers", "1"])
+    line = refused(["sweep", str(f), "--workers", "1"])
     base = tmp_path / "pp.yaml"
     assert line.startswith(f"error: {base} line 8 with horizon=6: events[0].date: outside the run"), line
 
@@ -90,7 +83,7 @@ def test_a_base_value_a_grid_point_leaves_outside_the_run_names_the_scenarios_li
 def test_a_base_value_a_set_key_leaves_outside_the_run_names_the_scenarios_line_and_the_set_key(tmp_path):
     # the set key made the point bad; the line named only the grid's seed=1
     f = _files(tmp_path, "paths: 2\nset:\n  horizon: 6\ngrid:\n  seed: [1, 2]\n")
-    line = _cli(["sweep", str(f), "--workers", "1"])
+    line = refused(["sweep", str(f), "--workers", "1"])
     base = tmp_path / "pp.yaml"
     assert line.startswith(f"error: {base} line 8 with horizon=6, seed=1: events[0].date: outside the run"), line
 
@@ -99,5 +92,5 @@ def test_a_base_scenario_bad_on_its_own_is_named_as_its_loader_names_it(tmp_path
     # every point failed on it first, named 'pp.yaml with horizon=24', as if the grid had caused it
     f = _files(tmp_path, "paths: 2\nseed: 1\ngrid:\n  horizon: [24]\n")
     (tmp_path / "pp.yaml").write_text(PP.replace("date: 2026-12", "date: 2029-12"))
-    line = _cli(["sweep", str(f), "--workers", "1"])
+    line = refused(["sweep", str(f), "--workers", "1"])
     assert line.startswith(f"error: {tmp_path / 'pp.yaml'} line 8: events[0].date: outside the run"), line
