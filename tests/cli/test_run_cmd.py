@@ -336,4 +336,17 @@ def test_the_decomposition_tables_columns_are_worded_with_their_unit(tmp_path):
     assert "total_bp" not in out
     head = next(ln for ln in out.splitlines() if "flows (selling)" in ln)
     assert "total (bp)" in head, head
-    assert "by source (bp, mean across paths)" in out
+    assert "by source (bp, mean across paths ± its Monte Carlo standard error)" in out
+
+
+def test_runs_decomposition_table_gives_each_mean_its_standard_error(tmp_path):
+    """'other' at a few hundred paths is mostly Monte Carlo noise: each cell now says +- its standard
+    error, and a line names the parts within about two standard errors of zero."""
+    res = runner.invoke(app, ["run", "baseline", "-n", "40", "-s", "3", "--no-report", "--out", str(tmp_path / "o")],
+                        env={"COLUMNS": "400"})
+    assert res.exit_code == 0, res.output
+    out = res.stdout
+    assert "± its Monte Carlo standard error" in out
+    row = next(ln for ln in out.splitlines() if "2026-12" in ln and "±" in ln)
+    assert row.count("±") == 6, row          # total, four parts and other
+    assert "not distinguishable from zero at 40 paths" in " ".join(out.split())

@@ -84,3 +84,63 @@ def test_the_reports_tables_write_numbers_as_the_terminal_does(res):
     assert f'<td class="num">{fmt_number(ni["p50"])}</td>' in html
     assert "," in fmt_number(ni["p50"])
     assert fmt_number(1060.354) == "1,060.35" and fmt_number(-2.5) == "-2.50"
+
+
+def _sample_se(arrays, base, idx, paths):
+    """The Monte Carlo standard error computed here from the paths themselves: the sample's standard
+    deviation (ddof=1) over sqrt(paths), for the total, each part and the rest."""
+    from treasurylab.scenario.results import DECOMPOSITION_PARTS
+
+    total = (arrays["y10"][:, idx] - base[idx]) * 1e4
+    parts = {name: arrays[var][:, idx] * 1e4 for var, name in DECOMPOSITION_PARTS}
+    other = total - sum(parts.values())
+    return {k: np.std(v, axis=0, ddof=1) / np.sqrt(paths)
+            for k, v in {"total_bp": total, **parts, "other": other}.items()}
+
+
+def test_each_mean_of_the_decomposition_has_its_samples_standard_error(res):
+    """'other' was +11 bp by 2030 at 200 paths against ~1 bp for the named parts, mostly Monte Carlo
+    noise, with nothing to say so: each mean now has its standard error, std across paths / sqrt(paths)."""
+    rows, se = res.decomposition(), res.decomposition_se()
+    assert [r["month"] for r in se] == [r["month"] for r in rows]
+    assert all(list(e) == list(r) for r, e in zip(rows, se, strict=True))   # the same keys, in order
+    T = len(res.months)
+    want = _sample_se(res.arrays, res._base("y10"), [11, 23, T - 1], res.paths)
+    for j, e in enumerate(se):
+        for k, v in want.items():
+            assert e[k] == pytest.approx(v[j], rel=1e-9), (k, e["month"])
+    assert se[-1]["other"] > 0.5           # noise of several bp at 60 paths, not a rounding error
+
+
+def test_a_run_keeping_a_sample_divides_by_every_path():
+    """keep_paths=20 of 60: the standard deviation is the kept sample's, the mean's count all 60 paths."""
+    r = run("baseline", paths=60, seed=2, workers=1, keep_paths=20)
+    assert r.arrays["y10"].shape[0] == 20
+    want = _sample_se(r.arrays, r._base("y10"), [11], 60)
+    assert r.decomposition_se(at=[11])[0]["other"] == pytest.approx(want["other"][0], rel=1e-9)
+
+
+def test_words_say_a_part_within_two_standard_errors_is_not_told_from_zero():
+    from treasurylab.scenario.results import decomposition_noise
+
+    rows = [{"month": "2026-12", "total_bp": 9.0, "flows (selling)": 3.0, "other": 6.0}]
+    se = [{"month": "2026-12", "total_bp": 1.0, "flows (selling)": 0.5, "other": 3.5}]
+    words = decomposition_noise(rows, se, 200)
+    assert words is not None and "not distinguishable from zero at 200 paths" in words
+    assert "other" in words and "flows" not in words and "total" not in words
+    se[0]["other"] = 2.9                   # 6.0 > 2 x 2.9: told from zero
+    assert decomposition_noise(rows, se, 200) is None
+    # a part that is exactly zero on every path (no term-premium event) is not noise
+    assert decomposition_noise([{"month": "m", "term-premium event": 0.0}],
+                               [{"month": "m", "term-premium event": 0.0}], 200) is None
+
+
+def test_the_reports_decomposition_draws_the_standard_errors_and_says_what_is_noise(res):
+    (_, fig), = figures_for(res)["loop"]
+    se = res.decomposition_se(at="all")
+    for t in fig.data:
+        key = "total_bp" if t.type == "scatter" else t.name
+        np.testing.assert_allclose(list(t.error_y.array), [e[key] for e in se], rtol=1e-12)
+    assert "standard error" in fig.layout.title.text
+    html = render(res)
+    assert 'id="loop-noise"' in html and "not distinguishable from zero at 60 paths" in html

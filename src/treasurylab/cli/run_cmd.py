@@ -199,10 +199,17 @@ def register(app: typer.Typer) -> None:
                     typer.echo(f"note: {r['field']}: {r['what']}")
             dec = res.decomposition()
             if dec:
+                from treasurylab.scenario.results import decomposition_noise
+
+                se = res.decomposition_se()
                 # the rows' machine key total_bp (result.json's decomposition_y10) worded as the other columns
-                table([{("total (bp)" if k == "total_bp" else k): (v if k == "month" else f"{v:+.1f}")
-                        for k, v in r.items()} for r in dec],
-                      title="10-year change from the baseline, by source (bp, mean across paths)")
+                table([{("total (bp)" if k == "total_bp" else k): (v if k == "month" else f"{v:+.1f} ± {e[k]:.1f}")
+                        for k, v in r.items()} for r, e in zip(dec, se, strict=True)],
+                      title="10-year change from the baseline, by source (bp, mean across paths "
+                            "± its Monte Carlo standard error)")
+                noise = decomposition_noise(dec, se, res.paths)
+                if noise:
+                    typer.echo(noise)
                 # the paired comparison only where there are events to compare (not `compare baseline baseline`)
                 hint = (f"; `treasurylab compare baseline {scenario}` gives the events' effect path by path"
                         if sc.events else "")

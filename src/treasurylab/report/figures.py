@@ -158,18 +158,30 @@ def cascade_distribution(share_sold: np.ndarray, title: str = "Cascade size: sha
 
 
 def loop_decomposition(months: Sequence[str], parts: dict[str, np.ndarray], total: np.ndarray | None = None,
-                       title: str = "Where the 10-year's change from the baseline came from (bp, mean across paths)"):
-    """Stacked bars of ``parts`` (bp by month) and the ``total`` (bp) as a line."""
+                       title: str = "Where the 10-year's change from the baseline came from (bp, mean across paths)",
+                       se: dict[str, np.ndarray] | None = None):
+    """Stacked bars of ``parts`` (bp by month) and the ``total`` (bp) as a line; ``se``: the Monte
+    Carlo standard error of each (by the same names, ``total_bp`` for the line), drawn as +-1 error
+    bars and said in the title."""
     import plotly.graph_objects as go
+
+    se = se or {}
+
+    def bars(name: str) -> dict:
+        got = se.get(name)
+        return {} if got is None else {"error_y": dict(type="data", array=np.asarray(got, dtype=float),
+                                                       visible=True, color="#444", thickness=1)}
 
     fig = go.Figure()
     colors = PALETTE
     for i, (name, v) in enumerate(parts.items()):
         fig.add_trace(go.Bar(x=list(months), y=np.asarray(v, dtype=float), name=name,
-                             marker_color=colors[i % len(colors)]))
+                             marker_color=colors[i % len(colors)], **bars(name)))
     if total is not None:
         fig.add_trace(go.Scatter(x=list(months), y=np.asarray(total, dtype=float), name="10y vs baseline",
-                                 line=dict(color=PALETTE[7], width=2)))
+                                 line=dict(color=PALETTE[7], width=2), **bars("total_bp")))
+    if se:
+        title += "<br><sup>error bars: ± one Monte Carlo standard error of each mean</sup>"
     fig.update_layout(title=title, barmode="relative", yaxis_title="bp", **LAYOUT)
     return add_source(fig, MODEL_SOURCE)
 

@@ -119,13 +119,25 @@ def figures_for(result) -> dict[str, list]:
         parts = {name: np.array([r[name] for r in rows]) for name in names
                  if name != "term-premium event" or any(r[name] for r in rows)}
         total = np.array([r["total_bp"] for r in rows])
-        out["loop"].append(("loop-decomposition", F.loop_decomposition([r["month"] for r in rows], parts, total)))
+        se_rows = result.decomposition_se(at="all")
+        se = {name: np.array([e[name] for e in se_rows]) for name in [*parts, "total_bp"]} if se_rows else None
+        out["loop"].append(("loop-decomposition", F.loop_decomposition([r["month"] for r in rows], parts, total,
+                                                                       se=se)))
     if getattr(result, "minerals", None) is not None:
         from treasurylab.report import minerals_figures as MF
 
         for name, fig in MF.figures(result.minerals).items():
             out["minerals"].append((f"minerals-{name}", fig))
     return out
+
+
+def _loop_noise(result) -> str | None:
+    """The words on the decomposition's parts not told from zero at this many paths, month by month
+    (``results.decomposition_noise``, as ``run`` prints them under its table)."""
+    from treasurylab.scenario.results import decomposition_noise
+
+    rows = result.decomposition(at="all")
+    return decomposition_noise(rows, result.decomposition_se(at="all"), result.paths) if rows else None
 
 
 def render(result, band_sources: list[dict] | None = None) -> str:
@@ -158,7 +170,7 @@ def render(result, band_sources: list[dict] | None = None) -> str:
         warnings=list(getattr(sc, "warnings", ())),
         overrides=", ".join(f"{b}.{k}={v}" for b, ov in sc.overrides.items() for k, v in ov.items()),
         headline=result.headline(), headline_notes=result.headline_notes(), outcomes=outcomes, outcome_meaning=OUTCOME_MEANING,
-        regime_note=regime_note,
+        regime_note=regime_note, loop_noise=_loop_noise(result),
         plotlyjs=get_plotlyjs(), sources=sources_rows(sc.overrides), band_sources=band_sources or [], **sections,
     )
 

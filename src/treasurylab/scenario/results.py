@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,36 @@ NOTES: dict[str, str] = {
 #: the variables of the headline table and the golden files
 HEADLINE = ("y10", "tp10", "fiscal_premium", "policy_rate", "mortgage", "gdp_gap", "net_interest",
             "debt_gdp", "foreign_total", "foreign_official")
+
+#: the named parts of the 10-year's change from the baseline (Result.decomposition): variable, words
+DECOMPOSITION_PARTS = (("event_premium", "term-premium event"), ("flow_premium", "flows (selling)"),
+                       ("fiscal_premium", "fiscal and trust premia"), ("expected_short_dev", "expected policy path"))
+#: a mean within this many of its standard errors of zero is not told from zero: a normal mean within
+#: 1.96 standard errors of zero is not different from zero at the 5% level (two-sided), "about twice"
+NOISE_SE = 2.0
+
+
+def decomposition_noise(rows: list[dict], se: list[dict], paths: int) -> str | None:
+    """Words naming the parts of :meth:`Result.decomposition` (``rows``) whose mean is within
+    :data:`NOISE_SE` of its standard errors (``se``, :meth:`Result.decomposition_se`) of zero in some
+    month: not distinguishable from zero at this many ``paths``. None when every part stands out (or
+    no standard error is known). The one home of these words: ``run``'s table and the report's chart."""
+    hits: dict[str, int] = {}
+    for r, e in zip(rows, se, strict=True):
+        for k, v in r.items():
+            if k == "month" or not math.isfinite(e.get(k, math.nan)):
+                continue
+            if abs(v) < NOISE_SE * e[k] and (v != 0.0 or e[k] > 0.0):
+                hits[k] = hits.get(k, 0) + 1
+    if not hits:
+        return None
+    m = len(rows)
+    words = ", ".join(f"{'total (bp)' if k == 'total_bp' else k} ({n} of {m} months)" if m > 1 else
+                      ('total (bp)' if k == 'total_bp' else k) for k, n in hits.items())
+    return (f"not distinguishable from zero at {paths:,} paths: {words}, where the mean is within about "
+            f"{NOISE_SE:g} standard errors of zero (± one Monte Carlo standard error: the standard "
+            f"deviation across paths over the square root of {paths:,}; it shrinks as 1/sqrt(paths))")
+
 
 #: variables that are not monthly paths: name -> (long name, unit in files, scale to that unit)
 OTHER_VARIABLES: dict[str, tuple[str, str, float]] = {
@@ -564,11 +595,9 @@ class Result:
         sum of the means; a median is not); against CBO's path, not a paired no-event run
         (``scenario.compare.paired_rows`` is). The one home of this split: the terminal's table and the
         report's chart both read it."""
-        T = len(self.months)
-        idx = list(range(T)) if at == "all" else sorted({i for i in (at or [11, 23, T - 1]) if 0 <= i < T})
+        idx = self._decomposition_months(at)
         s = self._quantiles()
-        parts = (("event_premium", "term-premium event"), ("flow_premium", "flows (selling)"),
-                 ("fiscal_premium", "fiscal and trust premia"), ("expected_short_dev", "expected policy path"))
+        parts = DECOMPOSITION_PARTS
 
         def mean(var: str) -> list[float] | None:
             got = s.get(var)
@@ -591,6 +620,36 @@ class Result:
             row["other"] = rest
             rows.append(row)
         return rows
+
+    def _decomposition_months(self, at: list[int] | str | None) -> list[int]:
+        T = len(self.months)
+        return list(range(T)) if at == "all" else sorted({i for i in (at or [11, 23, T - 1]) if 0 <= i < T})
+
+    def decomposition_se(self, at: list[int] | str | None = None) -> list[dict]:
+        """The Monte Carlo standard error of each mean of :meth:`decomposition` (same rows and keys, bp):
+        the standard deviation across paths of that part (``other``: of each path's total less its
+        named parts) over the square root of the run's paths. A run that keeps a sample of its paths
+        (``keep_paths``) takes the standard deviation over the kept paths and still divides by the
+        square root of every path, the mean's count. NaN with one path. What tells a part from Monte
+        Carlo noise: see :func:`decomposition_noise`."""
+        idx = self._decomposition_months(at)
+        a = self.arrays
+        base = self._base("y10")
+        if "y10" not in a or base is None:
+            return []
+        total = (np.asarray(a["y10"], dtype=float)[:, idx] - np.asarray(base, dtype=float)[idx]) * 1e4
+        sd = {"total_bp": total}
+        rest = total.copy()
+        for var, name in DECOMPOSITION_PARTS:
+            v = np.asarray(a[var], dtype=float)[:, idx] * 1e4 if var in a else np.zeros_like(total)
+            sd[name] = v
+            rest -= v
+        sd["other"] = rest
+        n_kept, n = total.shape[0], self.paths
+        with np.errstate(invalid="ignore", divide="ignore"):
+            se = {k: (np.std(v, axis=0, ddof=1) if n_kept > 1 else np.full(len(idx), np.nan)) / math.sqrt(n)
+                  for k, v in sd.items()}
+        return [{"month": self.months[i], **{k: float(v[j]) for k, v in se.items()}} for j, i in enumerate(idx)]
 
     def summary_table(self) -> Any:
         """The summary in the units shown on screen, with a ``unit`` column (what ``summary.csv`` holds)."""
