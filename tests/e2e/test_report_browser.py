@@ -49,3 +49,20 @@ def test_every_chart_renders(browser, report):
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
     page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 900])
+def test_the_waterfalls_axis_labels_stay_inside_the_chart(browser, report, width):
+    """'absorbed by price-sensitive investors', the last holder's label, ran past the plot's right edge
+    to the figure's (1086 of 1100 px at a 1280 px window, clipped with a wider font)."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto(report.as_uri())
+    page.wait_for_function("document.querySelector('#holders-waterfall svg.main-svg .xtick text')", timeout=30000)
+    plot, ticks = page.evaluate("""() => { const d = document.querySelector('#holders-waterfall');
+        const s = d.querySelector('.nsewdrag').getBoundingClientRect();
+        return [[s.left, s.right], Array.from(d.querySelectorAll('.xtick text')).map(t => {
+            const r = t.getBoundingClientRect(); return [t.textContent, r.left, r.right]; })]; }""")
+    assert any("absorbed" in t[0] for t in ticks)
+    for text, _left, right in ticks:
+        assert right <= plot[1] + 1, (text, right, plot)       # inside the plot's right edge
+    page.close()

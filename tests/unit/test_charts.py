@@ -135,3 +135,15 @@ def test_source_lines_never_share_the_space_of_a_legend():
     assert list(fig.data[0].x) == ["Mining", "Separation (light, NdPr)", "Separation (heavy, Dy+Tb)", "Metal",
                                    "Magnets"]
     assert "stage" in fig.layout.xaxis.title.text
+
+
+def test_the_waterfalls_long_labels_wrap_and_slant_up_to_their_bar():
+    """'absorbed by price-sensitive investors' on one line slanted down-right ran past the plot's right
+    edge (the browser's check: tests/e2e/test_report_browser.py)."""
+    fig = F.holders_waterfall(["China, Mainland", "absorbed by price-sensitive investors"], [-1.0, 1.0],
+                              total_label="net")
+    xs = list(fig.data[0].x)
+    assert xs[1].count("<br>") >= 1 and "price-sensitive" in xs[1], xs     # wrapped at spaces, not hyphens
+    assert all(len(line) <= F.TICK_WIDTH for x in xs for line in x.split("<br>"))
+    assert xs[0] == "China, Mainland" and xs[-1] == "net"
+    assert fig.layout.xaxis.tickangle < 0       # a label ends at its tick: the last cannot pass the edge

@@ -41,6 +41,8 @@ LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=20, t=100, b=75), hei
 #: percentiles are across the run's paths in each month, which a bare "p5-p95" did not say
 BAND_OUTER = "p5-p95 of paths"
 BAND_INNER = "p25-p75 of paths"
+#: characters of a category's tick label before it wraps (the waterfall's holders)
+TICK_WIDTH = 20
 #: characters of a source line before it wraps (a report figure is ~560 px wide, 10 px text)
 SOURCE_WIDTH = 95
 
@@ -131,15 +133,21 @@ def holders_waterfall(names: Sequence[str], change_bn: Sequence[float], title: s
     """Bars in the order given (sellers negative, buyers positive), then the total."""
     import plotly.graph_objects as go
 
+    import textwrap
+
     ch = np.asarray(change_bn, dtype=float)
     order = np.arange(len(ch))
-    xs = [str(names[i]) for i in order] + [total_label]
+    # a long name wrapped over lines: 'absorbed by price-sensitive investors' on one slanted line ran
+    # past the chart's right edge and under its source line
+    xs = ["<br>".join(textwrap.wrap(str(names[i]), TICK_WIDTH, break_on_hyphens=False)) or str(names[i])
+          for i in order] + [total_label]
     ys = [float(ch[i]) for i in order] + [float(ch.sum())]
     fig = go.Figure(go.Waterfall(x=xs, y=ys, measure=["relative"] * len(order) + ["total"],
                                  decreasing=dict(marker=dict(color=PALETTE[3])),
                                  increasing=dict(marker=dict(color=PALETTE[2])),
                                  totals=dict(marker=dict(color=PALETTE[0]))))
-    fig.update_layout(title=title, yaxis_title="USD bn", **LAYOUT)
+    # slanted up to the tick: a label ends at its bar, so the last one cannot run past the right edge
+    fig.update_layout(title=title, yaxis_title="USD bn", xaxis_tickangle=-30, **LAYOUT)
     return add_source(fig, MODEL_SOURCE)
 
 
