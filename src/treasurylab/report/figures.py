@@ -131,9 +131,9 @@ def difference_fan(months: Sequence[str], diff: np.ndarray, title: str, unit: st
 def holders_waterfall(names: Sequence[str], change_bn: Sequence[float], title: str = "Change in holdings by holder",
                       total_label: str = "total"):
     """Bars in the order given (sellers negative, buyers positive), then the total."""
-    import plotly.graph_objects as go
-
     import textwrap
+
+    import plotly.graph_objects as go
 
     ch = np.asarray(change_bn, dtype=float)
     order = np.arange(len(ch))
