@@ -135,14 +135,14 @@ def break_months(items) -> list[str]:
 def write_plot(
     df, path: Path, title: str, unit: str, date_column: str = "date", value_column: str = "value",
     source: str | None = None, as_of: str | None = None, breaks: list[str] | None = None,
-    files_as_of: str | None = None,
+    files_as_of: str | None = None, x_title: str | None = None,
 ) -> Path:
     """Line chart of value over date, one line per group; PNG (matplotlib) or HTML (plotly, js inlined).
 
     Colours come from the colour-blind-safe palette (one per line, never reused: at most
     ``MAX_PLOT_LINES`` lines, the palette's colours then dashed variants); ``source``, ``as_of`` (the
     last observation) and ``files_as_of`` (when the files were retrieved) are written under the plot, each
-    named; ``breaks`` (YYYY-MM) are drawn as dotted vertical lines."""
+    named; ``breaks`` (YYYY-MM) are drawn as dotted vertical lines; ``x_title``: the x-axis's title."""
     import pandas as pd
 
     from treasurylab.errors import BadInput
@@ -203,6 +203,8 @@ def write_plot(
             ax.axvline(b, color="grey", ls=":", lw=0.9, label="series break" if j == 0 else None)
         ax.set_title(title, fontsize=11)
         ax.set_ylabel(unit)
+        if x_title:
+            ax.set_xlabel(x_title)
         ax.grid(alpha=0.3)
         if g or shown_breaks:
             ax.legend(fontsize=8, ncol=2)
@@ -232,7 +234,7 @@ def write_plot(
         for b in pd.to_datetime(breaks or [], format="%Y-%m"):
             if x_lo <= b <= x_hi:
                 fig.add_vline(x=b, line_dash="dot", line_color="grey", line_width=1)
-        fig.update_layout(title=title, yaxis_title=unit, template="plotly_white",
+        fig.update_layout(title=title, yaxis_title=unit, xaxis_title=x_title, template="plotly_white",
                           margin=dict(l=60, r=20, t=50, b=90))
         if source:
             add_source(fig, f"Source: {source}" + ("; dotted lines: series breaks" if breaks else "") + dates)
@@ -498,7 +500,8 @@ def register(app: typer.Typer) -> None:
                     f"{holder}: change in Treasury holdings since the end of {d.jump_off}, and its parts",
                     "USD bn, running total", source="U.S. Treasury, TIC Table 3 and S1 (vintage of July 2026)"
                     + ("; Major Foreign Holders history" if d.jump_off < tic_flows.TABLE3_HOLDINGS_FROM else ""),
-                    as_of=d.end, breaks=[b for b in tic_flows.history_breaks() if d.start <= b <= d.end]))
+                    as_of=d.end, breaks=[b for b in tic_flows.history_breaks() if d.start <= b <= d.end],
+                    x_title="month observed"))
             if json_:
                 doc = words.as_dict(d, src)
                 doc["plot"] = plotted
