@@ -233,3 +233,15 @@ def test_cycles_are_found():
     assert _cycles(g) == [["a", "b", "c"]]
     assert _one_cycle(g, ["a", "b", "c"]) == ["a", "b", "c", "a"]
     assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_module_takes_a_private_name_from_the_runner():
+    """The sweep, the paired comparison and the backtest ran their blocks with ``runner._block``, a
+    private name: what they need from the runner has a public one (``run_block``, ``reduce_streamed``),
+    one home for running a block of paths."""
+    bad = []
+    for f in PKG.rglob("*.py"):
+        for node in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "treasurylab.scenario.runner":
+                bad += [f"{f.relative_to(PKG)}: {a.name}" for a in node.names if a.name.startswith("_")]
+    assert not bad, bad

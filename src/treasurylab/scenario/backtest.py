@@ -196,7 +196,7 @@ def engine_forecast(origin: str, h: int, paths: int, seed: int) -> np.ndarray | 
     from dataclasses import replace
 
     from treasurylab.scenario.ensemble import run_blocks
-    from treasurylab.scenario.runner import _block
+    from treasurylab.scenario.runner import run_block
     from treasurylab.scenario.setup import prepare
     from treasurylab.scenario.spec import check_semantics, load_scenario
 
@@ -207,7 +207,7 @@ def engine_forecast(origin: str, h: int, paths: int, seed: int) -> np.ndarray | 
                                          overrides={"jumpoff": asof_jumpoff_overrides(origin)})
     check_semantics(sc)
     setup = replace(prepare(sc), shocks=asof_shock_params(origin))
-    arrays = run_blocks(_block, setup, paths, seed)
+    arrays = run_blocks(run_block, setup, paths, seed)
     return np.asarray(arrays["y10"][:, h - 1], dtype=float)
 
 

@@ -118,7 +118,7 @@ def band_sources(sc, paths: int | None = None, seed: int | None = None, workers:
     from treasurylab.scenario.ensemble import plan, start_blocks
     from treasurylab.scenario.executors import make_executor
     from treasurylab.scenario.results import HEADLINE, label, month_labels, scale
-    from treasurylab.scenario.runner import _block
+    from treasurylab.scenario.runner import run_block
     from treasurylab.scenario.setup import prepare
 
     n = min(paths or sc.paths, MAX_DECOMPOSITION_PATHS)
@@ -141,7 +141,7 @@ def band_sources(sc, paths: int | None = None, seed: int | None = None, workers:
             for name, ov in variants.items()}
     # local processes or serial (no cluster: nothing to close; a kept pool stays up for later runs)
     ex = make_executor(workers, None, len(todo) * len(plan(n, s_seed)))
-    pending = {name: start_blocks(_block, setup, n, s_seed, ex) for name, setup in todo.items()}
+    pending = {name: start_blocks(run_block, setup, n, s_seed, ex) for name, setup in todo.items()}
     for name, p in pending.items():
         ds[name] = p.result()
     if "all" in todo:

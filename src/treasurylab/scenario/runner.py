@@ -31,9 +31,10 @@ from treasurylab.errors import BadInput
 KEEP_PATHS = 10_000
 
 
-def _block(task, out: dict | None = None) -> dict:
+def run_block(task, out: dict | None = None) -> dict:
     """Run one block of paths (top-level so process pools and Dask can pickle it); ``out``: the
-    run's shared output map for this block, to record into directly (see ``ensemble.run_blocks``)."""
+    run's shared output map for this block, to record into directly (see ``ensemble.run_blocks``).
+    The one way a block is run: :func:`run`, the sweep, the paired comparison and the backtest."""
     from treasurylab.model import coupled
 
     setup, block = task
@@ -82,7 +83,7 @@ def _streamed(setup, sc, ex, monthly: dict, keep: int, progress) -> tuple[dict, 
 
     def start(w0: int):
         cb = None if progress is None else (lambda d, _n, w0=w0: progress(w0 + d, len(blocks)))
-        return start_blocks(_block, setup, sc.paths, sc.seed, ex, progress=cb, monthly=monthly,
+        return start_blocks(run_block, setup, sc.paths, sc.seed, ex, progress=cb, monthly=monthly,
                             blocks=blocks[w0:w0 + WAVE_BLOCKS])
 
     # one wave ahead: the workers run wave i + 1 while this process folds wave i into the stream
@@ -232,7 +233,7 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
             if streamed:
                 arrays, summary, outcomes, rank_error = _streamed(setup, sc, ex, monthly, keep, progress)
             else:
-                arrays = run_blocks(_block, setup, sc.paths, sc.seed, ex, progress=progress, monthly=monthly)
+                arrays = run_blocks(run_block, setup, sc.paths, sc.seed, ex, progress=progress, monthly=monthly)
     finally:
         if hasattr(ex, "close") and executor is None:
             ex.close()

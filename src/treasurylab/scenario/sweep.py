@@ -425,7 +425,7 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
     from treasurylab.scenario.executors import make_executor
     from treasurylab.scenario.reduce import EXACT_PATHS
     from treasurylab.scenario.results import Result, outcomes_of, summary_of_arrays
-    from treasurylab.scenario.runner import _block, reduce_streamed
+    from treasurylab.scenario.runner import reduce_streamed, run_block
     from treasurylab.scenario.spec import load_scenario, parse_scenario, resolve
     from treasurylab.yamlio import load_yaml
 
@@ -516,7 +516,7 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
         off = done[0]
         done[0] += len(tasks)
         cb = None if progress is None else (lambda d, _n, off=off: progress(off + d, n_tasks))
-        return wave, ex.submit(_block, tasks, progress=cb)
+        return wave, ex.submit(run_block, tasks, progress=cb)
 
     def collect(pending) -> None:
         """Wait for a wave and reduce each of its points to the metric, as ``run`` reduces a run of
