@@ -141,6 +141,6 @@ def test_the_reports_decomposition_draws_the_standard_errors_and_says_what_is_no
     for t in fig.data:
         key = "total_bp" if t.type == "scatter" else t.name
         np.testing.assert_allclose(list(t.error_y.array), [e[key] for e in se], rtol=1e-12)
-    assert "standard error" in fig.layout.title.text
+    assert "± one Monte Carlo standard error" in fig.layout.yaxis.title.text
     html = render(res)
     assert 'id="loop-noise"' in html and "not distinguishable from zero at 60 paths" in html

@@ -170,7 +170,7 @@ def loop_decomposition(months: Sequence[str], parts: dict[str, np.ndarray], tota
                        se: dict[str, np.ndarray] | None = None):
     """Stacked bars of ``parts`` (bp by month) and the ``total`` (bp) as a line; ``se``: the Monte
     Carlo standard error of each (by the same names, ``total_bp`` for the line), drawn as +-1 error
-    bars and said in the title."""
+    bars and said on the y-axis."""
     import plotly.graph_objects as go
 
     se = se or {}
@@ -188,9 +188,9 @@ def loop_decomposition(months: Sequence[str], parts: dict[str, np.ndarray], tota
     if total is not None:
         fig.add_trace(go.Scatter(x=list(months), y=np.asarray(total, dtype=float), name="10y vs baseline",
                                  line=dict(color=PALETTE[7], width=2), **bars("total_bp")))
-    if se:
-        title += "<br><sup>error bars: ± one Monte Carlo standard error of each mean</sup>"
-    fig.update_layout(title=title, barmode="relative", yaxis_title="bp", **LAYOUT)
+    # said on the axis, not under the title: a second title line ran above the figure's top edge
+    y_title = "bp (error bars: ± one Monte Carlo standard error)" if se else "bp"
+    fig.update_layout(title=title, barmode="relative", yaxis_title=y_title, **LAYOUT)
     return add_source(fig, MODEL_SOURCE)
 
 
