@@ -135,14 +135,15 @@ def break_months(items) -> list[str]:
 def write_plot(
     df, path: Path, title: str, unit: str, date_column: str = "date", value_column: str = "value",
     source: str | None = None, as_of: str | None = None, breaks: list[str] | None = None,
-    files_as_of: str | None = None, x_title: str | None = None,
+    files_as_of: str | None = None, x_title: str = "date observed",
 ) -> Path:
     """Line chart of value over date, one line per group; PNG (matplotlib) or HTML (plotly, js inlined).
 
     Colours come from the colour-blind-safe palette (one per line, never reused: at most
     ``MAX_PLOT_LINES`` lines, the palette's colours then dashed variants); ``source``, ``as_of`` (the
     last observation) and ``files_as_of`` (when the files were retrieved) are written under the plot, each
-    named; ``breaks`` (YYYY-MM) are drawn as dotted vertical lines; ``x_title``: the x-axis's title."""
+    named; ``breaks`` (YYYY-MM) are drawn as dotted vertical lines; ``x_title``: the x-axis's title (the
+    date each value is for, not when it was published)."""
     import pandas as pd
 
     from treasurylab.errors import BadInput
