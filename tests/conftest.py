@@ -33,3 +33,19 @@ for _tmp in (_STORE, os.environ["TREASURYLAB_CACHE_DIR"]):
 @pytest.fixture(scope="session")
 def store_dir() -> str:
     return _STORE
+
+
+@pytest.fixture
+def saved_xlabels(monkeypatch) -> list[str]:
+    """The x-axis titles of every matplotlib figure saved while the test runs (filled as they are saved)."""
+    import matplotlib.figure
+
+    labels: list[str] = []
+    save = matplotlib.figure.Figure.savefig
+
+    def spy(fig, *a, **k):
+        labels.extend(ax.get_xlabel() for ax in fig.axes)
+        return save(fig, *a, **k)
+
+    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", spy)
+    return labels

@@ -316,20 +316,10 @@ def test_update_builds_the_h41_history_week_by_week(tmp_path, monkeypatch):
     assert res.exit_code == 3 and json.loads(res.stdout)["datasets"][0]["status"] == "unchanged"
 
 
-def test_data_show_plot_titles_its_x_axis_with_the_date_observed(tmp_path, monkeypatch):
+def test_data_show_plot_titles_its_x_axis_with_the_date_observed(tmp_path, saved_xlabels):
     """data show --plot had no x-axis title; it says the axis is the date each value is for."""
-    import matplotlib.figure
-
-    labels: list[str] = []
-    save = matplotlib.figure.Figure.savefig
-
-    def spy(fig, *a, **k):
-        labels.extend(ax.get_xlabel() for ax in fig.axes)
-        return save(fig, *a, **k)
-
-    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", spy)
     assert run("data", "show", "tic.holdings", "--country", "japan", "--plot", str(tmp_path / "j.png")).exit_code == 0
-    assert labels == ["date observed"]
+    assert saved_xlabels == ["date observed"]
     html = tmp_path / "j.html"
     assert run("data", "show", "tic.holdings", "--country", "japan", "--plot", str(html)).exit_code == 0
     assert '"title":{"text":"date observed"}' in html.read_text()

@@ -94,20 +94,10 @@ def test_json_errors_are_one_document():
     assert json.loads(res.stdout) == {"error": json.loads(res.stdout)["error"], "exit_code": 2}
 
 
-def test_the_chart_titles_its_x_axis_with_the_month_observed(tmp_path, monkeypatch):
+def test_the_chart_titles_its_x_axis_with_the_month_observed(tmp_path, saved_xlabels):
     """The chart had no x-axis title: its axis is the month each change was observed (TIC, monthly)."""
-    import matplotlib.figure
-
-    labels: list[str] = []
-    save = matplotlib.figure.Figure.savefig
-
-    def spy(fig, *a, **k):
-        labels.extend(ax.get_xlabel() for ax in fig.axes)
-        return save(fig, *a, **k)
-
-    monkeypatch.setattr(matplotlib.figure.Figure, "savefig", spy)
     assert run("-c", "japan", "--start", "2025-01", "--plot", str(tmp_path / "f.png")).exit_code == 0
-    assert labels == ["month observed"]
+    assert saved_xlabels == ["month observed"]
     html = tmp_path / "f.html"
     assert run("-c", "japan", "--start", "2025-01", "--plot", str(html)).exit_code == 0
     text = html.read_text()
