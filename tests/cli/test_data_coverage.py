@@ -49,3 +49,30 @@ def test_age_in_words():
     assert data.age("2024q2", today) == "2.4 years"
     assert data.age("2036-10-01", today).startswith("in the future")
     assert data.age("n/a", today) == "unknown"
+
+
+def test_show_says_when_the_dataset_is_stale_and_when_its_next_release_was_due():
+    # the bundled custody series ends 2026-06-24 (its next H.4.1 was due 2026-07-02): stale on any day
+    # after the grace, today included; the flag is data/freshness.py's, word for word
+    from treasurylab.data.freshness import freshness
+
+    f = freshness("fed.custody_foreign_official")
+    assert f.stale
+    res = runner.invoke(app, ["data", "show", "fed.custody_foreign_official", "--limit", "1"])
+    assert res.exit_code == 0, res.stderr
+    assert "stale: last observed 2026-06-24, next release was due ~2026-07-02" in res.stdout
+    doc = json.loads(runner.invoke(app, ["data", "show", "fed.custody_foreign_official", "--limit", "1",
+                                         "--json"]).stdout)
+    assert doc["freshness"] == {"judged": True, "stale": True, "last": "2026-06-24", "next_due": "2026-07-02",
+                                "status": f.status()}
+
+
+def test_show_says_nothing_of_staleness_for_a_dataset_that_is_not_judged():
+    # a frozen vintage has no release calendar: neither stale nor current, and the JSON says why
+    res = runner.invoke(app, ["data", "show", "tic.s1.vintage-2026-07", "--limit", "1"])
+    assert res.exit_code == 0, res.stderr
+    assert "latest value:" in res.stdout and "stale" not in res.stdout and "current" not in res.stdout
+    doc = json.loads(runner.invoke(app, ["data", "show", "tic.s1.vintage-2026-07", "--limit", "1", "--json"]).stdout)
+    fr = doc["freshness"]
+    assert fr["judged"] is False and fr["stale"] is False and fr["next_due"] is None
+    assert fr["status"].startswith("not judged: ")

@@ -384,6 +384,11 @@ def register(app: typer.Typer) -> None:
             if ds.date_column and ds.date_column in df.columns and len(df):
                 latest = str(df[ds.date_column].astype(str).max())
                 freshness = f"latest value: {latest} ({age(latest)} old); files as of {ds.retrieved}"
+            # the stale flag judges the whole dataset today (data/freshness.py, the Sources page's rule),
+            # not the rows the filters kept
+            from treasurylab.data.freshness import freshness as judge
+
+            fresh = judge(ds.id)
             plotted = None
             if plot is not None:
                 label = f"{ds.title}" + (f" - {', '.join(shown_countries)}" if shown_countries else "")
@@ -423,6 +428,9 @@ def register(app: typer.Typer) -> None:
                         "note": note,
                         "latest": latest,
                         "latest_age": age(latest) if latest else None,
+                        "freshness": {"judged": fresh.judged, "stale": fresh.stale, "last": fresh.last,
+                                      "next_due": fresh.next_due.isoformat() if fresh.next_due else None,
+                                      "status": fresh.status()},
                         "source": ds.source,
                         "provenance": prov,
                     }
@@ -444,6 +452,8 @@ def register(app: typer.Typer) -> None:
                     typer.echo(f"{len(df)} rows (showing the last {n}); source: {ds.publisher}")
                 if freshness:
                     typer.echo(freshness)
+                if fresh.stale:
+                    typer.echo(fresh.status())
                 if note:
                     typer.echo(f"note: {note}")
                 if plotted:
