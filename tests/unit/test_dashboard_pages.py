@@ -383,3 +383,17 @@ def test_holders_chart_marks_every_series_break_with_a_dotted_full_height_line()
     assert sorted(str(sh.x0)[:7] for sh in lines) == P._breaks() and len(P._breaks()) > 10
     assert all(sh.x0 == sh.x1 and sh.yref == "y domain" and (sh.y0, sh.y1) == (0, 1) and sh.line.dash == "dot"
                for sh in lines)
+
+
+def test_what_changed_marks_a_row_whose_dataset_is_stale():
+    from treasurylab.monitor import indicators as I
+
+    def note(as_of, indicator):
+        rows = _rows(_by_id(P.page_overview(as_of), "card-changed"))
+        head, body = rows[0], {r[0]: r for r in rows[1:]}
+        return body[I.INDICATORS[indicator].title][head.index("note")]
+
+    # custody ends 2026-06-24, its next H.4.1 due 2026-07-02: stale in December, current on 26 June
+    assert note("2026-12-07", "custody_foreign_official") == \
+        "fed.custody_foreign_official stale: last observed 2026-06-24, next release was due ~2026-07-02"
+    assert "stale" not in note("2026-06-26", "custody_foreign_official")

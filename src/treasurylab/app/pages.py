@@ -76,6 +76,15 @@ def _line(series: dict[str, pd.Series], title: str = "", unit: str = ""):
     return fig
 
 
+def _stale(*ids: str, as_of=None) -> str | None:
+    """The stale flags of the datasets a card reads ('fed.custody_foreign_official stale: last observed
+    ..., next release was due ~...'), or None when none is stale (data/freshness.py judges)."""
+    from treasurylab.data.freshness import freshness
+
+    flags = [f for f in (freshness(i, as_of=as_of) for i in ids) if f.stale]
+    return "; ".join(f"{f.dataset} {f.status()}" for f in flags) or None
+
+
 # ---------------------------------------------------------------- overview
 _CLAIM_PAGE = {"tic": "/holders", "sale": "/holders", "cbo": "/fiscal", "pboc": "/reserves", "cofer": "/reserves",
                "re": "/minerals"}
@@ -109,8 +118,9 @@ def alerts_table():
                  cell_links={"scenario": "_scenario_link"})
 
 
-@lru_cache(maxsize=1)
-def page_overview():
+@lru_cache(maxsize=4)
+def page_overview(as_of=None):
+    """``as_of``: the day the stale flags of 'what changed' judge (default today)."""
     from treasurylab.report.claims import check_claims, load_claims
 
     kinds = {c["id"]: c.get("check", {}).get("kind", "none") for c in load_claims()}
@@ -134,7 +144,7 @@ def page_overview():
         cu, k = ind.change_unit()
         changed.append({"what": ind.title, "latest": float(s.iloc[-1]), "as_of": _when(name, s.index[-1]),
                         "previous": _when(name, s.index[-2]), "change": float(s.iloc[-1] - s.iloc[-2]) * k,
-                        "unit": ind.unit, "change_unit": cu})
+                        "unit": ind.unit, "change_unit": cu, "note": _stale(*ind.datasets, as_of=as_of)})
     from treasurylab.data.vintages import tic_revisions
 
     rev = tic_revisions()
@@ -233,15 +243,6 @@ def page_holders_static():
 
 
 # ---------------------------------------------------------------- foreign demand, weekly
-def _stale(*ids: str, as_of=None) -> str | None:
-    """The stale flags of the datasets a card reads ('fed.custody_foreign_official stale: last observed
-    ..., next release was due ~...'), or None when none is stale (data/freshness.py judges)."""
-    from treasurylab.data.freshness import freshness
-
-    flags = [f for f in (freshness(i, as_of=as_of) for i in ids) if f.stale]
-    return "; ".join(f"{f.dataset} {f.status()}" for f in flags) or None
-
-
 @lru_cache(maxsize=4)
 def page_demand_static(as_of=None):
     """``as_of``: the day the stale flags judge (default today)."""
