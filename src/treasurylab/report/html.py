@@ -73,8 +73,16 @@ def _since(var: str, start: str):
         return None
 
 
-def figures_for(result) -> dict[str, list]:
-    """The report's figures by section (also used by the dashboard)."""
+def _loop_split(result) -> tuple[list[dict], list[dict]]:
+    """The 10-year's decomposition month by month and its standard errors (``Result.decomposition`` and
+    ``decomposition_se``), computed once for the chart and the words under it."""
+    rows = result.decomposition(at="all")
+    return rows, (result.decomposition_se(at="all") if rows else [])
+
+
+def figures_for(result, loop: tuple[list[dict], list[dict]] | None = None) -> dict[str, list]:
+    """The report's figures by section (also used by the dashboard); ``loop``: :func:`_loop_split`'s
+    result when the caller has it."""
     from treasurylab.report import figures as F
     from treasurylab.scenario.results import VARIABLES
 
@@ -113,13 +121,12 @@ def figures_for(result) -> dict[str, list]:
     if "cascade_share" in arr:
         out["cascade"].append(("cascade-dist", F.cascade_distribution(arr["cascade_share"])))
     # the terminal's split (Result.decomposition: means across paths, so the bars add up to the line)
-    rows = result.decomposition(at="all")
+    rows, se_rows = loop if loop is not None else _loop_split(result)
     if rows:
         names = [k for k in rows[0] if k not in ("month", "total_bp")]
         parts = {name: np.array([r[name] for r in rows]) for name in names
                  if name != "term-premium event" or any(r[name] for r in rows)}
         total = np.array([r["total_bp"] for r in rows])
-        se_rows = result.decomposition_se(at="all")
         se = {name: np.array([e[name] for e in se_rows]) for name in [*parts, "total_bp"]} if se_rows else None
         out["loop"].append(("loop-decomposition", F.loop_decomposition([r["month"] for r in rows], parts, total,
                                                                        se=se)))
@@ -131,15 +138,6 @@ def figures_for(result) -> dict[str, list]:
     return out
 
 
-def _loop_noise(result) -> str | None:
-    """The words on the decomposition's parts not told from zero at this many paths, month by month
-    (``results.decomposition_noise``, as ``run`` prints them under its table)."""
-    from treasurylab.scenario.results import decomposition_noise
-
-    rows = result.decomposition(at="all")
-    return decomposition_noise(rows, result.decomposition_se(at="all"), result.paths) if rows else None
-
-
 def render(result, band_sources: list[dict] | None = None) -> str:
     """The report's HTML; ``band_sources``: rows of ``scenario.compare.band_sources`` (the variance
     decomposition of the bands by source), shown when given."""
@@ -147,7 +145,7 @@ def render(result, band_sources: list[dict] | None = None) -> str:
     from plotly.offline import get_plotlyjs
 
     from treasurylab import __version__
-    from treasurylab.scenario.results import OUTCOME_MEANING, fmt_number
+    from treasurylab.scenario.results import OUTCOME_MEANING, decomposition_noise, fmt_number
     from treasurylab.scenario.words import event_rows
 
     sc = result.scenario
@@ -155,7 +153,10 @@ def render(result, band_sources: list[dict] | None = None) -> str:
                              autoescape=jinja2.select_autoescape(["html", "j2"]))
     env.filters["num"] = fmt_number          # the terminal's number format (1,060.35), one home
     tpl = env.get_template("report.html.j2")
-    figs = figures_for(result)
+    loop = _loop_split(result)
+    figs = figures_for(result, loop)
+    # the words on the parts not told from zero at this many paths (as `run` prints them under its table)
+    loop_noise = decomposition_noise(*loop, result.paths) if loop[0] else None
     sections = {k: [_div(f, i) for i, f in v] for k, v in figs.items()}
     outcomes = result.outcomes()
     regime = outcomes.get("p_regime_exceeded", 0.0)
@@ -170,7 +171,7 @@ def render(result, band_sources: list[dict] | None = None) -> str:
         warnings=list(getattr(sc, "warnings", ())),
         overrides=", ".join(f"{b}.{k}={v}" for b, ov in sc.overrides.items() for k, v in ov.items()),
         headline=result.headline(), headline_notes=result.headline_notes(), outcomes=outcomes, outcome_meaning=OUTCOME_MEANING,
-        regime_note=regime_note, loop_noise=_loop_noise(result),
+        regime_note=regime_note, loop_noise=loop_noise,
         plotlyjs=get_plotlyjs(), sources=sources_rows(sc.overrides), band_sources=band_sources or [], **sections,
     )
 
