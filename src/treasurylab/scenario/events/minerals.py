@@ -58,11 +58,8 @@ class Minerals(EventBase):
 
     def check(self, index: int, where_of) -> None:
         from treasurylab.errors import BadInput
+        from treasurylab.model import minerals as MN
 
-        try:
-            from treasurylab.model import minerals as MN
-        except ImportError:
-            return
         try:
             MN.validate_events([MN.MineralsEvent.from_scenario(self)])
         except BadInput as exc:
@@ -77,11 +74,8 @@ class Minerals(EventBase):
         """Two events the block refuses together (``model.minerals.scenario_clash``, the rule the run's
         set-up applies): named by the later event's line, with the earlier one's index."""
         from treasurylab.errors import BadInput
+        from treasurylab.model.minerals import scenario_clash
 
-        try:
-            from treasurylab.model.minerals import scenario_clash
-        except ImportError:
-            return
         clash = scenario_clash(sc)
         if clash is not None:
             index, exc = clash
@@ -131,12 +125,11 @@ class Minerals(EventBase):
         if canonical_kind(self.action) != "ally_delay":
             return []
         from treasurylab.errors import BadInput
+        from treasurylab.model.minerals import scenario_events
 
         try:
-            from treasurylab.model.minerals import scenario_events
-
             words = _no_effect(self.params.get("region"), scenario_events(sc))
-        except (ImportError, BadInput):
+        except BadInput:         # a bad event elsewhere is named by its own check, not here
             return []
         return [("params.region", f"this ally_delay {words}")] if words else []
 
