@@ -144,3 +144,43 @@ def test_the_reports_decomposition_draws_the_standard_errors_and_says_what_is_no
     assert "± one Monte Carlo standard error" in fig.layout.yaxis.title.text
     html = render(res)
     assert 'id="loop-noise"' in html and "not distinguishable from zero at 60 paths" in html
+
+
+def test_whole_percents_add_up_to_100_and_stay_within_a_point():
+    """Each share rounded alone: a third each was 33% + 33% + 33% = 99%, under words saying 100%."""
+    from treasurylab.report.html import whole_percents
+
+    assert whole_percents([1 / 3, 1 / 3, 1 / 3, 0.0]) == [34, 33, 33, 0]
+    assert whole_percents([0.0, 0.924, 0.034, 0.042]) == [0, 93, 3, 4]    # alone: 92 + 3 + 4
+    assert whole_percents([0.0, 0.0]) == [0, 0]
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        s = rng.dirichlet(np.full(4, 0.3))
+        got = whole_percents(list(s))
+        assert sum(got) == 100
+        assert all(abs(g - 100 * x) < 1 for g, x in zip(got, s, strict=True)), (got, s)
+
+
+def test_the_band_sources_table_gives_every_number_its_unit_and_what_it_is_a_share_of(res):
+    """Bare '%.0f' shares (a row of three thirds read 33% 33% 33%) and a p5-p95 width with no unit."""
+    import html as H
+
+    rows = [{"variable": "y10", "label": "10-year yield (%)", "month": "2026-12", "total_width": 2.76, "paths": 60,
+             "contagion": 1 / 3, "rates": 1 / 3, "macro": 1 / 3, "fiscal": 0.0},
+            {"variable": "net_interest", "label": "net interest (USD bn/yr)", "month": "2026-12",
+             "total_width": 1384.95, "paths": 60, "contagion": 0.0, "rates": 0.924, "macro": 0.034, "fiscal": 0.042},
+            {"variable": "debt_gdp", "label": "debt held by the public (% of GDP)", "month": "2026-12",
+             "total_width": 0.0, "paths": 60, "contagion": 0.0, "rates": 0.0, "macro": 0.0, "fiscal": 0.0}]
+    page = H.unescape(render(res, band_sources=rows))
+    table = page[page.index('id="band-sources"'):]
+    table = table[:table.index("</table>")]
+    assert "share of the band's variance, % of the four sources' sum" in table
+    assert "p5-p95 width (all sources on)" in table
+    body = re.findall(r"<tr><td>(.*?)</tr>", table, flags=re.S)
+    assert len(body) == 3
+    cells = [re.findall(r'<td class="num">([^<]*)</td>', r) for r in body]
+    assert cells[0] == ["2.76 pp", "34%", "33%", "33%", "0%"]          # a % variable's width is in pp
+    assert cells[1] == ["1,384.95 USD bn/yr", "0%", "93%", "3%", "4%"]
+    for c in cells[:2]:
+        assert sum(int(x.rstrip("%")) for x in c[1:]) == 100
+    assert cells[2] == ["0.00 pp of GDP"] and "no spread across paths" in body[2]

@@ -11,6 +11,7 @@ minerals events, and a sources appendix listing every parameter's citation or la
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -71,6 +72,39 @@ def _since(var: str, start: str):
         return observed_since(var, start)
     except TreasurylabError:
         return None
+
+
+def whole_percents(shares: list[float]) -> list[int]:
+    """Shares that sum to 1 as whole per cents that sum to exactly 100 (largest remainder: each share
+    rounded down, then the points still missing go to the largest remainders, the first of a tie first).
+    Rounding each share alone can leave a row at 99% or 101% (a third each: 33 + 33 + 33), under words
+    that say the shares sum to 100%. Shares that sum to 0 (nothing to split) stay 0."""
+    total = sum(shares)
+    if total <= 0:
+        return [0] * len(shares)
+    exact = [100.0 * s / total for s in shares]
+    out = [int(math.floor(x)) for x in exact]
+    rest = sorted(range(len(exact)), key=lambda i: (-(exact[i] - out[i]), i))
+    for i in rest[:100 - sum(out)]:
+        out[i] += 1
+    return out
+
+
+def band_rows(band_sources: list[dict]) -> list[dict]:
+    """The rows of "Where the bands come from" as shown: the p5-p95 width with its unit (a width is a
+    difference of levels, so a variable in % has it in percentage points: ``difference_unit``) and each
+    source's share of the variance as whole per cents adding up to 100 (:func:`whole_percents`; None
+    where no source has any variance, e.g. a variable that no draw moves at that month)."""
+    from treasurylab.scenario.compare import SOURCES
+    from treasurylab.scenario.results import difference_unit, fmt_number
+
+    rows = []
+    for r in band_sources:
+        shares = [r[s] for s in SOURCES]
+        rows.append({"label": r["label"], "month": r["month"],
+                     "width": f"{fmt_number(r['total_width'])} {difference_unit(r['variable'])}".rstrip(),
+                     "shares": whole_percents(shares) if sum(shares) > 0 else None})
+    return rows
 
 
 def _loop_split(result) -> tuple[list[dict], list[dict]]:
@@ -172,7 +206,8 @@ def render(result, band_sources: list[dict] | None = None) -> str:
         overrides=", ".join(f"{b}.{k}={v}" for b, ov in sc.overrides.items() for k, v in ov.items()),
         headline=result.headline(), headline_notes=result.headline_notes(), outcomes=outcomes, outcome_meaning=OUTCOME_MEANING,
         regime_note=regime_note, loop_noise=loop_noise,
-        plotlyjs=get_plotlyjs(), sources=sources_rows(sc.overrides), band_sources=band_sources or [], **sections,
+        plotlyjs=get_plotlyjs(), sources=sources_rows(sc.overrides), band_sources=band_rows(band_sources or []),
+        band_paths=(band_sources or [{}])[0].get("paths"), **sections,
     )
 
 
