@@ -146,6 +146,19 @@ def test_the_reports_decomposition_draws_the_standard_errors_and_says_what_is_no
     assert 'id="loop-noise"' in html and "not distinguishable from zero at 60 paths" in html
 
 
+def test_the_waterfall_has_no_bar_that_can_only_show_zero(res):
+    """The waterfall ended on a 'net' total that was 0 by construction: what the price-sensitive
+    investors absorbed is the others' changes with the sign turned (the market clears). The bars now
+    end at zero on their own and the source line says why."""
+    (_, fig), = figures_for(res)["holders"]
+    w = fig.data[0]
+    assert "net" not in list(w.x) and set(w.measure) == {"relative"}
+    assert "absorbed" in w.x[-1]
+    assert sum(w.y) == pytest.approx(0.0, abs=1e-9)          # the chart ends at zero by itself
+    assert w.y[-1] > 0 and w.y[-1] == pytest.approx(-sum(w.y[:-1]))
+    assert "market clears" in " ".join(a.text for a in fig.layout.annotations)
+
+
 def test_whole_percents_add_up_to_100_and_stay_within_a_point():
     """Each share rounded alone: a third each was 33% + 33% + 33% = 99%, under words saying 100%."""
     from treasurylab.report.html import whole_percents

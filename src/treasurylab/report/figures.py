@@ -5,7 +5,7 @@ Shared by the HTML report and the dashboard; no I/O, no model calls. Builders:
 - :func:`fan_chart` - percentile bands (p5-p95, p25-p75) and the median of a (paths, months) array,
   with the baseline as a dashed line;
 - :func:`difference_fan` - the same bands of the per-path difference of two paired runs, with a zero line;
-- :func:`holders_waterfall` - change in holdings by holder (USD bn) and who absorbed it, to the total;
+- :func:`holders_waterfall` - change in holdings by holder (USD bn) and who absorbed it (a total bar optional);
 - :func:`cascade_distribution` - histogram of the share of foreign official holdings sold within 24
   months, with the 50% tipping line;
 - :func:`loop_decomposition` - the 10-year's deviation from baseline split into its sources (bp by month,
@@ -129,8 +129,9 @@ def difference_fan(months: Sequence[str], diff: np.ndarray, title: str, unit: st
 
 
 def holders_waterfall(names: Sequence[str], change_bn: Sequence[float], title: str = "Change in holdings by holder",
-                      total_label: str = "total"):
-    """Bars in the order given (sellers negative, buyers positive), then the total."""
+                      total_label: str | None = "total", source: str = MODEL_SOURCE):
+    """Bars in the order given (sellers negative, buyers positive), then the total (none when
+    ``total_label`` is None: where the last bar balances the others, the total is zero by construction)."""
     import textwrap
 
     import plotly.graph_objects as go
@@ -140,15 +141,18 @@ def holders_waterfall(names: Sequence[str], change_bn: Sequence[float], title: s
     # a long name wrapped over lines: 'absorbed by price-sensitive investors' on one slanted line ran
     # past the chart's right edge and under its source line
     xs = ["<br>".join(textwrap.wrap(str(names[i]), TICK_WIDTH, break_on_hyphens=False)) or str(names[i])
-          for i in order] + [total_label]
-    ys = [float(ch[i]) for i in order] + [float(ch.sum())]
-    fig = go.Figure(go.Waterfall(x=xs, y=ys, measure=["relative"] * len(order) + ["total"],
+          for i in order]
+    ys = [float(ch[i]) for i in order]
+    measure = ["relative"] * len(order)
+    if total_label is not None:
+        xs, ys, measure = [*xs, total_label], [*ys, float(ch.sum())], [*measure, "total"]
+    fig = go.Figure(go.Waterfall(x=xs, y=ys, measure=measure,
                                  decreasing=dict(marker=dict(color=PALETTE[3])),
                                  increasing=dict(marker=dict(color=PALETTE[2])),
                                  totals=dict(marker=dict(color=PALETTE[0]))))
     # slanted up to the tick: a label ends at its bar, so the last one cannot run past the right edge
     fig.update_layout(title=title, yaxis_title="USD bn", xaxis_tickangle=-30, **LAYOUT)
-    return add_source(fig, MODEL_SOURCE)
+    return add_source(fig, source)
 
 
 def cascade_distribution(share_sold: np.ndarray, title: str = "Cascade size: share of foreign official holdings sold within 24 months (beyond the baseline)"):

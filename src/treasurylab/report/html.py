@@ -144,14 +144,19 @@ def figures_for(result, loop: tuple[list[dict], list[dict]] | None = None) -> di
         if fed > 1e-9:
             labels.append("Fed backstop holdings (purchases less sales back)")
             values.append(fed)
+        # the market clears (model/market.clear_market: every dollar sold is bought), so what the
+        # price-sensitive investors absorbed is the others' changes with the sign turned: the bars sum to
+        # zero by construction, and a "net" bar after them could only ever show 0 (it was dropped)
         absorbed = -sum(values)
         labels.append("absorbed by price-sensitive investors")
         values.append(absorbed)
         # holder_sales is cumulative over every month of the run (model/coupled.py): its window is the run's
         title = (f"Holdings change beyond the baseline, by holder, {months[0]} to {months[-1]} "
                  f"({len(months)} months; mean across paths)")
+        src = (f"{F.MODEL_SOURCE}; absorbed: every dollar sold is bought (the market clears), so the last bar "
+               "is the others' total with the sign turned and the chart ends at zero")
         out["holders"].append(("holders-waterfall", F.holders_waterfall(labels, values, title=title,
-                                                                        total_label="net")))
+                                                                        total_label=None, source=src)))
     if "cascade_share" in arr:
         out["cascade"].append(("cascade-dist", F.cascade_distribution(arr["cascade_share"])))
     # the terminal's split (Result.decomposition: means across paths, so the bars add up to the line)
@@ -191,9 +196,9 @@ def render(result, band_sources: list[dict] | None = None) -> str:
     figs = figures_for(result, loop)
     # the words on the parts not told from zero at this many paths (as `run` prints them under its table)
     loop_noise = decomposition_noise(*loop, result.paths) if loop[0] else None
-    sections = {k: [_div(f, i) for i, f in v] for k, v in figs.items()}
     outcomes = result.outcomes()
     regime = outcomes.get("p_regime_exceeded", 0.0)
+    sections = {k: [_div(f, i) for i, f in v] for k, v in figs.items()}
     regime_note = (f"{regime:.1%} of paths hit a regime bound (10-year above its cap, debt or the output gap "
                    f"outside the model's range); those paths were capped and flagged, not extrapolated."
                    if regime > 0 else "")
