@@ -37,7 +37,7 @@ def test_the_reports_decomposition_is_the_terminals_mean_across_paths(res):
     assert "mean across paths" in fig.layout.title.text and "median" not in fig.layout.title.text
     rows = res.decomposition()
     bars = {t.name: dict(zip(t.x, t.y)) for t in fig.data if t.type == "bar"}
-    line = next(t for t in fig.data if t.type == "scatter")
+    line = next(t for t in fig.data if t.name == "10y vs baseline")
     total = dict(zip(line.x, line.y))
     for r in rows:
         m = r["month"]
@@ -135,15 +135,63 @@ def test_words_say_a_part_within_two_standard_errors_is_not_told_from_zero():
                                [{"month": "m", "term-premium event": 0.0}], 200) is None
 
 
-def test_the_reports_decomposition_draws_the_standard_errors_and_says_what_is_noise(res):
+def test_the_reports_decomposition_draws_the_totals_uncertainty_once_and_hatches_the_noise(res):
+    """Every bar and the line carried +-1 standard error bars: a stacked bar's sits at the top of its
+    stack, on the line's own, and 60 months of them hid the chart. Now the total's +-2 standard errors
+    are one band around its line, a part within 2 standard errors of zero is hatched (not told from
+    zero), and every standard error is in the hover."""
+    from treasurylab.scenario.results import NOISE_SE
+
     (_, fig), = figures_for(res)["loop"]
-    se = res.decomposition_se(at="all")
+    rows, se = res.decomposition(at="all"), res.decomposition_se(at="all")
+    assert all(t.error_y.array is None for t in fig.data), "no error bars left on the chart"
+    total = np.array([r["total_bp"] for r in rows])
+    half = NOISE_SE * np.array([e["total_bp"] for e in se])
+    band = [t for t in fig.data if t.type == "scatter" and t.name and "standard errors" in t.name]
+    assert len(band) == 2 and band[1].fill == "tonexty"
+    np.testing.assert_allclose(list(band[0].y), total + half, rtol=1e-12)
+    np.testing.assert_allclose(list(band[1].y), total - half, rtol=1e-12)
     for t in fig.data:
-        key = "total_bp" if t.type == "scatter" else t.name
-        np.testing.assert_allclose(list(t.error_y.array), [e[key] for e in se], rtol=1e-12)
-    assert "± one Monte Carlo standard error" in fig.layout.yaxis.title.text
+        if t.type != "bar":
+            continue
+        v = np.array([r[t.name] for r in rows])
+        e = np.array([x[t.name] for x in se])
+        np.testing.assert_allclose(list(t.customdata), e, rtol=1e-12)      # the hover's "± se"
+        noise = (np.abs(v) < NOISE_SE * e) & (e > 0)
+        shapes = t.marker.pattern.shape if t.marker.pattern.shape is not None else [""] * len(v)
+        assert [bool(x) for x in shapes] == list(noise), t.name
+    other = next(t for t in fig.data if t.name == "other")
+    assert any(other.marker.pattern.shape), "at 60 paths 'other' is noise in some month"
+    assert "hatched" in " ".join(a.text for a in fig.layout.annotations)
     html = render(res)
     assert 'id="loop-noise"' in html and "not distinguishable from zero at 60 paths" in html
+
+
+def test_the_report_says_other_is_sampling_noise_of_mean_zero_only_when_it_is():
+    """'other' (the paths' random shocks' mean) dominated the chart at a few hundred paths with nothing
+    under it saying it is noise around zero; the words come where it is within 2 standard errors of
+    zero, and say so when capped paths, whose cap is not of mean zero, sit in it too."""
+    from treasurylab.report.html import other_note
+
+    rows = [{"month": "2026-01", "total_bp": 5.0, "other": 4.0}, {"month": "2026-02", "total_bp": 9.0, "other": 8.0}]
+    se = [{"month": "2026-01", "total_bp": 3.0, "other": 3.0}, {"month": "2026-02", "total_bp": 3.0, "other": 3.0}]
+    words = other_note(rows, se, 400, 0.0)
+    assert words is not None and "sampling noise" in words and "expected value is zero" in words
+    assert "1 of 2 months" in words and "400 paths" in words and "regime" not in words
+    # the month that stands out is put next to how often a mean of zero does so by chance (5% at 2 se)
+    assert "about 5% of months by chance alone" in words
+    capped = other_note(rows, se, 400, 0.02)
+    assert "regime bound" in capped and "2.0% of the paths" in capped and "mostly sampling noise" in capped
+    both = other_note(rows, [dict(e, other=5.0) for e in se], 400, 0.0)
+    assert "2 of 2 months" in both and "chance" not in both
+    se[0]["other"] = 1.9                      # 4.0 > 2 x 1.9: 'other' stands out in every month
+    assert other_note(rows, se, 400, 0.0) is None
+    assert "treasurylab compare" not in other_note(rows, [dict(e, other=3.0) for e in se], 400, 0.0, events=False)
+
+
+def test_the_report_shows_other_as_noise_under_its_chart(res):
+    html = render(res)
+    assert 'id="loop-other"' in html and "sampling noise" in html
 
 
 def test_the_waterfall_has_no_bar_that_can_only_show_zero(res):

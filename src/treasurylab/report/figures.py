@@ -173,29 +173,60 @@ def loop_decomposition(months: Sequence[str], parts: dict[str, np.ndarray], tota
                        title: str = "Where the 10-year's change from the baseline came from (bp, mean across paths)",
                        se: dict[str, np.ndarray] | None = None):
     """Stacked bars of ``parts`` (bp by month) and the ``total`` (bp) as a line; ``se``: the Monte
-    Carlo standard error of each (by the same names, ``total_bp`` for the line), drawn as +-1 error
-    bars and said on the y-axis."""
+    Carlo standard error of each (by the same names, ``total_bp`` for the line).
+
+    No error bars: a stacked bar's is drawn at the top of its stack, over the line's own, the named
+    parts' are a fraction of a bp, and 60-120 months of them hid the chart. The total's uncertainty is a
+    grey band of +-:data:`NOISE_SE` standard errors around its line instead (where it spans zero, the total
+    is not told from zero), and each part's and the total's standard error is in its hover. A bar within :data:`NOISE_SE` standard errors of zero
+    (``scenario.results.decomposition_noise``'s rule) is hatched: at this many paths it is not told
+    from zero; with a few hundred paths that is mostly 'other', the mean of the paths' random shocks."""
     import plotly.graph_objects as go
 
+    from treasurylab.scenario.results import NOISE_SE
+
     se = se or {}
-
-    def bars(name: str) -> dict:
-        got = se.get(name)
-        return {} if got is None else {"error_y": dict(type="data", array=np.asarray(got, dtype=float),
-                                                       visible=True, color="#444", thickness=1)}
-
     fig = go.Figure()
     colors = PALETTE
+    hatched = False
     for i, (name, v) in enumerate(parts.items()):
-        fig.add_trace(go.Bar(x=list(months), y=np.asarray(v, dtype=float), name=name,
-                             marker_color=colors[i % len(colors)], **bars(name)))
+        y = np.asarray(v, dtype=float)
+        marker: dict[str, Any] = {"color": colors[i % len(colors)]}
+        extra: dict[str, Any] = {"hovertemplate": "%{x}: %{y:+.1f} bp<extra>" + name + "</extra>"}
+        got = se.get(name)
+        if got is not None:
+            e = np.asarray(got, dtype=float)
+            noise = (np.abs(y) < NOISE_SE * e) & (e > 0)
+            if noise.any():
+                hatched = True
+                # lines of the part's own colour on no fill: the same series, visibly less solid
+                marker["pattern"] = dict(shape=["/" if n else "" for n in noise], solidity=0.4)
+            extra = {"customdata": e,
+                     "hovertemplate": "%{x}: %{y:+.1f} ± %{customdata:.1f} bp<extra>" + name + "</extra>"}
+        fig.add_trace(go.Bar(x=list(months), y=y, name=name, marker=marker, **extra))
     if total is not None:
-        fig.add_trace(go.Scatter(x=list(months), y=np.asarray(total, dtype=float), name="10y vs baseline",
-                                 line=dict(color=PALETTE[7], width=2), **bars("total_bp")))
-    # said on the axis, not under the title: a second title line ran above the figure's top edge
-    y_title = "bp (error bars: ± one Monte Carlo standard error)" if se else "bp"
-    fig.update_layout(title=title, barmode="relative", yaxis_title=y_title, **LAYOUT)
-    return add_source(fig, MODEL_SOURCE)
+        t = np.asarray(total, dtype=float)
+        got = se.get("total_bp")
+        if got is not None:
+            # the total's +-NOISE_SE standard errors as a band, not as error bars on each of 60-120
+            # months: where the band spans zero the total is not told from zero at this many paths
+            half = NOISE_SE * np.asarray(got, dtype=float)
+            band = f"10y vs baseline ± {NOISE_SE:g} standard errors"
+            fig.add_trace(go.Scatter(x=list(months), y=t + half, line=dict(width=0), showlegend=False,
+                                     legendgroup=band, name=band, hoverinfo="skip"))
+            fig.add_trace(go.Scatter(x=list(months), y=t - half, line=dict(width=0), fill="tonexty",
+                                     fillcolor=_rgba(PALETTE[7], 0.12), legendgroup=band, name=band,
+                                     hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=list(months), y=t, name="10y vs baseline", line=dict(color=PALETTE[7], width=2),
+                                 **({} if got is None else {"customdata": np.asarray(got, dtype=float),
+                                     "hovertemplate": "%{x}: %{y:+.1f} ± %{customdata:.1f} bp"
+                                                      "<extra>10y vs baseline</extra>"})))
+    fig.update_layout(title=title, barmode="relative", yaxis_title="bp", **LAYOUT)
+    src = MODEL_SOURCE
+    if hatched:
+        src += (f"; hatched: a part within {NOISE_SE:g} Monte Carlo standard errors of zero, not told from "
+                "zero at this many paths (each part's standard error is in its hover)")
+    return add_source(fig, src)
 
 
 def tipping_map(x: Sequence[float], y: Sequence[float], prob: np.ndarray, x_title: str, y_title: str,
