@@ -320,3 +320,79 @@ def test_out_that_cannot_be_written_is_refused_before_the_run(tmp_path, monkeypa
         finally:
             ro.chmod(0o755)
     assert calls == []                                                  # refused before any run
+
+
+def test_a_run_that_replaces_an_earlier_run_says_whose_it_was(tmp_path, monkeypatch):
+    """An edited copy of a scenario that keeps its name, run with no --out, replaced the results in
+    out/NAME with no word said. The folder still holds the latest run (by design), but the run says
+    which run it replaced - its scenario file and when it ran, from the old record - in one line on
+    stderr and in --json's 'replaced'; the first run into a new folder replaced nothing and says nothing."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "rf.yaml").write_text(SCEN)
+    (tmp_path / "b" / "rf.yaml").write_text(SCEN.replace("seed: 3", "seed: 4"))     # edited, same name
+    first = _run(["a/rf.yaml", "--no-report", "--json"])
+    assert first.exit_code == 0, first.stderr
+    doc1 = json.loads(first.stdout)
+    assert doc1["replaced"] is None and "replaced" not in first.stderr
+    assert doc1["meta"]["scenario_file"] == str(tmp_path / "a" / "rf.yaml")
+    out = Path("out") / "rf"
+    second = _run(["b/rf.yaml", "--no-report", "--json"])
+    assert second.exit_code == 0, second.stderr
+    doc2 = json.loads(second.stdout)
+    assert doc2["replaced"]["scenario_file"] == str(tmp_path / "a" / "rf.yaml")
+    assert doc2["replaced"]["ran_at"] == doc1["meta"]["ran_at"] and doc2["replaced"]["folder"] == str(out)
+    lines = [x for x in second.stderr.splitlines() if "replaced" in x]
+    assert lines == [f"note: replaced the results in {out} of an earlier run of rf (scenario file "
+                     f"{tmp_path / 'a' / 'rf.yaml'}, ran {doc1['meta']['ran_at']})"]
+    assert json.loads((out / "result.json").read_text()) == doc2                 # the record says so too
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a", "b", "out"]       # nothing else written
+    assert sorted(p.name for p in out.iterdir()) == ["result.json", "summary.csv", "summary.parquet"]
+    # on screen (not --json) the same line, on stderr: stdout stays the table
+    third = _run(["a/rf.yaml", "--no-report"])
+    assert third.exit_code == 0, third.stderr
+    assert f"scenario file {tmp_path / 'b' / 'rf.yaml'}, ran {doc2['meta']['ran_at']})" in third.stderr
+    assert "replaced" not in third.stdout
+
+
+def test_a_record_from_before_runs_kept_their_file_is_named_by_its_files_time(tmp_path):
+    """A result.json written before runs recorded their scenario file and time: the run still says it
+    replaced it, with the time its files were written; a folder with no result file replaced nothing."""
+    f = _scenario(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")                     # not a result set: nothing replaced
+    r = _run([str(f), "--out", str(out), "--no-report", "--json"])
+    assert r.exit_code == 0 and json.loads(r.stdout)["replaced"] is None and "replaced" not in r.stderr
+    rec = json.loads((out / "result.json").read_text())
+    for k in ("scenario_file", "ran_at"):
+        del rec["meta"][k]
+    (out / "result.json").write_text(json.dumps(rec))
+    os.utime(out / "result.json", (1_780_000_000, 1_780_000_000))
+    for n in ("summary.csv", "summary.parquet"):
+        os.utime(out / n, (1_779_000_000, 1_779_000_000))
+    r = _run([str(f), "--out", str(out), "--no-report", "--json"])
+    assert r.exit_code == 0, r.stderr
+    got = json.loads(r.stdout)["replaced"]
+    assert got["scenario_file"] is None and got["ran_at"] is None and got["written_at"] == "2026-05-28T20:26:40Z"
+    assert (f"note: replaced the results in {out} of an earlier run of rf (its scenario file not recorded, "
+            "its files written 2026-05-28T20:26:40Z)") in r.stderr.splitlines()
+
+
+def test_a_run_that_fails_replaces_nothing_and_says_nothing(tmp_path, monkeypatch):
+    """Bad input found during the run (after the folder is locked and its set read): the older result
+    stays byte for byte and no 'replaced' line is written - the line follows the commit, not the lock."""
+    f = _scenario(tmp_path)
+    out = tmp_path / "out"
+    assert _run([str(f), "--out", str(out), "--no-report"]).exit_code == 0
+    before = _snapshot(out)
+    import treasurylab.scenario.runner as R
+
+    def fails(*a, **k):
+        raise BadInput("found during the run", field="paths")
+
+    monkeypatch.setattr(R, "run", fails)
+    r = _run([str(f), "--out", str(out), "--no-report", "--json"])
+    assert r.exit_code == 2 and "found during the run" in r.stderr and "replaced" not in r.stderr + r.stdout
+    assert _snapshot(out) == before

@@ -61,15 +61,18 @@ def write_charts(out_dir: Path) -> list[str]:
 
 def run_scenario(out: Path, paths: int = 1000, seed: int | None = None, workers: int | None = None,
                  progress=None):
-    """Run the davos-2026 scenario offline and write its results and HTML report under ``out``."""
+    """Run the davos-2026 scenario offline and write its results and HTML report under ``out``
+    (``res.meta["replaced"]``: the earlier result set that folder held, as ``run`` records it, or None)."""
     from treasurylab.report.html import write_report
-    from treasurylab.scenario.resultdir import result_folder
+    from treasurylab.scenario.resultdir import earlier_set, result_folder
     from treasurylab.scenario.runner import run
 
     folder = Path(out) / "davos-2026"
     with result_folder(folder) as stage:          # all-or-nothing, one writer (scenario/resultdir.py)
+        earlier = earlier_set(folder)             # under the lock: the set the commit replaces
         res = run("davos-2026", paths=paths, seed=seed, workers=workers, progress=progress)
         write_report(res, stage / "report.html")
+        res.meta["replaced"] = earlier
         res.save(stage, as_dir=folder, also={"report_html": str(folder / "report.html")})   # the record last
     return res
 
@@ -97,6 +100,10 @@ def register(app: typer.Typer) -> None:
             with _progress(not json_, f"davos-2026: {paths:,} paths") as cb:
                 res = run_scenario(out, paths=paths, seed=seed, workers=workers, progress=cb)
             report = res.meta["files"]["report_html"]
+            if res.meta["replaced"] is not None:      # as `run` says it: a folder holds its latest run
+                from treasurylab.scenario.resultdir import replaced_line
+
+                typer.echo(f"note: {replaced_line(res.meta['replaced'])}", err=True)
             if json_:
                 print_json({"summary": rows, "charts": charts, "scenario": res.to_dict(), "report": report})
             else:

@@ -3,8 +3,10 @@
 Human output is a compact p5/p50/p95 table (and a progress bar on stderr for runs of several
 blocks); ``--json`` prints exactly one JSON document on stdout. ``run`` writes the summary (CSV,
 Parquet), ``result.json`` and the HTML report into ``--out`` (default ``out/<scenario name>``), and
-the paths (``paths.nc``, NetCDF) only when asked: ``--save-paths N`` writes the first N. Heavy imports
-happen inside the commands so ``--help`` stays fast.
+the paths (``paths.nc``, NetCDF) only when asked: ``--save-paths N`` writes the first N. A run that
+replaces an earlier run's results in that folder says so in one line on stderr (its scenario file and
+when it ran) and in ``--json``'s ``replaced``. Heavy imports happen inside the commands so ``--help``
+stays fast.
 """
 
 from __future__ import annotations
@@ -148,7 +150,7 @@ def register(app: typer.Typer) -> None:
             from pathlib import Path
 
             from treasurylab.scenario.ensemble import BLOCK_SIZE
-            from treasurylab.scenario.resultdir import result_folder
+            from treasurylab.scenario.resultdir import earlier_set, replaced_line, result_folder
             from treasurylab.scenario.spec import load_scenario, with_baseline
 
             _check_file_arg(scenario, "SCENARIO")
@@ -171,6 +173,8 @@ def register(app: typer.Typer) -> None:
             # locked and staged before the run: a second writer or an unwritable folder is refused
             # now, and the result set appears all at once (scenario/resultdir.py)
             with result_folder(folder) as stage:
+                # read under the lock: the set the commit replaces, said once it is replaced
+                earlier = earlier_set(folder)
                 with _progress(not json_ and n > BLOCK_SIZE, f"{sc.name}: {n:,} paths") as cb:
                     res = _run_from(scenario, sc, paths=paths, seed=seed, workers=workers, cluster=cluster,
                                     progress=cb)
@@ -184,8 +188,11 @@ def register(app: typer.Typer) -> None:
                     bs = band_sources(res.scenario, workers=workers, result=res)
                     write_report(res, stage / "report.html", band_sources=bs)
                     also["report_html"] = str(folder / "report.html")
+                res.meta["replaced"] = earlier
                 # the record last, listing the whole set: result.json is what --json prints
                 files = res.save(stage, as_dir=folder, save_paths=save_paths, also=also)
+            if earlier is not None:             # a folder holds its latest run: say whose it was
+                typer.echo(f"note: {replaced_line(earlier)}", err=True)
             if json_:
                 print_json(res.to_dict())
                 return

@@ -22,6 +22,12 @@
 On any exception (bad input found during the run, Ctrl-C) the staging folder is removed, the folder
 is left as it was (and removed if this run created it and it is still empty), and the lock released.
 Nothing is written outside ``out``.
+
+A folder holds its latest result set, by design; a writer that replaces one says so.
+:func:`earlier_set`, called under the lock (so the set cannot change before the commit), reads what
+the folder holds - whose run it was, from its record - and :func:`replaced_line` words it, once the
+commit has happened: ``run`` writing an edited copy of a shipped scenario into ``out/NAME`` names the
+run it replaced instead of replacing it with no word said.
 """
 
 from __future__ import annotations
@@ -137,6 +143,58 @@ def _commit(stage: Path, out: Path) -> None:
                            fix="remove or rename that folder")
         os.replace(src, dst)
     marker.unlink()
+
+
+def utc_stamp(seconds: float | None = None) -> str:
+    """``seconds`` since the epoch (default: now) as UTC to the second, ``2026-12-07T12:46:34Z``: the
+    one form of a run's ``meta.ran_at`` and of :func:`earlier_set`'s times."""
+    import datetime
+    import time
+
+    t = time.time() if seconds is None else seconds
+    return datetime.datetime.fromtimestamp(t, datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def earlier_set(out: str | Path) -> dict | None:
+    """The result set ``out`` holds now, before a writer replaces it; None when it holds no result
+    file (a new or empty folder). Read it under the folder's lock, so it is the set the commit replaces.
+
+    ``{"folder", "kind", "name", "scenario_file", "ran_at", "written_at"}``: ``kind`` is "run" or
+    "sweep" by its record (None when the record is missing or unreadable: an interrupted commit),
+    ``name`` the scenario's or the sweep's, ``scenario_file`` and ``ran_at`` (UTC) from a run record's
+    ``meta`` (None in a record written before runs kept them), ``written_at`` (UTC) the newest result
+    file's modification time, which every set has."""
+    out = Path(out)
+    present = [out / n for n in (*RESULT_FILES, INCOMPLETE) if (out / n).is_file()]
+    if not present:
+        return None
+    info: dict = {"folder": str(out), "kind": None, "name": None, "scenario_file": None, "ran_at": None,
+                  "written_at": utc_stamp(max(p.stat().st_mtime for p in present))}
+    import json
+
+    for record, kind, key in (("result.json", "run", "scenario"), ("sweep.json", "sweep", "sweep")):
+        try:
+            rec = json.loads((out / record).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(rec, dict):
+            continue
+        meta = rec.get("meta") if isinstance(rec.get("meta"), dict) else {}
+        info.update(kind=kind, name=rec.get(key), scenario_file=meta.get("scenario_file"), ran_at=meta.get("ran_at"))
+        break
+    return info
+
+
+def replaced_line(info: dict) -> str:
+    """One line saying which earlier result set a writer replaced (:func:`earlier_set`'s answer)."""
+    what = {"run": "an earlier run", "sweep": "an earlier sweep"}.get(info.get("kind"), "an earlier result set")
+    if info.get("name"):
+        what += f" of {info['name']}"
+    when = (f"ran {info['ran_at']}" if info.get("ran_at")
+            else f"its files written {info['written_at']}")
+    src = (f"scenario file {info['scenario_file']}" if info.get("scenario_file")
+           else "its scenario file not recorded")
+    return f"replaced the results in {info['folder']} of {what} ({src}, {when})"
 
 
 @contextmanager

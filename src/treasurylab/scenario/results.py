@@ -687,8 +687,10 @@ class Result:
             "warnings": list(getattr(self.scenario, "warnings", ())),
             "units": {v: unit(v) for v in self._variables()},
             "observed": {k: self._attrs()[k] for k in ("foreign_official_tic_bn",) if k in self._attrs()},
-            "meta": {k: v for k, v in self.meta.items() if k not in ("files",)},
+            "meta": {k: v for k, v in self.meta.items() if k not in ("files", "replaced")},
             "files": self.meta.get("files", {}),
+            # the result set this run's folder held before it (scenario.resultdir.earlier_set), or None
+            "replaced": self.meta.get("replaced"),
         }
 
     def event_rows(self) -> list[dict]:

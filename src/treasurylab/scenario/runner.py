@@ -212,6 +212,11 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
                        field="paths", got=sc.paths,
                        fix="use fewer paths (summaries are stable from a few thousand) or a shorter horizon")
     t0 = time.perf_counter()
+    # when the run began (UTC, to the second), for the record: a later run into the same folder
+    # names the run whose results it replaces by its scenario file and this time
+    from treasurylab.scenario.resultdir import utc_stamp
+
+    ran_at = utc_stamp()
     from treasurylab.scenario.setup import prepare
     from treasurylab.scenario.spec import located
 
@@ -284,7 +289,7 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
         # what Result.arrays reads: the same arrays the Dataset is (or will be) built on
         return {**{k: d[1] for k, d in variables().items()}, **{k: np.asarray(c) for k, c in coords.items()}}
 
-    meta = {"seed": sc.seed, "paths": sc.paths, "blocks": n_blocks, "executor": ex.name,
+    meta = {"scenario_file": sc.source_file, "ran_at": ran_at, "seed": sc.seed, "paths": sc.paths, "blocks": n_blocks, "executor": ex.name,
             "workers": getattr(ex, "workers", 1), "seconds_prepare": round(t1 - t0, 3),
             "seconds_simulate": round(t2 - t1, 3), "paths_kept": int(attrs["paths_kept"]),
             "quantiles": "windows" if streamed else "exact", "quantile_rank_error": rank_error,

@@ -71,12 +71,21 @@ class Scenario(Strict):
     overrides: dict[str, dict[str, Any]] = Field(default_factory=dict)
     #: the loader's warnings (a value under its field's plausibility floor), set by :func:`parse_scenario`
     _warnings: tuple[str, ...] = PrivateAttr(default=())
+    #: the YAML file it was read from (absolute), set by :func:`load_scenario`; kept by ``with_`` copies
+    _source_file: str | None = PrivateAttr(default=None)
 
     @property
     def warnings(self) -> tuple[str, ...]:
         """One line per likely unit slip found when the scenario was read (file and line when known),
         e.g. "my.yaml line 7: events[0].size_bp: 0.5 bp is under 1 bp ... - did you mean 50 (bp)?"."""
         return self._warnings
+
+    @property
+    def source_file(self) -> str | None:
+        """The absolute path of the YAML file this scenario was read from (a shipped scenario's file
+        too); None when it was built from a dict or in Python. A run records it (result.json's
+        ``meta.scenario_file``), so that the run which later replaces its results can say whose they were."""
+        return self._source_file
 
     @field_validator("name")
     @classmethod
@@ -496,4 +505,6 @@ def load_scenario(name_or_path: str | Path | dict | Scenario, checks: bool = Tru
 
     path = resolve(name_or_path)
     doc = load_yaml(path)
-    return parse_scenario(doc.data, where_of=doc.where, source=str(path), checks=checks)
+    sc = parse_scenario(doc.data, where_of=doc.where, source=str(path), checks=checks)
+    sc._source_file = str(Path(path).resolve())
+    return sc
