@@ -69,7 +69,7 @@ def run_figures(spec, paths: int, seed: int, compare, progress) -> list:
     """Run ``spec`` (and ``compare``) and return [(id, title, figure dict, as-of text)] for the page: each
     fan with the observed months before the start and those since (the same builders as the HTML report)."""
     from treasurylab.report import figures as F
-    from treasurylab.report.html import FANS, _history, _since
+    from treasurylab.report.html import FANS, history_before, history_since
     from treasurylab.scenario.results import VARIABLES
     from treasurylab.scenario.runner import run
 
@@ -82,7 +82,7 @@ def run_figures(spec, paths: int, seed: int, compare, progress) -> list:
             continue
         lab, unit, k = VARIABLES[var]
         base = arr[f"base_{var}"] if f"base_{var}" in arr else None
-        hist, since = _history(var, months[0]), _since(var, months[0])
+        hist, since = history_before(var, months[0]), history_since(var, months[0])
         fig = F.fan_chart(months, arr[var], lab, unit, k, base, history=hist, since=since)
         if other is not None and var in other.arrays:
             med = np.median(np.asarray(other.arrays[var], dtype=float), axis=0) * k

@@ -438,9 +438,9 @@ def register(app: typer.Typer) -> None:
             else:
                 if len(shown_countries) > 1 and ds.date_column and ds.value_column:
                     # several countries side by side: one row per date, one column per country
-                    from treasurylab.data import _wide
+                    from treasurylab.data import wide_table
 
-                    w = _wide(ds, df).tail(limit or 25).reset_index()
+                    w = wide_table(ds, df).tail(limit or 25).reset_index()
                     table(_display_rows(w), columns=[str(c) for c in w.columns],
                           title=f"{ds.id}: {ds.title} [{ds.unit}]")
                     typer.echo(
@@ -670,7 +670,7 @@ def run_update(ids: list[str] | None = None) -> dict[str, Any]:
 
     from treasurylab.data import catalog, h41_weekly
     from treasurylab.data.provenance import sha256_file
-    from treasurylab.data.store import _atomic_write_bytes, updates_dir
+    from treasurylab.data.store import atomic_write, updates_dir
     from treasurylab.errors import BadInput, TreasurylabError
 
     all_ = catalog.datasets()
@@ -736,7 +736,7 @@ def run_update(ids: list[str] | None = None) -> dict[str, Any]:
             "rows": len(df),
         }
         text = json.dumps(info, indent=1, sort_keys=True) + "\n"
-        _atomic_write_bytes(folder / "update.json", lambda p, text=text: Path(p).write_text(text))
+        atomic_write(folder / "update.json", lambda p, text=text: Path(p).write_text(text))
         changed.append(ds.id)
         out.append(
             {"id": ds.id, "status": "updated", "detail": f"{len(df)} rows from {ds.update_url}"}

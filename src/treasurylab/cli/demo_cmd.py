@@ -90,14 +90,14 @@ def register(app: typer.Typer) -> None:
 
         def body() -> None:
             from treasurylab.cli.output import check_out_dir
-            from treasurylab.cli.run_cmd import _check_common, _progress, _rows
+            from treasurylab.cli.run_cmd import check_common, headline_rows, progress_bar
 
             # checked before the charts are written, so a bad option leaves nothing half-done behind
-            _check_common(paths=paths, seed=seed, workers=workers)
+            check_common(paths=paths, seed=seed, workers=workers)
             check_out_dir(out, "--out")
             rows = data_summary()
             charts = write_charts(out)
-            with _progress(not json_, f"davos-2026: {paths:,} paths") as cb:
+            with progress_bar(not json_, f"davos-2026: {paths:,} paths") as cb:
                 res = run_scenario(out, paths=paths, seed=seed, workers=workers, progress=cb)
             report = res.meta["files"]["report_html"]
             if res.meta["replaced"] is not None:      # as `run` says it: a folder holds its latest run
@@ -114,7 +114,7 @@ def register(app: typer.Typer) -> None:
                 )
                 for p in charts:
                     typer.echo(f"chart written to {p}")
-                table(_rows(res), title=f"davos-2026: {res.paths:,} paths, seed {res.meta['seed']}")
+                table(headline_rows(res), title=f"davos-2026: {res.paths:,} paths, seed {res.meta['seed']}")
                 from treasurylab.scenario.results import outcome_line
 
                 for k, v in res.outcomes().items():

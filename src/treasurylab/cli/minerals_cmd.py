@@ -118,10 +118,10 @@ def register(app: typer.Typer) -> None:
             overrides = None
             events = M.policy_record_2025()
             if scenario is not None:
-                from treasurylab.cli.run_cmd import _check_file_arg
+                from treasurylab.cli.run_cmd import check_file_arg
                 from treasurylab.scenario.spec import load_scenario
 
-                _check_file_arg(scenario, "--scenario")
+                check_file_arg(scenario, "--scenario")
 
                 sc = load_scenario(scenario)
                 overrides = (sc.overrides or {}).get("minerals")

@@ -20,7 +20,7 @@ from treasurylab.cli.output import guard, print_json, table
 
 
 @contextmanager
-def _progress(enabled: bool, what: str):
+def progress_bar(enabled: bool, what: str):
     """A rich progress bar on stderr; yields a callback(done, total) (or None when disabled).
 
     Only when stderr is a terminal: in a pipe, a log file or under ``--json`` a bar is noise (rich
@@ -42,7 +42,7 @@ def _progress(enabled: bool, what: str):
         yield cb
 
 
-def _check_common(paths=None, seed=None, workers=None, cluster=None, out=None) -> None:
+def check_common(paths=None, seed=None, workers=None, cluster=None, out=None) -> None:
     """Options shared by run/compare/sweep, checked before any scenario is loaded or run, so a typo
     costs nothing and the message names the option as typed."""
     from treasurylab.errors import BadInput
@@ -67,7 +67,7 @@ def _check_common(paths=None, seed=None, workers=None, cluster=None, out=None) -
         output.check_out_dir(out, "--out")
 
 
-def _check_file_arg(value: str, field: str, what: str = "scenario") -> None:
+def check_file_arg(value: str, field: str, what: str = "scenario") -> None:
     """A scenario (or sweep) argument that is empty or names a folder: say so, instead of failing
     later while reading a folder as a file."""
     from pathlib import Path
@@ -90,7 +90,7 @@ def _check_sweep_arg(value: str) -> None:
     from treasurylab.errors import BadInput, did_you_mean
     from treasurylab.scenario.spec import shipped, shipped_dir
 
-    _check_file_arg(value, "SWEEP", "sweep")
+    check_file_arg(value, "SWEEP", "sweep")
     p = Path(value)
     if p.exists() or str(value).endswith((".yaml", ".yml")) or "/" in str(value):
         if not p.exists():
@@ -123,7 +123,7 @@ def _run_from(source: str, sc, **kw):
         raise located(exc, source) from None
 
 
-def _rows(res) -> list[dict]:
+def headline_rows(res) -> list[dict]:
     from treasurylab.scenario.results import fmt_number as num
 
     return [{"variable": r["label"], "month": r["month"], "p5": num(r["p5"]), "p50": num(r["p50"]),
@@ -153,8 +153,8 @@ def register(app: typer.Typer) -> None:
             from treasurylab.scenario.resultdir import earlier_set, replaced_line, result_folder
             from treasurylab.scenario.spec import load_scenario, with_baseline
 
-            _check_file_arg(scenario, "SCENARIO")
-            _check_common(paths=paths, seed=seed, workers=workers, cluster=cluster, out=out)
+            check_file_arg(scenario, "SCENARIO")
+            check_common(paths=paths, seed=seed, workers=workers, cluster=cluster, out=out)
             from treasurylab.scenario.results import check_save_paths
             from treasurylab.scenario.runner import KEEP_PATHS
 
@@ -175,7 +175,7 @@ def register(app: typer.Typer) -> None:
             with result_folder(folder) as stage:
                 # read under the lock: the set the commit replaces, said once it is replaced
                 earlier = earlier_set(folder)
-                with _progress(not json_ and n > BLOCK_SIZE, f"{sc.name}: {n:,} paths") as cb:
+                with progress_bar(not json_ and n > BLOCK_SIZE, f"{sc.name}: {n:,} paths") as cb:
                     res = _run_from(scenario, sc, paths=paths, seed=seed, workers=workers, cluster=cluster,
                                     progress=cb)
                 also = {}
@@ -196,7 +196,7 @@ def register(app: typer.Typer) -> None:
             if json_:
                 print_json(res.to_dict())
                 return
-            table(_rows(res), title=f"{sc.name}: {res.paths:,} paths, seed {res.meta['seed']}")
+            table(headline_rows(res), title=f"{sc.name}: {res.paths:,} paths, seed {res.meta['seed']}")
             typer.echo(f"p5 / p50 / p95: the 5th, 50th (median) and 95th percentiles across the {res.paths:,} paths "
                        f"in each month; 90% of the paths lie between p5 and p95")
             for note in res.headline_notes():
@@ -245,9 +245,9 @@ def register(app: typer.Typer) -> None:
             from treasurylab.scenario.ensemble import BLOCK_SIZE
             from treasurylab.scenario.spec import load_scenario
 
-            _check_file_arg(a, "A")
-            _check_file_arg(b, "B")
-            _check_common(paths=paths, seed=seed, workers=workers)
+            check_file_arg(a, "A")
+            check_file_arg(b, "B")
+            check_common(paths=paths, seed=seed, workers=workers)
             with output.as_typed({"SCENARIO": "A"}):         # both checked before either runs, each named
                 sa = load_scenario(a)                        # as its help shows it
             with output.as_typed({"SCENARIO": "B"}):
@@ -260,9 +260,9 @@ def register(app: typer.Typer) -> None:
             # common random numbers: one seed and one path count for both runs, so path i of B and path
             # i of A see the same world and their difference is B's effect on that draw
             n_paths, s_seed = common_draws(sa, sb, paths, seed)
-            with _progress(big, f"{sa.name}") as cb:
+            with progress_bar(big, f"{sa.name}") as cb:
                 ra = _run_from(a, sa, paths=n_paths, seed=s_seed, workers=workers, progress=cb)
-            with _progress(big, f"{sb.name}") as cb:
+            with progress_bar(big, f"{sb.name}") as cb:
                 rb = _run_from(b, sb, paths=n_paths, seed=s_seed, workers=workers, progress=cb)
             from treasurylab.scenario.compare import side_names
 
@@ -315,10 +315,10 @@ def register(app: typer.Typer) -> None:
             from treasurylab.scenario.sweep import sweep
 
             _check_sweep_arg(spec)
-            _check_common(paths=paths, seed=seed, workers=workers, cluster=cluster, out=out)
+            check_common(paths=paths, seed=seed, workers=workers, cluster=cluster, out=out)
             files = {}
             with (result_folder(out) if out else nullcontext()) as stage:   # locked before the sweep
-                with _progress(not json_, "sweep") as cb:
+                with progress_bar(not json_, "sweep") as cb:
                     # each likely unit slip once, not once per grid point, before the run
                     res = sweep(spec, workers=workers, cluster=cluster, paths=paths, seed=seed, progress=cb,
                                 warn=lambda line: output.warn([line]))

@@ -108,10 +108,10 @@ def register(app: typer.Typer) -> None:
         """The resolved YAML of one scenario and what each of its events does, in words."""
 
         def body() -> None:
-            from treasurylab.cli.run_cmd import _check_file_arg
+            from treasurylab.cli.run_cmd import check_file_arg
             from treasurylab.scenario.spec import load_scenario
 
-            _check_file_arg(name, "NAME")
+            check_file_arg(name, "NAME")
             with as_typed({"SCENARIO": "NAME"}):                # the positional as its help shows it
                 sc = load_scenario(name)
             from treasurylab.cli.output import warn

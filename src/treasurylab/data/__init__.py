@@ -201,11 +201,11 @@ def series(dataset_id: str, *, country: Any = None, start: Any = None, end: Any 
     df = df.reset_index(drop=True)
     df.attrs = attrs
     if wide:
-        return _wide(ds, df)
+        return wide_table(ds, df)
     return df
 
 
-def _wide(ds: Dataset, df):
+def wide_table(ds: Dataset, df):
     """One column per country (else per series), one row per date; provenance and unit in ``.attrs``."""
     by = ds.country_column if ds.country_column and ds.country_column in df.columns else (
         "series" if "series" in df.columns else None)

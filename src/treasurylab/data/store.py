@@ -157,7 +157,9 @@ def check_files(ds: Dataset, paths: list[Path]) -> list[str]:
     return hashes
 
 
-def _atomic_write_bytes(path: Path, write) -> None:
+def atomic_write(path: Path, write) -> None:
+    """``write(tmp)`` into a temporary file beside ``path``, then rename it over ``path``: a reader sees the
+    old file or the whole new one, never half (the store's files and ``data update``'s record)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
@@ -194,8 +196,8 @@ def write_result(folder: Path, key: str, df: pd.DataFrame, prov: dict[str, Any])
         # the record vouches for the stored bytes: checked on every read (stored_ok)
         prov["stored"] = {"file": f"{key}.parquet", "sha256": sha256_file(Path(tmp))}
 
-    _atomic_write_bytes(folder / f"{key}.parquet", parquet)
-    _atomic_write_bytes(
+    atomic_write(folder / f"{key}.parquet", parquet)
+    atomic_write(
         folder / f"{key}.json",
         lambda tmp: Path(tmp).write_text(json.dumps(prov, indent=1, sort_keys=True) + "\n"),
     )

@@ -587,7 +587,11 @@ class MineralsResult:
 # The linear programme (matrix built once per run, bounds and right-hand sides per month)
 # ------------------------------------------------------------------------------------------------
 
-class _LP:
+class RoutingLP:
+    """The monthly routing programme's matrix (mines -> separation -> metal -> magnets -> consumers),
+    built once per run; each month sets its bounds and right-hand sides. ``A.shape`` is the size the
+    docs quote."""
+
     def __init__(self, inp: MineralsInputs) -> None:
         from scipy import sparse
 
@@ -1049,7 +1053,7 @@ def simulate(inputs: MineralsInputs | None = None, events: Iterable[Any] = (), s
                        field="price_floor.level_usd_kg", got=float(floor.max()),
                        fix=f"use a floor <= {pb['ndpr'] * cap_mult:g} USD/kg or raise minerals.price_cap_multiple")
 
-    lp = _LP(inp)
+    lp = RoutingLP(inp)
     t0 = time.perf_counter()
     # reference flows: the first month without any control
     stock = inp.inventory_months * D_c[0]
@@ -1241,7 +1245,7 @@ def chain_lp_magnets(inputs: MineralsInputs | None = None, month: str = "2026-07
     D_c = inp.demand / 12.0 * (1 + float(inp.p["demand_growth"])) ** years
     D_c[CN_C] = 0.0
     D_cu = D_c[:, None] * inp.end_use_share
-    lp = _LP(inp)
+    lp = RoutingLP(inp)
     x = lp.unpack(lp.solve(cap, D_cu, np.zeros(C), np.zeros(C), None))
     return float(x["mg"].sum())
 
@@ -1341,7 +1345,7 @@ def allocate(inputs: MineralsInputs | None, capacity: np.ndarray, demand: np.nda
     if capacity.shape != (S, R) or (capacity < 0).any():
         raise BadInput("capacity must be a non-negative (stages x regions) array", field="capacity",
                        got=getattr(capacity, "shape", None), fix=f"pass shape {(S, R)} with values >= 0")
-    lp = _LP(inp)
+    lp = RoutingLP(inp)
     need = np.zeros(C) if need is None else np.asarray(need, float)
     caps = None if export_caps is None else {pr: np.asarray(export_caps.get(pr, np.full(
         C - 1 if pr == "magnet" else R - 1, np.inf)), float) for pr in PRODUCTS}

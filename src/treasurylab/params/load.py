@@ -124,7 +124,7 @@ def _check_shape(default: Any, value: Any, field: str, where: str) -> None:
     if _kind(default) != _kind(value):
         got = value if isinstance(value, (bool, int, float, str)) else type(value).__name__
         raise BadInput(f"must be {_kind(default)}, like the default", where=where, field=field, got=got,
-                       fix=f"give {_kind(default)} (the default is {_short(default)})")
+                       fix=f"give {_kind(default)} (the default is {short_repr(default)})")
     if isinstance(value, float) and not math.isfinite(value):
         raise BadInput("not a finite number", where=where, field=field, got=value, fix="write a plain number")
     if isinstance(value, dict) and default:
@@ -149,7 +149,8 @@ def _check_finite(value: Any, field: str, where: str) -> None:
             _check_finite(v, f"{field}[{i}]", where)
 
 
-def _short(v: Any) -> str:
+def short_repr(v: Any) -> str:
+    """A value as an error message shows it: its repr, cut to 60 characters."""
     text = repr(v)
     return text if len(text) <= 60 else text[:57] + "..."
 

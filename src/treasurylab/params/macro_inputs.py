@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from treasurylab.errors import BadInput
-from treasurylab.params.load import ParamSet, _short, load_params
+from treasurylab.params.load import ParamSet, load_params, short_repr
 
 #: Months covered by the copied CBO baseline (inclusive), as (year, month).
 FIRST_MONTH = (2024, 1)
@@ -74,11 +74,11 @@ def check_tables(p: ParamSet, where: str = "overrides.macro") -> None:
             years = sorted(int(y) for y in table)
             vals = [float(table[y]) for y in table]
         except (TypeError, ValueError):
-            raise BadInput("must map years (YYYY) to numbers", field=f"{where}.{name}", got=_short(table),
+            raise BadInput("must map years (YYYY) to numbers", field=f"{where}.{name}", got=short_repr(table),
                            fix="write 'YEAR: value' lines, like the default in params/defaults/macro.yaml") from None
         if len(years) < 2:
             raise BadInput("needs at least two years to interpolate between", field=f"{where}.{name}",
-                           got=_short(table), fix="give two or more 'YEAR: value' lines (or drop the override)")
+                           got=short_repr(table), fix="give two or more 'YEAR: value' lines (or drop the override)")
         if name in _LOGGED and min(vals) <= 0:
             raise BadInput("must be positive (an index or a level)", field=f"{where}.{name}", got=min(vals),
                            fix="give values above 0")

@@ -47,7 +47,8 @@ TICK_WIDTH = 20
 SOURCE_WIDTH = 95
 
 
-def _rgba(hex_colour: str, alpha: float) -> str:
+def rgba_colour(hex_colour: str, alpha: float) -> str:
+    """``#rrggbb`` with opacity ``alpha`` as plotly's ``rgba(r,g,b,a)`` (the fans' band fills, here and in notebooks)."""
     h = hex_colour.lstrip("#")
     return f"rgba({int(h[0:2], 16)},{int(h[2:4], 16)},{int(h[4:6], 16)},{alpha})"
 
@@ -91,11 +92,11 @@ def fan_chart(months: Sequence[str], paths: np.ndarray, title: str, unit: str = 
                                  line=dict(color=hist_c, width=1.6), hovertemplate=hover("observed")))
     fig.add_trace(go.Scatter(x=x, y=q[4], line=dict(width=0), showlegend=False, name="p95",
                              legendgroup=BAND_OUTER, hovertemplate=hover("p95")))
-    fig.add_trace(go.Scatter(x=x, y=q[0], fill="tonexty", fillcolor=_rgba(band, 0.15), legendgroup=BAND_OUTER,
+    fig.add_trace(go.Scatter(x=x, y=q[0], fill="tonexty", fillcolor=rgba_colour(band, 0.15), legendgroup=BAND_OUTER,
                              line=dict(width=0), name=BAND_OUTER, hovertemplate=hover("p5")))
     fig.add_trace(go.Scatter(x=x, y=q[3], line=dict(width=0), showlegend=False, name="p75",
                              legendgroup=BAND_INNER, hovertemplate=hover("p75")))
-    fig.add_trace(go.Scatter(x=x, y=q[1], fill="tonexty", fillcolor=_rgba(band, 0.35), legendgroup=BAND_INNER,
+    fig.add_trace(go.Scatter(x=x, y=q[1], fill="tonexty", fillcolor=rgba_colour(band, 0.35), legendgroup=BAND_INNER,
                              line=dict(width=0), name=BAND_INNER, hovertemplate=hover("p25")))
     fig.add_trace(go.Scatter(x=x, y=q[2], line=dict(color=band, width=2), name="median",
                              hovertemplate=hover("median")))

@@ -52,7 +52,7 @@ def _div(fig, div_id: str) -> str:
                        config={"displaylogo": False, "responsive": True})
 
 
-def _history(var: str, start: str):
+def history_before(var: str, start: str):
     """Observed months before the fan (None where no bundled series measures it or data fail to load)."""
     from treasurylab.errors import TreasurylabError
     from treasurylab.report.history import observed
@@ -63,7 +63,7 @@ def _history(var: str, start: str):
         return None
 
 
-def _since(var: str, start: str):
+def history_since(var: str, start: str):
     """Observed months from the fan's start on (None where none, or data fail to load)."""
     from treasurylab.errors import TreasurylabError
     from treasurylab.report.history import observed_since
@@ -160,8 +160,8 @@ def figures_for(result, loop: tuple[list[dict], list[dict]] | None = None) -> di
         lab, unit, k = VARIABLES[var]
         base = arr[f"base_{var}"] if f"base_{var}" in arr else None
         out["fans"].append((f"fan-{var}", F.fan_chart(months, arr[var], lab, unit, k, base,
-                                                      history=_history(var, months[0]),
-                                                      since=_since(var, months[0]))))
+                                                      history=history_before(var, months[0]),
+                                                      since=history_since(var, months[0]))))
     if "holder_sales" in arr:
         # mean across paths: cascades are rare events, so the median holder sells nothing
         sold = np.asarray(arr["holder_sales"], dtype=float).mean(axis=0)

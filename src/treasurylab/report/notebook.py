@@ -151,7 +151,7 @@ class Comparison:
         """Both fans on one chart (the second's traces follow the first's, in a colour of their own),
         each band and median named with its scenario; what both share (the observed history, the CBO
         baseline when both runs have the same vintage) is drawn once."""
-        from treasurylab.report.figures import BAND_INNER, BAND_OUTER, PALETTE, _rgba
+        from treasurylab.report.figures import BAND_INNER, BAND_OUTER, PALETTE, rgba_colour
 
         fa = self.a.fan(var)
         fb = self.b.fan(var)
@@ -169,7 +169,7 @@ class Comparison:
             if t.name in shared:
                 continue                                   # drawn once, with the first fan
             if t.fill:
-                t.fillcolor = _rgba(colour, alpha.get(t.legendgroup, 0.25))
+                t.fillcolor = rgba_colour(colour, alpha.get(t.legendgroup, 0.25))
             if t.name == "median":
                 t.line.color = colour
             if getattr(t, "line", None) is not None and t.line.color:

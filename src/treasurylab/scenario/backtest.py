@@ -154,9 +154,9 @@ def model_centre(origin: str, horizon: int, jparams=None) -> tuple[np.ndarray, d
     if vintage is None:
         centre = np.full(horizon, obs[L])
     else:
-        from treasurylab.scenario.fiscal_inputs import _econ_points
+        from treasurylab.scenario.fiscal_inputs import econ_points
 
-        x, v = _econ_points(vintage, "treasury_note_rate_10yr")
+        x, v = econ_points(vintage, "treasury_note_rate_10yr")
         path = np.interp(np.concatenate([[L], months]) + 0.5, x, v) / 100.0
         centre = JO.reanchor(path, np.concatenate([[L], months]), obs, phi, L)[1:]
     return centre, {"vintage": vintage, "phi": phi, "last_month": ordinal_label(L)}

@@ -376,7 +376,7 @@ _ECON_FOR_BASELINE = {"2026-02": "2026-02", "2025-01": "2025-01"}
 
 
 @lru_cache(maxsize=8)
-def _econ_points(vintage: str, variable: str) -> tuple[np.ndarray, np.ndarray]:
+def econ_points(vintage: str, variable: str) -> tuple[np.ndarray, np.ndarray]:
     """(midpoint month number as float, value) for an economic variable of CBO's file."""
     from treasurylab import data
 
@@ -461,7 +461,7 @@ def cbo_baseline_inputs(vintage: str = "2026-02", params: Any = None, years: int
     fy_of = fiscal_year(months)
 
     def interp(var: str) -> np.ndarray:
-        x, v = _econ_points(econ, var)
+        x, v = econ_points(econ, var)
         if mid[-1] > x[-1] + 6.5:
             raise BadInput("the economic projections end before the horizon", field="years", got=len(fys),
                            fix="shorten the horizon")

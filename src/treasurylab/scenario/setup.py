@@ -28,7 +28,7 @@ from treasurylab.scenario.events import Schedules
 _CACHE: dict = {}
 
 
-def _cached(key: tuple, make):
+def memoise(key: tuple, make):
     """Memoise the deterministic parts of ``prepare`` within a process (each block's parameters and
     inputs, the fiscal baseline run, the minerals block): validation and ``prepare`` share them, and
     a sweep prepares many scenarios that do. A documented process-wide cache; the objects it holds are
@@ -47,7 +47,7 @@ def _key(x: Any) -> str:
 
 
 # ---- one builder per block: validation (scenario.spec) and prepare call the same ones ----------
-# Each is memoised per process and per overrides (through ``_cached``), so a run reads each block's
+# Each is memoised per process and per overrides (through ``memoise``), so a run reads each block's
 # parameters once, however many checks and builders need them (tests/unit/test_setup_inputs.py).
 
 
@@ -56,7 +56,7 @@ def block_params(block: str, overrides: dict | None = None):
     file read once per process; overrides applied to it, bounds checked)."""
     from treasurylab.params import load_params
 
-    defaults = _cached(("params", block), lambda: load_params(block))
+    defaults = memoise(("params", block), lambda: load_params(block))
     return defaults.with_overrides(overrides)
 
 
@@ -69,13 +69,13 @@ def macro_params(overrides: dict | None = None):
         check_tables(ps)                   # the yearly CBO tables the baseline paths interpolate
         return MacroParams.from_params(ps)
 
-    return _cached(("macro_params", _key(overrides)), make)
+    return memoise(("macro_params", _key(overrides)), make)
 
 
 def market_params(overrides: dict | None = None):
     from treasurylab.model.market import MarketParams
 
-    return _cached(("market_params", _key(overrides)),
+    return memoise(("market_params", _key(overrides)),
                    lambda: MarketParams.from_params(block_params("market", overrides)))
 
 
@@ -92,7 +92,7 @@ def holders_spec(overrides: dict | None = None, month: str | None = None):
         return _on_disk("holders_spec", {"overrides": overrides, "month": month, "params": dict(ps)},
                         lambda: build_holders_spec(overrides, month=month, params=ps))
 
-    return _cached(("holders_spec", _key(overrides), month), make)
+    return memoise(("holders_spec", _key(overrides), month), make)
 
 
 def _tic_latest_month() -> str:
@@ -102,7 +102,7 @@ def _tic_latest_month() -> str:
 
         return _on_disk("tic_latest_month", {}, lambda: tic_latest()[0])
 
-    return _cached(("tic_latest_month",), make)
+    return memoise(("tic_latest_month",), make)
 
 
 def _on_disk(kind: str, parts: dict, build):
@@ -120,7 +120,7 @@ def data_fingerprint() -> str:
     process, so a data file changed while a process runs was never seen by it anyway."""
     from treasurylab.data.store import fingerprint
 
-    return _cached(("data_fingerprint",), fingerprint)
+    return memoise(("data_fingerprint",), fingerprint)
 
 
 def reserves_params(overrides: dict | None = None, holder_names: tuple[str, ...] | None = None):
@@ -134,7 +134,7 @@ def reserves_params(overrides: dict | None = None, holder_names: tuple[str, ...]
                         lambda: build_reserves_params(overrides, holder_names=names, where="overrides.reserves",
                                                       params=ps))
 
-    return _cached(("reserves_params", _key(overrides), names), make)
+    return memoise(("reserves_params", _key(overrides), names), make)
 
 
 def minerals_inputs(overrides: dict | None = None):
@@ -148,7 +148,7 @@ def minerals_inputs(overrides: dict | None = None):
         return _on_disk("minerals_inputs", {"overrides": overrides, "params": dict(ps)},
                         lambda: build(overrides, where="overrides.minerals", params=ps))
 
-    return _cached(("minerals_inputs", _key(overrides)), make)
+    return memoise(("minerals_inputs", _key(overrides)), make)
 
 
 def minerals_pipeline() -> tuple:
@@ -157,7 +157,7 @@ def minerals_pipeline() -> tuple:
     tables, without building the block's inputs."""
     from treasurylab.params.minerals_inputs import pipeline
 
-    return _cached(("minerals_pipeline",), lambda: _on_disk("minerals_pipeline", {}, pipeline))
+    return memoise(("minerals_pipeline",), lambda: _on_disk("minerals_pipeline", {}, pipeline))
 
 
 def minerals_params(overrides: dict | None = None) -> dict:
@@ -166,7 +166,7 @@ def minerals_params(overrides: dict | None = None) -> dict:
     months), so the words of a scenario never parse the tables (~0.3 s on a cold cache)."""
     from treasurylab.params.minerals_inputs import resolved_params
 
-    return _cached(("minerals_params", _key(overrides)),
+    return memoise(("minerals_params", _key(overrides)),
                    lambda: resolved_params(overrides, where="overrides.minerals", params=block_params("minerals"))[1])
 
 
@@ -184,7 +184,7 @@ def holder_names(overrides: dict | None = None) -> tuple[str, ...]:
         return tuple(_on_disk("holder_names", {"overrides": ho, "params": dict(ps)},
                               lambda: agent_names(ho, params=ps)))
 
-    return tuple(built.names) if built is not None else _cached(("holder_names", _key(ho)), make)
+    return tuple(built.names) if built is not None else memoise(("holder_names", _key(ho)), make)
 
 
 @dataclass(frozen=True, eq=False)
@@ -272,7 +272,7 @@ def prepare(sc) -> Setup:
     vintage = VINTAGES[sc.baseline]
     fp = block_params("fiscal", ov.get("fiscal"))
     # the jump-off: CBO's path re-anchored on what was published before the start (scenario/jumpoff.py)
-    anc = _cached(("anchored", vintage, sc.start, _key(ov.get("fiscal")), _key(ov.get("jumpoff")),
+    anc = memoise(("anchored", vintage, sc.start, _key(ov.get("fiscal")), _key(ov.get("jumpoff")),
                   _key(ov.get("macro"))),
                   lambda: _anchored(vintage, sc.start, fp, block_params("jumpoff", ov.get("jumpoff")),
                                     block_params("macro", ov.get("macro"))))
@@ -351,7 +351,7 @@ def prepare(sc) -> Setup:
         mov = ov.get("minerals")
         # one linear programme a month (~0.4 s a run), a function of the minerals events, the start,
         # the horizon and the block's inputs only: through the disk cache like those inputs
-        mres = _cached(("minerals", sc.start, T, _key(mev), _key(mov)), lambda: _on_disk(
+        mres = memoise(("minerals", sc.start, T, _key(mev), _key(mov)), lambda: _on_disk(
             "minerals_run", {"start": str(sc.start), "horizon": int(sc.horizon), "T": T, "events": mev,
                              "overrides": mov, "params": dict(block_params("minerals"))},
             lambda: MN.simulate_scenario(sc, inputs=minerals_inputs(mov))))
@@ -405,7 +405,7 @@ def _world_shocks(ov: dict | None):
     """The world shocks' parameters (model/shocks.py), or None when ``shocks: {enabled: false}``."""
     from treasurylab.model.shocks import ShockParams
 
-    return _cached(("shocks", _key(ov)), lambda: ShockParams.from_params(block_params("shocks", ov)))
+    return memoise(("shocks", _key(ov)), lambda: ShockParams.from_params(block_params("shocks", ov)))
 
 
 def _shock_arrays(ev_s: Schedules) -> dict:
@@ -430,6 +430,6 @@ def _foreign_official_bn(month: str) -> float:
         df = df[(df["row_type"] == "foreign_official") & (df["date"].astype(str) == str(month)[:7])]
         return float(df["value"].iloc[0]) if len(df) else 0.0
 
-    return _cached(("foreign_official", str(month)[:7]),
+    return memoise(("foreign_official", str(month)[:7]),
                    lambda: _on_disk("foreign_official", {"month": str(month)[:7]}, load))
 

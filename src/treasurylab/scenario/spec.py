@@ -220,7 +220,7 @@ def _value_at(data: Any, loc: tuple) -> Any:
 SHOWN_CONTAINER = 80
 
 
-def _error_from_pydantic(exc: ValidationError, data: Any, where_of, model: Any = None) -> BadInput:
+def error_from_pydantic(exc: ValidationError, data: Any, where_of, model: Any = None) -> BadInput:
     """One BadInput for pydantic's errors; ``model``: the validated class when not a Scenario (the
     names suggested for a misspelt top-level key come from it)."""
     # a misspelt key shows up as 'extra' plus 'missing': report the misspelling (with 'did you mean')
@@ -283,7 +283,7 @@ def parse_scenario(data: Any, where_of=None, source: str = "<scenario>", checks:
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise _error_from_pydantic(exc, data, where_of) from None
+        raise error_from_pydantic(exc, data, where_of) from None
     if checks:
         check_semantics(sc, where_of)
     sc._warnings = unit_warnings(sc, where_of)
@@ -315,7 +315,7 @@ def baseline_window(baseline: str) -> tuple[int, int]:
     fiscal year): cbo-2026-02 covers 2025-10 .. 2036-09, cbo-2025-01 2024-10 .. 2035-09."""
     from treasurylab.model.coupled import VINTAGES
     from treasurylab.params.macro_inputs import macro_span
-    from treasurylab.scenario.setup import _cached, block_params
+    from treasurylab.scenario.setup import block_params, memoise
 
     def make() -> tuple[int, int]:
         from treasurylab.scenario.fiscal_inputs import cbo_baseline_inputs
@@ -335,7 +335,7 @@ def baseline_window(baseline: str) -> tuple[int, int]:
         parts = {"baseline": baseline, "fiscal": dict(block_params("fiscal")), "data": data_fingerprint()}
         return tuple(cached("baseline_window", parts, make))
 
-    return _cached(("baseline_window", baseline), make_cached)
+    return memoise(("baseline_window", baseline), make_cached)
 
 
 def with_baseline(sc: Scenario, baseline: str) -> tuple[Scenario, str | None]:

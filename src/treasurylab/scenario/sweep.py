@@ -244,7 +244,7 @@ def _beside(scenario: str, sweep_file: Any) -> str:
 
 
 def load_sweep(path_or_dict: Any) -> tuple[SweepSpec, Callable]:
-    from treasurylab.scenario.spec import _error_from_pydantic, shipped_dir
+    from treasurylab.scenario.spec import error_from_pydantic, shipped_dir
     from treasurylab.yamlio import load_yaml
 
     if isinstance(path_or_dict, dict):
@@ -267,7 +267,7 @@ def load_sweep(path_or_dict: Any) -> tuple[SweepSpec, Callable]:
     try:
         spec = SweepSpec.model_validate(data)
     except ValidationError as exc:
-        raise _error_from_pydantic(exc, data, where_of, model=SweepSpec) from None
+        raise error_from_pydantic(exc, data, where_of, model=SweepSpec) from None
     _check_metric(spec.metric, where_of(("metric",)))
     for k, v in spec.grid.items():
         if not v:

@@ -179,9 +179,9 @@ def kappa() -> str:
 def pile_up() -> str:
     """The transitory 10y premium a constant unannounced pace builds without learning (backstop off)."""
     from treasurylab.model.market import BP, I10, run_market_path
-    from treasurylab.scenario.targets.market import _params
+    from treasurylab.scenario.targets.market import market_params_with
 
-    ps, mp = _params(backstop_on=0, flow_learning_per_month=0)
+    ps, mp = market_params_with(backstop_on=0, flow_learning_per_month=0)
     o = run_market_path(mp, ps["reference_gdp_bn"], 120, surprise_flow_bn=np.full(120, 80.0))
     months = 1.0 / (1.0 - float(ps["flow_decay_per_month"]))
     return f"{months:.0f} months of impact: ~{o['tp_temp'][-1, 0, I10] / BP:.0f} bp on the 10y at $80bn a month"
@@ -189,9 +189,9 @@ def pile_up() -> str:
 
 def backstop_costs() -> str:
     from treasurylab.model.market import run_market_path
-    from treasurylab.scenario.targets.market import _params, march_2020
+    from treasurylab.scenario.targets.market import march_2020, market_params_with
 
-    ps, mp = _params()
+    ps, mp = market_params_with()
     f = np.zeros(60)
     f[0] = 400.0
     one_off = float(run_market_path(mp, ps["reference_gdp_bn"], 60, surprise_flow_bn=f)["fed"].sum())

@@ -26,9 +26,9 @@ def _inputs():
 
 @lru_cache(maxsize=1)
 def _shares_2024() -> dict[str, float]:
-    from treasurylab.scenario.targets.minerals import _runs
+    from treasurylab.scenario.targets.minerals import calibration_runs
 
-    base, _ = _runs()   # the 2024 baseline the calibration targets use
+    base, _ = calibration_runs()   # the 2024 baseline the calibration targets use
     return base.mean_share(2024)
 
 
@@ -71,9 +71,9 @@ def demand_growth() -> str:
 
 
 def lp_size() -> str:
-    from treasurylab.model.minerals import _LP
+    from treasurylab.model.minerals import RoutingLP
 
-    m, n = _LP(_inputs()).A.shape
+    m, n = RoutingLP(_inputs()).A.shape
     return f"{m} rows x {n} columns"
 
 

@@ -53,11 +53,11 @@ def _china_alone(learning: bool = True) -> dict:
     market block alone (bp, its peak) with and without the learned pace."""
     from treasurylab.model.market import BP, I10, run_market_path
     from treasurylab.scenario.setup import prepare
-    from treasurylab.scenario.targets.market import _params
+    from treasurylab.scenario.targets.market import market_params_with
 
     S = prepare(_scenario("china-exit"))
     flows = S.named.sum(axis=1)
-    _, mp = _params(**({} if learning else NO_LEARNING))
+    _, mp = market_params_with(**({} if learning else NO_LEARNING))
     o = run_market_path(mp, float(S.ngdp[S.k0]), len(flows), surprise_flow_bn=flows)
     return {"total_bn": float(flows.sum()), "months": int((flows > 0).sum()),
             "peak_bp": float(o["tp_temp"][:, 0, I10].max() / BP)}
@@ -111,9 +111,9 @@ def p5_floor() -> str:
 
 
 def _trigger() -> float:
-    from treasurylab.scenario.targets.market import _params
+    from treasurylab.scenario.targets.market import market_params_with
 
-    return float(_params()[0]["backstop_trigger_bp"])
+    return float(market_params_with()[0]["backstop_trigger_bp"])
 
 
 SECTIONS = {

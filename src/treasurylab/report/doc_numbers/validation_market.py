@@ -75,9 +75,9 @@ def estimates_table() -> str:
 def pace_paragraph() -> str:
     """The announced programme's parts (stock premium of the whole, the surprise share of each month) and
     the peaks of the three ways of selling $100bn over 24 months."""
-    from treasurylab.scenario.targets.market import _params
+    from treasurylab.scenario.targets.market import market_params_with
 
-    ps = _params()[0]
+    ps = market_params_with()[0]
     pp = 100.0 / float(ps["reference_gdp_bn"]) * 100.0
     stock = float(ps["stock_bp_per_pp_gdp"]["5y"]) * pp
     a = float(ps["announced_surprise_share"])
@@ -168,9 +168,9 @@ def _march(learning: bool = True) -> dict:
 
 
 def _market_params():
-    from treasurylab.scenario.targets.market import _params
+    from treasurylab.scenario.targets.market import market_params_with
 
-    return _params()[0]
+    return market_params_with()[0]
 
 
 def _day_cap_bn() -> float:
@@ -450,11 +450,11 @@ def davos_at_rest() -> str:
     """What a steady $1bn a month of surprise selling holds in the 10y's transitory premium at rest (market
     block alone, backstop off), every dollar a surprise and with the learned pace."""
     from treasurylab.model.market import BP, I10, run_market_path
-    from treasurylab.scenario.targets.market import _params
+    from treasurylab.scenario.targets.market import market_params_with
 
     at_rest = []
     for kw in ({"flow_learning_per_month": 0}, {}):
-        ps, mp = _params(backstop_on=0, **kw)
+        ps, mp = market_params_with(backstop_on=0, **kw)
         o = run_market_path(mp, ps["reference_gdp_bn"], 240, surprise_flow_bn=np.ones(240))
         at_rest.append(float(o["tp_temp"][-1, 0, I10] / BP))
     return f"a steady surprise flow of $1bn a month was worth ~{at_rest[0]:.0f} bp at rest; learnt, {at_rest[1]:.1f} bp"

@@ -54,9 +54,9 @@ def _inputs():
 
 
 def _replay():
-    from treasurylab.scenario.targets.minerals import _runs
+    from treasurylab.scenario.targets.minerals import calibration_runs
 
-    return _runs()[1]
+    return calibration_runs()[1]
 
 
 def _pct(v: float, digits: int = 1) -> str:

@@ -34,7 +34,9 @@ MARCH_2020_SALES_BN = 299.35   # TIC record foreign net sales, March 2020 (calib
 MARCH_2020_SALE_DAYS = 15      # trading days 9-27 March 2020
 
 
-def _params(**overrides):
+def market_params_with(**overrides):
+    """The market block's ParamSet with ``overrides`` (name=value) and the kernel's MarketParams built
+    from it: what the market targets run, and what the docs' numbers about them read."""
     from treasurylab.model.market import MarketParams
     from treasurylab.params.load import load_params
 
@@ -53,7 +55,7 @@ def beltran(**overrides) -> dict:
     """5y deviation (bp) on impact and after 12 months of a one-month $100bn surprise sale."""
     from treasurylab.model.market import BP, I5, run_market_path
 
-    ps, mp = _params(backstop_on=0, **overrides)
+    ps, mp = market_params_with(backstop_on=0, **overrides)
     f = np.zeros(25)
     f[0] = 100.0
     o = run_market_path(mp, ps["reference_gdp_bn"], 25, surprise_flow_bn=f)
@@ -65,7 +67,7 @@ def pace(**overrides) -> dict:
     """Peak 5y effect (bp) of $100bn: one-month surprise vs announced programme over 24 months."""
     from treasurylab.model.market import BP, I5, run_market_path
 
-    ps, mp = _params(backstop_on=0, **overrides)
+    ps, mp = market_params_with(backstop_on=0, **overrides)
     T = 36
     e = np.zeros(T)
     e[:24] = 100.0 / 24
@@ -82,7 +84,7 @@ def gagnon(**overrides) -> dict:
     """10y permanent term premium (bp) when $1.75T is announced to leave price-sensitive hands (FY2009 GDP)."""
     from treasurylab.model.market import BP, I10, run_market_path
 
-    _ps, mp = _params(backstop_on=0, **overrides)
+    _ps, mp = market_params_with(backstop_on=0, **overrides)
     gdp09 = _gdp_fy(2009)
     T = 24
     e = np.zeros(T)
@@ -96,7 +98,7 @@ def fiscal(**overrides) -> float:
     """10y deviation (bp) for +1 pp of projected debt/GDP."""
     from treasurylab.model.market import BP, I10, run_market_path
 
-    ps, mp = _params(backstop_on=0, **overrides)
+    ps, mp = market_params_with(backstop_on=0, **overrides)
     o = run_market_path(mp, ps["reference_gdp_bn"], 1, debt_gdp_dev_pp=np.ones(1))
     return float(o["dev"][0, 0, I10] / BP)
 
@@ -110,7 +112,7 @@ def backstop_unwind_price(**overrides) -> dict:
     """
     from treasurylab.model.market import BP, I10, init_market, market_step
 
-    ps, mp = _params(**overrides)
+    ps, mp = market_params_with(**overrides)
     gdp = float(ps["reference_gdp_bn"])
     ms = init_market(mp, 1)
     perm, held, selling = [], [], []
@@ -139,7 +141,7 @@ def march_2020(days: int = 17, **overrides) -> dict:
     """Daily replay from 9 March 2020: the model's 10y deviation (bp) and the Fed's purchases."""
     from treasurylab.model.market import BP, I10, run_market_path
 
-    _ps, mp = _params(**overrides)
+    _ps, mp = market_params_with(**overrides)
     gdp20 = _gdp_fy(2020)
     f = np.zeros(days)
     f[:MARCH_2020_SALE_DAYS] = MARCH_2020_SALES_BN / MARCH_2020_SALE_DAYS

@@ -21,7 +21,9 @@ S72 = "calibration.md s7.2"
 
 
 @lru_cache(maxsize=1)
-def _runs():
+def calibration_runs():
+    """The minerals runs the targets check: the 2024-2030 baseline (84 months from 2024-01) and the 2025
+    export-control replay; the docs' numbers read the same runs."""
     from treasurylab.model import minerals as M
 
     base = M.simulate(start="2024-01", months=84)
@@ -30,7 +32,7 @@ def _runs():
 
 
 def targets() -> list[TargetResult]:
-    base, rp = _runs()
+    base, rp = calibration_runs()
     s24, s30 = base.mean_share(2024), base.mean_share(2030)
     i24, i25 = rp.months.index("2024-05"), rp.months.index("2025-05")
     yoy = rp.china_exports[i25, 3] / rp.china_exports[i24, 3] - 1
