@@ -76,3 +76,33 @@ def test_show_says_nothing_of_staleness_for_a_dataset_that_is_not_judged():
     fr = doc["freshness"]
     assert fr["judged"] is False and fr["stale"] is False and fr["next_due"] is None
     assert fr["status"].startswith("not judged: ")
+
+
+def test_show_reads_the_dataset_once(monkeypatch):
+    """`data show` read the dataset twice - once for the rows shown, once more to judge its freshness
+    over every row - and a third time for an empty date window's 'data cover ...' note. It reads it
+    once now; the freshness is still judged over every row, not the rows the filters kept."""
+    from treasurylab.data import store
+    from treasurylab.data.freshness import freshness
+
+    real, calls = store.load, []
+
+    def counted(dataset_id, **kw):
+        calls.append(dataset_id)
+        return real(dataset_id, **kw)
+
+    monkeypatch.setattr(store, "load", counted)
+    ds = "fed.custody_foreign_official"
+    res = runner.invoke(app, ["data", "show", ds, "--start", "2020-01", "--end", "2020-01", "--json"])
+    assert res.exit_code == 0, res.stderr
+    assert calls == [ds]
+    doc = json.loads(res.stdout)
+    assert doc["rows"] == 5 and doc["latest"] == "2020-01-29"      # the filtered rows are shown...
+    whole = freshness(ds)                                          # ...the freshness is the whole dataset's
+    assert whole.judged and doc["freshness"]["last"] == whole.last == "2026-06-24"
+    assert doc["freshness"]["status"] == whole.status()
+    calls.clear()
+    res = runner.invoke(app, ["data", "show", ds, "--start", "1990", "--end", "1991"])
+    assert res.exit_code == 0, res.stderr
+    assert "data cover 2007-07-04 to 2026-06-24" in res.stdout and whole.status() in res.stdout
+    assert calls == [ds]

@@ -352,7 +352,7 @@ def register(app: typer.Typer) -> None:
         """Rows of one dataset, filtered; optionally a chart."""
 
         def body() -> None:
-            from treasurylab.data import get, series
+            from treasurylab.data import filter_rows, get, load
 
             with output.as_typed({"id": "ID"}):                 # the positional as its help shows it
                 ds = get(dataset_id)
@@ -367,15 +367,18 @@ def register(app: typer.Typer) -> None:
                     "current"  # one value per month (series breaks print a month twice)
                 )
             country_ = country or None
+            # read once: the rows shown, the date range of an empty window and the freshness judged
+            # over every row all come from this table
+            whole = load(ds.id)
             with output.as_typed({"country": "--country"}):     # the data layer's field, the user's option
-                df = series(ds.id, country=country_, start=start, end=end, **filters)
+                df = filter_rows(ds.id, whole, country=country_, start=start, end=end, **filters)
             shown_countries = (
                 list(dict.fromkeys(df[ds.country_column])) if country_ and ds.country_column else []
             )
             prov = df.attrs.get("provenance", {})
             note = None
             if df.empty and (start or end) and ds.date_column:
-                full = series(ds.id, country=country_, **filters)[ds.date_column].astype(str)
+                full = filter_rows(ds.id, whole, country=country_, **filters)[ds.date_column].astype(str)
                 if len(full):
                     note = f"no rows between {start or '...'} and {end or '...'}; data cover {full.min()} to {full.max()}"
             from treasurylab.data import age
@@ -388,7 +391,7 @@ def register(app: typer.Typer) -> None:
             # not the rows the filters kept
             from treasurylab.data.freshness import freshness as judge
 
-            fresh = judge(ds.id)
+            fresh = judge(ds.id, df=whole)
             plotted = None
             if plot is not None:
                 label = f"{ds.title}" + (f" - {', '.join(shown_countries)}" if shown_countries else "")

@@ -23,7 +23,8 @@ from typing import Any
 from treasurylab.data.catalog import Dataset, datasets, get
 from treasurylab.errors import BadInput, did_you_mean
 
-__all__ = ["Dataset", "age", "coverage", "datasets", "get", "load", "load_file", "query", "series"]
+__all__ = ["Dataset", "age", "coverage", "datasets", "filter_rows", "get", "load", "load_file", "query", "series",
+           "wide_table"]
 
 
 def load(dataset_id: str):
@@ -146,10 +147,19 @@ def series(dataset_id: str, *, country: Any = None, start: Any = None, end: Any 
     the names given. ``wide=True`` returns one column per country (or per ``series`` when the dataset
     has no country dimension), indexed by date, with the unit in ``.attrs['unit']``."""
     from treasurylab.data import store
+
+    return filter_rows(dataset_id, store.load(dataset_id), country=country, start=start, end=end, wide=wide,
+                       **filters)
+
+
+def filter_rows(dataset_id: str, df, /, *, country: Any = None, start: Any = None, end: Any = None,
+                wide: bool = False, **filters: Any):
+    """:func:`series` on ``df``, the whole table of ``dataset_id`` already read (``load``): for a
+    caller that needs the whole table too (``data show`` judges freshness over every row), so the
+    dataset is read once. The one home of the filters' rules."""
     from treasurylab.data.names import match_name
 
     ds = get(dataset_id)
-    df = store.load(dataset_id)
     full = df  # values of a filter column are checked against the whole dataset, not the date window
     attrs = dict(df.attrs)
     if country is not None:
