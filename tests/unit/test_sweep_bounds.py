@@ -60,7 +60,9 @@ def test_points_times_paths_bound(counted):
         sweep(_grid(2, 2, paths=paths))
     msg = str(e.value)
     assert e.value.field == "grid" and f"{4 * paths * 60:,} path-months" in msg and f"{MAX_PATH_MONTHS:,}" in msg
-    assert "--cluster" in e.value.fix
+    # from Python the fix names the keyword arguments; the CLI's options are its own (below)
+    assert "paths= or the sweep's paths:" in e.value.fix and "(cluster=)" in e.value.fix
+    assert "--" not in str(e.value)
     assert counted == {"parse": 0, "prepare": 0}
     # --paths of the call counts, not the file's
     with pytest.raises(BadInput, match="paths"):
@@ -104,7 +106,7 @@ def test_a_long_horizon_counts_its_months(counted, tmp_path):
     lines = [ln for ln in r.output.strip().splitlines() if ln.strip()]
     assert len(lines) == 1, r.output
     assert "grid" in lines[0] and f"{4 * paths * 120:,} path-months" in lines[0]
-    assert "horizon" in lines[0] and "--cluster" in lines[0]
+    assert "horizon" in lines[0] and "(--cluster)" in lines[0] and "--paths or the sweep's paths:" in lines[0]
     assert counted == {"parse": 0, "prepare": 0}
 
 

@@ -94,3 +94,47 @@ def test_a_base_scenario_bad_on_its_own_is_named_as_its_loader_names_it(tmp_path
     (tmp_path / "pp.yaml").write_text(PP.replace("date: 2026-12", "date: 2029-12"))
     line = refused(["sweep", str(f), "--workers", "1"])
     assert line.startswith(f"error: {tmp_path / 'pp.yaml'} line 8: events[0].date: outside the run"), line
+
+
+# -- the call's arguments, named as the caller's user gave them ---------------------------------------
+
+def test_from_python_a_clash_names_the_keyword_argument_not_the_option(tmp_path):
+    """sweep() called from Python said 'clashes with --paths 2 ... or --paths', the CLI's option,
+    which a notebook user never typed. One message, the argument named as given: ``paths=2`` from
+    Python, ``--paths 2`` from the CLI (the tests above)."""
+    import pytest
+
+    from treasurylab.errors import BadInput
+    from treasurylab.scenario.sweep import sweep
+
+    f = _files(tmp_path, "grid:\n  paths: [3, 4]\n")
+    with pytest.raises(BadInput) as e:
+        sweep(f, workers=1, paths=2)
+    assert e.value.field == "grid.paths" and "clashes with paths=2," in e.value.problem
+    assert e.value.fix.endswith("or paths=") and "--" not in str(e.value)
+    f = _files(tmp_path, "grid:\n  seed: [1, 2]\n")
+    with pytest.raises(BadInput) as e:
+        sweep(f, workers=1, seed=7)
+    assert "clashes with seed=7," in e.value.problem and "--" not in str(e.value)
+
+
+def test_from_python_a_bad_paths_or_seed_is_named_as_the_call_s(tmp_path):
+    """sweep(seed=-1) (or paths=0 beside a grid without a paths axis) was blamed on the scenario
+    file's line of seed, as if the file held it; it is the call's argument, checked first, with the
+    same check as run() and the CLI (spec.check_paths, spec.check_seed)."""
+    import pytest
+
+    from treasurylab.errors import BadInput
+    from treasurylab.scenario.runner import run
+    from treasurylab.scenario.sweep import sweep
+
+    f = _files(tmp_path, "grid:\n  horizon: [6, 12]\n")
+    for kw, field, fix in (({"paths": 0}, "paths", "e.g. paths=1000"), ({"seed": -1}, "seed", "e.g. seed=7")):
+        with pytest.raises(BadInput) as e:
+            sweep(f, workers=1, **kw)
+        assert (e.value.field, e.value.where, e.value.fix) == (field, None, fix), str(e.value)
+        with pytest.raises(BadInput) as r:
+            run(str(tmp_path / "pp.yaml"), **kw)
+        assert str(r.value) == str(e.value)                     # one check, one message
+    line = refused(["sweep", str(f), "--workers", "1", "--paths", "0"])
+    assert line.startswith("error: --paths: must be a whole number >= 1") and line.endswith("e.g. --paths 1000")

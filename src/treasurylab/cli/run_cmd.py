@@ -45,12 +45,10 @@ def progress_bar(enabled: bool, what: str):
 def check_common(paths=None, seed=None, workers=None, cluster=None, out=None) -> None:
     """Options shared by run/compare/sweep, checked before any scenario is loaded or run, so a typo
     costs nothing and the message names the option as typed."""
-    from treasurylab.errors import BadInput
-    from treasurylab.scenario.spec import MAX_PATHS
+    if paths is not None:
+        from treasurylab.scenario.spec import check_paths
 
-    if paths is not None and not 1 <= paths <= MAX_PATHS:
-        raise BadInput(f"must be a whole number >= 1 and at most {MAX_PATHS:,}", field="--paths", got=paths,
-                       fix="e.g. --paths 1000")
+        check_paths(paths, "--paths")
     if seed is not None:
         from treasurylab.scenario.spec import check_seed
 
@@ -321,7 +319,8 @@ def register(app: typer.Typer) -> None:
                 with progress_bar(not json_, "sweep") as cb:
                     # each likely unit slip once, not once per grid point, before the run
                     res = sweep(spec, workers=workers, cluster=cluster, paths=paths, seed=seed, progress=cb,
-                                warn=lambda line: output.warn([line]))
+                                warn=lambda line: output.warn([line]),
+                                typed={"paths": "--paths", "seed": "--seed", "cluster": "--cluster"})
                 if out:
                     folder = Path(out)
                     from treasurylab.report.html import write_sweep_html

@@ -183,11 +183,9 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
     sc = load_scenario(spec_or_path)
     changes: dict[str, Any] = {}
     if paths is not None:
-        from treasurylab.scenario.spec import MAX_PATHS
+        from treasurylab.scenario.spec import check_paths
 
-        if isinstance(paths, bool) or not isinstance(paths, int) or not 1 <= paths <= MAX_PATHS:
-            raise BadInput(f"must be a whole number >= 1 and at most {MAX_PATHS:,}", field="paths", got=paths,
-                           fix="e.g. --paths 1000")
+        check_paths(paths)
         changes["paths"] = paths
     if seed is not None:
         from treasurylab.scenario.spec import check_seed

@@ -51,10 +51,31 @@ MAX_PATHS = 10_000_000
 MAX_SEED = 2**63 - 1
 
 
-def check_seed(seed: Any, field: str = "seed", fix: str = "e.g. --seed 7") -> None:
-    """The one check of a seed given outside a scenario file (the file's own is its field's bounds)."""
+def given_as(name: str, value: Any = None) -> str:
+    """An argument as its caller writes it, for a message: ``--paths 2`` where ``name`` is a
+    command-line option (``--paths``), ``paths=2`` where it is a Python keyword (``paths``); without
+    a value ``--paths`` or ``paths=``. A lower layer's check takes the name from its caller (the CLI
+    passes its option), so one message names what the user typed, from the shell or from Python."""
+    option = name.startswith("-")
+    if value is None:
+        return name if option else f"{name}="
+    return f"{name} {value}" if option else f"{name}={value!r}"
+
+
+def check_seed(seed: Any, field: str = "seed", fix: str | None = None) -> None:
+    """The one check of a seed given outside a scenario file (the file's own is its field's bounds);
+    ``field`` is the argument as the caller's user gives it (``seed`` from Python, ``--seed`` from the CLI)."""
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
-        raise BadInput(f"must be a whole number >= 0 and at most {MAX_SEED:,}", field=field, got=seed, fix=fix)
+        raise BadInput(f"must be a whole number >= 0 and at most {MAX_SEED:,}", field=field, got=seed,
+                       fix=fix or f"e.g. {given_as(field, 7)}")
+
+
+def check_paths(paths: Any, field: str = "paths") -> None:
+    """The one check of a number of paths given outside a scenario file (``run(paths=)``,
+    ``sweep(paths=)``, ``--paths``); ``field`` as for :func:`check_seed`."""
+    if isinstance(paths, bool) or not isinstance(paths, int) or not 1 <= paths <= MAX_PATHS:
+        raise BadInput(f"must be a whole number >= 1 and at most {MAX_PATHS:,}", field=field, got=paths,
+                       fix=f"e.g. {given_as(field, 1000)}")
 
 
 class Scenario(Strict):

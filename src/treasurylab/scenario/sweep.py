@@ -36,7 +36,7 @@ import copy
 import itertools
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -357,9 +357,19 @@ def grid_size(spec: SweepSpec, base: dict, paths: int | None) -> tuple[int, int]
     return n, n // (len(ps) * len(ms)) * sum(ps) * sum(ms)
 
 
-def check_size(spec: SweepSpec, base: dict, paths: int | None, cluster: str | None, where: str) -> None:
+def _typed(typed: Mapping[str, str] | None, name: str) -> str:
+    """How the caller's user names ``sweep()``'s argument ``name``: the CLI's option (``typed``,
+    e.g. ``{"paths": "--paths"}``), else the keyword itself."""
+    return (typed or {}).get(name, name)
+
+
+def check_size(spec: SweepSpec, base: dict, paths: int | None, cluster: str | None, where: str,
+               typed: Mapping[str, str] | None = None) -> None:
     """Refuse, before any point is built, a grid of more than :data:`MAX_POINTS` points or, on local
-    workers, more than :data:`MAX_PATH_MONTHS` path-months in all (each point's paths x its months)."""
+    workers, more than :data:`MAX_PATH_MONTHS` path-months in all (each point's paths x its months).
+    The fix names ``paths`` and ``cluster`` as the caller's user gives them (``typed``, see :func:`sweep`)."""
+    from treasurylab.scenario.spec import given_as
+
     n, total = grid_size(spec, base, paths)
     shape = " x ".join(str(len(v)) for v in spec.grid.values())
     if n > MAX_POINTS:
@@ -371,20 +381,23 @@ def check_size(spec: SweepSpec, base: dict, paths: int | None, cluster: str | No
         raise BadInput(f"too many path-months: {shape} = {n:,} points, {total:,} path-months in all (each "
                        f"point's paths x its months), the bound is {MAX_PATH_MONTHS:,} on local workers",
                        where=where, field="grid",
-                       fix="fewer points, paths (--paths or the sweep's paths:) or months (horizon), or run it "
-                           "on a cluster (--cluster)")
+                       fix=f"fewer points, paths ({given_as(_typed(typed, 'paths'))} or the sweep's paths:) or "
+                           f"months (horizon), or run it on a cluster ({given_as(_typed(typed, 'cluster'))})")
 
 
-def check_given_once(spec: SweepSpec, paths: int | None, seed: int | None, where_of: Callable) -> None:
+def check_given_once(spec: SweepSpec, paths: int | None, seed: int | None, where_of: Callable,
+                     typed: Mapping[str, str] | None = None) -> None:
     """Refuse a ``paths`` or ``seed`` that a point gets from two places with different values: a grid
-    axis (or ``set`` key) of it and the run's (``--paths``/``--seed``) or the sweep file's own, which
-    every point would run instead (a sweep of another size than written). The same value in both
-    places changes nothing and is run."""
+    axis (or ``set`` key) of it and the call's (``paths=``/``seed=``, from the CLI ``--paths``/``--seed``:
+    ``typed``) or the sweep file's own, which every point would run instead (a sweep of another size
+    than written). The same value in both places changes nothing and is run."""
+    from treasurylab.scenario.spec import given_as
+
     for name, call in (("paths", paths), ("seed", seed)):
         over = call if call is not None else getattr(spec, name)
         if over is None:
             continue
-        said = f"--{name} {over}" if call is not None else f"the sweep file's {name}: {over}"
+        said = given_as(_typed(typed, name), over) if call is not None else f"the sweep file's {name}: {over}"
         for section, values in (("set", [spec.set[name]] if name in spec.set else []),
                                 ("grid", spec.grid.get(name, []))):
             if any(isinstance(v, bool) or v != over for v in values):
@@ -392,7 +405,8 @@ def check_given_once(spec: SweepSpec, paths: int | None, seed: int | None, where
                 raise BadInput(f"clashes with {said}, which every point would run instead",
                                where=where_of((section, name)), field=f"{section}.{name}", got=got,
                                fix=f"give {name} in one place: drop this key, or "
-                                   + (f"--{name}" if call is not None else f"the sweep file's {name}:"))
+                                   + (given_as(_typed(typed, name)) if call is not None
+                                      else f"the sweep file's {name}:"))
 
 
 def wave_points(workers: int, blocks_a_point: int) -> int:
@@ -406,7 +420,7 @@ def wave_points(workers: int, blocks_a_point: int) -> int:
 def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = None,
           paths: int | None = None, seed: int | None = None,
           progress: Callable[[int, int], None] | None = None,
-          warn: Callable[[str], None] | None = None) -> SweepResult:
+          warn: Callable[[str], None] | None = None, typed: Mapping[str, str] | None = None) -> SweepResult:
     """Run every point of the grid; each point's metric in ``SweepResult.rows``.
 
     A grid over :data:`MAX_POINTS` points, or over :data:`MAX_PATH_MONTHS` path-months in all on local
@@ -420,17 +434,32 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
     point has the same seed, so the order of the waves changes no number.
 
     Each distinct likely unit slip of the points' scenarios (:func:`point_warnings`) is in
-    ``SweepResult.warnings`` and given to ``warn`` once, before the run."""
+    ``SweepResult.warnings`` and given to ``warn`` once, before the run.
+
+    An error about an argument names it as the caller's user gave it: the keyword (``paths=``,
+    ``seed=``, ``cluster=``) from Python; ``typed`` maps an argument to the command-line option
+    that set it (``{"paths": "--paths", "seed": "--seed", "cluster": "--cluster"}`` from the CLI)."""
     from treasurylab.scenario.ensemble import merge, plan
     from treasurylab.scenario.executors import make_executor
     from treasurylab.scenario.reduce import EXACT_PATHS
     from treasurylab.scenario.results import Result, outcomes_of, summary_of_arrays
     from treasurylab.scenario.runner import reduce_streamed, run_block
-    from treasurylab.scenario.spec import load_scenario, parse_scenario, resolve
+    from treasurylab.scenario.spec import (
+        check_paths,
+        check_seed,
+        load_scenario,
+        parse_scenario,
+        resolve,
+    )
     from treasurylab.yamlio import load_yaml
 
+    # the call's own values first: a bad one is the call's, not a point's scenario line
+    if paths is not None:
+        check_paths(paths, _typed(typed, "paths"))
+    if seed is not None:
+        check_seed(seed, _typed(typed, "seed"))
     spec, where_of = load_sweep(path_or_dict)
-    check_given_once(spec, paths, seed, where_of)
+    check_given_once(spec, paths, seed, where_of, typed)
     try:
         base_path = resolve(_beside(spec.scenario, path_or_dict))
     except BadInput as exc:              # the sweep file's own key, not the command's argument
@@ -440,7 +469,7 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
                        fix=exc.fix) from None
     base_doc = load_yaml(base_path)
     base = base_doc.data
-    check_size(spec, base if isinstance(base, dict) else {}, paths, cluster, where_of(("grid",)))
+    check_size(spec, base if isinstance(base, dict) else {}, paths, cluster, where_of(("grid",)), typed)
     # the base itself must be valid too: checked first, so that its own fault is named by its
     # loader (its line), not as every point's
     load_scenario(base_path)
