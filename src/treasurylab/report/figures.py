@@ -216,7 +216,7 @@ def loop_decomposition(months: Sequence[str], parts: dict[str, np.ndarray], tota
             fig.add_trace(go.Scatter(x=list(months), y=t + half, line=dict(width=0), showlegend=False,
                                      legendgroup=band, name=band, hoverinfo="skip"))
             fig.add_trace(go.Scatter(x=list(months), y=t - half, line=dict(width=0), fill="tonexty",
-                                     fillcolor=_rgba(PALETTE[7], 0.12), legendgroup=band, name=band,
+                                     fillcolor=rgba_colour(PALETTE[7], 0.12), legendgroup=band, name=band,
                                      hoverinfo="skip"))
         fig.add_trace(go.Scatter(x=list(months), y=t, name="10y vs baseline", line=dict(color=PALETTE[7], width=2),
                                  **({} if got is None else {"customdata": np.asarray(got, dtype=float),
