@@ -174,3 +174,52 @@ def test_bad_check_argument_names_the_claim(tmp_path):
     assert "mine" in str(e.value) and "country" in str(e.value)
     res = runner.invoke(app, ["claims", "--file", str(tmp_path / "missing.yaml")])
     assert res.exit_code == 2 and "no such file" in res.stderr
+
+
+# a number with its unit after it: a percent sign, or a unit word the bundled data use
+_UNIT_AFTER = r"(?:%| USD bn| t\b| months\b| million troy oz)"
+# numbers that are dates or date parts (2013-11, 2013-11-29, 2019q1, FY2026, CY(y-1)) are not amounts
+_DATE = r"\d{4}-\d{2}(?:-\d{2})?|\d{4}q\d|FY\d{4}|CY\(y-?1?\)"
+
+
+def _bare_numbers(text: str) -> list[str]:
+    """The amounts in ``text`` with no unit right after them (dates left out)."""
+    import re
+
+    no_dates = re.sub(_DATE, "", text)
+    return [m.group(0) for m in re.finditer(rf"[-+]?\d[\d,]*(?:\.\d+)?(?!{_UNIT_AFTER})(?![\d.,])", no_dates)
+            if not re.fullmatch(r"\d", m.group(0).lstrip("+-"))]     # counts ("4 of those months") aside
+
+
+def test_demo_notes_carry_their_units():
+    """The demo's notes gave peaks as bare numbers ('peak 1325.5 in 2021-11', 'peak 5771.4 on
+    2022-06-08') beside a value column with thousands separators and a unit: each amount in a note now
+    says its unit, in the value column's number style."""
+    from treasurylab.cli.demo_cmd import data_summary
+
+    rows = data_summary()
+    notes = {r["claim"]: r["note"] for r in rows if r["note"]}
+    assert notes, "the demo's table has notes"
+    for claim, note in notes.items():
+        assert not _bare_numbers(note), (claim, note)
+    japan = next(r for r in rows if r["claim"] == "Japan holdings, latest")
+    assert japan["unit"] in japan["note"] and "," in japan["note"].split(" USD bn")[0]
+
+
+def test_the_rule_in_words_names_the_unit_it_is_judged_in(by_id):
+    """A rule's numbers are compared with the data's value, so they are in the data's unit, which is
+    not always the claim's: 'between 0 and 0.01' for the $100M Danish sale read as 0.01 USD bn, when
+    it is 0.01% of marketable debt."""
+    for r in by_id.values():
+        if r["rule"]:
+            assert r["data_unit"] in r["rule"], r
+    assert by_id["danish_sale_vs_market"]["rule"] == "between 0 and 0.01 % of marketable debt"
+    assert by_id["china_nov_2025"]["rule"] == "within 1% of 683 USD bn"
+
+
+def test_notes_of_checked_claims_carry_units(by_id):
+    """Amounts in a claim's note carry their unit ('peak 23.8 USD bn', 'debt 32,095 USD bn'; the
+    change from China's peak was '-632.8 bn')."""
+    for key in ("danish_sale_vs_denmark", "cbo_debt_gdp_2026"):
+        assert not _bare_numbers(by_id[key]["note"].split("(0.25")[0]), by_id[key]["note"]
+    assert by_id["china_halved"]["note"].endswith(" USD bn")

@@ -169,7 +169,7 @@ def check_tic_change(d: _Data, claim: dict, *, country: str, start: str, end: st
     return Evidence(
         _pct(end_v, start_v), "%", "tic.holdings", f"{start_date}..{end_date}",
         f"{name}: {start_v:,.1f} ({start_date}) -> {end_v:,.1f} ({end_date}) USD bn, "
-        f"{end_v - start_v:+,.1f} bn",
+        f"{end_v - start_v:+,.1f} USD bn",
     )
 
 
@@ -223,7 +223,7 @@ def check_sale_vs_holder(d: _Data, claim: dict, *, amount: float, country: str) 
     return Evidence(
         100.0 * amount / hold, f"% of {name}'s holdings", "tic.holdings", when,
         f"{name} held {hold:,.1f} USD bn in {when} (TIC; custodial location, so it includes others' "
-        f"holdings kept in {name}); peak {s.max():,.1f} in {s.idxmax()}{stale}",
+        f"holdings kept in {name}); peak {s.max():,.1f} USD bn in {s.idxmax()}{stale}",
     )
 
 
@@ -257,7 +257,7 @@ def check_cbo_baseline(d: _Data, claim: dict, *, component: str, fiscal_year: in
     gdp = fiscal_year_gdp(d, fiscal_year, vintage)
     return Evidence(
         100.0 * v / gdp, "% of GDP", f"cbo.eval.baselines + cbo.econ.{vintage}", f"FY{fiscal_year}",
-        f"CBO {vintage} baseline {label} {v:,.0f} bn / fiscal-year GDP {gdp:,.0f} bn "
+        f"CBO {vintage} baseline {label} {v:,.0f} USD bn / fiscal-year GDP {gdp:,.0f} USD bn "
         "(0.25*CY(y-1) + 0.75*CY(y))",
     )
 
@@ -455,16 +455,20 @@ def _verdict(c: dict, ev: Evidence) -> tuple[str, str]:
     if ev.value is None or not rule:
         return NOT_CHECKABLE, ""
     v = ev.value
+    # the rule's numbers are in the data's unit (the value they are compared with), which is not always
+    # the claim's: the Danish sale is claimed in USD bn and judged as a % of marketable debt
+    u = f" {ev.unit}" if ev.unit else ""
     if "tolerance" in rule:
         (how, x), = rule["tolerance"].items()
         n = float(c["number"])
         lim = x * abs(n) if how == "rel" else x
         ok = abs(v - n) <= lim + 1e-12
-        words = f"within {100 * x:g}% of {n:g}" if how == "rel" else f"within {x:g} of {n:g}"
+        words = f"within {100 * x:g}% of {n:g}{u}" if how == "rel" else f"within {x:g} of {n:g}{u}"
     else:
         lo, hi = rule["range"]
         ok = (lo is None or v >= lo) and (hi is None or v <= hi)
-        words = "between {} and {}".format("-inf" if lo is None else f"{lo:g}", "inf" if hi is None else f"{hi:g}")
+        words = "between {} and {}{}".format("-inf" if lo is None else f"{lo:g}",
+                                             "inf" if hi is None else f"{hi:g}", u)
     if "year" in rule:
         y, w = int(rule["year"]), int(rule["year_window"])
         try:
@@ -545,7 +549,7 @@ def data_summary() -> list[dict[str, Any]]:
                      f"{peak_date}..{china.index[-1]}", "tic.holdings"))
     japan = tic_holder(tic, "Japan")
     rows.append(_row("Japan holdings, latest", japan.iloc[-1], "USD bn", japan.index[-1], "tic.holdings",
-                     f"peak {japan.max():.1f} in {japan.idxmax()}"))
+                     f"peak {japan.max():,.1f} USD bn in {japan.idxmax()}"))
     uk = tic_holder(tic, "United Kingdom")
     rows.append(_row("United Kingdom holdings, latest", uk.iloc[-1], "USD bn", uk.index[-1], "tic.holdings",
                      "custodian location: holds for others"))
@@ -554,7 +558,7 @@ def data_summary() -> list[dict[str, Any]]:
     rows.append(_row("Total foreign holdings, latest", total.iloc[-1], "USD bn", total.index[-1], "tic.holdings",
                      f"{_pct(total.iloc[-1], total[peak_date]):+.1f}% since {peak_date}"))
     rows.append(_row("Foreign official holdings, latest", official.iloc[-1], "USD bn", official.index[-1],
-                     "tic.holdings", f"peak {official.max():.1f} in {official.idxmax()}"))
+                     "tic.holdings", f"peak {official.max():,.1f} USD bn in {official.idxmax()}"))
     rows.append(_row("Foreign official share of foreign holdings", 100 * official.iloc[-1] / total.iloc[-1], "%",
                      tic_latest, "tic.holdings",
                      f"{100 * official[peak_date] / total[peak_date]:.1f}% in {peak_date}"))
@@ -571,7 +575,7 @@ def data_summary() -> list[dict[str, Any]]:
 
     fed = d.series("fed.treasuries").set_index("date")["value"].sort_index()
     rows.append(_row("Fed Treasury holdings (H.4.1), latest", fed.iloc[-1], "USD bn", fed.index[-1],
-                     "fed.treasuries", f"peak {fed.max():.1f} on {fed.idxmax()}"))
+                     "fed.treasuries", f"peak {fed.max():,.1f} USD bn on {fed.idxmax()}"))
 
     cofer = d.series("imf.cofer", region="G001", indicator="share_pct", currency="USD")
     c = cofer.sort_values("date").iloc[-1]
