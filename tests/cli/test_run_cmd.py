@@ -174,6 +174,26 @@ def test_compare_json():
     assert all(r["difference p5"] <= r["difference p50"] <= r["difference p95"] for r in rows.values())
 
 
+def test_compare_json_gives_the_differences_their_own_unit():
+    """--json gave each row one 'unit', the medians' ('percent' for the 10-year), and none for the
+    difference columns, which are in percentage points for a variable in percent (as the terminal's
+    words say): a 0.34 difference read as 0.34%. The outcomes had no units (run --json has them)."""
+    doc = _json(runner.invoke(app, ["compare", "baseline", "china-exit", "-n", "20", "--json"]))
+    by_var = {}
+    for r in doc["rows"]:
+        by_var.setdefault(r["variable"], set()).add((r["unit"], r["difference_unit"]))
+    y10 = next(v for k, v in by_var.items() if k.startswith("10-year yield"))
+    debt = next(v for k, v in by_var.items() if k.startswith("debt held by the public"))
+    interest = next(v for k, v in by_var.items() if k.startswith("net interest"))
+    assert y10 == {("percent", "percentage points")}
+    assert debt == {("% of GDP", "percentage points of GDP")}
+    assert interest == {("USD bn/yr", "USD bn/yr")}          # a difference of amounts keeps their unit
+    assert set(doc["outcome_units"]) == set(doc["outcomes"]) and set(doc["outcome_units"].values()) == {"1"}
+    # the terminal's table keeps the unit in the variable's label, and no unit column
+    text = runner.invoke(app, ["compare", "baseline", "china-exit", "-n", "20"], env={"COLUMNS": "400"})
+    assert text.exit_code == 0 and "difference_unit" not in text.stdout
+
+
 def test_sweep_json_and_bad_sweep(tmp_path):
     f = tmp_path / "s.yaml"
     f.write_text("name: s\nscenario: davos-2026\npaths: 30\nseed: 1\nmetric: y10.p50@12\n"

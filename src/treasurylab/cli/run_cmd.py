@@ -265,17 +265,23 @@ def register(app: typer.Typer) -> None:
             from treasurylab.scenario.compare import side_names
 
             name_a, name_b = side_names(ra.scenario.name, rb.scenario.name)
+            # the medians are in the variable's unit, the differences in difference_unit (percentage
+            # points for a variable in percent): one 'unit' for both read a 0.34 difference as 0.34%
             rows = [{"variable": r["label"], "month": r["month"], "unit": r["unit"],
                      f"{name_a} p50": r["a_p50"], f"{name_b} p50": r["b_p50"], "difference p5": r["diff_p5"],
-                     "difference p50": r["diff_p50"], "difference p95": r["diff_p95"]}
+                     "difference p50": r["diff_p50"], "difference p95": r["diff_p95"],
+                     "difference_unit": r["difference_unit"]}
                     for r in paired_rows(ra, rb)]
             oa, ob = ra.outcomes(), rb.outcomes()
             if json_:
-                print_json({"a": ra.to_dict(), "b": rb.to_dict(), "rows": rows,
-                            "outcomes": {k: {"a": oa.get(k), "b": ob.get(k)} for k in sorted(set(oa) | set(ob))}})
+                da, db = ra.to_dict(), rb.to_dict()
+                print_json({"a": da, "b": db, "rows": rows,
+                            "outcomes": {k: {"a": oa.get(k), "b": ob.get(k)} for k in sorted(set(oa) | set(ob))},
+                            "outcome_units": {**da["outcome_units"], **db["outcome_units"]}})   # each run's own
                 return
-            # on screen the unit is in the variable's label: '10-year yield (%)'
-            table([{k: v for k, v in r.items() if k != "unit"} for r in rows],
+            # on screen the unit is in the variable's label: '10-year yield (%)', and the words under
+            # the table say a difference of percentages is in pp
+            table([{k: v for k, v in r.items() if k not in ("unit", "difference_unit")} for r in rows],
                   title=f"{name_b} - {name_a}, paired per path (same seed, same world): {n_paths:,} paths, "
                         f"seed {s_seed}")
             kept = len(ra.arrays["path"])                 # the paths each run keeps (runner.KEEP_PATHS)

@@ -67,12 +67,15 @@ def paired_paths(ra, rb, var: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def paired_rows(ra, rb, at: list[int] | str | None = None, variables: list[str] | None = None) -> list[dict]:
-    """Rows (variable, label, unit, month, a_p50, b_p50, diff_p5, diff_p50, diff_p95) for two Results.
+    """Rows (variable, label, unit, difference_unit, month, a_p50, b_p50, diff_p5, diff_p50, diff_p95)
+    for two Results.
 
     ``at``: month indices (default 12, 24 and the last month both have), or ``"all"``; ``variables``:
     default the headline ones (``results.HEADLINE``), each kept only where both runs have it. Shown
-    units (``unit`` as written in files); the p50s are each run's median over the kept paths."""
-    from treasurylab.scenario.results import HEADLINE, label, unit
+    units (``unit`` as written in files, the p50s'); the differences are in ``difference_unit`` (a
+    difference of percentages is in percentage points); the p50s are each run's median over the kept
+    paths."""
+    from treasurylab.scenario.results import HEADLINE, difference_file_unit, label, unit
 
     months = paired_months(ra, rb)
     T = len(months)
@@ -86,9 +89,10 @@ def paired_rows(ra, rb, at: list[int] | str | None = None, variables: list[str] 
         d = b - a
         qa, qb = np.median(a, axis=0), np.median(b, axis=0)
         qd = np.percentile(d, [5, 50, 95], axis=0)
-        lab, u = label(var), unit(var)
+        lab, u, du = label(var), unit(var), difference_file_unit(var)
         for j, i in enumerate(idx):
-            rows.append({"variable": var, "label": lab, "unit": u, "month": months[i], "a_p50": float(qa[j]),
+            rows.append({"variable": var, "label": lab, "unit": u, "difference_unit": du, "month": months[i],
+                         "a_p50": float(qa[j]),
                          "b_p50": float(qb[j]), "diff_p5": float(qd[0, j]), "diff_p50": float(qd[1, j]),
                          "diff_p95": float(qd[2, j])})
     return rows

@@ -161,6 +161,14 @@ def difference_unit(var: str) -> str:
     return "pp" + u[1:] if u.startswith("%") else u
 
 
+def difference_file_unit(var: str) -> str:
+    """:func:`difference_unit` in the words files use (:func:`unit`'s): ``percent`` -> ``percentage
+    points``, ``% of GDP`` -> ``percentage points of GDP``; what ``compare --json`` gives the
+    difference columns, whose variable's own ``unit`` is a level's."""
+    u = difference_unit(var)
+    return "percentage points" + u[2:] if u.startswith("pp") else _FILE_UNITS.get(u, u)
+
+
 def describe(var: str) -> tuple[str, str, float, str]:
     """(long name, unit in files, scale from internal to that unit, source) of any output variable."""
     base = var.startswith("base_")
