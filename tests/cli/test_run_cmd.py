@@ -370,3 +370,23 @@ def test_runs_decomposition_table_gives_each_mean_its_standard_error(tmp_path):
     row = next(ln for ln in out.splitlines() if "2026-12" in ln and "±" in ln)
     assert row.count("±") == 6, row          # total, four parts and other
     assert "not distinguishable from zero at 40 paths" in " ".join(out.split())
+
+
+def test_run_json_gives_the_decomposition_its_unit_and_standard_errors(tmp_path):
+    """run's table gives each part of the 10-year's change in bp with its standard error; --json (and
+    result.json) had the means only, with 'bp' in one key of seven (total_bp) and no errors."""
+    doc = _json(runner.invoke(app, ["run", "china-exit", "-n", "40", "-s", "3", "--no-report",
+                                    "--out", str(tmp_path / "o"), "--json"]))
+    dec, se = doc["decomposition_y10"], doc["decomposition_y10_se"]
+    assert doc["decomposition_y10_unit"] == "bp"
+    assert [r["month"] for r in se] == [r["month"] for r in dec] and all(set(e) == set(r) for e, r in zip(se, dec))
+    assert all(e[k] >= 0 for e in se for k in e if k != "month")
+    flows = [e["flows (selling)"] for e in se]
+    assert any(v > 0 for v in flows)       # China's sale makes flows differ across paths: not a zero error
+    # the table's '±' is these numbers, to one decimal
+    text = runner.invoke(app, ["run", "china-exit", "-n", "40", "-s", "3", "--no-report", "--out",
+                               str(tmp_path / "t")], env={"COLUMNS": "400"})
+    row = next(ln for ln in text.stdout.splitlines() if ln.strip("│ ").startswith(dec[0]["month"]) and "±" in ln)
+    assert f"± {se[0]['flows (selling)']:.1f}" in row and f"± {se[0]['total_bp']:.1f}" in row
+    on_disk = json.loads((tmp_path / "o" / "result.json").read_text())
+    assert on_disk["decomposition_y10_se"] == se and on_disk["decomposition_y10_unit"] == "bp"

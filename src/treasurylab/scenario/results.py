@@ -690,6 +690,10 @@ class Result:
             "headline": self.headline(),
             "headline_notes": self.headline_notes(),
             "decomposition_y10": self.decomposition(),
+            # run's table gives each part in bp with its Monte Carlo standard error: so does the record
+            # (only total_bp said its unit; the other parts and the errors were missing)
+            "decomposition_y10_unit": "bp",
+            "decomposition_y10_se": self.decomposition_se(),
             "events": self.event_rows(),
             # likely unit slips found when the scenario was read, kept as given (scenario.spec.unit_warnings)
             "warnings": list(getattr(self.scenario, "warnings", ())),
