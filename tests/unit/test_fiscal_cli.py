@@ -32,6 +32,23 @@ def test_fiscal_json_is_one_document_by_fiscal_year():
     assert 60 < first["wam_months"] < 84
 
 
+def test_fiscal_json_names_the_unit_of_every_number():
+    """meta.units said 'USD bn; percentages in percent; WAM in months' while meta.bill_share_target is
+    a fraction (0.21, as --bill-share takes it) beside bill_share_pct in percent (21.0): every number
+    of the document is now named with its unit."""
+    import re
+
+    doc = json.loads(runner.invoke(app, ["fiscal", "--years", "10", "--rate-shift-bp", "10", "--json"]).stdout)
+    units = doc["meta"]["units"]
+    numbers = {k for r in doc["fiscal_years"] for k, v in r.items() if isinstance(v, float) and k != "fiscal_year"}
+    numbers |= {k for k, v in doc["meta"].items() if isinstance(v, float)}
+    assert numbers and "bill_share_target" in numbers and "extra_deficits_fy2026_2035" in numbers
+    named = set(re.findall(r"[a-z_0-9]+", units))
+    assert numbers <= named, numbers - named
+    assert re.search(r"fraction[^;]*: bill_share_target", units) and doc["meta"]["bill_share_target"] == 0.21
+    assert re.search(r"percent: [^;]*bill_share_pct", units)
+
+
 def test_fiscal_bill_share_knob_changes_the_structure_and_the_cost():
     lo = json.loads(runner.invoke(app, ["fiscal", "--years", "5", "--json", "--bill-share", "0.15"]).stdout)
     hi = json.loads(runner.invoke(app, ["fiscal", "--years", "5", "--json", "--bill-share", "0.35"]).stdout)

@@ -26,6 +26,17 @@ from treasurylab.cli.output import as_typed, finite, guard, print_json, table
 MAX_RATE_SHIFT_BP = 2000.0
 
 
+def units_text(shifted: bool) -> str:
+    """The units of --json's numbers, by key (the shift's effects only when there is a shift, as the
+    keys are). bill_share_target is a fraction, as --bill-share and --set take it, while bill_share_pct
+    is in percent: 'percentages in percent', all it said before, read 0.21 as 0.21%."""
+    effect = ", extra_deficit_vs_no_shift, extra_deficits_fy2026_2035" if shifted else ""
+    return (f"USD bn: net_interest, cbo_net_interest, debt, rollover, gross_issuance, deficit{effect}; "
+            "percent: every key with _pct (avg_rate_pct, bill_share_pct, net_interest_pct_gdp, "
+            "net_interest_pct_revenue, debt_pct_gdp, cbo_debt_pct_gdp); months: wam_months; bp: rate_shift_bp; "
+            "fraction of marketable debt (0.21 = 21%): bill_share_target")
+
+
 def _overrides(items: list[str] | None) -> dict:
     import json
 
@@ -146,7 +157,7 @@ def register(app: typer.Typer) -> None:
                     rows[-1]["extra_deficit_vs_no_shift"] = float(r["fy_deficit"][i] - r0["fy_deficit"][i])
             meta = {"vintage": vintage, "start": start, "rate_shift_bp": rate_shift_bp,
                     "bill_share_target": float(p["bill_share_target"]), "ladder": r["ladder"].source,
-                    "inputs": b.source, "units": "USD bn; percentages in percent; WAM in months"}
+                    "inputs": b.source, "units": units_text(r0 is not None)}
             ten = [x["extra_deficit_vs_no_shift"] for x in rows if r0 is not None and 2026 <= x["fiscal_year"] <= 2035]
             if r0 is not None and len(ten) == 10:
                 meta["extra_deficits_fy2026_2035"] = float(sum(ten))
