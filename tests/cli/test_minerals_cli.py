@@ -50,6 +50,41 @@ def test_human_output():
     assert "Germany output at risk" in res.stdout
 
 
+def test_a_runs_shares_are_percents_of_what_they_are_shares_of():
+    """The run's tables printed China's share as 0.6372 under 'China share (first month)' and the
+    shortfall as 0.64 under 'peak shortfall share', with no unit and no word of what they are shares
+    of, beside the 180-day answer's percents; the prices' table named no unit per row."""
+    doc = _json(runner.invoke(app, ["minerals", "--scenario", "rare-earth-cutoff", "--months", "18", "--json"]))
+    m = doc["minerals"]
+    res = runner.invoke(app, ["minerals", "--scenario", "rare-earth-cutoff", "--months", "18"], env={"COLUMNS": "400"})
+    assert res.exit_code == 0, res.output
+    out = res.stdout
+    assert "China's share of world output, first month" in out and "% of its demand" in out
+    mining = next(ln for ln in out.splitlines() if ln.strip("│ ").startswith("mining"))
+    assert f"{100 * m['china_share_first_month']['mining']:.1f}%" in mining
+    us = next(ln for ln in out.splitlines() if ln.strip("│ ").startswith("US "))
+    assert f"{100 * m['shortfall_peak_share']['US']:.1f}%" in us and f"{m['shortfall_total_t']['US']:,.0f}" in us
+    magnet = next(ln for ln in out.splitlines() if ln.strip("│ ").startswith("magnet_us"))
+    assert "index (1 = base price)" in magnet
+    assert "USD/kg oxide" in next(ln for ln in out.splitlines() if ln.strip("│ ").startswith("tb_ex_china"))
+    # --json names the unit of every number it gives
+    numbers = {k for k, v in m.items() if isinstance(v, (int, float, dict)) and not isinstance(v, bool)
+               and k not in ("units",)}
+    assert numbers <= set(m["units"]), numbers - set(m["units"])
+    assert m["units"]["china_share_first_month"].startswith("fraction") and 0 < m["china_share_first_month"]["mining"] < 1
+
+
+def test_the_180_day_answers_shares_say_their_unit():
+    """The answer's JSON gave units for the stages' capacities only: 'stage_only' and 'chain' (0.62,
+    printed as 62%), the magnet demand and the shortfalls had none."""
+    a = _json(runner.invoke(app, ["minerals", "--answer-180", "--json"]))["answer_180_days"]
+    numbers = {k for k, v in a.items() if isinstance(v, (int, float, dict)) and not isinstance(v, bool)
+               and k != "units"}
+    assert numbers <= set(a["units"]), numbers - set(a["units"])
+    assert a["units"]["stage_only"].startswith("fraction") and a["units"]["magnet"] == "t NdFeB/yr"
+    assert "t NdFeB" in a["units"]["shortfall_to_date"]
+
+
 def _bad(args, *words):
     res = runner.invoke(app, args)
     assert res.exit_code == 2, res.output

@@ -20,6 +20,38 @@ from treasurylab.cli.output import amount, as_typed, finite, guard, pct, print_j
 #: the consumers the 180-day verdict names; Germany is the EU scaled by the model's germany_share_of_eu
 VERDICT_CONSUMERS = ("Germany", "Japan", "Korea", "US")
 
+#: the unit of each number of a run's --json (model.minerals.MineralsResult.summary): shares are
+#: fractions there (0.64), printed as percents in the table; sums are over the run's months
+RUN_UNITS = {
+    "china_share_first_month": "fraction of world output at the stage (0-1)",
+    "china_share_last_month": "fraction of world output at the stage (0-1)",
+    "shortfall_total_t": "t NdFeB, summed over the run",
+    "shortfall_by_end_use_t": "t NdFeB, summed over the run",
+    "shortfall_peak_share": "fraction of the month's magnet demand (0-1), the run's highest month",
+    "value_lost_bn": "USD bn, summed over the run",
+    "germany_value_lost_bn": "USD bn, summed over the run",
+    "korea_value_lost_bn": "USD bn, summed over the run",
+    "us_output_gap_pp_min": "percentage points of potential output (the lowest month)",
+    "price_peak": "USD/kg of oxide (ndpr, dy, tb); magnet_*: an index, 1 = the base price (needs fully met)",
+    "price_last": "USD/kg of oxide (ndpr, dy, tb); magnet_*: an index, 1 = the base price (needs fully met)",
+    "months_to_target": "months from the start (null: not reached within the run)",
+    "target_share": "fraction of ex-China needs (0-1)",
+    "months": "months",
+    "solve_seconds": "seconds",
+}
+
+#: the units of the 180-day answer's numbers other than the stages' capacities (model.minerals's
+#: answer_180_days gives those, by stage, in the same map)
+ANSWER_UNITS = {
+    "stage_only": "fraction of ex-China needs at the stage (0-1)",
+    "chain": "fraction of ex-China needs at the stage (0-1), limited by non-China supply upstream",
+    "heavy_min_share": "fraction of a full magnet recipe's Dy+Tb (0-1)",
+    "non_china_capacity_per_year": "by stage: the unit under the stage's own key",
+    "ex_china_magnet_demand_per_year": "t NdFeB/yr",
+    "days": "days",
+    "shortfall_to_date": "shortfall_t in t NdFeB; shortfall_months and inventory_months in months of demand",
+}
+
 
 def shortfalls_by(M, inputs, events, month: str) -> dict[str, dict[str, float]]:
     """Magnet shortfall (t NdFeB) from 2026-01 through ``month``, in tonnes and months of demand, and
@@ -135,6 +167,7 @@ def register(app: typer.Typer) -> None:
                 short = shortfalls_by(M, inputs, events, ans["month"])
                 ans["shortfall_to_date"] = short
                 ans["verdict"] = verdict_180(ans, short, days_)
+                ans["units"] = {**ans["units"], **ANSWER_UNITS}
                 if json_:
                     print_json({"answer_180_days": ans})
                     return
@@ -158,20 +191,24 @@ def register(app: typer.Typer) -> None:
             summ["scenario"] = sc.name if sc else "policy-record-2025"
             summ["events"] = [{"kind": e.kind, "start": e.start, "end": e.end, "params": dict(e.params)}
                               for e in res.events]
+            summ["units"] = RUN_UNITS
             if json_:
                 print_json({"minerals": summ})
                 return
-            table([{"stage": s, "China share (first month)": summ["china_share_first_month"][s],
-                    "China share (last month)": summ["china_share_last_month"][s],
+            # shares as percents with what they are a share of (they printed as bare 0.6372 and 0.64)
+            table([{"stage": s.replace("_", " "),
+                    "China's share of world output, first month": pct(summ["china_share_first_month"][s], 1),
+                    "China's share of world output, last month": pct(summ["china_share_last_month"][s], 1),
                     f"months to {summ['target_share']:.0%} non-China": _months(summ["months_to_target"][s], len(res.months))}
                    for s in M.STAGES], title=f"Rare-earth chain {res.months[0]}..{res.months[-1]} ({summ['scenario']})")
-            table([{"region": c, "shortfall (t)": summ["shortfall_total_t"][c],
-                    "peak shortfall share": summ["shortfall_peak_share"][c],
-                    "output at risk (USD bn)": summ["value_lost_bn"][c]} for c in M.CONSUMERS],
+            table([{"region": c, "shortfall over the run (t NdFeB)": amount(summ["shortfall_total_t"][c]),
+                    "worst month's shortfall (% of its demand)": pct(summ["shortfall_peak_share"][c], 1),
+                    "output at risk over the run (USD bn)": summ["value_lost_bn"][c]} for c in M.CONSUMERS],
                   title="Shortfalls and output at risk")
-            table([{"price": k, "peak": summ["price_peak"][k], "last": summ["price_last"][k]}
-                   for k in summ["price_peak"]], title="Prices (USD/kg oxide; magnets as an index)")
-            typer.echo(f"Germany output at risk: USD {summ['germany_value_lost_bn']:.2f}bn; "
+            table([{"price": k, "peak": summ["price_peak"][k], "last": summ["price_last"][k],
+                    "unit": "index (1 = base price)" if k.startswith("magnet") else "USD/kg oxide"}
+                   for k in summ["price_peak"]], title="Prices, peak and last month (magnets: 1 = the base price, needs fully met)")
+            typer.echo(f"Germany output at risk over the run: USD {summ['germany_value_lost_bn']:.2f}bn; "
                        f"Korea: USD {summ['korea_value_lost_bn']:.2f}bn; "
                        f"lowest US output-gap contribution: {summ['us_output_gap_pp_min']:.3f} pp")
 
