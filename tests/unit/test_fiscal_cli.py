@@ -92,3 +92,15 @@ def test_fiscal_table_headers_say_what_each_column_is(monkeypatch):
                 "rollover in the year (USD bn)"):
         assert col in head, col
     assert "┃ CBO (USD bn)" not in head
+
+
+@pytest.mark.parametrize("typed,meant", [("2025-1", "2025-01"), ("2026-2", "2026-02"), ("cbo-2025-01", "2025-01")])
+def test_a_mistyped_vintage_is_named_as_one(typed, meant):
+    """'--vintage 2025-1' said 'no economic projections bundled for this baseline', as if CBO's
+    January 2025 baseline had none; it is the month written without its zero ('cbo-2025-01' is run
+    --baseline's spelling of it)."""
+    line = _one_error_line(runner.invoke(app, ["fiscal", "--vintage", typed]), "--vintage", f"did you mean '{meant}'")
+    assert "no economic projections" not in line
+    # a well-written vintage with no projections is still said to be one
+    _one_error_line(runner.invoke(app, ["fiscal", "--vintage", "2024-01"]), "no economic projections bundled",
+                    "'2026-02' or '2025-01'")

@@ -441,8 +441,19 @@ def cbo_baseline_inputs(vintage: str = "2026-02", params: Any = None, years: int
     from treasurylab.params.macro_inputs import ordinal_label
 
     if vintage not in _ECON_FOR_BASELINE:
+        import re
+
+        known = "use " + " or ".join(repr(v) for v in _ECON_FOR_BASELINE)
+        # 'cbo-2025-01' is how run --baseline names it
+        m = re.fullmatch(r"(?:cbo-)?(\d{4})-(\d{1,2})", str(vintage).strip().lower())
+        if not re.fullmatch(r"\d{4}-\d{2}", str(vintage)):
+            # '2025-1' is a bundled vintage written without its month's zero, not a baseline without
+            # projections (what this said of it)
+            padded = f"{m.group(1)}-{int(m.group(2)):02d}" if m else None
+            raise BadInput("not a vintage: write YYYY-MM", field="vintage", got=vintage,
+                           fix=f"did you mean {padded!r}?" if padded in _ECON_FOR_BASELINE else known)
         raise BadInput("no economic projections bundled for this baseline", field="vintage", got=vintage,
-                       fix="use '2026-02' or '2025-01'")
+                       fix=known)
     econ = _ECON_FOR_BASELINE[vintage]
     deficit = _baseline_fy(vintage, "deficit")
     ni = _baseline_fy(vintage, "net_interest")
