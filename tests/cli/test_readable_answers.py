@@ -50,6 +50,17 @@ def test_fiscal_opens_with_a_sentence():
     assert "net interest from USD" in first and not EXPONENT.search(res.stdout)
 
 
+def test_fiscal_sentence_for_one_year_has_no_from_to():
+    """--years 1 read 'goes from 99.7% of GDP in FY2025 to 99.7% in FY2025', 'net interest from USD
+    936bn to USD 936bn' and 'adds ... to FY2026-2026 deficits'."""
+    first = runner.invoke(app, ["fiscal", "--years", "1", "--vintage", "2025-01"]).stdout.splitlines()[0]
+    assert "is 99.7% of GDP in FY2025" in first and "from" not in first and "net interest USD" in first
+    shifted = runner.invoke(app, ["fiscal", "--years", "1", "--rate-shift-bp", "50"]).stdout.splitlines()[0]
+    assert "FY2026-2026" not in shifted and "to FY2026 deficits" in shifted
+    two = runner.invoke(app, ["fiscal", "--years", "2"]).stdout.splitlines()[0]
+    assert "goes from" in two and "in FY2026 to" in two and "in FY2027" in two
+
+
 def test_claims_opens_with_counts_and_no_exponents():
     res = runner.invoke(app, ["claims"])
     assert res.exit_code == 0, res.stderr

@@ -61,17 +61,20 @@ def fiscal_verdict(rows: list[dict], vintage: str, rate_shift_bp: float, meta: d
     a, z = rows[0], rows[-1]
     shift = f" with every rate {rate_shift_bp:+.0f} bp" if rate_shift_bp else ""
     gap = z["net_interest"] - z["cbo_net_interest"]
-    text = (f"On CBO's {vintage} baseline{shift}, debt held by the public goes from {a['debt_pct_gdp']:.1f}% of GDP "
-            f"in FY{a['fiscal_year']} to {z['debt_pct_gdp']:.1f}% in FY{z['fiscal_year']} "
+    # one fiscal year (--years 1) has no 'from ... to': it read 'goes from 99.7% in FY2025 to 99.7% in FY2025'
+    debt = (f"goes from {a['debt_pct_gdp']:.1f}% of GDP in FY{a['fiscal_year']} to {z['debt_pct_gdp']:.1f}% in "
+            f"FY{z['fiscal_year']}" if len(rows) > 1 else f"is {z['debt_pct_gdp']:.1f}% of GDP in FY{z['fiscal_year']}")
+    interest = (f"net interest from USD {a['net_interest']:,.0f}bn to USD {z['net_interest']:,.0f}bn a year"
+                if len(rows) > 1 else f"net interest USD {z['net_interest']:,.0f}bn")
+    text = (f"On CBO's {vintage} baseline{shift}, debt held by the public {debt} "
             f"(CBO{', unshifted' if rate_shift_bp else ''}: "
-            f"{z['cbo_debt_pct_gdp']:.1f}%), and net interest from USD {a['net_interest']:,.0f}bn to USD "
-            f"{z['net_interest']:,.0f}bn a year ({z['net_interest_pct_gdp']:.1f}% of GDP; USD {abs(gap):,.0f}bn "
+            f"{z['cbo_debt_pct_gdp']:.1f}%), and {interest} ({z['net_interest_pct_gdp']:.1f}% of GDP; USD {abs(gap):,.0f}bn "
             f"{'above' if gap > 0 else 'below'} CBO's {'unshifted ' if rate_shift_bp else ''}"
             f"USD {z['cbo_net_interest']:,.0f}bn).")
     if not rate_shift_bp or meta is None:
         return text
     total = sum(r["extra_deficit_vs_no_shift"] for r in rows)
-    span = f"FY{a['fiscal_year']}-{z['fiscal_year']}"
+    span = f"FY{a['fiscal_year']}-{z['fiscal_year']}" if len(rows) > 1 else f"FY{z['fiscal_year']}"
     text += (f" Against the same run without the shift, {rate_shift_bp:+.0f} bp from {meta['start']} adds "
              f"USD {total:,.0f}bn to {span} deficits (net interest, including interest on the extra debt)")
     ten = meta.get("extra_deficits_fy2026_2035")
