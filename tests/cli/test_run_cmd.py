@@ -390,3 +390,14 @@ def test_run_json_gives_the_decomposition_its_unit_and_standard_errors(tmp_path)
     assert f"± {se[0]['flows (selling)']:.1f}" in row and f"± {se[0]['total_bp']:.1f}" in row
     on_disk = json.loads((tmp_path / "o" / "result.json").read_text())
     assert on_disk["decomposition_y10_se"] == se and on_disk["decomposition_y10_unit"] == "bp"
+
+
+def test_workers_help_says_a_single_block_runs_serially(tmp_path):
+    """'run my-scenario.yaml --workers 2 --json' (README) ran 1,000 paths, one block, serially, and
+    meta said workers 1 with no word anywhere that --workers is a most, not a count."""
+    doc = _json(runner.invoke(app, ["run", "china-exit", "-n", "50", "--workers", "2", "--no-report",
+                                    "--out", str(tmp_path / "o"), "--json"]))
+    assert doc["meta"]["blocks"] == 1 and doc["meta"]["workers"] == 1 and doc["meta"]["executor"] == "serial"
+    for cmd in ("run", "compare"):
+        text = " ".join(runner.invoke(app, [cmd, "--help"], env={"COLUMNS": "200"}).stdout.replace("│", " ").split())
+        assert "at most one per block of paths, so a run of a single block runs serially" in text, cmd

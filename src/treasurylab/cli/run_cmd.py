@@ -18,6 +18,11 @@ import typer
 from treasurylab.cli import output
 from treasurylab.cli.output import guard, print_json, table
 
+#: paths run in blocks, one block per worker at most (scenario/executors.make_executor), so a run of one
+#: block (davos-2026's 1,000 paths) runs serially whatever --workers says; meta.workers gives what ran
+WORKERS_HELP = ("Local worker processes (1 = serial); at most one per block of paths, so a run of a single "
+                "block runs serially.")
+
 
 @contextmanager
 def progress_bar(enabled: bool, what: str):
@@ -135,7 +140,7 @@ def register(app: typer.Typer) -> None:
         paths: int | None = typer.Option(None, "--paths", "-n", help="Monte Carlo paths (default: the file's)."),
         seed: int | None = typer.Option(None, "--seed", "-s", help="Random seed (default: the file's)."),
         out: str | None = typer.Option(None, "--out", "-o", help="Output folder (default out/NAME)."),
-        workers: int | None = typer.Option(None, "--workers", "-w", help="Local worker processes (1 = serial)."),
+        workers: int | None = typer.Option(None, "--workers", "-w", help=WORKERS_HELP),
         cluster: str | None = typer.Option(None, "--cluster", help="Dask scheduler, tcp://HOST:PORT."),
         report: bool = typer.Option(True, "--report/--no-report", help="Write the HTML report."),
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
@@ -234,7 +239,7 @@ def register(app: typer.Typer) -> None:
         b: str = typer.Argument(..., metavar="B", help="Second scenario (name or YAML)."),
         paths: int | None = typer.Option(None, "--paths", "-n", help="Paths for both runs."),
         seed: int | None = typer.Option(None, "--seed", "-s", help="Seed for both runs."),
-        workers: int | None = typer.Option(None, "--workers", "-w"),
+        workers: int | None = typer.Option(None, "--workers", "-w", help=WORKERS_HELP),
         json_: bool = typer.Option(False, "--json", help="Print one JSON document."),
     ) -> None:
         """Run two scenarios on the same draws of the world (same seed) and show the per-path difference B - A."""
