@@ -61,6 +61,9 @@ def test_the_table_ends_with_the_summary_line_and_the_chart_is_written(tmp_path)
     nums = [float(x.replace(",", "")) for x in re.findall(r"([+-][\d,]+\.\d) bn", line)]
     assert len(nums) == 4 and abs(nums[0] - sum(nums[1:])) <= 0.15  # each rounded to 0.1 bn
     assert "USD bn" in line and "Grand Total, end of 2024-12 to end of 2026-04" in res.stdout
+    # the holdings at both ends carry the currency too (they read '9,208.9 bn -> 9,346.1 bn')
+    ends = next(x for x in res.stdout.splitlines() if "Grand Total, end of 2024-12 to end of 2026-04" in x)
+    assert re.search(r"holdings [\d,]+\.\d USD bn -> [\d,]+\.\d USD bn$", ends), ends
     assert "source: Table 3 = tic/vintage_2026-07/slt_table3.txt" in res.stdout
     assert "16 months (2025-01 to 2026-04; showing the last 3)" in res.stdout
     assert png.stat().st_size > 10_000 and png.read_bytes()[:4] == b"\x89PNG"

@@ -530,7 +530,7 @@ def register(app: typer.Typer) -> None:
             table(rows, title=f"{holder}: change in Treasury holdings and its parts, USD bn (TIC, July 2026 vintage)")
             typer.echo(f"{len(d.months)} months ({d.start} to {d.end}; showing the last {len(shown)})")
             typer.echo(f"{holder}, end of {d.jump_off} to end of {d.end}: holdings {words.level(d.holdings_start)} "
-                       f"bn -> {words.level(d.holdings_end)} bn")
+                       f"USD bn -> {words.level(d.holdings_end)} USD bn")
             typer.echo(words.summary_line(d))
             for n in d.notes:
                 typer.echo(f"note: {n}")
