@@ -51,7 +51,8 @@ def test_monthly_indicators_are_dated_by_their_month_not_its_first_day():
     assert body["Custody holdings for foreign official accounts (H.4.1)"][col["as of"]] == "2026-06-24"
     fed = _source_line(_by_id(P.page_holders_static(), "card-official-fed"))
     assert "as of 2026-04 (TIC)" in fed
-    cross = _source_line(_by_id(P.page_demand_static(), "card-crosscheck"))
+    # judged on a day both datasets were current: no stale flag after the as-of date
+    cross = _source_line(_by_id(P.page_demand_static(as_of="2026-06-26"), "card-crosscheck"))
     assert cross.endswith("as of 2026-06-24 / 2026-04")
 
 
@@ -357,7 +358,7 @@ def test_overview_claims_write_whole_numbers_with_separators_and_no_unit_without
 
 def test_sources_page_flags_a_stale_dataset_and_keeps_a_current_one_current():
     def status(as_of):
-        rows = _rows(_by_id(P.page_sources(as_of), "card-sources"))
+        rows = _rows(_by_id(P.page_sources(as_of=as_of), "card-sources"))
         head, body = rows[0], {r[0]: r for r in rows[1:]}
         return lambda ds: body[ds][head.index("status")]
 
@@ -370,10 +371,10 @@ def test_sources_page_flags_a_stale_dataset_and_keeps_a_current_one_current():
 
 
 def test_the_demand_reading_says_when_it_reads_a_stale_series():
-    stale = _by_id(P.page_demand_static("2026-12-07"), "card-reading")
+    stale = _by_id(P.page_demand_static(as_of="2026-12-07"), "card-reading")
     assert "(stale data)" in _text(stale.children[0])
     assert "stale: last observed 2026-06-24, next release was due ~2026-07-02" in _text(stale)
-    fresh = _by_id(P.page_demand_static("2026-06-26"), "card-reading")
+    fresh = _by_id(P.page_demand_static(as_of="2026-06-26"), "card-reading")
     assert "stale" not in _text(fresh)
 
 
@@ -389,7 +390,7 @@ def test_what_changed_marks_a_row_whose_dataset_is_stale():
     from treasurylab.monitor import indicators as I
 
     def note(as_of, indicator):
-        rows = _rows(_by_id(P.page_overview(as_of), "card-changed"))
+        rows = _rows(_by_id(P.page_overview(as_of=as_of), "card-changed"))
         head, body = rows[0], {r[0]: r for r in rows[1:]}
         return body[I.INDICATORS[indicator].title][head.index("note")]
 
@@ -397,3 +398,126 @@ def test_what_changed_marks_a_row_whose_dataset_is_stale():
     assert note("2026-12-07", "custody_foreign_official") == \
         "fed.custody_foreign_official stale: last observed 2026-06-24, next release was due ~2026-07-02"
     assert "stale" not in note("2026-06-26", "custody_foreign_official")
+
+
+CUSTODY = "fed.custody_foreign_official"
+
+
+def _custody_days():
+    """(a day custody is current, the first day it is stale), from the data: the due day of the week after
+    its last published one, and that day plus the grace plus one."""
+    import datetime as dt
+
+    from treasurylab.data.freshness import GRACE_DAYS, freshness
+
+    due = freshness(CUSTODY).next_due
+    return due, due + dt.timedelta(days=GRACE_DAYS + 1)
+
+
+def _flag(ds: str, day) -> str:
+    from treasurylab.data.freshness import freshness
+
+    f = freshness(ds, as_of=day)
+    assert f.stale, (ds, day)
+    return f"{ds} {f.status()}"
+
+
+def test_an_alert_whose_dataset_is_stale_says_so_beside_its_age():
+    """The alerts table showed an alert's age and nothing when its dataset's next release was overdue."""
+    from treasurylab.monitor import indicators as I
+    from treasurylab.monitor.rules import evaluate, load_rules
+
+    current, stale = _custody_days()
+
+    def table(day):
+        rows = _rows(_by_id(P.page_overview(as_of=day), "card-alerts"))
+        head, body = rows[0], {r[0]: r for r in rows[1:]}
+        assert head.index("stale data") == head.index("age") + 1, head
+        return lambda rule: body[rule["title"]][head.index("stale data")]
+
+    rules = {a["id"]: a for a in evaluate(load_rules())}
+    custody, deadline = rules["custody_down_50_13w"], rules["proclamation_11001_30_days"]
+    assert I.INDICATORS[custody["indicator"]].datasets == (CUSTODY,)
+    late, early = table(stale), table(current)
+    assert late(custody) == _flag(CUSTODY, stale)
+    assert late(custody).startswith(f"{CUSTODY} stale: last observed ")
+    assert early(custody) == ""
+    assert late(deadline) == early(deadline) == ""          # a deadline reads no dataset
+
+
+def _source_lines(components):
+    from dash import html
+
+    for c in components:
+        for n in _walk(c):
+            if isinstance(n, html.Div) and "card" in (n.className or "").split():
+                yield n.id, _source_line(n)
+
+
+def test_every_chart_source_line_flags_each_stale_dataset_it_names_and_no_current_one():
+    """A chart's source line named its datasets and their date and never said one was overdue."""
+    from treasurylab import data
+    from treasurylab.data.freshness import freshness
+
+    _, day = _custody_days()
+    pages = [P.page_overview(as_of=day), P.page_holders_static(as_of=day),
+             P.holders_by_country(P.DEFAULT_COUNTRIES, as_of=day), P.page_demand_static(as_of=day),
+             [P.auctions_card("10-Year", as_of=day)], P.page_rates(as_of=day), P.page_fiscal_static(as_of=day),
+             P.page_reserves(as_of=day), P.page_minerals(as_of=day), [P.scenario_history_card(as_of=day)]]
+    ids = list(data.datasets())
+    seen = {"stale": set(), "current": set()}
+    lines = dict(line for page in pages for line in _source_lines(page))
+    for cid, line in lines.items():
+        for ds in (i for i in ids if f"({i})" in line):
+            f = freshness(ds, as_of=day)
+            if f.stale:
+                assert _flag(ds, day) in line, (cid, ds, line)
+                seen["stale"].add(ds)
+            else:
+                assert f"{ds} stale:" not in line, (cid, ds, line)
+                seen["current"].add(ds)
+    # the day tells stale from current: both kinds are on the pages
+    assert CUSTODY in seen["stale"] and "tic.table5.vintage-2026-07" in seen["current"], seen
+    # a source written by hand (Freddie Mac's PMMS) is judged by the dataset the chart reads
+    assert _flag("mortgage.rate30", day) in lines["card-mortgage"]
+
+
+def test_a_running_dashboard_judges_each_request_on_its_own_day(monkeypatch):
+    """The cached pages kept the stale flags and alert ages of the day the server started; with a clock
+    set from one day to the next, the same address shows each day's, and a day's pages stay cached."""
+    import datetime as dt
+
+    from treasurylab.app.server import render
+    from treasurylab.data import freshness as F
+    from treasurylab.monitor.rules import evaluate, load_rules
+
+    title = next(a["title"] for a in evaluate(load_rules()) if a["id"] == "custody_down_50_13w")
+    current, stale = _custody_days()
+    clock = {"day": current}
+    monkeypatch.setattr(F, "today", lambda: clock["day"])
+
+    def custody_line():
+        return _source_line(_by_id(render("/demand"), "card-custody"))
+
+    def alert_row():
+        rows = _rows(_by_id(render("/"), "card-alerts"))
+        head, body = rows[0], {r[0]: r for r in rows[1:]}
+        row = body[title]
+        return row[head.index("age")], row[head.index("stale data")]
+
+    first = _by_id(render("/demand"), "card-custody")
+    assert "stale" not in custody_line()
+    assert _by_id(render("/demand"), "card-custody") is first          # cached within the day
+    age_then, flag_then = alert_row()
+    assert flag_then == ""
+    clock["day"] = stale
+    assert _flag(CUSTODY, stale) in custody_line()
+    age_now, flag_now = alert_row()
+    assert flag_now == _flag(CUSTODY, stale) and age_now != age_then
+    from treasurylab import data
+
+    last = F.freshness(CUSTODY, as_of=stale).last
+    assert (age_then, age_now) == (data.age(last, current), data.age(last, stale))
+    assert P.page_sources(as_of=None) is P.page_sources(as_of=stale)  # the clock's day is the cache's key
+    clock["day"] = current + dt.timedelta(days=1)
+    assert "stale" not in custody_line()

@@ -20,10 +20,9 @@ LAYOUT = dict(template="plotly_white", margin=dict(l=55, r=15, t=70, b=45), heig
 
 def card(title: str, fig: Any = None, *, source: str, as_of: str | None, reason: str | None = None,
          body: Any = None, card_id: str | None = None, note: str | None = None, stale: str | None = None):
-    """``stale``: the stale flag of a dataset the card reads (data/freshness.py), shown under the title."""
+    """``stale``: the stale flags of the datasets the card reads (data/freshness.py's ``stale_flags``), shown
+    in the source line after the as-of date: where a reader looks for how current a chart is."""
     kids: list[Any] = [html.H3(title)]
-    if stale:
-        kids.append(html.P(stale, className="stale"))
     if fig is not None:
         hover_with_units(fig)
         own_margin = fig.layout.margin.b is not None   # a report figure with its source line keeps its room
@@ -37,7 +36,10 @@ def card(title: str, fig: Any = None, *, source: str, as_of: str | None, reason:
         kids.append(html.P(f"Empty: {reason or 'no data'}", className="empty"))
     if note:
         kids.append(html.P(note, className="note"))
-    kids.append(html.P(f"Source: {source}" + (f" | as of {as_of}" if as_of else ""), className="source"))
+    line: Any = f"Source: {source}" + (f" | as of {as_of}" if as_of else "")
+    if stale:   # the flag in the stale style after the date; a current card's line stays one string
+        line = [line, " | ", html.Span(stale, className="stale")]
+    kids.append(html.P(line, className="source"))
     return html.Div(kids, className="card" + (" card-empty" if fig is None and body is None else ""),
                     id=card_id or "card-" + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60])
 

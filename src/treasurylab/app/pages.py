@@ -1,12 +1,17 @@
 """The dashboard's data pages, built from the store (every chart with its source and as-of date).
 
-Each ``page_*`` function returns the page's Dash components; the ones that take no user input are cached
-for the life of the process (the bundled data do not change while the server runs; ``data update``
-needs a restart), so a page costs one lookup after its first view. :func:`warm` builds them all.
+Each ``page_*`` function returns the page's Dash components, cached for the life of the process by their
+arguments and the day judged (the bundled data do not change while the server runs; ``data update``
+needs a restart), so a page costs one lookup after its first view of the day. The day judged is what
+the stale flags, the alerts' ages and the deadline clocks are judged on: ``as_of``, else today by
+data/freshness.py's clock, read on every call, so a server left running for days shows each day's flags
+(:func:`_by_day`). :func:`warm` builds them all for today.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import re
 from functools import lru_cache
 
@@ -77,12 +82,37 @@ def _line(series: dict[str, pd.Series], title: str = "", unit: str = ""):
 
 
 def _stale(*ids: str, as_of=None) -> str | None:
-    """The stale flags of the datasets a card reads ('fed.custody_foreign_official stale: last observed
-    ..., next release was due ~...'), or None when none is stale (data/freshness.py judges)."""
-    from treasurylab.data.freshness import freshness
+    """The stale flags of the datasets a card or a row reads, or None when none is stale (the words and the
+    rule: data/freshness.py's ``stale_flags``)."""
+    from treasurylab.data.freshness import stale_flags
 
-    flags = [f for f in (freshness(i, as_of=as_of) for i in ids) if f.stale]
-    return "; ".join(f"{f.dataset} {f.status()}" for f in flags) or None
+    return stale_flags(ids, as_of=as_of)
+
+
+def _from(day: dt.date, *ids: str) -> dict:
+    """A card's ``source`` and ``stale`` for the datasets ``ids`` it reads, judged on ``day``: one call, so a
+    chart never names a dataset in its source line without saying when that dataset is stale."""
+    return {"source": _src(*ids), "stale": _stale(*ids, as_of=day)}
+
+
+def _by_day(maxsize: int):
+    """Cache a page builder by its arguments and the day judged. ``page(*args, as_of=None)`` calls the
+    builder as ``build(*args, day=D)``, D the date of ``as_of``, else today by data/freshness.py's clock,
+    read at each call: a cache keyed by the arguments alone kept the flags of the day the server started."""
+    from treasurylab.data.freshness import judged_day
+
+    def wrap(build):
+        cached = lru_cache(maxsize=maxsize)(build)
+
+        @functools.wraps(build)
+        def page(*args, as_of=None):
+            return cached(*args, day=judged_day(as_of))
+
+        page.cache_clear = cached.cache_clear
+        page.cache_info = cached.cache_info
+        return page
+
+    return wrap
 
 
 # ---------------------------------------------------------------- overview
@@ -90,11 +120,13 @@ _CLAIM_PAGE = {"tic": "/holders", "sale": "/holders", "cbo": "/fiscal", "pboc": 
                "re": "/minerals"}
 
 
-@lru_cache(maxsize=1)
-def alerts() -> list[dict]:
+@_by_day(maxsize=2)
+def alerts(*, day: dt.date) -> list[dict]:
+    """The shipped rules as things stand on ``day`` (``watch --as-of``): the ages and the deadline clocks
+    count to the day judged, not to the day the server started."""
     from treasurylab.monitor.rules import evaluate, load_rules
 
-    return evaluate(load_rules())
+    return evaluate(load_rules(), as_of=day)
 
 
 def scenario_href(name: str) -> str:
@@ -104,23 +136,30 @@ def scenario_href(name: str) -> str:
     return "/scenarios?" + urlencode({"scenario": name})
 
 
-def alerts_table():
+def alerts_table(as_of=None):
+    """The alerts judged on ``as_of`` (default today); an alert whose indicator reads a stale dataset says so
+    beside its age (a deadline reads no dataset: blank)."""
+    from treasurylab.data.freshness import judged_day
     from treasurylab.monitor.rules import shown_numbers
+
+    day = judged_day(as_of)
 
     page = {i.id: i.page for i in I.INDICATORS.values()}
     # value and change as the reading beside them writes them (monitor.rules.shown_numbers: one rule)
     rows = [{**a, **shown_numbers(a), "_link": "/" + ("" if page.get(a["indicator"] or "", "minerals") == "overview"
                                   else page.get(a["indicator"] or "", "minerals")),
-             "_scenario_link": scenario_href(a["scenario"]) if a.get("scenario") else None} for a in alerts()]
+             "stale": _stale(*I.INDICATORS[a["indicator"]].datasets, as_of=day) if a.get("indicator") else None,
+             "_scenario_link": scenario_href(a["scenario"]) if a.get("scenario") else None} for a in alerts(as_of=day)]
     return table(rows, [("title", "alert"), ("status", "status"), ("value", "value"), ("unit", "unit"),
-                        ("date", "observed"), ("published", "published"), ("age", "age"), ("message", "reading"), ("basis", "why this level"),
+                        ("date", "observed"), ("published", "published"), ("age", "age"), ("stale", "stale data"),
+                        ("message", "reading"), ("basis", "why this level"),
                         ("scenario", "play it forward")], links={"": ""},
                  cell_links={"scenario": "_scenario_link"})
 
 
-@lru_cache(maxsize=4)
-def page_overview(as_of=None):
-    """``as_of``: the day the stale flags of 'what changed' judge (default today)."""
+@_by_day(maxsize=4)
+def page_overview(*, day: dt.date):
+    """``day``: the day the alerts and the stale flags of the alerts and of 'what changed' judge."""
     from treasurylab.report.claims import check_claims, load_claims
 
     kinds = {c["id"]: c.get("check", {}).get("kind", "none") for c in load_claims()}
@@ -144,7 +183,7 @@ def page_overview(as_of=None):
         cu, k = ind.change_unit()
         changed.append({"what": ind.title, "latest": float(s.iloc[-1]), "as_of": _when(name, s.index[-1]),
                         "previous": _when(name, s.index[-2]), "change": float(s.iloc[-1] - s.iloc[-2]) * k,
-                        "unit": ind.unit, "change_unit": cu, "note": _stale(*ind.datasets, as_of=as_of)})
+                        "unit": ind.unit, "change_unit": cu, "note": _stale(*ind.datasets, as_of=day)})
     from treasurylab.data.vintages import tic_revisions
 
     rev = tic_revisions()
@@ -152,7 +191,7 @@ def page_overview(as_of=None):
         html.H2("Overview"),
         card("The commentary's claims against today's data", body=claims, source="treasurylab claims (report/claims.yaml)",
              as_of="per row", card_id="card-claims"),
-        card("Alerts (treasurylab watch, shipped rules)", body=alerts_table(), source="treasurylab/monitor/rules.yaml",
+        card("Alerts (treasurylab watch, shipped rules)", body=alerts_table(day), source="treasurylab/monitor/rules.yaml",
              as_of="per row", card_id="card-alerts"),
         card("What changed since the previous observation", body=table(changed, [
             ("what", "indicator"), ("latest", "latest"), ("unit", "unit"), ("as_of", "as of"), ("previous", "previous"),
@@ -189,8 +228,8 @@ def tic_countries() -> list[str]:
     return sorted(latest[latest["row_type"] == "country"]["country"].unique())
 
 
-@lru_cache(maxsize=32)
-def holders_by_country(countries: tuple[str, ...]):
+@_by_day(maxsize=32)
+def holders_by_country(countries: tuple[str, ...], *, day: dt.date):
     df = _tic_frames()
     total = df[df["row_type"] == "grand_total"].set_index("ts")["value"]
     fig, share = go.Figure(), go.Figure()
@@ -213,14 +252,14 @@ def holders_by_country(countries: tuple[str, ...]):
     fig.update_layout(title="Holdings by country (dotted: series breaks)", yaxis_title="USD bn")
     share.update_layout(title="Share of all foreign holdings", yaxis_title="percent")
     asof = df["date"].max()
-    src = _src("tic.table5.vintage-2026-07", "tic.holdings.vintage-2026-07")
-    return [card("TIC holdings by country", fig, source=src, as_of=asof, card_id="card-tic-countries",
+    src = _from(day, "tic.table5.vintage-2026-07", "tic.holdings.vintage-2026-07")
+    return [card("TIC holdings by country", fig, **src, as_of=asof, card_id="card-tic-countries",
                  note="Series breaks from the TIC file's notes: " + ", ".join(_breaks())),
-            card("Share of the total", share, source=src, as_of=asof, card_id="card-tic-share")]
+            card("Share of the total", share, **src, as_of=asof, card_id="card-tic-share")]
 
 
-@lru_cache(maxsize=1)
-def page_holders_static():
+@_by_day(maxsize=2)
+def page_holders_static(*, day: dt.date):
     fo, why = _ind("foreign_official_tic")
     fed, why2 = _ind("fed_treasuries")
     fig = _line({"foreign official (TIC)": fo, "Federal Reserve (H.4.1)": fed}, "Foreign official and the Fed",
@@ -231,21 +270,22 @@ def page_holders_static():
     rev = tic_revisions()
     top = rev.reindex(rev["revision"].abs().sort_values(ascending=False).index).head(12)
     top = top.assign(holder=[tic_holder_label(c, t) for c, t in zip(top["country"], top["row_type"])])
-    return [card("Foreign official holdings and the Fed", fig, source=_src("tic.table5.vintage-2026-07",
-                                                                          "fed.treasuries"),
+    return [card("Foreign official holdings and the Fed", fig, **_from(day, "tic.table5.vintage-2026-07",
+                                                                       "fed.treasuries"),
                  as_of=f"{_when('foreign_official_tic', fo.index[-1])} (TIC), {_d(fed.index[-1])} (Fed)" if fig else None, reason=why or why2,
                  card_id="card-official-fed"),
             card("Revisions: TIC July 2026 vintage against March 2026", body=table(top.to_dict("records"), [
                 ("date", "month"), ("holder", "holder"), ("old", "2026-03 vintage (USD bn)"),
-                ("new", "2026-07 vintage (USD bn)"), ("revision", "revision (USD bn)")]), source=_src("tic.holdings", "tic.holdings.vintage-2026-07"),
+                ("new", "2026-07 vintage (USD bn)"), ("revision", "revision (USD bn)")]),
+                **_from(day, "tic.holdings", "tic.holdings.vintage-2026-07"),
                 as_of="2025-12", card_id="card-revisions",
                 note=f"{len(rev)} figures revised by 0.05 bn or more; the 12 largest shown.")]
 
 
 # ---------------------------------------------------------------- foreign demand, weekly
-@lru_cache(maxsize=4)
-def page_demand_static(as_of=None):
-    """``as_of``: the day the stale flags judge (default today)."""
+@_by_day(maxsize=4)
+def page_demand_static(*, day: dt.date):
+    """``day``: the day the stale flags judge."""
     from treasurylab.monitor import demand
 
     cus, why = _ind("custody_foreign_official")
@@ -253,14 +293,15 @@ def page_demand_static(as_of=None):
     fima, _ = _ind("fima_repo")
     out = [html.H2("Foreign demand, weekly")]
     if cus is None:
-        out.append(card("Custody holdings", None, source=_src("fed.custody_foreign_official"), as_of=None, reason=why))
+        out.append(card("Custody holdings", None, **_from(day, "fed.custody_foreign_official"), as_of=None, reason=why))
         return out
     r = demand.read(cus, rrp, fima)
-    stale = _stale("fed.custody_foreign_official", as_of=as_of)
-    out.append(card(f"Reading: {r.label}" + (" (stale data)" if stale else ""),
-                    body=html.P(r.sentence, className="reading"),
-                    source=_src("fed.custody_foreign_official", "fed.h41.foreign_official"), as_of=r.as_of,
-                    note="Rule: " + demand.RULE, card_id="card-reading", stale=stale))
+    # the reading judges custody alone: its title says "(stale data)" when custody is stale, and the source
+    # line names every stale dataset the card reads
+    src = _from(day, "fed.custody_foreign_official", "fed.h41.foreign_official")
+    out.append(card(f"Reading: {r.label}" + (" (stale data)" if _stale("fed.custody_foreign_official", as_of=day) else ""),
+                    body=html.P(r.sentence, className="reading"), **src, as_of=r.as_of,
+                    note="Rule: " + demand.RULE, card_id="card-reading"))
     recent = cus[cus.index >= cus.index[-1] - pd.DateOffset(years=3)]
     fig = go.Figure(go.Scatter(x=recent.index, y=recent.values, name="custody (Wednesday level)", mode="lines"))
     ch = go.Figure()
@@ -269,16 +310,16 @@ def page_demand_static(as_of=None):
         ch.add_trace(go.Bar(x=d.index, y=d.values, name=f"{w}-week change"))
     ch.update_layout(title="4- and 13-week changes", yaxis_title="USD bn", barmode="overlay")
     fig.update_layout(title="Custody holdings for foreign official accounts", yaxis_title="USD bn")
-    out += [card("Custody holdings (H.4.1)", fig, source=_src("fed.custody_foreign_official"), as_of=_d(cus.index[-1]),
+    out += [card("Custody holdings (H.4.1)", fig, **_from(day, "fed.custody_foreign_official"), as_of=_d(cus.index[-1]),
                  card_id="card-custody"),
-            card("Custody: 4- and 13-week changes", ch, source=_src("fed.custody_foreign_official"),
+            card("Custody: 4- and 13-week changes", ch, **_from(day, "fed.custody_foreign_official"),
                  as_of=_d(cus.index[-1]), card_id="card-custody-changes")]
     lines = [{"line": "custody, marketable Treasuries", "value": float(cus.iloc[-1]), "as_of": _d(cus.index[-1])}]
     for name, s in (("foreign official reverse repos", rrp), ("FIMA repo facility", fima)):
         if s is not None:
             lines.append({"line": name, "value": float(s.iloc[-1]), "as_of": _d(s.index[-1])})
     out.append(card("H.4.1 foreign official lines (USD bn, Wednesday level)", body=table(lines, [
-        ("line", "line"), ("value", "USD bn"), ("as_of", "week ended")]), source=_src("fed.h41.foreign_official"),
+        ("line", "line"), ("value", "USD bn"), ("as_of", "week ended")]), **_from(day, "fed.h41.foreign_official"),
         as_of=lines[-1]["as_of"], card_id="card-fima",
         note="One H.4.1 release is bundled: the reverse repo and FIMA lines have one week; `data update` adds weeks."))
     fo, _ = _ind("foreign_official_tic")
@@ -288,14 +329,14 @@ def page_demand_static(as_of=None):
                    "foreign official, all custodians (TIC)": fo[fo.index >= "2012-01"]},
                   "Cross-check: custody against TIC foreign official", "USD bn")
         out.append(card("Cross-check: custody vs TIC foreign official", x,
-                        source=_src("fed.custody_foreign_official", "tic.table5.vintage-2026-07"),
+                        **_from(day, "fed.custody_foreign_official", "tic.table5.vintage-2026-07"),
                         as_of=f"{_d(cus.index[-1])} / {_when('foreign_official_tic', fo.index[-1])}", card_id="card-crosscheck",
                         note="TIC counts every custodian; H.4.1 only the New York Fed's: the gap is custody elsewhere."))
     return out
 
 
-@lru_cache(maxsize=16)
-def auctions_card(tenor: str):
+@_by_day(maxsize=16)
+def auctions_card(tenor: str, *, day: dt.date):
     # the auctions the auction indicators count, by their one rule (monitor/indicators.py tenor_auctions): TIPS
     # and FRNs of the tenor (typed by the auctions file, SOMA's CUSIP list or the auction's yield against the
     # market's, monitor/auction_types.py), auctions none of them can type and offerings under $1bn are left
@@ -310,7 +351,7 @@ def auctions_card(tenor: str):
     how = df[df["left_out"].isna() | df["left_out"].isin(["TIPS", "FRN"])].groupby("kind_source").size().to_dict()
     df = df[df["left_out"].isna()]
     if df.empty:
-        return card(f"Auctions: {tenor}", None, source=_src("treasury.auctions"), as_of=None,
+        return card(f"Auctions: {tenor}", None, **_from(day, "treasury.auctions"), as_of=None,
                     reason=f"no {tenor} auction with results in the store")
     x = pd.to_datetime(df["date"])
     # one panel per quantity, each with its unit (a ratio and basis points on one shared axis read neither)
@@ -339,7 +380,7 @@ def auctions_card(tenor: str):
                  + ([f"{n_small} {tenor} offering{'s' if n_small > 1 else ''} under ${MIN_OFFERING_BN:g}bn (not a "
                      "market's auction)"] if n_small else []))
     fig.update_layout(title=f"{tenor} {kind}auctions since 2009", height=560)
-    return card(f"Auctions: {tenor}", fig, source=_src("treasury.auctions"), as_of=last["date"],
+    return card(f"Auctions: {tenor}", fig, **_from(day, "treasury.auctions"), as_of=last["date"],
                 card_id="card-auctions",
                 note=(f"Latest: indirect {last['indirect_share']:.1f}% (lower than {100 - pct:.0f}% of {tenor} auctions since "
                       "2009), bid-to-cover {:.2f}. Indirect share over the offering amount (total accepted less SOMA "
@@ -351,8 +392,8 @@ def auctions_card(tenor: str):
 
 
 # ---------------------------------------------------------------- rates
-@lru_cache(maxsize=1)
-def page_rates():
+@_by_day(maxsize=2)
+def page_rates(*, day: dt.date):
     from treasurylab import data
 
     cmt = data.series("yields.cmt")
@@ -372,7 +413,7 @@ def page_rates():
         curve.add_trace(go.Scatter(x=order, y=c.values, name=_d(d), mode="lines+markers", connectgaps=False))
     curve.update_layout(title="Treasury curve: latest and one year before", yaxis_title="percent",
                         xaxis_title="maturity (constant-maturity tenor)")
-    out = [html.H2("Rates"), card("Yield curve", curve, source=_src("yields.cmt"), as_of=_d(last), card_id="card-curve",
+    out = [html.H2("Rates"), card("Yield curve", curve, **_from(day, "yields.cmt"), as_of=_d(last), card_id="card-curve",
                                   note=("Missing tenors: " + "; ".join(gaps) + ".") if gaps else None)]
     y10, _ = _ind("yield_10y")
     tp, why = _ind("term_premium_10y")
@@ -384,6 +425,7 @@ def page_rates():
                                                             "percent"),
                     source=_src("yields.cmt") + ("; ACM term premium (ACMTP10): " + _src("macro.term_premium")
                                                  if tp is not None else ""),
+                    stale=_stale("yields.cmt", *(("macro.term_premium",) if tp is not None else ()), as_of=day),
                     as_of=f"{_d(y10.index[-1])} (yield)" + (f", {_d(tp.index[-1])} (term premium)" if tp is not None
                                                             else ""), card_id="card-10y",
                     note=_term_premium_note() if tp is not None else f"Term premium not shown: {why}."))
@@ -392,14 +434,16 @@ def page_rates():
     out.append(card("Real yield and breakeven (10-year)", _line({"TIPS real yield": ry[ry.index >= since],
                                                                  "breakeven inflation": be[be.index >= since]},
                                                                 "10-year real yield and breakeven", "percent"),
-                    source=_src("rates.daily"), as_of=_d(ry.index[-1]), card_id="card-real"))
+                    **_from(day, "rates.daily"), as_of=_d(ry.index[-1]), card_id="card-real"))
     mort, why = _ind("mortgage_30y")
     out.append(card("30-year mortgage rate", _line({"30-year fixed": mort[mort.index >= since]}, "", "percent")
                     if mort is not None else None, source="Freddie Mac PMMS (MORTGAGE30US)",
+                    stale=_stale("mortgage.rate30", as_of=day),
                     as_of=_d(mort.index[-1]) if mort is not None else None, reason=why, card_id="card-mortgage"))
     baa, _ = _ind("baa_spread")
     out.append(card("Baa corporate spread", _line({"Baa - 10y": baa[baa.index >= since]}, "", "percentage points"),
-                    source=_src("fred.baa10y") + " (BAA10Y)", as_of=_d(baa.index[-1]), card_id="card-baa",
+                    source=_src("fred.baa10y") + " (BAA10Y)", stale=_stale("fred.baa10y", as_of=day),
+                    as_of=_d(baa.index[-1]), card_id="card-baa",
                     note="FRED's BAA10Y: Moody's seasoned Baa corporate yield (DBAA) minus the 10-year CMT (DGS10), "
                          "daily. Published the next business day, once both legs are in (H.15 posts a day's "
                          "rates the next business day; rule in data/asof.py)."))
@@ -421,8 +465,8 @@ def _term_premium_note() -> str:
 
 
 # ---------------------------------------------------------------- fiscal
-@lru_cache(maxsize=1)
-def page_fiscal_static():
+@_by_day(maxsize=2)
+def page_fiscal_static(*, day: dt.date):
     from treasurylab import data
 
     act = data.series("cbo.eval.actuals")
@@ -449,14 +493,14 @@ def page_fiscal_static():
                        xaxis_title=fy)
     bfig.update_layout(title="Debt held by the public: actual and CBO baselines", yaxis_title="USD bn",
                        xaxis_title=fy)
-    src = _src("cbo.eval.actuals", "cbo.eval.baselines")
+    src = _from(day, "cbo.eval.actuals", "cbo.eval.baselines")
     return [html.H2("Fiscal"),
-            card("Net interest, actual vs CBO vintages", fig, source=src, as_of=f"FY{int(ni.index.max())}",
+            card("Net interest, actual vs CBO vintages", fig, **src, as_of=f"FY{int(ni.index.max())}",
                  card_id="card-net-interest"),
-            card("Debt held by the public / GDP", dfig, source=_src("cbo.eval.actuals", "cbo.eval.gdp"),
+            card("Debt held by the public / GDP", dfig, **_from(day, "cbo.eval.actuals", "cbo.eval.gdp"),
                  as_of=f"FY{int(debt.index.max())}", card_id="card-debt-gdp",
                  note="CBO's baselines carry no GDP: their debt is compared in USD bn in the next card."),
-            card("Debt held by the public, actual vs CBO vintages", bfig, source=src,
+            card("Debt held by the public, actual vs CBO vintages", bfig, **src,
                  as_of=f"FY{int(debt.index.max())}", card_id="card-debt-baselines")]
 
 
@@ -482,8 +526,8 @@ def interest_shift_figure(shift_bp: int):
 
 
 # ---------------------------------------------------------------- reserves
-@lru_cache(maxsize=1)
-def page_reserves():
+@_by_day(maxsize=2)
+def page_reserves(*, day: dt.date):
     from treasurylab import data
 
     out = [html.H2("Reserves")]
@@ -491,11 +535,11 @@ def page_reserves():
     # 1999q4 value each, which the IMF no longer publishes (dataset caveat: not current, ignore them)
     cofer = data.series("imf.cofer", indicator="share_pct", currency="USD", region="G001").sort_values("date")
     if cofer.empty:
-        out.append(card("COFER dollar share", None, source=_src("imf.cofer"), as_of=None, reason="no USD share rows"))
+        out.append(card("COFER dollar share", None, **_from(day, "imf.cofer"), as_of=None, reason="no USD share rows"))
     else:
         fig = go.Figure(go.Bar(x=cofer["date"], y=cofer["value"], name="World (G001)"))
         fig.update_layout(title="US dollar share of allocated reserves, world", yaxis_title="percent")
-        out.append(card("COFER: dollar share of reserves", fig, source=_src("imf.cofer"), as_of=cofer["date"].max(),
+        out.append(card("COFER: dollar share of reserves", fig, **_from(day, "imf.cofer"), as_of=cofer["date"].max(),
                         card_id="card-cofer",
                         note="Only the quarters in the bundled COFER snapshot are shown. The snapshot's advanced- and "
                              "emerging-economy series hold a single 1999q4 value the IMF has since withdrawn: left out."))
@@ -506,23 +550,33 @@ def page_reserves():
         if not g.empty:
             fig.add_trace(go.Scatter(x=pd.to_datetime(g["date"]), y=g["value"], name=str(g["country"].iloc[0])))
     fig.update_layout(title="Central-bank gold (tonnes)", yaxis_title="tonnes")
-    out.append(card("Central-bank gold", fig if fig.data else None, source=_src("wgc.gold_reserves"),
+    out.append(card("Central-bank gold", fig if fig.data else None, **_from(day, "wgc.gold_reserves"),
                     as_of=gold["date"].max() if not gold.empty else None, reason="no tonnes rows", card_id="card-cb-gold"))
     pb, why = _ind("pboc_gold")
     out.append(card("PBoC gold, monthly", _line({"PBoC gold": pb}, "", "million troy oz") if pb is not None else None,
-                    source=_src("curated.pboc_gold_monthly"), as_of=_d(pb.index[-1])[:7] if pb is not None else None,
+                    **_from(day, "curated.pboc_gold_monthly"), as_of=_d(pb.index[-1])[:7] if pb is not None else None,
                     reason=why, card_id="card-pboc"))
     return out
 
 
 # ---------------------------------------------------------------- minerals
 @lru_cache(maxsize=1)
-def page_minerals():
-    import datetime as dt
-
-    from treasurylab import data
+def _minerals_run():
+    """The minerals block's ten years and its 180-day answer: the same every day, so run once a process
+    (the page itself is rebuilt each day for its clock)."""
     from treasurylab.model import minerals as M
     from treasurylab.params.minerals_inputs import build
+
+    inputs = build(None)
+    res = M.simulate(inputs, M.policy_record_2025(), start="2026-01", months=120)
+    ans = M.answer_180_days(inputs, M.policy_record_2025(), start="2026-01-14", days=180)
+    return res, ans
+
+
+@_by_day(maxsize=2)
+def page_minerals(*, day: dt.date):
+    """``day``: the day the 180-day clock counts to."""
+    from treasurylab import data
     from treasurylab.report import minerals_figures as MF
 
     cap = data.series("curated.rare_earths_capacity")
@@ -535,19 +589,17 @@ def page_minerals():
         fig.add_trace(go.Bar(x=[MF.STAGE_LABELS.get(s, s) for s in stages], y=share.values, name=str(reg)))
     fig.update_layout(title="Share of world capacity by stage and region", yaxis_title="percent", barmode="stack",
                       xaxis_title="stage of the chain, ore to magnet")
-    rules = {a["id"]: a for a in alerts()}
+    rules = {a["id"]: a for a in alerts(as_of=day)}
     clock = rules.get("proclamation_11001_30_days")
-    inputs = build(None)
-    res = M.simulate(inputs, M.policy_record_2025(), start="2026-01", months=120)
+    res, ans = _minerals_run()
     figs = MF.figures(res)
-    ans = M.answer_180_days(inputs, M.policy_record_2025(), start="2026-01-14", days=180)
     return [html.H2("Minerals"),
-            card("The rare-earth chain by stage and region", fig, source=_src("curated.rare_earths_capacity"),
+            card("The rare-earth chain by stage and region", fig, **_from(day, "curated.rare_earths_capacity"),
                  as_of=str(cap["date"].max()), card_id="card-chain"),
             card("Proclamation 11001: the 180-day clock", body=html.P(clock["message"] if clock else "no clock rule",
                                                                        className="reading"),
                  source="Proclamation 11001 (14 Jan 2026); params minerals.negotiation_days",
-                 as_of=dt.date.today().isoformat(), card_id="card-clock"),
+                 as_of=day.isoformat(), card_id="card-clock"),
             card("Ally shortfalls (policy record to 2025, no new restriction)", figs["minerals_shortfall"],
                  source="treasurylab minerals block (curated rare-earth datasets)", as_of="2026-01 start",
                  card_id="card-shortfall"),
@@ -556,11 +608,9 @@ def page_minerals():
 
 
 # ---------------------------------------------------------------- sources
-@lru_cache(maxsize=4)
-def page_sources(as_of=None):
-    """``as_of``: the day the stale flags judge (default today)."""
-    import datetime as dt
-
+@_by_day(maxsize=4)
+def page_sources(*, day: dt.date):
+    """``day``: the day the stale flags judge."""
     from treasurylab import data
     from treasurylab.data import store
     from treasurylab.data.freshness import GRACE_DAYS, freshness
@@ -572,7 +622,7 @@ def page_sources(as_of=None):
             col = ds.date_column if ds.date_column in df.columns else None
             latest = str(df[col].astype(str).max()) if col and len(df) else "(no date column)"
             upd = df.attrs["provenance"].get("updated_from")
-            f = freshness(ds.id, as_of=as_of, df=df)
+            f = freshness(ds.id, as_of=day, df=df)
             rows.append({"id": ds.id, "title": ds.title, "latest": latest, "frequency": ds.frequency,
                          "retrieved": ds.retrieved, "refreshed": (upd or {}).get("retrieved", "bundled snapshot"),
                          "status": f.status() if f.judged else f"loaded; {f.status()}"})
@@ -586,7 +636,7 @@ def page_sources(as_of=None):
                 ("id", "dataset"), ("title", "title"), ("latest", "latest observation"), ("frequency", "frequency / lag"),
                 ("retrieved", "snapshot retrieved"), ("refreshed", "last refreshed"), ("status", "status")]),
                 source="treasurylab data list / the store's provenance records", as_of="per row", card_id="card-sources",
-                note=f"Stale: the day judged ({(as_of or dt.date.today())}) is past the day the next release was due "
+                note=f"Stale: the day judged ({day}) is past the day the next release was due "
                      f"(the period after the last observation, by the publisher's calendar in data/asof.py) plus "
                      f"{GRACE_DAYS} days (assumption: a week covers a release's ordinary slips, such as a holiday). "
                      "Not judged: a dataset with no release calendar recorded (irregular, a frozen vintage, a "
@@ -597,7 +647,7 @@ def page_sources(as_of=None):
 
 
 def warm() -> None:
-    """Build every cached page once (so that the first visitor does not wait)."""
+    """Build every cached page once for today (so that the first visitor does not wait)."""
     page_overview()
     holders_by_country(DEFAULT_COUNTRIES)
     page_holders_static()
@@ -612,14 +662,14 @@ def warm() -> None:
     scenario_history_card()
 
 
-@lru_cache(maxsize=1)
-def scenario_history_card():
+@_by_day(maxsize=2)
+def scenario_history_card(*, day: dt.date):
     """The observed 10-year yield of the last three years: where a run's fan charts start from."""
     y10, why = _ind("yield_10y")
     if y10 is None:
-        return card("Observed history", None, source=_src("yields.cmt"), as_of=None, reason=why)
+        return card("Observed history", None, **_from(day, "yields.cmt"), as_of=None, reason=why)
     m = y10.resample("MS").mean()
     m = m[m.index >= m.index[-1] - pd.DateOffset(years=3)]
     return card("Observed history the fans start from: 10-year yield (monthly mean)",
-                _line({"10-year yield": m}, "", "percent"), source=_src("yields.cmt"), as_of=_d(y10.index[-1]),
+                _line({"10-year yield": m}, "", "percent"), **_from(day, "yields.cmt"), as_of=_d(y10.index[-1]),
                 card_id="card-history")

@@ -20,6 +20,20 @@ from dataclasses import dataclass
 GRACE_DAYS = 7
 
 
+def today() -> dt.date:
+    """The day judged when a caller names none. The one clock of the stale rule: the dashboard reads it on
+    every request (so a server left running judges each day on that day) and a test replaces it to set the
+    day."""
+    return dt.date.today()
+
+
+def judged_day(as_of=None) -> dt.date:
+    """``as_of`` as a date (a date or 'YYYY-MM[-DD]'), or :func:`today` when it is None."""
+    from treasurylab.data.asof import as_date
+
+    return as_date(as_of) if as_of is not None else today()
+
+
 @dataclass(frozen=True)
 class Freshness:
     dataset: str
@@ -69,7 +83,7 @@ def freshness(dataset_id: str, as_of=None, df=None) -> Freshness:
     from treasurylab.data.catalog import get
 
     ds = get(dataset_id)
-    day = A.as_date(as_of) if as_of is not None else dt.date.today()
+    day = judged_day(as_of)
     if ds.release_every is None:
         return Freshness(ds.id, False, as_of=day, why="no release calendar recorded")
     if ds.id not in A.RULES and ds.id not in A.SERIES_RULES:
@@ -91,3 +105,13 @@ def freshness(dataset_id: str, as_of=None, df=None) -> Freshness:
         nxt[col] = nxt[col].astype(int)
     due = A.published(ds.id, nxt).min().date()
     return Freshness(ds.id, True, stale=day > due + dt.timedelta(days=GRACE_DAYS), last=last, next_due=due, as_of=day)
+
+
+def stale_flags(ids, as_of=None) -> str | None:
+    """The stale flags of the datasets ``ids`` that something reads, in the words every reader sees
+    ('fed.custody_foreign_official stale: last observed 2026-06-24, next release was due ~2026-07-02', one
+    per stale dataset, joined by '; '), or None when none is stale: the dashboard's alerts, 'what changed'
+    rows, chart source lines and the Demand reading all write them through here."""
+    day = judged_day(as_of)
+    flags = [f for f in (freshness(i, as_of=day) for i in dict.fromkeys(ids)) if f.stale]
+    return "; ".join(f"{f.dataset} {f.status()}" for f in flags) or None
