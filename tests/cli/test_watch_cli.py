@@ -273,3 +273,25 @@ def test_the_table_and_the_sentence_write_each_number_alike_at_the_indicators_pr
     assert row["value"] == f"{tp['value']:.3f}" and row["change"] == f"{tp['change']:.1f}"
     assert abs(tp["change"]) >= 10
     assert f"a change of {tp['change']:.1f} bp" in tp["message"] and tp["shown"]["change"] == f"{tp['change']:.1f}"
+
+
+def test_every_field_of_the_json_output_is_documented_with_its_unit():
+    """`shown` and `age` joined the --json rows with no word in the docs on what they hold or in what unit;
+    the README's list is generated from monitor.rules' field list, which must match the output exactly."""
+    from pathlib import Path
+
+    from treasurylab.monitor.rules import ALERT_FIELDS, WATCH_JSON_FIELDS
+
+    doc = json.loads(runner.invoke(app, ["watch", "--as-of", "2026-07-01", "--json"]).stdout)
+    assert list(doc) == list(WATCH_JSON_FIELDS)
+    kinds = {a["kind"] for a in doc["alerts"]}
+    assert {"deadline", "change", "threshold", "percentile"} <= kinds       # every shape of row is seen
+    for a in doc["alerts"]:
+        assert list(a) == list(ALERT_FIELDS), a["id"]
+        assert set(a["shown"]) == {"value", "change"}, a["id"]
+    for name, (unit, meaning) in {**WATCH_JSON_FIELDS, **ALERT_FIELDS}.items():
+        assert unit.strip() and meaning.strip(), name
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- generated:watch-json-fields -->")[1].split("<!-- /generated:watch-json-fields -->")[0]
+    for name, (unit, _) in {**WATCH_JSON_FIELDS, **ALERT_FIELDS}.items():
+        assert f"| `{name}` | {unit} |" in section, name

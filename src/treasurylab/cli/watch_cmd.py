@@ -7,7 +7,9 @@ date its publisher released it (``published``, blank where the store does not re
 observation is on the day judged (``age``) and a sentence,
 and why the rule's level is what it is (``basis``: a source, or an assumption with its reason). The rules
 are ``treasurylab/monitor/rules.yaml`` unless ``--rules`` names another file written the same way.
-Run ``treasurylab data update`` first (online) to evaluate on fresh data.
+Run ``treasurylab data update`` first (online) to evaluate on fresh data. ``--json`` prints one document;
+its fields and their units are listed once, in ``monitor.rules.WATCH_JSON_FIELDS`` and ``ALERT_FIELDS``
+(the README's list is generated from them).
 
 ``--as-of`` must lie between the earliest observation any rule can use and today (else exit 2, naming
 the range): before it nothing can be judged, and a date in the future would pass the latest data off

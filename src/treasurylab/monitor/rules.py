@@ -54,6 +54,55 @@ from treasurylab.errors import BadInput, did_you_mean
 SHIPPED_RULES = Path(str(resources.files("treasurylab.monitor") / "rules.yaml"))
 EXIT_FIRED = 3  # `treasurylab watch` exits with this when at least one rule fired (0: none; 2: bad input)
 
+# What `treasurylab watch --json` prints, field by field: name -> (unit, meaning). The README's list of the
+# fields is generated from these (``make docs``), and a test fails when the output and this list differ, so
+# a field added to the output is documented, with its unit, in the same change.
+WATCH_JSON_FIELDS = {
+    "rules_file": ("text", "the rules file evaluated: `rules.yaml` (the shipped rules) or the path given to "
+                           "`--rules`"),
+    "as_of": ("date, YYYY-MM-DD", "the `--as-of` date; null without it (the clocks count to today, the series "
+                                  "use all data)"),
+    "counts": ("number of rules", "`{\"fired\", \"quiet\", \"no data\"}`: how many rules have each status"),
+    "exit_code": ("exit status", "the command's exit code: 3 when at least one rule fired, else 0"),
+    "alerts": ("list", "one object per rule, in the rules file's order, with the fields below"),
+}
+ALERT_FIELDS = {
+    "id": ("text", "the rule's id"),
+    "title": ("text", "the rule's title"),
+    "kind": ("text", "`threshold`, `change`, `new_low`, `new_high`, `percentile` or `deadline`"),
+    "status": ("text", "`fired`, `quiet` or `no data` (the reason in `message`)"),
+    "fired": ("true / false", "whether the rule fired"),
+    "value": ("in `unit`", "the latest value judged, as published (full precision); a deadline's days left, or days "
+                        "since it passed; null with no data"),
+    "date": ("the indicator's period: YYYY-MM (monthly), YYYYqN (quarterly) or YYYY-MM-DD",
+             "the period `value` is for (the observation); a deadline's: the day judged"),
+    "reference_value": ("in `unit`", "what `value` is compared with: the value `window` earlier (change), the lowest "
+                                  "or highest before it (new low or high), the percentile's level (percentile); "
+                                  "null for a threshold or a deadline"),
+    "reference_date": ("as `date`", "the period of `reference_value` (a percentile's: the last observation in its "
+                                    "window); a deadline's: the day its clock ends"),
+    "condition": ("text, with its unit", "what fires the rule, in words"),
+    "unit": ("text", "the unit of `value` and `reference_value` (USD bn, percent, bp, million troy oz, days left, "
+                     "days since it passed)"),
+    "change": ("in `change_unit`", "`value` minus `reference_value`, times the rule's `scale` (change rules); "
+                                "else null"),
+    "change_unit": ("text", "the unit of `change` (bp where `scale: 100` turns percent into basis points); empty "
+                            "without a change"),
+    "message": ("text, each number with its unit", "the reading in one sentence, as printed under the table"),
+    "published": ("date, YYYY-MM-DD", "when the publisher released `value` (its dataset's release rule); null "
+                                      "for a deadline"),
+    "age": ("words: days, months or years", "how old the observation is on the day judged (`--as-of`, else "
+                                            "today): '7 days', '2 months', '2.1 years'; null for a deadline "
+                                            "or with no data"),
+    "indicator": ("text", "the indicator the rule reads (`treasurylab.monitor.indicators`); null for a deadline"),
+    "scenario": ("text", "a shipped scenario that plays this reading forward; null when none"),
+    "basis": ("text", "why the level is what it is: `source: <citation>` or `assumption: <reason>`"),
+    "shown": ("text, in `unit` and `change_unit`", "`{\"value\", \"change\"}` written as the sentence and the "
+                                                   "table write them (the indicator's digits, thousands "
+                                                   "separators; a deadline's whole days); empty text where there "
+                                                   "is none"),
+}
+
 _WINDOW = re.compile(r"^(\d+)([dwmy])$")
 
 

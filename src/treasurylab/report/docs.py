@@ -279,10 +279,23 @@ def section_watch_example() -> str:
     return f"```\n$ treasurylab watch --as-of 2026-07-01\n{lines}\n$ echo $?\n{code}\n```"
 
 
+def section_watch_json_fields() -> str:
+    """The fields of ``treasurylab watch --json``, each with its unit (monitor.rules: the one list)."""
+    from treasurylab.monitor.rules import ALERT_FIELDS, WATCH_JSON_FIELDS
+
+    out = []
+    for what, fields in (("the document", WATCH_JSON_FIELDS), ("each of `alerts`", ALERT_FIELDS)):
+        out += [f"| field of {what} | unit | meaning |", "|---|---|---|"]
+        out += [f"| `{k}` | {_cell(unit)} | {_cell(meaning)} |" for k, (unit, meaning) in fields.items()]
+        out.append("")
+    return "\n".join(out).rstrip("\n")
+
+
 # name -> generator of the text between the markers (a section may be inline or whole lines)
 SECTIONS = {
     "china-holdings": section_china_holdings,
     "watch-example": section_watch_example,
+    "watch-json-fields": section_watch_json_fields,
     **all_sections(),  # the numbers of the hand-written docs pages, one module per page
 }
 _MARKED = re.compile(r"(<!-- generated:(?P<name>[\w-]+) -->)(?P<body>.*?)(<!-- /generated:(?P=name) -->)", re.S)
