@@ -295,3 +295,28 @@ def test_every_field_of_the_json_output_is_documented_with_its_unit():
     section = readme.split("<!-- generated:watch-json-fields -->")[1].split("<!-- /generated:watch-json-fields -->")[0]
     for name, (unit, _) in {**WATCH_JSON_FIELDS, **ALERT_FIELDS}.items():
         assert f"| `{name}` | {unit} |" in section, name
+
+
+def test_each_alert_says_when_its_dataset_is_stale_in_json_and_under_its_sentence():
+    """watch gave an alert's age but not whether its dataset's next release was overdue (the dashboard's alerts
+    table did): on the day the custody release after the last bundled week was due the custody alert is current
+    (null, no line); a week past the grace days it carries data/freshness.py's flag in --json and prints it
+    under its sentence. A deadline reads no dataset: never flagged."""
+    import datetime as dt
+
+    from treasurylab.data.freshness import GRACE_DAYS, freshness, stale_flags
+
+    due = freshness("fed.custody_foreign_official").next_due
+    late = due + dt.timedelta(days=GRACE_DAYS + 7)
+    assert late < dt.date.today()
+    for day, stale in ((due, False), (late, True)):
+        doc = json.loads(runner.invoke(app, ["watch", "--json", "--as-of", day.isoformat()]).stdout)
+        rows = {a["id"]: a for a in doc["alerts"]}
+        custody = rows["custody_down_50_13w"]
+        want = stale_flags(["fed.custody_foreign_official"], as_of=day)
+        assert (want is not None) == stale
+        assert custody["stale"] == want
+        assert rows["proclamation_11001_30_days"]["stale"] is None
+        text = runner.invoke(app, ["watch", "--as-of", day.isoformat()], env=ONE_LINE_ROWS).stdout
+        block = text.split("custody_down_50_13w: ", 1)[1].split("\n[", 1)[0]
+        assert (f"    stale data: {want}" in block) == stale, block

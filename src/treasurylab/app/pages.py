@@ -148,7 +148,6 @@ def alerts_table(as_of=None):
     # value and change as the reading beside them writes them (monitor.rules.shown_numbers: one rule)
     rows = [{**a, **shown_numbers(a), "_link": "/" + ("" if page.get(a["indicator"] or "", "minerals") == "overview"
                                   else page.get(a["indicator"] or "", "minerals")),
-             "stale": _stale(*I.INDICATORS[a["indicator"]].datasets, as_of=day) if a.get("indicator") else None,
              "_scenario_link": scenario_href(a["scenario"]) if a.get("scenario") else None} for a in alerts(as_of=day)]
     return table(rows, [("title", "alert"), ("status", "status"), ("value", "value"), ("unit", "unit"),
                         ("date", "observed"), ("published", "published"), ("age", "age"), ("stale", "stale data"),

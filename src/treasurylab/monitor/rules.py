@@ -94,6 +94,10 @@ ALERT_FIELDS = {
     "age": ("words: days, months or years", "how old the observation is on the day judged (`--as-of`, else "
                                             "today): '7 days', '2 months', '2.1 years'; null for a deadline "
                                             "or with no data"),
+    "stale": ("text", "the stale flag of each dataset the indicator reads whose next release is overdue "
+                      "(data/freshness.py: '<dataset> stale: last observed <period>, next release was due "
+                      "~<date>', joined by '; ') on the day judged; null when none is stale, for a deadline "
+                      "or with no data"),
     "indicator": ("text", "the indicator the rule reads (`treasurylab.monitor.indicators`); null for a deadline"),
     "scenario": ("text", "a shipped scenario that plays this reading forward; null when none"),
     "basis": ("text", "why the level is what it is: `source: <citation>` or `assumption: <reason>`"),
@@ -449,18 +453,22 @@ def replay(rule, s: pd.Series, pub: pd.DatetimeIndex | None = None, at=None) -> 
     return out
 
 
-def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, Any]:
-    """One rule against ``get_series(indicator) -> pandas.Series`` (raises indicators.Unavailable)."""
+def evaluate_rule(rule, get_series, as_of: dt.date | None = None, stale_of=None) -> dict[str, Any]:
+    """One rule against ``get_series(indicator) -> pandas.Series`` (raises indicators.Unavailable).
+    ``stale_of(datasets, as_of)``: the stale flags (default data/freshness.py's ``stale_flags``; ``evaluate``
+    passes a memo, since rules share datasets and each judgement reads its dataset)."""
     from treasurylab.monitor.indicators import INDICATORS, Unavailable
 
     row: dict[str, Any] = {"id": rule.id, "title": rule.title, "kind": rule.kind, "status": "quiet",
                            "fired": False, "value": None, "date": None, "reference_value": None,
                            "reference_date": None, "condition": "", "unit": "", "change": None,
-                           "change_unit": "", "message": "", "published": None, "age": None,
+                           "change_unit": "", "message": "", "published": None, "age": None, "stale": None,
                            "indicator": getattr(rule, "indicator", None), "scenario": rule.scenario,
                            "basis": rule.basis}
+    from treasurylab.data.freshness import judged_day
+
     if isinstance(rule, Deadline):
-        today = as_of or dt.date.today()
+        today = judged_day(as_of)
         days, basis = rule.length()
         end = rule.start + dt.timedelta(days=days)
         if today < rule.start:
@@ -494,7 +502,10 @@ def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, A
         row.update(status="no data", message=str(exc))
         return row
     from treasurylab.data import age
+    from treasurylab.data.freshness import stale_flags
     from treasurylab.monitor.indicators import published
+
+    stale_of = stale_of or stale_flags
 
     pub = published(rule.indicator, s.index)
     if as_of is not None:   # as things stood then: only what was published by that date
@@ -508,7 +519,9 @@ def evaluate_rule(rule, get_series, as_of: dt.date | None = None) -> dict[str, A
     row.update(value=last, date=date_label(last_d, ind.frequency),
                published=pub[-1].date().isoformat() if pub is not None else None)
     # how old the observation is on the day judged, so a months-old week is not read as this week's
-    row["age"] = age(row["date"], as_of or dt.date.today())
+    row["age"] = age(row["date"], judged_day(as_of))
+    # an old observation may still be the latest release: the stale flag says whether the next one is overdue
+    row["stale"] = stale_of(ind.datasets, as_of)
     judged = not pd.isna(h["fired"])
     if judged:
         row["fired"] = bool(h["fired"])
@@ -585,9 +598,19 @@ def evaluate(rules: list, as_of: dt.date | None = None, get_series=None) -> list
             raise cache[name]
         return cache[name]
 
+    from treasurylab.data.freshness import stale_flags
+
+    flags: dict[tuple, str | None] = {}
+
+    def stale_of(datasets, day):
+        key = (tuple(datasets), day)
+        if key not in flags:
+            flags[key] = stale_flags(datasets, as_of=day)
+        return flags[key]
+
     if as_of is not None:
         check_as_of(rules, as_of, cached)
-    return [_with_shown(r, evaluate_rule(r, cached, as_of)) for r in rules]
+    return [_with_shown(r, evaluate_rule(r, cached, as_of, stale_of)) for r in rules]
 
 
 def _with_shown(rule, row: dict[str, Any]) -> dict[str, Any]:
@@ -634,7 +657,9 @@ def earliest_usable(rules: list, get_series) -> dt.date | None:
 
 def check_as_of(rules: list, as_of: dt.date, get_series) -> None:
     """``as_of`` between the earliest date any rule can use and today, else BadInput naming the range."""
-    today = dt.date.today()
+    from treasurylab.data.freshness import today as clock
+
+    today = clock()
     floor = earliest_usable(rules, get_series)
     span = f"from {floor} to today ({today})" if floor is not None else f"up to today ({today})"
     if floor is not None and as_of < floor:
