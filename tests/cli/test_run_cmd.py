@@ -68,7 +68,10 @@ def test_run_human_table(tmp_path):
     assert "compare baseline baseline" not in res.stdout
     ev = runner.invoke(app, ["run", "china-exit", "-n", "5", "--out", str(tmp_path / "c"), "--no-report"])
     assert ev.exit_code == 0, ev.output
-    assert "`treasurylab compare baseline china-exit` gives the events' effect" in " ".join(ev.stdout.split())
+    # on the 'other:' line, or in the words saying 'other' is sampling noise when it is (5 paths: it is)
+    out = " ".join(ev.stdout.split())
+    assert ("`treasurylab compare baseline china-exit` gives the events' effect" in out
+            or "path by path with `treasurylab compare baseline china-exit`." in out)
 
 
 OUTCOME_LINE = re.compile(r"^(p_cascade_half_24m|cascade_share_p50|cascade_share_p95|p_regime_exceeded): (.*)$", re.M)
@@ -401,3 +404,28 @@ def test_workers_help_says_a_single_block_runs_serially(tmp_path):
     for cmd in ("run", "compare"):
         text = " ".join(runner.invoke(app, [cmd, "--help"], env={"COLUMNS": "200"}).stdout.replace("│", " ").split())
         assert "at most one per block of paths, so a run of a single block runs serially" in text, cmd
+
+
+def test_run_says_other_is_sampling_noise_in_the_words_of_the_report_and_result_json(tmp_path):
+    """The report said under its decomposition chart that 'other' within 2 standard errors of zero is
+    sampling noise of expected value zero; run's table only said what 'other' holds. Both now take
+    the words from one function, and result.json carries them as run prints them."""
+    from treasurylab.scenario.results import other_noise
+
+    doc = _json(runner.invoke(app, ["run", "china-exit", "-n", "40", "-s", "3", "--no-report",
+                                    "--out", str(tmp_path / "o"), "--json"]))
+    notes = doc["decomposition_y10_notes"]
+    # at 40 paths 'other' (about ±15 bp of standard error) is within 2 of them of zero
+    assert notes["other"].startswith("'other' is sampling noise here") and "expected value is zero" in notes["other"]
+    assert "not distinguishable from zero at 40 paths" in notes["noise"]
+    text = runner.invoke(app, ["run", "china-exit", "-n", "40", "-s", "3", "--no-report", "--out",
+                               str(tmp_path / "t")], env={"COLUMNS": "400"})
+    assert text.exit_code == 0, text.output
+    lines = text.stdout.splitlines()
+    assert notes["other"] in lines and notes["noise"] in lines
+    assert "compare baseline china-exit" in notes["other"]      # the events' effect, path by path
+    # the same function, given the record's rows, gives the same words
+    assert other_noise(doc["decomposition_y10"], doc["decomposition_y10_se"], 40,
+                       doc["outcomes"]["p_regime_exceeded"],
+                       compare="`treasurylab compare baseline china-exit`") == notes["other"]
+    assert json.loads((tmp_path / "o" / "result.json").read_text())["decomposition_y10_notes"] == notes

@@ -171,7 +171,7 @@ def test_the_report_says_other_is_sampling_noise_of_mean_zero_only_when_it_is():
     """'other' (the paths' random shocks' mean) dominated the chart at a few hundred paths with nothing
     under it saying it is noise around zero; the words come where it is within 2 standard errors of
     zero, and say so when capped paths, whose cap is not of mean zero, sit in it too."""
-    from treasurylab.report.html import other_note
+    from treasurylab.scenario.results import other_noise as other_note
 
     rows = [{"month": "2026-01", "total_bp": 5.0, "other": 4.0}, {"month": "2026-02", "total_bp": 9.0, "other": 8.0}]
     se = [{"month": "2026-01", "total_bp": 3.0, "other": 3.0}, {"month": "2026-02", "total_bp": 3.0, "other": 3.0}]

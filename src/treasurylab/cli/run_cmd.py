@@ -209,22 +209,23 @@ def register(app: typer.Typer) -> None:
                     typer.echo(f"note: {r['field']}: {r['what']}")
             dec = res.decomposition()
             if dec:
-                from treasurylab.scenario.results import decomposition_noise
-
                 se = res.decomposition_se()
                 # the rows' machine key total_bp (result.json's decomposition_y10) worded as the other columns
                 table([{("total (bp)" if k == "total_bp" else k): (v if k == "month" else f"{v:+.1f} ± {e[k]:.1f}")
                         for k, v in r.items()} for r, e in zip(dec, se, strict=True)],
                       title="10-year change from the baseline, by source (bp, mean across paths "
                             "± its Monte Carlo standard error)")
-                noise = decomposition_noise(dec, se, res.paths)
-                if noise:
-                    typer.echo(noise)
                 # the paired comparison only where there are events to compare (not `compare baseline baseline`)
-                hint = (f"; `treasurylab compare baseline {scenario}` gives the events' effect path by path"
-                        if sc.events else "")
+                cmp_ = res.compare_command()
+                notes = res.decomposition_notes(dec, se)
+                if "noise" in notes:
+                    typer.echo(notes["noise"])
+                # the words on 'other' carry the pointer to the paired comparison when they are there
+                hint = f"; {cmp_} gives the events' effect path by path" if sc.events and "other" not in notes else ""
                 typer.echo(f"other: the mean of the paths' random shocks over {res.paths:,} paths (not zero with "
                            f"few paths: a run with no events shows it too) and the regime cap{hint}")
+                if "other" in notes:            # the report's words under its chart, for this table's months
+                    typer.echo(notes["other"])
             from treasurylab.scenario.results import outcome_line
 
             for k, v in res.outcomes().items():

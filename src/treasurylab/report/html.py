@@ -114,37 +114,6 @@ def _loop_split(result) -> tuple[list[dict], list[dict]]:
     return rows, (result.decomposition_se(at="all") if rows else [])
 
 
-def other_note(rows: list[dict], se: list[dict], paths: int, capped: float, events: bool = True) -> str | None:
-    """Words under the decomposition chart when its 'other' bar is within ``NOISE_SE`` standard errors
-    of zero in some month: 'other' is the mean over the paths of their random yield-curve shocks, each of
-    mean zero (model/shocks.py demeans every residual table), so there it is sampling noise of expected
-    value zero, however tall its bar; ``capped``: the share of paths capped at a regime bound, whose cap
-    also sits in 'other' and is not of mean zero (said when > 0). None when 'other' stands out in every
-    month (or has no standard error). ``events``: the scenario has events (then the paired comparison,
-    which the page's first lines name, gives their effect path by path)."""
-    from treasurylab.scenario.results import NOISE_SE
-
-    months = [r["month"] for r, e in zip(rows, se, strict=True)
-              if math.isfinite(e.get("other", math.nan)) and e["other"] > 0
-              and abs(r["other"]) < NOISE_SE * e["other"]]
-    if not months:
-        return None
-    # a mean of zero lies beyond NOISE_SE standard errors in this share of months by chance alone
-    # (two-sided normal tail): a few solid months in a long run are no evidence of an effect
-    tail = math.erfc(NOISE_SE / math.sqrt(2.0))
-    chance = (f"; a mean of zero still lies beyond {NOISE_SE:g} standard errors in about {tail:.0%} of "
-              f"months by chance alone" if len(months) < len(rows) else "")
-    cap = (f" But {capped:.1%} of the paths hit a regime bound, and the cap on them also sits in 'other': "
-           "that part is not of mean zero." if capped > 0 else "")
-    lead = "'other' is sampling noise here" if capped <= 0 else "'other' is mostly sampling noise here"
-    return (f"{lead}: the mean over {paths:,} paths of their random yield-curve shocks, "
-            f"each of mean zero (every residual table is demeaned, model/shocks.py), so its expected "
-            f"value is zero; it is within {NOISE_SE:g} standard errors of zero in {len(months)} of "
-            f"{len(rows)} months (hatched bars){chance}, and it shrinks as 1/sqrt(paths)."
-            + (" Read the events' effect from the named parts, or path by path with treasurylab compare "
-               "(top of the page)." if events else "") + cap)
-
-
 def figures_for(result, loop: tuple[list[dict], list[dict]] | None = None) -> dict[str, list]:
     """The report's figures by section (also used by the dashboard); ``loop``: :func:`_loop_split`'s
     result when the caller has it."""
@@ -215,7 +184,12 @@ def render(result, band_sources: list[dict] | None = None) -> str:
     from plotly.offline import get_plotlyjs
 
     from treasurylab import __version__
-    from treasurylab.scenario.results import OUTCOME_MEANING, decomposition_noise, fmt_number
+    from treasurylab.scenario.results import (
+        OUTCOME_MEANING,
+        decomposition_noise,
+        fmt_number,
+        other_noise,
+    )
     from treasurylab.scenario.words import event_rows
 
     sc = result.scenario
@@ -229,7 +203,10 @@ def render(result, band_sources: list[dict] | None = None) -> str:
     loop_noise = decomposition_noise(*loop, result.paths) if loop[0] else None
     outcomes = result.outcomes()
     regime = outcomes.get("p_regime_exceeded", 0.0)
-    loop_other = (other_note(*loop, result.paths, regime, bool(sc.events)) if loop[0] and loop[1] else None)
+    # the words `run` prints under its table, here marking the chart's hatched bars and pointing to the
+    # paired comparison named at the top of the page
+    loop_other = (other_noise(*loop, result.paths, regime, bool(sc.events), marked=" (hatched bars)",
+                              compare="treasurylab compare (top of the page)") if loop[0] and loop[1] else None)
     sections = {k: [_div(f, i) for i, f in v] for k, v in figs.items()}
     regime_note = (f"{regime:.1%} of paths hit a regime bound (10-year above its cap, debt or the output gap "
                    f"outside the model's range); those paths were capped and flagged, not extrapolated."

@@ -110,6 +110,38 @@ def decomposition_noise(rows: list[dict], se: list[dict], paths: int) -> str | N
             f"deviation across paths over the square root of {paths:,}; it shrinks as 1/sqrt(paths))")
 
 
+def other_noise(rows: list[dict], se: list[dict], paths: int, capped: float, events: bool = True,
+                marked: str = "", compare: str = "treasurylab compare") -> str | None:
+    """Words saying the 'other' part of :meth:`Result.decomposition` (``rows``) is sampling noise of
+    expected value zero where it is within :data:`NOISE_SE` of its standard errors (``se``) of zero in
+    some month: 'other' is the mean over the paths of their random yield-curve shocks, each of mean zero
+    (model/shocks.py demeans every residual table), so there it is noise however large it looks.
+    ``capped``: the share of paths capped at a regime bound, whose cap also sits in 'other' and is not
+    of mean zero (said when > 0). None when 'other' stands out in every month (or has no standard
+    error). ``events``: the scenario has events (then the paired comparison ``compare`` names gives
+    their effect path by path). ``marked``: how the medium marks those months (the report's chart
+    hatches them). The one home of these words: ``run``'s table, the report's chart and result.json."""
+    months = [r["month"] for r, e in zip(rows, se, strict=True)
+              if math.isfinite(e.get("other", math.nan)) and e["other"] > 0
+              and abs(r["other"]) < NOISE_SE * e["other"]]
+    if not months:
+        return None
+    # a mean of zero lies beyond NOISE_SE standard errors in this share of months by chance alone
+    # (two-sided normal tail): a few solid months in a long run are no evidence of an effect
+    tail = math.erfc(NOISE_SE / math.sqrt(2.0))
+    chance = (f"; a mean of zero still lies beyond {NOISE_SE:g} standard errors in about {tail:.0%} of "
+              f"months by chance alone" if len(months) < len(rows) else "")
+    cap = (f" But {capped:.1%} of the paths hit a regime bound, and the cap on them also sits in 'other': "
+           "that part is not of mean zero." if capped > 0 else "")
+    lead = "'other' is sampling noise here" if capped <= 0 else "'other' is mostly sampling noise here"
+    return (f"{lead}: the mean over {paths:,} paths of their random yield-curve shocks, "
+            f"each of mean zero (every residual table is demeaned, model/shocks.py), so its expected "
+            f"value is zero; it is within {NOISE_SE:g} standard errors of zero in {len(months)} of "
+            f"{len(rows)} months{marked}{chance}, and it shrinks as 1/sqrt(paths)."
+            + (f" Read the events' effect from the named parts, or path by path with {compare}."
+               if events else "") + cap)
+
+
 #: variables that are not monthly paths: name -> (long name, unit in files, scale to that unit)
 OTHER_VARIABLES: dict[str, tuple[str, str, float]] = {
     "cascade_share": ("share of foreign official holdings sold within 24 months (beyond the baseline)", "1", 1.0),
@@ -678,6 +710,31 @@ class Result:
                                                "p95": v, "mean": v}])], ignore_index=True)
         return df
 
+    def compare_command(self) -> str:
+        """The paired comparison of this run's scenario with the baseline, as a command a reader can
+        type: a shipped scenario by its name, another by its file (as it was given to ``run``)."""
+        from treasurylab.scenario.spec import shipped_dir
+
+        name = getattr(self.scenario, "name", str(self.scenario))
+        f = self.meta.get("scenario_file")
+        arg = f if f and Path(f).resolve().parent != shipped_dir().resolve() else name
+        return f"`treasurylab compare baseline {arg}`"
+
+    def decomposition_notes(self, rows: list[dict] | None = None, se: list[dict] | None = None) -> dict[str, str]:
+        """The words under :meth:`decomposition`'s table (default months): the parts not told from zero
+        at this many paths (:func:`decomposition_noise`) and 'other' as sampling noise of expected
+        value zero (:func:`other_noise`), under the keys ``noise`` and ``other``, those that apply. What ``run`` prints under its table and
+        result.json's ``decomposition_y10_notes``; ``rows``/``se``: the table's, when the caller has them."""
+        rows = self.decomposition() if rows is None else rows
+        if not rows:
+            return {}
+        se = self.decomposition_se() if se is None else se
+        events = bool(getattr(self.scenario, "events", ()))
+        capped = self.outcomes().get("p_regime_exceeded", 0.0)
+        got = {"noise": decomposition_noise(rows, se, self.paths),
+               "other": other_noise(rows, se, self.paths, capped, events, compare=self.compare_command())}
+        return {k: w for k, w in got.items() if w}
+
     def to_dict(self) -> dict:
         return {
             "scenario": self.scenario.name if hasattr(self.scenario, "name") else str(self.scenario),
@@ -694,6 +751,8 @@ class Result:
             # (only total_bp said its unit; the other parts and the errors were missing)
             "decomposition_y10_unit": "bp",
             "decomposition_y10_se": self.decomposition_se(),
+            # the words run prints under its table (the same function words them)
+            "decomposition_y10_notes": self.decomposition_notes(),
             "events": self.event_rows(),
             # likely unit slips found when the scenario was read, kept as given (scenario.spec.unit_warnings)
             "warnings": list(getattr(self.scenario, "warnings", ())),
