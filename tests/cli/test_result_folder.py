@@ -356,6 +356,36 @@ def test_a_run_that_replaces_an_earlier_run_says_whose_it_was(tmp_path, monkeypa
     assert "replaced" not in third.stdout
 
 
+def test_a_demo_that_replaces_an_earlier_demo_says_whose_it_was(tmp_path, monkeypatch):
+    """demo writes davos-2026's results into OUT/davos-2026 as run does, and says in the same line as
+    run which earlier run it replaced; that line had no test of its own. The first demo into a new
+    folder replaced nothing and says nothing; a second says the first's scenario file and time, on
+    stderr and in --json's scenario.replaced, and the record keeps it."""
+    from treasurylab.cli import demo_cmd
+
+    # the holders' chart (PNG export, tested in test_png_export.py) is not what is tested here
+    monkeypatch.setattr(demo_cmd, "write_charts", lambda out_dir: [])
+    args = ["demo", "--paths", "4", "--seed", "1", "--out", str(tmp_path / "o"), "--json"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.stderr
+    doc1 = json.loads(first.stdout)["scenario"]
+    assert doc1["replaced"] is None and "replaced" not in first.stderr
+    second = runner.invoke(app, args)
+    assert second.exit_code == 0, second.stderr
+    doc2 = json.loads(second.stdout)["scenario"]
+    folder = tmp_path / "o" / "davos-2026"
+    assert doc2["replaced"]["ran_at"] == doc1["meta"]["ran_at"] and doc2["replaced"]["folder"] == str(folder)
+    lines = [x for x in second.stderr.splitlines() if "replaced" in x]
+    assert lines == [f"note: replaced the results in {folder} of an earlier run of davos-2026 (scenario file "
+                     f"{doc1['meta']['scenario_file']}, ran {doc1['meta']['ran_at']})"]
+    assert json.loads((folder / "result.json").read_text())["replaced"] == doc2["replaced"]
+    # on screen (not --json) the same line, on stderr: stdout stays the tables
+    third = runner.invoke(app, args[:-1])
+    assert third.exit_code == 0, third.stderr
+    assert f"of an earlier run of davos-2026 (scenario file {doc1['meta']['scenario_file']}, ran " in third.stderr
+    assert "replaced" not in third.stdout
+
+
 def test_a_record_from_before_runs_kept_their_file_is_named_by_its_files_time(tmp_path):
     """A result.json written before runs recorded their scenario file and time: the run still says it
     replaced it, with the time its files were written; a folder with no result file replaced nothing."""
