@@ -369,7 +369,7 @@ def test_piped_calibrate_table_shows_every_target_id_whole():
 
 
 def _terminal(width: int, buffer: io.StringIO | None = None):
-    """A stand-in for output._console: a terminal of ``width`` columns (stderr goes to ``buffer``)."""
+    """A stand-in for output.console: a terminal of ``width`` columns (stderr goes to ``buffer``)."""
 
     def make(stderr: bool = False):
         return Console(force_terminal=True, width=width, file=buffer if stderr and buffer else None)
@@ -378,7 +378,7 @@ def _terminal(width: int, buffer: io.StringIO | None = None):
 
 
 def test_narrow_terminal_wraps_text_but_never_cuts_an_identifier(monkeypatch, capsys):
-    monkeypatch.setattr(output, "_console", _terminal(72))
+    monkeypatch.setattr(output, "console", _terminal(72))
     ids = ["fiscal.net_interest_to_revenue.fy2035", "minerals.separation.china_share"]
     note = "a note long enough that it has to wrap onto several lines in a narrow terminal window"
     output.table([{"target": i, "value": 1234.5, "unit": "USD bn", "note": note} for i in ids], title="t")
@@ -395,7 +395,7 @@ def test_narrow_terminal_wraps_text_but_never_cuts_an_identifier(monkeypatch, ca
 
 
 def test_table_wider_than_the_terminal_is_drawn_whole(monkeypatch, capsys):
-    monkeypatch.setattr(output, "_console", _terminal(40))
+    monkeypatch.setattr(output, "console", _terminal(40))
     row = {f"column_{k}": f"value-{k}-{'x' * 6}" for k in range(5)}
     output.table([row])
     out = capsys.readouterr().out
@@ -429,7 +429,7 @@ def test_progress_bar_only_on_a_terminal_and_never_with_json(monkeypatch, tmp_pa
     res = runner.invoke(app, args)                        # a pipe: no bar, nothing on stderr
     assert res.exit_code == 0 and res.stderr == ""
     buf = io.StringIO()
-    monkeypatch.setattr(output, "_console", _terminal(100, buf))
+    monkeypatch.setattr(output, "console", _terminal(100, buf))
     res = runner.invoke(app, args)
     assert res.exit_code == 0 and "2/2" in buf.getvalue()  # the bar counted the blocks on the terminal
     buf.seek(0), buf.truncate()

@@ -253,6 +253,56 @@ def private_imports(module: str, imports: list[tuple[str, set[str]]]) -> list[st
     return sorted(set(bad))
 
 
+def module_names(path: Path, text: str | None = None) -> dict[str, str]:
+    """The names that ``path`` (or ``text`` as if it were that file) binds to a treasurylab module by an
+    import, anywhere in the file: ``import treasurylab.x as M`` (M), ``import treasurylab.x`` (treasurylab),
+    ``from treasurylab import x`` or ``from . import x`` (x), ``from treasurylab.y import x as z`` (z)."""
+    me = _module_name(path)
+    package = me if _is_package(me) else me.rpartition(".")[0]
+    out: dict[str, str] = {}
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8") if text is None else text)):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name in MODULES and a.asname:
+                    out[a.asname] = a.name
+                elif a.name == ROOT or a.name.startswith(ROOT + "."):
+                    out[ROOT] = ROOT               # `import treasurylab.x.y` binds the package's name
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - (node.level - 1)]
+                mod = ".".join(base + ([node.module] if node.module else []))
+            else:
+                mod = node.module or ""
+            for a in node.names:
+                if f"{mod}.{a.name}" in MODULES:
+                    out[a.asname or a.name] = f"{mod}.{a.name}"
+    return out
+
+
+def private_attributes(path: Path, text: str | None = None) -> list[str]:
+    """The private names (``M._y``, ``treasurylab.x._y``) that ``path`` reaches as an attribute of
+    another treasurylab module through a name an import bound to it (:func:`module_names`)."""
+    me = _module_name(path)
+    bound = module_names(path, text)
+
+    def module_of(expr: ast.expr) -> str | None:
+        if isinstance(expr, ast.Name):
+            return bound.get(expr.id)
+        if isinstance(expr, ast.Attribute):
+            outer = module_of(expr.value)
+            return f"{outer}.{expr.attr}" if outer and f"{outer}.{expr.attr}" in MODULES else None
+        return None
+
+    bad = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8") if text is None else text)):
+        if isinstance(node, ast.Attribute) and _private(node.attr):
+            target = module_of(node.value)
+            if target and target != me:
+                bad.append(f"{target}.{node.attr}")
+    return sorted(set(bad))
+
+
 @pytest.mark.parametrize("module", sorted(MODULES), ids=str)
 def test_no_module_takes_a_private_name_from_another(module):
     """A private name is its module's own: what another module needs has a public name, in one home.
@@ -262,6 +312,9 @@ def test_no_module_takes_a_private_name_from_another(module):
     ``run_block``). Every import form counts, a lazy one inside a function included."""
     bad = private_imports(module, imports_of(MODULES[module]))
     assert not bad, f"{module} imports private names of other modules: {bad}"
+    # nor through a module it imported: `import treasurylab.x as M; M._y`, `from treasurylab import x; x._y`
+    bad = private_attributes(MODULES[module])
+    assert not bad, f"{module} reaches private names of other modules through their module: {bad}"
 
 
 def test_every_form_of_a_private_import_is_seen():
@@ -281,3 +334,29 @@ def test_every_form_of_a_private_import_is_seen():
     assert private_imports("treasurylab.cli.x", [("treasurylab.data._hidden", set())]) == ["treasurylab.data._hidden"]
     # a module's own names are its own business
     assert private_imports("treasurylab.report.figures", [("treasurylab.report.figures", {"_rgba"})]) == []
+
+
+@pytest.mark.parametrize(("text", "want"), [
+    ("import treasurylab.model.market as M\nM._zeros(1)\n", ["treasurylab.model.market._zeros"]),
+    ("from treasurylab.cli import output\noutput._console()\n", ["treasurylab.cli.output._console"]),
+    ("from treasurylab.scenario.targets import stability as S\nS._slippage_dict()\n",
+     ["treasurylab.scenario.targets.stability._slippage_dict"]),
+    ("from ..scenario import runner\nrunner._block\n", ["treasurylab.scenario.runner._block"]),
+    ("from . import figures\nfigures._rgba\n", ["treasurylab.report.figures._rgba"]),
+    ("import treasurylab.scenario.runner\ntreasurylab.scenario.runner._block\n", ["treasurylab.scenario.runner._block"]),
+    ("def f():\n    import treasurylab.data.store as st\n    return st._hidden\n", ["treasurylab.data.store._hidden"]),
+    ("from treasurylab import scenario\nscenario.runner._block\n", ["treasurylab.scenario.runner._block"]),
+    # public names, dunders, the module's own names and objects that are not modules pass
+    ("import treasurylab.model.market as M\nM.cached_zeros(1)\nM.__name__\n", []),
+    ("from treasurylab.scenario.runner import run\nrun._cache\n", []),
+    ("import numpy as np\nnp._NoValue\n", []),
+    ("from treasurylab.report import figures\nfigures._own\n", []),
+], ids=["import-as", "from-package-import-module", "from-import-as", "relative-up", "relative-here",
+        "dotted-import", "lazy-import", "package-then-module", "public", "not-a-module", "not-treasurylab",
+        "own-module"])
+def test_every_form_of_reaching_a_private_name_through_its_module_is_seen(text, want):
+    """``import treasurylab.x as M; M._y`` and ``from treasurylab import x; x._y`` took a private name
+    that no import form named: coupled took ``market._zeros``, run's progress bar ``output._console``
+    and the validation doc's numbers ``stability._slippage_dict`` (now public, in their homes)."""
+    probe = PKG / "report" / "figures.py" if "_own" in text else PKG / "report" / "_probe_attr.py"   # never written
+    assert private_attributes(probe, text) == want

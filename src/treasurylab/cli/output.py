@@ -232,7 +232,9 @@ def fold_header(text: str, width: int) -> str:
     return "\n".join(lines)
 
 
-def _console(stderr: bool = False):
+def console(stderr: bool = False):
+    """The terminal the tables and the progress bar draw on (stderr's for the bar): one home, so that
+    the tests can stand a terminal of a given width in for it."""
     from rich.console import Console
 
     return Console(stderr=stderr)
@@ -247,7 +249,7 @@ def table(rows: list[dict], columns: list[str] | None = None, title: str | None 
     columns = columns or (list(rows[0]) if rows else [])
     header = [str(c) for c in columns]
     cells = [[_fmt(r.get(c)) for c in columns] for r in rows]
-    probe = _console()
+    probe = console()
     limit = probe.width if (probe.is_terminal or os.environ.get("COLUMNS")) else None
     widths, width = column_widths(header, cells, limit)
     numeric = [bool(cells) and all(_is_number(r[j]) or not r[j] for r in cells) for j in range(len(header))]

@@ -31,7 +31,7 @@ def progress_bar(enabled: bool, what: str):
     Only when stderr is a terminal: in a pipe, a log file or under ``--json`` a bar is noise (rich
     would still write a blank line), and the JSON reader must see nothing but the document. Disabled
     (``--json``, or a run of one block), rich is not even imported."""
-    console = output._console(stderr=True) if enabled else None
+    console = output.console(stderr=True) if enabled else None
     if console is None or not console.is_terminal:
         yield None
         return

@@ -145,7 +145,7 @@ def holders_month(spec, state, t: int, *, debt_gdp_dev_pp, yield_vol_bp, threat,
     holder_sales += scen
     if window:
         # max(x, 0) against an array of zeros: the same numbers, on numpy's faster array-array loop
-        sold_24m += np.maximum(scen, M._zeros(scen.shape)) @ foreign_f
+        sold_24m += np.maximum(scen, M.cached_zeros(scen.shape)) @ foreign_f
     sur = flows.surprise @ insens
     exp_ = np.zeros(scen.shape[0]) if flows.expected_zero else flows.expected @ insens
     return flows.sales, sur, exp_

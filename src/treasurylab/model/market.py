@@ -655,7 +655,7 @@ _ZEROS: dict[tuple[int, ...], np.ndarray] = {}
 _COLUMNS: dict[bytes, np.ndarray] = {}
 
 
-def _zeros(shape: tuple[int, ...]) -> np.ndarray:
+def cached_zeros(shape: tuple[int, ...]) -> np.ndarray:
     """A read-only array of zeros of this shape (cached): ``np.maximum(x, zeros)`` is the same as
     ``np.maximum(x, 0.0)`` but runs on numpy's vectorised array-array loop, not the scalar one."""
     z = _ZEROS.get(shape)
@@ -721,7 +721,7 @@ def _clear_selling_only(h, s, absorber, absf, ones, fed_index, fed, supply) -> C
     h1a += delta_a
     # only rounding can make this bite (|resid| <= absorbers' holdings); max(x, 0) against an array
     # of zeros: the same numbers as against the scalar 0, about three times faster
-    np.maximum(h1a, _zeros(h1a.shape), out=h1a)
+    np.maximum(h1a, cached_zeros(h1a.shape), out=h1a)
     h1[:, ab] = h1a
 
     def bought() -> np.ndarray:

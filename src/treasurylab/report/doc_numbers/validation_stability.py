@@ -41,7 +41,7 @@ def _ds(kappa: float | None = None, events: bool = True, w_fiscal: float | None 
     from treasurylab.scenario.runner import run
     from treasurylab.scenario.targets import stability as S
 
-    d = S._slippage_dict(_override(kappa))
+    d = S.slippage_dict(_override(kappa))
     if not events:
         d["events"], d["name"] = [], "fiscal-slippage-without-event"
     if w_fiscal is not None:

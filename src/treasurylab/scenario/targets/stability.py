@@ -64,7 +64,9 @@ def sustained_selling(**overrides) -> dict:
             "peak_temp": float(temp.max())}
 
 
-def _slippage_dict(market_overrides: dict | None = None, paths: int = PATHS) -> dict:
+def slippage_dict(market_overrides: dict | None = None, paths: int = PATHS) -> dict:
+    """The fiscal-slippage scenario as a dict, with ``market_overrides`` and ``paths``: the run these
+    stability checks and the validation doc's numbers (report.doc_numbers) both make."""
     import copy
 
     from treasurylab.scenario.spec import resolve
@@ -86,7 +88,7 @@ def first_round(month: str = MONTH) -> dict:
     from treasurylab.scenario.runner import run
 
     zero = {k: 0.0 for k in ("3m", "2y", "5y", "10y", "30y")}
-    res = run(_slippage_dict({"fiscal_bp_per_pp_debt": zero, "fiscal_bp_per_pp_deficit": zero,
+    res = run(slippage_dict({"fiscal_bp_per_pp_debt": zero, "fiscal_bp_per_pp_deficit": zero,
                               "stock_bp_per_pp_gdp": zero, "flow_amplitude_bp": zero, "trust_bp": zero},
                              paths=2), workers=1)
     ds = res.ds
@@ -105,7 +107,7 @@ def slippage_median(month: str = MONTH, paths: int = PATHS, **market_overrides) 
     """Median and p95 of fiscal-slippage's 10y deviation (bp) at ``month``."""
     from treasurylab.scenario.runner import run
 
-    res = run(_slippage_dict(market_overrides or None, paths=paths), workers=1)
+    res = run(slippage_dict(market_overrides or None, paths=paths), workers=1)
     ds = res.ds
     i = res.months.index(month)
     dev = (ds["y10"].values[:, i] - ds["base_y10"].values[i]) * 1e4
