@@ -110,6 +110,46 @@ def test_band_sources_split_each_band_by_source_and_show_in_the_report():
     assert band_sources(sc.with_(overrides={"shocks": {"enabled": False}}), workers=1) == []
 
 
+def test_band_sources_say_where_a_sources_negative_added_variance_was_set_to_0():
+    """A source whose run has a narrower band than the contagion-only run adds negative variance (an
+    interaction), which band_sources set to 0 with no word: its share read 0% and the row's sum, the
+    shares' denominator, was larger than the signed sum. Each row now keeps what was cut and that sum,
+    and the report's table gives it per row (unit squared, share of the sum) with a note."""
+    from markupsafe import escape  # the report's template escapes as jinja does
+
+    from treasurylab.report.html import render
+    from treasurylab.scenario.compare import band_sources, clipped_cell, clipped_note
+
+    sc = load_scenario("baseline").with_(paths=300, seed=4)
+    rows = band_sources(sc, workers=1)
+    hit = [r for r in rows if r["clipped"]]
+    assert hit and len(hit) < len(rows)    # at 300 paths macro and fiscal narrow some bands a little
+    for r in rows:
+        for s, c in r["clipped"].items():
+            assert c > 0 and r[s] == 0.0, (r["variable"], r["month"], s)
+    # what was cut is the contagion-only run's variance less the source-only run's, in the shown unit squared
+    r = next(r for r in hit if r["variable"] == "y10" and "macro" in r["clipped"])
+    i = list(run(sc, workers=1).months).index(r["month"])
+    var = {name: float(np.var(run(sc.with_(overrides={"shocks": ov}), workers=1).arrays["y10"][:, i] * 100))
+           for name, ov in (("contagion", {"enabled": False}),
+                            ("macro", {"rates": False, "macro": True, "fiscal": False}))}
+    assert r["clipped"]["macro"] == pytest.approx(var["contagion"] - var["macro"], rel=1e-9)
+    assert r["contagion"] * r["variance_sum"] == pytest.approx(var["contagion"], rel=1e-9)
+    words = clipped_note(rows)
+    assert words is not None and f"In {len(hit)} of {len(rows)} rows" in words and "set to 0" in words
+    html = render(run(sc, workers=1), band_sources=rows)
+    assert 'id="band-clipped"' in html and str(escape(words)) in html
+    assert all(str(escape(clipped_cell(r))) in html for r in hit)
+    # the cell: each source's cut in the unit squared, and all of it as a share of the row's sum
+    row = {"variable": "y10", "label": "10-year yield (%)", "month": "2026-12", "variance_sum": 0.01,
+           "clipped": {"macro": 2e-4, "fiscal": 1e-4}}
+    assert clipped_cell(row) == "macro 0.0002 pp², fiscal 0.0001 pp² (3.0% of the sum)"
+    assert clipped_cell({**row, "variable": "foreign_total", "clipped": {"macro": 1.5}, "variance_sum": 300.0}) == (
+        "macro 1.50 (USD bn)² (0.5% of the sum)")
+    assert clipped_cell({**row, "clipped": {}}) == "" and clipped_note([{**row, "clipped": {}}]) is None
+    assert 'id="band-clipped"' not in render(run(sc, workers=1), band_sources=[{**r, "clipped": {}} for r in rows])
+
+
 def test_band_sources_reuse_the_scenarios_own_run_and_share_the_workers():
     """The "all" run is the scenario's own run (same seed and paths): passing it gives the very same
     rows; the other runs' blocks on two worker processes give the same rows as one after the other."""

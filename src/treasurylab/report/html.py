@@ -95,7 +95,7 @@ def band_rows(band_sources: list[dict]) -> list[dict]:
     difference of levels, so a variable in % has it in percentage points: ``difference_unit``) and each
     source's share of the variance as whole per cents adding up to 100 (:func:`whole_percents`; None
     where no source has any variance, e.g. a variable that no draw moves at that month)."""
-    from treasurylab.scenario.compare import SOURCES
+    from treasurylab.scenario.compare import SOURCES, clipped_cell
     from treasurylab.scenario.results import difference_unit, fmt_number
 
     rows = []
@@ -103,7 +103,8 @@ def band_rows(band_sources: list[dict]) -> list[dict]:
         shares = [r[s] for s in SOURCES]
         rows.append({"label": r["label"], "month": r["month"],
                      "width": f"{fmt_number(r['total_width'])} {difference_unit(r['variable'])}".rstrip(),
-                     "shares": whole_percents(shares) if sum(shares) > 0 else None})
+                     "shares": whole_percents(shares) if sum(shares) > 0 else None,
+                     "clipped": clipped_cell(r)})
     return rows
 
 
@@ -184,6 +185,7 @@ def render(result, band_sources: list[dict] | None = None) -> str:
     from plotly.offline import get_plotlyjs
 
     from treasurylab import __version__
+    from treasurylab.scenario.compare import clipped_note
     from treasurylab.scenario.results import (
         OUTCOME_MEANING,
         decomposition_noise,
@@ -221,7 +223,8 @@ def render(result, band_sources: list[dict] | None = None) -> str:
         headline=result.headline(), headline_notes=result.headline_notes(), outcomes=outcomes, outcome_meaning=OUTCOME_MEANING,
         regime_note=regime_note, loop_noise=loop_noise, loop_other=loop_other,
         plotlyjs=get_plotlyjs(), sources=sources_rows(sc.overrides), band_sources=band_rows(band_sources or []),
-        band_paths=(band_sources or [{}])[0].get("paths"), **sections,
+        band_paths=(band_sources or [{}])[0].get("paths"), band_clipped=clipped_note(band_sources or []),
+        **sections,
     )
 
 

@@ -112,7 +112,8 @@ def band_sources(sc, paths: int | None = None, seed: int | None = None, workers:
     one world source on, and their share is the variance they add to the contagion-only run. Shares are
     of the sum of the four (interactions between sources are left out, so they sum to 1); ``total_width``
     is the p5-p95 width with everything on. Rows: variable, label, month, total_width and one share per
-    source, in shown units. At most :data:`MAX_DECOMPOSITION_PATHS` paths (five runs).
+    source, in shown units; ``variance_sum``, the sum the shares are of, and ``clipped``, source -> the
+    negative added variance set to 0 (both in the shown unit squared; words: :func:`clipped_note`). At most :data:`MAX_DECOMPOSITION_PATHS` paths (five runs).
 
     ``result``: the scenario's own run, when the caller has it; with the same seed and these paths it
     is the "all" run (same numbers), which is then not run again. The other runs' blocks are handed to
@@ -163,13 +164,71 @@ def band_sources(sc, paths: int | None = None, seed: int | None = None, workers:
         a = np.asarray(ds["all"][var][:, idx], dtype=float) * k
         width = np.percentile(a, 95, axis=0) - np.percentile(a, 5, axis=0)
         parts = {"contagion": v["contagion"]}
-        for s in ("rates", "macro", "fiscal"):
-            parts[s] = np.maximum(v[s] - v["contagion"], 0.0)
+        added = {s: v[s] - v["contagion"] for s in ("rates", "macro", "fiscal")}
+        for s, d in added.items():
+            parts[s] = np.maximum(d, 0.0)
         tot = sum(parts.values())
         for j, i in enumerate(idx):
             row = {"variable": var, "label": label(var), "month": months[i], "total_width": float(width[j]),
                    "paths": n}
             for s in SOURCES:
                 row[s] = float(parts[s][j] / tot[j]) if tot[j] > 0 else 0.0
+            # a source that narrows the contagion-only band (an interaction: its shocks offset the
+            # holders' moves) adds negative variance, shown as a 0 share: keep what was cut, so the row
+            # can say so (clipped_note), and the sum the shares are of, in the row's unit squared
+            row["variance_sum"] = float(tot[j])
+            row["clipped"] = {s: float(-d[j]) for s, d in added.items() if d[j] < 0}
             rows.append(row)
     return rows
+
+
+def variance_unit(var: str) -> str:
+    """The unit of a variance of ``var``'s band: its difference unit squared (``pp²``, ``(USD bn)²``)."""
+    from treasurylab.scenario.results import difference_unit
+
+    u = difference_unit(var)
+    if not u:
+        return ""
+    return f"{u}²" if u.isalnum() else f"({u})²"
+
+
+def _pct(x: float) -> str:
+    # a share too small for one decimal still says it is not zero
+    return "<0.1%" if x < 0.001 else f"{x:.1%}"
+
+
+def clipped_cell(row: dict) -> str:
+    """What :func:`band_sources` set to 0 in ``row``: each source's negative added variance in the
+    row's unit squared, and all of it as a share of the sum the row's shares are of ("" for none)."""
+    from treasurylab.scenario.results import fmt_number
+
+    got = row.get("clipped") or {}
+    if not got:
+        return ""
+    u = variance_unit(row["variable"])
+    each = ", ".join(f"{s} {f'{c:.2g}' if abs(c) < 0.01 else fmt_number(c)}{(' ' + u) if u else ''}"
+                     for s, c in got.items())
+    tot = row.get("variance_sum", 0.0)
+    return each + (f" ({_pct(sum(got.values()) / tot)} of the sum)" if tot > 0 else "")
+
+
+def clipped_note(rows: list[dict]) -> str | None:
+    """Words on the rows of :func:`band_sources` where a source's added variance came out negative and
+    was set to 0 (an interaction between the sources): how many rows, what that does to the shares,
+    and the row where most was cut (:func:`clipped_cell` gives each row's); None where nothing was.
+    The one home of these words: the report's "Where the bands come from" table and whatever prints
+    the rows."""
+    hit = [r for r in rows if r.get("clipped")]
+    if not hit:
+        return None
+
+    def share(r: dict) -> float:
+        return sum(r["clipped"].values()) / r["variance_sum"] if r.get("variance_sum", 0.0) > 0 else 0.0
+
+    top = max(hit, key=share)
+    return (f"In {len(hit)} of {len(rows)} rows a source's added variance came out negative (with that "
+            f"source on, the band was narrower than with the holders' draws alone: an interaction between "
+            f"sources, which this split leaves out) and was set to 0: its share shows as 0%, and the sum "
+            f"the row's shares are of is larger than the signed sum by what was cut (column 'set to 0', "
+            f"in the variable's unit squared and as a share of that sum; at most {_pct(share(top))}, "
+            f"{top['label']} {top['month']}).")
