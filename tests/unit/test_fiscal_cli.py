@@ -104,3 +104,40 @@ def test_a_mistyped_vintage_is_named_as_one(typed, meant):
     # a well-written vintage with no projections is still said to be one
     _one_error_line(runner.invoke(app, ["fiscal", "--vintage", "2024-01"]), "no economic projections bundled",
                     "'2026-02' or '2025-01'")
+
+
+def _row(year: int, ni: float, cbo: float) -> dict:
+    return {"fiscal_year": year, "net_interest": ni, "cbo_net_interest": cbo, "net_interest_pct_gdp": 3.2,
+            "debt_pct_gdp": 101.0, "cbo_debt_pct_gdp": 100.5}
+
+
+@pytest.mark.parametrize("ni,cbo,words", [
+    (1789.4, 1782.6, "USD 6bn above CBO's USD 1,783bn"),     # 6.8 before rounding: it said 7
+    (1782.6, 1789.4, "USD 6bn below CBO's USD 1,789bn"),
+    (1783.4, 1782.6, "the same as CBO's USD 1,783bn"),        # 0.8 apart, shown alike: it said '1bn above'
+])
+def test_fiscal_sentence_gap_agrees_with_the_figures_it_prints(ni, cbo, words):
+    """The sentence took the gap to CBO before rounding: 'USD 7bn above CBO's USD 1,783bn' beside
+    USD 1,789bn. The gap is now the difference of the figures as printed."""
+    from treasurylab.cli.fiscal_cmd import fiscal_verdict
+
+    text = fiscal_verdict([_row(2026, 1000.0, 1000.0), _row(2036, ni, cbo)], "2026-02", 0.0)
+    assert words in text, text
+
+
+def test_fiscal_sentence_gap_is_the_difference_of_the_printed_figures():
+    """Through the CLI, on every horizon: the 'USD Xbn above/below CBO's USD Ybn' of the sentence is the
+    printed net interest minus the printed CBO figure."""
+    import re
+
+    for years in range(1, 12):
+        res = runner.invoke(app, ["fiscal", "--years", str(years)])
+        assert res.exit_code == 0, res.output
+        m = re.search(r"net interest[^(]*USD ([\d,]+)bn(?: a year)? \([^;]*; (?:USD ([\d,]+)bn (above|below)|the same as) "
+                      r"CBO's USD ([\d,]+)bn\)", res.stdout)
+        assert m, res.stdout.splitlines()[0]
+        ours, gap, side, cbo = m.groups()
+        num = lambda s: int(s.replace(",", ""))  # noqa: E731
+        diff = num(ours) - num(cbo)
+        assert (num(gap) if gap else 0) == abs(diff) and (side or "same") == (
+            "above" if diff > 0 else "below" if diff < 0 else "same"), m.group(0)

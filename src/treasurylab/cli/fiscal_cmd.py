@@ -60,7 +60,11 @@ def fiscal_verdict(rows: list[dict], vintage: str, rate_shift_bp: float, meta: d
     a second: what the shift adds to deficits against the same run without it."""
     a, z = rows[0], rows[-1]
     shift = f" with every rate {rate_shift_bp:+.0f} bp" if rate_shift_bp else ""
-    gap = z["net_interest"] - z["cbo_net_interest"]
+    # the gap is taken between the figures as printed (whole USD bn), not before rounding: it read
+    # 'USD 7bn above CBO's USD 1,783bn' beside USD 1,789bn
+    ours, cbo = (float(f"{z[k]:.0f}") for k in ("net_interest", "cbo_net_interest"))
+    gap = ours - cbo
+    where = (f"USD {abs(gap):,.0f}bn {'above' if gap > 0 else 'below'}" if gap else "the same as")
     # one fiscal year (--years 1) has no 'from ... to': it read 'goes from 99.7% in FY2025 to 99.7% in FY2025'
     debt = (f"goes from {a['debt_pct_gdp']:.1f}% of GDP in FY{a['fiscal_year']} to {z['debt_pct_gdp']:.1f}% in "
             f"FY{z['fiscal_year']}" if len(rows) > 1 else f"is {z['debt_pct_gdp']:.1f}% of GDP in FY{z['fiscal_year']}")
@@ -68,8 +72,8 @@ def fiscal_verdict(rows: list[dict], vintage: str, rate_shift_bp: float, meta: d
                 if len(rows) > 1 else f"net interest USD {z['net_interest']:,.0f}bn")
     text = (f"On CBO's {vintage} baseline{shift}, debt held by the public {debt} "
             f"(CBO{', unshifted' if rate_shift_bp else ''}: "
-            f"{z['cbo_debt_pct_gdp']:.1f}%), and {interest} ({z['net_interest_pct_gdp']:.1f}% of GDP; USD {abs(gap):,.0f}bn "
-            f"{'above' if gap > 0 else 'below'} CBO's {'unshifted ' if rate_shift_bp else ''}"
+            f"{z['cbo_debt_pct_gdp']:.1f}%), and {interest} ({z['net_interest_pct_gdp']:.1f}% of GDP; {where} "
+            f"CBO's {'unshifted ' if rate_shift_bp else ''}"
             f"USD {z['cbo_net_interest']:,.0f}bn).")
     if not rate_shift_bp or meta is None:
         return text
