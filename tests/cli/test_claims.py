@@ -129,6 +129,18 @@ def test_the_table_shows_the_unit_of_the_claimed_number():
     assert "USD bn" in row and "% of marketable debt" in row
 
 
+def test_json_names_the_claimed_unit_as_the_table_does(monkeypatch):
+    """--json wrote the claimed number's unit as 'unit' where the table's column says 'claimed_unit'
+    (beside 'data_unit'): one name for one thing, so every unit column of the table is a key of the JSON."""
+    monkeypatch.setenv("COLUMNS", "400")
+    doc = json.loads(runner.invoke(app, ["claims", "--row", "5", "--json"]).stdout)
+    head = next(line for line in runner.invoke(app, ["claims", "--row", "5"]).stdout.splitlines() if "┃" in line)
+    columns = {c.strip() for c in head.split("┃") if c.strip()}
+    danish = next(r for r in doc["claims"] if r["id"] == "danish_sale_vs_market")
+    assert {"claimed_unit", "data_unit"} <= columns <= set(danish), columns - set(danish)
+    assert "unit" not in danish and danish["claimed_unit"] == "USD bn"
+
+
 def test_demo_summary_agrees_with_claims(by_id):
     from treasurylab.cli.demo_cmd import data_summary
 

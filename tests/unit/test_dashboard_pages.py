@@ -301,7 +301,7 @@ def test_overview_claims_give_the_claimed_number_its_own_unit_and_never_round_a_
     want = {r["claim"]: r for r in check_claims() if r["id"] == "danish_sale_vs_market"}
     (text, r), = want.items()
     row = body[text]
-    assert row[head.index("claimed")] == "0.10" and row[head.index("claimed unit")] == r["unit"] == "USD bn"
+    assert row[head.index("claimed")] == "0.10" and row[head.index("claimed unit")] == r["claimed_unit"] == "USD bn"
     assert row[head.index("unit of today's value")] == r["data_unit"] == "% of marketable debt"
     shown = row[head.index("today's value")]
     assert float(shown) != 0 and abs(float(shown) - r["data_value"]) <= 0.05 * abs(r["data_value"])

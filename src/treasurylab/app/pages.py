@@ -166,9 +166,9 @@ def page_overview(*, day: dt.date):
     for r in check_claims():
         k = kinds.get(r["id"], "none")
         # a claim without a number has no claimed unit to show (its unit is the check's, beside today's value)
-        rows.append({**r, "unit": r["unit"] if r.get("claimed") is not None else "",
+        rows.append({**r, "claimed_unit": r["claimed_unit"] if r.get("claimed") is not None else "",
                      "_link": _CLAIM_PAGE.get(k.split("_")[0], "/sources")})
-    claims = table(rows, [("claim", "claim (link: its page)"), ("claimed", "claimed"), ("unit", "claimed unit"),
+    claims = table(rows, [("claim", "claim (link: its page)"), ("claimed", "claimed"), ("claimed_unit", "claimed unit"),
                           ("data_value", "today's value"), ("data_unit", "unit of today's value"), ("as_of", "as of"),
                           ("verdict", "verdict")], links={"": ""})
     changed = []

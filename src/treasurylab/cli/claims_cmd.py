@@ -63,7 +63,7 @@ def register(app: typer.Typer) -> None:
             checked = sum(n for v, n in counts.items() if not v.startswith("not checkable"))
             typer.echo(f"Of {len(rows)} claims, {checked} can be checked against the bundled data: "
                        + ", ".join(f"{n} {v}" for v, n in counts.items()) + ".\n")
-            shown = [{**r, "claimed": _num(r["claimed"]), "claimed_unit": r["unit"] if r["claimed"] is not None else "",
+            shown = [{**r, "claimed": _num(r["claimed"]), "claimed_unit": r["claimed_unit"] if r["claimed"] is not None else "",
                       "data_value": _num(r["data_value"])} for r in rows]
             table(shown, columns=["row", "id", "claimed", "claimed_unit", "data_value", "data_unit", "as_of", "dataset",
                                   "verdict"],

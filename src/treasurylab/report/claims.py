@@ -504,7 +504,9 @@ def check_claims(claims: list[dict] | None = None, path: Path | str | None = Non
             "row": c["row"],
             "claim": " ".join(str(c["claim"]).split()),
             "claimed": c.get("number"),
-            "unit": c.get("unit", ""),
+            # the unit of the number claimed, named as the table's column is (it was 'unit' here, beside
+            # 'data_unit': one name for one thing); a claim file still writes it as 'unit'
+            "claimed_unit": c.get("unit", ""),
             "data_value": _sig(ev.value),
             "data_unit": ev.unit,
             "dataset": ev.dataset,
