@@ -36,6 +36,29 @@ def test_show_prints_resolved_yaml_and_words():
     assert "threat of retaliation against sellers, strength 0.6" in out and "Section 232" in out
 
 
+def test_show_lists_events_by_date_keeping_the_file_order_within_a_date(tmp_path):
+    """davos-2026 listed the minerals proclamation of 14 Jan after the threat of 22 Jan (the file's
+    order): the events are listed by date, and two of one date keep the file's order."""
+    import re
+
+    res = runner.invoke(app, ["scenarios", "show", "davos-2026"])
+    assert res.exit_code == 0, res.stderr
+    words = res.stdout.split("What each event does")[1]
+    dates = re.findall(r"^ +\d+\. (\d{4}-\d{2}-\d{2}):", words, flags=re.M)
+    assert dates == sorted(dates) and dates[0] == "2026-01-14" and len(dates) == 3, dates
+    doc = json.loads(runner.invoke(app, ["scenarios", "show", "davos-2026", "--json"]).stdout)
+    assert [e["date"] for e in doc["events"]] == sorted(dates)
+    assert doc["events"][0]["field"] == "events[2]"          # its place in the file, to find it there
+    # two sales on one date, the larger first in the file: they stay in that order, after the earlier date
+    f = tmp_path / "s.yaml"
+    f.write_text("name: s\nstart: 2026-01\nhorizon: 24\nevents:\n"
+                 "  - {type: sale, date: 2026-03-01, holder: China, share: 0.5, days: 30}\n"
+                 "  - {type: sale, date: 2026-03-01, holder: China, share: 0.2, days: 30}\n"
+                 "  - {type: sale, date: 2026-02-01, holder: Japan, share: 0.1, days: 30}\n")
+    doc = json.loads(runner.invoke(app, ["scenarios", "show", str(f), "--json"]).stdout)
+    assert [e["field"] for e in doc["events"]] == ["events[2]", "events[0]", "events[1]"], doc["events"]
+
+
 def test_show_unknown_is_one_line_exit_2():
     res = runner.invoke(app, ["scenarios", "show", "davos-2062"])
     assert res.exit_code == 2 and "davos-2026" in res.stderr and "Traceback" not in res.stderr
@@ -62,8 +85,9 @@ def _full_rows(name):
                     minerals_params=minerals_inputs(mov).p if mev else None,
                     minerals_overridden=frozenset(mov or ()), minerals_events=mev,
                     minerals_projects=minerals_inputs(mov).projects if mev else None)
-    return [{"type": ev.type, "date": ev.date, "what": (w := ev.describe(run)), "passes_end": passes_end(w)}
-            for ev in sc.events]
+    rows = [{"type": ev.type, "date": ev.date, "what": (w := ev.describe(run)), "passes_end": passes_end(w),
+             "field": f"events[{i}]"} for i, ev in enumerate(sc.events)]
+    return sorted(rows, key=lambda r: r["date"])           # the listing's order: by date, stable
 
 
 def test_list_says_what_the_full_inputs_say():

@@ -3,7 +3,8 @@
 Commands::
 
     treasurylab scenarios [--json]              one line per shipped scenario: story and events
-    treasurylab scenarios show NAME [--json]    the resolved YAML (defaults filled in) and each event in words
+    treasurylab scenarios show NAME [--json]    the resolved YAML (defaults filled in) and each event in words,
+                                                by date (events of one date in the file's order)
     treasurylab scenarios show NAME --yaml      only the resolved YAML (a starting point for your own file)
 
 The words come from the validated scenario (``scenario.spec``), so they describe exactly what a run
@@ -52,8 +53,11 @@ def _story(sc: Any) -> str:
 def _summary(sc: Any) -> dict[str, Any]:
     from treasurylab.scenario.words import event_rows
 
+    # by date, not the file's order (davos-2026 listed 14 Jan after 22 Jan); sorted() is stable, so
+    # events of one date keep the file's order, and 'field' names each one's place in the file
+    rows = sorted(event_rows(sc), key=lambda r: str(r["date"]))
     return {"name": sc.name, "story": _story(sc), "start": sc.start, "horizon_months": sc.horizon,
-            "events": [{k: r[k] for k in ("type", "date", "what", "passes_end")} for r in event_rows(sc)],
+            "events": [{k: r[k] for k in ("type", "date", "what", "passes_end", "field")} for r in rows],
             "warnings": list(sc.warnings)}
 
 
@@ -126,7 +130,7 @@ def register(app: typer.Typer) -> None:
                 return
             typer.echo(f"{sc.name}: {summ['story']}\n")
             typer.echo(f"# resolved scenario (defaults filled in)\n{resolved_yaml(sc)}")
-            typer.echo("What each event does:")
+            typer.echo("What each event does, by date (events of one date in the file's order):")
             for i, e in enumerate(summ["events"], 1):
                 typer.echo(f"  {i}. {e['what']}")
             if not summ["events"]:
