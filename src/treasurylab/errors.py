@@ -106,3 +106,56 @@ def did_you_mean(name: str, choices: Iterable[str], n: int = 3) -> str:
         return "did you mean " + " or ".join(repr(c) for c in close) + "?"
     shown = ", ".join(choices[:12]) + (" ..." if len(choices) > 12 else "")
     return f"valid names: {shown}"
+
+
+#: what a value of each pydantic type family must be, in the project's words (the family is the error
+#: type's first word: 'int_parsing', 'int_from_float' -> 'int')
+_EXPECTED = {"int": "a whole number", "float": "a number", "bool": "true or false", "string": "text",
+             "dict": "a mapping (key: value lines)", "list": "a list (- item lines)",
+             "model": "a mapping (key: value lines)", "decimal": "a number", "date": "a date (YYYY-MM-DD)",
+             "finite": "a finite number"}
+_BOUNDS = {"gt": ">", "ge": ">=", "lt": "<", "le": "<="}
+_BOUND_WORDS = {"gt": "above", "ge": "at least", "lt": "below", "le": "at most"}
+
+
+def _num(v: object) -> str:
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+def constraint_words(err: dict) -> tuple[str, str | None]:
+    """``(problem, fix)`` for one pydantic error (an item of ``ValidationError.errors()``), in the
+    project's words: pydantic's own ('Input should be greater than or equal to 1') read as a library's,
+    and did not say what to write. ``fix`` is None where the error alone does not say what is allowed;
+    the caller then gives its own (a validator's 'problem - fix' is the caller's to split)."""
+    kind = str(err.get("type", ""))
+    ctx = err.get("ctx") or {}
+    msg = str(err.get("msg", "")).removeprefix("Value error, ")
+    got = err.get("input")
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        rules = [(k, v) for k, v in ctx.items() if k in _BOUNDS]
+        return (" and ".join(f"must be {_BOUNDS[k]} {_num(v)}" for k, v in rules),
+                "use a value " + " and ".join(f"{_BOUND_WORDS[k]} {_num(v)}" for k, v in rules))
+    if kind == "int_from_float" and isinstance(got, float):
+        import math
+
+        return "must be a whole number", f"write {math.floor(got)} or {math.ceil(got)}"
+    if kind == "literal_error" and "expected" in ctx:
+        return f"must be {ctx['expected']}", f"write {ctx['expected']}"
+    if kind == "missing":
+        return "missing", None
+    if kind in ("too_short", "too_long", "string_too_short", "string_too_long"):
+        n = ctx.get("min_length" if kind.endswith("short") else "max_length")
+        what = "character" if kind.startswith("string") else "item"
+        if kind == "string_too_short" and n == 1:
+            return "must not be empty", None
+        if n is not None:
+            most = "at least" if kind.endswith("short") else "at most"
+            return f"must have {most} {n} {what}{'s' if n != 1 else ''}", None
+    family = kind.split("_")[0]
+    if family in _EXPECTED and kind != "value_error":
+        return f"must be {_EXPECTED[family]}", f"write {_EXPECTED[family]}"
+    # anything else pydantic words itself: at least in the project's voice ('must be ...')
+    for lead in ("Input should be ", "Value should be "):
+        if msg.startswith(lead):
+            return "must be " + msg.removeprefix(lead), None
+    return msg, None

@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from treasurylab.errors import BadInput, did_you_mean
+from treasurylab.errors import BadInput, constraint_words, did_you_mean
 
 SHIPPED_RULES = Path(str(resources.files("treasurylab.monitor") / "rules.yaml"))
 EXIT_FIRED = 3  # `treasurylab watch` exits with this when at least one rule fired (0: none; 2: bad input)
@@ -326,8 +326,8 @@ def _error(exc: ValidationError, doc) -> BadInput:
     field = ""
     for x in loc:
         field += f"[{x}]" if isinstance(x, int) else (("." if field else "") + str(x))
-    msg = err["msg"].removeprefix("Value error, ")
-    fix = None
+    # the project's words for pydantic's ('Input should be greater than 0'); a validator's own kept
+    msg, fix = constraint_words(err)
     if " - " in msg:
         msg, fix = msg.split(" - ", 1)
     if err["type"] == "extra_forbidden":

@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from treasurylab.errors import BadInput, did_you_mean
+from treasurylab.errors import BadInput, constraint_words, did_you_mean
 from treasurylab.params.schema import Param, ParamFile
 from treasurylab.yamlio import load_yaml
 
@@ -175,9 +175,10 @@ def load_param_file(path: Path) -> ParamSet:
         err = exc.errors()[0]
         loc = tuple(err["loc"])
         field = ".".join(str(x) for x in loc)
-        msg = err["msg"].removeprefix("Value error, ")
+        # the project's words for pydantic's ('Input should be a valid number'); a validator's own kept
+        msg, fix = constraint_words(err)
         raise BadInput(msg, where=doc.where(loc), field=field,
-                       fix="see the schema in treasurylab/params/schema.py") from None
+                       fix=fix or "see the schema in treasurylab/params/schema.py") from None
     for name, p in pf.params.items():
         _check_bounds(p, f"{pf.block}.{name}", doc.where(("params", name)))
     return ParamSet(pf.block, dict(pf.params), path, pf.title)

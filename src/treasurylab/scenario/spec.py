@@ -34,7 +34,7 @@ from typing import Any
 from pydantic import Field, PrivateAttr, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 
-from treasurylab.errors import BadInput, did_you_mean
+from treasurylab.errors import BadInput, constraint_words, did_you_mean
 from treasurylab.scenario.events import EVENT_TYPES, EventBase, Strict, on_change, parse_date, union
 from treasurylab.scenario.events.base import ItemError
 
@@ -272,20 +272,19 @@ def error_from_pydantic(exc: ValidationError, data: Any, where_of, model: Any = 
         got = tag
         fix = did_you_mean(str(tag), EVENT_TYPES) if tag is not None else \
             "add 'type:' - one of " + ", ".join(EVENT_TYPES)
-    elif kind == "missing":
-        got = None
-        fix = f"add '{loc[-1]}:'" if loc else None
-    elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        ctx = err.get("ctx") or {}
-        bound = {"gt": "above", "ge": "at least", "lt": "below", "le": "at most"}
-        fix = "use a value " + " and ".join(f"{bound[k]} {v}" for k, v in ctx.items() if k in bound)
-    elif kind.startswith(("int_", "float_", "bool_", "string_", "dict_", "list_", "model_", "literal_")):
-        expected = {"int": "a whole number", "float": "a number", "bool": "true or false",
-                    "string": "text", "dict": "a mapping (key: value lines)", "list": "a list (- item lines)",
-                    "model": "a mapping (key: value lines)", "literal": "one of the listed values"}
-        fix = f"write {expected[kind.split('_')[0]]} (see docs/scenarios.md)"
-    elif fix is None:
-        fix = "see docs/scenarios.md"
+    elif kind == "value_error":
+        fix = fix or "see docs/scenarios.md"
+    else:
+        # pydantic's own wording ('Input should be greater than or equal to 1') in the project's:
+        # what the value must be, and what to write
+        msg, words_fix = constraint_words(err)
+        if kind == "missing":
+            got = None
+            fix = f"add '{loc[-1]}:'" if loc else None
+        elif words_fix and kind.split("_")[0] in ("int", "float", "bool", "string", "dict", "list", "model"):
+            fix = f"{words_fix} (see docs/scenarios.md)"
+        else:
+            fix = words_fix or fix or "see docs/scenarios.md"
     if isinstance(got, (dict, list)) and len(repr(got)) > SHOWN_CONTAINER:
         got = type(got).__name__                  # a long list or mapping is named, not echoed
     return BadInput(msg, where=where_of(loc), field=_field_name(loc), got=got, fix=fix)
