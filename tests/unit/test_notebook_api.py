@@ -86,6 +86,23 @@ def test_compare_summary_is_the_per_path_difference(base, exit_):
     assert {"baseline p50", "china-exit p50"} <= set(s.columns)
 
 
+def test_compare_summary_gives_the_differences_their_own_unit(base, exit_):
+    """One 'unit' column served the medians and the differences: a difference of y10 (percent) is in
+    percentage points, as compare --json's difference_unit says; the frame now has that column too."""
+    from treasurylab.scenario.results import difference_file_unit
+
+    s = treasurylab.compare(base, exit_).summary()
+    units = dict(zip(s["variable"], zip(s["unit"], s["difference_unit"])))
+    assert units["y10"] == ("percent", "percentage points")
+    assert units["debt_gdp"] == ("% of GDP", "percentage points of GDP")
+    assert units["foreign_total"] == ("USD bn", "USD bn")
+    assert all(du == difference_file_unit(v) for v, (_, du) in units.items())
+    cols = list(s.columns)
+    assert cols.index("difference_unit") == cols.index("difference p5") - 1     # beside what it measures
+    h = treasurylab.compare(base, exit_)._repr_html_()
+    assert "<th>difference unit</th>" in h and "<td>percentage points</td>" in h
+
+
 def test_compare_refuses_runs_with_other_seeds_or_paths(base):
     other_seed = treasurylab.run("china-exit", paths=8, seed=2, workers=1)
     with pytest.raises(BadInput, match="same paths and seed") as err:

@@ -129,9 +129,10 @@ class Comparison:
         return side_names(self.a.name, self.b.name, ("a", "b"))
 
     def summary(self):
-        """Every monthly variable and month both runs have: ``unit`` (as in ``Run.summary()`` and the
-        CLI's ``compare --json``), each run's median (``NAME p50``) and the p5 / p50 / p95 of the
-        per-path difference b - a (``difference p5`` ...), shown units. The paths are paired: path i of
+        """Every monthly variable and month both runs have: ``unit`` (the medians', as in ``Run.summary()``
+        and the CLI's ``compare --json``), each run's median (``NAME p50``), ``difference_unit`` (the
+        differences', as in ``compare --json``: percentage points for a variable in percent) and the p5 /
+        p50 / p95 of the per-path difference b - a (``difference p5`` ...), shown units. The paths are paired: path i of
         both runs is the same draw of the world (same seed and paths; BadInput otherwise), so
         ``difference p50`` is the median effect, not the difference of the medians. Over the kept paths
         (every path up to ``runner.KEEP_PATHS``)."""
@@ -145,6 +146,9 @@ class Comparison:
         return pd.DataFrame({"variable": [r["variable"] for r in rows], "month": [r["month"] for r in rows],
                              "unit": [r["unit"] for r in rows], f"{name_a} p50": [r["a_p50"] for r in rows],
                              f"{name_b} p50": [r["b_p50"] for r in rows],
+                             # the differences' own unit: one 'unit' column gave 'percent' to differences
+                             # in percentage points (paired_rows names it, one home for both outputs)
+                             "difference_unit": [r["difference_unit"] for r in rows],
                              **{f"difference {q}": [r[f"diff_{q}"] for r in rows] for q in ("p5", "p50", "p95")}})
 
     def fan(self, var: str = "y10"):
@@ -220,10 +224,11 @@ class Comparison:
             return f"<div><b>{html.escape(name_a)} vs {html.escape(name_b)}</b>: {html.escape(str(exc))}</div>"
         body = "".join(
             f"<tr><td>{html.escape(r['label'])}</td><td>{html.escape(r['unit'])}</td><td>{r['month']}</td>"
-            f"<td>{r['a_p50']:,.2f}</td><td>{r['b_p50']:,.2f}</td><td>{r['diff_p5']:+,.2f}</td>"
+            f"<td>{r['a_p50']:,.2f}</td><td>{r['b_p50']:,.2f}</td><td>{html.escape(r['difference_unit'])}</td>"
+            f"<td>{r['diff_p5']:+,.2f}</td>"
             f"<td>{r['diff_p50']:+,.2f}</td><td>{r['diff_p95']:+,.2f}</td></tr>" for r in rows)
         head = "".join(f"<th>{html.escape(h)}</th>" for h in (
-            "variable", "unit", "month", f"median {name_a}", f"median {name_b}", "difference p5",
+            "variable", "unit", "month", f"median {name_a}", f"median {name_b}", "difference unit", "difference p5",
             "difference p50", "difference p95"))
         return (f"<div><b>{html.escape(name_b)} - {html.escape(name_a)}</b>, paired per path (the same draws of "
                 f"the world): {len(ra.arrays['path']):,} paths, seed {ra.scenario.seed}"
