@@ -74,6 +74,24 @@ def test_a_runs_shares_are_percents_of_what_they_are_shares_of():
     assert m["units"]["china_share_first_month"].startswith("fraction") and 0 < m["china_share_first_month"]["mining"] < 1
 
 
+def test_the_months_column_says_what_it_measures_beside_chinas_share():
+    """'months to 50% non-China: 0' for mining sat beside China's 63.7% of world output, as if the two
+    disagreed: one is China's share of world output, the other the months until supply outside China meets
+    half of the needs outside China. The header and a line under the table say so, and --json's unit."""
+    res = runner.invoke(app, ["minerals", "--months", "12"], env={"COLUMNS": "400"})
+    assert res.exit_code == 0, res.output
+    out = " ".join(res.stdout.split())
+    assert "months to 50% non-China" not in out
+    assert "months until supply outside China meets 50% of needs outside China" in out
+    assert "China's share is of world output, China's own use included" in out
+    mining = next(ln for ln in res.stdout.splitlines() if ln.strip("│ ").startswith("mining"))
+    cells = [c.strip() for c in mining.split("│") if c.strip()]
+    assert cells[-1] == "0" and float(cells[1].rstrip("%")) > 50      # the pair the analyst read as a clash
+    doc = _json(runner.invoke(app, ["minerals", "--months", "12", "--json"]))["minerals"]
+    assert "needs outside China" in doc["units"]["months_to_target"]
+    assert "not China's share of world output" in doc["units"]["months_to_target"]
+
+
 def test_the_180_day_answers_shares_say_their_unit():
     """The answer's JSON gave units for the stages' capacities only: 'stage_only' and 'chain' (0.62,
     printed as 62%), the magnet demand and the shortfalls had none."""

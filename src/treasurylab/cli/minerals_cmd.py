@@ -34,7 +34,9 @@ RUN_UNITS = {
     "us_output_gap_pp_min": "percentage points of potential output (the lowest month)",
     "price_peak": "USD/kg of oxide (ndpr, dy, tb); magnet_*: an index, 1 = the base price (needs fully met)",
     "price_last": "USD/kg of oxide (ndpr, dy, tb); magnet_*: an index, 1 = the base price (needs fully met)",
-    "months_to_target": "months from the start (null: not reached within the run)",
+    "months_to_target": "months from the start until supply outside China (each stage limited by the stages "
+                        "upstream) meets target_share of the needs outside China (0: from the first month; "
+                        "null: not reached within the run); not China's share of world output",
     "target_share": "fraction of ex-China needs (0-1)",
     "months": "months",
     "solve_seconds": "seconds",
@@ -96,7 +98,7 @@ def verdict_180(ans: dict, short: dict, days: int) -> str:
               f"inventory left, months of demand: {inv}. For a stop of Chinese exports run "
               "'treasurylab minerals --answer-180 --scenario rare-earth-cutoff'.")
     return (f"By {ans['date']} (day {days}), supply without China could meet at most "
-            f"{pct(ans['chain']['magnet'])} of non-China magnet demand. Share of non-China needs met by "
+            f"{pct(ans['chain']['magnet'])} of non-China magnet demand. Share of the needs outside China met by "
             f"non-Chinese capacity, stage by stage along the chain: {stages}. {bind} {sh} "
             "Germany is the EU scaled by its share of EU magnet use (germany_share_of_eu).")
 
@@ -175,7 +177,8 @@ def register(app: typer.Typer) -> None:
                 table([{"stage": s.replace("_", " "), "non-China capacity": amount(ans["non_china_capacity_per_year"][s]),
                         "unit": ans["units"][s], "share (stage alone)": pct(ans["stage_only"][s]),
                         "share (non-China chain)": pct(ans["chain"][s])} for s in M.STAGES],
-                      title=f"Largest non-China share of non-China needs by {ans['date']} ({days_} days)")
+                      title=f"Largest share of the needs outside China that capacity outside China meets by "
+                            f"{ans['date']} ({days_} days)")
                 table([{"consumer": c, "shortfall to date": amount(v["shortfall_t"], "t NdFeB"),
                         "shortfall": f"{v['shortfall_months']:.1f} months of demand",
                         "inventory left": f"{v['inventory_months']:.1f} months"} for c, v in short.items()],
@@ -195,12 +198,20 @@ def register(app: typer.Typer) -> None:
             if json_:
                 print_json({"minerals": summ})
                 return
-            # shares as percents with what they are a share of (they printed as bare 0.6372 and 0.64)
+            # shares as percents with what they are a share of (they printed as bare 0.6372 and 0.64).
+            # The months column measures something else than the shares beside it: 'months to 50%
+            # non-China: 0' for mining read as a contradiction of China's 64% of world output, but mining
+            # outside China already covers half of the needs outside China (China mines for its own use)
+            share = f"{summ['target_share']:.0%}"
             table([{"stage": s.replace("_", " "),
                     "China's share of world output, first month": pct(summ["china_share_first_month"][s], 1),
                     "China's share of world output, last month": pct(summ["china_share_last_month"][s], 1),
-                    f"months to {summ['target_share']:.0%} non-China": _months(summ["months_to_target"][s], len(res.months))}
+                    f"months until supply outside China meets {share} of needs outside China":
+                        _months(summ["months_to_target"][s], len(res.months))}
                    for s in M.STAGES], title=f"Rare-earth chain {res.months[0]}..{res.months[-1]} ({summ['scenario']})")
+            typer.echo(f"China's share is of world output, China's own use included; the months count until "
+                       f"capacity outside China, each stage limited by the stages upstream, can meet {share} of "
+                       f"the needs outside China (0: it does from the first month).")
             table([{"region": c, "shortfall over the run (t NdFeB)": amount(summ["shortfall_total_t"][c]),
                     "worst month's shortfall (% of its demand)": pct(summ["shortfall_peak_share"][c], 1),
                     "output at risk over the run (USD bn)": summ["value_lost_bn"][c]} for c in M.CONSUMERS],
