@@ -56,6 +56,15 @@ def _resolve(name: str) -> str | None:
     return None
 
 
+def _from_module(node: ast.ImportFrom, package: str) -> str:
+    """The module a ``from ... import`` reads, relative forms resolved against ``package``."""
+    if not node.level:
+        return node.module or ""
+    base = package.split(".")
+    base = base[: len(base) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
 def imports_of(path: Path, text: str | None = None) -> list[tuple[str, set[str]]]:
     """(module loaded, names taken from it) for every treasurylab import in ``path`` (or in ``text``
     as if it were that file), any form."""
@@ -70,12 +79,7 @@ def imports_of(path: Path, text: str | None = None) -> list[tuple[str, set[str]]
                     if target:
                         out.append((target, set()))
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")
-                base = base[: len(base) - (node.level - 1)]
-                mod = ".".join(base + ([node.module] if node.module else []))
-            else:
-                mod = node.module or ""
+            mod = _from_module(node, package)
             if not (mod == ROOT or mod.startswith(ROOT + ".")):
                 continue
             for a in node.names:
@@ -268,12 +272,7 @@ def module_names(path: Path, text: str | None = None) -> dict[str, str]:
                 elif a.name == ROOT or a.name.startswith(ROOT + "."):
                     out[ROOT] = ROOT               # `import treasurylab.x.y` binds the package's name
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = package.split(".")
-                base = base[: len(base) - (node.level - 1)]
-                mod = ".".join(base + ([node.module] if node.module else []))
-            else:
-                mod = node.module or ""
+            mod = _from_module(node, package)
             for a in node.names:
                 if f"{mod}.{a.name}" in MODULES:
                     out[a.asname or a.name] = f"{mod}.{a.name}"
