@@ -5,8 +5,9 @@
 Prints each rule's status (fired / quiet / no data) with the value, the date it is for (``observed``), the
 date its publisher released it (``published``, blank where the store does not record it), how old the
 observation is on the day judged (``age``), a sentence, the stale flag of a dataset whose next release
-is overdue (``stale``, data/freshness.py's rule), and why the rule's level is what it is (``basis``: a source, or an assumption with its reason). The rules
-are ``treasurylab/monitor/rules.yaml`` unless ``--rules`` names another file written the same way.
+is overdue (``stale``, data/freshness.py's rule), and why the rule's level is what it is (``basis``: a
+source, or an assumption with its reason). The rules are ``treasurylab/monitor/rules.yaml`` unless
+``--rules`` names another file written the same way.
 Run ``treasurylab data update`` first (online) to evaluate on fresh data. ``--json`` prints one document;
 its fields and their units are listed once, in ``monitor.rules.WATCH_JSON_FIELDS`` and ``ALERT_FIELDS``
 (the README's list is generated from them).
