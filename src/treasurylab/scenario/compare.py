@@ -113,7 +113,8 @@ def band_sources(sc, paths: int | None = None, seed: int | None = None, workers:
     of the sum of the four (interactions between sources are left out, so they sum to 1); ``total_width``
     is the p5-p95 width with everything on. Rows: variable, label, month, total_width and one share per
     source, in shown units; ``variance_sum``, the sum the shares are of, and ``clipped``, source -> the
-    negative added variance set to 0 (both in the shown unit squared; words: :func:`clipped_note`). At most :data:`MAX_DECOMPOSITION_PATHS` paths (five runs).
+    negative added variance set to 0 (both in the shown unit squared; words: :func:`clipped_note`). At
+    most :data:`MAX_DECOMPOSITION_PATHS` paths (five runs).
 
     ``result``: the scenario's own run, when the caller has it; with the same seed and these paths it
     is the "all" run (same numbers), which is then not run again. The other runs' blocks are handed to
