@@ -723,8 +723,9 @@ class Result:
     def decomposition_notes(self, rows: list[dict] | None = None, se: list[dict] | None = None) -> dict[str, str]:
         """The words under :meth:`decomposition`'s table (default months): the parts not told from zero
         at this many paths (:func:`decomposition_noise`) and 'other' as sampling noise of expected
-        value zero (:func:`other_noise`), under the keys ``noise`` and ``other``, those that apply. What ``run`` prints under its table and
-        result.json's ``decomposition_y10_notes``; ``rows``/``se``: the table's, when the caller has them."""
+        value zero (:func:`other_noise`), under the keys ``noise`` and ``other``, those that apply. What
+        ``run`` prints under its table and result.json's ``decomposition_y10_notes``; ``rows``/``se``: the
+        table's, when the caller has them."""
         rows = self.decomposition() if rows is None else rows
         if not rows:
             return {}
@@ -736,6 +737,7 @@ class Result:
         return {k: w for k, w in got.items() if w}
 
     def to_dict(self) -> dict:
+        dec, se = self.decomposition(), self.decomposition_se()     # once: the table, its errors and words
         return {
             "scenario": self.scenario.name if hasattr(self.scenario, "name") else str(self.scenario),
             "paths": self.paths,
@@ -746,13 +748,13 @@ class Result:
             "outcome_units": {k: "1" for k in self.outcomes()},
             "headline": self.headline(),
             "headline_notes": self.headline_notes(),
-            "decomposition_y10": self.decomposition(),
+            "decomposition_y10": dec,
             # run's table gives each part in bp with its Monte Carlo standard error: so does the record
             # (only total_bp said its unit; the other parts and the errors were missing)
             "decomposition_y10_unit": "bp",
-            "decomposition_y10_se": self.decomposition_se(),
+            "decomposition_y10_se": se,
             # the words run prints under its table (the same function words them)
-            "decomposition_y10_notes": self.decomposition_notes(),
+            "decomposition_y10_notes": self.decomposition_notes(dec, se),
             "events": self.event_rows(),
             # likely unit slips found when the scenario was read, kept as given (scenario.spec.unit_warnings)
             "warnings": list(getattr(self.scenario, "warnings", ())),
