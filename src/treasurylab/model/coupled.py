@@ -138,7 +138,10 @@ def holders_month(spec, state, t: int, *, debt_gdp_dev_pp, yield_vol_bp, threat,
                            threat=threat, political_shock=political_shock, named_sales=named_sales,
                            announced_sales=announced_sales, rng=rng, _membership=membership)
     if frozen is not None:
-        for arr in (flows.sales, flows.expected, flows.surprise, flows.baseline):
+        # the baseline part is never read below; the expected part is read only when non-zero (an
+        # all-zero one is built on first access: zeroing it would cost a pass for nothing)
+        for arr in (flows.sales, flows.surprise) if flows.expected_zero else \
+                (flows.sales, flows.expected, flows.surprise):
             arr[:, frozen] = 0.0
     # scenario sales beyond the baseline (the expected part is often exactly zero)
     scen = flows.surprise if flows.expected_zero else np.add(flows.expected, flows.surprise)

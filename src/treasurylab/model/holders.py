@@ -220,16 +220,35 @@ class HoldersState:
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
 
-@dataclass
 class HoldersFlows:
-    """One month's flows, each (N, A) in USD bn (+ = sold, - = bought)."""
+    """One month's flows, each (N, A) in USD bn (+ = sold, - = bought).
 
-    sales: np.ndarray
-    baseline: np.ndarray
-    expected: np.ndarray
-    surprise: np.ndarray
-    active: np.ndarray
-    expected_zero: bool = False     # ``expected`` is all zeros (no programme change, nothing announced)
+    ``baseline`` and ``expected`` may be given as functions that build them: they are then built on
+    first access. In the plain month the expected flows are all zeros and the baseline is zero but
+    for the few programme agents' columns; the coupled run reads neither, and building each is a
+    full (N, A) pass written to memory (about a tenth of a holders step between them).
+    """
+
+    def __init__(self, sales: np.ndarray, baseline, expected, surprise: np.ndarray, active: np.ndarray,
+                 expected_zero: bool = False) -> None:
+        self.sales = sales
+        self._baseline = baseline          # an array, or a function that builds it
+        self._expected = expected          # an array, or a function that builds it
+        self.surprise = surprise
+        self.active = active
+        self.expected_zero = expected_zero     # ``expected`` is all zeros (no programme change, nothing announced)
+
+    @property
+    def baseline(self) -> np.ndarray:
+        if callable(self._baseline):
+            self._baseline = self._baseline()
+        return self._baseline
+
+    @property
+    def expected(self) -> np.ndarray:
+        if callable(self._expected):
+            self._expected = self._expected()
+        return self._expected
 
 
 # --------------------------------------------------------------------------- validation helpers
@@ -535,14 +554,14 @@ def holders_step(spec: HoldersSpec, state: HoldersState, t: int | None = None, *
     few_prog = plain and len(prog) < a // 2
     if few_prog:
         # only the programme agents' columns are non-zero (h * 0 = 0 for h >= 0): the same numbers
-        # as h * neg_base, without a pass over (N, A)
-        baseline = np.zeros((n, a))
-        baseline[:, prog] = h[:, prog] * k["neg_base"][prog]
+        # as h * neg_base, without a pass over (N, A); the full array is built only when needed
+        base_prog = h[:, prog] * k["neg_base"][prog]
+        baseline = None
     else:
         baseline = h * k["neg_base"]
     ez = k["d_zero"] and announced is None
     if ez:                                        # programme = baseline: nothing expected beyond it
-        expected = np.zeros((n, a))
+        expected = None                           # all zeros, built only when needed
     else:
         expected = h * k["d_prog"]                # = programme - baseline
         if announced is not None:
@@ -562,13 +581,19 @@ def holders_step(spec: HoldersSpec, state: HoldersState, t: int | None = None, *
     if ez and few_prog:
         # baseline + surprise, where the baseline is zero outside the programme columns
         sales = surprise.copy()
-        sales[:, prog] += baseline[:, prog]
+        sales[:, prog] += base_prog
     else:
+        if baseline is None:
+            baseline = _in_columns(n, a, prog, base_prog)
         sales = baseline + surprise if ez else baseline + expected + surprise   # + 0.0 changes no bit
     # never sell more than is held: scale every component of an over-selling agent pro rata
     if not (k["cannot_oversell"] and plain):
         over = sales > h
         if np.any(over):
+            if baseline is None:
+                baseline = _in_columns(n, a, prog, base_prog)
+            if expected is None:
+                expected = np.zeros((n, a))
             scale = np.where(over, h / np.where(over, sales, 1.0), 1.0)
             baseline = baseline * scale
             expected = expected * scale
@@ -595,8 +620,17 @@ def holders_step(spec: HoldersSpec, state: HoldersState, t: int | None = None, *
         state.first_sale[newly] = t
     state.active = active
     state.t = t + 1
-    return HoldersFlows(sales=sales, baseline=baseline, expected=expected, surprise=surprise,
-                        active=active, expected_zero=ez)
+    return HoldersFlows(sales=sales,
+                        baseline=(lambda: _in_columns(n, a, prog, base_prog)) if baseline is None else baseline,
+                        expected=(lambda: np.zeros((n, a))) if expected is None else expected,
+                        surprise=surprise, active=active, expected_zero=ez)
+
+
+def _in_columns(n: int, a: int, cols: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """(n, a) zeros with ``values`` (n, len(cols)) in the columns ``cols``."""
+    out = np.zeros((n, a))
+    out[:, cols] = values
+    return out
 
 
 def _draws(rng: np.random.Generator | None, n: int, c: int, sd: float) -> np.ndarray:
