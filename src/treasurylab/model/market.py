@@ -691,8 +691,10 @@ def _clear_selling_only(h, s, absorber, absf, ones, fed_index, fed, supply) -> C
     sold = np.minimum(s, h)
     redeem = np.maximum(-supply, 0.0)
     issue = np.maximum(supply, 0.0)
-    h1 = h - sold
     sold_tot = sold @ ones
+    # only the row sums of the sales are needed past this point: their buffer takes the new holdings
+    # (one fresh (N, A) array fewer a month)
+    h1 = np.subtract(h, sold, out=sold)
     demand = fed + redeem
     h1_abs = h1 @ absf
     offer = sold_tot + issue + h1_abs
