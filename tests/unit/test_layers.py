@@ -5,7 +5,8 @@ a name), ``from treasurylab import x``, relative imports (``from . import y``, `
 z``) and imports inside functions (a lazy import is still a dependency). Each is resolved to the module
 file it loads, so the test sees the same graph Python does.
 
-- A lower layer never imports a higher one. ``errors.py``, ``yamlio.py``, ``cache.py`` and ``units.py`` sit below every layer;
+- A lower layer never imports a higher one. ``errors.py``, ``yamlio.py``, ``cache.py``, ``units.py`` and ``numtext.py`` sit below every
+  layer;
   the package's ``__init__`` (a lazy facade: ``treasurylab.run``, ``treasurylab.data``) sits above
   them all, and lower layers may read only ``treasurylab.__version__`` from it.
 - No cycle between modules, a package's ``__init__`` included: a strongly connected component of more
@@ -24,7 +25,7 @@ import treasurylab
 PKG = Path(treasurylab.__file__).parent
 ROOT = "treasurylab"
 #: rank of each layer; a module may import only modules of a lower or equal rank
-RANK = {"errors": 0, "yamlio": 0, "cache": 0, "units": 0, "data": 1, "params": 2, "model": 3, "scenario": 4, "monitor": 5,
+RANK = {"errors": 0, "yamlio": 0, "cache": 0, "units": 0, "numtext": 0, "data": 1, "params": 2, "model": 3, "scenario": 4, "monitor": 5,
         "report": 6, "app": 7, "cli": 8, "__init__": 9}
 FACADE_NAMES_BELOW = {"__version__"}   # what lower layers may take from the package's __init__
 

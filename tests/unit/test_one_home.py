@@ -1,8 +1,10 @@
-"""One home for a month's label and a month's fiscal year: no module writes either formula again.
+"""One home for a month's label, a month's fiscal year and a number's text: no module writes one again.
 
 ``params.macro_inputs.ordinal_label`` writes ordinal month o (12 * year + month - 1) as 'YYYY-MM';
 ``model.fiscal.fiscal_year`` gives its federal fiscal year. Copies of the format string or of the
-fiscal-year arithmetic had spread to the report, the scenario layer and the CLI.
+fiscal-year arithmetic had spread to the report, the scenario layer and the CLI. ``numtext.number``
+writes a number as text: four formatters (the run table's, the dashboard's, the watch's indicators' and
+its rules' bounds) had grown apart.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ PKG = Path(treasurylab.__file__).parent
 COPIES = [
     ("a month's label", re.compile(r"//\s*12\s*:04d\}|%\s*12\)?\s*\+\s*1\s*:02d\}"), "params/macro_inputs.py"),
     ("a month's fiscal year", re.compile(r"%\s*12\)?\s*>=\s*9|cal_month\s*>=\s*10"), "model/fiscal.py"),
+    # the four number formats that had grown apart: results.fmt_number, indicators.fmt_number,
+    # app.cards.cell_number (two significant digits for a small value) and rules._fmt (zeros trimmed)
+    ("a number's text", re.compile(r"def (fmt_number|cell_number)\b|rstrip\(\"0\"\)\.rstrip\(\"\.\"\)"
+                                   r"|1 - math\.floor\(math\.log10"), "numtext.py"),
 ]
 
 

@@ -74,7 +74,7 @@ def test_the_runs_fan_in_python_names_its_bands_of_paths():
 
 def test_the_reports_tables_write_numbers_as_the_terminal_does(res):
     """The report's headline wrote 1060.35 and 9417.79 where the terminal writes 1,060.35."""
-    from treasurylab.scenario.results import fmt_number
+    from treasurylab.numtext import number as fmt_number
 
     html = render(res)
     cells = re.findall(r'<td class="num">([^<]*)</td>', html)

@@ -143,7 +143,8 @@ def test_band_sources_say_where_a_sources_negative_added_variance_was_set_to_0()
     # the cell: each source's cut in the unit squared, and all of it as a share of the row's sum
     row = {"variable": "y10", "label": "10-year yield (%)", "month": "2026-12", "variance_sum": 0.01,
            "clipped": {"macro": 2e-4, "fiscal": 1e-4}}
-    assert clipped_cell(row) == "macro 0.0002 pp², fiscal 0.0001 pp² (3.0% of the sum)"
+    # (a cut under 0.01 keeps two significant digits, the one number format: numtext.number)
+    assert clipped_cell(row) == "macro 0.00020 pp², fiscal 0.00010 pp² (3.0% of the sum)"
     assert clipped_cell({**row, "variable": "foreign_total", "clipped": {"macro": 1.5}, "variance_sum": 300.0}) == (
         "macro 1.50 (USD bn)² (0.5% of the sum)")
     assert clipped_cell({**row, "clipped": {}}) == "" and clipped_note([{**row, "clipped": {}}]) is None

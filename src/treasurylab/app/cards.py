@@ -5,12 +5,12 @@ An empty card says why it is empty (``reason``), never shows a blank plot.
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
 from dash import dcc, html
 
+from treasurylab.numtext import number
 from treasurylab.report.figures import LEGEND_TOP, TITLE_TOP
 
 # legend above the plot (never under it, where the x-axis title and a figure's own source line go)
@@ -55,15 +55,6 @@ def hover_with_units(fig: Any) -> None:
         t.hovertemplate = "%{x}: %{y:,.2f} " + unit + "<extra>%{fullData.name}</extra>"
 
 
-def cell_number(v: float) -> str:
-    """A table's number: two decimals, except a value that would read 0.00 though it is not zero, which
-    keeps two significant digits (0.00033, not 0.00: the Danish sale's share of marketable debt;
-    0.0085, not 0.01)."""
-    if v == 0 or not math.isfinite(v) or abs(v) >= 0.01:
-        return f"{v:,.2f}"
-    return f"{v:.{1 - math.floor(math.log10(abs(v)))}f}"
-
-
 def table(rows: list[dict], columns: list[tuple[str, str]], links: dict[str, str] | None = None,
           cell_links: dict[str, str] | None = None):
     """A plain HTML table; with ``links`` a row's first column links to the page path in its ``_link``;
@@ -75,7 +66,7 @@ def table(rows: list[dict], columns: list[tuple[str, str]], links: dict[str, str
         for j, (key, _) in enumerate(columns):
             v = r.get(key)
             if isinstance(v, float):
-                text = cell_number(v)
+                text = number(v)          # two decimals; a small share keeps two digits
             elif isinstance(v, int) and not isinstance(v, bool):
                 text = f"{v:,}"              # 9,355 beside 9,359.30, not 9355
             else:

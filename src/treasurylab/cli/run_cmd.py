@@ -127,7 +127,7 @@ def _run_from(source: str, sc, **kw):
 
 
 def headline_rows(res) -> list[dict]:
-    from treasurylab.scenario.results import fmt_number as num
+    from treasurylab.numtext import number as num
 
     return [{"variable": r["label"], "month": r["month"], "p5": num(r["p5"]), "p50": num(r["p50"]),
              "p95": num(r["p95"])} for r in res.headline()]

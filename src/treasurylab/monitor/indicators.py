@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from treasurylab.numtext import number
+
 
 class Unavailable(Exception):
     """An indicator with no data here; the message says why (shown on an empty card)."""
@@ -47,7 +49,8 @@ class Indicator:
         separated (2,636.9 USD bn; 0.51 percent); a change multiplied by ``scale`` (100: percent to bp) keeps
         the same precision, so two fewer digits (0.51 against 0.69 percent is a change of -18 bp)."""
         shift = round(math.log10(scale)) if scale > 0 and math.isclose(10 ** round(math.log10(scale)), scale) else 0
-        return fmt_number(x, max(self.decimals - shift, 0))
+        # ``decimals`` is the publisher's precision: a digit past it would be float noise, so no small-value digits
+        return number(x, max(self.decimals - shift, 0), small=False)
 
     def change_unit(self) -> tuple[str, float]:
         """The unit of a change of this indicator and the factor to it: a change of a percent is not a
@@ -55,12 +58,6 @@ class Indicator:
         if self.unit == "percent":
             return ("bp", 100.0) if self.page == "rates" else ("percentage points", 1.0)
         return self.unit, 1.0
-
-
-def fmt_number(x: float, decimals: int) -> str:
-    """``x`` with ``decimals`` digits and thousands separators; a value that rounds to zero is 0, never -0."""
-    r = round(float(x), decimals)
-    return f"{(r if r != 0 else 0.0):,.{decimals}f}"
 
 
 def _series(ds_id: str, **filters) -> pd.DataFrame:

@@ -50,6 +50,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from treasurylab.errors import BadInput, constraint_words, did_you_mean
+from treasurylab.numtext import number
 
 SHIPPED_RULES = Path(str(resources.files("treasurylab.monitor") / "rules.yaml"))
 EXIT_FIRED = 3  # `treasurylab watch` exits with this when at least one rule fired (0: none; 2: bad input)
@@ -364,10 +365,6 @@ def _n_days(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 
 
-def _fmt(x: float) -> str:
-    return f"{x:,.2f}".rstrip("0").rstrip(".") if abs(x) < 1e4 else f"{x:,.0f}"
-
-
 def date_label(ts: pd.Timestamp, frequency: str) -> str:
     """A date as its publisher labels it: YYYY-MM for monthly data, YYYYqN for quarterly, else the day."""
     if frequency.startswith("monthly"):
@@ -383,7 +380,7 @@ _NOT = {"below": "not below", "above": "not above", "at_most": "more than", "at_
 def _verdict(rule, fired: bool, unit: str) -> str:
     """Why a threshold or change rule fired or not, in words: 'below 650 USD bn' / 'not below 650 USD bn'."""
     k, v = rule.bound()
-    return f"{k.replace('_', ' ') if fired else _NOT[k]} {_fmt(v)} {unit}"
+    return f"{k.replace('_', ' ') if fired else _NOT[k]} {number(v, trim=True)} {unit}"
 
 
 _FREQ_WORD = {"per auction": "auctions", "monthly": "months", "weekly": "weeks", "quarterly": "quarters"}
@@ -528,12 +525,12 @@ def evaluate_rule(rule, get_series, as_of: dt.date | None = None, stale_of=None)
     ref_label = None if pd.isna(h["reference_date"]) else date_label(h["reference_date"], ind.frequency)
     if isinstance(rule, Threshold):
         k, v = rule.bound()
-        row["condition"] = f"{k.replace('_', ' ')} {_fmt(v)} {ind.unit}"
+        row["condition"] = f"{k.replace('_', ' ')} {number(v, trim=True)} {ind.unit}"
         row["message"] = f"{ind.title}: {ind.fmt(last)} {ind.unit} on {row['date']}: {_verdict(rule, row['fired'], ind.unit)}"
     elif isinstance(rule, Change):
         k, v = rule.bound()
         unit = "bp" if rule.scale == 100 else ind.unit
-        row["condition"] = f"change over {rule.window} {k.replace('_', ' ')} {_fmt(v)} {unit}"
+        row["condition"] = f"change over {rule.window} {k.replace('_', ' ')} {number(v, trim=True)} {unit}"
         if not judged:
             row.update(status="no data", message=f"no observation {rule.window} before {row['date']}")
             return row
@@ -615,10 +612,10 @@ def evaluate(rules: list, as_of: dt.date | None = None, get_series=None) -> list
 
 def _with_shown(rule, row: dict[str, Any]) -> dict[str, Any]:
     """``row`` with ``shown``: its value and change as its sentence writes them (one rule for both)."""
-    from treasurylab.monitor.indicators import INDICATORS, fmt_number
+    from treasurylab.monitor.indicators import INDICATORS
 
     ind = INDICATORS.get(row.get("indicator") or "")
-    fmt = ind.fmt if ind else (lambda x, scale=1.0: fmt_number(x, 0))    # a deadline: whole days
+    fmt = ind.fmt if ind else (lambda x, scale=1.0: number(x, 0, small=False))    # a deadline: whole days
     row["shown"] = {"value": "" if row["value"] is None else fmt(row["value"]),
                     "change": "" if row["change"] is None else fmt(row["change"], getattr(rule, "scale", 1.0))}
     return row

@@ -95,14 +95,15 @@ def band_rows(band_sources: list[dict]) -> list[dict]:
     difference of levels, so a variable in % has it in percentage points: ``difference_unit``) and each
     source's share of the variance as whole per cents adding up to 100 (:func:`whole_percents`; None
     where no source has any variance, e.g. a variable that no draw moves at that month)."""
+    from treasurylab.numtext import number
     from treasurylab.scenario.compare import SOURCES, clipped_cell
-    from treasurylab.scenario.results import difference_unit, fmt_number
+    from treasurylab.scenario.results import difference_unit
 
     rows = []
     for r in band_sources:
         shares = [r[s] for s in SOURCES]
         rows.append({"label": r["label"], "month": r["month"],
-                     "width": f"{fmt_number(r['total_width'])} {difference_unit(r['variable'])}".rstrip(),
+                     "width": f"{number(r['total_width'])} {difference_unit(r['variable'])}".rstrip(),
                      "shares": whole_percents(shares) if sum(shares) > 0 else None,
                      "clipped": clipped_cell(r)})
     return rows
@@ -185,19 +186,15 @@ def render(result, band_sources: list[dict] | None = None) -> str:
     from plotly.offline import get_plotlyjs
 
     from treasurylab import __version__
+    from treasurylab.numtext import number
     from treasurylab.scenario.compare import clipped_note
-    from treasurylab.scenario.results import (
-        OUTCOME_MEANING,
-        decomposition_noise,
-        fmt_number,
-        other_noise,
-    )
+    from treasurylab.scenario.results import OUTCOME_MEANING, decomposition_noise, other_noise
     from treasurylab.scenario.words import event_rows
 
     sc = result.scenario
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
                              autoescape=jinja2.select_autoescape(["html", "j2"]))
-    env.filters["num"] = fmt_number          # the terminal's number format (1,060.35), one home
+    env.filters["num"] = number              # the terminal's number format (1,060.35), one home
     tpl = env.get_template("report.html.j2")
     loop = _loop_split(result)
     figs = figures_for(result, loop)

@@ -90,7 +90,7 @@ class Run:
         return fan_chart(self.result.months, ds[var].values, f"{lab}: {self.name}", unit, k, base, history=hist)
 
     def _repr_html_(self) -> str:
-        from treasurylab.scenario.results import fmt_number as num
+        from treasurylab.numtext import number as num
 
         rows = self.result.headline()
         head = "".join(f"<th>{h}</th>" for h in ("variable", "unit", "month", "p5", "median", "p95"))
@@ -214,6 +214,7 @@ class Comparison:
                 f"seed {ra.scenario.seed}, {months} months>")
 
     def _repr_html_(self) -> str:
+        from treasurylab.numtext import number as num
         from treasurylab.scenario.compare import paired_rows
 
         name_a, name_b = self._names()
@@ -224,9 +225,9 @@ class Comparison:
             return f"<div><b>{html.escape(name_a)} vs {html.escape(name_b)}</b>: {html.escape(str(exc))}</div>"
         body = "".join(
             f"<tr><td>{html.escape(r['label'])}</td><td>{html.escape(r['unit'])}</td><td>{r['month']}</td>"
-            f"<td>{r['a_p50']:,.2f}</td><td>{r['b_p50']:,.2f}</td><td>{html.escape(r['difference_unit'])}</td>"
-            f"<td>{r['diff_p5']:+,.2f}</td>"
-            f"<td>{r['diff_p50']:+,.2f}</td><td>{r['diff_p95']:+,.2f}</td></tr>" for r in rows)
+            f"<td>{num(r['a_p50'])}</td><td>{num(r['b_p50'])}</td><td>{html.escape(r['difference_unit'])}</td>"
+            f"<td>{num(r['diff_p5'], sign=True)}</td>"
+            f"<td>{num(r['diff_p50'], sign=True)}</td><td>{num(r['diff_p95'], sign=True)}</td></tr>" for r in rows)
         head = "".join(f"<th>{html.escape(h)}</th>" for h in (
             "variable", "unit", "month", f"median {name_a}", f"median {name_b}", "difference unit", "difference p5",
             "difference p50", "difference p95"))

@@ -201,13 +201,13 @@ def _pct(x: float) -> str:
 def clipped_cell(row: dict) -> str:
     """What :func:`band_sources` set to 0 in ``row``: each source's negative added variance in the
     row's unit squared, and all of it as a share of the sum the row's shares are of ("" for none)."""
-    from treasurylab.scenario.results import fmt_number
+    from treasurylab.numtext import number
 
     got = row.get("clipped") or {}
     if not got:
         return ""
     u = variance_unit(row["variable"])
-    each = ", ".join(f"{s} {f'{c:.2g}' if abs(c) < 0.01 else fmt_number(c)}{(' ' + u) if u else ''}"
+    each = ", ".join(f"{s} {number(c)}{(' ' + u) if u else ''}"
                      for s, c in got.items())
     tot = row.get("variance_sum", 0.0)
     return each + (f" ({_pct(sum(got.values()) / tot)} of the sum)" if tot > 0 else "")

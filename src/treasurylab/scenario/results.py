@@ -158,13 +158,6 @@ MODEL_SOURCE = "treasurylab scenario model output"
 BASE_SOURCE = "treasurylab baseline path (no shocks; CBO February 2026 baseline where the variable has one)"
 
 
-def fmt_number(v: float) -> str:
-    """A level in the headline's tables, as text: thousands separators and two decimals ('1,060.35'),
-    four significant digits past ten million. The one number format of ``run``'s table and the HTML
-    report's tables (and a notebook's run table)."""
-    return f"{v:,.2f}" if abs(v) < 1e7 else f"{v:.4g}"
-
-
 def label(var: str) -> str:
     lab, unit, _ = VARIABLES.get(var, (var, "", 1.0))
     return f"{lab} ({unit})" if unit else lab

@@ -215,11 +215,12 @@ def unwind_price() -> str:
 
 def trust_loadings() -> str:
     """The trust premium's shape: the window's changes, the loadings and psi_k (params/trust_estimate.py)."""
+    from treasurylab.numtext import number
     from treasurylab.params import trust_estimate as TE
 
     d, lo, psi = TE.window_changes_bp(), TE.loadings(), TE.trust_bp()
     return (", ".join(f"{t} {v:+.0f}" for t, v in d.items()) + " bp -> loadings "
-            + ", ".join(f"{lo[t]:.3f}".rstrip("0").rstrip(".") if t == "10y" else f"{lo[t]:.3f}" for t in TE.TENORS)
+            + ", ".join(number(lo[t], 3, small=False, trim=True) if t == "10y" else f"{lo[t]:.3f}" for t in TE.TENORS)
             + " -> psi = " + ", ".join(f"{psi[t]:.1f}" for t in TE.TENORS) + " bp")
 
 
