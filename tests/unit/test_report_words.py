@@ -245,3 +245,54 @@ def test_the_band_sources_table_gives_every_number_its_unit_and_what_it_is_a_sha
     for c in cells[:2]:
         assert sum(int(x.rstrip("%")) for x in c[1:]) == 100
     assert cells[2] == ["0.00 pp of GDP"] and "no spread across paths" in body[2]
+
+
+def test_a_share_that_rounds_to_nothing_is_not_shown_as_zero():
+    """'0%' in "Where the bands come from" could be anything under half a per cent; a bare 0% is now
+    kept for a share that is exactly zero."""
+    from treasurylab.report.html import shown_percents
+
+    assert shown_percents([0.0, 0.996, 0.003, 0.001]) == ["0%", "100%", "<0.5%", "<0.5%"]
+    assert shown_percents([0.0, 0.924, 0.034, 0.042]) == ["0%", "93%", "3%", "4%"]
+    # a share of at least half a per cent that the largest remainder leaves at 0 is under 1%
+    assert shown_percents([0.0065, 0.0065, 0.987]) == ["1%", "<1%", "99%"]
+
+
+def _band_row(clipped: dict, variance_sum: float, month: str = "2026-12") -> dict:
+    return {"variable": "y10", "label": "10-year yield (%)", "month": month, "total_width": 2.76, "paths": 60,
+            "contagion": 0.3, "rates": 0.7, "macro": 0.0, "fiscal": 0.0, "variance_sum": variance_sum,
+            "clipped": clipped}
+
+
+def test_the_set_to_0_column_shows_only_where_a_cut_is_material(res):
+    """The 'set to 0' column showed in most reports though the cuts were mostly under 0.1% of a row's
+    sum. It now shows only where a cut reaches 0.5% of its row's sum (it can move a whole-per-cent
+    share beyond rounding); the note says the rule and still gives every smaller cut."""
+    import html as H
+
+    from treasurylab.scenario.compare import CLIPPED_MATERIAL, clipped_cell
+
+    def table_and_note(rows):
+        page = render(res, band_sources=rows)
+        part = page[page.index('id="band-sources"'):]
+        note = re.search(r'id="band-clipped">([^<]*)<', page).group(1)
+        return H.unescape(part[:part.index("</table>")]), H.unescape(note)
+
+    small = _band_row({"macro": 1e-5}, 0.1)                  # 0.01% of the sum
+    table, note = table_and_note([small, _band_row({}, 0.1, "2027-12")])
+    assert "set to 0" not in table and clipped_cell(small) not in table
+    assert "Every cut is under 0.5% of its row's sum" in note and clipped_cell(small) in note
+    big = _band_row({"fiscal": CLIPPED_MATERIAL * 0.1}, 0.1, "2030-12")      # exactly at the rule
+    table, note = table_and_note([small, big])
+    assert "set to 0" in table and clipped_cell(big) in table and clipped_cell(small) not in table
+    assert "at least 0.5% of its row's sum" in note and f"10-year yield (%) 2026-12: {clipped_cell(small)}" in note
+    assert clipped_cell(big) not in note
+
+
+def test_the_words_under_the_decomposition_say_within_two_standard_errors_once(res):
+    """Both paragraphs under the decomposition chart said 'within 2 standard errors': the first says
+    what 'not distinguishable from zero' means, the second ('other' is noise) no longer repeats it."""
+    page = render(res)
+    words = page[page.index('id="loop-noise"'):]
+    words = words[:words.index("</p>", words.index('id="loop-other"'))]
+    assert words.count("standard errors") == 1 and words.count("1/sqrt(paths)") == 1, words

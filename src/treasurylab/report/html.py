@@ -90,13 +90,24 @@ def whole_percents(shares: list[float]) -> list[int]:
     return out
 
 
+def shown_percents(shares: list[float]) -> list[str]:
+    """Shares as the table shows them: :func:`whole_percents`, except that a share which is not zero but
+    gets 0 says so ('<0.5%', or '<1%' for one of at least half a per cent that the largest remainder
+    left at 0): a bare '0%' is kept for a share that is exactly zero (a source that adds nothing, or
+    what was set to 0)."""
+    whole = whole_percents(shares)
+    total = sum(shares)
+    return [f"{w}%" if w or s <= 0 else ("<0.5%" if s < 0.005 * total else "<1%") for w, s in zip(whole, shares, strict=True)]
+
+
 def band_rows(band_sources: list[dict]) -> list[dict]:
     """The rows of "Where the bands come from" as shown: the p5-p95 width with its unit (a width is a
-    difference of levels, so a variable in % has it in percentage points: ``difference_unit``) and each
-    source's share of the variance as whole per cents adding up to 100 (:func:`whole_percents`; None
-    where no source has any variance, e.g. a variable that no draw moves at that month)."""
+    difference of levels, so a variable in % has it in percentage points: ``difference_unit``), each
+    source's share of the variance as whole per cents adding up to 100 (:func:`shown_percents`; None
+    where no source has any variance, e.g. a variable that no draw moves at that month) and what was
+    set to 0 where it is material (``scenario.compare.clipped_material``; the others are in the note)."""
     from treasurylab.numtext import number
-    from treasurylab.scenario.compare import SOURCES, clipped_cell
+    from treasurylab.scenario.compare import SOURCES, clipped_cell, clipped_material
     from treasurylab.scenario.results import difference_unit
 
     rows = []
@@ -104,8 +115,8 @@ def band_rows(band_sources: list[dict]) -> list[dict]:
         shares = [r[s] for s in SOURCES]
         rows.append({"label": r["label"], "month": r["month"],
                      "width": f"{number(r['total_width'])} {difference_unit(r['variable'])}".rstrip(),
-                     "shares": whole_percents(shares) if sum(shares) > 0 else None,
-                     "clipped": clipped_cell(r)})
+                     "shares": shown_percents(shares) if sum(shares) > 0 else None,
+                     "clipped": clipped_cell(r) if clipped_material(r) else ""})
     return rows
 
 
@@ -207,6 +218,7 @@ def render(result, band_sources: list[dict] | None = None) -> str:
     loop_other = (other_noise(*loop, result.paths, regime, bool(sc.events), marked=" (hatched bars)",
                               compare="treasurylab compare (top of the page)") if loop[0] and loop[1] else None)
     sections = {k: [_div(f, i) for i, f in v] for k, v in figs.items()}
+    bands = band_rows(band_sources or [])
     regime_note = (f"{regime:.1%} of paths hit a regime bound (10-year above its cap, debt or the output gap "
                    f"outside the model's range); those paths were capped and flagged, not extrapolated."
                    if regime > 0 else "")
@@ -219,8 +231,9 @@ def render(result, band_sources: list[dict] | None = None) -> str:
         overrides=", ".join(f"{b}.{k}={v}" for b, ov in sc.overrides.items() for k, v in ov.items()),
         headline=result.headline(), headline_notes=result.headline_notes(), outcomes=outcomes, outcome_meaning=OUTCOME_MEANING,
         regime_note=regime_note, loop_noise=loop_noise, loop_other=loop_other,
-        plotlyjs=get_plotlyjs(), sources=sources_rows(sc.overrides), band_sources=band_rows(band_sources or []),
+        plotlyjs=get_plotlyjs(), sources=sources_rows(sc.overrides), band_sources=bands,
         band_paths=(band_sources or [{}])[0].get("paths"), band_clipped=clipped_note(band_sources or []),
+        band_clipped_column=any(r["clipped"] for r in bands),     # only where a cut is material
         **sections,
     )
 

@@ -213,23 +213,50 @@ def clipped_cell(row: dict) -> str:
     return each + (f" ({_pct(sum(got.values()) / tot)} of the sum)" if tot > 0 else "")
 
 
+#: a cut (what :func:`band_sources` set to 0) is material from this share of its row's sum: the report
+#: shows the shares in whole per cents, and a cut under half a per cent of the sum moves no share by
+#: more than that rounding does, so only a material cut earns the table a column
+CLIPPED_MATERIAL = 0.005
+
+
+def clipped_share(row: dict) -> float:
+    """What :func:`band_sources` set to 0 in ``row``, as a share of the sum its shares are of (0 for none)."""
+    got = row.get("clipped") or {}
+    tot = row.get("variance_sum", 0.0)
+    return sum(got.values()) / tot if got and tot > 0 else 0.0
+
+
+def clipped_material(row: dict) -> bool:
+    """Whether ``row``'s cut reaches :data:`CLIPPED_MATERIAL` of its sum (the table's 'set to 0' column)."""
+    return clipped_share(row) >= CLIPPED_MATERIAL
+
+
 def clipped_note(rows: list[dict]) -> str | None:
     """Words on the rows of :func:`band_sources` where a source's added variance came out negative and
     was set to 0 (an interaction between the sources): how many rows, what that does to the shares,
-    and the row where most was cut (:func:`clipped_cell` gives each row's); None where nothing was.
-    The one home of these words: the report's "Where the bands come from" table and whatever prints
-    the rows."""
+    the rule for the table's 'set to 0' column (:func:`clipped_material`) and the row where most was
+    cut, and each cut too small for the column (:func:`clipped_cell`), so nothing cut goes unsaid;
+    None where nothing was. The one home of these words: the report's "Where the bands come from"
+    table and whatever prints the rows."""
     hit = [r for r in rows if r.get("clipped")]
     if not hit:
         return None
-
-    def share(r: dict) -> float:
-        return sum(r["clipped"].values()) / r["variance_sum"] if r.get("variance_sum", 0.0) > 0 else 0.0
-
-    top = max(hit, key=share)
-    return (f"In {len(hit)} of {len(rows)} rows a source's added variance came out negative (with that "
-            f"source on, the band was narrower than with the holders' draws alone: an interaction between "
-            f"sources, which this split leaves out) and was set to 0: its share shows as 0%, and the sum "
-            f"the row's shares are of is larger than the signed sum by what was cut (column 'set to 0', "
-            f"in the variable's unit squared and as a share of that sum; at most {_pct(share(top))}, "
-            f"{top['label']} {top['month']}).")
+    top = max(hit, key=clipped_share)
+    small = [r for r in hit if not clipped_material(r)]
+    limit = f"{CLIPPED_MATERIAL:.1%}"
+    words = (f"In {len(hit)} of {len(rows)} rows a source's added variance came out negative (with that "
+             f"source on, the band was narrower than with the holders' draws alone: an interaction between "
+             f"sources, which this split leaves out) and was set to 0: its share shows as 0%, and the sum "
+             f"the row's shares are of is larger than the signed sum by what was cut (at most "
+             f"{_pct(clipped_share(top))} of it, {top['label']} {top['month']}).")
+    if len(small) < len(hit):
+        words += (f" Column 'set to 0' gives each cut of at least {limit} of its row's sum, in the variable's "
+                  f"unit squared and as a share of that sum; a smaller cut moves no share shown in whole per "
+                  f"cents by more than their rounding does")
+    else:
+        words += (f" Every cut is under {limit} of its row's sum, so it moves no share shown in whole per "
+                  f"cents by more than their rounding does, and the table has no column for it")
+    if small:
+        words += (": " if len(small) == len(hit) else f". Under {limit}, so not in the column: ") + "; ".join(
+            f"{r['label']} {r['month']}: {clipped_cell(r)}" for r in small)
+    return words + "."

@@ -120,7 +120,12 @@ def other_noise(rows: list[dict], se: list[dict], paths: int, capped: float, eve
     of mean zero (said when > 0). None when 'other' stands out in every month (or has no standard
     error). ``events``: the scenario has events (then the paired comparison ``compare`` names gives
     their effect path by path). ``marked``: how the medium marks those months (the report's chart
-    hatches them). The one home of these words: ``run``'s table, the report's chart and result.json."""
+    hatches them). The one home of these words: ``run``'s table, the report's chart and result.json.
+
+    They always come under :func:`decomposition_noise`'s (the same test of the same months lists
+    'other' there), which says once what 'not distinguishable from zero' means (within
+    :data:`NOISE_SE` standard errors) and how the error shrinks with paths: these words do not repeat it.
+    """
     months = [r["month"] for r, e in zip(rows, se, strict=True)
               if math.isfinite(e.get("other", math.nan)) and e["other"] > 0
               and abs(r["other"]) < NOISE_SE * e["other"]]
@@ -129,15 +134,15 @@ def other_noise(rows: list[dict], se: list[dict], paths: int, capped: float, eve
     # a mean of zero lies beyond NOISE_SE standard errors in this share of months by chance alone
     # (two-sided normal tail): a few solid months in a long run are no evidence of an effect
     tail = math.erfc(NOISE_SE / math.sqrt(2.0))
-    chance = (f"; a mean of zero still lies beyond {NOISE_SE:g} standard errors in about {tail:.0%} of "
-              f"months by chance alone" if len(months) < len(rows) else "")
+    chance = (f"; a mean of zero still stands out in about {tail:.0%} of months by chance alone"
+              if len(months) < len(rows) else "")
     cap = (f" But {capped:.1%} of the paths hit a regime bound, and the cap on them also sits in 'other': "
            "that part is not of mean zero." if capped > 0 else "")
     lead = "'other' is sampling noise here" if capped <= 0 else "'other' is mostly sampling noise here"
     return (f"{lead}: the mean over {paths:,} paths of their random yield-curve shocks, "
             f"each of mean zero (every residual table is demeaned, model/shocks.py), so its expected "
-            f"value is zero; it is within {NOISE_SE:g} standard errors of zero in {len(months)} of "
-            f"{len(rows)} months{marked}{chance}, and it shrinks as 1/sqrt(paths)."
+            f"value is zero; it is not distinguishable from zero in {len(months)} of {len(rows)} "
+            f"months{marked}{chance}."
             + (f" Read the events' effect from the named parts, or path by path with {compare}."
                if events else "") + cap)
 
