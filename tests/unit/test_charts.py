@@ -135,6 +135,10 @@ def test_source_lines_never_share_the_space_of_a_legend():
     assert list(fig.data[0].x) == ["Mining", "Separation (light, NdPr)", "Separation (heavy, Dy+Tb)", "Metal",
                                    "Magnets"]
     assert "stage" in fig.layout.xaxis.title.text
+    # plain words with the unit, not the model's "non-China share of ex-China needs"
+    title, axis = fig.layout.title.text, fig.layout.yaxis.title.text
+    assert "ex-China" not in title + axis and "non-China" not in title + axis + fig.data[1].name, title
+    assert "demand outside China" in title and "2026-07-13" in title and "(%" in title and axis.startswith("% of ")
 
 
 def test_the_waterfalls_long_labels_wrap_and_slant_up_to_their_bar():

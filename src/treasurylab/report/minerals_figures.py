@@ -8,7 +8,8 @@ Builders (each returns ``plotly.graph_objects.Figure``; no model calls, no I/O):
 - :func:`price_figure` - prices inside and outside China as multiples of the pre-control level;
 - :func:`inventory_figure` - users' magnet inventories in months of cover;
 - :func:`value_at_risk_figure` - cumulative output at risk, Germany and Korea (USD bn);
-- :func:`answer_180_figure` - the 180-day answer: non-China share of ex-China needs by stage;
+- :func:`answer_180_figure` - the 180-day answer: the share of demand outside China that plants
+  outside China could meet, by stage;
 - :func:`figures` - all of the above in a dict (name -> Figure);
 - :func:`figures_for` - the list the HTML report shows for a coupled run result (``result.minerals``);
   it adds the 180-day answer, a closed-form capacity calculation (no linear programme).
@@ -97,12 +98,16 @@ def answer_180_figure(ans: dict):
 
     fig = go.Figure([
         go.Bar(x=[STAGE_LABELS[s] for s in STAGES], y=[100 * ans["stage_only"][s] for s in STAGES],
-               name="stage alone"),
+               name="this stage alone"),
         go.Bar(x=[STAGE_LABELS[s] for s in STAGES], y=[100 * ans["chain"][s] for s in STAGES],
-               name="whole non-China chain"),
+               name="whole chain outside China"),
     ])
-    fig.update_layout(title=f"Largest non-China share of ex-China needs by {ans['date']}", barmode="group",
-                      yaxis_title="% of ex-China needs", yaxis_range=[0, 105],
+    # the model's "non-China share of ex-China needs", in a reader's words: the needs are the demand for
+    # magnets outside China, converted to each stage's material, and the bar the most that capacity
+    # outside China could supply of it by that day
+    fig.update_layout(title=f"Share of demand outside China that plants outside China could meet by {ans['date']} "
+                            "(%, at most)", barmode="group",
+                      yaxis_title="% of demand outside China", yaxis_range=[0, 105],
                       xaxis_title="stage of the chain (ore to magnet)", **LAYOUT)
     return fig
 
