@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from typer.testing import CliRunner
 
 from treasurylab.cli.main import app
@@ -98,3 +99,25 @@ def test_fiscal_rate_shift_reports_its_effect_against_the_same_run_without_it():
     # without a shift there is no effect to report
     plain = runner.invoke(app, ["fiscal", "--years", "2", "--json"])
     assert "extra_deficit_vs_no_shift" not in plain.stdout
+
+
+def test_fiscal_rate_shift_prints_its_yearly_effect_and_says_how_the_totals_are_rounded():
+    """The sentence's added-deficit totals are summed before rounding and no yearly figure was printed
+    beside them (--json had them, unrounded): at +100 bp the ten years' whole-bn figures add up to USD
+    3,482bn against the sentence's USD 3,480bn. The table now has the yearly column, a note says the
+    totals are summed before rounding, and --json carries every total the sentence prints."""
+    args = ["fiscal", "--rate-shift-bp", "100"]
+    doc = json.loads(runner.invoke(app, [*args, "--json"]).stdout)
+    yearly = {r["fiscal_year"]: r["extra_deficit_vs_no_shift"] for r in doc["fiscal_years"]}
+    meta = doc["meta"]
+    assert meta["extra_deficits_all_years"] == pytest.approx(sum(yearly.values()), abs=1e-6)
+    assert "extra_deficits_all_years" in meta["units"]
+    text = runner.invoke(app, args, env={"COLUMNS": None}).stdout
+    first, span = text.splitlines()[0], f"FY{min(yearly)}-{max(yearly)}"
+    assert f"adds USD {meta['extra_deficits_all_years']:,.0f}bn to {span} deficits" in first
+    assert f"it adds USD {meta['extra_deficits_fy2026_2035']:,.0f}bn to FY2026-2035 deficits" in first
+    assert "added deficit vs no shift (USD bn)" in text and "summed before rounding" in text
+    # each year's figure in the table is the --json figure rounded to whole USD bn
+    for y, v in yearly.items():
+        row = next(line for line in text.splitlines() if re.match(rf"\W*{y}\W", line))
+        assert row.replace("│", " ").split()[-1] == f"{round(v):,}", (y, row)

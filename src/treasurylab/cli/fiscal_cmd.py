@@ -20,17 +20,25 @@ from __future__ import annotations
 import typer
 
 from treasurylab.cli.output import as_typed, finite, guard, print_json, table
+from treasurylab.numtext import number
 
 #: the widest rate shift accepted (bp): an input range, not a model parameter (assumption: +/-20
 #: percentage points is twice the largest move of the record, 1979-81, so no real question needs more)
 MAX_RATE_SHIFT_BP = 2000.0
 
 
+#: the table's column of the shift's effect, and the note under the table on how its totals are rounded
+ADDED_HEAD = "added deficit vs no shift (USD bn)"
+ADDED_NOTE = (f"{ADDED_HEAD}: this run's deficit less the same run's without the shift, each year rounded to "
+              "whole USD bn; the totals in the sentence above, as --json's meta gives them, are summed "
+              "before rounding, so the column may add up to a few USD bn more or less.")
+
+
 def units_text(shifted: bool) -> str:
     """The units of --json's numbers, by key (the shift's effects only when there is a shift, as the
     keys are). bill_share_target is a fraction, as --bill-share and --set take it, while bill_share_pct
     is in percent: 'percentages in percent', all it said before, read 0.21 as 0.21%."""
-    effect = ", extra_deficit_vs_no_shift, extra_deficits_fy2026_2035" if shifted else ""
+    effect = ", extra_deficit_vs_no_shift, extra_deficits_all_years, extra_deficits_fy2026_2035" if shifted else ""
     return (f"USD bn: net_interest, cbo_net_interest, debt, rollover, gross_issuance, deficit{effect}; "
             "percent: every key with _pct (avg_rate_pct, bill_share_pct, net_interest_pct_gdp, "
             "net_interest_pct_revenue, debt_pct_gdp, cbo_debt_pct_gdp); months: wam_months; bp: rate_shift_bp; "
@@ -77,7 +85,9 @@ def fiscal_verdict(rows: list[dict], vintage: str, rate_shift_bp: float, meta: d
             f"USD {z['cbo_net_interest']:,.0f}bn).")
     if not rate_shift_bp or meta is None:
         return text
-    total = sum(r["extra_deficit_vs_no_shift"] for r in rows)
+    # the totals --json gives (one computation for both): summed before rounding, which the note under
+    # the table says, since the table's yearly figures are each rounded to whole USD bn
+    total = meta.get("extra_deficits_all_years", sum(r["extra_deficit_vs_no_shift"] for r in rows))
     span = f"FY{a['fiscal_year']}-{z['fiscal_year']}" if len(rows) > 1 else f"FY{z['fiscal_year']}"
     text += (f" Against the same run without the shift, {rate_shift_bp:+.0f} bp from {meta['start']} adds "
              f"USD {total:,.0f}bn to {span} deficits (net interest, including interest on the extra debt)")
@@ -165,6 +175,8 @@ def register(app: typer.Typer) -> None:
             meta = {"vintage": vintage, "start": start, "rate_shift_bp": rate_shift_bp,
                     "bill_share_target": float(p["bill_share_target"]), "ladder": r["ladder"].source,
                     "inputs": b.source, "units": units_text(r0 is not None)}
+            if r0 is not None:
+                meta["extra_deficits_all_years"] = float(sum(x["extra_deficit_vs_no_shift"] for x in rows))
             ten = [x["extra_deficit_vs_no_shift"] for x in rows if r0 is not None and 2026 <= x["fiscal_year"] <= 2035]
             if r0 is not None and len(ten) == 10:
                 meta["extra_deficits_fy2026_2035"] = float(sum(ten))
@@ -184,6 +196,11 @@ def register(app: typer.Typer) -> None:
                           "WAM (months)": f"{r['wam_months']:.0f}",
                           "bills (% of debt)": f"{r['bill_share_pct']:.1f}",
                           "rollover in the year (USD bn)": f"{r['rollover']:,.0f}"} for r in rows]
+                if r0 is not None:       # the shift's effect year by year, beside the sentence's totals
+                    for s, r in zip(shown, rows, strict=True):
+                        s[ADDED_HEAD] = number(r["extra_deficit_vs_no_shift"], 0, small=False)
                 table(shown, title=f"Fiscal projection on CBO's {vintage} baseline")
+                if r0 is not None:
+                    typer.echo(ADDED_NOTE)
 
         guard(body, json_)
