@@ -14,6 +14,10 @@ from treasurylab.cli import data_cmd
 from treasurylab.cli.main import app
 from treasurylab.data import catalog
 
+#: the modules whose internals this file tests: the data command's fetch and probe, replaced: no network
+#: (a test may take the private names of the modules it tests and of no other: tests/unit/test_layers.py)
+TESTS = ("treasurylab.cli.data_cmd",)
+
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "official"
 runner = CliRunner()
 

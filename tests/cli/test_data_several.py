@@ -11,6 +11,10 @@ from treasurylab import data
 from treasurylab.cli.main import app
 from treasurylab.errors import BadInput
 
+#: the modules whose internals this file tests: the data command's rows as shown
+#: (a test may take the private names of the modules it tests and of no other: tests/unit/test_layers.py)
+TESTS = ("treasurylab.cli.data_cmd",)
+
 runner = CliRunner()
 WANT = ["China, Mainland", "Japan", "United Kingdom"]
 

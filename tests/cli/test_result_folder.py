@@ -25,6 +25,10 @@ from treasurylab.errors import BadInput
 from treasurylab.scenario import resultdir
 from treasurylab.scenario.resultdir import INCOMPLETE, LOCK_NAME, result_folder
 
+#: the modules whose internals this file tests: the result folder's lock, held to test a second writer
+#: (a test may take the private names of the modules it tests and of no other: tests/unit/test_layers.py)
+TESTS = ("treasurylab.scenario.resultdir",)
+
 runner = CliRunner()
 SCEN = "name: rf\nstart: 2026-01\nhorizon: 24\npaths: 20\nseed: 3\n"
 

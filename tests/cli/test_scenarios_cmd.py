@@ -122,7 +122,7 @@ def test_list_builds_no_minerals_chain_and_no_fitted_holders(monkeypatch):
     for mod, fn in ((S, "minerals_inputs"), (MI, "build"), (MN, "simulate_scenario"), (S, "holders_spec"),
                     (HI, "build_holders_spec"), (HI, "flow_fitted_rates")):
         monkeypatch.setattr(mod, fn, boom)
-    S._CACHE.clear()
+    S.clear_memo()
     res = runner.invoke(app, ["scenarios", "--json"])
     assert res.exit_code == 0, res.stdout + res.stderr
     assert len(json.loads(res.stdout)["scenarios"]) == len(shipped())

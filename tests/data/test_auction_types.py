@@ -8,6 +8,10 @@ import pandas as pd
 from treasurylab import data
 from treasurylab.monitor import auction_types as T
 
+#: the modules whose internals this file tests: the auction indicators' reading by tenor
+#: (a test may take the private names of the modules it tests and of no other: tests/unit/test_layers.py)
+TESTS = ("treasurylab.monitor.indicators",)
+
 
 def _bonds(tenor):
     df = data.series("treasury.auctions", tenor=tenor)

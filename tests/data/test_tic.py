@@ -15,6 +15,10 @@ from treasurylab.data.parsers import tic_mfh_txt, tic_slt_table5
 from treasurylab.data.store import load_file
 from treasurylab.errors import DataError
 
+#: the modules whose internals this file tests: the TIC text parser's cell reader
+#: (a test may take the private names of the modules it tests and of no other: tests/unit/test_layers.py)
+TESTS = ("treasurylab.data.parsers.tic_mfh_txt",)
+
 FIX = Path(__file__).resolve().parents[1] / "fixtures" / "official" / "tic"
 TIDY = SNAPSHOT_DIR / "tic" / "mfh_history_tidy.csv"
 KEY = ["date", "country", "series"]

@@ -29,7 +29,7 @@ def _no_disk_cache(monkeypatch):
 def _clear_caches() -> None:
     from treasurylab.scenario import setup
 
-    setup._CACHE.clear()
+    setup.clear_memo()
     for name, mod in list(sys.modules.items()):
         if not name.startswith("treasurylab") or mod is None:
             continue

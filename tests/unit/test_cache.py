@@ -8,6 +8,10 @@ import pytest
 
 from treasurylab import cache
 
+#: the modules whose internals this file tests: setup's anchored state, the disk cache's main user
+#: (a test may take the private names of the modules it tests and of no other: tests/unit/test_layers.py)
+TESTS = ("treasurylab.scenario.setup",)
+
 
 @pytest.fixture
 def cdir(tmp_path, monkeypatch):
@@ -97,8 +101,8 @@ def _cold_warm_off(name: str, monkeypatch, *kinds: str):
     sc = load_scenario(name)
 
     def fresh():
-        S._CACHE.clear()
-        FI._ladder_cached.cache_clear()
+        S.clear_memo()
+        FI.clear_memo()
         return S.prepare(sc)
 
     cold = fresh()
@@ -146,7 +150,7 @@ def test_minerals_block_from_the_cache_is_the_same(cdir, monkeypatch):
     # another minerals override is another key: built, not read
     n = len(list(cdir.glob("minerals_run-*.pkl")))
     monkeypatch.setenv("TREASURYLAB_CACHE_DIR", str(cdir))
-    S._CACHE.clear()
+    S.clear_memo()
     S.prepare(sc.with_(overrides={**sc.overrides, "minerals": {"heavy_min_share": 0.4}}))
     assert len(list(cdir.glob("minerals_run-*.pkl"))) == n + 1
 

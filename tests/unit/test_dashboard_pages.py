@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from treasurylab.app import pages as P
 
+#: the modules whose internals this file tests: the pages' chart helpers
+#: (a test may take the private names of the modules it tests and of no other: tests/unit/test_layers.py)
+TESTS = ("treasurylab.app.pages",)
+
 
 def _walk(node):
     yield node

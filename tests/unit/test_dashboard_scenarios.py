@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+#: the modules whose internals this file tests: the server's result figure
+#: (a test may take the private names of the modules it tests and of no other: tests/unit/test_layers.py)
+TESTS = ("treasurylab.app.server",)
+
 
 @pytest.fixture(scope="module")
 def davos_figures():

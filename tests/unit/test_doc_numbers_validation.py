@@ -10,6 +10,15 @@ import pytest
 from treasurylab.report.doc_numbers import validation_market as V
 from treasurylab.report.doc_numbers import validation_minerals as VM
 
+#: the modules whose internals this file tests: the validation pages' number builders
+#: (a test may take the private names of the modules it tests and of no other: tests/unit/test_layers.py)
+TESTS = (
+    "treasurylab.report.doc_numbers.validation_backstop",
+    "treasurylab.report.doc_numbers.validation_market",
+    "treasurylab.report.doc_numbers.validation_stability",
+    "treasurylab.report.doc_numbers.validation_tipping",
+)
+
 
 def _rows(table: str) -> list[list[str]]:
     return [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines()[2:]]

@@ -13,6 +13,10 @@ from treasurylab.scenario.setup import prepare
 from treasurylab.scenario.spec import parse_scenario
 from treasurylab.scenario.words import event_rows
 
+#: the modules whose internals this file tests: the minerals events' compiled schedules
+#: (a test may take the private names of the modules it tests and of no other: tests/unit/test_layers.py)
+TESTS = ("treasurylab.model.minerals",)
+
 
 def _sc(events: list[dict], horizon: int = 24, start: str = "2026-01"):
     return parse_scenario({"name": "w", "start": start, "horizon": horizon, "paths": 2, "events": events})

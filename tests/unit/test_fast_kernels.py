@@ -21,6 +21,10 @@ from scipy import stats
 from treasurylab.model.holders import HoldersSpec, _normal_f32, holders_step, init_holders
 from treasurylab.model.market import clear_market
 
+#: the modules whose internals this file tests: the holders' float32 samplers
+#: (a test may take the private names of the modules it tests and of no other: tests/unit/test_layers.py)
+TESTS = ("treasurylab.model.holders",)
+
 
 def clear_reference(h, s, absorber, fed_index, fed, supply):
     """The general clearing algorithm, step by step (explicit sales, Fed, supply, residual)."""

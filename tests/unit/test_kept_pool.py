@@ -7,6 +7,10 @@ import numpy as np
 
 from treasurylab.model.holders import _normal_f32, _uniform_f32
 
+#: the modules whose internals this file tests: the holders' float32 samplers
+#: (a test may take the private names of the modules it tests and of no other: tests/unit/test_layers.py)
+TESTS = ("treasurylab.model.holders",)
+
 
 def _walk(task, out=None):
     """A block function recording straight into the shared map when the process sees it."""

@@ -25,6 +25,10 @@ from treasurylab.model import reserves as R
 from treasurylab.model.macro import MacroParams, stress_index
 from treasurylab.params.load import load_params
 
+#: the modules whose internals this file tests: the market's inverse price impact
+#: (a test may take the private names of the modules it tests and of no other: tests/unit/test_layers.py)
+TESTS = ("treasurylab.model.market",)
+
 PARAMS = {"other_interest_offset": 0.001, "tips_breakeven": 0.022, "frn_spread": 0.0015,
           "stabiliser_semi_elasticity": 0.35, "revenue_share_gdp": 0.17}
 BILLS = {"b1m": 0.3, "b2m": 0.2, "b3m": 0.2, "b4m": 0.1, "b6m": 0.1, "b12m": 0.1}

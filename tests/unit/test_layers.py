@@ -11,6 +11,12 @@ file it loads, so the test sees the same graph Python does.
   them all, and lower layers may read only ``treasurylab.__version__`` from it.
 - No cycle between modules, a package's ``__init__`` included: a strongly connected component of more
   than one module fails, naming one cycle through it.
+- No module takes another module's private ``_name``, by any form: an import, ``M._y`` through a module
+  it imported, or by name, ``getattr(M, "_y")`` (setattr, hasattr, delattr, ``monkeypatch.setattr``).
+- Tests: a test may take the private names of the modules it tests, and of no other. The modules it
+  tests are those its file name names (``test_minerals_lp.py``: the ``minerals`` modules) and those it
+  lists in a module-level ``TESTS`` tuple where its name cannot say; an entry it does not need fails.
+  What a test needs only to set up or reset state (a module's memo) has a public name in its home.
 """
 
 from __future__ import annotations
@@ -300,7 +306,34 @@ def private_attributes(path: Path, text: str | None = None) -> list[str]:
             target = module_of(node.value)
             if target and target != me:
                 bad.append(f"{target}.{node.attr}")
+        elif isinstance(node, ast.Call):
+            bad += _private_by_name(node, module_of, me)
     return sorted(set(bad))
+
+
+#: the calls that reach an attribute by its name as a string: the builtins and ``monkeypatch``'s own
+ATTR_CALLS = {"getattr", "setattr", "hasattr", "delattr"}
+
+
+def _private_by_name(call: ast.Call, module_of, me: str) -> list[str]:
+    """``getattr(M, "_y")`` (and setattr, hasattr, delattr, ``monkeypatch.setattr(M, "_y", v)``) on a
+    treasurylab module ``M``, and ``monkeypatch.setattr("treasurylab.x._y", v)``: the private names
+    the call reaches. Only a name written as a string constant can be read from the source."""
+    f = call.func
+    name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else None
+    if name not in ATTR_CALLS or not call.args:
+        return []
+    args = call.args
+    if len(args) >= 2 and isinstance(args[1], ast.Constant) and isinstance(args[1].value, str) and _private(args[1].value):
+        target = module_of(args[0])
+        if target and target != me:
+            return [f"{target}.{args[1].value}"]
+    if isinstance(args[0], ast.Constant) and isinstance(args[0].value, str) and (args[0].value.startswith(ROOT + ".")):
+        owner, _, attr = args[0].value.rpartition(".")
+        target = _resolve(owner)
+        if target == owner and target != me and _private(attr):
+            return [f"{target}.{attr}"]
+    return []
 
 
 @pytest.mark.parametrize("module", sorted(MODULES), ids=str)
@@ -351,12 +384,100 @@ def test_every_form_of_a_private_import_is_seen():
     ("from treasurylab.scenario.runner import run\nrun._cache\n", []),
     ("import numpy as np\nnp._NoValue\n", []),
     ("from treasurylab.report import figures\nfigures._own\n", []),
+    # by name as a string: getattr and its kin, monkeypatch's setattr on a module or on a dotted path
+    ("import treasurylab.model.market as M\ngetattr(M, '_zeros')(1)\n", ["treasurylab.model.market._zeros"]),
+    ("from treasurylab.cli import data_cmd\ndef t(monkeypatch):\n    monkeypatch.setattr(data_cmd, '_fetch', 1)\n",
+     ["treasurylab.cli.data_cmd._fetch"]),
+    ("def t(monkeypatch):\n    monkeypatch.setattr('treasurylab.scenario.setup._CACHE', {})\n",
+     ["treasurylab.scenario.setup._CACHE"]),
+    ("from treasurylab.scenario import setup\nhasattr(setup, '_CACHE')\ndelattr(setup, '_x')\n",
+     ["treasurylab.scenario.setup._CACHE", "treasurylab.scenario.setup._x"]),
+    ("import numpy as np\nfrom treasurylab.scenario import setup\ngetattr(np, '_NoValue')\n"
+     "getattr(setup, 'prepare')\ngetattr(setup, name)\n", []),
 ], ids=["import-as", "from-package-import-module", "from-import-as", "relative-up", "relative-here",
         "dotted-import", "lazy-import", "package-then-module", "public", "not-a-module", "not-treasurylab",
-        "own-module"])
+        "own-module", "getattr", "monkeypatch-setattr", "monkeypatch-dotted-path", "hasattr-delattr",
+        "getattr-public-or-not-a-module-or-not-a-constant"])
 def test_every_form_of_reaching_a_private_name_through_its_module_is_seen(text, want):
     """``import treasurylab.x as M; M._y`` and ``from treasurylab import x; x._y`` took a private name
     that no import form named: coupled took ``market._zeros``, run's progress bar ``output._console``
     and the validation doc's numbers ``stability._slippage_dict`` (now public, in their homes)."""
     probe = PKG / "report" / "figures.py" if "_own" in text else PKG / "report" / "_probe_attr.py"   # never written
     assert private_attributes(probe, text) == want
+
+
+# ---- tests take private names only of the modules they test ------------------------------------------
+
+TESTS_DIR = Path(__file__).resolve().parents[1]
+TEST_FILES = sorted(TESTS_DIR.rglob("*.py"))
+#: a module's own name -> the modules of that name (``minerals`` -> model.minerals, scenario.events.minerals, ...)
+BY_OWN_NAME: dict[str, set[str]] = {}
+for _m in MODULES:
+    BY_OWN_NAME.setdefault(_m.rpartition(".")[2], set()).add(_m)
+
+
+def named_by_file(path: Path) -> set[str]:
+    """The modules a test file's name names: ``test_<name>[_<more>].py`` -> every module whose own name
+    is the longest ``_``-joined start of ``<name>_<more>`` that is one (``test_minerals_lp.py`` ->
+    the ``minerals`` modules; ``test_setup_inputs.py`` -> ``scenario.setup``)."""
+    words = path.stem.removeprefix("test_").split("_")
+    for k in range(len(words), 0, -1):
+        got = BY_OWN_NAME.get("_".join(words[:k]))
+        if got:
+            return set(got)
+    return set()
+
+
+def declared_tests(text: str) -> list[str]:
+    """The module-level ``TESTS = ("treasurylab.x.y", ...)`` of a test file: the modules whose
+    internals it tests where its name cannot say."""
+    for node in ast.parse(text).body:
+        if (isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "TESTS" for t in node.targets)
+                and isinstance(node.value, ast.Tuple | ast.List)):
+            return [e.value for e in node.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    return []
+
+
+def private_reach(text: str) -> list[str]:
+    """Every private name of a treasurylab module that test source ``text`` takes: imported, read as an
+    attribute of the module, or reached by name (getattr, monkeypatch.setattr)."""
+    probe = PKG / "_probe_test.py"      # never written: a test's text read as if it sat in the package
+    return sorted(set(private_imports("treasurylab._probe_test", imports_of(probe, text))
+                      + private_attributes(probe, text)))
+
+
+def _owner(reached: str) -> str:
+    return reached if reached in MODULES else reached.rpartition(".")[0]
+
+
+@pytest.mark.parametrize("path", TEST_FILES, ids=lambda p: p.relative_to(TESTS_DIR).as_posix())
+def test_a_test_takes_private_names_only_of_the_modules_it_tests(path):
+    """The rule for tests: a test may reach the private names of the modules it tests, and of no other
+    module. The modules it tests are those its file name names (:func:`named_by_file`) and those it lists
+    in a module-level ``TESTS = ("treasurylab.x.y", ...)`` (a white-box test whose name cannot say, e.g.
+    test_fast_kernels.py on model.holders' samplers); a listed module it does not reach privately, or
+    that does not exist, fails, so the list stays what the test depends on. A private name a test wants
+    only to set up or reset state (a module's memo) is not a test of that module: its home gives it a
+    public name (``scenario.setup.clear_memo``). Every form counts, as for the package's modules:
+    imports, ``M._y``, ``getattr(M, "_y")`` and ``monkeypatch.setattr(M, "_y", v)``."""
+    text = path.read_text(encoding="utf-8")
+    declared = declared_tests(text)
+    assert set(declared) <= set(MODULES), f"TESTS names no module: {sorted(set(declared) - set(MODULES))}"
+    mine = named_by_file(path) | set(declared)
+    reached = private_reach(text)
+    bad = [r for r in reached if _owner(r) not in mine]
+    assert not bad, (f"{path.name} takes private names of modules it does not test: {bad} "
+                     "(give them a public name in their home, or list the module in TESTS if this test is of it)")
+    unused = set(declared) - {_owner(r) for r in reached}
+    assert not unused, f"{path.name} lists in TESTS modules whose private names it does not take: {sorted(unused)}"
+
+
+def test_the_modules_a_test_tests_are_read_from_its_name_and_its_tests_list():
+    assert "treasurylab.model.minerals" in named_by_file(Path("test_minerals_lp.py"))
+    assert named_by_file(Path("test_setup_inputs.py")) == {"treasurylab.scenario.setup"}
+    assert named_by_file(Path("test_fast_kernels.py")) == set()
+    assert declared_tests('"""doc"""\nTESTS = ("treasurylab.model.holders",)\n') == ["treasurylab.model.holders"]
+    assert declared_tests("def f():\n    TESTS = ('treasurylab.x',)\n") == []       # module level only
+    assert private_reach("from treasurylab.model.holders import _normal_f32, holders_step\n"
+                         "import treasurylab.scenario.setup as S\nS._CACHE.clear()\n") == [
+        "treasurylab.model.holders._normal_f32", "treasurylab.scenario.setup._CACHE"]

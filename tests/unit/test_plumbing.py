@@ -17,6 +17,10 @@ import pytest
 
 import treasurylab
 
+#: the modules whose internals this file tests: the operating-system plumbing: libc, huge-page advice
+#: (a test may take the private names of the modules it tests and of no other: tests/unit/test_layers.py)
+TESTS = ("treasurylab.scenario.parallel",)
+
 SCENARIO = Path(treasurylab.__file__).parent / "scenario"
 #: module -> names allowed to hold mutable state at module level (each documented in its module)
 ALLOWED = {"runner": set(), "ensemble": set(), "executors": set(), "parallel": {"_KEPT"},

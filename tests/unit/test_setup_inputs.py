@@ -63,7 +63,7 @@ def test_data_files_are_fingerprinted_once_per_run(monkeypatch):
     orig = store.fingerprint
     monkeypatch.setattr(store, "fingerprint", lambda: calls.append(1) or orig())
     monkeypatch.setattr(S, "_CACHE", {})
-    FI._ladder_cached.cache_clear()
+    FI.clear_memo()
     run(SCENARIO, workers=1)
     assert 1 <= len(calls) <= 2, len(calls)
 

@@ -11,6 +11,10 @@ import pytest
 from treasurylab.model import shocks as WS
 from treasurylab.params import load_params
 
+#: the modules whose internals this file tests: the shocks' estimation steps
+#: (a test may take the private names of the modules it tests and of no other: tests/unit/test_layers.py)
+TESTS = ("treasurylab.params.shocks_estimate",)
+
 
 def test_regenerating_the_estimate_gives_the_shipped_file():
     from treasurylab.params import shocks_estimate as E

@@ -4,6 +4,10 @@ inherit them instead of importing them in their first block."""
 import subprocess
 import sys
 
+#: the modules whose internals this file tests: the coupled kernel's inner simulate
+#: (a test may take the private names of the modules it tests and of no other: tests/unit/test_layers.py)
+TESTS = ("treasurylab.model.coupled",)
+
 
 def test_warm_process_imports_every_module_a_block_imports():
     # a fresh interpreter: the modules simulate() imports lazily (coupled.py imports them inside

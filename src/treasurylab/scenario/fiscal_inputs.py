@@ -141,6 +141,12 @@ def ladder_info(start: str, params: Any = None) -> LadderInfo:
     return _ladder_cached(str(start), float(p["frn_spread"]))
 
 
+def clear_memo() -> None:
+    """Forget the ladders :func:`ladder_info` keeps in memory: the next is read from the disk cache, or
+    rolled forward, again (a test of the disk cache, or of how often the ladder is built)."""
+    _ladder_cached.cache_clear()
+
+
 @lru_cache(maxsize=16)
 def _ladder_cached(start: str, frn_spread: float) -> LadderInfo:
     """The ladder from memory, else from the disk cache (keyed on the data), else rolled forward."""

@@ -40,6 +40,12 @@ def memoise(key: tuple, make):
     return _CACHE[key]
 
 
+def clear_memo() -> None:
+    """Forget everything :func:`memoise` holds: the next ``prepare`` builds its inputs again (a test
+    that counts file reads, or one that changed the store or the disk cache under this process)."""
+    _CACHE.clear()
+
+
 def _key(x: Any) -> str:
     import json
 
