@@ -492,13 +492,14 @@ def test_a_running_dashboard_judges_each_request_on_its_own_day(monkeypatch):
     import datetime as dt
 
     from treasurylab.app.server import render
+    from treasurylab.data import clock as C
     from treasurylab.data import freshness as F
     from treasurylab.monitor.rules import evaluate, load_rules
 
     title = next(a["title"] for a in evaluate(load_rules()) if a["id"] == "custody_down_50_13w")
     current, stale = _custody_days()
     clock = {"day": current}
-    monkeypatch.setattr(F, "today", lambda: clock["day"])
+    monkeypatch.setattr(C, "today", lambda: clock["day"])
 
     def custody_line():
         return _source_line(_by_id(render("/demand"), "card-custody"))

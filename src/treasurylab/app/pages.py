@@ -4,7 +4,7 @@ Each ``page_*`` function returns the page's Dash components, cached for the life
 arguments and the day judged (the bundled data do not change while the server runs; ``data update``
 needs a restart), so a page costs one lookup after its first view of the day. The day judged is what
 the stale flags, the alerts' ages and the deadline clocks are judged on: ``as_of``, else today by
-data/freshness.py's clock, read on every call, so a server left running for days shows each day's flags
+data/clock.py's clock, read on every call, so a server left running for days shows each day's flags
 (:func:`_by_day`). :func:`warm` builds them all for today.
 """
 
@@ -97,7 +97,7 @@ def _from(day: dt.date, *ids: str) -> dict:
 
 def _by_day(maxsize: int):
     """Cache a page builder by its arguments and the day judged. ``page(*args, as_of=None)`` calls the
-    builder as ``build(*args, day=D)``, D the date of ``as_of``, else today by data/freshness.py's clock,
+    builder as ``build(*args, day=D)``, D the date of ``as_of``, else today by data/clock.py's clock,
     read at each call: a cache keyed by the arguments alone kept the flags of the day the server started."""
     from treasurylab.data.freshness import judged_day
 

@@ -70,13 +70,14 @@ def period_end(text: str):
 
 
 def age(last: str, today=None) -> str:
-    """How old an observation dated ``last`` is, in words ('3 days', '11 months', '2.1 years')."""
-    import datetime as dt
+    """How old an observation dated ``last`` is on ``today`` (default: the project's clock,
+    data/clock.py, the day the stale rule judges), in words ('3 days', '11 months', '2.1 years')."""
+    from treasurylab.data import clock
 
     end = period_end(last)
     if end is None:
         return "unknown"
-    days = ((today or dt.date.today()) - end).days
+    days = ((today or clock.today()) - end).days
     if days < 0:
         return "in the future (a projection)"
     if days < 62:
@@ -91,10 +92,8 @@ def coverage(dataset_id: str) -> dict[str, Any]:
 
     ``as_of`` is the day the files were retrieved (a ``data update`` copy's day when one is in use).
     Projections (e.g. CBO's) make ``last`` a future date: ``last_observed`` is the last date not after
-    today."""
-    import datetime as dt
-
-    from treasurylab.data import store
+    today (the project's clock, data/clock.py, the day the stale rule judges)."""
+    from treasurylab.data import clock, store
 
     ds = get(dataset_id)
     df = store.load(dataset_id)
@@ -104,7 +103,7 @@ def coverage(dataset_id: str) -> dict[str, Any]:
         d = df[ds.date_column].dropna().astype(str)
         if not d.empty:
             first, last = d.min(), d.max()
-            today = dt.date.today()
+            today = clock.today()
             past = [x for x in d.unique() if (period_end(x) or today) <= today]
             last_observed = max(past) if past else None
     upd = prov.get("updated_from") or {}

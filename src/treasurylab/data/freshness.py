@@ -20,18 +20,14 @@ from dataclasses import dataclass
 GRACE_DAYS = 7
 
 
-def today() -> dt.date:
-    """The day judged when a caller names none. The one clock of the stale rule: the dashboard reads it on
-    every request (so a server left running judges each day on that day) and a test replaces it to set the
-    day."""
-    return dt.date.today()
-
-
 def judged_day(as_of=None) -> dt.date:
-    """``as_of`` as a date (a date or 'YYYY-MM[-DD]'), or :func:`today` when it is None."""
+    """``as_of`` as a date (a date or 'YYYY-MM[-DD]'), or the project's clock's day
+    (:func:`treasurylab.data.clock.today`, looked up at each call so that a test setting it is followed)
+    when it is None."""
+    from treasurylab.data import clock
     from treasurylab.data.asof import as_date
 
-    return as_date(as_of) if as_of is not None else today()
+    return as_date(as_of) if as_of is not None else clock.today()
 
 
 @dataclass(frozen=True)

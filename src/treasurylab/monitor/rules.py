@@ -654,9 +654,9 @@ def earliest_usable(rules: list, get_series) -> dt.date | None:
 
 def check_as_of(rules: list, as_of: dt.date, get_series) -> None:
     """``as_of`` between the earliest date any rule can use and today, else BadInput naming the range."""
-    from treasurylab.data.freshness import today as clock
+    from treasurylab.data import clock
 
-    today = clock()
+    today = clock.today()
     floor = earliest_usable(rules, get_series)
     span = f"from {floor} to today ({today})" if floor is not None else f"up to today ({today})"
     if floor is not None and as_of < floor:
