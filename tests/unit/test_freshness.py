@@ -89,3 +89,68 @@ def test_the_reserve_datasets_with_a_publication_rule_are_judged(dataset, before
 def test_tic_table5_is_judged_like_table3():
     a, b = freshness("tic.table5.vintage-2026-07", "2026-12-07"), freshness("tic.table3.vintage-2026-07", "2026-12-07")
     assert a.judged and b.judged and a.next_due == b.next_due and a.stale
+
+
+def _reads(monkeypatch) -> list[str]:
+    """The datasets read from the store from now on, in order."""
+    from treasurylab.data import store
+
+    reads: list[str] = []
+    load = store.load
+    monkeypatch.setattr(store, "load", lambda dataset_id, **k: reads.append(dataset_id) or load(dataset_id, **k))
+    return reads
+
+
+def test_a_dataset_is_read_and_judged_once_per_day_in_a_process(monkeypatch):
+    """The dashboard asks for a dataset's flag card after card (a cold Overview asked 21 times for 11
+    datasets), and each judgement read the dataset from the store again. Days no other test judges, so
+    that nothing is remembered for them yet."""
+    from treasurylab.data.freshness import stale_flags
+
+    reads = _reads(monkeypatch)
+    day, other = "2026-08-13", "2026-08-14"
+    flags = [stale_flags([CUSTODY, "mortgage.rate30"], as_of=day) for _ in range(3)]
+    assert flags[0] == flags[1] == flags[2] and CUSTODY in flags[0]
+    assert sorted(reads) == sorted([CUSTODY, "mortgage.rate30"])          # once each, not three times
+    assert freshness(CUSTODY, as_of=other).as_of == dt.date(2026, 8, 14)   # another day: judged on its own
+    assert reads.count(CUSTODY) == 2
+    assert freshness(CUSTODY, as_of=day).status() in flags[0]                # the first day is still known
+    assert reads.count(CUSTODY) == 2
+    # a table the caller already has is judged on it, never answered from the memo
+    from treasurylab import data
+
+    df = data.series(CUSTODY)
+    assert freshness(CUSTODY, as_of=day, df=df[df["date"].astype(str) <= "2026-06-03"]).last == "2026-06-03"
+
+
+def _refreshed_custody(root, last: str) -> None:
+    """``data update``'s copy of the custody series in the store at ``root``: weekly, ending on ``last``."""
+    import json
+
+    import pandas as pd
+
+    d = root / "_updates" / CUSTODY
+    d.mkdir(parents=True, exist_ok=True)
+    days = pd.date_range(end=last, periods=14, freq="W-WED")
+    (d / "WMTSECL1.csv").write_text("observation_date,WMTSECL1\n" + "".join(f"{x.date()},2700000\n" for x in days))
+    (d / "update.json").write_text(json.dumps({"url": "test", "retrieved": last}))
+
+
+def test_a_refreshed_copy_or_another_store_is_judged_afresh(tmp_path, monkeypatch):
+    """The memo of judgements is keyed on the dataset's data (its files in the store in use): a store
+    swapped for another, or a copy refreshed in place, is judged on its own data, never answered from
+    the old. On 2026-07-15 the bundled custody series (last week 2026-06-24, next due 2026-07-02) is past
+    its grace; a copy with the week of 2026-07-01 is current; one with 2026-07-08 too, a week later."""
+    import os
+
+    day, first_store = "2026-07-15", os.environ["TREASURYLAB_STORE"]
+    bundled = freshness(CUSTODY, as_of=day)
+    assert bundled.last == "2026-06-24" and bundled.stale
+    monkeypatch.setenv("TREASURYLAB_STORE", str(tmp_path / "store"))
+    _refreshed_custody(tmp_path / "store", "2026-07-01")
+    swapped = freshness(CUSTODY, as_of=day)
+    assert swapped.last == "2026-07-01" and not swapped.stale
+    _refreshed_custody(tmp_path / "store", "2026-07-08")                 # refreshed again, same store
+    assert freshness(CUSTODY, as_of=day).last == "2026-07-08"
+    monkeypatch.setenv("TREASURYLAB_STORE", first_store)
+    assert freshness(CUSTODY, as_of=day) == bundled                      # back to the first store: its data
