@@ -71,7 +71,8 @@ def _next_period(text: str, every: str) -> str:
     return (d + step).date().isoformat()
 
 
-#: (dataset, its cadence and rule, day judged, the dataset's data state) -> its Freshness, for this process
+#: (dataset, its cadence and rule, day judged, the dataset's data state) -> its Freshness, for this process,
+#: oldest first (first in, first out: a day's keys are all made within minutes)
 _JUDGED: OrderedDict[tuple, Freshness] = OrderedDict()
 #: a page reads ~10 datasets, judged on one day (two or three days when a test or an as-of moves the clock)
 _JUDGED_MAX = 256
@@ -102,14 +103,19 @@ def freshness(dataset_id: str, as_of=None, df=None) -> Freshness:
 
     key = (ds.id, ds.release_every, A.RULES.get(ds.id), str(A.SERIES_RULES.get(ds.id)), day,
            fingerprint(ds.id))
-    if key in _JUDGED:
-        _JUDGED.move_to_end(key)
-        return _JUDGED[key]
+    # the dashboard's server threads share the memo: one lookup (a key evicted between a test and a read
+    # by another thread is a miss, never a KeyError); two threads judging one key at once both get it right
+    hit = _JUDGED.get(key)
+    if hit is not None:
+        return hit
     from treasurylab import data
 
     out = _JUDGED[key] = _judge(ds, day, data.series(ds.id))
     while len(_JUDGED) > _JUDGED_MAX:
-        _JUDGED.popitem(last=False)
+        try:
+            _JUDGED.popitem(last=False)
+        except KeyError:       # emptied by another thread meanwhile
+            break
     return out
 
 
