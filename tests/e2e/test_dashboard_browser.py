@@ -36,8 +36,10 @@ SEEN = """() => ({charts: document.querySelectorAll('.js-plotly-plot').length,
 #: are built in the server's cache (make_server warms every page), so this is not the page's build
 PAGE_MS = 30_000
 #: a guard against a run that never ends, not how long a run takes (wait_for_run waits for its end state):
-#: davos-2026 with 200 paths took ~30 s alone and over 120 s beside a full test run on 2 cores
-RUN_MS = 600_000
+#: davos-2026 with 200 paths takes ~21 s alone. Beside a full 'pytest -n 2' run on 2 cores it was seen to
+#: stay at 'running 1/1 blocks' for over 600 s: a run that stops after its last block, not a slow one,
+#: which a longer wait does not cure; this bound fails it in minutes, naming the state it stayed in
+RUN_MS = 180_000
 
 
 def charts_on(path: str) -> int:
@@ -154,8 +156,8 @@ def wait_for_run(page) -> None:
     returns; failed (or refused: busy, bad input) fails at once with the run's error, where a wait for
     its charts ran out its whole timeout and said nothing. A run of 200 paths is one block, so it has
     long stretches with nothing to show (its worker starting, preparing, simulating, drawing its
-    figures: each took over 90 s on a loaded 2-core machine), and no stall window fits; RUN_MS only
-    guards against a run that never ends, and the failure says the state it stayed in."""
+    figures), and no stall window fits; RUN_MS only guards against a run that never ends, and the
+    failure says the state it stayed in."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     state_js = """() => {
