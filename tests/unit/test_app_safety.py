@@ -179,3 +179,35 @@ def test_dashboard_command_a_missing_data_file_is_one_line_and_exit_2(monkeypatc
     err = [ln for ln in res.stderr.strip().splitlines() if not ln.startswith("loading")]
     assert len(err) == 1 and err[0].startswith("error: yields.cmt: data file is missing")
     assert "Traceback" not in res.output
+
+
+def test_a_run_that_ends_while_its_progress_is_read_stays_done():
+    """A run in a worker process ends on the pool's thread (_finish: 'done', its progress entry removed)
+    while the server's poll reads that progress: get() wrote 'running 1/1' over 'done', and with the
+    entry gone nothing wrote 'done' again; the page showed 'running 1/1 blocks' for good (seen under load)."""
+    import threading
+    from concurrent.futures import Future
+
+    from treasurylab.app.jobs import JobQueue
+
+    gate = threading.Event()    # the queue's own runner thread holds until the end: only _finish ends the job
+    q = JobQueue(lambda *a: gate.wait() and [], processes=False)
+    try:
+        jid = q.submit("davos-2026", None, 200, 7)
+        job = q.get(jid)
+        ended: Future = Future()
+        ended.set_result(["figures"])
+
+        class EndsWhileRead(dict):
+            def get(self, key, default=None):
+                seen = super().get(key, default)
+                q._finish(job, ended)         # the run ends between the read and the write
+                return seen
+
+        q._shared = EndsWhileRead({jid: (1, 1)})
+        job.status = "running"
+        assert q.get(jid).status == "done" and job.figures == ["figures"]
+    finally:
+        q._shared = None
+        gate.set()
+        q.close()

@@ -104,12 +104,14 @@ class JobQueue:
 
     def _finish(self, job: Job, fut) -> None:
         try:
-            job.figures = fut.result()
-            job.done = job.total
-            job.status = "done"
+            figures, error = fut.result(), None
         except Exception as exc:
-            job.error = str(exc) if isinstance(exc, BadInput) else f"{type(exc).__name__}: {exc}"
-            job.status = "failed"
+            figures, error = [], str(exc) if isinstance(exc, BadInput) else f"{type(exc).__name__}: {exc}"
+        with self._lock:    # against get() writing 'running' over the end (see there)
+            if error is None:
+                job.figures, job.done, job.status = figures, job.total, "done"
+            else:
+                job.error, job.status = error, "failed"
         if self._shared is not None:
             self._shared.pop(job.id, None)
 
@@ -133,7 +135,12 @@ class JobQueue:
         if job is not None and self._shared is not None and job.status in ("queued", "running"):
             p = self._shared.get(job.id)
             if p is not None:
-                job.status, (job.done, job.total) = "running", p
+                # the run may have ended (_finish, on the pool's thread) while the progress was read: the
+                # check and the write under one lock, or 'running 1/1' was written over 'done' and, the
+                # progress entry gone, stayed there (seen under load: the page polled it for 10 minutes)
+                with self._lock:
+                    if job.status in ("queued", "running"):
+                        job.status, (job.done, job.total) = "running", p
         return job
 
     def close(self) -> None:
