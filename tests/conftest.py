@@ -25,8 +25,14 @@ _STORE = tempfile.mkdtemp(prefix="treasurylab-test-store-")
 os.environ["TREASURYLAB_STORE"] = _STORE
 # the disk cache of prepared inputs (treasurylab.cache): a temporary folder, never the user's
 os.environ["TREASURYLAB_CACHE_DIR"] = tempfile.mkdtemp(prefix="treasurylab-test-cache-")
-# both removed when the session (or xdist worker) ends, so that runs do not pile up in the temp dir
-for _tmp in (_STORE, os.environ["TREASURYLAB_CACHE_DIR"]):
+# numba's compiled kernels (model/compiled.py): a temporary folder too, compiled once per session and
+# shared by the processes it starts (a user's own NUMBA_CACHE_DIR is used, and left alone)
+_TEMPS = [_STORE, os.environ["TREASURYLAB_CACHE_DIR"]]
+if "NUMBA_CACHE_DIR" not in os.environ:
+    os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="treasurylab-test-numba-")
+    _TEMPS.append(os.environ["NUMBA_CACHE_DIR"])
+# removed when the session (or xdist worker) ends, so that runs do not pile up in the temp dir
+for _tmp in _TEMPS:
     atexit.register(shutil.rmtree, _tmp, ignore_errors=True)
 
 

@@ -1,0 +1,68 @@
+"""Compiled kernels: the one decorator that turns a block's loops into machine code.
+
+A hot equation is written once, as plain Python loops over numpy arrays (one path after another, or
+one agent after another inside a path), and decorated with :func:`kernel`. numba compiles it on
+its first call (``njit``: no Python objects inside) and keeps the machine code on disk, so a later
+process loads it instead of compiling again. There is no second copy of the equation: with
+``NUMBA_DISABLE_JIT=1`` in the environment the same source runs as ordinary Python, for a debugger,
+coverage, or a check that a number comes from the written arithmetic.
+
+Why numba and why loops: the numpy form of a month writes every intermediate (paths x agents) array
+to memory and reads it back, and at 2,560 paths x 47 agents each such pass costs 4-5x its arithmetic
+(docs/design.md, "Speed"). A loop keeps a path's values in registers. Arithmetic is IEEE (no
+``fastmath``): an expression gives the same bits as numpy's element-wise form of the same expression
+in the same order; only sums over many terms may differ in the last bits, where numpy adds pairwise
+and a loop adds in order. ``error_model="numpy"``: a division by zero gives inf or nan, as in numpy,
+instead of raising (the model's regime bounds then catch it, as before).
+
+Where the machine code is kept: ``$NUMBA_CACHE_DIR`` when the user has set it, else
+``$XDG_CACHE_HOME/treasurylab/numba`` (``~/.cache/treasurylab/numba``), the user's cache folder
+like the prepared inputs' (treasurylab.cache). A folder that cannot be written is not an error: the
+kernels are then compiled in memory by every process (slower to start, same numbers).
+
+``nogil=True``: a compiled kernel releases the GIL, so kernels may run on threads as well as on the
+process pool's workers.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _cache_folder() -> str | None:
+    """The folder numba keeps compiled kernels in, created here; None when it cannot be written."""
+    env = os.environ.get("NUMBA_CACHE_DIR")
+    if env:
+        return env
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    folder = Path(base) / "treasurylab" / "numba"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return str(folder) if os.access(folder, os.W_OK) else None
+
+
+_FOLDER = _cache_folder()
+if _FOLDER is not None:
+    # numba reads the variable once, when it is first imported: set before the import below
+    os.environ.setdefault("NUMBA_CACHE_DIR", _FOLDER)
+
+import numba  # noqa: E402  (after NUMBA_CACHE_DIR is set)
+
+#: keep the compiled code on disk when there is a folder for it
+CACHE = _FOLDER is not None
+
+
+def kernel(fn=None, **options):
+    """Compile ``fn`` with numba (``@kernel`` or ``@kernel(inline="always")``); see the module docstring.
+
+    The defaults: ``cache`` (on disk, when a folder can be written), ``nogil=True``,
+    ``error_model="numpy"``, no ``fastmath``. A kernel may call another kernel.
+    """
+    opts = {"cache": CACHE, "nogil": True, "error_model": "numpy"}
+    opts.update(options)
+    if fn is None:
+        return lambda f: numba.njit(**opts)(f)
+    return numba.njit(**opts)(fn)

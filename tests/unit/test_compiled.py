@@ -1,0 +1,63 @@
+"""model/compiled.py: kernels compiled once and kept in the user's cache folder; NUMBA_DISABLE_JIT runs the source."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+PROBE = textwrap.dedent('''
+    import json, os, sys
+    sys.path.insert(0, sys.argv[1])
+    from treasurylab.model import compiled
+    import probe_kernel
+    x = probe_kernel.total(3)
+    print(json.dumps({"x": x, "cache": compiled.CACHE, "folder": os.environ.get("NUMBA_CACHE_DIR"),
+                      "compiled": hasattr(probe_kernel.total, "signatures")}))
+''')
+
+KERNEL = textwrap.dedent('''
+    from treasurylab.model.compiled import kernel
+
+    @kernel
+    def total(n):
+        s = 0.5
+        for i in range(n):
+            s += i * 0.25
+        return s
+''')
+
+
+def _run(tmp_path, env_extra: dict, drop=("NUMBA_CACHE_DIR", "XDG_CACHE_HOME", "NUMBA_DISABLE_JIT")) -> dict:
+    mod = tmp_path / "mods"
+    mod.mkdir(exist_ok=True)
+    (mod / "probe_kernel.py").write_text(KERNEL)
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env.update(env_extra)
+    out = subprocess.run([sys.executable, "-c", PROBE, str(mod)], env=env, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_compiled_and_kept_in_the_user_cache_folder(tmp_path):
+    got = _run(tmp_path, {"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert got["x"] == 0.5 + 0.25 * (0 + 1 + 2)
+    assert got["compiled"] and got["cache"]
+    folder = tmp_path / "cache" / "treasurylab" / "numba"
+    assert got["folder"] == str(folder)
+    assert any(p.suffix == ".nbi" for p in folder.rglob("*")), "no compiled kernel kept on disk"
+
+
+def test_a_folder_that_cannot_be_written_compiles_in_memory(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    got = _run(tmp_path, {"XDG_CACHE_HOME": str(blocker)})
+    assert got["x"] == 1.25 and got["compiled"] and not got["cache"]
+
+
+def test_disable_jit_runs_the_same_source_as_python(tmp_path):
+    got = _run(tmp_path, {"XDG_CACHE_HOME": str(tmp_path / "cache"), "NUMBA_DISABLE_JIT": "1"})
+    assert got["x"] == 1.25 and not got["compiled"]
