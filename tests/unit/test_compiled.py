@@ -15,7 +15,8 @@ PROBE = textwrap.dedent('''
     import probe_kernel
     x = probe_kernel.total(3)
     print(json.dumps({"x": x, "cache": compiled.CACHE, "folder": os.environ.get("NUMBA_CACHE_DIR"),
-                      "compiled": hasattr(probe_kernel.total, "signatures")}))
+                      "compiled": hasattr(probe_kernel.total, "signatures"),
+                      "scipy_linalg": "scipy.linalg" in sys.modules}))
 ''')
 
 KERNEL = textwrap.dedent('''
@@ -49,6 +50,10 @@ def test_compiled_and_kept_in_the_user_cache_folder(tmp_path):
     folder = tmp_path / "cache" / "treasurylab" / "numba"
     assert got["folder"] == str(folder)
     assert any(p.suffix == ".nbi" for p in folder.rglob("*")), "no compiled kernel kept on disk"
+    # numba started without its BLAS probe's import of scipy.linalg (~0.2 s a process)
+    assert not got["scipy_linalg"]
+    again = _run(tmp_path, {"XDG_CACHE_HOME": str(tmp_path / "cache")})       # loaded from the disk
+    assert again["x"] == got["x"] and not again["scipy_linalg"]
 
 
 def test_a_folder_that_cannot_be_written_compiles_in_memory(tmp_path):

@@ -27,6 +27,7 @@ process pool's workers.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 
@@ -53,6 +54,39 @@ import numba  # noqa: E402  (after NUMBA_CACHE_DIR is set)
 
 #: keep the compiled code on disk when there is a folder for it
 CACHE = _FOLDER is not None
+
+
+def _skip_the_blas_probe() -> None:
+    """Start numba without importing scipy.linalg.
+
+    numba's CPU target, when it first compiles or loads a kernel, imports ``numba.np.arraymath``,
+    which probes for a BLAS (``numba.np.linalg.ensure_blas``: ``import scipy.linalg.cython_blas``) so
+    that ``np.dot`` of vectors in compiled code can call it. scipy.linalg's import is most of the
+    cost of that first call (measured on the 2-core machine: ~0.2 s of ~0.6 s), and the kernels here
+    are loops that never call ``np.dot``: the probe is answered "no BLAS", so compiled ``np.dot`` of
+    vectors would use numba's own loop. Matrix products in compiled code still find the BLAS (they
+    probe again when compiled). Nothing is changed if scipy.linalg or numba's arraymath is already
+    imported, or if numba's internals differ from what is expected here (then numba starts as usual).
+    """
+    if "numba.np.arraymath" in sys.modules or "scipy.linalg" in sys.modules:
+        return
+    from numba.np import linalg
+
+    probe = getattr(linalg, "ensure_blas", None)
+    if probe is None:
+        return
+
+    def no_blas() -> None:
+        raise ImportError("treasurylab's compiled kernels do not use BLAS")
+
+    linalg.ensure_blas = no_blas
+    try:
+        import numba.np.arraymath  # noqa: F401  (reads ensure_blas once, at its import)
+    finally:
+        linalg.ensure_blas = probe
+
+
+_skip_the_blas_probe()
 
 
 def kernel(fn=None, **options):
