@@ -8,25 +8,32 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
+
 PROBE = textwrap.dedent('''
     import json, os, sys
     sys.path.insert(0, sys.argv[1])
     from treasurylab.model import compiled
     import probe_kernel
+    numba_at_import = "numba" in sys.modules
     x = probe_kernel.total(3)
-    print(json.dumps({"x": x, "cache": compiled.CACHE, "folder": os.environ.get("NUMBA_CACHE_DIR"),
+    print(json.dumps({"x": x, "cache": compiled.cache_on_disk(), "folder": os.environ.get("NUMBA_CACHE_DIR"),
                       "compiled": hasattr(probe_kernel.total, "signatures"),
-                      "scipy_linalg": "scipy.linalg" in sys.modules}))
+                      "scipy_linalg": "scipy.linalg" in sys.modules, "numba_at_import": numba_at_import}))
 ''')
 
 KERNEL = textwrap.dedent('''
     from treasurylab.model.compiled import kernel
 
     @kernel
-    def total(n):
+    def quarter(i):
+        return i * 0.25
+
+    @kernel
+    def total(n):          # a kernel calling another kernel of its module
         s = 0.5
         for i in range(n):
-            s += i * 0.25
+            s += quarter(i)
         return s
 ''')
 
@@ -50,7 +57,9 @@ def test_compiled_and_kept_in_the_user_cache_folder(tmp_path):
     folder = tmp_path / "cache" / "treasurylab" / "numba"
     assert got["folder"] == str(folder)
     assert any(p.suffix == ".nbi" for p in folder.rglob("*")), "no compiled kernel kept on disk"
-    # numba started without its BLAS probe's import of scipy.linalg (~0.2 s a process)
+    # numba started at the first call, not at the import of a module defining kernels, and without
+    # its BLAS probe's import of scipy.linalg (~0.2 s a process)
+    assert not got["numba_at_import"]
     assert not got["scipy_linalg"]
     again = _run(tmp_path, {"XDG_CACHE_HOME": str(tmp_path / "cache")})       # loaded from the disk
     assert again["x"] == got["x"] and not again["scipy_linalg"]
@@ -66,3 +75,34 @@ def test_a_folder_that_cannot_be_written_compiles_in_memory(tmp_path):
 def test_disable_jit_runs_the_same_source_as_python(tmp_path):
     got = _run(tmp_path, {"XDG_CACHE_HOME": str(tmp_path / "cache"), "NUMBA_DISABLE_JIT": "1"})
     assert got["x"] == 1.25 and not got["compiled"]
+
+
+BLOCK = textwrap.dedent('''
+    import sys
+    import numpy as np
+    from treasurylab.model import coupled
+    from treasurylab.scenario.setup import prepare
+    from treasurylab.scenario.spec import load_scenario
+    out = coupled.simulate(prepare(load_scenario(sys.argv[1])), 4, np.random.default_rng(7))
+    np.savez(sys.argv[2], **{k: v for k, v in out.items() if isinstance(v, np.ndarray) and v.dtype != object})
+''')
+
+
+def test_a_block_run_as_python_gives_the_compiled_numbers(tmp_path):
+    """NUMBA_DISABLE_JIT=1 runs every kernel's source as Python: a small block of a scenario with
+    events gives the compiled block's numbers (same arithmetic; the compiled code may differ only in
+    the last bits, e.g. where a sum's terms are added in another order)."""
+    got = {}
+    for mode in ("compiled", "python"):
+        env = dict(os.environ)
+        env.pop("NUMBA_DISABLE_JIT", None)
+        if mode == "python":
+            env["NUMBA_DISABLE_JIT"] = "1"
+        f = tmp_path / f"{mode}.npz"
+        out = subprocess.run([sys.executable, "-c", BLOCK, "davos-2026", str(f)], env=env,
+                             capture_output=True, text=True, timeout=600)
+        assert out.returncode == 0, out.stderr
+        got[mode] = dict(np.load(f))
+    assert set(got["compiled"]) == set(got["python"]) and "y10" in got["compiled"]
+    for k, a in got["compiled"].items():
+        np.testing.assert_allclose(got["python"][k], a, rtol=1e-12, atol=1e-9, err_msg=k)

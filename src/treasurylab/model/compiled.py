@@ -22,13 +22,23 @@ kernels are then compiled in memory by every process (slower to start, same numb
 
 ``nogil=True``: a compiled kernel releases the GIL, so kernels may run on threads as well as on the
 process pool's workers.
+
+numba is imported when a kernel is first *called*, not when a module defining kernels is imported:
+importing numba and starting its compiler costs a process ~0.3-0.5 s and ~115 MiB, which a command
+that only reads the model's parameter classes (validation, ``prepare`` in a parent whose workers
+simulate, the dashboard's pages) should not pay. :func:`kernel` returns a stand-in; the first call
+of any stand-in compiles (or loads) every kernel defined so far and puts each in its module's
+namespace under its own name, so a kernel that calls another of its module finds a compiled one.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+import threading
 from pathlib import Path
+from typing import Any
 
 
 def _cache_folder() -> str | None:
@@ -43,17 +53,6 @@ def _cache_folder() -> str | None:
     except OSError:
         return None
     return str(folder) if os.access(folder, os.W_OK) else None
-
-
-_FOLDER = _cache_folder()
-if _FOLDER is not None:
-    # numba reads the variable once, when it is first imported: set before the import below
-    os.environ.setdefault("NUMBA_CACHE_DIR", _FOLDER)
-
-import numba  # noqa: E402  (after NUMBA_CACHE_DIR is set)
-
-#: keep the compiled code on disk when there is a folder for it
-CACHE = _FOLDER is not None
 
 
 def _skip_the_blas_probe() -> None:
@@ -86,17 +85,81 @@ def _skip_the_blas_probe() -> None:
         linalg.ensure_blas = probe
 
 
-_skip_the_blas_probe()
+class _Kernels:
+    """The kernels defined so far and whether numba has started (one per process: the module-level
+    :data:`_KERNELS`; its lock makes the start happen once when threads call kernels together)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.waiting: list[Kernel] = []
+        self.cache: bool | None = None          # None until numba has started
+
+    def start(self) -> None:
+        """Import numba (with the cache folder set) and compile every kernel waiting."""
+        with self.lock:
+            if self.cache is None:
+                folder = _cache_folder()
+                if folder is not None:
+                    # numba reads the variable when it is first imported: set before the import
+                    os.environ.setdefault("NUMBA_CACHE_DIR", folder)
+                import numba
+
+                _skip_the_blas_probe()
+                self.cache = folder is not None
+            import numba
+
+            for k in self.waiting:
+                k.compiled = numba.njit(**{"cache": self.cache, **k.options})(k.py_func)
+                # the module's own name now refers to the compiled kernel: kernels calling it compile
+                # against it, and later Python calls skip the stand-in
+                k.py_func.__globals__[k.py_func.__name__] = k.compiled
+            self.waiting.clear()
+
+
+_KERNELS = _Kernels()
+
+
+class Kernel:
+    """A kernel before numba has started: calling it (or reading an attribute numba's dispatcher
+    has, such as ``signatures``) starts numba and compiles it; see the module docstring."""
+
+    def __init__(self, fn, options: dict) -> None:
+        functools.update_wrapper(self, fn)
+        self.py_func = fn
+        self.options = options
+        self.compiled: Any = None
+        with _KERNELS.lock:
+            _KERNELS.waiting.append(self)
+        if _KERNELS.cache is not None:          # numba already started: compile now
+            _KERNELS.start()
+
+    def __call__(self, *args):
+        if self.compiled is None:
+            _KERNELS.start()
+        return self.compiled(*args)
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if self.__dict__.get("compiled") is None:
+            _KERNELS.start()
+        return getattr(self.__dict__["compiled"], name)
+
+
+def cache_on_disk() -> bool:
+    """Whether compiled kernels are kept on disk (starts numba if it has not started)."""
+    if _KERNELS.cache is None:
+        _KERNELS.start()
+    return bool(_KERNELS.cache)
 
 
 def kernel(fn=None, **options):
     """Compile ``fn`` with numba (``@kernel`` or ``@kernel(inline="always")``); see the module docstring.
 
     The defaults: ``cache`` (on disk, when a folder can be written), ``nogil=True``,
-    ``error_model="numpy"``, no ``fastmath``. A kernel may call another kernel.
+    ``error_model="numpy"``, no ``fastmath``. A kernel may call another kernel of its module.
     """
-    opts = {"cache": CACHE, "nogil": True, "error_model": "numpy"}
-    opts.update(options)
+    opts = {"nogil": True, "error_model": "numpy", **options}
     if fn is None:
-        return lambda f: numba.njit(**opts)(f)
-    return numba.njit(**opts)(fn)
+        return lambda f: Kernel(f, opts)
+    return Kernel(fn, opts)
