@@ -10,6 +10,8 @@ import textwrap
 
 import numpy as np
 
+from treasurylab.model.compiled import fma, kernel
+
 PROBE = textwrap.dedent('''
     import json, os, sys
     sys.path.insert(0, sys.argv[1])
@@ -106,3 +108,16 @@ def test_a_block_run_as_python_gives_the_compiled_numbers(tmp_path):
     assert set(got["compiled"]) == set(got["python"]) and "y10" in got["compiled"]
     for k, a in got["compiled"].items():
         np.testing.assert_allclose(got["python"][k], a, rtol=1e-12, atol=1e-9, err_msg=k)
+
+
+def _fma_of(x, y, acc):
+    return fma(x, y, acc)
+
+
+def test_fma_rounds_once_compiled_and_as_python():
+    x, y = 1.0 + 2.0**-30, 1.0 - 2.0**-30          # x * y = 1 - 2**-60 exactly
+    assert x * y - 1.0 == 0.0                        # the product rounded first loses it
+    assert fma(x, y, -1.0) == -(2.0**-60)            # as Python: the exact sum, rounded once
+    compiled_fma = kernel(_fma_of)
+    assert compiled_fma(x, y, -1.0) == -(2.0**-60)   # compiled: the processor's fused multiply-add
+    assert compiled_fma(2.0, 3.0, 1.0) == 7.0 and fma(float("inf"), 1.0, 1.0) == float("inf")

@@ -34,9 +34,11 @@ namespace under its own name, so a kernel that calls another of its module finds
 from __future__ import annotations
 
 import functools
+import math
 import os
 import sys
 import threading
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +87,43 @@ def _skip_the_blas_probe() -> None:
         linalg.ensure_blas = probe
 
 
+def fma(x: float, y: float, acc: float) -> float:
+    """``x * y + acc`` rounded once (IEEE fused multiply-add), in a kernel.
+
+    A matrix product in numpy (``@``, OpenBLAS) adds each term to its running sum with one fused
+    multiply-add, in the order of the inner index; a kernel that adds its products' terms in that
+    order with this function keeps numpy's bits, where a product rounded before the sum can move a
+    signal's last bit and a threshold decision with it. Compiled, it is the processor's instruction
+    (``llvm.fma``, exact by definition on any processor); run as Python (``NUMBA_DISABLE_JIT=1``),
+    the exact rational sum rounded once: the same number.
+    """
+    if math.isfinite(x) and math.isfinite(y) and math.isfinite(acc):
+        return float(Fraction(x) * Fraction(y) + Fraction(acc))
+    return x * y + acc
+
+
+def _compile_fma() -> None:
+    """Teach numba :func:`fma` (an ``llvm.fma.f64`` call); done once, when numba starts."""
+    from llvmlite import ir
+    from numba.core import cgutils, types
+    from numba.extending import intrinsic, overload
+
+    @intrinsic
+    def llvm_fma(typingctx, x, y, acc):
+        sig = types.float64(types.float64, types.float64, types.float64)
+
+        def codegen(context, builder, signature, args):
+            d = ir.DoubleType()
+            fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(d, [d, d, d]), "llvm.fma.f64")
+            return builder.call(fn, args)
+
+        return sig, codegen
+
+    @overload(fma)
+    def fma_compiled(x, y, acc):
+        return lambda x, y, acc: llvm_fma(x, y, acc)
+
+
 class _Kernels:
     """The kernels defined so far and whether numba has started (one per process: the module-level
     :data:`_KERNELS`; its lock makes the start happen once when threads call kernels together)."""
@@ -105,6 +144,7 @@ class _Kernels:
                 import numba
 
                 _skip_the_blas_probe()
+                _compile_fma()
                 self.cache = folder is not None
             import numba
 
