@@ -162,3 +162,54 @@ def test_same_seed_identical_arrays():
 def test_foreign_share():
     spec = crowd(2, kind=("foreign", "domestic"))
     assert foreign_share(spec, np.array([[1.0, 3.0]]))[0] == pytest.approx(0.25)
+
+
+def test_over_selling_scales_every_component_and_the_sale_counts_for_peers():
+    """Hand-computed month: agent 0 holds 10 and is asked to sell 12 (baseline programme 2,
+    scenario programme 5 -> 3 expected beyond the baseline, + 3 announced, + 4 named); agent 1 holds
+    30 and sells nothing. Every component of agent 0 is scaled by 10/12; its named and announced
+    sales (7) are 7x a cascade seller's pace (0.1 x 10), so it counts as a full participant."""
+    spec = crowd(2, w_peer=0.0, holdings0=np.array([10.0, 30.0]), sale_rate=np.full(2, 0.1),
+                 baseline_programme_rate=np.array([-0.2, 0.0]), programme_rate=np.array([-0.5, 0.0]),
+                 peer_memory=0.5)
+    st = init_holders(spec, 1, theta=np.full(2, 0.9))
+    f = holders_step(spec, st, named_sales=np.array([4.0, 0.0]), announced_sales=np.array([3.0, 0.0]))
+    k = 10.0 / 12.0
+    np.testing.assert_allclose(f.sales[0], [10.0, 0.0], rtol=1e-15)
+    np.testing.assert_allclose(f.baseline[0], [2.0 * k, 0.0], rtol=1e-15)
+    np.testing.assert_allclose(f.expected[0], [6.0 * k, 0.0], rtol=1e-15)
+    np.testing.assert_allclose(f.surprise[0], [4.0 * k, 0.0], rtol=1e-15)
+    assert not f.active.any() and not f.expected_zero
+    # share selling 10 / (10 + 30) = 0.25, remembered with weight 1 - 0.5 (group and all foreign)
+    np.testing.assert_allclose(st.peer[0], [0.125], rtol=1e-15)
+    np.testing.assert_allclose(st.market, [0.125], rtol=1e-15)
+    # the next month, with nothing sold, the memory halves
+    holders_step(spec, st)
+    np.testing.assert_allclose(st.peer[0], [0.0625], rtol=1e-15)
+    np.testing.assert_allclose(st.market, [0.0625], rtol=1e-15)
+
+
+def test_political_shock_and_given_noise_enter_the_signal_of_cascade_agents_only():
+    """signal = w_political (risk + shock) + noise_sd z: 0.8 (0.1 + 0.2) + 0.05 z against theta 0.25.
+    z = +1 -> 0.29 (sells), z = -1 -> 0.19 (does not); agent 2 has the same signal as agent 0 but
+    cannot cascade; on path 1 the shock is 0 for everyone (0.08 +- 0.05: nobody sells)."""
+    spec = crowd(3, w_peer=0.0, w_political=0.8, political_risk=np.full(3, 0.1), sale_rate=np.full(3, 0.5),
+                 holdings0=np.array([1.0, 2.0, 4.0]), can_cascade=np.array([True, True, False]))
+    st = init_holders(spec, 2, theta=np.full(3, 0.25))
+    spec = spec.with_(noise_sd=0.05)
+    shock = np.array([[0.2, 0.2, 0.2], [0.0, 0.0, 0.0]])
+    z = np.array([[1.0, -1.0, 1.0], [1.0, 1.0, 1.0]])
+    f = holders_step(spec, st, 3, political_shock=shock, noise=z)
+    assert f.active.tolist() == [[True, False, False], [False, False, False]]
+    np.testing.assert_allclose(f.surprise, [[0.5, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    assert st.first_sale.tolist() == [[3, -1, -1], [-1, -1, -1]]
+    # the seller is 1 of the group's 7 held: the next month's peer share
+    np.testing.assert_allclose(st.peer[:, 0], [1.0 / 7.0, 0.0], rtol=1e-15)
+
+
+def test_a_state_of_the_wrong_shape_is_refused_with_its_field():
+    spec = crowd(3)
+    st = init_holders(spec, 4, theta=np.zeros(3))
+    st.theta = np.zeros((4, 2))
+    with pytest.raises(BadInput, match=r"state\.theta"):
+        holders_step(spec, st)

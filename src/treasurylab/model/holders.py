@@ -6,8 +6,9 @@ Every holder is one column of ``holdings[N, A]`` (USD bn, N paths x A agents): e
 the latest month (optionally with custody holdings reattributed, see ``scenario/holders_inputs.py``),
 'All Other', and the domestic sectors (Fed SOMA, banks, money funds, mutual funds, pensions and
 insurers, state and local, households and other, leveraged funds). One call of :func:`holders_step`
-advances all agents on all paths by one month with array expressions only (no Python loop over
-agents or paths).
+advances all agents on all paths by one month: the inputs are checked and the noise drawn in Python,
+then one compiled kernel (:func:`_step_kernel`, ``model/compiled.py``) runs the month's equations
+path after path.
 
 Equations (month t, agent i, path n; all arrays broadcast over n)
 ----------------------------------------------------------------
@@ -78,20 +79,29 @@ standard normals by the Box-Muller transform (:func:`_normal_f32`), in path-majo
 uniforms are numpy's float32 draws, taken bit for bit from the raw 64-bit stream
 (:func:`_uniform_f32`).
 
-Cost (the step runs 10^7-10^8 agent-months per ensemble): the signal is one (N, G+3) x (G+3, C)
-product with the per-agent weights stacked once per spec (see :func:`_consts`); the memories use one
-(N, A) x (A, G+1) product (peer groups and the foreign total together); products with the boolean
-``active`` replace ``np.where``; the sellers' holdings ``h * active`` give both the cascade flow and
-the memories' numerator; the pro-rata cap is skipped when no agent can sell more than it holds.
+Cost (the step runs 10^7-10^8 agent-months per ensemble): the kernel keeps a path's values in
+registers instead of writing each intermediate (N, A) array to memory and reading it back; the signal
+is computed for the C cascade-capable agents only (the others can never be active, so their signal
+and noise are never needed), the memories' sums take each agent's one group and the foreign total
+only (the other weights are zero), the baseline flows are written for the few programme agents only
+and the all-zero expected flows not at all (both are built when read: :class:`HoldersFlows`).
+Products are summed as numpy's BLAS sums them (in order, each term with one fused multiply-add:
+:func:`_fma`), so the numbers are those of the numpy form this kernel replaced, bit for bit.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 
 import numpy as np
+from llvmlite import ir
+from numba.core import cgutils, types
+from numba.extending import intrinsic, overload
 
 from treasurylab.errors import BadInput
+from treasurylab.model.compiled import kernel
 
 KINDS = ("foreign", "domestic", "fed")
 
@@ -322,14 +332,6 @@ def named_sale_schedule(amount_bn: float, days: float, months: int, start_day: f
 
 # --------------------------------------------------------------------------- kernel
 
-def _col(x, n: int) -> np.ndarray:
-    """A scalar or (N,) input as an (N, 1) float array."""
-    a = np.asarray(x, dtype=float)
-    if a.ndim == 0:
-        return np.full((n, 1), float(a))
-    return a.reshape(n, 1)
-
-
 def draw_thresholds(spec: HoldersSpec, n_paths: int, rng: np.random.Generator) -> np.ndarray:
     """theta[N, A] = clip(theta_mean + theta_sd * z, 0, 1), z ~ N(0, 1) from ``rng``."""
     z = rng.standard_normal((n_paths, spec.n_agents))
@@ -427,13 +429,17 @@ def _uniform_f32(rng: np.random.Generator, m: int) -> np.ndarray:
 def _consts(spec: HoldersSpec, state: HoldersState, m: np.ndarray | None) -> dict:
     """Per-spec constants of the step, built once per (spec, state) and kept in ``state._cache``.
 
-    Signal weights as one matrix so that the whole signal is one small matmul per month::
+    The signal's weights as one matrix over the C cascade-capable agents (the others can never be
+    active, so their signal is never needed)::
 
-        X[n] = [peer_1 .. peer_G, 1, colv_n, threat_n]          (N, G + 3)
-        W    = [w_peer * membership^T; w_political * political_risk; 1; -deterrence]   (G + 3, A)
-        signal = X @ W   (+ noise)
+        X[n] = [peer_1 .. peer_G, 1, colv_n, threat_n]          (G + 3 per path)
+        W    = [w_peer * membership^T; w_political * political_risk; 1; -deterrence]   (G + 3, C)
+        signal = X @ W   (+ political shock, + noise)
 
-    and the membership plus the foreign indicator as one (A, G + 1) matrix for the memories.
+    and the membership plus the foreign indicator as one (A, G + 1) matrix for the memories, kept
+    by columns without its zeros (``mf_ptr``, ``mf_row``, ``mf_val``: each group's agents, then the
+    foreign ones): an agent belongs to one group at most, so the memories' sums take ~2 terms an
+    agent instead of G + 1.
     """
     key = (id(spec), None if m is None else id(m))
     hit = state._cache.get(key)
@@ -448,40 +454,48 @@ def _consts(spec: HoldersSpec, state: HoldersState, m: np.ndarray | None) -> dic
     w[g + 1] = 1.0
     w[g + 2] = -spec.deterrence
     casc = np.flatnonzero(spec.can_cascade)
-    allc = len(casc) == a
-    neg_base = -spec.baseline_programme_rate
-    neg_prog = -spec.programme_rate
+    mf = np.concatenate([memb, spec.foreign.astype(float)[:, None]], axis=1)   # (A, G + 1)
+    cols, rows = np.nonzero(mf.T)                        # column after column, agents in order
+    neg_base = -np.asarray(spec.baseline_programme_rate, dtype=float)
+    neg_prog = -np.asarray(spec.programme_rate, dtype=float)
+    # the agents with a baseline programme (usually a few): the baseline flows of the others are 0
+    prog = np.flatnonzero(neg_base != 0.0)
+    sale_rate = np.asarray(spec.sale_rate, dtype=float)
     c = {
-        "g": g, "memb": memb, "w": w, "casc": casc, "all": allc,
-        "wc": w if allc else np.ascontiguousarray(w[:, casc]),
-        "mf": np.concatenate([memb, spec.foreign.astype(float)[:, None]], axis=1),   # (A, G + 1)
-        "neg_base": neg_base, "neg_prog": neg_prog, "d_prog": neg_prog - neg_base,
+        "g": g, "casc": casc.astype(np.int64), "wc": np.ascontiguousarray(w[:, casc]),
+        "mf_ptr": np.concatenate([[0], np.cumsum(np.bincount(cols, minlength=g + 1))]).astype(np.int64),
+        "mf_row": rows.astype(np.int64), "mf_val": np.ascontiguousarray(mf[rows, cols]),
+        "neg_base": neg_base, "d_prog": neg_prog - neg_base,
         "d_zero": bool(np.all(neg_prog == neg_base)),
-        "sale_rate": spec.sale_rate * spec.can_cascade,   # a non-cascading agent never sells in the cascade
-        # the agents with a baseline programme (usually a few): the baseline flows of the others are 0
-        "prog": np.flatnonzero(neg_base != 0.0),
-        # one cascade pace shared by every cascade-capable agent (the shipped case): a scalar product
-        # then gives the same numbers as the per-agent one (the other agents' sales are 0 x 0), faster
-        "sale_one": (float(spec.sale_rate[casc[0]])
-                     if len(casc) and np.all(spec.sale_rate[casc] == spec.sale_rate[casc[0]]) else None),
+        "sale_rate": sale_rate * spec.can_cascade,   # a non-cascading agent never sells in the cascade
+        "pace_rate": sale_rate,                      # a cascade seller's pace, for named sales' weight
+        "prog": prog.astype(np.int64), "zero_row": np.zeros((1, a)),
         # sales <= holdings by construction when programme + cascade rates stay below 1 and nothing
-        # named or announced is added: the pro-rata cap (a full pass) can then be skipped
-        "cannot_oversell": bool(np.all(neg_prog + spec.sale_rate * spec.can_cascade < 1.0 - 1e-9)),
+        # named or announced is added: the pro-rata cap's test can then be skipped
+        "cannot_oversell": bool(np.all(neg_prog + sale_rate * spec.can_cascade < 1.0 - 1e-9)),
     }
     state._cache[key] = (spec, c)
     return c
 
 
-def _theta_casc(state: HoldersState, casc: np.ndarray, allc: bool) -> np.ndarray:
-    """The cascade-capable agents' thresholds (N, C), gathered once (thresholds are fixed for a run)."""
-    if allc:
-        return state.theta
-    key = ("theta", id(state.theta), casc.tobytes())
-    hit = state._cache.get(key)
-    if hit is None or hit[0] is not state.theta:
-        hit = (state.theta, np.ascontiguousarray(state.theta[:, casc]))
-        state._cache[key] = hit
-    return hit[1]
+_NONE = np.empty((0, 0))                       # an absent optional (N, A) input of the kernel
+_NONE32 = np.empty((0, 0), dtype=np.float32)   # absent noise draws
+
+
+def _rows(x: np.ndarray | None, absent: np.ndarray = _NONE) -> np.ndarray:
+    """An optional (A,) or (N, A) input as a C-ordered float64 (1, A) or (N, A) array (None: ``absent``)."""
+    if x is None:
+        return absent
+    arr = np.ascontiguousarray(x if x.ndim == 2 else x[None, :], dtype=float)
+    return arr if arr.flags.writeable else arr.copy()   # one compiled kernel: writeable arrays only
+
+
+def _per_path(x, n: int) -> np.ndarray:
+    """A scalar or (N,) input as a C-ordered float64 (1,) or (N,) array."""
+    a = np.asarray(x, dtype=float)
+    a = a.reshape(1) if a.ndim == 0 else a.reshape(n)
+    a = np.ascontiguousarray(a)
+    return a if a.flags.writeable else a.copy()
 
 
 def holders_step(spec: HoldersSpec, state: HoldersState, t: int | None = None, *,
@@ -490,19 +504,17 @@ def holders_step(spec: HoldersSpec, state: HoldersState, t: int | None = None, *
                  noise=None, _membership: np.ndarray | None = None) -> HoldersFlows:
     """Advance the holders' decisions by one month; returns the flows (holdings are not changed).
 
-    The state's ``active``, ``peer``, ``market``, ``first_sale`` and ``t`` are updated in place; the
-    holdings are updated by :func:`treasurylab.model.market.clear_market`.
+    The state's ``active``, ``peer``, ``market``, ``first_sale`` and ``t`` are updated (``first_sale``
+    in place); the holdings are updated by :func:`treasurylab.model.market.clear_market`.
 
-    Cost: the signal is one (N, G+3) x (G+3, C) matmul over the C cascade-capable agents only (the
-    others can never be active, so their signal and noise are never needed); the noise is drawn in
-    float32 by Box-Muller (:func:`_normal_f32`) for those C columns only.
+    The inputs are checked and the noise drawn here (float32 Box-Muller, :func:`_normal_f32`, for
+    the C cascade-capable agents only); the arithmetic of the month is :func:`_step_kernel`.
     """
     h = state.holdings
     n, a = h.shape
     if t is None:
         t = state.t
     k = _consts(spec, state, _membership)
-    g = k["g"]
     named = _per_agent(named_sales, n, a, "named_sales")
     announced = _per_agent(announced_sales, n, a, "announced_sales")
     if named is not None and np.any(named < 0):
@@ -512,118 +524,188 @@ def holders_step(spec: HoldersSpec, state: HoldersState, t: int | None = None, *
         raise BadInput("sale size must be >= 0", field="announced_sales", got=float(announced.min()),
                        fix="give positive sale sizes in USD bn")
     ps = _per_agent(political_shock, n, a, "political_shock")
-
-    # --- signal: X @ W (see _consts); per-path column colv = fiscal + volatility + market terms
-    x = np.empty((n, g + 3))
-    x[:, :g] = state.peer
-    x[:, g] = 1.0
-    colv = x[:, g + 1]
-    colv.fill(0.0)
-    if spec.w_fiscal:
-        colv += (spec.w_fiscal / spec.fiscal_scale_pp) * np.maximum(_col(debt_gdp_dev_pp, n)[:, 0], 0.0)
-    if spec.w_vol:
-        colv += (spec.w_vol / spec.vol_scale_bp) * _col(yield_vol_bp, n)[:, 0]
-    if spec.w_market:
-        colv += spec.w_market * state.market
-    x[:, g + 2] = _col(threat, n)[:, 0]
-    casc, allc = k["casc"], k["all"]
-    if noise is not None or ps is not None:
-        # general case on all A columns (explicit noise draws or a per-path political shock)
-        sig = x @ k["w"]
-        if ps is not None:
-            sig += spec.w_political * ps
-        if noise is not None:
-            sig += spec.noise_sd * np.asarray(noise, dtype=float)
-        elif spec.noise_sd > 0:
-            sig[:, casc] += _draws(rng, n, len(casc), spec.noise_sd)
-        active = (sig >= state.theta) & spec.can_cascade
-    else:
-        sig = x @ k["wc"]                                         # (N, C)
-        if spec.noise_sd > 0 and len(casc):
-            sig += _draws(rng, n, len(casc), spec.noise_sd)
-        act_c = sig >= _theta_casc(state, casc, allc)
-        if allc:
-            active = act_c
-        else:
-            active = np.zeros((n, a), dtype=bool)
-            active[:, casc] = act_c
-
-    # --- flows (products with the boolean mask are cheaper than np.where in numpy)
+    g, prog, casc = k["g"], k["prog"], k["casc"]
+    # the kernel reads these shapes without bounds checks: a state that does not match is refused
+    for name, arr, shape in (("theta", state.theta, (n, a)), ("first_sale", state.first_sale, (n, a)),
+                             ("peer", state.peer, (n, g)), ("market", state.market, (n,))):
+        if np.shape(arr) != shape:
+            raise BadInput(f"must be shaped {shape} (paths, agents or peer groups)", field=f"state.{name}",
+                           got=np.shape(arr), fix="start the state with init_holders for this spec")
+    xnoise = _NONE if noise is None else np.ascontiguousarray(
+        np.broadcast_to(np.asarray(noise, dtype=float), (n, a)))
+    z = _NONE32
+    if noise is None and spec.noise_sd > 0 and len(casc):
+        z = _draws(rng, n, len(casc), spec.noise_sd)
     plain = named is None and announced is None
-    prog = k["prog"]
-    few_prog = plain and len(prog) < a // 2
-    if few_prog:
-        # only the programme agents' columns are non-zero (h * 0 = 0 for h >= 0): the same numbers
-        # as h * neg_base, without a pass over (N, A); the full array is built only when needed
-        base_prog = h[:, prog] * k["neg_base"][prog]
-        baseline = None
-    else:
-        baseline = h * k["neg_base"]
-    ez = k["d_zero"] and announced is None
-    if ez:                                        # programme = baseline: nothing expected beyond it
-        expected = None                           # all zeros, built only when needed
-    else:
-        expected = h * k["d_prog"]                # = programme - baseline
-        if announced is not None:
-            expected += announced
-    if plain:
-        # the cascade from the sellers' holdings act_h (also the memories' numerator below):
-        # (h * active) * rate has the same bits as (h * rate) * active (a product with exactly
-        # 1.0 or 0.0, h >= 0) and saves a pass over (N, A)
-        act_h = h * active
-        one = k["sale_one"]
-        surprise = act_h * one if one is not None else act_h * k["sale_rate"]
-    else:
-        surprise = h * k["sale_rate"]
-        surprise *= active                        # cascade
-        if named is not None:
-            surprise += named
-    if ez and few_prog:
-        # baseline + surprise, where the baseline is zero outside the programme columns
-        sales = surprise.copy()
-        sales[:, prog] += base_prog
-    else:
-        if baseline is None:
-            baseline = _in_columns(n, a, prog, base_prog)
-        sales = baseline + surprise if ez else baseline + expected + surprise   # + 0.0 changes no bit
-    # never sell more than is held: scale every component of an over-selling agent pro rata
-    if not (k["cannot_oversell"] and plain):
-        over = sales > h
-        if np.any(over):
-            if baseline is None:
-                baseline = _in_columns(n, a, prog, base_prog)
-            if expected is None:
-                expected = np.zeros((n, a))
-            scale = np.where(over, h / np.where(over, sales, 1.0), 1.0)
-            baseline = baseline * scale
-            expected = expected * scale
-            surprise = surprise * scale
-            sales = np.where(over, h, sales)
-
-    # --- memories for next month (holdings-weighted shares selling, before trades). A named or
-    # announced sale counts as taking part in proportion to its pace relative to a cascade seller's
-    # (sale_rate * h), capped at 1: peers see who sells, not why (Granovetter: the instigator counts)
-    if not plain:
-        extra = np.broadcast_to(sum(v for v in (named, announced) if v is not None), (n, a))
-        pace = spec.sale_rate * h
-        part = np.divide(extra, pace, out=(extra > 0).astype(float), where=pace > 0)
-        act_h = np.maximum(active, np.minimum(part, 1.0)) * h
-    mf = k["mf"]
-    num = act_h @ mf                              # (N, G + 1): groups, then all foreign holders
-    den = h @ mf
-    share = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
-    mem = spec.peer_memory
-    state.peer = mem * state.peer + (1.0 - mem) * share[:, :g] if mem else share[:, :g].copy()
-    state.market = mem * state.market + (1.0 - mem) * share[:, g]
-    newly = active & (state.first_sale < 0)
-    if newly.any():
-        state.first_sale[newly] = t
-    state.active = active
+    ez = k["d_zero"] and announced is None         # programme = baseline: nothing expected beyond it
+    if not state.first_sale.flags.c_contiguous or state.first_sale.dtype != np.int64:
+        state.first_sale = np.ascontiguousarray(state.first_sale, dtype=np.int64)   # updated in place
+    sales, surprise = np.empty((n, a)), np.empty((n, a))
+    expected = np.empty((1, a)) if ez else np.empty((n, a))     # all zeros when ez: a scratch row
+    base_prog = np.empty((n, len(prog)))
+    active = np.empty((n, a), dtype=bool)
+    peer, market = np.empty((n, g)), np.empty(n)
+    _step_kernel(
+        np.ascontiguousarray(h, dtype=float), np.ascontiguousarray(state.theta, dtype=float),
+        np.ascontiguousarray(state.peer, dtype=float), np.ascontiguousarray(state.market, dtype=float),
+        state.first_sale, t, _per_path(debt_gdp_dev_pp, n), _per_path(yield_vol_bp, n), _per_path(threat, n),
+        (spec.w_fiscal / spec.fiscal_scale_pp) if spec.w_fiscal else 0.0,
+        (spec.w_vol / spec.vol_scale_bp) if spec.w_vol else 0.0, float(spec.w_market),
+        k["wc"], casc, _rows(ps), float(spec.w_political), xnoise, float(spec.noise_sd), z,
+        k["sale_rate"], k["pace_rate"], k["neg_base"], k["d_prog"], prog, _rows(named, k["zero_row"]),
+        _rows(announced, k["zero_row"]), not (k["cannot_oversell"] and plain), k["mf_ptr"], k["mf_row"], k["mf_val"],
+        float(spec.peer_memory), sales, surprise, expected, base_prog, active, peer, market)
+    state.peer, state.market, state.active = peer, market, active
     state.t = t + 1
-    return HoldersFlows(sales=sales,
-                        baseline=(lambda: _in_columns(n, a, prog, base_prog)) if baseline is None else baseline,
-                        expected=(lambda: np.zeros((n, a))) if expected is None else expected,
+    return HoldersFlows(sales=sales, baseline=lambda: _in_columns(n, a, prog, base_prog),
+                        expected=(lambda: np.zeros((n, a))) if ez else expected,
                         surprise=surprise, active=active, expected_zero=ez)
+
+
+def _fma(x: float, y: float, acc: float) -> float:
+    """``x * y + acc`` rounded once (IEEE fused multiply-add), as BLAS adds the terms of a product.
+
+    numpy's ``@`` runs OpenBLAS, whose kernels add each term of a matrix product to the running sum
+    with one fused multiply-add, in the order of the inner index: the kernel's products add their
+    terms in that order with this function, so the signal and the memories keep numpy's bits (a
+    product rounded before the sum moves the signal's last bit, and a threshold decision with it).
+    Compiled, this is the processor's instruction (``llvm.fma``); run as Python, exact rationals.
+    """
+    if math.isfinite(x) and math.isfinite(y) and math.isfinite(acc):
+        return float(Fraction(x) * Fraction(y) + Fraction(acc))   # exact, then one rounding
+    return x * y + acc
+
+
+@intrinsic
+def _llvm_fma(typingctx, x, y, acc):
+    sig = types.float64(types.float64, types.float64, types.float64)
+
+    def codegen(context, builder, signature, args):
+        d = ir.DoubleType()
+        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(d, [d, d, d]), "llvm.fma.f64")
+        return builder.call(fn, args)
+
+    return sig, codegen
+
+
+@overload(_fma)
+def _fma_compiled(x, y, acc):
+    return lambda x, y, acc: _llvm_fma(x, y, acc)
+
+
+@kernel
+def _step_kernel(h, theta, peer, market, first_sale, t, debt, vol, threat, w_debt, w_vol, w_market,
+                 wc, casc, ps, w_political, xnoise, noise_sd, z, sale_rate, pace_rate, neg_base, d_prog,
+                 prog, named, announced, check_over, mf_ptr, mf_row, mf_val, mem,
+                 sales, surprise, expected, base_prog, active, peer_out, market_out):
+    """One month of the holders' equations (module docstring), path after path.
+
+    Inputs: ``h``, ``theta`` (N, A); ``peer`` (N, G), ``market`` (N,) last month's memories;
+    ``debt``, ``vol``, ``threat`` (N,) or (1,) (one value for every path); ``w_debt``, ``w_vol``
+    the fiscal and volatility weights over their scales (0: the term is left out, as is
+    ``w_market``'s); ``wc`` (G + 3, C) and ``casc`` (C,) the signal's weights and agents, ``mf_*``
+    the memories' weights by column (:func:`_consts`); ``ps`` the political shock (N, A) or (1, A),
+    absent when (0, 0); ``xnoise`` (N, A) explicit standard normal draws, else ``z`` (N, C) float32
+    draws already times ``noise_sd``, each absent when (0, 0); ``named``, ``announced`` (N, A) or
+    (1, A) (zeros when there are none); ``prog`` (P,) the agents with a baseline programme;
+    ``check_over``: cap sales at holdings. Outputs (written): ``sales``, ``surprise``, ``expected``
+    (N, A; a (1, A) scratch row when it is all zeros), ``base_prog`` (N, P) the programme agents'
+    baseline flows, ``active`` (N, A), ``peer_out``, ``market_out``; ``first_sale`` (N, A) is
+    updated in place.
+
+    The expressions keep the order of operations of the numpy form they replace, so the numbers are
+    its bits: products with the 0/1 ``active`` are a choice between the product and 0; an absent
+    sale adds 0.0 to a flow >= 0 (the same number); products over weights add their terms in the
+    inner index's order with :func:`_fma`, and the memories' zero weights are left out (adding
+    0 x h changes nothing, holdings being finite). The agent loop chooses with selects rather than
+    branches, so that the compiler can run it on vector registers.
+    """
+    n_paths, a = h.shape
+    n_casc = casc.shape[0]
+    n_x = wc.shape[0]
+    g = peer.shape[1]
+    has_ps, has_x, has_z = ps.shape[0] > 0, xnoise.shape[0] > 0, z.shape[0] > 0
+    x = np.empty(n_x)
+    sig = np.empty(n_casc)
+    base_row = np.empty(a)
+    part_row = np.empty(a)
+    for n in range(n_paths):
+        # --- signal: X @ W over the cascade-capable agents; colv = fiscal + volatility + market terms
+        colv = 0.0
+        if w_debt != 0.0:
+            d = debt[n if debt.shape[0] > 1 else 0]
+            colv += w_debt * (0.0 if d < 0.0 else d)          # max(d, 0), a NaN kept
+        if w_vol != 0.0:
+            colv += w_vol * vol[n if vol.shape[0] > 1 else 0]
+        if w_market != 0.0:
+            colv += w_market * market[n]
+        for i in range(g):
+            x[i] = peer[n, i]
+        x[g] = 1.0
+        x[g + 1] = colv
+        x[g + 2] = threat[n if threat.shape[0] > 1 else 0]
+        sig[:] = 0.0
+        for i in range(n_x):
+            xi = x[i]
+            for c in range(n_casc):
+                sig[c] = _fma(xi, wc[i, c], sig[c])
+        for j in range(a):
+            active[n, j] = False
+        r_ps = n if ps.shape[0] > 1 else 0
+        for c in range(n_casc):
+            j = casc[c]
+            s = sig[c]
+            if has_ps:
+                s = s + w_political * ps[r_ps, j]
+            if has_x:
+                s = s + noise_sd * xnoise[n, j]
+            elif has_z:
+                s = s + np.float64(z[n, c])
+            if s >= theta[n, j]:
+                active[n, j] = True
+                if first_sale[n, j] < 0:
+                    first_sale[n, j] = t
+        # --- flows and the pro-rata cap, agent after agent
+        r_nm = n if named.shape[0] > 1 else 0
+        r_an = n if announced.shape[0] > 1 else 0
+        r_ex = n if expected.shape[0] > 1 else 0
+        for j in range(a):
+            hj = h[n, j]
+            act = active[n, j]
+            base = hj * neg_base[j]
+            exp_ = hj * d_prog[j] + announced[r_an, j]      # programme - baseline + announced
+            sur = (hj * sale_rate[j] if act else 0.0) + named[r_nm, j]     # cascade + named sales
+            tot = base + exp_ + sur                         # + 0.0 (nothing expected) changes no bit
+            over = check_over and tot > hj                  # never sell more than is held: pro rata
+            scale = hj / tot if over else 1.0
+            sales[n, j] = hj if over else tot
+            surprise[n, j] = sur * scale
+            expected[r_ex, j] = exp_ * scale
+            base_row[j] = base * scale
+            # taking part: a cascade seller counts 1; a named or announced sale in proportion to its
+            # pace relative to a cascade seller's (pace_rate * h), capped at 1 (peers see who sells)
+            extra = named[r_nm, j] + announced[r_an, j]
+            pace = pace_rate[j] * hj
+            q = extra / pace if pace > 0.0 else (1.0 if extra > 0.0 else 0.0)
+            q = 1.0 if q > 1.0 else q                       # min(q, 1), a NaN kept
+            part = 1.0 if act else 0.0
+            part = part if part >= q else q                 # max(active, q), a NaN kept
+            part_row[j] = part * hj
+        for p in range(prog.shape[0]):
+            base_prog[n, p] = base_row[prog[p]]
+        # --- memories for next month: holdings-weighted shares selling (groups, then all foreign)
+        for i in range(g + 1):
+            num = 0.0
+            den = 0.0
+            for e in range(mf_ptr[i], mf_ptr[i + 1]):
+                j = mf_row[e]
+                num = _fma(part_row[j], mf_val[e], num)
+                den = _fma(h[n, j], mf_val[e], den)
+            share = num / den if den > 0.0 else 0.0
+            if i < g:
+                peer_out[n, i] = mem * peer[n, i] + (1.0 - mem) * share if mem != 0.0 else share
+            else:
+                market_out[n] = mem * market[n] + (1.0 - mem) * share
 
 
 def _in_columns(n: int, a: int, cols: np.ndarray, values: np.ndarray) -> np.ndarray:
