@@ -93,7 +93,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from fractions import Fraction
 
 import numpy as np
 from llvmlite import ir
@@ -569,11 +568,18 @@ def _fma(x: float, y: float, acc: float) -> float:
     with one fused multiply-add, in the order of the inner index: the kernel's products add their
     terms in that order with this function, so the signal and the memories keep numpy's bits (a
     product rounded before the sum moves the signal's last bit, and a threshold decision with it).
-    Compiled, this is the processor's instruction (``llvm.fma``); run as Python, exact rationals.
+    Compiled, this is the processor's instruction (``llvm.fma``); run as Python, exact integers.
     """
-    if math.isfinite(x) and math.isfinite(y) and math.isfinite(acc):
-        return float(Fraction(x) * Fraction(y) + Fraction(acc))   # exact, then one rounding
-    return x * y + acc
+    if x == 0.0 or y == 0.0 or x == 1.0 or y == 1.0 or not (math.isfinite(x) and math.isfinite(y)
+                                                            and math.isfinite(acc)):
+        return x * y + acc                  # an exact product (most weights are 0 or 1): one rounding
+    # x, y, acc as integers over powers of two: the exact sum, divided (correctly rounded) once
+    (a, b), (c, d), (e, f) = x.as_integer_ratio(), y.as_integer_ratio(), acc.as_integer_ratio()
+    num = a * c * f + e * b * d
+    try:
+        return num / (b * d * f)
+    except OverflowError:                   # beyond the largest double: inf, as the instruction gives
+        return math.inf if num > 0 else -math.inf
 
 
 @intrinsic
