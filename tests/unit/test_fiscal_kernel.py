@@ -55,6 +55,35 @@ def test_a_note_pays_its_coupon_every_month_until_it_matures():
     assert outs[23]["debt"][0] == pytest.approx(1000.0)
 
 
+def test_new_issues_are_priced_linear_in_maturity_between_the_bill_rate_and_the_curve():
+    """Knots: {3 months: the bill rate} U {curve tenors beyond 3 months} (the curve's own 3-month
+    yield is not one), linear in maturity between them, flat beyond the ends; per path."""
+    state = F.init_state(ladder(), 2, 1, PARAMS)          # curve tenors 3, 24, 60, 120, 360 months
+    curve = np.array([[0.03, 0.035, 0.038, 0.042, 0.046], [0.09, 0.02, 0.05, 0.06, 0.04]])
+    bill_rate = np.array([0.025, 0.005])
+    bills, coupons = F.price_curve(state, curve, bill_rate)
+    for p in (0, 1):
+        b, y24, y60, y120, y360 = bill_rate[p], *curve[p, 1:]
+        # 1, 2, 3 months: the bill rate; 4, 6, 12 months: 1/21, 3/21, 9/21 of the way to 24 months
+        want_b = [b, b, b, b + (y24 - b) / 21, b + (y24 - b) * 3 / 21, b + (y24 - b) * 9 / 21]
+        # 2, 3, 5, 7, 10, 20, 30 y; TIPS 5, 10, 30 y; FRN 2 y
+        want_c = [y24, y24 + (y60 - y24) / 3, y60, y60 + (y120 - y60) * 0.4, y120, (y120 + y360) / 2, y360,
+                  y60, y120, y360, y24]
+        np.testing.assert_allclose(bills[:, p], want_b, rtol=1e-14)
+        np.testing.assert_allclose(coupons[:, p], want_c, rtol=1e-14)
+    # one curve for every path, and a scalar bill rate, give the same numbers as per-path copies
+    one = F.price_curve(state, curve[0], 0.025)
+    full = F.price_curve(state, np.tile(curve[0], (2, 1)), np.full(2, 0.025))
+    assert all(np.array_equal(a, b) for a, b in zip(one, full))
+    # a month's new 6-month bills earn that yield: its coupon flow starts next month, ends after 6
+    st1 = F.init_state(ladder(), 1, 12, PARAMS, full_calendar=True)
+    mix = F.make_mix(1.0, {"b6m": 1.0}, COUPONS)
+    F.step(st1, 0, curve[0], 0.025, 100.0, 30000.0, 0.0, mix)
+    r6 = 0.025 + (0.035 - 0.025) * 3 / 21
+    assert st1.bill_due[6, 0] == pytest.approx(100.0) and st1.due[6, 0] == st1.bill_due[6, 0]
+    assert st1.cpn_delta[1, 0] == pytest.approx(100.0 * r6) and st1.cpn_delta[7, 0] == -st1.cpn_delta[1, 0]
+
+
 def test_wam_counts_down_one_month_per_month_without_issuance():
     due, cpn = one(30, 500.0, 0.0)
     _, outs = run_months(ladder(due, cpn), 3)   # zero coupon, zero primary deficit: no issuance

@@ -1,8 +1,9 @@
 """The speed-ups of the monthly kernels give, bit for bit, the numbers of their plain formulas.
 
-- ``fiscal.step`` writes a month's new issues into the seven calendars with one scatter-add; the
-  reference below adds every tenor into every calendar separately, as the module docstring writes
-  the equations (``due[t+m] += A``, ``cpn_delta[t+1] += A*r``, ``cpn_delta[t+m+1] -= A*r``, ...).
+- ``fiscal.step`` (one compiled loop over paths that writes each new issue into its calendars);
+  the reference below is numpy, every tenor added into every calendar separately, as the module
+  docstring writes the equations (``due[t+m] += A``, ``cpn_delta[t+1] += A*r``,
+  ``cpn_delta[t+m+1] -= A*r``, ...), and the buy-back as one factor on the future calendars.
   ``outputs=`` computes only the named outputs; the state advances the same.
 - ``market.market_step`` works tenor-major (5, N); the reference computes the documented equations
   path-major (N, 5).
@@ -39,6 +40,12 @@ COUPONS = {k: 1.0 / len(F.COUPON_KEYS) for k in F.COUPON_KEYS}
 def _add(arr, rows_idx, vals, n_rows):
     keep = rows_idx < n_rows
     arr[rows_idx[keep]] += vals[keep]
+
+
+def _months_dot(months, amounts):
+    """sum_j months[j] * amounts[j], tenor after tenor (the order the kernel adds them in; a BLAS
+    product may fuse or reorder the additions, which moves the last bits)."""
+    return sum(float(m) * a for m, a in zip(months, amounts))
 
 
 def fiscal_step_reference(state, t, yields, bill_rate, primary_deficit, ngdp, inflation, mix,
@@ -104,9 +111,9 @@ def fiscal_step_reference(state, t, yields, bill_rate, primary_deficit, ngdp, in
     st.bill_out = bills_left + A_bill.sum(axis=0)
     st.frn_out = frn_left + A_frn
     st.tips_out = tips_left + A_tips.sum(axis=0)
-    st.s1_nom = s1n + (t + F.BILL_TENORS_M) @ A_bill + (t + F.NOMINAL_TENORS_M) @ A_nom
+    st.s1_nom = s1n + _months_dot(t + F.BILL_TENORS_M, A_bill) + _months_dot(t + F.NOMINAL_TENORS_M, A_nom)
     st.s1_frn = s1f + A_frn * (t + F.FRN_TENORS_M[0])
-    st.s1_tips = s1t + (t + F.TIPS_TENORS_M) @ A_tips
+    st.s1_tips = s1t + _months_dot(t + F.TIPS_TENORS_M, A_tips)
     st.idx = idx
     st.t_next = t + 1
     return {"debt": st.marketable, "deficit": deficit, "net_interest": net_interest, "rollover": rollover,
