@@ -1,8 +1,9 @@
 """The fast paths of the monthly kernels give the numbers of their plain reference formulas.
 
-- ``clear_market`` on a selling-only month (every sale >= 0) takes a shorter path: its holdings,
-  purchases, Fed purchases and supply are bitwise those of the general algorithm (kept here as the
-  reference, written as in the module docstring).
+- ``clear_market`` (a compiled loop, one path at a time) gives bitwise the holdings, purchases, Fed
+  purchases and supply of the general algorithm written with numpy (kept here as the reference, as
+  in the module docstring), its row sums taken in order as the loop adds them; on selling-only
+  months (every sale >= 0) and on months with explicit buyers alike.
 - ``holders_step`` computes the signal as one small matmul over the cascade-capable agents only and
   draws their noise by Box-Muller in float32; a direct transcription of the documented equations
   with the same draws gives the same decisions and flows.
@@ -26,21 +27,26 @@ from treasurylab.model.market import clear_market
 TESTS = ("treasurylab.model.holders",)
 
 
+def _row_sums(x):
+    """Row sums added left to right (a loop's order; a matmul or ``sum`` may add in another order
+    and differ in the last bits)."""
+    return np.cumsum(x, axis=1)[:, -1]
+
+
 def clear_reference(h, s, absorber, fed_index, fed, supply):
     """The general clearing algorithm, step by step (explicit sales, Fed, supply, residual)."""
     n, a = h.shape
     absf = absorber.astype(float)
-    ones = np.ones(a)
     pos = np.maximum(s, 0.0)
     sold = np.minimum(pos, h)
     buy = pos - s
     redeem = np.maximum(-supply, 0.0)
     issue = np.maximum(supply, 0.0)
     h1 = h - sold
-    sold_tot = sold @ ones
-    buy_tot = buy @ ones
+    sold_tot = _row_sums(sold)
+    buy_tot = _row_sums(buy)
     demand = buy_tot + fed + redeem
-    offer = sold_tot + issue + h1 @ absf
+    offer = sold_tot + issue + _row_sums(h1 * absf)
     f = np.ones(n)
     np.divide(offer, demand, out=f, where=demand > offer)
     f = np.minimum(f, 1.0)
@@ -53,7 +59,7 @@ def clear_reference(h, s, absorber, fed_index, fed, supply):
     if fed_index >= 0:
         h1[:, fed_index] += fed
     resid = sold_tot + issue - redeem - buy_tot - fed
-    tot = h1 @ absf
+    tot = _row_sums(h1 * absf)
     w = np.divide(h1 * absf, tot[:, None], out=np.zeros_like(h1), where=tot[:, None] > 0)
     delta = w * resid[:, None]
     empty = tot <= 0
@@ -67,7 +73,7 @@ def clear_reference(h, s, absorber, fed_index, fed, supply):
 
 
 @pytest.mark.parametrize("case", range(8))
-def test_clear_market_selling_only_path_is_bitwise_the_general_algorithm(case):
+def test_clear_market_is_bitwise_the_general_algorithm(case):
     rng = np.random.default_rng(100 + case)
     n, a = 64, 9
     h = rng.uniform(0, 100, (n, a))

@@ -149,6 +149,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from treasurylab.errors import BadInput
+from treasurylab.model.compiled import kernel
 
 TENORS = ("3m", "2y", "5y", "10y", "30y")
 TENOR_YEARS = np.array([0.25, 2.0, 5.0, 10.0, 30.0])
@@ -595,10 +596,14 @@ def clear_market(holdings, sales, absorber, fed_index: int = -1, fed_purchases_b
     ``fed_purchases_bn``, new supply is issued, and the residual is absorbed by the ``absorber``
     agents in proportion to their holdings. If buyers (and redemptions, negative supply) want more
     than the absorbers can sell, they are scaled back pro rata. Returns the new holdings.
+
+    The arithmetic is :func:`_clear` (compiled). ``ClearOut.bought`` is built on first access by the
+    same kernel run again on this step's inputs (the monthly loop never reads it): ``holdings`` and
+    ``sales`` must not be changed in place before it is read.
     """
-    h = np.asarray(holdings, dtype=float)
+    h = np.ascontiguousarray(holdings, dtype=float)
     n, a = h.shape
-    s = np.asarray(sales, dtype=float)
+    s = np.ascontiguousarray(sales, dtype=float)
     absorber = np.asarray(absorber, dtype=bool)
     fed = _n(fed_purchases_bn, n)
     supply = _n(new_supply_bn, n)
@@ -608,51 +613,29 @@ def clear_market(holdings, sales, absorber, fed_index: int = -1, fed_purchases_b
     if fed_index < 0 and (fed > 0).any():
         raise BadInput("Fed purchases need a Fed agent", field="fed_index", got=fed_index,
                        fix="include the 'Fed SOMA' sector among the holders")
-    ones = np.ones(a)
-    absf = absorber.astype(float)
-    if s.size and s.min() >= 0.0:
-        return _clear_selling_only(h, s, absorber, absf, ones, fed_index, fed, supply)
-    pos = np.maximum(s, 0.0)
-    sold = np.minimum(pos, h)
-    buy = pos - s                      # = max(-s, 0)
-    redeem = np.maximum(-supply, 0.0)
-    issue = np.maximum(supply, 0.0)
-    h1 = h - sold
-    sold_tot = sold @ ones             # row sums as matmuls: faster than sum(axis=1) on narrow rows
-    buy_tot = buy @ ones
-    demand = buy_tot + fed + redeem
-    offer = sold_tot + issue + h1 @ absf
-    # scale every buyer (and redemptions) back if they want more than can be sold to them
-    f = np.ones(n)
-    np.divide(offer, demand, out=f, where=demand > offer)
-    f = np.minimum(f, 1.0)
-    if (f < 1.0).any():
-        buy = buy * f[:, None]
-        buy_tot = buy_tot * f
-        fed = fed * f
-        redeem = redeem * f
-    h1 += buy
-    if fed_index >= 0:
-        h1[:, fed_index] += fed
-    resid = sold_tot + issue - redeem - buy_tot - fed
-    # absorbers take the residual in proportion to their holdings (equal split if they hold nothing)
-    tot = h1 @ absf
-    # weights first (each in [0, 1]) so that tiny totals cannot overflow the division
-    w = np.divide(h1 * absf, tot[:, None], out=np.zeros_like(h1), where=tot[:, None] > 0)
-    delta = w * resid[:, None]
-    empty = tot <= 0
-    if empty.any():
-        delta[empty] = resid[empty, None] * absf / max(absf.sum(), 1.0)
-    h2 = h1 + delta
-    np.maximum(h2, 0.0, out=h2)        # only rounding can make this bite (|resid| <= absorbers' holdings)
-    bought = buy + np.maximum(delta, 0.0)
-    if fed_index >= 0:
-        bought[:, fed_index] += fed
-    return ClearOut(holdings=h2, bought=bought, fed_bought=fed, supply=issue - redeem)
+    if fed_index >= a:
+        raise BadInput("no such agent", field="fed_index", got=fed_index, fix=f"give -1 or an agent 0..{a - 1}")
+    if s.shape != (n, a) or absorber.shape != (a,):
+        raise BadInput(f"must be ({n}, {a}) and ({a},) like the holdings", field="sales/absorber",
+                       got=(s.shape, absorber.shape), fix="one column per agent, one row per path")
+    ab = _columns(absorber)
+    h2 = np.empty((n, a))
+    fed_bought = np.empty(n)
+    placed = np.empty(n)
+    _clear(h, s, ab, fed_index, fed, supply, h2, fed_bought, placed, _NO_BOUGHT)
+
+    def bought() -> np.ndarray:
+        b = np.empty((n, a))
+        _clear(h, s, ab, fed_index, fed, supply, np.empty((n, a)), np.empty(n), np.empty(n), b)
+        return b
+
+    return ClearOut(holdings=h2, bought=bought, fed_bought=fed_bought, supply=placed)
 
 
-_ZEROS: dict[tuple[int, ...], np.ndarray] = {}
+#: ``bought`` for :func:`_clear` when the purchases are not wanted
+_NO_BOUGHT = np.empty((0, 0))
 _COLUMNS: dict[bytes, np.ndarray] = {}
+_ZEROS: dict[tuple[int, ...], np.ndarray] = {}
 
 
 def cached_zeros(shape: tuple[int, ...]) -> np.ndarray:
@@ -679,61 +662,85 @@ def _columns(mask: np.ndarray) -> np.ndarray:
     return cols
 
 
-def _clear_selling_only(h, s, absorber, absf, ones, fed_index, fed, supply) -> ClearOut:
-    """:func:`clear_market` when no agent buys explicitly (every sale >= 0), the common month.
+@kernel
+def _clear(h, s, ab, fed_index, fed, supply, h2, fed_bought, placed, bought):
+    """The clearing of :func:`clear_market`, one path (row) at a time; writes ``h2`` (N, A), the Fed's
+    purchases after scaling ``fed_bought`` (N,), the net supply placed ``placed`` (N,) and, when
+    ``bought`` is (N, A) rather than empty, the purchases (explicit + absorbed + the Fed's).
 
-    The same operations as the general case, minus those on the (zero) purchases, and with the
-    residual's allocation computed on the absorbers' columns only (the other columns of ``delta``
-    are zero): every result is bitwise the general case's. Holdings of non-absorbers stay
-    ``h - min(s, h) >= 0``.
+    ``ab``: the absorbers' column numbers. Per path, three passes over its row (in cache): the sales
+    (capped at holdings) and their totals; the scale of the buyers if they want more than can be
+    sold, the purchases and the absorbers' total; the residual shared by the absorbers in proportion
+    to their holdings (equally if they hold nothing). A month without explicit buyers (every sale
+    >= 0) runs the same loops: its purchases are exact zeros.
     """
     n, a = h.shape
-    sold = np.minimum(s, h)
-    redeem = np.maximum(-supply, 0.0)
-    issue = np.maximum(supply, 0.0)
-    sold_tot = sold @ ones
-    # only the row sums of the sales are needed past this point: their buffer takes the new holdings
-    # (one fresh (N, A) array fewer a month)
-    h1 = np.subtract(h, sold, out=sold)
-    demand = fed + redeem
-    h1_abs = h1 @ absf
-    offer = sold_tot + issue + h1_abs
-    short = demand > offer
-    if short.any():                    # otherwise f would be all ones and change nothing
-        f = np.ones(n)
-        np.divide(offer, demand, out=f, where=short)
-        f = np.minimum(f, 1.0)
-        if (f < 1.0).any():
-            fed = fed * f
+    want_bought = bought.shape[0] > 0
+    n_ab = max(ab.shape[0], 1)
+    for i in range(n):
+        # 1. sales, capped at holdings; explicit purchases (negative sales); totals
+        sold_tot = 0.0
+        buy_tot = 0.0
+        offer_ab = 0.0
+        for j in range(a):
+            sj = s[i, j]
+            pos = sj if (sj >= 0.0 or sj != sj) else 0.0        # np.maximum(s, 0)
+            hij = h[i, j]
+            sold = pos if (pos <= hij or pos != pos) else hij   # np.minimum(pos, h)
+            sold_tot += sold
+            buy_tot += pos - sj
+            h2[i, j] = hij - sold
+        for k in range(ab.shape[0]):
+            offer_ab += h2[i, ab[k]]
+        sup = supply[i]
+        redeem = -sup if -sup >= 0.0 else 0.0
+        issue = sup if sup >= 0.0 else 0.0
+        fed_i = fed[i]
+        # 2. scale every buyer (and redemptions) back if they want more than can be sold to them
+        demand = buy_tot + fed_i + redeem
+        offer = sold_tot + issue + offer_ab
+        f = 1.0
+        if demand > offer:
+            f = offer / demand
+            if f > 1.0:                # np.minimum(f, 1.0), NaN kept
+                f = 1.0
+        if f < 1.0:
+            buy_tot = buy_tot * f
+            fed_i = fed_i * f
             redeem = redeem * f
-    if fed_index >= 0:
-        h1[:, fed_index] += fed
-    resid = sold_tot + issue - redeem - fed
-    tot = h1 @ absf if (fed_index >= 0 and absorber[fed_index]) else h1_abs
-    ab = _columns(absorber)
-    h1a = np.take(h1, ab, axis=1)
-    if tot.min() > 0:                  # the usual case: every path's absorbers hold something
-        delta_a = h1a / tot[:, None]
-    else:
-        delta_a = np.divide(h1a, tot[:, None], out=np.zeros_like(h1a), where=tot[:, None] > 0)
-    delta_a *= resid[:, None]
-    empty = tot <= 0
-    if empty.any():
-        delta_a[empty] = resid[empty, None] / max(absf.sum(), 1.0)
-    h1a += delta_a
-    # only rounding can make this bite (|resid| <= absorbers' holdings); max(x, 0) against an array
-    # of zeros: the same numbers as against the scalar 0, about three times faster
-    np.maximum(h1a, cached_zeros(h1a.shape), out=h1a)
-    h1[:, ab] = h1a
-
-    def bought() -> np.ndarray:
-        b = np.zeros((n, a))
-        b[:, ab] = np.maximum(delta_a, 0.0)
+        for j in range(a):
+            sj = s[i, j]
+            if sj < 0.0:               # an explicit buyer (max(s, 0) - s is 0 for every seller)
+                h2[i, j] += (0.0 - sj) * f
         if fed_index >= 0:
-            b[:, fed_index] += fed
-        return b
-
-    return ClearOut(holdings=h1, bought=bought, fed_bought=fed, supply=issue - redeem)
+            h2[i, fed_index] += fed_i
+        resid = sold_tot + issue - redeem - buy_tot - fed_i
+        tot = 0.0
+        for k in range(ab.shape[0]):
+            tot += h2[i, ab[k]]
+        # 3. the absorbers take the residual in proportion to their holdings (equal split if they hold
+        # nothing); weights first (each in [0, 1]) so that tiny totals cannot overflow the division
+        if want_bought:
+            for j in range(a):
+                sj = s[i, j]
+                bought[i, j] = (0.0 - sj) * f if sj < 0.0 else 0.0
+        for k in range(ab.shape[0]):
+            j = ab[k]
+            if tot > 0.0:
+                delta = h2[i, j] / tot * resid
+            elif tot <= 0.0:
+                delta = resid / n_ab
+            else:
+                delta = 0.0 * resid
+            v = h2[i, j] + delta
+            # only rounding can make this bite (|resid| <= absorbers' holdings)
+            h2[i, j] = v if (v >= 0.0 or v != v) else 0.0
+            if want_bought:
+                bought[i, j] += delta if (delta >= 0.0 or delta != delta) else 0.0
+        if want_bought and fed_index >= 0:
+            bought[i, fed_index] += fed_i
+        fed_bought[i] = fed_i
+        placed[i] = issue - redeem
 
 
 def with_fed_sales(sales, holdings, fed_index: int, fed_sales_bn):
