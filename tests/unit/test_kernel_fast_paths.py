@@ -5,8 +5,9 @@
   docstring writes the equations (``due[t+m] += A``, ``cpn_delta[t+1] += A*r``,
   ``cpn_delta[t+m+1] -= A*r``, ...), and the buy-back as one factor on the future calendars.
   ``outputs=`` computes only the named outputs; the state advances the same.
-- ``market.market_step`` works tenor-major (5, N); the reference computes the documented equations
-  path-major (N, 5).
+- ``market.market_step`` is a compiled loop, path after path, writing tenor-major (5, N) arrays; the
+  reference computes the documented equations with numpy, path-major (N, 5), its expm1 and log1p
+  from the C library as the kernel's.
 - ``reserves.reserves_step`` with one signal for every path computes the purchases once per manager;
   the reference is the same signal given per path.
 - ``macro.stress_index`` uses the clip ufuncs directly.
@@ -15,6 +16,7 @@
 from __future__ import annotations
 
 import copy
+import math
 
 import numpy as np
 import pytest
@@ -26,9 +28,9 @@ from treasurylab.model import reserves as R
 from treasurylab.model.macro import MacroParams, stress_index
 from treasurylab.params.load import load_params
 
-#: the modules whose internals this file tests: the market's inverse price impact
+#: the modules whose internals this file tests: none beyond their public names
 #: (a test may take the private names of the modules it tests and of no other: tests/unit/test_layers.py)
-TESTS = ("treasurylab.model.market",)
+TESTS = ()
 
 PARAMS = {"other_interest_offset": 0.001, "tips_breakeven": 0.022, "frn_spread": 0.0015,
           "stabiliser_semi_elasticity": 0.35, "revenue_share_gdp": 0.17}
@@ -184,6 +186,24 @@ def test_fiscal_bad_fed_share_is_named_for_scalars_and_arrays():
 
 
 # --------------------------------------------------------------------------- market reference
+# expm1 and log1p element by element from the C library, as the compiled kernel calls them: numpy's
+# own loops may use a vector library on some CPUs (AVX-512) that differs from it in the last bit
+_expm1 = np.frompyfunc(math.expm1, 1, 1)
+_log1p = np.frompyfunc(math.log1p, 1, 1)
+
+
+def _impact_ref(mp, flow):
+    """dt A_k sign(pace) (1 - exp(-|pace| / D)), bp, path-major (N, 5); dt = 1."""
+    pace = flow[:, None] / 1.0
+    return 1.0 * mp.flow_amplitude_bp * np.sign(pace) * (-_expm1(-np.abs(pace) / mp.flow_depth_bn).astype(float))
+
+
+def _inverse_impact10_ref(mp, x_bp):
+    """The net flow whose 10y impact is ``x_bp`` over a month: the inverse of :func:`_impact_ref`."""
+    u = x_bp / (1.0 * mp.flow_amplitude_bp[M.I10])
+    return np.sign(u) * 1.0 * mp.flow_depth_bn * -_log1p(-np.abs(u)).astype(float)
+
+
 def market_step_reference(mp, ms, *, sur, exp_, fut, gdp, debt_dev, def_dev, esd, base, distrust):
     """The market block's month, path-major, as the module docstring writes it."""
     decay = mp.flow_decay
@@ -194,11 +214,20 @@ def market_step_reference(mp, ms, *, sur, exp_, fut, gdp, debt_dev, def_dev, esd
             unexp = sur - 1.0 * np.clip(e, np.minimum(sur, 0.0), np.maximum(sur, 0.0))
         ms.flow_expected_bn = e + (1.0 - (1.0 - mp.flow_learning) ** 1.0) * (sur - e)
     flow = unexp + mp.announced_surprise_share * exp_
-    fed = M.backstop_purchases(mp, ms, flow, decay, 1.0)
+    # the backstop buys what lands the 10y flow premium on the exit level, within its pace and cap
+    fed = np.zeros(len(sur))
+    if mp.backstop_on and ms.backstop_open.any():
+        cap = np.minimum(mp.backstop_pace_bn_per_day * M.TRADING_DAYS_PER_MONTH, ms.backstop_left_bn)
+        x = mp.backstop_exit_bp - decay * ms.tp_temp[:, M.I10] / M.BP
+        sat = mp.flow_amplitude_bp[M.I10]
+        reach = x > -sat * (1.0 - 1e-12)
+        g = _inverse_impact10_ref(mp, np.where(reach, np.minimum(x, sat * (1.0 - 1e-12)), 0.0))
+        fed = np.where(ms.backstop_open, np.clip(np.where(reach, flow - g, np.inf), 0.0, cap), 0.0)
+        ms.backstop_left_bn = ms.backstop_left_bn - fed
+    ms.backstop_buying = buying = fed > 1e-9
     # the unwind: u times the holdings after the last purchase a month, due once the episode has closed or
     # after the delay in calm months, never while buying; demand-led (no sale lifts the 10y flow premium
     # above the exit level); an announced programme (announced share surprises, the rest priced at once)
-    buying = fed > 1e-9
     held = ms.backstop_held_bn + fed
     ms.backstop_unwind_bn = np.where(buying, mp.backstop_unwind_per_month * held, ms.backstop_unwind_bn)
     calm = ms.backstop_calm
@@ -206,14 +235,14 @@ def market_step_reference(mp, ms, *, sur, exp_, fut, gdp, debt_dev, def_dev, esd
     pace = np.where(due & ~buying, ms.backstop_unwind_bn, 0.0)
     sat = mp.flow_amplitude_bp[M.I10] * (1.0 - 1e-12)
     room_bp = np.clip(mp.backstop_exit_bp - decay * ms.tp_temp[:, M.I10] / M.BP, -sat, sat)
-    room = (M._inverse_impact10(mp, room_bp, 1.0) - (flow - fed)) / mp.announced_surprise_share
+    room = (_inverse_impact10_ref(mp, room_bp) - (flow - fed)) / mp.announced_surprise_share
     sold = np.minimum(np.minimum(pace, held), np.maximum(room, 0.0))
     held = held - sold
     held[held < 1e-9] = 0.0
     ms.backstop_held_bn = held
     future = np.minimum(held, pace * mp.expectation_horizon_months)
     flow = flow - fed + mp.announced_surprise_share * sold
-    ms.tp_temp = decay * ms.tp_temp + M.BP * M.flow_impact_bp(mp, flow, 1.0)
+    ms.tp_temp = decay * ms.tp_temp + M.BP * _impact_ref(mp, flow)
     ms.stock_dev_bn = ms.stock_dev_bn + sur + exp_ - fed
     expected_stock = (ms.stock_dev_bn + fut) + (sold + future)
     ms.stock_dev_bn = ms.stock_dev_bn + sold
@@ -226,7 +255,17 @@ def market_step_reference(mp, ms, *, sur, exp_, fut, gdp, debt_dev, def_dev, esd
     yields = base + dev
     dy10 = dev[:, M.I10] - ms.y10_dev_prev
     ms.vol_bp = mp.vol_memory * ms.vol_bp + (1.0 - mp.vol_memory) * np.abs(dy10) / M.BP
-    M.backstop_update(mp, ms, 1.0)
+    # the trigger: an open episode closes after rearm calm months (at or below exit, no purchases);
+    # a crossing of the trigger opens one with a fresh cap
+    x = ms.tp_temp[:, M.I10] / M.BP
+    quiet = (x <= mp.backstop_exit_bp + 1e-9) & ~buying
+    ms.backstop_calm = np.where(ms.backstop_open & quiet, ms.backstop_calm + 1.0, 0.0)
+    ms.backstop_open = ms.backstop_open & (ms.backstop_calm < mp.backstop_rearm_months - 1e-9) & mp.backstop_on
+    fire = (x > mp.backstop_trigger_bp) & ~ms.backstop_open & mp.backstop_on & (mp.backstop_size_bn > 0)
+    ms.backstop_open = ms.backstop_open | fire
+    ms.backstop_left_bn = np.where(fire, mp.backstop_size_bn, ms.backstop_left_bn)
+    ms.backstop_calm = np.where(fire, 0.0, ms.backstop_calm)
+    ms.backstop_fired = np.where(fire & (ms.backstop_fired < 0), ms.t, ms.backstop_fired)
     ms.y10_dev_prev = dev[:, M.I10].copy()
     ms.t += 1
     return {"yields": yields, "dev": dev, "tp_perm": tp_perm, "tp_temp": ms.tp_temp.copy(), "fiscal": fiscal,

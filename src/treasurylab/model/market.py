@@ -137,14 +137,18 @@ Per-month API (stable; the coupled runner calls it)
 
 ``TENORS = ("3m", "2y", "5y", "10y", "30y")``; index 2 is the 5-year, 3 the 10-year.
 
-Layout: ``market_step`` computes its per-tenor arrays tenor-major, as (5, N) blocks (an outer
-product of a (5,) parameter with an (N,) path vector runs ~3x faster along the contiguous path
-axis), and ``MarketOut`` holds their (N, 5) transposed views (Fortran-ordered, same numbers).
+Compiled: the arithmetic of :func:`market_step`, :func:`backstop_settle` and :func:`clear_market` is
+written once, as loops over the paths compiled by numba (``model/compiled.py``): one path's values
+stay in registers instead of passing through (N, 5) and (N, A) arrays in memory. The per-tenor
+arrays are tenor-major (5, N) (each tenor's row contiguous, as the runner reads them) and
+``MarketOut`` holds their (N, 5) transposed views (Fortran-ordered).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -333,42 +337,158 @@ def init_market(mp: MarketParams, n_paths: int, trust0: float = 1.0) -> MarketSt
 
 
 def _n(x, n: int) -> np.ndarray:
+    """A scalar or (N,) input as a contiguous (N,) float array (the compiled kernels' form)."""
     a = np.asarray(x, dtype=float)
-    return np.full(n, float(a)) if a.ndim == 0 else a.reshape(n)
+    return np.full(n, float(a)) if a.ndim == 0 else np.ascontiguousarray(a.reshape(n))
+
+
+# One path's arithmetic, compiled (model/compiled.py). min, max, clip and sign keep numpy's meaning
+# (a NaN propagates; np.clip's own order of tests) so that a loop gives numpy's numbers bit for bit.
+
+@kernel
+def _maximum(a, b):
+    """``np.maximum(a, b)`` of two floats (a NaN in either gives NaN)."""
+    return a if (a >= b or a != a) else b
+
+
+@kernel
+def _minimum(a, b):
+    """``np.minimum(a, b)`` of two floats (a NaN in either gives NaN)."""
+    return a if (a <= b or a != a) else b
+
+
+@kernel
+def _clip(x, lo, hi):
+    """``np.clip(x, lo, hi)`` of floats: max(x, lo) then min(., hi), a NaN ``x`` kept."""
+    y = x if (x != x or x > lo) else lo
+    return y if (y != y or y < hi) else hi
+
+
+@kernel
+def _sign(x):
+    """``np.sign(x)`` of a float: +-1, 0 for +-0, NaN for NaN."""
+    if x > 0.0:
+        return 1.0
+    if x < 0.0:
+        return -1.0
+    return 0.0 if x == 0.0 else x
+
+
+@kernel
+def _impact_shape(flow, dt, depth):
+    """sign(pace) (1 - exp(-|pace| / D)) of a net surprise flow (pace = flow / dt): the transitory
+    impact per unit of amplitude, dt A_k times it the impact in bp (the sign is exact, so the
+    product's order does not change a bit)."""
+    pace = flow / dt
+    return _sign(pace) * (-math.expm1(-abs(pace) / depth))
+
+
+@kernel
+def _inverse_impact10(x_bp, dt_a10, dt, depth):
+    """The net surprise flow (USD bn) whose 10y transitory impact over one step is ``x_bp``.
+
+    Inverts dt A (1 - exp(-|g/dt|/D)) sign(g) (``dt_a10`` = dt A_10y); |x| must be < dt A_10y (the
+    saturation).
+    """
+    u = x_bp / dt_a10
+    return _sign(u) * dt * depth * -math.log1p(-abs(u))
+
+
+@kernel
+def _flow_impacts(flow, dt_a, dt, depth, out):
+    """``out[j, k] = dt A_k * impact shape of flow[j]`` (bp)."""
+    for j in range(flow.shape[0]):
+        m = _impact_shape(flow[j], dt, depth)
+        for k in range(dt_a.shape[0]):
+            out[j, k] = dt_a[k] * m
 
 
 def flow_impact_bp(mp: MarketParams, flow_bn, dt_months: float = 1.0) -> np.ndarray:
     """Transitory impact (bp, shape (..., 5)) of a net surprise flow over one step of dt months."""
-    f = np.asarray(flow_bn, dtype=float)[..., None]
-    pace = f / dt_months
-    return dt_months * mp.flow_amplitude_bp * np.sign(pace) * (-np.expm1(-np.abs(pace) / mp.flow_depth_bn))
+    f = np.asarray(flow_bn, dtype=float)
+    out = np.empty(f.shape + (5,))
+    _flow_impacts(np.ascontiguousarray(f).reshape(-1), dt_months * mp.flow_amplitude_bp, float(dt_months),
+                  mp.flow_depth_bn, out.reshape(-1, 5))
+    return out
 
 
-def _impact_t(mp: MarketParams, flow: np.ndarray, dt_months: float) -> np.ndarray:
-    """:func:`flow_impact_bp` of a 1-D flow (N,), tenor-major (5, N): the same numbers.
+#: an absent array argument of a kernel: 1-D, 2-D
+_NONE1 = np.empty(0)
+_NONE2 = np.empty((0, 0))
 
-    The sign is exact (+-1 or 0), so A_k * sign * m equals A_k * (sign * m) bit for bit; the
-    outer product then runs along the contiguous path axis.
+
+def _per_tenor(x, n: int, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """A scalar / (5,) / (N, 5) input as (one value per tenor (5,), per path and tenor (5, N) or empty).
+
+    An (N, 5) input that is the transposed view of a (5, N) array (the runner's) is passed without a
+    copy; only an input given per path in another layout is copied tenor-major.
     """
-    pace = flow / dt_months
-    m = np.sign(pace) * (-np.expm1(-np.abs(pace) / mp.flow_depth_bn))
-    return (dt_months * mp.flow_amplitude_bp)[:, None] * m
-
-
-def _tenor_major(x, n: int, name: str):
-    """A (N, 5) / (5,) / scalar input as something that broadcasts against (5, N): no copy."""
     a = np.asarray(x, dtype=float)
     if a.ndim == 0:
-        return a
-    if a.shape == (n, 5):
-        return a.T
+        return np.full(5, float(a)), _NONE2
     if a.shape == (5,):
-        return a[:, None]
-    try:
-        return np.broadcast_to(a, (n, 5)).T
-    except ValueError:
-        raise BadInput(f"must be a scalar, (5,) or ({n}, 5)", field=name, got=a.shape,
-                       fix="one value per tenor (3m, 2y, 5y, 10y, 30y), optionally per path") from None
+        return np.array(a), _NONE2
+    if a.shape != (n, 5):
+        try:
+            a = np.broadcast_to(a, (n, 5))
+        except ValueError:
+            raise BadInput(f"must be a scalar, (5,) or ({n}, 5)", field=name, got=a.shape,
+                           fix="one value per tenor (3m, 2y, 5y, 10y, 30y), optionally per path") from None
+    return _NONE1, np.ascontiguousarray(a.T)
+
+
+class _Month(NamedTuple):
+    """A step's scalar parameters, as the kernel takes them (floats and flags)."""
+
+    dt: float
+    decay: float                 # rho ** dt
+    learning: bool               # kappa > 0
+    learn: float                 # 1 - (1 - kappa) ** dt
+    announced: float             # a
+    depth: float                 # D
+    dt_a10: float                # dt A_10y
+    on: bool
+    size: float
+    cap_pace: float              # the most the Fed buys in the step (pace x 21 x dt)
+    exit_bp: float
+    trigger_bp: float
+    rearm: float
+    unwind: float                # u
+    delay: float
+    horizon: float
+    recovery: float              # 1 - (1 - r) ** dt
+    vol_memory: float
+    vol_new: float               # 1 - vol_memory
+
+
+def _month(mp: MarketParams, dt: float) -> tuple[_Month, np.ndarray]:
+    """The kernel's parameters for a step of ``dt`` months: the scalars and the per-tenor rows
+    (dt A_k, BP lambda_k, phi_debt_k, phi_def_k, BP psi_k) as one (5, 5) array."""
+    c = _Month(dt=float(dt), decay=mp.flow_decay ** dt, learning=mp.flow_learning > 0.0,
+               learn=1.0 - (1.0 - mp.flow_learning) ** dt, announced=mp.announced_surprise_share,
+               depth=mp.flow_depth_bn, dt_a10=float(dt * mp.flow_amplitude_bp[I10]), on=mp.backstop_on,
+               size=mp.backstop_size_bn, cap_pace=mp.backstop_pace_bn_per_day * TRADING_DAYS_PER_MONTH * dt,
+               exit_bp=mp.backstop_exit_bp, trigger_bp=mp.backstop_trigger_bp, rearm=mp.backstop_rearm_months,
+               unwind=mp.backstop_unwind_per_month, delay=mp.backstop_unwind_delay_months,
+               horizon=mp.expectation_horizon_months, recovery=1.0 - (1.0 - mp.trust_recovery) ** dt,
+               vol_memory=mp.vol_memory, vol_new=1.0 - mp.vol_memory)
+    rows = np.stack([dt * mp.flow_amplitude_bp, BP * mp.stock_bp_per_pp_gdp, mp.fiscal_bp_per_pp_debt,
+                     mp.fiscal_bp_per_pp_deficit, BP * mp.trust_bp])
+    return c, rows
+
+
+def _state_arrays(ms: MarketState, n: int) -> None:
+    """Give every array of the state the kernel's form (contiguous, its dtype; zeros where absent)."""
+    tp = ms.tp_temp.T
+    if not tp.flags.c_contiguous:      # the kernel works tenor-major (5, N)
+        ms.tp_temp = np.ascontiguousarray(tp, dtype=float).T
+    for name in ("stock_dev_bn", "trust", "y10_dev_prev", "vol_bp", "backstop_left_bn", "backstop_calm",
+                 "flow_expected_bn", "backstop_held_bn", "backstop_unwind_bn", "step_flow_bn"):
+        v = getattr(ms, name)
+        setattr(ms, name, np.zeros(n) if v is None else np.ascontiguousarray(v, dtype=float))
+    ms.backstop_open = np.ascontiguousarray(ms.backstop_open, dtype=bool)
+    ms.backstop_buying = np.ascontiguousarray(ms.backstop_buying, dtype=bool)
+    ms.backstop_fired = np.ascontiguousarray(ms.backstop_fired, dtype=np.int64)
 
 
 def market_step(mp: MarketParams, ms: MarketState, *, surprise_flow_bn=0.0, expected_flow_bn=0.0,
@@ -377,9 +497,9 @@ def market_step(mp: MarketParams, ms: MarketState, *, surprise_flow_bn=0.0, expe
                 dt_months: float = 1.0) -> MarketOut:
     """Advance the market by one step (``dt_months``, 1 = a month); updates ``ms`` in place.
 
-    The (N, 5) arrays are computed tenor-major, as (5, N) blocks (an outer product along the
-    contiguous path axis is several times faster than one along 5 tenors), and returned as their
-    (N, 5) transposed views: the same numbers, Fortran-ordered. Each row ``[:, k]`` is contiguous.
+    The arithmetic is :func:`_market_month` (compiled, one path at a time). The (N, 5) outputs are
+    the transposed views of (5, N) arrays (tenor-major: each row ``[:, k]`` is contiguous, as the
+    runner reads them), Fortran-ordered; the state's arrays are updated in place.
     """
     n = ms.stock_dev_bn.shape[0]
     if dt_months <= 0:
@@ -387,145 +507,188 @@ def market_step(mp: MarketParams, ms: MarketState, *, surprise_flow_bn=0.0, expe
     gdp = _n(gdp_bn, n)
     if (gdp <= 0).any():
         raise BadInput("GDP must be > 0", field="gdp_bn", got=float(gdp.min()), fix="give nominal GDP in USD bn")
-    sur = _n(surprise_flow_bn, n)
-    exp_ = _n(expected_flow_bn, n)
-    decay = mp.flow_decay ** dt_months
-    # 0. the part of the unannounced flow the market already expects (a sustained pace it has seen)
-    unexp = sur
-    if mp.flow_learning > 0.0:
-        if ms.flow_expected_bn is None:
-            ms.flow_expected_bn = np.zeros(n)
-        e = ms.flow_expected_bn
-        pace = sur / dt_months
-        if (e != 0.0).any():
-            # np.clip(e, lo, hi) is minimum(maximum(e, lo), hi): the ufuncs directly, without its wrapper
-            unexp = sur - dt_months * np.minimum(np.maximum(e, np.minimum(pace, 0.0)), np.maximum(pace, 0.0))
-        ms.flow_expected_bn = e + (1.0 - (1.0 - mp.flow_learning) ** dt_months) * (pace - e)
-    # 1. backstop purchases of an episode opened in an earlier step
-    flow = unexp + mp.announced_surprise_share * exp_
-    fed = backstop_purchases(mp, ms, flow, decay, dt_months)
-    flow = flow - fed
-    # 1b. sales back of a closed episode's holdings (an announced programme: the announced share surprises)
-    sold, unwind_future = backstop_unwind(mp, ms, fed, dt_months, flow, decay)
-    if unwind_future is not None:
-        flow = flow + mp.announced_surprise_share * sold
-    ms.step_flow_bn = flow             # backstop_settle reprices it if the clearing scales the Fed back
-    # 2. transitory part from the surprise flow (tenor-major (5, N) from here on)
-    tp_prev = ms.tp_temp.T
-    if not tp_prev.flags.c_contiguous:
-        tp_prev = np.ascontiguousarray(tp_prev)
-    impact = _impact_t(mp, flow, dt_months)
-    impact *= BP
-    tp_temp = decay * tp_prev
-    tp_temp += impact
-    ms.tp_temp = tp_temp.T
-    # 3. permanent part from the expected stock
-    ms.stock_dev_bn = ms.stock_dev_bn + sur + exp_ - fed
-    expected_stock = ms.stock_dev_bn + _n(announced_future_bn, n)
-    if unwind_future is not None:
-        ms.stock_dev_bn += sold
-        expected_stock += sold + unwind_future
-    tp_perm = (BP * mp.stock_bp_per_pp_gdp)[:, None] * (100.0 * expected_stock / gdp)
-    # 4. fiscal premium
-    fiscal = mp.fiscal_bp_per_pp_debt[:, None] * _n(debt_gdp_dev_pp, n)
-    fiscal += mp.fiscal_bp_per_pp_deficit[:, None] * _n(deficit_gdp_dev_pp, n)
-    fiscal *= BP
-    # 5. trust
-    rec = 1.0 - (1.0 - mp.trust_recovery) ** dt_months
-    trust = ms.trust + rec * (1.0 - ms.trust) - _n(distrust_shock, n)
-    ms.trust = np.minimum(np.maximum(trust, 0.0, out=trust), 1.0, out=trust)     # clip to [0, 1]
-    trust_term = (BP * mp.trust_bp)[:, None] * (1.0 - ms.trust)
-    # 6. yields
-    dev = _tenor_major(exp_short_dev, n, "exp_short_dev") + tp_perm
-    dev += tp_temp
-    dev += fiscal
-    dev += trust_term
-    yields = _tenor_major(baseline_yields, n, "baseline_yields") + dev
-    # 7. volatility and the backstop trigger for the next step
-    dy10 = dev[I10] - ms.y10_dev_prev
-    ms.vol_bp = mp.vol_memory * ms.vol_bp + (1.0 - mp.vol_memory) * np.abs(dy10) / BP
-    backstop_update(mp, ms, dt_months)
-    ms.y10_dev_prev = dev[I10].copy()
+    esd_k, esd_nk = _per_tenor(exp_short_dev, n, "exp_short_dev")
+    base_k, base_nk = _per_tenor(baseline_yields, n, "baseline_yields")
+    c, rows = _month(mp, dt_months)
+    _state_arrays(ms, n)
+    yields, dev, tp_perm, tp_temp, fiscal, trust_term = (np.empty((5, n)) for _ in range(6))
+    fed, sold, vol, trust = (np.empty(n) for _ in range(4))
+    selling = _market_month(
+        c, rows, ms.t, _n(surprise_flow_bn, n), _n(expected_flow_bn, n), _n(announced_future_bn, n), gdp,
+        _n(debt_gdp_dev_pp, n), _n(deficit_gdp_dev_pp, n), _n(distrust_shock, n), esd_k, esd_nk, base_k, base_nk,
+        ms.tp_temp.T, ms.stock_dev_bn, ms.trust, ms.y10_dev_prev, ms.vol_bp, ms.backstop_left_bn,
+        ms.backstop_open, ms.backstop_calm, ms.backstop_buying, ms.backstop_fired, ms.flow_expected_bn,
+        ms.backstop_held_bn, ms.backstop_unwind_bn, ms.step_flow_bn,
+        yields, dev, tp_perm, tp_temp, fiscal, trust_term, fed, sold, vol, trust)
     ms.t += 1
-    return MarketOut(yields=yields.T, dev=dev.T, tp_perm=tp_perm.T, tp_temp=tp_temp.T.copy(order="K"),
-                     fiscal=fiscal.T, trust_term=trust_term.T, fed_purchases_bn=fed, vol_bp=ms.vol_bp.copy(),
-                     trust=ms.trust.copy(), fed_sales_bn=sold)
+    return MarketOut(yields=yields.T, dev=dev.T, tp_perm=tp_perm.T, tp_temp=tp_temp.T, fiscal=fiscal.T,
+                     trust_term=trust_term.T, fed_purchases_bn=fed, vol_bp=vol, trust=trust,
+                     fed_sales_bn=sold if selling else 0.0)
 
 
-def _inverse_impact10(mp: MarketParams, x_bp, dt_months: float) -> np.ndarray:
-    """The net surprise flow (USD bn) whose 10y transitory impact over one step is ``x_bp``.
+@kernel
+def backstop_purchases(c, tp10, left, flow):
+    """This step's Fed purchases on a path with an open episode, USD bn (the caller takes them off
+    the cap left).
 
-    Inverts dt A (1 - exp(-|g/dt|/D)) sign(g); |x| must be < dt * A_10y (the saturation).
+    The Fed buys what brings the flow-driven 10y premium (``tp10``, decimal, last step's) down to
+    ``backstop_exit_bp`` given this step's surprise flow ``flow`` (before the Fed) and the decay of
+    the premium, within its pace (``backstop_pace_bn_per_day`` x 21 trading days a month x dt) and
+    the cap ``left``; it never buys to push the premium below the exit level.
     """
-    u = np.asarray(x_bp, dtype=float) / (dt_months * mp.flow_amplitude_bp[I10])
-    return np.sign(u) * dt_months * mp.flow_depth_bn * -np.log1p(-np.abs(u))
+    cap = _minimum(c.cap_pace, left)
+    x = c.exit_bp - c.decay * tp10 / BP      # change that lands on the exit level
+    sat = c.dt_a10 * (1.0 - 1e-12)
+    need = np.inf                            # exit out of reach in one step: full pace
+    if x > -sat:
+        need = flow - _inverse_impact10(_minimum(x, sat), c.dt_a10, c.dt, c.depth)
+    return _clip(need, 0.0, cap)
 
 
-def backstop_purchases(mp: MarketParams, ms: MarketState, flow_bn, decay: float, dt_months: float) -> np.ndarray:
-    """This step's Fed purchases (N,), USD bn, on paths with an open episode; updates the cap left.
+@kernel
+def backstop_unwind(c, held, pace, tp10, flow):
+    """The backstop's sale back on one path this step, USD bn, at most ``pace * dt`` and what it holds.
 
-    The Fed buys what brings the flow-driven 10y premium down to ``backstop_exit_bp`` given this
-    step's surprise flow ``flow_bn`` (before the Fed) and the decay of the premium, within its pace
-    (``backstop_pace_bn_per_day`` x 21 trading days a month x dt) and the cap left; it never buys to
-    push the premium below the exit level.
+    The sales are demand-led: given this step's net surprise flow ``flow`` (after the Fed's
+    purchases) the Fed sells no more than keeps the flow-driven 10y premium (``tp10``, last step's)
+    at or below the exit level (what is not sold waits for a later month). Which paths sell, and at
+    what pace, is :func:`_market_month`'s (the module docstring's rule).
     """
-    n = flow_bn.shape[0]
-    if not (mp.backstop_on and ms.backstop_open.any()):
-        ms.backstop_buying = np.zeros(n, dtype=bool)
-        return np.zeros(n)
-    cap = np.minimum(mp.backstop_pace_bn_per_day * TRADING_DAYS_PER_MONTH * dt_months, ms.backstop_left_bn)
-    x = mp.backstop_exit_bp - decay * ms.tp_temp[:, I10] / BP      # change that lands on the exit level
-    sat = dt_months * mp.flow_amplitude_bp[I10]
-    reach = x > -sat * (1.0 - 1e-12)
-    g = _inverse_impact10(mp, np.where(reach, np.minimum(x, sat * (1.0 - 1e-12)), 0.0), dt_months)
-    need = np.where(reach, flow_bn - g, np.inf)
-    fed = np.where(ms.backstop_open, np.clip(need, 0.0, cap), 0.0)
-    ms.backstop_left_bn = ms.backstop_left_bn - fed
-    ms.backstop_buying = fed > 1e-9
-    return fed
+    sold = _minimum(pace * c.dt, held)
+    if c.announced > 0.0 and sold != 0.0:
+        # the net flow that lands the 10y transitory premium on the exit level, less this step's
+        # flow, is what the market takes; the announced share a of a sale is its surprise part
+        sat = c.dt_a10 * (1.0 - 1e-12)
+        room_bp = _clip(c.exit_bp - c.decay * tp10 / BP, -sat, sat)
+        room = (_inverse_impact10(room_bp, c.dt_a10, c.dt, c.depth) - flow) / c.announced
+        sold = _minimum(sold, _maximum(room, 0.0))
+    return sold
 
 
-def backstop_unwind(mp: MarketParams, ms: MarketState, fed: np.ndarray, dt_months: float, flow=None,
-                    decay: float = 1.0):
-    """Book this step's purchases ``fed`` and sell back what the backstop holds (USD bn).
+@kernel
+def backstop_update(c, t, tp10, buying, is_open, calm, left, fired):
+    """After the premia of a step, on one path: open an episode on a trigger crossing, close one
+    after calm. Returns (open, calm months, cap left, step of the first opening)."""
+    x = tp10 / BP
+    if is_open:
+        # calm: at or below the exit level on its own (a premium held there by purchases is not calm)
+        calm = calm + c.dt if (x <= c.exit_bp + 1e-9 and not buying) else 0.0
+        is_open = calm < c.rearm - 1e-9 and c.on
+    else:
+        calm = 0.0
+    if c.on and c.size > 0.0 and x > c.trigger_bp and not is_open:
+        is_open = True
+        left = c.size
+        calm = 0.0
+        if fired < 0:
+            fired = t
+    return is_open, calm, left, fired
 
-    Sales run on paths whose episode has closed, or that have been calm (premium at or below the exit
-    level, no purchases) for ``backstop_unwind_delay_months`` since the last purchase, and never in a
-    step with purchases; each month u times the holdings after the last purchase (nothing is sold
-    between the last purchase and the first sale, so these are the holdings when sales start). The
-    sales are demand-led: given this step's net surprise flow ``flow`` (after the Fed's purchases)
-    the Fed sells no more than keeps the flow-driven 10y premium at or below the exit level (what
-    is not sold waits for a later month). Returns (sold (N,), still to be sold within the expectation
-    horizon after this step (N,)), or (0.0, None) when the backstop holds nothing on any path.
+
+@kernel
+def _market_month(c, rows, t, sur, exp_, fut, gdp, debt, deficit, distrust, esd_k, esd_nk, base_k, base_nk,
+                  tp, stock, trust, y10_prev, vol, left, is_open, calm, buying, fired, expected, held, unwind,
+                  step_flow, yields, dev, tp_perm, tp_out, fiscal, trust_term, fed, sold, vol_out, trust_out):
+    """One step of :func:`market_step` (the module docstring's equations), path after path.
+
+    State arrays (``tp`` tenor-major (5, N), then (N,)) are updated in place; outputs are written
+    into the (5, N) and (N,) arrays given. Two passes over the paths: the first prices the
+    unannounced flow and the Fed's purchases; the second the sales back, the premia, the yields and
+    the backstop's trigger. The sales back run only when the backstop buys or holds something on
+    some path (returned: True, and ``sold`` holds them), as a whole: a path then books its own
+    purchases in its holdings even when they are too small to count as buying.
     """
-    if ms.backstop_held_bn is None:
-        ms.backstop_held_bn = np.zeros(fed.shape[0])
-        ms.backstop_unwind_bn = np.zeros(fed.shape[0])
-    held = ms.backstop_held_bn
-    buying = ms.backstop_buying
-    if buying.any():
-        held = held + fed
-        ms.backstop_unwind_bn = np.where(buying, mp.backstop_unwind_per_month * held, ms.backstop_unwind_bn)
-    elif not held.any():
-        return 0.0, None
-    calm = ms.backstop_calm            # calm months up to the last step (backstop_update counts them)
-    due = ~ms.backstop_open | ((calm > 0) & (calm + dt_months >= mp.backstop_unwind_delay_months - 1e-9))
-    due &= ~buying
-    pace = np.where(due, ms.backstop_unwind_bn, 0.0)
-    sold = np.minimum(pace * dt_months, held)
-    if flow is not None and mp.announced_surprise_share > 0 and sold.any():
-        # demand-led: the net flow that lands the 10y transitory premium on the exit level, less this
-        # step's flow, is what the market takes; the announced share a of a sale is its surprise part
-        sat = dt_months * mp.flow_amplitude_bp[I10] * (1.0 - 1e-12)
-        room_bp = np.clip(mp.backstop_exit_bp - decay * ms.tp_temp[:, I10] / BP, -sat, sat)
-        room = (_inverse_impact10(mp, room_bp, dt_months) - flow) / mp.announced_surprise_share
-        sold = np.minimum(sold, np.maximum(room, 0.0))
-    held = held - sold
-    held[held < 1e-9] = 0.0            # a remainder of rounding is no holding
-    ms.backstop_held_bn = held
-    # the sales are announced when they are due (not at the purchase): the rest within the horizon is priced
-    future = np.minimum(held, pace * mp.expectation_horizon_months)
-    return sold, future
+    n = sur.shape[0]
+    dt = c.dt
+    any_buying = False
+    any_held = False
+    for i in range(n):
+        # 0. the part of the unannounced flow the market already expects (a sustained pace it has seen)
+        unexp = sur[i]
+        if c.learning:
+            e = expected[i]
+            pace = sur[i] / dt
+            unexp = sur[i] - dt * _minimum(_maximum(e, _minimum(pace, 0.0)), _maximum(pace, 0.0))
+            expected[i] = e + c.learn * (pace - e)
+        # 1. backstop purchases of an episode opened in an earlier step
+        flow = unexp + c.announced * exp_[i]
+        f = 0.0
+        if c.on and is_open[i]:
+            f = backstop_purchases(c, tp[I10, i], left[i], flow)
+            left[i] = left[i] - f
+        fed[i] = f
+        buying[i] = f > 1e-9
+        step_flow[i] = flow - f
+        any_buying = any_buying or buying[i]
+        any_held = any_held or held[i] != 0.0
+    selling = any_buying or any_held
+    for i in range(n):
+        f = fed[i]
+        flow = step_flow[i]
+        # 1b. sales back of the backstop's holdings (an announced programme: the announced share surprises)
+        s = 0.0
+        future = 0.0
+        if selling:
+            h = held[i]
+            if any_buying:
+                h = h + f
+                if buying[i]:          # the unwind's pace: u times the holdings after the last purchase
+                    unwind[i] = c.unwind * h
+            # due once the episode has closed, or after the delay in calm months; never while buying
+            due = not is_open[i] or (calm[i] > 0.0 and calm[i] + dt >= c.delay - 1e-9)
+            pace = unwind[i] if (due and not buying[i]) else 0.0
+            s = backstop_unwind(c, h, pace, tp[I10, i], flow)
+            h = h - s
+            if h < 1e-9:               # a remainder of rounding is no holding
+                h = 0.0
+            held[i] = h
+            # announced when due: what is still to be sold within the horizon is priced at once
+            future = _minimum(h, pace * c.horizon)
+            flow = flow + c.announced * s
+        sold[i] = s
+        step_flow[i] = flow            # backstop_settle reprices it if the clearing scales the Fed back
+        # 2. transitory part from the surprise flow
+        m = _impact_shape(flow, dt, c.depth)
+        for k in range(5):
+            x = c.decay * tp[k, i] + rows[0, k] * m * BP
+            tp[k, i] = x
+            tp_out[k, i] = x
+        # 3. permanent part from the expected stock
+        st = stock[i] + sur[i] + exp_[i] - f
+        expected_stock = st + fut[i]
+        if selling:
+            st += s
+            expected_stock += s + future
+        stock[i] = st
+        share = 100.0 * expected_stock / gdp[i]
+        # 5. trust
+        tr = trust[i] + c.recovery * (1.0 - trust[i]) - distrust[i]
+        tr = _minimum(_maximum(tr, 0.0), 1.0)
+        trust[i] = tr
+        trust_out[i] = tr
+        # 3, 4, 5, 6 by tenor: premia and yields
+        for k in range(5):
+            perm = rows[1, k] * share
+            fis = (rows[2, k] * debt[i] + rows[3, k] * deficit[i]) * BP
+            tt = rows[4, k] * (1.0 - tr)
+            d = (esd_nk[k, i] if esd_nk.shape[0] else esd_k[k]) + perm
+            d += tp[k, i]
+            d += fis
+            d += tt
+            tp_perm[k, i] = perm
+            fiscal[k, i] = fis
+            trust_term[k, i] = tt
+            dev[k, i] = d
+            yields[k, i] = (base_nk[k, i] if base_nk.shape[0] else base_k[k]) + d
+        # 7. volatility and the backstop trigger for the next step
+        d10 = dev[I10, i]
+        v = c.vol_memory * vol[i] + c.vol_new * abs(d10 - y10_prev[i]) / BP
+        vol[i] = v
+        vol_out[i] = v
+        is_open[i], calm[i], left[i], fired[i] = backstop_update(c, t, tp[I10, i], buying[i], is_open[i], calm[i],
+                                                                 left[i], fired[i])
+        y10_prev[i] = d10
+    return selling
 
 
 def backstop_settle(mp: MarketParams, ms: MarketState, out: MarketOut, fed_bought, fed_sold=0.0,
@@ -546,46 +709,44 @@ def backstop_settle(mp: MarketParams, ms: MarketState, out: MarketOut, fed_bough
     sales_planned = isinstance(out.fed_sales_bn, np.ndarray)
     if not (ms.backstop_buying.any() or sales_planned):
         return
-    short_buy = out.fed_purchases_bn - _n(fed_bought, out.fed_purchases_bn.shape[0])
-    short_sell = out.fed_sales_bn - fed_sold if sales_planned else 0.0
-    if not (np.any(short_buy > 1e-12) or np.any(short_sell > 1e-12)):
+    n = out.fed_purchases_bn.shape[0]
+    c, rows = _month(mp, dt_months)
+    _state_arrays(ms, n)
+    _settle(c, rows, out.fed_purchases_bn, _n(fed_bought, n), sales_planned,
+            _n(out.fed_sales_bn, n) if sales_planned else _NONE1, _n(fed_sold, n), ms.tp_temp.T, ms.stock_dev_bn,
+            ms.backstop_left_bn, ms.backstop_buying, ms.backstop_held_bn, ms.backstop_unwind_bn, ms.step_flow_bn)
+
+
+@kernel
+def _settle(c, rows, fed_plan, fed_done, sales_planned, sold_plan, sold_done, tp, stock, left, buying, held,
+            unwind, step_flow):
+    """:func:`backstop_settle`'s arithmetic, in place. Nothing changes unless some path's purchases
+    or sales back fell short by more than rounding (1e-12 USD bn); then every path is settled."""
+    n = fed_plan.shape[0]
+    short = False
+    for i in range(n):
+        if fed_plan[i] - fed_done[i] > 1e-12 or (sales_planned and sold_plan[i] - sold_done[i] > 1e-12):
+            short = True
+            break
+    if not short:
         return
-    short_buy = np.maximum(short_buy, 0.0)
-    short_sell = np.maximum(short_sell, 0.0)
-    ms.backstop_left_bn = ms.backstop_left_bn + short_buy
-    if ms.backstop_held_bn is not None:
-        held = ms.backstop_held_bn - short_buy + short_sell
-        held[held < 1e-9] = 0.0        # a remainder of rounding is no holding
-        ms.backstop_held_bn = held
-    ms.stock_dev_bn = ms.stock_dev_bn + short_buy - short_sell
-    planned = ms.step_flow_bn
-    done = planned + short_buy - mp.announced_surprise_share * short_sell
-    tp = ms.tp_temp.T + BP * (_impact_t(mp, done, dt_months) - _impact_t(mp, planned, dt_months))
-    ms.tp_temp = tp.T
-    ms.step_flow_bn = done
-    ms.backstop_buying = ms.backstop_buying & (out.fed_purchases_bn - short_buy > 1e-9)
-    if ms.backstop_held_bn is not None:    # the unwind's pace: u times what the purchases left
-        ms.backstop_unwind_bn = np.where(short_buy > 0, mp.backstop_unwind_per_month * ms.backstop_held_bn,
-                                         ms.backstop_unwind_bn)
-
-
-def backstop_update(mp: MarketParams, ms: MarketState, dt_months: float) -> None:
-    """After the premia of a step: open an episode on a trigger crossing, close one after calm."""
-    x = ms.tp_temp[:, I10] / BP
-    if ms.backstop_open.any():
-        # calm: at or below the exit level on its own (a premium held there by purchases is not calm)
-        calm = (x <= mp.backstop_exit_bp + 1e-9) & ~ms.backstop_buying
-        ms.backstop_calm = np.where(ms.backstop_open & calm, ms.backstop_calm + dt_months, 0.0)
-        ms.backstop_open = ms.backstop_open & (ms.backstop_calm < mp.backstop_rearm_months - 1e-9) & mp.backstop_on
-    else:                              # no episode open anywhere (the usual month): the same result
-        ms.backstop_calm = np.zeros(x.shape[0])
-    if mp.backstop_on and mp.backstop_size_bn > 0:
-        fire = (x > mp.backstop_trigger_bp) & ~ms.backstop_open
-        if fire.any():
-            ms.backstop_open = ms.backstop_open | fire
-            ms.backstop_left_bn = np.where(fire, mp.backstop_size_bn, ms.backstop_left_bn)
-            ms.backstop_calm = np.where(fire, 0.0, ms.backstop_calm)
-            ms.backstop_fired = np.where(fire & (ms.backstop_fired < 0), ms.t, ms.backstop_fired)
+    for i in range(n):
+        short_buy = _maximum(fed_plan[i] - fed_done[i], 0.0)
+        short_sell = _maximum(sold_plan[i] - sold_done[i], 0.0) if sales_planned else 0.0
+        left[i] = left[i] + short_buy
+        h = held[i] - short_buy + short_sell
+        held[i] = 0.0 if h < 1e-9 else h       # a remainder of rounding is no holding
+        stock[i] = stock[i] + short_buy - short_sell
+        planned = step_flow[i]
+        done = planned + short_buy - c.announced * short_sell
+        m_done = _impact_shape(done, c.dt, c.depth)
+        m_planned = _impact_shape(planned, c.dt, c.depth)
+        for k in range(5):
+            tp[k, i] = tp[k, i] + BP * (rows[0, k] * m_done - rows[0, k] * m_planned)
+        step_flow[i] = done
+        buying[i] = buying[i] and fed_plan[i] - short_buy > 1e-9
+        if short_buy > 0.0:            # the unwind's pace: u times what the purchases left
+            unwind[i] = c.unwind * held[i]
 
 
 def clear_market(holdings, sales, absorber, fed_index: int = -1, fed_purchases_bn=0.0,
@@ -622,7 +783,7 @@ def clear_market(holdings, sales, absorber, fed_index: int = -1, fed_purchases_b
     h2 = np.empty((n, a))
     fed_bought = np.empty(n)
     placed = np.empty(n)
-    _clear(h, s, ab, fed_index, fed, supply, h2, fed_bought, placed, _NO_BOUGHT)
+    _clear(h, s, ab, fed_index, fed, supply, h2, fed_bought, placed, _NONE2)
 
     def bought() -> np.ndarray:
         b = np.empty((n, a))
@@ -632,8 +793,6 @@ def clear_market(holdings, sales, absorber, fed_index: int = -1, fed_purchases_b
     return ClearOut(holdings=h2, bought=bought, fed_bought=fed_bought, supply=placed)
 
 
-#: ``bought`` for :func:`_clear` when the purchases are not wanted
-_NO_BOUGHT = np.empty((0, 0))
 _COLUMNS: dict[bytes, np.ndarray] = {}
 _ZEROS: dict[tuple[int, ...], np.ndarray] = {}
 
