@@ -2,7 +2,7 @@
 
 - ``clear_market`` (a compiled loop, one path at a time) gives bitwise the holdings, purchases, Fed
   purchases and supply of the general algorithm written with numpy (kept here as the reference, as
-  in the module docstring), its row sums taken in order as the loop adds them; on selling-only
+  in the module docstring), its row sums taken in the order the loop adds them; on selling-only
   months (every sale >= 0) and on months with explicit buyers alike.
 - ``holders_step`` computes the signal as one small matmul over the cascade-capable agents only and
   draws their noise by Box-Muller in float32; a direct transcription of the documented equations
@@ -28,9 +28,22 @@ TESTS = ("treasurylab.model.holders",)
 
 
 def _row_sums(x):
-    """Row sums added left to right (a loop's order; a matmul or ``sum`` may add in another order
-    and differ in the last bits)."""
+    """Row sums added left to right (the order of the kernel's sums over the absorbers; a matmul or
+    ``sum`` may add in another order and differ in the last bits)."""
     return np.cumsum(x, axis=1)[:, -1]
+
+
+def _four_lanes(x):
+    """Row sums in the kernel's order for the sales' totals: four running sums over the columns
+    j = r mod 4, the last A mod 4 columns into the first, then (s0 + s1) + (s2 + s3)."""
+    a = x.shape[1]
+    full = a - a % 4
+    lanes = [np.zeros(x.shape[0]) for _ in range(4)]
+    for j in range(full):
+        lanes[j % 4] = lanes[j % 4] + x[:, j]
+    for j in range(full, a):
+        lanes[0] = lanes[0] + x[:, j]
+    return (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
 
 
 def clear_reference(h, s, absorber, fed_index, fed, supply):
@@ -43,8 +56,8 @@ def clear_reference(h, s, absorber, fed_index, fed, supply):
     redeem = np.maximum(-supply, 0.0)
     issue = np.maximum(supply, 0.0)
     h1 = h - sold
-    sold_tot = _row_sums(sold)
-    buy_tot = _row_sums(buy)
+    sold_tot = _four_lanes(sold)
+    buy_tot = _four_lanes(buy)
     demand = buy_tot + fed + redeem
     offer = sold_tot + issue + _row_sums(h1 * absf)
     f = np.ones(n)

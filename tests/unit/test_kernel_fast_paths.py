@@ -274,7 +274,7 @@ def market_step_reference(mp, ms, *, sur, exp_, fut, gdp, debt_dev, def_dev, esd
 
 
 @pytest.mark.parametrize("learning", [0.0, 0.3])
-def test_market_step_tenor_major_equals_the_path_major_equations(learning):
+def test_market_step_kernel_equals_the_path_major_equations(learning):
     rng = np.random.default_rng(21)
     mp = M.MarketParams.from_params(load_params("market", {"flow_learning_per_month": learning}))
     n, T = 9, 36

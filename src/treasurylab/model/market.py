@@ -148,7 +148,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
 
@@ -339,7 +338,11 @@ def init_market(mp: MarketParams, n_paths: int, trust0: float = 1.0) -> MarketSt
 def _n(x, n: int) -> np.ndarray:
     """A scalar or (N,) input as a contiguous (N,) float array (the compiled kernels' form)."""
     a = np.asarray(x, dtype=float)
-    return np.full(n, float(a)) if a.ndim == 0 else np.ascontiguousarray(a.reshape(n))
+    if a.ndim == 0:
+        out = np.empty(n)
+        out.fill(a)                    # np.full's checks cost more than the fill at a run's sizes
+        return out
+    return np.ascontiguousarray(a.reshape(n))
 
 
 # One path's arithmetic, compiled (model/compiled.py). min, max, clip and sign keep numpy's meaning
@@ -377,8 +380,8 @@ def _sign(x):
 @kernel
 def _impact_shape(flow, dt, depth):
     """sign(pace) (1 - exp(-|pace| / D)) of a net surprise flow (pace = flow / dt): the transitory
-    impact per unit of amplitude, dt A_k times it the impact in bp (the sign is exact, so the
-    product's order does not change a bit)."""
+    impact per unit of amplitude. The impact at tenor k is dt A_k times it, in bp (the sign is
+    exact, so dt A_k sign m and dt A_k (sign m) are the same bits)."""
     pace = flow / dt
     return _sign(pace) * (-math.expm1(-abs(pace) / depth))
 
@@ -437,58 +440,58 @@ def _per_tenor(x, n: int, name: str) -> tuple[np.ndarray, np.ndarray]:
     return _NONE1, np.ascontiguousarray(a.T)
 
 
-class _Month(NamedTuple):
-    """A step's scalar parameters, as the kernel takes them (floats and flags)."""
-
-    dt: float
-    decay: float                 # rho ** dt
-    learning: bool               # kappa > 0
-    learn: float                 # 1 - (1 - kappa) ** dt
-    announced: float             # a
-    depth: float                 # D
-    dt_a10: float                # dt A_10y
-    on: bool
-    size: float
-    cap_pace: float              # the most the Fed buys in the step (pace x 21 x dt)
-    exit_bp: float
-    trigger_bp: float
-    rearm: float
-    unwind: float                # u
-    delay: float
-    horizon: float
-    recovery: float              # 1 - (1 - r) ** dt
-    vol_memory: float
-    vol_new: float               # 1 - vol_memory
+# A step's scalar parameters, as the kernels take them: one float array (a flag is 1.0 or 0.0), read
+# by these positions. An array, not a named tuple: numba reads an array argument's type at once,
+# a named tuple's field by field (~50 us a call, as long as a month's arithmetic on 500 paths).
+(_DT, _DECAY, _LEARNING, _LEARN, _ANNOUNCED, _DEPTH, _DT_A10, _ON, _SIZE, _CAP_PACE, _EXIT, _TRIGGER,
+ _REARM, _UNWIND, _DELAY, _HORIZON, _RECOVERY, _VOL_MEMORY, _VOL_NEW) = range(19)
+_MONTHS: dict[tuple[int, float], tuple[MarketParams, np.ndarray, np.ndarray]] = {}
 
 
-def _month(mp: MarketParams, dt: float) -> tuple[_Month, np.ndarray]:
-    """The kernel's parameters for a step of ``dt`` months: the scalars and the per-tenor rows
-    (dt A_k, BP lambda_k, phi_debt_k, phi_def_k, BP psi_k) as one (5, 5) array."""
-    c = _Month(dt=float(dt), decay=mp.flow_decay ** dt, learning=mp.flow_learning > 0.0,
-               learn=1.0 - (1.0 - mp.flow_learning) ** dt, announced=mp.announced_surprise_share,
-               depth=mp.flow_depth_bn, dt_a10=float(dt * mp.flow_amplitude_bp[I10]), on=mp.backstop_on,
-               size=mp.backstop_size_bn, cap_pace=mp.backstop_pace_bn_per_day * TRADING_DAYS_PER_MONTH * dt,
-               exit_bp=mp.backstop_exit_bp, trigger_bp=mp.backstop_trigger_bp, rearm=mp.backstop_rearm_months,
-               unwind=mp.backstop_unwind_per_month, delay=mp.backstop_unwind_delay_months,
-               horizon=mp.expectation_horizon_months, recovery=1.0 - (1.0 - mp.trust_recovery) ** dt,
-               vol_memory=mp.vol_memory, vol_new=1.0 - mp.vol_memory)
+def _month(mp: MarketParams, dt: float) -> tuple[np.ndarray, np.ndarray]:
+    """The kernels' parameters for a step of ``dt`` months: the scalars (19,) and the per-tenor rows
+    (dt A_k, BP lambda_k, phi_debt_k, phi_def_k, BP psi_k) as one (5, 5) array. Kept per parameter
+    set and step (a run calls this every month with the same few)."""
+    key = (id(mp), float(dt))
+    hit = _MONTHS.get(key)
+    if hit is not None and hit[0] is mp:
+        return hit[1], hit[2]
+    c = np.empty(19)
+    c[_DT] = dt
+    c[_DECAY] = mp.flow_decay ** dt                      # rho ** dt
+    c[_LEARNING] = mp.flow_learning > 0.0
+    c[_LEARN] = 1.0 - (1.0 - mp.flow_learning) ** dt     # share of the gap to the seen pace learnt
+    c[_ANNOUNCED] = mp.announced_surprise_share          # a
+    c[_DEPTH] = mp.flow_depth_bn                         # D
+    c[_DT_A10] = dt * mp.flow_amplitude_bp[I10]
+    c[_ON] = mp.backstop_on
+    c[_SIZE] = mp.backstop_size_bn
+    c[_CAP_PACE] = mp.backstop_pace_bn_per_day * TRADING_DAYS_PER_MONTH * dt   # the most bought in a step
+    c[_EXIT] = mp.backstop_exit_bp
+    c[_TRIGGER] = mp.backstop_trigger_bp
+    c[_REARM] = mp.backstop_rearm_months
+    c[_UNWIND] = mp.backstop_unwind_per_month            # u
+    c[_DELAY] = mp.backstop_unwind_delay_months
+    c[_HORIZON] = mp.expectation_horizon_months
+    c[_RECOVERY] = 1.0 - (1.0 - mp.trust_recovery) ** dt
+    c[_VOL_MEMORY] = mp.vol_memory
+    c[_VOL_NEW] = 1.0 - mp.vol_memory
     rows = np.stack([dt * mp.flow_amplitude_bp, BP * mp.stock_bp_per_pp_gdp, mp.fiscal_bp_per_pp_debt,
                      mp.fiscal_bp_per_pp_deficit, BP * mp.trust_bp])
+    if len(_MONTHS) > 64:
+        _MONTHS.clear()
+    _MONTHS[key] = (mp, c, rows)
     return c, rows
 
 
 def _state_arrays(ms: MarketState, n: int) -> None:
-    """Give every array of the state the kernel's form (contiguous, its dtype; zeros where absent)."""
-    tp = ms.tp_temp.T
-    if not tp.flags.c_contiguous:      # the kernel works tenor-major (5, N)
-        ms.tp_temp = np.ascontiguousarray(tp, dtype=float).T
-    for name in ("stock_dev_bn", "trust", "y10_dev_prev", "vol_bp", "backstop_left_bn", "backstop_calm",
-                 "flow_expected_bn", "backstop_held_bn", "backstop_unwind_bn", "step_flow_bn"):
-        v = getattr(ms, name)
-        setattr(ms, name, np.zeros(n) if v is None else np.ascontiguousarray(v, dtype=float))
-    ms.backstop_open = np.ascontiguousarray(ms.backstop_open, dtype=bool)
-    ms.backstop_buying = np.ascontiguousarray(ms.backstop_buying, dtype=bool)
-    ms.backstop_fired = np.ascontiguousarray(ms.backstop_fired, dtype=np.int64)
+    """Give the state the kernel's form: zeros for an array not yet made, the transitory premium
+    tenor-major (5, N) in memory (init_market makes every other array as the kernel takes it)."""
+    for name in ("flow_expected_bn", "backstop_held_bn", "backstop_unwind_bn", "step_flow_bn"):
+        if getattr(ms, name) is None:
+            setattr(ms, name, np.zeros(n))
+    if not ms.tp_temp.T.flags.c_contiguous:
+        ms.tp_temp = np.ascontiguousarray(ms.tp_temp.T, dtype=float).T
 
 
 def market_step(mp: MarketParams, ms: MarketState, *, surprise_flow_bn=0.0, expected_flow_bn=0.0,
@@ -511,15 +514,16 @@ def market_step(mp: MarketParams, ms: MarketState, *, surprise_flow_bn=0.0, expe
     base_k, base_nk = _per_tenor(baseline_yields, n, "baseline_yields")
     c, rows = _month(mp, dt_months)
     _state_arrays(ms, n)
-    yields, dev, tp_perm, tp_temp, fiscal, trust_term = (np.empty((5, n)) for _ in range(6))
-    fed, sold, vol, trust = (np.empty(n) for _ in range(4))
+    yields, dev, tp_perm, tp_temp, fiscal, trust_term = (np.empty((5, n)), np.empty((5, n)), np.empty((5, n)),
+                                                         np.empty((5, n)), np.empty((5, n)), np.empty((5, n)))
+    fed, sold, vol, trust = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     selling = _market_month(
         c, rows, ms.t, _n(surprise_flow_bn, n), _n(expected_flow_bn, n), _n(announced_future_bn, n), gdp,
         _n(debt_gdp_dev_pp, n), _n(deficit_gdp_dev_pp, n), _n(distrust_shock, n), esd_k, esd_nk, base_k, base_nk,
         ms.tp_temp.T, ms.stock_dev_bn, ms.trust, ms.y10_dev_prev, ms.vol_bp, ms.backstop_left_bn,
         ms.backstop_open, ms.backstop_calm, ms.backstop_buying, ms.backstop_fired, ms.flow_expected_bn,
         ms.backstop_held_bn, ms.backstop_unwind_bn, ms.step_flow_bn,
-        yields, dev, tp_perm, tp_temp, fiscal, trust_term, fed, sold, vol, trust)
+        yields, dev, tp_perm, tp_temp, fiscal, trust_term, fed, sold, vol, trust, np.empty((2, n)))
     ms.t += 1
     return MarketOut(yields=yields.T, dev=dev.T, tp_perm=tp_perm.T, tp_temp=tp_temp.T, fiscal=fiscal.T,
                      trust_term=trust_term.T, fed_purchases_bn=fed, vol_bp=vol, trust=trust,
@@ -536,12 +540,12 @@ def backstop_purchases(c, tp10, left, flow):
     the premium, within its pace (``backstop_pace_bn_per_day`` x 21 trading days a month x dt) and
     the cap ``left``; it never buys to push the premium below the exit level.
     """
-    cap = _minimum(c.cap_pace, left)
-    x = c.exit_bp - c.decay * tp10 / BP      # change that lands on the exit level
-    sat = c.dt_a10 * (1.0 - 1e-12)
+    cap = _minimum(c[_CAP_PACE], left)
+    x = c[_EXIT] - c[_DECAY] * tp10 / BP      # change that lands on the exit level
+    sat = c[_DT_A10] * (1.0 - 1e-12)
     need = np.inf                            # exit out of reach in one step: full pace
     if x > -sat:
-        need = flow - _inverse_impact10(_minimum(x, sat), c.dt_a10, c.dt, c.depth)
+        need = flow - _inverse_impact10(_minimum(x, sat), c[_DT_A10], c[_DT], c[_DEPTH])
     return _clip(need, 0.0, cap)
 
 
@@ -554,13 +558,13 @@ def backstop_unwind(c, held, pace, tp10, flow):
     at or below the exit level (what is not sold waits for a later month). Which paths sell, and at
     what pace, is :func:`_market_month`'s (the module docstring's rule).
     """
-    sold = _minimum(pace * c.dt, held)
-    if c.announced > 0.0 and sold != 0.0:
+    sold = _minimum(pace * c[_DT], held)
+    if c[_ANNOUNCED] > 0.0 and sold != 0.0:
         # the net flow that lands the 10y transitory premium on the exit level, less this step's
         # flow, is what the market takes; the announced share a of a sale is its surprise part
-        sat = c.dt_a10 * (1.0 - 1e-12)
-        room_bp = _clip(c.exit_bp - c.decay * tp10 / BP, -sat, sat)
-        room = (_inverse_impact10(room_bp, c.dt_a10, c.dt, c.depth) - flow) / c.announced
+        sat = c[_DT_A10] * (1.0 - 1e-12)
+        room_bp = _clip(c[_EXIT] - c[_DECAY] * tp10 / BP, -sat, sat)
+        room = (_inverse_impact10(room_bp, c[_DT_A10], c[_DT], c[_DEPTH]) - flow) / c[_ANNOUNCED]
         sold = _minimum(sold, _maximum(room, 0.0))
     return sold
 
@@ -572,13 +576,13 @@ def backstop_update(c, t, tp10, buying, is_open, calm, left, fired):
     x = tp10 / BP
     if is_open:
         # calm: at or below the exit level on its own (a premium held there by purchases is not calm)
-        calm = calm + c.dt if (x <= c.exit_bp + 1e-9 and not buying) else 0.0
-        is_open = calm < c.rearm - 1e-9 and c.on
+        calm = calm + c[_DT] if (x <= c[_EXIT] + 1e-9 and not buying) else 0.0
+        is_open = calm < c[_REARM] - 1e-9 and c[_ON] != 0.0
     else:
         calm = 0.0
-    if c.on and c.size > 0.0 and x > c.trigger_bp and not is_open:
+    if c[_ON] != 0.0 and c[_SIZE] > 0.0 and x > c[_TRIGGER] and not is_open:
         is_open = True
-        left = c.size
+        left = c[_SIZE]
         calm = 0.0
         if fired < 0:
             fired = t
@@ -588,32 +592,35 @@ def backstop_update(c, t, tp10, buying, is_open, calm, left, fired):
 @kernel
 def _market_month(c, rows, t, sur, exp_, fut, gdp, debt, deficit, distrust, esd_k, esd_nk, base_k, base_nk,
                   tp, stock, trust, y10_prev, vol, left, is_open, calm, buying, fired, expected, held, unwind,
-                  step_flow, yields, dev, tp_perm, tp_out, fiscal, trust_term, fed, sold, vol_out, trust_out):
-    """One step of :func:`market_step` (the module docstring's equations), path after path.
+                  step_flow, yields, dev, tp_perm, tp_out, fiscal, trust_term, fed, sold, vol_out, trust_out,
+                  scratch):
+    """One step of :func:`market_step` (the module docstring's equations).
 
     State arrays (``tp`` tenor-major (5, N), then (N,)) are updated in place; outputs are written
-    into the (5, N) and (N,) arrays given. Two passes over the paths: the first prices the
-    unannounced flow and the Fed's purchases; the second the sales back, the premia, the yields and
-    the backstop's trigger. The sales back run only when the backstop buys or holds something on
-    some path (returned: True, and ``sold`` holds them), as a whole: a path then books its own
-    purchases in its holdings even when they are too small to count as buying.
+    into the (5, N) and (N,) arrays given; ``scratch`` (2, N) takes two per-path numbers between
+    passes. Four passes, each along contiguous memory: over the paths, the unannounced flow and the
+    Fed's purchases; over the paths, the sales back, the flow's impact, the expected stock and trust;
+    by tenor along the paths, the premia and the yields; over the paths, the volatility and the
+    backstop's trigger. The sales back run only when the backstop buys or holds something on some
+    path (returned: True, and ``sold`` holds them), as a whole: a path then books its own purchases
+    in its holdings even when they are too small to count as buying.
     """
     n = sur.shape[0]
-    dt = c.dt
+    dt = c[_DT]
     any_buying = False
     any_held = False
     for i in range(n):
         # 0. the part of the unannounced flow the market already expects (a sustained pace it has seen)
         unexp = sur[i]
-        if c.learning:
+        if c[_LEARNING] != 0.0:
             e = expected[i]
             pace = sur[i] / dt
             unexp = sur[i] - dt * _minimum(_maximum(e, _minimum(pace, 0.0)), _maximum(pace, 0.0))
-            expected[i] = e + c.learn * (pace - e)
+            expected[i] = e + c[_LEARN] * (pace - e)
         # 1. backstop purchases of an episode opened in an earlier step
-        flow = unexp + c.announced * exp_[i]
+        flow = unexp + c[_ANNOUNCED] * exp_[i]
         f = 0.0
-        if c.on and is_open[i]:
+        if c[_ON] != 0.0 and is_open[i]:
             f = backstop_purchases(c, tp[I10, i], left[i], flow)
             left[i] = left[i] - f
         fed[i] = f
@@ -622,6 +629,8 @@ def _market_month(c, rows, t, sur, exp_, fut, gdp, debt, deficit, distrust, esd_
         any_buying = any_buying or buying[i]
         any_held = any_held or held[i] != 0.0
     selling = any_buying or any_held
+    impact = scratch[0]                # the flow's impact per unit of amplitude
+    share = scratch[1]                 # the expected stock, pp of GDP
     for i in range(n):
         f = fed[i]
         flow = step_flow[i]
@@ -633,9 +642,9 @@ def _market_month(c, rows, t, sur, exp_, fut, gdp, debt, deficit, distrust, esd_
             if any_buying:
                 h = h + f
                 if buying[i]:          # the unwind's pace: u times the holdings after the last purchase
-                    unwind[i] = c.unwind * h
+                    unwind[i] = c[_UNWIND] * h
             # due once the episode has closed, or after the delay in calm months; never while buying
-            due = not is_open[i] or (calm[i] > 0.0 and calm[i] + dt >= c.delay - 1e-9)
+            due = not is_open[i] or (calm[i] > 0.0 and calm[i] + dt >= c[_DELAY] - 1e-9)
             pace = unwind[i] if (due and not buying[i]) else 0.0
             s = backstop_unwind(c, h, pace, tp[I10, i], flow)
             h = h - s
@@ -643,16 +652,12 @@ def _market_month(c, rows, t, sur, exp_, fut, gdp, debt, deficit, distrust, esd_
                 h = 0.0
             held[i] = h
             # announced when due: what is still to be sold within the horizon is priced at once
-            future = _minimum(h, pace * c.horizon)
-            flow = flow + c.announced * s
+            future = _minimum(h, pace * c[_HORIZON])
+            flow = flow + c[_ANNOUNCED] * s
         sold[i] = s
         step_flow[i] = flow            # backstop_settle reprices it if the clearing scales the Fed back
-        # 2. transitory part from the surprise flow
-        m = _impact_shape(flow, dt, c.depth)
-        for k in range(5):
-            x = c.decay * tp[k, i] + rows[0, k] * m * BP
-            tp[k, i] = x
-            tp_out[k, i] = x
+        # 2. transitory part from the surprise flow (by tenor below)
+        impact[i] = _impact_shape(flow, dt, c[_DEPTH])
         # 3. permanent part from the expected stock
         st = stock[i] + sur[i] + exp_[i] - f
         expected_stock = st + fut[i]
@@ -660,29 +665,38 @@ def _market_month(c, rows, t, sur, exp_, fut, gdp, debt, deficit, distrust, esd_
             st += s
             expected_stock += s + future
         stock[i] = st
-        share = 100.0 * expected_stock / gdp[i]
+        share[i] = 100.0 * expected_stock / gdp[i]
         # 5. trust
-        tr = trust[i] + c.recovery * (1.0 - trust[i]) - distrust[i]
+        tr = trust[i] + c[_RECOVERY] * (1.0 - trust[i]) - distrust[i]
         tr = _minimum(_maximum(tr, 0.0), 1.0)
         trust[i] = tr
         trust_out[i] = tr
-        # 3, 4, 5, 6 by tenor: premia and yields
-        for k in range(5):
-            perm = rows[1, k] * share
-            fis = (rows[2, k] * debt[i] + rows[3, k] * deficit[i]) * BP
-            tt = rows[4, k] * (1.0 - tr)
-            d = (esd_nk[k, i] if esd_nk.shape[0] else esd_k[k]) + perm
-            d += tp[k, i]
+    # 2-6 by tenor: premia and yields, each tenor's row along the paths
+    decay = c[_DECAY]
+    esd_by_path = esd_nk.shape[0] > 0
+    base_by_path = base_nk.shape[0] > 0
+    for k in range(5):
+        amp, lam, phi_debt, phi_def, psi = rows[0, k], rows[1, k], rows[2, k], rows[3, k], rows[4, k]
+        for i in range(n):
+            x = decay * tp[k, i] + amp * impact[i] * BP
+            tp[k, i] = x
+            tp_out[k, i] = x
+            perm = lam * share[i]
+            fis = (phi_debt * debt[i] + phi_def * deficit[i]) * BP
+            tt = psi * (1.0 - trust[i])
+            d = (esd_nk[k, i] if esd_by_path else esd_k[k]) + perm
+            d += x
             d += fis
             d += tt
             tp_perm[k, i] = perm
             fiscal[k, i] = fis
             trust_term[k, i] = tt
             dev[k, i] = d
-            yields[k, i] = (base_nk[k, i] if base_nk.shape[0] else base_k[k]) + d
-        # 7. volatility and the backstop trigger for the next step
+            yields[k, i] = (base_nk[k, i] if base_by_path else base_k[k]) + d
+    # 7. volatility and the backstop trigger for the next step
+    for i in range(n):
         d10 = dev[I10, i]
-        v = c.vol_memory * vol[i] + c.vol_new * abs(d10 - y10_prev[i]) / BP
+        v = c[_VOL_MEMORY] * vol[i] + c[_VOL_NEW] * abs(d10 - y10_prev[i]) / BP
         vol[i] = v
         vol_out[i] = v
         is_open[i], calm[i], left[i], fired[i] = backstop_update(c, t, tp[I10, i], buying[i], is_open[i], calm[i],
@@ -738,15 +752,15 @@ def _settle(c, rows, fed_plan, fed_done, sales_planned, sold_plan, sold_done, tp
         held[i] = 0.0 if h < 1e-9 else h       # a remainder of rounding is no holding
         stock[i] = stock[i] + short_buy - short_sell
         planned = step_flow[i]
-        done = planned + short_buy - c.announced * short_sell
-        m_done = _impact_shape(done, c.dt, c.depth)
-        m_planned = _impact_shape(planned, c.dt, c.depth)
+        done = planned + short_buy - c[_ANNOUNCED] * short_sell
+        m_done = _impact_shape(done, c[_DT], c[_DEPTH])
+        m_planned = _impact_shape(planned, c[_DT], c[_DEPTH])
         for k in range(5):
             tp[k, i] = tp[k, i] + BP * (rows[0, k] * m_done - rows[0, k] * m_planned)
         step_flow[i] = done
         buying[i] = buying[i] and fed_plan[i] - short_buy > 1e-9
         if short_buy > 0.0:            # the unwind's pace: u times what the purchases left
-            unwind[i] = c.unwind * held[i]
+            unwind[i] = c[_UNWIND] * held[i]
 
 
 def clear_market(holdings, sales, absorber, fed_index: int = -1, fed_purchases_bn=0.0,
@@ -822,61 +836,92 @@ def _columns(mask: np.ndarray) -> np.ndarray:
 
 
 @kernel
+def _sum4(x):
+    """Sum of a row in four interleaved partial sums: s_r adds x[j] for j = r mod 4 in order, the
+    last len(x) mod 4 terms go to s_0 after, and the sum is (s_0 + s_1) + (s_2 + s_3). The four adds
+    of a step are independent, so they overlap (and may run as one vector add)."""
+    a = x.shape[0]
+    full = a - a % 4
+    s0 = s1 = s2 = s3 = 0.0
+    for j in range(0, full, 4):
+        s0 += x[j]
+        s1 += x[j + 1]
+        s2 += x[j + 2]
+        s3 += x[j + 3]
+    for j in range(full, a):
+        s0 += x[j]
+    return (s0 + s1) + (s2 + s3)
+
+
+@kernel
 def _clear(h, s, ab, fed_index, fed, supply, h2, fed_bought, placed, bought):
     """The clearing of :func:`clear_market`, one path (row) at a time; writes ``h2`` (N, A), the Fed's
     purchases after scaling ``fed_bought`` (N,), the net supply placed ``placed`` (N,) and, when
     ``bought`` is (N, A) rather than empty, the purchases (explicit + absorbed + the Fed's).
 
-    ``ab``: the absorbers' column numbers. Per path, three passes over its row (in cache): the sales
+    ``ab``: the absorbers' column numbers. Per path, passes over its row (in cache): the sales
     (capped at holdings) and their totals; the scale of the buyers if they want more than can be
-    sold, the purchases and the absorbers' total; the residual shared by the absorbers in proportion
-    to their holdings (equally if they hold nothing). A month without explicit buyers (every sale
-    >= 0) runs the same loops: its purchases are exact zeros.
+    sold, and their purchases; the residual shared by the absorbers in proportion to their holdings
+    (equally if they hold nothing). A path without explicit buyers (every sale >= 0, the usual
+    month) skips the purchases' pass: they are all zero, and the absorbers' total is the one the
+    offer counted unless the Fed is an absorber.
+
+    The sales' totals are added in four interleaved partial sums (:func:`_sum4`): in one running sum
+    each add waits for the one before, and the pass took twice as long. Like the matmuls before,
+    this order may differ from another in the last bits.
     """
     n, a = h.shape
     want_bought = bought.shape[0] > 0
     n_ab = max(ab.shape[0], 1)
+    fed_absorbs = False
+    for k in range(ab.shape[0]):
+        fed_absorbs = fed_absorbs or ab[k] == fed_index
+    row = np.empty((2, a))             # one path's sales and explicit purchases, summed below
+    sold_row = row[0]
+    buy_row = row[1]
     for i in range(n):
         # 1. sales, capped at holdings; explicit purchases (negative sales); totals
-        sold_tot = 0.0
-        buy_tot = 0.0
-        offer_ab = 0.0
         for j in range(a):
             sj = s[i, j]
-            pos = sj if (sj >= 0.0 or sj != sj) else 0.0        # np.maximum(s, 0)
+            pos = _maximum(sj, 0.0)
             hij = h[i, j]
-            sold = pos if (pos <= hij or pos != pos) else hij   # np.minimum(pos, h)
-            sold_tot += sold
-            buy_tot += pos - sj
+            sold = _minimum(pos, hij)
             h2[i, j] = hij - sold
+            sold_row[j] = sold
+            buy_row[j] = pos - sj
+        sold_tot = _sum4(sold_row)
+        buy_tot = _sum4(buy_row)
+        offer_ab = 0.0
         for k in range(ab.shape[0]):
             offer_ab += h2[i, ab[k]]
         sup = supply[i]
-        redeem = -sup if -sup >= 0.0 else 0.0
-        issue = sup if sup >= 0.0 else 0.0
+        redeem = _maximum(-sup, 0.0)
+        issue = _maximum(sup, 0.0)
         fed_i = fed[i]
         # 2. scale every buyer (and redemptions) back if they want more than can be sold to them
         demand = buy_tot + fed_i + redeem
         offer = sold_tot + issue + offer_ab
         f = 1.0
         if demand > offer:
-            f = offer / demand
-            if f > 1.0:                # np.minimum(f, 1.0), NaN kept
-                f = 1.0
+            f = _minimum(offer / demand, 1.0)
         if f < 1.0:
             buy_tot = buy_tot * f
             fed_i = fed_i * f
             redeem = redeem * f
-        for j in range(a):
-            sj = s[i, j]
-            if sj < 0.0:               # an explicit buyer (max(s, 0) - s is 0 for every seller)
-                h2[i, j] += (0.0 - sj) * f
+        buyers = buy_tot != 0.0        # some sale < 0 (every term of the total is >= 0)
+        if buyers:
+            for j in range(a):
+                sj = s[i, j]
+                if sj < 0.0:           # max(s, 0) - s is 0 for every seller
+                    h2[i, j] += (0.0 - sj) * f
         if fed_index >= 0:
             h2[i, fed_index] += fed_i
         resid = sold_tot + issue - redeem - buy_tot - fed_i
-        tot = 0.0
-        for k in range(ab.shape[0]):
-            tot += h2[i, ab[k]]
+        tot = offer_ab
+        if buyers or fed_absorbs:      # an absorber's holding changed since the offer was counted
+            tot = 0.0
+            for k in range(ab.shape[0]):
+                tot += h2[i, ab[k]]
         # 3. the absorbers take the residual in proportion to their holdings (equal split if they hold
         # nothing); weights first (each in [0, 1]) so that tiny totals cannot overflow the division
         if want_bought:
@@ -891,11 +936,10 @@ def _clear(h, s, ab, fed_index, fed, supply, h2, fed_bought, placed, bought):
                 delta = resid / n_ab
             else:
                 delta = 0.0 * resid
-            v = h2[i, j] + delta
-            # only rounding can make this bite (|resid| <= absorbers' holdings)
-            h2[i, j] = v if (v >= 0.0 or v != v) else 0.0
+            # only rounding can make the floor bite (|resid| <= absorbers' holdings)
+            h2[i, j] = _maximum(h2[i, j] + delta, 0.0)
             if want_bought:
-                bought[i, j] += delta if (delta >= 0.0 or delta != delta) else 0.0
+                bought[i, j] += _maximum(delta, 0.0)
         if want_bought and fed_index >= 0:
             bought[i, fed_index] += fed_i
         fed_bought[i] = fed_i
