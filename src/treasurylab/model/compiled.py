@@ -38,7 +38,6 @@ import math
 import os
 import sys
 import threading
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -95,11 +94,18 @@ def fma(x: float, y: float, acc: float) -> float:
     order with this function keeps numpy's bits, where a product rounded before the sum can move a
     signal's last bit and a threshold decision with it. Compiled, it is the processor's instruction
     (``llvm.fma``, exact by definition on any processor); run as Python (``NUMBA_DISABLE_JIT=1``),
-    the exact rational sum rounded once: the same number.
+    the exact sum of the three as integers over powers of two, divided once: the same number.
     """
-    if math.isfinite(x) and math.isfinite(y) and math.isfinite(acc):
-        return float(Fraction(x) * Fraction(y) + Fraction(acc))
-    return x * y + acc
+    if x == 0.0 or y == 0.0 or x == 1.0 or y == 1.0 or not (math.isfinite(x) and math.isfinite(y)
+                                                            and math.isfinite(acc)):
+        return x * y + acc                  # an exact product (most weights are 0 or 1): one rounding
+    # x, y, acc as integers over powers of two: the exact sum, divided (correctly rounded) once
+    (a, b), (c, d), (e, f) = x.as_integer_ratio(), y.as_integer_ratio(), acc.as_integer_ratio()
+    num = a * c * f + e * b * d
+    try:
+        return num / (b * d * f)
+    except OverflowError:                   # beyond the largest double: inf, as the instruction gives
+        return math.inf if num > 0 else -math.inf
 
 
 def _compile_fma() -> None:

@@ -86,21 +86,17 @@ and noise are never needed), the memories' sums take each agent's one group and 
 only (the other weights are zero), the baseline flows are written for the few programme agents only
 and the all-zero expected flows not at all (both are built when read: :class:`HoldersFlows`).
 Products are summed as numpy's BLAS sums them (in order, each term with one fused multiply-add:
-:func:`_fma`), so the numbers are those of the numpy form this kernel replaced, bit for bit.
+:func:`treasurylab.model.compiled.fma`), so the numbers are those of the numpy form this kernel replaced, bit for bit.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-from llvmlite import ir
-from numba.core import cgutils, types
-from numba.extending import intrinsic, overload
 
 from treasurylab.errors import BadInput
-from treasurylab.model.compiled import kernel
+from treasurylab.model.compiled import fma, kernel
 
 KINDS = ("foreign", "domestic", "fed")
 
@@ -561,44 +557,6 @@ def holders_step(spec: HoldersSpec, state: HoldersState, t: int | None = None, *
                         surprise=surprise, active=active, expected_zero=ez)
 
 
-def _fma(x: float, y: float, acc: float) -> float:
-    """``x * y + acc`` rounded once (IEEE fused multiply-add), as BLAS adds the terms of a product.
-
-    numpy's ``@`` runs OpenBLAS, whose kernels add each term of a matrix product to the running sum
-    with one fused multiply-add, in the order of the inner index: the kernel's products add their
-    terms in that order with this function, so the signal and the memories keep numpy's bits (a
-    product rounded before the sum moves the signal's last bit, and a threshold decision with it).
-    Compiled, this is the processor's instruction (``llvm.fma``); run as Python, exact integers.
-    """
-    if x == 0.0 or y == 0.0 or x == 1.0 or y == 1.0 or not (math.isfinite(x) and math.isfinite(y)
-                                                            and math.isfinite(acc)):
-        return x * y + acc                  # an exact product (most weights are 0 or 1): one rounding
-    # x, y, acc as integers over powers of two: the exact sum, divided (correctly rounded) once
-    (a, b), (c, d), (e, f) = x.as_integer_ratio(), y.as_integer_ratio(), acc.as_integer_ratio()
-    num = a * c * f + e * b * d
-    try:
-        return num / (b * d * f)
-    except OverflowError:                   # beyond the largest double: inf, as the instruction gives
-        return math.inf if num > 0 else -math.inf
-
-
-@intrinsic
-def _llvm_fma(typingctx, x, y, acc):
-    sig = types.float64(types.float64, types.float64, types.float64)
-
-    def codegen(context, builder, signature, args):
-        d = ir.DoubleType()
-        fn = cgutils.get_or_insert_function(builder.module, ir.FunctionType(d, [d, d, d]), "llvm.fma.f64")
-        return builder.call(fn, args)
-
-    return sig, codegen
-
-
-@overload(_fma)
-def _fma_compiled(x, y, acc):
-    return lambda x, y, acc: _llvm_fma(x, y, acc)
-
-
 @kernel
 def _step_kernel(h, theta, peer, market, first_sale, t, debt, vol, threat, w_debt, w_vol, w_market,
                  wc, casc, ps, w_political, xnoise, noise_sd, z, sale_rate, pace_rate, neg_base, d_prog,
@@ -622,7 +580,7 @@ def _step_kernel(h, theta, peer, market, first_sale, t, debt, vol, threat, w_deb
     The expressions keep the order of operations of the numpy form they replace, so the numbers are
     its bits: products with the 0/1 ``active`` are a choice between the product and 0; an absent
     sale adds 0.0 to a flow >= 0 (the same number); products over weights add their terms in the
-    inner index's order with :func:`_fma`, and the memories' zero weights are left out (adding
+    inner index's order with :func:`treasurylab.model.compiled.fma`, and the memories' zero weights are left out (adding
     0 x h changes nothing, holdings being finite). The agent loop chooses with selects rather than
     branches, so that the compiler can run it on vector registers.
     """
@@ -654,7 +612,7 @@ def _step_kernel(h, theta, peer, market, first_sale, t, debt, vol, threat, w_deb
         for i in range(n_x):
             xi = x[i]
             for c in range(n_casc):
-                sig[c] = _fma(xi, wc[i, c], sig[c])
+                sig[c] = fma(xi, wc[i, c], sig[c])
         for j in range(a):
             active[n, j] = False
         r_ps = n if ps.shape[0] > 1 else 0
@@ -705,8 +663,8 @@ def _step_kernel(h, theta, peer, market, first_sale, t, debt, vol, threat, w_deb
             den = 0.0
             for e in range(mf_ptr[i], mf_ptr[i + 1]):
                 j = mf_row[e]
-                num = _fma(part_row[j], mf_val[e], num)
-                den = _fma(h[n, j], mf_val[e], den)
+                num = fma(part_row[j], mf_val[e], num)
+                den = fma(h[n, j], mf_val[e], den)
             share = num / den if den > 0.0 else 0.0
             if i < g:
                 peer_out[n, i] = mem * peer[n, i] + (1.0 - mem) * share if mem != 0.0 else share
