@@ -1,7 +1,7 @@
 """treasurylab: a scenario engine and monitor for the US Treasury market under foreign de-risking.
 
 Layers (a lower one never imports a higher one): ``data`` (evidence) -> ``params`` (calibration) ->
-``model`` (pure numpy kernels) -> ``scenario`` (spec, runner, ensembles, sweeps) -> ``report`` -> ``cli``.
+``model`` (pure kernels: numpy, and loops compiled by numba) -> ``scenario`` (spec, runner, ensembles, sweeps) -> ``report`` -> ``cli``.
 
 Imports are lazy so that ``treasurylab --help`` starts fast: ``treasurylab.run`` and
 ``treasurylab.data`` are loaded on first use.

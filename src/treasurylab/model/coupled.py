@@ -44,7 +44,8 @@ come, freezes) is computed once per block; the fiscal block computes only the fo
 here (``outputs=``); the expected policy path is built tenor-major (5, N), the market's layout; and
 records are written into their rows with ``out=`` (no temporaries). :func:`warm_process` does a
 first block's one-off imports and BLAS set-up in a parent before it forks workers. Each equation
-has one implementation, the numpy kernels of its block's module.
+has one implementation in its block's module: compiled loops (model/compiled.py) for the holders',
+fiscal and market steps, numpy for the rest.
 
 With no events every deviation is exactly zero, so the run reproduces the baseline (CBO's 10-year,
 and the fiscal block's baseline run of net interest and debt/GDP) to rounding: add-factors by
