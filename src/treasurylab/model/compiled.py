@@ -12,7 +12,8 @@ to memory and reads it back, and at 2,560 paths x 47 agents each such pass costs
 (docs/design.md, "Speed"). A loop keeps a path's values in registers. Arithmetic is IEEE (no
 ``fastmath``): an expression gives the same bits as numpy's element-wise form of the same expression
 in the same order; only sums over many terms may differ in the last bits, where numpy adds pairwise
-and a loop adds in order. ``error_model="numpy"``: a division by zero gives inf or nan, as in numpy,
+and a loop adds in order (a matrix product's terms, which OpenBLAS adds in order each with one fused
+multiply-add, keep their bits with :func:`fma`). ``error_model="numpy"``: a division by zero gives inf or nan, as in numpy,
 instead of raising (the model's regime bounds then catch it, as before).
 
 Where the machine code is kept: ``$NUMBA_CACHE_DIR`` when the user has set it, else
