@@ -29,8 +29,12 @@ def machine() -> str:
         pass
     import numpy
 
+    from treasurylab.model import prebuilt
+
+    # whether the CLI rows load the kernels built ahead of time or start numba in every process
+    kernels = "kernels prebuilt for this machine" if prebuilt.load() else "kernels compiled by numba's JIT (no current prebuilt build)"
     return (f"{os.cpu_count()} cores, {cpu}; Python {platform.python_version()}, "
-            f"NumPy {numpy.__version__}, {platform.system()} {platform.release()}")
+            f"NumPy {numpy.__version__}, {platform.system()} {platform.release()}; {kernels}")
 
 
 #: the reference workload's code never changes: its time says how fast the machine was that day

@@ -31,6 +31,10 @@ _TEMPS = [_STORE, os.environ["TREASURYLAB_CACHE_DIR"]]
 if "NUMBA_CACHE_DIR" not in os.environ:
     os.environ["NUMBA_CACHE_DIR"] = tempfile.mkdtemp(prefix="treasurylab-test-numba-")
     _TEMPS.append(os.environ["NUMBA_CACHE_DIR"])
+# kernels built ahead of time (model/prebuilt.py): the user's build is never read or replaced; the suite
+# runs numba's JIT, and tests/unit/test_prebuilt.py builds its own in a temporary folder
+os.environ["TREASURYLAB_PREBUILT_DIR"] = tempfile.mkdtemp(prefix="treasurylab-test-prebuilt-")
+_TEMPS.append(os.environ["TREASURYLAB_PREBUILT_DIR"])
 # removed when the session (or xdist worker) ends, so that runs do not pile up in the temp dir
 for _tmp in _TEMPS:
     atexit.register(shutil.rmtree, _tmp, ignore_errors=True)

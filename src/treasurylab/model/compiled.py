@@ -30,6 +30,11 @@ that only reads the model's parameter classes (validation, ``prepare`` in a pare
 simulate, the dashboard's pages) should not pay. :func:`kernel` returns a stand-in; the first call
 of any stand-in compiles (or loads) every kernel defined so far and puts each in its module's
 namespace under its own name, so a kernel that calls another of its module finds a compiled one.
+
+Before starting numba, the first call looks for the kernels built ahead of time for this machine
+(:mod:`treasurylab.model.prebuilt`, the same source through ``numba.pycc``): a call whose argument
+types one of them was built for runs it, and numba is never started in that process; any other call
+starts numba as above (from then on the process uses numba's kernels).
 """
 
 from __future__ import annotations
@@ -138,7 +143,19 @@ class _Kernels:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.waiting: list[Kernel] = []
+        self.every: dict[str, Kernel] = {}      # "module.name": every kernel defined so far
         self.cache: bool | None = None          # None until numba has started
+        self.native: dict | None = None         # the prebuilt kernels (model/prebuilt.py); None until looked up
+        self.key_of_args: Any = None
+
+    def look_up_native(self) -> None:
+        """Find the prebuilt kernels once (model/prebuilt.py); none when numba has already started."""
+        with self.lock:
+            if self.native is None:
+                from treasurylab.model import prebuilt
+
+                self.key_of_args = prebuilt.key_of_args
+                self.native = prebuilt.load() if self.cache is None else {}
 
     def start(self) -> None:
         """Import numba (with the cache folder set) and compile every kernel waiting."""
@@ -174,14 +191,23 @@ class Kernel:
         functools.update_wrapper(self, fn)
         self.py_func = fn
         self.options = options
+        self.name = f"{fn.__module__}.{fn.__name__}"
         self.compiled: Any = None
         with _KERNELS.lock:
             _KERNELS.waiting.append(self)
+            _KERNELS.every[self.name] = self
         if _KERNELS.cache is not None:          # numba already started: compile now
             _KERNELS.start()
 
     def __call__(self, *args):
         if self.compiled is None:
+            if _KERNELS.native is None:
+                _KERNELS.look_up_native()
+            prebuilt = _KERNELS.native.get(self.name)
+            if prebuilt:
+                fn = prebuilt.get(_KERNELS.key_of_args(args))
+                if fn is not None:
+                    return fn(*args)
             _KERNELS.start()
         return self.compiled(*args)
 
@@ -200,13 +226,34 @@ def cache_on_disk() -> bool:
     return bool(_KERNELS.cache)
 
 
+def build_prebuilt(exercise, where=None):
+    """Compile ahead of time (model/prebuilt.py) every signature of every kernel with the default
+    options that ``exercise()`` (a function running the model) calls for; returns the build's folder.
+
+    This process uses numba's JIT (its dispatchers record the signatures), never a previous build.
+    """
+    from treasurylab.model import prebuilt
+
+    with _KERNELS.lock:
+        _KERNELS.native = {}
+    _KERNELS.start()
+    exercise()
+    kernels = {k.name: (k.py_func, k.compiled) for k in list(_KERNELS.every.values())
+               if k.options == _DEFAULTS and k.compiled is not None}
+    return prebuilt.build(kernels, where)
+
+
+_DEFAULTS = {"nogil": True, "error_model": "numpy"}
+
+
 def kernel(fn=None, **options):
     """Compile ``fn`` with numba (``@kernel`` or ``@kernel(inline="always")``); see the module docstring.
 
     The defaults: ``cache`` (on disk, when a folder can be written), ``nogil=True``,
-    ``error_model="numpy"``, no ``fastmath``. A kernel may call another kernel of its module.
+    ``error_model="numpy"``, no ``fastmath``. A kernel may call another kernel of its module. A kernel
+    with the defaults can also be built ahead of time for this machine (model/prebuilt.py).
     """
-    opts = {"nogil": True, "error_model": "numpy", **options}
+    opts = {**_DEFAULTS, **options}
     if fn is None:
         return lambda f: Kernel(f, opts)
     return Kernel(fn, opts)
