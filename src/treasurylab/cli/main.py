@@ -120,7 +120,49 @@ for _m in COMMAND_MODULES:
 
 
 def main() -> None:
-    app()
+    """The console command: run it, then end the process without tearing the interpreter down.
+
+    When a command has returned, its files are written and closed and its output printed; what
+    Python's normal exit still did then - freeing every object of numpy, pandas and pyarrow one by
+    one - took ~0.2-0.3 s of a 10,000-path run's 3.5 s on the 2-core machine and changed nothing a user
+    sees. What Python's exit does before that teardown is still done, in its order (the threads'
+    shutdown, which stops worker pools and waits for them, then the exit functions), then the output
+    is flushed and the process ends with the command's exit code. Inside Python (a test's
+    ``CliRunner``, a notebook) ``app`` is called instead and none of this happens.
+    """
+    try:
+        app()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    _end_now(code)
+
+
+def _end_now(code: object) -> None:
+    """Exit with ``code`` as ``sys.exit`` would (None -> 0; a message -> printed, 1), skipping the teardown."""
+    import atexit
+    import os
+    import threading
+
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        sys.stderr.write(f"{code}\n")
+        code = 1
+    shutdown = getattr(threading, "_shutdown", None)
+    run_exit_functions = getattr(atexit, "_run_exitfuncs", None)
+    if shutdown is None or run_exit_functions is None:     # another Python: its own exit, as usual
+        sys.exit(code)
+    # as Py_FinalizeEx: join the threads (concurrent.futures stops its pools' workers here; a pool's
+    # workers still up would make multiprocessing's exit function wait for them forever), then atexit
+    shutdown()
+    run_exit_functions()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):   # a closed pipe (| head): nothing more can reach it
+            pass
+    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover
