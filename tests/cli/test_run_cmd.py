@@ -259,8 +259,9 @@ def test_a_warm_run_without_report_never_imports_pandas(tmp_path):
     summary, the tables and the result files (summary.csv, summary.parquet, result.json) need no
     pandas (importing it was ~0.35 s of a 10,000-path run's process); the files are those pandas
     would write (tests/unit/test_result_units.py). With --json no progress bar is drawn: no rich."""
-    code = ("import sys\nfrom treasurylab.cli.main import main\nsys.argv = ['treasurylab'] + sys.argv[1:]\n"
-            "try:\n    main()\nfinally:\n    print('IMPORTED', sorted({m.split('.')[0] for m in sys.modules} & "
+    # app, not main: main ends the process without running a finally (cli/main.py)
+    code = ("import sys\nfrom treasurylab.cli.main import app\nsys.argv = ['treasurylab'] + sys.argv[1:]\n"
+            "try:\n    app()\nfinally:\n    print('IMPORTED', sorted({m.split('.')[0] for m in sys.modules} & "
             "{'pandas', 'xarray', 'dask', 'plotly', 'rich'}), file=sys.stderr)\n")
     env = {**os.environ, "TREASURYLAB_CACHE_DIR": str(tmp_path / "cache")}
     for i in range(2):                             # the first fills the cache of prepared inputs

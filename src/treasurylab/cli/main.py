@@ -93,6 +93,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # plain help (click's layout), not rich's panels: rendering them imported rich's markdown and
+    # layout modules, ~0.15 s of a 0.3 s `treasurylab --help` on the 2-core machine (0.3 -> 0.16 s)
+    rich_markup_mode=None,
 )
 
 
