@@ -386,3 +386,35 @@ def test_record_choices_are_checked():
         "primary_deficit_draw": "record", "primary_deficit_centring": "cumulative", "primary_deficit_asof": "2025-02"}))
     assert asof.deficit_paths.shape[0] == 28
     np.testing.assert_allclose(np.median(np.cumsum(asof.deficit_paths, axis=1), axis=0), 0.0, atol=1e-12)
+
+
+@pytest.mark.parametrize("record", [False, True])
+def test_the_compiled_recursion_on_a_hand_computed_case(record):
+    """One path, two months, numbers small enough to follow the module docstring's equations by hand."""
+    from treasurylab.model.shocks import _recursion
+
+    A = np.array([[0.5, 0, 0, 0], [0, 0.5, 0, 0], [0, 0, 0.5, 0], [0.1, 0, 0, 0.2]])
+    resid = np.array([[1.0, 2.0, 3.0, 4.0], [0.5, 0.0, 0.0, -1.0]])
+    B = np.array([[1.0, 0, 0], [1, 1, 0], [1, 0, 1], [0, 1, 1], [1, 1, 1]])
+    idx = np.array([[0], [1]])
+    eps = np.array([[1.0], [2.0]])
+    factors, tenor = np.empty((2, 1, 4)), np.empty((2, 5, 1))
+    policy, infl, real, price, gap = (np.empty((2, 1)) for _ in range(5))
+    deficit = np.full((2, 1), np.nan)
+    _recursion(idx, eps, resid, np.array([1.0, -2.0]), np.array([1.0, 1.0]), A, B,
+               0.5, 0.01, 0.0, 0.02, 0.9, 0.1, 0.5, record, 2.0, 1.0,
+               factors, tenor, policy, infl, real, price, gap, deficit)
+    # x_0 = e[0]; x_1 = A x_0 + e[1]
+    assert factors[:, 0].tolist() == [[1.0, 2.0, 3.0, 4.0], [1.0, 1.0, 1.5, pytest.approx(-0.1, rel=1e-12)]]
+    # tenors: B x[:3] times kr = 2; policy: (tenor 3m + x[3] / 100) times kr
+    assert tenor[1, :, 0] == pytest.approx([2.0, 4.0, 5.0, 5.0, 7.0], rel=1e-12)
+    assert policy[:, 0] == pytest.approx([2 * (1 + 0.04), 2 * (1 - 0.001)], rel=1e-12)
+    # inflation AR(1) 0.5 / 0.01, growth 0 / 0.02, levels as sums of twelfths, the gap's persistence 0.5
+    assert infl[:, 0] == pytest.approx([0.01, -0.015], rel=1e-12)
+    assert price[:, 0] == pytest.approx([0.01 / 12, -0.005 / 12], rel=1e-12)
+    assert real[:, 0] == pytest.approx([0.02 / 12, 0.04 / 12], rel=1e-12)
+    assert gap[:, 0] == pytest.approx([0.02 / 12, 0.03 / 12], rel=1e-12)
+    if record:          # the recorded paths replace the AR(1): left as they were
+        assert np.isnan(deficit).all()
+    else:
+        assert deficit[:, 0] == pytest.approx([0.1, 0.29], rel=1e-12)
