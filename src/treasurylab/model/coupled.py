@@ -45,7 +45,7 @@ here (``outputs=``); the expected policy path is built tenor-major (5, N), the m
 records are written into their rows with ``out=`` (no temporaries). :func:`warm_process` does a
 first block's one-off imports and BLAS set-up in a parent before it forks workers. Each equation
 has one implementation in its block's module: compiled loops (model/compiled.py) for the holders',
-fiscal and market steps, numpy for the rest.
+fiscal, market, macro and reserves steps, and for the holders' sums of :func:`holders_month`.
 
 With no events every deviation is exactly zero, so the run reproduces the baseline (CBO's 10-year,
 and the fiscal block's baseline run of net interest and debt/GDP) to rounding: add-factors by
@@ -73,6 +73,7 @@ from typing import Any
 import numpy as np
 
 from treasurylab.errors import BadInput
+from treasurylab.model.compiled import fma, kernel
 
 VINTAGES = {"cbo-2026-02": "2026-02", "cbo-2025-01": "2025-01"}
 CASCADE_WINDOW = 24           # months: "sold within 24 months" (the tipping-point definition)
@@ -133,26 +134,67 @@ def holders_month(spec, state, t: int, *, debt_gdp_dev_pp, yield_vol_bp, threat,
     ``sold_24m`` (N,) the foreign non-absorbers' positive ones when ``window``.
     """
     from treasurylab.model import holders as H
-    from treasurylab.model import market as M
 
     flows = H.holders_step(spec, state, t, debt_gdp_dev_pp=debt_gdp_dev_pp, yield_vol_bp=yield_vol_bp,
                            threat=threat, political_shock=political_shock, named_sales=named_sales,
                            announced_sales=announced_sales, rng=rng, _membership=membership)
-    if frozen is not None:
-        # the baseline part is never read below; the expected part is read only when non-zero (an
-        # all-zero one is built on first access: zeroing it would cost a pass for nothing)
-        for arr in (flows.sales, flows.surprise) if flows.expected_zero else \
-                (flows.sales, flows.expected, flows.surprise):
-            arr[:, frozen] = 0.0
-    # scenario sales beyond the baseline (the expected part is often exactly zero)
-    scen = flows.surprise if flows.expected_zero else np.add(flows.expected, flows.surprise)
-    holder_sales += scen
-    if window:
-        # max(x, 0) against an array of zeros: the same numbers, on numpy's faster array-array loop
-        sold_24m += np.maximum(scen, M.cached_zeros(scen.shape)) @ foreign_f
-    sur = flows.surprise @ insens
-    exp_ = np.zeros(scen.shape[0]) if flows.expected_zero else flows.expected @ insens
+    n, a = flows.surprise.shape
+    frz = _NO_AGENTS if frozen is None else np.ascontiguousarray(frozen, dtype=bool)
+    if frz.shape[0] not in (0, a) or holder_sales.shape != (n, a) or sold_24m.shape != (n,):
+        raise BadInput(f"must be shaped ({a},), ({n}, {a}) and ({n},)", field="frozen/holder_sales/sold_24m",
+                       got=(frz.shape, holder_sales.shape, sold_24m.shape), fix="one value per agent / per path")
+    sur, exp_ = np.empty(n), np.empty(n)
+    # the expected part is read only when non-zero (an all-zero one is built on first access)
+    _holders_sums(flows.sales, flows.surprise, _NO_FLOWS if flows.expected_zero else flows.expected, frz,
+                  insens, foreign_f, holder_sales, sold_24m, window, sur, exp_)
     return flows.sales, sur, exp_
+
+
+_NO_AGENTS = np.empty(0, dtype=bool)     # no frozen holder this month
+_NO_FLOWS = np.empty((0, 0))             # no expected flows this month (all zero)
+
+
+@kernel
+def _holders_sums(sales, surprise, expected, frozen, insens, foreign_f, holder_sales, sold_24m, window, sur,
+                  exp_out):
+    """The sums of :func:`holders_month`, path after path, over the holders' (N, A) flows.
+
+    ``frozen`` (A,) bool or empty: those holders' ``sales``, ``surprise`` and ``expected`` are set to 0
+    in place. ``expected`` (N, A), or empty when it is all zeros. Per path: the scenario sales beyond
+    the baseline e = expected + surprise (surprise alone when there is no expected part) added to
+    ``holder_sales``; when ``window``, sum_j max(e_j, 0) foreign_f_j added to ``sold_24m``; ``sur``
+    and ``exp_out`` take sum_j surprise_j insens_j and sum_j expected_j insens_j (0 without one). The
+    weights are 0 or 1, so each product is exact: the sums add their terms in agent order with
+    :func:`treasurylab.model.compiled.fma`, as the matrix-vector products they replace did
+    (max(x, 0) keeps a NaN, as np.maximum did).
+    """
+    n, a = surprise.shape
+    has_frozen = frozen.shape[0] > 0
+    has_exp = expected.shape[0] > 0
+    for i in range(n):
+        s_sur = 0.0
+        s_exp = 0.0
+        s_24 = 0.0
+        for j in range(a):
+            if has_frozen and frozen[j]:
+                sales[i, j] = 0.0
+                surprise[i, j] = 0.0
+                if has_exp:
+                    expected[i, j] = 0.0
+            su = surprise[i, j]
+            e = su
+            if has_exp:
+                ex = expected[i, j]
+                e = ex + su
+                s_exp = fma(ex, insens[j], s_exp)
+            holder_sales[i, j] += e
+            s_sur = fma(su, insens[j], s_sur)
+            if window:
+                s_24 = fma(e if (e >= 0.0 or e != e) else 0.0, foreign_f[j], s_24)
+        sur[i] = s_sur
+        exp_out[i] = s_exp
+        if window:
+            sold_24m[i] += s_24
 
 
 def simulate(S: Any, n: int, rng: np.random.Generator, out: dict | None = None) -> dict[str, np.ndarray]:
@@ -169,7 +211,7 @@ def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, 
     from treasurylab.model import fiscal as F
     from treasurylab.model import holders as H
     from treasurylab.model import market as M
-    from treasurylab.model.macro import MacroState, stress_index
+    from treasurylab.model.macro import MacroState
     from treasurylab.model.macro import step as macro_step
     from treasurylab.model.state import CoupledState
 
@@ -314,10 +356,9 @@ def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, 
         # stress sees the market's own jumps, not a term-premium event's add-on (a stated repricing)
         ev10 = tp_add[t, 3] if tp_add is not None else 0.0
         ev10_prev = tp_add[t - 1, 3] if (tp_add is not None and t > 0) else 0.0
-        stress = stress_index(dy10 - st.dy10_prev - (ev10 - ev10_prev), 1.0 - out.trust, pm, mst.stress)
-        mst.stress = stress
         pol_t = pol_path[t]
-        mo = macro_step(mst, pm, dy10=dy10, stress=stress, base_y10=base_y10[t],
+        mo = macro_step(mst, pm, dy10=dy10, stress_jump=dy10 - st.dy10_prev - (ev10 - ev10_prev),
+                        distrust=1.0 - out.trust, base_y10=base_y10[t],
                         base_policy=float(S.base_policy[t]), base_gap=float(S.base_gap[t]),
                         base_gdp=float(S.ngdp[tf]), gap_shock=float(S.gap_shock[t]),
                         purchases=float(purch[t]), transfers=float(transf[t]),

@@ -61,6 +61,10 @@ Levels: nominal GDP = GDP_base * (1 + dgap) * exp(dp) with the price-level devia
 ``dp_t = dp_{t-1} + dpi_t / 12``. An exogenous ``gap_shock`` (the minerals block's output lost) adds to the gap
 of the month without entering the IS state. The gap deviation is capped to keep the total gap within
 +-``regime_gap_max``; a capped path is flagged (``regime`` output) rather than producing inf/NaN.
+
+Compiled: the stress index and the month's step are written once, as loops over the paths compiled
+by numba (``model/compiled.py``): :func:`_stress` and :func:`_month`, which computes the stress and
+the step in one pass when the runner gives it the month's jump and distrust.
 """
 
 from __future__ import annotations
@@ -68,6 +72,9 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 import numpy as np
+
+from treasurylab.errors import BadInput
+from treasurylab.model.compiled import kernel
 
 
 @dataclass(frozen=True)
@@ -160,6 +167,76 @@ def expected_avg_short_dev(policy_dev: np.ndarray, k_months: float, q: float) ->
     return policy_dev * factor
 
 
+# The block's scalar parameters, as the kernels take them: one float array read by these positions
+# (numba reads an array argument's type at once; a dataclass is no kernel argument)
+(_JUMP_FLOOR, _JUMP_SPAN, _MAX_RISE, _PERSIST, _W10, _WM, _WB, _WF, _SM_STRESS, _SB_STRESS, _A, _RHO_Y,
+ _IS_SLOPE, _M_G, _M_TR, _FADE, _PHI_PI, _PI_SLOPE, _E, _T_PI, _T_Y, _RHO_I, _LB, _OKUN_RHO, _OKUN, _Y10_MAX,
+ _GAP_MAX, _SPREAD_M, _SPREAD_B) = range(29)
+_CONSTS: dict[int, tuple[MacroParams, np.ndarray]] = {}
+
+
+def _consts(p: MacroParams) -> np.ndarray:
+    """The kernels' parameters (29,), products of parameters formed as the equations group them;
+    kept per parameter set (a run asks every month)."""
+    hit = _CONSTS.get(id(p))
+    if hit is not None and hit[0] is p:
+        return hit[1]
+    c = np.empty(29)
+    c[_JUMP_FLOOR] = p.stress_jump_floor
+    c[_JUMP_SPAN] = p.stress_yield_jump - p.stress_jump_floor
+    c[_MAX_RISE] = p.stress_max_rise
+    c[_PERSIST] = p.stress_persistence
+    c[_W10], c[_WM], c[_WB], c[_WF] = p.w10, p.wm, p.wb, p.wf
+    c[_SM_STRESS], c[_SB_STRESS] = p.mortgage_spread_stress, p.baa_spread_stress
+    c[_A] = p.is_lag_speed
+    c[_RHO_Y] = p.is_persistence
+    c[_IS_SLOPE] = (1.0 - p.is_persistence) * p.is_rate_sensitivity
+    c[_M_G], c[_M_TR], c[_FADE] = (p.fiscal_purchases_multiplier, p.fiscal_transfers_multiplier,
+                                   p.fiscal_impulse_fade)
+    c[_PHI_PI] = p.phillips_persistence
+    c[_PI_SLOPE] = (1.0 - p.phillips_persistence) * p.phillips_slope
+    c[_E] = p.inflation_expectations_speed
+    c[_T_PI], c[_T_Y], c[_RHO_I] = p.taylor_inflation, p.taylor_gap, p.taylor_inertia
+    c[_LB] = p.lower_bound
+    c[_OKUN_RHO] = p.okun_persistence
+    c[_OKUN] = (1.0 - p.okun_persistence) * p.okun_coefficient
+    c[_Y10_MAX], c[_GAP_MAX] = p.regime_y10_max, p.regime_gap_max
+    c[_SPREAD_M], c[_SPREAD_B] = p.mortgage_spread, p.baa_spread
+    if len(_CONSTS) > 64:
+        _CONSTS.clear()
+    _CONSTS[id(p)] = (p, c)
+    return c
+
+
+@kernel
+def _stress(c, dy10_month, distrust, prev):
+    """The stress index after this month on one path (module docstring), from last month's ``prev``:
+    min(prev + max_rise, max(target, rho_s prev)) with target = clip(max(jump share, distrust), 0, 1).
+    np.maximum / np.minimum of floats: a NaN propagates, as in the numpy form this replaced."""
+    jump = (dy10_month - c[_JUMP_FLOOR]) / c[_JUMP_SPAN]
+    target = np.minimum(np.maximum(np.maximum(jump, distrust), 0.0), 1.0)
+    return np.minimum(np.maximum(target, c[_PERSIST] * prev), prev + c[_MAX_RISE])
+
+
+@kernel
+def _stress_paths(c, dy10_month, distrust, prev, out):
+    """:func:`_stress` on every path; each input (N,) or (1,) (one value for every path)."""
+    for i in range(out.shape[0]):
+        out[i] = _stress(c, dy10_month[i if dy10_month.shape[0] > 1 else 0],
+                         distrust[i if distrust.shape[0] > 1 else 0], prev[i if prev.shape[0] > 1 else 0])
+
+
+def _paths(x, name: str, n: int | None = None) -> np.ndarray:
+    """A scalar or (N,) input as a contiguous float64 (1,) or (N,) array (BadInput for another shape)."""
+    a = np.asarray(x, dtype=float)
+    if a.ndim == 0:
+        return a.reshape(1)
+    if a.ndim != 1 or (n is not None and a.shape[0] not in (1, n)):
+        raise BadInput(f"must be a scalar or shape ({n if n is not None else 'N'},)", field=name,
+                       got=a.shape, fix="one value per path")
+    return np.ascontiguousarray(a)
+
+
 def stress_index(dy10_month: np.ndarray, distrust: np.ndarray, p: MacroParams,
                  prev: np.ndarray | float = 0.0) -> np.ndarray:
     """Stress in [0, 1] after this month, from last month's ``prev``.
@@ -168,92 +245,179 @@ def stress_index(dy10_month: np.ndarray, distrust: np.ndarray, p: MacroParams,
     ``stress_yield_jump``) and distrust; the index
     rises towards it by at most ``stress_max_rise`` a month and decays at ``stress_persistence``
     (both from the history of the Baa spread), so no one-month event produces GFC-size spreads.
+    Scalars or (N,) arrays; the arithmetic is :func:`_stress` (compiled). Scalars give a 0-d array.
     """
-    # only a rise beyond the usual months counts (history: ordinary 10y rises do not widen Baa spreads)
-    jump = (np.asarray(dy10_month, dtype=float) - p.stress_jump_floor) / (p.stress_yield_jump - p.stress_jump_floor)
-    target = np.minimum(np.maximum(np.maximum(jump, distrust), 0.0), 1.0)
-    prev = np.asarray(prev, dtype=float)
-    if not isinstance(target, np.ndarray):
-        return np.minimum(prev + p.stress_max_rise, np.maximum(target, p.stress_persistence * prev))
-    # in place on the fresh target array (the same numbers, fewer temporaries)
-    np.maximum(target, p.stress_persistence * prev, out=target)
-    return np.minimum(target, prev + p.stress_max_rise, out=target)
+    ins = (_paths(dy10_month, "dy10_month"), _paths(distrust, "distrust"), _paths(prev, "prev"))
+    n = max(a.shape[0] for a in ins)
+    for name, a in zip(("dy10_month", "distrust", "prev"), ins):
+        if a.shape[0] not in (1, n):
+            raise BadInput(f"must be a scalar or shape ({n},)", field=name, got=a.shape, fix="one value per path")
+    out = np.empty(n)
+    _stress_paths(_consts(p), *ins, out)
+    scalar = all(np.ndim(x) == 0 for x in (dy10_month, distrust, prev))
+    return out.reshape(()) if scalar else out
 
 
-def step(state: MacroState, p: MacroParams, *, dy10: np.ndarray, stress: np.ndarray,
+# the month's scalars, as :func:`_month` takes them: one float array read by these positions
+(_M_BASE_Y10, _M_BASE_POLICY, _M_BASE_GAP, _M_BASE_GDP, _M_GAP_SHOCK, _M_ADD_M, _M_ADD_B, _M_OVERRIDE,
+ _M_FISCAL, _M_STRESS) = range(10)
+#: the rows of :func:`_month`'s output, by name
+OUT_ROWS = ("mortgage", "baa", "policy", "gap", "gap_dev", "inflation_dev", "unemployment_dev", "gdp",
+            "gdp_level_dev")
+_NONE = np.empty(0)
+
+
+@kernel
+def _month(c, m, dy10, stress, jump, distrust, purchases, transfers, gap, infl, infl_exp, policy, lag1,
+           lag2, price, unemp, fiscal, fiscal_demand, stress_state, out, regime):
+    """One month of :func:`step` (the module docstring's equations), path after path, in place.
+
+    ``c``: the block's parameters (:func:`_consts`); ``m``: the month's scalars (baseline values,
+    gap shock, spread add-ons, the policy override (NaN: none), 1.0 when the fiscal impulse is
+    carried, 1.0 when the stress is computed here). ``dy10`` (N,); ``stress`` (N,) the stress index
+    given, or, when ``m[_M_STRESS]`` is 1, :func:`_stress` of ``jump`` and ``distrust`` (N,) on
+    last month's ``stress_state``, which takes it. ``purchases``, ``transfers`` (N,) or (1,).
+    The state's (N,) arrays are updated in place; ``out`` (9, N) takes the rows of ``OUT_ROWS``
+    and ``regime`` (N,) whether a cap was hit. Each expression keeps the order of operations of the
+    numpy form this replaced (the same bits); np.maximum / np.minimum keep a NaN, as there.
+    """
+    n = dy10.shape[0]
+    base_y10, base_policy, base_gap = m[_M_BASE_Y10], m[_M_BASE_POLICY], m[_M_BASE_GAP]
+    y_room = c[_Y10_MAX] - base_y10
+    lo, hi = -c[_GAP_MAX] - base_gap, c[_GAP_MAX] - base_gap
+    pol_room = c[_Y10_MAX] - base_policy
+    override = m[_M_OVERRIDE]
+    has_override = override == override
+    floor_on = base_policy >= c[_LB]
+    pol_floor = c[_LB] - base_policy
+    gap_shock = m[_M_GAP_SHOCK]
+    add_m, add_b = m[_M_ADD_M], m[_M_ADD_B]
+    fiscal_on = m[_M_FISCAL] != 0.0
+    stress_here = m[_M_STRESS] != 0.0
+    a = c[_A]
+    for i in range(n):
+        if stress_here:
+            s = _stress(c, jump[i], distrust[i], stress_state[i])
+            stress_state[i] = s
+        else:
+            s = stress[i]
+        d = dy10[i]
+        y_over = d > y_room                           # flagged like the gap cap below
+        d = np.minimum(d, y_room)
+        dm = d + c[_SM_STRESS] * s
+        db = d + c[_SB_STRESS] * s
+        if add_m != 0.0:
+            dm = dm + add_m
+        if add_b != 0.0:
+            db = db + add_b
+        r = c[_W10] * d + c[_WM] * dm + c[_WB] * db - infl_exp[i]
+        if c[_WF] != 0.0:
+            r = r + c[_WF] * policy[i]              # last month's policy-rate deviation
+        l1 = lag1[i] + a * (r - lag1[i])
+        l2 = lag2[i] + a * (l1 - lag2[i])
+        lag1[i] = l1
+        lag2[i] = l2
+        g = c[_RHO_Y] * gap[i] - c[_IS_SLOPE] * l2
+        if fiscal_on:
+            dem = c[_M_G] * purchases[i if purchases.shape[0] > 1 else 0] + \
+                c[_M_TR] * transfers[i if transfers.shape[0] > 1 else 0]
+            fi = c[_FADE] * fiscal[i] + (dem - fiscal_demand[i])
+            fiscal[i] = fi
+            fiscal_demand[i] = dem
+            g = g + (1.0 - c[_RHO_Y]) * fi
+        regime[i] = g < lo or g > hi or y_over
+        g = np.minimum(np.maximum(g, lo), hi)
+        gap[i] = g
+        if gap_shock != 0.0:
+            g = np.minimum(np.maximum(g + gap_shock, lo), hi)
+        pi = c[_PHI_PI] * infl[i] + c[_PI_SLOPE] * g
+        infl[i] = pi
+        infl_exp[i] = infl_exp[i] + c[_E] * (pi - infl_exp[i])
+        target = c[_T_PI] * pi + c[_T_Y] * g
+        pol = c[_RHO_I] * policy[i] + (1.0 - c[_RHO_I]) * target
+        if has_override:
+            pol = override - base_policy
+        elif floor_on:
+            # the lower bound binds only on deviations that would push the rate below it
+            pol = np.maximum(pol, pol_floor)
+        pol = np.minimum(pol, pol_room)
+        policy[i] = pol
+        pr = price[i] + pi / 12.0
+        price[i] = pr
+        u = unemp[i] * c[_OKUN_RHO]
+        u -= c[_OKUN] * g
+        unemp[i] = u
+        level = (1.0 + g) * np.exp(pr)
+        out[0, i] = base_y10 + c[_SPREAD_M] + dm
+        out[1, i] = base_y10 + c[_SPREAD_B] + db
+        out[2, i] = base_policy + pol
+        out[3, i] = base_gap + g
+        out[4, i] = g
+        out[5, i] = pi
+        out[6, i] = u
+        out[7, i] = m[_M_BASE_GDP] * level
+        out[8, i] = level - 1.0
+
+
+def step(state: MacroState, p: MacroParams, *, dy10: np.ndarray, stress: np.ndarray | None = None,
          base_y10: float, base_policy: float, base_gap: float, base_gdp: float,
          gap_shock: float = 0.0, purchases: float = 0.0, transfers: float = 0.0,
-         spread_add: tuple[float, float] = (0.0, 0.0), policy_override: float | None = None) -> dict:
+         spread_add: tuple[float, float] = (0.0, 0.0), policy_override: float | None = None,
+         stress_jump: np.ndarray | None = None, distrust: np.ndarray | None = None) -> dict:
     """Advance every path one month in place; return this month's levels (baseline + deviation).
 
-    ``dy10``: 10-year deviation from the baseline (decimal); ``stress``: stress index in [0, 1];
-    ``base_*``: this month's CBO baseline values; ``gap_shock``: an exogenous contribution to this
-    month's gap (fraction of potential, e.g. the minerals block's output lost), added to the gap the
-    Phillips curve, the Taylor rule and GDP see but not carried in the IS state. ``purchases`` and
-    ``transfers``: federal purchases and transfers beyond the baseline this month (fractions of GDP,
-    scalars or (N,)); ``spread_add``: (mortgage, Baa) spread add-ons of a credit event (decimal);
-    ``policy_override``: a policy-rate level (decimal) that replaces the rule this month.
-    Returns a dict of (N,) arrays: mortgage, baa, policy, gap, inflation_dev, gdp, gdp_level_dev,
-    unemployment_dev, regime (bool: a cap was hit).
+    ``dy10``: 10-year deviation from the baseline (decimal, (N,)); ``stress``: stress index in
+    [0, 1] (N,) - or, instead, ``stress_jump`` and ``distrust`` (N,): the stress is then
+    :func:`stress_index` of them on ``state.stress``, computed in the same pass over the paths and
+    kept in ``state.stress``. ``base_*``: this month's CBO baseline values; ``gap_shock``: an
+    exogenous contribution to this month's gap (fraction of potential, e.g. the minerals block's
+    output lost), added to the gap the Phillips curve, the Taylor rule and GDP see but not carried
+    in the IS state. ``purchases`` and ``transfers``: federal purchases and transfers beyond the
+    baseline this month (fractions of GDP, scalars or (N,)); ``spread_add``: (mortgage, Baa) spread
+    add-ons of a credit event (decimal); ``policy_override``: a policy-rate level (decimal) that
+    replaces the rule this month. Returns a dict of (N,) arrays: mortgage, baa, policy, gap,
+    gap_dev, inflation_dev, unemployment_dev, gdp, gdp_level_dev, regime (bool: a cap was hit).
+    The arithmetic is :func:`_month` (compiled, one path at a time).
     """
-    y_over = dy10 > p.regime_y10_max - base_y10       # flagged like the gap cap below
-    dy10 = np.minimum(dy10, p.regime_y10_max - base_y10)
-    dm = dy10 + p.mortgage_spread_stress * stress
-    db = dy10 + p.baa_spread_stress * stress
-    if spread_add[0]:
-        dm = dm + spread_add[0]
-    if spread_add[1]:
-        db = db + spread_add[1]
-    r = p.w10 * dy10 + p.wm * dm + p.wb * db - state.infl_exp
-    if p.wf:
-        r = r + p.wf * state.policy        # last month's policy-rate deviation (the dollar / equity channel)
-    a = p.is_lag_speed
-    state.lag1 += a * (r - state.lag1)
-    state.lag2 += a * (state.lag1 - state.lag2)
-    gap = p.is_persistence * state.gap - (1.0 - p.is_persistence) * p.is_rate_sensitivity * state.lag2
+    d = np.ascontiguousarray(dy10, dtype=float)
+    n = state.gap.shape[0]
+    if d.shape != (n,):
+        raise BadInput(f"must be shape ({n},), one value per path", field="dy10", got=d.shape,
+                       fix="the 10-year's deviation from the baseline on every path")
+    stress_here = stress is None
+    if stress_here:
+        if stress_jump is None or distrust is None:
+            raise BadInput("give the stress index or the month's jump and distrust", field="stress",
+                           fix="stress=(N,) array, or stress_jump= and distrust=")
+        jump, dis = _paths(stress_jump, "stress_jump", n), _paths(distrust, "distrust", n)
+        if jump.shape[0] != n or dis.shape[0] != n:
+            raise BadInput(f"must be shape ({n},)", field="stress_jump/distrust", got=(jump.shape, dis.shape),
+                           fix="one value per path")
+        s = _NONE
+    else:
+        s = np.broadcast_to(_paths(stress, "stress", n), (n,))
+        s = np.ascontiguousarray(s)
+        jump = dis = _NONE
+    pu, tr = _paths(purchases, "purchases", n), _paths(transfers, "transfers", n)
     # skipped while there is no fiscal change: a run without one keeps its numbers to the last bit
-    if state.fiscal_on or np.any(purchases) or np.any(transfers):
+    if not state.fiscal_on and (np.any(pu) or np.any(tr)):
         state.fiscal_on = True
-        demand = p.fiscal_purchases_multiplier * purchases + p.fiscal_transfers_multiplier * transfers
-        state.fiscal = p.fiscal_impulse_fade * state.fiscal + (demand - state.fiscal_demand)
-        state.fiscal_demand = np.zeros_like(state.fiscal_demand) + demand
-        gap = gap + (1.0 - p.is_persistence) * state.fiscal
-    # keep the total gap inside the model's range; flag the paths that needed it
-    lo, hi = -p.regime_gap_max - base_gap, p.regime_gap_max - base_gap
-    regime = (gap < lo) | (gap > hi) | y_over
-    np.minimum(np.maximum(gap, lo, out=gap), hi, out=gap)      # np.clip(gap, lo, hi), ufuncs directly
-    state.gap = gap
-    if gap_shock:
-        gap = gap + gap_shock
-        np.minimum(np.maximum(gap, lo, out=gap), hi, out=gap)
-    state.infl = p.phillips_persistence * state.infl + (1.0 - p.phillips_persistence) * p.phillips_slope * gap
-    state.infl_exp += p.inflation_expectations_speed * (state.infl - state.infl_exp)
-    target = p.taylor_inflation * state.infl + p.taylor_gap * gap
-    pol = p.taylor_inertia * state.policy + (1.0 - p.taylor_inertia) * target
-    if policy_override is not None:
-        pol = np.full_like(pol, policy_override - base_policy)
-    elif base_policy >= p.lower_bound:
-        # the lower bound binds only on deviations that would push the rate below it
-        np.maximum(pol, p.lower_bound - base_policy, out=pol)
-    np.minimum(pol, p.regime_y10_max - base_policy, out=pol)
-    state.policy = pol
-    state.price += state.infl / 12.0
-    u = state.unemp * p.okun_persistence      # a fresh array each month: the returned one is kept
-    u -= ((1.0 - p.okun_persistence) * p.okun_coefficient) * gap
-    state.unemp = u
-    level = (1.0 + gap) * np.exp(state.price)
-    return {
-        "mortgage": base_y10 + p.mortgage_spread + dm,
-        "baa": base_y10 + p.baa_spread + db,
-        "policy": base_policy + pol,
-        "gap": base_gap + gap,
-        "gap_dev": gap,
-        "inflation_dev": state.infl,
-        "unemployment_dev": state.unemp,
-        "gdp": base_gdp * level,
-        "gdp_level_dev": level - 1.0,
-        "regime": regime,
-    }
+    for name in ("gap", "infl", "infl_exp", "policy", "lag1", "lag2", "price", "unemp", "fiscal",
+                 "fiscal_demand", "stress"):
+        a = getattr(state, name)
+        if a.shape != (n,) or a.dtype != np.float64 or not a.flags.c_contiguous or not a.flags.writeable:
+            setattr(state, name, np.array(np.broadcast_to(a, (n,)), dtype=float))
+    m = np.array([base_y10, base_policy, base_gap, base_gdp, gap_shock, spread_add[0], spread_add[1],
+                  np.nan if policy_override is None else policy_override, float(state.fiscal_on),
+                  float(stress_here)])
+    out = np.empty((9, n))
+    regime = np.empty(n, dtype=bool)
+    _month(_consts(p), m, d, s, jump, dis, pu, tr, state.gap, state.infl, state.infl_exp, state.policy,
+           state.lag1, state.lag2, state.price, state.unemp, state.fiscal, state.fiscal_demand, state.stress,
+           out, regime)
+    res = dict(zip(OUT_ROWS, out))
+    res["regime"] = regime
+    return res
 
 
 def run_exogenous(p: MacroParams, dtp: np.ndarray, base_y10: np.ndarray, base_policy: np.ndarray,

@@ -43,6 +43,9 @@ Per-month API (stable; the coupled runner calls it)
     to_agents(rp, out.treasury_sales_bn, n_agents, spread_weights) -> (N, A) USD bn: pass as the
         holders' named (surprise) sales of the next holders_step
     path_from_purchases(gold0, purchases) -> cumulative path (used to reproduce the PBoC's monthly path)
+
+Compiled: the arithmetic of :func:`reserves_step` is :func:`_month`, one loop over the paths
+compiled by numba (``model/compiled.py``).
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from treasurylab.errors import BadInput
+from treasurylab.model.compiled import kernel
 from treasurylab.units import OZ_PER_TONNE
 
 
@@ -108,63 +112,97 @@ def init_reserves(rp: ReservesParams, n_paths: int) -> ReservesState:
                          log_price=np.full(n_paths, np.log(rp.price0)))
 
 
-def _price(rp: ReservesParams, rs: ReservesState, dev10_pp) -> np.ndarray:
-    """USD/oz (N,): the demand part times the rate response ``exp(gamma * dev10)``."""
-    if rp.rate_semi_elasticity == 0.0 or (np.ndim(dev10_pp) == 0 and float(dev10_pp) == 0.0):
-        return np.exp(rs.log_price)
-    return np.exp(rs.log_price + rp.rate_semi_elasticity * np.asarray(dev10_pp, dtype=float))
+@kernel
+def _month(c, base_t, response_t, nondollar, reserves_usd, s, dev10, gold, log_price, buy, gold_new, gold_out, price, tsy):
+    """One month of :func:`reserves_step` (the module docstring's equations), path after path.
+
+    ``c``: (dt, eta, annual demand, gamma, usd_share * tsy_share, 1.0 when the price sees ``dev10``);
+    ``base_t``, ``response_t`` (R,) tonnes a month; ``nondollar`` (R,) shares a month and
+    ``reserves_usd`` (R,) USD bn; ``s`` the signal (N, R), (N, 1) or (1, 1) (one for every
+    path and manager); ``dev10`` (N,) or (1,) pp. ``log_price`` (N,) is updated in place; written:
+    ``buy``, ``gold_new`` (the state's next holdings) and ``gold_out`` (its copy for the output)
+    (N, R), ``price`` (N,), ``tsy`` (N, R). A path whose signals are all <= 0 buys nothing beyond
+    the baseline: its price keeps its demand part and it sells no Treasuries. Each expression keeps
+    the order of operations of the numpy form this replaced; the sum over managers is in order.
+    """
+    n, r = gold.shape
+    dt, eta, annual, gamma, usd_tsy = c[0], c[1], c[2], c[3], c[4]
+    rate_on = c[5] != 0.0
+    by_path, by_manager = s.shape[0] > 1, s.shape[1] > 1
+    for i in range(n):
+        si = i if by_path else 0
+        excess = 0.0
+        moved = False
+        for k in range(r):
+            sk = np.maximum(s[si, k if by_manager else 0], 0.0)
+            extra = response_t[k] * sk * dt
+            b = base_t[k] * dt + extra
+            buy[i, k] = b
+            g = gold[i, k] + b
+            gold_new[i, k] = g
+            gold_out[i, k] = g
+            excess += extra
+            moved = moved or sk != 0.0
+        lp = log_price[i]
+        if moved:
+            lp = lp + eta * excess / annual
+            log_price[i] = lp
+        if rate_on:
+            lp = lp + gamma * dev10[i if dev10.shape[0] > 1 else 0]
+        p = np.exp(lp)
+        price[i] = p
+        for k in range(r):
+            if moved:
+                sk = np.maximum(s[si, k if by_manager else 0], 0.0)
+                usd_gold = response_t[k] * sk * dt * p * OZ_PER_TONNE / 1e9
+                usd_other = nondollar[k] * sk * reserves_usd[k] * dt
+                tsy[i, k] = usd_tsy * (usd_gold + usd_other)
+            else:
+                tsy[i, k] = 0.0
 
 
 def reserves_step(rp: ReservesParams, rs: ReservesState, signal=0.0, dt_months: float = 1.0,
                   dev10_pp=0.0) -> ReservesOut:
     """One month of official gold buying, its price effect and the Treasuries sold to pay for it.
 
-    ``dev10_pp``: scalar or (N,), the 10-year yield less the baseline's this month, percentage points."""
+    ``signal``: scalar (one for every path, the coupled run's case), (N,) or (N, R), dimensionless;
+    ``dev10_pp``: scalar or (N,), the 10-year yield less the baseline's this month, percentage
+    points. The arithmetic is :func:`_month` (compiled, one path at a time)."""
     n, r = rs.gold_t.shape
     s = np.asarray(signal, dtype=float)
     if s.ndim == 0:
-        return _step_common_signal(rp, rs, max(float(s), 0.0), dt_months, dev10_pp)
-    s = np.broadcast_to(s.reshape(n, 1) if s.ndim == 1 else s, (n, r))
-    s = np.maximum(s, 0.0)
-    base = rp.base_t_per_month * dt_months
-    extra = rp.response_t_per_month * s * dt_months
-    buy = base + extra
-    rs.gold_t = rs.gold_t + buy
-    rs.log_price = rs.log_price + rp.eta * extra.sum(axis=1) / rp.annual_demand_t
-    price = _price(rp, rs, dev10_pp)
-    usd_gold = extra * price[:, None] * OZ_PER_TONNE / 1e9
-    usd_other = rp.nondollar_per_month * s * rp.reserves_usd_bn * dt_months
-    tsy = rp.usd_share * rp.tsy_share * (usd_gold + usd_other)
+        s2 = s.reshape(1, 1)
+    elif s.shape == (n,):
+        s2 = s.reshape(n, 1)
+    elif s.shape == (n, r):
+        s2 = s
+    else:
+        raise BadInput(f"must be a scalar, ({n},) or ({n}, {r})", field="signal", got=s.shape,
+                       fix="one signal, one per path, or one per path and manager")
+    dev = np.asarray(dev10_pp, dtype=float)
+    if dev.ndim > 1 or (dev.ndim == 1 and dev.shape[0] not in (1, n)):
+        raise BadInput(f"must be a scalar or shape ({n},)", field="dev10_pp", got=dev.shape, fix="one value per path")
+    # the rate response is left out (not multiplied by 0) when gamma is 0 or the 10-year on the
+    # baseline everywhere: exp(ln P) keeps the price's bits
+    rate_on = rp.rate_semi_elasticity != 0.0 and not (dev.ndim == 0 and float(dev) == 0.0)
+    c = np.array([dt_months, rp.eta, rp.annual_demand_t, rp.rate_semi_elasticity, rp.usd_share * rp.tsy_share,
+                  float(rate_on)])
+    if rs.log_price.shape != (n,) or not rs.log_price.flags.c_contiguous or not rs.log_price.flags.writeable:
+        rs.log_price = np.array(np.broadcast_to(rs.log_price, (n,)), dtype=float)
+    buy, gold_new, gold_out, tsy = (np.empty((n, r)) for _ in range(4))
+    price = np.empty(n)
+    _month(c, _row(rp.base_t_per_month), _row(rp.response_t_per_month),
+           _row(rp.nondollar_per_month), _row(rp.reserves_usd_bn), np.ascontiguousarray(s2),
+           np.ascontiguousarray(dev.reshape(-1)), np.ascontiguousarray(rs.gold_t, dtype=float), rs.log_price,
+           buy, gold_new, gold_out, price, tsy)
+    rs.gold_t = gold_new
     rs.t += 1
-    return ReservesOut(buy_t=buy, gold_t=rs.gold_t.copy(), price=price, treasury_sales_bn=tsy)
+    return ReservesOut(buy_t=buy, gold_t=gold_out, price=price, treasury_sales_bn=tsy)
 
 
-def _step_common_signal(rp: ReservesParams, rs: ReservesState, s: float, dt_months: float,
-                        dev10_pp=0.0) -> ReservesOut:
-    """:func:`reserves_step` for one signal shared by every path (the coupled run's case).
-
-    The purchases are then the same on every path, so they are computed once per manager (R,)
-    and broadcast; only the gold price (and what it values) is per path. Element by element the
-    same operations as the general case, so the same numbers. With no signal nothing is bought
-    beyond the baseline: the price stays and no Treasuries are sold.
-    """
-    n, r = rs.gold_t.shape
-    base = rp.base_t_per_month * dt_months
-    extra = rp.response_t_per_month * s * dt_months
-    buy = base + extra
-    rs.gold_t = rs.gold_t + buy
-    rs.t += 1
-    if s == 0.0:
-        price = _price(rp, rs, dev10_pp)
-        return ReservesOut(buy_t=np.broadcast_to(buy, (n, r)), gold_t=rs.gold_t.copy(), price=price,
-                           treasury_sales_bn=np.zeros((n, r)))
-    rs.log_price = rs.log_price + rp.eta * extra.sum() / rp.annual_demand_t
-    price = _price(rp, rs, dev10_pp)
-    usd_gold = extra * price[:, None] * OZ_PER_TONNE / 1e9
-    usd_other = rp.nondollar_per_month * s * rp.reserves_usd_bn * dt_months
-    tsy = rp.usd_share * rp.tsy_share * (usd_gold + usd_other)
-    return ReservesOut(buy_t=np.broadcast_to(buy, (n, r)), gold_t=rs.gold_t.copy(), price=price,
-                       treasury_sales_bn=tsy)
+def _row(x) -> np.ndarray:
+    """A manager's (R,) parameter as a contiguous float64 array."""
+    return np.ascontiguousarray(x, dtype=float)
 
 
 def to_agents(rp: ReservesParams, treasury_sales_bn: np.ndarray, n_agents: int, spread_weights=None) -> np.ndarray:
