@@ -140,3 +140,88 @@ def test_holders_month_sums_by_hand():
                           sold, False, sur, exp_)
     assert held.tolist() == [[12.5, 10.0, 12.0]] and sold.tolist() == [1.5]
     assert sur.tolist() == [1.0] and exp_.tolist() == [0.0]
+
+
+def test_four_partial_sums_by_hand():
+    x, w = np.array([1.0, 2.0, 4.0, 8.0, 16.0, 32.0]), np.array([1.0, 0.0, 1.0, 1.0, 1.0, 0.0])
+    # s0 = 1 + 16 (the remainder goes to s0), s1 = 0, s2 = 4, s3 = 8: (17 + 0) + (4 + 8)
+    assert coupled._dot4(x, w) == 29.0
+    assert coupled._dot4(np.array([0.5]), np.array([1.0])) == 0.5
+
+
+def test_yields_month_adds_the_event_caps_and_gives_the_macro_inputs_by_hand():
+    y = np.array([[0.03, 0.03], [0.035, 0.035], [0.04, 0.04], [0.045, 0.19], [0.05, 0.21]])   # (5, 2)
+    tp = np.array([0.0, 0.0, 0.0, 0.01, 0.02])
+    regime = np.zeros(2, dtype=bool)
+    dy10, jump, distrust = np.empty(2), np.empty(2), np.empty(2)
+    coupled._yields_month(y, tp, 0.2, np.array([0.04]), np.array([0.001, 0.0]), 0.01, np.array([1.0, 0.75]),
+                          regime, dy10, jump, distrust)
+    # path 1's 10-year, 0.19 + 0.01, is not above the cap 0.2: nothing flagged, nothing capped
+    assert regime.tolist() == [False, False]
+    assert y[3] == pytest.approx([0.055, 0.2]) and y[4] == pytest.approx([0.07, 0.23])
+    assert dy10 == pytest.approx([0.015, 0.16])
+    # the event's own change (0.01) is no market jump
+    assert jump == pytest.approx([0.015 - 0.001 - 0.01, 0.16 - 0.01])
+    assert distrust == pytest.approx([0.0, 0.25])
+    y[3, 1] = 0.25                         # a 10-year above the cap: every yield of every path capped
+    coupled._yields_month(y, np.empty(0), 0.2, np.array([0.04, 0.05]), dy10.copy(), 0.0, np.ones(2), regime,
+                          dy10, jump, distrust)
+    assert regime.tolist() == [False, True]
+    assert y.max() == 0.2 and y[4].tolist() == [0.07, 0.2]
+    assert dy10 == pytest.approx([0.015, 0.15])
+
+
+def test_to_fiscal_world_around_the_baseline_by_hand():
+    # c: world on, no stated policy path, lower bound 0.001, Okun rho 0.5 and 0.25, events' deficit 1 %
+    # of GDP, baseline bill 0.04, 3-month 0.041, primary deficit 100, inflation 0.02, revenue 400, GDP
+    # 30,000, unemployment 0.045, 10-year 0.043
+    c = np.array([1.0, 1.0, 0.001, 0.5, 0.25, 1.0, 0.04, 0.041, 100.0, 0.02, 400.0, 30000.0, 0.045, 0.043])
+    mo = np.zeros((9, 1))
+    mo[:, 0] = [0.06, 0.05, 0.0005, 0.01, 0.0, 0.002, 0.003, 30000.0, 0.0]   # OUT_ROWS
+    y = np.full((5, 1), 0.05)
+    u_world, regime = np.array([0.004]), np.zeros(1, dtype=bool)
+    fin, win = np.empty((5, 1)), np.empty((5, 1))
+    rows = [np.empty(1) for _ in range(7)]
+    lvl = math.exp(0.01 + 0.02)
+    coupled._to_fiscal(c, mo, np.array([True]), y, np.array([0.045]), np.array([0.042]), np.array([-0.001]),
+                       np.array([0.01]), np.array([0.02]), np.array([0.003]), np.array([0.5]), np.array([0.002]),
+                       u_world, regime, fin, win, *rows)
+    policy, mortgage, baa, gap, level, infl, unemp = (r[0] for r in rows)
+    assert regime[0] and mortgage == pytest.approx(0.062) and baa == pytest.approx(0.052)
+    assert policy == pytest.approx(0.001)          # 0.0005 - 0.001, floored at the lower bound
+    assert gap == pytest.approx(0.012) and infl == pytest.approx(0.005)
+    assert level == pytest.approx(lvl - 1.0)
+    # the world's unemployment: 0.5 x 0.004 - 0.25 x 0.002 = 0.0015, added to the block's 0.003
+    assert u_world[0] == pytest.approx(0.0015) and unemp == pytest.approx(0.045 + 0.0045)
+    gdp = 30000.0 * lvl
+    assert fin[:, 0] == pytest.approx([0.04 + 0.009, 100.0 + 1.5 * gdp / 1200.0, gdp, 0.025, 400.0 * lvl])
+    assert win[:, 0] == pytest.approx([gdp, 0.04 + 0.001, 100.0 + 0.5 * gdp / 1200.0, 0.023, 400.0 * lvl])
+
+
+def test_month_end_deviations_supply_and_records_by_hand():
+    # c: debt/GDP cap 2.0, 5 projection years, baseline deficit/GDP 0.06 and debt/GDP 1.0, tp10 base
+    # 0.005 + event 0.001, event 0.001
+    c = np.array([2.0, 5.0, 0.06, 1.0, 0.006, 0.001])
+    debt_gdp, deficit, debt = np.array([1.1, 2.5]), np.array([200.0, 300.0]), np.array([33000.0, 75000.0])
+    gdp, ni = np.array([30000.0, 30000.0]), np.array([100.0, 150.0])
+    regime = np.zeros(2, dtype=bool)
+    dev = [np.empty(2) for _ in range(4)]
+    debt_prev = np.array([32900.0, 74000.0])
+    ones = np.full((5, 2), 0.001)
+    rows = [np.empty(2) for _ in range(11)]
+    rows[8][:] = [500.0, 100.0]             # the foreign non-absorbers' holdings on entry
+    coupled._month_end(c, debt_gdp, deficit, debt, ni, gdp, np.empty(0), np.empty(0), np.empty(0), regime, *dev,
+                       debt_prev, ones * 30, ones, ones * 2, ones * 3, ones * 4, np.array([0.9, 1.0]),
+                       np.array([0.01, 0.02]), np.empty(0), np.array([-200.0, -300.0]), *rows)
+    deficit_dev, debt_now, debt_dev, supply = dev
+    assert regime.tolist() == [False, True]                   # debt/GDP above the cap
+    # deficit/GDP = 200 x 12 / 30,000 = 0.08: 2 pp above the baseline; debt 10 pp (path 1 capped: 100 pp)
+    assert deficit_dev == pytest.approx([2.0, 6.0]) and debt_now == pytest.approx([10.0, 100.0])
+    assert debt_dev == pytest.approx([10.0 + 5 * 2.0, 100.0 + 5 * 6.0])
+    assert supply.tolist() == [100.0, 1000.0] and debt_prev.tolist() == debt.tolist()
+    r_def, r_debt, r_ni, r_y10, r_flow, r_fis, r_tp10, r_esd, r_foff, r_trust, r_ev = rows
+    assert r_def == pytest.approx([0.08, 0.12]) and r_debt.tolist() == [1.1, 2.5] and r_ni.tolist() == [1200.0, 1800.0]
+    assert r_y10 == pytest.approx([0.03, 0.03]) and r_flow == pytest.approx([0.003, 0.003])
+    assert r_fis == pytest.approx([0.007, 0.007]) and r_tp10 == pytest.approx([0.009, 0.009])
+    assert r_esd.tolist() == [0.01, 0.02] and r_trust.tolist() == [0.9, 1.0] and r_ev.tolist() == [0.001, 0.001]
+    assert r_foff.tolist() == [300.0, 0.0]                    # 500 - 200; 100 - 300 floored at 0

@@ -38,14 +38,18 @@ and executed. For month t (all arrays carry the path axis first; ``prev`` = last
                  model: regime bounds cap them and ``regime_exceeded`` flags the path.
 
 Speed: BLAS runs on one thread inside :func:`simulate` (blocks are the unit of parallelism), sales
-that are zero in a month are passed as None (no (N, A) passes over zeros), and flows are summed
-over agents with matrix-vector products. What depends on the month only (announced sales still to
-come, freezes) is computed once per block; the fiscal block computes only the four outputs used
-here (``outputs=``); the expected policy path is built tenor-major (5, N), the market's layout; and
-records are written into their rows with ``out=`` (no temporaries). :func:`warm_process` does a
+that are zero in a month are passed as None (no (N, A) passes over zeros). What depends on the month
+only (announced sales still to come, freezes) is computed once per block; the fiscal block computes
+only the four outputs used here (``outputs=``); the expected policy path is built tenor-major
+(5, N), the market's layout. The month's own arithmetic between the blocks' steps is compiled
+loops over the paths (model/compiled.py), each writing into preallocated arrays and the records'
+rows: the holders' sums (:func:`_holders_sums`), the yields' event add-on and cap and the macro
+block's inputs (:func:`_yields_month`), the world around the baseline, the fiscal step's inputs and
+the macro records (:func:`_to_fiscal`), and the fiscal deviations, the supply and the other
+records (:func:`_month_end`). :func:`warm_process` does a
 first block's one-off imports and BLAS set-up in a parent before it forks workers. Each equation
 has one implementation in its block's module: compiled loops (model/compiled.py) for the holders',
-fiscal, market, macro and reserves steps, and for the holders' sums of :func:`holders_month`.
+fiscal, market, macro and reserves steps; the draws and the world shocks are numpy.
 
 With no events every deviation is exactly zero, so the run reproduces the baseline (CBO's 10-year,
 and the fiscal block's baseline run of net interest and debt/GDP) to rounding: add-factors by
@@ -163,38 +167,212 @@ def _holders_sums(sales, surprise, expected, frozen, insens, foreign_f, holder_s
     in place. ``expected`` (N, A), or empty when it is all zeros. Per path: the scenario sales beyond
     the baseline e = expected + surprise (surprise alone when there is no expected part) added to
     ``holder_sales``; when ``window``, sum_j max(e_j, 0) foreign_f_j added to ``sold_24m``; ``sur``
-    and ``exp_out`` take sum_j surprise_j insens_j and sum_j expected_j insens_j (0 without one). The
-    weights are 0 or 1, so each product is exact: the sums add their terms in agent order with
-    :func:`treasurylab.model.compiled.fma`, as the matrix-vector products they replace did
-    (max(x, 0) keeps a NaN, as np.maximum did).
+    and ``exp_out`` take sum_j surprise_j insens_j and sum_j expected_j insens_j (0 without one), each
+    by :func:`_dot4` (the matrix-vector products they replace added in OpenBLAS's order: the sums
+    may differ from theirs in the last bit). max(x, 0) keeps a NaN, as np.maximum did.
     """
     n, a = surprise.shape
     has_frozen = frozen.shape[0] > 0
     has_exp = expected.shape[0] > 0
+    row = np.empty((2, a))              # one path's scenario sales and their positive part, in cache
+    e_row = row[0]
+    pos_row = row[1]
     for i in range(n):
-        s_sur = 0.0
-        s_exp = 0.0
-        s_24 = 0.0
         for j in range(a):
             if has_frozen and frozen[j]:
                 sales[i, j] = 0.0
                 surprise[i, j] = 0.0
                 if has_exp:
                     expected[i, j] = 0.0
-            su = surprise[i, j]
-            e = su
-            if has_exp:
-                ex = expected[i, j]
-                e = ex + su
-                s_exp = fma(ex, insens[j], s_exp)
+            e = expected[i, j] + surprise[i, j] if has_exp else surprise[i, j]
             holder_sales[i, j] += e
-            s_sur = fma(su, insens[j], s_sur)
-            if window:
-                s_24 = fma(e if (e >= 0.0 or e != e) else 0.0, foreign_f[j], s_24)
-        sur[i] = s_sur
-        exp_out[i] = s_exp
+            e_row[j] = e
+            pos_row[j] = e if (e >= 0.0 or e != e) else 0.0
+        sur[i] = _dot4(surprise[i], insens)
+        exp_out[i] = _dot4(expected[i], insens) if has_exp else 0.0
         if window:
-            sold_24m[i] += s_24
+            sold_24m[i] += _dot4(pos_row, foreign_f)
+
+
+@kernel
+def _dot4(x, w):
+    """sum_j x[j] w[j] in four interleaved partial sums (as market._sum4: s_r takes the terms with
+    j = r mod 4 in order, the last len(x) mod 4 go to s_0, the sum is (s_0 + s_1) + (s_2 + s_3)),
+    each term added with :func:`treasurylab.model.compiled.fma`. One running sum waits for each add
+    before the next; four independent ones overlap. The weights here are 0 or 1: every product is
+    exact, and only the order of the adds can move the last bit."""
+    a = x.shape[0]
+    full = a - a % 4
+    s0 = s1 = s2 = s3 = 0.0
+    for j in range(0, full, 4):
+        s0 = fma(x[j], w[j], s0)
+        s1 = fma(x[j + 1], w[j + 1], s1)
+        s2 = fma(x[j + 2], w[j + 2], s2)
+        s3 = fma(x[j + 3], w[j + 3], s3)
+    for j in range(full, a):
+        s0 = fma(x[j], w[j], s0)
+    return (s0 + s1) + (s2 + s3)
+
+_NO_TENORS = np.empty(0)                 # no term-premium event this month
+_NO_PATHS = np.empty(0)                  # no world-only fiscal path (no world shocks)
+
+
+@kernel
+def _yields_month(y, tp, y_cap, by10, dy10_prev, ev_change, trust, regime, dy10, jump, distrust):
+    """Steps 3-4 of the month between the market and the macro block, path after path.
+
+    ``y`` (5, N) tenor-major: the market's yields, in place: plus a term-premium event's add-on
+    ``tp`` (5,) (empty: none); when some path's 10-year is above ``y_cap`` (decimal), those paths are
+    flagged in ``regime`` and every yield is capped at ``y_cap`` (np.minimum: a NaN kept). Written:
+    ``dy10`` = y10 - ``by10`` (the baseline's 10-year, (N,) or (1,)); the stress's input ``jump`` =
+    dy10 - ``dy10_prev`` - ``ev_change`` (the event's own change, not a market jump) and ``distrust``
+    = 1 - ``trust``.
+    """
+    n = y.shape[1]
+    has_tp = tp.shape[0] > 0
+    any_over = False
+    for i in range(n):
+        if has_tp:
+            for k in range(5):
+                y[k, i] = y[k, i] + tp[k]
+        if y[3, i] > y_cap:
+            regime[i] = True
+            any_over = True
+    for i in range(n):
+        if any_over:
+            for k in range(5):
+                y[k, i] = np.minimum(y[k, i], y_cap)
+        d = y[3, i] - by10[i if by10.shape[0] > 1 else 0]
+        dy10[i] = d
+        jump[i] = d - dy10_prev[i] - ev_change
+        distrust[i] = 1.0 - trust[i]
+
+
+@kernel
+def _month_end(c, debt_gdp, deficit, debt, net_interest, gdp, w_deficit, w_gdp, w_debt_gdp, regime, deficit_dev,
+               debt_now, debt_dev, supply, debt_prev, y, tp_perm, tp_temp, fiscal, trust_term, trust, esd10,
+               w_tp10, official_gap, r_deficit, r_debt, r_ni, r_y10, r_flow, r_fiscal, r_tp10, r_esd, r_foff,
+               r_trust, r_ev):
+    """Step 5's deviations and step 8's records of the month, path after path (module docstring).
+
+    ``c``: (debt/GDP cap, projection years, the baseline's deficit/GDP and debt/GDP this month, the
+    baseline 10y term premium plus the event's add-on, the add-on). Fiscal outputs (N,); with world
+    shocks ``w_deficit``, ``w_gdp``, ``w_debt_gdp`` (N,) are the world-only path's, whose deficit/GDP
+    and capped debt/GDP are the baseline, and ``w_tp10`` (N,) the world's 10y term premium (each
+    empty without). Flags ``regime`` where debt/GDP is above the cap (or NaN); writes the deviations
+    (pp) ``deficit_dev`` = 100 (deficit 12 / GDP - base), ``debt_now`` = 100 (min(debt/GDP, cap) -
+    base), ``debt_dev`` = debt_now + years deficit_dev, the net new supply ``supply`` = debt -
+    ``debt_prev`` (which takes the debt), and the month's record rows ``r_*``; ``r_foff`` holds the
+    foreign non-absorbers' holdings on entry and takes the official path, max(holdings +
+    ``official_gap``, 0).
+    """
+    n = gdp.shape[0]
+    cap, years, base_def, base_debt, tp10_base, ev10 = c[0], c[1], c[2], c[3], c[4], c[5]
+    world = w_deficit.shape[0] > 0
+    for i in range(n):
+        dg = debt_gdp[i]
+        if not dg <= cap:
+            regime[i] = True
+        g = gdp[i]
+        dfg = deficit[i] * 12.0 / g
+        if world:
+            bdef = w_deficit[i] * 12.0 / w_gdp[i]
+            bdebt = np.minimum(w_debt_gdp[i], cap)
+        else:
+            bdef = base_def
+            bdebt = base_debt
+        dd = 100.0 * (dfg - bdef)
+        dn = 100.0 * (np.minimum(dg, cap) - bdebt)
+        deficit_dev[i] = dd
+        debt_now[i] = dn
+        debt_dev[i] = dn + years * dd
+        supply[i] = debt[i] - debt_prev[i]
+        debt_prev[i] = debt[i]
+        r_deficit[i] = dfg
+        r_debt[i] = dg
+        r_ni[i] = net_interest[i] * 12.0
+        r_y10[i] = y[3, i]
+        fl = tp_perm[3, i] + tp_temp[3, i]
+        r_flow[i] = fl
+        r_fiscal[i] = fiscal[3, i] + trust_term[3, i]
+        t10 = tp10_base + fl
+        if world:
+            t10 += w_tp10[i]
+        r_tp10[i] = t10
+        r_esd[i] = esd10[i]
+        r_foff[i] = np.maximum(r_foff[i] + official_gap[i], 0.0)
+        r_trust[i] = trust[i]
+        r_ev[i] = ev10
+
+
+_NO_ROWS = np.empty((0, 0))
+
+
+@kernel
+def _to_fiscal(c, mo, macro_regime, y, w_by10, w_by3m, w_policy, w_real, w_price, w_infl, w_deficit, w_gap, u_world,
+               regime, fin, win, r_policy, r_mortgage, r_baa, r_gap, r_level, r_infl, r_unemp):
+    """Step 4's world around the baseline and step 5's inputs, path after path (module docstring).
+
+    ``c``: (world shocks on, no stated policy path this month, the policy rate's lower bound, Okun's
+    persistence, (1 - persistence) x Okun's coefficient, the fiscal events' deficit (% of GDP), the
+    baseline's bill rate, 3-month yield, primary deficit, inflation, revenue and GDP this month, its
+    unemployment rate, its 10-year). ``mo`` (9, N): the macro step's rows (macro.OUT_ROWS);
+    ``macro_regime`` its flags, added to ``regime``; ``y`` (5, N) this month's yields. With world
+    shocks the ``w_*`` rows (N,) are this month's (the baseline curve's 10-year and 3-month with
+    them), and ``u_world`` (N,) the world's unemployment deviation, advanced in place: the world's
+    rate moves the mortgage and Baa rates, its policy shock the policy rate (floored at the lower
+    bound, unless a stated path holds it), its real and price levels GDP, its inflation, deficit
+    and gap theirs. Written: ``fin`` (5, N) the fiscal step's bill rate, primary deficit (USD bn),
+    GDP, inflation and revenue; ``win`` (5, N) the world-only path's GDP, bill rate, primary
+    deficit, inflation and revenue (empty without world shocks); and the macro record rows.
+    """
+    n = mo.shape[1]
+    world, rule, lb, okun_rho, okun = c[0] != 0.0, c[1] != 0.0, c[2], c[3], c[4]
+    extra_def, bill0, y3m0, pdef0, cpi0, rev0, ngdp0, base_u, base_y10 = (c[5], c[6], c[7], c[8], c[9], c[10],
+                                                                        c[11], c[12], c[13])
+    for i in range(n):
+        if macro_regime[i]:
+            regime[i] = True
+        mortgage, baa, policy, gap = mo[0, i], mo[1, i], mo[2, i], mo[3, i]
+        infl, udev, gdp, level_dev = mo[5, i], mo[6, i], mo[7, i], mo[8, i]
+        pdef_pp = extra_def
+        if world:
+            w10 = w_by10[i] - base_y10
+            mortgage = mortgage + w10
+            baa = baa + w10
+            if rule:            # a stated policy path (policy_path event) is kept as stated
+                policy = np.maximum(policy + w_policy[i], lb)
+            lvl = np.exp(w_real[i] + w_price[i])
+            gdp = gdp * lvl
+            level_dev = (1.0 + level_dev) * lvl - 1.0
+            infl = infl + w_infl[i]
+            pdef_pp = pdef_pp + w_deficit[i]
+            # the part of the growth surprise potential output has not absorbed (model/shocks.py: gap
+            # persistence from CBO's history); unemployment follows it through the same Okun's-law
+            # dynamics as the model's own gap
+            gap = gap + w_gap[i]
+            uw = okun_rho * u_world[i] - okun * w_gap[i]
+            u_world[i] = uw
+            udev = udev + uw
+            gdp_w = ngdp0 * lvl
+            win[0, i] = gdp_w
+            win[1, i] = bill0 + (w_by3m[i] - y3m0)
+            win[2, i] = pdef0 + w_deficit[i] * gdp_w / 1200.0
+            win[3, i] = cpi0 + w_infl[i]
+            win[4, i] = rev0 * lvl
+        ratio = gdp / ngdp0
+        fin[0, i] = bill0 + (y[0, i] - y3m0)
+        fin[1, i] = pdef0 + pdef_pp * gdp / 1200.0
+        fin[2, i] = gdp
+        fin[3, i] = cpi0 + infl
+        fin[4, i] = rev0 * ratio
+        r_policy[i] = policy
+        r_mortgage[i] = mortgage
+        r_baa[i] = baa
+        r_gap[i] = gap
+        r_level[i] = level_dev
+        r_infl[i] = infl
+        r_unemp[i] = base_u + udev
 
 
 def simulate(S: Any, n: int, rng: np.random.Generator, out: dict | None = None) -> dict[str, np.ndarray]:
@@ -272,7 +450,8 @@ def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, 
     for t in range(T):
         h = round(S.mps[S.mseg[t]].expectation_horizon_months)
         fut_all[t] = S.announced[t + 1: t + 1 + h][:, ~S.hspecs[S.hseg[t]].absorber].sum()
-    base_y10 = S.yields[k0:k0 + T, 3].tolist()
+    base_y10_arr = S.yields[k0:k0 + T, 3].copy()
+    base_y10 = base_y10_arr.tolist()
     zT = np.zeros(T)
     tp_add = S.tp_add if S.tp_add is not None else None
     spread_add = S.spread_add if S.spread_add is not None else np.zeros((T, 2))
@@ -286,6 +465,11 @@ def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, 
     base_u = S.base_unemployment if S.base_unemployment is not None else zT
     fiscal_out = ("debt", "debt_gdp", "deficit", "net_interest")
     esd_t = np.empty((5, n))        # expected short-rate path by tenor, tenor-major
+    month_c = np.empty(6)           # the month's scalars of _month_end
+    month_b = np.empty(14)          # and of _to_fiscal
+    macro_out = np.empty((9, n))    # the macro step's rows (macro.OUT_ROWS), rewritten every month
+    fin = np.empty((5, n))          # the fiscal step's inputs: bill rate, primary deficit, GDP, inflation, revenue
+    win = np.empty((5, n)) if S.shocks is not None else None    # the world-only path's (GDP first)
     # world shocks (model/shocks.py): drawn for all months at once, from a generator jumped from the
     # block's (the holders' draws are unchanged); they move the baseline each block sees, so the
     # blocks' deviations stay the scenario's own
@@ -324,7 +508,7 @@ def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, 
         # (5, n): the market block works tenor-major (see market.market_step)
         np.multiply(S.exp_factor[:, None], mst.policy, out=esd_t)
         if W is None:
-            ybase, by10 = S.yields[tf], base_y10[t]
+            ybase, by10 = S.yields[tf], base_y10_arr[t:t + 1]
         else:   # the baseline curve plus the accumulated factor shocks, (5, n), floored at the lower bound
             ybase5 = np.maximum(S.yields[tf][:, None] + W.tenor[t], lb)
             ybase, by10 = ybase5.T, ybase5[3]
@@ -344,75 +528,66 @@ def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, 
         fed_gross += clr.fed_bought
         # the market's state takes what the clearing did (purchases scaled back with other buyers')
         M.backstop_settle(mp, ms, out, clr.fed_bought, fed_sold)
-        y = out.yields
-        if tp_add is not None and tp_add[t].any():
-            y = y + tp_add[t]                 # a term-premium event: the user's add-on by tenor
-        over = y[:, 3] > y_cap
-        if over.any():
-            st.regime |= over
-            y = np.minimum(y, y_cap)
-        # 4. macro
-        dy10 = y[:, 3] - by10
         # stress sees the market's own jumps, not a term-premium event's add-on (a stated repricing)
         ev10 = tp_add[t, 3] if tp_add is not None else 0.0
         ev10_prev = tp_add[t - 1, 3] if (tp_add is not None and t > 0) else 0.0
+        yT = out.yields.T                     # (5, n), tenor-major; the event's add-on and the cap in place
+        dy10, jump, distrust = np.empty(n), np.empty(n), np.empty(n)
+        _yields_month(yT, tp_add[t] if (tp_add is not None and tp_add[t].any()) else _NO_TENORS, y_cap,
+                      by10, st.dy10_prev, ev10 - ev10_prev, out.trust, st.regime,
+                      dy10, jump, distrust)
+        y = yT.T
+        # 4. macro
         pol_t = pol_path[t]
-        mo = macro_step(mst, pm, dy10=dy10, stress_jump=dy10 - st.dy10_prev - (ev10 - ev10_prev),
-                        distrust=1.0 - out.trust, base_y10=base_y10[t],
+        mo = macro_step(mst, pm, dy10=dy10, stress_jump=jump, distrust=distrust, base_y10=base_y10[t],
                         base_policy=float(S.base_policy[t]), base_gap=float(S.base_gap[t]),
                         base_gdp=float(S.ngdp[tf]), gap_shock=float(S.gap_shock[t]),
                         purchases=float(purch[t]), transfers=float(transf[t]),
                         spread_add=(float(spread_add[t, 0]), float(spread_add[t, 1])),
-                        policy_override=None if np.isnan(pol_t) else float(pol_t))
-        st.regime |= mo["regime"]
-        gdp = mo["gdp"]
-        infl_dev, pdef_pp = mst.infl, extra_def[t]
-        if W is not None:   # the world around the baseline: rates, policy, prices, output, deficit
-            w10 = by10 - base_y10[t]
-            mo["mortgage"] = mo["mortgage"] + w10
-            mo["baa"] = mo["baa"] + w10
-            if np.isnan(pol_t):     # a stated policy path (policy_path event) is kept as stated
-                mo["policy"] = np.maximum(mo["policy"] + W.policy[t], lb)
-            lvl = np.exp(W.real_level[t] + W.price_level[t])
-            gdp = gdp * lvl
-            mo["gdp_level_dev"] = (1.0 + mo["gdp_level_dev"]) * lvl - 1.0
-            infl_dev = infl_dev + W.inflation[t]
-            pdef_pp = pdef_pp + W.deficit_pp[t]
-            # the part of the growth surprise potential output has not absorbed (model/shocks.py:
-            # gap persistence from CBO's history); unemployment follows it through the same Okun's-law
-            # dynamics as the model's own gap
-            mo["gap"] = mo["gap"] + W.gap[t]
-            u_world = pm.okun_persistence * u_world - \
-                ((1.0 - pm.okun_persistence) * pm.okun_coefficient) * W.gap[t]
-            mo["unemployment_dev"] = mo["unemployment_dev"] + u_world
-        # 5. fiscal
-        ratio = gdp / S.ngdp[tf]
-        fo = fiscal_step(fs, tf, y, S.bill[tf] + (y[:, 0] - S.yields[tf, 0]),
-                    S.pdef[tf] + pdef_pp * gdp / 1200.0, gdp, S.cpi[tf] + infl_dev, S.mixes[t],
-                    output_gap=mo["gap_dev"], revenue=S.revenue[tf] * ratio, other_means=S.other_means[tf],
-                    outputs=fiscal_out)
-        debt_gdp = fo["debt_gdp"]
-        big = ~(debt_gdp <= debt_cap)
-        if big.any():
-            st.regime |= big
-        deficit_gdp = fo["deficit"] * 12.0 / gdp
+                        policy_override=None if np.isnan(pol_t) else float(pol_t), out=macro_out)
+        # the world around the baseline (rates, policy, prices, output, deficit), the fiscal step's
+        # inputs, and the macro records
+        month_b[:] = (W is not None, np.isnan(pol_t), pm.lower_bound if W is not None else 0.0,
+                      pm.okun_persistence, (1.0 - pm.okun_persistence) * pm.okun_coefficient, extra_def[t],
+                      S.bill[tf], S.yields[tf, 0], S.pdef[tf], S.cpi[tf], S.revenue[tf], S.ngdp[tf], base_u[t],
+                      base_y10[t])
         if W is None:
-            base_def, base_debt = S.base_deficit_gdp[t], S.base_debt_gdp[t]
+            _to_fiscal(month_b, macro_out, mo["regime"], yT, _NO_PATHS, _NO_PATHS, _NO_PATHS, _NO_PATHS,
+                       _NO_PATHS, _NO_PATHS, _NO_PATHS, _NO_PATHS, _NO_PATHS, st.regime, fin, _NO_ROWS,
+                       rec["policy_rate"][t], rec["mortgage"][t], rec["baa"][t], rec["gdp_gap"][t],
+                       rec["gdp_level_dev"][t], rec["inflation_dev"][t], rec["unemployment"][t])
         else:
-            gdp_w = S.ngdp[tf] * lvl
-            fow = fiscal_step(fw, tf, ybase, S.bill[tf] + (ybase5[0] - S.yields[tf, 0]),
-                              S.pdef[tf] + W.deficit_pp[t] * gdp_w / 1200.0, gdp_w, S.cpi[tf] + W.inflation[t],
-                              S.mix0, revenue=S.revenue[tf] * lvl, other_means=S.other_means[tf],
-                              outputs=("debt_gdp", "deficit"))
-            base_def, base_debt = fow["deficit"] * 12.0 / gdp_w, np.minimum(fow["debt_gdp"], debt_cap)
-        st.deficit_dev_pp = 100.0 * (deficit_gdp - base_def)
-        # the holders read the debt deviation itself (the measure their fiscal weight is bounded on:
-        # holders.yaml w_fiscal, 2020); the premia read it projected five years ahead (Laubach)
-        st.debt_now_pp = 100.0 * (np.minimum(debt_gdp, debt_cap) - base_debt)
-        st.debt_dev_pp = st.debt_now_pp + cp["projection_years"] * st.deficit_dev_pp
-        debt_now = fo["debt"]              # a fresh array each month: no copy needed
-        st.supply_bn = debt_now - debt_prev
-        debt_prev = debt_now
+            _to_fiscal(month_b, macro_out, mo["regime"], yT, ybase5[3], ybase5[0], W.policy[t], W.real_level[t],
+                       W.price_level[t], W.inflation[t], W.deficit_pp[t], W.gap[t], u_world, st.regime, fin, win,
+                       rec["policy_rate"][t], rec["mortgage"][t], rec["baa"][t], rec["gdp_gap"][t],
+                       rec["gdp_level_dev"][t], rec["inflation_dev"][t], rec["unemployment"][t])
+        # 5. fiscal
+        gdp = fin[2].copy()                # kept as next month's GDP: fin is rewritten every month
+        fo = fiscal_step(fs, tf, y, fin[0], fin[1], gdp, fin[3], S.mixes[t], output_gap=mo["gap_dev"],
+                         revenue=fin[4], other_means=S.other_means[tf], outputs=fiscal_out)
+        if W is None:
+            fow = None
+        else:
+            gdp_w = win[0]
+            fow = fiscal_step(fw, tf, ybase, win[1], win[2], gdp_w, win[3], S.mix0, revenue=win[4],
+                              other_means=S.other_means[tf], outputs=("debt_gdp", "deficit"))
+        # the deviations the next month's premia and holders see, the supply, and this month's records
+        st.deficit_dev_pp, st.debt_now_pp, st.debt_dev_pp, st.supply_bn = (np.empty(n), np.empty(n), np.empty(n),
+                                                                           np.empty(n))
+        # the foreign holdings: BLAS's vectorised matrix-vector products (a running sum per path in a
+        # loop waits on every add), the same bits as before
+        np.matmul(hs.holdings, all_foreign_f, out=rec["foreign_total"][t])
+        np.matmul(hs.holdings, foreign_f, out=rec["foreign_official"][t])
+        month_c[:] = (debt_cap, cp["projection_years"], S.base_deficit_gdp[t], S.base_debt_gdp[t],
+                      cp["baseline_tp10"] + ev10, ev10)
+        _month_end(month_c, fo["debt_gdp"], fo["deficit"], fo["debt"], fo["net_interest"], gdp,
+                   _NO_PATHS if fow is None else fow["deficit"], _NO_PATHS if fow is None else gdp_w,
+                   _NO_PATHS if fow is None else fow["debt_gdp"], st.regime, st.deficit_dev_pp, st.debt_now_pp,
+                   st.debt_dev_pp, st.supply_bn, debt_prev, yT, out.tp_perm.T, out.tp_temp.T, out.fiscal.T,
+                   out.trust_term.T, out.trust, esd_t[3], _NO_PATHS if W is None else W.tp10[t], official_gap,
+                   rec["deficit_gdp"][t], rec["debt_gdp"][t], rec["net_interest"][t], rec["y10"][t],
+                   rec["flow_premium"][t], rec["fiscal_premium"][t], rec["tp10"][t], rec["expected_short_dev"][t],
+                   rec["foreign_official"][t], rec["trust"][t], rec["event_premium"][t])
         st.dy10_prev = dy10
         st.gdp = gdp
         # 6. reserves
@@ -420,7 +595,7 @@ def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, 
             from treasurylab.model import reserves as R
 
             # the gold price also answers the 10-year's deviation from the baseline (world and scenario)
-            ro = R.reserves_step(S.rp, rs, signal=S.res_signal[t], dev10_pp=100.0 * (y[:, 3] - base_y10[t]))
+            ro = R.reserves_step(S.rp, rs, signal=S.res_signal[t], dev10_pp=100.0 * (yT[3] - base_y10[t]))
             if S.res_signal[t] != 0.0 or res_live:
                 # managers without an agent of their own sell across the foreign non-absorbers
                 st.reserves_sales = R.to_agents(S.rp, ro.treasury_sales_bn, A,
@@ -428,30 +603,7 @@ def _simulate(S: Any, n: int, rng: np.random.Generator, out: dict) -> dict[str, 
                 res_live = bool(st.reserves_sales.any())
             gold_price = ro.price
         # 8. record
-        rec["y10"][t] = y[:, 3]
-        np.add(out.tp_perm[:, 3], out.tp_temp[:, 3], out=rec["flow_premium"][t])
-        np.add(out.fiscal[:, 3], out.trust_term[:, 3], out=rec["fiscal_premium"][t])
-        np.add(cp["baseline_tp10"] + ev10, rec["flow_premium"][t], out=rec["tp10"][t])
-        if W is not None:      # the world's term premium: ACM's share of its curve shocks (model/shocks.py)
-            rec["tp10"][t] += W.tp10[t]
-        rec["expected_short_dev"][t] = esd_t[3]
-        rec["policy_rate"][t] = mo["policy"]
-        rec["mortgage"][t] = mo["mortgage"]
-        rec["baa"][t] = mo["baa"]
-        rec["gdp_gap"][t] = mo["gap"]
-        rec["gdp_level_dev"][t] = mo["gdp_level_dev"]
-        rec["inflation_dev"][t] = infl_dev
-        np.multiply(fo["net_interest"], 12.0, out=rec["net_interest"][t])
-        rec["deficit_gdp"][t] = deficit_gdp
-        rec["debt_gdp"][t] = debt_gdp
-        np.matmul(hs.holdings, all_foreign_f, out=rec["foreign_total"][t])
-        np.matmul(hs.holdings, foreign_f, out=rec["foreign_official"][t])
-        rec["foreign_official"][t] += official_gap
-        np.maximum(rec["foreign_official"][t], 0.0, out=rec["foreign_official"][t])
-        rec["trust"][t] = out.trust
         rec["gold_price"][t] = gold_price
-        rec["event_premium"][t] = ev10
-        np.add(base_u[t], mo["unemployment_dev"], out=rec["unemployment"][t])
 
     # never let a non-finite number out: cap to the regime bound and flag the path
     for k, v in rec.items():

@@ -363,7 +363,8 @@ def step(state: MacroState, p: MacroParams, *, dy10: np.ndarray, stress: np.ndar
          base_y10: float, base_policy: float, base_gap: float, base_gdp: float,
          gap_shock: float = 0.0, purchases: float = 0.0, transfers: float = 0.0,
          spread_add: tuple[float, float] = (0.0, 0.0), policy_override: float | None = None,
-         stress_jump: np.ndarray | None = None, distrust: np.ndarray | None = None) -> dict:
+         stress_jump: np.ndarray | None = None, distrust: np.ndarray | None = None,
+         out: np.ndarray | None = None) -> dict:
     """Advance every path one month in place; return this month's levels (baseline + deviation).
 
     ``dy10``: 10-year deviation from the baseline (decimal, (N,)); ``stress``: stress index in
@@ -376,8 +377,9 @@ def step(state: MacroState, p: MacroParams, *, dy10: np.ndarray, stress: np.ndar
     baseline this month (fractions of GDP, scalars or (N,)); ``spread_add``: (mortgage, Baa) spread
     add-ons of a credit event (decimal); ``policy_override``: a policy-rate level (decimal) that
     replaces the rule this month. Returns a dict of (N,) arrays: mortgage, baa, policy, gap,
-    gap_dev, inflation_dev, unemployment_dev, gdp, gdp_level_dev, regime (bool: a cap was hit).
-    The arithmetic is :func:`_month` (compiled, one path at a time).
+    gap_dev, inflation_dev, unemployment_dev, gdp, gdp_level_dev, regime (bool: a cap was hit);
+    the first nine are the rows of ``out`` (9, N) float64 when given (a runner's buffer, rewritten
+    every month), else of a new array. The arithmetic is :func:`_month` (compiled, one path at a time).
     """
     d = np.ascontiguousarray(dy10, dtype=float)
     n = state.gap.shape[0]
@@ -410,7 +412,11 @@ def step(state: MacroState, p: MacroParams, *, dy10: np.ndarray, stress: np.ndar
     m = np.array([base_y10, base_policy, base_gap, base_gdp, gap_shock, spread_add[0], spread_add[1],
                   np.nan if policy_override is None else policy_override, float(state.fiscal_on),
                   float(stress_here)])
-    out = np.empty((9, n))
+    if out is None:
+        out = np.empty((9, n))
+    elif out.shape != (9, n) or out.dtype != np.float64 or not out.flags.c_contiguous:
+        raise BadInput(f"must be a C-ordered float64 array shaped (9, {n})", field="out", got=out.shape,
+                       fix="np.empty((9, n)), or leave it out")
     regime = np.empty(n, dtype=bool)
     _month(_consts(p), m, d, s, jump, dis, pu, tr, state.gap, state.infl, state.infl_exp, state.policy,
            state.lag1, state.lag2, state.price, state.unemp, state.fiscal, state.fiscal_demand, state.stress,
