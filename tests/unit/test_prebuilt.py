@@ -112,7 +112,10 @@ def test_arguments_no_signature_can_have_are_refused():
     assert prebuilt.key_of_args([(1.0, 2.0)]) is None
     assert prebuilt.key_of_args([2 ** 70]) is None
     assert prebuilt.key_of_args([np.zeros(3, dtype=">f8")]) is None
-    assert prebuilt.key_of_args([1.0, np.zeros(2)]) == "float64,<f8:1:C:rw"
+    assert prebuilt.key_of_args([1.0, np.zeros(2)]) == ("float64", ("d", 1, 1, 0x400))
+    ro = np.zeros((2, 3), order="F")
+    ro.flags.writeable = False
+    assert prebuilt.key_of_args([ro, True, np.int64(3)]) == (("d", 2, 2, 0), "bool", "int64")
 
 
 def test_a_failed_build_leaves_the_jit_in_charge_and_says_why(monkeypatch, tmp_path, capsys):
