@@ -97,7 +97,7 @@ def fingerprint() -> str:
 # ---- argument types ------------------------------------------------------------------------------
 
 # an array's part of a key: (dtype character, dimensions, layout 1 C / 2 F / 3 A, writeable 0/1024).
-# Built from ``flags.num`` (one attribute, no flags object: a 40-argument call's key costs ~10 us,
+# Built from ``flags.num`` (one attribute, no flags object: a 34-argument call's key costs ~20 us,
 # where strings of each array's flags cost ~60 us, ~8% of a block's time over its ~1,300 calls)
 _C, _F, _ALIGNED, _WRITEABLE = 0x1, 0x2, 0x100, 0x400
 _LAYOUT = {"C": 1, "F": 2, "A": 3}
@@ -152,7 +152,7 @@ def _from_json(parts: list) -> tuple:
 
 # ---- loading -------------------------------------------------------------------------------------
 
-def load() -> dict[str, dict[str, Any]]:
+def load() -> dict[str, dict[tuple, Any]]:
     """The prebuilt kernels usable in this process: {kernel ("module.name"): {argument key: function}}.
 
     Empty when they are off, not built, built from other sources, or the module cannot be loaded
