@@ -132,3 +132,20 @@ def test_a_failed_build_leaves_the_jit_in_charge_and_says_why(monkeypatch, tmp_p
     err = capsys.readouterr().err
     assert "not built (ImportError: No module named 'numba.pycc')" in err and "numba compiles them" in err
     assert not any(tmp_path.iterdir())
+
+
+def test_builds_of_other_sources_stay_beside_each_other_up_to_keep(tmp_path, monkeypatch):
+    """Two checkouts of different model sources each keep their own build; the oldest go beyond KEEP."""
+    monkeypatch.setenv("TREASURYLAB_PREBUILT_DIR", str(tmp_path))
+    machine = prebuilt.folder()
+    assert prebuilt.build_folder() == machine / prebuilt.fingerprint()[:16]
+    assert prebuilt.build_folder("ab" * 32) == machine / ("ab" * 8)
+    machine.mkdir(parents=True)
+    for i in range(prebuilt.KEEP + 2):
+        d = machine / f"build{i}"
+        d.mkdir()
+        os.utime(d, (1_000_000 + i, 1_000_000 + i))
+    (machine / ".build-in-progress").mkdir()
+    prebuilt._prune(machine)
+    left = sorted(p.name for p in machine.iterdir())
+    assert left == [".build-in-progress"] + [f"build{i}" for i in range(2, prebuilt.KEEP + 2)]

@@ -22,8 +22,10 @@ or missing build costs speed, never a wrong number.
 
 Where: ``$TREASURYLAB_PREBUILT_DIR`` if set (``off`` turns prebuilt kernels off), else
 ``$XDG_CACHE_HOME/treasurylab/prebuilt`` (``~/.cache/treasurylab/prebuilt``), one folder per
-Python, machine and processor (its feature flags), holding the latest build and its ``manifest.json``
-(fingerprint, and for each kernel the exported name of each signature). Delete the folder to rebuild.
+Python, machine and processor (its feature flags), and in it one folder per build, named by the
+fingerprint of the sources it was built from (the :data:`KEEP` most recent are kept), holding the
+extension module and its ``manifest.json`` (fingerprint, and for each kernel the exported name of each
+signature). Delete the folder to rebuild.
 ``NUMBA_DISABLE_JIT=1`` (the kernels run as Python) also leaves prebuilt kernels unused.
 
 This module never imports numba except inside :func:`build`.
@@ -82,6 +84,17 @@ def folder() -> Path | None:
     env = os.environ.get("TREASURYLAB_PREBUILT_DIR", "").strip()
     base = Path(env) if env else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "treasurylab" / "prebuilt"
     return base / f"{sys.implementation.cache_tag}-{platform.machine()}-{_processor()[0]}"
+
+
+#: builds kept per machine folder, the most recent first: two checkouts (or a branch and main) of
+#: different model sources each find their own build instead of replacing each other's
+KEEP = 4
+
+
+def build_folder(fp: str | None = None) -> Path | None:
+    """The folder of the build made from the model sources of fingerprint ``fp`` (default: today's)."""
+    where = folder()
+    return None if where is None else where / (fp or fingerprint())[:16]
 
 
 def fingerprint() -> str:
@@ -157,7 +170,7 @@ def load() -> dict[str, dict[tuple, Any]]:
 
     Empty when they are off, not built, built from other sources, or the module cannot be loaded
     (then the kernels are compiled by numba as before)."""
-    where = folder()
+    where = build_folder()
     if where is None:
         return {}
     try:
@@ -195,7 +208,7 @@ def build(kernels: dict[str, tuple[Any, Any]], where: Path | None = None) -> Pat
         from numba.pycc import CC
     from numba.core.compiler import Flags
 
-    where = where or folder()
+    where = where or build_folder()
     if where is None:
         raise RuntimeError("prebuilt kernels are turned off (TREASURYLAB_PREBUILT_DIR=off or NUMBA_DISABLE_JIT)")
     where.parent.mkdir(parents=True, exist_ok=True)
@@ -244,7 +257,16 @@ def build(kernels: dict[str, tuple[Any, Any]], where: Path | None = None) -> Pat
         shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    _prune(where.parent)
     return where
+
+
+def _prune(machine: Path) -> None:
+    """Keep the :data:`KEEP` most recent builds of a machine folder (the others are of older sources)."""
+    builds = sorted((p for p in machine.iterdir() if p.is_dir() and not p.name.startswith(".")),
+                    key=lambda p: p.stat().st_mtime, reverse=True)
+    for p in builds[KEEP:]:
+        shutil.rmtree(p, ignore_errors=True)
 
 
 def _numba_version() -> str:
