@@ -49,7 +49,7 @@ the macro records (:func:`_to_fiscal`), and the fiscal deviations, the supply an
 records (:func:`_month_end`). :func:`warm_process` does a
 first block's one-off imports and BLAS set-up in a parent before it forks workers. Each equation
 has one implementation in its block's module: compiled loops (model/compiled.py) for the holders',
-fiscal, market, macro and reserves steps; the draws and the world shocks are numpy.
+fiscal, market, macro and reserves steps and the world shocks' recursions; the random draws are numpy.
 
 With no events every deviation is exactly zero, so the run reproduces the baseline (CBO's 10-year,
 and the fiscal block's baseline run of net interest and debt/GDP) to rounding: add-factors by
