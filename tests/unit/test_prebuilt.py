@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -57,7 +59,7 @@ def built(tmp_path_factory):
 
 def test_a_prebuilt_block_gives_the_jits_numbers_without_starting_numba(built, tmp_path):
     base, where = built
-    manifest = json.loads((prebuilt.Path(where) / "manifest.json").read_text())
+    manifest = json.loads((Path(where) / "manifest.json").read_text())
     assert manifest["fingerprint"] == prebuilt.fingerprint()
     assert "treasurylab.model.holders._step_kernel" in manifest["kernels"]
 
@@ -77,6 +79,9 @@ def test_a_build_from_other_sources_is_not_used(built, tmp_path, monkeypatch):
     monkeypatch.setenv("TREASURYLAB_PREBUILT_DIR", str(base))
     assert prebuilt.load()                        # the build matches today's model sources
     monkeypatch.setattr(prebuilt, "fingerprint", lambda: "0" * 64)      # as if a kernel were edited
+    assert prebuilt.load() == {}                  # no build of those sources
+    # a build found where those sources' build would be, its manifest naming other sources: refused
+    shutil.copytree(where, prebuilt.build_folder())
     assert prebuilt.load() == {}
     monkeypatch.setenv("TREASURYLAB_PREBUILT_DIR", "off")
     assert prebuilt.folder() is None and prebuilt.load() == {}
