@@ -261,11 +261,41 @@ def test_rmse_band_is_centred_sized_by_rmse_and_widens_for_few_or_overlapping_er
 
 def test_engine_baseline_10y_spread_is_within_a_quarter_of_history():
     """Issue 10's acceptance: the baseline's p5..p95 of 12- and 60-month 10-year changes within +-25%
-    of 1990-2025's (the OLS VAR alone gave 1.26 at 60 months before the minimum-distance step)."""
+    of 1990-2025's (the OLS VAR alone gave 1.26 at 60 months before the minimum-distance step); and
+    the 90% bands hold the record's own values as a 90% band should, within two standard errors: the
+    10-year's 12-month changes and CBO's debt/GDP errors 5 years ahead ("consistent with CBO's error
+    record")."""
     rows = {r["what"]: r for r in B.spread_checks(paths=1000, seed=0)}
     for h in (12, 60):
         ratio = rows[f"10-year change, {h} months (bp)"]["width_ratio"]
         assert 0.75 <= ratio <= 1.25, (h, ratio)
+    for what, record in (("10-year change, 12 months (bp)", B.historical_change_record(12) * 1e4),
+                         ("debt/GDP vs baseline, 5 years (pp)", B.cbo_error_record(5)["debt_gdp"] * 100)):
+        r = rows[what]
+        assert r["ref_n"] == len(record)
+        inside = np.mean((record >= r["model_p5"] - 1e-9) & (record <= r["model_p95"] + 1e-9))
+        assert r["ref_inside"] == pytest.approx(inside, abs=1.5 / len(record)), what   # the same count
+        assert abs(r["ref_inside"] - 0.90) <= 2 * r["ref_inside_se"], (what, r["ref_inside"], r["ref_inside_se"])
+
+
+def test_inside_share_counts_the_record_and_widens_its_error_for_overlaps():
+    """A record of 1..20 against [4.5, 18.5]: 14 of 20 inside; without overlap the standard error is the
+    binomial sqrt(p (1 - p) / n); runs of inside and outside values (overlapping windows) widen it."""
+    rec = np.arange(1.0, 21.0)
+    s = B.inside_share(rec, 4.5, 18.5, lags=0)
+    assert s["ref_inside"] == pytest.approx(0.7)
+    assert s["ref_inside_se"] == pytest.approx(np.sqrt(0.7 * 0.3 / 20))
+    assert B.inside_share(rec, 4.5, 18.5, lags=5)["ref_inside_se"] > s["ref_inside_se"]
+    assert B.inside_share(rec, 0.0, 100.0, lags=3) == {"ref_inside": 1.0, "ref_inside_se": 0.0}
+
+
+def test_record_quantiles_are_the_records_quantiles():
+    """The p5..p95 the docs print are the quantiles of the very records the coverage counts."""
+    assert B.historical_changes(24) == tuple(np.quantile(B.historical_change_record(24), [0.05, 0.95]))
+    assert B.historical_policy_changes(12) == tuple(np.quantile(B.historical_policy_change_record(12), [0.05, 0.95]))
+    rec = B.cbo_error_record(2)
+    assert B.cbo_error_quantiles(2)["net_interest"] == tuple(np.quantile(rec["net_interest"], [0.05, 0.95]))
+    assert len(B.historical_change_record(12)) == 12 * 36 - 12    # 1990-2025, one window a month
 
 
 def test_policy_rate_band_is_published_against_the_fed_funds_record():

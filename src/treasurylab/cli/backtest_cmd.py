@@ -21,6 +21,8 @@ import typer
 
 from treasurylab.cli.output import guard, print_json, table
 
+_SHARES = ("width_ratio", "ref_inside", "ref_inside_se")     # spread rows printed to 2 decimals
+
 
 def _origins(first: int, last: int, month: int, every: int, listed: str | None) -> list[str]:
     from treasurylab.errors import BadInput
@@ -128,8 +130,11 @@ def register(app: typer.Typer) -> None:
                         "crps_bp": round(x["crps"] * 1e4, 1)} for x in res.engine],
                       title=f"engine replay, origins {res.engine_origins[0]}..{res.engine_origins[-1]}")
             if res.spread:
-                table([{k: (round(v, 1) if isinstance(v, float) else v) for k, v in r.items()} for r in res.spread],
-                      title="the engine's baseline bands against the record")
+                # shares and ratios to 2 decimals (0.85 of the record inside, not 0.9), bp and pp to 1
+                table([{k: (round(v, 2 if k in _SHARES else 1) if isinstance(v, float) else v) for k, v in r.items()}
+                       for r in res.spread],
+                      title="the engine's baseline bands against the record (ref_inside: share of the record "
+                            "inside the engine's p5..p95)")
             for n in res.notes:
                 typer.echo(f"note: {n}")
             typer.echo("files: " + ", ".join(files))

@@ -139,16 +139,24 @@ def render_section(result, command: str, png: str | None = None) -> str:
                   f"{result.spread_paths:,} paths) against history: p5..p95 of the 10-year's and the policy "
                   "rate's change from the jump-off against 1990-2025's h-month changes, and of debt/GDP and net interest "
                   "around the no-shock baseline against CBO's own raw projection errors "
-                  "(docs/reference/uncertainty.md s1-s2). Width ratio 1 = as wide as the record.", "",
-                  "| quantity | engine p5 .. p95 | record p5 .. p95 | width ratio |", "|---|---|---|---|"]
+                  "(docs/reference/uncertainty.md s1-s2). Width ratio 1 = as wide as the record. Record inside: "
+                  "the share of the record's own values that fall inside the engine's p5..p95, ± a Newey-West "
+                  "standard error (neighbouring values share months): a 90% band as wide as history holds about "
+                  "0.90 of it whatever the record's shape, where the width ratio misreads a record made of a tight "
+                  "core and a few recessions, as CBO's 1-year debt errors are.", "",
+                  "| quantity | engine p5 .. p95 | record p5 .. p95 | width ratio | record inside | n |",
+                  "|---|---|---|---|---|---|"]
         for r in result.spread:
+            inside = (f"{r['ref_inside']:.2f} ± {r['ref_inside_se']:.2f}" if "ref_inside" in r else "-")
             lines.append(f"| {r['what']} | {r['model_p5']:.1f} .. {r['model_p95']:.1f} | "
-                         f"{r['ref_p5']:.1f} .. {r['ref_p95']:.1f} ({r['ref']}) | {r['width_ratio']:.2f} |")
+                         f"{r['ref_p5']:.1f} .. {r['ref_p95']:.1f} ({r['ref']}) | {r['width_ratio']:.2f} | "
+                         f"{inside} | {r.get('ref_n', '-')} |")
         lines.append("")
         pol = [r for r in result.spread if r.get("policy_months")]
         if pol:
             lines += ["The policy rate's band is " + " and ".join(
-                f"{r['width_ratio']:.2f} as wide as the record at {count(r['policy_months'], 'month')}" for r in pol)
+                f"{r['width_ratio']:.2f} as wide as the record at {count(r['policy_months'], 'month')}"
+                + (f" (holding {r['ref_inside']:.2f} of it)" if "ref_inside" in r else "") for r in pol)
                 + ": the curve shocks' speed and the level's scale are matched on the 10-year's changes, the "
                 "scale of the slope, curvature and policy-spread shocks on the 3-month yield's 12-month "
                 "changes (params/shocks_estimate.py), which are narrower than the fed funds rate's; at 24 "

@@ -376,7 +376,9 @@ UNITS = {
     "pit": "probability (0-1): the forecast's CDF at the outcome",
     "crps": "the target's value unit (see values)",
     "crps_vs_point": "ratio: CRPS over the point forecast's (no-change for y10, CBO for fiscal)",
-    "spread": "each row's unit is in its 'what' (bp, pp or %)",
+    "spread": "model_p5/p95 and ref_p5/p95 in the unit in each row's 'what' (bp, pp or %); width_ratio a "
+              "ratio; ref_inside (and its Newey-West standard error ref_inside_se) the fraction of the record's "
+              "ref_n values inside the engine's p5..p95",
 }
 
 
@@ -602,20 +604,30 @@ def _one_scale_note(origins: list[str]) -> str:
 
 
 # --- the engine's spread against history and CBO's error record ---------------------------------------
-def historical_changes(h: int, first: int = FIRST_HISTORY_YEAR, last: int = 2025) -> tuple[float, float]:
-    """(p5, p95) of h-month changes of the monthly average 10-year, windows inside ``first``..``last``."""
+def historical_change_record(h: int, first: int = FIRST_HISTORY_YEAR, last: int = 2025) -> np.ndarray:
+    """Every h-month change of the monthly average 10-year (decimal), windows inside ``first``..``last``
+    (overlapping: one a month)."""
     hist = _history()
     y = hist.y10
-    ch = [y[m] - y[m - h] for m in sorted(y) if m - h >= first * 12 and m < (last + 1) * 12 and m - h in y]
-    return tuple(float(x) for x in np.quantile(ch, [0.05, 0.95]))
+    return np.array([y[m] - y[m - h] for m in sorted(y)
+                     if m - h >= first * 12 and m < (last + 1) * 12 and m - h in y])
+
+
+def historical_changes(h: int, first: int = FIRST_HISTORY_YEAR, last: int = 2025) -> tuple[float, float]:
+    """(p5, p95) of :func:`historical_change_record`."""
+    return tuple(float(x) for x in np.quantile(historical_change_record(h, first, last), [0.05, 0.95]))
+
+
+def historical_policy_change_record(h: int, first: int = FIRST_HISTORY_YEAR, last: int = 2025) -> np.ndarray:
+    """Every h-month change of the monthly average effective federal funds rate (``rates.daily`` DFF,
+    decimal), windows inside ``first``..``last`` (overlapping: one a month)."""
+    m = _fed_funds_monthly(first, last)
+    return m[h:] - m[:-h]
 
 
 def historical_policy_changes(h: int, first: int = FIRST_HISTORY_YEAR, last: int = 2025) -> tuple[float, float]:
-    """(p5, p95) of h-month changes of the monthly average effective federal funds rate
-    (``rates.daily`` DFF, decimal), windows inside ``first``..``last``."""
-    m = _fed_funds_monthly(first, last)
-    ch = m[h:] - m[:-h]
-    return tuple(float(x) for x in np.quantile(ch, [0.05, 0.95]))
+    """(p5, p95) of :func:`historical_policy_change_record`."""
+    return tuple(float(x) for x in np.quantile(historical_policy_change_record(h, first, last), [0.05, 0.95]))
 
 
 @lru_cache(maxsize=4)
@@ -636,9 +648,14 @@ def _fed_funds_monthly(first: int, last: int) -> np.ndarray:
 
 
 def cbo_error_quantiles(years_ahead: int) -> dict[str, tuple[float, float]]:
+    """(p5, p95) of each of :func:`cbo_error_record`'s two records (docs/reference/uncertainty.md s2)."""
+    return {k: tuple(float(x) for x in np.quantile(v, [0.05, 0.95])) for k, v in cbo_error_record(years_ahead).items()}
+
+
+def cbo_error_record(years_ahead: int) -> dict[str, np.ndarray]:
     """CBO's raw errors (every spring baseline, published projection vs actual) ``years_ahead`` years
-    ahead: debt as (actual - projection) / actual GDP and net interest as actual / projection - 1,
-    (p5, p95) each (docs/reference/uncertainty.md s2)."""
+    ahead: "debt_gdp" (actual - projected debt) / actual GDP and "net_interest" actual / projected - 1,
+    one value a baseline whose outcome is in the data."""
     hist = _history()
     out: dict[str, list[float]] = {"debt_gdp": [], "net_interest": []}
     for bw in hist.baselines.values():
@@ -651,7 +668,19 @@ def cbo_error_quantiles(years_ahead: int) -> dict[str, tuple[float, float]]:
                 a = hist.fiscal_actual[comp][fy]
                 out[what].append((a - pw[fy]) / hist.fiscal_actual["gdp"][fy] if what == "debt_gdp"
                                  else a / pw[fy] - 1.0)
-    return {k: tuple(float(x) for x in np.quantile(v, [0.05, 0.95])) for k, v in out.items()}
+    return {k: np.array(v) for k, v in out.items()}
+
+
+def inside_share(record: np.ndarray, lo: float, hi: float, lags: int) -> dict[str, float]:
+    """{"ref_inside": the share of a record's values inside [lo, hi], "ref_inside_se": its Newey-West
+    standard error with ``lags`` (neighbouring values that share months: h - 1 for h-month changes
+    a month apart, years ahead - 1 for yearly baselines)}. A 90% band as wide as history should hold
+    about 90% of it whatever the record's shape: the width ratio misreads a record made of a tight
+    core and a few recessions (CBO's 1-year debt errors: fiscal years 2002-03, 2008-09 and
+    2020-21 in the bundled record)."""
+    c = np.asarray(record, dtype=float)
+    c = ((c >= lo) & (c <= hi)).astype(float)
+    return {"ref_inside": float(c.mean()), "ref_inside_se": newey_west_se(c, lags)}
 
 
 def spread_checks(paths: int = 2000, seed: int = 0, scenario: str = "baseline") -> list[dict]:
@@ -670,36 +699,43 @@ def spread_checks(paths: int = 2000, seed: int = 0, scenario: str = "baseline") 
         if h > T:
             continue
         m = np.quantile(ds["y10"].values[:, h - 1] - y0, [0.05, 0.95])
-        hq = historical_changes(h)
+        rec = historical_change_record(h)
+        hq = np.quantile(rec, [0.05, 0.95])
         rows.append({"what": f"10-year change, {count(h, 'month')} (bp)", "model_p5": float(m[0] * 1e4), "model_p95": float(m[1] * 1e4),
-                     "ref_p5": hq[0] * 1e4, "ref_p95": hq[1] * 1e4, "ref": "monthly averages 1990-2025",
-                     "width_ratio": float((m[1] - m[0]) / (hq[1] - hq[0]))})
+                     "ref_p5": float(hq[0] * 1e4), "ref_p95": float(hq[1] * 1e4), "ref": "monthly averages 1990-2025",
+                     "width_ratio": float((m[1] - m[0]) / (hq[1] - hq[0])), "ref_n": len(rec),
+                     **inside_share(rec, m[0], m[1], h - 1)})
     # the policy rate: it reprices bills and floating-rate notes, so it sizes net interest's band
     p0 = float(res.meta["jump_off"]["policy_observed"])
     for h in (12, 24):
         if h > T:
             continue
         m = np.quantile(ds["policy_rate"].values[:, h - 1] - p0, [0.05, 0.95])
-        hq = historical_policy_changes(h)
+        rec = historical_policy_change_record(h)
+        hq = np.quantile(rec, [0.05, 0.95])
         rows.append({"what": f"policy rate change, {count(h, 'month')} (bp)", "model_p5": float(m[0] * 1e4),
-                     "model_p95": float(m[1] * 1e4), "ref_p5": hq[0] * 1e4, "ref_p95": hq[1] * 1e4,
+                     "model_p95": float(m[1] * 1e4), "ref_p5": float(hq[0] * 1e4), "ref_p95": float(hq[1] * 1e4),
                      "ref": "effective fed funds, monthly averages 1990-2025",
-                     "width_ratio": float((m[1] - m[0]) / (hq[1] - hq[0])), "policy_months": h})
+                     "width_ratio": float((m[1] - m[0]) / (hq[1] - hq[0])), "policy_months": h, "ref_n": len(rec),
+                     **inside_share(rec, m[0], m[1], h - 1)})
     for k in FISCAL_YEARS_AHEAD:
         h = 12 * k
         if h > T:
             continue
-        q = cbo_error_quantiles(k)
+        rec = cbo_error_record(k)
+        q = {kk: np.quantile(v, [0.05, 0.95]) for kk, v in rec.items()}
         d = ds["debt_gdp"].values[:, h - 1] - ds["base_debt_gdp"].values[h - 1]
         m = np.quantile(d, [0.05, 0.95])
         rows.append({"what": f"debt/GDP vs baseline, {count(k, 'year')} (pp)", "model_p5": float(m[0] * 100), "model_p95": float(m[1] * 100),
-                     "ref_p5": q["debt_gdp"][0] * 100, "ref_p95": q["debt_gdp"][1] * 100,
+                     "ref_p5": float(q["debt_gdp"][0] * 100), "ref_p95": float(q["debt_gdp"][1] * 100),
                      "ref": "CBO raw errors, spring baselines",
-                     "width_ratio": float((m[1] - m[0]) / (q["debt_gdp"][1] - q["debt_gdp"][0]))})
+                     "width_ratio": float((m[1] - m[0]) / (q["debt_gdp"][1] - q["debt_gdp"][0])),
+                     "ref_n": len(rec["debt_gdp"]), **inside_share(rec["debt_gdp"], m[0], m[1], k - 1)})
         r = ds["net_interest"].values[:, h - 1] / ds["base_net_interest"].values[h - 1] - 1.0
         m = np.quantile(r, [0.05, 0.95])
         rows.append({"what": f"net interest vs baseline, {count(k, 'year')} (%)", "model_p5": float(m[0] * 100),
-                     "model_p95": float(m[1] * 100), "ref_p5": q["net_interest"][0] * 100,
-                     "ref_p95": q["net_interest"][1] * 100, "ref": "CBO raw errors, spring baselines",
-                     "width_ratio": float((m[1] - m[0]) / (q["net_interest"][1] - q["net_interest"][0]))})
+                     "model_p95": float(m[1] * 100), "ref_p5": float(q["net_interest"][0] * 100),
+                     "ref_p95": float(q["net_interest"][1] * 100), "ref": "CBO raw errors, spring baselines",
+                     "width_ratio": float((m[1] - m[0]) / (q["net_interest"][1] - q["net_interest"][0])),
+                     "ref_n": len(rec["net_interest"]), **inside_share(rec["net_interest"], m[0], m[1], k - 1)})
     return rows
