@@ -92,7 +92,7 @@ BAD = [
     ("run-unknown-block", "run {unknown_block}", ["line 5", "overrides.zzz_block", "valid names"]),
     ("run-negative-paths", "run baseline --paths -5", ["--paths:", ">= 1", "--paths 1000"]),
     ("run-zero-paths", "run baseline --paths 0", ["--paths:", ">= 1"]),
-    ("run-paths-not-a-number", "run baseline --paths many", ["'--paths'", "valid integer", "treasurylab run --help"]),
+    ("run-paths-not-a-number", "run baseline --paths many", ["'--paths'", "not a valid int", "treasurylab run --help"]),
     ("run-negative-seed", "run baseline --seed -1", ["--seed:", ">= 0"]),
     ("run-zero-workers", "run baseline --workers 0", ["--workers:", "1 for serial"]),
     ("run-unknown-option", "run baseline --pathz 3", ["No such option: --pathz", "--paths"]),

@@ -25,7 +25,7 @@ class _Group(TyperGroup):
     click reports a bad option value (``--paths abc``), an unknown option or a missing argument as a
     multi-line boxed message and, under ``--json``, prints no JSON at all. Here such an error becomes
     one line on stderr naming the option and where to look (``error: Invalid value for '--paths' /
-    '-n': 'abc' is not a valid integer - see 'treasurylab run --help'``), exit code 2, and with
+    '-n': 'abc' is not a valid int - see 'treasurylab run --help'``), exit code 2, and with
     ``--json`` on the command line the usual ``{"error": ..., "exit_code": 2}`` document on stdout.
     """
 
