@@ -325,3 +325,24 @@ def test_an_origin_with_no_outcome_yet_is_refused_naming_the_range():
         B.check_inputs(["2020-01", after], 100, field="--origins")
     assert info.value.field == "--origins" and info.value.got == after
     assert f"to {last}" in str(info.value)
+
+
+def test_the_spread_table_prints_the_share_of_the_record_inside_each_band():
+    """docs/validation.md's spread table: each row's 'record inside' with its standard error and n, and
+    the policy paragraph's net-interest clause from the rows themselves (not typed-in numbers)."""
+    from treasurylab.report.backtest_report import render_section
+
+    res = B.BacktestResult(origins=["2000-01", "2001-01"], paths=100)
+    res.spread_paths = 100
+    row = {"model_p5": -1.0, "model_p95": 1.0, "ref_p5": -2.0, "ref_p95": 2.0, "ref": "r"}
+    res.spread = [
+        {**row, "what": "policy rate change, 12 months (bp)", "width_ratio": 0.5, "policy_months": 12,
+         "ref_n": 420, "ref_inside": 0.848, "ref_inside_se": 0.046},
+        {**row, "what": "net interest vs baseline, 1 year (%)", "width_ratio": 0.81, "net_interest_years": 1,
+         "ref_n": 33, "ref_inside": 0.909, "ref_inside_se": 0.05},
+        {**row, "what": "net interest vs baseline, 2 years (%)", "width_ratio": 0.77, "net_interest_years": 2,
+         "ref_n": 32, "ref_inside": 0.875, "ref_inside_se": 0.062}]
+    text = render_section(res, "treasurylab backtest")
+    assert "| net interest vs baseline, 1 year (%) | -1.0 .. 1.0 | -2.0 .. 2.0 (r) | 0.81 | 0.91 ± 0.05 | 33 |" in text
+    assert "0.50 as wide as the record at 12 months (holding 0.85 of it)" in text
+    assert "narrower than CBO's record (width 0.81 and 0.77, yet holding 0.91 and 0.88 of it)." in text

@@ -105,6 +105,15 @@ def _fmt_crps(s: dict) -> str:
     return f"${s['crps']:.1f} bn"
 
 
+def _net_interest_words(spread: list[dict]) -> str:
+    """' (width 0.82 and 0.88, yet holding 0.91 and 0.88 of it)': net interest 1 and 2 years out."""
+    ni = [r for r in spread if r.get("net_interest_years") in (1, 2) and "ref_inside" in r]
+    if not ni:
+        return ""
+    return (" (width " + " and ".join(f"{r['width_ratio']:.2f}" for r in ni) + ", yet holding "
+            + " and ".join(f"{r['ref_inside']:.2f}" for r in ni) + " of it)")
+
+
 def render_section(result, command: str, png: str | None = None) -> str:
     """The Markdown of the generated backtest section."""
     o = result.origins
@@ -162,7 +171,8 @@ def render_section(result, command: str, png: str | None = None) -> str:
                 "changes (params/shocks_estimate.py), which are narrower than the fed funds rate's; at 24 "
                 "months fed funds' changes are also wider than at 60 months, a hump a VAR(1) does not make "
                 "(docs/design.md, World shocks). Bills and floating-rate notes reprice with it: one reason "
-                "net interest's band 1-2 years out is narrower than CBO's record.", ""]
+                "net interest's band 1-2 years out is narrower than CBO's record" + _net_interest_words(result.spread)
+                + ".", ""]
     for n in result.notes:
         lines.append(f"- {n}")
     if png:

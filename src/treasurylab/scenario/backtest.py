@@ -737,5 +737,6 @@ def spread_checks(paths: int = 2000, seed: int = 0, scenario: str = "baseline") 
                      "model_p95": float(m[1] * 100), "ref_p5": float(q["net_interest"][0] * 100),
                      "ref_p95": float(q["net_interest"][1] * 100), "ref": "CBO raw errors, spring baselines",
                      "width_ratio": float((m[1] - m[0]) / (q["net_interest"][1] - q["net_interest"][0])),
-                     "ref_n": len(rec["net_interest"]), **inside_share(rec["net_interest"], m[0], m[1], k - 1)})
+                     "ref_n": len(rec["net_interest"]), **inside_share(rec["net_interest"], m[0], m[1], k - 1),
+                     "net_interest_years": k})
     return rows
