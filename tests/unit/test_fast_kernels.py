@@ -1,19 +1,15 @@
-"""The fast paths of the monthly kernels give the numbers of their plain reference formulas.
+"""The compiled clearing and holders' step on cases computed by hand (no second copy of them here).
 
-- ``clear_market`` (a compiled loop, one path at a time) gives bitwise the holdings, purchases, Fed
-  purchases and supply of the general algorithm written with numpy (kept here as the reference, as
-  in the module docstring), its row sums taken in the order the loop adds them; on selling-only
-  months (every sale >= 0) and on months with explicit buyers alike.
-- ``holders_step`` computes the signal as one small matmul over the cascade-capable agents only and
-  draws their noise by Box-Muller in float32; a direct transcription of the documented equations
-  with the same draws gives the same decisions and flows.
+- ``clear_market``: sales capped at holdings, explicit buyers, buyers scaled back when the absorbers
+  cannot sell enough, absorbers holding nothing, issuance and redemption, a Fed that absorbs too;
+  each row checked by hand and the rows run together as one batch (each path's numbers its own).
+- ``holders_step``: a three-holder month whose signal, thresholds, flows and memories are worked
+  out term by term in the test.
 - The Box-Muller draws are standard normal (moments, Kolmogorov-Smirnov) and reproducible.
 - A run that keeps only a sample of its paths has the same summary and outcomes as a full one.
 """
 
 from __future__ import annotations
-
-import copy
 
 import numpy as np
 import pytest
@@ -27,89 +23,48 @@ from treasurylab.model.market import clear_market
 TESTS = ("treasurylab.model.holders",)
 
 
-def _row_sums(x):
-    """Row sums added left to right (the order of the kernel's sums over the absorbers; a matmul or
-    ``sum`` may add in another order and differ in the last bits)."""
-    return np.cumsum(x, axis=1)[:, -1]
+#: clearing cases worked out by hand, one path each: holdings, sales (+ sold, - bought), the Fed's
+#: purchases, new supply (+ issued, - redeemed), and the holdings, purchases and Fed purchases after.
+#: Agents: 0 a seller or buyer, 1 and 2 absorbers, 3 the Fed (not an absorber).
+CLEAR_CASES = {
+    # 80 offered, 50 held: 50 sold; the absorbers buy it 3:1
+    "sale capped at holdings": ([50, 300, 100, 0], [80, 0, 0, 0], 0, 0,
+                                [0, 337.5, 112.5, 0], [0, 37.5, 12.5, 0], 0),
+    # agent 0 buys 20; the absorbers sell it 3:1
+    "explicit buyer": ([100, 300, 100, 0], [-20, 0, 0, 0], 0, 0, [120, 285, 95, 0], [20, 0, 0, 0], 0),
+    # 100 wanted, 40 held by the absorbers: the buyer gets 40 (scaled back by 0.4)
+    "buyer scaled back": ([0, 30, 10, 0], [-100, 0, 0, 0], 0, 0, [40, 0, 0, 0], [40, 0, 0, 0], 0),
+    # the absorbers hold nothing: the 60 sold is shared equally
+    "absorbers hold nothing": ([100, 0, 0, 0], [60, 0, 0, 0], 0, 0, [40, 30, 30, 0], [0, 30, 30, 0], 0),
+    # 40 sold; the Fed buys 10, the absorbers the other 30, 3:1
+    "Fed buys part": ([100, 300, 100, 0], [40, 0, 0, 0], 10, 0, [60, 322.5, 107.5, 10], [0, 22.5, 7.5, 10], 10),
+    # 40 issued: the absorbers buy it 3:1
+    "issuance": ([100, 300, 100, 0], [0, 0, 0, 0], 0, 40, [100, 330, 110, 0], [0, 30, 10, 0], 0),
+    # 40 redeemed and 10 bought by the Fed: the absorbers give up 50, 3:1
+    "redemption": ([100, 300, 100, 0], [0, 0, 0, 0], 10, -40, [100, 262.5, 87.5, 10], [0, 0, 0, 10], 10),
+    # the Fed wants 1,000, the absorbers hold 40 and 10 is sold: the Fed gets 50
+    "Fed scaled back": ([10, 30, 10, 0], [10, 0, 0, 0], 1000, 0, [0, 0, 0, 50], [0, 0, 0, 50], 50),
+}
 
 
-def _four_lanes(x):
-    """Row sums in the kernel's order for the sales' totals: four running sums over the columns
-    j = r mod 4, the last A mod 4 columns into the first, then (s0 + s1) + (s2 + s3)."""
-    a = x.shape[1]
-    full = a - a % 4
-    lanes = [np.zeros(x.shape[0]) for _ in range(4)]
-    for j in range(full):
-        lanes[j % 4] = lanes[j % 4] + x[:, j]
-    for j in range(full, a):
-        lanes[0] = lanes[0] + x[:, j]
-    return (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
-
-
-def clear_reference(h, s, absorber, fed_index, fed, supply):
-    """The general clearing algorithm, step by step (explicit sales, Fed, supply, residual)."""
-    n, a = h.shape
-    absf = absorber.astype(float)
-    pos = np.maximum(s, 0.0)
-    sold = np.minimum(pos, h)
-    buy = pos - s
-    redeem = np.maximum(-supply, 0.0)
-    issue = np.maximum(supply, 0.0)
-    h1 = h - sold
-    sold_tot = _four_lanes(sold)
-    buy_tot = _four_lanes(buy)
-    demand = buy_tot + fed + redeem
-    offer = sold_tot + issue + _row_sums(h1 * absf)
-    f = np.ones(n)
-    np.divide(offer, demand, out=f, where=demand > offer)
-    f = np.minimum(f, 1.0)
-    if np.any(f < 1.0):
-        buy = buy * f[:, None]
-        buy_tot = buy_tot * f
-        fed = fed * f
-        redeem = redeem * f
-    h1 += buy
-    if fed_index >= 0:
-        h1[:, fed_index] += fed
-    resid = sold_tot + issue - redeem - buy_tot - fed
-    tot = _row_sums(h1 * absf)
-    w = np.divide(h1 * absf, tot[:, None], out=np.zeros_like(h1), where=tot[:, None] > 0)
-    delta = w * resid[:, None]
-    empty = tot <= 0
-    if np.any(empty):
-        delta[empty] = resid[empty, None] * absf / max(absf.sum(), 1.0)
-    h2 = np.maximum(h1 + delta, 0.0)
-    bought = buy + np.maximum(delta, 0.0)
-    if fed_index >= 0:
-        bought[:, fed_index] += fed
-    return h2, bought, fed, issue - redeem
-
-
-@pytest.mark.parametrize("case", range(8))
-def test_clear_market_is_bitwise_the_general_algorithm(case):
-    rng = np.random.default_rng(100 + case)
-    n, a = 64, 9
-    h = rng.uniform(0, 100, (n, a))
-    h[:, 2] = 0.0                                     # an agent holding nothing
-    absorber = np.zeros(a, bool)
-    absorber[[1, 4, 7]] = True
-    if case % 4 == 3:
-        h[:5][:, absorber] = 0.0                      # paths where the absorbers hold nothing
-    fed_index = [-1, 8, 4][case % 3]                  # none, a non-absorber Fed, an absorbing Fed
-    s = rng.uniform(0, 60, (n, a)) * (rng.random((n, a)) < 0.5)
-    s[::7] *= 3.0                                     # some sales above holdings (capped)
-    if case >= 4:
-        s[:, 3] = -rng.uniform(0, 20, n)              # explicit buyers: the general path
-    fed = rng.uniform(0, 50, n) * (fed_index >= 0) * (rng.random(n) < 0.5)
-    fed[:3] = 1e5 * (fed_index >= 0)                  # demand above what can be sold: scaled back
-    supply = rng.normal(0, 40, n)
-    got = clear_market(h.copy(), s, absorber, fed_index, fed, supply)
-    ref = clear_reference(h.copy(), s, absorber, fed_index, fed.copy(), supply)
-    for g, r, name in zip((got.holdings, got.bought, got.fed_bought, got.supply), ref,
-                          ("holdings", "bought", "fed_bought", "supply")):
-        assert np.array_equal(g, r), name
-    # every dollar sold is bought by someone
-    np.testing.assert_allclose((got.holdings - h).sum(axis=1), got.supply, atol=1e-9)
+def test_clear_market_cases_by_hand_and_as_one_batch():
+    absorber = np.array([False, True, True, False])
+    cols = [np.array([c[i] for c in CLEAR_CASES.values()], dtype=float) for i in range(7)]
+    h, s, fed, supply, want_h, want_bought, want_fed = cols
+    got = clear_market(h.copy(), s, absorber, 3, fed, supply)       # every case a path of one batch
+    for i, name in enumerate(CLEAR_CASES):
+        one = clear_market(h[i:i + 1].copy(), s[i:i + 1], absorber, 3, fed[i:i + 1], supply[i:i + 1])
+        for o, r in ((got, i), (one, 0)):
+            np.testing.assert_allclose(o.holdings[r], want_h[i], rtol=1e-12, atol=1e-12, err_msg=name)
+            np.testing.assert_allclose(o.bought[r], want_bought[i], rtol=1e-12, atol=1e-12, err_msg=name)
+            assert o.fed_bought[r] == pytest.approx(want_fed[i]), name
+            assert o.supply[r] == pytest.approx(supply[i]), name
+        assert np.array_equal(one.holdings[0], got.holdings[i]), name     # a batch: each path its own
+    # an absorbing Fed: 40 sold, the Fed buys 10 first and then takes its share of the residual 30
+    # with the other absorber (holdings 300 and 110 after its purchase)
+    out = clear_market(np.array([[100.0, 300.0, 100.0]]), np.array([[40.0, 0, 0]]), np.array([False, True, True]),
+                       2, 10.0, 0.0)
+    np.testing.assert_allclose(out.holdings[0], [60.0, 300 + 30 * 300 / 410, 110 + 30 * 110 / 410], rtol=1e-12)
 
 
 def test_normal_f32_is_standard_normal_and_reproducible():
@@ -136,47 +91,40 @@ def _spec(a: int = 12) -> HoldersSpec:
         w_vol=0.2, w_political=1.0, noise_sd=0.05, peer_memory=0.5)
 
 
-def step_reference(spec, state, noise_c, debt, vol, threat, named):
-    """The module docstring's equations, term by term, with the cascade agents' noise given."""
-    h = state.holdings
-    m = spec.membership()
-    casc = np.flatnonzero(spec.can_cascade)
-    sig = (spec.w_fiscal * np.maximum(debt, 0.0) / spec.fiscal_scale_pp + spec.w_vol * vol / spec.vol_scale_bp
-           + spec.w_market * state.market)[:, None] + spec.w_political * spec.political_risk
-    sig = sig - spec.deterrence * threat + spec.w_peer * (state.peer @ m.T)
-    sig[:, casc] += noise_c
-    active = (sig >= state.theta) & spec.can_cascade
-    baseline = -spec.baseline_programme_rate * h
-    expected = -spec.programme_rate * h - baseline
-    surprise = active * spec.sale_rate * h + named
-    return active, baseline, expected, surprise, baseline + expected + surprise
-
-
-def test_holders_step_fast_signal_equals_the_equations():
-    spec = _spec()
-    n = 300
-    rng = np.random.default_rng(11)
-    st = init_holders(spec, n, rng)
-    ref_state = copy.deepcopy(st)
-    debt, vol = rng.normal(0, 5, n), rng.uniform(0, 30, n)
-    named = np.zeros(spec.n_agents)
-    named[0] = 2.0
-    for t in range(6):
-        ref_state.holdings = st.holdings = st.holdings * (1 + 0.01 * t)
-        twin = copy.deepcopy(rng)                  # the same draws for the reference
-        c = int(spec.can_cascade.sum())
-        noise_c = _normal_f32(twin, n * c, spec.noise_sd).reshape(n, c)
-        threat = 0.5 if t in (2, 3) else 0.0
-        fl = holders_step(spec, st, t, debt_gdp_dev_pp=debt, yield_vol_bp=vol, threat=threat,
-                          named_sales=named if t == 1 else None, rng=rng)
-        ra, rb, re, rs, rsales = step_reference(spec, ref_state, noise_c, debt, vol, threat,
-                                                named if t == 1 else 0.0)
-        assert np.array_equal(fl.active, ra)
-        for g, r in ((fl.baseline, rb), (fl.expected, re), (fl.surprise, rs), (fl.sales, rsales)):
-            np.testing.assert_allclose(g, r, rtol=1e-12, atol=1e-12)
-        # the reference state follows the fast one's memories (checked through the next decisions)
-        ref_state.peer, ref_state.market = st.peer.copy(), st.market.copy()
-    assert st.active.any() and not st.active.all()
+def test_holders_step_month_worked_out_by_hand():
+    """Three holders: 0 and 1 foreign, one peer group, able to cascade; 2 a domestic absorber. Their
+    signals, term by term (fiscal 0.5 x 4 / 10, volatility 0.2 x 50 / 100, market 0.3 x 0.5, peers
+    0.8 x 0.25, political risk 0.05 / 0, the threat 0.5 deterring 0 (d = 0.2) and provoking 1
+    (d = -0.1), no noise): 0.60 and 0.70 against thresholds 0.65: 1 sells in the cascade, 0 does
+    not. Flows: 0's programme 1% of 100 (0.5% of it already in the baseline) and a named sale of 2;
+    1's cascade 5% of 200. Memories (m = 0.5): 0 takes part at the pace 2 / (5% x 100) = 0.4, 1 at 1,
+    so the group's and the foreign share selling is (100 x 0.4 + 200) / 300 = 0.8."""
+    spec = HoldersSpec(
+        names=("f0", "f1", "dom"), kind=("foreign", "foreign", "domestic"), holdings0=np.array([100.0, 200.0, 300.0]),
+        absorber=np.array([False, False, True]), programme_rate=np.array([-0.01, 0.0, 0.0]),
+        baseline_programme_rate=np.array([-0.005, 0.0, 0.0]), sale_rate=np.full(3, 0.05),
+        peer_group=np.array([0, 0, -1]), group_names=("g",), political_risk=np.array([0.05, 0.0, 0.0]),
+        deterrence=np.array([0.2, -0.1, 0.0]), theta_mean=np.full(3, 0.5), theta_sd=np.full(3, 0.1),
+        can_cascade=np.array([True, True, False]), w_fiscal=0.5, w_peer=0.8, w_market=0.3, w_vol=0.2,
+        w_political=1.0, noise_sd=0.05, peer_memory=0.5)
+    st = init_holders(spec, 1, theta=np.array([0.65, 0.65, 0.0]))
+    st.peer, st.market = np.array([[0.25]]), np.array([0.5])
+    fl = holders_step(spec, st, 0, debt_gdp_dev_pp=4.0, yield_vol_bp=50.0, threat=0.5,
+                      named_sales=np.array([2.0, 0.0, 0.0]), noise=np.zeros(3))
+    assert fl.active[0].tolist() == [False, True, False]
+    np.testing.assert_allclose(fl.baseline[0], [0.5, 0, 0], atol=1e-12)
+    np.testing.assert_allclose(fl.expected[0], [0.5, 0, 0], atol=1e-12)
+    np.testing.assert_allclose(fl.surprise[0], [2.0, 10.0, 0], atol=1e-12)
+    np.testing.assert_allclose(fl.sales[0], [3.0, 10.0, 0], atol=1e-12)
+    np.testing.assert_allclose(st.peer[0], [0.5 * 0.25 + 0.5 * 0.8], rtol=1e-12)
+    np.testing.assert_allclose(st.market, [0.5 * 0.5 + 0.5 * 0.8], rtol=1e-12)
+    assert st.first_sale[0].tolist() == [-1, 0, -1]
+    # a threshold 0.01 lower turns holder 0 on (0.60 >= 0.59): the signal is what the docstring says
+    st2 = init_holders(spec, 1, theta=np.array([0.59, 0.71, 0.0]))
+    st2.peer, st2.market = np.array([[0.25]]), np.array([0.5])
+    fl2 = holders_step(spec, st2, 0, debt_gdp_dev_pp=4.0, yield_vol_bp=50.0, threat=0.5,
+                       named_sales=np.array([2.0, 0.0, 0.0]), noise=np.zeros(3))
+    assert fl2.active[0].tolist() == [True, False, False]
 
 
 def test_keep_paths_sample_has_the_full_summary():

@@ -1,13 +1,13 @@
-"""The speed-ups of the monthly kernels give, bit for bit, the numbers of their plain formulas.
+"""The monthly kernels on small cases computed by hand, and path by path (no second copy of them here).
 
-- ``fiscal.step`` (one compiled loop over paths that writes each new issue into its calendars);
-  the reference below is numpy, every tenor added into every calendar separately, as the module
-  docstring writes the equations (``due[t+m] += A``, ``cpn_delta[t+1] += A*r``,
-  ``cpn_delta[t+m+1] -= A*r``, ...), and the buy-back as one factor on the future calendars.
-  ``outputs=`` computes only the named outputs; the state advances the same.
-- ``market.market_step`` is a compiled loop, path after path, writing tenor-major (5, N) arrays; the
-  reference computes the documented equations with numpy, path-major (N, 5), its expm1 and log1p
-  from the C library as the kernel's.
+- ``fiscal.step``: new issues land in their calendars (principal at t + m, its coupon flow from t + 1
+  to t + m) at the prices the module docstring states (the 3-month bill at the bill rate, the
+  2-year note at the curve's 2-year); ``outputs=`` computes only the named outputs, the state
+  advancing the same.
+- ``market.market_step``: each term alone (fiscal premium, expected short rate, trust) is its
+  parameter times its input.
+- Both compiled loops run path after path over padded, tenor-major arrays: a batch of paths gives,
+  bit for bit, what each path gives run alone (also through buy-backs, the backstop and its unwind).
 - ``reserves.reserves_step`` with one signal for every path computes the purchases once per manager;
   the reference is the same signal given per path.
 - ``macro.stress_index`` uses the clip ufuncs directly.
@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import copy
-import math
 
 import numpy as np
 import pytest
@@ -38,90 +37,7 @@ BILLS = {"b1m": 0.3, "b2m": 0.2, "b3m": 0.2, "b4m": 0.1, "b6m": 0.1, "b12m": 0.1
 COUPONS = {k: 1.0 / len(F.COUPON_KEYS) for k in F.COUPON_KEYS}
 
 
-# --------------------------------------------------------------------------- fiscal reference
-def _add(arr, rows_idx, vals, n_rows):
-    keep = rows_idx < n_rows
-    arr[rows_idx[keep]] += vals[keep]
-
-
-def _months_dot(months, amounts):
-    """sum_j months[j] * amounts[j], tenor after tenor (the order the kernel adds them in; a BLAS
-    product may fuse or reorder the additions, which moves the last bits)."""
-    return sum(float(m) * a for m, a in zip(months, amounts))
-
-
-def fiscal_step_reference(state, t, yields, bill_rate, primary_deficit, ngdp, inflation, mix,
-                          output_gap=0.0, other_means=0.0):
-    """One month of the fiscal block, every tenor added to every calendar on its own."""
-    n = state.n_paths
-    br, pdef, gdp, pi = (np.broadcast_to(np.asarray(x, float), (n,)) for x in
-                         (bill_rate, primary_deficit, ngdp, inflation))
-    st = state
-    st.cpn += st.cpn_delta[t]
-    st.tips_cpn += st.tips_delta[t]
-    st.frn_spr += st.frn_spr_delta[t]
-    idx_prev = st.idx
-    idx = idx_prev * (1.0 + pi) ** (1.0 / 12.0)
-    tips_accrual = st.tips_out * (idx - idx_prev)
-    interest = (st.cpn + st.frn_out * br + st.frn_spr + st.tips_cpn * idx) / 12.0 + tips_accrual
-    net_interest = interest - st.offset * gdp / 12.0
-    primary = pdef - st.stabiliser * output_gap * gdp / 12.0
-    deficit = primary + net_interest
-    m_nom, m_bill, m_frn, m_tips = st.due[t], st.bill_due[t], st.frn_due[t], st.tips_due[t]
-    rollover = m_nom + m_frn + m_tips * idx
-    nom_left, bills_left = st.nom_out - m_nom, st.bill_out - m_bill
-    frn_left, tips_left = st.frn_out - m_frn, st.tips_out - m_tips
-    s1n, s1f, s1t = st.s1_nom - t * m_nom, st.s1_frn - t * m_frn, st.s1_tips - t * m_tips
-    gross = rollover + deficit - tips_accrual + other_means
-    short = gross < 0
-    if short.any():
-        need = -gross
-        safe = np.where(nom_left > 0, nom_left, 1.0)
-        factor = np.where(short, 1.0 - np.minimum(need, nom_left) / safe, 1.0)
-        st.cash += np.where(short, np.maximum(need - nom_left, 0.0), 0.0)
-        s1n = s1n * factor
-        st.due[t + 1:] *= factor
-        st.cpn_delta[t + 1:] *= factor
-        st.bill_due[t + 1:] *= factor
-        st.cpn *= factor
-        nom_left, bills_left = nom_left * factor, bills_left * factor
-        gross = np.where(short, 0.0, gross)
-    debt_next = nom_left + frn_left + tips_left * idx + gross
-    yb, yc = F.price_curve(st, yields, br)
-    B = np.clip(mix.bill_share * debt_next - bills_left, 0.0, gross)
-    C = gross - B
-    A_bill = mix.bill_weights[:, None] * B[None, :]
-    A_cpn = mix.coupon_weights[:, None] * C[None, :]
-    A_nom, A_tips, A_frn = A_cpn[:7], A_cpn[7:10] / idx[None, :], A_cpn[10]
-    rows = st.due.shape[0]
-    flow_b, flow_n = A_bill * yb, A_nom * yc[:7]
-    real_cpn = A_tips * np.maximum(yc[7:10] - st.tips_breakeven, 0.0)
-    spr = A_frn * st.frn_spread_new
-    _add(st.due, t + F.BILL_TENORS_M, A_bill, rows)
-    _add(st.bill_due, t + F.BILL_TENORS_M, A_bill, rows)
-    _add(st.due, t + F.NOMINAL_TENORS_M, A_nom, rows)
-    st.cpn_delta[t + 1] += flow_b.sum(axis=0) + flow_n.sum(axis=0)
-    _add(st.cpn_delta, t + 1 + F.BILL_TENORS_M, -flow_b, rows)
-    _add(st.cpn_delta, t + 1 + F.NOMINAL_TENORS_M, -flow_n, rows)
-    _add(st.tips_due, t + F.TIPS_TENORS_M, A_tips, rows)
-    st.tips_delta[t + 1] += real_cpn.sum(axis=0)
-    _add(st.tips_delta, t + 1 + F.TIPS_TENORS_M, -real_cpn, rows)
-    _add(st.frn_due, t + F.FRN_TENORS_M, A_frn[None, :], rows)
-    st.frn_spr_delta[t + 1] += spr
-    _add(st.frn_spr_delta, t + 1 + F.FRN_TENORS_M, -spr[None, :], rows)
-    st.nom_out = nom_left + A_bill.sum(axis=0) + A_nom.sum(axis=0)
-    st.bill_out = bills_left + A_bill.sum(axis=0)
-    st.frn_out = frn_left + A_frn
-    st.tips_out = tips_left + A_tips.sum(axis=0)
-    st.s1_nom = s1n + _months_dot(t + F.BILL_TENORS_M, A_bill) + _months_dot(t + F.NOMINAL_TENORS_M, A_nom)
-    st.s1_frn = s1f + A_frn * (t + F.FRN_TENORS_M[0])
-    st.s1_tips = s1t + _months_dot(t + F.TIPS_TENORS_M, A_tips)
-    st.idx = idx
-    st.t_next = t + 1
-    return {"debt": st.marketable, "deficit": deficit, "net_interest": net_interest, "rollover": rollover,
-            "gross_issuance": gross, "interest_gross": interest}
-
-
+# --------------------------------------------------------------------------- fiscal
 def _ladder(rng):
     nominal = rng.uniform(0, 80, 361) * (rng.random(361) < 0.4)
     bills = np.minimum(rng.uniform(0, 40, 13), nominal[:13])
@@ -135,27 +51,65 @@ STATE_ARRAYS = ("due", "cpn_delta", "bill_due", "tips_due", "tips_delta", "frn_d
                 "s1_tips", "cash")
 
 
+def _one_bill_ladder(amount=100.0):
+    """A ladder of one bill of ``amount`` USD bn maturing in the first month, no coupons."""
+    z = np.zeros(13)
+    due = z.copy()
+    due[0] = amount
+    return F.Ladder(due, z.copy(), due.copy(), np.zeros(1), np.zeros(1), np.zeros(1), 0.0, "2025-10")
+
+
+def test_fiscal_new_issues_land_in_their_calendars_at_their_prices():
+    """By hand: USD 100bn of bills mature in month 0 and the primary deficit is 5, with no interest due
+    (no coupons, no offset): the gross need is 105. All in 3-month bills (bill share 1): 105 is repaid
+    at month 3 and its coupon flow 105 x bill rate runs from month 1 to 3. All in 2-year notes (bill
+    share 0): 105 is repaid at month 24 and pays 105 x the curve's 2-year from month 1 to 24."""
+    params = {**PARAMS, "other_interest_offset": 0.0}
+    curve = np.array([[0.041, 0.038, 0.039, 0.042, 0.047]])       # 3m, 2y, 5y, 10y, 30y
+    bill_rate = 0.04
+    cases = ((F.make_mix(1.0, {"b3m": 1.0}, COUPONS), 3, bill_rate),
+             (F.make_mix(0.0, BILLS, {k: float(k == "n2y") for k in F.COUPON_KEYS}), 24, 0.038))
+    for mix, m, r in cases:
+        st = F.init_state(_one_bill_ladder(), 1, 30, params)
+        out = F.step(st, 0, curve, bill_rate, 5.0, 30000.0, 0.0, mix)
+        assert out["gross_issuance"][0] == pytest.approx(105.0) and out["rollover"][0] == pytest.approx(100.0)
+        assert st.due[m, 0] == pytest.approx(105.0) and st.due[1:m, 0].sum() == 0.0
+        assert st.bill_due[m, 0] == pytest.approx(105.0 if m == 3 else 0.0)
+        assert st.cpn_delta[1, 0] == pytest.approx(105.0 * r)        # the flow starts next month...
+        assert st.cpn_delta[m + 1, 0] == pytest.approx(-105.0 * r)   # ...and stops after repayment
+        assert out["debt"][0] == pytest.approx(105.0)
+        # the next month pays a month of that coupon, and nothing else is due
+        nxt = F.step(st, 1, curve, bill_rate, 0.0, 30000.0, 0.0, mix)
+        assert nxt["interest_gross"][0] == pytest.approx(105.0 * r / 12.0)
+
+
 @pytest.mark.parametrize("full", [False, True])
-def test_fiscal_fused_issuance_equals_per_tenor_calendar_updates(full):
+def test_fiscal_paths_in_a_batch_are_each_path_alone(full):
+    """A batch of paths (padded calendar rows, one compiled loop over paths) gives, bit for bit, what
+    each path gives in a state of its own, through buy-backs too."""
     rng = np.random.default_rng(5)
     n, T = 7, 40
     mix = F.make_mix(0.22, BILLS, COUPONS)
-    st = F.init_state(_ladder(rng), n, T, PARAMS, full_calendar=full)
-    ref = copy.deepcopy(st)                  # the copy has calendars of its own (no shared block)
+    ladder = _ladder(rng)
+    batch = F.init_state(ladder, n, T, PARAMS, full_calendar=full)
+    alone = [F.init_state(ladder, 1, T, PARAMS, full_calendar=full) for _ in range(n)]
     for t in range(T):
         y = 0.04 + rng.normal(0, 0.004, (n, 5))
         pdef = rng.normal(60, 40, n)
         if t in (10, 11):
             pdef = pdef - 4000.0 * (np.arange(n) % 2)      # a surplus beyond maturing debt: buy-backs
-        args = (y, y[:, 0] - 0.001, pdef, 30000.0 + rng.normal(0, 100, n), rng.normal(0.025, 0.01, n), mix)
-        kw = {"output_gap": rng.normal(0, 0.01, n), "other_means": 3.0}
-        got = F.step(st, t, *args, **kw)
-        want = fiscal_step_reference(ref, t, *args, **kw)
-        for k, v in want.items():
-            assert np.array_equal(got[k], v), (t, k)
+        gdp, infl, gap = 30000.0 + rng.normal(0, 100, n), rng.normal(0.025, 0.01, n), rng.normal(0, 0.01, n)
+        got = F.step(batch, t, y, y[:, 0] - 0.001, pdef, gdp, infl, mix, output_gap=gap, other_means=3.0)
+        for i in range(n):
+            one = F.step(alone[i], t, y[i:i + 1], y[i:i + 1, 0] - 0.001, pdef[i:i + 1], gdp[i:i + 1],
+                         infl[i:i + 1], mix, output_gap=gap[i:i + 1], other_means=3.0)
+            for k, v in one.items():
+                assert got[k][i] == v[0], (t, i, k)
+    for i in range(n):
         for name in STATE_ARRAYS:
-            assert np.array_equal(getattr(st, name), getattr(ref, name)), (t, name)
-    assert st.cash.max() > 0                 # the buy-back branch ran
+            a = getattr(batch, name)
+            assert np.array_equal(a[..., i], getattr(alone[i], name)[..., 0]), (i, name)
+    assert batch.cash.max() > 0                 # the buy-back branch ran
 
 
 def test_fiscal_outputs_subset_is_the_full_step_and_unknown_names_are_refused():
@@ -185,121 +139,68 @@ def test_fiscal_bad_fed_share_is_named_for_scalars_and_arrays():
             F.step(st, 0, np.full(5, 0.04), 0.04, 10.0, 30000.0, 0.02, mix, fed_share=bad)
 
 
-# --------------------------------------------------------------------------- market reference
-# expm1 and log1p element by element from the C library, as the compiled kernel calls them: numpy's
-# own loops may use a vector library on some CPUs (AVX-512) that differs from it in the last bit
-_expm1 = np.frompyfunc(math.expm1, 1, 1)
-_log1p = np.frompyfunc(math.log1p, 1, 1)
+# --------------------------------------------------------------------------- market
+MARKET_STATE = ("tp_temp", "stock_dev_bn", "trust", "vol_bp", "backstop_open", "backstop_left_bn", "backstop_calm",
+                "backstop_fired", "backstop_held_bn", "backstop_unwind_bn", "flow_expected_bn", "y10_dev_prev")
 
 
-def _impact_ref(mp, flow):
-    """dt A_k sign(pace) (1 - exp(-|pace| / D)), bp, path-major (N, 5); dt = 1."""
-    pace = flow[:, None] / 1.0
-    return 1.0 * mp.flow_amplitude_bp * np.sign(pace) * (-_expm1(-np.abs(pace) / mp.flow_depth_bn).astype(float))
+def test_market_terms_alone_are_their_parameter_times_their_input():
+    """One month from a fresh state, one input at a time (no flows): +1 pp of projected debt/GDP adds
+    fiscal_bp_per_pp_debt at each tenor (market.yaml: +2.5 bp at 10 years); an expected short-rate
+    deviation passes into the yields as given; a distrust shock of 0.1 takes trust from 1 to 0.9 and
+    adds 0.1 x trust_bp."""
+    mp = M.MarketParams.from_params(load_params("market"))
+    base = np.array([0.04, 0.038, 0.039, 0.042, 0.047])
+    out = M.market_step(mp, M.init_market(mp, 1), gdp_bn=30000.0, debt_gdp_dev_pp=1.0, baseline_yields=base)
+    np.testing.assert_allclose(out.fiscal[0], mp.fiscal_bp_per_pp_debt * M.BP, rtol=1e-12)
+    np.testing.assert_allclose(out.yields[0], base + mp.fiscal_bp_per_pp_debt * M.BP, rtol=1e-12)
+    assert out.fiscal[0, M.I10] == pytest.approx(2.5e-4)
+    esd = np.array([[0.001, -0.002, 0.0005, 0.0, 0.003]])
+    out = M.market_step(mp, M.init_market(mp, 1), gdp_bn=30000.0, exp_short_dev=esd, baseline_yields=base)
+    np.testing.assert_allclose(out.yields[0], base + esd[0], rtol=1e-12)
+    out = M.market_step(mp, M.init_market(mp, 1), gdp_bn=30000.0, distrust_shock=0.1, baseline_yields=base)
+    assert out.trust[0] == pytest.approx(0.9)
+    np.testing.assert_allclose(out.trust_term[0], 0.1 * mp.trust_bp * M.BP, rtol=1e-12)
 
 
-def _inverse_impact10_ref(mp, x_bp):
-    """The net flow whose 10y impact is ``x_bp`` over a month: the inverse of :func:`_impact_ref`."""
-    u = x_bp / (1.0 * mp.flow_amplitude_bp[M.I10])
-    return np.sign(u) * 1.0 * mp.flow_depth_bn * -_log1p(-np.abs(u)).astype(float)
-
-
-def market_step_reference(mp, ms, *, sur, exp_, fut, gdp, debt_dev, def_dev, esd, base, distrust):
-    """The market block's month, path-major, as the module docstring writes it."""
-    decay = mp.flow_decay
-    unexp = sur
-    if mp.flow_learning > 0.0:
-        e = ms.flow_expected_bn
-        if np.any(e != 0.0):
-            unexp = sur - 1.0 * np.clip(e, np.minimum(sur, 0.0), np.maximum(sur, 0.0))
-        ms.flow_expected_bn = e + (1.0 - (1.0 - mp.flow_learning) ** 1.0) * (sur - e)
-    flow = unexp + mp.announced_surprise_share * exp_
-    # the backstop buys what lands the 10y flow premium on the exit level, within its pace and cap
-    fed = np.zeros(len(sur))
-    if mp.backstop_on and ms.backstop_open.any():
-        cap = np.minimum(mp.backstop_pace_bn_per_day * M.TRADING_DAYS_PER_MONTH, ms.backstop_left_bn)
-        x = mp.backstop_exit_bp - decay * ms.tp_temp[:, M.I10] / M.BP
-        sat = mp.flow_amplitude_bp[M.I10]
-        reach = x > -sat * (1.0 - 1e-12)
-        g = _inverse_impact10_ref(mp, np.where(reach, np.minimum(x, sat * (1.0 - 1e-12)), 0.0))
-        fed = np.where(ms.backstop_open, np.clip(np.where(reach, flow - g, np.inf), 0.0, cap), 0.0)
-        ms.backstop_left_bn = ms.backstop_left_bn - fed
-    ms.backstop_buying = buying = fed > 1e-9
-    # the unwind: u times the holdings after the last purchase a month, due once the episode has closed or
-    # after the delay in calm months, never while buying; demand-led (no sale lifts the 10y flow premium
-    # above the exit level); an announced programme (announced share surprises, the rest priced at once)
-    held = ms.backstop_held_bn + fed
-    ms.backstop_unwind_bn = np.where(buying, mp.backstop_unwind_per_month * held, ms.backstop_unwind_bn)
-    calm = ms.backstop_calm
-    due = ~ms.backstop_open | ((calm > 0) & (calm + 1.0 >= mp.backstop_unwind_delay_months - 1e-9))
-    pace = np.where(due & ~buying, ms.backstop_unwind_bn, 0.0)
-    sat = mp.flow_amplitude_bp[M.I10] * (1.0 - 1e-12)
-    room_bp = np.clip(mp.backstop_exit_bp - decay * ms.tp_temp[:, M.I10] / M.BP, -sat, sat)
-    room = (_inverse_impact10_ref(mp, room_bp) - (flow - fed)) / mp.announced_surprise_share
-    sold = np.minimum(np.minimum(pace, held), np.maximum(room, 0.0))
-    held = held - sold
-    held[held < 1e-9] = 0.0
-    ms.backstop_held_bn = held
-    future = np.minimum(held, pace * mp.expectation_horizon_months)
-    flow = flow - fed + mp.announced_surprise_share * sold
-    ms.tp_temp = decay * ms.tp_temp + M.BP * _impact_ref(mp, flow)
-    ms.stock_dev_bn = ms.stock_dev_bn + sur + exp_ - fed
-    expected_stock = (ms.stock_dev_bn + fut) + (sold + future)
-    ms.stock_dev_bn = ms.stock_dev_bn + sold
-    tp_perm = M.BP * mp.stock_bp_per_pp_gdp * (100.0 * expected_stock / gdp)[:, None]
-    fiscal = M.BP * (mp.fiscal_bp_per_pp_debt * debt_dev[:, None] + mp.fiscal_bp_per_pp_deficit * def_dev[:, None])
-    rec = 1.0 - (1.0 - mp.trust_recovery) ** 1.0       # the monthly recovery, as the kernel writes it
-    ms.trust = np.clip(ms.trust + rec * (1.0 - ms.trust) - distrust, 0.0, 1.0)
-    trust_term = M.BP * mp.trust_bp * (1.0 - ms.trust)[:, None]
-    dev = esd + tp_perm + ms.tp_temp + fiscal + trust_term
-    yields = base + dev
-    dy10 = dev[:, M.I10] - ms.y10_dev_prev
-    ms.vol_bp = mp.vol_memory * ms.vol_bp + (1.0 - mp.vol_memory) * np.abs(dy10) / M.BP
-    # the trigger: an open episode closes after rearm calm months (at or below exit, no purchases);
-    # a crossing of the trigger opens one with a fresh cap
-    x = ms.tp_temp[:, M.I10] / M.BP
-    quiet = (x <= mp.backstop_exit_bp + 1e-9) & ~buying
-    ms.backstop_calm = np.where(ms.backstop_open & quiet, ms.backstop_calm + 1.0, 0.0)
-    ms.backstop_open = ms.backstop_open & (ms.backstop_calm < mp.backstop_rearm_months - 1e-9) & mp.backstop_on
-    fire = (x > mp.backstop_trigger_bp) & ~ms.backstop_open & mp.backstop_on & (mp.backstop_size_bn > 0)
-    ms.backstop_open = ms.backstop_open | fire
-    ms.backstop_left_bn = np.where(fire, mp.backstop_size_bn, ms.backstop_left_bn)
-    ms.backstop_calm = np.where(fire, 0.0, ms.backstop_calm)
-    ms.backstop_fired = np.where(fire & (ms.backstop_fired < 0), ms.t, ms.backstop_fired)
-    ms.y10_dev_prev = dev[:, M.I10].copy()
-    ms.t += 1
-    return {"yields": yields, "dev": dev, "tp_perm": tp_perm, "tp_temp": ms.tp_temp.copy(), "fiscal": fiscal,
-            "trust_term": trust_term, "fed_purchases_bn": fed, "vol_bp": ms.vol_bp.copy(), "trust": ms.trust.copy(),
-            "fed_sales_bn": sold}
+def _path(x, i: int, n: int):
+    """Path ``i``'s row of an output or state array of ``n`` paths (a scalar stands for every path:
+    ``fed_sales_bn`` is 0.0 while nothing is held)."""
+    x = np.asarray(x)
+    return x[i] if x.ndim and x.shape[0] == n else x
 
 
 @pytest.mark.parametrize("learning", [0.0, 0.3])
-def test_market_step_kernel_equals_the_path_major_equations(learning):
+def test_market_paths_in_a_batch_are_each_path_alone(learning):
+    """A batch of paths (tenor-major arrays, one compiled loop over paths) gives, bit for bit, what each
+    path gives in a state of its own: every output and every state array, month after month, through
+    a sale that fires the backstop and the unwind that sells it back."""
     rng = np.random.default_rng(21)
     mp = M.MarketParams.from_params(load_params("market", {"flow_learning_per_month": learning}))
     n, T = 9, 36
-    ms, ref = M.init_market(mp, n), M.init_market(mp, n)
-    ref.tp_temp = np.zeros((n, 5))                   # the reference keeps path-major arrays
+    batch, alone = M.init_market(mp, n), [M.init_market(mp, 1) for _ in range(n)]
     sold_total = 0.0
     base = 0.04 + rng.normal(0, 0.002, 5)
+    outputs = ("yields", "dev", "tp_perm", "tp_temp", "fiscal", "trust_term", "fed_purchases_bn", "vol_bp", "trust",
+               "fed_sales_bn")
     for t in range(T):
         sur = rng.normal(0, 30, n) + (400.0 if t in (3, 4, 5) else 0.0)     # a sale that fires the backstop
-        kw = {"sur": sur, "exp_": rng.normal(0, 5, n), "fut": rng.uniform(0, 50, n), "gdp": np.full(n, 30000.0),
-              "debt_dev": rng.normal(0, 2, n), "def_dev": rng.normal(0, 1, n), "esd": rng.normal(0, 0.001, (n, 5)),
-              "base": base if t % 2 else base + rng.normal(0, 0.001, (n, 5)), "distrust": rng.uniform(0, 0.05, n)}
-        got = M.market_step(mp, ms, surprise_flow_bn=kw["sur"], expected_flow_bn=kw["exp_"],
-                            announced_future_bn=kw["fut"], gdp_bn=kw["gdp"], debt_gdp_dev_pp=kw["debt_dev"],
-                            deficit_gdp_dev_pp=kw["def_dev"], exp_short_dev=kw["esd"], baseline_yields=kw["base"],
-                            distrust_shock=kw["distrust"])
-        want = market_step_reference(mp, ref, **kw)
-        for k, v in want.items():
-            g = np.broadcast_to(getattr(got, k), v.shape)    # fed_sales_bn is 0.0 while nothing is held
-            assert np.array_equal(g, v), (t, k)
-        for k in ("tp_temp", "stock_dev_bn", "trust", "vol_bp", "backstop_open", "backstop_left_bn",
-                  "backstop_calm", "backstop_fired", "backstop_held_bn", "backstop_unwind_bn"):
-            assert np.array_equal(getattr(ms, k), getattr(ref, k)), (t, k)
-        sold_total += float(np.sum(want["fed_sales_bn"]))
-    assert ms.backstop_fired.max() >= 0              # the backstop path was exercised
+        kw = {"surprise_flow_bn": sur, "expected_flow_bn": rng.normal(0, 5, n),
+              "announced_future_bn": rng.uniform(0, 50, n), "gdp_bn": np.full(n, 30000.0),
+              "debt_gdp_dev_pp": rng.normal(0, 2, n), "deficit_gdp_dev_pp": rng.normal(0, 1, n),
+              "exp_short_dev": rng.normal(0, 0.001, (n, 5)),
+              "baseline_yields": np.broadcast_to(base, (n, 5)) if t % 2 else base + rng.normal(0, 0.001, (n, 5)),
+              "distrust_shock": rng.uniform(0, 0.05, n)}
+        got = M.market_step(mp, batch, **kw)
+        for i in range(n):
+            one = M.market_step(mp, alone[i], **{k: v[i:i + 1] for k, v in kw.items()})
+            for k in outputs:
+                assert np.array_equal(_path(getattr(got, k), i, n), _path(getattr(one, k), 0, 1)), (t, i, k)
+        sold_total += float(np.sum(got.fed_sales_bn))
+    for i in range(n):
+        for k in MARKET_STATE:
+            assert np.array_equal(_path(getattr(batch, k), i, n), _path(getattr(alone[i], k), 0, 1)), (i, k)
+    assert batch.backstop_fired.max() >= 0           # the backstop path was exercised
     assert sold_total > 0                            # and so was its unwind
 
 
