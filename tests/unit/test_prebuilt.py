@@ -34,12 +34,14 @@ BLOCK = textwrap.dedent('''
     from treasurylab.model import compiled, coupled
     from treasurylab.scenario.setup import prepare
     from treasurylab.scenario.spec import load_scenario
+    before = compiled.kernel_runtime()
     setup = prepare(load_scenario("davos-2026"))
     out = coupled.simulate(setup, 300, np.random.default_rng(7))
     np.savez(sys.argv[1], **{k: np.asarray(v) for k, v in out.items()
                              if isinstance(v, np.ndarray) and v.dtype != object})
     print(json.dumps({"numba": "numba" in sys.modules, "jit_started": compiled._KERNELS.cache is not None,
-                      "prebuilt": sorted(compiled._KERNELS.native or {})}))
+                      "prebuilt": sorted(compiled._KERNELS.native or {}),
+                      "runtime": [before, compiled.kernel_runtime()]}))
 ''')
 
 
@@ -64,9 +66,11 @@ def test_a_prebuilt_block_gives_the_jits_numbers_without_starting_numba(built, t
     assert "treasurylab.model.holders._step_kernel" in manifest["kernels"]
 
     with_prebuilt = json.loads(_python(BLOCK, str(tmp_path / "a.npz"), env={"TREASURYLAB_PREBUILT_DIR": str(base)}))
-    assert with_prebuilt == {"numba": False, "jit_started": False, "prebuilt": sorted(manifest["kernels"])}
+    assert with_prebuilt == {"numba": False, "jit_started": False, "prebuilt": sorted(manifest["kernels"]),
+                             "runtime": ["not called yet", "prebuilt"]}
     jit = json.loads(_python(BLOCK, str(tmp_path / "b.npz"), env={"TREASURYLAB_PREBUILT_DIR": "off"}))
     assert jit["numba"] and jit["jit_started"] and jit["prebuilt"] == []
+    assert jit["runtime"] == ["not called yet", "numba JIT"]      # what a run's meta.json says ("kernels")
 
     a, b = np.load(tmp_path / "a.npz"), np.load(tmp_path / "b.npz")
     assert sorted(a) == sorted(b) and len(a) > 10
@@ -154,3 +158,15 @@ def test_builds_of_other_sources_stay_beside_each_other_up_to_keep(tmp_path, mon
     prebuilt._prune(machine)
     left = sorted(p.name for p in machine.iterdir())
     assert left == [".build-in-progress"] + [f"build{i}" for i in range(2, prebuilt.KEEP + 2)]
+
+
+def test_a_run_that_compiled_its_kernels_says_how_to_build_them():
+    """`treasurylab run` adds one note on stderr when its kernels came from numba's JIT and the user has
+    not chosen a build folder (TREASURYLAB_PREBUILT_DIR): the command that builds them once."""
+    from treasurylab.cli.run_cmd import kernels_hint
+
+    hint = kernels_hint({"kernels": "numba JIT"}, {})
+    assert hint is not None and "python -m treasurylab.scenario.prebuild" in hint
+    assert kernels_hint({"kernels": "prebuilt"}, {}) is None
+    assert kernels_hint({"kernels": "numba JIT"}, {"TREASURYLAB_PREBUILT_DIR": "off"}) is None
+    assert kernels_hint({}, {}) is None                      # a result from before the field

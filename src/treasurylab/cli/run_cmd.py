@@ -11,6 +11,7 @@ stays fast.
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 
 import typer
@@ -22,6 +23,17 @@ from treasurylab.cli.output import guard, print_json, table
 #: block (davos-2026's 1,000 paths) runs serially whatever --workers says; meta.workers gives what ran
 WORKERS_HELP = ("Local worker processes (1 = serial); at most one per block of paths, so a run of a single "
                 "block runs serially.")
+
+
+def kernels_hint(meta: dict, environ) -> str | None:
+    """The line that tells a user whose run compiled the model's kernels with numba's JIT (no current
+    build for this machine: installed without ``make``, or sources changed since) how to build them
+    once; None otherwise, and when TREASURYLAB_PREBUILT_DIR is set (whoever set it chose where builds
+    live, or turned them off)."""
+    if meta.get("kernels") != "numba JIT" or "TREASURYLAB_PREBUILT_DIR" in environ:
+        return None
+    return ("the model's kernels were compiled by numba's JIT in this run (about 1 s and 115 MiB a process); "
+            "build them for this machine once (about a minute): python -m treasurylab.scenario.prebuild")
 
 
 @contextmanager
@@ -231,6 +243,9 @@ def register(app: typer.Typer) -> None:
             for k, v in res.outcomes().items():
                 typer.echo(outcome_line(k, v))
             typer.echo(f"results: {folder}" + (f"  report: {files['report_html']}" if report else ""))
+            hint = kernels_hint(res.meta, os.environ)
+            if hint:
+                typer.echo(f"note: {hint}", err=True)
 
         guard(body, json_)
 

@@ -219,6 +219,16 @@ class Kernel:
         return getattr(self.__dict__["compiled"], name)
 
 
+def kernel_runtime() -> str:
+    """How this process has run the kernels so far: "prebuilt" (model/prebuilt.py, numba never
+    started), "numba JIT" (numba started: a missing or stale build, or a call no build had),
+    "plain Python (NUMBA_DISABLE_JIT)", or "not called yet" (nothing run in this process)."""
+    if _KERNELS.cache is not None:
+        disabled = os.environ.get("NUMBA_DISABLE_JIT", "0").strip() not in ("", "0")
+        return "plain Python (NUMBA_DISABLE_JIT)" if disabled else "numba JIT"
+    return "prebuilt" if _KERNELS.native else "not called yet"
+
+
 def cache_on_disk() -> bool:
     """Whether compiled kernels are kept on disk (starts numba if it has not started)."""
     if _KERNELS.cache is None:

@@ -175,6 +175,7 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
     import numpy as np
 
     from treasurylab.model import coupled
+    from treasurylab.model.compiled import kernel_runtime
     from treasurylab.scenario.ensemble import plan, run_blocks
     from treasurylab.scenario.executors import make_executor
     from treasurylab.scenario.results import Head, Result
@@ -291,7 +292,9 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
             "workers": getattr(ex, "workers", 1), "seconds_prepare": round(t1 - t0, 3),
             "seconds_simulate": round(t2 - t1, 3), "paths_kept": int(attrs["paths_kept"]),
             "quantiles": "windows" if streamed else "exact", "quantile_rank_error": rank_error,
-            "jump_off": dict(setup.jump_off)}
+            "jump_off": dict(setup.jump_off),
+            # in this process (a process pool's workers are forked from it after it ran a first block)
+            "kernels": kernel_runtime()}
     res = Result(sc, build, meta, _summary=summary, _outcomes=outcomes, head=head, _arrays=arrays)
     res.minerals = setup.minerals
     return res
