@@ -9,6 +9,7 @@ import sys
 import textwrap
 
 import numpy as np
+import pytest
 
 from treasurylab.model.compiled import fma, kernel
 
@@ -121,3 +122,30 @@ def test_fma_rounds_once_compiled_and_as_python():
     compiled_fma = kernel(_fma_of)
     assert compiled_fma(x, y, -1.0) == -(2.0**-60)   # compiled: the processor's fused multiply-add
     assert compiled_fma(2.0, 3.0, 1.0) == 7.0 and fma(float("inf"), 1.0, 1.0) == float("inf")
+
+
+def test_per_path_is_the_one_form_of_a_per_path_input():
+    """compiled.per_path: one value -> (1,) (or (n,) filled), n values -> (n,), C-contiguous float64;
+    writeable True copies a read-only input, False hands a read-only view, None keeps the input's;
+    any other size is refused naming the field."""
+    from treasurylab.errors import BadInput
+    from treasurylab.model.compiled import per_path
+
+    one = per_path(2, 4, "x")
+    assert one.shape == (1,) and one.dtype == np.float64 and one[0] == 2.0
+    assert per_path(np.array([2.0]), 4, "x").shape == (1,)           # a one-element array is one value
+    assert np.array_equal(per_path(2.5, 3, "x", fill=True), [2.5, 2.5, 2.5])
+    col = np.arange(8.0).reshape(4, 2)[:, 0]                          # strided: made contiguous
+    got = per_path(col, 4, "x")
+    assert got.flags.c_contiguous and np.array_equal(got, [0.0, 2.0, 4.0, 6.0])
+    ro = np.arange(4.0)
+    ro.flags.writeable = False
+    assert per_path(ro, 4, "x", writeable=True).flags.writeable
+    assert not per_path(np.arange(4.0), 4, "x", writeable=False).flags.writeable
+    kept = per_path(ro, 4, "x")                                         # kept as given: no copy
+    assert np.shares_memory(kept, ro) and not kept.flags.writeable
+    assert per_path(np.arange(7.0), None, "x").shape == (7,)          # any number of paths
+    for bad, n in ((np.arange(3.0), 4), (np.ones((2, 2)), None)):
+        with pytest.raises(BadInput, match="x") as e:
+            per_path(bad, n, "x")
+        assert e.value.field == "x"

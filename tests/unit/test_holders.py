@@ -213,3 +213,12 @@ def test_a_state_of_the_wrong_shape_is_refused_with_its_field():
     st.theta = np.zeros((4, 2))
     with pytest.raises(BadInput, match=r"state\.theta"):
         holders_step(spec, st)
+
+
+def test_a_per_path_signal_input_of_the_wrong_length_is_refused_naming_it():
+    """holders_step raised numpy's reshape error for a debt deviation with the wrong number of paths."""
+    spec = crowd(5)
+    st = init_holders(spec, 3, np.random.default_rng(0))
+    with pytest.raises(BadInput) as e:
+        holders_step(spec, st, 0, debt_gdp_dev_pp=np.ones(2), rng=np.random.default_rng(1))
+    assert e.value.field == "debt_gdp_dev_pp"

@@ -126,3 +126,19 @@ def test_market_deterministic(mp):
 
     np.testing.assert_array_equal(go(), go())
     assert BP == 1e-4
+
+
+def test_a_per_path_input_of_the_wrong_length_is_refused_naming_it(mp):
+    """market_step and clear_market raised numpy's 'cannot reshape array of size 2 into shape (3,)' for
+    an input with the wrong number of paths; now a BadInput naming the input (compiled.per_path)."""
+    ms = init_market(mp, 3)
+    with pytest.raises(BadInput) as e:
+        market_step(mp, ms, gdp_bn=30000.0, debt_gdp_dev_pp=np.ones(2))
+    assert e.value.field == "debt_gdp_dev_pp"
+    with pytest.raises(BadInput) as e:
+        clear_market(np.ones((3, 4)), np.zeros((3, 4)), np.array([False, True, True, False]), -1, 0.0, np.ones(2))
+    assert e.value.field == "new_supply_bn"
+    # one value, or a one-element array, still stands for every path
+    a = market_step(mp, init_market(mp, 3), gdp_bn=30000.0, debt_gdp_dev_pp=np.array([1.0]))
+    b = market_step(mp, init_market(mp, 3), gdp_bn=30000.0, debt_gdp_dev_pp=1.0)
+    assert np.array_equal(a.yields, b.yields)

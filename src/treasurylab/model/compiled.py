@@ -47,6 +47,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from treasurylab.errors import BadInput
+
 
 def _cache_folder() -> str | None:
     """The folder numba keeps compiled kernels in, created here; None when it cannot be written."""
@@ -217,6 +221,35 @@ class Kernel:
         if self.__dict__.get("compiled") is None:
             _KERNELS.start()
         return getattr(self.__dict__["compiled"], name)
+
+
+def per_path(x: Any, n: int | None, field: str, *, fill: bool = False, writeable: bool | None = None):
+    """A scalar or per-path input as the kernels take it: a C-contiguous float64 array of shape (1,)
+    for one value (a kernel reads its element 0 for every path: the numbers of broadcasting it), or
+    (n,) for one value a path; ``fill`` gives one value as (n,) too, for kernels that index every
+    path. ``writeable``: True copies a read-only input, False hands a read-only view, None keeps the
+    input's (numba compiles a kernel once per argument type, and read-only is part of the type, so
+    each caller keeps to one). ``n`` None takes any number of values. Another size is refused,
+    naming ``field``: the one home of this convention for every block's kernels."""
+    a = np.asarray(x, dtype=np.float64)
+    if a.ndim == 0 or (a.size == 1 and n != 1):
+        if fill and n is not None:
+            out = np.empty(n)
+            out.fill(a.reshape(()))          # np.full's checks cost more than the fill at a run's sizes
+            return out
+        a = a.reshape(1)
+    elif n is not None and a.size == n:
+        a = a.reshape(n)
+    elif n is not None or a.ndim != 1:
+        raise BadInput(f"must be one number or {n if n is not None else 'N'} numbers, one a path", field=field,
+                       got=a.shape, fix="give a scalar or one value per path")
+    a = np.ascontiguousarray(a)
+    if writeable is True and not a.flags.writeable:
+        a = a.copy()
+    elif writeable is False:
+        a = a.view()
+        a.flags.writeable = False
+    return a
 
 
 def kernel_runtime() -> str:

@@ -154,7 +154,7 @@ from typing import Any
 import numpy as np
 
 from treasurylab.errors import BadInput
-from treasurylab.model.compiled import kernel
+from treasurylab.model.compiled import kernel, per_path
 
 # --- tenors (months) --------------------------------------------------------------------------
 #: Bill tenors: 4, 8, 13, 17, 26 and 52 weeks, rounded to whole months.
@@ -487,17 +487,6 @@ def _read_only(a: np.ndarray) -> np.ndarray:
     return v
 
 
-def _col(x: Any, n: int, name: str) -> np.ndarray:
-    """A per-path input as a read-only 1-D float64 array: shape (1,) for a scalar (the kernel reads
-    it for every path, the same numbers as broadcasting it), else (n,)."""
-    a = np.asarray(x, dtype=np.float64)
-    if a.ndim == 0:
-        return _read_only(a.reshape(1))
-    if a.shape != (n,):
-        raise BadInput(f"must be a scalar or shape ({n},)", field=name, got=a.shape, fix="one value per path")
-    return _read_only(a)
-
-
 def _interp_weights(knot_t: np.ndarray, tenors: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Linear interpolation in maturity, flat outside the knots: the value at ``tenors[j]`` is
     ``knot[pos[j]] * (1 - w[j]) + knot[hi[j]] * w[j]`` (:func:`_price_paths`)."""
@@ -545,7 +534,7 @@ def _price_paths(bill_rate, yT, keep, pos, hi, w, out):
 def price_curve(state: FiscalState, yields: Any, bill_rate: Any) -> tuple[np.ndarray, np.ndarray]:
     """Yields (decimal) for new bills (6, N) and coupon tenors (11, N), from the curve and bill rate."""
     out = np.empty((_NNEW, state.n_paths))
-    _price_paths(_col(bill_rate, state.n_paths, "bill_rate"), _curve(state, yields), state._keep,
+    _price_paths(per_path(bill_rate, state.n_paths, "bill_rate", writeable=False), _curve(state, yields), state._keep,
                  state._pos, state._hi, state._w, out)
     return out[:_NB], out[_NB:]
 
@@ -580,13 +569,13 @@ def step(state: FiscalState, t: int, yields: Any, bill_rate: Any, primary_defici
     """
     check_month(state, t, mix)
     n = state.n_paths
-    br = _col(bill_rate, n, "bill_rate")
-    pdef = _col(primary_deficit, n, "primary_deficit")
-    gdp = _col(ngdp, n, "ngdp")
-    pi = _col(inflation, n, "inflation")
-    gap = _col(output_gap, n, "output_gap")
-    om = _col(other_means, n, "other_means")
-    fs = _col(fed_share, n, "fed_share")
+    br = per_path(bill_rate, n, "bill_rate", writeable=False)
+    pdef = per_path(primary_deficit, n, "primary_deficit", writeable=False)
+    gdp = per_path(ngdp, n, "ngdp", writeable=False)
+    pi = per_path(inflation, n, "inflation", writeable=False)
+    gap = per_path(output_gap, n, "output_gap", writeable=False)
+    om = per_path(other_means, n, "other_means", writeable=False)
+    fs = per_path(fed_share, n, "fed_share", writeable=False)
     if np.any((fs < 0) | (fs > 1)):
         raise BadInput("must be between 0 and 1", field="fed_share", got=float(np.max(fs) if np.any(fs > 1) else np.min(fs)),
                        fix="the Federal Reserve's share of debt held by the public")
@@ -608,7 +597,8 @@ def step(state: FiscalState, t: int, yields: Any, bill_rate: Any, primary_defici
             sel[j] = len(names)
             names.append(k)
     # revenue is read only for net_interest_rev (absent: the revenue share of GDP)
-    rev = _NO_REVENUE if revenue is None or sel[_OUT_INDEX["net_interest_rev"]] < 0 else _col(revenue, n, "revenue")
+    rev = _NO_REVENUE if revenue is None or sel[_OUT_INDEX["net_interest_rev"]] < 0 else \
+        per_path(revenue, n, "revenue", writeable=False)
     st = state
     if st._cal is None or st.due.base is not st._cal:
         _rebind_calendars(st)            # a copied state (deepcopy/pickle) no longer shares one block

@@ -96,7 +96,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from treasurylab.errors import BadInput
-from treasurylab.model.compiled import fma, kernel
+from treasurylab.model.compiled import fma, kernel, per_path
 
 KINDS = ("foreign", "domestic", "fed")
 
@@ -485,12 +485,6 @@ def _rows(x: np.ndarray | None, absent: np.ndarray = _NONE) -> np.ndarray:
     return arr if arr.flags.writeable else arr.copy()   # one compiled kernel: writeable arrays only
 
 
-def _per_path(x, n: int) -> np.ndarray:
-    """A scalar or (N,) input as a C-ordered float64 (1,) or (N,) array."""
-    a = np.asarray(x, dtype=float)
-    a = a.reshape(1) if a.ndim == 0 else a.reshape(n)
-    a = np.ascontiguousarray(a)
-    return a if a.flags.writeable else a.copy()
 
 
 def holders_step(spec: HoldersSpec, state: HoldersState, t: int | None = None, *,
@@ -543,7 +537,8 @@ def holders_step(spec: HoldersSpec, state: HoldersState, t: int | None = None, *
     _step_kernel(
         np.ascontiguousarray(h, dtype=float), np.ascontiguousarray(state.theta, dtype=float),
         np.ascontiguousarray(state.peer, dtype=float), np.ascontiguousarray(state.market, dtype=float),
-        state.first_sale, t, _per_path(debt_gdp_dev_pp, n), _per_path(yield_vol_bp, n), _per_path(threat, n),
+        state.first_sale, t, per_path(debt_gdp_dev_pp, n, "debt_gdp_dev_pp", writeable=True),
+        per_path(yield_vol_bp, n, "yield_vol_bp", writeable=True), per_path(threat, n, "threat", writeable=True),
         (spec.w_fiscal / spec.fiscal_scale_pp) if spec.w_fiscal else 0.0,
         (spec.w_vol / spec.vol_scale_bp) if spec.w_vol else 0.0, float(spec.w_market),
         k["wc"], casc, _rows(ps), float(spec.w_political), xnoise, float(spec.noise_sd), z,

@@ -74,7 +74,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 
 from treasurylab.errors import BadInput
-from treasurylab.model.compiled import kernel
+from treasurylab.model.compiled import kernel, per_path
 
 
 @dataclass(frozen=True)
@@ -226,17 +226,6 @@ def _stress_paths(c, dy10_month, distrust, prev, out):
                          distrust[i if distrust.shape[0] > 1 else 0], prev[i if prev.shape[0] > 1 else 0])
 
 
-def _paths(x, name: str, n: int | None = None) -> np.ndarray:
-    """A scalar or (N,) input as a contiguous float64 (1,) or (N,) array (BadInput for another shape)."""
-    a = np.asarray(x, dtype=float)
-    if a.ndim == 0:
-        return a.reshape(1)
-    if a.ndim != 1 or (n is not None and a.shape[0] not in (1, n)):
-        raise BadInput(f"must be a scalar or shape ({n if n is not None else 'N'},)", field=name,
-                       got=a.shape, fix="one value per path")
-    return np.ascontiguousarray(a)
-
-
 def stress_index(dy10_month: np.ndarray, distrust: np.ndarray, p: MacroParams,
                  prev: np.ndarray | float = 0.0) -> np.ndarray:
     """Stress in [0, 1] after this month, from last month's ``prev``.
@@ -247,7 +236,7 @@ def stress_index(dy10_month: np.ndarray, distrust: np.ndarray, p: MacroParams,
     (both from the history of the Baa spread), so no one-month event produces GFC-size spreads.
     Scalars or (N,) arrays; the arithmetic is :func:`_stress` (compiled). Scalars give a 0-d array.
     """
-    ins = (_paths(dy10_month, "dy10_month"), _paths(distrust, "distrust"), _paths(prev, "prev"))
+    ins = (per_path(dy10_month, None, "dy10_month"), per_path(distrust, None, "distrust"), per_path(prev, None, "prev"))
     n = max(a.shape[0] for a in ins)
     for name, a in zip(("dy10_month", "distrust", "prev"), ins):
         if a.shape[0] not in (1, n):
@@ -391,16 +380,16 @@ def step(state: MacroState, p: MacroParams, *, dy10: np.ndarray, stress: np.ndar
         if stress_jump is None or distrust is None:
             raise BadInput("give the stress index or the month's jump and distrust", field="stress",
                            fix="stress=(N,) array, or stress_jump= and distrust=")
-        jump, dis = _paths(stress_jump, "stress_jump", n), _paths(distrust, "distrust", n)
+        jump, dis = per_path(stress_jump, n, "stress_jump"), per_path(distrust, n, "distrust")
         if jump.shape[0] != n or dis.shape[0] != n:
             raise BadInput(f"must be shape ({n},)", field="stress_jump/distrust", got=(jump.shape, dis.shape),
                            fix="one value per path")
         s = _NONE
     else:
-        s = np.broadcast_to(_paths(stress, "stress", n), (n,))
+        s = np.broadcast_to(per_path(stress, n, "stress"), (n,))
         s = np.ascontiguousarray(s)
         jump = dis = _NONE
-    pu, tr = _paths(purchases, "purchases", n), _paths(transfers, "transfers", n)
+    pu, tr = per_path(purchases, n, "purchases"), per_path(transfers, n, "transfers")
     # skipped while there is no fiscal change: a run without one keeps its numbers to the last bit
     if not state.fiscal_on and (np.any(pu) or np.any(tr)):
         state.fiscal_on = True

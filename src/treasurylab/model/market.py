@@ -152,7 +152,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from treasurylab.errors import BadInput
-from treasurylab.model.compiled import kernel
+from treasurylab.model.compiled import kernel, per_path
 
 TENORS = ("3m", "2y", "5y", "10y", "30y")
 TENOR_YEARS = np.array([0.25, 2.0, 5.0, 10.0, 30.0])
@@ -335,16 +335,6 @@ def init_market(mp: MarketParams, n_paths: int, trust0: float = 1.0) -> MarketSt
                        backstop_held_bn=z.copy(), backstop_unwind_bn=z.copy())
 
 
-def _n(x, n: int) -> np.ndarray:
-    """A scalar or (N,) input as a contiguous (N,) float array (the compiled kernels' form)."""
-    a = np.asarray(x, dtype=float)
-    if a.ndim == 0:
-        out = np.empty(n)
-        out.fill(a)                    # np.full's checks cost more than the fill at a run's sizes
-        return out
-    return np.ascontiguousarray(a.reshape(n))
-
-
 # One path's arithmetic, compiled (model/compiled.py). min, max, clip and sign keep numpy's meaning
 # (a NaN propagates; np.clip's own order of tests) so that a loop gives numpy's numbers bit for bit.
 
@@ -507,7 +497,7 @@ def market_step(mp: MarketParams, ms: MarketState, *, surprise_flow_bn=0.0, expe
     n = ms.stock_dev_bn.shape[0]
     if dt_months <= 0:
         raise BadInput("step must be > 0 months", field="dt_months", got=dt_months, fix="use 1 for monthly steps")
-    gdp = _n(gdp_bn, n)
+    gdp = per_path(gdp_bn, n, "gdp_bn", fill=True)
     if (gdp <= 0).any():
         raise BadInput("GDP must be > 0", field="gdp_bn", got=float(gdp.min()), fix="give nominal GDP in USD bn")
     esd_k, esd_nk = _per_tenor(exp_short_dev, n, "exp_short_dev")
@@ -518,8 +508,12 @@ def market_step(mp: MarketParams, ms: MarketState, *, surprise_flow_bn=0.0, expe
                                                          np.empty((5, n)), np.empty((5, n)), np.empty((5, n)))
     fed, sold, vol, trust = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     selling = _market_month(
-        c, rows, ms.t, _n(surprise_flow_bn, n), _n(expected_flow_bn, n), _n(announced_future_bn, n), gdp,
-        _n(debt_gdp_dev_pp, n), _n(deficit_gdp_dev_pp, n), _n(distrust_shock, n), esd_k, esd_nk, base_k, base_nk,
+        c, rows, ms.t, per_path(surprise_flow_bn, n, "surprise_flow_bn", fill=True),
+        per_path(expected_flow_bn, n, "expected_flow_bn", fill=True),
+        per_path(announced_future_bn, n, "announced_future_bn", fill=True), gdp,
+        per_path(debt_gdp_dev_pp, n, "debt_gdp_dev_pp", fill=True),
+        per_path(deficit_gdp_dev_pp, n, "deficit_gdp_dev_pp", fill=True),
+        per_path(distrust_shock, n, "distrust_shock", fill=True), esd_k, esd_nk, base_k, base_nk,
         ms.tp_temp.T, ms.stock_dev_bn, ms.trust, ms.y10_dev_prev, ms.vol_bp, ms.backstop_left_bn,
         ms.backstop_open, ms.backstop_calm, ms.backstop_buying, ms.backstop_fired, ms.flow_expected_bn,
         ms.backstop_held_bn, ms.backstop_unwind_bn, ms.step_flow_bn,
@@ -726,8 +720,9 @@ def backstop_settle(mp: MarketParams, ms: MarketState, out: MarketOut, fed_bough
     n = out.fed_purchases_bn.shape[0]
     c, rows = _month(mp, dt_months)
     _state_arrays(ms, n)
-    _settle(c, rows, out.fed_purchases_bn, _n(fed_bought, n), sales_planned,
-            _n(out.fed_sales_bn, n) if sales_planned else _NONE1, _n(fed_sold, n), ms.tp_temp.T, ms.stock_dev_bn,
+    _settle(c, rows, out.fed_purchases_bn, per_path(fed_bought, n, "fed_bought", fill=True), sales_planned,
+            per_path(out.fed_sales_bn, n, "fed_sales_bn", fill=True) if sales_planned else _NONE1,
+            per_path(fed_sold, n, "fed_sold", fill=True), ms.tp_temp.T, ms.stock_dev_bn,
             ms.backstop_left_bn, ms.backstop_buying, ms.backstop_held_bn, ms.backstop_unwind_bn, ms.step_flow_bn)
 
 
@@ -780,8 +775,8 @@ def clear_market(holdings, sales, absorber, fed_index: int = -1, fed_purchases_b
     n, a = h.shape
     s = np.ascontiguousarray(sales, dtype=float)
     absorber = np.asarray(absorber, dtype=bool)
-    fed = _n(fed_purchases_bn, n)
-    supply = _n(new_supply_bn, n)
+    fed = per_path(fed_purchases_bn, n, "fed_purchases_bn", fill=True)
+    supply = per_path(new_supply_bn, n, "new_supply_bn", fill=True)
     if (fed < 0).any():
         raise BadInput("Fed purchases must be >= 0", field="fed_purchases_bn", got=float(fed.min()),
                        fix="sales by the Fed are agent sales, not backstop purchases")
