@@ -485,8 +485,6 @@ def _rows(x: np.ndarray | None, absent: np.ndarray = _NONE) -> np.ndarray:
     return arr if arr.flags.writeable else arr.copy()   # one compiled kernel: writeable arrays only
 
 
-
-
 def holders_step(spec: HoldersSpec, state: HoldersState, t: int | None = None, *,
                  debt_gdp_dev_pp=0.0, yield_vol_bp=0.0, threat=0.0, political_shock=None,
                  named_sales=None, announced_sales=None, rng: np.random.Generator | None = None,
