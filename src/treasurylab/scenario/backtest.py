@@ -613,21 +613,11 @@ def historical_change_record(h: int, first: int = FIRST_HISTORY_YEAR, last: int 
                      if m - h >= first * 12 and m < (last + 1) * 12 and m - h in y])
 
 
-def historical_changes(h: int, first: int = FIRST_HISTORY_YEAR, last: int = 2025) -> tuple[float, float]:
-    """(p5, p95) of :func:`historical_change_record`."""
-    return tuple(float(x) for x in np.quantile(historical_change_record(h, first, last), [0.05, 0.95]))
-
-
 def historical_policy_change_record(h: int, first: int = FIRST_HISTORY_YEAR, last: int = 2025) -> np.ndarray:
     """Every h-month change of the monthly average effective federal funds rate (``rates.daily`` DFF,
     decimal), windows inside ``first``..``last`` (overlapping: one a month)."""
     m = _fed_funds_monthly(first, last)
     return m[h:] - m[:-h]
-
-
-def historical_policy_changes(h: int, first: int = FIRST_HISTORY_YEAR, last: int = 2025) -> tuple[float, float]:
-    """(p5, p95) of :func:`historical_policy_change_record`."""
-    return tuple(float(x) for x in np.quantile(historical_policy_change_record(h, first, last), [0.05, 0.95]))
 
 
 @lru_cache(maxsize=4)
@@ -647,15 +637,10 @@ def _fed_funds_monthly(first: int, last: int) -> np.ndarray:
     return out
 
 
-def cbo_error_quantiles(years_ahead: int) -> dict[str, tuple[float, float]]:
-    """(p5, p95) of each of :func:`cbo_error_record`'s two records (docs/reference/uncertainty.md s2)."""
-    return {k: tuple(float(x) for x in np.quantile(v, [0.05, 0.95])) for k, v in cbo_error_record(years_ahead).items()}
-
-
 def cbo_error_record(years_ahead: int) -> dict[str, np.ndarray]:
     """CBO's raw errors (every spring baseline, published projection vs actual) ``years_ahead`` years
     ahead: "debt_gdp" (actual - projected debt) / actual GDP and "net_interest" actual / projected - 1,
-    one value a baseline whose outcome is in the data."""
+    one value a baseline whose outcome is in the data (docs/reference/uncertainty.md s2)."""
     hist = _history()
     out: dict[str, list[float]] = {"debt_gdp": [], "net_interest": []}
     for bw in hist.baselines.values():
