@@ -160,3 +160,82 @@ def test_a_runs_warnings_stay_next_to_its_status_while_it_runs_and_when_it_is_do
     plain = q.get(q.submit("baseline", load_scenario("baseline"), 2, 0))
     assert plain.warnings == () and "warning:" not in str(run_status(plain))
     q.close()
+
+
+def _callback_request(app, first_output: str, inputs: list, state: list | None = None) -> dict:
+    """A request for the callback whose outputs start with ``first_output`` (its key, with Dash's suffix
+    on an allow_duplicate output, read from the app's own map)."""
+    key = next(k for k in app.callback_map if k.startswith(".." + first_output) or k == first_output)
+    outs = [o for o in key.strip(".").split("...")]
+    outputs = [{"id": o.split(".")[0], "property": o.split(".")[1].split("@")[0]} for o in outs]
+    return {"output": key, "outputs": outputs, "inputs": inputs, "state": state or [],
+            "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}
+
+
+@pytest.fixture()
+def app_with_jobs(monkeypatch):
+    """The app over a queue of hand-made jobs (one running, one done with a chart, one failed)."""
+    import plotly.graph_objects as go
+
+    import treasurylab.app.server as srv
+    from treasurylab.app.jobs import Job
+
+    fig = go.Figure(go.Scatter(x=["2026-01", "2026-02"], y=[4.1, 4.2], name="median")).to_dict()
+    jobs = {"run": Job("run", "davos-2026", status="running", done=1, total=1),
+            "ok": Job("ok", "davos-2026", status="done", figures=[("fan-y10", "10-year yield", fig, "run from 2026-01")]),
+            "bad": Job("bad", "davos-2026", status="failed", error="paths: must be a whole number")}
+
+    class Jobs:
+        def get(self, jid):
+            return jobs.get(jid)
+
+    monkeypatch.setattr(srv, "queue", lambda: Jobs())
+    app = srv.create_app()
+    client = app.server.test_client()
+    client.get("/")
+    return app, client
+
+
+def _post(client, req) -> tuple[int, dict]:
+    res = client.post("/_dash-update-component", data=json.dumps(req), content_type="application/json")
+    return res.status_code, (res.get_json() or {}).get("response", {})
+
+
+def test_the_poll_answers_the_state_only_and_hands_an_ended_run_to_the_results(app_with_jobs):
+    """The page polls every 500 ms and Dash drops an answer when the next poll was sent before it came:
+    the poll's answer must stay cheap, so an ended run's charts are drawn by another callback, once,
+    from the ended run's id the poll hands it (an answer that drew them was dropped, every time, on a
+    loaded machine: tests/e2e)."""
+    app, client = app_with_jobs
+
+    def poll(jid):
+        return _post(client, _callback_request(app, "run-progress.value", [
+            {"id": "poll", "property": "n_intervals", "value": 3}], [{"id": "job-store", "property": "data", "value": jid}]))
+
+    code, out = poll("run")
+    assert code == 200 and out["poll"]["disabled"] is False and "ended-job" not in out
+    assert "run-running" in json.dumps(out["run-status"]) and "1/1 blocks" in json.dumps(out["run-status"])
+    code, out = poll("ok")
+    assert code == 200 and out["poll"]["disabled"] is True and out["ended-job"]["data"] == "ok"
+    assert out["run-progress"] == {"value": "1", "max": "1"}
+    assert "run-status" not in out and "figure" not in json.dumps(out)     # no chart in the poll's answer
+    code, out = poll("bad")
+    assert code == 200 and out["ended-job"]["data"] == "bad" and out["run-progress"] == {"value": "0", "max": "1"}
+    code, out = poll("gone")
+    assert code == 200 and "no such run" in json.dumps(out["run-status"]) and out["poll"]["disabled"] is True
+
+
+def test_the_results_callback_draws_an_ended_runs_charts_or_its_error(app_with_jobs):
+    app, client = app_with_jobs
+
+    def results(jid):
+        return _post(client, _callback_request(app, "run-results.children", [
+            {"id": "ended-job", "property": "data", "value": jid}]))
+
+    code, out = results("ok")
+    body = json.dumps(out)
+    assert code == 200 and "card-fan-y10" in body and '"median"' in body and "run-done" in body
+    code, out = results("bad")
+    body = json.dumps(out)
+    assert code == 200 and "paths: must be a whole number" in body and "run-failed" in body
+    assert "card-fan-y10" not in body

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-#: the modules whose internals this file tests: the server's result figure
-#: (a test may take the private names of the modules it tests and of no other: tests/unit/test_layers.py)
-TESTS = ("treasurylab.app.server",)
-
 
 @pytest.fixture(scope="module")
 def davos_figures():
@@ -19,11 +15,9 @@ def davos_figures():
 def test_fans_name_their_band_edges_and_show_what_was_observed_since_the_start(davos_figures):
     import plotly.graph_objects as go
 
-    from treasurylab.app.server import _figure
-
     figs = {div: (title, fig, as_of) for div, title, fig, as_of in davos_figures}
     _, y10, as_of = figs["fan-y10"]
-    fig = _figure(y10)
+    fig = go.Figure(y10)
     names = [t.name for t in fig.data]
     assert all(names), names                     # plotly would hover an unnamed trace as 'trace 0'
     assert "p95" in names and "p75" in names and "p5-p95 of paths" in names

@@ -24,11 +24,9 @@ def card(title: str, fig: Any = None, *, source: str, as_of: str | None, reason:
     in the source line after the as-of date: where a reader looks for how current a chart is."""
     kids: list[Any] = [html.H3(title)]
     if fig is not None:
-        hover_with_units(fig)
-        own_margin = fig.layout.margin.b is not None   # a report figure with its source line keeps its room
-        fig.update_layout(**{k: v for k, v in LAYOUT.items() if k not in ("height", "margin") or
-                             (k == "margin" and not own_margin)},
-                          height=fig.layout.height or LAYOUT["height"])
+        # a dict is a figure styled already (styled(...).to_dict(), where it was made: a run's fan charts
+        # in its worker process), drawn as it is: building a Figure from it again validates every array
+        fig = fig if isinstance(fig, dict) else styled(fig)
         kids.append(dcc.Graph(figure=fig, config={"displayModeBar": False}, className="chart"))
     if body is not None:
         kids.append(body)
@@ -42,6 +40,18 @@ def card(title: str, fig: Any = None, *, source: str, as_of: str | None, reason:
     kids.append(html.P(line, className="source"))
     return html.Div(kids, className="card" + (" card-empty" if fig is None and body is None else ""),
                     id=card_id or "card-" + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60])
+
+
+def styled(fig: Any) -> Any:
+    """``fig`` in the dashboard's card style (in place, and returned): hover values with their units,
+    the legend above the plot, the card's height unless the figure sets its own, and its margins unless
+    it keeps room under the plot for its own source line."""
+    hover_with_units(fig)
+    own_margin = fig.layout.margin.b is not None   # a report figure with its source line keeps its room
+    fig.update_layout(**{k: v for k, v in LAYOUT.items() if k not in ("height", "margin") or
+                         (k == "margin" and not own_margin)},
+                      height=fig.layout.height or LAYOUT["height"])
+    return fig
 
 
 def hover_with_units(fig: Any) -> None:

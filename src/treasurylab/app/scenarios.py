@@ -68,6 +68,7 @@ def resolve(choice: str | None, upload_text: str | None, upload_name: str | None
 def run_figures(spec, paths: int, seed: int, compare, progress) -> list:
     """Run ``spec`` (and ``compare``) and return [(id, title, figure dict, as-of text)] for the page: each
     fan with the observed months before the start and those since (the same builders as the HTML report)."""
+    from treasurylab.app.cards import styled
     from treasurylab.report import figures as F
     from treasurylab.report.html import FANS, history_before, history_since
     from treasurylab.scenario.results import VARIABLES
@@ -91,5 +92,6 @@ def run_figures(spec, paths: int, seed: int, compare, progress) -> list:
         fig.update_layout(title=f"{lab} - {res.scenario.name}" + (f" vs {other.scenario.name}" if other else ""))
         obs = next((h.attrs.get("as_of") for h in (since, hist) if h is not None and len(h)), None)
         as_of = f"run from {months[0]}" + (f"; observed to {obs}" if obs else "")
-        out.append((f"fan-{var}", lab, fig.to_dict(), as_of))
+        # styled here, in the run's worker: the server then draws the dict as it is (cards.card)
+        out.append((f"fan-{var}", lab, styled(fig).to_dict(), as_of))
     return out
