@@ -34,6 +34,7 @@ import gevent
 from locust import HttpUser, between, task
 from locust.env import Environment
 from locust.stats import StatsEntry
+from machine_speed import REFERENCE, REFERENCE_MEMORY, memory_reference_seconds, reference_seconds
 
 SECTION = "## Dashboard load test"
 DATA_PAGES = ["/", "/holders", "/demand", "/rates", "/fiscal", "/reserves", "/minerals", "/sources"]
@@ -74,6 +75,8 @@ def main() -> None:
     ap.add_argument("--write", help="markdown file whose load-test section is replaced")
     a = ap.parse_args()
 
+    # the machine's speed before any load (the same workloads as make bench's header)
+    speed = (*reference_seconds(), memory_reference_seconds())
     proc, base = start_server()
     assert base.startswith("http://127.0.0.1:"), base
     try:
@@ -83,6 +86,7 @@ def main() -> None:
                                                                  paths=a.paths))
         result = _load(base, proc.pid, a)
         result["baseline"] = base_res
+        result["speed"] = speed
     finally:
         proc.terminate()         # the server stops its run workers on SIGTERM
         try:
@@ -231,7 +235,10 @@ def _markdown(r: dict, a) -> str:
         f"`make load` (benchmarks/load_dashboard.py, locust). {a.browsers} users browsing pages "
         f"(0.5-1.5 s between views) and {a.runners} users starting davos-2026 runs ({a.paths} paths, polling "
         f"progress every 0.5 s) for {a.seconds} s against one server process on 127.0.0.1. Goal: p95 <= 300 ms for "
-        "data pages, no failed request, bounded server memory.", "",
+        "data pages, no failed request, bounded server memory.",
+        f"Machine speed that day, before the test (the reference workloads of docs/benchmarks.md's header: "
+        f"{REFERENCE}; {REFERENCE_MEMORY}): Python {r['speed'][0]:.3f} s, numpy {r['speed'][1]:.3f} s, "
+        f"memory-bound {r['speed'][2]:.3f} s. Compare tests of different days only after comparing these.", "",
         f"- machine load average during the test (1 min, at the end): {r['load']:.1f} on {cpu} CPUs "
     "(the load generator runs on the same machine)",
     f"- requests: {r['total']:,}, failed: {r['failures']}",

@@ -20,6 +20,7 @@ def test_the_load_script_runs_against_the_dashboard_with_no_failed_request():
     out = p.stdout
     requests, failed = map(int, re.search(r"requests: ([\d,]+), failed: ([\d,]+)", out).groups())
     assert requests > 0 and failed == 0, out
+    assert "Machine speed that day, before the test" in out      # to compare tests of different days
     rows = {r.split("|")[1].strip(): int(r.split("|")[2]) for r in out.splitlines()
             if r.startswith("| ") and not r.startswith("| request")}
     assert any(k.startswith("page /") and n > 0 for k, n in rows.items()), rows
