@@ -184,7 +184,8 @@ def test_dashboard_command_a_missing_data_file_is_one_line_and_exit_2(monkeypatc
 def test_a_run_that_ends_while_its_progress_is_read_stays_done():
     """A run in a worker process ends on the pool's thread (_finish: 'done', its progress entry removed)
     while the server's poll reads that progress: get() wrote 'running 1/1' over 'done', and with the
-    entry gone nothing wrote 'done' again; the page showed 'running 1/1 blocks' for good (seen under load)."""
+    entry gone nothing wrote 'done' again, and the page would show 'running 1/1 blocks' for good. (The page
+    seen doing so under load had another cause, Dash dropping each 'done' answer: tests/e2e.)"""
     import threading
     from concurrent.futures import Future
 

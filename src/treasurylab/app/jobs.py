@@ -136,8 +136,9 @@ class JobQueue:
             p = self._shared.get(job.id)
             if p is not None:
                 # the run may have ended (_finish, on the pool's thread) while the progress was read: the
-                # check and the write under one lock, or 'running 1/1' was written over 'done' and, the
-                # progress entry gone, stayed there (seen under load: the page polled it for 10 minutes)
+                # check and the write under one lock, or 'running 1/1' could be written over 'done' and,
+                # the progress entry gone, stay there. (A page seen polling 'running 1/1' for 10 minutes
+                # under load was another cause: Dash dropped each 'done' answer, server._poll says why.)
                 with self._lock:
                     if job.status in ("queued", "running"):
                         job.status, (job.done, job.total) = "running", p
