@@ -80,17 +80,22 @@ def test_a_prebuilt_block_gives_the_jits_numbers_without_starting_numba(built, t
 
 def test_a_build_from_other_sources_is_not_used(built, tmp_path, monkeypatch):
     base, where = built
+    from treasurylab.model.compiled import kernel_runtime_expected
+
     monkeypatch.setenv("TREASURYLAB_PREBUILT_DIR", str(base))
     assert prebuilt.load()                        # the build matches today's model sources
+    # what a worker process starting now finds, its manifest read and nothing loaded
+    assert prebuilt.current() and kernel_runtime_expected() == "prebuilt"
     monkeypatch.setattr(prebuilt, "fingerprint", lambda: "0" * 64)      # as if a kernel were edited
     assert prebuilt.load() == {}                  # no build of those sources
+    assert not prebuilt.current() and kernel_runtime_expected() == "numba JIT"
     # a build found where those sources' build would be, its manifest naming other sources: refused
     shutil.copytree(where, prebuilt.build_folder())
-    assert prebuilt.load() == {}
+    assert prebuilt.load() == {} and not prebuilt.current()
     monkeypatch.setenv("TREASURYLAB_PREBUILT_DIR", "off")
-    assert prebuilt.folder() is None and prebuilt.load() == {}
+    assert prebuilt.folder() is None and prebuilt.load() == {} and not prebuilt.current()
     monkeypatch.setenv("TREASURYLAB_PREBUILT_DIR", str(tmp_path / "never-built"))
-    assert prebuilt.load() == {}
+    assert prebuilt.load() == {} and not prebuilt.current()
 
 
 def test_disable_jit_leaves_prebuilt_kernels_unused(monkeypatch, tmp_path):
@@ -170,3 +175,31 @@ def test_a_run_that_compiled_its_kernels_says_how_to_build_them():
     assert kernels_hint({"kernels": "prebuilt"}, {}) is None
     assert kernels_hint({"kernels": "numba JIT"}, {"TREASURYLAB_PREBUILT_DIR": "off"}) is None
     assert kernels_hint({}, {}) is None                      # a result from before the field
+    # a run on worker processes says what they do (runner.kernels_used)
+    assert kernels_hint({"kernels": "numba JIT (worker processes)"}, {}) == hint
+    assert kernels_hint({"kernels": "prebuilt (worker processes)"}, {}) is None
+
+
+def test_a_run_on_worker_processes_reports_their_kernels_not_the_parents(monkeypatch):
+    """The parent of a process-pool run calls no kernel, so its own runtime said "not called yet" in
+    every 10,000-path run's meta, and the prebuild note never came for the runs that need it most.
+    The workers report nothing back: the run says what a process of this machine does (the same check
+    of the build they make), or the parent's own runtime where it ran the kernels already."""
+    from types import SimpleNamespace
+
+    from treasurylab.model import compiled
+    from treasurylab.scenario.runner import kernels_used
+
+    serial, pool, dask = (SimpleNamespace(name=n) for n in ("serial", "processes", "dask"))
+    monkeypatch.setattr(compiled, "kernel_runtime", lambda: "not called yet")
+    monkeypatch.setattr(compiled, "kernel_runtime_expected", lambda: "numba JIT")
+    assert kernels_used(serial) == "not called yet"
+    assert kernels_used(pool) == "numba JIT (worker processes)"
+    assert kernels_used(dask) == "not reported by the Dask workers"
+    monkeypatch.setattr(compiled, "kernel_runtime_expected", lambda: "prebuilt")
+    assert kernels_used(pool) == "prebuilt (worker processes)"
+    monkeypatch.setattr(compiled, "kernel_runtime", lambda: "numba JIT")     # forked after it ran them
+    assert kernels_used(pool) == "numba JIT (worker processes)" and kernels_used(serial) == "numba JIT"
+    monkeypatch.undo()
+    monkeypatch.setenv("NUMBA_DISABLE_JIT", "1")
+    assert compiled.kernel_runtime_expected() == "plain Python (NUMBA_DISABLE_JIT)"

@@ -30,7 +30,7 @@ def kernels_hint(meta: dict, environ) -> str | None:
     build for this machine: installed without ``make``, or sources changed since) how to build them
     once; None otherwise, and when TREASURYLAB_PREBUILT_DIR is set (whoever set it chose where builds
     live, or turned them off)."""
-    if meta.get("kernels") != "numba JIT" or "TREASURYLAB_PREBUILT_DIR" in environ:
+    if not str(meta.get("kernels", "")).startswith("numba JIT") or "TREASURYLAB_PREBUILT_DIR" in environ:
         return None
     return ("the model's kernels were compiled by numba's JIT in this run (about 1 s and 115 MiB a process); "
             "build them for this machine once (about a minute): python -m treasurylab.scenario.prebuild")

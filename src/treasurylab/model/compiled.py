@@ -262,6 +262,18 @@ def kernel_runtime() -> str:
     return "prebuilt" if _KERNELS.native else "not called yet"
 
 
+def kernel_runtime_expected() -> str:
+    """How a process started now from this one runs the kernels: "prebuilt" when this machine has a
+    build of today's model sources (``prebuilt.current``, the check such a process makes), else
+    "numba JIT"; "plain Python (NUMBA_DISABLE_JIT)" when the JIT is off. What a run reports for its
+    worker processes, which tell it nothing (``kernel_runtime`` is this process's own)."""
+    if os.environ.get("NUMBA_DISABLE_JIT", "0").strip() not in ("", "0"):
+        return "plain Python (NUMBA_DISABLE_JIT)"
+    from treasurylab.model import prebuilt
+
+    return "prebuilt" if prebuilt.current() else "numba JIT"
+
+
 def cache_on_disk() -> bool:
     """Whether compiled kernels are kept on disk (starts numba if it has not started)."""
     if _KERNELS.cache is None:

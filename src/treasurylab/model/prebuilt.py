@@ -165,18 +165,39 @@ def _from_json(parts: list) -> tuple:
 
 # ---- loading -------------------------------------------------------------------------------------
 
+def _manifest() -> tuple[Path, dict] | None:
+    """The folder and manifest of this machine's build of today's model sources, or None (off, not
+    built, built from other sources, its module file missing, or the manifest unreadable)."""
+    fp = fingerprint()
+    where = build_folder(fp)
+    if where is None:
+        return None
+    try:
+        manifest = json.loads((where / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if (not isinstance(manifest, dict) or manifest.get("format") != FORMAT or manifest.get("fingerprint") != fp
+            or not isinstance(manifest.get("file"), str) or not (where / manifest["file"]).is_file()):
+        return None
+    return where, manifest
+
+
+def current() -> bool:
+    """Whether this machine has a build of today's model sources (its manifest read, nothing loaded):
+    what a process starting now finds, as :func:`load` checks it."""
+    return _manifest() is not None
+
+
 def load() -> dict[str, dict[tuple, Any]]:
     """The prebuilt kernels usable in this process: {kernel ("module.name"): {argument key: function}}.
 
     Empty when they are off, not built, built from other sources, or the module cannot be loaded
     (then the kernels are compiled by numba as before)."""
-    where = build_folder()
-    if where is None:
+    found = _manifest()
+    if found is None:
         return {}
+    where, manifest = found
     try:
-        manifest = json.loads((where / "manifest.json").read_text())
-        if manifest.get("format") != FORMAT or manifest.get("fingerprint") != fingerprint():
-            return {}
         path = where / manifest["file"]
         loader = importlib.machinery.ExtensionFileLoader(MODULE, str(path))
         spec = importlib.util.spec_from_file_location(MODULE, path, loader=loader)

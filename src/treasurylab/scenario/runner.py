@@ -41,6 +41,21 @@ def run_block(task, out: dict | None = None) -> dict:
     return coupled.simulate(setup, block.size, block.rng(), out=out)
 
 
+def kernels_used(ex) -> str:
+    """How the run's kernels ran (``meta.kernels``): this process's own runtime for a serial run; for
+    worker processes, which report nothing back, what a process of this machine does (the check they
+    make when they start: ``compiled.kernel_runtime_expected``), or this process's own when it has run
+    them already (a forked worker keeps it); Dask's workers, maybe on other machines, are not known."""
+    from treasurylab.model.compiled import kernel_runtime, kernel_runtime_expected
+
+    here = kernel_runtime()
+    if ex.name == "dask":
+        return "not reported by the Dask workers"
+    if ex.name == "processes":
+        return (kernel_runtime_expected() if here == "not called yet" else here) + " (worker processes)"
+    return here
+
+
 def monthly_records(setup) -> dict[str, int]:
     """The (path, month) records of a run of ``setup`` that travel through a shared map: {name: months}."""
     from treasurylab.model import coupled
@@ -175,7 +190,6 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
     import numpy as np
 
     from treasurylab.model import coupled
-    from treasurylab.model.compiled import kernel_runtime
     from treasurylab.scenario.ensemble import plan, run_blocks
     from treasurylab.scenario.executors import make_executor
     from treasurylab.scenario.results import Head, Result
@@ -293,8 +307,7 @@ def run(spec_or_path: Any, paths: int | None = None, seed: int | None = None, wo
             "seconds_simulate": round(t2 - t1, 3), "paths_kept": int(attrs["paths_kept"]),
             "quantiles": "windows" if streamed else "exact", "quantile_rank_error": rank_error,
             "jump_off": dict(setup.jump_off),
-            # in this process (a process pool's workers are forked from it after it ran a first block)
-            "kernels": kernel_runtime()}
+            "kernels": kernels_used(ex)}
     res = Result(sc, build, meta, _summary=summary, _outcomes=outcomes, head=head, _arrays=arrays)
     res.minerals = setup.minerals
     return res
