@@ -183,8 +183,8 @@ def create_app() -> Dash:
         if job.status not in ("done", "failed"):
             return str(job.done), str(job.total), False, run_status(job), no_update
         # the status says 'done' (or 'failed') with the charts or the error (_results), where they are read
-        full = str(job.total) if job.status == "done" else "0"
-        return full, str(job.total) if job.status == "done" else "1", True, no_update, jid
+        value, top = (str(job.total), str(job.total)) if job.status == "done" else ("0", "1")
+        return value, top, True, no_update, jid
 
     @app.callback(Output("run-results", "children"), Output("run-status", "children", allow_duplicate=True),
                   Input("ended-job", "data"), prevent_initial_call=True)
