@@ -10,7 +10,8 @@ progress callback every 0.5 s until it hands over the ended run, then the result
 fan charts (as the page does). Reported: requests and failures, page latency
 percentiles (p50/p95/max) per page, runs completed and their time, and the server's resident memory
 (sampled every second: start, peak, end). ``--write`` replaces the "Dashboard load test" section of the
-file (the rest is kept). Only 127.0.0.1 is contacted. Not part of ``make test`` (it runs a minute): ``make load``.
+file (the rest is kept). Only 127.0.0.1 is contacted. ``make load`` runs it for a minute; ``make test`` runs
+it for 10 s with a few users (tests/unit/test_load_script.py: no request may fail).
 """
 
 from __future__ import annotations
