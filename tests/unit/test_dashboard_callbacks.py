@@ -165,8 +165,8 @@ def test_a_runs_warnings_stay_next_to_its_status_while_it_runs_and_when_it_is_do
 def _callback_request(app, first_output: str, inputs: list, state: list | None = None) -> dict:
     """A request for the callback whose outputs start with ``first_output`` (its key, with Dash's suffix
     on an allow_duplicate output, read from the app's own map)."""
-    key = next(k for k in app.callback_map if k.startswith(".." + first_output) or k == first_output)
-    outs = [o for o in key.strip(".").split("...")]
+    key = next(k for k in app.callback_map if k.startswith(".." + first_output))
+    outs = key.strip(".").split("...")
     outputs = [{"id": o.split(".")[0], "property": o.split(".")[1].split("@")[0]} for o in outs]
     return {"output": key, "outputs": outputs, "inputs": inputs, "state": state or [],
             "changedPropIds": [f"{inputs[0]['id']}.{inputs[0]['property']}"]}

@@ -252,13 +252,17 @@ def per_path(x: Any, n: int | None, field: str, *, fill: bool = False, writeable
     return a
 
 
+_PLAIN = "plain Python (NUMBA_DISABLE_JIT)"
+
+
 def kernel_runtime() -> str:
     """How this process has run the kernels so far: "prebuilt" (model/prebuilt.py, numba never
     started), "numba JIT" (numba started: a missing or stale build, or a call no build had),
     "plain Python (NUMBA_DISABLE_JIT)", or "not called yet" (nothing run in this process)."""
     if _KERNELS.cache is not None:
-        disabled = os.environ.get("NUMBA_DISABLE_JIT", "0").strip() not in ("", "0")
-        return "plain Python (NUMBA_DISABLE_JIT)" if disabled else "numba JIT"
+        from treasurylab.model import prebuilt
+
+        return _PLAIN if prebuilt.jit_disabled() else "numba JIT"
     return "prebuilt" if _KERNELS.native else "not called yet"
 
 
@@ -267,10 +271,10 @@ def kernel_runtime_expected() -> str:
     build of today's model sources (``prebuilt.current``, the check such a process makes), else
     "numba JIT"; "plain Python (NUMBA_DISABLE_JIT)" when the JIT is off. What a run reports for its
     worker processes, which tell it nothing (``kernel_runtime`` is this process's own)."""
-    if os.environ.get("NUMBA_DISABLE_JIT", "0").strip() not in ("", "0"):
-        return "plain Python (NUMBA_DISABLE_JIT)"
     from treasurylab.model import prebuilt
 
+    if prebuilt.jit_disabled():
+        return _PLAIN
     return "prebuilt" if prebuilt.current() else "numba JIT"
 
 

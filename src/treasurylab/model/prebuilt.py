@@ -52,11 +52,15 @@ MODULE = "treasurylab_kernels"      # the extension module's name (its PyInit_ s
 FORMAT = 2                          # manifest format: a different one is ignored
 
 
+def jit_disabled() -> bool:
+    """True when the kernels run as Python: ``NUMBA_DISABLE_JIT`` set to anything but 0."""
+    return os.environ.get("NUMBA_DISABLE_JIT", "0").strip() not in ("", "0")
+
+
 def disabled() -> bool:
     """True when prebuilt kernels are off: ``TREASURYLAB_PREBUILT_DIR=off``, or the kernels run as
-    Python (``NUMBA_DISABLE_JIT`` set to anything but 0)."""
-    return (os.environ.get("TREASURYLAB_PREBUILT_DIR", "").strip().lower() == "off"
-            or os.environ.get("NUMBA_DISABLE_JIT", "0").strip() not in ("", "0"))
+    Python (:func:`jit_disabled`)."""
+    return os.environ.get("TREASURYLAB_PREBUILT_DIR", "").strip().lower() == "off" or jit_disabled()
 
 
 def _processor() -> tuple[str, str]:
