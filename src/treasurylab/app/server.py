@@ -83,7 +83,7 @@ def _scenarios_page(search: str | None = None):
                       html.Button("Run", id="run-button", n_clicks=0)]),
             html.Div(id="run-status"),
             html.Progress(id="run-progress", value="0", max="1"),
-            dcc.Interval(id="poll", interval=500, disabled=True),
+            dcc.Interval(id="poll", interval=poll_interval_ms(0), disabled=True),
             # the run that ended, for _results to draw once; on this page, as every output of _poll: an
             # output already on the page when it is drawn makes Dash call _poll then, initial call or not
             dcc.Store(id="ended-job"),
@@ -149,7 +149,7 @@ def create_app() -> Dash:
                 {"text": text, "name": filename}, "__upload__")
 
     @app.callback(Output("run-status", "children"), Output("job-store", "data"), Output("poll", "disabled"),
-                  Input("run-button", "n_clicks"), State("scenario", "value"), State("compare", "value"),
+                  Output("poll", "n_intervals"), Output("poll", "interval"), Input("run-button", "n_clicks"), State("scenario", "value"), State("compare", "value"),
                   State("paths", "value"), State("seed", "value"), State("upload-store", "data"),
                   prevent_initial_call=True)
     def _run(n, choice, compare, paths, seed, up):
@@ -162,29 +162,33 @@ def create_app() -> Dash:
             jid = queue().submit(sc.name, sc, int(paths) if paths is not None else 0,
                                  int(seed) if seed is not None else 0, cmp)
         except (BadInput, ValueError, TypeError) as exc:
-            return html.P(str(exc), className="error"), None, True
+            return html.P(str(exc), className="error"), None, True, no_update, no_update
         except J.Busy as exc:
-            return html.P(f"busy: {exc}", className="error"), None, True
-        return [html.P(f"queued: {sc.name}", id="run-queued"), *warning_lines(sc.warnings)], jid, False
+            return html.P(f"busy: {exc}", className="error"), None, True, no_update, no_update
+        # the poll counts this run's ticks from 0, at its first pace (poll_interval_ms)
+        return ([html.P(f"queued: {sc.name}", id="run-queued"), *warning_lines(sc.warnings)], jid, False, 0,
+                poll_interval_ms(0))
 
-    # The page asks for the run's state every 500 ms, and Dash drops a callback's answer when the same
-    # callback was asked again before it came. So the poll answers only what is cheap (the state, the
-    # progress) and, when the run has ended, hands its id to _results, which draws the charts once: the
-    # answer that drew them (~0.4 s quiet, more on a loaded machine) came after the next poll and was
-    # dropped, every time, and the page said 'running (1/1 blocks)' for good.
+    # The page asks for the run's state every 500 ms at first, and Dash drops a callback's answer when
+    # the same callback was asked again before it came. So the poll answers only what is cheap (the
+    # state, the progress) and, when the run has ended, hands its id to _results, which draws the charts
+    # once: the answer that drew them (~0.4 s quiet, more on a loaded machine) came after the next poll
+    # and was dropped, every time, and the page said 'running (1/1 blocks)' for good. A long run is
+    # asked less often (poll_interval_ms), which leaves even a slow answer time to land.
     @app.callback(Output("run-progress", "value"), Output("run-progress", "max"),
                   Output("poll", "disabled", allow_duplicate=True), Output("run-status", "children", allow_duplicate=True),
-                  Output("ended-job", "data"),
+                  Output("ended-job", "data"), Output("poll", "interval", allow_duplicate=True),
                   Input("poll", "n_intervals"), State("job-store", "data"), prevent_initial_call=True)
-    def _poll(_, jid):
+    def _poll(ticks, jid):
         job = queue().get(jid) if isinstance(jid, str) else None
         if job is None:
-            return "0", "1", True, html.P("no such run", className="error"), no_update
+            return "0", "1", True, html.P("no such run", className="error"), no_update, no_update
         if job.status not in ("done", "failed"):
-            return str(job.done), str(job.total), False, run_status(job), no_update
+            return (str(job.done), str(job.total), False, run_status(job), no_update,
+                    poll_interval_ms(ticks if isinstance(ticks, int) else 0))
         # the status says 'done' (or 'failed') with the charts or the error (_results), where they are read
         value, top = (str(job.total), str(job.total)) if job.status == "done" else ("0", "1")
-        return value, top, True, no_update, jid
+        return value, top, True, no_update, jid, no_update
 
     @app.callback(Output("run-results", "children"), Output("run-status", "children", allow_duplicate=True),
                   Input("ended-job", "data"), prevent_initial_call=True)
@@ -197,6 +201,23 @@ def create_app() -> Dash:
         return result_cards(job), run_status(job)
 
     return app
+
+
+#: (ticks so far, milliseconds to the next): a run's first 10 s polled every 0.5 s (a short run's
+#: result shows at once), the next 30 s every second, then every 2 s (a progress bar of blocks that each
+#: take seconds). `assumption`: paces for a person watching, not measured needs; what is measured is
+#: that the cheap answer took up to 0.64 s on a loaded 2-core server (docs/benchmarks.md, load test),
+#: more than one 0.5 s tick.
+POLL_PACES_MS = ((20, 500), (50, 1000))
+POLL_SLOWEST_MS = 2000
+
+
+def poll_interval_ms(ticks: int) -> int:
+    """Milliseconds between two polls of a run after ``ticks`` polls of it (:data:`POLL_PACES_MS`)."""
+    for below, ms in POLL_PACES_MS:
+        if ticks < below:
+            return ms
+    return POLL_SLOWEST_MS
 
 
 def warning_lines(lines, div_id: str = "run-warnings") -> list:
