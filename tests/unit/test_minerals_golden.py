@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from treasurylab.model import minerals as M
-from treasurylab.scenario.spec import load_scenario
+from treasurylab.scenario.spec import load_scenario, shipped
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 
@@ -45,7 +45,18 @@ def _summary_rows(name: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["variable", "key", "value"])
 
 
-@pytest.mark.parametrize("name", ["rare-earth-180-days", "rare-earth-cutoff"])
+def _with_minerals_events() -> list[str]:
+    """The shipped scenarios with minerals events of their own (the others replay the policy record)."""
+    return [n for n in shipped() if M.scenario_events(load_scenario(n), include_policy_record=False)]
+
+
+def test_every_shipped_minerals_scenario_has_its_golden_file():
+    names = _with_minerals_events()
+    assert "rare-earth-cutoff" in names and "baseline" not in names
+    assert sorted(p.name for p in GOLDEN.glob("minerals-*.csv")) == sorted(f"minerals-{n}.csv" for n in names)
+
+
+@pytest.mark.parametrize("name", _with_minerals_events())
 def test_minerals_golden(name):
     got = _summary_rows(name)
     path = GOLDEN / f"minerals-{name}.csv"
