@@ -96,6 +96,25 @@ def test_a_base_scenario_bad_on_its_own_is_named_as_its_loader_names_it(tmp_path
     assert line.startswith(f"error: {tmp_path / 'pp.yaml'} line 8: events[0].date: outside the run"), line
 
 
+def test_a_base_that_only_the_sweeps_values_make_valid_is_swept(tmp_path):
+    # horizon 6 leaves the base's event (month 12) outside its run: refused alone, but every point of
+    # the sweep sets horizon 24 or 36, which holds it; the sweep was refused on the base alone
+    f = _files(tmp_path, "paths: 2\nseed: 1\ngrid:\n  horizon: [24, 36]\n")
+    base = tmp_path / "pp.yaml"
+    base.write_text(PP.replace("horizon: 24", "horizon: 6"))
+    line = refused(["run", str(base), "--no-report", "--out", str(tmp_path / "out")])
+    assert line.startswith(f"error: {base} line 8: events[0].date: outside the run (2026-01 + 6 months)"), line
+    res = runner.invoke(app, ["sweep", str(f), "--workers", "1", "--json"])
+    assert res.exit_code == 0, res.stderr
+    assert [r["horizon"] for r in json.loads(res.stdout)["points"]] == [24, 36]
+    # a point that still leaves it outside is named as that point, with its own horizon
+    f = _files(tmp_path, "paths: 2\nseed: 1\ngrid:\n  horizon: [24, 9]\n")
+    base.write_text(PP.replace("horizon: 24", "horizon: 6"))
+    line = refused(["sweep", str(f), "--workers", "1"])
+    assert line.startswith(f"error: {base} line 8 with horizon=9: events[0].date: outside the run "
+                           "(2026-01 + 9 months)"), line
+
+
 # -- the call's arguments, named as the caller's user gave them ---------------------------------------
 
 def test_from_python_a_clash_names_the_keyword_argument_not_the_option(tmp_path):

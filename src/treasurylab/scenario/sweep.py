@@ -470,9 +470,16 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
     base_doc = load_yaml(base_path)
     base = base_doc.data
     check_size(spec, base if isinstance(base, dict) else {}, paths, cluster, where_of(("grid",)), typed)
-    # the base itself must be valid too: checked first, so that its own fault is named by its
-    # loader (its line), not as every point's
-    load_scenario(base_path)
+    # the base is checked on its own first, so that a fault of its own is named by its loader (its
+    # line), not as every point's; a base that only the sweep's values make valid (a horizon of 6
+    # months with an event in month 12, every point's horizon 24) is swept. A point that fails as
+    # the base does (the same field, problem and value: the sweep changed nothing there) is named
+    # as the base's own fault; one that fails otherwise, as that point's
+    try:
+        load_scenario(base_path)
+        base_fault = None
+    except BadInput as exc:
+        base_fault = exc
     keys = list(spec.grid)
     axes = [list(spec.grid[k]) for k in keys]
 
@@ -498,7 +505,13 @@ def sweep(path_or_dict: Any, workers: int | None = None, cluster: str | None = N
     slips: dict[str, None] = {}
     n_tasks = 0
     for combo in itertools.product(*axes):
-        sc, changed = point(combo)
+        try:
+            sc, changed = point(combo)
+        except BadInput as exc:
+            if base_fault is not None and (exc.field, exc.problem, repr(exc.got)) == (
+                    base_fault.field, base_fault.problem, repr(base_fault.got)):
+                raise base_fault from None
+            raise
         n_tasks += len(plan(sc.paths, sc.seed))
         slips.update(dict.fromkeys(point_warnings(sc, base_doc.where, changed)))
     for line in slips:
