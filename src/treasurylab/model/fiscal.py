@@ -75,8 +75,8 @@ WAM sums), which keeps memory at O(N*T) instead of O(N*(T+360)).
 The seven calendars (``due``, ``cpn_delta``, ``bill_due``, ``tips_due``, ``tips_delta``, ``frn_due``,
 ``frn_spr_delta``) are views of one (7, rows, N + pad) block (the pad keeps rows off the same
 cache set: :func:`_padded`). A month's 17 new securities (6 bills, 7 nominal, 3 TIPS, the FRN) are
-written, path by path, as rows of a scratch buffer - their amounts, their coupon flows, and the
-flows that start next month - and each row is then added to its calendar row (no two of them land
+written, one tenor at a time for every path, as rows of a scratch buffer - their amounts, their
+coupon flows, and the flows that start next month - and each row is then added to its calendar row (no two of them land
 on the same calendar month, so each element gets one addition, as if each tenor were added to each
 calendar separately).
 
@@ -182,6 +182,12 @@ _SHARE_TOL = 1e-6
 _CALENDARS = ("due", "cpn_delta", "bill_due", "tips_due", "tips_delta", "frn_due", "frn_spr_delta")
 _NB = len(BILL_KEYS)
 _NNEW = _NB + len(COUPON_KEYS)      # 17 securities issued a month (bills, nominal, TIPS, FRN)
+# ``_month``'s scratch ``X``: rows 0 .. 2 * _NNEW + 1 the month's new issues, then one row per
+# per-path quantity of the month (its inputs and intermediates), so each statement runs over paths
+(_R_BR, _R_GDP, _R_PI, _R_PDEF, _R_GAP, _R_OM, _R_FS, _R_REV, _R_DPREV, _R_IX, _R_TA, _R_INT, _R_NI, _R_PRIM,
+ _R_DEF, _R_ROLL, _R_GROSS, _R_EXC, _R_B, _R_C, _R_ABILL, _R_ANOM, _R_ATIPS, _R_FLOWN, _R_S1B, _R_S1N, _R_S1T,
+ _R_DEBT) = range(2 * _NNEW + 2, 2 * _NNEW + 30)
+_SCRATCH_ROWS = 2 * _NNEW + 30
 
 
 # --- inputs -------------------------------------------------------------------------------------
@@ -345,7 +351,7 @@ class FiscalState:
     _pos: np.ndarray = field(default=None, repr=False)
     _hi: np.ndarray = field(default=None, repr=False)
     _w: np.ndarray = field(default=None, repr=False)
-    _scratch: np.ndarray = field(default=None, repr=False)  # (36, N + pad): a month's new issues (_month)
+    _scratch: np.ndarray = field(default=None, repr=False)  # (_SCRATCH_ROWS, N + pad): _month's rows
 
     def copy(self) -> FiscalState:
         """An independent copy, with the same numbers: the calendars' block copied once and the seven
@@ -395,8 +401,8 @@ def _pget(params: Mapping[str, Any], name: str) -> float:
 
 
 def _padded(lead: tuple[int, ...], n: int) -> np.ndarray:
-    """Zeros of shape (*lead, n + pad) whose rows hold n paths: the arrays ``_month`` writes many
-    rows of at one path (the calendars' month t, the new-issue scratch rows).
+    """Zeros of shape (*lead, n + pad) whose rows hold n paths: the arrays ``_month`` reads and
+    writes several rows of at the same paths (the calendars' month t, the scratch rows).
 
     With 2,560 paths a row is 20,480 bytes, a multiple of 4,096: the same element of every row maps
     to the same L1 cache set, and a store to one row stalls the loads of the others (4K aliasing).
@@ -471,7 +477,7 @@ def init_state(ladder: Ladder, n_paths: int, horizon: int, params: Mapping[str, 
     tenors = np.concatenate([BILL_TENORS_M, NOMINAL_TENORS_M, TIPS_TENORS_M, FRN_TENORS_M]).astype(np.float64)
     st._pos, st._hi, st._w = _interp_weights(knots, tenors)
     st._cal = cal
-    st._scratch = _padded((2 * _NNEW + 2,), n)
+    st._scratch = _padded((_SCRATCH_ROWS,), n)
     return st
 
 
@@ -514,28 +520,40 @@ def _curve(state: FiscalState, yields: Any) -> np.ndarray:
 
 
 @kernel
-def _price_paths(bill_rate, yT, keep, pos, hi, w, out):
-    """The yield of every new tenor (rows: 6 bills, then the 11 coupon tenors) on every path, into
-    ``out`` (17, N): linear in maturity between the knots {3 months: the bill rate} U {the curve's
+def _price_paths(bill_rate, yT, keep, pos, hi, w, out, n):
+    """The yield of every new tenor (rows: 6 bills, then the 11 coupon tenors) on each of the ``n``
+    paths, into the first ``n`` columns of ``out`` (17, >= n; C-contiguous): linear in maturity between the knots {3 months: the bill rate} U {the curve's
     tenors beyond 3 months} (knot k >= 1 is curve row ``keep[k-1]``), flat beyond the ends.
     ``bill_rate`` (N,) or (1,), ``yT`` (K, N) or (K, 1): shape 1 is the same for every path."""
-    n = out.shape[1]
-    sb = 0 if bill_rate.shape[0] == 1 else 1     # the index step: 0 reads the one value for every path
-    sc = 0 if yT.shape[1] == 1 else 1
     for j in range(out.shape[0]):
         p, h, wj = pos[j], hi[j], w[j]
-        klo, khi = keep[max(p - 1, 0)], keep[max(h - 1, 0)]
-        for i in range(n):
-            lo = bill_rate[i * sb] if p == 0 else yT[klo, i * sc]
-            up = bill_rate[i * sb] if h == 0 else yT[khi, i * sc]
-            out[j, i] = lo * (1.0 - wj) + up * wj
+        lo = bill_rate if p == 0 else yT[keep[max(p - 1, 0)]]    # the knots' rows: (N,), or (1,) for
+        up = bill_rate if h == 0 else yT[keep[max(h - 1, 0)]]    # one value for every path
+        o = out[j]
+        # one loop per case, each over rows that start at 0 (LLVM vectorises it; an index times a
+        # stride of 0 or 1 read the single values before, one path at a time)
+        if lo.shape[0] == 1 and up.shape[0] == 1:
+            v = lo[0] * (1.0 - wj) + up[0] * wj
+            for i in range(n):
+                o[i] = v
+        elif lo.shape[0] == 1:
+            a = lo[0]
+            for i in range(n):
+                o[i] = a * (1.0 - wj) + up[i] * wj
+        elif up.shape[0] == 1:
+            b = up[0]
+            for i in range(n):
+                o[i] = lo[i] * (1.0 - wj) + b * wj
+        else:
+            for i in range(n):
+                o[i] = lo[i] * (1.0 - wj) + up[i] * wj
 
 
 def price_curve(state: FiscalState, yields: Any, bill_rate: Any) -> tuple[np.ndarray, np.ndarray]:
     """Yields (decimal) for new bills (6, N) and coupon tenors (11, N), from the curve and bill rate."""
     out = np.empty((_NNEW, state.n_paths))
     _price_paths(per_path(bill_rate, state.n_paths, "bill_rate", writeable=False), _curve(state, yields), state._keep,
-                 state._pos, state._hi, state._w, out)
+                 state._pos, state._hi, state._w, out, state.n_paths)
     return out[:_NB], out[_NB:]
 
 
@@ -602,6 +620,8 @@ def step(state: FiscalState, t: int, yields: Any, bill_rate: Any, primary_defici
     st = state
     if st._cal is None or st.due.base is not st._cal:
         _rebind_calendars(st)            # a copied state (deepcopy/pickle) no longer shares one block
+    if st._scratch is None or st._scratch.shape[0] != _SCRATCH_ROWS:
+        st._scratch = _padded((_SCRATCH_ROWS,), n)   # the kernel writes every row: never fewer rows
 
     res = np.empty((len(names), n))
     _month(t, st._cal, st.cpn, st.tips_cpn, st.frn_spr, st.nom_out, st.bill_out, st.tips_out, st.frn_out,
@@ -613,6 +633,18 @@ def step(state: FiscalState, t: int, yields: Any, bill_rate: Any, primary_defici
 
 
 @kernel
+def _lane(src, dst):
+    """``dst`` (N,) = the input ``src`` of shape (N,), or its one value when its shape is (1,)."""
+    if src.shape[0] == 1:
+        v = src[0]
+        for i in range(dst.shape[0]):
+            dst[i] = v
+    else:
+        for i in range(dst.shape[0]):
+            dst[i] = src[i]
+
+
+@kernel
 def _month(t, cal, cpn, tips_cpn, frn_spr, nom_out, bill_out, tips_out, frn_out, idx, s1_nom, s1_frn,
            s1_tips, cash, yT, keep, pos, hi, w, X, br, pdef, gdp, pi, gap, om, fs, rev, bill_share, bw, cw,
            offset, stabiliser, breakeven, frn_spread, rev_share, sel, res):
@@ -620,13 +652,19 @@ def _month(t, cal, cpn, tips_cpn, frn_spr, nom_out, bill_out, tips_out, frn_out,
     running totals are updated in place, the calendars ``cal`` (7, rows, N + pad) get the month's
     new issues, and ``res[sel[j]]`` gets output j of :data:`OUTPUTS` where ``sel[j] >= 0``.
 
-    Two passes. The first walks the paths (all the arithmetic; a surplus's buy-back scales that
-    path's future calendars on the spot) and writes each path's new issues into the scratch rows
-    ``X`` (36, N + pad): rows 0-16 the amounts (bills, nominal, TIPS real, FRN), 17-33 their yields,
-    then their coupon flows, 34-35 the nominal and TIPS flows that start next month. The second adds
-    each of those rows into its calendar row, one contiguous row at a time: adding them path by path
-    (~40 calendar rows apart) took ~410 us a month against ~35 us row by row (2,560 paths, measured
-    alone). No two issues share a (calendar, month), so every element gets exactly one addition.
+    Two passes. The first is in lanes form: each statement is a loop over the paths, on rows of the
+    scratch ``X`` (_SCRATCH_ROWS, N + pad), so LLVM runs it on 4 paths per AVX2 instruction (walking
+    the paths one at a time, with ~100 statements a path, compiled to scalar instructions). A path's
+    numbers are the same operations in the same order either way, so the same bits; sums over tenors
+    still add the tenors in order. Rows 0-16 of ``X`` are the new issues' amounts (bills, nominal,
+    TIPS real, FRN), 17-33 their yields, then their coupon flows, 34-35 the nominal and TIPS flows
+    that start next month; the rows after them (``_R_*``) hold the inputs and the month's per-path
+    quantities. The rare buy-back (a surplus) is a loop of its own over the paths that need it and
+    scales each such path's future calendars before any new issue is added to them. The second pass
+    adds each new-issue row into its calendar row, one contiguous row at a time: adding them path by
+    path (~40 calendar rows apart) took ~410 us a month against ~35 us row by row (2,560 paths,
+    measured alone). No two issues share a (calendar, month), so every element gets exactly one
+    addition.
 
     The arithmetic keeps the order of operations of the numpy form it replaced, term by term; sums
     over tenors are sequential. That numpy form priced new issues and summed the WAM terms with BLAS
@@ -638,156 +676,264 @@ def _month(t, cal, cpn, tips_cpn, frn_spr, nom_out, bill_out, tips_out, frn_out,
     nb, nn, nt = BILL_TENORS_M.shape[0], NOMINAL_TENORS_M.shape[0], TIPS_TENORS_M.shape[0]
     nnew = nb + nn + nt + 1
     frn_m = FRN_TENORS_M[0]
-    _price_paths(br, yT, keep, pos, hi, w, X[nnew:2 * nnew, :n])     # today's yields of the new tenors
+    _price_paths(br, yT, keep, pos, hi, w, X[nnew:2 * nnew], n)     # today's yields of the new tenors
+    g1 = (1.0 + pi[0]) ** (1.0 / 12.0)    # the index ratio's monthly growth when every path has one inflation
+    # the rows as views: each statement below is one loop over the paths (LLVM runs it on 4 paths per
+    # instruction). The loops start at 0: a loop from a variable start (a chunk of the paths) was not
+    # vectorised, as numba's negative-index wraparound makes each address a select LLVM cannot follow
+    cp, tcp, fsp = cpn[:n], tips_cpn[:n], frn_spr[:n]
+    no, bo, to, fo, ix = nom_out[:n], bill_out[:n], tips_out[:n], frn_out[:n], idx[:n]
+    sn, sf, st_ = s1_nom[:n], s1_frn[:n], s1_tips[:n]
+    m_nom, m_bill, m_tips, m_frn = cal[0, t, :n], cal[2, t, :n], cal[3, t, :n], cal[5, t, :n]
+    d_cpn, d_tcp, d_fsp = cal[1, t, :n], cal[4, t, :n], cal[6, t, :n]
+    bri, gdpi, pii, pdi = X[_R_BR, :n], X[_R_GDP, :n], X[_R_PI, :n], X[_R_PDEF, :n]
+    gapi, omi, fsi, rvi = X[_R_GAP, :n], X[_R_OM, :n], X[_R_FS, :n], X[_R_REV, :n]
+    dprev, ixn, ta, interest = X[_R_DPREV, :n], X[_R_IX, :n], X[_R_TA, :n], X[_R_INT, :n]
+    ni, prim, deficit, roll = X[_R_NI, :n], X[_R_PRIM, :n], X[_R_DEF, :n], X[_R_ROLL, :n]
+    gross, exc, B, C = X[_R_GROSS, :n], X[_R_EXC, :n], X[_R_B, :n], X[_R_C, :n]
+    a_bill, a_nom, a_tips = X[_R_ABILL, :n], X[_R_ANOM, :n], X[_R_ATIPS, :n]
+    s1_b, s1_n, s1_t = X[_R_S1B, :n], X[_R_S1N, :n], X[_R_S1T, :n]
+    flow_bn, flow_n, flow_t = X[2 * nnew, :n], X[_R_FLOWN, :n], X[2 * nnew + 1, :n]
+    a_frn, f_frn, debt = X[nnew - 1, :n], X[2 * nnew - 1, :n], X[_R_DEBT, :n]
+
+    # the per-path inputs as rows (an input of shape (1,) is the same for every path)
+    _lane(br, bri)
+    _lane(gdp, gdpi)
+    _lane(pi, pii)
+    _lane(pdef, pdi)
+    _lane(gap, gapi)
+    _lane(om, omi)
+    if sel[15] >= 0:
+        _lane(fs, fsi)
+    if sel[5] >= 0 and rev.shape[0] > 0:
+        _lane(rev, rvi)
+    if sel[6] >= 0:               # avg_rate divides by the debt at the start of the month
+        for i in range(n):
+            dprev[i] = no[i] + fo[i] + to[i] * ix[i]
+
+    # 1. interest accrued this month on every live cohort
     for i in range(n):
-        bri = br[0 if br.shape[0] == 1 else i]
-        gdpi = gdp[0 if gdp.shape[0] == 1 else i]
-        pii = pi[0 if pi.shape[0] == 1 else i]
-        debt_prev = nom_out[i] + frn_out[i] + tips_out[i] * idx[i]
-        # 1. interest accrued this month on every live cohort
-        c = cpn[i] + cal[1, t, i]
-        tc = tips_cpn[i] + cal[4, t, i]
-        fsp = frn_spr[i] + cal[6, t, i]
-        tips_cpn[i] = tc
-        frn_spr[i] = fsp
-        idx_prev = idx[i]
-        ix = idx_prev * (1.0 + pii) ** (1.0 / 12.0)
-        tips_accrual = tips_out[i] * (ix - idx_prev)
-        interest = (c + frn_out[i] * bri + fsp + tc * ix) / 12.0 + tips_accrual
-        net_interest = interest - offset * gdpi / 12.0
-        primary = pdef[0 if pdef.shape[0] == 1 else i] - stabiliser * gap[0 if gap.shape[0] == 1 else i] * gdpi / 12.0
-        deficit = primary + net_interest
+        cp[i] = cp[i] + d_cpn[i]
+    for i in range(n):
+        tcp[i] = tcp[i] + d_tcp[i]
+    for i in range(n):
+        fsp[i] = fsp[i] + d_fsp[i]
+    if pi.shape[0] == 1:
+        for i in range(n):
+            ixn[i] = ix[i] * g1
+    else:
+        for i in range(n):
+            ixn[i] = ix[i] * (1.0 + pii[i]) ** (1.0 / 12.0)
+    for i in range(n):
+        ta[i] = to[i] * (ixn[i] - ix[i])
+    for i in range(n):
+        interest[i] = (cp[i] + fo[i] * bri[i] + fsp[i] + tcp[i] * ixn[i]) / 12.0 + ta[i]
+    for i in range(n):
+        ni[i] = interest[i] - offset * gdpi[i] / 12.0
+    for i in range(n):
+        prim[i] = pdi[i] - stabiliser * gapi[i] * gdpi[i] / 12.0
+    for i in range(n):
+        deficit[i] = prim[i] + ni[i]
 
-        # 2. maturing principal
-        m_nom = cal[0, t, i]
-        m_frn = cal[5, t, i]
-        m_tips_real = cal[3, t, i]
-        rollover = m_nom + m_frn + m_tips_real * ix
-        nom_left = nom_out[i] - m_nom
-        bills_left = bill_out[i] - cal[2, t, i]
-        frn_left = frn_out[i] - m_frn
-        tips_left = tips_out[i] - m_tips_real
-        s1n = s1_nom[i] - tf * m_nom
-        s1f = s1_frn[i] - tf * m_frn
-        s1t = s1_tips[i] - tf * m_tips_real
-        gross = rollover + deficit - tips_accrual + om[0 if om.shape[0] == 1 else i]
+    # 2. maturing principal: the running totals hold what is left until the new issues are added
+    for i in range(n):
+        roll[i] = m_nom[i] + m_frn[i] + m_tips[i] * ixn[i]
+    for i in range(n):
+        no[i] = no[i] - m_nom[i]
+    for i in range(n):
+        bo[i] = bo[i] - m_bill[i]
+    for i in range(n):
+        fo[i] = fo[i] - m_frn[i]
+    for i in range(n):
+        to[i] = to[i] - m_tips[i]
+    for i in range(n):
+        sn[i] = sn[i] - tf * m_nom[i]
+    for i in range(n):
+        sf[i] = sf[i] - tf * m_frn[i]
+    for i in range(n):
+        st_[i] = st_[i] - tf * m_tips[i]
+    for i in range(n):
+        gross[i] = roll[i] + deficit[i] - ta[i] + omi[i]
 
-        # 3. a surplus larger than maturing debt buys back future fixed-rate nominal cohorts pro rata
-        #    (one factor on principal, coupons and their calendars keeps every identity exact)
-        excess = 0.0
-        if gross < 0.0:
-            need = -gross
+    # 3. a surplus larger than maturing debt buys back future fixed-rate nominal cohorts pro rata
+    #    (one factor on principal, coupons and their calendars keeps every identity exact); rare,
+    #    so path by path, before the month's new issues are added to the calendars
+    for i in range(n):
+        exc[i] = 0.0
+    for i in range(n):
+        if gross[i] < 0.0:
+            need = -gross[i]
+            nom_left = no[i]
             safe = nom_left if nom_left > 0.0 else 1.0
             factor = 1.0 - np.minimum(need, nom_left) / safe
             excess = np.maximum(need - nom_left, 0.0)
-            s1n = s1n * factor
+            sn[i] = sn[i] * factor
             for r in range(t + 1, rows):
                 cal[0, r, i] *= factor
                 cal[1, r, i] *= factor
                 cal[2, r, i] *= factor
-            c = c * factor
-            nom_left = nom_left * factor
-            bills_left = bills_left * factor
-            gross = 0.0
+            cp[i] = cp[i] * factor
+            no[i] = nom_left * factor
+            bo[i] = bo[i] * factor
+            gross[i] = 0.0
+            exc[i] = excess
             cash[i] += excess
-        cpn[i] = c
 
-        # 4. new issues at today's curve: issuing A at annual rate r for m months in month t adds A to
-        #    the principal calendar at t+m and A*r to the coupon flow from t+1 to t+m (its difference
-        #    calendar: +A*r at t+1, -A*r at t+m+1); issues repaid after the stored rows live in the totals
-        debt_next = nom_left + frn_left + tips_left * ix + gross
-        B = np.minimum(np.maximum(bill_share * debt_next - bills_left, 0.0), gross)
-        C = gross - B
-        a_bill = 0.0
-        a_nom = 0.0
-        a_tips = 0.0
-        flow_b = 0.0
-        flow_n = 0.0
-        flow_t = 0.0
-        s1_b = 0.0
-        s1_n = 0.0
-        s1_t = 0.0
-        for j in range(nb):
-            a = bw[j] * B
-            f = a * X[nnew + j, i]
-            X[j, i] = a
-            X[nnew + j, i] = f
-            a_bill += a
-            flow_b += f
-            s1_b += (t + BILL_TENORS_M[j]) * a
-        for j in range(nb, nb + nn):
-            a = cw[j - nb] * C
-            f = a * X[nnew + j, i]
-            X[j, i] = a
-            X[nnew + j, i] = f
-            a_nom += a
-            flow_n += f
-            s1_n += (t + NOMINAL_TENORS_M[j - nb]) * a
-        for j in range(nb + nn, nb + nn + nt):      # TIPS: real principal, real coupon y - breakeven >= 0
-            a = cw[j - nb] * C / ix
-            f = a * np.maximum(X[nnew + j, i] - breakeven, 0.0)
-            X[j, i] = a
-            X[nnew + j, i] = f
-            a_tips += a
-            flow_t += f
-            s1_t += (t + TIPS_TENORS_M[j - nb - nn]) * a
-        a_frn = cw[nn + nt] * C       # FRN: the spread is fixed at issue (the bill rate floats)
-        X[nnew - 1, i] = a_frn
-        X[2 * nnew - 1, i] = a_frn * frn_spread
-        X[2 * nnew, i] = flow_b + flow_n
-        X[2 * nnew + 1, i] = flow_t
+    # 4. new issues at today's curve: issuing A at annual rate r for m months in month t adds A to
+    #    the principal calendar at t+m and A*r to the coupon flow from t+1 to t+m (its difference
+    #    calendar: +A*r at t+1, -A*r at t+m+1); issues repaid after the stored rows live in the totals
+    for i in range(n):
+        debt_next = no[i] + fo[i] + to[i] * ixn[i] + gross[i]
+        B[i] = np.minimum(np.maximum(bill_share * debt_next - bo[i], 0.0), gross[i])
+    for i in range(n):
+        C[i] = gross[i] - B[i]
+    # each sum over tenors starts at 0.0 and adds the tenors in order, as the path-by-path sums did
+    for i in range(n):
+        a_bill[i] = 0.0
+        flow_bn[i] = 0.0
+        s1_b[i] = 0.0
+    for i in range(n):
+        a_nom[i] = 0.0
+        flow_n[i] = 0.0
+        s1_n[i] = 0.0
+    for i in range(n):
+        a_tips[i] = 0.0
+        flow_t[i] = 0.0
+        s1_t[i] = 0.0
+    for j in range(nb):
+        wj = bw[j]
+        mj = t + BILL_TENORS_M[j]
+        a, f = X[j, :n], X[nnew + j, :n]     # f holds the tenor's yield until its flow
+        for i in range(n):
+            a[i] = wj * B[i]
+            f[i] = a[i] * f[i]
+        for i in range(n):
+            a_bill[i] += a[i]
+            s1_b[i] += mj * a[i]
+        for i in range(n):
+            flow_bn[i] += f[i]
+    for j in range(nb, nb + nn):
+        wj = cw[j - nb]
+        mj = t + NOMINAL_TENORS_M[j - nb]
+        a, f = X[j, :n], X[nnew + j, :n]
+        for i in range(n):
+            a[i] = wj * C[i]
+            f[i] = a[i] * f[i]
+        for i in range(n):
+            a_nom[i] += a[i]
+            s1_n[i] += mj * a[i]
+        for i in range(n):
+            flow_n[i] += f[i]
+    for j in range(nb + nn, nb + nn + nt):      # TIPS: real principal, real coupon y - breakeven >= 0
+        wj = cw[j - nb]
+        mj = t + TIPS_TENORS_M[j - nb - nn]
+        a, f = X[j, :n], X[nnew + j, :n]
+        for i in range(n):
+            a[i] = wj * C[i] / ixn[i]
+            f[i] = a[i] * np.maximum(f[i] - breakeven, 0.0)
+        for i in range(n):
+            a_tips[i] += a[i]
+            s1_t[i] += mj * a[i]
+        for i in range(n):
+            flow_t[i] += f[i]
+    wf = cw[nn + nt]              # FRN: the spread is fixed at issue (the bill rate floats)
+    for i in range(n):
+        a_frn[i] = wf * C[i]
+    for i in range(n):
+        f_frn[i] = a_frn[i] * frn_spread
+    for i in range(n):
+        flow_bn[i] = flow_bn[i] + flow_n[i]
 
-        no = nom_left + a_bill + a_nom
-        bo = bills_left + a_bill
-        fo = frn_left + a_frn
-        to = tips_left + a_tips
-        sn = s1n + s1_b + s1_n
-        sf = s1f + a_frn * (t + frn_m)
-        st_ = s1t + s1_t
-        nom_out[i] = no
-        bill_out[i] = bo
-        frn_out[i] = fo
-        tips_out[i] = to
-        s1_nom[i] = sn
-        s1_frn[i] = sf
-        s1_tips[i] = st_
-        idx[i] = ix
-        debt = no + fo + to * ix
+    for i in range(n):
+        no[i] = no[i] + a_bill[i] + a_nom[i]
+    for i in range(n):
+        bo[i] = bo[i] + a_bill[i]
+    for i in range(n):
+        fo[i] = fo[i] + a_frn[i]
+    for i in range(n):
+        to[i] = to[i] + a_tips[i]
+    for i in range(n):
+        sn[i] = sn[i] + s1_b[i] + s1_n[i]
+    for i in range(n):
+        sf[i] = sf[i] + a_frn[i] * (t + frn_m)
+    for i in range(n):
+        st_[i] = st_[i] + s1_t[i]
+    for i in range(n):
+        ix[i] = ixn[i]
+    for i in range(n):
+        debt[i] = no[i] + fo[i] + to[i] * ix[i]
 
-        # 5. this month's outputs, those asked for
-        if sel[0] >= 0:
-            res[sel[0], i] = debt
-        if sel[1] >= 0:
-            res[sel[1], i] = debt / gdpi
-        if sel[2] >= 0:
-            res[sel[2], i] = interest
-        if sel[3] >= 0:
-            res[sel[3], i] = net_interest
-        if sel[4] >= 0:
-            res[sel[4], i] = net_interest * 12.0 / gdpi
-        if sel[5] >= 0:
-            rv = gdpi * rev_share / 12.0 if rev.shape[0] == 0 else rev[0 if rev.shape[0] == 1 else i]
-            res[sel[5], i] = net_interest / (rv if rv > 0.0 else np.nan)
-        if sel[6] >= 0:
-            res[sel[6], i] = interest * 12.0 / (debt_prev if debt_prev > 0.0 else np.nan)
-        if sel[7] >= 0:
-            res[sel[7], i] = (sn + sf - tf * (no + fo) + ix * (st_ - tf * to)) / (debt if debt > 0.0 else 1.0)
-        if sel[8] >= 0:
-            res[sel[8], i] = bo / (debt if debt > 0.0 else np.nan)
-        if sel[9] >= 0:
-            res[sel[9], i] = rollover
-        if sel[10] >= 0:
-            res[sel[10], i] = gross
-        if sel[11] >= 0:
-            res[sel[11], i] = deficit
-        if sel[12] >= 0:
-            res[sel[12], i] = primary
-        if sel[13] >= 0:
-            res[sel[13], i] = tips_accrual
-        if sel[14] >= 0:
-            res[sel[14], i] = excess
-        if sel[15] >= 0:
-            res[sel[15], i] = interest * fs[0 if fs.shape[0] == 1 else i]
+    # 5. this month's outputs, those asked for
+    if sel[0] >= 0:
+        out = res[sel[0], :n]
+        for i in range(n):
+            out[i] = debt[i]
+    if sel[1] >= 0:
+        out = res[sel[1], :n]
+        for i in range(n):
+            out[i] = debt[i] / gdpi[i]
+    if sel[2] >= 0:
+        out = res[sel[2], :n]
+        for i in range(n):
+            out[i] = interest[i]
+    if sel[3] >= 0:
+        out = res[sel[3], :n]
+        for i in range(n):
+            out[i] = ni[i]
+    if sel[4] >= 0:
+        out = res[sel[4], :n]
+        for i in range(n):
+            out[i] = ni[i] * 12.0 / gdpi[i]
+    if sel[5] >= 0:
+        out = res[sel[5], :n]
+        if rev.shape[0] == 0:
+            for i in range(n):
+                rv = gdpi[i] * rev_share / 12.0
+                out[i] = ni[i] / (rv if rv > 0.0 else np.nan)
+        else:
+            for i in range(n):
+                out[i] = ni[i] / (rvi[i] if rvi[i] > 0.0 else np.nan)
+    if sel[6] >= 0:
+        out = res[sel[6], :n]
+        for i in range(n):
+            out[i] = interest[i] * 12.0 / (dprev[i] if dprev[i] > 0.0 else np.nan)
+    if sel[7] >= 0:
+        out = res[sel[7], :n]
+        for i in range(n):
+            out[i] = (sn[i] + sf[i] - tf * (no[i] + fo[i]) + ix[i] * (st_[i] - tf * to[i])) \
+                / (debt[i] if debt[i] > 0.0 else 1.0)
+    if sel[8] >= 0:
+        out = res[sel[8], :n]
+        for i in range(n):
+            out[i] = bo[i] / (debt[i] if debt[i] > 0.0 else np.nan)
+    if sel[9] >= 0:
+        out = res[sel[9], :n]
+        for i in range(n):
+            out[i] = roll[i]
+    if sel[10] >= 0:
+        out = res[sel[10], :n]
+        for i in range(n):
+            out[i] = gross[i]
+    if sel[11] >= 0:
+        out = res[sel[11], :n]
+        for i in range(n):
+            out[i] = deficit[i]
+    if sel[12] >= 0:
+        out = res[sel[12], :n]
+        for i in range(n):
+            out[i] = prim[i]
+    if sel[13] >= 0:
+        out = res[sel[13], :n]
+        for i in range(n):
+            out[i] = ta[i]
+    if sel[14] >= 0:
+        out = res[sel[14], :n]
+        for i in range(n):
+            out[i] = exc[i]
+    if sel[15] >= 0:
+        out = res[sel[15], :n]
+        for i in range(n):
+            out[i] = interest[i] * fsi[i]
 
     # 6. the new issues into their calendars, row by row (issues repaid after the stored rows live
     #    in the running totals only): A at t+m, -A*r at t+m+1, the flows that start next month at t+1
