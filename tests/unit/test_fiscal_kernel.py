@@ -186,6 +186,33 @@ def test_same_inputs_same_numbers():
         assert np.array_equal(a[k], b[k], equal_nan=True)
 
 
+def test_each_path_gets_the_numbers_it_gets_alone():
+    """The month runs each statement over all the paths at once (lanes form): a path's numbers are
+    the same bits whatever the other paths do (a surplus's buy-back on some of them) and whether its
+    inputs come one per path or as the one value of a single path's run."""
+    rng = np.random.default_rng(7)
+    n, T = 70, 6                       # more than 64 paths: rows padded (fiscal._padded)
+    due = rng.uniform(0, 60, 361) * (rng.uniform(size=361) < 0.3)
+    lad = ladder(due, due * 0.04, bills=np.minimum(due[:13], 20.0), tips=rng.uniform(0, 10, 361) * (due > 0),
+                 tips_cpn=rng.uniform(0, 0.2, 361), frn=rng.uniform(0, 20, 25))
+    mix = F.make_mix(0.2, BILLS, COUPONS)
+    surplus = rng.uniform(size=n) < 0.3          # these paths run a surplus that buys debt back
+    ins = [{"yields": rng.uniform(0.0, 0.08, (n, 5)), "bill_rate": rng.uniform(0.0, 0.06, n),
+            "primary_deficit": rng.normal(0, 300, n) - 2000.0 * surplus, "ngdp": rng.uniform(2e4, 4e4, n),
+            "inflation": rng.uniform(-0.02, 0.1, n), "output_gap": rng.normal(0, 0.02, n), "other_means": 0.5,
+            "revenue": rng.uniform(300, 500, n), "fed_share": rng.uniform(0, 0.3, n)} for _ in range(T)]
+    every = F.init_state(lad, n, T, PARAMS)
+    outs = [F.step(every, t, mix=mix, **ins[t]) for t in range(T)]
+    bought = np.array([o["excess_surplus"] > 0 for o in outs]).any(axis=0)
+    assert bought.any() and not bought.all()
+    for i in (*np.flatnonzero(bought)[:3], *np.flatnonzero(~bought)[:3], n - 1):
+        alone = F.init_state(lad, 1, T, PARAMS)
+        for t in range(T):
+            got = F.step(alone, t, mix=mix, **{k: v[i] if np.ndim(v) else v for k, v in ins[t].items()})
+            for k in F.OUTPUTS:
+                assert np.array_equal(got[k], outs[t][k][i:i + 1], equal_nan=True), (i, t, k)
+
+
 def test_fiscal_year_helpers():
     x = np.arange(24, dtype=float)[None, :]
     years, tot = F.fiscal_year_totals(x, "2025-10")
