@@ -459,7 +459,7 @@ def _consts(spec: HoldersSpec, state: HoldersState, m: np.ndarray | None) -> dic
     c = {
         "g": g, "casc": casc.astype(np.int64), "wc": np.ascontiguousarray(w[:, casc]),
         "mf_ptr": np.concatenate([[0], np.cumsum(np.bincount(cols, minlength=g + 1))]).astype(np.int64),
-        "mf_row": rows.astype(np.int64), "mf_val": np.ascontiguousarray(mf[rows, cols]),
+        "mf_row": rows.astype(np.uint64), "mf_val": np.ascontiguousarray(mf[rows, cols]),
         "neg_base": neg_base, "d_prog": neg_prog - neg_base,
         "d_zero": bool(np.all(neg_prog == neg_base)),
         "sale_rate": sale_rate * spec.can_cascade,   # a non-cascading agent never sells in the cascade
@@ -574,8 +574,14 @@ def _step_kernel(h, theta, peer, market, first_sale, t, debt, vol, threat, w_deb
     its bits: products with the 0/1 ``active`` are a choice between the product and 0; an absent
     sale adds 0.0 to a flow >= 0 (the same number); products over weights add their terms in the
     inner index's order with :func:`treasurylab.model.compiled.fma`, and the memories' zero weights are left out (adding
-    0 x h changes nothing, holdings being finite). The agent loop chooses with selects rather than
-    branches, so that the compiler can run it on vector registers.
+    0 x h changes nothing, holdings being finite).
+
+    Speed (docs/design.md, "Speed"): the flows of a plain month (no cap to test, nothing named or
+    announced) are written one output a loop, without the cap's and the named sales' divisions, so
+    that each loop runs on vector registers (the compiler gives up when a loop's arrays need more
+    run-time overlap checks than it allows); the memories' sums run four paths at a time; agent
+    indices read from arrays are unsigned (``mf_row``; the cascade agents as runs), which spares
+    numba's negative-index wraparound on each access.
     """
     n_paths, a = h.shape
     n_casc = casc.shape[0]
@@ -585,84 +591,168 @@ def _step_kernel(h, theta, peer, market, first_sale, t, debt, vol, threat, w_deb
     x = np.empty(n_x)
     sig = np.empty(n_casc)
     base_row = np.empty(a)
-    part_row = np.empty(a)
+    part_blk = np.zeros((_LANES, a))    # the part rows (part * h) of the block's paths
+    nums = np.empty(_LANES)
+    dens = np.empty(_LANES)
+    # the cascade agents as runs of consecutive indices (agents j0, j0 + 1, ... at c = j - off): the
+    # threshold test then reads theta, z and active in order, without a gather through casc
+    run_j = np.empty(n_casc, dtype=np.uint64)      # run r: agents run_j[r] .. run_end[r] - 1,
+    run_end = np.empty(n_casc, dtype=np.uint64)    # at c = j - run_off[r]
+    run_off = np.empty(n_casc, dtype=np.uint64)
+    n_runs = 0
+    for c in range(n_casc):
+        if n_runs > 0 and casc[c] == run_end[n_runs - 1]:
+            run_end[n_runs - 1] += np.uint64(1)
+        else:
+            run_j[n_runs] = casc[c]
+            run_end[n_runs] = casc[c] + 1
+            run_off[n_runs] = casc[c] - c
+            n_runs += 1
+    # the plain month: no cap to test and nothing named or announced on any path. Then scale is 1
+    # (x * 1.0 is x) and q is 0 (0 / pace is 0, and an agent without pace gets 0), so the flows need
+    # neither division: each costs more than the rest of an agent's flows on vector registers
+    plain = not check_over and named.shape[0] == 1 and announced.shape[0] == 1
+    if plain:
+        for j in range(a):
+            if named[0, j] + announced[0, j] != 0.0:
+                plain = False
+    # one value for every path (a (1,) or (1, A) input) or one a path: chosen once, not per path
+    debt_all, vol_all, threat_all = debt.shape[0] > 1, vol.shape[0] > 1, threat.shape[0] > 1
+    ps_all, nm_all, an_all = ps.shape[0] > 1, named.shape[0] > 1, announced.shape[0] > 1
+    ex_all = expected.shape[0] > 1
+    # a (1, A) expected with several paths is a scratch row (all zeros, never read): left unwritten
+    ex_rows = ex_all or n_paths == 1
     for n in range(n_paths):
         # --- signal: X @ W over the cascade-capable agents; colv = fiscal + volatility + market terms
         colv = 0.0
         if w_debt != 0.0:
-            d = debt[n if debt.shape[0] > 1 else 0]
+            d = debt[n if debt_all else 0]
             colv += w_debt * (0.0 if d < 0.0 else d)          # max(d, 0), a NaN kept
         if w_vol != 0.0:
-            colv += w_vol * vol[n if vol.shape[0] > 1 else 0]
+            colv += w_vol * vol[n if vol_all else 0]
         if w_market != 0.0:
             colv += w_market * market[n]
         for i in range(g):
             x[i] = peer[n, i]
         x[g] = 1.0
         x[g + 1] = colv
-        x[g + 2] = threat[n if threat.shape[0] > 1 else 0]
-        sig[:] = 0.0
-        for i in range(n_x):
+        x[g + 2] = threat[n if threat_all else 0]
+        x0 = x[0]                       # n_x = G + 3 >= 3: the first term starts each sum at 0.0
+        for c in range(n_casc):
+            sig[c] = fma(x0, wc[0, c], 0.0)
+        for i in range(1, n_x):
             xi = x[i]
             for c in range(n_casc):
                 sig[c] = fma(xi, wc[i, c], sig[c])
         for j in range(a):
             active[n, j] = False
-        r_ps = n if ps.shape[0] > 1 else 0
-        for c in range(n_casc):
-            j = casc[c]
-            s = sig[c]
-            if has_ps:
-                s = s + w_political * ps[r_ps, j]
-            if has_x:
-                s = s + noise_sd * xnoise[n, j]
-            elif has_z:
-                s = s + np.float64(z[n, c])
-            if s >= theta[n, j]:
-                active[n, j] = True
-                if first_sale[n, j] < 0:
-                    first_sale[n, j] = t
+        if has_ps or has_x:
+            r_ps = n if ps_all else 0
+            for c in range(n_casc):
+                j = casc[c]
+                s = sig[c]
+                if has_ps:
+                    s = s + w_political * ps[r_ps, j]
+                if has_x:
+                    s = s + noise_sd * xnoise[n, j]
+                elif has_z:
+                    s = s + np.float64(z[n, c])
+                if s >= theta[n, j]:
+                    active[n, j] = True
+                    if first_sale[n, j] < 0:
+                        first_sale[n, j] = t
+        else:
+            # the same test, run by run, on unsigned indices (numba adds no negative-index wraparound
+            # to those). It stays a branch: an agent crosses its threshold rarely, and only then are
+            # first_sale's cells read (writing them all back each month cost more than it saved)
+            for r in range(n_runs):
+                off = run_off[r]
+                for j in range(run_j[r], run_end[r]):
+                    s = sig[j - off]
+                    if has_z:
+                        s = s + np.float64(z[n, j - off])
+                    if s >= theta[n, j]:
+                        active[n, j] = True
+                        if first_sale[n, j] < 0:
+                            first_sale[n, j] = t
         # --- flows and the pro-rata cap, agent after agent
-        r_nm = n if named.shape[0] > 1 else 0
-        r_an = n if announced.shape[0] > 1 else 0
-        r_ex = n if expected.shape[0] > 1 else 0
-        for j in range(a):
-            hj = h[n, j]
-            act = active[n, j]
-            base = hj * neg_base[j]
-            exp_ = hj * d_prog[j] + announced[r_an, j]      # programme - baseline + announced
-            sur = (hj * sale_rate[j] if act else 0.0) + named[r_nm, j]     # cascade + named sales
-            tot = base + exp_ + sur                         # + 0.0 (nothing expected) changes no bit
-            over = check_over and tot > hj                  # never sell more than is held: pro rata
-            scale = hj / tot if over else 1.0
-            sales[n, j] = hj if over else tot
-            surprise[n, j] = sur * scale
-            expected[r_ex, j] = exp_ * scale
-            base_row[j] = base * scale
-            # taking part: a cascade seller counts 1; a named or announced sale in proportion to its
-            # pace relative to a cascade seller's (pace_rate * h), capped at 1 (peers see who sells)
-            extra = named[r_nm, j] + announced[r_an, j]
-            pace = pace_rate[j] * hj
-            q = extra / pace if pace > 0.0 else (1.0 if extra > 0.0 else 0.0)
-            q = 1.0 if q > 1.0 else q                       # min(q, 1), a NaN kept
-            part = 1.0 if act else 0.0
-            part = part if part >= q else q                 # max(active, q), a NaN kept
-            part_row[j] = part * hj
-        for p in range(prog.shape[0]):
-            base_prog[n, p] = base_row[prog[p]]
-        # --- memories for next month: holdings-weighted shares selling (groups, then all foreign)
-        for i in range(g + 1):
-            num = 0.0
-            den = 0.0
-            for e in range(mf_ptr[i], mf_ptr[i + 1]):
-                j = mf_row[e]
-                num = fma(part_row[j], mf_val[e], num)
-                den = fma(h[n, j], mf_val[e], den)
-            share = num / den if den > 0.0 else 0.0
-            if i < g:
-                peer_out[n, i] = mem * peer[n, i] + (1.0 - mem) * share if mem != 0.0 else share
-            else:
-                market_out[n] = mem * market[n] + (1.0 - mem) * share
+        lane = n % _LANES
+        r_nm = n if nm_all else 0
+        r_an = n if an_all else 0
+        r_ex = n if ex_all else 0
+        if plain:
+            # one output a loop: a loop writing several arrays needs more run-time overlap checks
+            # between them and its inputs than the compiler makes, and then runs on scalars
+            for j in range(a):
+                hj = h[n, j]
+                sales[n, j] = hj * neg_base[j] + (hj * d_prog[j] + announced[0, j]) + (
+                    (hj * sale_rate[j] if active[n, j] else 0.0) + named[0, j])
+            for j in range(a):
+                surprise[n, j] = (h[n, j] * sale_rate[j] if active[n, j] else 0.0) + named[0, j]
+            if ex_rows:
+                for j in range(a):
+                    expected[r_ex, j] = h[n, j] * d_prog[j] + announced[0, j]
+            for j in range(a):
+                part_blk[lane, j] = (1.0 if active[n, j] else 0.0) * h[n, j]
+            for p in range(prog.shape[0]):
+                base_prog[n, p] = h[n, prog[p]] * neg_base[prog[p]]
+        else:
+            for j in range(a):
+                hj = h[n, j]
+                act = active[n, j]
+                base = hj * neg_base[j]
+                exp_ = hj * d_prog[j] + announced[r_an, j]      # programme - baseline + announced
+                sur = (hj * sale_rate[j] if act else 0.0) + named[r_nm, j]     # cascade + named sales
+                tot = base + exp_ + sur                         # + 0.0 (nothing expected) changes no bit
+                over = check_over and tot > hj                  # never sell more than is held: pro rata
+                scale = hj / tot if over else 1.0
+                sales[n, j] = hj if over else tot
+                surprise[n, j] = sur * scale
+                expected[r_ex, j] = exp_ * scale
+                base_row[j] = base * scale
+                # taking part: a cascade seller counts 1; a named or announced sale in proportion to its
+                # pace relative to a cascade seller's (pace_rate * h), capped at 1 (peers see who sells)
+                extra = named[r_nm, j] + announced[r_an, j]
+                pace = pace_rate[j] * hj
+                q = extra / pace if pace > 0.0 else (1.0 if extra > 0.0 else 0.0)
+                q = 1.0 if q > 1.0 else q                       # min(q, 1), a NaN kept
+                part = 1.0 if act else 0.0
+                part = part if part >= q else q                 # max(active, q), a NaN kept
+                part_blk[lane, j] = part * hj
+            for p in range(prog.shape[0]):
+                base_prog[n, p] = base_row[prog[p]]
+        # --- memories for next month: holdings-weighted shares selling (groups, then all foreign),
+        # _LANES paths at a time. Each path's sums are chains of fused multiply-adds in a fixed order,
+        # each step waiting for the last (~5 cycles); four paths' chains are independent and overlap.
+        # The last block may be short: its missing lanes repeat the last path and are not stored.
+        if lane == _LANES - 1 or n == n_paths - 1:
+            n0 = n - lane
+            n1, n2, n3 = min(n0 + 1, n), min(n0 + 2, n), min(n0 + 3, n)
+            for i in range(g + 1):
+                num0 = num1 = num2 = num3 = 0.0
+                den0 = den1 = den2 = den3 = 0.0
+                for e in range(mf_ptr[i], mf_ptr[i + 1]):
+                    j = mf_row[e]
+                    v = mf_val[e]
+                    num0 = fma(part_blk[0, j], v, num0)
+                    den0 = fma(h[n0, j], v, den0)
+                    num1 = fma(part_blk[1, j], v, num1)
+                    den1 = fma(h[n1, j], v, den1)
+                    num2 = fma(part_blk[2, j], v, num2)
+                    den2 = fma(h[n2, j], v, den2)
+                    num3 = fma(part_blk[3, j], v, num3)
+                    den3 = fma(h[n3, j], v, den3)
+                nums[0], nums[1], nums[2], nums[3] = num0, num1, num2, num3
+                dens[0], dens[1], dens[2], dens[3] = den0, den1, den2, den3
+                for k in range(lane + 1):
+                    share = nums[k] / dens[k] if dens[k] > 0.0 else 0.0
+                    if i < g:
+                        peer_out[n0 + k, i] = mem * peer[n0 + k, i] + (1.0 - mem) * share if mem != 0.0 else share
+                    else:
+                        market_out[n0 + k] = mem * market[n0 + k] + (1.0 - mem) * share
+
+
+_LANES = 4      # paths whose memories are summed together (the four chains written out above)
 
 
 def _in_columns(n: int, a: int, cols: np.ndarray, values: np.ndarray) -> np.ndarray:
