@@ -269,40 +269,46 @@ def _month_end(c, debt_gdp, deficit, debt, net_interest, gdp, w_deficit, w_gdp, 
     n = gdp.shape[0]
     cap, years, base_def, base_debt, tp10_base, ev10 = c[0], c[1], c[2], c[3], c[4], c[5]
     world = w_deficit.shape[0] > 0
+    # lanes form (as fiscal._month): a loop over the paths from 0 per group of statements, each element
+    # with the same operations in the same order as one path at a time
     for i in range(n):
-        dg = debt_gdp[i]
-        if not dg <= cap:
-            regime[i] = True
-        g = gdp[i]
-        dfg = deficit[i] * 12.0 / g
-        if world:
-            bdef = w_deficit[i] * 12.0 / w_gdp[i]
-            bdebt = np.minimum(w_debt_gdp[i], cap)
-        else:
-            bdef = base_def
-            bdebt = base_debt
-        dd = 100.0 * (dfg - bdef)
-        dn = 100.0 * (np.minimum(dg, cap) - bdebt)
-        deficit_dev[i] = dd
-        debt_now[i] = dn
-        debt_dev[i] = dn + years * dd
+        regime[i] = regime[i] | (not debt_gdp[i] <= cap)
+    if world:
+        for i in range(n):
+            dd = 100.0 * (deficit[i] * 12.0 / gdp[i] - w_deficit[i] * 12.0 / w_gdp[i])
+            dn = 100.0 * (np.minimum(debt_gdp[i], cap) - np.minimum(w_debt_gdp[i], cap))
+            deficit_dev[i] = dd
+            debt_now[i] = dn
+            debt_dev[i] = dn + years * dd
+    else:
+        for i in range(n):
+            dd = 100.0 * (deficit[i] * 12.0 / gdp[i] - base_def)
+            dn = 100.0 * (np.minimum(debt_gdp[i], cap) - base_debt)
+            deficit_dev[i] = dd
+            debt_now[i] = dn
+            debt_dev[i] = dn + years * dd
+    for i in range(n):
         supply[i] = debt[i] - debt_prev[i]
         debt_prev[i] = debt[i]
-        r_deficit[i] = dfg
-        r_debt[i] = dg
+    for i in range(n):
+        r_deficit[i] = deficit[i] * 12.0 / gdp[i]
+        r_debt[i] = debt_gdp[i]
         r_ni[i] = net_interest[i] * 12.0
         r_y10[i] = y[3, i]
+    for i in range(n):
         fl = tp_perm[3, i] + tp_temp[3, i]
         r_flow[i] = fl
+        r_tp10[i] = tp10_base + fl
+    if world:
+        for i in range(n):
+            r_tp10[i] += w_tp10[i]
+    for i in range(n):
         r_fiscal[i] = fiscal[3, i] + trust_term[3, i]
-        t10 = tp10_base + fl
-        if world:
-            t10 += w_tp10[i]
-        r_tp10[i] = t10
         r_esd[i] = esd10[i]
-        r_foff[i] = np.maximum(r_foff[i] + official_gap[i], 0.0)
         r_trust[i] = trust[i]
         r_ev[i] = ev10
+    for i in range(n):
+        r_foff[i] = np.maximum(r_foff[i] + official_gap[i], 0.0)
 
 
 _NO_ROWS = np.empty((0, 0))
@@ -330,49 +336,72 @@ def _to_fiscal(c, mo, macro_regime, y, w_by10, w_by3m, w_policy, w_real, w_price
     world, rule, lb, okun_rho, okun = c[0] != 0.0, c[1] != 0.0, c[2], c[3], c[4]
     extra_def, bill0, y3m0, pdef0, cpi0, rev0, ngdp0, base_u, base_y10 = (c[5], c[6], c[7], c[8], c[9], c[10],
                                                                         c[11], c[12], c[13])
+    # Lanes form (as fiscal._month): each group of statements is a loop over the paths from 0, so
+    # LLVM runs it on several paths per instruction; exp (scalar libm) has a loop of its own. Every
+    # element gets the same operations in the same order as one path at a time.
     for i in range(n):
-        if macro_regime[i]:
-            regime[i] = True
-        mortgage, baa, policy, gap = mo[0, i], mo[1, i], mo[2, i], mo[3, i]
-        infl, udev, gdp, level_dev = mo[5, i], mo[6, i], mo[7, i], mo[8, i]
-        pdef_pp = extra_def
-        if world:
-            w10 = w_by10[i] - base_y10
-            mortgage = mortgage + w10
-            baa = baa + w10
-            if rule:            # a stated policy path (policy_path event) is kept as stated
-                policy = np.maximum(policy + w_policy[i], lb)
-            lvl = np.exp(w_real[i] + w_price[i])
-            gdp = gdp * lvl
-            level_dev = (1.0 + level_dev) * lvl - 1.0
-            infl = infl + w_infl[i]
-            pdef_pp = pdef_pp + w_deficit[i]
-            # the part of the growth surprise potential output has not absorbed (model/shocks.py: gap
-            # persistence from CBO's history); unemployment follows it through the same Okun's-law
-            # dynamics as the model's own gap
-            gap = gap + w_gap[i]
-            uw = okun_rho * u_world[i] - okun * w_gap[i]
-            u_world[i] = uw
-            udev = udev + uw
-            gdp_w = ngdp0 * lvl
-            win[0, i] = gdp_w
-            win[1, i] = bill0 + (w_by3m[i] - y3m0)
-            win[2, i] = pdef0 + w_deficit[i] * gdp_w / 1200.0
-            win[3, i] = cpi0 + w_infl[i]
-            win[4, i] = rev0 * lvl
-        ratio = gdp / ngdp0
+        regime[i] = regime[i] | macro_regime[i]
+    for i in range(n):
         fin[0, i] = bill0 + (y[0, i] - y3m0)
-        fin[1, i] = pdef0 + pdef_pp * gdp / 1200.0
+    if not world:
+        for i in range(n):
+            gdp = mo[7, i]
+            fin[1, i] = pdef0 + extra_def * gdp / 1200.0
+            fin[2, i] = gdp
+            fin[4, i] = rev0 * (gdp / ngdp0)
+        for i in range(n):
+            infl = mo[5, i]
+            fin[3, i] = cpi0 + infl
+            r_infl[i] = infl
+        for i in range(n):
+            r_policy[i] = mo[2, i]
+            r_mortgage[i] = mo[0, i]
+            r_baa[i] = mo[1, i]
+        for i in range(n):
+            r_gap[i] = mo[3, i]
+            r_level[i] = mo[8, i]
+            r_unemp[i] = base_u + mo[6, i]
+        return
+    # world shocks: win[4] holds the price-and-real level exp(real + price) until its last loop
+    lvl_row = win[4]
+    for i in range(n):
+        lvl_row[i] = np.exp(w_real[i] + w_price[i])
+    for i in range(n):
+        gdp = mo[7, i] * lvl_row[i]
+        fin[1, i] = pdef0 + (extra_def + w_deficit[i]) * gdp / 1200.0
         fin[2, i] = gdp
-        fin[3, i] = cpi0 + infl
-        fin[4, i] = rev0 * ratio
-        r_policy[i] = policy
-        r_mortgage[i] = mortgage
-        r_baa[i] = baa
-        r_gap[i] = gap
-        r_level[i] = level_dev
+        fin[4, i] = rev0 * (gdp / ngdp0)
+    for i in range(n):
+        lvl = lvl_row[i]
+        r_level[i] = (1.0 + mo[8, i]) * lvl - 1.0
+        gdp_w = ngdp0 * lvl
+        win[0, i] = gdp_w
+        win[2, i] = pdef0 + w_deficit[i] * gdp_w / 1200.0
+        lvl_row[i] = rev0 * lvl
+    for i in range(n):
+        w10 = w_by10[i] - base_y10
+        r_mortgage[i] = mo[0, i] + w10
+        r_baa[i] = mo[1, i] + w10
+    if rule:                    # a stated policy path (policy_path event) is kept as stated
+        for i in range(n):
+            r_policy[i] = np.maximum(mo[2, i] + w_policy[i], lb)
+    else:
+        for i in range(n):
+            r_policy[i] = mo[2, i]
+    for i in range(n):
+        infl = mo[5, i] + w_infl[i]
         r_infl[i] = infl
-        r_unemp[i] = base_u + udev
+        fin[3, i] = cpi0 + infl
+        win[3, i] = cpi0 + w_infl[i]
+        win[1, i] = bill0 + (w_by3m[i] - y3m0)
+    # the part of the growth surprise potential output has not absorbed (model/shocks.py: gap
+    # persistence from CBO's history); unemployment follows it through the same Okun's-law dynamics
+    # as the model's own gap
+    for i in range(n):
+        r_gap[i] = mo[3, i] + w_gap[i]
+        uw = okun_rho * u_world[i] - okun * w_gap[i]
+        u_world[i] = uw
+        r_unemp[i] = base_u + (mo[6, i] + uw)
 
 
 def simulate(S: Any, n: int, rng: np.random.Generator, out: dict | None = None) -> dict[str, np.ndarray]:
