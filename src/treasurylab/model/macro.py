@@ -259,7 +259,7 @@ _NONE = np.empty(0)
 @kernel
 def _month(c, m, dy10, stress, jump, distrust, purchases, transfers, gap, infl, infl_exp, policy, lag1,
            lag2, price, unemp, fiscal, fiscal_demand, stress_state, out, regime):
-    """One month of :func:`step` (the module docstring's equations), path after path, in place.
+    """One month of :func:`step` (the module docstring's equations) on every path, in place.
 
     ``c``: the block's parameters (:func:`_consts`); ``m``: the month's scalars (baseline values,
     gap shock, spread add-ons, the policy override (NaN: none), 1.0 when the fiscal impulse is
@@ -269,6 +269,13 @@ def _month(c, m, dy10, stress, jump, distrust, purchases, transfers, gap, infl, 
     The state's (N,) arrays are updated in place; ``out`` (9, N) takes the rows of ``OUT_ROWS``
     and ``regime`` (N,) whether a cap was hit. Each expression keeps the order of operations of the
     numpy form this replaced (the same bits); np.maximum / np.minimum keep a NaN, as there.
+
+    Lanes form: each group of statements is a loop over the paths starting at 0, so LLVM runs it on
+    several paths per vector instruction; a month-wide case (spread add-on, fiscal impulse, gap
+    shock, policy override or floor) is a loop of its own instead of a branch inside the loop, and
+    the exp (scalar libm) has its own loop. Rows of ``out`` hold the intermediates until their
+    final value is written (no allocation a month): 0, 1 the spread deviations, 2 the capped dy10
+    then the policy deviation, 3 the real rate, 4 the gap, 5 the fiscal demand.
     """
     n = dy10.shape[0]
     base_y10, base_policy, base_gap = m[_M_BASE_Y10], m[_M_BASE_POLICY], m[_M_BASE_GAP]
@@ -282,68 +289,107 @@ def _month(c, m, dy10, stress, jump, distrust, purchases, transfers, gap, infl, 
     gap_shock = m[_M_GAP_SHOCK]
     add_m, add_b = m[_M_ADD_M], m[_M_ADD_B]
     fiscal_on = m[_M_FISCAL] != 0.0
-    stress_here = m[_M_STRESS] != 0.0
     a = c[_A]
+    sm, sb, w10, wm, wb, wf = c[_SM_STRESS], c[_SB_STRESS], c[_W10], c[_WM], c[_WB], c[_WF]
+    dm_, db_, d_, r_, g_, dem_ = out[0], out[1], out[2], out[3], out[4], out[5]
+    if m[_M_STRESS] != 0.0:
+        for i in range(n):
+            stress_state[i] = _stress(c, jump[i], distrust[i], stress_state[i])
+        s_ = stress_state
+    else:
+        s_ = stress
     for i in range(n):
-        if stress_here:
-            s = _stress(c, jump[i], distrust[i], stress_state[i])
-            stress_state[i] = s
-        else:
-            s = stress[i]
         d = dy10[i]
-        y_over = d > y_room                           # flagged like the gap cap below
+        regime[i] = d > y_room                        # flagged like the gap cap below
         d = np.minimum(d, y_room)
-        dm = d + c[_SM_STRESS] * s
-        db = d + c[_SB_STRESS] * s
-        if add_m != 0.0:
-            dm = dm + add_m
-        if add_b != 0.0:
-            db = db + add_b
-        r = c[_W10] * d + c[_WM] * dm + c[_WB] * db - infl_exp[i]
-        if c[_WF] != 0.0:
-            r = r + c[_WF] * policy[i]              # last month's policy-rate deviation
+        s = s_[i]
+        d_[i] = d
+        dm_[i] = d + sm * s
+        db_[i] = d + sb * s
+    if add_m != 0.0:
+        for i in range(n):
+            dm_[i] = dm_[i] + add_m
+    if add_b != 0.0:
+        for i in range(n):
+            db_[i] = db_[i] + add_b
+    for i in range(n):
+        r_[i] = w10 * d_[i] + wm * dm_[i] + wb * db_[i] - infl_exp[i]
+    if wf != 0.0:
+        for i in range(n):
+            r_[i] = r_[i] + wf * policy[i]          # last month's policy-rate deviation
+    for i in range(n):
+        r = r_[i]
         l1 = lag1[i] + a * (r - lag1[i])
         l2 = lag2[i] + a * (l1 - lag2[i])
         lag1[i] = l1
         lag2[i] = l2
-        g = c[_RHO_Y] * gap[i] - c[_IS_SLOPE] * l2
-        if fiscal_on:
-            dem = c[_M_G] * purchases[i if purchases.shape[0] > 1 else 0] + \
-                c[_M_TR] * transfers[i if transfers.shape[0] > 1 else 0]
-            fi = c[_FADE] * fiscal[i] + (dem - fiscal_demand[i])
+        g_[i] = c[_RHO_Y] * gap[i] - c[_IS_SLOPE] * l2
+    if fiscal_on:
+        # dem = m_g purchases + m_tr transfers: the product formed first, then the sum, as before
+        if purchases.shape[0] > 1:
+            for i in range(n):
+                dem_[i] = c[_M_G] * purchases[i]
+        else:
+            pu = c[_M_G] * purchases[0]
+            for i in range(n):
+                dem_[i] = pu
+        if transfers.shape[0] > 1:
+            for i in range(n):
+                dem_[i] = dem_[i] + c[_M_TR] * transfers[i]
+        else:
+            tr = c[_M_TR] * transfers[0]
+            for i in range(n):
+                dem_[i] = dem_[i] + tr
+        fade, carry = c[_FADE], 1.0 - c[_RHO_Y]
+        for i in range(n):
+            dem = dem_[i]
+            fi = fade * fiscal[i] + (dem - fiscal_demand[i])
             fiscal[i] = fi
             fiscal_demand[i] = dem
-            g = g + (1.0 - c[_RHO_Y]) * fi
-        regime[i] = g < lo or g > hi or y_over
+            g_[i] = g_[i] + carry * fi
+    for i in range(n):
+        g = g_[i]
+        regime[i] = regime[i] | (g < lo) | (g > hi)
         g = np.minimum(np.maximum(g, lo), hi)
         gap[i] = g
-        if gap_shock != 0.0:
-            g = np.minimum(np.maximum(g + gap_shock, lo), hi)
+        g_[i] = g
+    if gap_shock != 0.0:
+        for i in range(n):
+            g_[i] = np.minimum(np.maximum(g_[i] + gap_shock, lo), hi)
+    pol_ = d_                                       # the capped dy10 is no longer read
+    for i in range(n):
+        g = g_[i]
         pi = c[_PHI_PI] * infl[i] + c[_PI_SLOPE] * g
         infl[i] = pi
         infl_exp[i] = infl_exp[i] + c[_E] * (pi - infl_exp[i])
         target = c[_T_PI] * pi + c[_T_Y] * g
-        pol = c[_RHO_I] * policy[i] + (1.0 - c[_RHO_I]) * target
-        if has_override:
-            pol = override - base_policy
-        elif floor_on:
-            # the lower bound binds only on deviations that would push the rate below it
-            pol = np.maximum(pol, pol_floor)
-        pol = np.minimum(pol, pol_room)
-        policy[i] = pol
+        pol_[i] = c[_RHO_I] * policy[i] + (1.0 - c[_RHO_I]) * target
         pr = price[i] + pi / 12.0
         price[i] = pr
         u = unemp[i] * c[_OKUN_RHO]
         u -= c[_OKUN] * g
         unemp[i] = u
-        level = (1.0 + g) * np.exp(pr)
-        out[0, i] = base_y10 + c[_SPREAD_M] + dm
-        out[1, i] = base_y10 + c[_SPREAD_B] + db
-        out[2, i] = base_policy + pol
-        out[3, i] = base_gap + g
-        out[4, i] = g
         out[5, i] = pi
         out[6, i] = u
+    if has_override:
+        fixed = override - base_policy
+        for i in range(n):
+            pol_[i] = fixed
+    elif floor_on:
+        # the lower bound binds only on deviations that would push the rate below it
+        for i in range(n):
+            pol_[i] = np.maximum(pol_[i], pol_floor)
+    mort, baa = base_y10 + c[_SPREAD_M], base_y10 + c[_SPREAD_B]
+    for i in range(n):
+        pol = np.minimum(pol_[i], pol_room)
+        policy[i] = pol
+        out[2, i] = base_policy + pol
+        out[0, i] = mort + dm_[i]
+        out[1, i] = baa + db_[i]
+        g = g_[i]
+        out[3, i] = base_gap + g
+    for i in range(n):
+        level = (1.0 + g_[i]) * np.exp(price[i])
         out[7, i] = m[_M_BASE_GDP] * level
         out[8, i] = level - 1.0
 
@@ -368,7 +414,7 @@ def step(state: MacroState, p: MacroParams, *, dy10: np.ndarray, stress: np.ndar
     replaces the rule this month. Returns a dict of (N,) arrays: mortgage, baa, policy, gap,
     gap_dev, inflation_dev, unemployment_dev, gdp, gdp_level_dev, regime (bool: a cap was hit);
     the first nine are the rows of ``out`` (9, N) float64 when given (a runner's buffer, rewritten
-    every month), else of a new array. The arithmetic is :func:`_month` (compiled, one path at a time).
+    every month), else of a new array. The arithmetic is :func:`_month` (compiled, all paths at once).
     """
     d = np.ascontiguousarray(dy10, dtype=float)
     n = state.gap.shape[0]
