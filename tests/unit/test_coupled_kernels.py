@@ -76,3 +76,20 @@ def test_month_end_each_path_gets_the_numbers_it_gets_alone(world):
                 official_gap, *recs]
 
     _check_each_path_alone(C._month_end, make)
+
+
+@pytest.mark.parametrize("tp,by10_paths", [(True, True), (False, False), (True, False)])
+def test_yields_month_each_path_gets_the_numbers_it_gets_alone(tp, by10_paths):
+    def make():
+        rng = np.random.default_rng(7)
+        y = rng.uniform(0.03, 0.06, (5, N))
+        y[3, 3:6] = 0.2                          # above the cap on a few paths: every path's yields capped
+        y[1, 8] = np.nan
+        tp_add = rng.normal(0.0, 0.003, 5) if tp else C._NO_TENORS
+        by10 = rng.uniform(0.04, 0.045, N if by10_paths else 1)
+        dy10_prev, trust = rng.normal(0.0, 0.01, N), rng.uniform(0.5, 1.0, N)
+        regime = rng.uniform(size=N) < 0.1       # flags set before this step stay set
+        outs = [np.full(N, np.nan) for _ in range(3)]
+        return [y, tp_add, 0.1, by10, dy10_prev, 0.002, trust, regime, *outs]
+
+    _check_each_path_alone(C._yields_month, make)

@@ -219,7 +219,7 @@ _NO_PATHS = np.empty(0)                  # no world-only fiscal path (no world s
 
 @kernel
 def _yields_month(y, tp, y_cap, by10, dy10_prev, ev_change, trust, regime, dy10, jump, distrust):
-    """Steps 3-4 of the month between the market and the macro block, path after path.
+    """Steps 3-4 of the month between the market and the macro block, on all the paths at once.
 
     ``y`` (5, N) tenor-major: the market's yields, in place: plus a term-premium event's add-on
     ``tp`` (5,) (empty: none); when some path's 10-year is above ``y_cap`` (decimal), those paths are
@@ -229,23 +229,38 @@ def _yields_month(y, tp, y_cap, by10, dy10_prev, ev_change, trust, regime, dy10,
     = 1 - ``trust``.
     """
     n = y.shape[1]
-    has_tp = tp.shape[0] > 0
-    any_over = False
+    # lanes form: each statement a loop over the paths starting at 0 (LLVM runs it on several paths
+    # per vector instruction); the event's add-on, the cap and the (N,) / (1,) baseline are loops of
+    # their own instead of branches inside one; the paths over the cap are counted first (a sum that
+    # vectorises) and flagged only when there are some (rare)
+    if tp.shape[0] > 0:
+        for k in range(5):
+            add = tp[k]
+            for i in range(n):
+                y[k, i] = y[k, i] + add
+    n_over = 0
     for i in range(n):
-        if has_tp:
-            for k in range(5):
-                y[k, i] = y[k, i] + tp[k]
-        if y[3, i] > y_cap:
-            regime[i] = True
-            any_over = True
-    for i in range(n):
-        if any_over:
-            for k in range(5):
+        n_over += y[3, i] > y_cap
+    if n_over > 0:
+        for i in range(n):
+            if y[3, i] > y_cap:
+                regime[i] = True
+        for k in range(5):
+            for i in range(n):
                 y[k, i] = np.minimum(y[k, i], y_cap)
-        d = y[3, i] - by10[i if by10.shape[0] > 1 else 0]
-        dy10[i] = d
-        jump[i] = d - dy10_prev[i] - ev_change
-        distrust[i] = 1.0 - trust[i]
+    if by10.shape[0] > 1:
+        for i in range(n):
+            d = y[3, i] - by10[i]
+            dy10[i] = d
+            jump[i] = d - dy10_prev[i] - ev_change
+            distrust[i] = 1.0 - trust[i]
+    else:
+        b = by10[0]
+        for i in range(n):
+            d = y[3, i] - b
+            dy10[i] = d
+            jump[i] = d - dy10_prev[i] - ev_change
+            distrust[i] = 1.0 - trust[i]
 
 
 @kernel
